@@ -1,0 +1,5 @@
+import type { Migration } from '../migration.js';
+import { settingsMigration } from './0001-settings.js';
+
+/** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
+export const migrations: readonly Migration[] = [settingsMigration];

@@ -1,0 +1,32 @@
+import { defaultSettings, SettingsSchema, type Settings } from '../../../shared/settings/settings.js';
+import type { Database } from '../database/open-database.js';
+
+/** Settings are stored one row per key so that a newer build can add keys without a migration. */
+export class SettingsRepository {
+  constructor(private readonly db: Database) {}
+
+  read(): Settings {
+    const rows = this.db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
+    const stored: Record<string, unknown> = {};
+    for (const row of rows) stored[row.key] = JSON.parse(row.value);
+    // A stored value this build cannot read falls back to its default instead of locking the user out.
+    const merged: Record<string, unknown> = { ...defaultSettings };
+    for (const key of Object.keys(defaultSettings) as (keyof Settings)[]) {
+      if (!(key in stored)) continue;
+      const candidate = SettingsSchema.shape[key].safeParse(stored[key]);
+      if (candidate.success) merged[key] = candidate.data;
+    }
+    return SettingsSchema.parse(merged);
+  }
+
+  write(values: Partial<Settings>, nowIso: string): void {
+    const upsert = this.db.prepare(
+      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    );
+    this.db.transaction(() => {
+      for (const [key, value] of Object.entries(values)) {
+        if (value !== undefined) upsert.run(key, JSON.stringify(value), nowIso);
+      }
+    })();
+  }
+}

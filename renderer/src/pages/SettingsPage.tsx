@@ -1,0 +1,124 @@
+import { getCountries } from 'libphonenumber-js/min';
+import { useMemo, useState, type FormEvent } from 'react';
+import type { Settings } from '../../../shared/settings/settings.js';
+import { useConsole } from '../app/console-context.js';
+import { PageHeader } from './PageHeader.js';
+
+const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+function useChoices() {
+  return useMemo(
+    () => ({
+      countries: getCountries()
+        .map((code) => ({ code, name: countryNames.of(code) ?? code }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      timeZones: Intl.supportedValuesOf('timeZone'),
+    }),
+    [],
+  );
+}
+
+export function SettingsPage() {
+  const settings = useConsole((state) => state.settings);
+  if (!settings) return <PageHeader title="Settings" subtitle="Loading…" />;
+  // Keyed on the stored values so a change pushed from elsewhere resets the form.
+  return <SettingsForm key={JSON.stringify(settings)} settings={settings} />;
+}
+
+function SettingsForm({ settings }: { settings: Settings }) {
+  const saveSettings = useConsole((state) => state.saveSettings);
+  const shell = useConsole((state) => state.info?.shell);
+  const { countries, timeZones } = useChoices();
+  const [draft, setDraft] = useState<Settings>(settings);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [status, setStatus] = useState<'idle' | 'saving' | 'saved' | string>('idle');
+
+  const update = <K extends keyof Settings>(key: K, value: Settings[K]) => setDraft((current) => ({ ...current, [key]: value }));
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setStatus('saving');
+    const result = await saveSettings(draft);
+    if (result.ok) {
+      setErrors({});
+      setStatus('saved');
+    } else {
+      setErrors(result.error.fields ?? {});
+      setStatus(result.error.message);
+    }
+  }
+
+  return (
+    <>
+      <PageHeader title="Settings" subtitle="How the console reads phone numbers and times for your organisation." />
+      <form className="card form" onSubmit={submit} noValidate>
+        <Field id="organisationName" label="Organisation name" error={errors.organisationName}>
+          <input
+            id="organisationName"
+            value={draft.organisationName}
+            onChange={(event) => update('organisationName', event.target.value)}
+          />
+        </Field>
+        <Field
+          id="defaultCountry"
+          label="Default country"
+          hint="Used to read phone numbers written without a country code, such as 098188 61043."
+          error={errors.defaultCountry}
+        >
+          <select id="defaultCountry" value={draft.defaultCountry} onChange={(event) => update('defaultCountry', event.target.value)}>
+            {countries.map((country) => (
+              <option key={country.code} value={country.code}>
+                {country.name} ({country.code})
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="timeZone" label="Time zone" hint="New workshops start in this time zone." error={errors.timeZone}>
+          <select id="timeZone" value={draft.timeZone} onChange={(event) => update('timeZone', event.target.value)}>
+            {timeZones.map((zone) => (
+              <option key={zone} value={zone}>
+                {zone}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="theme" label="Appearance" error={errors.theme}>
+          <select id="theme" value={draft.theme} onChange={(event) => update('theme', event.target.value as Settings['theme'])}>
+            <option value="system">Follow the system</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </Field>
+        {shell === 'electron' ? (
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={draft.startAtLogin}
+              onChange={(event) => update('startAtLogin', event.target.checked)}
+            />
+            Start the console in the tray when I log in
+          </label>
+        ) : null}
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={status === 'saving'}>
+            {status === 'saving' ? 'Saving…' : 'Save settings'}
+          </button>
+          <span role="status" className={status === 'saved' ? 'success' : 'error'}>
+            {status === 'saved' ? 'Saved.' : status === 'idle' || status === 'saving' ? '' : status}
+          </span>
+        </div>
+      </form>
+    </>
+  );
+}
+
+function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string | undefined; children: React.ReactNode }) {
+  return (
+    <div className={error ? 'field field--invalid' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {hint ? <small className="muted">{hint}</small> : null}
+      {error ? <small className="error">{error}</small> : null}
+    </div>
+  );
+}

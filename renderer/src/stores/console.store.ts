@@ -1,0 +1,53 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AppInfo, ConsoleApi } from '../../../shared/contract/api-contract.js';
+import type { ApiError, Result } from '../../../shared/contract/result.js';
+import type { Settings, SettingsPatch } from '../../../shared/settings/settings.js';
+import type { Transport, TransportStatus } from '../api/transport.js';
+
+export const pages = ['connection', 'workshops', 'messages', 'inbox', 'settings'] as const;
+export type Page = (typeof pages)[number];
+
+export interface ConsoleState {
+  page: Page;
+  transportStatus: TransportStatus;
+  info: AppInfo | null;
+  settings: Settings | null;
+  loadError: ApiError | null;
+  navigate(page: Page): void;
+  load(): Promise<void>;
+  saveSettings(patch: SettingsPatch): Promise<Result<Settings>>;
+}
+
+/**
+ * View state plus read models mirroring the core. The core's database is the truth:
+ * the store only reconciles from call results and pushed events.
+ */
+export function createConsoleStore(api: ConsoleApi, transport: Transport): StoreApi<ConsoleState> {
+  const store = createStore<ConsoleState>()((set) => ({
+    page: 'connection',
+    transportStatus: transport.status,
+    info: null,
+    settings: null,
+    loadError: null,
+    navigate: (page) => set({ page }),
+    async load() {
+      const [info, settings] = await Promise.all([api.call('app:info', {}), api.call('settings:get', {})]);
+      if (!info.ok) return set({ loadError: info.error });
+      if (!settings.ok) return set({ loadError: settings.error });
+      set({ info: info.value, settings: settings.value, loadError: null });
+    },
+    async saveSettings(patch) {
+      const result = await api.call('settings:set', patch);
+      if (result.ok) set({ settings: result.value });
+      return result;
+    },
+  }));
+
+  api.on('settings:changed', (settings) => store.setState({ settings }));
+  transport.onStatus((transportStatus) => {
+    store.setState({ transportStatus });
+    if (transportStatus === 'connected') void store.getState().load();
+  });
+  if (transport.status === 'connected') void store.getState().load();
+  return store;
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { SettingsPatchSchema, SettingsSchema } from '../settings/settings.js';
+import type { Result } from './result.js';
+
+/**
+ * Everything that crosses the process boundary is listed here. Both transports (the
+ * Electron preload and the headless WebSocket) and the renderer's API client are built
+ * from these two maps; the core validates every input against them before acting.
+ *
+ * Naming: methods are `domain:verb`, events are `domain:past-tense`.
+ */
+
+const NoInput = z.object({}).strict();
+
+export const ShellKindSchema = z.enum(['electron', 'headless']);
+export type ShellKind = z.infer<typeof ShellKindSchema>;
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  shell: ShellKindSchema,
+  platform: z.string(),
+  dataDir: z.string(),
+  schemaVersion: z.number().int(),
+  startedAt: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  database: z.object({ ok: z.boolean(), detail: z.string() }),
+  uptimeSeconds: z.number(),
+  checkedAt: z.string(),
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+export const methods = {
+  'app:info': method(NoInput, AppInfoSchema),
+  'app:health': method(NoInput, HealthSchema),
+  'settings:get': method(NoInput, SettingsSchema),
+  'settings:set': method(SettingsPatchSchema, SettingsSchema),
+} as const;
+
+export const events = {
+  'settings:changed': SettingsSchema,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/** The typed API the renderer sees, whichever shell it runs in. */
+export interface ConsoleApi {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<Result<MethodOutput<M>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/**
+ * What the Electron preload exposes on `window.consoleBridge`: untyped on purpose, since
+ * the renderer wraps it in the same typed client as the WebSocket transport.
+ */
+export interface ConsoleBridge {
+  invoke(method: string, input: unknown): Promise<Result<unknown>>;
+  onEvent(listener: (event: string, payload: unknown) => void): () => void;
+}

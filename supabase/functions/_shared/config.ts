@@ -1,0 +1,41 @@
+import { z } from 'npm:zod@4.6.7';
+
+/**
+ * Everything a function needs from its environment, checked once at start-up so a
+ * missing secret is a clear boot error, not a 500 on the first webhook.
+ */
+const ConfigSchema = z.object({
+  SUPABASE_DB_URL: z.string().min(1),
+  WHATSAPP_APP_SECRET: z.string().min(1),
+  GRAPH_API_TOKEN: z.string().min(1),
+  GRAPH_API_BASE_URL: z.url().default('https://graph.facebook.com'),
+  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
+  PUBLIC_SITE_URL: z.url(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+export interface Config {
+  databaseUrl: string;
+  appSecret: string;
+  graph: { baseUrl: string; version: string; token: string };
+  publicSiteUrl: string;
+  dbPoolSize: number;
+}
+
+export function loadConfig(env: (name: string) => string | undefined): Config {
+  const raw = Object.fromEntries(Object.keys(ConfigSchema.shape).map((name) => [name, env(name) || undefined]));
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    // Names only: values may be secrets.
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid function configuration (${problems})`);
+  }
+  const c = parsed.data;
+  return {
+    databaseUrl: c.SUPABASE_DB_URL,
+    appSecret: c.WHATSAPP_APP_SECRET,
+    graph: { baseUrl: c.GRAPH_API_BASE_URL, version: c.GRAPH_API_VERSION, token: c.GRAPH_API_TOKEN },
+    publicSiteUrl: c.PUBLIC_SITE_URL.replace(/\/+$/, ''),
+    dbPoolSize: c.DB_POOL_SIZE,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Sends WhatsApp messages through the Cloud API:
+ * POST {baseUrl}/{version}/{phone_number_id}/messages with a bearer token. The base URL
+ * is configuration so tests and the local stack talk to a fake that records requests.
+ */
+
+export interface GraphClientOptions {
+  baseUrl: string;
+  version: string;
+  token: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export type SendResult = { ok: true; wamid: string } | { ok: false; error: string };
+
+export interface GraphClient {
+  sendText(phoneNumberId: string, to: string, body: string): Promise<SendResult>;
+}
+
+interface GraphErrorBody {
+  error?: { message?: string; code?: number; error_subcode?: number };
+}
+
+function describeFailure(status: number, body: unknown): string {
+  const error = (body as GraphErrorBody | null)?.error;
+  if (error?.message) return `Graph API ${status}: ${error.code ? `(#${error.code}) ` : ''}${error.message}`;
+  return `Graph API ${status}`;
+}
+
+export function createGraphClient(options: GraphClientOptions): GraphClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? fetch;
+  return {
+    async sendText(phoneNumberId, to, body) {
+      const url = `${baseUrl}/${options.version}/${encodeURIComponent(phoneNumberId)}/messages`;
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { preview_url: true, body } }),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
+      } catch (error) {
+        return { ok: false, error: `Graph API unreachable: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      const payload: unknown = await response.json().catch(() => null);
+      if (!response.ok) return { ok: false, error: describeFailure(response.status, payload) };
+      const wamid = (payload as { messages?: { id?: unknown }[] } | null)?.messages?.[0]?.id;
+      return typeof wamid === 'string' && wamid
+        ? { ok: true, wamid }
+        : { ok: false, error: 'Graph API answered without a message id' };
+    },
+  };
+}

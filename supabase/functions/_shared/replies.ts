@@ -1,0 +1,158 @@
+import { formatMoney } from './money.ts';
+
+/** Every sentence a customer can receive, in one place so wording stays consistent. */
+
+export interface PricedLine {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitCents: number;
+}
+
+const COMMAND_LIST = [
+  'ADD <SKU> <QTY> – add a product to your cart',
+  'REMOVE <SKU> – take it out again',
+  'CART – see your cart and total',
+  'CHECKOUT – place your order and get a payment link',
+  'STATUS – your latest order',
+  'TRACK <ORDER_ID> – delivery details of an order',
+  'STOP – no more messages · START – messages again',
+  'HELP – this list',
+].join('\n');
+
+export function help(storeName: string): string {
+  return `Welcome to ${storeName}! Order right here in WhatsApp:\n${COMMAND_LIST}`;
+}
+
+export function unknownCommand(text: string): string {
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return `Sorry, I don't understand "${shown}". Here is what I can do:\n${COMMAND_LIST}`;
+}
+
+export function unsupported(messageType: string): string {
+  return `I can't read ${messageType} messages yet. Send a command such as CART or HELP.`;
+}
+
+export function usage(problem: string): string {
+  return problem;
+}
+
+export function unknownSku(sku: string): string {
+  return `There is no product with SKU ${sku}. Check the code in our catalogue and try again.`;
+}
+
+export function outOfStock(name: string, sku: string): string {
+  return `Sorry, ${name} (${sku}) is out of stock.`;
+}
+
+export function notEnoughStock(name: string, sku: string, available: number, inCart: number): string {
+  const already = inCart > 0 ? ` and you already have ${inCart} in your cart` : '';
+  return `Sorry, only ${available} of ${name} (${sku}) are in stock${already}.`;
+}
+
+function cartLines(lines: PricedLine[], currency: string): { text: string; totalCents: number } {
+  let totalCents = 0;
+  const text = lines
+    .map((line) => {
+      const lineCents = line.unitCents * line.quantity;
+      totalCents += lineCents;
+      return `• ${line.quantity} × ${line.name} (${line.sku}) – ${formatMoney(lineCents, currency)}`;
+    })
+    .join('\n');
+  return { text, totalCents };
+}
+
+export function cart(lines: PricedLine[], currency: string): string {
+  if (lines.length === 0) return emptyCart();
+  const { text, totalCents } = cartLines(lines, currency);
+  return `Your cart:\n${text}\nTotal: ${formatMoney(totalCents, currency)}\nSend CHECKOUT to order.`;
+}
+
+export function added(line: PricedLine, cartSummary: string): string {
+  return `Added ${line.quantity} × ${line.name} (${line.sku}).\n${cartSummary}`;
+}
+
+export function removed(sku: string, cartSummary: string): string {
+  return `Removed ${sku} from your cart.\n${cartSummary}`;
+}
+
+export function notInCart(sku: string): string {
+  return `${sku} is not in your cart. Send CART to see what is.`;
+}
+
+export function emptyCart(): string {
+  return 'Your cart is empty. Add a product with ADD <SKU> <QTY>.';
+}
+
+export function orderSkipped(problems: string[]): string {
+  return problems.length > 0 ? `Some items were not added:\n${problems.map((p) => `• ${p}`).join('\n')}` : '';
+}
+
+export function checkoutBlocked(problems: string[]): string {
+  return `Your order could not be placed:\n${problems.map((p) => `• ${p}`).join('\n')}\nAdjust your cart (REMOVE <SKU>, ADD <SKU> <QTY>) and send CHECKOUT again.`;
+}
+
+export function checkedOut(orderNumber: string, lines: PricedLine[], currency: string, checkoutUrl: string, paymentUrl: string): string {
+  const { text, totalCents } = cartLines(lines, currency);
+  return [
+    `Order ${orderNumber} is placed (pending payment):`,
+    text,
+    `Total: ${formatMoney(totalCents, currency)}`,
+    `Pay now: ${paymentUrl}`,
+    `Review your order: ${checkoutUrl}`,
+    `Send STATUS or TRACK ${orderNumber} any time.`,
+  ].join('\n');
+}
+
+export interface OrderInfo {
+  orderNumber: string;
+  status: string;
+  totalCents: number;
+  currency: string;
+  createdAt: Date;
+}
+
+function day(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function noOrders(): string {
+  return 'You have no orders with us yet. Send CART to see your cart or HELP for the commands.';
+}
+
+export function orderStatus(order: OrderInfo): string {
+  return `Your latest order ${order.orderNumber} (${day(order.createdAt)}) is ${order.status}. Total: ${formatMoney(order.totalCents, order.currency)}.`;
+}
+
+export interface TrackingInfo extends OrderInfo {
+  deliveryStatus: string | null;
+  eta: Date | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
+}
+
+export function tracking(info: TrackingInfo): string {
+  const parts = [`Order ${info.orderNumber}: ${info.status}.`];
+  parts.push(info.deliveryStatus ? `Delivery: ${info.deliveryStatus.replace('_', ' ')}.` : 'Delivery: not scheduled yet.');
+  if (info.eta) parts.push(`Expected: ${day(info.eta)}.`);
+  if (info.carrier || info.trackingNumber) parts.push(`Carrier: ${[info.carrier, info.trackingNumber].filter(Boolean).join(' ')}.`);
+  if (info.trackingUrl) parts.push(`Follow it: ${info.trackingUrl}`);
+  return parts.join('\n');
+}
+
+export function orderNotFound(ref: string): string {
+  return `I can't find order ${ref} for this number. Send STATUS to see your latest order.`;
+}
+
+export function stopped(): string {
+  return 'You will get no more messages from us. Send START to opt back in.';
+}
+
+export function started(storeName: string): string {
+  return `You're subscribed again. ${help(storeName)}`;
+}
+
+export function slowDown(): string {
+  return "You're sending messages very fast. I'll answer again in a minute.";
+}
