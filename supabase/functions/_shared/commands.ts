@@ -47,6 +47,8 @@ export function normaliseSku(raw: string): string {
 
 export function parseCommand(text: string): Command {
   const words = text.trim().split(/\s+/).filter(Boolean);
+  // An empty message most likely means "what can I do here?".
+  if (words.length === 0) return { kind: 'help' };
   const [first = '', ...args] = words;
   const keyword = first.replace(/^[/#!]/, '').toUpperCase();
 

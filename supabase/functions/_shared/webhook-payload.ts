@@ -32,6 +32,12 @@ export const InboundMessage = z.looseObject({
       ),
     })
     .optional(),
+}).superRefine((message, ctx) => {
+  // The content object named by `type` is what we act on, so it must be there.
+  const required: Record<string, unknown> = { text: message.text, interactive: message.interactive, order: message.order, button: message.button };
+  if (message.type in required && required[message.type] === undefined) {
+    ctx.addIssue({ code: 'custom', path: [message.type], message: `required for a ${message.type} message` });
+  }
 });
 export type InboundMessage = z.infer<typeof InboundMessage>;
 

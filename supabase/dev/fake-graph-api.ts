@@ -1,0 +1,97 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for graph.facebook.com: accepts `POST /{version}/{phone_number_id}/messages`,
+ * records each request, and answers like Meta (a wamid, or Meta's error shape for
+ * recipients told to fail).
+ */
+
+export interface SentMessage {
+  phoneNumberId: string;
+  version: string;
+  authorization: string | undefined;
+  to: string;
+  body: string;
+  wamid: string | null;
+  receivedAt: number;
+}
+
+export interface FakeGraphApi {
+  baseUrl: string;
+  sent: SentMessage[];
+  /** Messages recorded for one recipient (all of them unless started with keepMessages: false). */
+  sentTo(to: string): SentMessage[];
+  failFor(to: string, error?: { status: number; code: number; message: string }): void;
+  clear(): void;
+  stop(): Promise<void>;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}): Promise<FakeGraphApi> {
+  const keepMessages = options.keepMessages ?? true;
+  const sent: SentMessage[] = [];
+  const failures = new Map<string, { status: number; code: number; message: string }>();
+  let counter = 0;
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const match = req.url?.match(/^\/(v\d+\.\d+)\/([^/]+)\/messages$/);
+      const body = (await readJson(req)) as { to?: string; text?: { body?: string }; messaging_product?: string } | null;
+      const reply = (status: number, payload: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(payload));
+      };
+      if (req.method !== 'POST' || !match || !body || body.messaging_product !== 'whatsapp' || !body.to) {
+        reply(400, { error: { message: 'Unsupported request', type: 'OAuthException', code: 100 } });
+        return;
+      }
+      const failure = failures.get(body.to);
+      counter += 1;
+      const wamid = failure ? null : `wamid.fake.${Date.now().toString(36)}.${counter}`;
+      if (keepMessages) {
+        sent.push({
+          phoneNumberId: match[2] ?? '',
+          version: match[1] ?? '',
+          authorization: req.headers.authorization,
+          to: body.to,
+          body: body.text?.body ?? '',
+          wamid,
+          receivedAt: Date.now(),
+        });
+      }
+      if (failure) {
+        reply(failure.status, { error: { message: failure.message, type: 'OAuthException', code: failure.code, fbtrace_id: 'fake' } });
+        return;
+      }
+      reply(200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
+    })();
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    sent,
+    sentTo: (to) => sent.filter((message) => message.to === to),
+    failFor: (to, error = { status: 400, code: 131026, message: 'Message undeliverable' }) => void failures.set(to, error),
+    clear: () => {
+      sent.length = 0;
+      failures.clear();
+    },
+    stop: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

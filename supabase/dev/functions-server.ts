@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './postgres-cluster';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DENO_BIN = process.env.DENO_BIN ?? join(repoRoot, 'node_modules', '.bin', 'deno');
+const ROUTER = join(repoRoot, 'supabase', 'dev', 'functions-router.ts');
+
+export interface FunctionsEnv {
+  SUPABASE_DB_URL: string;
+  WHATSAPP_APP_SECRET: string;
+  GRAPH_API_BASE_URL: string;
+  GRAPH_API_TOKEN: string;
+  PUBLIC_SITE_URL: string;
+  GRAPH_API_VERSION?: string;
+  DB_POOL_SIZE?: string;
+}
+
+export interface FunctionsServer {
+  /** e.g. http://127.0.0.1:41234/functions/v1 */
+  baseUrl: string;
+  /** Everything the functions printed, for diagnosing a failed test. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function denoPresent(): boolean {
+  return existsSync(DENO_BIN);
+}
+
+/** Real Deno serving the real function code over HTTP, on a free loopback port. */
+export async function startFunctions(env: FunctionsEnv, options: { port?: number; quiet?: boolean } = {}): Promise<FunctionsServer> {
+  const port = options.port ?? (await freePort());
+  let output = '';
+  const child: ChildProcess = spawn(
+    DENO_BIN,
+    ['run', '--no-lock', '--no-prompt', '--allow-net', '--allow-env', '--allow-read', ROUTER],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', FUNCTIONS_PORT: String(port), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 1_000_000) output = output.slice(-500_000);
+    if (!options.quiet) process.stderr.write(chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  const baseUrl = `http://127.0.0.1:${port}/functions/v1`;
+  const deadline = Date.now() + 30_000;
+  let ready = false;
+  while (!ready) {
+    if (child.exitCode !== null) throw new Error(`Deno exited with code ${child.exitCode} before listening:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Deno did not start listening within 30 s:\n${output}`);
+    }
+    ready = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  return {
+    baseUrl,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

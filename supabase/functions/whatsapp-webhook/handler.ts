@@ -1,0 +1,90 @@
+import type { Config } from '../_shared/config.ts';
+import { createDb, type Sql } from '../_shared/db.ts';
+import { createGraphClient } from '../_shared/graph-client.ts';
+import { BodyTooLargeError, errorResponse, jsonResponse, readBodyLimited } from '../_shared/http.ts';
+import { createLog } from '../_shared/log.ts';
+import { isValidMetaSignature } from '../_shared/signature.ts';
+import { parseWebhook } from '../_shared/webhook-payload.ts';
+import { ingest } from './ingest.ts';
+import { processInbound, type ProcessDeps } from './process.ts';
+
+// Meta's deliveries are a few kilobytes; anything near this is not from Meta.
+export const MAX_BODY_BYTES = 256 * 1024;
+
+declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;
+
+/** On Supabase the worker is kept alive for background work only when told so. */
+function keepAlive(promise: Promise<unknown>): void {
+  if (typeof EdgeRuntime !== 'undefined') EdgeRuntime.waitUntil(promise);
+}
+
+async function verifySubscription(sql: Sql, url: URL): Promise<Response> {
+  const mode = url.searchParams.get('hub.mode');
+  const token = url.searchParams.get('hub.verify_token');
+  const challenge = url.searchParams.get('hub.challenge');
+  if (mode !== 'subscribe' || !token || challenge === null) {
+    return errorResponse(400, 'Expected hub.mode=subscribe, hub.verify_token and hub.challenge');
+  }
+  const [match] = await sql`
+    select 1 from public.business_channel_settings
+    where is_active and channel_type = 'whatsapp' and webhook_verify_token = ${token} limit 1`;
+  if (!match) return errorResponse(403, 'Verify token does not match any active WhatsApp channel');
+  return new Response(challenge, { status: 200, headers: { 'content-type': 'text/plain' } });
+}
+
+async function receive(deps: ProcessDeps, appSecret: string, req: Request): Promise<Response> {
+  let raw: Uint8Array;
+  try {
+    raw = await readBodyLimited(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return errorResponse(413, `Body too large: at most ${MAX_BODY_BYTES} bytes`);
+    throw error;
+  }
+  // Before anything else: an unsigned body is not parsed, logged or stored.
+  if (!(await isValidMetaSignature(raw, req.headers.get('x-hub-signature-256'), appSecret))) {
+    return errorResponse(401, 'Missing or invalid X-Hub-Signature-256');
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+  } catch {
+    return errorResponse(400, 'Body is not valid UTF-8 JSON');
+  }
+  const parsed = parseWebhook(json);
+  if (!parsed.ok) return errorResponse(400, 'Not a WhatsApp Business Account webhook payload', parsed.problems);
+  if (parsed.changes.length === 0) return jsonResponse(200, { received: 0, duplicates: 0, statuses_applied: 0 });
+
+  const result = await ingest(deps.sql, parsed.changes);
+  if (result.knownStores === 0) {
+    return errorResponse(404, `No active store uses phone_number_id ${result.unknownPhoneNumberIds.join(', ')}`);
+  }
+  if (result.stored.length > 0) keepAlive(processInbound(deps, result.stored));
+  return jsonResponse(200, {
+    received: result.stored.length,
+    duplicates: result.duplicates,
+    statuses_applied: result.statusesApplied,
+    ...(result.unknownPhoneNumberIds.length > 0 ? { ignored_phone_number_ids: result.unknownPhoneNumberIds } : {}),
+  });
+}
+
+/** Builds the `whatsapp-webhook` function: GET verifies the subscription, POST receives deliveries. */
+export function createWhatsappWebhookHandler(config: Config): (req: Request) => Promise<Response> {
+  const log = createLog('whatsapp-webhook');
+  const deps: ProcessDeps = {
+    sql: createDb(config.databaseUrl, config.dbPoolSize),
+    graph: createGraphClient(config.graph),
+    publicSiteUrl: config.publicSiteUrl,
+    log,
+  };
+  return async (req) => {
+    try {
+      if (req.method === 'GET') return await verifySubscription(deps.sql, new URL(req.url));
+      if (req.method === 'POST') return await receive(deps, config.appSecret, req);
+      return errorResponse(405, `Method ${req.method} not allowed; use GET to verify or POST to deliver`);
+    } catch (error) {
+      log('error', 'request_failed', { error: error instanceof Error ? error.message : String(error) });
+      return errorResponse(500, 'Internal error; the delivery was not stored and can be retried');
+    }
+  };
+}

@@ -1,0 +1,113 @@
+import type { Sql } from '../_shared/db.ts';
+import { asJson } from '../_shared/db.ts';
+import { toE164Digits } from '../_shared/phone.ts';
+import type { Store } from '../_shared/shop.ts';
+import type { InboundMessage, MessagesChange, StatusUpdate } from '../_shared/webhook-payload.ts';
+
+/**
+ * The "store" half of store-then-process: one transaction logs every new inbound
+ * message and applies every delivery status, so Meta gets its 200 quickly and a
+ * redelivery finds everything already there.
+ */
+
+export interface StoredInbound {
+  logId: string;
+  store: Store;
+  phone: string | null;
+  customerName: string | null;
+  message: InboundMessage;
+}
+
+export interface IngestResult {
+  knownStores: number;
+  unknownPhoneNumberIds: string[];
+  stored: StoredInbound[];
+  duplicates: number;
+  statusesApplied: number;
+}
+
+// Delivery receipts arrive out of order; a later receipt may only move a message forward.
+const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
+
+async function resolveStores(sql: Sql, phoneNumberIds: string[]): Promise<Map<string, Store>> {
+  const rows = await sql<{ wa_phone_number_id: string; id: string; store_name: string; store_slug: string; currency: string }[]>`
+    select b.wa_phone_number_id, s.id, s.store_name, s.store_slug, s.currency
+    from public.business_channel_settings b
+    join public.store_settings s on s.id = b.store_id
+    where b.is_active and b.channel_type = 'whatsapp' and b.wa_phone_number_id = any(${phoneNumberIds}::text[])`;
+  return new Map(rows.map((row) => [row.wa_phone_number_id, {
+    id: row.id, name: row.store_name, slug: row.store_slug, currency: row.currency, phoneNumberId: row.wa_phone_number_id,
+  }]));
+}
+
+function statusError(status: StatusUpdate): string | null {
+  const error = status.errors?.[0];
+  if (!error) return status.status === 'failed' ? 'failed without an error from Meta' : null;
+  return [error.code ? `(#${error.code})` : '', error.title, error.message && error.message !== error.title ? `– ${error.message}` : '']
+    .filter(Boolean).join(' ');
+}
+
+export async function ingest(sql: Sql, changes: MessagesChange[]): Promise<IngestResult> {
+  const stores = await resolveStores(sql, [...new Set(changes.map((c) => c.value.metadata.phone_number_id))]);
+  const known = changes.filter((change) => stores.has(change.value.metadata.phone_number_id));
+  const unknownPhoneNumberIds = [...new Set(changes.map((c) => c.value.metadata.phone_number_id).filter((id) => !stores.has(id)))];
+
+  const candidates: Omit<StoredInbound, 'logId'>[] = [];
+  const latestStatus = new Map<string, { storeId: string; status: string; error: string | null }>();
+  for (const { value } of known) {
+    const store = stores.get(value.metadata.phone_number_id) as Store;
+    for (const message of value.messages ?? []) {
+      const contact = value.contacts?.find((c) => c.wa_id === message.from) ?? value.contacts?.[0];
+      candidates.push({ store, phone: toE164Digits(message.from), customerName: contact?.profile?.name ?? null, message });
+    }
+    for (const status of value.statuses ?? []) {
+      const rank = STATUS_RANK[status.status];
+      const current = latestStatus.get(status.id);
+      if (rank === undefined || (current && (STATUS_RANK[current.status] ?? 0) >= rank)) continue;
+      latestStatus.set(status.id, { storeId: store.id, status: status.status, error: statusError(status) });
+    }
+  }
+
+  return sql.begin(async (tx) => {
+    const inserted = candidates.length === 0 ? [] : await tx<{ id: string; whatsapp_message_id: string }[]>`
+      insert into public.messaging_log ${tx(candidates.map((c) => ({
+        store_id: c.store.id,
+        customer_phone: c.phone,
+        message_type: 'inbound',
+        message_payload: asJson({ message: c.message, contact_name: c.customerName }),
+        status: 'received',
+        whatsapp_message_id: c.message.id,
+      })))}
+      on conflict (whatsapp_message_id) do nothing
+      returning id, whatsapp_message_id`;
+    const idByWamid = new Map(inserted.map((row) => [row.whatsapp_message_id, row.id]));
+    // A wamid repeated inside one delivery is stored once, and processed once.
+    const stored: StoredInbound[] = [];
+    for (const candidate of candidates) {
+      const logId = idByWamid.get(candidate.message.id);
+      if (!logId) continue;
+      idByWamid.delete(candidate.message.id);
+      stored.push({ ...candidate, logId });
+    }
+
+    const statuses = [...latestStatus.entries()];
+    const applied = statuses.length === 0 ? [] : await tx`
+      update public.messaging_log m
+      set status = u.status, error_message = coalesce(u.error, m.error_message)
+      from unnest(${statuses.map(([wamid]) => wamid)}::text[], ${statuses.map(([, s]) => s.status)}::text[],
+                  ${statuses.map(([, s]) => s.error)}::text[], ${statuses.map(([, s]) => s.storeId)}::uuid[])
+           as u(wamid, status, error, store_id)
+      where m.whatsapp_message_id = u.wamid and m.store_id = u.store_id and m.message_type <> 'inbound'
+        and (case m.status when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'failed' then 4 else 0 end)
+          < (case u.status when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'failed' then 4 end)
+      returning m.id`;
+
+    return {
+      knownStores: new Set(known.map((c) => c.value.metadata.phone_number_id)).size,
+      unknownPhoneNumberIds,
+      stored,
+      duplicates: candidates.length - stored.length,
+      statusesApplied: applied.length,
+    };
+  });
+}

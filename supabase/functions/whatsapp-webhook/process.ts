@@ -1,0 +1,109 @@
+import type { Command } from '../_shared/commands.ts';
+import type { Sql, Tx } from '../_shared/db.ts';
+import { asJson } from '../_shared/db.ts';
+import type { GraphClient } from '../_shared/graph-client.ts';
+import type { Log } from '../_shared/log.ts';
+import * as replies from '../_shared/replies.ts';
+import { ensureCart, runCommand, type ShopContext } from '../_shared/shop.ts';
+import { commandFromMessage } from './message-command.ts';
+import type { StoredInbound } from './ingest.ts';
+
+/**
+ * The "process" half: consent, rate limit, the command, the reply. Runs after Meta has
+ * its 200. The inbound row becomes `processed` only once its reply is logged, so a row
+ * left `received` shows work that did not finish.
+ */
+
+export const RATE_LIMIT_PER_MINUTE = 30;
+
+export interface ProcessDeps {
+  sql: Sql;
+  graph: GraphClient;
+  publicSiteUrl: string;
+  log: Log;
+}
+
+type Decision = { reply: string } | { reply: null; note: string };
+
+async function decide(tx: Tx, inbound: StoredInbound & { phone: string }, command: Command, publicSiteUrl: string): Promise<Decision> {
+  const { store, phone } = inbound;
+  // Commands of one customer run one at a time, in arrival order within a delivery.
+  await tx`select pg_advisory_xact_lock(hashtextextended(${`${store.id}:${phone}`}, 0))`;
+
+  const [consent] = await tx<{ is_opted_in: boolean }[]>`
+    with created as (
+      insert into public.customer_channel_opt_in (store_id, channel_type, customer_phone, is_opted_in, consent_source, consent_at)
+      values (${store.id}, 'whatsapp', ${phone}, true, 'first_message', now())
+      on conflict (store_id, channel_type, customer_phone) do nothing
+      returning is_opted_in
+    )
+    select is_opted_in from created
+    union all
+    select is_opted_in from public.customer_channel_opt_in
+    where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone}
+    limit 1`;
+  if (!consent?.is_opted_in && command.kind !== 'start') return { reply: null, note: 'not answered: customer opted out (STOP)' };
+
+  // Counted over the log itself (seed 004), so the limit holds across function instances.
+  // Only messages already handled count: a burst stored in one delivery is then limited
+  // in arrival order instead of all at once.
+  const [recent] = await tx<{ count: number }[]>`
+    select count(*)::int as count from public.messaging_log
+    where store_id = ${store.id} and customer_phone = ${phone} and message_type = 'inbound'
+      and status = 'processed' and created_at > now() - interval '1 minute'`;
+  const count = (recent?.count ?? 0) + 1;
+  if (count > RATE_LIMIT_PER_MINUTE) {
+    // One notice when the limit is crossed; silence after that.
+    return count === RATE_LIMIT_PER_MINUTE + 1
+      ? { reply: replies.slowDown() }
+      : { reply: null, note: `not answered: more than ${RATE_LIMIT_PER_MINUTE} messages a minute` };
+  }
+
+  const ctx: ShopContext = { tx, store, phone, customerName: inbound.customerName, publicSiteUrl };
+  await ensureCart(ctx);
+  return { reply: await runCommand(ctx, command) };
+}
+
+async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<void> {
+  const { sql, graph } = deps;
+  const phone = inbound.phone;
+  if (!phone) {
+    await sql`update public.messaging_log set status = 'processed', error_message = 'not answered: sender has no phone number (username only)'
+              where id = ${inbound.logId}`;
+    return;
+  }
+  const command = commandFromMessage(inbound.message);
+  const decision = await sql.begin(async (tx) => {
+    const result = await decide(tx, { ...inbound, phone }, command, deps.publicSiteUrl);
+    if (result.reply === null) {
+      await tx`update public.messaging_log set status = 'processed', error_message = ${result.note} where id = ${inbound.logId}`;
+    }
+    return result;
+  });
+  if (decision.reply === null) return;
+
+  // Sent outside the transaction: no lock is held while waiting on Meta.
+  const body = decision.reply;
+  const sent = await graph.sendText(inbound.store.phoneNumberId, phone, body);
+  await sql.begin(async (tx) => {
+    await tx`insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message)
+             values (${inbound.store.id}, ${phone}, 'outbound_text', ${tx.json(asJson({ type: 'text', text: { body }, in_reply_to: inbound.message.id }))},
+                     ${sent.ok ? 'sent' : 'failed'}, ${sent.ok ? sent.wamid : null}, ${sent.ok ? null : sent.error})`;
+    await tx`update public.messaging_log set status = 'processed' where id = ${inbound.logId}`;
+  });
+  if (!sent.ok) deps.log('warn', 'reply_failed', { inbound_log_id: inbound.logId, error: sent.error });
+}
+
+/** Handles a delivery's messages in order; one failure does not stop the others. */
+export async function processInbound(deps: ProcessDeps, stored: StoredInbound[]): Promise<void> {
+  for (const inbound of stored) {
+    try {
+      await processOne(deps, inbound);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      deps.log('error', 'processing_failed', { inbound_log_id: inbound.logId, error: reason });
+      await deps.sql`update public.messaging_log set error_message = ${`processing failed: ${reason}`} where id = ${inbound.logId}`
+        .catch(() => {});
+    }
+  }
+}
