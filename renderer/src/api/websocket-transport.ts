@@ -62,6 +62,8 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
         for (const listener of eventListeners) listener(frame.event, frame.payload);
       }
     };
+    // Every failure is followed by a close event, which does the handling.
+    ws.onerror = () => undefined;
     ws.onclose = () => {
       failPending();
       void (async () => {

@@ -21,8 +21,7 @@ function useChoices() {
 export function SettingsPage() {
   const settings = useConsole((state) => state.settings);
   if (!settings) return <PageHeader title="Settings" subtitle="Loading…" />;
-  // Keyed on the stored values so a change pushed from elsewhere resets the form.
-  return <SettingsForm key={JSON.stringify(settings)} settings={settings} />;
+  return <SettingsForm settings={settings} />;
 }
 
 function SettingsForm({ settings }: { settings: Settings }) {
@@ -30,6 +29,13 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const shell = useConsole((state) => state.info?.shell);
   const { countries, timeZones } = useChoices();
   const [draft, setDraft] = useState<Settings>(settings);
+  const [baseline, setBaseline] = useState<Settings>(settings);
+  // Values saved here or pushed from another window replace the draft (React's
+  // "adjust state when a prop changes" pattern, without an effect).
+  if (settings !== baseline) {
+    setBaseline(settings);
+    setDraft(settings);
+  }
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<'idle' | 'saving' | 'saved' | string>('idle');
 

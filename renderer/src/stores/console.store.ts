@@ -23,6 +23,8 @@ export interface ConsoleState {
  * the store only reconciles from call results and pushed events.
  */
 export function createConsoleStore(api: ConsoleApi, transport: Transport): StoreApi<ConsoleState> {
+  // A load that started before a pushed change must not overwrite it when it returns late.
+  let settingsRevision = 0;
   const store = createStore<ConsoleState>()((set) => ({
     page: 'connection',
     transportStatus: transport.status,
@@ -31,19 +33,26 @@ export function createConsoleStore(api: ConsoleApi, transport: Transport): Store
     loadError: null,
     navigate: (page) => set({ page }),
     async load() {
+      const revision = settingsRevision;
       const [info, settings] = await Promise.all([api.call('app:info', {}), api.call('settings:get', {})]);
       if (!info.ok) return set({ loadError: info.error });
       if (!settings.ok) return set({ loadError: settings.error });
-      set({ info: info.value, settings: settings.value, loadError: null });
+      set(revision === settingsRevision ? { info: info.value, settings: settings.value, loadError: null } : { info: info.value, loadError: null });
     },
     async saveSettings(patch) {
       const result = await api.call('settings:set', patch);
-      if (result.ok) set({ settings: result.value });
+      if (result.ok) {
+        settingsRevision++;
+        set({ settings: result.value });
+      }
       return result;
     },
   }));
 
-  api.on('settings:changed', (settings) => store.setState({ settings }));
+  api.on('settings:changed', (settings) => {
+    settingsRevision++;
+    store.setState({ settings });
+  });
   transport.onStatus((transportStatus) => {
     store.setState({ transportStatus });
     if (transportStatus === 'connected') void store.getState().load();

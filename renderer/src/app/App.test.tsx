@@ -1,0 +1,94 @@
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../../electron/core/composition-root.js';
+import { createSilentLogger } from '../../../electron/core/logging/logger.js';
+import { createInProcessTransport } from '../../../tests/support/in-process-transport.js';
+import { makeTempDir } from '../../../tests/support/temp-dir.js';
+import { createApiClient } from '../api/api-client.js';
+import { createConsoleStore } from '../stores/console.store.js';
+import { App } from './App.js';
+import { ConsoleProvider } from './console-context.js';
+
+let dir: ReturnType<typeof makeTempDir>;
+let core: Core;
+
+beforeEach(() => {
+  dir = makeTempDir();
+  core = createCore({ shell: 'headless', dataDir: dir.path, appVersion: '0.0.1', logger: createSilentLogger() });
+});
+afterEach(async () => {
+  await core.stop();
+  dir.remove();
+});
+
+function renderApp() {
+  const transport = createInProcessTransport(core);
+  const api = createApiClient(transport);
+  const store = createConsoleStore(api, transport);
+  render(
+    <ConsoleProvider api={api} store={store}>
+      <App />
+    </ConsoleProvider>,
+  );
+  return { transport, store };
+}
+
+describe('app shell', () => {
+  it('offers every section in the navigation, each with an empty state that says what will appear', async () => {
+    renderApp();
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    for (const label of ['Connection', 'Workshops', 'Messages', 'Inbox', 'Settings']) {
+      expect(nav).toHaveTextContent(label);
+    }
+    expect(screen.getByRole('heading', { name: 'No WhatsApp account linked yet' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Workshops' }));
+    expect(screen.getByText(/Registered, In Group, Missing, Left and Join Rate/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Workshops' }).getAttribute('aria-current')).toBe('page');
+    await waitFor(() => expect(nav).toHaveTextContent('My organisation'));
+  });
+
+  it('saves settings through the core and shows the reason when the core refuses', async () => {
+    renderApp();
+    fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    const name = await screen.findByLabelText('Organisation name');
+    fireEvent.change(name, { target: { value: '   ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('The organisation needs a name')).toBeTruthy();
+    expect(await core.invoke('settings:get', {})).toMatchObject({ value: { organisationName: 'My organisation' } });
+
+    fireEvent.change(screen.getByLabelText('Organisation name'), { target: { value: 'Kampala Makers' } });
+    fireEvent.change(screen.getByLabelText('Default country'), { target: { value: 'UG' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(screen.getByRole('navigation', { name: 'Main' })).toHaveTextContent('Kampala Makers'));
+    expect(await core.invoke('settings:get', {})).toMatchObject({ value: { organisationName: 'Kampala Makers', defaultCountry: 'UG' } });
+  });
+
+  it('follows a change made elsewhere, pushed by the core', async () => {
+    renderApp();
+    await waitFor(() => expect(screen.getByRole('navigation', { name: 'Main' })).toHaveTextContent('My organisation'));
+    await act(async () => {
+      await core.invoke('settings:set', { organisationName: 'Changed in another window' });
+    });
+    expect(screen.getByRole('navigation', { name: 'Main' })).toHaveTextContent('Changed in another window');
+  });
+
+  it('shows a banner while the core is unreachable and removes it on reconnect', async () => {
+    const { transport } = renderApp();
+    act(() => transport.setStatus('reconnecting'));
+    expect(screen.getByRole('status')).toHaveTextContent(/not reachable/);
+    act(() => transport.setStatus('connected'));
+    expect(screen.queryByText(/not reachable/)).toBeNull();
+  });
+
+  it('applies the theme chosen in settings to the document', async () => {
+    renderApp();
+    await act(async () => {
+      await core.invoke('settings:set', { theme: 'dark' });
+    });
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    await act(async () => {
+      await core.invoke('settings:set', { theme: 'system' });
+    });
+    expect(document.documentElement.dataset.theme).toBeUndefined();
+  });
+});
