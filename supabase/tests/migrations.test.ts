@@ -1,0 +1,73 @@
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations, bootstrapSupabase, migrationFiles } from '../dev/migrate';
+import { type Database, startDatabase } from '../dev/postgres-cluster';
+import { postgresRequirement } from './support/requirements';
+import { seedTenant } from './support/tenants';
+
+const pg = postgresRequirement();
+
+describe.skipIf(!pg.available)('migrations', () => {
+  let database: Database;
+  let sql: postgres.Sql;
+  let applied: string[];
+
+  beforeAll(async () => {
+    database = await startDatabase();
+    await bootstrapSupabase(database.url);
+    applied = await applyMigrations(database.url);
+    sql = postgres(database.url, { max: 1, onnotice: () => {} });
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await database?.stop();
+  });
+
+  it('apply from zero in order, where pg_cron is absent, and are never applied twice', async () => {
+    expect(applied).toEqual(migrationFiles());
+    expect(await sql`select 1 from pg_extension where extname = 'pg_cron'`).toEqual([]);
+    expect(await applyMigrations(database.url)).toEqual([]);
+  });
+
+  it('are named <version>_<name>.sql like the Supabase CLI expects, versions strictly increasing', () => {
+    const versions = migrationFiles().map((file) => file.split('_')[0]!);
+    expect(versions).toEqual([...new Set(versions)].sort());
+    expect(versions.every((v) => /^\d{14}$/.test(v))).toBe(true);
+  });
+
+  it('publish membership and messaging tables to realtime', async () => {
+    const published = (await sql<{ tablename: string }[]>`select tablename from pg_publication_tables where pubname = 'supabase_realtime'`).map((r) => r.tablename);
+    expect(published).toEqual(expect.arrayContaining(['workshop_group_members', 'workshop_group_member_events', 'messaging_log', 'scheduled_whatsapp_messages']));
+  });
+
+  it('keep phone columns nullable where Cloud API may omit the sender', async () => {
+    const [column] = await sql`select is_nullable from information_schema.columns where table_name = 'messaging_log' and column_name = 'customer_phone'`;
+    expect(column).toEqual({ is_nullable: 'YES' });
+  });
+
+  it('refuse a second log row for the same wamid and keep the seed statuses', async () => {
+    const tenant = await seedTenant(sql, 'm');
+    const insert = (wamid: string, status = 'received') => sql`
+      insert into messaging_log (store_id, message_type, message_payload, status, whatsapp_message_id)
+      values (${tenant.storeId}, 'inbound', '{}', ${status}, ${wamid})`;
+    await insert('wamid.same');
+    await expect(insert('wamid.same')).rejects.toThrow(/duplicate key/);
+    await expect(insert('wamid.other', 'queued')).rejects.toThrow(/check constraint/);
+  });
+
+  it('keep the membership event log and the ledger append-only', async () => {
+    await seedTenant(sql, 'n');
+    await expect(sql`update workshop_group_member_events set event = 'leave'`).rejects.toThrow(/append-only/);
+    await expect(sql`delete from store_ledger_entries`).rejects.toThrow(/append-only/);
+  });
+
+  it('store one membership row per group and phone', async () => {
+    const tenant = await seedTenant(sql, 'o');
+    const [member] = await sql<{ group_id: string; group_jid: string; full_phone: string }[]>`
+      select group_id, group_jid, full_phone from workshop_group_members where organization_id = ${tenant.organizationId}`;
+    await expect(sql`insert into workshop_group_members (organization_id, group_id, group_jid, full_phone)
+                     values (${tenant.organizationId}, ${member!.group_id}, ${member!.group_jid}, ${member!.full_phone})`).rejects.toThrow(/duplicate key/);
+    await expect(sql`insert into workshop_group_members (organization_id, group_id, group_jid)
+                     values (${tenant.organizationId}, ${member!.group_id}, ${member!.group_jid})`).rejects.toThrow(/check constraint/);
+  });
+});
