@@ -7,7 +7,19 @@ import { parse } from 'yaml';
 // electron-builder cannot run here (no Electron binary), so its own validator checks the
 // file and these tests check what the installers depend on.
 const root = join(import.meta.dirname, '..', '..');
-const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+interface BuilderConfig {
+  [platform: string]: unknown;
+  linux: { target: string[]; icon: string };
+  win: { target: string[]; icon: string };
+  mac: { target: string[]; icon: string };
+  asar: boolean;
+  asarUnpack: string[];
+  npmRebuild: boolean;
+  extraResources: { from: string }[];
+  electronFuses: Record<string, boolean>;
+  files: string[];
+}
+const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
 const require = createRequire(import.meta.url);
 
 describe('electron-builder.yml', () => {
@@ -32,10 +44,10 @@ describe('electron-builder.yml', () => {
   });
 
   it('uses icons that exist in resources/', () => {
-    for (const platform of ['linux', 'win', 'mac']) {
-      expect(existsSync(join(root, config[platform].icon)), platform).toBe(true);
+    for (const platform of [config.linux, config.win, config.mac]) {
+      expect(existsSync(join(root, platform.icon))).toBe(true);
     }
-    for (const extra of config.extraResources as { from: string }[]) expect(existsSync(join(root, extra.from))).toBe(true);
+    for (const extra of config.extraResources) expect(existsSync(join(root, extra.from))).toBe(true);
   });
 
   it('turns off the Electron fuses an attacker could use', () => {
