@@ -99,6 +99,10 @@ async function startCluster(): Promise<Database> {
       stopped = true;
       try {
         await run(...asClusterOwner(bin('pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']));
+      } catch (error) {
+        // Ctrl-C reaches the server too and it may already be down; only a running server is a problem.
+        const running = await run(...asClusterOwner(bin('pg_ctl'), ['-D', dataDir, 'status'])).then(() => true, () => false);
+        if (running) throw error;
       } finally {
         rmSync(root, { recursive: true, force: true });
       }

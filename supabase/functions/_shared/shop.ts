@@ -50,13 +50,6 @@ function priced(line: CartLine): replies.PricedLine {
   return { sku: line.sku, name: line.name, quantity: line.quantity, unitCents: toCents(line.unit_price) };
 }
 
-/** The seed's runbook expects a cart row for every chatting customer, so it is created on first contact. */
-export async function ensureCart({ tx, store, phone }: ShopContext): Promise<void> {
-  await tx`insert into public.cart_sessions (store_id, session_id, customer_phone)
-           values (${store.id}, ${cartSessionId(phone)}, ${phone})
-           on conflict (store_id, session_id) do nothing`;
-}
-
 async function loadCart({ tx, store, phone }: ShopContext): Promise<CartLine[]> {
   const [row] = await tx<{ items: CartLine[] }[]>`
     select items from public.cart_sessions

@@ -7,9 +7,11 @@ import { isValidMetaSignature } from '../_shared/signature.ts';
 import { parseWebhook } from '../_shared/webhook-payload.ts';
 import { ingest } from './ingest.ts';
 import { processInbound, type ProcessDeps } from './process.ts';
+import { createStoreResolver, type ResolveStores } from './stores.ts';
 
 // Meta's deliveries are a few kilobytes; anything near this is not from Meta.
 export const MAX_BODY_BYTES = 256 * 1024;
+const STORE_CACHE_MS = 5_000;
 
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;
 
@@ -32,7 +34,7 @@ async function verifySubscription(sql: Sql, url: URL): Promise<Response> {
   return new Response(challenge, { status: 200, headers: { 'content-type': 'text/plain' } });
 }
 
-async function receive(deps: ProcessDeps, appSecret: string, req: Request): Promise<Response> {
+async function receive(deps: ProcessDeps, resolveStores: ResolveStores, appSecret: string, req: Request): Promise<Response> {
   let raw: Uint8Array;
   try {
     raw = await readBodyLimited(req, MAX_BODY_BYTES);
@@ -55,7 +57,7 @@ async function receive(deps: ProcessDeps, appSecret: string, req: Request): Prom
   if (!parsed.ok) return errorResponse(400, 'Not a WhatsApp Business Account webhook payload', parsed.problems);
   if (parsed.changes.length === 0) return jsonResponse(200, { received: 0, duplicates: 0, statuses_applied: 0 });
 
-  const result = await ingest(deps.sql, parsed.changes);
+  const result = await ingest(deps.sql, resolveStores, parsed.changes);
   if (result.knownStores === 0) {
     return errorResponse(404, `No active store uses phone_number_id ${result.unknownPhoneNumberIds.join(', ')}`);
   }
@@ -77,10 +79,11 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
     publicSiteUrl: config.publicSiteUrl,
     log,
   };
+  const resolveStores = createStoreResolver(deps.sql, STORE_CACHE_MS);
   return async (req) => {
     try {
       if (req.method === 'GET') return await verifySubscription(deps.sql, new URL(req.url));
-      if (req.method === 'POST') return await receive(deps, config.appSecret, req);
+      if (req.method === 'POST') return await receive(deps, resolveStores, config.appSecret, req);
       return errorResponse(405, `Method ${req.method} not allowed; use GET to verify or POST to deliver`);
     } catch (error) {
       log('error', 'request_failed', { error: error instanceof Error ? error.message : String(error) });

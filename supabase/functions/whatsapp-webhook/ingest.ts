@@ -1,7 +1,8 @@
-import type { Sql } from '../_shared/db.ts';
+import type { Sql, Tx } from '../_shared/db.ts';
 import { asJson } from '../_shared/db.ts';
 import { toE164Digits } from '../_shared/phone.ts';
 import type { Store } from '../_shared/shop.ts';
+import type { ResolveStores } from './stores.ts';
 import type { InboundMessage, MessagesChange, StatusUpdate } from '../_shared/webhook-payload.ts';
 
 /**
@@ -29,17 +30,6 @@ export interface IngestResult {
 // Delivery receipts arrive out of order; a later receipt may only move a message forward.
 const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
 
-async function resolveStores(sql: Sql, phoneNumberIds: string[]): Promise<Map<string, Store>> {
-  const rows = await sql<{ wa_phone_number_id: string; id: string; store_name: string; store_slug: string; currency: string }[]>`
-    select b.wa_phone_number_id, s.id, s.store_name, s.store_slug, s.currency
-    from public.business_channel_settings b
-    join public.store_settings s on s.id = b.store_id
-    where b.is_active and b.channel_type = 'whatsapp' and b.wa_phone_number_id = any(${phoneNumberIds}::text[])`;
-  return new Map(rows.map((row) => [row.wa_phone_number_id, {
-    id: row.id, name: row.store_name, slug: row.store_slug, currency: row.currency, phoneNumberId: row.wa_phone_number_id,
-  }]));
-}
-
 function statusError(status: StatusUpdate): string | null {
   const error = status.errors?.[0];
   if (!error) return status.status === 'failed' ? 'failed without an error from Meta' : null;
@@ -47,8 +37,8 @@ function statusError(status: StatusUpdate): string | null {
     .filter(Boolean).join(' ');
 }
 
-export async function ingest(sql: Sql, changes: MessagesChange[]): Promise<IngestResult> {
-  const stores = await resolveStores(sql, [...new Set(changes.map((c) => c.value.metadata.phone_number_id))]);
+export async function ingest(sql: Sql, resolveStores: ResolveStores, changes: MessagesChange[]): Promise<IngestResult> {
+  const stores = await resolveStores([...new Set(changes.map((c) => c.value.metadata.phone_number_id))]);
   const known = changes.filter((change) => stores.has(change.value.metadata.phone_number_id));
   const unknownPhoneNumberIds = [...new Set(changes.map((c) => c.value.metadata.phone_number_id).filter((id) => !stores.has(id)))];
 
@@ -68,7 +58,12 @@ export async function ingest(sql: Sql, changes: MessagesChange[]): Promise<Inges
     }
   }
 
-  return sql.begin(async (tx) => {
+  const statuses = [...latestStatus.entries()];
+  // A transaction only when there are two writes to keep together; a single statement is atomic anyway.
+  const write = <T>(work: (q: Sql | Tx) => Promise<T>): Promise<T> =>
+    candidates.length > 0 && statuses.length > 0 ? sql.begin((tx) => work(tx)) as Promise<T> : work(sql);
+
+  return write(async (tx) => {
     const inserted = candidates.length === 0 ? [] : await tx<{ id: string; whatsapp_message_id: string }[]>`
       insert into public.messaging_log ${tx(candidates.map((c) => ({
         store_id: c.store.id,
@@ -90,7 +85,6 @@ export async function ingest(sql: Sql, changes: MessagesChange[]): Promise<Inges
       stored.push({ ...candidate, logId });
     }
 
-    const statuses = [...latestStatus.entries()];
     const applied = statuses.length === 0 ? [] : await tx`
       update public.messaging_log m
       set status = u.status, error_message = coalesce(u.error, m.error_message)

@@ -4,7 +4,7 @@ import { asJson } from '../_shared/db.ts';
 import type { GraphClient } from '../_shared/graph-client.ts';
 import type { Log } from '../_shared/log.ts';
 import * as replies from '../_shared/replies.ts';
-import { ensureCart, runCommand, type ShopContext } from '../_shared/shop.ts';
+import { cartSessionId, runCommand } from '../_shared/shop.ts';
 import { commandFromMessage } from './message-command.ts';
 import type { StoredInbound } from './ingest.ts';
 
@@ -30,28 +30,31 @@ async function decide(tx: Tx, inbound: StoredInbound & { phone: string }, comman
   // Commands of one customer run one at a time, in arrival order within a delivery.
   await tx`select pg_advisory_xact_lock(hashtextextended(${`${store.id}:${phone}`}, 0))`;
 
-  const [consent] = await tx<{ is_opted_in: boolean }[]>`
+  // One round trip: consent (created on first contact, seed 004), the customer's cart
+  // row keyed wa:<phone>, and how many of their messages were handled in the last
+  // minute. The count runs over the log itself, so the limit holds across function
+  // instances; only already-handled messages count, so a burst stored in one delivery
+  // is limited in arrival order rather than all at once.
+  const [state] = await tx<{ is_opted_in: boolean; recent: number }[]>`
     with created as (
       insert into public.customer_channel_opt_in (store_id, channel_type, customer_phone, is_opted_in, consent_source, consent_at)
       values (${store.id}, 'whatsapp', ${phone}, true, 'first_message', now())
       on conflict (store_id, channel_type, customer_phone) do nothing
       returning is_opted_in
+    ), cart as (
+      insert into public.cart_sessions (store_id, session_id, customer_phone)
+      values (${store.id}, ${cartSessionId(phone)}, ${phone})
+      on conflict (store_id, session_id) do nothing
     )
-    select is_opted_in from created
-    union all
-    select is_opted_in from public.customer_channel_opt_in
-    where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone}
-    limit 1`;
-  if (!consent?.is_opted_in && command.kind !== 'start') return { reply: null, note: 'not answered: customer opted out (STOP)' };
-
-  // Counted over the log itself (seed 004), so the limit holds across function instances.
-  // Only messages already handled count: a burst stored in one delivery is then limited
-  // in arrival order instead of all at once.
-  const [recent] = await tx<{ count: number }[]>`
-    select count(*)::int as count from public.messaging_log
-    where store_id = ${store.id} and customer_phone = ${phone} and message_type = 'inbound'
-      and status = 'processed' and created_at > now() - interval '1 minute'`;
-  const count = (recent?.count ?? 0) + 1;
+    select
+      coalesce((select is_opted_in from created),
+               (select is_opted_in from public.customer_channel_opt_in
+                where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone})) as is_opted_in,
+      (select count(*)::int from public.messaging_log
+       where store_id = ${store.id} and customer_phone = ${phone} and message_type = 'inbound'
+         and status = 'processed' and created_at > now() - interval '1 minute') as recent`;
+  if (!state?.is_opted_in && command.kind !== 'start') return { reply: null, note: 'not answered: customer opted out (STOP)' };
+  const count = (state?.recent ?? 0) + 1;
   if (count > RATE_LIMIT_PER_MINUTE) {
     // One notice when the limit is crossed; silence after that.
     return count === RATE_LIMIT_PER_MINUTE + 1
@@ -59,9 +62,7 @@ async function decide(tx: Tx, inbound: StoredInbound & { phone: string }, comman
       : { reply: null, note: `not answered: more than ${RATE_LIMIT_PER_MINUTE} messages a minute` };
   }
 
-  const ctx: ShopContext = { tx, store, phone, customerName: inbound.customerName, publicSiteUrl };
-  await ensureCart(ctx);
-  return { reply: await runCommand(ctx, command) };
+  return { reply: await runCommand({ tx, store, phone, customerName: inbound.customerName, publicSiteUrl }, command) };
 }
 
 async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<void> {
@@ -85,12 +86,14 @@ async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<vo
   // Sent outside the transaction: no lock is held while waiting on Meta.
   const body = decision.reply;
   const sent = await graph.sendText(inbound.store.phoneNumberId, phone, body);
-  await sql.begin(async (tx) => {
-    await tx`insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message)
-             values (${inbound.store.id}, ${phone}, 'outbound_text', ${tx.json(asJson({ type: 'text', text: { body }, in_reply_to: inbound.message.id }))},
-                     ${sent.ok ? 'sent' : 'failed'}, ${sent.ok ? sent.wamid : null}, ${sent.ok ? null : sent.error})`;
-    await tx`update public.messaging_log set status = 'processed' where id = ${inbound.logId}`;
-  });
+  // One statement, so the reply is logged and the message marked handled together.
+  await sql`
+    with reply as (
+      insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message)
+      values (${inbound.store.id}, ${phone}, 'outbound_text', ${sql.json(asJson({ type: 'text', text: { body }, in_reply_to: inbound.message.id }))},
+              ${sent.ok ? 'sent' : 'failed'}, ${sent.ok ? sent.wamid : null}, ${sent.ok ? null : sent.error})
+    )
+    update public.messaging_log set status = 'processed' where id = ${inbound.logId}`;
   if (!sent.ok) deps.log('warn', 'reply_failed', { inbound_log_id: inbound.logId, error: sent.error });
 }
 

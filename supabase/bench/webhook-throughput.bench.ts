@@ -1,0 +1,125 @@
+/**
+ * Sustained inbound throughput of whatsapp-webhook on this machine: real Deno serving
+ * the function, real Postgres, replies going to the local fake Graph API, load from
+ * autocannon over loopback. For each concurrency it reports how fast Meta's deliveries
+ * are acknowledged (the HTTP figures Meta sees) and how fast they are fully processed
+ * (command run, reply sent and logged), then checks nothing was lost or duplicated.
+ *
+ * Run: node --import tsx supabase/bench/webhook-throughput.bench.ts
+ * Env: BENCH_DURATION (seconds per concurrency, default 10), BENCH_CONNECTIONS (default 1,10,50).
+ */
+import { createHmac } from 'node:crypto';
+import os from 'node:os';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { startLocalStack } from '../dev/local-stack';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,10,50').split(',').map(Number);
+// Enough distinct customers that none reaches the 30-a-minute limit.
+const CUSTOMERS = 20_000;
+const COMMANDS = ['HELP', 'CART', 'ADD MUG 1', 'STATUS'];
+const PHONE_NUMBER_ID = '100000000042';
+
+const stack = await startLocalStack({ keepGraphMessages: false, dbPoolSize: 20 });
+const sql = postgres(stack.databaseUrl, { max: 2, onnotice: () => {} });
+
+async function shutdown() {
+  await sql.end();
+  await stack.stop();
+}
+process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
+
+try {
+  await sql.begin(async (tx) => {
+    const [user] = await tx<{ id: string }[]>`insert into auth.users (id, email) values (gen_random_uuid(), 'bench@example.test') returning id`;
+    const [store] = await tx<{ id: string }[]>`insert into store_settings (user_id, store_name, store_slug) values (${user!.id}, 'Bench', 'bench') returning id`;
+    await tx`insert into business_channel_settings (store_id, wa_phone_number_id, webhook_verify_token) values (${store!.id}, ${PHONE_NUMBER_ID}, 'bench')`;
+    await tx`insert into products (store_id, sku, name, price) values (${store!.id}, 'MUG', 'Mug', 7500)`;
+  });
+
+  let sequence = 0;
+  const nextDelivery = () => {
+    sequence += 1;
+    const from = String(256_700_000_000 + (sequence % CUSTOMERS));
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{
+        id: '1',
+        changes: [{
+          field: 'messages',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: { display_phone_number: '15550001111', phone_number_id: PHONE_NUMBER_ID },
+            contacts: [{ profile: { name: 'Bench' }, wa_id: from }],
+            messages: [{ from, id: `wamid.bench.${sequence}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: COMMANDS[sequence % COMMANDS.length] } }],
+          },
+        }],
+      }],
+    });
+    return { body, signature: `sha256=${createHmac('sha256', stack.appSecret).update(body).digest('hex')}` };
+  };
+
+  const pendingCount = async () =>
+    (await sql<{ n: number }[]>`select count(*)::int as n from messaging_log where message_type = 'inbound' and status = 'received' and error_message is null`)[0]!.n;
+
+  console.log(`whatsapp-webhook throughput — ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${DURATION} s per run, loopback`);
+  console.log('conns | acked msg/s | p50 ms | p99 ms | max ms | non-2xx | errors | processed msg/s | drain s');
+  const rows: string[] = [];
+  let acknowledged = 0;
+  for (const connections of CONNECTIONS) {
+    const started = Date.now();
+    const result = await autocannon({
+      url: `${stack.functionsUrl}/whatsapp-webhook`,
+      connections,
+      duration: DURATION,
+      timeout: 30,
+      requests: [{
+        method: 'POST',
+        setupRequest: (request) => {
+          const { body, signature } = nextDelivery();
+          return { ...request, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } };
+        },
+      }],
+    });
+    const loadEnded = Date.now();
+    while ((await pendingCount()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    const drained = Date.now();
+    acknowledged += result['2xx'];
+    const row = [
+      String(connections).padStart(5),
+      result.requests.average.toFixed(0).padStart(11),
+      String(result.latency.p50).padStart(6),
+      String(result.latency.p99).padStart(6),
+      String(result.latency.max).padStart(6),
+      String(result.non2xx).padStart(7),
+      String(result.errors + result.timeouts).padStart(6),
+      (result['2xx'] / ((drained - started) / 1000)).toFixed(0).padStart(15),
+      ((drained - loadEnded) / 1000).toFixed(1).padStart(7),
+    ].join(' | ');
+    rows.push(row);
+    console.log(row);
+  }
+
+  const [counts] = await sql<{ inbound: number; distinct_inbound: number; processed: number; outbound: number; replied_to: number; failed: number }[]>`
+    select count(*) filter (where message_type = 'inbound')::int as inbound,
+           count(distinct whatsapp_message_id) filter (where message_type = 'inbound')::int as distinct_inbound,
+           count(*) filter (where message_type = 'inbound' and status = 'processed')::int as processed,
+           count(*) filter (where message_type = 'outbound_text')::int as outbound,
+           count(distinct message_payload ->> 'in_reply_to') filter (where message_type = 'outbound_text')::int as replied_to,
+           count(*) filter (where message_type = 'outbound_text' and status = 'failed')::int as failed
+    from messaging_log`;
+  const c = counts!;
+  console.log(`\nacknowledged (2xx): ${acknowledged}; inbound rows: ${c.inbound} (${c.distinct_inbound} distinct wamids); processed: ${c.processed}; replies: ${c.outbound} to ${c.replied_to} messages (${c.failed} failed sends)`);
+  const problems = [
+    c.inbound < acknowledged && `${acknowledged - c.inbound} acknowledged messages missing from messaging_log`,
+    c.distinct_inbound !== c.inbound && `${c.inbound - c.distinct_inbound} duplicated inbound rows`,
+    c.processed !== c.inbound && `${c.inbound - c.processed} inbound messages not processed`,
+    c.outbound !== c.replied_to && `${c.outbound - c.replied_to} duplicate replies`,
+    c.replied_to !== c.inbound && `${c.inbound - c.replied_to} messages without a reply`,
+  ].filter(Boolean);
+  console.log(problems.length === 0 ? 'OK: no message lost or duplicated.' : `PROBLEMS:\n- ${problems.join('\n- ')}`);
+  process.exitCode = problems.length === 0 ? 0 : 1;
+} finally {
+  await shutdown();
+}
