@@ -39,7 +39,7 @@ export async function startFunctions(env: FunctionsEnv, options: { port?: number
     ['run', '--no-lock', '--no-prompt', '--allow-net', '--allow-env', '--allow-read', ROUTER],
     {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', FUNCTIONS_PORT: String(port), ...env },
+      env: { ...(process.env.DENO_V8_FLAGS ? { DENO_V8_FLAGS: process.env.DENO_V8_FLAGS } : {}), PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', FUNCTIONS_PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

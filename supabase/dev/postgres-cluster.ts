@@ -16,6 +16,10 @@ export interface Database {
   stop(): Promise<void>;
 }
 
+export function postgresExtensionAvailable(name: string): boolean {
+  return existsSync(join(POSTGRES_BIN_DIR, '..', 'lib', `${name}.so`));
+}
+
 export function postgresBinariesPresent(): boolean {
   return existsSync(join(POSTGRES_BIN_DIR, 'initdb')) && existsSync(join(POSTGRES_BIN_DIR, 'pg_ctl'));
 }
@@ -36,9 +40,14 @@ export async function freePort(): Promise<number> {
  * A throwaway database: a fresh database inside DATABASE_URL's server when that is set,
  * otherwise a whole cluster in a temporary folder, removed again by stop().
  */
-export async function startDatabase(): Promise<Database> {
+export async function startDatabase(options: ClusterOptions = {}): Promise<Database> {
   const external = process.env.DATABASE_URL;
-  return external ? createDatabaseIn(external) : startCluster();
+  return external ? createDatabaseIn(external) : startCluster(options);
+}
+
+export interface ClusterOptions {
+  /** Extra server settings (e.g. shared_preload_libraries); only for a throwaway cluster. */
+  settings?: Record<string, string>;
 }
 
 async function createDatabaseIn(serverUrl: string): Promise<Database> {
@@ -63,7 +72,7 @@ function asClusterOwner(command: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
-async function startCluster(): Promise<Database> {
+async function startCluster({ settings = {} }: ClusterOptions): Promise<Database> {
   const root = mkdtempSync(join(tmpdir(), 'wa-console-pg-'));
   const dataDir = join(root, 'data');
   const socketDir = root;
@@ -88,6 +97,7 @@ async function startCluster(): Promise<Database> {
     '-c max_connections=200',
     // Logical replication level so the supabase_realtime publication behaves as on the platform.
     '-c wal_level=logical',
+    ...Object.entries(settings).map(([name, value]) => `-c ${name}='${value}'`),
   ].join(' ');
   await run(...asClusterOwner(bin('pg_ctl'), ['-D', dataDir, '-o', options, '-l', join(root, 'postgres.log'), '-w', '-t', '60', 'start']));
 
