@@ -38,10 +38,14 @@ export interface LocalStack {
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const stoppers: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    // Reverse order: functions before the database they use.
-    for (const stopOne of stoppers.reverse()) await stopOne().catch((error: unknown) => console.error('stack stop:', error));
-    stoppers.length = 0;
+  let stopping: Promise<void> | undefined;
+  // Idempotent: Ctrl-C and a finally block may both ask to stop.
+  const stop = () => {
+    stopping ??= (async () => {
+      // Reverse order: functions before the database they use.
+      for (const stopOne of [...stoppers].reverse()) await stopOne().catch((error: unknown) => console.error('stack stop:', error));
+    })();
+    return stopping;
   };
   try {
     const database: Database = await startDatabase();

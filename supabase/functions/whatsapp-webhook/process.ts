@@ -28,14 +28,15 @@ type Decision = { reply: string } | { reply: null; note: string };
 async function decide(tx: Tx, inbound: StoredInbound & { phone: string }, command: Command, publicSiteUrl: string): Promise<Decision> {
   const { store, phone } = inbound;
   // Commands of one customer run one at a time, in arrival order within a delivery.
-  await tx`select pg_advisory_xact_lock(hashtextextended(${`${store.id}:${phone}`}, 0))`;
+  // Not awaited: postgres.js pipelines it with the next query, and Postgres runs them in order.
+  const locked = tx`select pg_advisory_xact_lock(hashtextextended(${`${store.id}:${phone}`}, 0))`;
 
-  // One round trip: consent (created on first contact, seed 004), the customer's cart
-  // row keyed wa:<phone>, and how many of their messages were handled in the last
-  // minute. The count runs over the log itself, so the limit holds across function
-  // instances; only already-handled messages count, so a burst stored in one delivery
-  // is limited in arrival order rather than all at once.
-  const [state] = await tx<{ is_opted_in: boolean; recent: number }[]>`
+  // Consent (created on first contact, seed 004), the customer's cart row keyed
+  // wa:<phone>, and how many of their messages were handled in the last minute. The
+  // count runs over the log itself, so the limit holds across function instances; only
+  // already-handled messages count, so a burst stored in one delivery is limited in
+  // arrival order rather than all at once.
+  const stateQuery = tx<{ is_opted_in: boolean; recent: number }[]>`
     with created as (
       insert into public.customer_channel_opt_in (store_id, channel_type, customer_phone, is_opted_in, consent_source, consent_at)
       values (${store.id}, 'whatsapp', ${phone}, true, 'first_message', now())
@@ -53,6 +54,7 @@ async function decide(tx: Tx, inbound: StoredInbound & { phone: string }, comman
       (select count(*)::int from public.messaging_log
        where store_id = ${store.id} and customer_phone = ${phone} and message_type = 'inbound'
          and status = 'processed' and created_at > now() - interval '1 minute') as recent`;
+  const [, [state]] = await Promise.all([locked, stateQuery]);
   if (!state?.is_opted_in && command.kind !== 'start') return { reply: null, note: 'not answered: customer opted out (STOP)' };
   const count = (state?.recent ?? 0) + 1;
   if (count > RATE_LIMIT_PER_MINUTE) {
