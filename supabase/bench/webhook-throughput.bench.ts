@@ -6,7 +6,8 @@
  * (command run, reply sent and logged), then checks nothing was lost or duplicated.
  *
  * Run: node --import tsx supabase/bench/webhook-throughput.bench.ts
- * Env: BENCH_DURATION (seconds per concurrency, default 10), BENCH_CONNECTIONS (default 1,10,50).
+ * Env: BENCH_DURATION (seconds per concurrency, default 10), BENCH_CONNECTIONS (default 1,10,50),
+ * PROCESS_CONCURRENCY (the function's background processing concurrency, default 16).
  */
 import { createHmac } from 'node:crypto';
 import os from 'node:os';
@@ -21,7 +22,11 @@ const CUSTOMERS = 20_000;
 const COMMANDS = ['HELP', 'CART', 'ADD MUG 1', 'STATUS'];
 const PHONE_NUMBER_ID = '100000000042';
 
-const stack = await startLocalStack({ keepGraphMessages: false, dbPoolSize: 20 });
+const stack = await startLocalStack({
+  keepGraphMessages: false,
+  dbPoolSize: 20,
+  ...(process.env.PROCESS_CONCURRENCY ? { processConcurrency: Number(process.env.PROCESS_CONCURRENCY) } : {}),
+});
 const sql = postgres(stack.databaseUrl, { max: 2, onnotice: () => {} });
 
 async function shutdown() {

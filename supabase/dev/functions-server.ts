@@ -16,6 +16,7 @@ export interface FunctionsEnv {
   PUBLIC_SITE_URL: string;
   GRAPH_API_VERSION?: string;
   DB_POOL_SIZE?: string;
+  PROCESS_CONCURRENCY?: string;
 }
 
 export interface FunctionsServer {

@@ -20,8 +20,11 @@ export interface LocalStackOptions {
   graphApiBaseUrl?: string;
   functionsPort?: number;
   dbPoolSize?: number;
+  processConcurrency?: number;
   quiet?: boolean;
   keepGraphMessages?: boolean;
+  /** Server settings for the throwaway cluster, e.g. to load pg_stat_statements. */
+  clusterSettings?: Record<string, string>;
 }
 
 export interface LocalStack {
@@ -48,7 +51,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return stopping;
   };
   try {
-    const database: Database = await startDatabase();
+    const database: Database = await startDatabase({ ...(options.clusterSettings ? { settings: options.clusterSettings } : {}) });
     stoppers.push(() => database.stop());
     await bootstrapSupabase(database.url);
     await applyMigrations(database.url);
@@ -66,6 +69,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       GRAPH_API_TOKEN: graphApiToken,
       PUBLIC_SITE_URL: publicSiteUrl,
       ...(options.dbPoolSize ? { DB_POOL_SIZE: String(options.dbPoolSize) } : {}),
+      ...(options.processConcurrency ? { PROCESS_CONCURRENCY: String(options.processConcurrency) } : {}),
     }, { ...(options.functionsPort ? { port: options.functionsPort } : {}), quiet: options.quiet ?? true });
     stoppers.push(() => functions.stop());
 

@@ -12,6 +12,7 @@ const ConfigSchema = z.object({
   GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
   PUBLIC_SITE_URL: z.url(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  PROCESS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 });
 
 export interface Config {
@@ -19,7 +20,10 @@ export interface Config {
   appSecret: string;
   graph: { baseUrl: string; version: string; token: string };
   publicSiteUrl: string;
+  /** Connections per instance in all: a quarter (at least 2) acknowledge deliveries, the rest process them. */
   dbPoolSize: number;
+  /** Deliveries processed at once after their 200 (each mostly waits on the Graph API). */
+  processConcurrency: number;
 }
 
 export function loadConfig(env: (name: string) => string | undefined): Config {
@@ -37,5 +41,6 @@ export function loadConfig(env: (name: string) => string | undefined): Config {
     graph: { baseUrl: c.GRAPH_API_BASE_URL, version: c.GRAPH_API_VERSION, token: c.GRAPH_API_TOKEN },
     publicSiteUrl: c.PUBLIC_SITE_URL.replace(/\/+$/, ''),
     dbPoolSize: c.DB_POOL_SIZE,
+    processConcurrency: c.PROCESS_CONCURRENCY,
   };
 }

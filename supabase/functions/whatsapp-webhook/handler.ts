@@ -8,6 +8,7 @@ import { parseWebhook } from '../_shared/webhook-payload.ts';
 import { ingest } from './ingest.ts';
 import { processInbound, type ProcessDeps } from './process.ts';
 import { createStoreResolver, type ResolveStores } from './stores.ts';
+import { createWorkQueue, type WorkQueue } from '../_shared/work-queue.ts';
 
 // Meta's deliveries are a few kilobytes; anything near this is not from Meta.
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -34,7 +35,16 @@ async function verifySubscription(sql: Sql, url: URL): Promise<Response> {
   return new Response(challenge, { status: 200, headers: { 'content-type': 'text/plain' } });
 }
 
-async function receive(deps: ProcessDeps, resolveStores: ResolveStores, appSecret: string, req: Request): Promise<Response> {
+interface Pipeline {
+  /** Connections of the acknowledgement path, apart from the processing pool so a 200 never waits behind background work. */
+  ingestSql: Sql;
+  deps: ProcessDeps;
+  resolveStores: ResolveStores;
+  background: WorkQueue;
+  appSecret: string;
+}
+
+async function receive({ ingestSql, deps, resolveStores, background, appSecret }: Pipeline, req: Request): Promise<Response> {
   let raw: Uint8Array;
   try {
     raw = await readBodyLimited(req, MAX_BODY_BYTES);
@@ -57,11 +67,11 @@ async function receive(deps: ProcessDeps, resolveStores: ResolveStores, appSecre
   if (!parsed.ok) return errorResponse(400, 'Not a WhatsApp Business Account webhook payload', parsed.problems);
   if (parsed.changes.length === 0) return jsonResponse(200, { received: 0, duplicates: 0, statuses_applied: 0 });
 
-  const result = await ingest(deps.sql, resolveStores, parsed.changes);
+  const result = await ingest(ingestSql, resolveStores, parsed.changes);
   if (result.knownStores === 0) {
     return errorResponse(404, `No active store uses phone_number_id ${result.unknownPhoneNumberIds.join(', ')}`);
   }
-  if (result.stored.length > 0) keepAlive(processInbound(deps, result.stored));
+  if (result.stored.length > 0) keepAlive(background.push(() => processInbound(deps, result.stored)));
   return jsonResponse(200, {
     received: result.stored.length,
     duplicates: result.duplicates,
@@ -73,17 +83,27 @@ async function receive(deps: ProcessDeps, resolveStores: ResolveStores, appSecre
 /** Builds the `whatsapp-webhook` function: GET verifies the subscription, POST receives deliveries. */
 export function createWhatsappWebhookHandler(config: Config): (req: Request) => Promise<Response> {
   const log = createLog('whatsapp-webhook');
+  const ingestPool = Math.max(2, Math.ceil(config.dbPoolSize / 4));
+  const processingPool = Math.max(1, config.dbPoolSize - ingestPool);
+  const ingestSql = createDb(config.databaseUrl, ingestPool);
   const deps: ProcessDeps = {
-    sql: createDb(config.databaseUrl, config.dbPoolSize),
+    sql: createDb(config.databaseUrl, processingPool),
     graph: createGraphClient(config.graph),
     publicSiteUrl: config.publicSiteUrl,
     log,
   };
-  const resolveStores = createStoreResolver(deps.sql, STORE_CACHE_MS);
+  const pipeline: Pipeline = {
+    ingestSql,
+    deps,
+    resolveStores: createStoreResolver(ingestSql, STORE_CACHE_MS),
+    background: createWorkQueue(config.processConcurrency, (error) =>
+      log('error', 'background_failed', { error: error instanceof Error ? error.message : String(error) })),
+    appSecret: config.appSecret,
+  };
   return async (req) => {
     try {
-      if (req.method === 'GET') return await verifySubscription(deps.sql, new URL(req.url));
-      if (req.method === 'POST') return await receive(deps, resolveStores, config.appSecret, req);
+      if (req.method === 'GET') return await verifySubscription(ingestSql, new URL(req.url));
+      if (req.method === 'POST') return await receive(pipeline, req);
       return errorResponse(405, `Method ${req.method} not allowed; use GET to verify or POST to deliver`);
     } catch (error) {
       log('error', 'request_failed', { error: error instanceof Error ? error.message : String(error) });
