@@ -23,7 +23,6 @@ export interface FakeGraphApi {
   /** Messages recorded for one recipient (all of them unless started with keepMessages: false). */
   sentTo(to: string): SentMessage[];
   failFor(to: string, error?: { status: number; code: number; message: string }): void;
-  clear(): void;
   stop(): Promise<void>;
 }
 
@@ -85,10 +84,6 @@ export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}
     sent,
     sentTo: (to) => sent.filter((message) => message.to === to),
     failFor: (to, error = { status: 400, code: 131026, message: 'Message undeliverable' }) => void failures.set(to, error),
-    clear: () => {
-      sent.length = 0;
-      failures.clear();
-    },
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

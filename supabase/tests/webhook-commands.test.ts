@@ -95,6 +95,12 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
       expect(await cartItems()).toEqual([]);
     });
 
+    it('caps a cart line at 999 however it is reached', async () => {
+      await say('ADD MUG 999');
+      expect(await say('ADD MUG 1')).toBe('You can have at most 999 of MUG in your cart.');
+      expect(await cartItems()).toEqual([expect.objectContaining({ sku: 'MUG', quantity: 999 })]);
+    });
+
     it('names an unknown SKU', async () => {
       expect(await say('ADD NOPE 1')).toBe('There is no product with SKU NOPE. Check the code in our catalogue and try again.');
       expect(await cartItems()).toEqual([]);

@@ -33,10 +33,6 @@ export function unsupported(messageType: string): string {
   return `I can't read ${messageType} messages yet. Send a command such as CART or HELP.`;
 }
 
-export function usage(problem: string): string {
-  return problem;
-}
-
 export function unknownSku(sku: string): string {
   return `There is no product with SKU ${sku}. Check the code in our catalogue and try again.`;
 }

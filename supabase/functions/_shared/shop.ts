@@ -87,7 +87,7 @@ async function add(ctx: ShopContext, sku: string, quantity: number): Promise<str
   const lines = await loadCart(ctx);
   const existing = lines.find((line) => line.product_id === product.id);
   const wanted = (existing?.quantity ?? 0) + quantity;
-  if (wanted > MAX_LINE_QUANTITY) return replies.usage(`You can have at most ${MAX_LINE_QUANTITY} of ${product.sku} in your cart.`);
+  if (wanted > MAX_LINE_QUANTITY) return `You can have at most ${MAX_LINE_QUANTITY} of ${product.sku} in your cart.`;
   const problem = stockProblem(product, wanted, existing?.quantity ?? 0);
   if (problem) return problem;
   const updated = [...lines.filter((line) => line.product_id !== product.id), lineFor(product, wanted)];
@@ -262,7 +262,7 @@ export async function runCommand(ctx: ShopContext, command: Command): Promise<st
     case 'help':
       return replies.help(ctx.store.name);
     case 'usage':
-      return replies.usage(command.problem);
+      return command.problem;
     case 'unknown':
       return replies.unknownCommand(command.text);
     case 'unsupported':

@@ -27,8 +27,10 @@ export interface IngestResult {
   statusesApplied: number;
 }
 
-// Delivery receipts arrive out of order; a later receipt may only move a message forward.
-const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
+// Delivery receipts arrive out of order; a receipt may only move a message forward in
+// this order (a failure is final, so it keeps its error).
+const STATUS_ORDER = ['sent', 'delivered', 'read', 'failed'];
+const rankOf = (status: string) => STATUS_ORDER.indexOf(status) + 1;
 
 function statusError(status: StatusUpdate): string | null {
   const error = status.errors?.[0];
@@ -51,9 +53,9 @@ export async function ingest(sql: Sql, resolveStores: ResolveStores, changes: Me
       candidates.push({ store, phone: toE164Digits(message.from), customerName: contact?.profile?.name ?? null, message });
     }
     for (const status of value.statuses ?? []) {
-      const rank = STATUS_RANK[status.status];
+      const rank = rankOf(status.status);
       const current = latestStatus.get(status.id);
-      if (rank === undefined || (current && (STATUS_RANK[current.status] ?? 0) >= rank)) continue;
+      if (rank === 0 || (current && rankOf(current.status) >= rank)) continue;
       latestStatus.set(status.id, { storeId: store.id, status: status.status, error: statusError(status) });
     }
   }
@@ -92,8 +94,7 @@ export async function ingest(sql: Sql, resolveStores: ResolveStores, changes: Me
                   ${statuses.map(([, s]) => s.error)}::text[], ${statuses.map(([, s]) => s.storeId)}::uuid[])
            as u(wamid, status, error, store_id)
       where m.whatsapp_message_id = u.wamid and m.store_id = u.store_id and m.message_type <> 'inbound'
-        and (case m.status when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'failed' then 4 else 0 end)
-          < (case u.status when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'failed' then 4 end)
+        and coalesce(array_position(${STATUS_ORDER}::text[], m.status), 0) < array_position(${STATUS_ORDER}::text[], u.status)
       returning m.id`;
 
     return {
