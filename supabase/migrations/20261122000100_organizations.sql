@@ -1,8 +1,6 @@
 -- Organisations own the workshop side of the backend. Membership decides what a signed-in
 -- coordinator may read, so every workshop policy goes through is_org_member().
 
-create extension if not exists pgcrypto;
-
 create table public.organizations (
   id uuid primary key default gen_random_uuid(),
   name text not null check (length(trim(name)) > 0),
