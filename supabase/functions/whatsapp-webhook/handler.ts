@@ -5,13 +5,13 @@ import { BodyTooLargeError, errorResponse, jsonResponse, readBodyLimited } from 
 import { createLog } from '../_shared/log.ts';
 import { isValidMetaSignature } from '../_shared/signature.ts';
 import { parseWebhook } from '../_shared/webhook-payload.ts';
+import { createWorkQueue, type WorkQueue } from '../_shared/work-queue.ts';
 import { ingest } from './ingest.ts';
 import { processInbound, type ProcessDeps } from './process.ts';
 import { createStoreResolver, type ResolveStores } from './stores.ts';
-import { createWorkQueue, type WorkQueue } from '../_shared/work-queue.ts';
 
 // Meta's deliveries are a few kilobytes; anything near this is not from Meta.
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 const STORE_CACHE_MS = 5_000;
 
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;

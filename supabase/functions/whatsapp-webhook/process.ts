@@ -14,7 +14,7 @@ import type { StoredInbound } from './ingest.ts';
  * left `received` shows work that did not finish.
  */
 
-export const RATE_LIMIT_PER_MINUTE = 30;
+const RATE_LIMIT_PER_MINUTE = 30;
 
 export interface ProcessDeps {
   sql: Sql;

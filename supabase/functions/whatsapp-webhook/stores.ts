@@ -9,14 +9,14 @@ export type ResolveStores = (phoneNumberIds: string[]) => Promise<Map<string, St
  * re-pointed takes effect within that time. Unknown numbers are not remembered, so a
  * newly configured store works at once.
  */
-export function createStoreResolver(sql: Sql, ttlMs: number, now: () => number = Date.now): ResolveStores {
+export function createStoreResolver(sql: Sql, ttlMs: number): ResolveStores {
   const cache = new Map<string, { store: Store; expires: number }>();
   return async (phoneNumberIds) => {
     const found = new Map<string, Store>();
     const missing: string[] = [];
     for (const id of phoneNumberIds) {
       const hit = cache.get(id);
-      if (hit && hit.expires > now()) found.set(id, hit.store);
+      if (hit && hit.expires > Date.now()) found.set(id, hit.store);
       else missing.push(id);
     }
     if (missing.length === 0) return found;
@@ -27,7 +27,7 @@ export function createStoreResolver(sql: Sql, ttlMs: number, now: () => number =
       where b.is_active and b.channel_type = 'whatsapp' and b.wa_phone_number_id = any(${missing}::text[])`;
     for (const row of rows) {
       const store = { id: row.id, name: row.store_name, slug: row.store_slug, currency: row.currency, phoneNumberId: row.wa_phone_number_id };
-      cache.set(row.wa_phone_number_id, { store, expires: now() + ttlMs });
+      cache.set(row.wa_phone_number_id, { store, expires: Date.now() + ttlMs });
       found.set(row.wa_phone_number_id, store);
     }
     return found;
