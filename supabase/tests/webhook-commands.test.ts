@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createShop, type Harness, newCustomer, type Shop, startHarness } from './support/harness';
-import { buttonReply, catalogOrder, image, listReply, text } from './support/meta';
+import { buttonReply, catalogOrder, image, listReply, templateButton, text } from './support/meta';
 import { backendRequirement } from './support/requirements';
 
 const backend = backendRequirement();
@@ -263,6 +263,11 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
       expect(h.lastReply(phone)).toContain('Added 2 × T-shirt M');
       await h.deliver(shop, { messages: [listReply(phone, 'row-7', 'Cart')] });
       expect(h.lastReply(phone)).toContain('Your cart:');
+    });
+
+    it("maps a template's quick-reply button to its command", async () => {
+      await h.deliver(shop, { messages: [templateButton(phone, 'STATUS', 'Where is my order?')] });
+      expect(h.lastReply(phone)).toContain('You have no orders with us yet.');
     });
 
     it('fills the cart from a catalogue order at store prices, reporting what it skipped', async () => {

@@ -36,6 +36,11 @@ export function listReply(from: string, id: string, title: string): Message {
   return { ...base(from, 'interactive'), interactive: { type: 'list_reply', list_reply: { id, title, description: '' } } };
 }
 
+/** A quick-reply button of a template message. */
+export function templateButton(from: string, payload: string, text: string): Message {
+  return { ...base(from, 'button'), button: { payload, text } };
+}
+
 export function catalogOrder(from: string, items: { sku: string; quantity: number; price?: number }[]): Message {
   return {
     ...base(from, 'order'),

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { startFunctions } from '../dev/functions-server';
+import { denoRequirement } from './support/requirements';
+
+const deno = denoRequirement();
+
+describe.skipIf(!deno.available)('function configuration', () => {
+  it('refuses to start without its secrets, naming the variables but never printing values', async () => {
+    const token = 'graph-token-that-must-not-be-logged';
+    const attempt = startFunctions({
+      SUPABASE_DB_URL: 'postgres://postgres@127.0.0.1:1/postgres',
+      WHATSAPP_APP_SECRET: '',
+      GRAPH_API_BASE_URL: 'not a url',
+      GRAPH_API_TOKEN: token,
+      PUBLIC_SITE_URL: 'https://shop.example.test',
+    }, { quiet: true });
+    const error = await attempt.then(() => null, (e: unknown) => e as Error);
+    expect(error?.message).toMatch(/Deno exited with code \d+ before listening/);
+    expect(error?.message).toContain('Invalid function configuration');
+    expect(error?.message).toContain('WHATSAPP_APP_SECRET');
+    expect(error?.message).toContain('GRAPH_API_BASE_URL');
+    expect(error?.message).not.toContain(token);
+  });
+});
