@@ -9,11 +9,19 @@ import { acquireDataDirLock } from './data-dir/data-dir-lock.js';
 import { openDatabase } from './database/open-database.js';
 import { CoreEvents, type CoreEventListener } from './events/core-events.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { KeyFileSecretStore } from './secrets/key-file-secret-store.js';
+import type { SecretStore } from './secrets/secret-store.js';
+import { ValueCipher } from './secrets/value-cipher.js';
 import { SettingsRepository } from './settings/settings-repository.js';
 import { SettingsService } from './settings/settings-service.js';
+import { sessionHandlers } from './whatsapp/session-handlers.js';
+import { SessionSupervisor } from './whatsapp/session-supervisor.js';
+import { createTransportFactory } from './whatsapp/transport-factory.js';
+import type { WhatsAppTransportFactory } from './whatsapp/whatsapp-transport.js';
 
 export const APP_NAME = 'WhatsApp Operator Console';
 export const DATABASE_FILE = 'console.sqlite';
+export const KEY_FILE = 'secret.key';
 
 export interface CoreDependencies {
   shell: ShellKind;
@@ -22,14 +30,22 @@ export interface CoreDependencies {
   appVersion: string;
   clock?: Clock;
   logger?: Logger;
+  /** Baileys for real accounts and the simulator for the demo, unless a test passes fakes. */
+  whatsApp?: WhatsAppTransportFactory;
+  /** Protects WhatsApp credentials at rest; a key file in the data folder by default. */
+  secretStore?: SecretStore;
   /** Path of a better-sqlite3 build for the current runtime's ABI, when not the default. */
   nativeBinding?: string;
+  random?: () => number;
 }
 
 export interface Core {
   invoke(method: unknown, input: unknown): Promise<Result<unknown>>;
   subscribe(listener: CoreEventListener): () => void;
+  /** Reconnects linked WhatsApp sessions and starts background work. */
+  start(): void;
   readonly settings: SettingsService;
+  readonly sessions: SessionSupervisor;
   readonly logger: Logger;
   /** Stops timers and connections and closes the database; safe to call twice. */
   stop(): Promise<void>;
@@ -37,7 +53,7 @@ export interface Core {
 
 /**
  * The one place where the core's parts are built and wired. Shells and tests call this
- * with their own clock, logger and paths; nothing in the core reaches for globals.
+ * with their own clock, logger, transports and paths; nothing in the core reaches for globals.
  */
 export function createCore(deps: CoreDependencies): Core {
   const clock = deps.clock ?? new SystemClock();
@@ -54,12 +70,33 @@ export function createCore(deps: CoreDependencies): Core {
   const { db, migration } = opened;
   if (migration.applied.length > 0) logger.info({ from: migration.from, to: migration.to }, 'database migrated');
 
+  const secretStore = deps.secretStore ?? new KeyFileSecretStore(join(deps.dataDir, KEY_FILE));
+  const cipher = new ValueCipher(secretStore.loadDataKey());
   const events = new CoreEvents();
   const settings = new SettingsService(new SettingsRepository(db), events, clock);
+  const sessions = new SessionSupervisor({
+    db,
+    factory: deps.whatsApp ?? createTransportFactory(),
+    clock,
+    logger: logger.child({ module: 'sessions' }),
+    events,
+    cipher,
+    dataDir: deps.dataDir,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
   const appInfo = new AppInfoService(
     { name: APP_NAME, version: deps.appVersion, shell: deps.shell, dataDir: deps.dataDir },
     db,
     clock,
+    () => {
+      const list = sessions.list();
+      return {
+        sessions: list.length,
+        open: list.filter((session) => session.state === 'open').length,
+        needsAttention: list.filter((session) => session.needsAttention).length,
+      };
+    },
+    { protection: secretStore.protection, warning: secretStore.warning },
   );
 
   const router = new ApiRouter(
@@ -68,6 +105,7 @@ export function createCore(deps: CoreDependencies): Core {
       'app:health': () => appInfo.health(),
       'settings:get': () => settings.get(),
       'settings:set': (patch) => settings.set(patch),
+      ...sessionHandlers(sessions, settings),
     },
     logger.child({ module: 'api' }),
   );
@@ -75,15 +113,16 @@ export function createCore(deps: CoreDependencies): Core {
   let stopped = false;
   return {
     invoke: (method, input) =>
-      stopped
-        ? Promise.resolve(fail('unavailable', 'The console is shutting down.'))
-        : router.invoke(method, input),
+      stopped ? Promise.resolve(fail('unavailable', 'The console is shutting down.')) : router.invoke(method, input),
     subscribe: (listener) => events.subscribe(listener),
+    start: () => sessions.start(),
     settings,
+    sessions,
     logger,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await sessions.stop();
       db.close();
       releaseLock();
       logger.info('core stopped');

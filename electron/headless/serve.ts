@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   const logger = createLogger();
 
   const core = createCore({ shell: 'headless', dataDir, appVersion: readVersion(here), logger });
+  core.start();
   const token = loadOrCreateAccessToken(dataDir, values['new-token']);
   const server = await startHeadlessServer({
     core,

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, type IpcMainInvokeEvent } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { APP_ORIGIN, APP_SCHEME, isOwnUrl, isTrustedSender } from './app-origin.
 import { handleAppProtocol } from './app-protocol.js';
 import { denyAllPermissions, hardenWebContents } from './harden-web-contents.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
+import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
 import { createTray } from './tray.js';
 import { mainWindowOptions } from './window-options.js';
 
@@ -70,6 +71,7 @@ if (!app.requestSingleInstanceLock()) {
       appVersion: app.getVersion(),
       logger,
       nativeBinding: electronSqliteBinding(),
+      secretStore: new SafeStorageSecretStore(app.getPath('userData'), safeStorage),
     });
     const activeCore = core;
     registerIpcHandlers(ipcMain, activeCore, (event: IpcMainInvokeEvent) => isTrustedSender(event.senderFrame, devServerUrl));
@@ -79,6 +81,7 @@ if (!app.requestSingleInstanceLock()) {
       }
     });
 
+    activeCore.start();
     createTray(join(resources, 'tray-icon.png'), {
       open: showWindow,
       quit: () => app.quit(),

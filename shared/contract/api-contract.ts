@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SessionViewSchema, TransportKindSchema } from '../sessions/session-view.js';
 import { SettingsPatchSchema, SettingsSchema } from '../settings/settings.js';
 import type { Result } from './result.js';
 
@@ -29,10 +30,15 @@ export type AppInfo = z.infer<typeof AppInfoSchema>;
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   database: z.object({ ok: z.boolean(), detail: z.string() }),
+  whatsapp: z.object({ sessions: z.number().int(), open: z.number().int(), needsAttention: z.number().int() }),
+  /** How WhatsApp credentials are protected at rest; a warning when weaker than the OS keyring. */
+  secrets: z.object({ protection: z.enum(['os-keyring', 'key-file']), warning: z.string().nullable() }),
   uptimeSeconds: z.number(),
   checkedAt: z.string(),
 });
 export type Health = z.infer<typeof HealthSchema>;
+
+const SessionId = z.string().regex(/^wa_[0-9a-f-]{36}$/, 'Not a session id');
 
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -43,10 +49,24 @@ export const methods = {
   'app:health': method(NoInput, HealthSchema),
   'settings:get': method(NoInput, SettingsSchema),
   'settings:set': method(SettingsPatchSchema, SettingsSchema),
+
+  'sessions:list': method(NoInput, z.array(SessionViewSchema)),
+  'sessions:create': method(
+    z.object({ kind: TransportKindSchema, label: z.string().trim().min(1).max(80).optional() }).strict(),
+    SessionViewSchema,
+  ),
+  'sessions:reconnect': method(z.object({ id: SessionId }).strict(), SessionViewSchema),
+  'sessions:pairing-code': method(
+    z.object({ id: SessionId, phone: z.string().min(1, 'Enter the phone number of the WhatsApp account').max(40) }).strict(),
+    z.object({ code: z.string() }),
+  ),
+  'sessions:remove': method(z.object({ id: SessionId }).strict(), z.object({ removed: z.literal(true) })),
 } as const;
 
 export const events = {
   'settings:changed': SettingsSchema,
+  'sessions:changed': SessionViewSchema,
+  'sessions:removed': z.object({ id: z.string() }),
 } as const;
 
 export type Methods = typeof methods;

@@ -16,6 +16,8 @@ export class AppInfoService {
     private readonly identity: AppIdentity,
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly whatsapp: () => Health['whatsapp'],
+    private readonly secrets: Health['secrets'],
   ) {
     this.startedAt = clock.now();
   }
@@ -38,9 +40,12 @@ export class AppInfoService {
     } catch (error) {
       database = { ok: false, detail: error instanceof Error ? error.message : String(error) };
     }
+    const whatsapp = this.whatsapp();
     return {
-      status: database.ok ? 'ok' : 'degraded',
+      status: database.ok && whatsapp.needsAttention === 0 ? 'ok' : 'degraded',
       database,
+      whatsapp,
+      secrets: this.secrets,
       uptimeSeconds: Math.round((now - this.startedAt) / 1000),
       checkedAt: new Date(now).toISOString(),
     };

@@ -7,7 +7,7 @@ export class CoreEvents {
   private readonly listeners = new Set<CoreEventListener>();
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    for (const listener of this.listeners) listener(event, payload);
+    for (const listener of [...this.listeners]) listener(event, payload);
   }
 
   subscribe(listener: CoreEventListener): () => void {

@@ -1,5 +1,6 @@
 import type { Migration } from '../migration.js';
 import { settingsMigration } from './0001-settings.js';
+import { whatsappSessionsMigration } from './0002-whatsapp-sessions.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
-export const migrations: readonly Migration[] = [settingsMigration];
+export const migrations: readonly Migration[] = [settingsMigration, whatsappSessionsMigration];

@@ -1,0 +1,12 @@
+/**
+ * Where the key that encrypts WhatsApp credentials at rest comes from. The Electron shell
+ * keeps it wrapped by the OS keyring (safeStorage); the headless shell keeps it in a key
+ * file readable only by its owner. Either way the database alone reveals nothing.
+ */
+export interface SecretStore {
+  /** 32 random bytes, the same on every start; created on first use. */
+  loadDataKey(): Buffer;
+  /** How the key is protected, shown in Health so a weak setup is never silent. */
+  readonly protection: 'os-keyring' | 'key-file';
+  readonly warning: string | null;
+}

@@ -1,0 +1,264 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SessionView } from '../../../shared/sessions/session-view.js';
+import { makeTempDir } from '../../../tests/support/temp-dir.js';
+import { FakeClock } from '../clock/fake-clock.js';
+import { createCore, type Core } from '../composition-root.js';
+import { createSilentLogger } from '../logging/logger.js';
+import { SimulatedTransport } from './simulator/simulated-transport.js';
+import { createTransportFactory } from './transport-factory.js';
+import { TransportEmitter } from './transport-emitter.js';
+import type { CloseReason, ConnectionContext, WhatsAppConnection, WhatsAppTransportFactory } from './whatsapp-transport.js';
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+let dir: ReturnType<typeof makeTempDir>;
+let clock: FakeClock;
+let cores: Core[];
+
+function start(whatsApp: WhatsAppTransportFactory): Core {
+  const core = createCore({ shell: 'headless', dataDir: dir.path, appVersion: '0', clock, logger: createSilentLogger(), whatsApp, random: () => 1 });
+  core.start();
+  cores.push(core);
+  return core;
+}
+
+const simulator = () => createTransportFactory({ simulator: { scanDelayMs: 3_000, churnIntervalMs: null, ackDelayMs: 10 } });
+
+beforeEach(() => {
+  dir = makeTempDir();
+  clock = new FakeClock();
+  cores = [];
+});
+afterEach(async () => {
+  for (const core of cores) await core.stop();
+  dir.remove();
+});
+
+function record(core: Core): SessionView[] {
+  const seen: SessionView[] = [];
+  core.subscribe((event, payload) => {
+    if (event === 'sessions:changed') seen.push(payload as SessionView);
+  });
+  return seen;
+}
+
+describe('linking the demo account', () => {
+  it('shows a QR, handles the restart after pairing unnoticed, and connects', async () => {
+    const core = start(simulator());
+    const seen = record(core);
+    const created = await core.invoke('sessions:create', { kind: 'simulator' });
+    expect(created).toMatchObject({ ok: true, value: { kind: 'simulator', label: 'Demo account' } });
+    await settle();
+    const waiting = seen.at(-1);
+    expect(waiting).toMatchObject({ state: 'waiting-for-qr', needsAttention: true });
+    expect(waiting?.qr).toMatch(/SIMULATED-DEMO-QR/);
+    expect(waiting?.nextStep).toMatch(/Linked devices/);
+
+    clock.advance(3_000);
+    await settle();
+    clock.advance(200);
+    await settle();
+    const states = seen.map((view) => view.state);
+    expect(states.slice(-2)).toEqual(['connecting', 'open']);
+    expect(states).not.toContain('reconnecting');
+    expect(seen.at(-1)).toMatchObject({ phone: '15550100001', displayName: 'Demo Coordinator', qr: null, needsAttention: false });
+  });
+
+  it('reconnects a linked session after a restart without showing a QR', async () => {
+    const first = start(simulator());
+    const created = await first.invoke('sessions:create', { kind: 'simulator', label: 'Front desk' });
+    const id = created.ok ? (created.value as SessionView).id : '';
+    await settle();
+    clock.advance(3_000);
+    await settle();
+    clock.advance(200);
+    await settle();
+    await first.stop();
+
+    const second = start(simulator());
+    const seen = record(second);
+    await settle();
+    clock.advance(200);
+    await settle();
+    expect(seen.map((view) => view.state)).toEqual(['open']);
+    expect(await second.invoke('sessions:list', {})).toMatchObject({ ok: true, value: [{ id, label: 'Front desk', state: 'open' }] });
+  });
+
+  it('removes a session and every key it had', async () => {
+    const core = start(simulator());
+    const created = await core.invoke('sessions:create', { kind: 'simulator' });
+    const id = created.ok ? (created.value as SessionView).id : '';
+    await settle();
+    clock.advance(3_000);
+    await settle();
+    clock.advance(200);
+    await settle();
+    expect(await core.invoke('sessions:remove', { id })).toEqual({ ok: true, value: { removed: true } });
+    expect(await core.invoke('sessions:list', {})).toEqual({ ok: true, value: [] });
+    expect(await core.invoke('sessions:remove', { id })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('gives a pairing code for a phone number in any format, only while waiting to be linked', async () => {
+    const core = start(simulator());
+    const created = await core.invoke('sessions:create', { kind: 'simulator' });
+    const id = created.ok ? (created.value as SessionView).id : '';
+    await settle();
+    expect(await core.invoke('sessions:pairing-code', { id, phone: 'not a phone' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    const code = await core.invoke('sessions:pairing-code', { id, phone: '098188 61043' });
+    expect(code).toMatchObject({ ok: true, value: { code: expect.stringMatching(/^[A-Z0-9]{8}$/) } });
+    clock.advance(3_000);
+    await settle();
+    clock.advance(200);
+    await settle();
+    expect(await core.invoke('sessions:pairing-code', { id, phone: '9818861043' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+});
+
+/** A connection whose socket the test closes with any reason, to drive the policy. */
+class ScriptedConnection extends TransportEmitter implements WhatsAppConnection {
+  opens = 0;
+  constructor(readonly context: ConnectionContext) {
+    super();
+  }
+  async open() {
+    this.opens++;
+  }
+  async close() {}
+  async logout() {}
+  async requestPairingCode() {
+    return 'ABCD1234';
+  }
+  async listGroups() {
+    return [];
+  }
+  async groupMetadata(): Promise<never> {
+    throw new Error('no groups');
+  }
+  async createGroup(): Promise<never> {
+    throw new Error('no groups');
+  }
+  async inviteLink() {
+    return '';
+  }
+  newMessageId() {
+    return 'ID';
+  }
+  async send(_jid: string, _content: unknown, messageId: string) {
+    return { messageId, at: 0 };
+  }
+  connect() {
+    this.emit('open', { jid: '919818861043@s.whatsapp.net', phone: '919818861043', name: 'Coordinator' });
+  }
+  drop(reason: CloseReason) {
+    this.emit('close', reason, 'scripted');
+  }
+}
+
+describe('staying connected', () => {
+  let connection: ScriptedConnection;
+  let core: Core;
+  let id: string;
+
+  beforeEach(async () => {
+    core = start({ create: (_kind, context) => (connection = new ScriptedConnection(context)) });
+    const created = await core.invoke('sessions:create', { kind: 'baileys' });
+    id = created.ok ? (created.value as SessionView).id : '';
+    await settle();
+    connection.connect();
+    connection.context.auth.set([{ category: 'pre-key', id: '1', value: '{"secret":true}' }]);
+  });
+
+  const state = () => core.sessions.view(id);
+
+  it('backs off with growing delays on network loss and resets once connected', async () => {
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      connection.drop('network');
+      const view = state();
+      expect(view.state).toBe('reconnecting');
+      const delay = Date.parse(view.reconnectAt ?? '') - clock.now();
+      delays.push(delay);
+      const opensBefore = connection.opens;
+      clock.advance(delay - 1);
+      await settle();
+      expect(connection.opens).toBe(opensBefore);
+      clock.advance(1);
+      await settle();
+      expect(connection.opens).toBe(opensBefore + 1);
+    }
+    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000]);
+    connection.connect();
+    connection.drop('network');
+    expect(Date.parse(state().reconnectAt ?? '') - clock.now()).toBe(1_000);
+  });
+
+  it('on logged-out (401) wipes the keys and waits for the user to link again', async () => {
+    connection.drop('logged-out');
+    expect(state()).toMatchObject({ state: 'logged-out', needsAttention: true, nextStep: expect.stringMatching(/Link again/) });
+    expect(connection.context.auth.get('pre-key', ['1']).size).toBe(0);
+    const opens = connection.opens;
+    clock.advance(10 * 60_000);
+    await settle();
+    expect(connection.opens).toBe(opens);
+    expect((await core.invoke('sessions:reconnect', { id })).ok).toBe(true);
+    await settle();
+    expect(connection.opens).toBe(opens + 1);
+  });
+
+  it('on replaced (440) stops and asks, keeping the keys', async () => {
+    connection.drop('replaced');
+    expect(state()).toMatchObject({ state: 'replaced', nextStep: expect.stringMatching(/Reconnect/) });
+    expect(connection.context.auth.get('pre-key', ['1']).size).toBe(1);
+    const opens = connection.opens;
+    clock.advance(10 * 60_000);
+    await settle();
+    expect(connection.opens).toBe(opens);
+  });
+
+  it('on restricted (403) stops for good and says why', async () => {
+    connection.drop('restricted');
+    expect(state()).toMatchObject({ state: 'restricted', reason: expect.stringMatching(/403/) });
+  });
+
+  it('on restart-required (515) reconnects at once', async () => {
+    const opens = connection.opens;
+    connection.drop('restart-required');
+    await settle();
+    expect(connection.opens).toBe(opens + 1);
+    expect(state().state).toBe('connecting');
+  });
+
+  it('survives a restart of the console in the state it was left', async () => {
+    connection.drop('replaced');
+    await core.stop();
+    const again = start({ create: (_kind, context) => (connection = new ScriptedConnection(context)) });
+    await settle();
+    expect(again.sessions.view(id).state).toBe('replaced');
+  });
+});
+
+describe('simulator', () => {
+  it('sends and acknowledges with ids, recorded in the group history', async () => {
+    let transport: SimulatedTransport | undefined;
+    const factory = simulator();
+    const core = start({ create: (kind, context) => (transport = factory.create(kind, context) as SimulatedTransport) });
+    const created = await core.invoke('sessions:create', { kind: 'simulator' });
+    const id = created.ok ? (created.value as SessionView).id : '';
+    await settle();
+    clock.advance(3_000);
+    await settle();
+    clock.advance(200);
+    await settle();
+    const connection = core.sessions.connection(id);
+    const groups = await connection.listGroups();
+    expect(groups.length).toBeGreaterThanOrEqual(4);
+    const big = groups.find((group) => group.participants.length === 500);
+    expect(big?.addressingMode).toBe('lid');
+    expect(big?.participants.filter((member) => member.phone === null).length).toBeGreaterThan(20);
+    const messageId = connection.newMessageId();
+    const sending = connection.send(big?.jid ?? '', { kind: 'text', text: 'Starting in 30 minutes' }, messageId);
+    clock.advance(10);
+    await expect(sending).resolves.toMatchObject({ messageId });
+    expect(transport?.history(big?.jid ?? '')).toMatchObject([{ messageId, text: 'Starting in 30 minutes' }]);
+  });
+});
