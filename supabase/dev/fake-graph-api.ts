@@ -23,6 +23,8 @@ export interface FakeGraphApi {
   /** Messages recorded for one recipient (all of them unless started with keepMessages: false). */
   sentTo(to: string): SentMessage[];
   failFor(to: string, error?: { status: number; code: number; message: string }): void;
+  /** Makes every answer wait, like a slow Graph API. */
+  setDelay(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}
   const sent: SentMessage[] = [];
   const failures = new Map<string, { status: number; code: number; message: string }>();
   let counter = 0;
+  let delayMs = 0;
 
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -54,6 +57,7 @@ export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}
         reply(400, { error: { message: 'Unsupported request', type: 'OAuthException', code: 100 } });
         return;
       }
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       const failure = failures.get(body.to);
       counter += 1;
       const wamid = failure ? null : `wamid.fake.${Date.now().toString(36)}.${counter}`;
@@ -84,6 +88,9 @@ export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}
     sent,
     sentTo: (to) => sent.filter((message) => message.to === to),
     failFor: (to, error = { status: 400, code: 131026, message: 'Message undeliverable' }) => void failures.set(to, error),
+    setDelay: (ms) => {
+      delayMs = ms;
+    },
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

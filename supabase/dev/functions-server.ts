@@ -17,6 +17,7 @@ export interface FunctionsEnv {
   GRAPH_API_VERSION?: string;
   DB_POOL_SIZE?: string;
   PROCESS_CONCURRENCY?: string;
+  PROCESS_BACKLOG_LIMIT?: string;
 }
 
 export interface FunctionsServer {

@@ -21,6 +21,7 @@ export interface LocalStackOptions {
   functionsPort?: number;
   dbPoolSize?: number;
   processConcurrency?: number;
+  processBacklogLimit?: number;
   quiet?: boolean;
   keepGraphMessages?: boolean;
   /** Server settings for the throwaway cluster, e.g. to load pg_stat_statements. */
@@ -70,6 +71,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       PUBLIC_SITE_URL: publicSiteUrl,
       ...(options.dbPoolSize ? { DB_POOL_SIZE: String(options.dbPoolSize) } : {}),
       ...(options.processConcurrency ? { PROCESS_CONCURRENCY: String(options.processConcurrency) } : {}),
+      ...(options.processBacklogLimit ? { PROCESS_BACKLOG_LIMIT: String(options.processBacklogLimit) } : {}),
     }, { ...(options.functionsPort ? { port: options.functionsPort } : {}), quiet: options.quiet ?? true });
     stoppers.push(() => functions.stop());
 

@@ -13,6 +13,7 @@ const ConfigSchema = z.object({
   PUBLIC_SITE_URL: z.url(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PROCESS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  PROCESS_BACKLOG_LIMIT: z.coerce.number().int().min(1).default(10_000),
 });
 
 export interface Config {
@@ -24,6 +25,8 @@ export interface Config {
   dbPoolSize: number;
   /** Deliveries processed at once after their 200 (each mostly waits on the Graph API). */
   processConcurrency: number;
+  /** Deliveries waiting to be processed beyond which new ones are refused (503) so Meta retries later. */
+  processBacklogLimit: number;
 }
 
 export function loadConfig(env: (name: string) => string | undefined): Config {
@@ -42,5 +45,6 @@ export function loadConfig(env: (name: string) => string | undefined): Config {
     publicSiteUrl: c.PUBLIC_SITE_URL.replace(/\/+$/, ''),
     dbPoolSize: c.DB_POOL_SIZE,
     processConcurrency: c.PROCESS_CONCURRENCY,
+    processBacklogLimit: c.PROCESS_BACKLOG_LIMIT,
   };
 }

@@ -41,10 +41,11 @@ interface Pipeline {
   deps: ProcessDeps;
   resolveStores: ResolveStores;
   background: WorkQueue;
+  backlogLimit: number;
   appSecret: string;
 }
 
-async function receive({ ingestSql, deps, resolveStores, background, appSecret }: Pipeline, req: Request): Promise<Response> {
+async function receive({ ingestSql, deps, resolveStores, background, backlogLimit, appSecret }: Pipeline, req: Request): Promise<Response> {
   let raw: Uint8Array;
   try {
     raw = await readBodyLimited(req, MAX_BODY_BYTES);
@@ -66,6 +67,13 @@ async function receive({ ingestSql, deps, resolveStores, background, appSecret }
   const parsed = parseWebhook(json);
   if (!parsed.ok) return errorResponse(400, 'Not a WhatsApp Business Account webhook payload', parsed.problems);
   if (parsed.changes.length === 0) return jsonResponse(200, { received: 0, duplicates: 0, statuses_applied: 0 });
+  // Refused before storing: a stored message is never processed twice, so a delivery
+  // stored and then refused would be lost. Meta retries a 503 with backoff.
+  if (background.size() >= backlogLimit) {
+    const busy = errorResponse(503, 'Busy: too many deliveries waiting to be processed; retry later');
+    busy.headers.set('retry-after', '30');
+    return busy;
+  }
 
   const result = await ingest(ingestSql, resolveStores, parsed.changes);
   if (result.knownStores === 0) {
@@ -98,6 +106,7 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
     resolveStores: createStoreResolver(ingestSql, STORE_CACHE_MS),
     background: createWorkQueue(config.processConcurrency, (error) =>
       log('error', 'background_failed', { error: error instanceof Error ? error.message : String(error) })),
+    backlogLimit: config.processBacklogLimit,
     appSecret: config.appSecret,
   };
   return async (req) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
-import { type LocalStack, startLocalStack } from '../../dev/local-stack';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../dev/local-stack';
 import { change, delivery, type Message, sign, type Status } from './meta';
 
 export type Sql = postgres.Sql;
@@ -60,8 +60,8 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const stack = await startLocalStack();
+export async function startHarness(options: LocalStackOptions = {}): Promise<Harness> {
+  const stack = await startLocalStack(options);
   const sql = postgres(stack.databaseUrl, { max: 4, onnotice: () => {} });
   const webhookUrl = `${stack.functionsUrl}/whatsapp-webhook`;
   const graph = stack.graph!;
