@@ -1,0 +1,211 @@
+import { Boom } from '@hapi/boom';
+import { makeEventBuffer, proto, type UserFacingSocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import BetterSqlite3 from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../clock/fake-clock.js';
+import { migrate } from '../../database/migration.js';
+import { migrations } from '../../database/migrations/index.js';
+import { createSilentLogger } from '../../logging/logger.js';
+import { ValueCipher } from '../../secrets/value-cipher.js';
+import { SessionAuthStore } from '../auth-store.js';
+import { GroupCache } from '../group-cache.js';
+import type { ConnectionContext, TransportEvents } from '../whatsapp-transport.js';
+import { BaileysTransport, closeReasonFor } from './baileys-transport.js';
+
+const SESSION = 'wa_00000000-0000-0000-0000-000000000001';
+const GROUP = '120363423158005005@g.us';
+let db: BetterSqlite3.Database;
+let context: ConnectionContext;
+
+beforeEach(() => {
+  db = new BetterSqlite3(':memory:');
+  migrate(db, migrations);
+  db.prepare("INSERT INTO whatsapp_sessions (id, label, transport, state, created_at, updated_at) VALUES (?, 'x', 'baileys', 'connecting', '', '')").run(SESSION);
+  const clock = new FakeClock();
+  context = {
+    sessionId: SESSION,
+    auth: new SessionAuthStore(db, new ValueCipher(randomBytes(32)), SESSION),
+    groupCache: new GroupCache(db, SESSION, clock),
+    clock,
+    logger: createSilentLogger(),
+    dataDir: '/nonexistent',
+  };
+});
+afterEach(() => db.close());
+
+/** A socket whose `ev` is Baileys' own event buffer, so events arrive exactly as v7 types them. */
+function fakeSocket() {
+  const ev = makeEventBuffer(createSilentLogger());
+  const sent: { jid: string; content: unknown; options: unknown }[] = [];
+  let config: UserFacingSocketConfig | undefined;
+  const socket = {
+    ev,
+    user: { id: '919818861043:7@s.whatsapp.net', lid: '173087265951971:7@lid', name: 'Asha' },
+    end: () => undefined,
+    logout: async () => undefined,
+    sendMessage: async (jid: string, content: { text?: string }, options: { messageId: string }) => {
+      sent.push({ jid, content, options });
+      return { key: { id: options.messageId, remoteJid: jid, fromMe: true }, message: { conversation: content.text } };
+    },
+    groupMetadata: async () => ({
+      id: GROUP,
+      subject: 'Batch 12',
+      addressingMode: 'lid',
+      owner: '173087265951971@lid',
+      participants: [
+        { id: '173087265951971@lid', phoneNumber: '919818861043@s.whatsapp.net', admin: 'superadmin' },
+        { id: '111111111111111@lid', admin: null },
+        { id: '222222222222222@lid', phoneNumber: '256772123456@s.whatsapp.net', admin: 'admin' },
+      ],
+    }),
+  };
+  const make = (received: UserFacingSocketConfig) => {
+    config = received;
+    return socket as unknown as WASocket;
+  };
+  return { socket, ev, sent, make, config: () => config };
+}
+
+function collect<E extends keyof TransportEvents>(transport: BaileysTransport, event: E): Parameters<TransportEvents[E]>[] {
+  const seen: Parameters<TransportEvents[E]>[] = [];
+  transport.on(event, ((...args: Parameters<TransportEvents[E]>) => seen.push(args)) as TransportEvents[E]);
+  return seen;
+}
+
+describe('BaileysTransport with a fake socket', () => {
+  it('configures the socket as a desktop app should', async () => {
+    const fake = fakeSocket();
+    await new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => [2, 3000, 1] }).open();
+    const config = fake.config();
+    expect(config).toMatchObject({ markOnlineOnConnect: false, syncFullHistory: false, version: [2, 3000, 1] });
+    expect(config?.browser?.[1]).toBe('Desktop');
+    expect(typeof config?.getMessage).toBe('function');
+    expect(typeof config?.cachedGroupMetadata).toBe('function');
+  });
+
+  it('reports the QR, the open account and every close reason', async () => {
+    const fake = fakeSocket();
+    const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
+    const qrs = collect(transport, 'qr');
+    const opens = collect(transport, 'open');
+    const closes = collect(transport, 'close');
+    await transport.open();
+    fake.ev.emit('connection.update', { qr: '2@abc' });
+    fake.ev.emit('connection.update', { connection: 'open' });
+    fake.ev.emit('connection.update', { connection: 'close', lastDisconnect: { error: new Boom('Stream Errored (restart required)', { statusCode: 515 }), date: new Date() } });
+    expect(qrs).toEqual([['2@abc']]);
+    expect(opens).toEqual([[{ jid: '919818861043@s.whatsapp.net', phone: '919818861043', name: 'Asha' }]]);
+    expect(closes).toEqual([['restart-required', expect.stringContaining('515')]]);
+  });
+
+  it('maps close codes as REFERENCE.md lists them', () => {
+    expect([515, 401, 411, 403, 440, 405, 408, 428, 500, 503, undefined].map(closeReasonFor)).toEqual([
+      'restart-required',
+      'logged-out',
+      'logged-out',
+      'restricted',
+      'replaced',
+      'version-refused',
+      'network',
+      'network',
+      'network',
+      'network',
+      'network',
+    ]);
+  });
+
+  it('turns v7 participant objects into members, keeping LID-only members and learning phones', async () => {
+    const fake = fakeSocket();
+    const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
+    const changes = collect(transport, 'participants');
+    const mappings = collect(transport, 'lid-mappings');
+    await transport.open();
+    fake.ev.emit('group-participants.update', {
+      id: GROUP,
+      author: '173087265951971@lid',
+      action: 'add',
+      participants: [
+        { id: '333333333333333@lid', phoneNumber: '919999988888@s.whatsapp.net', admin: null },
+        { id: '444444444444444@lid', admin: null },
+        { id: '919811122233@s.whatsapp.net', admin: null },
+      ],
+    });
+    fake.ev.emit('group-participants.update', { id: GROUP, author: 'x', action: 'promote', participants: [{ id: '444444444444444@lid', admin: 'admin' }] });
+    expect(changes.map(([change]) => [change.action, change.participants])).toEqual([
+      [
+        'add',
+        [
+          { jid: '333333333333333@lid', lid: '333333333333333@lid', phone: '919999988888', isAdmin: false },
+          { jid: '444444444444444@lid', lid: '444444444444444@lid', phone: null, isAdmin: false },
+          { jid: '919811122233@s.whatsapp.net', lid: null, phone: '919811122233', isAdmin: false },
+        ],
+      ],
+      ['promote', [{ jid: '444444444444444@lid', lid: '444444444444444@lid', phone: null, isAdmin: true }]],
+    ]);
+    expect(mappings).toEqual([[[{ lid: '333333333333333@lid', phone: '919999988888' }]]]);
+  });
+
+  it('learns LID mappings from the mapping event, contacts and message alternates', async () => {
+    const fake = fakeSocket();
+    const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
+    const mappings = collect(transport, 'lid-mappings');
+    await transport.open();
+    fake.ev.emit('lid-mapping.update', { lid: '555555555555555:3@lid', pn: '919700000001:3@s.whatsapp.net' });
+    fake.ev.emit('contacts.upsert', [{ id: '666666666666666@lid', lid: '666666666666666@lid', phoneNumber: '919700000002@s.whatsapp.net' }]);
+    fake.ev.emit('messages.upsert', {
+      type: 'notify',
+      messages: [{ key: { remoteJid: GROUP, id: 'M1', participant: '777777777777777@lid', participantAlt: '919700000003@s.whatsapp.net' } as never }],
+    });
+    expect(mappings.map(([pairs]) => pairs[0])).toEqual([
+      { lid: '555555555555555@lid', phone: '919700000001' },
+      { lid: '666666666666666@lid', phone: '919700000002' },
+      { lid: '777777777777777@lid', phone: '919700000003' },
+    ]);
+  });
+
+  it('reports receipts for our own messages only', async () => {
+    const fake = fakeSocket();
+    const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
+    const receipts = collect(transport, 'receipt');
+    await transport.open();
+    fake.ev.emit('messages.update', [
+      { key: { id: 'OURS', fromMe: true, remoteJid: GROUP }, update: { status: proto.WebMessageInfo.Status.SERVER_ACK } },
+      { key: { id: 'OURS', fromMe: true, remoteJid: GROUP }, update: { status: proto.WebMessageInfo.Status.ERROR } },
+      { key: { id: 'THEIRS', fromMe: false, remoteJid: GROUP }, update: { status: proto.WebMessageInfo.Status.READ } },
+    ]);
+    fake.ev.emit('message-receipt.update', [{ key: { id: 'OURS', fromMe: true, remoteJid: GROUP }, receipt: { userJid: '1@lid', readTimestamp: 1 } }]);
+    expect(receipts).toEqual([[{ messageId: 'OURS', status: 'server-ack' }], [{ messageId: 'OURS', status: 'failed' }], [{ messageId: 'OURS', status: 'read' }]]);
+  });
+
+  it('caches group metadata in SQLite for cachedGroupMetadata and knows when we are admin', async () => {
+    const fake = fakeSocket();
+    const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
+    await transport.open();
+    const group = await transport.groupMetadata(GROUP);
+    expect(group).toMatchObject({ jid: GROUP, addressingMode: 'lid', weAreAdmin: true });
+    expect(group.participants.map((member) => member.phone)).toEqual(['919818861043', null, '256772123456']);
+    const cached = await fake.config()?.cachedGroupMetadata?.(GROUP);
+    expect(cached).toMatchObject({ id: GROUP, subject: 'Batch 12' });
+    expect(db.prepare('SELECT subject, size, is_admin FROM whatsapp_groups').get()).toEqual({ subject: 'Batch 12', size: 3, is_admin: 1 });
+  });
+
+  it('sends with the id generated beforehand and can answer resend requests for it', async () => {
+    const fake = fakeSocket();
+    const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
+    await transport.open();
+    const id = transport.newMessageId();
+    await transport.send(GROUP, { kind: 'text', text: 'Starts in 1 hour' }, id);
+    expect(fake.sent).toEqual([{ jid: GROUP, content: { text: 'Starts in 1 hour' }, options: { messageId: id } }]);
+    const stored = await fake.config()?.getMessage?.({ id, remoteJid: GROUP, fromMe: true });
+    expect(stored?.conversation).toBe('Starts in 1 hour');
+  });
+
+  it('keeps the last WhatsApp Web version that worked when it cannot fetch a new one', async () => {
+    const online = fakeSocket();
+    await new BaileysTransport(context, { makeSocket: online.make, fetchVersion: async () => [2, 3000, 42] }).open();
+    const offline = fakeSocket();
+    await new BaileysTransport(context, { makeSocket: offline.make, fetchVersion: async () => null }).open();
+    expect(offline.config()?.version).toEqual([2, 3000, 42]);
+  });
+});
