@@ -4,7 +4,7 @@ import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { FakeClock } from '../clock/fake-clock.js';
 import { createCore, type Core } from '../composition-root.js';
 import { createSilentLogger } from '../logging/logger.js';
-import { SimulatedTransport } from './simulator/simulated-transport.js';
+import { type SimulatedTransport } from './simulator/simulated-transport.js';
 import { createTransportFactory } from './transport-factory.js';
 import { TransportEmitter } from './transport-emitter.js';
 import type { CloseReason, ConnectionContext, WhatsAppConnection, WhatsAppTransportFactory } from './whatsapp-transport.js';

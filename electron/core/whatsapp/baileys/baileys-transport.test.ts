@@ -69,7 +69,7 @@ function fakeSocket() {
 
 function collect<E extends keyof TransportEvents>(transport: BaileysTransport, event: E): Parameters<TransportEvents[E]>[] {
   const seen: Parameters<TransportEvents[E]>[] = [];
-  transport.on(event, ((...args: Parameters<TransportEvents[E]>) => seen.push(args)) as TransportEvents[E]);
+  transport.on(event, ((...args: Parameters<TransportEvents[E]>) => void seen.push(args)) as unknown as TransportEvents[E]);
   return seen;
 }
 
