@@ -10,6 +10,7 @@ import { handleAppProtocol } from './app-protocol.js';
 import { denyAllPermissions, hardenWebContents } from './harden-web-contents.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
+import { trayStatus } from './tray-status.js';
 import { createTray } from './tray.js';
 import { mainWindowOptions } from './window-options.js';
 
@@ -82,9 +83,13 @@ if (!app.requestSingleInstanceLock()) {
     });
 
     activeCore.start();
-    createTray(join(resources, 'tray-icon.png'), {
-      open: showWindow,
-      quit: () => app.quit(),
+    const tray = createTray(
+      join(resources, 'tray-icon.png'),
+      { open: showWindow, quit: () => app.quit() },
+      trayStatus(activeCore.sessions.list()),
+    );
+    activeCore.subscribe((event) => {
+      if (event === 'sessions:changed' || event === 'sessions:removed') tray.update(trayStatus(activeCore.sessions.list()));
     });
     showWindow();
   }).catch((error: unknown) => {

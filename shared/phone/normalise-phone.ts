@@ -29,6 +29,11 @@ export function phoneFromJid(jid: string): string | null {
   return match?.[1] ?? null;
 }
 
+/** +91 98188 61043: how people expect to read a stored number. */
+export function displayPhone(digits: string): string {
+  return parsePhoneNumberFromString(`+${digits}`)?.formatInternational() ?? `+${digits}`;
+}
+
 export function jidForPhone(digits: string): string {
   return `${digits}@s.whatsapp.net`;
 }

@@ -1,0 +1,83 @@
+import { QRCodeSVG } from 'qrcode.react';
+import { useState } from 'react';
+import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
+import type { SessionView } from '../../../../shared/sessions/session-view.js';
+import { useApi } from '../../app/console-context.js';
+import { formatRelative } from '../../format/format-time.js';
+import { PairingCodeForm } from './PairingCodeForm.js';
+import { StateBadge } from './StateBadge.js';
+
+export function SessionCard({ session }: { session: SessionView }) {
+  const api = useApi();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function run(action: () => Promise<{ ok: boolean; error?: { message: string } }>) {
+    setBusy(true);
+    setError(null);
+    const result = await action();
+    setBusy(false);
+    if (!result.ok) setError(result.error?.message ?? 'That did not work.');
+  }
+
+  const remove = () => {
+    const sure = window.confirm(
+      `Remove "${session.label}"? The console logs out of WhatsApp on this device and deletes its keys. Linking again needs a new QR scan.`,
+    );
+    if (sure) void run(() => api.call('sessions:remove', { id: session.id }));
+  };
+
+  const stopped = session.state === 'logged-out' || session.state === 'replaced' || session.state === 'restricted';
+  return (
+    <article className="card session" aria-label={`WhatsApp account ${session.label}`}>
+      <header className="session__header">
+        <div>
+          <h2>{session.label}</h2>
+          <p className="muted">
+            {session.phone ? `Connected as ${session.displayName ?? displayPhone(session.phone)} · ${displayPhone(session.phone)}` : 'Not linked yet'}
+            {session.kind === 'simulator' ? ' · demo' : ''}
+          </p>
+        </div>
+        <StateBadge state={session.state} />
+      </header>
+      <p className="session__next" role="status">
+        {session.nextStep}
+        {session.reason && session.state !== 'open' ? <span className="muted"> ({session.reason})</span> : null}
+      </p>
+      {session.state === 'waiting-for-qr' ? (
+        <div className="session__link">
+          {session.pairingCode ? (
+            <div className="pairing-code" aria-label="Pairing code">
+              {session.pairingCode.slice(0, 4)}-{session.pairingCode.slice(4)}
+            </div>
+          ) : session.qr ? (
+            <div className="qr" aria-label="QR code to scan with WhatsApp" role="img">
+              <QRCodeSVG value={session.qr} size={232} marginSize={2} level="L" />
+            </div>
+          ) : (
+            <p className="muted">Waiting for a code from WhatsApp…</p>
+          )}
+          <PairingCodeForm sessionId={session.id} />
+        </div>
+      ) : null}
+      <footer className="session__footer">
+        <span className="muted">{session.lastActiveAt ? `Last active ${formatRelative(session.lastActiveAt)}` : ''}</span>
+        <div className="session__actions">
+          {stopped ? (
+            <button type="button" className="button button--primary" disabled={busy} onClick={() => void run(() => api.call('sessions:reconnect', { id: session.id }))}>
+              {session.state === 'replaced' ? 'Reconnect' : 'Link again'}
+            </button>
+          ) : null}
+          <button type="button" className="button" disabled={busy} onClick={remove}>
+            Remove
+          </button>
+        </div>
+      </footer>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </article>
+  );
+}
