@@ -65,8 +65,11 @@ try {
     return { body, signature: `sha256=${createHmac('sha256', stack.appSecret).update(body).digest('hex')}` };
   };
 
+  // Handled = its reply is logged (every bench message gets one).
   const pendingCount = async () =>
-    (await sql<{ n: number }[]>`select count(*)::int as n from messaging_log where message_type = 'inbound' and status = 'received' and error_message is null`)[0]!.n;
+    (await sql<{ n: number }[]>`
+      select ((select count(*) from messaging_log where message_type = 'inbound')
+           - (select count(*) from messaging_log where message_type = 'outbound_text'))::int as n`)[0]!.n;
 
   console.log(`whatsapp-webhook throughput — ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${DURATION} s per run, loopback`);
   console.log('conns | acked msg/s | p50 ms | p99 ms | max ms | non-2xx | errors | processed msg/s | drain s');

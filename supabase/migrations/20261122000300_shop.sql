@@ -72,6 +72,9 @@ create table public.messaging_log (
 create index messaging_log_store_phone_created_idx
   on public.messaging_log (store_id, customer_phone, created_at);
 create index messaging_log_store_created_idx on public.messaging_log (store_id, created_at desc);
+-- Inbound messages whose processing never started (the instance died after the 200).
+create index messaging_log_stranded_idx on public.messaging_log (created_at)
+  where status = 'received' and message_type = 'inbound';
 
 create table public.customer_channel_opt_in (
   id uuid primary key default gen_random_uuid(),

@@ -8,11 +8,15 @@ import { parseWebhook } from '../_shared/webhook-payload.ts';
 import { createWorkQueue, type WorkQueue } from '../_shared/work-queue.ts';
 import { ingest } from './ingest.ts';
 import { processInbound, type ProcessDeps } from './process.ts';
+import { findStranded } from './recovery.ts';
 import { createStoreResolver, type ResolveStores } from './stores.ts';
 
 // Meta's deliveries are a few kilobytes; anything near this is not from Meta.
 const MAX_BODY_BYTES = 256 * 1024;
 const STORE_CACHE_MS = 5_000;
+// Older than any queue a live instance could hold (the backlog limit drains in well under this).
+const STRANDED_AFTER_SECONDS = 120;
+const STRANDED_SWEEP_EVERY_MS = 60_000;
 
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;
 
@@ -43,9 +47,11 @@ interface Pipeline {
   background: WorkQueue;
   backlogLimit: number;
   appSecret: string;
+  /** Piggybacks the search for stranded messages on deliveries, at most once a minute per instance. */
+  sweepIfDue(): void;
 }
 
-async function receive({ ingestSql, deps, resolveStores, background, backlogLimit, appSecret }: Pipeline, req: Request): Promise<Response> {
+async function receive({ ingestSql, deps, resolveStores, background, backlogLimit, appSecret, sweepIfDue }: Pipeline, req: Request): Promise<Response> {
   let raw: Uint8Array;
   try {
     raw = await readBodyLimited(req, MAX_BODY_BYTES);
@@ -80,6 +86,7 @@ async function receive({ ingestSql, deps, resolveStores, background, backlogLimi
     return errorResponse(404, `No active store uses phone_number_id ${result.unknownPhoneNumberIds.join(', ')}`);
   }
   if (result.stored.length > 0) keepAlive(background.push(() => processInbound(deps, result.stored)));
+  sweepIfDue();
   return jsonResponse(200, {
     received: result.stored.length,
     duplicates: result.duplicates,
@@ -100,14 +107,34 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
     publicSiteUrl: config.publicSiteUrl,
     log,
   };
+  const background = createWorkQueue(config.processConcurrency, (error) =>
+    log('error', 'background_failed', { error: error instanceof Error ? error.message : String(error) }));
+  let lastSweep = 0;
+  let sweeping = false;
   const pipeline: Pipeline = {
     ingestSql,
     deps,
     resolveStores: createStoreResolver(ingestSql, STORE_CACHE_MS),
-    background: createWorkQueue(config.processConcurrency, (error) =>
-      log('error', 'background_failed', { error: error instanceof Error ? error.message : String(error) })),
+    background,
     backlogLimit: config.processBacklogLimit,
     appSecret: config.appSecret,
+    // One sweep at a time, beside the queue: it is one more worker, never a backlog of its own.
+    sweepIfDue() {
+      if (sweeping || Date.now() - lastSweep < STRANDED_SWEEP_EVERY_MS) return;
+      sweeping = true;
+      lastSweep = Date.now();
+      keepAlive((async () => {
+        try {
+          const stranded = await findStranded(deps.sql, STRANDED_AFTER_SECONDS, config.processBacklogLimit);
+          if (stranded.length > 0) log('warn', 'stranded_messages_resumed', { count: stranded.length });
+          await processInbound(deps, stranded);
+        } catch (error) {
+          log('error', 'sweep_failed', { error: error instanceof Error ? error.message : String(error) });
+        } finally {
+          sweeping = false;
+        }
+      })());
+    },
   };
   return async (req) => {
     try {

@@ -10,8 +10,9 @@ import type { StoredInbound } from './ingest.ts';
 
 /**
  * The "process" half: consent, rate limit, the command, the reply. Runs after Meta has
- * its 200. The inbound row becomes `processed` only once its reply is logged, so a row
- * left `received` shows work that did not finish.
+ * its 200. Each message is claimed (`received` → `processed`) in the same transaction
+ * as its command's changes, so a command applies at most once even when a stranded
+ * message is picked up again; the reply follows the commit and is logged as its own row.
  */
 
 const RATE_LIMIT_PER_MINUTE = 30;
@@ -25,17 +26,23 @@ export interface ProcessDeps {
 
 type Decision = { reply: string } | { reply: null; note: string };
 
+/** Thrown inside the transaction to undo it when another worker already handled the message. */
+class AlreadyHandled extends Error {}
+
 async function decide(tx: Tx, inbound: StoredInbound & { phone: string }, command: Command, publicSiteUrl: string): Promise<Decision> {
   const { store, phone } = inbound;
-  // Commands of one customer run one at a time, in arrival order within a delivery.
-  // Not awaited: postgres.js pipelines it with the next query, and Postgres runs them in order.
+  // Pipelined (not awaited one by one): postgres.js sends the three together and
+  // Postgres runs them in order. The claim comes first so a message handled elsewhere
+  // is noticed; the advisory lock makes one customer's commands run one at a time.
+  const claim = tx`update public.messaging_log set status = 'processed'
+                   where id = ${inbound.logId} and status = 'received' returning id`;
   const locked = tx`select pg_advisory_xact_lock(hashtextextended(${`${store.id}:${phone}`}, 0))`;
 
   // Consent (created on first contact, seed 004), the customer's cart row keyed
   // wa:<phone>, and how many of their messages were handled in the last minute. The
   // count runs over the log itself, so the limit holds across function instances; only
-  // already-handled messages count, so a burst stored in one delivery is limited in
-  // arrival order rather than all at once.
+  // handled messages count, so a burst stored in one delivery is limited in arrival
+  // order rather than all at once.
   const stateQuery = tx<{ is_opted_in: boolean; recent: number }[]>`
     with created as (
       insert into public.customer_channel_opt_in (store_id, channel_type, customer_phone, is_opted_in, consent_source, consent_at)
@@ -53,8 +60,10 @@ async function decide(tx: Tx, inbound: StoredInbound & { phone: string }, comman
                 where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone})) as is_opted_in,
       (select count(*)::int from public.messaging_log
        where store_id = ${store.id} and customer_phone = ${phone} and message_type = 'inbound'
-         and status = 'processed' and created_at > now() - interval '1 minute') as recent`;
-  const [, [state]] = await Promise.all([locked, stateQuery]);
+         and status = 'processed' and id <> ${inbound.logId}
+         and created_at > now() - interval '1 minute') as recent`;
+  const [claimed, , [state]] = await Promise.all([claim, locked, stateQuery]);
+  if (claimed.length === 0) throw new AlreadyHandled();
   if (!state?.is_opted_in && command.kind !== 'start') return { reply: null, note: 'not answered: customer opted out (STOP)' };
   const count = (state?.recent ?? 0) + 1;
   if (count > RATE_LIMIT_PER_MINUTE) {
@@ -72,30 +81,30 @@ async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<vo
   const phone = inbound.phone;
   if (!phone) {
     await sql`update public.messaging_log set status = 'processed', error_message = 'not answered: sender has no phone number (username only)'
-              where id = ${inbound.logId}`;
+              where id = ${inbound.logId} and status = 'received'`;
     return;
   }
   const command = commandFromMessage(inbound.message);
-  const decision = await sql.begin(async (tx) => {
-    const result = await decide(tx, { ...inbound, phone }, command, deps.publicSiteUrl);
-    if (result.reply === null) {
-      await tx`update public.messaging_log set status = 'processed', error_message = ${result.note} where id = ${inbound.logId}`;
-    }
-    return result;
-  });
+  let decision: Decision;
+  try {
+    decision = await sql.begin(async (tx) => {
+      const result = await decide(tx, { ...inbound, phone }, command, deps.publicSiteUrl);
+      if (result.reply === null) await tx`update public.messaging_log set error_message = ${result.note} where id = ${inbound.logId}`;
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof AlreadyHandled) return;
+    throw error;
+  }
   if (decision.reply === null) return;
 
-  // Sent outside the transaction: no lock is held while waiting on Meta.
+  // Sent after the commit: no lock is held while waiting on Meta.
   const body = decision.reply;
   const sent = await graph.sendText(inbound.store.phoneNumberId, phone, body);
-  // One statement, so the reply is logged and the message marked handled together.
   await sql`
-    with reply as (
-      insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message)
-      values (${inbound.store.id}, ${phone}, 'outbound_text', ${sql.json(asJson({ type: 'text', text: { body }, in_reply_to: inbound.message.id }))},
-              ${sent.ok ? 'sent' : 'failed'}, ${sent.ok ? sent.wamid : null}, ${sent.ok ? null : sent.error})
-    )
-    update public.messaging_log set status = 'processed' where id = ${inbound.logId}`;
+    insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message)
+    values (${inbound.store.id}, ${phone}, 'outbound_text', ${sql.json(asJson({ type: 'text', text: { body }, in_reply_to: inbound.message.id }))},
+            ${sent.ok ? 'sent' : 'failed'}, ${sent.ok ? sent.wamid : null}, ${sent.ok ? null : sent.error})`;
   if (!sent.ok) deps.log('warn', 'reply_failed', { inbound_log_id: inbound.logId, error: sent.error });
 }
 

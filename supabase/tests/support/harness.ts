@@ -51,7 +51,7 @@ export interface Harness {
   webhookUrl: string;
   /** Signs and posts a body exactly as given. */
   post(body: unknown, options?: PostOptions): Promise<Response>;
-  /** Posts one delivery with these messages/statuses for the shop and waits until every new message is handled. */
+  /** Posts one delivery with these messages/statuses for the shop and waits until every new message is handled (reply logged). */
   deliver(shop: Shop, content: { messages?: Message[]; statuses?: Status[] }): Promise<Response>;
   waitForProcessed(wamids: string[]): Promise<void>;
   /** Reply texts the fake Graph API received for this customer, oldest first. */
@@ -79,10 +79,13 @@ export async function startHarness(options: LocalStackOptions = {}): Promise<Har
   const waitForProcessed = async (wamids: string[]) => {
     const deadline = Date.now() + 15_000;
     for (;;) {
+      // Handled means: marked processed with a note saying why there is no reply, or with its reply logged.
       const [row] = await sql<{ pending: number }[]>`
-        select count(*)::int as pending from messaging_log
-        where whatsapp_message_id = any(${wamids}) and message_type = 'inbound'
-          and status = 'received' and error_message is null`;
+        select count(*)::int as pending from messaging_log i
+        where i.whatsapp_message_id = any(${wamids}) and i.message_type = 'inbound' and i.error_message is null
+          and (i.status = 'received' or not exists (
+            select 1 from messaging_log o
+            where o.message_type = 'outbound_text' and o.message_payload ->> 'in_reply_to' = i.whatsapp_message_id))`;
       if (row!.pending === 0) return;
       if (Date.now() > deadline) throw new Error(`${row!.pending} message(s) still unprocessed after 15 s\n${stack.functions.output().slice(-4000)}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
