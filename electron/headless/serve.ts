@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCore } from '../core/composition-root.js';
 import { createLogger } from '../core/logging/logger.js';
+import { createTransportFactory } from '../core/whatsapp/transport-factory.js';
 import { loadOrCreateAccessToken } from './access-token.js';
 import { startHeadlessServer } from './headless-server.js';
+import { simulatorOptionsFromEnv } from './simulator-env.js';
 
 const usage = `Usage: npm run serve -- [options]
 
@@ -62,7 +64,13 @@ async function main(): Promise<void> {
   const rendererDir = resolve(values['renderer-dir'] ?? join(here, '..', 'renderer'));
   const logger = createLogger();
 
-  const core = createCore({ shell: 'headless', dataDir, appVersion: readVersion(here), logger });
+  const core = createCore({
+    shell: 'headless',
+    dataDir,
+    appVersion: readVersion(here),
+    logger,
+    whatsApp: createTransportFactory({ simulator: simulatorOptionsFromEnv(process.env.CONSOLE_SIMULATOR) }),
+  });
   core.start();
   const token = loadOrCreateAccessToken(dataDir, values['new-token']);
   const server = await startHeadlessServer({
@@ -94,6 +102,6 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`The console could not start: ${message}\n`);
-  if (!(error instanceof Error) || error.name === 'TypeError') process.stderr.write(`${usage}\n`);
+  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`${usage}\n`);
   process.exit(1);
 });
