@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import { SessionViewSchema, TransportKindSchema } from '../sessions/session-view.js';
 import { SettingsPatchSchema, SettingsSchema } from '../settings/settings.js';
+import {
+  CsvMappingSchema,
+  GroupJidSchema,
+  GroupSummarySchema,
+  ImportPreviewSchema,
+  LeadSchema,
+  MemberRowSchema,
+  MemberTabSchema,
+  SessionIdSchema,
+  SyncResultSchema,
+  TimelinePointSchema,
+  WorkshopIdSchema,
+  WorkshopInputSchema,
+  WorkshopSchema,
+} from '../workshops/workshop-schemas.js';
 import type { Result } from './result.js';
 
 /**
@@ -38,7 +53,10 @@ export const HealthSchema = z.object({
 });
 export type Health = z.infer<typeof HealthSchema>;
 
-const SessionId = z.string().regex(/^wa_[0-9a-f-]{36}$/, 'Not a session id');
+const SessionId = SessionIdSchema;
+const WorkshopRef = z.object({ id: WorkshopIdSchema }).strict();
+/** CSV text as read from the file the user picked; 20 MB is far beyond 50,000 leads. */
+const CsvText = z.string().min(1, 'The file is empty').max(20 * 1024 * 1024, 'The file is larger than 20 MB');
 
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -61,12 +79,51 @@ export const methods = {
     z.object({ code: z.string() }),
   ),
   'sessions:remove': method(z.object({ id: SessionId }).strict(), z.object({ removed: z.literal(true) })),
+
+  'groups:sync': method(z.object({ sessionId: SessionId }).strict(), z.array(GroupSummarySchema)),
+  'groups:list': method(z.object({ sessionId: SessionId.optional() }).strict(), z.array(GroupSummarySchema)),
+
+  'workshops:list': method(NoInput, z.array(WorkshopSchema)),
+  'workshops:get': method(WorkshopRef, WorkshopSchema),
+  'workshops:create': method(WorkshopInputSchema.strict(), WorkshopSchema),
+  'workshops:update': method(WorkshopInputSchema.partial().extend({ id: WorkshopIdSchema }).strict(), WorkshopSchema),
+  'workshops:delete': method(WorkshopRef, z.object({ deleted: z.literal(true) })),
+  'workshops:link-group': method(z.object({ id: WorkshopIdSchema, sessionId: SessionId, groupJid: GroupJidSchema }).strict(), WorkshopSchema),
+  'workshops:create-group': method(
+    z.object({ id: WorkshopIdSchema, sessionId: SessionId, subject: z.string().trim().min(1).max(100).optional() }).strict(),
+    WorkshopSchema,
+  ),
+  'workshops:unlink-group': method(WorkshopRef, WorkshopSchema),
+  'workshops:sync-members': method(WorkshopRef, SyncResultSchema),
+  'workshops:members': method(z.object({ id: WorkshopIdSchema, tab: MemberTabSchema }).strict(), z.array(MemberRowSchema)),
+  'workshops:timeline': method(WorkshopRef, z.array(TimelinePointSchema)),
+
+  'leads:list': method(WorkshopRef, z.array(LeadSchema)),
+  'leads:import-preview': method(
+    z.object({ workshopId: WorkshopIdSchema, csv: CsvText, mapping: CsvMappingSchema.optional() }).strict(),
+    ImportPreviewSchema,
+  ),
+  'leads:import': method(
+    z.object({ workshopId: WorkshopIdSchema, csv: CsvText, mapping: CsvMappingSchema, skipInvalid: z.boolean().default(false) }).strict(),
+    z.object({ added: z.number().int(), alreadyRegistered: z.number().int(), merged: z.number().int(), skipped: z.number().int() }),
+  ),
+  'leads:add': method(
+    z.object({ workshopId: WorkshopIdSchema, name: z.string().trim().max(200).default(''), phone: z.string().min(1, 'Enter a phone number').max(40), email: z.string().trim().max(320).default('') }).strict(),
+    LeadSchema,
+  ),
+  'leads:remove': method(z.object({ workshopId: WorkshopIdSchema, leadId: z.number().int() }).strict(), z.object({ removed: z.literal(true) })),
 } as const;
 
 export const events = {
   'settings:changed': SettingsSchema,
   'sessions:changed': SessionViewSchema,
   'sessions:removed': z.object({ id: z.string() }),
+  /** A workshop's fields, group link, leads or stats changed: refetch what is shown. */
+  'workshops:changed': z.object({ id: z.string() }),
+  'workshops:removed': z.object({ id: z.string() }),
+  /** Membership of a group changed (live event or sync); lists every workshop linked to it. */
+  'members:changed': z.object({ groupJid: z.string(), workshopIds: z.array(z.string()) }),
+  'groups:changed': z.object({ sessionId: z.string() }),
 } as const;
 
 export type Methods = typeof methods;

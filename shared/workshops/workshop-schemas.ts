@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { TimeZoneSchema } from '../settings/settings.js';
+
+export const WorkshopIdSchema = z.string().regex(/^ws_[0-9a-f-]{36}$/, 'Not a workshop id');
+export const SessionIdSchema = z.string().regex(/^wa_[0-9a-f-]{36}$/, 'Not a session id');
+export const GroupJidSchema = z.string().regex(/^[0-9-]+@g\.us$/, 'Not a WhatsApp group id');
+
+/** A local date-time as the coordinator typed it (2026-12-01T18:30), read in the workshop's zone. */
+export const LocalDateTimeSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'Use a date and time such as 2026-12-01T18:30');
+
+export const WorkshopInputSchema = z.object({
+  name: z.string().trim().min(1, 'The workshop needs a name').max(200),
+  startsAtLocal: LocalDateTimeSchema,
+  timeZone: TimeZoneSchema,
+  durationMinutes: z.number().int().min(5, 'At least 5 minutes').max(24 * 60, 'At most 24 hours'),
+  description: z.string().max(5_000).default(''),
+  joinLink: z.union([z.literal(''), z.url({ protocol: /^https$/, message: 'Use an https:// link' })]).default(''),
+});
+export type WorkshopInput = z.input<typeof WorkshopInputSchema>;
+
+export const LinkedGroupSchema = z.object({
+  sessionId: z.string(),
+  groupJid: z.string(),
+  subject: z.string(),
+  size: z.number().int(),
+  inviteLink: z.string().nullable(),
+});
+
+export const WorkshopStatsSchema = z.object({
+  /** Leads registered for the workshop. */
+  registered: z.number().int(),
+  /** Registered leads who are in the group now. */
+  inGroup: z.number().int(),
+  /** Registered leads who have never been seen in the group. */
+  missing: z.number().int(),
+  /** Everyone who was in the group and left (registered or not). */
+  left: z.number().int(),
+  /** inGroup / registered, 0..1; 0 when nobody registered. */
+  joinRate: z.number(),
+  /** Members in the group now who match no registered lead (includes members whose phone is not known yet). */
+  inGroupNotRegistered: z.number().int(),
+  /** Of those, members known only by a LID whose phone WhatsApp has not revealed. */
+  unknownPhone: z.number().int(),
+});
+export type WorkshopStats = z.infer<typeof WorkshopStatsSchema>;
+
+export const WorkshopSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** UTC instant. */
+  startsAt: z.string(),
+  /** The same instant as typed, in the workshop's zone. */
+  startsAtLocal: z.string(),
+  timeZone: z.string(),
+  durationMinutes: z.number().int(),
+  description: z.string(),
+  joinLink: z.string(),
+  group: LinkedGroupSchema.nullable(),
+  lastSyncedAt: z.string().nullable(),
+  stats: WorkshopStatsSchema,
+});
+export type Workshop = z.infer<typeof WorkshopSchema>;
+
+export const GroupSummarySchema = z.object({
+  sessionId: z.string(),
+  jid: z.string(),
+  subject: z.string(),
+  size: z.number().int(),
+  isAdmin: z.boolean(),
+  inviteLink: z.string().nullable(),
+  syncedAt: z.string(),
+});
+export type GroupSummary = z.infer<typeof GroupSummarySchema>;
+
+export const memberTabs = ['missing', 'left', 'in-group', 'not-registered'] as const;
+export const MemberTabSchema = z.enum(memberTabs);
+export type MemberTab = z.infer<typeof MemberTabSchema>;
+
+/** One row of a workshop tab; which fields are filled depends on the tab. */
+export const MemberRowSchema = z.object({
+  /** Stable key for lists. */
+  key: z.string(),
+  /** From the lead when registered, else WhatsApp's push name when known. */
+  name: z.string().nullable(),
+  /** E.164 digits, or null for a member known only by LID. */
+  phone: z.string().nullable(),
+  lid: z.string().nullable(),
+  registered: z.boolean(),
+  joinedAt: z.string().nullable(),
+  /** "sync" when the join happened while the console was off and was only seen at a sync. */
+  joinedSeenAt: z.enum(['live', 'sync']).nullable(),
+  leftAt: z.string().nullable(),
+  leftSeenAt: z.enum(['live', 'sync']).nullable(),
+  isAdmin: z.boolean(),
+});
+export type MemberRow = z.infer<typeof MemberRowSchema>;
+
+export const SyncResultSchema = z.object({ synced: z.number().int(), marked_left: z.number().int(), lastSyncedAt: z.string() });
+
+export const TimelinePointSchema = z.object({
+  at: z.string(),
+  inGroup: z.number().int(),
+  registered: z.number().int(),
+  joins: z.number().int(),
+  leaves: z.number().int(),
+});
+export type TimelinePoint = z.infer<typeof TimelinePointSchema>;
+
+export const LeadSchema = z.object({ id: z.number().int(), name: z.string(), phone: z.string(), email: z.string() });
+export type Lead = z.infer<typeof LeadSchema>;
+
+export const CsvMappingSchema = z.object({
+  name: z.string().nullable(),
+  phone: z.string(),
+  email: z.string().nullable(),
+});
+export type CsvMapping = z.infer<typeof CsvMappingSchema>;
+
+export const ImportRowSchema = z.object({
+  /** 1-based line in the file, counting the header. */
+  line: z.number().int(),
+  name: z.string(),
+  rawPhone: z.string(),
+  phone: z.string().nullable(),
+  email: z.string(),
+  error: z.string().nullable(),
+  /** Line of the earlier row this one duplicates (same person); it is merged into that row. */
+  duplicateOf: z.number().int().nullable(),
+});
+export type ImportRow = z.infer<typeof ImportRowSchema>;
+
+export const ImportPreviewSchema = z.object({
+  headers: z.array(z.string()),
+  mapping: CsvMappingSchema.nullable(),
+  rows: z.array(ImportRowSchema),
+  valid: z.number().int(),
+  invalid: z.number().int(),
+  duplicates: z.number().int(),
+  /** Valid people already registered for this workshop. */
+  alreadyRegistered: z.number().int(),
+});
+export type ImportPreview = z.infer<typeof ImportPreviewSchema>;
