@@ -4,8 +4,9 @@
 create table public.organizations (
   id uuid primary key default gen_random_uuid(),
   name text not null check (length(trim(name)) > 0),
-  -- Used to read 10-digit national phone numbers typed by coordinators.
-  default_country text not null default 'IN' check (default_country ~ '^[A-Z]{2}$'),
+  -- ISO country used to read national phone numbers typed by coordinators; until an
+  -- organisation sets it, only international numbers are accepted.
+  default_country text check (default_country ~ '^[A-Z]{2}$'),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
