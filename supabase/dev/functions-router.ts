@@ -20,7 +20,6 @@ Deno.serve({
   onListen: ({ port }) => console.log(JSON.stringify({ event: 'listening', port })),
 }, (req) => {
   const { pathname } = new URL(req.url);
-  if (pathname === '/health') return new Response('ok');
   const name = pathname.match(/^\/functions\/v1\/([a-z0-9_-]+)\/?$/)?.[1];
   const handler = name ? functions[name] : undefined;
   return handler ? handler(req) : errorResponse(404, `No function at ${pathname}`);

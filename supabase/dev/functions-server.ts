@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './postgres-cluster';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DENO_BIN = process.env.DENO_BIN ?? join(repoRoot, 'node_modules', '.bin', 'deno');
@@ -32,16 +31,27 @@ export function denoPresent(): boolean {
   return existsSync(DENO_BIN);
 }
 
-/** Real Deno serving the real function code over HTTP, on a free loopback port. */
+/**
+ * Real Deno serving the real function code over HTTP on loopback. Without a port, Deno
+ * binds port 0 and reports the port it got, so parallel runs never race for one.
+ */
 export async function startFunctions(env: FunctionsEnv, options: { port?: number; quiet?: boolean } = {}): Promise<FunctionsServer> {
-  const port = options.port ?? (await freePort());
   let output = '';
   const child: ChildProcess = spawn(
     DENO_BIN,
     ['run', '--no-lock', '--no-prompt', '--allow-net', '--allow-env', '--allow-read', ROUTER],
     {
       cwd: repoRoot,
-      env: { ...(process.env.DENO_V8_FLAGS ? { DENO_V8_FLAGS: process.env.DENO_V8_FLAGS } : {}), PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', FUNCTIONS_PORT: String(port), ...env },
+      env: {
+        // Passed through so the functions can be profiled (e.g. DENO_V8_FLAGS=--prof).
+        ...(process.env.DENO_V8_FLAGS ? { DENO_V8_FLAGS: process.env.DENO_V8_FLAGS } : {}),
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DENO_NO_UPDATE_CHECK: '1',
+        NO_COLOR: '1',
+        FUNCTIONS_PORT: String(options.port ?? 0),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -54,18 +64,19 @@ export async function startFunctions(env: FunctionsEnv, options: { port?: number
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
 
-  const baseUrl = `http://127.0.0.1:${port}/functions/v1`;
   const deadline = Date.now() + 30_000;
-  let ready = false;
-  while (!ready) {
+  let port: number | undefined;
+  while (port === undefined) {
+    port = Number(output.match(/\{"event":"listening","port":(\d+)\}/)?.[1]) || undefined;
+    if (port !== undefined) break;
     if (child.exitCode !== null) throw new Error(`Deno exited with code ${child.exitCode} before listening:\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`Deno did not start listening within 30 s:\n${output}`);
     }
-    ready = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-    if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const baseUrl = `http://127.0.0.1:${port}/functions/v1`;
 
   return {
     baseUrl,
