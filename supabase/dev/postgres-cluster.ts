@@ -82,11 +82,8 @@ async function startCluster({ settings = {} }: ClusterOptions): Promise<Database
     chownSync(root, Number(stdout.trim()), Number(gid.trim()));
   }
   chmodSync(root, 0o700);
-  const port = await freePort();
   const bin = (name: string) => join(POSTGRES_BIN_DIR, name);
-
-  await run(...asClusterOwner(bin('initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']));
-  const options = [
+  const serverOptions = (port: number) => [
     `-p ${port}`,
     `-k ${socketDir}`,
     "-c listen_addresses='127.0.0.1'",
@@ -99,7 +96,22 @@ async function startCluster({ settings = {} }: ClusterOptions): Promise<Database
     '-c wal_level=logical',
     ...Object.entries(settings).map(([name, value]) => `-c ${name}='${value}'`),
   ].join(' ');
-  await run(...asClusterOwner(bin('pg_ctl'), ['-D', dataDir, '-o', options, '-l', join(root, 'postgres.log'), '-w', '-t', '60', 'start']));
+
+  let port = 0;
+  try {
+    await run(...asClusterOwner(bin('initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']));
+    // A port found free can be taken before Postgres binds it; another one is then tried.
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      const started = await run(...asClusterOwner(bin('pg_ctl'), ['-D', dataDir, '-o', serverOptions(port), '-l', join(root, 'postgres.log'), '-w', '-t', '60', 'start']))
+        .then(() => null, (error: unknown) => error);
+      if (!started) break;
+      if (attempt === 3) throw started;
+    }
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
 
   let stopped = false;
   return {
