@@ -3,6 +3,8 @@ import postgres from 'npm:postgres@3.4.9';
 export type Sql = postgres.Sql;
 /** A transaction handle; postgres.js types it apart from Sql but it is queried the same way. */
 export type Tx = postgres.TransactionSql;
+/** Either: code that needs no transaction of its own runs inside the caller's, or alone. */
+export type Queryable = Sql | Tx;
 
 /**
  * Functions talk to Postgres directly so multi-row changes are one transaction.

@@ -1,12 +1,12 @@
 import { type Command, MAX_LINE_QUANTITY } from './commands.ts';
-import { asJson, type Tx } from './db.ts';
+import { asJson, type Queryable } from './db.ts';
 import { centsToNumeric, toCents } from './money.ts';
 import * as replies from './replies.ts';
 
 /**
- * The shop behind the chat commands: carts, checkout, order status and tracking. Every
- * function runs inside the caller's transaction, which holds the customer's lock, so a
- * command's reads and writes are one consistent step.
+ * The shop behind the chat commands: carts, checkout, order status and tracking.
+ * Commands that change state run inside the caller's transaction, which holds the
+ * customer's lock, so their reads and writes are one consistent step.
  */
 
 export interface Store {
@@ -18,7 +18,8 @@ export interface Store {
 }
 
 export interface ShopContext {
-  tx: Tx;
+  /** A transaction for commands that change state; the plain pool for read-only ones. */
+  tx: Queryable;
   store: Store;
   phone: string;
   customerName: string | null;

@@ -1,5 +1,5 @@
 import type { Command } from '../_shared/commands.ts';
-import type { Sql, Tx } from '../_shared/db.ts';
+import type { Queryable, Sql } from '../_shared/db.ts';
 import { asJson } from '../_shared/db.ts';
 import type { GraphClient } from '../_shared/graph-client.ts';
 import type { Log } from '../_shared/log.ts';
@@ -10,12 +10,17 @@ import type { StoredInbound } from './ingest.ts';
 
 /**
  * The "process" half: consent, rate limit, the command, the reply. Runs after Meta has
- * its 200. Each message is claimed (`received` → `processed`) in the same transaction
- * as its command's changes, so a command applies at most once even when a stranded
- * message is picked up again; the reply follows the commit and is logged as its own row.
+ * its 200. Each message is claimed (`received` → `processed`) together with its
+ * command's changes — in one transaction for commands that change state, in one
+ * statement for those that only read — so a command applies at most once even when a
+ * stranded message is picked up again. The reply follows and is logged as its own row.
  */
 
 const RATE_LIMIT_PER_MINUTE = 30;
+
+// These change nothing but the claim, the consent row and the cart row, which the
+// state statement writes atomically on its own: no transaction or lock needed.
+const READ_ONLY = new Set<Command['kind']>(['help', 'cart', 'status', 'track', 'usage', 'unknown', 'unsupported']);
 
 export interface ProcessDeps {
   sql: Sql;
@@ -26,25 +31,23 @@ export interface ProcessDeps {
 
 type Decision = { reply: string } | { reply: null; note: string };
 
-/** Thrown inside the transaction to undo it when another worker already handled the message. */
+/** Thrown (inside a transaction, to undo it) when another worker already handled the message. */
 class AlreadyHandled extends Error {}
 
-async function decide(tx: Tx, inbound: StoredInbound & { phone: string }, command: Command, publicSiteUrl: string): Promise<Decision> {
+/**
+ * Claims the message and reads the customer's standing in one statement: consent
+ * (created on first contact, seed 004), the cart row keyed wa:<phone> (ensured), and how
+ * many of their messages were handled in the last minute. The count runs over the log
+ * itself, so the limit holds across function instances; only handled messages count,
+ * so a burst stored in one delivery is limited in arrival order, not all at once.
+ */
+function claimAndReadState(q: Queryable, inbound: StoredInbound & { phone: string }) {
   const { store, phone } = inbound;
-  // Pipelined (not awaited one by one): postgres.js sends the three together and
-  // Postgres runs them in order. The claim comes first so a message handled elsewhere
-  // is noticed; the advisory lock makes one customer's commands run one at a time.
-  const claim = tx`update public.messaging_log set status = 'processed'
-                   where id = ${inbound.logId} and status = 'received' returning id`;
-  const locked = tx`select pg_advisory_xact_lock(hashtextextended(${`${store.id}:${phone}`}, 0))`;
-
-  // Consent (created on first contact, seed 004), the customer's cart row keyed
-  // wa:<phone>, and how many of their messages were handled in the last minute. The
-  // count runs over the log itself, so the limit holds across function instances; only
-  // handled messages count, so a burst stored in one delivery is limited in arrival
-  // order rather than all at once.
-  const stateQuery = tx<{ is_opted_in: boolean; recent: number }[]>`
-    with created as (
+  return q<{ claimed: boolean; is_opted_in: boolean | null; recent: number }[]>`
+    with claim as (
+      update public.messaging_log set status = 'processed'
+      where id = ${inbound.logId} and status = 'received' returning id
+    ), created as (
       insert into public.customer_channel_opt_in (store_id, channel_type, customer_phone, is_opted_in, consent_source, consent_at)
       values (${store.id}, 'whatsapp', ${phone}, true, 'first_message', now())
       on conflict (store_id, channel_type, customer_phone) do nothing
@@ -55,6 +58,7 @@ async function decide(tx: Tx, inbound: StoredInbound & { phone: string }, comman
       on conflict (store_id, session_id) do nothing
     )
     select
+      exists (select 1 from claim) as claimed,
       coalesce((select is_opted_in from created),
                (select is_opted_in from public.customer_channel_opt_in
                 where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone})) as is_opted_in,
@@ -62,18 +66,30 @@ async function decide(tx: Tx, inbound: StoredInbound & { phone: string }, comman
        where store_id = ${store.id} and customer_phone = ${phone} and message_type = 'inbound'
          and status = 'processed' and id <> ${inbound.logId}
          and created_at > now() - interval '1 minute') as recent`;
-  const [claimed, , [state]] = await Promise.all([claim, locked, stateQuery]);
-  if (claimed.length === 0) throw new AlreadyHandled();
-  if (!state?.is_opted_in && command.kind !== 'start') return { reply: null, note: 'not answered: customer opted out (STOP)' };
-  const count = (state?.recent ?? 0) + 1;
+}
+
+async function decide(q: Queryable, inbound: StoredInbound & { phone: string }, command: Command, publicSiteUrl: string, lock: boolean): Promise<Decision> {
+  const { store, phone } = inbound;
+  // Not awaited before the next query: postgres.js sends both at once and Postgres runs
+  // them in order. The lock makes one customer's state-changing commands run one at a time.
+  const locked = lock ? q`select pg_advisory_xact_lock(hashtextextended(${`${store.id}:${phone}`}, 0))` : null;
+  const [[state]] = await Promise.all([claimAndReadState(q, inbound), locked]);
+  if (!state?.claimed) throw new AlreadyHandled();
+  if (!state.is_opted_in && command.kind !== 'start') return { reply: null, note: 'not answered: customer opted out (STOP)' };
+  const count = state.recent + 1;
   if (count > RATE_LIMIT_PER_MINUTE) {
     // One notice when the limit is crossed; silence after that.
     return count === RATE_LIMIT_PER_MINUTE + 1
       ? { reply: replies.slowDown() }
       : { reply: null, note: `not answered: more than ${RATE_LIMIT_PER_MINUTE} messages a minute` };
   }
+  return { reply: await runCommand({ tx: q, store, phone, customerName: inbound.customerName, publicSiteUrl }, command) };
+}
 
-  return { reply: await runCommand({ tx, store, phone, customerName: inbound.customerName, publicSiteUrl }, command) };
+async function decideAndNote(q: Queryable, inbound: StoredInbound & { phone: string }, command: Command, publicSiteUrl: string, lock: boolean): Promise<Decision> {
+  const result = await decide(q, inbound, command, publicSiteUrl, lock);
+  if (result.reply === null) await q`update public.messaging_log set error_message = ${result.note} where id = ${inbound.logId}`;
+  return result;
 }
 
 async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<void> {
@@ -85,13 +101,12 @@ async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<vo
     return;
   }
   const command = commandFromMessage(inbound.message);
+  const customer = { ...inbound, phone };
   let decision: Decision;
   try {
-    decision = await sql.begin(async (tx) => {
-      const result = await decide(tx, { ...inbound, phone }, command, deps.publicSiteUrl);
-      if (result.reply === null) await tx`update public.messaging_log set error_message = ${result.note} where id = ${inbound.logId}`;
-      return result;
-    });
+    decision = READ_ONLY.has(command.kind)
+      ? await decideAndNote(sql, customer, command, deps.publicSiteUrl, false)
+      : await sql.begin((tx) => decideAndNote(tx, customer, command, deps.publicSiteUrl, true));
   } catch (error) {
     if (error instanceof AlreadyHandled) return;
     throw error;
