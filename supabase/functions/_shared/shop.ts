@@ -83,9 +83,10 @@ function stockProblem(product: ProductRow, wanted: number, inCart: number): stri
 }
 
 async function add(ctx: ShopContext, sku: string, quantity: number): Promise<string> {
-  const product = (await productsBySku(ctx, [sku])).get(sku);
+  // Both reads go out together (postgres.js pipelines them on the transaction).
+  const [products, lines] = await Promise.all([productsBySku(ctx, [sku]), loadCart(ctx)]);
+  const product = products.get(sku);
   if (!product || !product.is_active) return replies.unknownSku(sku);
-  const lines = await loadCart(ctx);
   const existing = lines.find((line) => line.product_id === product.id);
   const wanted = (existing?.quantity ?? 0) + quantity;
   if (wanted > MAX_LINE_QUANTITY) return `You can have at most ${MAX_LINE_QUANTITY} of ${product.sku} in your cart.`;
