@@ -1,14 +1,32 @@
-import { EmptyState } from '../components/EmptyState.js';
-import { PageHeader } from './PageHeader.js';
+import { WorkshopDetail } from './workshops/WorkshopDetail.js';
+import { WorkshopForm } from './workshops/WorkshopForm.js';
+import { WorkshopList } from './workshops/WorkshopList.js';
+import { useLiveQuery } from './workshops/use-live-query.js';
+import { useWorkshops } from './workshops/use-workshops.js';
 
 export function WorkshopsPage() {
-  return (
-    <>
-      <PageHeader title="Workshops" subtitle="Registered leads against who is in each workshop's WhatsApp group." />
-      <EmptyState title="No workshops yet">
-        Your workshops will appear here with their Registered, In Group, Missing, Left and Join Rate figures, updated
-        live as people join or leave the group.
-      </EmptyState>
-    </>
+  const view = useWorkshops((state) => state.view);
+  switch (view.kind) {
+    case 'list':
+      return <WorkshopList />;
+    case 'new':
+      return <WorkshopForm />;
+    case 'detail':
+      return <WorkshopDetail key={view.id} id={view.id} />;
+    case 'edit':
+      return <EditWorkshop key={view.id} id={view.id} />;
+  }
+}
+
+/** The form starts from the workshop as stored when it opened; later pushes would not change the draft. */
+function EditWorkshop({ id }: { id: string }) {
+  const workshop = useLiveQuery(`${id}:edit`, (api) => api.call('workshops:get', { id }), () => false);
+  if (workshop.data) return <WorkshopForm workshop={workshop.data} />;
+  return workshop.error ? (
+    <p className="error" role="alert">
+      {workshop.error}
+    </p>
+  ) : (
+    <p className="muted">Loading…</p>
   );
 }

@@ -1,0 +1,191 @@
+import { useId, useMemo, useState, type ChangeEvent } from 'react';
+import type { CsvMapping, ImportPreview, ImportRow, Workshop } from '../../../../shared/workshops/workshop-schemas.js';
+import { useApi } from '../../app/console-context.js';
+import { Modal } from '../../components/Modal.js';
+import { Spinner } from '../../components/Spinner.js';
+import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
+import { useAction } from './use-action.js';
+
+type Outcome = { added: number; alreadyRegistered: number; merged: number; skipped: number };
+
+const previewColumns: TableColumn<ImportRow>[] = [
+  { key: 'line', header: 'Line', width: '64px', cell: (row) => row.line },
+  { key: 'name', header: 'Name', width: 'minmax(140px, 2fr)', cell: (row) => row.name || <span className="muted">—</span> },
+  { key: 'phone', header: 'Phone as written', width: 'minmax(140px, 1.5fr)', cell: (row) => row.rawPhone || <span className="muted">—</span> },
+  { key: 'email', header: 'Email', width: 'minmax(140px, 1.5fr)', cell: (row) => row.email || <span className="muted">—</span> },
+  {
+    key: 'status',
+    header: 'Status',
+    width: 'minmax(200px, 2fr)',
+    cell: (row) =>
+      row.error ? (
+        <span className="import-row--invalid">{row.error}</span>
+      ) : row.duplicateOf !== null ? (
+        <span className="badge badge--attention">Same person as line {row.duplicateOf}</span>
+      ) : (
+        <span className="success">+{row.phone}</span>
+      ),
+  },
+];
+
+/**
+ * Pick a file, check the core's reading of it, then import in one go: the core either
+ * imports every accepted row or none, so the preview is what lands.
+ */
+export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; onClose: () => void }) {
+  const api = useApi();
+  const fileId = useId();
+  const previewing = useAction();
+  const importing = useAction();
+  const [csv, setCsv] = useState<string | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [mapping, setMapping] = useState<CsvMapping | null>(null);
+  const [skipInvalid, setSkipInvalid] = useState(false);
+  const [onlyProblems, setOnlyProblems] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  async function runPreview(text: string, chosen?: CsvMapping) {
+    const result = await previewing.run(() => api.call('leads:import-preview', { workshopId: workshop.id, csv: text, ...(chosen ? { mapping: chosen } : {}) }));
+    setPreview(result);
+    setMapping(result?.mapping ?? chosen ?? null);
+  }
+
+  async function pickFile(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    if (!file) return;
+    const text = await file.text();
+    setCsv(text);
+    setOutcome(null);
+    setSkipInvalid(false);
+    await runPreview(text);
+  }
+
+  const remap = (key: keyof CsvMapping) => (event: ChangeEvent<HTMLSelectElement>) => {
+    if (!csv || !preview) return;
+    const value = event.target.value === '' ? null : event.target.value;
+    const next: CsvMapping = { ...(mapping ?? { name: null, phone: '', email: null }), [key]: value };
+    setMapping(next);
+    if (next.phone) void runPreview(csv, next);
+  };
+
+  async function runImport() {
+    if (!csv || !mapping) return;
+    const result = await importing.run(() => api.call('leads:import', { workshopId: workshop.id, csv, mapping, skipInvalid }));
+    if (result) setOutcome(result);
+  }
+
+  const rows = useMemo(() => (preview && onlyProblems ? preview.rows.filter((row) => row.error || row.duplicateOf !== null) : (preview?.rows ?? [])), [preview, onlyProblems]);
+  const busy = previewing.busy || importing.busy;
+  const blockedByInvalid = (preview?.invalid ?? 0) > 0 && !skipInvalid;
+
+  return (
+    <Modal title="Import registrations from a CSV" onClose={onClose} wide>
+      {outcome ? (
+        <div className="import-outcome" role="status">
+          <p>
+            <strong>Imported.</strong> Added {outcome.added.toLocaleString()}, already registered {outcome.alreadyRegistered.toLocaleString()}, merged{' '}
+            {outcome.merged.toLocaleString()} duplicate {outcome.merged === 1 ? 'row' : 'rows'}, skipped {outcome.skipped.toLocaleString()} invalid{' '}
+            {outcome.skipped === 1 ? 'row' : 'rows'}.
+          </p>
+          <button type="button" className="button button--primary" onClick={onClose}>
+            Done
+          </button>
+        </div>
+      ) : (
+        <div className="import">
+          <div className="field">
+            <label htmlFor={fileId}>CSV file</label>
+            <input id={fileId} type="file" accept=".csv,text/csv" onChange={(event) => void pickFile(event)} disabled={busy} />
+            <small className="muted">One row per person with a phone column; names and emails are optional. Phones may be in any format.</small>
+          </div>
+          {previewing.busy ? (
+            <p className="muted" role="status">
+              <Spinner /> Reading the file…
+            </p>
+          ) : null}
+          {previewing.error ? (
+            <p className="error" role="alert">
+              {previewing.error}
+            </p>
+          ) : null}
+          {preview ? (
+            <>
+              <fieldset className="import__mapping" disabled={busy}>
+                <legend>Columns</legend>
+                <ColumnSelect label="Name" headers={preview.headers} value={mapping?.name ?? null} optional onChange={remap('name')} />
+                <ColumnSelect label="Phone" headers={preview.headers} value={mapping?.phone || null} onChange={remap('phone')} />
+                <ColumnSelect label="Email" headers={preview.headers} value={mapping?.email ?? null} optional onChange={remap('email')} />
+              </fieldset>
+              <ul className="import__counts" aria-label="Preview counts">
+                <li><strong>{preview.valid.toLocaleString()}</strong> valid</li>
+                <li className={preview.invalid > 0 ? 'error' : undefined}><strong>{preview.invalid.toLocaleString()}</strong> invalid</li>
+                <li><strong>{preview.duplicates.toLocaleString()}</strong> duplicates</li>
+                <li><strong>{preview.alreadyRegistered.toLocaleString()}</strong> already registered</li>
+              </ul>
+              {preview.invalid > 0 || preview.duplicates > 0 ? (
+                <label className="checkbox">
+                  <input type="checkbox" checked={onlyProblems} onChange={(event) => setOnlyProblems(event.target.checked)} />
+                  Show only rows with problems or duplicates
+                </label>
+              ) : null}
+              {rows.length > 0 ? <VirtualTable label="Preview" rows={rows} columns={previewColumns} rowKey={(row) => String(row.line)} /> : <p className="muted">No rows to show.</p>}
+              <div className="form__actions import__actions">
+                {preview.invalid > 0 ? (
+                  <label className="checkbox">
+                    <input type="checkbox" checked={skipInvalid} onChange={(event) => setSkipInvalid(event.target.checked)} />
+                    Skip the {preview.invalid.toLocaleString()} invalid {preview.invalid === 1 ? 'row' : 'rows'}
+                  </label>
+                ) : null}
+                <button type="button" className="button button--primary" onClick={() => void runImport()} disabled={busy || !mapping?.phone || blockedByInvalid || preview.valid === 0}>
+                  {importing.busy ? (
+                    <>
+                      <Spinner /> Importing…
+                    </>
+                  ) : (
+                    'Import'
+                  )}
+                </button>
+              </div>
+              {importing.error ? (
+                <p className="error" role="alert">
+                  {importing.error}
+                </p>
+              ) : null}
+            </>
+          ) : null}
+        </div>
+      )}
+    </Modal>
+  );
+}
+
+function ColumnSelect({
+  label,
+  headers,
+  value,
+  optional,
+  onChange,
+}: {
+  label: string;
+  headers: string[];
+  value: string | null;
+  optional?: boolean;
+  onChange: (event: ChangeEvent<HTMLSelectElement>) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label} column</label>
+      <select id={id} value={value ?? ''} onChange={onChange}>
+        <option value="" disabled={!optional}>
+          {optional ? 'None' : 'Choose a column'}
+        </option>
+        {headers.map((header) => (
+          <option key={header} value={header}>
+            {header}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { memberTabs, type MemberTab, type Workshop } from '../../../../shared/workshops/workshop-schemas.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { memberTabLabels } from './member-columns.js';
+import { MemberTable } from './MemberTable.js';
+
+type DetailTab = MemberTab | 'whatsapp';
+const tabs: readonly DetailTab[] = [...memberTabs, 'whatsapp'];
+
+function tabCount(tab: DetailTab, stats: Workshop['stats']): number | null {
+  switch (tab) {
+    case 'missing':
+      return stats.missing;
+    case 'left':
+      return stats.left;
+    case 'in-group':
+      return stats.inGroup;
+    case 'not-registered':
+      return stats.inGroupNotRegistered;
+    case 'whatsapp':
+      return null;
+  }
+}
+
+/** WAI-ARIA tabs with automatic activation: arrows, Home and End move between them. */
+export function MemberTabs({ workshop }: { workshop: Workshop }) {
+  const baseId = useId();
+  const [selected, setSelected] = useState<DetailTab>('missing');
+  const tabRefs = useRef(new Map<DetailTab, HTMLButtonElement>());
+
+  const select = (tab: DetailTab) => {
+    setSelected(tab);
+    tabRefs.current.get(tab)?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    const index = tabs.indexOf(selected);
+    const next =
+      event.key === 'ArrowRight' ? tabs[(index + 1) % tabs.length] :
+      event.key === 'ArrowLeft' ? tabs[(index - 1 + tabs.length) % tabs.length] :
+      event.key === 'Home' ? tabs[0] :
+      event.key === 'End' ? tabs[tabs.length - 1] :
+      undefined;
+    if (next) {
+      event.preventDefault();
+      select(next);
+    }
+  };
+
+  return (
+    <section className="card member-tabs" aria-label="Members">
+      <div role="tablist" aria-label="Member lists" className="tabs" onKeyDown={onKeyDown}>
+        {tabs.map((tab) => {
+          const count = tabCount(tab, workshop.stats);
+          return (
+            <button
+              key={tab}
+              ref={(element) => {
+                if (element) tabRefs.current.set(tab, element);
+                else tabRefs.current.delete(tab);
+              }}
+              type="button"
+              role="tab"
+              id={`${baseId}-tab-${tab}`}
+              aria-selected={tab === selected}
+              aria-controls={`${baseId}-panel`}
+              tabIndex={tab === selected ? 0 : -1}
+              className="tabs__tab"
+              onClick={() => setSelected(tab)}
+            >
+              {tab === 'whatsapp' ? 'WhatsApp' : memberTabLabels[tab]}
+              {count === null ? null : <span className="tabs__count">{count.toLocaleString()}</span>}
+            </button>
+          );
+        })}
+      </div>
+      <div role="tabpanel" id={`${baseId}-panel`} aria-labelledby={`${baseId}-tab-${selected}`} className="tabs__panel" tabIndex={0}>
+        {selected === 'whatsapp' ? (
+          <EmptyState title="WhatsApp messages for this workshop">
+            The reminder schedule for this group arrives with messaging. For now, the console tracks who joins and
+            leaves; nothing is sent from this tab yet.
+          </EmptyState>
+        ) : (
+          <MemberTable key={selected} workshop={workshop} tab={selected} />
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
+import { PageHeader } from '../PageHeader.js';
+import { formatWorkshopStart } from './format-workshop-time.js';
+import { GroupLinkPanel } from './GroupLinkPanel.js';
+import { LeadsPanel } from './LeadsPanel.js';
+import { MemberTabs } from './MemberTabs.js';
+import { StatCards } from './StatCards.js';
+import { SyncMembersButton } from './SyncMembersButton.js';
+import { TimelineChart } from './TimelineChart.js';
+import { affectsWorkshop, useLiveQuery } from './use-live-query.js';
+import { useWorkshops } from './use-workshops.js';
+
+/** The screen coordinators live in: who registered, who joined, who is missing, who left. */
+export function WorkshopDetail({ id }: { id: string }) {
+  const workshop = useLiveQuery(id, (api) => api.call('workshops:get', { id }), affectsWorkshop(id));
+  const show = useWorkshops((state) => state.show);
+  const back = (
+    <button type="button" className="link-button workshop-detail__back" onClick={() => show({ kind: 'list' })}>
+      ← All workshops
+    </button>
+  );
+
+  if (!workshop.data) {
+    return (
+      <>
+        {back}
+        {workshop.error ? (
+          <p className="error" role="alert">
+            {workshop.error}
+          </p>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </>
+    );
+  }
+  return <WorkshopDetailView workshop={workshop.data} back={back} />;
+}
+
+function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: React.ReactNode }) {
+  const show = useWorkshops((state) => state.show);
+  const subtitle = `${formatWorkshopStart(workshop.startsAt, workshop.timeZone)} · ${workshop.durationMinutes} min · ${workshop.group ? workshop.group.subject : 'No group linked'}`;
+  return (
+    <div className="workshop-detail">
+      {back}
+      <PageHeader
+        title={workshop.name}
+        subtitle={subtitle}
+        actions={
+          <>
+            <button type="button" className="button" onClick={() => show({ kind: 'edit', id: workshop.id })}>
+              Edit
+            </button>
+            <SyncMembersButton workshop={workshop} />
+          </>
+        }
+      />
+      <StatCards stats={workshop.stats} />
+      <MemberTabs workshop={workshop} />
+      <TimelineChart workshop={workshop} />
+      <div className="workshop-detail__columns">
+        <GroupLinkPanel workshop={workshop} />
+        <LeadsPanel workshop={workshop} />
+      </div>
+    </div>
+  );
+}

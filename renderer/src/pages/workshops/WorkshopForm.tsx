@@ -1,0 +1,113 @@
+import { DateTime } from 'luxon';
+import { useMemo, useState, type FormEvent } from 'react';
+import type { Workshop, WorkshopInput } from '../../../../shared/workshops/workshop-schemas.js';
+import { useApi, useConsole } from '../../app/console-context.js';
+import { FormField } from '../../components/FormField.js';
+import { PageHeader } from '../PageHeader.js';
+import { useAction } from './use-action.js';
+import { useWorkshops } from './use-workshops.js';
+
+interface Draft {
+  name: string;
+  startsAtLocal: string;
+  timeZone: string;
+  durationMinutes: string;
+  description: string;
+  joinLink: string;
+}
+
+function draftFor(workshop: Workshop | undefined, defaultZone: string): Draft {
+  if (workshop) {
+    const { name, startsAtLocal, timeZone, durationMinutes, description, joinLink } = workshop;
+    return { name, startsAtLocal, timeZone, durationMinutes: String(durationMinutes), description, joinLink };
+  }
+  // Tomorrow evening is a better guess than an empty picker for a workshop's start.
+  const start = DateTime.now().setZone(defaultZone).plus({ days: 1 }).set({ hour: 18, minute: 0 });
+  return { name: '', startsAtLocal: start.toFormat("yyyy-LL-dd'T'HH:mm"), timeZone: defaultZone, durationMinutes: '90', description: '', joinLink: '' };
+}
+
+function useTimeZones(current: string): string[] {
+  return useMemo(() => {
+    const zones = Intl.supportedValuesOf('timeZone');
+    return zones.includes(current) ? zones : [current, ...zones];
+  }, [current]);
+}
+
+/** Create when `workshop` is absent, edit otherwise; the core checks every field. */
+export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
+  const api = useApi();
+  const show = useWorkshops((state) => state.show);
+  const organisationZone = useConsole((state) => state.settings?.timeZone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const [draft, setDraft] = useState(() => draftFor(workshop, organisationZone));
+  const timeZones = useTimeZones(draft.timeZone);
+  const saving = useAction();
+  const deleting = useAction();
+  const update = (key: keyof Draft) => (event: { target: { value: string } }) => setDraft((current) => ({ ...current, [key]: event.target.value }));
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const input: WorkshopInput = { ...draft, durationMinutes: Number(draft.durationMinutes) };
+    const saved = await saving.run(() => (workshop ? api.call('workshops:update', { id: workshop.id, ...input }) : api.call('workshops:create', input)));
+    if (saved) show({ kind: 'detail', id: saved.id });
+  }
+
+  async function remove() {
+    if (!workshop) return;
+    if (!window.confirm(`Delete "${workshop.name}" with its registrations? The WhatsApp group itself is not touched.`)) return;
+    if (await deleting.run(() => api.call('workshops:delete', { id: workshop.id }))) show({ kind: 'list' });
+  }
+
+  const cancel = () => show(workshop ? { kind: 'detail', id: workshop.id } : { kind: 'list' });
+  const { fields } = saving;
+  return (
+    <>
+      <PageHeader title={workshop ? `Edit ${workshop.name}` : 'New workshop'} subtitle="When it runs, and where people join." />
+      <form className="card form" onSubmit={submit} noValidate aria-label={workshop ? 'Edit workshop' : 'New workshop'}>
+        <FormField id="workshop-name" label="Name" error={fields.name}>
+          <input id="workshop-name" value={draft.name} onChange={update('name')} maxLength={200} />
+        </FormField>
+        <div className="form__row">
+          <FormField id="workshop-start" label="Starts" error={fields.startsAtLocal}>
+            <input id="workshop-start" type="datetime-local" value={draft.startsAtLocal} onChange={update('startsAtLocal')} />
+          </FormField>
+          <FormField id="workshop-zone" label="Time zone" error={fields.timeZone}>
+            <select id="workshop-zone" value={draft.timeZone} onChange={update('timeZone')}>
+              {timeZones.map((zone) => (
+                <option key={zone} value={zone}>
+                  {zone}
+                </option>
+              ))}
+            </select>
+          </FormField>
+          <FormField id="workshop-duration" label="Duration (minutes)" error={fields.durationMinutes}>
+            <input id="workshop-duration" type="number" min={5} max={1440} step={5} value={draft.durationMinutes} onChange={update('durationMinutes')} />
+          </FormField>
+        </div>
+        <FormField id="workshop-description" label="Description" error={fields.description}>
+          <textarea id="workshop-description" rows={4} value={draft.description} onChange={update('description')} />
+        </FormField>
+        <FormField id="workshop-link" label="Join link" hint="Where the workshop happens, e.g. the video call link." error={fields.joinLink}>
+          <input id="workshop-link" type="url" placeholder="https://" value={draft.joinLink} onChange={update('joinLink')} />
+        </FormField>
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={saving.busy}>
+            {saving.busy ? 'Saving…' : workshop ? 'Save workshop' : 'Create workshop'}
+          </button>
+          <button type="button" className="button" onClick={cancel}>
+            Cancel
+          </button>
+          {workshop ? (
+            <button type="button" className="button button--danger form__end" onClick={() => void remove()} disabled={deleting.busy}>
+              Delete workshop
+            </button>
+          ) : null}
+        </div>
+        {saving.error ?? deleting.error ? (
+          <p className="error" role="alert">
+            {saving.error ?? deleting.error}
+          </p>
+        ) : null}
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+import { EmptyState } from '../../components/EmptyState.js';
+import { PageHeader } from '../PageHeader.js';
+import { formatWorkshopStart } from './format-workshop-time.js';
+import { statDefinitions } from './stat-items.js';
+import { useWorkshops } from './use-workshops.js';
+
+export function WorkshopList() {
+  const workshops = useWorkshops((state) => state.workshops);
+  const loadError = useWorkshops((state) => state.loadError);
+  const notice = useWorkshops((state) => state.notice);
+  const show = useWorkshops((state) => state.show);
+
+  const create = (
+    <button type="button" className="button button--primary" onClick={() => show({ kind: 'new' })}>
+      Create workshop
+    </button>
+  );
+  return (
+    <>
+      <PageHeader
+        title="Workshops"
+        subtitle="Registered leads against who is in each workshop's WhatsApp group."
+        actions={workshops?.length ? create : undefined}
+      />
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {loadError ? (
+        <p className="error" role="alert">
+          {loadError}
+        </p>
+      ) : null}
+      {workshops === null ? (
+        loadError ? null : <p className="muted">Loading…</p>
+      ) : workshops.length === 0 ? (
+        <EmptyState title="No workshops yet" action={create}>
+          Your workshops will appear here with their Registered, In Group, Missing, Left and Join Rate figures, updated
+          live as people join or leave the group.
+        </EmptyState>
+      ) : (
+        <div className="card workshop-list">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Workshop</th>
+                <th scope="col">Starts</th>
+                <th scope="col">Group</th>
+                {statDefinitions.map((stat) => (
+                  <th key={stat.label} scope="col" className="table__number">
+                    {stat.label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {workshops.map((workshop) => (
+                <tr key={workshop.id} className="table__clickable" onClick={() => show({ kind: 'detail', id: workshop.id })}>
+                  <th scope="row">
+                    {/* Its click bubbles to the row: the button is how a keyboard opens the workshop. */}
+                    <button type="button" className="link-button workshop-list__open">
+                      {workshop.name}
+                    </button>
+                  </th>
+                  <td>{formatWorkshopStart(workshop.startsAt, workshop.timeZone)}</td>
+                  <td>{workshop.group ? workshop.group.subject : <span className="muted">No group linked</span>}</td>
+                  {statDefinitions.map((stat) => (
+                    <td key={stat.label} className="table__number">
+                      {stat.value(workshop.stats)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

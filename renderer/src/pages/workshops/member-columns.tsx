@@ -1,0 +1,129 @@
+import type { ReactNode } from 'react';
+import { phoneForSpreadsheet } from '../../../../shared/csv/to-csv.js';
+import type { CsvColumn } from '../../../../shared/csv/to-csv.js';
+import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
+import type { MemberRow, MemberTab } from '../../../../shared/workshops/workshop-schemas.js';
+import type { TableColumn } from '../../components/VirtualTable.js';
+import { formatMemberTime, formatSpreadsheetTime } from './format-workshop-time.js';
+
+/** One column in both forms a tab offers: on screen and in its CSV. */
+interface MemberColumn extends TableColumn<MemberRow> {
+  sortValue?: (row: MemberRow) => string | null;
+  csv: CsvColumn<MemberRow>['value'];
+}
+
+const lidDigits = (lid: string) => lid.replace(/@lid$/, '');
+
+function nameColumn(unnamed: string): MemberColumn {
+  return {
+    key: 'name',
+    header: 'Name',
+    width: 'minmax(160px, 2fr)',
+    cell: (row) => row.name ?? <span className="muted">{unnamed}</span>,
+    sortable: true,
+    sortValue: (row) => row.name,
+    csv: (row) => row.name ?? '',
+  };
+}
+
+/** Members known only by LID stay visible and say so, rather than showing a blank. */
+const phoneColumn: MemberColumn = {
+  key: 'phone',
+  header: 'Phone',
+  width: 'minmax(170px, 1.5fr)',
+  cell: (row) =>
+    row.phone ? (
+      displayPhone(row.phone)
+    ) : (
+      <span className="muted">Phone not known yet{row.lid ? ` (LID ${lidDigits(row.lid)})` : ''}</span>
+    ),
+  sortable: true,
+  sortValue: (row) => row.phone,
+  csv: (row) => phoneForSpreadsheet(row.phone) || (row.lid ? `LID ${lidDigits(row.lid)}` : ''),
+};
+
+function timeColumn(key: 'joined' | 'left', header: string, timeZone: string): MemberColumn {
+  const at = (row: MemberRow) => (key === 'joined' ? row.joinedAt : row.leftAt);
+  const seenAtSync = (row: MemberRow) => (key === 'joined' ? row.joinedSeenAt : row.leftSeenAt) === 'sync';
+  return {
+    key,
+    header,
+    width: 'minmax(190px, 1.5fr)',
+    cell: (row): ReactNode => {
+      const iso = at(row);
+      if (!iso) return <span className="muted">—</span>;
+      return (
+        <>
+          {formatMemberTime(iso, timeZone)}
+          {seenAtSync(row) ? (
+            <span className="badge badge--busy member-time__sync" title="Happened while the console was off; this is when a sync saw it">
+              seen at sync
+            </span>
+          ) : null}
+        </>
+      );
+    },
+    sortable: true,
+    sortValue: at,
+    csv: (row) => {
+      const iso = at(row);
+      return iso ? `${formatSpreadsheetTime(iso, timeZone)}${seenAtSync(row) ? ' (seen at sync)' : ''}` : '';
+    },
+  };
+}
+
+const adminColumn: MemberColumn = {
+  key: 'admin',
+  header: 'Admin',
+  width: 'minmax(80px, 0.6fr)',
+  cell: (row) => (row.isAdmin ? <span className="badge badge--ok">Admin</span> : null),
+  csv: (row) => (row.isAdmin ? 'yes' : ''),
+};
+
+export const memberTabLabels: Record<MemberTab, string> = {
+  missing: 'Missing',
+  left: 'Left Group',
+  'in-group': 'In Group',
+  'not-registered': 'In group, not registered',
+};
+
+export interface MemberTabView {
+  label: string;
+  columns: MemberColumn[];
+  emptyTitle: string;
+  emptyText: string;
+}
+
+/** Names and columns of the source documents' tabs. */
+export function memberTabView(tab: MemberTab, timeZone: string): MemberTabView {
+  switch (tab) {
+    case 'missing':
+      return {
+        label: memberTabLabels.missing,
+        columns: [nameColumn('—'), phoneColumn],
+        emptyTitle: 'Nobody is missing',
+        emptyText: 'Registered people who have not joined the group appear here, so you can remind them.',
+      };
+    case 'left':
+      return {
+        label: memberTabLabels.left,
+        columns: [nameColumn('—'), phoneColumn, timeColumn('joined', 'Joined', timeZone), timeColumn('left', 'Left', timeZone)],
+        emptyTitle: 'Nobody has left',
+        emptyText: 'People who join the group and then leave appear here, with their name from the registrations and when they joined and left.',
+      };
+    case 'in-group':
+      return {
+        label: memberTabLabels['in-group'],
+        columns: [nameColumn('—'), phoneColumn, timeColumn('joined', 'Joined', timeZone), adminColumn],
+        emptyTitle: 'No registered person is in the group yet',
+        emptyText: 'Registered people appear here the moment they join the group.',
+      };
+    case 'not-registered':
+      return {
+        label: memberTabLabels['not-registered'],
+        columns: [nameColumn('Unknown'), phoneColumn, timeColumn('joined', 'Joined', timeZone)],
+        emptyTitle: 'Everyone in the group is registered',
+        emptyText: 'Group members who match no registration appear here, including members whose phone WhatsApp has not revealed yet.',
+      };
+  }
+}

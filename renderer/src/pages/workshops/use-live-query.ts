@@ -1,0 +1,76 @@
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import type { ConsoleApi, EventName, EventPayload } from '../../../../shared/contract/api-contract.js';
+import type { Result } from '../../../../shared/contract/result.js';
+import { useApi } from '../../app/console-context.js';
+import { debounce, REFETCH_DEBOUNCE_MS } from './debounce.js';
+
+const watchedEvents = ['workshops:changed', 'members:changed', 'groups:changed'] as const satisfies readonly EventName[];
+type WatchedEvent = (typeof watchedEvents)[number];
+export type LiveEvent = { [E in WatchedEvent]: { event: E; payload: EventPayload<E> } }[WatchedEvent];
+
+export interface LiveQuery<T> {
+  /** The last value loaded for this key; kept while a refetch runs so the page does not flicker. */
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+  reload(): void;
+}
+
+/**
+ * Loads once per key, then refetches whenever the core pushes a change that `isRelevant`
+ * accepts. Refetches are debounced and a late answer never overwrites a newer one.
+ */
+export function useLiveQuery<T>(
+  key: string,
+  load: (api: ConsoleApi) => Promise<Result<T>>,
+  isRelevant: (change: LiveEvent) => boolean,
+): LiveQuery<T> {
+  const api = useApi();
+  const [state, setState] = useState<{ key: string; data: T | null; error: string | null }>({ key: '', data: null, error: null });
+  const reloadRef = useRef<() => void>(() => undefined);
+  const loadLatest = useEffectEvent(() => load(api));
+  const relevant = useEffectEvent((change: LiveEvent) => isRelevant(change));
+
+  useEffect(() => {
+    let alive = true;
+    let sequence = 0;
+    const run = async () => {
+      const mine = ++sequence;
+      const result = await loadLatest();
+      if (!alive || mine !== sequence) return;
+      setState((previous) =>
+        result.ok
+          ? { key, data: result.value, error: null }
+          : { key, data: previous.key === key ? previous.data : null, error: result.error.message },
+      );
+    };
+    const refetch = debounce(() => void run(), REFETCH_DEBOUNCE_MS);
+    const unsubscribes = watchedEvents.map((event) =>
+      api.on(event, (payload) => {
+        if (relevant({ event, payload } as LiveEvent)) refetch();
+      }),
+    );
+    reloadRef.current = () => void run();
+    void run();
+    return () => {
+      alive = false;
+      refetch.cancel();
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    };
+  }, [api, key]);
+
+  const current = state.key === key ? state : { data: null, error: null };
+  return {
+    data: current.data,
+    error: current.error,
+    loading: current.data === null && current.error === null,
+    reload: () => reloadRef.current(),
+  };
+}
+
+/** Changes that affect one workshop: its own fields, leads and stats, or its group's members. */
+export function affectsWorkshop(workshopId: string) {
+  return (change: LiveEvent) =>
+    (change.event === 'workshops:changed' && change.payload.id === workshopId) ||
+    (change.event === 'members:changed' && change.payload.workshopIds.includes(workshopId));
+}

@@ -1,0 +1,66 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ConsoleApi } from '../../../shared/contract/api-contract.js';
+import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
+import { debounce, REFETCH_DEBOUNCE_MS } from '../pages/workshops/debounce.js';
+
+/** Where the coordinator is inside the Workshops section; the sidebar only knows "workshops". */
+export type WorkshopsView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string } | { kind: 'edit'; id: string };
+
+export interface WorkshopsState {
+  view: WorkshopsView;
+  /** null until the first load; then every workshop with its stats, kept current by events. */
+  workshops: Workshop[] | null;
+  loadError: string | null;
+  /** Said once on the list, e.g. when the open workshop was deleted in another window. */
+  notice: string | null;
+  show(view: WorkshopsView): void;
+  load(): Promise<void>;
+}
+
+/**
+ * The list and the in-section navigation. Like the console store, it only mirrors the
+ * core: every change arrives as an event and becomes a (debounced) reload.
+ */
+export function createWorkshopsStore(api: ConsoleApi): StoreApi<WorkshopsState> {
+  let sequence = 0;
+  const store = createStore<WorkshopsState>()((set) => ({
+    view: { kind: 'list' },
+    workshops: null,
+    loadError: null,
+    notice: null,
+    show: (view) => set({ view, notice: null }),
+    async load() {
+      const mine = ++sequence;
+      const result = await api.call('workshops:list', {});
+      if (mine !== sequence) return;
+      set(result.ok ? { workshops: result.value, loadError: null } : { loadError: result.error.message });
+    },
+  }));
+
+  const reload = debounce(() => void store.getState().load(), REFETCH_DEBOUNCE_MS);
+  api.on('workshops:changed', reload);
+  api.on('members:changed', reload);
+  api.on('workshops:removed', ({ id }) => {
+    const { view, workshops } = store.getState();
+    const wasOpen = view.kind !== 'list' && view.kind !== 'new' && view.id === id;
+    const name = workshops?.find((workshop) => workshop.id === id)?.name;
+    store.setState({
+      workshops: workshops?.filter((workshop) => workshop.id !== id) ?? null,
+      ...(wasOpen ? { view: { kind: 'list' }, notice: name ? `"${name}" was deleted.` : 'The workshop was deleted.' } : {}),
+    });
+  });
+  return store;
+}
+
+const stores = new WeakMap<ConsoleApi, StoreApi<WorkshopsState>>();
+
+/** One store per API client, so the open workshop survives a visit to another section. */
+export function workshopsStoreFor(api: ConsoleApi): StoreApi<WorkshopsState> {
+  let store = stores.get(api);
+  if (!store) {
+    store = createWorkshopsStore(api);
+    stores.set(api, store);
+    void store.getState().load();
+  }
+  return store;
+}
