@@ -14,7 +14,13 @@ import type { SecretStore } from './secrets/secret-store.js';
 import { ValueCipher } from './secrets/value-cipher.js';
 import { SettingsRepository } from './settings/settings-repository.js';
 import { SettingsService } from './settings/settings-service.js';
+import { GroupDirectory } from './whatsapp/group-directory.js';
 import { sessionHandlers } from './whatsapp/session-handlers.js';
+import { LeadService } from './workshops/lead-service.js';
+import { MembershipService } from './workshops/membership-service.js';
+import { workshopHandlers } from './workshops/workshop-handlers.js';
+import { WorkshopRepository } from './workshops/workshop-repository.js';
+import { WorkshopService } from './workshops/workshop-service.js';
 import { SessionSupervisor } from './whatsapp/session-supervisor.js';
 import { createTransportFactory } from './whatsapp/transport-factory.js';
 import type { WhatsAppTransportFactory } from './whatsapp/whatsapp-transport.js';
@@ -46,6 +52,8 @@ export interface Core {
   start(): void;
   readonly settings: SettingsService;
   readonly sessions: SessionSupervisor;
+  readonly workshops: WorkshopService;
+  readonly membership: MembershipService;
   readonly logger: Logger;
   /** Stops timers and connections and closes the database; safe to call twice. */
   stop(): Promise<void>;
@@ -84,6 +92,34 @@ export function createCore(deps: CoreDependencies): Core {
     dataDir: deps.dataDir,
     ...(deps.random ? { random: deps.random } : {}),
   });
+  const groups = new GroupDirectory(db, clock, logger.child({ module: 'groups' }));
+  const workshopRepository = new WorkshopRepository(db);
+  const membership = new MembershipService(db, events, clock, logger.child({ module: 'membership' }), (groupJid) =>
+    workshopRepository.byGroup(groupJid).map((row) => row.id),
+  );
+  const workshopService = new WorkshopService(db, workshopRepository, sessions, groups, membership, events, clock, logger.child({ module: 'workshops' }));
+  const leads = new LeadService(db, settings, clock, (workshopId, phones) => {
+    // Ahead of time: learn the LIDs behind new leads' phones so LID-only members match them.
+    const { session_id: sessionId } = workshopRepository.get(workshopId) ?? {};
+    if (!sessionId || !sessions.isOpen(sessionId)) return;
+    sessions
+      .connection(sessionId)
+      .lookupLids(phones)
+      .then((pairs) => membership.ingestMappings(pairs, 'lid-lookup'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'LID lookup for new leads failed'));
+  });
+  sessions.addListener({
+    participants: (_sessionId, change) => membership.ingestParticipants(change),
+    lidMappings: (_sessionId, pairs) => membership.ingestMappings(pairs, 'whatsapp'),
+    groupJoined: (sessionId, group) => groups.upsert(sessionId, group, null, new Date(clock.now()).toISOString()),
+    groupsChanged: (_sessionId, changed) => {
+      for (const group of changed) if (group.subject) groups.rename(group.jid, group.subject);
+    },
+    opened: (sessionId) => {
+      workshopService.catchUp(sessionId).catch((error: unknown) => logger.warn({ err: error, sessionId }, 'catch-up sync after connecting failed'));
+    },
+  });
+
   const appInfo = new AppInfoService(
     { name: APP_NAME, version: deps.appVersion, shell: deps.shell, dataDir: deps.dataDir },
     db,
@@ -106,6 +142,7 @@ export function createCore(deps: CoreDependencies): Core {
       'settings:get': () => settings.get(),
       'settings:set': (patch) => settings.set(patch),
       ...sessionHandlers(sessions, settings),
+      ...workshopHandlers(workshopService, leads, groups),
     },
     logger.child({ module: 'api' }),
   );
@@ -118,11 +155,14 @@ export function createCore(deps: CoreDependencies): Core {
     start: () => sessions.start(),
     settings,
     sessions,
+    workshops: workshopService,
+    membership,
     logger,
     async stop() {
       if (stopped) return;
       stopped = true;
       await sessions.stop();
+      await membership.whenFlushed();
       db.close();
       releaseLock();
       logger.info('core stopped');

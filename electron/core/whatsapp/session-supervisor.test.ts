@@ -140,6 +140,9 @@ class ScriptedConnection extends TransportEmitter implements WhatsAppConnection 
   async inviteLink() {
     return '';
   }
+  async lookupLids() {
+    return [];
+  }
   newMessageId() {
     return 'ID';
   }

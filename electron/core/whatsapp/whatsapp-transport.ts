@@ -86,6 +86,8 @@ export interface WhatsAppConnection {
   groupMetadata(jid: string): Promise<GroupInfo>;
   createGroup(subject: string, participantJids: string[]): Promise<GroupInfo>;
   inviteLink(groupJid: string): Promise<string>;
+  /** Asks WhatsApp for the LIDs behind phones (E.164 digits), so LID members can be matched to leads ahead of time. */
+  lookupLids(phones: string[]): Promise<{ phone: string; lid: string }[]>;
   /** A fresh message id, generated before the send so a crash can be recognised. */
   newMessageId(): string;
   send(jid: string, content: OutgoingContent, messageId: string): Promise<{ messageId: string; at: number }>;

@@ -17,7 +17,7 @@ import {
   type WASocket,
   type WAVersion,
 } from '@whiskeysockets/baileys';
-import { phoneFromJid } from '../../../../shared/phone/normalise-phone.js';
+import { jidForPhone, phoneFromJid } from '../../../../shared/phone/normalise-phone.js';
 import { TransportEmitter } from '../transport-emitter.js';
 import type {
   CloseReason,
@@ -150,6 +150,14 @@ export class BaileysTransport implements WhatsAppConnection {
     const code = await this.requireSocket().groupInviteCode(groupJid);
     if (!code) throw new Error('WhatsApp returned no invite code');
     return `https://chat.whatsapp.com/${code}`;
+  }
+
+  async lookupLids(phones: string[]): Promise<{ phone: string; lid: string }[]> {
+    const found = await this.requireSocket().signalRepository.lidMapping.getLIDsForPNs(phones.map(jidForPhone));
+    return (found ?? []).flatMap(({ pn, lid }) => {
+      const phone = phoneFromJid(jidNormalizedUser(pn));
+      return phone ? [{ phone, lid: jidNormalizedUser(lid) }] : [];
+    });
   }
 
   newMessageId(): string {

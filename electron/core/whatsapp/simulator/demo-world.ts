@@ -5,6 +5,8 @@ export interface DemoWorld {
   version: 1;
   groups: GroupInfo[];
   sent: SentRecord[];
+  /** Server-side knowledge: the phone behind every LID, even where a group hides it. */
+  directory: Record<string, string>;
   /** Counter for people the churn script invents, so each is new. */
   nextPerson: number;
 }
@@ -61,13 +63,16 @@ export function participantFor(person: { phone: string; lid: string }, addressin
 export function buildDemoWorld(specs: readonly DemoGroupSpec[], seed = 12): DemoWorld {
   const random = seededRandom(seed);
   let person = 1;
+  const directory: Record<string, string> = { [DEMO_ACCOUNT.lid]: DEMO_ACCOUNT.phone };
   const groups = specs.map((spec, index): GroupInfo => {
     const self = spec.addressing === 'lid'
       ? { jid: DEMO_ACCOUNT.lid, lid: DEMO_ACCOUNT.lid, phone: DEMO_ACCOUNT.phone, isAdmin: true }
       : { jid: DEMO_ACCOUNT.jid, lid: DEMO_ACCOUNT.lid, phone: DEMO_ACCOUNT.phone, isAdmin: true };
     const participants: ParticipantInfo[] = [self];
     for (let i = 1; i < spec.members; i++) {
-      participants.push(participantFor(demoPerson(person++), spec.addressing, random() >= spec.unknownPhoneShare, i <= 2));
+      const someone = demoPerson(person++);
+      directory[someone.lid] = someone.phone;
+      participants.push(participantFor(someone, spec.addressing, random() >= spec.unknownPhoneShare, i <= 2));
     }
     return {
       jid: `1203634${String(23_158_005_005 + index * 1_111).padStart(11, '0')}@g.us`,
@@ -80,5 +85,5 @@ export function buildDemoWorld(specs: readonly DemoGroupSpec[], seed = 12): Demo
       participants,
     };
   });
-  return { version: 1, groups, sent: [], nextPerson: person };
+  return { version: 1, groups, sent: [], directory, nextPerson: person };
 }

@@ -150,6 +150,12 @@ export class SimulatedTransport implements WhatsAppConnection {
     return `https://chat.whatsapp.com/DEMO${group.jid.slice(7, 19)}`;
   }
 
+  async lookupLids(phones: string[]): Promise<{ phone: string; lid: string }[]> {
+    this.requireConnected();
+    const wanted = new Set(phones);
+    return Object.entries(this.world.directory).flatMap(([lid, phone]) => (wanted.has(phone) ? [{ phone, lid }] : []));
+  }
+
   newMessageId(): string {
     return `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
   }
@@ -183,19 +189,34 @@ export class SimulatedTransport implements WhatsAppConnection {
     const group = this.requireGroup(groupJid);
     const at = this.context.clock.now();
     const joined: ParticipantInfo[] = [];
+    const phoneOf = (member: ParticipantInfo) => member.phone ?? (member.lid ? this.world.directory[member.lid] : undefined);
     for (const { phone, lidOnly } of change.join ?? []) {
-      if (group.participants.some((member) => member.phone === phone)) continue;
-      const person = { phone, lid: `${300_000_000_000_000 + this.world.nextPerson++}@lid` };
+      if (group.participants.some((member) => phoneOf(member) === phone)) continue;
+      const known = Object.entries(this.world.directory).find(([, knownPhone]) => knownPhone === phone)?.[0];
+      const person = { phone, lid: known ?? `${300_000_000_000_000 + this.world.nextPerson++}@lid` };
+      this.world.directory[person.lid] = phone;
       const participant = participantFor(person, lidOnly ? 'lid' : group.addressingMode, !lidOnly);
       group.participants.push(participant);
       joined.push(participant);
     }
-    const leaving = group.participants.filter((member) => member.phone !== null && (change.leave ?? []).includes(member.phone));
+    const leaving = group.participants.filter((member) => (change.leave ?? []).includes(phoneOf(member) ?? ''));
     group.participants = group.participants.filter((member) => !leaving.includes(member));
     this.saveWorld();
     if (this.connected && joined.length > 0) this.emitter.emit('participants', { groupJid, action: 'add', participants: joined, at });
     if (this.connected && leaving.length > 0) this.emitter.emit('participants', { groupJid, action: 'remove', participants: leaving, at });
     return { joined: joined.length, left: leaving.length };
+  }
+
+  /** Demo control: the connection drops as on a flaky network; the console reconnects by itself. */
+  dropConnection(): void {
+    this.clearTimers();
+    this.connected = false;
+    this.emitter.emit('close', 'network', 'simulated network loss');
+  }
+
+  /** The phone WhatsApp knows behind a LID (server side), for tests that register LID-only members as leads. */
+  phoneBehind(lid: string): string | undefined {
+    return this.world.directory[lid];
   }
 
   private scheduleChurn(): void {

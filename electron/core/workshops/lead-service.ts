@@ -1,0 +1,113 @@
+import { ApiFailure } from '../../../shared/contract/result.js';
+import { normalisePhone } from '../../../shared/phone/normalise-phone.js';
+import type { CsvMapping, ImportPreview, Lead } from '../../../shared/workshops/workshop-schemas.js';
+import type { Clock } from '../clock/clock.js';
+import type { Database } from '../database/open-database.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import { parseLeadCsv } from './lead-import.js';
+
+export interface ImportOutcome {
+  added: number;
+  alreadyRegistered: number;
+  merged: number;
+  skipped: number;
+}
+
+/** Registrations: leads are people (one per phone); an assignment registers one for a workshop. */
+export class LeadService {
+  private readonly statements;
+
+  constructor(
+    private readonly db: Database,
+    private readonly settings: SettingsService,
+    private readonly clock: Clock,
+    /** Told which phones were newly registered, to look their LIDs up ahead of time. */
+    private readonly onRegistered: (workshopId: string, phones: string[]) => void,
+  ) {
+    this.statements = {
+      list: db.prepare(
+        'SELECT l.id, l.name, l.phone, l.email FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = ? ORDER BY l.name, l.phone',
+      ),
+      upsertLead: db.prepare(
+        `INSERT INTO leads (phone, name, email, created_at, updated_at) VALUES (@phone, @name, @email, @now, @now)
+         ON CONFLICT (phone) DO UPDATE SET
+           name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE leads.name END,
+           email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE leads.email END,
+           updated_at = excluded.updated_at
+         RETURNING id, name, phone, email`,
+      ),
+      assign: db.prepare('INSERT OR IGNORE INTO lead_assignments (workshop_id, lead_id, created_at) VALUES (?, ?, ?)'),
+      unassign: db.prepare('DELETE FROM lead_assignments WHERE workshop_id = ? AND lead_id = ?'),
+      registeredPhones: db.prepare('SELECT l.phone FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = ?').pluck(),
+    };
+  }
+
+  list(workshopId: string): Lead[] {
+    return this.statements.list.all(workshopId) as Lead[];
+  }
+
+  preview(workshopId: string, csv: string, mapping?: CsvMapping): ImportPreview {
+    const { headers, mapping: used, rows } = parseLeadCsv(csv, this.settings.get().defaultCountry, mapping);
+    const registered = new Set(this.statements.registeredPhones.all(workshopId) as string[]);
+    const usable = rows.filter((row) => !row.error && row.duplicateOf === null);
+    return {
+      headers,
+      mapping: used,
+      rows,
+      valid: usable.length,
+      invalid: rows.filter((row) => row.error).length,
+      duplicates: rows.filter((row) => row.duplicateOf !== null).length,
+      alreadyRegistered: usable.filter((row) => row.phone && registered.has(row.phone)).length,
+    };
+  }
+
+  /** All or nothing: one transaction, and rows with errors block the import unless the user chose to skip them. */
+  import(workshopId: string, csv: string, mapping: CsvMapping, skipInvalid: boolean): ImportOutcome {
+    const { rows } = parseLeadCsv(csv, this.settings.get().defaultCountry, mapping);
+    const invalid = rows.filter((row) => row.error);
+    if (invalid.length > 0 && !skipInvalid) {
+      const lines = invalid.slice(0, 5).map((row) => row.line).join(', ');
+      throw new ApiFailure(
+        'invalid-input',
+        `${invalid.length} row${invalid.length === 1 ? ' has' : 's have'} errors (line${invalid.length === 1 ? '' : 's'} ${lines}${invalid.length > 5 ? ', …' : ''}). Fix the file, or choose to skip them. Nothing was imported.`,
+      );
+    }
+    if (rows.length === invalid.length) throw new ApiFailure('invalid-input', 'The file has no usable rows. Nothing was imported.');
+    const now = new Date(this.clock.now()).toISOString();
+    const outcome: ImportOutcome = { added: 0, alreadyRegistered: 0, merged: 0, skipped: invalid.length };
+    const newPhones: string[] = [];
+    this.db.transaction(() => {
+      for (const row of rows) {
+        if (row.error || !row.phone) continue;
+        const lead = this.statements.upsertLead.get({ phone: row.phone, name: row.name, email: row.email, now }) as Lead;
+        if (row.duplicateOf !== null) {
+          outcome.merged++;
+          continue;
+        }
+        if (this.statements.assign.run(workshopId, lead.id, now).changes === 1) {
+          outcome.added++;
+          newPhones.push(row.phone);
+        } else outcome.alreadyRegistered++;
+      }
+    })();
+    if (newPhones.length > 0) this.onRegistered(workshopId, newPhones);
+    return outcome;
+  }
+
+  add(workshopId: string, input: { name: string; phone: string; email: string }): Lead {
+    const phone = normalisePhone(input.phone, this.settings.get().defaultCountry);
+    if (!phone.ok) throw new ApiFailure('invalid-input', phone.reason, { phone: phone.reason });
+    const now = new Date(this.clock.now()).toISOString();
+    const lead = this.db.transaction(() => {
+      const saved = this.statements.upsertLead.get({ phone: phone.digits, name: input.name, email: input.email, now }) as Lead;
+      this.statements.assign.run(workshopId, saved.id, now);
+      return saved;
+    })();
+    this.onRegistered(workshopId, [phone.digits]);
+    return lead;
+  }
+
+  remove(workshopId: string, leadId: number): void {
+    if (this.statements.unassign.run(workshopId, leadId).changes === 0) throw new ApiFailure('not-found', 'That person is not registered for this workshop.');
+  }
+}

@@ -1,0 +1,194 @@
+import type { Database } from '../database/open-database.js';
+import type { ParticipantAction, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
+
+export type MembershipSource = 'live' | 'sync';
+
+interface MemberRow {
+  id: number;
+  lid: string | null;
+  phone: string | null;
+  status: 'active' | 'left';
+  is_admin: number;
+  joined_at: string | null;
+}
+
+/**
+ * The membership tables: one row per group and person, an append-only event log, and the
+ * LID ↔ phone table that lets a member first seen only by LID be matched to a lead later.
+ * Every method runs inside the caller's transaction; none commits on its own.
+ */
+export class MembershipLedger {
+  private readonly statements;
+
+  constructor(private readonly db: Database) {
+    this.statements = {
+      phoneForLid: db.prepare('SELECT phone FROM wa_lid_mappings WHERE lid = ?').pluck(),
+      lidForPhone: db.prepare('SELECT lid FROM wa_lid_mappings WHERE phone = ? ORDER BY updated_at DESC LIMIT 1').pluck(),
+      upsertMapping: db.prepare(
+        `INSERT INTO wa_lid_mappings (lid, phone, source, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (lid) DO UPDATE SET phone = excluded.phone, source = excluded.source, updated_at = excluded.updated_at
+         WHERE wa_lid_mappings.phone <> excluded.phone`,
+      ),
+      byLid: db.prepare('SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ? AND lid = ?'),
+      byPhone: db.prepare('SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ? AND phone = ?'),
+      membersWithLid: db.prepare('SELECT group_jid, id FROM workshop_group_members WHERE lid = ? AND phone IS NULL'),
+      insert: db.prepare(
+        `INSERT INTO workshop_group_members (group_jid, lid, phone, status, joined_at, joined_source, left_at, left_source, is_admin, created_at, updated_at)
+         VALUES (@group, @lid, @phone, @status, @joinedAt, @joinedSource, @leftAt, @leftSource, @isAdmin, @now, @now)`,
+      ),
+      join: db.prepare(
+        `UPDATE workshop_group_members SET status = 'active', joined_at = @at, joined_source = @source, left_at = NULL, left_source = NULL,
+         is_admin = @isAdmin, updated_at = @at WHERE id = @id`,
+      ),
+      leave: db.prepare(`UPDATE workshop_group_members SET status = 'left', left_at = @at, left_source = @source, is_admin = 0, updated_at = @at WHERE id = @id`),
+      setAdmin: db.prepare('UPDATE workshop_group_members SET is_admin = ?, updated_at = ? WHERE id = ?'),
+      fillIds: db.prepare('UPDATE workshop_group_members SET lid = coalesce(lid, @lid), phone = coalesce(phone, @phone), updated_at = @now WHERE id = @id'),
+      event: db.prepare('INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at) VALUES (?, ?, ?, ?, ?)'),
+      activeIds: db.prepare("SELECT id FROM workshop_group_members WHERE group_jid = ? AND status = 'active'").pluck(),
+      moveEvents: db.prepare('UPDATE membership_events SET member_id = ? WHERE member_id = ?'),
+      delete: db.prepare('DELETE FROM workshop_group_members WHERE id = ?'),
+      get: db.prepare('SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE id = ?'),
+    };
+  }
+
+  /** Records LID ↔ phone pairs and fills in, or merges, members they identify. Returns the groups touched. */
+  learnMappings(pairs: readonly { lid: string; phone: string }[], source: string, at: string): Set<string> {
+    const touched = new Set<string>();
+    for (const { lid, phone } of pairs) {
+      this.statements.upsertMapping.run(lid, phone, source, at);
+      for (const { group_jid: group, id } of this.statements.membersWithLid.all(lid) as { group_jid: string; id: number }[]) {
+        const samePerson = this.statements.byPhone.get(group, phone) as MemberRow | undefined;
+        if (samePerson && samePerson.id !== id) this.merge(samePerson.id, id, at);
+        else this.statements.fillIds.run({ id, lid, phone, now: at });
+        touched.add(group);
+      }
+    }
+    return touched;
+  }
+
+  /** One live participant event (add, remove, promote, demote) for several people. */
+  applyEvent(group: string, action: ParticipantAction, participants: readonly ParticipantInfo[], at: string): number {
+    let changes = 0;
+    for (const participant of participants) {
+      const member = this.resolve(group, participant, at);
+      switch (action) {
+        case 'add':
+          changes += this.markJoined(group, member, participant, at, 'live') ? 1 : 0;
+          break;
+        case 'remove':
+          changes += this.markLeft(group, member, participant, at, 'live') ? 1 : 0;
+          break;
+        case 'promote':
+        case 'demote': {
+          const target = member ?? this.insertMember(group, participant, 'active', at, 'live');
+          this.statements.setAdmin.run(action === 'promote' ? 1 : 0, at, target.id);
+          this.statements.event.run(group, target.id, action === 'promote' ? 'promoted' : 'demoted', 'live', at);
+          changes++;
+          break;
+        }
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * Makes the table match the group's participants as WhatsApp lists them now. Joins and
+   * leaves found this way happened while nobody was watching: they are stamped with the
+   * sync time and marked "sync", never given an invented time.
+   */
+  reconcile(group: string, participants: readonly ParticipantInfo[], at: string): { synced: number; markedLeft: number } {
+    const present = new Set<number>();
+    for (const participant of participants) {
+      const member = this.resolve(group, participant, at);
+      if (member?.status === 'active') {
+        if (Boolean(member.is_admin) !== participant.isAdmin) this.statements.setAdmin.run(participant.isAdmin ? 1 : 0, at, member.id);
+        present.add(member.id);
+      } else {
+        this.markJoined(group, member, participant, at, 'sync');
+        const joined = this.find(group, participant);
+        if (joined) present.add(joined.id);
+      }
+    }
+    let markedLeft = 0;
+    for (const id of this.statements.activeIds.all(group) as number[]) {
+      if (present.has(id)) continue;
+      this.statements.leave.run({ id, at, source: 'sync' });
+      this.statements.event.run(group, id, 'left', 'sync', at);
+      markedLeft++;
+    }
+    return { synced: participants.length, markedLeft };
+  }
+
+  private markJoined(group: string, member: MemberRow | undefined, participant: ParticipantInfo, at: string, source: MembershipSource): boolean {
+    if (member?.status === 'active') return false;
+    const isAdmin = participant.isAdmin ? 1 : 0;
+    const id = member ? (this.statements.join.run({ id: member.id, at, source, isAdmin }), member.id) : this.insertMember(group, participant, 'active', at, source).id;
+    this.statements.event.run(group, id, 'joined', source, at);
+    return true;
+  }
+
+  private markLeft(group: string, member: MemberRow | undefined, participant: ParticipantInfo, at: string, source: MembershipSource): boolean {
+    if (member?.status === 'left') return false;
+    // Someone we never saw join (they joined while the console was off) still left: keep them.
+    const id = member ? (this.statements.leave.run({ id: member.id, at, source }), member.id) : this.insertMember(group, participant, 'left', at, source).id;
+    this.statements.event.run(group, id, 'left', source, at);
+    return true;
+  }
+
+  /** Finds the row for this person by LID or phone (through the mapping table), merging two rows that turn out to be one person. */
+  private resolve(group: string, participant: ParticipantInfo, at: string): MemberRow | undefined {
+    const ids = this.identify(participant);
+    const byLid = ids.lid ? (this.statements.byLid.get(group, ids.lid) as MemberRow | undefined) : undefined;
+    const byPhone = ids.phone ? (this.statements.byPhone.get(group, ids.phone) as MemberRow | undefined) : undefined;
+    if (byLid && byPhone && byLid.id !== byPhone.id) return this.merge(byPhone.id, byLid.id, at);
+    const row = byLid ?? byPhone;
+    if (row && ((ids.lid && !row.lid) || (ids.phone && !row.phone))) {
+      this.statements.fillIds.run({ id: row.id, lid: ids.lid, phone: ids.phone, now: at });
+      return this.statements.get.get(row.id) as MemberRow;
+    }
+    return row;
+  }
+
+  private find(group: string, participant: ParticipantInfo): MemberRow | undefined {
+    const ids = this.identify(participant);
+    return ((ids.lid && this.statements.byLid.get(group, ids.lid)) || (ids.phone && this.statements.byPhone.get(group, ids.phone)) || undefined) as
+      | MemberRow
+      | undefined;
+  }
+
+  private identify(participant: ParticipantInfo): { lid: string | null; phone: string | null } {
+    const lid = participant.lid ?? (participant.phone ? ((this.statements.lidForPhone.get(participant.phone) as string | undefined) ?? null) : null);
+    const phone = participant.phone ?? (lid ? ((this.statements.phoneForLid.get(lid) as string | undefined) ?? null) : null);
+    return { lid, phone };
+  }
+
+  private insertMember(group: string, participant: ParticipantInfo, status: 'active' | 'left', at: string, source: MembershipSource): MemberRow {
+    const ids = this.identify(participant);
+    const result = this.statements.insert.run({
+      group,
+      lid: ids.lid,
+      phone: ids.phone,
+      status,
+      joinedAt: status === 'active' ? at : null,
+      joinedSource: status === 'active' ? source : null,
+      leftAt: status === 'left' ? at : null,
+      leftSource: status === 'left' ? source : null,
+      isAdmin: participant.isAdmin && status === 'active' ? 1 : 0,
+      now: at,
+    });
+    return this.statements.get.get(Number(result.lastInsertRowid)) as MemberRow;
+  }
+
+  /** Two rows turned out to be one person: keep `keepId`, fold the other's ids and history into it. */
+  private merge(keepId: number, dropId: number, at: string): MemberRow {
+    const drop = this.statements.get.get(dropId) as MemberRow;
+    const keep = this.statements.get.get(keepId) as MemberRow;
+    this.statements.moveEvents.run(keepId, dropId);
+    this.statements.delete.run(dropId);
+    this.statements.fillIds.run({ id: keepId, lid: drop.lid, phone: drop.phone, now: at });
+    if (drop.status === 'active' && keep.status !== 'active') {
+      this.statements.join.run({ id: keepId, at: drop.joined_at ?? at, source: 'live', isAdmin: drop.is_admin });
+    }
+    return this.statements.get.get(keepId) as MemberRow;
+  }
+}

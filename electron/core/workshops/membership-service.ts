@@ -1,0 +1,93 @@
+import type { Clock } from '../clock/clock.js';
+import type { Database } from '../database/open-database.js';
+import type { CoreEvents } from '../events/core-events.js';
+import type { Logger } from '../logging/logger.js';
+import type { ParticipantAction, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
+import { MembershipLedger } from './membership-ledger.js';
+
+type Operation = (at: string) => Iterable<string>;
+
+/**
+ * Applies live membership events and syncs. Live events are queued and committed together
+ * on the next turn of the event loop (group commit): a burst of 500 joins is one
+ * transaction and one `members:changed` per group, not 500 of each.
+ */
+export class MembershipService {
+  readonly ledger: MembershipLedger;
+  private queue: Operation[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly events: CoreEvents,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly workshopsForGroup: (groupJid: string) => string[],
+  ) {
+    this.ledger = new MembershipLedger(db);
+  }
+
+  ingestParticipants(change: { groupJid: string; action: ParticipantAction; participants: ParticipantInfo[]; at: number }): void {
+    const at = new Date(change.at).toISOString();
+    this.enqueue(() => (this.ledger.applyEvent(change.groupJid, change.action, change.participants, at) > 0 ? [change.groupJid] : []));
+  }
+
+  ingestMappings(pairs: readonly { lid: string; phone: string }[], source: string): void {
+    if (pairs.length > 0) this.enqueue((at) => this.ledger.learnMappings(pairs, source, at));
+  }
+
+  /** Sync: the group as WhatsApp lists it now becomes the truth, in one transaction. */
+  async reconcile(groupJid: string, participants: readonly ParticipantInfo[]): Promise<{ synced: number; markedLeft: number }> {
+    await this.whenFlushed();
+    const at = new Date(this.clock.now()).toISOString();
+    const result = this.db.transaction(() => {
+      this.ledger.learnMappings(
+        participants.flatMap((member) => (member.lid && member.phone ? [{ lid: member.lid, phone: member.phone }] : [])),
+        'group-metadata',
+        at,
+      );
+      return this.ledger.reconcile(groupJid, participants, at);
+    }).immediate();
+    this.announce([groupJid]);
+    return result;
+  }
+
+  /** Resolves once everything queued so far is committed. */
+  whenFlushed(): Promise<void> {
+    return this.flushing ?? Promise.resolve();
+  }
+
+  private enqueue(operation: Operation): void {
+    this.queue.push(operation);
+    this.flushing ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        try {
+          this.flush();
+        } finally {
+          this.flushing = null;
+          resolve();
+        }
+      }),
+    );
+  }
+
+  private flush(): void {
+    const operations = this.queue.splice(0);
+    const at = new Date(this.clock.now()).toISOString();
+    const touched = new Set<string>();
+    try {
+      this.db.transaction(() => {
+        for (const operation of operations) for (const group of operation(at)) touched.add(group);
+      }).immediate();
+    } catch (error) {
+      // Nothing was written; the next sync of these groups catches up from WhatsApp itself.
+      this.logger.error({ err: error, operations: operations.length }, 'membership events could not be stored');
+      return;
+    }
+    this.announce(touched);
+  }
+
+  private announce(groups: Iterable<string>): void {
+    for (const groupJid of groups) this.events.emit('members:changed', { groupJid, workshopIds: this.workshopsForGroup(groupJid) });
+  }
+}

@@ -1,0 +1,197 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SessionView } from '../../../shared/sessions/session-view.js';
+import type { MemberRow, Workshop } from '../../../shared/workshops/workshop-schemas.js';
+import { makeTempDir } from '../../../tests/support/temp-dir.js';
+import { FakeClock } from '../clock/fake-clock.js';
+import { createCore, type Core } from '../composition-root.js';
+import { createSilentLogger } from '../logging/logger.js';
+import type { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
+import { createTransportFactory } from '../whatsapp/transport-factory.js';
+import type { GroupInfo } from '../whatsapp/whatsapp-transport.js';
+
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+let dir: ReturnType<typeof makeTempDir>;
+let clock: FakeClock;
+let core: Core;
+let demo: SimulatedTransport;
+let sessionId: string;
+let group: GroupInfo;
+let workshop: Workshop;
+
+async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?: unknown }>): Promise<T> {
+  const result = await promise;
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.value as T;
+}
+
+const stats = async () => (await value<Workshop>(core.invoke('workshops:get', { id: workshop.id }))).stats;
+const tab = (name: 'missing' | 'left' | 'in-group' | 'not-registered') => value<MemberRow[]>(core.invoke('workshops:members', { id: workshop.id, tab: name }));
+/** The event log as stored in the database file, read by a second connection. */
+function eventsOf(phone: string): string[] {
+  const reader = new BetterSqlite3(join(dir.path, 'console.sqlite'), { readonly: true });
+  try {
+    const rows = reader
+      .prepare(
+        `SELECT e.action, e.source FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id
+         WHERE m.phone = ? ORDER BY e.id`,
+      )
+      .all(phone) as { action: string; source: string }[];
+    return rows.map((event) => `${event.action}/${event.source}`);
+  } finally {
+    reader.close();
+  }
+}
+
+beforeEach(async () => {
+  dir = makeTempDir();
+  clock = new FakeClock(Date.UTC(2026, 10, 22, 8, 0, 0));
+  const factory = createTransportFactory({ simulator: { scanDelayMs: 0, churnIntervalMs: null, ackDelayMs: 0 } });
+  core = createCore({
+    shell: 'headless',
+    dataDir: dir.path,
+    appVersion: '0',
+    clock,
+    logger: createSilentLogger(),
+    random: () => 1,
+    whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
+  });
+  core.start();
+  sessionId = (await value<SessionView>(core.invoke('sessions:create', { kind: 'simulator' }))).id;
+  clock.advance(0);
+  await settle();
+  clock.advance(200);
+  await settle();
+  expect(core.sessions.view(sessionId).state).toBe('open');
+  group = (await demo.listGroups()).find((candidate) => candidate.subject.startsWith('Product Design')) as GroupInfo;
+  workshop = await value<Workshop>(
+    core.invoke('workshops:create', { name: 'Product Design', startsAtLocal: '2026-11-22T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 120 }),
+  );
+});
+
+afterEach(async () => {
+  await core.stop();
+  dir.remove();
+});
+
+describe('membership of a linked workshop', () => {
+  it('matches leads to members by phone, including LID members whose phone WhatsApp hides', async () => {
+    const known = group.participants.filter((member) => member.phone && !member.isAdmin).slice(0, 2);
+    const hidden = group.participants.find((member) => member.phone === null) as GroupInfo['participants'][number];
+    const hiddenPhone = demo.phoneBehind(hidden.lid ?? '') as string;
+    const outsiders = ['919000000001', '919000000002'];
+
+    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    const csv = ['name,phone', ...known.map((member, i) => `Known ${i},${member.phone}`), `Hidden,${hiddenPhone}`, ...outsiders.map((phone, i) => `Outside ${i},${phone}`)].join('\n');
+    await value(core.invoke('leads:import', { workshopId: workshop.id, csv, mapping: { name: 'name', phone: 'phone', email: null } }));
+    await settle();
+
+    const unknownBefore = group.participants.filter((member) => member.phone === null).length;
+    expect(await stats()).toEqual({
+      registered: 5,
+      inGroup: 3,
+      missing: 2,
+      left: 0,
+      joinRate: 3 / 5,
+      inGroupNotRegistered: 500 - 3,
+      // The hidden member's phone was looked up ahead of time, so it is no longer unknown.
+      unknownPhone: unknownBefore - 1,
+    });
+    expect((await tab('in-group')).map((row) => row.name).sort()).toEqual(['Hidden', 'Known 0', 'Known 1']);
+    expect((await tab('missing')).map((row) => row.phone).sort()).toEqual(outsiders);
+    const notRegistered = await tab('not-registered');
+    expect(notRegistered).toHaveLength(497);
+    expect(notRegistered.filter((row) => row.phone === null).every((row) => row.lid?.endsWith('@lid'))).toBe(true);
+  });
+
+  it('follows live joins, leaves and re-joins, counting a returning person once', async () => {
+    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    const leads = ['919000000011', '919000000012', '919000000013'];
+    await value(core.invoke('leads:import', { workshopId: workshop.id, csv: `phone\n${leads.join('\n')}`, mapping: { name: null, phone: 'phone', email: null } }));
+    const changes: unknown[] = [];
+    core.subscribe((event, payload) => event === 'members:changed' && changes.push(payload));
+
+    demo.simulate(group.jid, { join: [{ phone: leads[0]! }, { phone: leads[1]!, lidOnly: true }] });
+    await settle();
+    expect(changes).toEqual([{ groupJid: group.jid, workshopIds: [workshop.id] }]);
+    // leads[1] joined as a bare LID WhatsApp had never shown with a phone: counted in the group, not yet matched.
+    expect(await stats()).toMatchObject({ registered: 3, inGroup: 1, missing: 2, unknownPhone: group.participants.filter((m) => m.phone === null).length + 1 });
+
+    demo.simulate(group.jid, { leave: [leads[0]!] });
+    await settle();
+    expect(await stats()).toMatchObject({ inGroup: 0, left: 1, missing: 2 });
+    const left = await tab('left');
+    expect(left).toMatchObject([{ phone: leads[0], registered: true, leftSeenAt: 'live', joinedSeenAt: 'live' }]);
+
+    demo.simulate(group.jid, { join: [{ phone: leads[0]! }] });
+    await settle();
+    expect(await stats()).toMatchObject({ inGroup: 1, left: 0, missing: 2 });
+    expect(eventsOf(leads[0]!)).toEqual(['joined/live', 'left/live', 'joined/live']);
+  });
+
+  it('merges a LID-only member into the lead once WhatsApp reveals the phone, never counting them twice', async () => {
+    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    const phone = '919000000021';
+    demo.simulate(group.jid, { join: [{ phone, lidOnly: true }] });
+    await settle();
+    await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Late registrant', phone }));
+    await settle();
+    // The lookup at registration resolves the LID: the member now matches the lead.
+    expect(await stats()).toMatchObject({ registered: 1, inGroup: 1, missing: 0, inGroupNotRegistered: 500, unknownPhone: group.participants.filter((m) => m.phone === null).length });
+    const rows = (await tab('in-group')).filter((row) => row.phone === phone);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.lid).toMatch(/@lid$/);
+  });
+
+  it('catches up after being offline: joins and leaves stamped with the sync time, not invented', async () => {
+    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    const stayer = group.participants.find((member) => member.phone && !member.isAdmin)?.phone as string;
+    const leaver = group.participants.filter((member) => member.phone && !member.isAdmin)[1]?.phone as string;
+    await value(core.invoke('leads:import', { workshopId: workshop.id, csv: `phone\n${stayer}\n${leaver}\n919000000031`, mapping: { name: null, phone: 'phone', email: null } }));
+
+    demo.dropConnection();
+    expect(core.sessions.view(sessionId).state).toBe('reconnecting');
+    demo.simulate(group.jid, { join: [{ phone: '919000000031' }], leave: [leaver] });
+    await settle();
+    expect(await stats()).toMatchObject({ inGroup: 2, left: 0, missing: 1 });
+
+    // The back-off ends, the socket opens, and the catch-up sync runs by itself.
+    clock.advance(60_000);
+    await settle();
+    clock.advance(200);
+    await settle();
+    await core.membership.whenFlushed();
+    const after = await value<Workshop>(core.invoke('workshops:get', { id: workshop.id }));
+    expect(after.stats).toMatchObject({ registered: 3, inGroup: 2, left: 1, missing: 0 });
+    // Stamped when the sync saw it, minutes after the changes really happened: nothing invented.
+    expect(Date.parse(after.lastSyncedAt ?? '')).toBeGreaterThanOrEqual(Date.UTC(2026, 10, 22, 8, 1, 0));
+    expect((await tab('left'))[0]).toMatchObject({ phone: leaver, leftSeenAt: 'sync', leftAt: after.lastSyncedAt });
+    expect((await tab('in-group')).find((row) => row.phone === '919000000031')).toMatchObject({ joinedSeenAt: 'sync', joinedAt: after.lastSyncedAt });
+  });
+
+  it('"Sync Members" reports { synced, marked_left } and changes nothing when nothing changed', async () => {
+    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    const first = await value(core.invoke('workshops:sync-members', { id: workshop.id }));
+    expect(first).toMatchObject({ synced: 500, marked_left: 0 });
+    demo.dropConnection();
+    demo.simulate(group.jid, { leave: [group.participants.find((member) => member.phone && !member.isAdmin)?.phone as string] });
+    clock.advance(1_000);
+    await settle();
+    clock.advance(200);
+    await settle();
+    const second = await value(core.invoke('workshops:sync-members', { id: workshop.id }));
+    expect(second).toMatchObject({ synced: 499, marked_left: 0 });
+    expect(await stats()).toMatchObject({ left: 1 });
+  });
+
+  it('refuses to sync a workshop without a group, and when the account is offline', async () => {
+    expect(await core.invoke('workshops:sync-members', { id: workshop.id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    demo.dropConnection();
+    expect(await core.invoke('workshops:sync-members', { id: workshop.id })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  });
+});

@@ -1,0 +1,59 @@
+import type { Handlers } from '../api/api-router.js';
+import type { GroupDirectory } from '../whatsapp/group-directory.js';
+import type { LeadService } from './lead-service.js';
+import type { WorkshopService } from './workshop-service.js';
+
+type WorkshopMethods = Extract<keyof Handlers, `workshops:${string}` | `leads:${string}` | `groups:${string}`>;
+
+export function workshopHandlers(
+  workshops: WorkshopService,
+  leads: LeadService,
+  groups: GroupDirectory,
+): Pick<Handlers, WorkshopMethods> {
+  return {
+    'groups:sync': async ({ sessionId }) => {
+      await workshops.catchUp(sessionId);
+      return groups.list(sessionId);
+    },
+    'groups:list': ({ sessionId }) => groups.list(sessionId),
+    'workshops:list': () => workshops.list(),
+    'workshops:get': ({ id }) => workshops.get(id),
+    'workshops:create': (input) => workshops.create(input),
+    'workshops:update': ({ id, ...input }) => workshops.update(id, input),
+    'workshops:delete': ({ id }) => {
+      workshops.delete(id);
+      return { deleted: true as const };
+    },
+    'workshops:link-group': ({ id, sessionId, groupJid }) => workshops.linkGroup(id, sessionId, groupJid),
+    'workshops:create-group': ({ id, sessionId, subject }) => workshops.createGroup(id, sessionId, subject),
+    'workshops:unlink-group': ({ id }) => workshops.unlinkGroup(id),
+    'workshops:sync-members': ({ id }) => workshops.syncMembers(id),
+    'workshops:members': ({ id, tab }) => workshops.members(id, tab),
+    'workshops:timeline': ({ id }) => workshops.timeline(id),
+    'leads:list': ({ id }) => {
+      workshops.get(id);
+      return leads.list(id);
+    },
+    'leads:import-preview': ({ workshopId, csv, mapping }) => {
+      workshops.get(workshopId);
+      return leads.preview(workshopId, csv, mapping);
+    },
+    'leads:import': ({ workshopId, csv, mapping, skipInvalid }) => {
+      workshops.get(workshopId);
+      const outcome = leads.import(workshopId, csv, mapping, skipInvalid);
+      workshops.changed(workshopId);
+      return outcome;
+    },
+    'leads:add': ({ workshopId, name, phone, email }) => {
+      workshops.get(workshopId);
+      const lead = leads.add(workshopId, { name, phone, email });
+      workshops.changed(workshopId);
+      return lead;
+    },
+    'leads:remove': ({ workshopId, leadId }) => {
+      leads.remove(workshopId, leadId);
+      workshops.changed(workshopId);
+      return { removed: true as const };
+    },
+  };
+}

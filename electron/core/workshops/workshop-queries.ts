@@ -1,0 +1,142 @@
+import type { MemberRow, MemberTab, TimelinePoint, WorkshopStats } from '../../../shared/workshops/workshop-schemas.js';
+import type { Database } from '../database/open-database.js';
+
+interface RawMember {
+  id: number;
+  lid: string | null;
+  phone: string | null;
+  name: string | null;
+  registered: number;
+  joined_at: string | null;
+  joined_source: 'live' | 'sync' | null;
+  left_at: string | null;
+  left_source: 'live' | 'sync' | null;
+  is_admin: number;
+}
+
+/**
+ * The read side of a workshop: stats cards, tabs and the timeline. Leads and members meet
+ * on the phone column, which the ledger keeps filled from the LID table, so a LID member
+ * is matched to a lead as soon as WhatsApp reveals the phone.
+ */
+export class WorkshopQueries {
+  private readonly statements;
+
+  constructor(db: Database) {
+    const registeredPhones = 'SELECT l.phone FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = @workshop';
+    const memberColumns = `m.id, m.lid, m.phone, m.joined_at, m.joined_source, m.left_at, m.left_source, m.is_admin`;
+    this.statements = {
+      stats: db.prepare(`
+        SELECT
+          (SELECT count(*) FROM lead_assignments WHERE workshop_id = @workshop) AS registered,
+          (SELECT count(*) FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
+             JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND m.status = 'active'
+             WHERE a.workshop_id = @workshop) AS inGroup,
+          (SELECT count(*) FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
+             WHERE a.workshop_id = @workshop
+               AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE m.group_jid = @group AND m.phone = l.phone)) AS missing,
+          (SELECT count(*) FROM workshop_group_members WHERE group_jid = @group AND status = 'left') AS "left",
+          (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND m.status = 'active'
+             AND (m.phone IS NULL OR m.phone NOT IN (${registeredPhones}))) AS inGroupNotRegistered,
+          (SELECT count(*) FROM workshop_group_members WHERE group_jid = @group AND status = 'active' AND phone IS NULL) AS unknownPhone`),
+      missing: db.prepare(`
+        SELECT l.id, NULL AS lid, l.phone, l.name, 1 AS registered, NULL AS joined_at, NULL AS joined_source,
+               NULL AS left_at, NULL AS left_source, 0 AS is_admin
+        FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
+        WHERE a.workshop_id = @workshop
+          AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE m.group_jid = @group AND m.phone = l.phone)
+        ORDER BY l.name, l.phone`),
+      left: db.prepare(`
+        SELECT ${memberColumns}, l.name, (a.lead_id IS NOT NULL) AS registered
+        FROM workshop_group_members m
+        LEFT JOIN leads l ON l.phone = m.phone
+        LEFT JOIN lead_assignments a ON a.lead_id = l.id AND a.workshop_id = @workshop
+        WHERE m.group_jid = @group AND m.status = 'left'
+        ORDER BY m.left_at DESC`),
+      inGroup: db.prepare(`
+        SELECT ${memberColumns}, l.name, 1 AS registered
+        FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
+        JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND m.status = 'active'
+        WHERE a.workshop_id = @workshop
+        ORDER BY m.joined_at DESC`),
+      notRegistered: db.prepare(`
+        SELECT ${memberColumns}, l.name, 0 AS registered
+        FROM workshop_group_members m
+        LEFT JOIN leads l ON l.phone = m.phone
+        WHERE m.group_jid = @group AND m.status = 'active'
+          AND (m.phone IS NULL OR m.phone NOT IN (${registeredPhones}))
+        ORDER BY m.joined_at DESC`),
+      events: db.prepare(`
+        SELECT e.occurred_at AS at, e.action, (m.phone IN (${registeredPhones})) AS registered
+        FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id
+        WHERE e.group_jid = @group AND e.action IN ('joined', 'left')
+        ORDER BY e.occurred_at, e.id`),
+      registrations: db.prepare('SELECT created_at AS at FROM lead_assignments WHERE workshop_id = @workshop ORDER BY created_at'),
+    };
+  }
+
+  stats(workshop: string, group: string | null): WorkshopStats {
+    const row = this.statements.stats.get({ workshop, group: group ?? '' }) as Omit<WorkshopStats, 'joinRate'>;
+    return { ...row, joinRate: row.registered === 0 ? 0 : row.inGroup / row.registered };
+  }
+
+  members(workshop: string, group: string | null, tab: MemberTab): MemberRow[] {
+    const statement = {
+      missing: this.statements.missing,
+      left: this.statements.left,
+      'in-group': this.statements.inGroup,
+      'not-registered': this.statements.notRegistered,
+    }[tab];
+    const rows = statement.all({ workshop, group: group ?? '' }) as RawMember[];
+    return rows.map((row) => ({
+      key: tab === 'missing' ? `lead:${row.id}` : `member:${row.id}`,
+      name: row.name || null,
+      phone: row.phone,
+      lid: row.lid,
+      registered: Boolean(row.registered),
+      joinedAt: row.joined_at,
+      joinedSeenAt: row.joined_source,
+      leftAt: row.left_at,
+      leftSeenAt: row.left_source,
+      isAdmin: Boolean(row.is_admin),
+    }));
+  }
+
+  /**
+   * Registered leads in the group against registered, bucketed by hour (by day past a
+   * week), with the joins and leaves of each bucket. Replays the event log, so a person
+   * who left and came back counts once at every point.
+   */
+  timeline(workshop: string, group: string | null): TimelinePoint[] {
+    const events = group ? (this.statements.events.all({ workshop, group }) as { at: string; action: 'joined' | 'left'; registered: number }[]) : [];
+    const registrations = (this.statements.registrations.all({ workshop }) as { at: string }[]).map((row) => Date.parse(row.at));
+    const times = [...events.map((event) => Date.parse(event.at)), ...registrations];
+    if (times.length === 0) return [];
+    const start = Math.min(...times);
+    const end = Math.max(...times);
+    const bucketMs = end - start > 7 * 86_400_000 ? 86_400_000 : 3_600_000;
+    const first = Math.floor(start / bucketMs) * bucketMs;
+    const points: TimelinePoint[] = [];
+    let inGroup = 0;
+    let registered = 0;
+    let eventIndex = 0;
+    let registrationIndex = 0;
+    for (let bucket = first; bucket <= end; bucket += bucketMs) {
+      const bucketEnd = bucket + bucketMs;
+      let joins = 0;
+      let leaves = 0;
+      while (eventIndex < events.length && Date.parse(events[eventIndex]!.at) < bucketEnd) {
+        const event = events[eventIndex++]!;
+        if (event.action === 'joined') joins++;
+        else leaves++;
+        if (event.registered) inGroup = Math.max(0, inGroup + (event.action === 'joined' ? 1 : -1));
+      }
+      while (registrationIndex < registrations.length && registrations[registrationIndex]! < bucketEnd) {
+        registrationIndex++;
+        registered++;
+      }
+      points.push({ at: new Date(bucket).toISOString(), inGroup, registered, joins, leaves });
+    }
+    return points;
+  }
+}
