@@ -53,7 +53,7 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
   async function pickFile(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];
     if (!file) return;
-    const text = await file.text();
+    const text = await readText(file);
     setCsv(text);
     setOutcome(null);
     setSkipInvalid(false);
@@ -116,6 +116,7 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
                 <ColumnSelect label="Phone" headers={preview.headers} value={mapping?.phone || null} onChange={remap('phone')} />
                 <ColumnSelect label="Email" headers={preview.headers} value={mapping?.email ?? null} optional onChange={remap('email')} />
               </fieldset>
+              {mapping?.phone ? null : <p className="muted">Choose which column holds the phone numbers to see the rows.</p>}
               <ul className="import__counts" aria-label="Preview counts">
                 <li><strong>{preview.valid.toLocaleString()}</strong> valid</li>
                 <li className={preview.invalid > 0 ? 'error' : undefined}><strong>{preview.invalid.toLocaleString()}</strong> invalid</li>
@@ -157,6 +158,16 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
       )}
     </Modal>
   );
+}
+
+/** FileReader rather than file.text(): it decodes UTF-8 the same way and works in every DOM the console runs in. */
+function readText(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error(`Could not read ${file.name}`));
+    reader.readAsText(file);
+  });
 }
 
 function ColumnSelect({

@@ -19,7 +19,7 @@ export function WorkshopList() {
     <>
       <PageHeader
         title="Workshops"
-        subtitle="Registered leads against who is in each workshop's WhatsApp group."
+        subtitle="Registered, In Group, Missing, Left and Join Rate for each workshop, live from its WhatsApp group."
         actions={workshops?.length ? create : undefined}
       />
       {notice ? (
@@ -36,8 +36,8 @@ export function WorkshopList() {
         loadError ? null : <p className="muted">Loading…</p>
       ) : workshops.length === 0 ? (
         <EmptyState title="No workshops yet" action={create}>
-          Your workshops will appear here with their Registered, In Group, Missing, Left and Join Rate figures, updated
-          live as people join or leave the group.
+          Your workshops will appear here with who registered, who joined the WhatsApp group, who is still missing and
+          who left, updated the moment people join or leave. Create one, import its registrations and link its group.
         </EmptyState>
       ) : (
         <div className="card workshop-list">

@@ -1,0 +1,168 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
+import { formatWorkshopStart } from './format-workshop-time.js';
+import { call, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from './test-kit.js';
+
+let test: TestConsole;
+let restoreLayout: () => void;
+
+beforeEach(() => {
+  test = startCore();
+  restoreLayout = giveTablesLayout();
+});
+afterEach(async () => {
+  restoreLayout();
+  vi.restoreAllMocks();
+  await test.stop();
+});
+
+const card = (label: string) => screen.getByRole('group', { name: label });
+
+describe('workshops list and form', () => {
+  it('creates a workshop from the empty state, showing the core’s reason next to the field it refuses', async () => {
+    renderWorkshops(test);
+    const empty = await screen.findByRole('region', { name: 'No workshops yet' });
+    fireEvent.click(within(empty).getByRole('button', { name: 'Create workshop' }));
+
+    fireEvent.change(screen.getByLabelText('Duration (minutes)'), { target: { value: '2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create workshop' }));
+    expect(await screen.findByText('The workshop needs a name')).toBeInTheDocument();
+    expect(screen.getByText('At least 5 minutes')).toBeInTheDocument();
+    expect(await call(test.core, 'workshops:list', {})).toEqual([]);
+
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Product Design, Batch 12' } });
+    fireEvent.change(screen.getByLabelText('Starts'), { target: { value: '2026-12-01T18:30' } });
+    fireEvent.change(screen.getByLabelText('Time zone'), { target: { value: 'Asia/Kolkata' } });
+    fireEvent.change(screen.getByLabelText('Duration (minutes)'), { target: { value: '120' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create workshop' }));
+
+    expect(await screen.findByRole('heading', { name: 'Product Design, Batch 12', level: 1 })).toBeInTheDocument();
+    const [stored] = await call(test.core, 'workshops:list', {});
+    expect(stored).toMatchObject({ startsAtLocal: '2026-12-01T18:30', timeZone: 'Asia/Kolkata', durationMinutes: 120 });
+    expect(screen.getByText(formatWorkshopStart(stored!.startsAt, 'Asia/Kolkata'), { exact: false })).toBeInTheDocument();
+    expect(within(card('Registered')).getByText('0')).toBeInTheDocument();
+    expect(within(card('Join Rate')).getByText('0%')).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: '← All workshops' }));
+    const row = (await screen.findByRole('button', { name: 'Product Design, Batch 12' })).closest('tr') as HTMLElement;
+    expect(row).toHaveTextContent(formatWorkshopStart(stored!.startsAt, 'Asia/Kolkata'));
+    expect(row).toHaveTextContent('No group linked');
+  });
+
+  it('edits a workshop, then deletes it only after the user confirms', async () => {
+    const workshop = await call(test.core, 'workshops:create', { name: 'Data Bootcamp', startsAtLocal: '2026-12-02T10:00', timeZone: 'Africa/Kampala', durationMinutes: 60 });
+    renderWorkshops(test);
+    fireEvent.click(await screen.findByRole('button', { name: 'Data Bootcamp' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
+
+    fireEvent.change(await screen.findByLabelText('Join link'), { target: { value: 'http://meet.example.com/x' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save workshop' }));
+    expect(await screen.findByText('Use an https:// link')).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Data Bootcamp, evening' } });
+    fireEvent.change(screen.getByLabelText('Join link'), { target: { value: 'https://meet.example.com/x' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save workshop' }));
+    expect(await screen.findByRole('heading', { name: 'Data Bootcamp, evening', level: 1 })).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false).mockReturnValueOnce(true);
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete workshop' }));
+    expect(confirm).toHaveBeenCalledTimes(1);
+    expect(await call(test.core, 'workshops:get', { id: workshop.id })).toMatchObject({ name: 'Data Bootcamp, evening' });
+    fireEvent.click(screen.getByRole('button', { name: 'Delete workshop' }));
+    expect(await screen.findByRole('region', { name: 'No workshops yet' })).toBeInTheDocument();
+    expect(await call(test.core, 'workshops:list', {})).toEqual([]);
+  });
+
+  it('leaves the detail page with a notice when the open workshop is deleted elsewhere', async () => {
+    const workshop = await call(test.core, 'workshops:create', { name: 'Alumni Meetup', startsAtLocal: '2026-12-03T19:00', timeZone: 'Europe/London', durationMinutes: 90 });
+    renderWorkshops(test);
+    fireEvent.click(await screen.findByRole('button', { name: 'Alumni Meetup' }));
+    await screen.findByRole('heading', { name: 'Alumni Meetup', level: 1 });
+    await act(async () => {
+      await call(test.core, 'workshops:delete', { id: workshop.id });
+    });
+    expect(await screen.findByText('"Alumni Meetup" was deleted.')).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'No workshops yet' })).toBeInTheDocument();
+  });
+});
+
+describe('registrations', () => {
+  async function openNewWorkshop() {
+    await call(test.core, 'workshops:create', { name: 'Design Sprint', startsAtLocal: '2026-12-01T18:30', timeZone: 'Asia/Kolkata', durationMinutes: 120 });
+    renderWorkshops(test);
+    fireEvent.click(await screen.findByRole('button', { name: 'Design Sprint' }));
+    await screen.findByRole('heading', { name: 'Design Sprint', level: 1 });
+  }
+
+  function pickCsv(text: string) {
+    const input = screen.getByLabelText('CSV file');
+    fireEvent.change(input, { target: { files: [new File([text], 'leads.csv', { type: 'text/csv' })] } });
+  }
+
+  it('imports a CSV after a preview that marks errors and duplicates, and only once the invalid rows are skipped', async () => {
+    await openNewWorkshop();
+    fireEvent.click(screen.getByRole('button', { name: 'Import CSV' }));
+    const dialog = screen.getByRole('dialog', { name: 'Import registrations from a CSV' });
+    // Asha twice (her second row without a name), Ravi, and one row whose phone cannot be read.
+    pickCsv('Full Name,Mobile,E-mail\nAsha Rao,98188 61043,asha@example.com\nRavi Kumar,+91 98100-00001,\n,09818861043,\nNobody,12,\n');
+
+    const counts = await within(dialog).findByRole('list', { name: 'Preview counts' });
+    expect(counts).toHaveTextContent('2 valid');
+    expect(counts).toHaveTextContent('1 invalid');
+    expect(counts).toHaveTextContent('1 duplicates');
+    const preview = within(dialog).getByRole('table', { name: 'Preview' });
+    expect(within(preview).getByText('Same person as line 2')).toBeInTheDocument();
+    expect(within(preview).getByText(/"12" is not a valid phone number/)).toBeInTheDocument();
+
+    const importButton = within(dialog).getByRole('button', { name: 'Import' });
+    expect(importButton).toBeDisabled();
+    fireEvent.click(within(dialog).getByLabelText('Skip the 1 invalid row'));
+    fireEvent.click(importButton);
+    expect(await within(dialog).findByText(/Added 2, already registered 0, merged 1 duplicate row, skipped 1 invalid row/)).toBeInTheDocument();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Done' }));
+
+    await waitFor(() => expect(within(card('Registered')).getByText('2')).toBeInTheDocument());
+    expect(within(card('Missing')).getByText('2')).toBeInTheDocument();
+    const missing = screen.getByRole('table', { name: 'Missing' });
+    expect(within(missing).getByText('Asha Rao')).toBeInTheDocument();
+    expect(within(missing).getByText(displayPhone('919810000001'))).toBeInTheDocument();
+  });
+
+  it('lets the user say which column holds the phone when the core cannot tell, and previews again', async () => {
+    await openNewWorkshop();
+    fireEvent.click(screen.getByRole('button', { name: 'Import CSV' }));
+    const dialog = screen.getByRole('dialog');
+    pickCsv('Participant,Digits\nMeera,98765 43210\n');
+    const phoneColumn = await within(dialog).findByLabelText('Phone column');
+    expect(within(dialog).getByRole('button', { name: 'Import' })).toBeDisabled();
+    fireEvent.change(phoneColumn, { target: { value: 'Digits' } });
+    fireEvent.change(within(dialog).getByLabelText('Name column'), { target: { value: 'Participant' } });
+    await waitFor(() => expect(within(dialog).getByRole('list', { name: 'Preview counts' })).toHaveTextContent('1 valid'));
+    expect(within(dialog).getByText('Meera')).toBeInTheDocument();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Import' }));
+    expect(await within(dialog).findByText(/Added 1/)).toBeInTheDocument();
+  });
+
+  it('adds a lead by hand in any phone format, shows why a phone is refused, and removes a lead', async () => {
+    await openNewWorkshop();
+    fireEvent.click(screen.getByRole('button', { name: 'Add a lead' }));
+    const form = screen.getByRole('form', { name: 'Add a lead' });
+    fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'Kiran' } });
+    fireEvent.change(within(form).getByLabelText('Phone'), { target: { value: 'not a phone' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Add lead' }));
+    expect(await within(form).findByText(/contains letters/)).toBeInTheDocument();
+
+    fireEvent.change(within(form).getByLabelText('Phone'), { target: { value: '098188 61043' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Add lead' }));
+    const registrations = await screen.findByRole('table', { name: 'Registrations' });
+    expect(within(registrations).getByText('Kiran')).toBeInTheDocument();
+    expect(within(registrations).getByText(displayPhone('919818861043'))).toBeInTheDocument();
+    await waitFor(() => expect(within(card('Registered')).getByText('1')).toBeInTheDocument());
+
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    fireEvent.click(within(registrations).getByRole('button', { name: 'Remove Kiran' }));
+    expect(await screen.findByText(/Nobody registered yet/)).toBeInTheDocument();
+    await waitFor(() => expect(within(card('Registered')).getByText('0')).toBeInTheDocument());
+  });
+});
