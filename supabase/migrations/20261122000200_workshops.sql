@@ -1,48 +1,63 @@
 -- The workshop side: what the desktop console syncs up so the organisation's data
--- survives every desktop being off. Phone columns hold E.164 digits (no "+"); they are
--- nullable wherever WhatsApp may only give us a LID.
-
-create table public.workshops (
-  id uuid primary key default gen_random_uuid(),
-  organization_id uuid not null references public.organizations (id) on delete cascade,
-  title text not null check (length(trim(title)) > 0),
-  starts_at timestamptz not null,
-  ends_at timestamptz,
-  timezone text not null default 'UTC',
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
-  check (ends_at is null or ends_at >= starts_at)
-);
-create index workshops_organization_starts_idx on public.workshops (organization_id, starts_at);
-
--- Registered leads per workshop; "Registered" and "Missing" are computed against these.
-create table public.lead_assignments (
-  id uuid primary key default gen_random_uuid(),
-  organization_id uuid not null references public.organizations (id) on delete cascade,
-  workshop_id uuid not null references public.workshops (id) on delete cascade,
-  lead_name text,
-  email text,
-  phone_number text check (phone_number ~ '^[0-9]{8,15}$'),
-  assigned_at timestamptz not null default now(),
-  created_at timestamptz not null default now(),
-  unique (workshop_id, phone_number)
-);
-create index lead_assignments_organization_idx on public.lead_assignments (organization_id);
+-- survives every desktop being off. Columns and states follow the console's own SQLite
+-- schema so sync is a copy, not a translation. Phone columns hold E.164 digits (no "+");
+-- they are nullable wherever WhatsApp may only give us a LID.
 
 create table public.whatsapp_sessions (
   id uuid primary key default gen_random_uuid(),
   organization_id uuid not null references public.organizations (id) on delete cascade,
-  -- The desktop's own id for the linked device (e.g. wa_<uuid>).
+  -- The desktop's own id for the linked device.
   session_id text not null,
+  label text not null default '',
+  -- The console's connection states, mirrored as they are.
+  status text not null default 'connecting'
+    check (status in ('connecting', 'waiting-for-qr', 'open', 'reconnecting', 'logged-out', 'replaced', 'restricted')),
+  status_reason text,
   phone_number text check (phone_number ~ '^[0-9]{8,15}$'),
   display_name text,
-  status text not null default 'disconnected'
-    check (status in ('connecting', 'qr_pending', 'connected', 'disconnected', 'logged_out', 'banned')),
   last_active_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (organization_id, session_id)
 );
+
+create table public.workshops (
+  id uuid primary key default gen_random_uuid(),
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  name text not null check (length(trim(name)) > 0),
+  starts_at timestamptz not null,
+  time_zone text not null default 'UTC',
+  duration_minutes integer not null default 60 check (duration_minutes > 0),
+  description text not null default '',
+  join_link text not null default '',
+  session_id uuid references public.whatsapp_sessions (id) on delete set null,
+  group_jid text check (group_jid like '%@g.us'),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create index workshops_organization_starts_idx on public.workshops (organization_id, starts_at);
+
+-- A person who registered; the same phone registering for two workshops is one lead.
+create table public.leads (
+  id uuid primary key default gen_random_uuid(),
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  phone_number text not null check (phone_number ~ '^[0-9]{8,15}$'),
+  name text not null default '',
+  email text not null default '',
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  unique (organization_id, phone_number)
+);
+
+-- Registered leads per workshop; "Registered" and "Missing" are computed against these.
+create table public.lead_assignments (
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  workshop_id uuid not null references public.workshops (id) on delete cascade,
+  lead_id uuid not null references public.leads (id) on delete cascade,
+  created_at timestamptz not null default now(),
+  primary key (workshop_id, lead_id)
+);
+create index lead_assignments_lead_idx on public.lead_assignments (lead_id);
 
 create table public.whatsapp_groups (
   id uuid primary key default gen_random_uuid(),
@@ -50,9 +65,11 @@ create table public.whatsapp_groups (
   session_id uuid references public.whatsapp_sessions (id) on delete set null,
   workshop_id uuid references public.workshops (id) on delete set null,
   group_jid text not null check (group_jid like '%@g.us'),
-  group_name text,
-  participant_count integer not null default 0 check (participant_count >= 0),
+  subject text not null default '',
+  size integer not null default 0 check (size >= 0),
   is_admin boolean not null default false,
+  invite_link text,
+  addressing_mode text not null default 'pn' check (addressing_mode in ('pn', 'lid')),
   synced_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
@@ -70,8 +87,10 @@ create table public.workshop_group_members (
   full_phone text check (full_phone ~ '^[0-9]{8,15}$'),
   lid text,
   status text not null default 'active' check (status in ('active', 'left')),
-  joined_at timestamptz not null default now(),
+  joined_at timestamptz,
+  joined_source text check (joined_source in ('live', 'sync')),
   left_at timestamptz,
+  left_source text check (left_source in ('live', 'sync')),
   is_admin boolean not null default false,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
@@ -93,10 +112,10 @@ create table public.workshop_group_member_events (
   organization_id uuid not null references public.organizations (id) on delete cascade,
   group_id uuid not null references public.whatsapp_groups (id) on delete cascade,
   member_id uuid references public.workshop_group_members (id) on delete set null,
-  event text not null check (event in ('join', 'leave', 'promote', 'demote')),
+  action text not null check (action in ('joined', 'left', 'promoted', 'demoted')),
   full_phone text,
   lid text,
-  source text not null default 'live' check (source in ('live', 'sync')),
+  source text not null check (source in ('live', 'sync')),
   occurred_at timestamptz not null,
   created_at timestamptz not null default now()
 );
@@ -166,7 +185,7 @@ do $$
 declare
   t text;
 begin
-  foreach t in array array['workshops', 'whatsapp_sessions', 'whatsapp_groups',
+  foreach t in array array['workshops', 'leads', 'whatsapp_sessions', 'whatsapp_groups',
     'workshop_group_members', 'scheduled_whatsapp_messages', 'workshop_automation_config']
   loop
     execute format('create trigger %I before update on public.%I
@@ -174,7 +193,7 @@ begin
   end loop;
 
   -- Organisation members read; only the service role (which bypasses RLS) writes.
-  foreach t in array array['workshops', 'lead_assignments', 'whatsapp_sessions', 'whatsapp_groups',
+  foreach t in array array['workshops', 'leads', 'lead_assignments', 'whatsapp_sessions', 'whatsapp_groups',
     'workshop_group_members', 'workshop_group_member_events', 'scheduled_whatsapp_messages',
     'workshop_automation_config']
   loop

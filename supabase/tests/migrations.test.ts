@@ -57,7 +57,7 @@ describe.skipIf(!pg.available)('migrations', () => {
 
   it('keep the membership event log and the ledger append-only', async () => {
     await seedTenant(sql, 'n');
-    await expect(sql`update workshop_group_member_events set event = 'leave'`).rejects.toThrow(/append-only/);
+    await expect(sql`update workshop_group_member_events set action = 'left'`).rejects.toThrow(/append-only/);
     await expect(sql`delete from store_ledger_entries`).rejects.toThrow(/append-only/);
   });
 

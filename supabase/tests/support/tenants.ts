@@ -20,19 +20,22 @@ export async function seedTenant(sql: postgres.Sql, label: string): Promise<Tena
     const [org] = await tx<{ id: string }[]>`insert into organizations (name) values (${`Org ${label}`}) returning id`;
     const organizationId = org!.id;
     await tx`insert into organization_members (organization_id, user_id, role) values (${organizationId}, ${userId}, 'owner')`;
-    const [workshop] = await tx<{ id: string }[]>`
-      insert into workshops (organization_id, title, starts_at) values (${organizationId}, ${`Workshop ${label}`}, now() + interval '2 days') returning id`;
-    await tx`insert into lead_assignments (organization_id, workshop_id, lead_name, phone_number) values (${organizationId}, ${workshop!.id}, 'Lead', ${phone})`;
     const [session] = await tx<{ id: string }[]>`
-      insert into whatsapp_sessions (organization_id, session_id, status) values (${organizationId}, ${`wa_${label}`}, 'connected') returning id`;
+      insert into whatsapp_sessions (organization_id, session_id, label, status) values (${organizationId}, ${`wa_${label}`}, 'Desk', 'open') returning id`;
+    const groupJid = `1203634${Date.now()}${label.length}@g.us`;
+    const [workshop] = await tx<{ id: string }[]>`
+      insert into workshops (organization_id, name, starts_at, session_id, group_jid)
+      values (${organizationId}, ${`Workshop ${label}`}, now() + interval '2 days', ${session!.id}, ${groupJid}) returning id`;
+    const [lead] = await tx<{ id: string }[]>`insert into leads (organization_id, phone_number, name) values (${organizationId}, ${phone}, 'Lead') returning id`;
+    await tx`insert into lead_assignments (organization_id, workshop_id, lead_id) values (${organizationId}, ${workshop!.id}, ${lead!.id})`;
     const [group] = await tx<{ id: string }[]>`
-      insert into whatsapp_groups (organization_id, session_id, workshop_id, group_jid, group_name)
-      values (${organizationId}, ${session!.id}, ${workshop!.id}, ${`1203634${Date.now()}${label.length}@g.us`}, 'Group') returning id, group_jid`;
+      insert into whatsapp_groups (organization_id, session_id, workshop_id, group_jid, subject, size)
+      values (${organizationId}, ${session!.id}, ${workshop!.id}, ${groupJid}, 'Group', 1) returning id`;
     const [member] = await tx<{ id: string }[]>`
-      insert into workshop_group_members (organization_id, group_id, group_jid, full_phone, status)
-      select ${organizationId}, id, group_jid, ${phone}, 'active' from whatsapp_groups where id = ${group!.id} returning id`;
-    await tx`insert into workshop_group_member_events (organization_id, group_id, member_id, event, full_phone, occurred_at)
-             values (${organizationId}, ${group!.id}, ${member!.id}, 'join', ${phone}, now())`;
+      insert into workshop_group_members (organization_id, group_id, group_jid, full_phone, status, joined_at, joined_source)
+      values (${organizationId}, ${group!.id}, ${groupJid}, ${phone}, 'active', now(), 'live') returning id`;
+    await tx`insert into workshop_group_member_events (organization_id, group_id, member_id, action, full_phone, source, occurred_at)
+             values (${organizationId}, ${group!.id}, ${member!.id}, 'joined', ${phone}, 'live', now())`;
     await tx`insert into scheduled_whatsapp_messages (organization_id, workshop_id, group_id, message_content, scheduled_for, idempotency_key)
              values (${organizationId}, ${workshop!.id}, ${group!.id}, 'Starts soon', now() + interval '1 day', ${`${label}-1h`})`;
     await tx`insert into workshop_automation_config (organization_id, default_session_id) values (${organizationId}, ${session!.id})`;
