@@ -17,8 +17,13 @@ interface MemberRow {
  * LID ↔ phone table that lets a member first seen only by LID be matched to a lead later.
  * Every method runs inside the caller's transaction; none commits on its own.
  */
+const EVENT_CHUNK = 200;
+type EventRow = [group: string, memberId: number, action: 'joined' | 'left' | 'promoted' | 'demoted', source: MembershipSource, at: string];
+
 export class MembershipLedger {
   private readonly statements;
+  /** Event rows of the current batch, written together: one statement per 200 events instead of one each. */
+  private pendingEvents: EventRow[] = [];
 
   constructor(private readonly db: Database) {
     this.statements = {
@@ -30,11 +35,16 @@ export class MembershipLedger {
          WHERE wa_lid_mappings.phone <> excluded.phone`,
       ),
       byLid: db.prepare('SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ? AND lid = ?'),
+      // Both identities in one lookup (two index probes); two rows back means two rows are one person.
+      byEither: db.prepare(
+        `SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ? AND lid = ?
+         UNION ALL SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ? AND phone = ?`,
+      ),
       byPhone: db.prepare('SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ? AND phone = ?'),
       membersWithLid: db.prepare('SELECT group_jid, id FROM workshop_group_members WHERE lid = ? AND phone IS NULL'),
       insert: db.prepare(
         `INSERT INTO workshop_group_members (group_jid, lid, phone, status, joined_at, joined_source, left_at, left_source, is_admin, created_at, updated_at)
-         VALUES (@group, @lid, @phone, @status, @joinedAt, @joinedSource, @leftAt, @leftSource, @isAdmin, @now, @now)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       join: db.prepare(
         `UPDATE workshop_group_members SET status = 'active', joined_at = @at, joined_source = @source, left_at = NULL, left_source = NULL,
@@ -44,11 +54,40 @@ export class MembershipLedger {
       setAdmin: db.prepare('UPDATE workshop_group_members SET is_admin = ?, updated_at = ? WHERE id = ?'),
       fillIds: db.prepare('UPDATE workshop_group_members SET lid = coalesce(lid, @lid), phone = coalesce(phone, @phone), updated_at = @now WHERE id = @id'),
       event: db.prepare('INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at) VALUES (?, ?, ?, ?, ?)'),
+      events: db.prepare(
+        `INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at) VALUES ${Array(EVENT_CHUNK).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+      ),
       activeIds: db.prepare("SELECT id FROM workshop_group_members WHERE group_jid = ? AND status = 'active'").pluck(),
       moveEvents: db.prepare('UPDATE membership_events SET member_id = ? WHERE member_id = ?'),
       delete: db.prepare('DELETE FROM workshop_group_members WHERE id = ?'),
       get: db.prepare('SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE id = ?'),
     };
+  }
+
+  /**
+   * Runs `work` (inside the caller's transaction) and writes the event rows it produced.
+   * Every public method below must be called through here.
+   */
+  batch<T>(work: () => T): T {
+    try {
+      const result = work();
+      this.writeEvents();
+      return result;
+    } finally {
+      this.pendingEvents = [];
+    }
+  }
+
+  private event(...row: EventRow): void {
+    this.pendingEvents.push(row);
+  }
+
+  private writeEvents(): void {
+    const rows = this.pendingEvents;
+    this.pendingEvents = [];
+    let index = 0;
+    for (; index + EVENT_CHUNK <= rows.length; index += EVENT_CHUNK) this.statements.events.run(rows.slice(index, index + EVENT_CHUNK).flat());
+    for (; index < rows.length; index++) this.statements.event.run(rows[index]);
   }
 
   /** Records LID ↔ phone pairs and fills in, or merges, members they identify. Returns the groups touched. */
@@ -82,7 +121,7 @@ export class MembershipLedger {
         case 'demote': {
           const target = member ?? this.insertMember(group, participant, 'active', at, 'live');
           this.statements.setAdmin.run(action === 'promote' ? 1 : 0, at, target.id);
-          this.statements.event.run(group, target.id, action === 'promote' ? 'promoted' : 'demoted', 'live', at);
+          this.event(group, target.id, action === 'promote' ? 'promoted' : 'demoted', 'live', at);
           changes++;
           break;
         }
@@ -113,7 +152,7 @@ export class MembershipLedger {
     for (const id of this.statements.activeIds.all(group) as number[]) {
       if (present.has(id)) continue;
       this.statements.leave.run({ id, at, source: 'sync' });
-      this.statements.event.run(group, id, 'left', 'sync', at);
+      this.event(group, id, 'left', 'sync', at);
       markedLeft++;
     }
     return { synced: participants.length, markedLeft };
@@ -123,7 +162,7 @@ export class MembershipLedger {
     if (member?.status === 'active') return false;
     const isAdmin = participant.isAdmin ? 1 : 0;
     const id = member ? (this.statements.join.run({ id: member.id, at, source, isAdmin }), member.id) : this.insertMember(group, participant, 'active', at, source).id;
-    this.statements.event.run(group, id, 'joined', source, at);
+    this.event(group, id, 'joined', source, at);
     return true;
   }
 
@@ -131,15 +170,16 @@ export class MembershipLedger {
     if (member?.status === 'left') return false;
     // Someone we never saw join (they joined while the console was off) still left: keep them.
     const id = member ? (this.statements.leave.run({ id: member.id, at, source }), member.id) : this.insertMember(group, participant, 'left', at, source).id;
-    this.statements.event.run(group, id, 'left', source, at);
+    this.event(group, id, 'left', source, at);
     return true;
   }
 
   /** Finds the row for this person by LID or phone (through the mapping table), merging two rows that turn out to be one person. */
   private resolve(group: string, participant: ParticipantInfo, at: string): MemberRow | undefined {
     const ids = this.identify(participant);
-    const byLid = ids.lid ? (this.statements.byLid.get(group, ids.lid) as MemberRow | undefined) : undefined;
-    const byPhone = ids.phone ? (this.statements.byPhone.get(group, ids.phone) as MemberRow | undefined) : undefined;
+    const rows = this.statements.byEither.all(group, ids.lid, group, ids.phone) as MemberRow[];
+    const byPhone = rows.find((candidate) => ids.phone !== null && candidate.phone === ids.phone);
+    const byLid = rows.find((candidate) => ids.lid !== null && candidate.lid === ids.lid);
     if (byLid && byPhone && byLid.id !== byPhone.id) return this.merge(byPhone.id, byLid.id, at);
     const row = byLid ?? byPhone;
     if (row && ((ids.lid && !row.lid) || (ids.phone && !row.phone))) {
@@ -164,25 +204,34 @@ export class MembershipLedger {
 
   private insertMember(group: string, participant: ParticipantInfo, status: 'active' | 'left', at: string, source: MembershipSource): MemberRow {
     const ids = this.identify(participant);
-    const result = this.statements.insert.run({
-      group,
+    const row = {
       lid: ids.lid,
       phone: ids.phone,
       status,
-      joinedAt: status === 'active' ? at : null,
-      joinedSource: status === 'active' ? source : null,
-      leftAt: status === 'left' ? at : null,
-      leftSource: status === 'left' ? source : null,
-      isAdmin: participant.isAdmin && status === 'active' ? 1 : 0,
-      now: at,
-    });
-    return this.statements.get.get(Number(result.lastInsertRowid)) as MemberRow;
+      joined_at: status === 'active' ? at : null,
+      is_admin: participant.isAdmin && status === 'active' ? 1 : 0,
+    };
+    const result = this.statements.insert.run(
+      group,
+      row.lid,
+      row.phone,
+      status,
+      row.joined_at,
+      status === 'active' ? source : null,
+      status === 'left' ? at : null,
+      status === 'left' ? source : null,
+      row.is_admin,
+      at,
+      at,
+    );
+    return { id: Number(result.lastInsertRowid), ...row };
   }
 
   /** Two rows turned out to be one person: keep `keepId`, fold the other's ids and history into it. */
   private merge(keepId: number, dropId: number, at: string): MemberRow {
     const drop = this.statements.get.get(dropId) as MemberRow;
     const keep = this.statements.get.get(keepId) as MemberRow;
+    this.writeEvents();
     this.statements.moveEvents.run(keepId, dropId);
     this.statements.delete.run(dropId);
     this.statements.fillIds.run({ id: keepId, lid: drop.lid, phone: drop.phone, now: at });

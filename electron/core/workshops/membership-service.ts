@@ -40,14 +40,16 @@ export class MembershipService {
   async reconcile(groupJid: string, participants: readonly ParticipantInfo[]): Promise<{ synced: number; markedLeft: number }> {
     await this.whenFlushed();
     const at = new Date(this.clock.now()).toISOString();
-    const result = this.db.transaction(() => {
+    const result = this.db.transaction(() =>
+      this.ledger.batch(() => {
       this.ledger.learnMappings(
         participants.flatMap((member) => (member.lid && member.phone ? [{ lid: member.lid, phone: member.phone }] : [])),
         'group-metadata',
         at,
       );
       return this.ledger.reconcile(groupJid, participants, at);
-    }).immediate();
+      }),
+    ).immediate();
     this.announce([groupJid]);
     return result;
   }
@@ -76,9 +78,11 @@ export class MembershipService {
     const at = new Date(this.clock.now()).toISOString();
     const touched = new Set<string>();
     try {
-      this.db.transaction(() => {
-        for (const operation of operations) for (const group of operation(at)) touched.add(group);
-      }).immediate();
+      this.db.transaction(() =>
+        this.ledger.batch(() => {
+          for (const operation of operations) for (const group of operation(at)) touched.add(group);
+        }),
+      ).immediate();
     } catch (error) {
       // Nothing was written; the next sync of these groups catches up from WhatsApp itself.
       this.logger.error({ err: error, operations: operations.length }, 'membership events could not be stored');

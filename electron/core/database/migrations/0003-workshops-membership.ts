@@ -79,6 +79,5 @@ export const workshopsMembershipMigration: Migration = {
       occurred_at TEXT NOT NULL
     ) STRICT;
     CREATE INDEX membership_events_group_time ON membership_events (group_jid, occurred_at);
-    CREATE INDEX membership_events_member ON membership_events (member_id);
   `,
 };

@@ -1,0 +1,165 @@
+// Membership at the sizes coordinators reach: Sync Members on a 1,024-member group,
+// ingest of 10,000 participant events against a raw better-sqlite3 insert loop in the same
+// run, and stats/tab queries for a workshop with 50,000 leads.
+import { join } from 'node:path';
+import type { SessionView } from '../shared/sessions/session-view.js';
+import type { Workshop } from '../shared/workshops/workshop-schemas.js';
+import { FakeClock } from '../electron/core/clock/fake-clock.js';
+import { createCore } from '../electron/core/composition-root.js';
+import { openDatabase } from '../electron/core/database/open-database.js';
+import { createSilentLogger } from '../electron/core/logging/logger.js';
+import type { SimulatedTransport } from '../electron/core/whatsapp/simulator/simulated-transport.js';
+import { createTransportFactory } from '../electron/core/whatsapp/transport-factory.js';
+import { makeTempDir } from '../tests/support/temp-dir.js';
+import { median, printFigures } from './figures.js';
+
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?: unknown }>): Promise<T> {
+  const result = await promise;
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.value as T;
+}
+
+async function time<T>(action: () => Promise<T> | T): Promise<[number, T]> {
+  const started = performance.now();
+  const result = await action();
+  return [performance.now() - started, result];
+}
+
+const dir = makeTempDir('bench-membership-');
+const clock = new FakeClock();
+const factory = createTransportFactory({
+  simulator: { scanDelayMs: 0, churnIntervalMs: null, ackDelayMs: 0, groups: [{ subject: 'Cohort', members: 1_024, addressing: 'lid', unknownPhoneShare: 0.1 }] },
+});
+let demo: SimulatedTransport | undefined;
+const core = createCore({
+  shell: 'headless',
+  dataDir: dir.path,
+  appVersion: 'bench',
+  clock,
+  logger: createSilentLogger(),
+  whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
+});
+core.start();
+const session = await value<SessionView>(core.invoke('sessions:create', { kind: 'simulator' }));
+clock.advance(0);
+await settle();
+clock.advance(200);
+await settle();
+const [group] = await core.sessions.connection(session.id).listGroups();
+if (!group || !demo) throw new Error('demo group missing');
+
+// 50,000 leads, 900 of them in the group.
+const phones = group.participants.flatMap((member) => (member.phone ? [member.phone] : [])).slice(0, 900);
+const leads = [...phones, ...Array.from({ length: 50_000 - phones.length }, (_, i) => `91${8_000_000_000 + i}`)];
+const workshop = await value<Workshop>(core.invoke('workshops:create', { name: 'Bench', startsAtLocal: '2026-12-01T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 }));
+const [importMs] = await time(() =>
+  value(core.invoke('leads:import', { workshopId: workshop.id, csv: `phone\n${leads.join('\n')}`, mapping: { name: null, phone: 'phone', email: null } })),
+);
+
+const [firstLinkMs] = await time(() => value(core.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid })));
+const syncs: number[] = [];
+for (let run = 0; run < 10; run++) syncs.push((await time(() => value(core.invoke('workshops:sync-members', { id: workshop.id }))))[0]);
+
+const statsRuns: number[] = [];
+const tabRuns: Record<string, number[]> = { missing: [], left: [], 'in-group': [], 'not-registered': [] };
+let stats: Workshop['stats'] | undefined;
+for (let run = 0; run < 10; run++) {
+  const [ms, got] = await time(() => value<Workshop>(core.invoke('workshops:get', { id: workshop.id })));
+  statsRuns.push(ms);
+  stats = got.stats;
+  for (const tab of Object.keys(tabRuns)) tabRuns[tab]?.push((await time(() => value(core.invoke('workshops:members', { id: workshop.id, tab }))))[0]);
+}
+
+// Ingest: 10,000 single-participant join events as they would arrive, then the same rows
+// through a raw prepared insert loop on a fresh database of the same schema.
+const EVENTS = 10_000;
+const ingestGroup = '120363999999999999@g.us';
+const ingestRuns: number[] = [];
+for (let run = 0; run < 3; run++) {
+  const [ms] = await time(async () => {
+  for (let i = 0; i < EVENTS; i++) {
+    core.membership.ingestParticipants({
+      groupJid: `${run}${ingestGroup}`,
+      action: 'add',
+      participants: [{ jid: `${400_000_000_000_000 + i}@lid`, lid: `${400_000_000_000_000 + i}@lid`, phone: `91${7_000_000_000 + i}`, isAdmin: false }],
+      at: clock.now(),
+    });
+  }
+  await core.membership.whenFlushed();
+  });
+  ingestRuns.push(ms);
+}
+const ingestMs = median(ingestRuns);
+const [oneByOneMs] = await time(async () => {
+  for (let i = 0; i < 1_000; i++) {
+    core.membership.ingestParticipants({
+      groupJid: `0${ingestGroup}`,
+      action: 'remove',
+      participants: [{ jid: `${400_000_000_000_000 + i}@lid`, lid: `${400_000_000_000_000 + i}@lid`, phone: `91${7_000_000_000 + i}`, isAdmin: false }],
+      at: clock.now(),
+    });
+    await core.membership.whenFlushed();
+  }
+});
+await core.stop();
+
+const rawDir = makeTempDir('bench-raw-');
+const { db: raw } = openDatabase({ path: join(rawDir.path, 'raw.sqlite') });
+const insert = raw.prepare(
+  `INSERT INTO workshop_group_members (group_jid, lid, phone, status, joined_at, joined_source, is_admin, created_at, updated_at)
+   VALUES (?, ?, ?, 'active', ?, 'live', 0, ?, ?)`,
+);
+const now = new Date().toISOString();
+const rawRuns: number[] = [];
+for (let run = 0; run < 3; run++) {
+  rawRuns.push(
+    (
+      await time(() =>
+        raw.transaction(() => {
+          for (let i = 0; i < EVENTS; i++) insert.run(`${run}${ingestGroup}`, `${400_000_000_000_000 + i}@lid`, `91${7_000_000_000 + i}`, now, now, now);
+        })(),
+      )
+    )[0],
+  );
+}
+const rawMs = median(rawRuns);
+// The same rows the ingest writes: each member row and its event-log row.
+const event = raw.prepare("INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at) VALUES (?, ?, 'joined', 'live', ?)");
+const rawWithEventsRuns: number[] = [];
+for (let run = 3; run < 6; run++) {
+  rawWithEventsRuns.push(
+    (
+      await time(() =>
+        raw.transaction(() => {
+          for (let i = 0; i < EVENTS; i++) {
+            const id = insert.run(`${run}${ingestGroup}`, `${400_000_000_000_000 + i}@lid`, `91${7_000_000_000 + i}`, now, now, now).lastInsertRowid;
+            event.run(`${run}${ingestGroup}`, id, now);
+          }
+        })(),
+      )
+    )[0],
+  );
+}
+const rawWithEventsMs = median(rawWithEventsRuns);
+raw.close();
+rawDir.remove();
+dir.remove();
+
+const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000).toLocaleString('en');
+printFigures('membership', [
+  ['import 50,000 leads from CSV', `${importMs.toFixed(0)} ms`],
+  ['link group + first Sync Members, 1,024 members', `${firstLinkMs.toFixed(1)} ms`],
+  ['Sync Members, 1,024 members, median of 10', `${median(syncs).toFixed(1)} ms`],
+  [`stats for 50,000 leads × 1,024 members (${stats?.inGroup} in group), median of 10`, `${median(statsRuns).toFixed(1)} ms`],
+  ...Object.entries(tabRuns).map(([tab, runs]): [string, string] => [`tab "${tab}", median of 10`, `${median(runs).toFixed(1)} ms`]),
+  [`ingest ${EVENTS.toLocaleString('en')} join events (group commit), median of 3`, `${perSecond(EVENTS, ingestMs)} events/s`],
+  [`raw prepared INSERT loop, same ${EVENTS.toLocaleString('en')} rows, one transaction, median of 3`, `${perSecond(EVENTS, rawMs)} rows/s`],
+  ['ratio ingest / raw (goal ≥ 0.5)', `${(rawMs / ingestMs).toFixed(2)}`],
+  ['raw loop writing member + event-log row per event, median of 3', `${perSecond(EVENTS, rawWithEventsMs)} events/s`],
+  ['ratio ingest / raw with event log', `${(rawWithEventsMs / ingestMs).toFixed(2)}`],
+  ['worst case: 1,000 leave events, one transaction each', `${perSecond(1_000, oneByOneMs)} events/s`],
+]);
