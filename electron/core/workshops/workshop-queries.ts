@@ -14,19 +14,12 @@ interface RawMember {
   is_admin: number;
 }
 
-/**
- * The read side of a workshop: stats cards, tabs and the timeline. Leads and members meet
- * on the phone column, which the ledger keeps filled from the LID table, so a LID member
- * is matched to a lead as soon as WhatsApp reveals the phone.
- */
-export class WorkshopQueries {
-  private readonly statements;
+const registeredPhones = 'SELECT l.phone FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = @workshop';
+const memberColumns = `m.id, m.lid, m.phone, m.joined_at, m.joined_source, m.left_at, m.left_source, m.is_admin`;
 
-  constructor(db: Database) {
-    const registeredPhones = 'SELECT l.phone FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = @workshop';
-    const memberColumns = `m.id, m.lid, m.phone, m.joined_at, m.joined_source, m.left_at, m.left_source, m.is_admin`;
-    this.statements = {
-      stats: db.prepare(`
+/** The hot read queries, exported so a test can check their plans use indexes. */
+export const workshopQuerySql = {
+      stats: `
         SELECT
           (SELECT count(*) FROM lead_assignments WHERE workshop_id = @workshop) AS registered,
           (SELECT count(*) FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
@@ -38,40 +31,59 @@ export class WorkshopQueries {
           (SELECT count(*) FROM workshop_group_members WHERE group_jid = @group AND status = 'left') AS "left",
           (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND m.status = 'active'
              AND (m.phone IS NULL OR m.phone NOT IN (${registeredPhones}))) AS inGroupNotRegistered,
-          (SELECT count(*) FROM workshop_group_members WHERE group_jid = @group AND status = 'active' AND phone IS NULL) AS unknownPhone`),
-      missing: db.prepare(`
+          (SELECT count(*) FROM workshop_group_members WHERE group_jid = @group AND status = 'active' AND phone IS NULL) AS unknownPhone`,
+      missing: `
         SELECT l.id, NULL AS lid, l.phone, l.name, 1 AS registered, NULL AS joined_at, NULL AS joined_source,
                NULL AS left_at, NULL AS left_source, 0 AS is_admin
         FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
         WHERE a.workshop_id = @workshop
           AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE m.group_jid = @group AND m.phone = l.phone)
-        ORDER BY l.name, l.phone`),
-      left: db.prepare(`
+        ORDER BY l.name, l.phone`,
+      left: `
         SELECT ${memberColumns}, l.name, (a.lead_id IS NOT NULL) AS registered
         FROM workshop_group_members m
         LEFT JOIN leads l ON l.phone = m.phone
         LEFT JOIN lead_assignments a ON a.lead_id = l.id AND a.workshop_id = @workshop
         WHERE m.group_jid = @group AND m.status = 'left'
-        ORDER BY m.left_at DESC`),
-      inGroup: db.prepare(`
+        ORDER BY m.left_at DESC`,
+      inGroup: `
         SELECT ${memberColumns}, l.name, 1 AS registered
         FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
         JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND m.status = 'active'
         WHERE a.workshop_id = @workshop
-        ORDER BY m.joined_at DESC`),
-      notRegistered: db.prepare(`
+        ORDER BY m.joined_at DESC`,
+      notRegistered: `
         SELECT ${memberColumns}, l.name, 0 AS registered
         FROM workshop_group_members m
         LEFT JOIN leads l ON l.phone = m.phone
         WHERE m.group_jid = @group AND m.status = 'active'
           AND (m.phone IS NULL OR m.phone NOT IN (${registeredPhones}))
-        ORDER BY m.joined_at DESC`),
-      events: db.prepare(`
+        ORDER BY m.joined_at DESC`,
+      events: `
         SELECT e.occurred_at AS at, e.action, (m.phone IN (${registeredPhones})) AS registered
         FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id
         WHERE e.group_jid = @group AND e.action IN ('joined', 'left')
-        ORDER BY e.occurred_at, e.id`),
-      registrations: db.prepare('SELECT created_at AS at FROM lead_assignments WHERE workshop_id = @workshop ORDER BY created_at'),
+        ORDER BY e.occurred_at, e.id`,
+      registrations: 'SELECT created_at AS at FROM lead_assignments WHERE workshop_id = @workshop ORDER BY created_at',
+    };
+
+/**
+ * The read side of a workshop: stats cards, tabs and the timeline. Leads and members meet
+ * on the phone column, which the ledger keeps filled from the LID table, so a LID member
+ * is matched to a lead as soon as WhatsApp reveals the phone.
+ */
+export class WorkshopQueries {
+  private readonly statements;
+
+  constructor(db: Database) {
+    this.statements = {
+      stats: db.prepare(workshopQuerySql.stats),
+      missing: db.prepare(workshopQuerySql.missing),
+      left: db.prepare(workshopQuerySql.left),
+      inGroup: db.prepare(workshopQuerySql.inGroup),
+      notRegistered: db.prepare(workshopQuerySql.notRegistered),
+      events: db.prepare(workshopQuerySql.events),
+      registrations: db.prepare(workshopQuerySql.registrations),
     };
   }
 
