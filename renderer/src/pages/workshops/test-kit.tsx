@@ -113,6 +113,15 @@ export function giveTablesLayout(): () => void {
   };
 }
 
+function readBlob(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsText(blob);
+  });
+}
+
 /** jsdom has no Blob URLs: record what a download would have saved. */
 export function captureDownloads(): { files: { name: string; text: () => Promise<string> }[]; restore(): void } {
   const files: { name: string; text: () => Promise<string> }[] = [];
@@ -128,7 +137,7 @@ export function captureDownloads(): { files: { name: string; text: () => Promise
   URL.revokeObjectURL = () => undefined;
   HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
     const blob = blobs.get(this.href);
-    if (blob) files.push({ name: this.download, text: () => blob.text() });
+    if (blob) files.push({ name: this.download, text: () => readBlob(blob) });
   };
   return {
     files,

@@ -1,0 +1,192 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { phoneForSpreadsheet } from '../../../../shared/csv/to-csv.js';
+import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
+import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
+import type { GroupInfo } from '../../../../electron/core/whatsapp/whatsapp-transport.js';
+import { statDefinitions } from './stat-items.js';
+import { call, captureDownloads, connectDemo, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from './test-kit.js';
+
+let test: TestConsole;
+let restoreLayout: () => void;
+
+beforeEach(() => {
+  test = startCore();
+  restoreLayout = giveTablesLayout();
+});
+afterEach(async () => {
+  restoreLayout();
+  await test.stop();
+});
+
+const cardValue = (label: string) => within(screen.getByRole('group', { name: label })).getByText(/^[\d,]+%?$/).textContent;
+const joinRate = (stats: Workshop['stats']) => statDefinitions.find((stat) => stat.label === 'Join Rate')!.value(stats);
+
+async function workshopWithLeads(name: string, leads: { name: string; phone: string }[]) {
+  const workshop = await call(test.core, 'workshops:create', { name, startsAtLocal: '2026-11-22T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 120 });
+  const csv = ['Name,Phone', ...leads.map((lead) => `${lead.name},${lead.phone}`)].join('\n');
+  await call(test.core, 'leads:import', { workshopId: workshop.id, csv, mapping: { name: 'Name', phone: 'Phone', email: null } });
+  return workshop;
+}
+
+async function openWorkshop(name: string) {
+  renderWorkshops(test);
+  fireEvent.click(await screen.findByRole('button', { name }));
+  await screen.findByRole('heading', { name, level: 1 });
+}
+
+describe('a workshop with its WhatsApp group', () => {
+  let group: GroupInfo;
+  let present: { name: string; phone: string }[];
+  const outsiders = [
+    { name: 'Outside One', phone: '919000000001' },
+    { name: 'Outside Two', phone: '919000000002' },
+  ];
+
+  beforeEach(async () => {
+    await connectDemo(test.core);
+    group = (await test.demo().listGroups()).find((candidate) => candidate.subject === 'Data Analytics Bootcamp')!;
+    present = group.participants
+      .filter((member) => member.phone && !member.isAdmin)
+      .slice(0, 3)
+      .map((member, index) => ({ name: `Member ${index}`, phone: member.phone! }));
+    await workshopWithLeads('Analytics Evening', [...present, ...outsiders]);
+  });
+
+  async function linkGroup() {
+    const [session] = await call(test.core, 'sessions:list', {});
+    const [workshop] = await call(test.core, 'workshops:list', {});
+    await call(test.core, 'workshops:link-group', { id: workshop!.id, sessionId: session!.id, groupJid: group.jid });
+  }
+
+  it('links a group picked after "Sync groups", then shows the cards and tabs of its membership', async () => {
+    await openWorkshop('Analytics Evening');
+    fireEvent.click(screen.getByRole('button', { name: 'Sync groups' }));
+    fireEvent.change(await screen.findByPlaceholderText('Search groups by name'), { target: { value: 'analytics' } });
+    const groups = await screen.findByRole('list', { name: 'Groups' });
+    expect(within(groups).getAllByRole('listitem')).toHaveLength(1);
+    expect(groups).toHaveTextContent(`${group.participants.length} members`);
+    fireEvent.click(within(groups).getByRole('button', { name: 'Link Data Analytics Bootcamp' }));
+
+    await waitFor(() => expect(cardValue('In Group')).toBe(String(present.length)));
+    const registered = present.length + outsiders.length;
+    expect(cardValue('Registered')).toBe(String(registered));
+    expect(cardValue('Missing')).toBe(String(outsiders.length));
+    expect(cardValue('Left')).toBe('0');
+    expect(cardValue('Join Rate')).toBe(joinRate({ joinRate: present.length / registered } as Workshop['stats']));
+    expect(cardValue('In group, not registered')).toBe(String(group.participants.length - present.length));
+    expect(screen.getByRole('region', { name: 'WhatsApp group' })).toHaveTextContent('Data Analytics Bootcamp');
+
+    const missing = screen.getByRole('table', { name: 'Missing' });
+    expect(within(missing).getAllByRole('row').slice(1).map((row) => row.textContent)).toEqual(outsiders.map((lead) => `${lead.name}${displayPhone(lead.phone)}`));
+
+    fireEvent.click(screen.getByRole('tab', { name: /^In Group/ }));
+    const inGroup = await screen.findByRole('table', { name: 'In Group' });
+    expect(within(inGroup).getAllByRole('row')).toHaveLength(present.length + 1);
+    for (const lead of present) expect(within(inGroup).getByText(lead.name)).toBeInTheDocument();
+  });
+
+  it('follows joins and leaves pushed by the core, and downloads the Left Group tab as CSV', async () => {
+    await linkGroup();
+    await openWorkshop('Analytics Evening');
+    await waitFor(() => expect(cardValue('In Group')).toBe(String(present.length)));
+
+    const leaver = present[0]!;
+    act(() => {
+      test.demo().simulate(group.jid, { join: [{ phone: outsiders[0]!.phone }], leave: [leaver.phone] });
+    });
+    await waitFor(() => expect(cardValue('Left')).toBe('1'));
+    expect(cardValue('Missing')).toBe(String(outsiders.length - 1));
+    expect(cardValue('In Group')).toBe(String(present.length));
+
+    fireEvent.click(screen.getByRole('tab', { name: /^Left Group/ }));
+    const left = await screen.findByRole('table', { name: 'Left Group' });
+    const [row] = within(left).getAllByRole('row').slice(1);
+    expect(row).toHaveTextContent(leaver.name);
+    expect(row).toHaveTextContent(displayPhone(leaver.phone));
+    // Present before the group was linked: the console only saw that join at the first sync.
+    expect(within(row!).getByText('seen at sync')).toBeInTheDocument();
+
+    const downloads = captureDownloads();
+    try {
+      fireEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
+      expect(downloads.files).toHaveLength(1);
+      expect(downloads.files[0]!.name).toMatch(/^analytics-evening-left-group-\d{4}-\d{2}-\d{2}\.csv$/);
+      const lines = (await downloads.files[0]!.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+      expect(lines[0]).toBe('Name,Phone,Joined,Left');
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toContain(`${leaver.name},${phoneForSpreadsheet(leaver.phone)},`);
+    } finally {
+      downloads.restore();
+    }
+  });
+
+  it('Sync Members reports what it found and when, and a burst of joins costs only a few refetches', async () => {
+    await linkGroup();
+    await openWorkshop('Analytics Evening');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Sync Members' }));
+    expect(screen.getByRole('button', { name: /Syncing/ })).toBeDisabled();
+    const size = (await test.demo().groupMetadata(group.jid)).participants.length;
+    expect(await screen.findByText(`Synced ${size}, marked 0 as left.`)).toBeInTheDocument();
+    expect(screen.getByText(/^Last synced/)).toBeInTheDocument();
+
+    const notRegisteredBefore = Number(cardValue('In group, not registered'));
+    const fetchesBefore = test.calls.filter((method) => method === 'workshops:get').length;
+    act(() => {
+      for (let i = 0; i < 50; i++) test.demo().simulate(group.jid, { join: [{ phone: `9190000100${String(i).padStart(2, '0')}` }] });
+    });
+    await waitFor(() => expect(cardValue('In group, not registered')).toBe(String(notRegisteredBefore + 50)));
+    const fetches = test.calls.filter((method) => method === 'workshops:get').length - fetchesBefore;
+    expect(fetches).toBeGreaterThan(0);
+    expect(fetches).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('member tabs', () => {
+  it('moves between tabs with the arrow keys, Home and End, and says what the WhatsApp tab will hold', async () => {
+    await workshopWithLeads('Keyboard Workshop', [{ name: 'Asha', phone: '919818861043' }]);
+    await openWorkshop('Keyboard Workshop');
+    const missingTab = screen.getByRole('tab', { name: /^Missing/ });
+    expect(missingTab).toHaveAttribute('aria-selected', 'true');
+    missingTab.focus();
+    fireEvent.keyDown(missingTab, { key: 'ArrowRight' });
+    const leftTab = screen.getByRole('tab', { name: /^Left Group/ });
+    expect(leftTab).toHaveAttribute('aria-selected', 'true');
+    expect(leftTab).toHaveFocus();
+    expect(await screen.findByRole('region', { name: 'Nobody has left' })).toBeInTheDocument();
+    fireEvent.keyDown(leftTab, { key: 'End' });
+    expect(screen.getByRole('tab', { name: 'WhatsApp' })).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('tabpanel')).toHaveTextContent(/arrives with messaging/);
+    fireEvent.keyDown(screen.getByRole('tab', { name: 'WhatsApp' }), { key: 'Home' });
+    expect(missingTab).toHaveAttribute('aria-selected', 'true');
+    expect(await within(screen.getByRole('tabpanel')).findByText('Asha')).toBeInTheDocument();
+  });
+
+  it('keeps a 50,000-row tab virtualised, finds a number typed any way, and sorts by name', async () => {
+    const leads = Array.from({ length: 49_999 }, (_, i) => ({ name: `Lead ${String(i).padStart(5, '0')}`, phone: `91${7_000_000_000 + i * 7}` }));
+    leads.push({ name: 'Asha Rao', phone: '919818861043' });
+    await workshopWithLeads('Big Workshop', leads);
+    await openWorkshop('Big Workshop');
+
+    const table = await screen.findByRole('table', { name: 'Missing' }, { timeout: 10_000 });
+    expect(table).toHaveAttribute('aria-rowcount', String(leads.length + 1));
+    expect(within(table).getAllByRole('row').length).toBeLessThan(60);
+
+    const search = screen.getByRole('searchbox', { name: 'Search Missing' });
+    const started = performance.now();
+    fireEvent.change(search, { target: { value: '98188 61043' } });
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Missing' })).getAllByRole('row')).toHaveLength(2));
+    console.info(`filtering ${leads.length} rows in jsdom: ${Math.round(performance.now() - started)} ms`);
+    expect(screen.getByRole('table', { name: 'Missing' })).toHaveTextContent('Asha Rao');
+    expect(screen.getByText(`1 of ${leads.length.toLocaleString()} match`)).toBeInTheDocument();
+
+    fireEvent.change(search, { target: { value: '' } });
+    fireEvent.click(within(screen.getByRole('table', { name: 'Missing' })).getByRole('button', { name: /Name/ }));
+    fireEvent.click(within(screen.getByRole('table', { name: 'Missing' })).getByRole('button', { name: /Name/ }));
+    const sorted = screen.getByRole('table', { name: 'Missing' });
+    expect(within(sorted).getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'descending');
+    const last = leads.map((lead) => lead.name).sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).at(-1)!;
+    expect(within(sorted).getAllByRole('row')[1]).toHaveTextContent(last);
+  }, 60_000);
+});
