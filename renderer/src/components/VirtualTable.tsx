@@ -29,6 +29,7 @@ export function VirtualTable<Row>({
   rowKey,
   sort,
   onSort,
+  rowTone,
 }: {
   label: string;
   rows: readonly Row[];
@@ -36,6 +37,8 @@ export function VirtualTable<Row>({
   rowKey: (row: Row) => string;
   sort?: TableSort | null;
   onSort?: (key: string) => void;
+  /** Tints a row that needs attention. */
+  rowTone?: (row: Row) => 'danger' | 'attention' | null;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer returns functions React Compiler must not memoise; nothing here memoises them.
@@ -86,12 +89,13 @@ export function VirtualTable<Row>({
         <div className="vtable__spacer" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index]!;
+            const tone = rowTone?.(row);
             return (
               <div
                 key={item.key}
                 role="row"
                 aria-rowindex={item.index + 2}
-                className="vtable__row"
+                className={tone ? `vtable__row vtable__row--${tone}` : 'vtable__row'}
                 style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
               >
                 {columns.map((column) => (

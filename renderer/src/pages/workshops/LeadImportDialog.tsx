@@ -19,7 +19,9 @@ const previewColumns: TableColumn<ImportRow>[] = [
     width: 'minmax(200px, 2fr)',
     cell: (row) =>
       row.error ? (
-        <span className="import-row--invalid">{row.error}</span>
+        <span className="import-row--invalid" title={row.error}>
+          {row.error}
+        </span>
       ) : row.duplicateOf !== null ? (
         <span className="badge badge--attention">Same person as line {row.duplicateOf}</span>
       ) : (
@@ -27,6 +29,8 @@ const previewColumns: TableColumn<ImportRow>[] = [
       ),
   },
 ];
+
+const previewTone = (row: ImportRow) => (row.error ? 'danger' : row.duplicateOf !== null ? 'attention' : null);
 
 /**
  * Pick a file, check the core's reading of it, then import in one go: the core either
@@ -129,7 +133,7 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
                   Show only rows with problems or duplicates
                 </label>
               ) : null}
-              {rows.length > 0 ? <VirtualTable label="Preview" rows={rows} columns={previewColumns} rowKey={(row) => String(row.line)} /> : <p className="muted">No rows to show.</p>}
+              {rows.length > 0 ? <VirtualTable label="Preview" rows={rows} columns={previewColumns} rowKey={(row) => String(row.line)} rowTone={previewTone} /> : <p className="muted">No rows to show.</p>}
               <div className="form__actions import__actions">
                 {preview.invalid > 0 ? (
                   <label className="checkbox">

@@ -39,7 +39,7 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
       {
         key: 'remove',
         header: '',
-        width: '96px',
+        width: '112px',
         cell: (lead) => (
           <button type="button" className="button button--small" onClick={() => remove(lead)} aria-label={`Remove ${lead.name || displayPhone(lead.phone)}`}>
             Remove

@@ -3,7 +3,7 @@ import type { MemberRow, MemberTab, Workshop } from '../../../../shared/workshop
 import { EmptyState } from '../../components/EmptyState.js';
 import { VirtualTable, type TableSort } from '../../components/VirtualTable.js';
 import { csvFileName, downloadCsv } from './download-csv.js';
-import { memberTabView } from './member-columns.js';
+import { emptyTabMessage, memberTabView } from './member-columns.js';
 import { createRowSearch, sortRows } from './search-rows.js';
 import { affectsWorkshop, useLiveQuery } from './use-live-query.js';
 
@@ -39,7 +39,10 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
       </p>
     );
   }
-  if (rows.length === 0) return <EmptyState title={view.emptyTitle}>{view.emptyText}</EmptyState>;
+  if (rows.length === 0) {
+    const empty = emptyTabMessage(tab, workshop);
+    return <EmptyState title={empty.title}>{empty.text}</EmptyState>;
+  }
 
   const download = () =>
     downloadCsv(

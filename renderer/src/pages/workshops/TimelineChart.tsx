@@ -1,4 +1,5 @@
 import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMemo } from 'react';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { formatChartTime, formatMemberTime } from './format-workshop-time.js';
 import { affectsWorkshop, useLiveQuery } from './use-live-query.js';
@@ -9,8 +10,10 @@ const axisTick = { fill: 'var(--muted)', fontSize: 12 };
 export function TimelineChart({ workshop }: { workshop: Workshop }) {
   const { id, timeZone } = workshop;
   const timeline = useLiveQuery(`${id}:timeline`, (api) => api.call('workshops:timeline', { id }), affectsWorkshop(id));
-  const points = timeline.data ?? [];
+  // Epoch milliseconds on a numeric axis, so an hour of silence takes an hour's width.
+  const points = useMemo(() => (timeline.data ?? []).map((point) => ({ ...point, time: Date.parse(point.at) })), [timeline.data]);
   const latest = points.at(-1);
+  const sparse = points.length < 30;
 
   return (
     <section className="card timeline" aria-labelledby={`${id}-timeline`}>
@@ -32,17 +35,27 @@ export function TimelineChart({ workshop }: { workshop: Workshop }) {
             <ResponsiveContainer width="100%" height={260} initialDimension={{ width: 720, height: 260 }}>
               <ComposedChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="at" tickFormatter={(at: string) => formatChartTime(at, timeZone)} tick={axisTick} stroke="var(--border)" minTickGap={24} />
+                <XAxis
+                  dataKey="time"
+                  type="number"
+                  scale="time"
+                  domain={['dataMin', 'dataMax']}
+                  tickFormatter={(time: number) => formatChartTime(new Date(time).toISOString(), timeZone)}
+                  tick={axisTick}
+                  stroke="var(--border)"
+                  minTickGap={32}
+                  padding={{ left: 16, right: 16 }}
+                />
                 <YAxis allowDecimals={false} tick={axisTick} stroke="var(--border)" width={48} />
                 <Tooltip
-                  labelFormatter={(at) => formatMemberTime(String(at), timeZone)}
+                  labelFormatter={(time) => formatMemberTime(new Date(Number(time)).toISOString(), timeZone)}
                   contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
                 />
                 <Legend />
                 <Bar dataKey="joins" name="Joins" fill="var(--success)" barSize={6} />
                 <Bar dataKey="leaves" name="Leaves" fill="var(--error)" barSize={6} />
-                <Area type="stepAfter" dataKey="inGroup" name="In group" stroke="var(--accent)" fill="var(--accent-soft)" strokeWidth={2} isAnimationActive={false} />
-                <Line type="stepAfter" dataKey="registered" name="Registered" stroke="var(--muted)" strokeDasharray="5 4" dot={false} isAnimationActive={false} />
+                <Area type="stepAfter" dataKey="inGroup" name="In group" stroke="var(--accent)" fill="var(--accent-soft)" strokeWidth={2} dot={sparse} isAnimationActive={false} />
+                <Line type="stepAfter" dataKey="registered" name="Registered" stroke="var(--muted)" strokeDasharray="5 4" dot={sparse} isAnimationActive={false} />
               </ComposedChart>
             </ResponsiveContainer>
           </div>

@@ -154,7 +154,7 @@ describe('member tabs', () => {
     const leftTab = screen.getByRole('tab', { name: /^Left Group/ });
     expect(leftTab).toHaveAttribute('aria-selected', 'true');
     expect(leftTab).toHaveFocus();
-    expect(await screen.findByRole('region', { name: 'Nobody has left' })).toBeInTheDocument();
+    expect(await screen.findByRole('region', { name: 'No group linked yet' })).toBeInTheDocument();
     fireEvent.keyDown(leftTab, { key: 'End' });
     expect(screen.getByRole('tab', { name: 'WhatsApp' })).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByRole('tabpanel')).toHaveTextContent(/arrives with messaging/);

@@ -39,6 +39,14 @@ export function WorkshopDetail({ id }: { id: string }) {
 
 function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: React.ReactNode }) {
   const show = useWorkshops((state) => state.show);
+  // Until a group is linked and people registered, linking and importing are the next step: show them first.
+  const settingUp = !workshop.group || workshop.stats.registered === 0;
+  const setup = (
+    <div className="workshop-detail__columns">
+      <GroupLinkPanel workshop={workshop} />
+      <LeadsPanel workshop={workshop} />
+    </div>
+  );
   const subtitle = `${formatWorkshopStart(workshop.startsAt, workshop.timeZone)} · ${workshop.durationMinutes} min · ${workshop.group ? workshop.group.subject : 'No group linked'}`;
   return (
     <div className="workshop-detail">
@@ -56,12 +64,10 @@ function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: Reac
         }
       />
       <StatCards stats={workshop.stats} />
+      {settingUp ? setup : null}
       <MemberTabs workshop={workshop} />
       <TimelineChart workshop={workshop} />
-      <div className="workshop-detail__columns">
-        <GroupLinkPanel workshop={workshop} />
-        <LeadsPanel workshop={workshop} />
-      </div>
+      {settingUp ? null : setup}
     </div>
   );
 }

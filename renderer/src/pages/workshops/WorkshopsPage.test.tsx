@@ -162,7 +162,7 @@ describe('registrations', () => {
 
     vi.spyOn(window, 'confirm').mockReturnValue(true);
     fireEvent.click(within(registrations).getByRole('button', { name: 'Remove Kiran' }));
-    expect(await screen.findByText(/Nobody registered yet/)).toBeInTheDocument();
+    expect(await within(screen.getByRole('region', { name: 'Registrations' })).findByText(/Nobody registered yet/)).toBeInTheDocument();
     await waitFor(() => expect(within(card('Registered')).getByText('0')).toBeInTheDocument());
   });
 });

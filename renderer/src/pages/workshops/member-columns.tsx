@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { phoneForSpreadsheet } from '../../../../shared/csv/to-csv.js';
 import type { CsvColumn } from '../../../../shared/csv/to-csv.js';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
-import type { MemberRow, MemberTab } from '../../../../shared/workshops/workshop-schemas.js';
+import type { MemberRow, MemberTab, Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import type { TableColumn } from '../../components/VirtualTable.js';
 import { formatMemberTime, formatSpreadsheetTime } from './format-workshop-time.js';
 
@@ -18,7 +18,7 @@ function nameColumn(unnamed: string): MemberColumn {
   return {
     key: 'name',
     header: 'Name',
-    width: 'minmax(160px, 2fr)',
+    width: 'minmax(140px, 1.5fr)',
     cell: (row) => row.name ?? <span className="muted">{unnamed}</span>,
     sortable: true,
     sortValue: (row) => row.name,
@@ -30,7 +30,7 @@ function nameColumn(unnamed: string): MemberColumn {
 const phoneColumn: MemberColumn = {
   key: 'phone',
   header: 'Phone',
-  width: 'minmax(170px, 1.5fr)',
+  width: 'minmax(170px, 1.2fr)',
   cell: (row) =>
     row.phone ? (
       displayPhone(row.phone)
@@ -48,7 +48,7 @@ function timeColumn(key: 'joined' | 'left', header: string, timeZone: string): M
   return {
     key,
     header,
-    width: 'minmax(190px, 1.5fr)',
+    width: 'minmax(250px, 1.5fr)',
     cell: (row): ReactNode => {
       const iso = at(row);
       if (!iso) return <span className="muted">—</span>;
@@ -90,8 +90,6 @@ export const memberTabLabels: Record<MemberTab, string> = {
 export interface MemberTabView {
   label: string;
   columns: MemberColumn[];
-  emptyTitle: string;
-  emptyText: string;
 }
 
 /** Names and columns of the source documents' tabs. */
@@ -101,29 +99,38 @@ export function memberTabView(tab: MemberTab, timeZone: string): MemberTabView {
       return {
         label: memberTabLabels.missing,
         columns: [nameColumn('—'), phoneColumn],
-        emptyTitle: 'Nobody is missing',
-        emptyText: 'Registered people who have not joined the group appear here, so you can remind them.',
       };
     case 'left':
       return {
         label: memberTabLabels.left,
         columns: [nameColumn('—'), phoneColumn, timeColumn('joined', 'Joined', timeZone), timeColumn('left', 'Left', timeZone)],
-        emptyTitle: 'Nobody has left',
-        emptyText: 'People who join the group and then leave appear here, with their name from the registrations and when they joined and left.',
       };
     case 'in-group':
       return {
         label: memberTabLabels['in-group'],
         columns: [nameColumn('—'), phoneColumn, timeColumn('joined', 'Joined', timeZone), adminColumn],
-        emptyTitle: 'No registered person is in the group yet',
-        emptyText: 'Registered people appear here the moment they join the group.',
       };
     case 'not-registered':
       return {
         label: memberTabLabels['not-registered'],
         columns: [nameColumn('Unknown'), phoneColumn, timeColumn('joined', 'Joined', timeZone)],
-        emptyTitle: 'Everyone in the group is registered',
-        emptyText: 'Group members who match no registration appear here, including members whose phone WhatsApp has not revealed yet.',
       };
+  }
+}
+
+/** What an empty tab says: what will appear there, or what to do first for anything to appear. */
+export function emptyTabMessage(tab: MemberTab, workshop: Workshop): { title: string; text: string } {
+  const needsLeads = (tab === 'missing' || tab === 'in-group') && workshop.stats.registered === 0;
+  if (needsLeads) return { title: 'Nobody registered yet', text: 'Import the registrations as a CSV or add people by hand; this tab then compares them with the group.' };
+  if (tab !== 'missing' && !workshop.group) return { title: 'No group linked yet', text: 'Link the workshop’s WhatsApp group to see who joins and who leaves.' };
+  switch (tab) {
+    case 'missing':
+      return { title: 'Nobody is missing', text: 'Registered people who have not joined the group appear here, so you can remind them.' };
+    case 'left':
+      return { title: 'Nobody has left', text: 'People who join the group and then leave appear here, with their name from the registrations and when they joined and left.' };
+    case 'in-group':
+      return { title: 'No registered person is in the group yet', text: 'Registered people appear here the moment they join the group.' };
+    case 'not-registered':
+      return { title: 'Everyone in the group is registered', text: 'Group members who match no registration appear here, including members whose phone WhatsApp has not revealed yet.' };
   }
 }
