@@ -1,7 +1,10 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+const focusable = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
- * A modal panel: focus moves in when it opens and back when it closes, Escape closes it.
+ * A modal panel: focus moves in when it opens, Tab stays inside, Escape closes it, and
+ * focus returns to whatever opened it.
  * Not <dialog>, whose showModal() the component tests' DOM does not implement.
  */
 export function Modal({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
@@ -12,8 +15,22 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
     panelRef.current?.focus();
     return () => opener?.focus();
   }, []);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') return onClose();
+    if (event.key !== 'Tab' || !panelRef.current) return;
+    const items = [...panelRef.current.querySelectorAll<HTMLElement>(focusable)];
+    const first = items[0];
+    const last = items.at(-1);
+    if (event.shiftKey && (document.activeElement === first || document.activeElement === panelRef.current)) {
+      event.preventDefault();
+      last?.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first?.focus();
+    }
+  };
   return (
-    <div className="modal" onKeyDown={(event) => event.key === 'Escape' && onClose()}>
+    <div className="modal" onKeyDown={onKeyDown}>
       <div
         ref={panelRef}
         className={wide ? 'modal__panel modal__panel--wide' : 'modal__panel'}

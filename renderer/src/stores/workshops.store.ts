@@ -60,7 +60,6 @@ export function workshopsStoreFor(api: ConsoleApi): StoreApi<WorkshopsState> {
   if (!store) {
     store = createWorkshopsStore(api);
     stores.set(api, store);
-    void store.getState().load();
   }
   return store;
 }

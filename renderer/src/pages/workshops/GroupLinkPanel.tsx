@@ -26,7 +26,8 @@ export function GroupLinkPanel({ workshop }: { workshop: Workshop }) {
             <span className="muted"> · {group.size.toLocaleString()} {group.size === 1 ? 'member' : 'members'}</span>
             {group.inviteLink ? (
               <p className="group-link__invite">
-                Invite link: <a href={group.inviteLink} target="_blank" rel="noreferrer">{group.inviteLink}</a>
+                Invite link: <a href={group.inviteLink} target="_blank" rel="noreferrer">{group.inviteLink}</a>{' '}
+                <CopyButton text={group.inviteLink} />
               </p>
             ) : (
               <p className="muted group-link__invite">No invite link: only group admins can see it.</p>
@@ -86,5 +87,19 @@ function SessionChoice({ workshop }: { workshop: Workshop }) {
       ) : null}
       <GroupPicker key={sessionId} workshop={workshop} sessionId={sessionId} />
     </>
+  );
+}
+
+function CopyButton({ text }: { text: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = () =>
+    navigator.clipboard.writeText(text).then(
+      () => setCopied(true),
+      () => setCopied(false),
+    );
+  return (
+    <button type="button" className="button button--small" onClick={() => void copy()}>
+      {copied ? 'Copied' : 'Copy'}
+    </button>
   );
 }

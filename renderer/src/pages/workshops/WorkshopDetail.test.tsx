@@ -1,5 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { phoneForSpreadsheet } from '../../../../shared/csv/to-csv.js';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
@@ -16,6 +16,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   restoreLayout();
+  vi.restoreAllMocks();
   await test.stop();
 });
 
@@ -119,6 +120,44 @@ describe('a workshop with its WhatsApp group', () => {
     } finally {
       downloads.restore();
     }
+  });
+
+  it('shows a member known only by LID as such, never dropping or double-counting them', async () => {
+    await linkGroup();
+    await openWorkshop('Analytics Evening');
+    const before = Number(cardValue('In group, not registered'));
+    act(() => {
+      test.demo().simulate(group.jid, { join: [{ phone: '919000000777', lidOnly: true }] });
+    });
+    await waitFor(() => expect(cardValue('In group, not registered')).toBe(String(before + 1)));
+    const hidden = (await test.demo().groupMetadata(group.jid)).participants.filter((member) => member.phone === null);
+    expect(screen.getByRole('group', { name: 'In group, not registered' })).toHaveTextContent(`${hidden.length} with a phone not known yet`);
+    expect(cardValue('In Group')).toBe(String(present.length));
+
+    fireEvent.click(screen.getByRole('tab', { name: /^In group, not registered/ }));
+    const lid = hidden.at(-1)!.lid!.replace('@lid', '');
+    fireEvent.change(await screen.findByRole('searchbox', { name: 'Search In group, not registered' }), { target: { value: lid } });
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'In group, not registered' })).getAllByRole('row')).toHaveLength(2));
+    const [row] = within(screen.getByRole('table', { name: 'In group, not registered' })).getAllByRole('row').slice(1);
+    expect(row).toHaveTextContent('Unknown');
+    expect(row).toHaveTextContent(`Phone not known yet (LID ${lid})`);
+  });
+
+  it('creates a new group from the workshop, shows its invite link, and unlinks it after confirming', async () => {
+    await openWorkshop('Analytics Evening');
+    const panel = screen.getByRole('region', { name: 'WhatsApp group' });
+    fireEvent.change(within(panel).getByLabelText('Or create a new group'), { target: { value: 'Analytics Evening — Nov' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Create a new group' }));
+    const link = await within(panel).findByRole('link', { name: /^https:\/\/chat\.whatsapp\.com\// });
+    expect(panel).toHaveTextContent('Analytics Evening — Nov');
+    const created = (await test.demo().listGroups()).find((candidate) => candidate.subject === 'Analytics Evening — Nov')!;
+    expect(link).toHaveAttribute('href', (await call(test.core, 'workshops:list', {}))[0]!.group!.inviteLink);
+    await waitFor(() => expect(cardValue('In group, not registered')).toBe(String(created.participants.length)));
+
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Unlink' }));
+    expect(await within(panel).findByText(/No group linked/)).toBeInTheDocument();
+    expect((await call(test.core, 'workshops:list', {}))[0]!.group).toBeNull();
   });
 
   it('Sync Members reports what it found and when, and a burst of joins costs only a few refetches', async () => {

@@ -39,14 +39,16 @@ export function WorkshopDetail({ id }: { id: string }) {
 
 function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: React.ReactNode }) {
   const show = useWorkshops((state) => state.show);
-  // Until a group is linked and people registered, linking and importing are the next step: show them first.
+  // Until a group is linked and people registered, linking and importing are the next step:
+  // show them first. Keyed, so the move keeps their state (an open import dialog survives).
   const settingUp = !workshop.group || workshop.stats.registered === 0;
   const setup = (
-    <div className="workshop-detail__columns">
+    <div key="setup" className="workshop-detail__columns">
       <GroupLinkPanel workshop={workshop} />
       <LeadsPanel workshop={workshop} />
     </div>
   );
+  const results = [<MemberTabs key="tabs" workshop={workshop} />, <TimelineChart key="timeline" workshop={workshop} />];
   const subtitle = `${formatWorkshopStart(workshop.startsAt, workshop.timeZone)} · ${workshop.durationMinutes} min · ${workshop.group ? workshop.group.subject : 'No group linked'}`;
   return (
     <div className="workshop-detail">
@@ -64,10 +66,7 @@ function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: Reac
         }
       />
       <StatCards stats={workshop.stats} />
-      {settingUp ? setup : null}
-      <MemberTabs workshop={workshop} />
-      <TimelineChart workshop={workshop} />
-      {settingUp ? null : setup}
+      {settingUp ? [setup, ...results] : [...results, setup]}
     </div>
   );
 }

@@ -1,3 +1,5 @@
+import { useEffect } from 'react';
+import { useConsole } from '../../app/console-context.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { PageHeader } from '../PageHeader.js';
 import { formatWorkshopStart } from './format-workshop-time.js';
@@ -9,6 +11,12 @@ export function WorkshopList() {
   const loadError = useWorkshops((state) => state.loadError);
   const notice = useWorkshops((state) => state.notice);
   const show = useWorkshops((state) => state.show);
+  const load = useWorkshops((state) => state.load);
+  const connected = useConsole((state) => state.transportStatus === 'connected');
+  // Fresh on every visit and after a reconnect; in between, pushed events keep it current.
+  useEffect(() => {
+    if (connected) void load();
+  }, [connected, load]);
 
   const create = (
     <button type="button" className="button button--primary" onClick={() => show({ kind: 'new' })}>

@@ -1,7 +1,7 @@
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { ConsoleApi, EventName, EventPayload } from '../../../../shared/contract/api-contract.js';
 import type { Result } from '../../../../shared/contract/result.js';
-import { useApi } from '../../app/console-context.js';
+import { useApi, useConsole } from '../../app/console-context.js';
 import { debounce, REFETCH_DEBOUNCE_MS } from './debounce.js';
 
 const watchedEvents = ['workshops:changed', 'members:changed', 'groups:changed'] as const satisfies readonly EventName[];
@@ -17,8 +17,9 @@ export interface LiveQuery<T> {
 }
 
 /**
- * Loads once per key, then refetches whenever the core pushes a change that `isRelevant`
- * accepts. Refetches are debounced and a late answer never overwrites a newer one.
+ * Loads once per key (and again after a reconnect), then refetches whenever the core pushes
+ * a change that `isRelevant` accepts. Refetches are debounced and a late answer never
+ * overwrites a newer one.
  */
 export function useLiveQuery<T>(
   key: string,
@@ -26,12 +27,15 @@ export function useLiveQuery<T>(
   isRelevant: (change: LiveEvent) => boolean,
 ): LiveQuery<T> {
   const api = useApi();
+  // Events missed while the core was unreachable are gone: coming back means loading again.
+  const connected = useConsole((console) => console.transportStatus === 'connected');
   const [state, setState] = useState<{ key: string; data: T | null; error: string | null }>({ key: '', data: null, error: null });
   const reloadRef = useRef<() => void>(() => undefined);
   const loadLatest = useEffectEvent(() => load(api));
   const relevant = useEffectEvent((change: LiveEvent) => isRelevant(change));
 
   useEffect(() => {
+    if (!connected) return;
     let alive = true;
     let sequence = 0;
     const run = async () => {
@@ -57,7 +61,7 @@ export function useLiveQuery<T>(
       refetch.cancel();
       for (const unsubscribe of unsubscribes) unsubscribe();
     };
-  }, [api, key]);
+  }, [api, key, connected]);
 
   const current = state.key === key ? state : { data: null, error: null };
   return {
