@@ -24,7 +24,8 @@ export function createRowSearch<Row extends Searchable>(rows: readonly Row[]): (
   return (query) => {
     const text = query.trim().toLowerCase();
     if (text === '') return rows;
-    const digits = queryDigits(text);
+    // Digits are compared only when the query is a number: "lead 4" must not match every phone with a 4.
+    const digits = /\p{L}/u.test(text) ? '' : queryDigits(text);
     return rows.filter((_, index) => texts[index]!.includes(text) || (digits !== '' && phones[index]!.includes(digits)));
   };
 }
