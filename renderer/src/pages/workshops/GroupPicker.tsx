@@ -25,7 +25,8 @@ export function GroupPicker({ workshop, sessionId }: { workshop: Workshop; sessi
     return (groups.data ?? []).filter((group) => group.subject.toLowerCase().includes(text));
   }, [groups.data, search]);
 
-  const syncGroups = () => void syncing.run(() => api.call('groups:sync', { sessionId })).then((synced) => synced && groups.reload());
+  // The core announces the new list with groups:changed, which reloads it here.
+  const syncGroups = () => void syncing.run(() => api.call('groups:sync', { sessionId }));
   const link = (groupJid: string) => void linking.run(() => api.call('workshops:link-group', { id: workshop.id, sessionId, groupJid }));
   const create = () => void linking.run(() => api.call('workshops:create-group', { id: workshop.id, sessionId, subject: subject.trim() || undefined }));
 

@@ -77,11 +77,11 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
         <p className="muted">Nobody registered yet. Import the registrations as a CSV with a phone column, or add people one by one.</p>
       ) : (
         <>
-          <div className="member-table__toolbar">
+          <div className="table-toolbar">
             <label htmlFor={searchId} className="visually-hidden">
               Search registrations
             </label>
-            <input id={searchId} type="search" className="member-table__search" placeholder="Search name, phone or email" value={search} onChange={(event) => setSearch(event.target.value)} />
+            <input id={searchId} type="search" className="table-toolbar__search" placeholder="Search name, phone or email" value={search} onChange={(event) => setSearch(event.target.value)} />
             <span className="muted">
               {query.trim() === '' ? `${rows.length.toLocaleString()} registered` : `${shown.length.toLocaleString()} of ${rows.length.toLocaleString()} match`}
             </span>

@@ -53,14 +53,14 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
 
   return (
     <div className="member-table">
-      <div className="member-table__toolbar">
+      <div className="table-toolbar">
         <label htmlFor={searchId} className="visually-hidden">
           Search {view.label}
         </label>
         <input
           id={searchId}
           type="search"
-          className="member-table__search"
+          className="table-toolbar__search"
           placeholder="Search name, phone or LID"
           value={search}
           onChange={(event) => setSearch(event.target.value)}

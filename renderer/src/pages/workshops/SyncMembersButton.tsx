@@ -2,7 +2,6 @@ import { useState } from 'react';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi } from '../../app/console-context.js';
 import { Spinner } from '../../components/Spinner.js';
-import { formatRelative } from '../../format/format-time.js';
 import { formatMemberTime } from './format-workshop-time.js';
 
 type SyncStatus = { kind: 'idle' } | { kind: 'syncing' } | { kind: 'done'; synced: number; markedLeft: number } | { kind: 'failed'; message: string };
@@ -38,9 +37,7 @@ export function SyncMembersButton({ workshop }: { workshop: Workshop }) {
       <span className="sync-members__status" role="status">
         {status.kind === 'done' ? <span className="success">Synced {status.synced}, marked {status.markedLeft} as left. </span> : null}
         {workshop.lastSyncedAt ? (
-          <span className="muted" title={formatMemberTime(workshop.lastSyncedAt, workshop.timeZone)}>
-            Last synced {formatRelative(workshop.lastSyncedAt)}
-          </span>
+          <span className="muted">Last synced {formatMemberTime(workshop.lastSyncedAt, workshop.timeZone)}</span>
         ) : workshop.group ? (
           <span className="muted">Not synced yet</span>
         ) : null}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { PageHeader } from '../PageHeader.js';
 import { formatWorkshopStart } from './format-workshop-time.js';
@@ -37,7 +38,7 @@ export function WorkshopDetail({ id }: { id: string }) {
   return <WorkshopDetailView workshop={workshop.data} back={back} />;
 }
 
-function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: React.ReactNode }) {
+function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: ReactNode }) {
   const show = useWorkshops((state) => state.show);
   // Until a group is linked and people registered, linking and importing are the next step:
   // show them first. Keyed, so the move keeps their state (an open import dialog survives).

@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { ConsoleApi, EventName, EventPayload } from '../../../../shared/contract/api-contract.js';
 import type { Result } from '../../../../shared/contract/result.js';
 import { useApi, useConsole } from '../../app/console-context.js';
@@ -13,7 +13,6 @@ export interface LiveQuery<T> {
   data: T | null;
   error: string | null;
   loading: boolean;
-  reload(): void;
 }
 
 /**
@@ -30,7 +29,6 @@ export function useLiveQuery<T>(
   // Events missed while the core was unreachable are gone: coming back means loading again.
   const connected = useConsole((console) => console.transportStatus === 'connected');
   const [state, setState] = useState<{ key: string; data: T | null; error: string | null }>({ key: '', data: null, error: null });
-  const reloadRef = useRef<() => void>(() => undefined);
   const loadLatest = useEffectEvent(() => load(api));
   const relevant = useEffectEvent((change: LiveEvent) => isRelevant(change));
 
@@ -54,7 +52,6 @@ export function useLiveQuery<T>(
         if (relevant({ event, payload } as LiveEvent)) refetch();
       }),
     );
-    reloadRef.current = () => void run();
     void run();
     return () => {
       alive = false;
@@ -68,7 +65,6 @@ export function useLiveQuery<T>(
     data: current.data,
     error: current.error,
     loading: current.data === null && current.error === null,
-    reload: () => reloadRef.current(),
   };
 }
 
