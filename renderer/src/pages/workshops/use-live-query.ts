@@ -27,7 +27,7 @@ export function useLiveQuery<T>(
 ): LiveQuery<T> {
   const api = useApi();
   // Events missed while the core was unreachable are gone: coming back means loading again.
-  const connected = useConsole((console) => console.transportStatus === 'connected');
+  const connected = useConsole((state) => state.transportStatus === 'connected');
   const [state, setState] = useState<{ key: string; data: T | null; error: string | null }>({ key: '', data: null, error: null });
   const loadLatest = useEffectEvent(() => load(api));
   const relevant = useEffectEvent((change: LiveEvent) => isRelevant(change));
