@@ -11,12 +11,12 @@ type Outcome = { added: number; alreadyRegistered: number; merged: number; skipp
 const previewColumns: TableColumn<ImportRow>[] = [
   { key: 'line', header: 'Line', width: '64px', cell: (row) => row.line },
   { key: 'name', header: 'Name', width: 'minmax(140px, 2fr)', cell: (row) => row.name || <span className="muted">—</span> },
-  { key: 'phone', header: 'Phone as written', width: 'minmax(140px, 1.5fr)', cell: (row) => row.rawPhone || <span className="muted">—</span> },
-  { key: 'email', header: 'Email', width: 'minmax(140px, 1.5fr)', cell: (row) => row.email || <span className="muted">—</span> },
+  { key: 'phone', header: 'Phone as written', width: 'minmax(130px, 1.2fr)', cell: (row) => row.rawPhone || <span className="muted">—</span> },
+  { key: 'email', header: 'Email', width: 'minmax(120px, 1.2fr)', cell: (row) => row.email || <span className="muted">—</span> },
   {
     key: 'status',
     header: 'Status',
-    width: 'minmax(200px, 2fr)',
+    width: 'minmax(240px, 3fr)',
     cell: (row) =>
       row.error ? (
         <span className="import-row--invalid" title={row.error}>
