@@ -5,11 +5,22 @@
  */
 import { loadConfig } from '../functions/_shared/config.ts';
 import { errorResponse } from '../functions/_shared/http.ts';
+import { loadPaymentConfig } from '../functions/_shared/payment-config.ts';
+import { createPaymentDeps } from '../functions/_shared/payment-deps.ts';
+import { createFlutterwaveWebhookHandler } from '../functions/flutterwave-webhook/handler.ts';
+import { createProcessPaymentHandler } from '../functions/process-payment/handler.ts';
+import { createReconcilePaymentsHandler } from '../functions/reconcile-payments/handler.ts';
 import { createWhatsappWebhookHandler } from '../functions/whatsapp-webhook/handler.ts';
 
-const config = loadConfig((name) => Deno.env.get(name));
+const env = (name: string) => Deno.env.get(name);
+const config = loadConfig(env);
+const paymentConfig = loadPaymentConfig(env);
+// On Supabase each function is its own instance with its own pool and token cache; so here.
 const functions: Record<string, (req: Request) => Promise<Response>> = {
   'whatsapp-webhook': createWhatsappWebhookHandler(config),
+  'process-payment': createProcessPaymentHandler(createPaymentDeps(paymentConfig, 'process-payment')),
+  'flutterwave-webhook': createFlutterwaveWebhookHandler(paymentConfig, createPaymentDeps(paymentConfig, 'flutterwave-webhook')),
+  'reconcile-payments': createReconcilePaymentsHandler(paymentConfig, createPaymentDeps(paymentConfig, 'reconcile-payments')),
 };
 
 const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54321');

@@ -17,6 +17,17 @@ export interface FunctionsEnv {
   DB_POOL_SIZE?: string;
   PROCESS_CONCURRENCY?: string;
   PROCESS_BACKLOG_LIMIT?: string;
+  FLUTTERWAVE_BASE_URL?: string;
+  FLUTTERWAVE_TOKEN_URL?: string;
+  FLUTTERWAVE_V3_BASE_URL?: string;
+  FLUTTERWAVE_CLIENT_ID?: string;
+  FLUTTERWAVE_CLIENT_SECRET?: string;
+  FLUTTERWAVE_SECRET_KEY?: string;
+  FLUTTERWAVE_WEBHOOK_SECRET_HASH?: string;
+  FLUTTERWAVE_SIGNATURE_MODE?: string;
+  RECONCILE_PAYMENTS_SECRET?: string;
+  RECONCILE_PENDING_AFTER_SECONDS?: string;
+  PAYMENTS_DB_POOL_SIZE?: string;
 }
 
 export interface FunctionsServer {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type FakeFlutterwave, startFakeFlutterwave } from './fake-flutterwave';
 import { type FakeGraphApi, startFakeGraphApi } from './fake-graph-api';
 import { type FunctionsServer, startFunctions } from './functions-server';
 import { applyMigrations, bootstrapSupabase } from './migrate';
@@ -26,6 +27,17 @@ export interface LocalStackOptions {
   keepGraphMessages?: boolean;
   /** Server settings for the throwaway cluster, e.g. to load pg_stat_statements. */
   clusterSettings?: Record<string, string>;
+  /** Flutterwave webhook secret hash; random by default. */
+  flutterwaveSecretHash?: string;
+  /** `hmac` (default) or `hmac_or_plain` for flutterwave-signature. */
+  flutterwaveSignatureMode?: 'hmac' | 'hmac_or_plain';
+  reconcileSecret?: string;
+  reconcileAfterSeconds?: number;
+  /** Point the payment functions at a real Flutterwave (development only); the fake otherwise. */
+  flutterwave?: {
+    baseUrl: string; tokenUrl: string; v3BaseUrl: string;
+    clientId?: string; clientSecret?: string; secretKey?: string;
+  };
 }
 
 export interface LocalStack {
@@ -36,6 +48,10 @@ export interface LocalStack {
   publicSiteUrl: string;
   /** Null when the functions were pointed at another Graph API. */
   graph: FakeGraphApi | null;
+  /** Null when the functions were pointed at a real Flutterwave. */
+  flutterwave: FakeFlutterwave | null;
+  flutterwaveSecretHash: string;
+  reconcileSecret: string;
   functions: FunctionsServer;
   stop(): Promise<void>;
 }
@@ -60,6 +76,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const graph = options.graphApiBaseUrl ? null : await startFakeGraphApi({ keepMessages: options.keepGraphMessages ?? true });
     if (graph) stoppers.push(() => graph.stop());
 
+    const fakeFlutterwave = options.flutterwave ? null : await startFakeFlutterwave();
+    if (fakeFlutterwave) stoppers.push(() => fakeFlutterwave.stop());
+    const flw = options.flutterwave ?? {
+      baseUrl: fakeFlutterwave!.baseUrl,
+      tokenUrl: fakeFlutterwave!.tokenUrl,
+      v3BaseUrl: fakeFlutterwave!.baseUrl,
+      clientId: fakeFlutterwave!.clientId,
+      clientSecret: fakeFlutterwave!.clientSecret,
+      secretKey: fakeFlutterwave!.secretKey,
+    };
+    const flutterwaveSecretHash = options.flutterwaveSecretHash ?? `whsec-${randomBytes(12).toString('hex')}`;
+    const reconcileSecret = options.reconcileSecret ?? `reconcile-${randomBytes(12).toString('hex')}`;
+
     const appSecret = options.appSecret ?? randomBytes(16).toString('hex');
     const graphApiToken = options.graphApiToken ?? `test-token-${randomBytes(8).toString('hex')}`;
     const publicSiteUrl = options.publicSiteUrl ?? 'https://shop.example.test';
@@ -72,10 +101,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.dbPoolSize ? { DB_POOL_SIZE: String(options.dbPoolSize) } : {}),
       ...(options.processConcurrency ? { PROCESS_CONCURRENCY: String(options.processConcurrency) } : {}),
       ...(options.processBacklogLimit ? { PROCESS_BACKLOG_LIMIT: String(options.processBacklogLimit) } : {}),
+      FLUTTERWAVE_BASE_URL: flw.baseUrl,
+      FLUTTERWAVE_TOKEN_URL: flw.tokenUrl,
+      FLUTTERWAVE_V3_BASE_URL: flw.v3BaseUrl,
+      ...(flw.clientId ? { FLUTTERWAVE_CLIENT_ID: flw.clientId } : {}),
+      ...(flw.clientSecret ? { FLUTTERWAVE_CLIENT_SECRET: flw.clientSecret } : {}),
+      ...(flw.secretKey ? { FLUTTERWAVE_SECRET_KEY: flw.secretKey } : {}),
+      FLUTTERWAVE_WEBHOOK_SECRET_HASH: flutterwaveSecretHash,
+      FLUTTERWAVE_SIGNATURE_MODE: options.flutterwaveSignatureMode ?? 'hmac',
+      RECONCILE_PAYMENTS_SECRET: reconcileSecret,
+      ...(options.reconcileAfterSeconds !== undefined ? { RECONCILE_PENDING_AFTER_SECONDS: String(options.reconcileAfterSeconds) } : {}),
     }, { ...(options.functionsPort ? { port: options.functionsPort } : {}), quiet: options.quiet ?? true });
     stoppers.push(() => functions.stop());
 
-    return { databaseUrl: database.url, functionsUrl: functions.baseUrl, appSecret, graphApiToken, publicSiteUrl, graph, functions, stop };
+    return {
+      databaseUrl: database.url, functionsUrl: functions.baseUrl, appSecret, graphApiToken, publicSiteUrl, graph,
+      flutterwave: fakeFlutterwave, flutterwaveSecretHash, reconcileSecret, functions, stop,
+    };
   } catch (error) {
     await stop();
     throw error;

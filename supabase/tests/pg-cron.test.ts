@@ -21,10 +21,17 @@ describe.skipIf(!cron.available)('migrations where pg_cron is preloaded, as on t
     await database?.stop();
   });
 
-  it('create the extension and schedule the nightly cart expiry', async () => {
+  it('create the extension and schedule the nightly cart expiry and the payment reconciliation', async () => {
     expect(await sql`select jobname, schedule, active from cron.job order by jobname`).toEqual([
       { jobname: 'expire-whatsapp-carts', schedule: '17 3 * * *', active: true },
+      { jobname: 'reconcile-payments', schedule: '*/5 * * * *', active: true },
     ]);
+  });
+
+  it('the reconciliation job does nothing (and does not fail) until pg_net and its Vault secrets exist', async () => {
+    const [job] = await sql<{ command: string }[]>`select command from cron.job where jobname = 'reconcile-payments'`;
+    expect(job!.command).toContain('x-reconcile-secret');
+    await sql.unsafe(job!.command);
   });
 
   it("the job's command removes only WhatsApp carts idle for more than 30 days", async () => {

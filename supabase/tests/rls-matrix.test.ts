@@ -8,7 +8,7 @@ import { seedTenant, type Tenant } from './support/tenants';
 const pg = postgresRequirement();
 
 /** Tables whose owners may change their own rows (seed 004: "owners manage"); every other table is read-only to users. */
-const OWNER_WRITABLE = new Set(['store_settings', 'business_channel_settings', 'customer_channel_opt_in', 'products']);
+const OWNER_WRITABLE = new Set(['store_settings', 'business_channel_settings', 'customer_channel_opt_in', 'products', 'store_payment_settings']);
 
 type Scope = { kind: 'organization' | 'store'; column: string };
 

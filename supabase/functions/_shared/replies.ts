@@ -116,11 +116,16 @@ export function noOrders(): string {
   return 'You have no orders with us yet. Send CART to see your cart or HELP for the commands.';
 }
 
-export function orderStatus(order: OrderInfo): string {
-  return `Your latest order ${order.orderNumber} (${day(order.createdAt)}) is ${order.status}. Total: ${formatMoney(order.totalCents, order.currency)}.`;
+/** The latest payment attempt of an order, as STATUS and TRACK report it. */
+export interface PaymentInfo {
+  status: 'pending' | 'succeeded' | 'failed' | 'needs_review';
+  amountCents: number;
+  currency: string;
+  completedAt: Date | null;
+  failureReason: string | null;
 }
 
-export interface TrackingInfo extends OrderInfo {
+export interface DeliveryInfo {
   deliveryStatus: string | null;
   eta: Date | null;
   carrier: string | null;
@@ -128,12 +133,55 @@ export interface TrackingInfo extends OrderInfo {
   trackingUrl: string | null;
 }
 
-export function tracking(info: TrackingInfo): string {
-  const parts = [`Order ${info.orderNumber}: ${info.status}.`];
-  parts.push(info.deliveryStatus ? `Delivery: ${info.deliveryStatus.replace('_', ' ')}.` : 'Delivery: not scheduled yet.');
+export function paymentLine(orderStatus: string, payment: PaymentInfo | null): string | null {
+  if (!payment) return orderStatus === 'pending' ? 'Payment: not started yet. Use the payment link from your order message.' : null;
+  const amount = formatMoney(payment.amountCents, payment.currency);
+  switch (payment.status) {
+    case 'pending':
+      return `Payment: ${amount} waiting for your approval on your phone.`;
+    case 'succeeded':
+      return `Payment: ${amount} received${payment.completedAt ? ` ${day(payment.completedAt)}` : ''}.`;
+    case 'failed':
+      return `Payment: failed (${payment.failureReason ?? 'declined'}). Open the payment link from your order message to try again.`;
+    case 'needs_review':
+      return 'Payment: being checked by the store. We will message you when it is confirmed.';
+  }
+}
+
+function deliveryLines(info: DeliveryInfo): string[] {
+  const parts = [info.deliveryStatus ? `Delivery: ${info.deliveryStatus.replace('_', ' ')}.` : 'Delivery: not scheduled yet.'];
   if (info.eta) parts.push(`Expected: ${day(info.eta)}.`);
   if (info.carrier || info.trackingNumber) parts.push(`Carrier: ${[info.carrier, info.trackingNumber].filter(Boolean).join(' ')}.`);
   if (info.trackingUrl) parts.push(`Follow it: ${info.trackingUrl}`);
+  return parts;
+}
+
+export function orderStatus(order: OrderInfo & DeliveryInfo & { payment: PaymentInfo | null }): string {
+  const lines = [`Your latest order ${order.orderNumber} (${day(order.createdAt)}) is ${order.status}. Total: ${formatMoney(order.totalCents, order.currency)}.`];
+  const payment = paymentLine(order.status, order.payment);
+  if (payment) lines.push(payment);
+  if (order.status !== 'cancelled' && order.status !== 'refunded') lines.push(deliveryLines(order)[0]!);
+  lines.push(`Send TRACK ${order.orderNumber} for the delivery details.`);
+  return lines.join('\n');
+}
+
+export function paymentReceived(orderNumber: string, amountCents: number, currency: string): string {
+  return `Payment received: ${formatMoney(amountCents, currency)} for order ${orderNumber}. Thank you! Your order is now being prepared. Send TRACK ${orderNumber} to follow it.`;
+}
+
+export function paymentFailed(orderNumber: string, reason: string): string {
+  return `Your payment for order ${orderNumber} did not go through (${reason}). Your order is still reserved: open the payment link from your order message to try again, or send STATUS.`;
+}
+
+export interface TrackingInfo extends OrderInfo, DeliveryInfo {
+  payment: PaymentInfo | null;
+}
+
+export function tracking(info: TrackingInfo): string {
+  const parts = [`Order ${info.orderNumber}: ${info.status}.`];
+  const payment = paymentLine(info.status, info.payment);
+  if (payment) parts.push(payment);
+  parts.push(...deliveryLines(info));
   return parts.join('\n');
 }
 

@@ -43,6 +43,21 @@ interface ProductRow {
   is_active: boolean;
 }
 
+/**
+ * The payment link's secret: 192 random bits, base64url. Only its SHA-256 is stored
+ * (orders.payment_token_hash); process-payment accepts an order only with its token, so
+ * knowing or guessing an order id is not enough to start or alter a payment.
+ */
+export function newPaymentToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Where CHECKOUT sends the customer; the site's page posts `order` and `token` on to process-payment. */
+export function paymentLink(publicSiteUrl: string, orderId: string, token: string): string {
+  return `${publicSiteUrl}/api/payments/initiate?order=${orderId}&token=${token}`;
+}
+
 export function cartSessionId(phone: string): string {
   return `wa:${phone}`;
 }
@@ -164,11 +179,13 @@ async function checkout(ctx: ShopContext): Promise<string> {
   const pricedLines = orderLines.map(priced);
   const totalCents = pricedLines.reduce((sum, line) => sum + line.unitCents * line.quantity, 0);
   const items = orderLines.map((line, i) => ({ ...line, line_total: centsToNumeric((pricedLines[i]?.unitCents ?? 0) * line.quantity) }));
+  const paymentToken = newPaymentToken();
   const [order] = await tx<{ id: string; order_number: string }[]>`
     insert into public.orders (store_id, status, customer_phone, customer_name, session_id, source, items,
-                               subtotal_amount, total_amount, currency)
+                               subtotal_amount, total_amount, currency, payment_token_hash)
     values (${store.id}, 'pending', ${phone}, ${ctx.customerName}, ${cartSessionId(phone)}, 'whatsapp',
-            ${tx.json(asJson(items))}, ${centsToNumeric(totalCents)}, ${centsToNumeric(totalCents)}, ${store.currency})
+            ${tx.json(asJson(items))}, ${centsToNumeric(totalCents)}, ${centsToNumeric(totalCents)}, ${store.currency},
+            sha256(convert_to(${paymentToken}, 'UTF8')))
     returning id, order_number::text`;
   if (!order) throw new Error('order insert returned no row');
   await tx`
@@ -178,47 +195,39 @@ async function checkout(ctx: ShopContext): Promise<string> {
   await saveCart(ctx, []);
 
   const checkoutUrl = `${ctx.publicSiteUrl}/store/${encodeURIComponent(store.slug)}/checkout?session=${cartSessionId(phone)}&order=${order.id}`;
-  const paymentUrl = `${ctx.publicSiteUrl}/api/payments/initiate?order=${order.id}`;
+  const paymentUrl = paymentLink(ctx.publicSiteUrl, order.id, paymentToken);
   return replies.checkedOut(order.order_number, pricedLines, store.currency, checkoutUrl, paymentUrl);
 }
 
-async function latestOrderStatus({ tx, store, phone }: ShopContext): Promise<string> {
-  const [order] = await tx<{ order_number: string; status: string; total_amount: string; currency: string; created_at: Date }[]>`
-    select order_number::text, status, total_amount::text, currency, created_at from public.orders
-    where store_id = ${store.id} and customer_phone = ${phone}
-    order by created_at desc, order_number desc limit 1`;
-  if (!order) return replies.noOrders();
-  return replies.orderStatus({
-    orderNumber: order.order_number,
-    status: order.status,
-    totalCents: toCents(order.total_amount),
-    currency: order.currency,
-    createdAt: order.created_at,
-  });
+interface OrderStateRow {
+  order_number: string; status: string; total_amount: string; currency: string; created_at: Date;
+  delivery_status: string | null; eta: Date | null; carrier: string | null; tracking_number: string | null; tracking_url: string | null;
+  payment_status: replies.PaymentInfo['status'] | null; payment_amount: string | null; payment_currency: string | null;
+  payment_completed_at: Date | null; payment_failure_reason: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Customers only see their own orders: the chat's phone is part of the lookup. */
-async function track({ tx, store, phone }: ShopContext, orderRef: string): Promise<string> {
-  const orderNumber = /^\d{1,15}$/.test(orderRef) ? orderRef : null;
-  const orderId = UUID.test(orderRef) ? orderRef.toLowerCase() : null;
-  if (!orderNumber && !orderId) return replies.orderNotFound(orderRef);
-  const [row] = await tx<{
-    order_number: string; status: string; total_amount: string; currency: string; created_at: Date;
-    delivery_status: string | null; eta: Date | null; carrier: string | null; tracking_number: string | null; tracking_url: string | null;
-  }[]>`
+/** An order with its latest delivery and latest payment attempt: what STATUS and TRACK report. */
+function orderState(tx: Queryable, storeId: string, phone: string, filter: { orderNumber: string | null; orderId: string | null } | null) {
+  return tx<OrderStateRow[]>`
     select o.order_number::text, o.status, o.total_amount::text, o.currency, o.created_at,
            coalesce(d.status, o.delivery_status) as delivery_status, coalesce(d.eta, o.delivery_eta) as eta,
-           d.carrier, d.tracking_number, d.tracking_url
+           d.carrier, d.tracking_number, d.tracking_url,
+           p.status as payment_status, p.amount::text as payment_amount, p.currency as payment_currency,
+           p.completed_at as payment_completed_at, p.failure_reason as payment_failure_reason
     from public.orders o
     left join lateral (
       select * from public.deliveries where order_id = o.id order by created_at desc limit 1
     ) d on true
-    where o.store_id = ${store.id} and o.customer_phone = ${phone}
-      and (o.order_number = ${orderNumber}::bigint or o.id = ${orderId}::uuid)`;
-  if (!row) return replies.orderNotFound(orderRef);
-  return replies.tracking({
+    left join lateral (
+      select * from public.payment_transactions where order_id = o.id order by attempt desc limit 1
+    ) p on true
+    where o.store_id = ${storeId} and o.customer_phone = ${phone}
+      and (${filter === null}::boolean or o.order_number = ${filter?.orderNumber ?? null}::bigint or o.id = ${filter?.orderId ?? null}::uuid)
+    order by o.created_at desc, o.order_number desc limit 1`;
+}
+
+function describeState(row: OrderStateRow) {
+  return {
     orderNumber: row.order_number,
     status: row.status,
     totalCents: toCents(row.total_amount),
@@ -229,7 +238,34 @@ async function track({ tx, store, phone }: ShopContext, orderRef: string): Promi
     carrier: row.carrier,
     trackingNumber: row.tracking_number,
     trackingUrl: row.tracking_url,
-  });
+    payment: row.payment_status
+      ? {
+        status: row.payment_status,
+        amountCents: toCents(row.payment_amount ?? '0'),
+        currency: row.payment_currency ?? row.currency,
+        completedAt: row.payment_completed_at,
+        failureReason: row.payment_failure_reason,
+      }
+      : null,
+  };
+}
+
+async function latestOrderStatus({ tx, store, phone }: ShopContext): Promise<string> {
+  const [order] = await orderState(tx, store.id, phone, null);
+  if (!order) return replies.noOrders();
+  return replies.orderStatus(describeState(order));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Customers only see their own orders: the chat's phone is part of the lookup. */
+async function track({ tx, store, phone }: ShopContext, orderRef: string): Promise<string> {
+  const orderNumber = /^\d{1,15}$/.test(orderRef) ? orderRef : null;
+  const orderId = UUID.test(orderRef) ? orderRef.toLowerCase() : null;
+  if (!orderNumber && !orderId) return replies.orderNotFound(orderRef);
+  const [row] = await orderState(tx, store.id, phone, { orderNumber, orderId });
+  if (!row) return replies.orderNotFound(orderRef);
+  return replies.tracking(describeState(row));
 }
 
 async function setConsent({ tx, store, phone }: ShopContext, optedIn: boolean, source: string): Promise<void> {

@@ -60,6 +60,7 @@ export async function seedTenant(sql: postgres.Sql, label: string): Promise<Tena
     await tx`insert into store_ledger_entries (store_id, order_id, payment_transaction_id, entry_type, amount, currency)
              values (${storeId}, ${order!.id}, ${payment!.id}, 'payment', 5, 'UGX')`;
     await tx`insert into store_balances (store_id, currency, available_balance) values (${storeId}, 'UGX', 5)`;
+    await tx`insert into store_payment_settings (store_id, api_version, country_code, default_network) values (${storeId}, 'v4', 'UG', 'MTN')`;
     return { userId, organizationId, storeId };
   });
 }
