@@ -16,6 +16,12 @@ import { SettingsRepository } from './settings/settings-repository.js';
 import { SettingsService } from './settings/settings-service.js';
 import { GroupDirectory } from './whatsapp/group-directory.js';
 import { sessionHandlers } from './whatsapp/session-handlers.js';
+import { AutomationService } from './messages/automation-service.js';
+import { messageHandlers } from './messages/message-handlers.js';
+import { MessageRepository } from './scheduler/message-repository.js';
+import { MessageSender } from './scheduler/message-sender.js';
+import { MessageService } from './scheduler/message-service.js';
+import { ScheduleGenerator } from './scheduler/schedule-generator.js';
 import { LeadService } from './workshops/lead-service.js';
 import { MembershipService } from './workshops/membership-service.js';
 import { workshopHandlers } from './workshops/workshop-handlers.js';
@@ -54,6 +60,7 @@ export interface Core {
   readonly sessions: SessionSupervisor;
   readonly workshops: WorkshopService;
   readonly membership: MembershipService;
+  readonly sender: MessageSender;
   readonly logger: Logger;
   /** Stops timers and connections and closes the database; safe to call twice. */
   stop(): Promise<void>;
@@ -97,7 +104,39 @@ export function createCore(deps: CoreDependencies): Core {
   const membership = new MembershipService(db, events, clock, logger.child({ module: 'membership' }), (groupJid) =>
     workshopRepository.byGroup(groupJid).map((row) => row.id),
   );
-  const workshopService = new WorkshopService(db, workshopRepository, sessions, groups, membership, events, clock, logger.child({ module: 'workshops' }));
+  const automation = new AutomationService(db, clock);
+  automation.ensureDefaults();
+  const messageRepository = new MessageRepository(db);
+  const sender = new MessageSender({
+    db,
+    repository: messageRepository,
+    sessions,
+    clock,
+    logger: logger.child({ module: 'sender' }),
+    events,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  const generator = new ScheduleGenerator(db, automation, clock);
+  const reschedule = (workshopId: string) => {
+    generator.regenerate(workshopId);
+    sender.arm();
+  };
+  const rescheduleAll = () => {
+    generator.regenerateAll();
+    sender.arm();
+  };
+  const messages = new MessageService(db, messageRepository, sender, clock, events);
+  const workshopService = new WorkshopService(
+    db,
+    workshopRepository,
+    sessions,
+    groups,
+    membership,
+    events,
+    clock,
+    logger.child({ module: 'workshops' }),
+    reschedule,
+  );
   const leads = new LeadService(db, settings, clock, (workshopId, phones) => {
     // Ahead of time: learn the LIDs behind new leads' phones so LID-only members match them.
     const { session_id: sessionId } = workshopRepository.get(workshopId) ?? {};
@@ -115,7 +154,9 @@ export function createCore(deps: CoreDependencies): Core {
     groupsChanged: (_sessionId, changed) => {
       for (const group of changed) if (group.subject) groups.rename(group.jid, group.subject);
     },
+    receipt: (_sessionId, receipt) => sender.onReceipt(receipt.messageId, receipt.status, receipt.error),
     opened: (sessionId) => {
+      sender.arm();
       workshopService.catchUp(sessionId).catch((error: unknown) => logger.warn({ err: error, sessionId }, 'catch-up sync after connecting failed'));
     },
   });
@@ -143,6 +184,16 @@ export function createCore(deps: CoreDependencies): Core {
       'settings:set': (patch) => settings.set(patch),
       ...sessionHandlers(sessions, settings),
       ...workshopHandlers(workshopService, leads, groups),
+      ...messageHandlers({
+        automation,
+        messages,
+        sender,
+        workshops: workshopService,
+        sessions,
+        reschedule,
+        rescheduleAll,
+        timeZone: () => settings.get().timeZone,
+      }),
     },
     logger.child({ module: 'api' }),
   );
@@ -152,15 +203,20 @@ export function createCore(deps: CoreDependencies): Core {
     invoke: (method, input) =>
       stopped ? Promise.resolve(fail('unavailable', 'The console is shutting down.')) : router.invoke(method, input),
     subscribe: (listener) => events.subscribe(listener),
-    start: () => sessions.start(),
+    start: () => {
+      sender.start();
+      sessions.start();
+    },
     settings,
     sessions,
     workshops: workshopService,
     membership,
+    sender,
     logger,
     async stop() {
       if (stopped) return;
       stopped = true;
+      sender.stop();
       await sessions.stop();
       await membership.whenFlushed();
       db.close();

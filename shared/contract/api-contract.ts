@@ -1,4 +1,16 @@
 import { z } from 'zod';
+import {
+  AutomationRuleInputSchema,
+  AutomationRuleSchema,
+  MediaInputSchema,
+  MessageIdSchema,
+  NotificationSchema,
+  ScheduledMessageSchema,
+  SenderStatusSchema,
+  TemplateIdSchema,
+  TemplateInputSchema,
+  TemplateSchema,
+} from '../messages/message-schemas.js';
 import { SessionViewSchema, TransportKindSchema } from '../sessions/session-view.js';
 import { SettingsPatchSchema, SettingsSchema } from '../settings/settings.js';
 import {
@@ -112,6 +124,66 @@ export const methods = {
     LeadSchema,
   ),
   'leads:remove': method(z.object({ workshopId: WorkshopIdSchema, leadId: z.number().int() }).strict(), z.object({ removed: z.literal(true) })),
+
+  'templates:list': method(NoInput, z.array(TemplateSchema)),
+  'templates:save': method(TemplateInputSchema.strict(), TemplateSchema),
+  'templates:delete': method(z.object({ id: TemplateIdSchema }).strict(), z.object({ deleted: z.literal(true) })),
+  /** The text a template becomes for a workshop now, or why it cannot be used. */
+  'templates:preview': method(
+    z.object({ body: z.string().max(4_096), workshopId: WorkshopIdSchema.optional() }).strict(),
+    z.object({ text: z.string(), unknownVariables: z.array(z.string()) }),
+  ),
+  'automation:get': method(z.object({ workshopId: WorkshopIdSchema.optional() }).strict(), z.array(AutomationRuleSchema)),
+  'automation:save': method(
+    z.object({ workshopId: WorkshopIdSchema.optional(), rules: z.array(AutomationRuleInputSchema.strict()).min(1) }).strict(),
+    z.array(AutomationRuleSchema),
+  ),
+  /** Drops a workshop's own rules so it follows the organisation's again. */
+  'automation:reset': method(z.object({ workshopId: WorkshopIdSchema }).strict(), z.array(AutomationRuleSchema)),
+
+  'messages:list': method(
+    z.object({ workshopId: WorkshopIdSchema.optional(), scope: z.enum(['upcoming', 'history', 'all']).default('all') }).strict(),
+    z.array(ScheduledMessageSchema),
+  ),
+  /** Quick send to the workshop's group; resolves when it was sent or failed. */
+  'messages:send-now': method(
+    z
+      .object({
+        workshopId: WorkshopIdSchema,
+        text: z.string().trim().max(4_096).default(''),
+        media: MediaInputSchema.optional(),
+      })
+      .strict()
+      .refine((input) => input.text !== '' || input.media, { message: 'Write a message or attach a file', path: ['text'] }),
+    ScheduledMessageSchema,
+  ),
+  'messages:cancel': method(z.object({ id: MessageIdSchema }).strict(), ScheduledMessageSchema),
+  /** Sends a pending message now instead of at its time. */
+  'messages:send-early': method(z.object({ id: MessageIdSchema }).strict(), ScheduledMessageSchema),
+  /** The operator checked the group: an uncertain message did arrive. */
+  'messages:confirm-sent': method(z.object({ id: MessageIdSchema }).strict(), ScheduledMessageSchema),
+  /** Sends a failed, missed or uncertain message again, with the same WhatsApp id so receivers never see it twice. */
+  'messages:resend': method(z.object({ id: MessageIdSchema }).strict(), ScheduledMessageSchema),
+  'messages:status': method(NoInput, SenderStatusSchema),
+  'messages:pause': method(NoInput, SenderStatusSchema),
+  'messages:resume': method(NoInput, SenderStatusSchema),
+  /** What the demo group's members saw: messages the demo account sent there. */
+  'demo:history': method(
+    z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),
+    z.array(z.object({ messageId: z.string(), text: z.string(), kind: z.string(), at: z.string() })),
+  ),
+  /** Demo controls: people join or leave the demo account's group. */
+  'demo:simulate': method(
+    z
+      .object({
+        sessionId: SessionId,
+        groupJid: GroupJidSchema,
+        join: z.array(z.object({ phone: z.string(), lidOnly: z.boolean().optional() })).max(5_000).default([]),
+        leave: z.array(z.string()).max(5_000).default([]),
+      })
+      .strict(),
+    z.object({ joined: z.number().int(), left: z.number().int() }),
+  ),
 } as const;
 
 export const events = {
@@ -124,6 +196,10 @@ export const events = {
   /** Membership of a group changed (live event or sync); lists every workshop linked to it. */
   'members:changed': z.object({ groupJid: z.string(), workshopIds: z.array(z.string()) }),
   'groups:changed': z.object({ sessionId: z.string() }),
+  'messages:changed': z.object({ id: z.string(), workshopId: z.string() }),
+  'messages:status-changed': SenderStatusSchema,
+  /** Something the coordinator should know even with the window closed (failed, missed, uncertain sends). */
+  'notifications:raised': NotificationSchema,
 } as const;
 
 export type Methods = typeof methods;

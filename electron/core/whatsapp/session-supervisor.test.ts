@@ -6,8 +6,8 @@ import { createCore, type Core } from '../composition-root.js';
 import { createSilentLogger } from '../logging/logger.js';
 import { type SimulatedTransport } from './simulator/simulated-transport.js';
 import { createTransportFactory } from './transport-factory.js';
-import { TransportEmitter } from './transport-emitter.js';
-import type { CloseReason, ConnectionContext, WhatsAppConnection, WhatsAppTransportFactory } from './whatsapp-transport.js';
+import type { WhatsAppTransportFactory } from './whatsapp-transport.js';
+import { ScriptedConnection } from '../../../tests/support/scripted-connection.js';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -113,49 +113,6 @@ describe('linking the demo account', () => {
     expect(await core.invoke('sessions:pairing-code', { id, phone: '9818861043' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 });
-
-/** A connection whose socket the test closes with any reason, to drive the policy. */
-class ScriptedConnection extends TransportEmitter implements WhatsAppConnection {
-  opens = 0;
-  constructor(readonly context: ConnectionContext) {
-    super();
-  }
-  async open() {
-    this.opens++;
-  }
-  async close() {}
-  async logout() {}
-  async requestPairingCode() {
-    return 'ABCD1234';
-  }
-  async listGroups() {
-    return [];
-  }
-  async groupMetadata(): Promise<never> {
-    throw new Error('no groups');
-  }
-  async createGroup(): Promise<never> {
-    throw new Error('no groups');
-  }
-  async inviteLink() {
-    return '';
-  }
-  async lookupLids() {
-    return [];
-  }
-  newMessageId() {
-    return 'ID';
-  }
-  async send(_jid: string, _content: unknown, messageId: string) {
-    return { messageId, at: 0 };
-  }
-  connect() {
-    this.emit('open', { jid: '919818861043@s.whatsapp.net', phone: '919818861043', name: 'Coordinator' });
-  }
-  drop(reason: CloseReason) {
-    this.emit('close', reason, 'scripted');
-  }
-}
 
 describe('staying connected', () => {
   let connection: ScriptedConnection;

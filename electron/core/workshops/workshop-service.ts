@@ -29,6 +29,8 @@ export class WorkshopService {
     private readonly events: CoreEvents,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Reminders follow the workshop: called whenever its time, name, link or group changes. */
+    private readonly scheduleChanged: (workshopId: string) => void,
   ) {
     this.queries = new WorkshopQueries(db);
   }
@@ -44,6 +46,7 @@ export class WorkshopService {
   create(input: WorkshopInput): Workshop {
     const id = `ws_${randomUUID()}`;
     this.repository.insert(id, this.fields(input), this.now());
+    this.scheduleChanged(id);
     this.changed(id);
     return this.get(id);
   }
@@ -59,6 +62,7 @@ export class WorkshopService {
       joinLink: input.joinLink ?? current.join_link,
     };
     this.repository.update(id, this.fields(merged), this.now());
+    this.scheduleChanged(id);
     this.changed(id);
     return this.get(id);
   }
@@ -75,6 +79,7 @@ export class WorkshopService {
       throw new ApiFailure('not-found', 'That group is not among this account’s groups. Sync groups and pick it again.');
     }
     this.repository.update(id, { session_id: sessionId, group_jid: groupJid, last_synced_at: null }, this.now());
+    this.scheduleChanged(id);
     this.changed(id);
     if (this.sessions.isOpen(sessionId)) await this.syncMembers(id);
     return this.get(id);
@@ -94,6 +99,7 @@ export class WorkshopService {
     );
     await this.membership.reconcile(group.jid, group.participants);
     this.repository.update(id, { last_synced_at: this.now() }, this.now());
+    this.scheduleChanged(id);
     this.changed(id);
     return this.get(id);
   }
@@ -101,6 +107,7 @@ export class WorkshopService {
   unlinkGroup(id: string): Workshop {
     this.require(id);
     this.repository.update(id, { session_id: null, group_jid: null, last_synced_at: null }, this.now());
+    this.scheduleChanged(id);
     this.changed(id);
     return this.get(id);
   }

@@ -12,5 +12,6 @@ export function instantFromLocal(local: string, timeZone: string): string {
     const message = `${local} does not exist in ${timeZone} (the clocks skip it); choose another time`;
     throw new ApiFailure('invalid-input', message, { startsAtLocal: message });
   }
-  return parsed.toUTC().toISO({ suppressMilliseconds: true }) ?? '';
+  // Same form as Date#toISOString, so stored instants compare correctly as strings.
+  return new Date(parsed.toMillis()).toISOString();
 }

@@ -40,7 +40,7 @@ describe('app shell', () => {
     for (const label of ['Connection', 'Workshops', 'Messages', 'Inbox', 'Settings']) {
       expect(nav).toHaveTextContent(label);
     }
-    expect(screen.getByRole('heading', { name: 'No WhatsApp account linked yet' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'No WhatsApp account linked yet' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Workshops' }));
     expect(screen.getByText(/Registered, In Group, Missing, Left and Join Rate/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Workshops' }).getAttribute('aria-current')).toBe('page');

@@ -2,6 +2,7 @@ import type { Migration } from '../migration.js';
 import { settingsMigration } from './0001-settings.js';
 import { whatsappSessionsMigration } from './0002-whatsapp-sessions.js';
 import { workshopsMembershipMigration } from './0003-workshops-membership.js';
+import { messagesMigration } from './0004-messages.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
-export const migrations: readonly Migration[] = [settingsMigration, whatsappSessionsMigration, workshopsMembershipMigration];
+export const migrations: readonly Migration[] = [settingsMigration, whatsappSessionsMigration, workshopsMembershipMigration, messagesMigration];

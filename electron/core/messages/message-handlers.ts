@@ -1,0 +1,94 @@
+import { DateTime } from 'luxon';
+import { ApiFailure } from '../../../shared/contract/result.js';
+import { renderTemplate, templateValues, unknownVariables } from '../../../shared/messages/template.js';
+import type { Handlers } from '../api/api-router.js';
+import type { MessageSender } from '../scheduler/message-sender.js';
+import type { MessageService } from '../scheduler/message-service.js';
+import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
+import { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
+import type { WorkshopService } from '../workshops/workshop-service.js';
+import type { AutomationService } from './automation-service.js';
+
+type MessageMethods = Extract<keyof Handlers, `templates:${string}` | `automation:${string}` | `messages:${string}` | `demo:${string}`>;
+
+export interface MessageHandlerDeps {
+  automation: AutomationService;
+  messages: MessageService;
+  sender: MessageSender;
+  workshops: WorkshopService;
+  sessions: SessionSupervisor;
+  /** Called when rules or templates change, so pending reminders follow. */
+  rescheduleAll(): void;
+  reschedule(workshopId: string): void;
+  timeZone(): string;
+}
+
+function demoAccount(sessions: SessionSupervisor, sessionId: string): SimulatedTransport {
+  const connection = sessions.connection(sessionId);
+  if (!(connection instanceof SimulatedTransport)) throw new ApiFailure('invalid-input', 'Demo controls work only with the demo account.');
+  return connection;
+}
+
+export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, MessageMethods> {
+  const { automation, messages, sender, workshops, sessions } = deps;
+  return {
+    'templates:list': () => automation.templates(),
+    'templates:save': (input) => {
+      const saved = automation.saveTemplate(input);
+      deps.rescheduleAll();
+      return saved;
+    },
+    'templates:delete': ({ id }) => {
+      automation.deleteTemplate(id);
+      return { deleted: true as const };
+    },
+    'templates:preview': ({ body, workshopId }) => {
+      const workshop = workshopId ? workshops.get(workshopId) : undefined;
+      const sample = DateTime.now().setZone(deps.timeZone()).plus({ days: 1 }).set({ hour: 18, minute: 30, second: 0, millisecond: 0 });
+      const startsAt = workshop?.startsAt ?? sample.toUTC().toISO() ?? '';
+      const values = templateValues(
+        {
+          name: workshop?.name ?? 'Sample workshop',
+          startsAt,
+          timeZone: workshop?.timeZone ?? deps.timeZone(),
+          durationMinutes: workshop?.durationMinutes ?? 90,
+          joinLink: workshop?.joinLink || 'https://example.org/join',
+          groupLink: workshop?.group?.inviteLink ?? 'https://chat.whatsapp.com/EXAMPLE',
+        },
+        new Date(Date.parse(startsAt) - 60 * 60_000).toISOString(),
+      );
+      return { text: renderTemplate(body, values), unknownVariables: unknownVariables(body) };
+    },
+    'automation:get': ({ workshopId }) => {
+      if (workshopId) workshops.get(workshopId);
+      return automation.rules(workshopId);
+    },
+    'automation:save': ({ workshopId, rules }) => {
+      if (workshopId) workshops.get(workshopId);
+      automation.saveRules(workshopId ?? null, rules);
+      if (workshopId) deps.reschedule(workshopId);
+      else deps.rescheduleAll();
+      return automation.rules(workshopId);
+    },
+    'automation:reset': ({ workshopId }) => {
+      workshops.get(workshopId);
+      automation.resetWorkshop(workshopId);
+      deps.reschedule(workshopId);
+      return automation.rules(workshopId);
+    },
+    'messages:list': ({ workshopId, scope }) => messages.list(workshopId, scope),
+    'messages:send-now': ({ workshopId, text, media }) => messages.sendNow(workshopId, text, media),
+    'messages:cancel': ({ id }) => messages.cancel(id),
+    'messages:send-early': ({ id }) => messages.sendEarly(id),
+    'messages:confirm-sent': ({ id }) => messages.confirmSent(id),
+    'messages:resend': ({ id }) => messages.resend(id),
+    'messages:status': () => sender.status(),
+    'messages:pause': () => sender.setPaused(true),
+    'messages:resume': () => sender.setPaused(false),
+    'demo:history': ({ sessionId, groupJid }) =>
+      demoAccount(sessions, sessionId)
+        .history(groupJid)
+        .map((record) => ({ messageId: record.messageId, text: record.text, kind: record.kind, at: new Date(record.at).toISOString() })),
+    'demo:simulate': ({ sessionId, groupJid, join, leave }) => demoAccount(sessions, sessionId).simulate(groupJid, { join, leave }),
+  };
+}

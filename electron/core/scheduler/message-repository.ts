@@ -1,0 +1,114 @@
+import type { MessageStatus, ScheduledMessage } from '../../../shared/messages/message-schemas.js';
+import type { RuleKey } from '../../../shared/messages/schedule.js';
+import type { Database } from '../database/open-database.js';
+
+export interface MessageRow {
+  id: string;
+  workshop_id: string;
+  rule_key: RuleKey | null;
+  idempotency_key: string | null;
+  session_id: string | null;
+  group_jid: string | null;
+  kind: 'text' | 'image' | 'document';
+  body: string;
+  media: Buffer | null;
+  media_mimetype: string | null;
+  file_name: string | null;
+  scheduled_for: string;
+  grace_minutes: number;
+  status: MessageStatus;
+  cancelled_by: 'operator' | 'schedule' | null;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  message_id: string | null;
+  sent_at: string | null;
+  receipt: ScheduledMessage['receipt'];
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = `m.id, m.workshop_id, m.rule_key, m.idempotency_key, m.session_id, m.group_jid, m.kind, m.body, m.media_mimetype, m.file_name,
+  m.scheduled_for, m.grace_minutes, m.status, m.attempts, m.next_attempt_at, m.last_error, m.message_id, m.sent_at, m.receipt,
+  m.created_at, m.updated_at`;
+
+/** The queue table, `scheduled_whatsapp_messages`. */
+export class MessageRepository {
+  readonly nextDueSql = "SELECT id, next_attempt_at FROM scheduled_whatsapp_messages WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 1";
+  private readonly statements;
+
+  constructor(private readonly db: Database) {
+    this.statements = {
+      get: db.prepare(`SELECT m.*, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?`),
+      nextDue: db.prepare(this.nextDueSql),
+      due: db.prepare("SELECT id FROM scheduled_whatsapp_messages WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at").pluck(),
+      byMessageId: db.prepare('SELECT id, workshop_id, status, receipt FROM scheduled_whatsapp_messages WHERE message_id = ?'),
+    };
+  }
+
+  get(id: string): (MessageRow & { workshop_name: string }) | undefined {
+    return this.statements.get.get(id) as (MessageRow & { workshop_name: string }) | undefined;
+  }
+
+  nextDue(): { id: string; next_attempt_at: string } | undefined {
+    return this.statements.nextDue.get() as { id: string; next_attempt_at: string } | undefined;
+  }
+
+  dueIds(nowIso: string): string[] {
+    return this.statements.due.all(nowIso) as string[];
+  }
+
+  byMessageId(messageId: string): Pick<MessageRow, 'id' | 'workshop_id' | 'status' | 'receipt'> | undefined {
+    return this.statements.byMessageId.get(messageId) as Pick<MessageRow, 'id' | 'workshop_id' | 'status' | 'receipt'> | undefined;
+  }
+
+  update(id: string, changes: Partial<MessageRow>, nowIso: string): void {
+    const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+    this.db
+      .prepare(`UPDATE scheduled_whatsapp_messages SET ${entries.map(([column]) => `${column} = @${column}`).join(', ')}, updated_at = @now WHERE id = @id`)
+      .run({ ...Object.fromEntries(entries), id, now: nowIso });
+  }
+
+  list(filter: { workshopId?: string | undefined; scope: 'upcoming' | 'history' | 'all' }): ScheduledMessage[] {
+    const where = [
+      filter.workshopId ? 'm.workshop_id = @workshop' : '1 = 1',
+      filter.scope === 'upcoming' ? "m.status IN ('pending', 'sending', 'uncertain')" : filter.scope === 'history' ? "m.status NOT IN ('pending', 'sending')" : '1 = 1',
+    ].join(' AND ');
+    const order = filter.scope === 'history' ? 'coalesce(m.sent_at, m.updated_at) DESC LIMIT 500' : 'm.scheduled_for';
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS}, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE ${where} ORDER BY ${order}`)
+      .all({ workshop: filter.workshopId ?? null }) as (MessageRow & { workshop_name: string })[];
+    return rows.map(toView);
+  }
+
+  view(id: string): ScheduledMessage | undefined {
+    const row = this.get(id);
+    return row ? toView(row) : undefined;
+  }
+
+  /** Rows interrupted mid-send by a crash: claimed, never confirmed. */
+  interrupted(): MessageRow[] {
+    return this.db.prepare("SELECT * FROM scheduled_whatsapp_messages WHERE status = 'sending'").all() as MessageRow[];
+  }
+}
+
+export function toView(row: MessageRow & { workshop_name: string }): ScheduledMessage {
+  return {
+    id: row.id,
+    workshopId: row.workshop_id,
+    workshopName: row.workshop_name,
+    ruleKey: row.rule_key,
+    kind: row.kind,
+    body: row.body,
+    fileName: row.file_name,
+    scheduledFor: row.scheduled_for,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? row.next_attempt_at : null,
+    lastError: row.last_error,
+    messageId: row.message_id,
+    sentAt: row.sent_at,
+    receipt: row.receipt,
+    graceMinutes: row.grace_minutes,
+  };
+}

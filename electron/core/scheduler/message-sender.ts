@@ -1,0 +1,323 @@
+import { ApiFailure } from '../../../shared/contract/result.js';
+import type { ScheduledMessage, SenderStatus } from '../../../shared/messages/message-schemas.js';
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { Database } from '../database/open-database.js';
+import type { CoreEvents } from '../events/core-events.js';
+import type { Logger } from '../logging/logger.js';
+import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
+import type { OutgoingContent, ReceiptStatus } from '../whatsapp/whatsapp-transport.js';
+import type { MessageRepository, MessageRow } from './message-repository.js';
+
+export const SEND_TIMEOUT_MS = 30_000;
+export const MAX_ATTEMPTS = 4; // the first try and three retries
+const RETRY_DELAYS_MS = [15_000, 60_000, 240_000];
+/** Gap between two sends on one account, so a burst of reminders does not look like spam. */
+const PACING_MIN_MS = 2_000;
+const PACING_SPREAD_MS = 3_000;
+const PAUSED_KEY = 'sender.paused';
+const TERMINAL = new Set(['sent', 'failed', 'missed', 'cancelled', 'uncertain']);
+const receiptRank: Record<string, number> = { 'server-ack': 1, delivered: 2, read: 3, played: 4 };
+
+class SendTimeout extends Error {
+  constructor() {
+    super(`WhatsApp did not confirm the send within ${SEND_TIMEOUT_MS / 1000} s`);
+  }
+}
+
+export interface MessageSenderDeps {
+  db: Database;
+  repository: MessageRepository;
+  sessions: SessionSupervisor;
+  clock: Clock;
+  logger: Logger;
+  events: CoreEvents;
+  random?: () => number;
+}
+
+/**
+ * Sends the queue. One precise timer for the next due message (never a periodic scan),
+ * one send at a time per account with jittered gaps, a timeout per send, retries with
+ * back-off on transient errors. Before touching the socket a row is claimed as `sending`
+ * with its WhatsApp id in a committed transaction; a `sending` row found at start-up was
+ * interrupted by a crash and becomes `uncertain`, for the operator to confirm or resend.
+ */
+export class MessageSender {
+  private timer: TimerHandle | null = null;
+  /** Per-send timeouts, cleared on stop so nothing touches a closed database. */
+  private readonly sendTimeouts = new Set<TimerHandle>();
+  private readonly busy = new Set<string>();
+  private readonly lastSendAt = new Map<string, number>();
+  private readonly waiters = new Map<string, ((message: ScheduledMessage) => void)[]>();
+  private readonly random: () => number;
+  private paused: boolean;
+  private stopped = false;
+  private lastStatus = '';
+
+  constructor(private readonly deps: MessageSenderDeps) {
+    this.random = deps.random ?? Math.random;
+    this.paused = (deps.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(PAUSED_KEY) as string | undefined) === 'true';
+  }
+
+  start(): void {
+    for (const row of this.deps.repository.interrupted()) {
+      this.update(row.id, {
+        status: 'uncertain',
+        last_error: 'The console stopped while this message was being sent. Check the group, then confirm it arrived or send it again.',
+      });
+      this.notify('warning', 'A message may not have been sent', row.id);
+    }
+    this.arm();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearTimer();
+    for (const handle of this.sendTimeouts) this.deps.clock.clearTimeout(handle);
+    this.sendTimeouts.clear();
+  }
+
+  /** Re-plans the timer: after any change to the queue, a reconnect or a resume from sleep. */
+  arm(): void {
+    this.clearTimer();
+    if (this.stopped) return;
+    const wake = this.nextWake();
+    if (wake !== null && !this.paused) {
+      this.timer = this.deps.clock.setTimeout(() => {
+        this.timer = null;
+        this.tick();
+      }, wake - this.deps.clock.now());
+    }
+    this.announceStatus();
+  }
+
+  status(): SenderStatus {
+    const next = this.deps.repository.nextDue();
+    const row = next ? this.deps.repository.get(next.id) : undefined;
+    return {
+      paused: this.paused,
+      next: row ? { at: row.next_attempt_at ?? row.scheduled_for, workshopName: row.workshop_name, messageId: row.id } : null,
+    };
+  }
+
+  setPaused(paused: boolean): SenderStatus {
+    this.paused = paused;
+    this.deps.db
+      .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .run(PAUSED_KEY, String(paused), this.nowIso());
+    this.arm();
+    return this.status();
+  }
+
+  /** Resolves when the message reaches a final state (sent, failed, missed, cancelled or uncertain). */
+  waitFor(id: string): Promise<ScheduledMessage> {
+    const current = this.deps.repository.view(id);
+    if (current && TERMINAL.has(current.status)) return Promise.resolve(current);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push(resolve);
+      this.waiters.set(id, list);
+    });
+  }
+
+  onReceipt(messageId: string, status: ReceiptStatus, error?: string): void {
+    const row = this.deps.repository.byMessageId(messageId);
+    if (!row) return;
+    if (status === 'failed') {
+      if (row.status !== 'failed') {
+        this.update(row.id, { status: 'failed', last_error: error ?? 'WhatsApp reported that the message failed to deliver.' });
+        this.notify('error', 'A message failed after sending', row.id);
+      }
+      return;
+    }
+    const higher = (receiptRank[status] ?? 0) > (receiptRank[row.receipt ?? ''] ?? 0);
+    // An acknowledgement for an uncertain message proves it arrived: no need to ask the operator.
+    const proven = row.status === 'uncertain';
+    if (higher || proven) {
+      this.update(row.id, {
+        ...(higher ? { receipt: status as MessageRow['receipt'] } : {}),
+        ...(proven ? { status: 'sent', sent_at: this.nowIso(), last_error: null } : {}),
+      });
+    }
+  }
+
+  private tick(): void {
+    const now = this.deps.clock.now();
+    for (const id of this.deps.repository.dueIds(new Date(now).toISOString())) {
+      const row = this.deps.repository.get(id);
+      if (!row || row.status !== 'pending' || this.paused) continue;
+      if (row.attempts === 0 && now - Date.parse(row.scheduled_for) > row.grace_minutes * 60_000) {
+        this.update(row.id, {
+          status: 'missed',
+          last_error: `Not sent: it was due at ${row.scheduled_for} and the console could not send within the ${row.grace_minutes}-minute grace window.`,
+        });
+        this.notify('warning', 'A reminder was missed', row.id);
+        continue;
+      }
+      if (!row.session_id || !this.deps.sessions.isOpen(row.session_id) || this.busy.has(row.session_id)) continue;
+      if (now < this.pacedUntil(row.session_id)) continue;
+      void this.send(row);
+    }
+    this.arm();
+  }
+
+  private async send(row: MessageRow): Promise<void> {
+    const sessionId = row.session_id as string;
+    const connection = this.deps.sessions.connection(sessionId);
+    const messageId = row.message_id ?? connection.newMessageId();
+    const claimed = this.deps.db
+      .prepare(
+        "UPDATE scheduled_whatsapp_messages SET status = 'sending', message_id = ?, attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending'",
+      )
+      .run(messageId, this.nowIso(), row.id);
+    if (claimed.changes !== 1) return;
+    this.changed(row.id, row.workshop_id);
+    this.busy.add(sessionId);
+    const attempt = row.attempts + 1;
+    try {
+      await this.withTimeout(connection.send(row.group_jid as string, this.content(row), messageId));
+      if (this.stopped) return;
+      this.update(row.id, { status: 'sent', sent_at: this.nowIso(), last_error: null });
+    } catch (error) {
+      // Stopping mid-send leaves the row "sending": the next start marks it uncertain.
+      if (this.stopped) return;
+      const reason = describeError(error);
+      if (isTransient(error) && attempt < MAX_ATTEMPTS) {
+        const base = RETRY_DELAYS_MS[attempt - 1] ?? RETRY_DELAYS_MS.at(-1) ?? 60_000;
+        const delay = Math.round(base * (0.75 + this.random() / 2));
+        this.update(row.id, {
+          status: 'pending',
+          next_attempt_at: new Date(this.deps.clock.now() + delay).toISOString(),
+          last_error: `${reason}. Trying again (attempt ${attempt + 1} of ${MAX_ATTEMPTS}) with the same message id.`,
+        });
+      } else {
+        this.update(row.id, { status: 'failed', last_error: reason });
+        this.notify('error', 'A message could not be sent', row.id);
+      }
+    } finally {
+      this.busy.delete(sessionId);
+      if (!this.stopped) {
+        this.lastSendAt.set(sessionId, this.deps.clock.now() + Math.round(this.random() * PACING_SPREAD_MS));
+        this.arm();
+      }
+    }
+  }
+
+  private content(row: MessageRow): OutgoingContent {
+    if (row.kind === 'text') return { kind: 'text', text: row.body };
+    const media = this.deps.db.prepare('SELECT media FROM scheduled_whatsapp_messages WHERE id = ?').pluck().get(row.id) as Buffer;
+    const caption = row.body ? { caption: row.body } : {};
+    return row.kind === 'image'
+      ? { kind: 'image', data: media, mimetype: row.media_mimetype ?? 'image/jpeg', ...caption }
+      : { kind: 'document', data: media, mimetype: row.media_mimetype ?? 'application/octet-stream', fileName: row.file_name ?? 'file', ...caption };
+  }
+
+  /**
+   * The earliest moment something can happen: a send becoming due on an open, idle account
+   * (respecting pacing), or a blocked message reaching the end of its grace window.
+   */
+  private nextWake(): number | null {
+    const candidates = this.deps.db
+      .prepare(
+        "SELECT session_id, scheduled_for, next_attempt_at, grace_minutes, attempts FROM scheduled_whatsapp_messages WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 200",
+      )
+      .all() as Pick<MessageRow, 'session_id' | 'scheduled_for' | 'next_attempt_at' | 'grace_minutes' | 'attempts'>[];
+    let wake: number | null = null;
+    for (const row of candidates) {
+      const due = Date.parse(row.next_attempt_at ?? row.scheduled_for);
+      const deadline = row.attempts === 0 ? Date.parse(row.scheduled_for) + row.grace_minutes * 60_000 + 1 : Number.POSITIVE_INFINITY;
+      const sendable = row.session_id !== null && this.deps.sessions.isOpen(row.session_id) && !this.busy.has(row.session_id);
+      const at = sendable ? Math.max(due, this.pacedUntil(row.session_id as string)) : Math.max(due, deadline);
+      if (Number.isFinite(at) && (wake === null || at < wake)) wake = at;
+    }
+    return wake;
+  }
+
+  private pacedUntil(sessionId: string): number {
+    const last = this.lastSendAt.get(sessionId);
+    return last === undefined ? 0 : last + PACING_MIN_MS;
+  }
+
+  private withTimeout<T>(promise: Promise<T>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const handle = this.deps.clock.setTimeout(() => {
+        this.sendTimeouts.delete(handle);
+        reject(new SendTimeout());
+      }, SEND_TIMEOUT_MS);
+      this.sendTimeouts.add(handle);
+      const settle = () => {
+        this.deps.clock.clearTimeout(handle);
+        this.sendTimeouts.delete(handle);
+      };
+      promise.then(
+        (value) => {
+          settle();
+          resolve(value);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  private update(id: string, changes: Partial<MessageRow>): void {
+    this.deps.repository.update(id, changes, this.nowIso());
+    const row = this.deps.repository.get(id);
+    if (!row) return;
+    this.changed(id, row.workshop_id);
+    if (TERMINAL.has(row.status)) {
+      const view = this.deps.repository.view(id);
+      for (const resolve of this.waiters.get(id) ?? []) if (view) resolve(view);
+      this.waiters.delete(id);
+    }
+  }
+
+  private changed(id: string, workshopId: string): void {
+    this.deps.events.emit('messages:changed', { id, workshopId });
+  }
+
+  private notify(level: 'warning' | 'error', title: string, id: string): void {
+    const fresh = this.deps.repository.get(id);
+    if (!fresh) return;
+    this.deps.events.emit('notifications:raised', {
+      level,
+      title,
+      body: `${fresh.workshop_name}: ${fresh.last_error ?? fresh.status}`,
+      workshopId: fresh.workshop_id,
+    });
+  }
+
+  private announceStatus(): void {
+    const status = this.status();
+    const key = JSON.stringify(status);
+    if (key === this.lastStatus) return;
+    this.lastStatus = key;
+    this.deps.events.emit('messages:status-changed', status);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) this.deps.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private nowIso(): string {
+    return new Date(this.deps.clock.now()).toISOString();
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof ApiFailure || error instanceof SendTimeout) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return `WhatsApp refused the send: ${message}`;
+}
+
+/** Worth another try: the connection, the clock or WhatsApp's rate limit, not the message or the group. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof SendTimeout) return true;
+  if (error instanceof ApiFailure) return error.code === 'unavailable';
+  const code = (error as { output?: { statusCode?: number } })?.output?.statusCode;
+  if (code !== undefined) return [408, 428, 429, 500, 503].includes(code);
+  const message = error instanceof Error ? error.message.toLowerCase() : '';
+  return /rate-overlimit|timed out|connection (closed|lost)|not connected|econnreset|socket/.test(message);
+}

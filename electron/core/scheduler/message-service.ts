@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { ApiFailure } from '../../../shared/contract/result.js';
+import type { MediaInputSchema, ScheduledMessage } from '../../../shared/messages/message-schemas.js';
+import type { Clock } from '../clock/clock.js';
+import type { Database } from '../database/open-database.js';
+import type { CoreEvents } from '../events/core-events.js';
+import type { MessageRepository, MessageRow } from './message-repository.js';
+import type { MessageSender } from './message-sender.js';
+
+const QUICK_SEND_GRACE_MINUTES = 10;
+const QUICK_SEND_WAIT_MS = 45_000;
+
+/** What the operator does with the queue: quick sends, cancel, send early, confirm, resend. */
+export class MessageService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: MessageRepository,
+    private readonly sender: MessageSender,
+    private readonly clock: Clock,
+    private readonly events: CoreEvents,
+  ) {}
+
+  list(workshopId: string | undefined, scope: 'upcoming' | 'history' | 'all'): ScheduledMessage[] {
+    return this.repository.list({ workshopId, scope });
+  }
+
+  /** Goes through the same queue as reminders (claimed before sending, crash-safe), then waits for the outcome. */
+  async sendNow(workshopId: string, text: string, media?: z.output<typeof MediaInputSchema>): Promise<ScheduledMessage> {
+    const workshop = this.db.prepare('SELECT session_id, group_jid FROM workshops WHERE id = ?').get(workshopId) as
+      | { session_id: string | null; group_jid: string | null }
+      | undefined;
+    if (!workshop) throw new ApiFailure('not-found', 'That workshop no longer exists.');
+    if (!workshop.session_id || !workshop.group_jid) throw new ApiFailure('conflict', 'Link a WhatsApp group to this workshop first.');
+    const id = `msg_${randomUUID()}`;
+    const now = new Date(this.clock.now()).toISOString();
+    const kind = media ? (media.mimetype.startsWith('image/') ? 'image' : 'document') : 'text';
+    this.db
+      .prepare(
+        `INSERT INTO scheduled_whatsapp_messages (id, workshop_id, session_id, group_jid, kind, body, media, media_mimetype, file_name,
+           scheduled_for, grace_minutes, status, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+      )
+      .run(
+        id,
+        workshopId,
+        workshop.session_id,
+        workshop.group_jid,
+        kind,
+        text,
+        media ? Buffer.from(media.base64, 'base64') : null,
+        media?.mimetype ?? null,
+        media?.fileName ?? null,
+        now,
+        QUICK_SEND_GRACE_MINUTES,
+        now,
+        now,
+        now,
+      );
+    this.events.emit('messages:changed', { id, workshopId });
+    this.sender.arm();
+    const outcome = await Promise.race([
+      this.sender.waitFor(id),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), QUICK_SEND_WAIT_MS).unref()),
+    ]);
+    return outcome ?? this.view(id);
+  }
+
+  cancel(id: string): ScheduledMessage {
+    this.transition(id, ['pending'], { status: 'cancelled', cancelled_by: 'operator' }, 'Only a pending message can be cancelled.');
+    return this.view(id);
+  }
+
+  sendEarly(id: string): ScheduledMessage {
+    const now = new Date(this.clock.now()).toISOString();
+    this.transition(id, ['pending'], { scheduled_for: now, next_attempt_at: now }, 'Only a pending message can be sent now.');
+    return this.view(id);
+  }
+
+  confirmSent(id: string): ScheduledMessage {
+    this.transition(id, ['uncertain'], { status: 'sent', last_error: null }, 'Only a message marked uncertain can be confirmed.');
+    return this.view(id);
+  }
+
+  /** Keeps its WhatsApp id: if the first attempt did arrive, phones discard the copy. */
+  resend(id: string): ScheduledMessage {
+    const now = new Date(this.clock.now()).toISOString();
+    this.transition(
+      id,
+      ['uncertain', 'failed', 'missed'],
+      { status: 'pending', attempts: 0, scheduled_for: now, next_attempt_at: now, last_error: null, cancelled_by: null },
+      'Only a failed, missed or uncertain message can be sent again.',
+    );
+    return this.view(id);
+  }
+
+  private transition(id: string, from: MessageRow['status'][], changes: Partial<MessageRow>, refusal: string): void {
+    const row = this.repository.get(id);
+    if (!row) throw new ApiFailure('not-found', 'That message no longer exists.');
+    if (!from.includes(row.status)) throw new ApiFailure('conflict', `${refusal} This one is ${row.status}.`);
+    this.repository.update(id, changes, new Date(this.clock.now()).toISOString());
+    this.events.emit('messages:changed', { id, workshopId: row.workshop_id });
+    this.sender.arm();
+  }
+
+  private view(id: string): ScheduledMessage {
+    const view = this.repository.view(id);
+    if (!view) throw new ApiFailure('not-found', 'That message no longer exists.');
+    return view;
+  }
+}

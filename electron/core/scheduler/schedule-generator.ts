@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { ruleFiresAt } from '../../../shared/messages/schedule.js';
+import { renderTemplate, templateValues } from '../../../shared/messages/template.js';
+import type { Clock } from '../clock/clock.js';
+import type { Database } from '../database/open-database.js';
+import type { AutomationService } from '../messages/automation-service.js';
+
+interface WorkshopForSchedule {
+  id: string;
+  name: string;
+  starts_at: string;
+  time_zone: string;
+  duration_minutes: number;
+  join_link: string;
+  session_id: string | null;
+  group_jid: string | null;
+  invite_link: string | null;
+}
+
+interface ExistingRow {
+  id: string;
+  rule_key: string;
+  status: string;
+  cancelled_by: 'operator' | 'schedule' | null;
+}
+
+/**
+ * Turns a workshop and its rules into queue rows. Idempotent: each workshop and rule owns
+ * one row (its idempotency key), so repeating an edit changes that row instead of adding
+ * one. Only pending rows move; sent, sending, uncertain, failed and missed rows are history.
+ */
+export class ScheduleGenerator {
+  private readonly statements;
+
+  constructor(
+    private readonly db: Database,
+    private readonly automation: AutomationService,
+    private readonly clock: Clock,
+  ) {
+    this.statements = {
+      workshop: db.prepare(`
+        SELECT w.id, w.name, w.starts_at, w.time_zone, w.duration_minutes, w.join_link, w.session_id, w.group_jid, g.invite_link
+        FROM workshops w LEFT JOIN whatsapp_groups g ON g.session_id = w.session_id AND g.group_jid = w.group_jid
+        WHERE w.id = ?`),
+      existing: db.prepare('SELECT id, rule_key, status, cancelled_by FROM scheduled_whatsapp_messages WHERE workshop_id = ? AND rule_key IS NOT NULL'),
+      insert: db.prepare(`
+        INSERT INTO scheduled_whatsapp_messages (id, workshop_id, rule_key, idempotency_key, session_id, group_jid, kind, body,
+          scheduled_for, grace_minutes, status, next_attempt_at, created_at, updated_at)
+        VALUES (@id, @workshop, @rule, @key, @session, @group, 'text', @body, @at, @grace, 'pending', @at, @now, @now)`),
+      reschedule: db.prepare(`
+        UPDATE scheduled_whatsapp_messages SET session_id = @session, group_jid = @group, body = @body, scheduled_for = @at,
+          next_attempt_at = @at, grace_minutes = @grace, status = 'pending', cancelled_by = NULL, attempts = 0, last_error = NULL, updated_at = @now
+        WHERE id = @id`),
+      cancel: db.prepare("UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE id = ? AND status = 'pending'"),
+      cancelAll: db.prepare("UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE workshop_id = ? AND status = 'pending'"),
+      allWorkshops: db.prepare('SELECT id FROM workshops').pluck(),
+    };
+  }
+
+  /** Brings one workshop's reminders in line with it; returns whether any row changed. */
+  regenerate(workshopId: string): boolean {
+    return this.db.transaction(() => this.regenerateInTransaction(workshopId))();
+  }
+
+  regenerateAll(): void {
+    this.db.transaction(() => {
+      for (const id of this.statements.allWorkshops.all() as string[]) this.regenerateInTransaction(id);
+    })();
+  }
+
+  private regenerateInTransaction(workshopId: string): boolean {
+    const now = new Date(this.clock.now()).toISOString();
+    const workshop = this.statements.workshop.get(workshopId) as WorkshopForSchedule | undefined;
+    if (!workshop) return false;
+    if (!workshop.group_jid || !workshop.session_id) {
+      // Unlinked: nothing can be sent anywhere, so nothing stays pending.
+      return this.statements.cancelAll.run(now, workshopId).changes > 0;
+    }
+    const existing = new Map((this.statements.existing.all(workshopId) as ExistingRow[]).map((row) => [row.rule_key, row]));
+    let changed = false;
+    for (const rule of this.automation.effectiveRules(workshopId)) {
+      const row = existing.get(rule.ruleKey);
+      const movable = row === undefined || row.status === 'pending' || (row.status === 'cancelled' && row.cancelled_by === 'schedule');
+      if (!movable) continue;
+      const at = ruleFiresAt(rule.timing, workshop.starts_at, workshop.time_zone);
+      const template = rule.templateId ? this.automation.template(rule.templateId) : undefined;
+      if (!rule.enabled || !template || Date.parse(at) <= this.clock.now()) {
+        if (row?.status === 'pending') changed = this.statements.cancel.run(now, row.id).changes > 0 || changed;
+        continue;
+      }
+      const body = renderTemplate(
+        template.body,
+        templateValues(
+          {
+            name: workshop.name,
+            startsAt: workshop.starts_at,
+            timeZone: workshop.time_zone,
+            durationMinutes: workshop.duration_minutes,
+            joinLink: workshop.join_link,
+            groupLink: workshop.invite_link,
+          },
+          at,
+        ),
+      );
+      const values = { session: workshop.session_id, group: workshop.group_jid, body, at, grace: rule.graceMinutes, now };
+      if (row) this.statements.reschedule.run({ ...values, id: row.id });
+      else this.statements.insert.run({ ...values, id: `msg_${randomUUID()}`, workshop: workshopId, rule: rule.ruleKey, key: `${workshopId}:${rule.ruleKey}` });
+      changed = true;
+    }
+    return changed;
+  }
+}

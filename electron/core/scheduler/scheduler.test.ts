@@ -1,0 +1,319 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
+import type { SessionView } from '../../../shared/sessions/session-view.js';
+import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
+import { ScriptedConnection } from '../../../tests/support/scripted-connection.js';
+import { makeTempDir } from '../../../tests/support/temp-dir.js';
+import { FakeClock } from '../clock/fake-clock.js';
+import { createCore, type Core } from '../composition-root.js';
+import { createSilentLogger } from '../logging/logger.js';
+
+const GROUP = '120363423158005005@g.us';
+const T0 = Date.UTC(2026, 10, 22, 3, 0, 0); // 08:30 in Kolkata
+const settle = async () => {
+  for (let i = 0; i < 6; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+let dir: ReturnType<typeof makeTempDir>;
+let clock: FakeClock;
+let core: Core;
+let connection: ScriptedConnection;
+let sessionId: string;
+let notifications: { title: string; body: string }[];
+
+async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?: unknown }>): Promise<T> {
+  const result = await promise;
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.value as T;
+}
+
+function startCore(): Core {
+  const started = createCore({
+    shell: 'headless',
+    dataDir: dir.path,
+    appVersion: '0',
+    clock,
+    logger: createSilentLogger(),
+    random: () => 0.5,
+    whatsApp: {
+      create: (_kind, context) => {
+        connection = new ScriptedConnection(context);
+        connection.groups = [
+          { jid: GROUP, subject: 'Batch 12', addressingMode: 'lid', ownerJid: null, createdAt: null, announce: false, weAreAdmin: true, participants: [] },
+        ];
+        return connection;
+      },
+    },
+  });
+  notifications = [];
+  started.subscribe((event, payload) => event === 'notifications:raised' && notifications.push(payload as { title: string; body: string }));
+  started.start();
+  return started;
+}
+
+async function open(): Promise<void> {
+  await settle();
+  connection.connect();
+  await settle();
+}
+
+/** Moves the fake clock in steps, letting sends and their acknowledgements run in between. */
+async function advance(ms: number, step = 1_000): Promise<void> {
+  for (let done = 0; done < ms; done += step) {
+    clock.advance(Math.min(step, ms - done));
+    await settle();
+  }
+}
+
+const queue = (workshopId?: string) => value<ScheduledMessage[]>(core.invoke('messages:list', { workshopId, scope: 'all' }));
+const byRule = async (workshopId: string): Promise<Record<string, ScheduledMessage>> =>
+  Object.fromEntries((await queue(workshopId)).filter((message) => message.ruleKey).map((message) => [message.ruleKey, message]));
+
+async function workshopAt(startsAtLocal: string, link = true): Promise<Workshop> {
+  const workshop = await value<Workshop>(core.invoke('workshops:create', { name: 'Design Sprint', startsAtLocal, timeZone: 'Asia/Kolkata', durationMinutes: 90 }));
+  if (link) await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: GROUP }));
+  return workshop;
+}
+
+beforeEach(async () => {
+  dir = makeTempDir();
+  clock = new FakeClock(T0);
+  core = startCore();
+  sessionId = (await value<SessionView>(core.invoke('sessions:create', { kind: 'baileys' }))).id;
+  await open();
+  await value(core.invoke('groups:sync', { sessionId }));
+});
+
+afterEach(async () => {
+  await core.stop();
+  dir.remove();
+});
+
+describe('generating reminders', () => {
+  it('creates the default schedule for a linked workshop and skips times already past', async () => {
+    // 18:30 today in Kolkata; it is 08:30, so the 09:00 morning reminder is still ahead.
+    const today = await workshopAt('2026-11-22T18:30');
+    expect(Object.fromEntries(Object.entries(await byRule(today.id)).map(([rule, m]) => [rule, [m.scheduledFor, m.status]]))).toEqual({
+      'morning-of': ['2026-11-22T03:30:00.000Z', 'pending'],
+      '6h-before': ['2026-11-22T07:00:00.000Z', 'pending'],
+      '1h-before': ['2026-11-22T12:00:00.000Z', 'pending'],
+      '30m-before': ['2026-11-22T12:30:00.000Z', 'pending'],
+      'live-now': ['2026-11-22T13:00:00.000Z', 'pending'],
+    });
+    expect((await byRule(today.id))['1h-before']?.body).toBe('One hour to go! Design Sprint starts at 6:30 PM GMT+5:30: ');
+
+    // 09:30 today: "1 hour before" (08:30) is now, so it is not scheduled; 09:00 still is.
+    const soon = await workshopAt('2026-11-22T09:30');
+    expect(Object.keys(await byRule(soon.id)).sort()).toEqual(['30m-before', 'live-now', 'morning-of']);
+  });
+
+  it('needs a linked group, moves pending reminders with the workshop, and never duplicates', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30', false);
+    expect(await queue(workshop.id)).toEqual([]);
+    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: GROUP }));
+    expect(await queue(workshop.id)).toHaveLength(5);
+
+    for (let i = 0; i < 3; i++) await value(core.invoke('workshops:update', { id: workshop.id, startsAtLocal: '2026-11-24T17:00' }));
+    const moved = await byRule(workshop.id);
+    expect(await queue(workshop.id)).toHaveLength(5);
+    expect(moved['live-now']?.scheduledFor).toBe('2026-11-24T11:30:00.000Z');
+    expect(moved['morning-of']?.scheduledFor).toBe('2026-11-24T03:30:00.000Z');
+
+    await value(core.invoke('workshops:unlink-group', { id: workshop.id }));
+    expect((await queue(workshop.id)).map((m) => m.status)).toEqual(Array(5).fill('cancelled'));
+    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: GROUP }));
+    expect((await queue(workshop.id)).map((m) => m.status)).toEqual(Array(5).fill('pending'));
+  });
+
+  it('leaves sent reminders and operator cancellations alone when the workshop moves', async () => {
+    const workshop = await workshopAt('2026-11-22T18:30');
+    await advance(30 * 60_000, 60_000); // 09:00 Kolkata: the morning reminder goes out
+    const before = await byRule(workshop.id);
+    expect(before['morning-of']?.status).toBe('sent');
+    await value(core.invoke('messages:cancel', { id: before['6h-before']?.id }));
+
+    await value(core.invoke('workshops:update', { id: workshop.id, startsAtLocal: '2026-11-22T20:00', name: 'Design Sprint (moved)' }));
+    const after = await byRule(workshop.id);
+    expect(after['morning-of']).toMatchObject({ status: 'sent', sentAt: before['morning-of']?.sentAt, body: before['morning-of']?.body });
+    expect(after['6h-before']?.status).toBe('cancelled');
+    expect(after['1h-before']).toMatchObject({ status: 'pending', scheduledFor: '2026-11-22T13:30:00.000Z', body: expect.stringContaining('(moved)') });
+  });
+
+  it('follows rule changes: disabling cancels, a workshop override beats the organisation', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30');
+    const rules = await value<{ ruleKey: string; templateId: string | null; localTime: string | null; minutesBefore: number | null; graceMinutes: number; enabled: boolean }[]>(
+      core.invoke('automation:get', {}),
+    );
+    const edited = rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes, enabled }) => ({
+      ruleKey,
+      templateId,
+      localTime,
+      minutesBefore: ruleKey === '1h-before' ? 90 : minutesBefore,
+      graceMinutes,
+      enabled: ruleKey === '6h-before' ? false : enabled,
+    }));
+    await value(core.invoke('automation:save', { rules: edited }));
+    let current = await byRule(workshop.id);
+    expect(current['6h-before']?.status).toBe('cancelled');
+    expect(current['1h-before']?.scheduledFor).toBe('2026-11-23T11:30:00.000Z');
+
+    await value(core.invoke('automation:save', { workshopId: workshop.id, rules: edited.map((rule) => ({ ...rule, enabled: rule.ruleKey === 'live-now' })) }));
+    current = await byRule(workshop.id);
+    expect(Object.entries(current).filter(([, m]) => m.status === 'pending').map(([rule]) => rule)).toEqual(['live-now']);
+    await value(core.invoke('automation:reset', { workshopId: workshop.id }));
+    expect(Object.values(await byRule(workshop.id)).filter((m) => m.status === 'pending')).toHaveLength(4);
+  });
+
+  it('refuses a template with unknown variables and previews a real one for a workshop', async () => {
+    const refused = await core.invoke('templates:save', { name: 'Oops', body: 'Hi {workshop_nam}' });
+    expect(refused).toMatchObject({ ok: false, error: { fields: { body: 'Unknown variable: {workshop_nam}' } } });
+    const workshop = await workshopAt('2026-11-23T18:30');
+    const preview = await value(core.invoke('templates:preview', { workshopId: workshop.id, body: '{workshop_name} in {time_to_start} {nope}' }));
+    expect(preview).toEqual({ text: 'Design Sprint in 1 hour {nope}', unknownVariables: ['nope'] });
+  });
+});
+
+/** Sending tests use only "30 minutes before" and "we are live", so one message is due at a time. */
+async function onlyRules(keep: string[]): Promise<void> {
+  const rules = await value<{ ruleKey: string; templateId: string | null; localTime: string | null; minutesBefore: number | null; graceMinutes: number }[]>(
+    core.invoke('automation:get', {}),
+  );
+  await value(
+    core.invoke('automation:save', {
+      rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({ ruleKey, templateId, localTime, minutesBefore, graceMinutes, enabled: keep.includes(ruleKey) })),
+    }),
+  );
+}
+
+describe('sending', () => {
+  beforeEach(() => onlyRules(['30m-before', 'live-now']));
+
+  it('sends on time, one at a time per account, with the id generated before the send', async () => {
+    const workshop = await workshopAt('2026-11-22T09:30');
+    const messages = await byRule(workshop.id);
+    await advance(30 * 60_000 - 1_000, 1_000);
+    expect(connection.sent).toHaveLength(0);
+    await advance(2_000, 1_000);
+    expect(connection.sent).toHaveLength(1);
+    const sent = (await byRule(workshop.id))['30m-before'];
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1, messageId: connection.sent[0]?.messageId });
+    expect(connection.sent[0]).toMatchObject({ jid: GROUP, content: { kind: 'text', text: messages['30m-before']?.body } });
+  });
+
+  it('retries transient errors with back-off and the same WhatsApp id, then gives up with a reason', async () => {
+    const workshop = await workshopAt('2026-11-22T09:30');
+    connection.sendBehaviour = async () => {
+      throw Object.assign(new Error('rate-overlimit'), { output: { statusCode: 429 } });
+    };
+    await advance(31 * 60_000, 1_000);
+    let message = (await byRule(workshop.id))['30m-before'];
+    expect(message).toMatchObject({ status: 'pending', attempts: 2, lastError: expect.stringMatching(/rate-overlimit.*attempt 3 of 4/) });
+    await advance(10 * 60_000, 1_000);
+    message = (await byRule(workshop.id))['30m-before'];
+    expect(message).toMatchObject({ status: 'failed', attempts: 4 });
+    const attempts = connection.sent.filter((call) => call.messageId === message?.messageId);
+    expect(attempts).toHaveLength(4);
+    expect(notifications.map((n) => n.title)).toContain('A message could not be sent');
+  });
+
+  it('does not retry what cannot succeed', async () => {
+    const workshop = await workshopAt('2026-11-22T09:30');
+    connection.sendBehaviour = async () => {
+      throw Object.assign(new Error('not-authorized'), { output: { statusCode: 403 } });
+    };
+    await advance(31 * 60_000, 1_000);
+    expect((await byRule(workshop.id))['30m-before']).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/not-authorized/) });
+  });
+
+  it('times a send out after 30 s and tries again with the same id', async () => {
+    const workshop = await workshopAt('2026-11-22T09:30');
+    let hang = true;
+    connection.sendBehaviour = () => (hang ? new Promise(() => undefined) : Promise.resolve());
+    await advance(30 * 60_000 + 31_000, 1_000);
+    expect((await byRule(workshop.id))['30m-before']).toMatchObject({ status: 'pending', lastError: expect.stringMatching(/within 30 s/) });
+    hang = false;
+    await advance(30_000, 1_000);
+    const message = (await byRule(workshop.id))['30m-before'];
+    expect(message?.status).toBe('sent');
+    expect(new Set(connection.sent.map((call) => call.messageId))).toEqual(new Set([message?.messageId]));
+  });
+
+  it('sends late after an outage only within the grace window, else marks it missed', async () => {
+    const workshop = await workshopAt('2026-11-22T09:30');
+    connection.drop('network');
+    await advance(30 * 60_000 + 5 * 60_000, 60_000);
+    // Back from the outage 5 minutes late, inside the 10-minute grace: it goes out.
+    connection.connect();
+    await advance(3_000);
+    expect((await byRule(workshop.id))['30m-before']?.status).toBe('sent');
+
+    connection.drop('replaced');
+    await advance(40 * 60_000, 60_000);
+    expect((await byRule(workshop.id))['live-now']).toMatchObject({ status: 'missed', lastError: expect.stringMatching(/grace window/) });
+    expect(notifications.map((n) => n.title)).toContain('A reminder was missed');
+  });
+
+  it('holds everything while paused and resumes within grace', async () => {
+    const workshop = await workshopAt('2026-11-22T09:30');
+    expect(await value(core.invoke('messages:pause', {}))).toMatchObject({ paused: true });
+    await advance(35 * 60_000, 60_000);
+    expect(connection.sent).toHaveLength(0);
+    expect(await value(core.invoke('messages:resume', {}))).toMatchObject({ paused: false, next: { workshopName: 'Design Sprint' } });
+    await advance(2_000);
+    expect((await byRule(workshop.id))['30m-before']?.status).toBe('sent');
+  });
+
+  it('quick-sends text to the linked group and reports the outcome', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30');
+    const sending = core.invoke('messages:send-now', { workshopId: workshop.id, text: 'Slides are up!' });
+    await advance(1_000);
+    expect(await sending).toMatchObject({ ok: true, value: { status: 'sent', body: 'Slides are up!', ruleKey: null } });
+    connection.sendBehaviour = async () => {
+      throw Object.assign(new Error('item-not-found'), { output: { statusCode: 404 } });
+    };
+    const failing = core.invoke('messages:send-now', { workshopId: workshop.id, text: 'Again' });
+    await advance(4_000);
+    expect(await failing).toMatchObject({ ok: true, value: { status: 'failed', lastError: expect.stringMatching(/item-not-found/) } });
+    expect(await core.invoke('messages:send-now', { workshopId: workshop.id, text: '' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+});
+
+describe('crash safety', () => {
+  beforeEach(() => onlyRules(['30m-before', 'live-now']));
+
+  it('marks a send interrupted by a crash uncertain, never re-sending it by itself', async () => {
+    const workshop = await workshopAt('2026-11-22T09:30');
+    connection.sendBehaviour = () => new Promise(() => undefined);
+    await advance(30 * 60_000 + 1_000);
+    const inFlight = (await byRule(workshop.id))['30m-before'];
+    expect(inFlight?.status).toBe('sending');
+    // The process dies here: no clean stop, the row stays "sending" in the file.
+    await core.stop();
+    core = startCore();
+    await open();
+    await advance(60 * 60_000, 60_000);
+    const after = (await byRule(workshop.id))['30m-before'];
+    expect(after).toMatchObject({ status: 'uncertain', messageId: inFlight?.messageId });
+    expect(connection.sent.filter((call) => call.messageId === inFlight?.messageId)).toHaveLength(0);
+    expect(notifications.map((n) => n.title)).toContain('A message may not have been sent');
+
+    // WhatsApp later acknowledges that id: it did arrive, so it is sent without bothering anyone.
+    connection.emit('receipt', { messageId: inFlight?.messageId ?? '', status: 'delivered' });
+    await settle();
+    expect((await byRule(workshop.id))['30m-before']).toMatchObject({ status: 'sent', receipt: 'delivered' });
+  });
+
+  it('lets the operator resend an uncertain message with the same id', async () => {
+    const workshop = await workshopAt('2026-11-22T09:30');
+    connection.sendBehaviour = () => new Promise(() => undefined);
+    await advance(30 * 60_000 + 1_000);
+    await core.stop();
+    core = startCore();
+    await open();
+    const uncertain = (await byRule(workshop.id))['30m-before'];
+    expect(await core.invoke('messages:confirm-sent', { id: (await byRule(workshop.id))['live-now']?.id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    await value(core.invoke('messages:resend', { id: uncertain?.id }));
+    await advance(3_000);
+    expect((await byRule(workshop.id))['30m-before']).toMatchObject({ status: 'sent', messageId: uncertain?.messageId });
+  });
+});

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { LocalTimeSchema, RuleKeySchema } from './schedule.js';
+
+export const messageStatuses = ['pending', 'sending', 'sent', 'failed', 'missed', 'uncertain', 'cancelled'] as const;
+export const MessageStatusSchema = z.enum(messageStatuses);
+export type MessageStatus = z.infer<typeof MessageStatusSchema>;
+
+export const MessageIdSchema = z.string().regex(/^msg_[0-9a-f-]{36}$/, 'Not a message id');
+export const TemplateIdSchema = z.string().regex(/^tpl_[0-9a-f-]{36}$/, 'Not a template id');
+
+export const ScheduledMessageSchema = z.object({
+  id: z.string(),
+  workshopId: z.string(),
+  workshopName: z.string(),
+  /** Which automation rule made it; null for a quick send. */
+  ruleKey: RuleKeySchema.nullable(),
+  kind: z.enum(['text', 'image', 'document']),
+  body: z.string(),
+  fileName: z.string().nullable(),
+  scheduledFor: z.string(),
+  status: MessageStatusSchema,
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  /** WhatsApp's id, generated before the first attempt. */
+  messageId: z.string().nullable(),
+  sentAt: z.string().nullable(),
+  /** Delivery as WhatsApp reports it after the send. */
+  receipt: z.enum(['server-ack', 'delivered', 'read', 'played']).nullable(),
+  graceMinutes: z.number().int(),
+});
+export type ScheduledMessage = z.infer<typeof ScheduledMessageSchema>;
+
+export const TemplateSchema = z.object({ id: z.string(), name: z.string(), body: z.string(), updatedAt: z.string() });
+export type Template = z.infer<typeof TemplateSchema>;
+
+export const TemplateInputSchema = z.object({
+  id: TemplateIdSchema.optional(),
+  name: z.string().trim().min(1, 'The template needs a name').max(100),
+  body: z.string().trim().min(1, 'The message is empty').max(4_096, 'WhatsApp messages stop at 4,096 characters'),
+});
+
+export const AutomationRuleSchema = z.object({
+  ruleKey: RuleKeySchema,
+  label: z.string(),
+  enabled: z.boolean(),
+  templateId: z.string().nullable(),
+  /** For the morning rule: local time on the day. */
+  localTime: LocalTimeSchema.nullable(),
+  /** For the rules before the start. */
+  minutesBefore: z.number().int().min(0).max(7 * 24 * 60).nullable(),
+  /** How late a missed send may still go out, e.g. after the console was off. */
+  graceMinutes: z.number().int().min(0).max(24 * 60),
+  /** Where the effective value comes from for a workshop. */
+  source: z.enum(['organisation', 'workshop']),
+});
+export type AutomationRule = z.infer<typeof AutomationRuleSchema>;
+
+export const AutomationRuleInputSchema = AutomationRuleSchema.omit({ label: true, source: true });
+
+export const SenderStatusSchema = z.object({
+  paused: z.boolean(),
+  next: z.object({ at: z.string(), workshopName: z.string(), messageId: z.string() }).nullable(),
+});
+export type SenderStatus = z.infer<typeof SenderStatusSchema>;
+
+export const NotificationSchema = z.object({
+  level: z.enum(['info', 'warning', 'error']),
+  title: z.string(),
+  body: z.string(),
+  workshopId: z.string().nullable(),
+});
+export type ConsoleNotification = z.infer<typeof NotificationSchema>;
+
+/** An image or document picked in the UI, base64 so it crosses both transports as JSON. */
+export const MediaInputSchema = z.object({
+  base64: z.string().max(22 * 1024 * 1024, 'Files must be under 16 MB'),
+  mimetype: z.string().min(3).max(120),
+  fileName: z.string().min(1).max(200),
+});

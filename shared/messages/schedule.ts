@@ -1,0 +1,48 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+
+export const ruleKeys = ['morning-of', '6h-before', '1h-before', '30m-before', 'live-now'] as const;
+export const RuleKeySchema = z.enum(ruleKeys);
+export type RuleKey = z.infer<typeof RuleKeySchema>;
+
+/** When a rule fires: a local time on the workshop's day, or minutes before its start. */
+export type RuleTiming = { kind: 'day-of-at'; localTime: string } | { kind: 'before-start'; minutes: number };
+
+export const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a time such as 09:00');
+
+export const RuleTimingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('day-of-at'), localTime: LocalTimeSchema }),
+  z.object({ kind: z.literal('before-start'), minutes: z.number().int().min(0).max(7 * 24 * 60) }),
+]);
+
+/** The source design's default schedule. */
+export const defaultRuleTimings: Record<RuleKey, RuleTiming> = {
+  'morning-of': { kind: 'day-of-at', localTime: '09:00' },
+  '6h-before': { kind: 'before-start', minutes: 360 },
+  '1h-before': { kind: 'before-start', minutes: 60 },
+  '30m-before': { kind: 'before-start', minutes: 30 },
+  'live-now': { kind: 'before-start', minutes: 0 },
+};
+
+export const ruleLabels: Record<RuleKey, string> = {
+  'morning-of': 'Morning reminder on the day',
+  '6h-before': '6 hours before',
+  '1h-before': '1 hour before',
+  '30m-before': '30 minutes before',
+  'live-now': '“We are live” at the start',
+};
+
+/**
+ * The one schedule computation: the instant a rule fires for a workshop starting at
+ * `startsAt` (UTC) in `timeZone`. "09:00 on the day" is 09:00 on the local calendar day of
+ * the start, whatever the offset or daylight-saving rules of that zone.
+ */
+export function ruleFiresAt(timing: RuleTiming, startsAt: string, timeZone: string): string {
+  const start = DateTime.fromISO(startsAt, { zone: timeZone });
+  const at =
+    timing.kind === 'before-start'
+      ? start.minus({ minutes: timing.minutes })
+      : start.set({ hour: Number(timing.localTime.slice(0, 2)), minute: Number(timing.localTime.slice(3, 5)), second: 0, millisecond: 0 });
+  // Same form as Date#toISOString everywhere: the queue compares these strings in SQL.
+  return new Date(at.toMillis()).toISOString();
+}
