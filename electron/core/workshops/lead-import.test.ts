@@ -67,6 +67,8 @@ describe('importing leads from a CSV', () => {
     const leads = await value<{ name: string; phone: string }[]>(core.invoke('leads:list', { id: workshop.id }));
     expect(leads.map((lead) => lead.phone).sort()).toEqual(['919811122233', '919811122244', '919818861043']);
     expect(leads.find((lead) => lead.phone === '919811122244')?.name).toBe('Singh, Meera');
+    // Later lines for the same person keep the first name; they only fill what was empty.
+    expect(leads.find((lead) => lead.phone === '919818861043')).toMatchObject({ name: 'Asha Rao', email: 'asha@example.org' });
 
     const again = await value(core.invoke('leads:import', { workshopId: workshop.id, csv: messy, mapping, skipInvalid: true }));
     expect(again).toMatchObject({ added: 0, alreadyRegistered: 3 });

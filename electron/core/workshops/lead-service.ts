@@ -36,6 +36,11 @@ export class LeadService {
            updated_at = excluded.updated_at
          RETURNING id, name, phone, email`,
       ),
+      // A later line for the same person only fills what the first left empty.
+      fillLead: db.prepare(
+        `UPDATE leads SET name = CASE WHEN name = '' THEN @name ELSE name END, email = CASE WHEN email = '' THEN @email ELSE email END,
+         updated_at = @now WHERE phone = @phone`,
+      ),
       assign: db.prepare('INSERT OR IGNORE INTO lead_assignments (workshop_id, lead_id, created_at) VALUES (?, ?, ?)'),
       unassign: db.prepare('DELETE FROM lead_assignments WHERE workshop_id = ? AND lead_id = ?'),
       registeredPhones: db.prepare('SELECT l.phone FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = ?').pluck(),
@@ -79,11 +84,12 @@ export class LeadService {
     this.db.transaction(() => {
       for (const row of rows) {
         if (row.error || !row.phone) continue;
-        const lead = this.statements.upsertLead.get({ phone: row.phone, name: row.name, email: row.email, now }) as Lead;
         if (row.duplicateOf !== null) {
+          this.statements.fillLead.run({ phone: row.phone, name: row.name, email: row.email, now });
           outcome.merged++;
           continue;
         }
+        const lead = this.statements.upsertLead.get({ phone: row.phone, name: row.name, email: row.email, now }) as Lead;
         if (this.statements.assign.run(workshopId, lead.id, now).changes === 1) {
           outcome.added++;
           newPhones.push(row.phone);
