@@ -3,7 +3,7 @@
 // failing step. Suites that need something missing (Chromium, PostgreSQL) say so loudly
 // and skip; with CI=true they fail instead (tests/support/requirements.ts).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,8 +15,12 @@ const steps = [
   ['typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
   ['lint', bin('eslint'), ['.']],
 ];
-if (existsSync(join(root, 'supabase', 'functions'))) {
-  steps.push(['deno check (edge functions)', bin('deno'), ['check', '--quiet', 'supabase/functions/']]);
+const functionsDir = join(root, 'supabase', 'functions');
+if (existsSync(functionsDir)) {
+  const entries = readdirSync(functionsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && existsSync(join(functionsDir, entry.name, 'index.ts')))
+    .map((entry) => join('supabase', 'functions', entry.name, 'index.ts'));
+  steps.push(['deno check (edge functions)', bin('deno'), ['check', '--quiet', '--no-lock', ...entries, 'supabase/dev/functions-router.ts']]);
 }
 
 function run(label, command, args) {
