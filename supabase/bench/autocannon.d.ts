@@ -10,6 +10,8 @@ declare module 'autocannon' {
     url: string;
     connections?: number;
     duration?: number;
+    /** Total requests; the run stops after this many instead of after `duration`. */
+    amount?: number;
     pipelining?: number;
     timeout?: number;
     requests?: (RequestParams & { setupRequest?: (request: RequestParams) => RequestParams })[];

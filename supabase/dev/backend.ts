@@ -23,6 +23,8 @@ async function seedDemoStore(databaseUrl: string): Promise<{ phoneNumberId: stri
         insert into store_settings (user_id, store_name, store_slug, currency) values (${user!.id}, 'Demo Duka', 'demo-duka', 'UGX') returning id`;
       await tx`insert into business_channel_settings (store_id, wa_phone_number_id, webhook_verify_token)
                values (${store!.id}, ${phoneNumberId}, ${verifyToken})`;
+      await tx`insert into store_payment_settings (store_id, api_version, country_code, default_network)
+               values (${store!.id}, 'v4', 'UG', 'MTN')`;
       await tx`insert into products (store_id, sku, name, price, stock_quantity) values
                (${store!.id}, 'TSHIRT-M', 'T-shirt (M)', 25000, 20),
                (${store!.id}, 'MUG', 'Mug', 7500, null),
@@ -40,6 +42,8 @@ const stack = await startLocalStack({
   ...(process.env.PUBLIC_SITE_URL ? { publicSiteUrl: process.env.PUBLIC_SITE_URL } : { publicSiteUrl: 'http://localhost:3000' }),
   ...(process.env.GRAPH_API_BASE_URL ? { graphApiBaseUrl: process.env.GRAPH_API_BASE_URL } : {}),
   ...(process.env.FUNCTIONS_PORT ? { functionsPort: Number(process.env.FUNCTIONS_PORT) } : {}),
+  flutterwaveSecretHash: process.env.FLUTTERWAVE_WEBHOOK_SECRET_HASH || 'local-flutterwave-hash',
+  reconcileSecret: process.env.RECONCILE_PAYMENTS_SECRET || 'local-reconcile-secret',
   quiet: false,
 });
 
@@ -62,6 +66,8 @@ const lines = [
   `  Graph API:  ${stack.graph ? `${stack.graph.baseUrl} (fake: replies are printed below)` : process.env.GRAPH_API_BASE_URL}`,
   `  App secret: ${process.env.WHATSAPP_APP_SECRET ? '(from WHATSAPP_APP_SECRET)' : 'local-app-secret'}  — sign POST bodies with it (X-Hub-Signature-256)`,
 ];
+lines.push(`  Flutterwave: ${stack.flutterwave?.baseUrl} (fake; approve a charge with POST ${stack.flutterwave?.baseUrl}/_fake/charges/<charge id>/succeeded)`);
+lines.push(`  Payments:   ${stack.functionsUrl}/process-payment, webhook secret hash ${process.env.FLUTTERWAVE_WEBHOOK_SECRET_HASH ? '(from FLUTTERWAVE_WEBHOOK_SECRET_HASH)' : 'local-flutterwave-hash'}, reconcile secret ${process.env.RECONCILE_PAYMENTS_SECRET ? '(from RECONCILE_PAYMENTS_SECRET)' : 'local-reconcile-secret'}`);
 if (demo) lines.push(`  Demo store: phone_number_id ${demo.phoneNumberId}, verify token ${demo.verifyToken}, SKUs TSHIRT-M, MUG, CAP`);
 lines.push('Press Ctrl-C to stop.');
 console.log(lines.join('\n'));

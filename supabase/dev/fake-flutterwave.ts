@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
  *   GET  /charges/{id}
  *   POST /v3/charges?type=mobile_money_…       (Bearer secret key)
  *   GET  /v3/transactions/{id}/verify
+ *   POST /_fake/charges/{id}/succeeded|failed  (not Flutterwave: the customer's phone, for local use)
  */
 
 export type Route = 'token' | 'customers' | 'payment-methods' | 'charges' | 'charge-get' | 'v3-charge' | 'v3-verify';
@@ -121,6 +122,15 @@ export async function startFakeFlutterwave(options: { clientId?: string; clientS
     const url = new URL(req.url ?? '/', 'http://fake');
     const raw = await readBody(req);
     const path = url.pathname;
+    // Control endpoint for `npm run backend`: the customer approves or declines on their phone.
+    const control = req.method === 'POST' ? path.match(/^\/_fake\/charges\/([^/]+)\/(succeeded|failed)$/) : null;
+    if (control) {
+      const charge = charges.get(control[1] ?? '');
+      if (!charge) return error(res, 404, 'No such charge');
+      charge.status = control[2] as 'succeeded' | 'failed';
+      charge.reason = charge.status === 'failed' ? 'Declined on the phone' : null;
+      return send(res, 200, { id: charge.id, reference: charge.reference, status: charge.status });
+    }
     const route: Route | null = req.method === 'POST' && path === '/oauth/token' ? 'token'
       : req.method === 'POST' && path === '/customers' ? 'customers'
       : req.method === 'POST' && path === '/payment-methods' ? 'payment-methods'

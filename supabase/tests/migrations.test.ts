@@ -52,7 +52,11 @@ describe.skipIf(!pg.available)('migrations', () => {
       values (${tenant.storeId}, 'inbound', '{}', ${status}, ${wamid})`;
     await insert('wamid.same');
     await expect(insert('wamid.same')).rejects.toThrow(/duplicate key/);
-    await expect(insert('wamid.other', 'queued')).rejects.toThrow(/check constraint/);
+    // The seed's statuses, plus 'queued' (issue 7: a payment notice logged in the settling transaction, sent after it).
+    await expect(insert('wamid.other', 'pending')).rejects.toThrow(/check constraint/);
+    const [check] = await sql<{ definition: string }[]>`
+      select pg_get_constraintdef(oid) as definition from pg_constraint where conname = 'messaging_log_status_check'`;
+    for (const status of ['queued', 'sent', 'delivered', 'read', 'failed', 'received', 'processed']) expect(check!.definition).toContain(`'${status}'`);
   });
 
   it('keep the membership event log and the ledger append-only', async () => {
