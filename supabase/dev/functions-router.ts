@@ -18,7 +18,7 @@ const paymentConfig = loadPaymentConfig(env);
 // On Supabase each function is its own instance with its own pool and token cache; so here.
 const functions: Record<string, (req: Request) => Promise<Response>> = {
   'whatsapp-webhook': createWhatsappWebhookHandler(config),
-  'process-payment': createProcessPaymentHandler(createPaymentDeps(paymentConfig, 'process-payment')),
+  'process-payment': createProcessPaymentHandler(createPaymentDeps(paymentConfig, 'process-payment'), paymentConfig.allowedOrigin),
   'flutterwave-webhook': createFlutterwaveWebhookHandler(paymentConfig, createPaymentDeps(paymentConfig, 'flutterwave-webhook')),
   'reconcile-payments': createReconcilePaymentsHandler(paymentConfig, createPaymentDeps(paymentConfig, 'reconcile-payments')),
 };

@@ -146,6 +146,14 @@ describe.skipIf(!backend.available)('payments: from CHECKOUT to a confirmed orde
     expect(fake(h).totalCalls()).toBe(calls);
   });
 
+  it('lets only the shop site call it from a browser (CORS)', async () => {
+    const preflight = await fetch(paymentUrl(h), { method: 'OPTIONS', headers: { origin: 'https://shop.example.test', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example.test');
+    const foreign = await fetch(paymentUrl(h), { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('GET with the link shows the order and its payment to the payment page', async () => {
     const order = await checkoutInChat(h, shop, phone, ['ADD TEE 1']);
     const look = await (await fetch(`${paymentUrl(h)}?order=${order.orderId}&token=${order.token}`)).json();

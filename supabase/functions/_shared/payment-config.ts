@@ -24,6 +24,8 @@ const PaymentConfigShape = z.object({
   RECONCILE_PAYMENTS_SECRET: z.string().min(16),
   RECONCILE_PENDING_AFTER_SECONDS: z.coerce.number().int().min(0).default(900),
   PAYMENTS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(8),
+  // The site whose payment page may call process-payment from the browser (CORS).
+  PUBLIC_SITE_URL: z.url().optional(),
 });
 const PaymentConfigSchema = PaymentConfigShape.refine((c) => Boolean(c.FLUTTERWAVE_CLIENT_ID && c.FLUTTERWAVE_CLIENT_SECRET) || Boolean(c.FLUTTERWAVE_SECRET_KEY), {
   message: 'set FLUTTERWAVE_CLIENT_ID and FLUTTERWAVE_CLIENT_SECRET (v4) and/or FLUTTERWAVE_SECRET_KEY (v3)',
@@ -39,6 +41,8 @@ export interface PaymentConfig {
   signatureMode: 'hmac' | 'hmac_or_plain';
   reconcileSecret: string;
   reconcileAfterSeconds: number;
+  /** Origin allowed to call process-payment from a browser; null: same-origin/server calls only. */
+  allowedOrigin: string | null;
 }
 
 export function loadPaymentConfig(env: (name: string) => string | undefined): PaymentConfig {
@@ -65,6 +69,7 @@ export function loadPaymentConfig(env: (name: string) => string | undefined): Pa
     signatureMode: c.FLUTTERWAVE_SIGNATURE_MODE,
     reconcileSecret: c.RECONCILE_PAYMENTS_SECRET,
     reconcileAfterSeconds: c.RECONCILE_PENDING_AFTER_SECONDS,
+    allowedOrigin: c.PUBLIC_SITE_URL ? new URL(c.PUBLIC_SITE_URL).origin : null,
   };
 }
 

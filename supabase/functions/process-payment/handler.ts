@@ -292,11 +292,26 @@ async function show(deps: PaymentDeps, url: URL): Promise<Response> {
   });
 }
 
-export function createProcessPaymentHandler(deps: PaymentDeps): (req: Request) => Promise<Response> {
-  return async (req) => {
+/** The site's payment page (PUBLIC_SITE_URL) may call this from the browser; no other origin may. */
+function withCors(response: Response, origin: string | null, allowed: string | null): Response {
+  if (allowed && origin === allowed) {
+    response.headers.set('access-control-allow-origin', allowed);
+    response.headers.set('vary', 'origin');
+  }
+  return response;
+}
+
+export function createProcessPaymentHandler(deps: PaymentDeps, allowedOrigin: string | null = null): (req: Request) => Promise<Response> {
+  const handle = async (req: Request): Promise<Response> => {
     try {
       if (req.method === 'POST') return await initiate(deps, req);
       if (req.method === 'GET') return await show(deps, new URL(req.url));
+      if (req.method === 'OPTIONS') {
+        return new Response(null, {
+          status: 204,
+          headers: { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' },
+        });
+      }
       return errorResponse(405, `Method ${req.method} not allowed; POST to pay, GET to look`);
     } catch (error) {
       if (error instanceof RequestError) return errorResponse(error.status, error.message, error.details);
@@ -304,4 +319,5 @@ export function createProcessPaymentHandler(deps: PaymentDeps): (req: Request) =
       return errorResponse(500, 'Internal error; try again');
     }
   };
+  return async (req) => withCors(await handle(req), req.headers.get('origin'), allowedOrigin);
 }
