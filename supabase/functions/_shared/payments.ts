@@ -1,4 +1,4 @@
-import { asJson, type Sql, type Tx } from './db.ts';
+import { asJson, type Sql } from './db.ts';
 import type { FlutterwaveClient, VerifiedCharge } from './flutterwave.ts';
 import type { GraphClient } from './graph-client.ts';
 import type { Log } from './log.ts';
@@ -11,8 +11,8 @@ import * as replies from './replies.ts';
  *   1. the transaction is found (by charge id or our reference);
  *   2. the charge is re-fetched from Flutterwave (never trusting the webhook's body);
  *   3. status, amount, currency and reference are checked;
- *   4. one Postgres transaction, holding the payment row's lock, applies the outcome —
- *      only if the row is still `pending`, so replays and concurrent deliveries apply once:
+ *   4. one Postgres statement (one transaction), guarded by the payment row still being
+ *      `pending`, applies the outcome — so replays and concurrent deliveries apply once:
  *      succeeded → order `processing`, ledger entry, store balance, queued WhatsApp notice;
  *      failed → reason recorded, order left pending, queued notice;
  *      mismatch → `needs_review`, nothing credited;
@@ -36,6 +36,9 @@ export interface PaymentRow {
   currency: string;
   status: 'pending' | 'succeeded' | 'failed' | 'needs_review';
   api_version: 'v3' | 'v4';
+  order_number: string;
+  /** The WhatsApp customer who placed the order: who is told. */
+  order_phone: string | null;
 }
 
 export type SettleOutcome = 'succeeded' | 'failed' | 'needs_review' | 'still_pending' | 'already_settled' | 'no_charge_id';
@@ -49,21 +52,24 @@ export interface SettleResult {
   noticeId: string | null;
 }
 
-const PAYMENT_COLUMNS = 'id, store_id, order_id, reference, flw_charge_id, amount::text as amount, currency, status, api_version';
+const PAYMENT_SELECT = `
+  select t.id, t.store_id, t.order_id, t.reference, t.flw_charge_id, t.amount::text as amount, t.currency, t.status, t.api_version,
+         o.order_number::text as order_number, o.customer_phone as order_phone
+  from public.payment_transactions t join public.orders o on o.id = t.order_id`;
 
 export async function findPayment(sql: Sql, chargeId: string | null, reference: string | null): Promise<PaymentRow | null> {
   if (!chargeId && !reference) return null;
   const [row] = await sql.unsafe<PaymentRow[]>(
-    `select ${PAYMENT_COLUMNS} from public.payment_transactions
-     where flw_charge_id = $1 or reference = $2
-     order by (flw_charge_id = $1) desc nulls last limit 1`,
+    `${PAYMENT_SELECT}
+     where t.flw_charge_id = $1 or t.reference = $2
+     order by (t.flw_charge_id = $1) desc nulls last limit 1`,
     [chargeId ?? '', reference ?? ''],
   );
   return row ?? null;
 }
 
 export async function paymentById(sql: Sql, id: string): Promise<PaymentRow | null> {
-  const [row] = await sql.unsafe<PaymentRow[]>(`select ${PAYMENT_COLUMNS} from public.payment_transactions where id = $1`, [id]);
+  const [row] = await sql.unsafe<PaymentRow[]>(`${PAYMENT_SELECT} where t.id = $1`, [id]);
   return row ?? null;
 }
 
@@ -96,89 +102,101 @@ export function judge(payment: PaymentRow, charge: VerifiedCharge): Verdict {
   return { kind: 'failed', charge, reason: charge.reason ?? 'declined by the mobile money provider' };
 }
 
-interface LockedPayment extends PaymentRow {
-  order_number: string;
-  order_status: string;
-  order_phone: string | null;
-  opted_in: boolean | null;
-}
-
-async function queueNotice(tx: Tx, payment: LockedPayment, event: 'succeeded' | 'failed', body: string): Promise<string | null> {
-  // Not sent to a customer who said STOP, or to an order without a WhatsApp number;
-  // the row still records that a notice was due and why it was not sent.
-  const skip = !payment.order_phone ? 'not sent: the order has no WhatsApp number'
-    : payment.opted_in === false ? 'not sent: customer opted out (STOP)' : null;
-  const [row] = await tx<{ id: string }[]>`
+/**
+ * The notice row, written by the same statement that settles the payment: `queued` for
+ * sending after the commit, or `failed` with the reason when it must not be sent (the
+ * customer said STOP, or the order has no WhatsApp number). Unique per payment outcome.
+ */
+function noticeInsert(tx: Sql, payment: PaymentRow, event: 'succeeded' | 'failed', body: string) {
+  const payload = asJson({ type: 'text', text: { body }, payment_notice: `${payment.id}:${event}`, payment_transaction_id: payment.id, order_id: payment.order_id });
+  return tx`
     insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, error_message)
-    values (${payment.store_id}, ${payment.order_phone}, 'outbound_text',
-            ${tx.json(asJson({ type: 'text', text: { body }, payment_notice: `${payment.id}:${event}`, payment_transaction_id: payment.id, order_id: payment.order_id }))},
-            ${skip ? 'failed' : 'queued'}, ${skip})
+    select t.store_id, ${payment.order_phone}, 'outbound_text', ${tx.json(payload)}, s.status, s.error
+    from t, lateral (
+      select case when ${payment.order_phone}::text is null then 'not sent: the order has no WhatsApp number'
+                  when exists (select 1 from public.customer_channel_opt_in c
+                               where c.store_id = t.store_id and c.channel_type = 'whatsapp'
+                                 and c.customer_phone = ${payment.order_phone} and not c.is_opted_in)
+                    then 'not sent: customer opted out (STOP)' end as error
+    ) e, lateral (select case when e.error is null then 'queued' else 'failed' end as status, e.error) s
     on conflict ((message_payload ->> 'payment_notice')) where message_payload ? 'payment_notice' do nothing
-    returning id`;
-  return skip ? null : row?.id ?? null;
+    returning id, status`;
 }
 
-async function apply(sql: Sql, paymentId: string, verdict: Verdict): Promise<SettleResult> {
-  return await sql.begin(async (tx) => {
-    const [payment] = await tx<LockedPayment[]>`
-      select t.id, t.store_id, t.order_id, t.reference, t.flw_charge_id, t.amount::text as amount, t.currency, t.status, t.api_version,
-             o.order_number::text as order_number, o.status as order_status, o.customer_phone as order_phone,
-             (select c.is_opted_in from public.customer_channel_opt_in c
-              where c.store_id = t.store_id and c.channel_type = 'whatsapp' and c.customer_phone = o.customer_phone) as opted_in
-      from public.payment_transactions t join public.orders o on o.id = t.order_id
-      where t.id = ${paymentId}
-      for update of t`;
-    if (!payment) throw new Error(`payment ${paymentId} vanished`);
-    const base = { transactionId: payment.id, noticeId: null };
-    if (payment.status !== 'pending') return { ...base, outcome: 'already_settled', status: payment.status };
-
-    const verified = asJson({ status: verdict.charge.status, amount: verdict.charge.amount, currency: verdict.charge.currency, reference: verdict.charge.reference, checked_at: new Date().toISOString() });
-    const chargeId = verdict.charge.chargeId;
-    switch (verdict.kind) {
-      case 'still_pending':
-        await tx`update public.payment_transactions
-                 set last_checked_at = now(), flw_charge_id = coalesce(flw_charge_id, ${chargeId})
-                 where id = ${payment.id}`;
-        return { ...base, outcome: 'still_pending', status: 'pending' };
-      case 'needs_review':
-        await tx`update public.payment_transactions
-                 set status = 'needs_review', review_reason = ${verdict.reason}, last_checked_at = now(),
-                     metadata = metadata || jsonb_build_object('verified', ${tx.json(verified)}::jsonb)
-                 where id = ${payment.id}`;
-        return { ...base, outcome: 'needs_review', status: 'needs_review' };
-      case 'failed': {
-        await tx`update public.payment_transactions
-                 set status = 'failed', failure_reason = ${verdict.reason}, completed_at = now(), last_checked_at = now(),
-                     flw_charge_id = coalesce(flw_charge_id, ${chargeId}),
-                     metadata = metadata || jsonb_build_object('verified', ${tx.json(verified)}::jsonb)
-                 where id = ${payment.id}`;
-        const noticeId = await queueNotice(tx, payment, 'failed', replies.paymentFailed(payment.order_number, verdict.reason));
-        return { ...base, outcome: 'failed', status: 'failed', noticeId };
-      }
-      case 'succeeded': {
-        const cents = toCents(payment.amount);
-        // Pipelined on the transaction's connection: one round trip for the four writes.
-        const [, , , noticeId] = await Promise.all([
-          tx`update public.payment_transactions
-             set status = 'succeeded', completed_at = now(), last_checked_at = now(),
-                 flw_charge_id = coalesce(flw_charge_id, ${chargeId}),
-                 metadata = metadata || jsonb_build_object('verified', ${tx.json(verified)}::jsonb)
-             where id = ${payment.id}`,
-          tx`update public.orders set status = 'processing' where id = ${payment.order_id} and status = 'pending'`,
-          tx`insert into public.store_ledger_entries (store_id, order_id, payment_transaction_id, entry_type, amount, currency, description)
-             values (${payment.store_id}, ${payment.order_id}, ${payment.id}, 'payment', ${payment.amount}, ${payment.currency},
-                     ${`Flutterwave mobile money ${payment.reference} (order ${payment.order_number})`})`
-            .then(() => tx`
-             insert into public.store_balances (store_id, currency, available_balance)
-             values (${payment.store_id}, ${payment.currency}, ${payment.amount})
-             on conflict (store_id, currency)
-             do update set available_balance = public.store_balances.available_balance + excluded.available_balance`),
-          queueNotice(tx, payment, 'succeeded', replies.paymentReceived(payment.order_number, cents, payment.currency)),
-        ]);
-        return { ...base, outcome: 'succeeded', status: 'succeeded', noticeId };
-      }
-    }
-  }) as SettleResult;
+/**
+ * Applies a verdict in ONE statement — one transaction, one round trip. Every part hangs
+ * off `t`, the update of the payment row guarded by `status = 'pending'`: concurrent
+ * deliveries queue on that row's lock and, once the first commits, find it no longer
+ * pending, so `t` is empty and nothing else in their statement happens. The ledger's
+ * unique (payment_transaction_id, entry_type) and the notice's unique key back this up.
+ * Being a single statement also keeps the store's balance row locked for microseconds,
+ * not for round trips, so payments of one store do not queue behind each other.
+ */
+async function apply(sql: Sql, payment: PaymentRow, verdict: Verdict): Promise<SettleResult> {
+  const verified = sql.json(asJson({
+    status: verdict.charge.status, amount: verdict.charge.amount, currency: verdict.charge.currency,
+    reference: verdict.charge.reference, checked_at: new Date().toISOString(),
+  }));
+  const chargeId = verdict.charge.chargeId;
+  const base = { transactionId: payment.id, noticeId: null };
+  let rows: { applied: boolean; notice_id: string | null }[];
+  switch (verdict.kind) {
+    case 'still_pending':
+      await sql`update public.payment_transactions
+                set last_checked_at = now(), flw_charge_id = coalesce(flw_charge_id, ${chargeId})
+                where id = ${payment.id} and status = 'pending'`;
+      return { ...base, outcome: 'still_pending', status: 'pending' };
+    case 'needs_review':
+      rows = await sql`
+        update public.payment_transactions
+        set status = 'needs_review', review_reason = ${verdict.reason}, last_checked_at = now(),
+            metadata = metadata || jsonb_build_object('verified', ${verified}::jsonb)
+        where id = ${payment.id} and status = 'pending'
+        returning true as applied, null::uuid as notice_id`;
+      break;
+    case 'failed':
+      rows = await sql`
+        with t as (
+          update public.payment_transactions
+          set status = 'failed', failure_reason = ${verdict.reason}, completed_at = now(), last_checked_at = now(),
+              flw_charge_id = coalesce(flw_charge_id, ${chargeId}),
+              metadata = metadata || jsonb_build_object('verified', ${verified}::jsonb)
+          where id = ${payment.id} and status = 'pending'
+          returning store_id
+        ), n as (${noticeInsert(sql, payment, 'failed', replies.paymentFailed(payment.order_number, verdict.reason))})
+        select true as applied, (select id from n where status = 'queued') as notice_id from t`;
+      break;
+    case 'succeeded':
+      rows = await sql`
+        with t as (
+          update public.payment_transactions
+          set status = 'succeeded', completed_at = now(), last_checked_at = now(),
+              flw_charge_id = coalesce(flw_charge_id, ${chargeId}),
+              metadata = metadata || jsonb_build_object('verified', ${verified}::jsonb)
+          where id = ${payment.id} and status = 'pending'
+          returning id, store_id, order_id, amount, currency
+        ), o as (
+          update public.orders set status = 'processing'
+          where id = (select order_id from t) and status = 'pending'
+        ), l as (
+          insert into public.store_ledger_entries (store_id, order_id, payment_transaction_id, entry_type, amount, currency, description)
+          select store_id, order_id, id, 'payment', amount, currency, ${`Flutterwave mobile money ${payment.reference} (order ${payment.order_number})`}
+          from t
+        ), b as (
+          insert into public.store_balances (store_id, currency, available_balance)
+          select store_id, currency, amount from t
+          on conflict (store_id, currency)
+          do update set available_balance = public.store_balances.available_balance + excluded.available_balance
+        ), n as (${noticeInsert(sql, payment, 'succeeded', replies.paymentReceived(payment.order_number, toCents(payment.amount), payment.currency))})
+        select true as applied, (select id from n where status = 'queued') as notice_id from t`;
+      break;
+  }
+  const [row] = rows;
+  if (!row?.applied) {
+    const [now] = await sql<{ status: PaymentRow['status'] }[]>`select status from public.payment_transactions where id = ${payment.id}`;
+    return { ...base, outcome: 'already_settled', status: now?.status ?? payment.status };
+  }
+  return { ...base, outcome: verdict.kind, status: verdict.kind, noticeId: row.notice_id };
 }
 
 /**
@@ -190,7 +208,7 @@ export async function settle(deps: PaymentDeps, payment: PaymentRow, hintChargeI
   const chargeId = payment.flw_charge_id || hintChargeId;
   if (!chargeId) return { outcome: 'no_charge_id', transactionId: payment.id, status: 'pending', noticeId: null };
   const charge = await deps.flutterwave.verify(payment.api_version, chargeId);
-  const result = await apply(deps.sql, payment.id, judge(payment, charge));
+  const result = await apply(deps.sql, payment, judge(payment, charge));
   deps.log('info', 'payment_settled', { transaction_id: payment.id, outcome: result.outcome });
   return result;
 }
