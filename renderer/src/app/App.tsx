@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { NotificationToasts } from '../components/NotificationToasts.js';
 import { ReachabilityBanner } from '../components/ReachabilityBanner.js';
 import { Sidebar } from '../components/Sidebar.js';
 import { ConnectionPage } from '../pages/ConnectionPage.js';
@@ -44,6 +45,7 @@ export function App() {
         <main className="content" id="content" tabIndex={-1}>
           <Current />
         </main>
+        <NotificationToasts />
       </div>
     </div>
   );

@@ -1,14 +1,176 @@
+import { useCallback, useEffect, useId, useState, type ReactNode } from 'react';
+import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
+import { useApi, useConsole } from '../app/console-context.js';
 import { EmptyState } from '../components/EmptyState.js';
+import { Spinner } from '../components/Spinner.js';
+import { workshopsStoreFor } from '../stores/workshops.store.js';
+import { formatMessageTime } from './messages/format-message-time.js';
+import { MessageList } from './messages/MessageList.js';
+import { useLiveMessages, useMessagesStore } from './messages/use-messages.js';
 import { PageHeader } from './PageHeader.js';
+import type { LiveQuery } from './workshops/use-live-query.js';
+import { useWorkshops } from './workshops/use-workshops.js';
 
+const everyWorkshop = () => true;
+
+/** Each message's time in its workshop's zone; the organisation's zone until the workshops are loaded. */
+function useTimeZones(): (workshopId: string) => string {
+  const workshops = useWorkshops((state) => state.workshops);
+  const load = useWorkshops((state) => state.load);
+  const fallback = useConsole((state) => state.settings?.timeZone ?? 'UTC');
+  useEffect(() => {
+    if (workshops === null) void load();
+  }, [workshops, load]);
+  return useCallback((workshopId: string) => workshops?.find((workshop) => workshop.id === workshopId)?.timeZone ?? fallback, [workshops, fallback]);
+}
+
+/** The queue across workshops: whether the sender runs, what goes out next, and what went out. */
 export function MessagesPage() {
+  const api = useApi();
+  const navigate = useConsole((state) => state.navigate);
+  const timeZoneFor = useTimeZones();
+  const upcoming = useLiveMessages('upcoming', (client) => client.call('messages:list', { scope: 'upcoming' }), everyWorkshop);
+  const history = useLiveMessages('history', (client) => client.call('messages:list', { scope: 'history' }), everyWorkshop);
+  const openWorkshop = useCallback(
+    (id: string) => {
+      workshopsStoreFor(api).getState().show({ kind: 'detail', id });
+      navigate('workshops');
+    },
+    [api, navigate],
+  );
+
   return (
     <>
-      <PageHeader title="Messages" subtitle="Reminders scheduled for your workshops' groups, and what was sent." />
-      <EmptyState title="Nothing scheduled">
-        Upcoming reminders across all workshops will appear here in the order they go out, followed by the recent
-        history of sent, failed and missed messages.
-      </EmptyState>
+      <PageHeader title="Messages" subtitle="Reminders scheduled for your workshops' groups, and what was sent." actions={<PauseButton />} />
+      <div className="messages-page">
+        <SenderStatusCard timeZoneFor={timeZoneFor} upcoming={upcoming.data} />
+        <QueueSection
+          title="Upcoming"
+          query={upcoming}
+          empty={
+            <EmptyState title="Nothing scheduled">
+              Reminders appear here, in the order they go out, once a workshop has a linked WhatsApp group and a reminder rule is on.
+            </EmptyState>
+          }
+          timeZoneFor={timeZoneFor}
+          onOpenWorkshop={openWorkshop}
+        />
+        <QueueSection
+          title="Recent history"
+          query={history}
+          empty={<EmptyState title="Nothing sent yet">Sent, failed, missed and cancelled messages will be listed here, newest first.</EmptyState>}
+          timeZoneFor={timeZoneFor}
+          onOpenWorkshop={openWorkshop}
+        />
+      </div>
     </>
+  );
+}
+
+function QueueSection({
+  title,
+  query,
+  empty,
+  timeZoneFor,
+  onOpenWorkshop,
+}: {
+  title: string;
+  query: LiveQuery<ScheduledMessage[]>;
+  empty: ReactNode;
+  timeZoneFor: (workshopId: string) => string;
+  onOpenWorkshop: (workshopId: string) => void;
+}) {
+  const headingId = useId();
+  const count = query.data?.length ?? 0;
+  return (
+    <section className="card messages-page__section" aria-labelledby={headingId}>
+      <div className="section-header">
+        <h2 id={headingId}>
+          {title}
+          {query.data ? <span className="tabs__count">{count.toLocaleString()}</span> : null}
+        </h2>
+      </div>
+      {query.loading ? (
+        <p className="muted">Loading…</p>
+      ) : query.error && !query.data ? (
+        <p className="error" role="alert">
+          {query.error}
+        </p>
+      ) : count === 0 ? (
+        empty
+      ) : (
+        <MessageList label={title} messages={query.data ?? []} timeZoneFor={timeZoneFor} onOpenWorkshop={onOpenWorkshop} />
+      )}
+    </section>
+  );
+}
+
+function useSender() {
+  const sender = useMessagesStore((state) => state.sender);
+  const senderError = useMessagesStore((state) => state.senderError);
+  const loadSender = useMessagesStore((state) => state.loadSender);
+  const connected = useConsole((state) => state.transportStatus === 'connected');
+  useEffect(() => {
+    if (connected) void loadSender();
+  }, [connected, loadSender]);
+  return { sender, senderError };
+}
+
+function SenderStatusCard({ timeZoneFor, upcoming }: { timeZoneFor: (workshopId: string) => string; upcoming: ScheduledMessage[] | null }) {
+  const { sender, senderError } = useSender();
+  const nextWorkshopId = upcoming?.find((message) => message.id === sender?.next?.messageId)?.workshopId ?? '';
+  const upcomingZone = timeZoneFor(nextWorkshopId);
+  if (!sender) {
+    return senderError ? (
+      <p className="error" role="alert">
+        {senderError}
+      </p>
+    ) : (
+      <p className="muted">Loading the sender…</p>
+    );
+  }
+  const next = sender.next ? (
+    <>
+      Next send: <strong>{formatMessageTime(sender.next.at, upcomingZone)}</strong> to <strong>{sender.next.workshopName}</strong>
+    </>
+  ) : (
+    'Nothing is due.'
+  );
+  return (
+    <section className={sender.paused ? 'sender-status sender-status--paused' : 'sender-status'} aria-label="Sender" role="status">
+      <span className={sender.paused ? 'badge badge--attention' : 'badge badge--ok'}>{sender.paused ? 'Paused' : 'Sending'}</span>
+      <span>
+        {sender.paused ? 'Nothing is sent until you resume. Messages due meanwhile go out late within their grace window, else are marked missed. ' : null}
+        {next}
+      </span>
+    </section>
+  );
+}
+
+function PauseButton() {
+  const { sender } = useSender();
+  const setPaused = useMessagesStore((state) => state.setPaused);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (!sender) return null;
+  const toggle = async () => {
+    setBusy(true);
+    setError(null);
+    const result = await setPaused(!sender.paused);
+    setBusy(false);
+    if (!result.ok) setError(result.error.message);
+  };
+  return (
+    <div className="messages-page__pause">
+      <button type="button" className={sender.paused ? 'button button--primary' : 'button'} onClick={() => void toggle()} disabled={busy}>
+        {busy ? <Spinner /> : null}
+        {sender.paused ? 'Resume sending' : 'Pause sending'}
+      </button>
+      {error ? (
+        <small className="error" role="alert">
+          {error}
+        </small>
+      ) : null}
+    </div>
   );
 }

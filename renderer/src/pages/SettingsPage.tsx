@@ -3,6 +3,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/settings/settings.js';
 import { useConsole } from '../app/console-context.js';
 import { PageHeader } from './PageHeader.js';
+import { MessagingSettings } from './settings/MessagingSettings.js';
 
 const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
@@ -114,6 +115,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           </span>
         </div>
       </form>
+      <MessagingSettings />
     </>
   );
 }

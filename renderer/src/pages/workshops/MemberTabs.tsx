@@ -1,8 +1,8 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import { memberTabs, type MemberTab, type Workshop } from '../../../../shared/workshops/workshop-schemas.js';
-import { EmptyState } from '../../components/EmptyState.js';
 import { memberTabLabels } from './member-columns.js';
 import { MemberTable } from './MemberTable.js';
+import { WhatsAppTab } from './WhatsAppTab.js';
 
 type DetailTab = MemberTab | 'whatsapp';
 const tabs: readonly DetailTab[] = [...memberTabs, 'whatsapp'];
@@ -75,10 +75,7 @@ export function MemberTabs({ workshop }: { workshop: Workshop }) {
       </div>
       <div role="tabpanel" id={`${baseId}-panel`} aria-labelledby={`${baseId}-tab-${selected}`} className="tabs__panel" tabIndex={0}>
         {selected === 'whatsapp' ? (
-          <EmptyState title="WhatsApp messages for this workshop">
-            The reminder schedule for this group arrives with messaging. For now, the console tracks who joins and
-            leaves; nothing is sent from this tab yet.
-          </EmptyState>
+          <WhatsAppTab workshop={workshop} />
         ) : (
           <MemberTable key={selected} workshop={workshop} tab={selected} />
         )}

@@ -1,0 +1,176 @@
+import { useMemo, useState } from 'react';
+import type { MethodName } from '../../../../shared/contract/api-contract.js';
+import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
+import { useApi } from '../../app/console-context.js';
+import { Spinner } from '../../components/Spinner.js';
+import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
+import { formatMessageTime } from './format-message-time.js';
+import { messageSummary, messageTime, messageTitle, receiptLabels, statusView } from './message-status.js';
+import { StatusBadge } from './StatusBadge.js';
+
+type MessageAction = Extract<MethodName, 'messages:send-early' | 'messages:cancel' | 'messages:confirm-sent' | 'messages:resend'>;
+
+export interface MessageListProps {
+  /** The table's accessible name, e.g. "Scheduled Messages" or "Upcoming". */
+  label: string;
+  messages: readonly ScheduledMessage[];
+  /** Times are shown in each message's workshop's zone. */
+  timeZoneFor: (workshopId: string) => string;
+  /** Across workshops (the Messages page) a column names the workshop and opens it. */
+  onOpenWorkshop?: (workshopId: string) => void;
+}
+
+/** One queue view for the workshop tab and the Messages page: rows, statuses and the actions each status allows. */
+export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop }: MessageListProps) {
+  const [actionError, setActionError] = useState<string | null>(null);
+  const uncertain = messages.filter((message) => message.status === 'uncertain').length;
+  const columns = useMemo(() => messageColumns({ timeZoneFor, onOpenWorkshop, onError: setActionError }), [timeZoneFor, onOpenWorkshop]);
+
+  return (
+    <div className="message-list">
+      {uncertain > 0 ? (
+        <p className="message-list__uncertain" role="note">
+          <strong>
+            {uncertain === 1 ? '1 message' : `${uncertain} messages`} may not have arrived.
+          </strong>{' '}
+          The console stopped while sending, so it cannot tell whether WhatsApp got {uncertain === 1 ? 'it' : 'them'}. Look in the group: choose
+          “It arrived” if it is there, or “Send again” if not — the copy keeps the same WhatsApp id, so phones that already have it show it once.
+        </p>
+      ) : null}
+      {actionError ? (
+        <p className="error message-list__error" role="alert">
+          {actionError}{' '}
+          <button type="button" className="link-button" onClick={() => setActionError(null)}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
+      <VirtualTable
+        label={label}
+        rows={messages}
+        columns={columns}
+        rowKey={(message) => message.id}
+        rowTone={(message) => (message.status === 'uncertain' ? 'attention' : message.status === 'failed' || message.status === 'missed' ? 'danger' : null)}
+      />
+    </div>
+  );
+}
+
+function messageColumns({
+  timeZoneFor,
+  onOpenWorkshop,
+  onError,
+}: {
+  timeZoneFor: (workshopId: string) => string;
+  onOpenWorkshop: ((workshopId: string) => void) | undefined;
+  onError: (message: string | null) => void;
+}): TableColumn<ScheduledMessage>[] {
+  const columns: (TableColumn<ScheduledMessage> | null)[] = [
+    {
+      key: 'when',
+      header: 'When',
+      width: 'minmax(150px, 1.2fr)',
+      cell: (message) => <time dateTime={messageTime(message)}>{formatMessageTime(messageTime(message), timeZoneFor(message.workshopId))}</time>,
+    },
+    onOpenWorkshop
+      ? {
+          key: 'workshop',
+          header: 'Workshop',
+          width: 'minmax(120px, 1fr)',
+          cell: (message) => (
+            <button type="button" className="link-button message-list__workshop" onClick={() => onOpenWorkshop(message.workshopId)}>
+              {message.workshopName}
+            </button>
+          ),
+        }
+      : null,
+    {
+      key: 'message',
+      header: 'Message',
+      width: 'minmax(200px, 3fr)',
+      cell: (message) => (
+        <span title={messageSummary(message)}>
+          <strong>{messageTitle(message)}</strong>
+          <span className="muted"> · {messageSummary(message)}</span>
+        </span>
+      ),
+    },
+    { key: 'status', header: 'Status', width: '120px', cell: (message) => <StatusBadge status={message.status} /> },
+    { key: 'details', header: 'Details', width: 'minmax(150px, 1.6fr)', cell: (message) => <MessageDetails message={message} /> },
+    { key: 'actions', header: 'Actions', width: 'minmax(190px, auto)', cell: (message) => <MessageActions message={message} onError={onError} /> },
+  ];
+  return columns.filter((column) => column !== null);
+}
+
+function MessageDetails({ message }: { message: ScheduledMessage }) {
+  const parts: string[] = [];
+  if (message.receipt) parts.push(receiptLabels[message.receipt]);
+  if (message.attempts > 1 || (message.attempts > 0 && message.status !== 'sent')) parts.push(`${message.attempts} ${message.attempts === 1 ? 'attempt' : 'attempts'}`);
+  if (message.lastError) parts.push(message.lastError);
+  const text = parts.join(' · ');
+  return (
+    <span className={message.lastError && message.status !== 'sent' ? 'message-list__detail error' : 'message-list__detail muted'} title={text || statusView[message.status].help}>
+      {text || '—'}
+    </span>
+  );
+}
+
+const confirmations: Partial<Record<MessageAction, (message: ScheduledMessage) => string>> = {
+  'messages:send-early': (message) => `Send “${messageTitle(message)}” to ${message.workshopName}’s group now instead of at its time?`,
+  'messages:cancel': (message) => `Cancel “${messageTitle(message)}” for ${message.workshopName}? It will not be sent.`,
+};
+
+function MessageActions({ message, onError }: { message: ScheduledMessage; onError: (message: string | null) => void }) {
+  const api = useApi();
+  const [running, setRunning] = useState<MessageAction | null>(null);
+
+  const run = async (method: MessageAction) => {
+    const question = confirmations[method]?.(message);
+    if (question && !window.confirm(question)) return;
+    setRunning(method);
+    onError(null);
+    const result = await api.call(method, { id: message.id });
+    setRunning(null);
+    // The row may already show the new status (pushed by the core); a refusal says why.
+    if (!result.ok) onError(`${messageTitle(message)} (${message.workshopName}): ${result.error.message}`);
+  };
+  const button = (method: MessageAction, text: string, primary = false) => (
+    <button
+      type="button"
+      className={primary ? 'button button--small button--primary' : 'button button--small'}
+      disabled={running !== null}
+      onClick={() => void run(method)}
+    >
+      {running === method ? <Spinner /> : null}
+      {text}
+    </button>
+  );
+
+  switch (message.status) {
+    case 'pending':
+      return (
+        <span className="message-list__actions">
+          {button('messages:send-early', 'Send now')}
+          {button('messages:cancel', 'Cancel')}
+        </span>
+      );
+    case 'uncertain':
+      return (
+        <span className="message-list__actions">
+          {button('messages:confirm-sent', 'It arrived', true)}
+          {button('messages:resend', 'Send again')}
+        </span>
+      );
+    case 'failed':
+    case 'missed':
+      return <span className="message-list__actions">{button('messages:resend', 'Send again')}</span>;
+    case 'sending':
+      return (
+        <span className="muted" role="status">
+          <Spinner /> Sending…
+        </span>
+      );
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,196 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
+import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
+import { useApi } from '../../app/console-context.js';
+import { FormField } from '../../components/FormField.js';
+import { Spinner } from '../../components/Spinner.js';
+import { formatClock } from './format-message-time.js';
+import { useMessagesStore } from './use-messages.js';
+
+/** WhatsApp's own limit for media; the core refuses more too. */
+export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
+const MAX_TEXT = 4_096;
+
+type Outcome = { kind: 'sent' | 'failed' | 'other'; text: string };
+
+function readAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read'));
+    reader.readAsDataURL(file);
+  });
+}
+
+function describeOutcome(message: ScheduledMessage, timeZone: string): Outcome {
+  switch (message.status) {
+    case 'sent':
+      return { kind: 'sent', text: `Sent at ${formatClock(message.sentAt ?? message.scheduledFor, timeZone)}` };
+    case 'failed':
+    case 'missed':
+      return { kind: 'failed', text: `Not sent: ${message.lastError ?? message.status}` };
+    case 'uncertain':
+      return { kind: 'failed', text: 'The send was interrupted; check the group. It is listed below as uncertain.' };
+    default:
+      return { kind: 'other', text: 'Still sending; it is listed below and will update by itself.' };
+  }
+}
+
+function fileSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+/** "Quick Send": text, or an image or document with a caption, to the workshop's group now. */
+export function QuickSend({ workshop }: { workshop: Workshop }) {
+  const api = useApi();
+  const ids = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const templates = useMessagesStore((state) => state.templates);
+  const loadTemplates = useMessagesStore((state) => state.loadTemplates);
+  const [text, setText] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (templates === null) void loadTemplates();
+  }, [templates, loadTemplates]);
+
+  const pickFile = (picked: File | null) => {
+    setOutcome(null);
+    if (picked && picked.size > MAX_MEDIA_BYTES) {
+      setFile(null);
+      setFileError(`“${picked.name}” is ${fileSize(picked.size)}; WhatsApp takes files up to 16 MB.`);
+      if (fileInput.current) fileInput.current.value = '';
+      return;
+    }
+    setFileError(null);
+    setFile(picked);
+  };
+  const removeFile = () => {
+    setFile(null);
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  const applyTemplate = async (templateId: string) => {
+    const template = templates?.find((candidate) => candidate.id === templateId);
+    if (!template) return;
+    const preview = await api.call('templates:preview', { body: template.body, workshopId: workshop.id });
+    if (preview.ok) setText(preview.value.text);
+    else setError(preview.error.message);
+  };
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (sending) return;
+    if (text.trim() === '' && !file) {
+      setError('Write a message or attach a file.');
+      return;
+    }
+    setSending(true);
+    setError(null);
+    setOutcome(null);
+    try {
+      const media = file ? { base64: await readAsBase64(file), mimetype: file.type || 'application/octet-stream', fileName: file.name } : undefined;
+      const result = await api.call('messages:send-now', { workshopId: workshop.id, text, ...(media ? { media } : {}) });
+      if (!result.ok) {
+        setError(result.error.fields?.text ?? result.error.message);
+        return;
+      }
+      const described = describeOutcome(result.value, workshop.timeZone);
+      setOutcome(described);
+      if (described.kind === 'sent') {
+        setText('');
+        removeFile();
+      }
+    } catch (problem) {
+      setError(problem instanceof Error ? problem.message : String(problem));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <form className="quick-send" onSubmit={submit} aria-labelledby={`${ids}-title`} noValidate>
+      <div className="section-header">
+        <h3 id={`${ids}-title`}>Quick Send</h3>
+        {templates && templates.length > 0 ? (
+          <div className="quick-send__template">
+            <label htmlFor={`${ids}-template`} className="muted">
+              Start from
+            </label>
+            <select id={`${ids}-template`} value="" onChange={(event) => void applyTemplate(event.target.value)}>
+              <option value="">a template…</option>
+              {templates.map((template) => (
+                <option key={template.id} value={template.id}>
+                  {template.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+      </div>
+      <FormField id={`${ids}-text`} label={file ? 'Caption' : 'Message'} error={error ?? undefined}>
+        <textarea
+          id={`${ids}-text`}
+          rows={3}
+          maxLength={MAX_TEXT}
+          value={text}
+          placeholder={`Write to everyone in ${workshop.group?.subject ?? 'the group'}`}
+          onChange={(event) => {
+            setText(event.target.value);
+            setOutcome(null);
+          }}
+        />
+      </FormField>
+      <div className="quick-send__row">
+        <div className="quick-send__file">
+          {/* The real input stays focusable; its label looks like a button and shows its focus. */}
+          <input
+            id={`${ids}-file`}
+            ref={fileInput}
+            type="file"
+            className="visually-hidden quick-send__input"
+            onChange={(event) => pickFile(event.target.files?.[0] ?? null)}
+          />
+          <label htmlFor={`${ids}-file`} className="button button--small">
+            {file ? 'Change file' : 'Attach image or document'}
+          </label>
+          {file ? (
+            <span className="quick-send__chosen">
+              {file.type.startsWith('image/') ? '🖼' : '📄'} {file.name} <span className="muted">({fileSize(file.size)})</span>
+              <button type="button" className="button button--quiet button--small" onClick={removeFile} aria-label={`Remove ${file.name}`}>
+                ✕
+              </button>
+            </span>
+          ) : null}
+        </div>
+        <span className="muted quick-send__count">
+          {text.length.toLocaleString()} / {MAX_TEXT.toLocaleString()}
+        </span>
+        <button type="submit" className="button button--primary" disabled={sending}>
+          {sending ? (
+            <>
+              <Spinner /> Sending…
+            </>
+          ) : (
+            'Send to group'
+          )}
+        </button>
+      </div>
+      {fileError ? (
+        <p className="error quick-send__outcome" role="alert">
+          {fileError}
+        </p>
+      ) : null}
+      <p role="status" className={`quick-send__outcome ${outcome?.kind === 'sent' ? 'success' : outcome?.kind === 'failed' ? 'error' : 'muted'}`}>
+        {outcome?.text ?? ''}
+      </p>
+    </form>
+  );
+}
