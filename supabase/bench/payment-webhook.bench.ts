@@ -12,6 +12,7 @@
  * Bounded by request count, not time; loopback only.
  *
  * Run: node --import tsx supabase/bench/payment-webhook.bench.ts
+ * Env: BENCH_PAYMENTS (2000), BENCH_CONNECTIONS (50), PAYMENTS_DB_POOL_SIZE (the function's pool, default 8).
  */
 import { createHmac } from 'node:crypto';
 import os from 'node:os';
@@ -23,7 +24,10 @@ const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 2000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const AMOUNT = '7500.50';
 
-const stack = await startLocalStack({ keepGraphMessages: false });
+const stack = await startLocalStack({
+  keepGraphMessages: false,
+  ...(process.env.PAYMENTS_DB_POOL_SIZE ? { paymentsDbPoolSize: Number(process.env.PAYMENTS_DB_POOL_SIZE) } : {}),
+});
 const sql = postgres(stack.databaseUrl, { max: 2, onnotice: () => {} });
 const flw = stack.flutterwave!;
 

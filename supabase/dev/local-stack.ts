@@ -33,6 +33,7 @@ export interface LocalStackOptions {
   flutterwaveSignatureMode?: 'hmac' | 'hmac_or_plain';
   reconcileSecret?: string;
   reconcileAfterSeconds?: number;
+  paymentsDbPoolSize?: number;
   /** Point the payment functions at a real Flutterwave (development only); the fake otherwise. */
   flutterwave?: {
     baseUrl: string; tokenUrl: string; v3BaseUrl: string;
@@ -110,6 +111,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       FLUTTERWAVE_WEBHOOK_SECRET_HASH: flutterwaveSecretHash,
       FLUTTERWAVE_SIGNATURE_MODE: options.flutterwaveSignatureMode ?? 'hmac',
       RECONCILE_PAYMENTS_SECRET: reconcileSecret,
+      ...(options.paymentsDbPoolSize ? { PAYMENTS_DB_POOL_SIZE: String(options.paymentsDbPoolSize) } : {}),
       ...(options.reconcileAfterSeconds !== undefined ? { RECONCILE_PENDING_AFTER_SECONDS: String(options.reconcileAfterSeconds) } : {}),
     }, { ...(options.functionsPort ? { port: options.functionsPort } : {}), quiet: options.quiet ?? true });
     stoppers.push(() => functions.stop());

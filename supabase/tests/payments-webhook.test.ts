@@ -180,6 +180,26 @@ describe.skipIf(!backend.available)('flutterwave-webhook and reconciliation: val
     expect(confirmations(customer)).toHaveLength(1);
   });
 
+  it('webhooks and reconciliation racing for the same payment credit it once', async () => {
+    const { order, charge, customer } = await pendingPayment(['ADD TEE 1']);
+    fake(h).complete(charge.id, 'succeeded');
+    await h.sql`update payment_transactions set created_at = now() - interval '1 hour' where order_id = ${order.orderId}`;
+    const start = await balance();
+    const results = await Promise.all([
+      ...Array.from({ length: 4 }, () => postWebhook(h, v4Webhook(charge))),
+      reconcile(h),
+      postWebhook(h, v3Webhook({ ...charge, id: '0' }), 'v3'),
+      reconcile(h),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(Array(7).fill(200));
+    await waitFor('the confirmation', async () => (await moneyState(h, shop, order.orderId)).notices.find((n) => n.whatsapp_message_id));
+    const state = await moneyState(h, shop, order.orderId);
+    expect(state.ledger).toHaveLength(1);
+    expect(state.notices).toHaveLength(1);
+    expect(await balance() - start).toBeCloseTo(25000, 2);
+    expect(confirmations(customer)).toHaveLength(1);
+  });
+
   it('reconciliation leaves still-pending charges pending and records a declined one as failed', async () => {
     const stillPending = await pendingPayment();
     phone = newCustomer();
