@@ -23,6 +23,7 @@ import { MessageSender } from './scheduler/message-sender.js';
 import { MessageService } from './scheduler/message-service.js';
 import { ScheduleGenerator } from './scheduler/schedule-generator.js';
 import { LeadService } from './workshops/lead-service.js';
+import { LidResolver } from './workshops/lid-resolver.js';
 import { MembershipService } from './workshops/membership-service.js';
 import { workshopHandlers } from './workshops/workshop-handlers.js';
 import { WorkshopRepository } from './workshops/workshop-repository.js';
@@ -104,6 +105,7 @@ export function createCore(deps: CoreDependencies): Core {
   const membership = new MembershipService(db, events, clock, logger.child({ module: 'membership' }), (groupJid) =>
     workshopRepository.byGroup(groupJid).map((row) => row.id),
   );
+  const lids = new LidResolver(db, sessions, membership, logger.child({ module: 'lids' }));
   const automation = new AutomationService(db, clock);
   automation.ensureDefaults();
   const messageRepository = new MessageRepository(db);
@@ -136,16 +138,10 @@ export function createCore(deps: CoreDependencies): Core {
     clock,
     logger.child({ module: 'workshops' }),
     reschedule,
+    lids,
   );
   const leads = new LeadService(db, settings, clock, (workshopId, phones) => {
-    // Ahead of time: learn the LIDs behind new leads' phones so LID-only members match them.
-    const { session_id: sessionId } = workshopRepository.get(workshopId) ?? {};
-    if (!sessionId || !sessions.isOpen(sessionId)) return;
-    sessions
-      .connection(sessionId)
-      .lookupLids(phones)
-      .then((pairs) => membership.ingestMappings(pairs, 'lid-lookup'))
-      .catch((error: unknown) => logger.warn({ err: error }, 'LID lookup for new leads failed'));
+    void lids.resolve(workshopId, workshopRepository.get(workshopId)?.session_id ?? null, phones);
   });
   sessions.addListener({
     participants: (_sessionId, change) => membership.ingestParticipants(change),

@@ -9,6 +9,7 @@ import type { Logger } from '../logging/logger.js';
 import type { GroupDirectory } from '../whatsapp/group-directory.js';
 import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
 import type { GroupInfo } from '../whatsapp/whatsapp-transport.js';
+import type { LidResolver } from './lid-resolver.js';
 import type { MembershipService } from './membership-service.js';
 import { WorkshopQueries } from './workshop-queries.js';
 import type { WorkshopRepository, WorkshopRow } from './workshop-repository.js';
@@ -31,6 +32,7 @@ export class WorkshopService {
     private readonly logger: Logger,
     /** Reminders follow the workshop: called whenever its time, name, link or group changes. */
     private readonly scheduleChanged: (workshopId: string) => void,
+    private readonly lids: LidResolver,
   ) {
     this.queries = new WorkshopQueries(db);
   }
@@ -81,7 +83,10 @@ export class WorkshopService {
     this.repository.update(id, { session_id: sessionId, group_jid: groupJid, last_synced_at: null }, this.now());
     this.scheduleChanged(id);
     this.changed(id);
-    if (this.sessions.isOpen(sessionId)) await this.syncMembers(id);
+    if (this.sessions.isOpen(sessionId)) {
+      await this.lids.resolve(id, sessionId);
+      await this.syncMembers(id);
+    }
     return this.get(id);
   }
 
@@ -131,6 +136,7 @@ export class WorkshopService {
     const byJid = new Map(groups.map((group) => [group.jid, group]));
     for (const workshop of linked) {
       const group = workshop.group_jid ? byJid.get(workshop.group_jid) : undefined;
+      await this.lids.resolve(workshop.id, sessionId);
       if (group) await this.applySync([workshop.id], group);
       else this.logger.warn({ workshopId: workshop.id }, 'linked group not found after reconnect; this account may have left it');
     }
