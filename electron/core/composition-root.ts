@@ -57,6 +57,8 @@ export interface Core {
   subscribe(listener: CoreEventListener): () => void;
   /** Reconnects linked WhatsApp sessions and starts background work. */
   start(): void;
+  /** The computer woke up: retry connections now and re-plan the next send. */
+  resume(): void;
   readonly settings: SettingsService;
   readonly sessions: SessionSupervisor;
   readonly workshops: WorkshopService;
@@ -202,6 +204,10 @@ export function createCore(deps: CoreDependencies): Core {
     start: () => {
       sender.start();
       sessions.start();
+    },
+    resume: () => {
+      sessions.retryNow();
+      sender.arm();
     },
     settings,
     sessions,

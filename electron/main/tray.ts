@@ -1,31 +1,27 @@
-import { Menu, Tray, nativeImage } from 'electron';
-import type { TrayStatus } from './tray-status.js';
+import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
+import type { TrayModel } from './tray-menu-model.js';
 
-export interface TrayActions {
-  open(): void;
-  quit(): void;
-}
+export type TrayActionId = 'open' | 'pause' | 'resume' | 'quit';
 
 export interface ConsoleTray {
-  update(status: TrayStatus): void;
+  update(model: TrayModel): void;
 }
 
-/** The console lives on in the tray after its window closes; later issues add to the menu. */
-export function createTray(iconPath: string, actions: TrayActions, initial: TrayStatus): ConsoleTray {
+/** The console lives on in the tray after its window closes and keeps sending from there. */
+export function createTray(iconPath: string, onAction: (id: TrayActionId) => void, initial: TrayModel): ConsoleTray {
   const icon = nativeImage.createFromPath(iconPath).resize({ width: 18, height: 18 });
   const tray = new Tray(icon);
-  tray.on('click', actions.open);
-  const update = (status: TrayStatus) => {
-    tray.setToolTip(status.tooltip);
-    tray.setContextMenu(
-      Menu.buildFromTemplate([
-        { label: status.label, enabled: false },
-        { type: 'separator' },
-        { label: 'Open console', click: actions.open },
-        { type: 'separator' },
-        { label: 'Quit', click: actions.quit },
-      ]),
+  tray.on('click', () => onAction('open'));
+  const update = (model: TrayModel) => {
+    tray.setToolTip(model.tooltip);
+    const template: MenuItemConstructorOptions[] = model.items.map((item) =>
+      item.kind === 'separator'
+        ? { type: 'separator' }
+        : item.kind === 'info'
+          ? { label: item.label, enabled: false }
+          : { label: item.label, click: () => onAction(item.id) },
     );
+    tray.setContextMenu(Menu.buildFromTemplate(template));
   };
   update(initial);
   return { update };

@@ -222,3 +222,25 @@ describe('simulator', () => {
     expect(transport?.history(big?.jid ?? '')).toMatchObject([{ messageId, text: 'Starting in 30 minutes' }]);
   });
 });
+
+describe('waking from sleep', () => {
+  it('retries a session waiting out its back-off at once', async () => {
+    let connection: ScriptedConnection | undefined;
+    const core = start({ create: (_kind, context) => (connection = new ScriptedConnection(context)) });
+    const created = await core.invoke('sessions:create', { kind: 'baileys' });
+    const id = created.ok ? (created.value as SessionView).id : '';
+    await settle();
+    connection?.connect();
+    for (let i = 0; i < 5; i++) {
+      connection?.drop('network');
+      clock.advance(Date.parse(core.sessions.view(id).reconnectAt ?? '') - clock.now());
+      await settle();
+    }
+    connection?.drop('network');
+    const opens = connection?.opens ?? 0;
+    expect(Date.parse(core.sessions.view(id).reconnectAt ?? '') - clock.now()).toBe(32_000);
+    core.resume();
+    await settle();
+    expect(connection?.opens).toBe(opens + 1);
+  });
+});

@@ -136,6 +136,15 @@ export class SessionSupervisor {
     this.deps.events.emit('sessions:removed', { id });
   }
 
+  /** After sleep or a network change: sessions waiting out a back-off try again now. */
+  retryNow(): void {
+    for (const [id, runtime] of this.runtimes) {
+      if (runtime.timer === null) continue;
+      runtime.attempts = 0;
+      void this.openSession(id, 'reconnecting');
+    }
+  }
+
   /** The live connection of an open session, for sending and group work. */
   connection(id: string): WhatsAppConnection {
     const row = this.requireRow(id);

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { quitWarning, trayMenuModel } from './tray-menu-model.js';
+
+const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+const next = { at: new Date(now + 5 * 60_000).toISOString(), workshopName: 'Design Sprint', messageId: 'msg_1' };
+
+describe('tray menu', () => {
+  it('shows the next scheduled send and offers to pause', () => {
+    const model = trayMenuModel([], { paused: false, next }, now);
+    const labels = model.items.flatMap((item) => ('label' in item ? [item.label] : []));
+    expect(labels).toEqual(['WhatsApp: not linked', expect.stringMatching(/^Next: \d\d:\d\d · Design Sprint$/), 'Open console', 'Pause sending', 'Quit']);
+    expect(model.tooltip).toContain('Design Sprint');
+  });
+
+  it('says when sending is paused and offers to resume', () => {
+    const model = trayMenuModel([], { paused: true, next }, now);
+    expect(model.items).toContainEqual({ kind: 'info', label: 'Sending paused' });
+    expect(model.items).toContainEqual({ kind: 'action', id: 'resume', label: 'Resume sending' });
+  });
+
+  it('warns before quitting only when a send is due within ten minutes', () => {
+    expect(quitWarning({ paused: false, next }, now)).toMatch(/Design Sprint.*in 5 minutes.*will not be sent/);
+    expect(quitWarning({ paused: false, next: { ...next, at: new Date(now + 11 * 60_000).toISOString() } }, now)).toBeNull();
+    expect(quitWarning({ paused: true, next }, now)).toBeNull();
+    expect(quitWarning({ paused: false, next: null }, now)).toBeNull();
+  });
+});
