@@ -1,8 +1,10 @@
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, protocol, safeStorage, session, type IpcMainInvokeEvent } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL } from '../../shared/contract/ipc-channels.js';
+import type { ConsoleNotification } from '../../shared/messages/message-schemas.js';
+import type { Settings } from '../../shared/settings/settings.js';
 import { createCore, type Core } from '../core/composition-root.js';
 import { createLogger } from '../core/logging/logger.js';
 import { APP_ORIGIN, APP_SCHEME, isOwnUrl, isTrustedSender } from './app-origin.js';
@@ -10,13 +12,15 @@ import { handleAppProtocol } from './app-protocol.js';
 import { denyAllPermissions, hardenWebContents } from './harden-web-contents.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
-import { trayStatus } from './tray-status.js';
-import { createTray } from './tray.js';
+import { quitWarning, trayMenuModel } from './tray-menu-model.js';
+import { createTray, type TrayActionId } from './tray.js';
 import { mainWindowOptions } from './window-options.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const resources = app.isPackaged ? process.resourcesPath : join(here, '..', '..', 'resources');
+/** Started by the OS at login: stay in the tray instead of opening the window. */
+const HIDDEN_FLAG = '--hidden';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -59,43 +63,81 @@ if (!app.requestSingleInstanceLock()) {
     return undefined;
   }
 
+  function applyStartAtLogin(settings: Settings): void {
+    app.setLoginItemSettings({ openAtLogin: settings.startAtLogin, args: [HIDDEN_FLAG] });
+  }
+
+  function notify(notice: ConsoleNotification): void {
+    if (!Notification.isSupported()) return;
+    const shown = new Notification({ title: notice.title, body: notice.body, urgency: notice.level === 'error' ? 'critical' : 'normal' });
+    shown.on('click', showWindow);
+    shown.show();
+  }
+
+  async function confirmQuit(active: Core): Promise<boolean> {
+    const warning = quitWarning(active.sender.status(), Date.now());
+    if (!warning) return true;
+    const { response } = await dialog.showMessageBox({
+      type: 'warning',
+      buttons: ['Keep running', 'Quit anyway'],
+      defaultId: 0,
+      cancelId: 0,
+      message: 'A reminder is about to go out',
+      detail: warning,
+    });
+    return response === 1;
+  }
+
   app.on('second-instance', showWindow);
 
-  app.whenReady().then(() => {
-    denyAllPermissions(session.defaultSession);
-    hardenWebContents(app, (url) => isOwnUrl(url, devServerUrl));
-    handleAppProtocol(protocol, APP_SCHEME, join(here, '..', 'renderer'));
+  app
+    .whenReady()
+    .then(() => {
+      denyAllPermissions(session.defaultSession);
+      hardenWebContents(app, (url) => isOwnUrl(url, devServerUrl));
+      handleAppProtocol(protocol, APP_SCHEME, join(here, '..', 'renderer'));
 
-    core = createCore({
-      shell: 'electron',
-      dataDir: app.getPath('userData'),
-      appVersion: app.getVersion(),
-      logger,
-      nativeBinding: electronSqliteBinding(),
-      secretStore: new SafeStorageSecretStore(app.getPath('userData'), safeStorage),
-    });
-    const activeCore = core;
-    registerIpcHandlers(ipcMain, activeCore, (event: IpcMainInvokeEvent) => isTrustedSender(event.senderFrame, devServerUrl));
-    activeCore.subscribe((event, payload) => {
-      for (const win of BrowserWindow.getAllWindows()) {
-        if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event, payload);
-      }
-    });
+      core = createCore({
+        shell: 'electron',
+        dataDir: app.getPath('userData'),
+        appVersion: app.getVersion(),
+        logger,
+        nativeBinding: electronSqliteBinding(),
+        secretStore: new SafeStorageSecretStore(app.getPath('userData'), safeStorage),
+      });
+      const active = core;
+      registerIpcHandlers(ipcMain, active, (event: IpcMainInvokeEvent) => isTrustedSender(event.senderFrame, devServerUrl));
 
-    activeCore.start();
-    const tray = createTray(
-      join(resources, 'tray-icon.png'),
-      { open: showWindow, quit: () => app.quit() },
-      trayStatus(activeCore.sessions.list()),
-    );
-    activeCore.subscribe((event) => {
-      if (event === 'sessions:changed' || event === 'sessions:removed') tray.update(trayStatus(activeCore.sessions.list()));
+      const trayModel = () => trayMenuModel(active.sessions.list(), active.sender.status(), Date.now());
+      const onTrayAction = (id: TrayActionId): void => {
+        if (id === 'open') showWindow();
+        else if (id === 'pause') active.sender.setPaused(true);
+        else if (id === 'resume') active.sender.setPaused(false);
+        else void confirmQuit(active).then((ok) => ok && app.quit());
+      };
+      const tray = createTray(join(resources, 'tray-icon.png'), onTrayAction, trayModel());
+
+      active.subscribe((event, payload) => {
+        for (const win of BrowserWindow.getAllWindows()) {
+          if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event, payload);
+        }
+        if (event === 'sessions:changed' || event === 'sessions:removed' || event === 'messages:status-changed') tray.update(trayModel());
+        if (event === 'notifications:raised') notify(payload as ConsoleNotification);
+        if (event === 'settings:changed') applyStartAtLogin(payload as Settings);
+      });
+      applyStartAtLogin(active.settings.get());
+      // After sleep, timers and sockets are stale: reconnect and re-plan the next send now.
+      powerMonitor.on('resume', () => active.resume());
+      active.start();
+
+      const startedHidden = process.argv.includes(HIDDEN_FLAG) || app.getLoginItemSettings().wasOpenedAtLogin;
+      if (!startedHidden) showWindow();
+    })
+    .catch((error: unknown) => {
+      logger.fatal({ err: error }, 'start-up failed');
+      dialog.showErrorBox('The console could not start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
     });
-    showWindow();
-  }).catch((error: unknown) => {
-    logger.fatal({ err: error }, 'start-up failed');
-    app.exit(1);
-  });
 
   app.on('activate', showWindow);
   app.on('window-all-closed', () => {
