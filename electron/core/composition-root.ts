@@ -121,12 +121,14 @@ export function createCore(deps: CoreDependencies): Core {
     ...(deps.random ? { random: deps.random } : {}),
   });
   const generator = new ScheduleGenerator(db, automation, clock);
+  // The whole queue of a workshop may have moved: `id` is empty to say "refetch the list".
+  const queueChanged = (workshopId: string) => events.emit('messages:changed', { id: '', workshopId });
   const reschedule = (workshopId: string) => {
-    generator.regenerate(workshopId);
+    if (generator.regenerate(workshopId)) queueChanged(workshopId);
     sender.arm();
   };
   const rescheduleAll = () => {
-    generator.regenerateAll();
+    for (const workshopId of generator.regenerateAll()) queueChanged(workshopId);
     sender.arm();
   };
   const messages = new MessageService(db, messageRepository, sender, clock, events);

@@ -62,10 +62,9 @@ export class ScheduleGenerator {
     return this.db.transaction(() => this.regenerateInTransaction(workshopId))();
   }
 
-  regenerateAll(): void {
-    this.db.transaction(() => {
-      for (const id of this.statements.allWorkshops.all() as string[]) this.regenerateInTransaction(id);
-    })();
+  /** Returns the workshops whose queue changed. */
+  regenerateAll(): string[] {
+    return this.db.transaction(() => (this.statements.allWorkshops.all() as string[]).filter((id) => this.regenerateInTransaction(id)))();
   }
 
   private regenerateInTransaction(workshopId: string): boolean {
