@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
 import { useApi, useConsole } from '../app/console-context.js';
 import { EmptyState } from '../components/EmptyState.js';
@@ -31,6 +31,9 @@ export function MessagesPage() {
   const timeZoneFor = useTimeZones();
   const upcoming = useLiveMessages('upcoming', (client) => client.call('messages:list', { scope: 'upcoming' }), everyWorkshop);
   const history = useLiveMessages('history', (client) => client.call('messages:list', { scope: 'history' }), everyWorkshop);
+  // An uncertain message waits for the operator in Upcoming; listing it twice would ask twice.
+  const pastRows = useMemo(() => history.data?.filter((message) => message.status !== 'uncertain') ?? null, [history.data]);
+  const past = { ...history, data: pastRows };
   const openWorkshop = useCallback(
     (id: string) => {
       workshopsStoreFor(api).getState().show({ kind: 'detail', id });
@@ -57,7 +60,7 @@ export function MessagesPage() {
         />
         <QueueSection
           title="Recent history"
-          query={history}
+          query={past}
           empty={<EmptyState title="Nothing sent yet">Sent, failed, missed and cancelled messages will be listed here, newest first.</EmptyState>}
           timeZoneFor={timeZoneFor}
           onOpenWorkshop={openWorkshop}

@@ -1,0 +1,132 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Core } from '../../../electron/core/composition-root.js';
+import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
+import { call, connectDemo, giveTablesLayout, linkedWorkshop, renderConsole, rowOf, sessionOpen, startConsole, type MessagesConsole } from './messages/messages-test-kit.js';
+
+let test: MessagesConsole;
+let restoreLayout: (() => void) | null = null;
+
+afterEach(async () => {
+  restoreLayout?.();
+  vi.restoreAllMocks();
+  await test.stop();
+});
+
+const status = (row: HTMLElement) => row.querySelector('.message-status')?.textContent;
+
+async function byRule(core: Core, workshopId: string, ruleKey: string): Promise<ScheduledMessage | undefined> {
+  return (await call(core, 'messages:list', { workshopId, scope: 'all' })).find((message) => message.ruleKey === ruleKey);
+}
+
+describe('the Messages page', () => {
+  it('says when nothing is scheduled or sent', async () => {
+    test = startConsole();
+    renderConsole(test.core, 'messages');
+    expect(await screen.findByRole('region', { name: 'Nothing scheduled' })).toBeInTheDocument();
+    expect(await screen.findByRole('region', { name: 'Nothing sent yet' })).toBeInTheDocument();
+    expect(await screen.findByRole('status', { name: 'Sender' })).toHaveTextContent('SendingNothing is due.');
+  });
+
+  it('lists the queue across workshops, pauses and resumes the sender, and opens a workshop', async () => {
+    test = startConsole();
+    restoreLayout = giveTablesLayout();
+    const sessionId = await connectDemo(test.core);
+    await linkedWorkshop(test.core, 'Design Sprint', sessionId);
+    await linkedWorkshop(test.core, 'Data Bootcamp', sessionId);
+    renderConsole(test.core, 'messages');
+
+    const upcoming = await screen.findByRole('table', { name: 'Upcoming' });
+    expect(within(upcoming).getAllByRole('row')).toHaveLength(11);
+    expect(within(upcoming).getAllByRole('button', { name: 'Design Sprint' })).toHaveLength(5);
+    const sender = screen.getByRole('status', { name: 'Sender' });
+    await waitFor(() => expect(sender).toHaveTextContent(/^SendingNext send: \w{3} \d{1,2} \w{3}, 09:00 IST to (Design Sprint|Data Bootcamp)$/));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Pause sending' }));
+    await waitFor(() => expect(sender).toHaveTextContent(/^Paused/));
+    expect(sender).toHaveTextContent('Nothing is sent until you resume.');
+    expect(await call(test.core, 'messages:status', {})).toMatchObject({ paused: true });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Resume sending' }));
+    await waitFor(() => expect(sender).toHaveTextContent(/^SendingNext send: .+, 09:00 IST to /));
+    expect(screen.getByRole('button', { name: 'Pause sending' })).toBeInTheDocument();
+
+    // Paused from elsewhere (the tray): the page follows the pushed status.
+    await call(test.core, 'messages:pause', {});
+    await waitFor(() => expect(sender).toHaveTextContent(/^Paused/));
+
+    fireEvent.click(within(upcoming).getAllByRole('button', { name: 'Data Bootcamp' })[0]!);
+    expect(await screen.findByRole('heading', { name: 'Data Bootcamp', level: 1 })).toBeInTheDocument();
+  });
+
+  it('moves a sent message from Upcoming to the history', async () => {
+    test = startConsole();
+    restoreLayout = giveTablesLayout();
+    const workshop = await linkedWorkshop(test.core, 'Design Sprint');
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    renderConsole(test.core, 'messages');
+    await screen.findByRole('table', { name: 'Upcoming' });
+    fireEvent.click(within(rowOf('Upcoming', '30 minutes before')).getByRole('button', { name: 'Send now' }));
+    await waitFor(() => expect(status(rowOf('Recent history', '30 minutes before'))).toBe('✓Sent'), { timeout: 5_000 });
+    expect(within(screen.getByRole('table', { name: 'Upcoming' })).queryByText('30 minutes before')).not.toBeInTheDocument();
+    expect((await byRule(test.core, workshop.id, '30m-before'))?.status).toBe('sent');
+  });
+});
+
+describe('a send interrupted by a crash', () => {
+  /** A reminder sent early while the demo "server" holds the ack, then the console dies and starts again. */
+  async function interruptedSend(): Promise<{ core: Core; workshopId: string; text: string }> {
+    test = startConsole({ holdSends: true });
+    const sessionId = await connectDemo(test.core);
+    const workshop = await linkedWorkshop(test.core, 'Crash Course', sessionId);
+    const reminder = (await byRule(test.core, workshop.id, '1h-before'))!;
+    await call(test.core, 'messages:send-early', { id: reminder.id });
+    await waitFor(async () => expect((await byRule(test.core, workshop.id, '1h-before'))?.status).toBe('sending'));
+    const core = await test.restart();
+    return { core, workshopId: workshop.id, text: reminder.body };
+  }
+
+  it('raises a notification that opens the workshop, whose tab offers “It arrived” and “Send again”', async () => {
+    const { core, workshopId } = await interruptedSend();
+    restoreLayout = giveTablesLayout();
+    renderConsole(core, 'connection');
+    core.start();
+
+    const notifications = await screen.findByRole('region', { name: 'Notifications' });
+    expect(notifications).toHaveTextContent('A message may not have been sent');
+    expect(notifications).toHaveTextContent('Crash Course: The console stopped while this message was being sent.');
+    fireEvent.click(within(notifications).getByRole('button', { name: /^A message may not have been sent/ }));
+    expect(await screen.findByRole('heading', { name: 'Crash Course', level: 1 })).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Notifications' })).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('tab', { name: 'WhatsApp' }));
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', '1 hour before'))).toBe('?Uncertain'));
+    expect(screen.getByRole('note')).toHaveTextContent('1 message may not have arrived.');
+    const row = rowOf('Scheduled Messages', '1 hour before');
+    expect(within(row).getByRole('button', { name: 'Send again' })).toBeInTheDocument();
+    fireEvent.click(within(row).getByRole('button', { name: 'It arrived' }));
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', '1 hour before'))).toBe('✓Sent'));
+    expect(screen.queryByRole('note')).not.toBeInTheDocument();
+    expect((await byRule(core, workshopId, '1h-before'))?.status).toBe('sent');
+  });
+
+  it('sends it again from the Messages page, once, with the same WhatsApp id', async () => {
+    const { core, workshopId, text } = await interruptedSend();
+    restoreLayout = giveTablesLayout();
+    renderConsole(core, 'messages');
+    core.start();
+    const [session] = await call(core, 'sessions:list', {});
+    await sessionOpen(core, session!.id);
+
+    await waitFor(() => expect(status(rowOf('Upcoming', '1 hour before'))).toBe('?Uncertain'));
+    // Waiting for the operator, it is listed once: in Upcoming, not in the history.
+    expect(screen.getByRole('region', { name: 'Nothing sent yet' })).toBeInTheDocument();
+    const uncertain = (await byRule(core, workshopId, '1h-before'))!;
+    fireEvent.click(within(rowOf('Upcoming', '1 hour before')).getByRole('button', { name: 'Send again' }));
+    await waitFor(() => expect(status(rowOf('Recent history', '1 hour before'))).toBe('✓Sent'), { timeout: 5_000 });
+    const sent = (await byRule(core, workshopId, '1h-before'))!;
+    expect(sent.messageId).toBe(uncertain.messageId);
+    const group = (await call(core, 'workshops:get', { id: workshopId })).group!;
+    expect(test.demo().history(group.groupJid).filter((record) => record.text === text)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,132 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { call, giveTablesLayout, linkedWorkshop, openWhatsAppTab, renderConsole, rowOf, startConsole, type MessagesConsole } from '../messages/messages-test-kit.js';
+
+let test: MessagesConsole;
+let restoreLayout: () => void;
+
+beforeEach(() => {
+  test = startConsole();
+  restoreLayout = giveTablesLayout();
+});
+afterEach(async () => {
+  restoreLayout();
+  vi.restoreAllMocks();
+  await test.stop();
+});
+
+const templatesSection = () => screen.findByRole('region', { name: 'Message templates' });
+
+describe('Message templates', () => {
+  it('lists the default templates and writes a new one with variables and a live preview for a workshop', async () => {
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'settings');
+    const section = await templatesSection();
+    const list = await within(section).findByRole('list', { name: 'Templates' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(5);
+
+    fireEvent.click(within(section).getByRole('button', { name: 'New template' }));
+    const editor = within(section).getByRole('form', { name: 'New template' });
+    fireEvent.change(within(editor).getByLabelText('Name'), { target: { value: 'Doors open' } });
+    const body = within(editor).getByLabelText('Message') as HTMLTextAreaElement;
+    fireEvent.change(body, { target: { value: 'Doors open for ' } });
+    body.setSelectionRange(body.value.length, body.value.length);
+    const chips = within(editor).getByRole('group', { name: 'Insert a variable' });
+    fireEvent.click(within(chips).getByRole('button', { name: /^Insert \{workshop_name\}/ }));
+    expect(body).toHaveValue('Doors open for {workshop_name}');
+    // Every variable is offered with what it becomes.
+    expect(within(editor).getByText('Start time in the workshop’s time zone, e.g. 6:30 PM IST')).toBeInTheDocument();
+
+    const preview = within(editor).getByRole('region', { name: 'Preview' });
+    await waitFor(() => expect(preview).toHaveTextContent('Doors open for Sample workshop'));
+    fireEvent.change(within(editor).getByLabelText('Preview for'), { target: { value: (await call(test.core, 'workshops:list', {}))[0]!.id } });
+    await waitFor(() => expect(preview).toHaveTextContent('Doors open for Analytics Evening'));
+
+    fireEvent.click(within(editor).getByRole('button', { name: 'Create template' }));
+    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(6));
+    expect(within(list).getByText('Doors open')).toBeInTheDocument();
+    expect(within(section).queryByRole('form')).not.toBeInTheDocument();
+  });
+
+  it('names an unknown variable before saving and will not save it; shows the core’s field error on save', async () => {
+    renderConsole(test.core, 'settings');
+    const section = await templatesSection();
+    fireEvent.click(within(section).getByRole('button', { name: 'New template' }));
+    const editor = within(section).getByRole('form', { name: 'New template' });
+    fireEvent.change(within(editor).getByLabelText('Name'), { target: { value: 'Oops' } });
+    fireEvent.change(within(editor).getByLabelText('Message'), { target: { value: 'See you at {start_time}, {oops}' } });
+
+    expect(await within(editor).findByText(/^Unknown variable: \{oops\}/)).toBeInTheDocument();
+    expect(within(editor).getByLabelText('Message')).toHaveAttribute('aria-invalid', 'true');
+    const create = within(editor).getByRole('button', { name: 'Create template' });
+    expect(create).toBeDisabled();
+    fireEvent.submit(editor);
+    expect((await call(test.core, 'templates:list', {})).map((template) => template.name)).not.toContain('Oops');
+
+    fireEvent.change(within(editor).getByLabelText('Message'), { target: { value: 'See you at {start_time}' } });
+    await waitFor(() => expect(create).toBeEnabled());
+    expect(within(editor).queryByText(/Unknown variable/)).not.toBeInTheDocument();
+    fireEvent.change(within(editor).getByLabelText('Name'), { target: { value: '  ' } });
+    fireEvent.click(create);
+    expect(await within(editor).findByText('The template needs a name')).toBeInTheDocument();
+  });
+
+  it('edits a template, and explains why one a reminder uses cannot be deleted', async () => {
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    renderConsole(test.core, 'settings');
+    const section = await templatesSection();
+    const list = await within(section).findByRole('list', { name: 'Templates' });
+
+    fireEvent.click(within(list).getByRole('button', { name: 'Delete Morning reminder' }));
+    expect(await within(list).findByRole('alert')).toHaveTextContent('A reminder rule uses this template. Choose another template for that rule first.');
+
+    fireEvent.click(within(list).getByRole('button', { name: 'Edit We are live' }));
+    const editor = within(section).getByRole('form', { name: 'Edit We are live' });
+    expect(within(editor).getByLabelText('Message')).toHaveValue('We are live! Join {workshop_name} now: {join_link}');
+    fireEvent.change(within(editor).getByLabelText('Message'), { target: { value: 'Live now: {join_link}' } });
+    fireEvent.click(within(editor).getByRole('button', { name: 'Save template' }));
+    await waitFor(() => expect(within(list).getByText('Live now: {join_link}')).toBeInTheDocument());
+  });
+});
+
+describe('Reminder schedule', () => {
+  it('turning off “6 hours before” for the organisation cancels it in a linked workshop’s schedule', async () => {
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+    await waitFor(() => expect(rowOf('Scheduled Messages', '6 hours before')).toHaveTextContent('Pending'));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    const schedule = await screen.findByRole('form', { name: 'Reminder schedule' });
+    const sixHours = await within(schedule).findByRole('checkbox', { name: '6 hours before' });
+    expect(sixHours).toBeChecked();
+    expect(within(schedule).getByLabelText('Time of day for Morning reminder on the day')).toHaveValue('09:00');
+    expect(within(schedule).getByLabelText('Minutes before the start for 1 hour before')).toHaveValue(60);
+    expect(within(schedule).getByLabelText('Template for 6 hours before')).toHaveDisplayValue('6 hours to go');
+    fireEvent.click(sixHours);
+    fireEvent.click(within(schedule).getByRole('button', { name: 'Save schedule' }));
+    expect(await within(schedule).findByText('Saved; pending reminders of every workshop follow.')).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Workshops' }));
+    fireEvent.click(await screen.findByRole('tab', { name: 'WhatsApp' }));
+    await waitFor(() => expect(rowOf('Scheduled Messages', '6 hours before')).toHaveTextContent('Cancelled'));
+    expect(rowOf('Scheduled Messages', '1 hour before')).toHaveTextContent('Pending');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Messages' }));
+    const upcoming = await screen.findByRole('table', { name: 'Upcoming' });
+    expect(within(upcoming).getAllByRole('row')).toHaveLength(5);
+    expect(upcoming).not.toHaveTextContent('6 hours before');
+  });
+
+  it('shows the core’s refusal, e.g. a rule turned on without a template', async () => {
+    renderConsole(test.core, 'settings');
+    const schedule = await screen.findByRole('form', { name: 'Reminder schedule' });
+    fireEvent.change(await within(schedule).findByLabelText('Template for 1 hour before'), { target: { value: '' } });
+    fireEvent.click(within(schedule).getByRole('button', { name: 'Save schedule' }));
+    expect(await within(schedule).findByRole('alert')).toHaveTextContent('Choose a template for "1 hour before" or turn it off.');
+
+    fireEvent.change(within(schedule).getByLabelText('Grace minutes for 1 hour before'), { target: { value: '-3' } });
+    fireEvent.click(within(schedule).getByRole('button', { name: 'Save schedule' }));
+    expect(await within(schedule).findByRole('alert')).toHaveTextContent('“1 hour before”, grace: enter whole minutes from 0 to 1,440.');
+  });
+});

@@ -1,0 +1,136 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { call, giveTablesLayout, linkedWorkshop, openWhatsAppTab, renderConsole, rowOf, startConsole, type MessagesConsole } from '../messages/messages-test-kit.js';
+
+let test: MessagesConsole;
+let restoreLayout: () => void;
+
+beforeEach(() => {
+  test = startConsole();
+  restoreLayout = giveTablesLayout();
+});
+afterEach(async () => {
+  restoreLayout();
+  vi.restoreAllMocks();
+  await test.stop();
+});
+
+const status = (row: HTMLElement) => row.querySelector('.message-status')?.textContent;
+
+describe('the workshop WhatsApp tab', () => {
+  it('shows the Linked Group and the five reminders, each with its time in the workshop’s zone', async () => {
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+
+    const panel = screen.getByRole('tabpanel');
+    const group = within(panel).getByRole('region', { name: 'Linked Group' });
+    expect(group).toHaveTextContent(/members · reminders and quick sends go here/);
+    const table = await within(panel).findByRole('table', { name: 'Scheduled Messages' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((row) => row.querySelector('strong')?.textContent)).toEqual([
+      'Morning reminder on the day',
+      '6 hours before',
+      '1 hour before',
+      '30 minutes before',
+      '“We are live” at the start',
+    ]);
+    expect(rows.map(status)).toEqual(Array(5).fill('◷Pending'));
+    // 18:30 in Kolkata, an hour before: 17:30 IST, whatever the test machine's zone.
+    expect(rowOf('Scheduled Messages', '1 hour before')).toHaveTextContent(/\w{3} \d{1,2} \w{3}, 17:30 IST/);
+    expect(rowOf('Scheduled Messages', 'Morning reminder')).toHaveTextContent(/, 09:00 IST/);
+    expect(within(rowOf('Scheduled Messages', '1 hour before')).getByRole('button', { name: 'Send now' })).toBeInTheDocument();
+  });
+
+  it('says to link a group first when none is linked', async () => {
+    await call(test.core, 'workshops:create', { name: 'No Group Yet', startsAtLocal: '2030-01-10T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 });
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('No Group Yet');
+    const panel = screen.getByRole('tabpanel');
+    expect(within(panel).getByRole('region', { name: 'Linked Group' })).toHaveTextContent('No group linked. Link one in the “WhatsApp group” panel');
+    expect(await within(panel).findByRole('region', { name: 'No messages scheduled' })).toHaveTextContent('once its WhatsApp group is linked');
+    expect(within(panel).queryByRole('button', { name: 'Send to group' })).not.toBeInTheDocument();
+  });
+
+  it('quick-sends text, says when it was sent, and lists it with the schedule', async () => {
+    const workshop = await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Send to group' }));
+    expect(await screen.findByText('Write a message or attach a file.')).toBeInTheDocument();
+
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'Slides are up!' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send to group' }));
+    const outcome = await screen.findByText(/^Sent at \d{2}:\d{2}$/, {}, { timeout: 5_000 });
+    expect(outcome).toHaveAttribute('role', 'status');
+    expect(screen.getByLabelText('Message')).toHaveValue('');
+
+    await waitFor(() => expect(rowOf('Scheduled Messages', 'Slides are up!')).toHaveTextContent('Quick send'));
+    expect(status(rowOf('Scheduled Messages', 'Slides are up!'))).toBe('✓Sent');
+    const history = test.demo().history(workshop.group!.groupJid);
+    expect(history.map((record) => record.text)).toContain('Slides are up!');
+  });
+
+  it('sends an image with a caption, and refuses a file over 16 MB before sending', async () => {
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+
+    const input = await screen.findByLabelText('Attach image or document');
+    const huge = new File(['x'], 'recording.mp4', { type: 'video/mp4' });
+    Object.defineProperty(huge, 'size', { value: 17 * 1024 * 1024 });
+    fireEvent.change(input, { target: { files: [huge] } });
+    expect(await screen.findByRole('alert')).toHaveTextContent('“recording.mp4” is 17.0 MB; WhatsApp takes files up to 16 MB.');
+
+    const image = new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10])], 'seating.png', { type: 'image/png' });
+    fireEvent.change(input, { target: { files: [image] } });
+    expect(screen.queryByText(/WhatsApp takes files up to 16 MB/)).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Remove seating.png' })).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText('Caption'), { target: { value: 'Where to sit' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send to group' }));
+    await screen.findByText(/^Sent at /, {}, { timeout: 5_000 });
+    await waitFor(() => expect(rowOf('Scheduled Messages', 'seating.png')).toHaveTextContent('🖼 seating.png · Where to sit'));
+  });
+
+  it('cancels a pending reminder and sends another now', async () => {
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+    await screen.findByRole('table', { name: 'Scheduled Messages' });
+
+    fireEvent.click(within(rowOf('Scheduled Messages', '1 hour before')).getByRole('button', { name: 'Cancel' }));
+    expect(confirm).toHaveBeenCalledWith(expect.stringContaining('Cancel “1 hour before” for Analytics Evening?'));
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', '1 hour before'))).toBe('–Cancelled'));
+    expect(within(rowOf('Scheduled Messages', '1 hour before')).queryByRole('button')).not.toBeInTheDocument();
+
+    fireEvent.click(within(rowOf('Scheduled Messages', '6 hours before')).getByRole('button', { name: 'Send now' }));
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', '6 hours before'))).toBe('✓Sent'), { timeout: 5_000 });
+    expect(rowOf('Scheduled Messages', '6 hours before')).toHaveTextContent(/Analytics Evening starts in/);
+  });
+
+  it('overrides a rule for this workshop only, then follows the organisation again', async () => {
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+    const rules = await screen.findByRole('form', { name: 'Reminder rules for this workshop' });
+    const save = within(rules).getByRole('button', { name: 'Save for this workshop' });
+    expect(save).toBeDisabled();
+    expect(within(rules).getAllByText('Organisation')).toHaveLength(5);
+
+    fireEvent.click(within(rules).getByRole('checkbox', { name: '30 minutes before' }));
+    expect(within(rules).getByText('Changed')).toBeInTheDocument();
+    fireEvent.click(save);
+    expect(await within(rules).findByText('Saved for this workshop; its pending reminders follow.')).toBeInTheDocument();
+    expect(within(rules).getAllByText('Organisation')).toHaveLength(4);
+    expect(within(rules).getByText('This workshop')).toBeInTheDocument();
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', '30 minutes before'))).toBe('–Cancelled'));
+    // The organisation's own schedule is untouched.
+    expect((await call(test.core, 'automation:get', {})).find((rule) => rule.ruleKey === '30m-before')?.enabled).toBe(true);
+
+    fireEvent.click(within(rules).getByRole('button', { name: 'Use organisation defaults' }));
+    expect(await within(rules).findByText('This workshop follows the organisation’s schedule again.')).toBeInTheDocument();
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', '30 minutes before'))).toBe('◷Pending'));
+  });
+});
