@@ -12,6 +12,9 @@ export interface TimerHandle {
   readonly id: number;
 }
 
+/** Node fires any timer longer than this (about 24.8 days) at once, so longer waits are chained. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export class SystemClock implements Clock {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private nextId = 1;
@@ -22,12 +25,17 @@ export class SystemClock implements Clock {
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
     const id = this.nextId++;
-    const timer = setTimeout(() => {
-      this.timers.delete(id);
-      callback();
-    }, Math.max(0, delayMs));
-    timer.unref?.();
-    this.timers.set(id, timer);
+    const dueAt = Date.now() + Math.max(0, delayMs);
+    const arm = () => {
+      const remaining = dueAt - Date.now();
+      const timer = setTimeout(() => {
+        if (dueAt - Date.now() > 0 && remaining > MAX_TIMER_MS) return arm();
+        this.timers.delete(id);
+        callback();
+      }, Math.min(Math.max(0, remaining), MAX_TIMER_MS));
+      this.timers.set(id, timer);
+    };
+    arm();
     return { id };
   }
 
