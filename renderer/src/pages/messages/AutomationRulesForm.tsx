@@ -175,7 +175,7 @@ export function AutomationRulesForm({ workshopId, onSaved }: { workshopId?: stri
                     value={draft.localTime}
                     onChange={(event) => update(index, { localTime: event.target.value })}
                   />
-                  <span className="muted">on the day, workshop’s time</span>
+                  <span className="muted">on the day</span>
                 </span>
               ) : (
                 <span className="rules__when">

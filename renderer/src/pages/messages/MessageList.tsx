@@ -69,14 +69,14 @@ function messageColumns({
     {
       key: 'when',
       header: 'When',
-      width: 'minmax(150px, 1.2fr)',
+      width: 'minmax(192px, 1.1fr)',
       cell: (message) => <time dateTime={messageTime(message)}>{formatMessageTime(messageTime(message), timeZoneFor(message.workshopId))}</time>,
     },
     onOpenWorkshop
       ? {
           key: 'workshop',
           header: 'Workshop',
-          width: 'minmax(120px, 1fr)',
+          width: 'minmax(130px, 1.3fr)',
           cell: (message) => (
             <button type="button" className="link-button message-list__workshop" onClick={() => onOpenWorkshop(message.workshopId)}>
               {message.workshopName}
@@ -87,7 +87,7 @@ function messageColumns({
     {
       key: 'message',
       header: 'Message',
-      width: 'minmax(200px, 3fr)',
+      width: 'minmax(170px, 2.6fr)',
       cell: (message) => (
         <span title={messageSummary(message)}>
           <strong>{messageTitle(message)}</strong>
@@ -95,8 +95,8 @@ function messageColumns({
         </span>
       ),
     },
-    { key: 'status', header: 'Status', width: '120px', cell: (message) => <StatusBadge status={message.status} /> },
-    { key: 'details', header: 'Details', width: 'minmax(150px, 1.6fr)', cell: (message) => <MessageDetails message={message} /> },
+    { key: 'status', header: 'Status', width: '132px', cell: (message) => <StatusBadge status={message.status} /> },
+    { key: 'details', header: 'Details', width: 'minmax(100px, 1.2fr)', cell: (message) => <MessageDetails message={message} /> },
     { key: 'actions', header: 'Actions', width: 'minmax(190px, auto)', cell: (message) => <MessageActions message={message} onError={onError} /> },
   ];
   return columns.filter((column) => column !== null);

@@ -11,11 +11,12 @@ export function useMessagesStore<T>(selector: (state: MessagesState) => T): T {
   return useStore(messagesStoreFor(useApi()), selector);
 }
 
-
 /**
  * Like the workshop pages' live query, for the message queue: loads once per key (and again
  * after a reconnect), then refetches, debounced, when the core pushes `messages:changed` for
- * a workshop `isRelevant` accepts, or that workshop changed or was removed. No polling.
+ * a workshop `isRelevant` accepts (the core sends one with an empty id when it regenerates a
+ * workshop's whole queue), or that workshop was removed. No polling; membership churn
+ * (`workshops:changed` for stats) does not refetch the queue.
  */
 export function useLiveMessages<T>(key: string, load: (api: ConsoleApi) => Promise<Result<T>>, isRelevant: (workshopId: string) => boolean): LiveQuery<T> & { reload(): void } {
   const api = useApi();
@@ -43,9 +44,6 @@ export function useLiveMessages<T>(key: string, load: (api: ConsoleApi) => Promi
     };
     const unsubscribes = [
       api.on('messages:changed', ({ workshopId }) => onChange(workshopId)),
-      // Moving, linking or unlinking a workshop regenerates its reminders without a
-      // `messages:changed` per row; the workshop's own event is the signal.
-      api.on('workshops:changed', ({ id }) => onChange(id)),
       api.on('workshops:removed', ({ id }) => onChange(id)),
     ];
     void run();

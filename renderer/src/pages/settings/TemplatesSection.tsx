@@ -121,6 +121,12 @@ function TemplateEditor({ template, onDone }: { template: Template | null; onDon
   useEffect(() => {
     if (workshops === null) void loadWorkshops();
   }, [workshops, loadWorkshops]);
+  // Opened below the list: bring it into view and start at its first field.
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    formRef.current?.scrollIntoView?.({ block: 'nearest' });
+    formRef.current?.querySelector<HTMLInputElement>('input')?.focus();
+  }, []);
 
   // The preview follows typing once it pauses; an answer for older text is dropped.
   useEffect(() => {
@@ -176,7 +182,7 @@ function TemplateEditor({ template, onDone }: { template: Template | null; onDon
   }
 
   return (
-    <form className="template-editor" onSubmit={save} noValidate aria-label={template ? `Edit ${template.name}` : 'New template'}>
+    <form ref={formRef} className="template-editor" onSubmit={save} noValidate aria-label={template ? `Edit ${template.name}` : 'New template'}>
       <h3>{template ? `Edit “${template.name}”` : 'New template'}</h3>
       <FormField id={`${ids}-name`} label="Name" error={fields.name}>
         <input id={`${ids}-name`} value={name} maxLength={100} onChange={(event) => setName(event.target.value)} />

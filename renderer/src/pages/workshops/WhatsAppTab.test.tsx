@@ -68,6 +68,8 @@ describe('the workshop WhatsApp tab', () => {
 
     await waitFor(() => expect(rowOf('Scheduled Messages', 'Slides are up!')).toHaveTextContent('Quick send'));
     expect(status(rowOf('Scheduled Messages', 'Slides are up!'))).toBe('✓Sent');
+    // WhatsApp's receipt arrives after the send and is shown when known.
+    await waitFor(() => expect(rowOf('Scheduled Messages', 'Slides are up!')).toHaveTextContent('Delivered'));
     const history = test.demo().history(workshop.group!.groupJid);
     expect(history.map((record) => record.text)).toContain('Slides are up!');
   });
@@ -132,5 +134,23 @@ describe('the workshop WhatsApp tab', () => {
     fireEvent.click(within(rules).getByRole('button', { name: 'Use organisation defaults' }));
     expect(await within(rules).findByText('This workshop follows the organisation’s schedule again.')).toBeInTheDocument();
     await waitFor(() => expect(status(rowOf('Scheduled Messages', '30 minutes before'))).toBe('◷Pending'));
+  });
+
+  it('follows changes made elsewhere (another window, the tray) without polling', async () => {
+    const workshop = await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+    await screen.findByRole('table', { name: 'Scheduled Messages' });
+
+    const live = (await call(test.core, 'messages:list', { workshopId: workshop.id, scope: 'all' })).find((message) => message.ruleKey === 'live-now')!;
+    await call(test.core, 'messages:cancel', { id: live.id });
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', 'We are live'))).toBe('–Cancelled'));
+
+    const rules = await call(test.core, 'automation:get', {});
+    await call(test.core, 'automation:save', {
+      rules: rules.map(({ label: _label, source: _source, ...rule }) => ({ ...rule, enabled: rule.ruleKey === 'morning-of' ? false : rule.enabled })),
+    });
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', 'Morning reminder'))).toBe('–Cancelled'));
+    expect(status(rowOf('Scheduled Messages', '1 hour before'))).toBe('◷Pending');
   });
 });
