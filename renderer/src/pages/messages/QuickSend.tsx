@@ -25,7 +25,7 @@ function readAsBase64(file: File): Promise<string> {
   });
 }
 
-function describeOutcome(message: ScheduledMessage, timeZone: string): Outcome {
+export function describeOutcome(message: ScheduledMessage, timeZone: string): Outcome {
   switch (message.status) {
     case 'sent':
       return { kind: 'sent', text: `Sent at ${formatClock(message.sentAt ?? message.scheduledFor, timeZone)}` };
