@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
-import { useApi } from '../../app/console-context.js';
+import { useApi, useConsole } from '../../app/console-context.js';
 import { FormField } from '../../components/FormField.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatClock } from './format-message-time.js';
@@ -48,6 +48,8 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
   const api = useApi();
   const ids = useId();
   const fileInput = useRef<HTMLInputElement>(null);
+  const account = useConsole((state) => state.sessions?.find((session) => session.id === workshop.group?.sessionId) ?? null);
+  const offline = account !== null && account.state !== 'open';
   const templates = useMessagesStore((state) => state.templates);
   const loadTemplates = useMessagesStore((state) => state.loadTemplates);
   const [text, setText] = useState('');
@@ -183,6 +185,11 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
           )}
         </button>
       </div>
+      {offline ? (
+        <p className="notice quick-send__offline">
+          {account.label} is not connected right now: a message sent now waits for it, and goes out if it reconnects within 10 minutes.
+        </p>
+      ) : null}
       {fileError ? (
         <p className="error quick-send__outcome" role="alert">
           {fileError}
