@@ -1,6 +1,20 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { call, giveTablesLayout, linkedWorkshop, openWhatsAppTab, renderConsole, rowOf, startConsole, type MessagesConsole } from '../messages/messages-test-kit.js';
+import { createCore, type Core } from '../../../../electron/core/composition-root.js';
+import { createSilentLogger } from '../../../../electron/core/logging/logger.js';
+import { ScriptedConnection } from '../../../../tests/support/scripted-connection.js';
+import { makeTempDir } from '../../../../tests/support/temp-dir.js';
+import {
+  call,
+  giveTablesLayout,
+  linkedWorkshop,
+  openWhatsAppTab,
+  renderConsole,
+  rowOf,
+  sessionOpen,
+  startConsole,
+  type MessagesConsole,
+} from '../messages/messages-test-kit.js';
 
 let test: MessagesConsole;
 let restoreLayout: () => void;
@@ -152,5 +166,81 @@ describe('the workshop WhatsApp tab', () => {
     });
     await waitFor(() => expect(status(rowOf('Scheduled Messages', 'Morning reminder'))).toBe('–Cancelled'));
     expect(status(rowOf('Scheduled Messages', '1 hour before'))).toBe('◷Pending');
+  });
+});
+
+describe('when WhatsApp refuses or the account is offline', () => {
+  const GROUP = '120363423158005005@g.us';
+  let dir: ReturnType<typeof makeTempDir>;
+  let core: Core;
+  let connection: ScriptedConnection | undefined;
+
+  beforeEach(async () => {
+    dir = makeTempDir();
+    connection = undefined;
+    core = createCore({
+      shell: 'headless',
+      dataDir: dir.path,
+      appVersion: '0.0.1',
+      logger: createSilentLogger(),
+      random: () => 0,
+      whatsApp: {
+        create: (_kind, context) => {
+          connection = new ScriptedConnection(context);
+          connection.groups = [
+            { jid: GROUP, subject: 'Batch 12', addressingMode: 'lid', ownerJid: null, createdAt: null, announce: false, weAreAdmin: true, participants: [] },
+          ];
+          return connection;
+        },
+      },
+    });
+    core.start();
+    const session = await call(core, 'sessions:create', { kind: 'baileys', label: 'Front desk phone' });
+    await waitFor(() => expect(connection).toBeDefined());
+    connection!.connect();
+    await sessionOpen(core, session.id);
+    await call(core, 'groups:sync', { sessionId: session.id });
+    const workshop = await call(core, 'workshops:create', { name: 'Batch 12 Live', startsAtLocal: '2030-01-10T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 });
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: GROUP });
+  });
+  afterEach(async () => {
+    await core.stop();
+    dir.remove();
+  });
+
+  it('says why a quick send failed, raises an error that stays, and sends it again', async () => {
+    connection!.sendBehaviour = async () => {
+      throw Object.assign(new Error('not-authorized'), { output: { statusCode: 403 } });
+    };
+    renderConsole(core, 'workshops');
+    await openWhatsAppTab('Batch 12 Live');
+    fireEvent.change(await screen.findByLabelText('Message'), { target: { value: 'Doors open' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send to group' }));
+
+    const outcome = await screen.findByText(/^Not sent: .*not-authorized/, {}, { timeout: 5_000 });
+    expect(outcome).toHaveClass('error');
+    expect(screen.getByLabelText('Message')).toHaveValue('Doors open');
+    const toast = await screen.findByRole('alert');
+    expect(toast).toHaveTextContent('A message could not be sent');
+    expect(toast).toHaveTextContent(/Batch 12 Live: .*not-authorized/);
+
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', 'Doors open'))).toBe('✕Failed'));
+    expect(rowOf('Scheduled Messages', 'Doors open')).toHaveTextContent(/1 attempt · .*not-authorized/);
+    connection!.sendBehaviour = async () => undefined;
+    fireEvent.click(within(rowOf('Scheduled Messages', 'Doors open')).getByRole('button', { name: 'Send again' }));
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', 'Doors open'))).toBe('✓Sent'), { timeout: 6_000 });
+    expect(connection!.sent.filter((sent) => sent.content.kind === 'text')).toHaveLength(2);
+    // The error stays until dismissed.
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss “A message could not be sent”' }));
+    expect(screen.queryByRole('region', { name: 'Notifications' })).not.toBeInTheDocument();
+  }, 15_000);
+
+  it('warns that the group’s account is offline before sending', async () => {
+    renderConsole(core, 'workshops');
+    await openWhatsAppTab('Batch 12 Live');
+    await screen.findByRole('button', { name: 'Send to group' });
+    expect(screen.queryByText(/is not connected right now/)).not.toBeInTheDocument();
+    act(() => connection!.drop('network'));
+    expect(await screen.findByText(/^Front desk phone is not connected right now: a message sent now waits for it/)).toBeInTheDocument();
   });
 });
