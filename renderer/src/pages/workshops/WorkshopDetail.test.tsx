@@ -196,7 +196,7 @@ describe('member tabs', () => {
     expect(await screen.findByRole('region', { name: 'No group linked yet' })).toBeInTheDocument();
     fireEvent.keyDown(leftTab, { key: 'End' });
     expect(screen.getByRole('tab', { name: 'WhatsApp' })).toHaveAttribute('aria-selected', 'true');
-    expect(screen.getByRole('tabpanel')).toHaveTextContent(/arrives with messaging/);
+    expect(screen.getByRole('tabpanel')).toHaveTextContent(/No group linked\. Link one in the “WhatsApp group” panel/);
     fireEvent.keyDown(screen.getByRole('tab', { name: 'WhatsApp' }), { key: 'Home' });
     expect(missingTab).toHaveAttribute('aria-selected', 'true');
     expect(await within(screen.getByRole('tabpanel')).findByText('Asha')).toBeInTheDocument();
