@@ -83,9 +83,6 @@ async function main(): Promise<void> {
     allowRemote: values['allow-remote'],
   });
 
-  // The one line a person (or a test) needs; on stdout so it is easy to find among JSON logs.
-  process.stdout.write(`\nConsole ready at ${server.url}\nData folder: ${dataDir}\n\n`);
-
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -97,6 +94,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  // The one line a person (or a test) needs; on stdout so it is easy to find among JSON logs.
+  // Printed last, once a stop signal is handled cleanly: whoever reads it may send one at once.
+  process.stdout.write(`\nConsole ready at ${server.url}\nData folder: ${dataDir}\n\n`);
 }
 
 main().catch((error: unknown) => {

@@ -25,7 +25,7 @@ describe('templates', () => {
   it('fills every variable for the moment the message goes out', () => {
     const values = templateValues(workshop, '2026-12-01T12:00:00.000Z');
     expect(renderTemplate('{workshop_name} starts at {start_time} on {date}, in {time_to_start} ({minutes_to_start} min): {join_link}. Runs {duration}.', values)).toBe(
-      'Design Sprint starts at 6:30 PM GMT+5:30 on Tue, 1 Dec, in 1 hour (60 min): https://meet.example/x. Runs 1 hour 30 minutes.',
+      'Design Sprint starts at 6:30 PM IST on Tue, 1 Dec, in 1 hour (60 min): https://meet.example/x. Runs 1 hour 30 minutes.',
     );
   });
 

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { zoneAbbreviation } from '../time/zone-abbreviation.js';
 
 /** Every variable a template may use, with what it becomes. */
 export const templateVariables = {
@@ -51,7 +52,7 @@ export function templateValues(workshop: TemplateWorkshop, sendAt: string): Temp
   return {
     workshop_name: workshop.name,
     date: start.toFormat('ccc, d LLL'),
-    start_time: `${start.setLocale('en-US').toFormat('h:mm a')} ${start.offsetNameShort ?? ''}`.trim(),
+    start_time: `${start.setLocale('en-US').toFormat('h:mm a')} ${zoneAbbreviation(start)}`,
     join_link: workshop.joinLink,
     group_link: workshop.groupLink ?? '',
     minutes_to_start: String(minutes),

@@ -100,7 +100,7 @@ describe('generating reminders', () => {
       '30m-before': ['2026-11-22T12:30:00.000Z', 'pending'],
       'live-now': ['2026-11-22T13:00:00.000Z', 'pending'],
     });
-    expect((await byRule(today.id))['1h-before']?.body).toBe('One hour to go! Design Sprint starts at 6:30 PM GMT+5:30: ');
+    expect((await byRule(today.id))['1h-before']?.body).toBe('One hour to go! Design Sprint starts at 6:30 PM IST: ');
 
     // 09:30 today: "1 hour before" (08:30) is now, so it is not scheduled; 09:00 still is.
     const soon = await workshopAt('2026-11-22T09:30');

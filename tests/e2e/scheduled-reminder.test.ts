@@ -1,0 +1,79 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AutomationRule, ScheduledMessage } from '../../shared/messages/message-schemas.js';
+import type { SessionView } from '../../shared/sessions/session-view.js';
+import type { GroupSummary, Workshop } from '../../shared/workshops/workshop-schemas.js';
+import { launchChromium, saveScreenshot } from '../support/browser.js';
+import { connectConsole } from '../support/console-client.js';
+import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
+import { chromiumRequirement } from '../support/requirements.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const chromiumNeeded = chromiumRequirement();
+
+/** "2026-11-22T03:40" in UTC: the workshop form's minute-precise local time. */
+const localMinute = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+
+describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chromium ${chromiumNeeded.reason}`, () => {
+  const dir = makeTempDir('console-e2e-reminder-');
+  let browser: Browser;
+  let running: RunningConsole;
+
+  beforeAll(async () => {
+    browser = await launchChromium(chromiumNeeded.executablePath);
+    running = await startHeadlessConsole(dir.path, [], { CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 200, churnIntervalMs: null, ackDelayMs: 50 }) });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+    dir.remove();
+  });
+
+  it('goes pending, then sent one minute before a workshop two minutes away, and reaches the demo group', async () => {
+    const api = await connectConsole(running.url);
+    const opened = api.event<SessionView>('sessions:changed', (session) => session.state === 'open');
+    const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
+    await opened;
+    const group = (await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id })).find((g) => g.subject === 'Coordinators') as GroupSummary;
+
+    // Two minutes from now, to the minute; the reminder fires one minute before it.
+    const startsAt = Math.ceil((Date.now() + 2 * 60_000) / 60_000) * 60_000;
+    const workshop = await api.call<Workshop>('workshops:create', { name: 'Live in two minutes', startsAtLocal: localMinute(startsAt), timeZone: 'UTC', durationMinutes: 30 });
+    await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
+    const rules = await api.call<AutomationRule[]>('automation:get', { workshopId: workshop.id });
+    await api.call('automation:save', {
+      workshopId: workshop.id,
+      rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({
+        ruleKey,
+        templateId,
+        localTime,
+        graceMinutes,
+        enabled: ruleKey === '30m-before',
+        minutesBefore: ruleKey === '30m-before' ? 1 : minutesBefore,
+      })),
+    });
+    const [reminder] = (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'upcoming' })).filter((m) => m.status === 'pending');
+    expect(reminder?.scheduledFor).toBe(new Date(startsAt - 60_000).toISOString());
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    await page.goto(running.url);
+    await page.getByRole('button', { name: 'Workshops', exact: true }).click();
+    await page.getByRole('button', { name: 'Live in two minutes' }).click();
+    await page.getByRole('tab', { name: 'WhatsApp' }).click();
+    const scheduled = page.getByRole('region', { name: 'Scheduled Messages' });
+    await scheduled.getByText('Pending').first().waitFor();
+
+    // Nothing polls: the row turns "Sent" when the core pushes the change.
+    await scheduled.getByText('Sent', { exact: true }).first().waitFor({ timeout: 200_000 });
+    await saveScreenshot(page, 'whatsapp-tab');
+
+    const sent = (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'history' })).find((m) => m.id === reminder?.id);
+    expect(sent?.status).toBe('sent');
+    const lateMs = Date.parse(sent?.sentAt ?? '') - (startsAt - 60_000);
+    expect(lateMs).toBeGreaterThanOrEqual(0);
+    console.log(`reminder sent ${lateMs} ms after its time (including the demo's 50 ms ack)`);
+    const history = await api.call<{ messageId: string; text: string }[]>('demo:history', { sessionId: session.id, groupJid: group.jid });
+    expect(history).toEqual([expect.objectContaining({ messageId: sent?.messageId, text: reminder?.body })]);
+    api.close();
+  }, 280_000);
+});
