@@ -12,7 +12,7 @@ import { handleAppProtocol } from './app-protocol.js';
 import { denyAllPermissions, hardenWebContents } from './harden-web-contents.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
-import { quitWarning, trayMenuModel } from './tray-menu-model.js';
+import { quitWarning, todaysWorkshop, trayMenuModel } from './tray-menu-model.js';
 import { createTray, type TrayActionId } from './tray.js';
 import { mainWindowOptions } from './window-options.js';
 
@@ -108,7 +108,16 @@ if (!app.requestSingleInstanceLock()) {
       const active = core;
       registerIpcHandlers(ipcMain, active, (event: IpcMainInvokeEvent) => isTrustedSender(event.senderFrame, devServerUrl));
 
-      const trayModel = () => trayMenuModel(active.sessions.list(), active.sender.status(), Date.now());
+      const trayModel = () =>
+        trayMenuModel(active.sessions.list(), active.sender.status(), Date.now(), todaysWorkshop(active.workshops.list(), Date.now()));
+      // Membership changes arrive in bursts; the join rate in the tray can lag a few seconds.
+      let trayRefresh: NodeJS.Timeout | null = null;
+      const refreshTraySoon = () => {
+        trayRefresh ??= setTimeout(() => {
+          trayRefresh = null;
+          tray.update(trayModel());
+        }, 5_000);
+      };
       const onTrayAction = (id: TrayActionId): void => {
         if (id === 'open') showWindow();
         else if (id === 'pause') active.sender.setPaused(true);
@@ -122,6 +131,7 @@ if (!app.requestSingleInstanceLock()) {
           if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event, payload);
         }
         if (event === 'sessions:changed' || event === 'sessions:removed' || event === 'messages:status-changed') tray.update(trayModel());
+        if (event === 'members:changed' || event === 'workshops:changed') refreshTraySoon();
         if (event === 'notifications:raised') notify(payload as ConsoleNotification);
         if (event === 'settings:changed') applyStartAtLogin(payload as Settings);
       });

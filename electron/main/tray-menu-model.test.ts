@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quitWarning, trayMenuModel } from './tray-menu-model.js';
+import { quitWarning, todaysWorkshop, trayMenuModel } from './tray-menu-model.js';
 
 const now = Date.UTC(2026, 10, 22, 12, 0, 0);
 const next = { at: new Date(now + 5 * 60_000).toISOString(), workshopName: 'Design Sprint', messageId: 'msg_1' };
@@ -23,5 +23,22 @@ describe('tray menu', () => {
     expect(quitWarning({ paused: false, next: { ...next, at: new Date(now + 11 * 60_000).toISOString() } }, now)).toBeNull();
     expect(quitWarning({ paused: true, next }, now)).toBeNull();
     expect(quitWarning({ paused: false, next: null }, now)).toBeNull();
+  });
+});
+
+describe('today’s workshop in the tray', () => {
+  const stats = { registered: 200, inGroup: 105, missing: 90, left: 5, joinRate: 0.525, inGroupNotRegistered: 0, unknownPhone: 0 };
+  const group = { sessionId: 's', groupJid: 'g', subject: 'G', size: 1, inviteLink: null };
+  const workshop = (name: string, startsAt: string) => ({ name, startsAt, timeZone: 'Asia/Kolkata', stats, group });
+
+  it('shows the join rate of the next workshop today, in its own time zone', () => {
+    const evening = workshop('Evening', '2026-11-22T13:00:00.000Z'); // 18:30 IST
+    const tomorrow = workshop('Tomorrow', '2026-11-23T13:00:00.000Z');
+    const morning = workshop('Morning', '2026-11-22T04:00:00.000Z'); // already started
+    expect(todaysWorkshop([tomorrow, morning, evening], now)?.name).toBe('Evening');
+    expect(todaysWorkshop([tomorrow, morning], now)?.name).toBe('Morning');
+    expect(todaysWorkshop([tomorrow], now)).toBeNull();
+    const model = trayMenuModel([], { paused: false, next: null }, now, evening);
+    expect(model.tooltip).toContain('Today: Evening — 53% joined (105 of 200)');
   });
 });
