@@ -61,10 +61,12 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
     await page.getByRole('button', { name: 'Live in two minutes' }).click();
     await page.getByRole('tab', { name: 'WhatsApp' }).click();
     const scheduled = page.getByRole('region', { name: 'Scheduled Messages' });
-    await scheduled.getByText('Pending').first().waitFor();
+    await scheduled.locator('.message-status--pending').first().waitFor();
+    expect(await scheduled.locator('.message-status--sent').count()).toBe(0);
 
-    // Nothing polls: the row turns "Sent" when the core pushes the change.
-    await scheduled.getByText('Sent', { exact: true }).first().waitFor({ timeout: 200_000 });
+    // The page does not poll: the row turns "Sent" when the core pushes the change.
+    await scheduled.locator('.message-status--sent').first().waitFor({ timeout: 200_000 });
+    expect(await scheduled.locator('.message-status--sent').first().textContent()).toContain('Sent');
     await saveScreenshot(page, 'whatsapp-tab');
 
     const sent = (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'history' })).find((m) => m.id === reminder?.id);

@@ -2,6 +2,7 @@ import { getCountries } from 'libphonenumber-js/min';
 import { useMemo, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/settings/settings.js';
 import { useConsole } from '../app/console-context.js';
+import { FormField } from '../components/FormField.js';
 import { PageHeader } from './PageHeader.js';
 import { MessagingSettings } from './settings/MessagingSettings.js';
 
@@ -59,14 +60,14 @@ function SettingsForm({ settings }: { settings: Settings }) {
     <>
       <PageHeader title="Settings" subtitle="How the console reads phone numbers and times for your organisation." />
       <form className="card form" onSubmit={submit} noValidate>
-        <Field id="organisationName" label="Organisation name" error={errors.organisationName}>
+        <FormField id="organisationName" label="Organisation name" error={errors.organisationName}>
           <input
             id="organisationName"
             value={draft.organisationName}
             onChange={(event) => update('organisationName', event.target.value)}
           />
-        </Field>
-        <Field
+        </FormField>
+        <FormField
           id="defaultCountry"
           label="Default country"
           hint="Used to read phone numbers written without a country code, such as 098188 61043."
@@ -79,8 +80,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
               </option>
             ))}
           </select>
-        </Field>
-        <Field id="timeZone" label="Time zone" hint="New workshops start in this time zone." error={errors.timeZone}>
+        </FormField>
+        <FormField id="timeZone" label="Time zone" hint="New workshops start in this time zone." error={errors.timeZone}>
           <select id="timeZone" value={draft.timeZone} onChange={(event) => update('timeZone', event.target.value)}>
             {timeZones.map((zone) => (
               <option key={zone} value={zone}>
@@ -88,14 +89,14 @@ function SettingsForm({ settings }: { settings: Settings }) {
               </option>
             ))}
           </select>
-        </Field>
-        <Field id="theme" label="Appearance" error={errors.theme}>
+        </FormField>
+        <FormField id="theme" label="Appearance" error={errors.theme}>
           <select id="theme" value={draft.theme} onChange={(event) => update('theme', event.target.value as Settings['theme'])}>
             <option value="system">Follow the system</option>
             <option value="light">Light</option>
             <option value="dark">Dark</option>
           </select>
-        </Field>
+        </FormField>
         {shell === 'electron' ? (
           <label className="checkbox">
             <input
@@ -117,16 +118,5 @@ function SettingsForm({ settings }: { settings: Settings }) {
       </form>
       <MessagingSettings />
     </>
-  );
-}
-
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string | undefined; children: React.ReactNode }) {
-  return (
-    <div className={error ? 'field field--invalid' : 'field'}>
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {hint ? <small className="muted">{hint}</small> : null}
-      {error ? <small className="error">{error}</small> : null}
-    </div>
   );
 }

@@ -4,15 +4,17 @@ import type { Result } from '../../../../shared/contract/result.js';
 import { useApi, useConsole } from '../../app/console-context.js';
 import { debounce, REFETCH_DEBOUNCE_MS } from './debounce.js';
 
-const watchedEvents = ['workshops:changed', 'members:changed', 'groups:changed'] as const satisfies readonly EventName[];
-type WatchedEvent = (typeof watchedEvents)[number];
-export type LiveEvent = { [E in WatchedEvent]: { event: E; payload: EventPayload<E> } }[WatchedEvent];
+/** What the workshop pages listen to unless told otherwise. */
+export const workshopEvents = ['workshops:changed', 'members:changed', 'groups:changed'] as const satisfies readonly EventName[];
+export type LiveEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
 
 export interface LiveQuery<T> {
   /** The last value loaded for this key; kept while a refetch runs so the page does not flicker. */
   data: T | null;
   error: string | null;
   loading: boolean;
+  /** Loads again now, e.g. after an action whose result the page wants at once. */
+  reload(): void;
 }
 
 /**
@@ -24,11 +26,14 @@ export function useLiveQuery<T>(
   key: string,
   load: (api: ConsoleApi) => Promise<Result<T>>,
   isRelevant: (change: LiveEvent) => boolean,
+  events: readonly EventName[] = workshopEvents,
 ): LiveQuery<T> {
   const api = useApi();
   // Events missed while the core was unreachable are gone: coming back means loading again.
   const connected = useConsole((state) => state.transportStatus === 'connected');
   const [state, setState] = useState<{ key: string; data: T | null; error: string | null }>({ key: '', data: null, error: null });
+  const [generation, setGeneration] = useState(0);
+  const watched = events.join(',');
   const loadLatest = useEffectEvent(() => load(api));
   const relevant = useEffectEvent((change: LiveEvent) => isRelevant(change));
 
@@ -47,7 +52,7 @@ export function useLiveQuery<T>(
       );
     };
     const refetch = debounce(() => void run(), REFETCH_DEBOUNCE_MS);
-    const unsubscribes = watchedEvents.map((event) =>
+    const unsubscribes = (watched.split(',') as EventName[]).map((event) =>
       api.on(event, (payload) => {
         if (relevant({ event, payload } as LiveEvent)) refetch();
       }),
@@ -58,13 +63,14 @@ export function useLiveQuery<T>(
       refetch.cancel();
       for (const unsubscribe of unsubscribes) unsubscribe();
     };
-  }, [api, key, connected]);
+  }, [api, key, connected, watched, generation]);
 
   const current = state.key === key ? state : { data: null, error: null };
   return {
     data: current.data,
     error: current.error,
     loading: current.data === null && current.error === null,
+    reload: () => setGeneration((value) => value + 1),
   };
 }
 
