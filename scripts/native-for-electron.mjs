@@ -34,6 +34,16 @@ if (existsSync(target) && existsSync(stamp)) {
   process.exit(0);
 }
 
+/** A binary this Node can load was built for Node's ABI, not Electron's: never keep it. */
+function loadsInThisNode(path) {
+  try {
+    execFileSync(process.execPath, ['-e', `process.dlopen({ exports: {} }, ${JSON.stringify(path)})`], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const scratch = mkdtempSync(join(tmpdir(), 'console-native-'));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const attempts = [
@@ -45,10 +55,13 @@ try {
   cpSync(sqlitePackage, copy, { recursive: true, filter: (path) => !path.includes(`${join('build', 'Release', 'obj')}`) });
   rmSync(join(copy, 'build'), { recursive: true, force: true });
   let built = false;
+  // npm passes its own `nodedir` (plain Node's headers) to scripts; node-gyp would then
+  // build for Node's ABI and call it Electron's. Build with Electron's headers or not at all.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_(nodedir|target|runtime|disturl)$/i.test(key)));
   for (const [command, args] of attempts) {
     try {
-      execFileSync(command, args, { cwd: copy, stdio: 'pipe', timeout: 180_000 });
-      built = existsSync(join(copy, 'build', 'Release', 'better_sqlite3.node'));
+      execFileSync(command, args, { cwd: copy, stdio: 'pipe', timeout: 180_000, env });
+      built = existsSync(join(copy, 'build', 'Release', 'better_sqlite3.node')) && !loadsInThisNode(join(copy, 'build', 'Release', 'better_sqlite3.node'));
       if (built) break;
     } catch {
       // Try the next way; the summary below says what to do when all fail.
