@@ -1,4 +1,4 @@
-import { BaileysTransport } from './baileys/baileys-transport.js';
+import { DeferredConnection } from './deferred-connection.js';
 import { defaultSimulatorOptions, SimulatedTransport, type SimulatorOptions } from './simulator/simulated-transport.js';
 import type { ConnectionContext, TransportKind, WhatsAppConnection, WhatsAppTransportFactory } from './whatsapp-transport.js';
 
@@ -8,13 +8,15 @@ export interface TransportFactoryOptions {
   baileysWebSocketUrl?: string;
 }
 
-/** The production factory: Baileys for real accounts, the simulator for the demo. */
+/** The production factory: Baileys for real accounts (loaded when first needed), the simulator for the demo. */
 export function createTransportFactory(options: TransportFactoryOptions = {}): WhatsAppTransportFactory {
   return {
     create(kind: TransportKind, context: ConnectionContext): WhatsAppConnection {
-      return kind === 'simulator'
-        ? new SimulatedTransport(context, { ...defaultSimulatorOptions, ...options.simulator })
-        : new BaileysTransport(context, { webSocketUrl: options.baileysWebSocketUrl });
+      if (kind === 'simulator') return new SimulatedTransport(context, { ...defaultSimulatorOptions, ...options.simulator });
+      return new DeferredConnection(async () => {
+        const { BaileysTransport } = await import('./baileys/baileys-transport.js');
+        return new BaileysTransport(context, { webSocketUrl: options.baileysWebSocketUrl });
+      });
     },
   };
 }
