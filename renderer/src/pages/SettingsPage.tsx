@@ -3,6 +3,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/settings/settings.js';
 import { useConsole } from '../app/console-context.js';
 import { FormField } from '../components/FormField.js';
+import { TimeZoneSelect } from '../components/TimeZoneSelect.js';
 import { PageHeader } from './PageHeader.js';
 import { MessagingSettings } from './settings/MessagingSettings.js';
 
@@ -14,7 +15,6 @@ function useChoices() {
       countries: getCountries()
         .map((code) => ({ code, name: countryNames.of(code) ?? code }))
         .sort((a, b) => a.name.localeCompare(b.name)),
-      timeZones: Intl.supportedValuesOf('timeZone'),
     }),
     [],
   );
@@ -29,7 +29,7 @@ export function SettingsPage() {
 function SettingsForm({ settings }: { settings: Settings }) {
   const saveSettings = useConsole((state) => state.saveSettings);
   const shell = useConsole((state) => state.info?.shell);
-  const { countries, timeZones } = useChoices();
+  const { countries } = useChoices();
   const [draft, setDraft] = useState<Settings>(settings);
   const [baseline, setBaseline] = useState<Settings>(settings);
   // Values saved here or pushed from another window replace the draft (React's
@@ -82,13 +82,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           </select>
         </FormField>
         <FormField id="timeZone" label="Time zone" hint="New workshops start in this time zone." error={errors.timeZone}>
-          <select id="timeZone" value={draft.timeZone} onChange={(event) => update('timeZone', event.target.value)}>
-            {timeZones.map((zone) => (
-              <option key={zone} value={zone}>
-                {zone}
-              </option>
-            ))}
-          </select>
+          <TimeZoneSelect id="timeZone" value={draft.timeZone} onChange={(zone) => update('timeZone', zone)} />
         </FormField>
         <FormField id="theme" label="Appearance" error={errors.theme}>
           <select id="theme" value={draft.theme} onChange={(event) => update('theme', event.target.value as Settings['theme'])}>

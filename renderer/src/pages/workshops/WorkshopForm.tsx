@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { Workshop, WorkshopInput } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi, useConsole } from '../../app/console-context.js';
+import { TimeZoneSelect } from '../../components/TimeZoneSelect.js';
 import { FormField } from '../../components/FormField.js';
 import { PageHeader } from '../PageHeader.js';
 import { useAction } from './use-action.js';
@@ -26,20 +27,12 @@ function draftFor(workshop: Workshop | undefined, defaultZone: string): Draft {
   return { name: '', startsAtLocal: start.toFormat("yyyy-LL-dd'T'HH:mm"), timeZone: defaultZone, durationMinutes: '90', description: '', joinLink: '' };
 }
 
-function useTimeZones(current: string): string[] {
-  return useMemo(() => {
-    const zones = Intl.supportedValuesOf('timeZone');
-    return zones.includes(current) ? zones : [current, ...zones];
-  }, [current]);
-}
-
 /** Create when `workshop` is absent, edit otherwise; the core checks every field. */
 export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
   const api = useApi();
   const show = useWorkshops((state) => state.show);
   const organisationZone = useConsole((state) => state.settings?.timeZone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const [draft, setDraft] = useState(() => draftFor(workshop, organisationZone));
-  const timeZones = useTimeZones(draft.timeZone);
   const saving = useAction();
   const deleting = useAction();
   const update = (key: keyof Draft) => (event: { target: { value: string } }) => setDraft((current) => ({ ...current, [key]: event.target.value }));
@@ -71,13 +64,7 @@ export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
             <input id="workshop-start" type="datetime-local" value={draft.startsAtLocal} onChange={update('startsAtLocal')} />
           </FormField>
           <FormField id="workshop-zone" label="Time zone" error={fields.timeZone}>
-            <select id="workshop-zone" value={draft.timeZone} onChange={update('timeZone')}>
-              {timeZones.map((zone) => (
-                <option key={zone} value={zone}>
-                  {zone}
-                </option>
-              ))}
-            </select>
+            <TimeZoneSelect id="workshop-zone" value={draft.timeZone} onChange={(zone) => update('timeZone')({ target: { value: zone } })} />
           </FormField>
           <FormField id="workshop-duration" label="Duration (minutes)" error={fields.durationMinutes}>
             <input id="workshop-duration" type="number" min={5} max={1440} step={5} value={draft.durationMinutes} onChange={update('durationMinutes')} />
