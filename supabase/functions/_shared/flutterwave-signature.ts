@@ -7,23 +7,7 @@
  * Every comparison is constant time.
  */
 
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    keys.set(secret, key);
-  }
-  return key;
-}
-
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return difference === 0;
-}
+import { constantTimeEqual, hmacSha256 } from './hmac.ts';
 
 /** Compares SHA-256 digests, so neither the length nor the content of the secret leaks through timing. */
 async function sameText(a: string, b: string): Promise<boolean> {
@@ -54,7 +38,7 @@ export async function verifyFlutterwaveSignature(
   if (v4) {
     const claimed = base64Bytes(v4);
     if (claimed) {
-      const expected = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secretHash), rawBody as BufferSource));
+      const expected = await hmacSha256(secretHash, rawBody);
       if (constantTimeEqual(expected, claimed)) return { ok: true, via: 'v4-hmac' };
     }
     if (mode === 'hmac_or_plain' && (await sameText(v4, secretHash))) return { ok: true, via: 'v4-plain' };

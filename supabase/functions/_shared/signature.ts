@@ -4,16 +4,7 @@
  * bytes as received, before any parsing, because re-serialised JSON hashes differently.
  */
 
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    keys.set(secret, key);
-  }
-  return key;
-}
+import { constantTimeEqual, hmacSha256 } from './hmac.ts';
 
 function hexToBytes(hex: string): Uint8Array | null {
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) return null;
@@ -22,18 +13,10 @@ function hexToBytes(hex: string): Uint8Array | null {
   return bytes;
 }
 
-/** Compares every byte whatever the first difference, so timing reveals nothing. */
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return difference === 0;
-}
-
 export async function isValidMetaSignature(rawBody: Uint8Array, header: string | null, appSecret: string): Promise<boolean> {
   const match = header?.trim().match(/^sha256=(.+)$/i);
   const claimed = match?.[1] ? hexToBytes(match[1]) : null;
   if (!claimed || !appSecret) return false;
-  const expected = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(appSecret), rawBody as BufferSource));
+  const expected = await hmacSha256(appSecret, rawBody);
   return constantTimeEqual(expected, claimed);
 }
