@@ -17,6 +17,7 @@ import {
   CsvMappingSchema,
   GroupJidSchema,
   GroupSummarySchema,
+  LocalDateTimeSchema,
   ImportPreviewSchema,
   LeadSchema,
   MemberRowSchema,
@@ -158,6 +159,17 @@ export const methods = {
     ScheduledMessageSchema,
   ),
   'messages:cancel': method(z.object({ id: MessageIdSchema }).strict(), ScheduledMessageSchema),
+  /** Rewrites or re-times one pending message; the time is read in its workshop's zone. */
+  'messages:update': method(
+    z
+      .object({
+        id: MessageIdSchema,
+        text: z.string().trim().min(1, 'The message is empty').max(4_096, 'WhatsApp messages stop at 4,096 characters'),
+        sendAtLocal: LocalDateTimeSchema,
+      })
+      .strict(),
+    ScheduledMessageSchema,
+  ),
   /** Sends a pending message now instead of at its time. */
   'messages:send-early': method(z.object({ id: MessageIdSchema }).strict(), ScheduledMessageSchema),
   /** The operator checked the group: an uncertain message did arrive. */

@@ -28,6 +28,8 @@ export const ScheduledMessageSchema = z.object({
   /** Delivery as WhatsApp reports it after the send. */
   receipt: z.enum(['server-ack', 'delivered', 'read', 'played']).nullable(),
   graceMinutes: z.number().int(),
+  /** When the operator last rewrote or re-timed it by hand; the schedule no longer moves it. */
+  editedAt: z.string().nullable(),
 });
 export type ScheduledMessage = z.infer<typeof ScheduledMessageSchema>;
 

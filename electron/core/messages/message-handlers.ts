@@ -79,6 +79,7 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
     'messages:list': ({ workshopId, scope }) => messages.list(workshopId, scope),
     'messages:send-now': ({ workshopId, text, media }) => messages.sendNow(workshopId, text, media),
     'messages:cancel': ({ id }) => messages.cancel(id),
+    'messages:update': ({ id, text, sendAtLocal }) => messages.update(id, text, sendAtLocal),
     'messages:send-early': ({ id }) => messages.sendEarly(id),
     'messages:confirm-sent': ({ id }) => messages.confirmSent(id),
     'messages:resend': ({ id }) => messages.resend(id),

@@ -24,13 +24,14 @@ export interface MessageRow {
   message_id: string | null;
   sent_at: string | null;
   receipt: ScheduledMessage['receipt'];
+  edited_at: string | null;
   created_at: string;
   updated_at: string;
 }
 
 const COLUMNS = `m.id, m.workshop_id, m.rule_key, m.idempotency_key, m.session_id, m.group_jid, m.kind, m.body, m.media_mimetype, m.file_name,
   m.scheduled_for, m.grace_minutes, m.status, m.attempts, m.next_attempt_at, m.last_error, m.message_id, m.sent_at, m.receipt,
-  m.created_at, m.updated_at`;
+  m.edited_at, m.created_at, m.updated_at`;
 
 /** The queue table, `scheduled_whatsapp_messages`. */
 export class MessageRepository {
@@ -110,5 +111,6 @@ export function toView(row: MessageRow & { workshop_name: string }): ScheduledMe
     sentAt: row.sent_at,
     receipt: row.receipt,
     graceMinutes: row.grace_minutes,
+    editedAt: row.edited_at,
   };
 }

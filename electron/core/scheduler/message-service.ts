@@ -5,6 +5,7 @@ import type { MediaInputSchema, ScheduledMessage } from '../../../shared/message
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
 import type { CoreEvents } from '../events/core-events.js';
+import { instantFromLocal } from '../workshops/workshop-time.js';
 import type { MessageRepository, MessageRow } from './message-repository.js';
 import type { MessageSender } from './message-sender.js';
 
@@ -68,6 +69,22 @@ export class MessageService {
 
   cancel(id: string): ScheduledMessage {
     this.transition(id, ['pending'], { status: 'cancelled', cancelled_by: 'operator' }, 'Only a pending message can be cancelled.');
+    return this.view(id);
+  }
+
+  /** The operator's own text and time for one pending message; the schedule leaves it alone from then on. */
+  update(id: string, text: string, sendAtLocal: string): ScheduledMessage {
+    const zone = this.db
+      .prepare('SELECT w.time_zone FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?')
+      .pluck()
+      .get(id) as string | undefined;
+    if (!zone) throw new ApiFailure('not-found', 'That message no longer exists.');
+    const at = instantFromLocal(sendAtLocal, zone);
+    if (Date.parse(at) <= this.clock.now()) {
+      throw new ApiFailure('invalid-input', 'That time has already passed; choose a later one or use "Send now".', { sendAtLocal: 'That time has already passed' });
+    }
+    const now = new Date(this.clock.now()).toISOString();
+    this.transition(id, ['pending'], { body: text, scheduled_for: at, next_attempt_at: at, edited_at: now }, 'Only a pending message can be edited.');
     return this.view(id);
   }
 

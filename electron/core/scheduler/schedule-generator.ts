@@ -22,6 +22,7 @@ interface ExistingRow {
   rule_key: string;
   status: string;
   cancelled_by: 'operator' | 'schedule' | null;
+  edited_at: string | null;
 }
 
 /**
@@ -42,7 +43,7 @@ export class ScheduleGenerator {
         SELECT w.id, w.name, w.starts_at, w.time_zone, w.duration_minutes, w.join_link, w.session_id, w.group_jid, g.invite_link
         FROM workshops w LEFT JOIN whatsapp_groups g ON g.session_id = w.session_id AND g.group_jid = w.group_jid
         WHERE w.id = ?`),
-      existing: db.prepare('SELECT id, rule_key, status, cancelled_by FROM scheduled_whatsapp_messages WHERE workshop_id = ? AND rule_key IS NOT NULL'),
+      existing: db.prepare('SELECT id, rule_key, status, cancelled_by, edited_at FROM scheduled_whatsapp_messages WHERE workshop_id = ? AND rule_key IS NOT NULL'),
       insert: db.prepare(`
         INSERT INTO scheduled_whatsapp_messages (id, workshop_id, rule_key, idempotency_key, session_id, group_jid, kind, body,
           scheduled_for, grace_minutes, status, next_attempt_at, created_at, updated_at)
@@ -72,6 +73,7 @@ export class ScheduleGenerator {
     const workshop = this.statements.workshop.get(workshopId) as WorkshopForSchedule | undefined;
     if (!workshop) return false;
     if (!workshop.group_jid || !workshop.session_id) {
+      // Edited messages too: without a group they cannot go anywhere.
       // Unlinked: nothing can be sent anywhere, so nothing stays pending.
       return this.statements.cancelAll.run(now, workshopId).changes > 0;
     }
@@ -79,7 +81,10 @@ export class ScheduleGenerator {
     let changed = false;
     for (const rule of this.automation.effectiveRules(workshopId)) {
       const row = existing.get(rule.ruleKey);
-      const movable = row === undefined || row.status === 'pending' || (row.status === 'cancelled' && row.cancelled_by === 'schedule');
+      const movable =
+        row === undefined ||
+        (row.status === 'pending' && row.edited_at === null) ||
+        (row.status === 'cancelled' && row.cancelled_by === 'schedule');
       if (!movable) continue;
       const at = ruleFiresAt(rule.timing, workshop.starts_at, workshop.time_zone);
       const template = rule.templateId ? this.automation.template(rule.templateId) : undefined;

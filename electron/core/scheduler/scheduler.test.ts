@@ -317,3 +317,28 @@ describe('crash safety', () => {
     expect((await byRule(workshop.id))['30m-before']).toMatchObject({ status: 'sent', messageId: uncertain?.messageId });
   });
 });
+
+describe('editing one pending message', () => {
+  it('rewrites and re-times it in the workshop’s zone, and the schedule leaves it alone afterwards', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30');
+    const reminder = (await byRule(workshop.id))['1h-before'] as ScheduledMessage;
+    const edited = await value<ScheduledMessage>(core.invoke('messages:update', { id: reminder.id, text: 'Doors open at 18:15, bring a laptop', sendAtLocal: '2026-11-23T17:45' }));
+    expect(edited).toMatchObject({ body: 'Doors open at 18:15, bring a laptop', scheduledFor: '2026-11-23T12:15:00.000Z', status: 'pending', editedAt: expect.any(String) });
+
+    await value(core.invoke('workshops:update', { id: workshop.id, startsAtLocal: '2026-11-23T19:30' }));
+    const after = await byRule(workshop.id);
+    expect(after['1h-before']).toMatchObject({ body: 'Doors open at 18:15, bring a laptop', scheduledFor: '2026-11-23T12:15:00.000Z' });
+    expect(after['30m-before']?.scheduledFor).toBe('2026-11-23T13:30:00.000Z');
+  });
+
+  it('refuses a time already past and a message no longer pending', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30');
+    const reminder = (await byRule(workshop.id))['1h-before'] as ScheduledMessage;
+    expect(await core.invoke('messages:update', { id: reminder.id, text: 'x', sendAtLocal: '2026-11-22T08:00' })).toMatchObject({
+      ok: false,
+      error: { fields: { sendAtLocal: 'That time has already passed' } },
+    });
+    await value(core.invoke('messages:cancel', { id: reminder.id }));
+    expect(await core.invoke('messages:update', { id: reminder.id, text: 'x', sendAtLocal: '2026-11-23T17:00' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+});

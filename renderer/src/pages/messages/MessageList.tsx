@@ -4,6 +4,7 @@ import type { ScheduledMessage } from '../../../../shared/messages/message-schem
 import { useApi } from '../../app/console-context.js';
 import { Spinner } from '../../components/Spinner.js';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
+import { EditMessageDialog } from './EditMessageDialog.js';
 import { formatMessageTime } from './format-message-time.js';
 import { messageSummary, messageTime, messageTitle, receiptLabels, statusView } from './message-status.js';
 import { StatusBadge } from './StatusBadge.js';
@@ -97,7 +98,12 @@ function messageColumns({
     },
     { key: 'status', header: 'Status', width: '132px', cell: (message) => <StatusBadge status={message.status} /> },
     { key: 'details', header: 'Details', width: 'minmax(100px, 1.2fr)', cell: (message) => <MessageDetails message={message} /> },
-    { key: 'actions', header: 'Actions', width: 'minmax(190px, auto)', cell: (message) => <MessageActions message={message} onError={onError} /> },
+    {
+      key: 'actions',
+      header: 'Actions',
+      width: 'minmax(240px, auto)',
+      cell: (message) => <MessageActions message={message} timeZone={timeZoneFor(message.workshopId)} onError={onError} />,
+    },
   ];
   return columns.filter((column) => column !== null);
 }
@@ -120,9 +126,10 @@ const confirmations: Partial<Record<MessageAction, (message: ScheduledMessage) =
   'messages:cancel': (message) => `Cancel “${messageTitle(message)}” for ${message.workshopName}? It will not be sent.`,
 };
 
-function MessageActions({ message, onError }: { message: ScheduledMessage; onError: (message: string | null) => void }) {
+function MessageActions({ message, timeZone, onError }: { message: ScheduledMessage; timeZone: string; onError: (message: string | null) => void }) {
   const api = useApi();
   const [running, setRunning] = useState<MessageAction | null>(null);
+  const [editing, setEditing] = useState(false);
 
   const run = async (method: MessageAction) => {
     const question = confirmations[method]?.(message);
@@ -150,8 +157,12 @@ function MessageActions({ message, onError }: { message: ScheduledMessage; onErr
     case 'pending':
       return (
         <span className="message-list__actions">
+          <button type="button" className="button button--small" disabled={running !== null} onClick={() => setEditing(true)}>
+            Edit
+          </button>
           {button('messages:send-early', 'Send now')}
           {button('messages:cancel', 'Cancel')}
+          {editing ? <EditMessageDialog message={message} timeZone={timeZone} onClose={() => setEditing(false)} /> : null}
         </span>
       );
     case 'uncertain':

@@ -40,6 +40,7 @@ const base: ScheduledMessage = {
   sentAt: null,
   receipt: null,
   graceMinutes: 10,
+  editedAt: null,
 };
 
 describe('a quick send’s outcome', () => {

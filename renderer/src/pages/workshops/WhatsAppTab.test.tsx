@@ -126,6 +126,28 @@ describe('the workshop WhatsApp tab', () => {
     expect(rowOf('Scheduled Messages', '6 hours before')).toHaveTextContent(/Analytics Evening starts in/);
   });
 
+  it('edits one pending reminder’s text and time, refusing a time already past', async () => {
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+    await screen.findByRole('table', { name: 'Scheduled Messages' });
+
+    fireEvent.click(within(rowOf('Scheduled Messages', '1 hour before')).getByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog');
+    const time = within(dialog).getByLabelText('Send at (Asia/Kolkata)') as HTMLInputElement;
+    const scheduled = time.value;
+    fireEvent.change(within(dialog).getByLabelText('Message'), { target: { value: 'Bring a laptop, we start on time' } });
+    fireEvent.change(time, { target: { value: '2020-01-01T10:00' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save message' }));
+    expect(await within(dialog).findByText('That time has already passed')).toBeInTheDocument();
+
+    fireEvent.change(time, { target: { value: scheduled.replace(/T\d\d:\d\d$/, 'T17:15') } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save message' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(rowOf('Scheduled Messages', '1 hour before')).toHaveTextContent('Bring a laptop, we start on time'));
+    expect(rowOf('Scheduled Messages', '1 hour before')).toHaveTextContent(/, 17:15 IST/);
+  });
+
   it('overrides a rule for this workshop only, then follows the organisation again', async () => {
     await linkedWorkshop(test.core, 'Analytics Evening');
     renderConsole(test.core, 'workshops');

@@ -1,0 +1,53 @@
+import { DateTime } from 'luxon';
+import { useState, type FormEvent } from 'react';
+import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
+import { useApi } from '../../app/console-context.js';
+import { FormField } from '../../components/FormField.js';
+import { Modal } from '../../components/Modal.js';
+import { messageTitle } from './message-status.js';
+
+/** Rewrite or re-time one pending message; from then on the schedule leaves it as edited. */
+export function EditMessageDialog({ message, timeZone, onClose }: { message: ScheduledMessage; timeZone: string; onClose: () => void }) {
+  const api = useApi();
+  const [text, setText] = useState(message.body);
+  const [sendAtLocal, setSendAtLocal] = useState(DateTime.fromISO(message.scheduledFor, { zone: timeZone }).toFormat("yyyy-LL-dd'T'HH:mm"));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setSaving(true);
+    const result = await api.call('messages:update', { id: message.id, text, sendAtLocal });
+    setSaving(false);
+    if (result.ok) return onClose();
+    setErrors(result.error.fields ?? {});
+    setFailure(result.error.fields ? null : result.error.message);
+  }
+
+  return (
+    <Modal title={`Edit “${messageTitle(message)}” for ${message.workshopName}`} onClose={onClose}>
+      <form className="form" onSubmit={save} noValidate>
+        <FormField id="edit-message-text" label={message.kind === 'text' ? 'Message' : 'Caption'} error={errors.text}>
+          <textarea id="edit-message-text" rows={5} value={text} onChange={(event) => setText(event.target.value)} />
+        </FormField>
+        <FormField id="edit-message-time" label={`Send at (${timeZone})`} hint="Edited messages keep this text and time even if the workshop moves." error={errors.sendAtLocal}>
+          <input id="edit-message-time" type="datetime-local" value={sendAtLocal} onChange={(event) => setSendAtLocal(event.target.value)} />
+        </FormField>
+        {failure ? (
+          <p className="error" role="alert">
+            {failure}
+          </p>
+        ) : null}
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={saving}>
+            {saving ? 'Saving…' : 'Save message'}
+          </button>
+          <button type="button" className="button" onClick={onClose}>
+            Keep as it was
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
