@@ -34,3 +34,24 @@ export async function readBodyLimited(req: Request, limit: number): Promise<Uint
   }
   return body;
 }
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; response: Response };
+
+/** The raw bytes every handler needs before anything else, or the 413 to answer. */
+export async function readBody(req: Request, limit: number): Promise<Outcome<Uint8Array>> {
+  try {
+    return { ok: true, value: await readBodyLimited(req, limit) };
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { ok: false, response: errorResponse(413, `Body too large: at most ${limit} bytes`) };
+    throw error;
+  }
+}
+
+/** JSON from bytes that must be UTF-8, or the 400 to answer. */
+export function parseJsonBody(raw: Uint8Array): Outcome<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw)) };
+  } catch {
+    return { ok: false, response: errorResponse(400, 'Body is not valid UTF-8 JSON') };
+  }
+}

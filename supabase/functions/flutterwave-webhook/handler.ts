@@ -1,7 +1,7 @@
 import { z } from 'npm:zod@4.6.7';
 import { FlutterwaveError } from '../_shared/flutterwave.ts';
 import { verifyFlutterwaveSignature } from '../_shared/flutterwave-signature.ts';
-import { BodyTooLargeError, errorResponse, jsonResponse, readBodyLimited } from '../_shared/http.ts';
+import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import type { PaymentConfig } from '../_shared/payment-config.ts';
 import { keepAlive } from '../_shared/payment-deps.ts';
 import { findPayment, type PaymentDeps, sendNotice, settle } from '../_shared/payments.ts';
@@ -45,22 +45,15 @@ function read(json: unknown): Delivery | null {
 
 export function createFlutterwaveWebhookHandler(config: PaymentConfig, deps: PaymentDeps): (req: Request) => Promise<Response> {
   async function receive(req: Request): Promise<Response> {
-    let raw: Uint8Array;
-    try {
-      raw = await readBodyLimited(req, MAX_BODY_BYTES);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return errorResponse(413, `Body too large: at most ${MAX_BODY_BYTES} bytes`);
-      throw error;
-    }
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (!body.ok) return body.response;
+    const raw = body.value;
     const signature = await verifyFlutterwaveSignature(raw, req.headers, config.webhookSecretHash, config.signatureMode);
     if (!signature.ok) return errorResponse(401, 'Missing or invalid flutterwave-signature / verif-hash');
 
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-    } catch {
-      return errorResponse(400, 'Body is not valid UTF-8 JSON');
-    }
+    const decoded = parseJsonBody(raw);
+    if (!decoded.ok) return decoded.response;
+    const json = decoded.value;
     const delivery = read(json);
     if (!delivery) return errorResponse(400, 'Not a Flutterwave webhook: expected {type, data: {id, reference}} (v4) or {event, data: {id, tx_ref}} (v3)');
     // Only charge outcomes give or refuse value; anything else is acknowledged and ignored.

@@ -1,6 +1,6 @@
 import { z } from 'npm:zod@4.6.7';
 import { FlutterwaveError, type MobileMoneyCharge, type NextAction, NotConfiguredError, type StartedCharge } from '../_shared/flutterwave.ts';
-import { BodyTooLargeError, errorResponse, jsonResponse, readBodyLimited } from '../_shared/http.ts';
+import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import { asJson } from '../_shared/db.ts';
 import { formatMoney, toCents } from '../_shared/money.ts';
 import { MARKETS } from '../_shared/payment-config.ts';
@@ -241,19 +241,12 @@ async function start(deps: PaymentDeps, order: OrderRow, tx: TxRow, charge: Mobi
 }
 
 async function initiate(deps: PaymentDeps, req: Request): Promise<Response> {
-  let raw: Uint8Array;
-  try {
-    raw = await readBodyLimited(req, MAX_BODY_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return errorResponse(413, `Body too large: at most ${MAX_BODY_BYTES} bytes`);
-    throw error;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-  } catch {
-    return errorResponse(400, 'Body is not valid UTF-8 JSON');
-  }
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (!body.ok) return body.response;
+  const raw = body.value;
+  const decoded = parseJsonBody(raw);
+  if (!decoded.ok) return decoded.response;
+  const json = decoded.value;
   const parsed = PaymentRequest.safeParse(json);
   if (!parsed.success) {
     return errorResponse(400, 'Invalid payment request', parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`));

@@ -1,7 +1,7 @@
 import type { Config } from '../_shared/config.ts';
 import { createDb, type Sql } from '../_shared/db.ts';
 import { createGraphClient } from '../_shared/graph-client.ts';
-import { BodyTooLargeError, errorResponse, jsonResponse, readBodyLimited } from '../_shared/http.ts';
+import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import { createLog } from '../_shared/log.ts';
 import { isValidMetaSignature } from '../_shared/signature.ts';
 import { parseWebhook } from '../_shared/webhook-payload.ts';
@@ -52,24 +52,17 @@ interface Pipeline {
 }
 
 async function receive({ ingestSql, deps, resolveStores, background, backlogLimit, appSecret, sweepIfDue }: Pipeline, req: Request): Promise<Response> {
-  let raw: Uint8Array;
-  try {
-    raw = await readBodyLimited(req, MAX_BODY_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return errorResponse(413, `Body too large: at most ${MAX_BODY_BYTES} bytes`);
-    throw error;
-  }
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (!body.ok) return body.response;
+  const raw = body.value;
   // Before anything else: an unsigned body is not parsed, logged or stored.
   if (!(await isValidMetaSignature(raw, req.headers.get('x-hub-signature-256'), appSecret))) {
     return errorResponse(401, 'Missing or invalid X-Hub-Signature-256');
   }
 
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-  } catch {
-    return errorResponse(400, 'Body is not valid UTF-8 JSON');
-  }
+  const decoded = parseJsonBody(raw);
+  if (!decoded.ok) return decoded.response;
+  const json = decoded.value;
   const parsed = parseWebhook(json);
   if (!parsed.ok) return errorResponse(400, 'Not a WhatsApp Business Account webhook payload', parsed.problems);
   if (parsed.changes.length === 0) return jsonResponse(200, { received: 0, duplicates: 0, statuses_applied: 0 });
