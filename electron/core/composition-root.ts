@@ -92,7 +92,9 @@ export function createCore(deps: CoreDependencies): Core {
   const cipher = new ValueCipher(secretStore.loadDataKey());
   const events = new CoreEvents();
   const settings = new SettingsService(new SettingsRepository(db), events, clock);
+  const groups = new GroupDirectory(db, clock, logger.child({ module: 'groups' }));
   const sessions = new SessionSupervisor({
+    groups,
     db,
     factory: deps.whatsApp ?? createTransportFactory(),
     clock,
@@ -102,7 +104,6 @@ export function createCore(deps: CoreDependencies): Core {
     dataDir: deps.dataDir,
     ...(deps.random ? { random: deps.random } : {}),
   });
-  const groups = new GroupDirectory(db, clock, logger.child({ module: 'groups' }));
   const workshopRepository = new WorkshopRepository(db);
   const membership = new MembershipService(db, events, clock, logger.child({ module: 'membership' }), (groupJid) =>
     workshopRepository.byGroup(groupJid).map((row) => row.id),
@@ -150,7 +151,7 @@ export function createCore(deps: CoreDependencies): Core {
   sessions.addListener({
     participants: (_sessionId, change) => membership.ingestParticipants(change),
     lidMappings: (_sessionId, pairs) => membership.ingestMappings(pairs, 'whatsapp'),
-    groupJoined: (sessionId, group) => groups.upsert(sessionId, group, null, new Date(clock.now()).toISOString()),
+    groupJoined: (sessionId, group) => groups.upsert(sessionId, group, null),
     groupsChanged: (_sessionId, changed) => {
       for (const group of changed) if (group.subject) groups.rename(group.jid, group.subject);
     },

@@ -1,16 +1,17 @@
-import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
+import type { GroupDirectory } from './group-directory.js';
 import type { GroupInfo, GroupMetadataCache } from './whatsapp-transport.js';
 
 /**
  * Group metadata kept in `whatsapp_groups`, served back to Baileys before each group send;
  * without it every send fetches the metadata again, the usual cause of rate-overlimit.
+ * The group's row itself is the directory's; this adds the transport's raw metadata to it.
  */
 export class GroupCache implements GroupMetadataCache {
   constructor(
     private readonly db: Database,
     private readonly sessionId: string,
-    private readonly clock: Clock,
+    private readonly directory: GroupDirectory,
   ) {}
 
   get(groupJid: string): unknown {
@@ -22,23 +23,11 @@ export class GroupCache implements GroupMetadataCache {
   }
 
   set(group: GroupInfo, raw: unknown): void {
-    this.db
-      .prepare(
-        `INSERT INTO whatsapp_groups (session_id, group_jid, subject, size, is_admin, addressing_mode, metadata_json, synced_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (session_id, group_jid) DO UPDATE SET
-           subject = excluded.subject, size = excluded.size, is_admin = excluded.is_admin,
-           addressing_mode = excluded.addressing_mode, metadata_json = excluded.metadata_json, synced_at = excluded.synced_at`,
-      )
-      .run(
-        this.sessionId,
-        group.jid,
-        group.subject,
-        group.participants.length,
-        group.weAreAdmin ? 1 : 0,
-        group.addressingMode,
-        JSON.stringify(raw),
-        new Date(this.clock.now()).toISOString(),
-      );
+    this.db.transaction(() => {
+      this.directory.upsert(this.sessionId, group, null);
+      this.db
+        .prepare('UPDATE whatsapp_groups SET metadata_json = ? WHERE session_id = ? AND group_jid = ?')
+        .run(JSON.stringify(raw), this.sessionId, group.jid);
+    })();
   }
 }

@@ -70,7 +70,7 @@ export class GroupDirectory {
     return groups;
   }
 
-  upsert(sessionId: string, group: GroupInfo, inviteLink: string | null, now: string): void {
+  upsert(sessionId: string, group: GroupInfo, inviteLink: string | null, now = new Date(this.clock.now()).toISOString()): void {
     this.db
       .prepare(
         `INSERT INTO whatsapp_groups (session_id, group_jid, subject, size, is_admin, invite_link, addressing_mode, synced_at)

@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ValueCipher } from '../secrets/value-cipher.js';
 import { SessionAuthStore } from './auth-store.js';
 import { GroupCache } from './group-cache.js';
+import type { GroupDirectory } from './group-directory.js';
 import { actionForClose, reconnectDelay } from './reconnect-policy.js';
 import { SessionRepository, type SessionRow } from './session-repository.js';
 import type {
@@ -41,6 +42,7 @@ interface Runtime {
 
 export interface SessionSupervisorDeps {
   db: Database;
+  groups: GroupDirectory;
   factory: WhatsAppTransportFactory;
   clock: Clock;
   logger: Logger;
@@ -194,7 +196,7 @@ export class SessionSupervisor {
     const connection = this.deps.factory.create(row.transport, {
       sessionId: row.id,
       auth,
-      groupCache: new GroupCache(this.deps.db, row.id, this.deps.clock),
+      groupCache: new GroupCache(this.deps.db, row.id, this.deps.groups),
       clock: this.deps.clock,
       logger: this.deps.logger.child({ module: 'whatsapp', sessionId: row.id }),
       dataDir: this.deps.dataDir,

@@ -10,6 +10,7 @@ import { createSilentLogger } from '../../logging/logger.js';
 import { ValueCipher } from '../../secrets/value-cipher.js';
 import { SessionAuthStore } from '../auth-store.js';
 import { GroupCache } from '../group-cache.js';
+import { GroupDirectory } from '../group-directory.js';
 import type { ConnectionContext, TransportEvents } from '../whatsapp-transport.js';
 import { BaileysTransport, closeReasonFor } from './baileys-transport.js';
 
@@ -26,7 +27,7 @@ beforeEach(() => {
   context = {
     sessionId: SESSION,
     auth: new SessionAuthStore(db, new ValueCipher(randomBytes(32)), SESSION),
-    groupCache: new GroupCache(db, SESSION, clock),
+    groupCache: new GroupCache(db, SESSION, new GroupDirectory(db, clock, createSilentLogger())),
     clock,
     logger: createSilentLogger(),
     dataDir: '/nonexistent',
