@@ -22,6 +22,23 @@ function start(whatsApp: WhatsAppTransportFactory): Core {
   return core;
 }
 
+/** The demo phone "scans" the QR, WhatsApp asks for the restart, and the session opens. */
+async function scanAndOpen(): Promise<void> {
+  clock.advance(3_000);
+  await settle();
+  clock.advance(200);
+  await settle();
+}
+
+/** A demo session created and linked, as a coordinator would in the first seconds. */
+async function linkedDemo(core: Core, label?: string): Promise<string> {
+  const created = await core.invoke('sessions:create', { kind: 'simulator', ...(label ? { label } : {}) });
+  const id = created.ok ? (created.value as SessionView).id : '';
+  await settle();
+  await scanAndOpen();
+  return id;
+}
+
 const simulator = () => createTransportFactory({ simulator: { scanDelayMs: 3_000, churnIntervalMs: null, ackDelayMs: 10 } });
 
 beforeEach(() => {
@@ -54,10 +71,7 @@ describe('linking the demo account', () => {
     expect(waiting?.qr).toMatch(/SIMULATED-DEMO-QR/);
     expect(waiting?.nextStep).toMatch(/Linked devices/);
 
-    clock.advance(3_000);
-    await settle();
-    clock.advance(200);
-    await settle();
+    await scanAndOpen();
     const states = seen.map((view) => view.state);
     expect(states.slice(-2)).toEqual(['connecting', 'open']);
     expect(states).not.toContain('reconnecting');
@@ -66,13 +80,7 @@ describe('linking the demo account', () => {
 
   it('reconnects a linked session after a restart without showing a QR', async () => {
     const first = start(simulator());
-    const created = await first.invoke('sessions:create', { kind: 'simulator', label: 'Front desk' });
-    const id = created.ok ? (created.value as SessionView).id : '';
-    await settle();
-    clock.advance(3_000);
-    await settle();
-    clock.advance(200);
-    await settle();
+    const id = await linkedDemo(first, 'Front desk');
     await first.stop();
 
     const second = start(simulator());
@@ -86,13 +94,7 @@ describe('linking the demo account', () => {
 
   it('removes a session and every key it had', async () => {
     const core = start(simulator());
-    const created = await core.invoke('sessions:create', { kind: 'simulator' });
-    const id = created.ok ? (created.value as SessionView).id : '';
-    await settle();
-    clock.advance(3_000);
-    await settle();
-    clock.advance(200);
-    await settle();
+    const id = await linkedDemo(core);
     expect(await core.invoke('sessions:remove', { id })).toEqual({ ok: true, value: { removed: true } });
     expect(await core.invoke('sessions:list', {})).toEqual({ ok: true, value: [] });
     expect(await core.invoke('sessions:remove', { id })).toMatchObject({ ok: false, error: { code: 'not-found' } });
@@ -106,10 +108,7 @@ describe('linking the demo account', () => {
     expect(await core.invoke('sessions:pairing-code', { id, phone: 'not a phone' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     const code = await core.invoke('sessions:pairing-code', { id, phone: '098188 61043' });
     expect(code).toMatchObject({ ok: true, value: { code: expect.stringMatching(/^[A-Z0-9]{8}$/) } });
-    clock.advance(3_000);
-    await settle();
-    clock.advance(200);
-    await settle();
+    await scanAndOpen();
     expect(await core.invoke('sessions:pairing-code', { id, phone: '9818861043' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 });
@@ -202,13 +201,7 @@ describe('simulator', () => {
     let transport: SimulatedTransport | undefined;
     const factory = simulator();
     const core = start({ create: (kind, context) => (transport = factory.create(kind, context) as SimulatedTransport) });
-    const created = await core.invoke('sessions:create', { kind: 'simulator' });
-    const id = created.ok ? (created.value as SessionView).id : '';
-    await settle();
-    clock.advance(3_000);
-    await settle();
-    clock.advance(200);
-    await settle();
+    const id = await linkedDemo(core);
     const connection = core.sessions.connection(id);
     const groups = await connection.listGroups();
     expect(groups.length).toBeGreaterThanOrEqual(4);
