@@ -108,13 +108,15 @@ if (!app.requestSingleInstanceLock()) {
       const active = core;
       registerIpcHandlers(ipcMain, active, (event: IpcMainInvokeEvent) => isTrustedSender(event.senderFrame, devServerUrl));
 
-      const trayModel = () =>
-        trayMenuModel(active.sessions.list(), active.sender.status(), Date.now(), todaysWorkshop(active.workshops.list(), Date.now()));
+      // Today's workshop needs every workshop's stats: computed on a throttle, not on each send or reconnect.
+      let today = todaysWorkshop(active.workshops.list(), Date.now());
+      const trayModel = () => trayMenuModel(active.sessions.list(), active.sender.status(), Date.now(), today);
       // Membership changes arrive in bursts; the join rate in the tray can lag a few seconds.
       let trayRefresh: NodeJS.Timeout | null = null;
       const refreshTraySoon = () => {
         trayRefresh ??= setTimeout(() => {
           trayRefresh = null;
+          today = todaysWorkshop(active.workshops.list(), Date.now());
           tray.update(trayModel());
         }, 5_000);
       };

@@ -222,10 +222,17 @@ export class MessageSender {
       )
       .all() as Pick<MessageRow, 'session_id' | 'scheduled_for' | 'next_attempt_at' | 'grace_minutes' | 'attempts'>[];
     let wake: number | null = null;
+    // Asked once per account, not once per row: most of the queue shares a few accounts.
+    const open = new Map<string, boolean>();
+    const isOpen = (sessionId: string): boolean => {
+      let known = open.get(sessionId);
+      if (known === undefined) open.set(sessionId, (known = this.deps.sessions.isOpen(sessionId)));
+      return known;
+    };
     for (const row of candidates) {
       const due = Date.parse(row.next_attempt_at ?? row.scheduled_for);
       const deadline = row.attempts === 0 ? Date.parse(row.scheduled_for) + row.grace_minutes * 60_000 + 1 : Number.POSITIVE_INFINITY;
-      const sendable = row.session_id !== null && this.deps.sessions.isOpen(row.session_id) && !this.busy.has(row.session_id);
+      const sendable = row.session_id !== null && isOpen(row.session_id) && !this.busy.has(row.session_id);
       const at = sendable ? Math.max(due, this.pacedUntil(row.session_id as string)) : Math.max(due, deadline);
       if (Number.isFinite(at) && (wake === null || at < wake)) wake = at;
     }
