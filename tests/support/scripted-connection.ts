@@ -6,6 +6,7 @@ import type {
   GroupInfo,
   OutgoingContent,
   WhatsAppConnection,
+  WhatsAppTransportFactory,
 } from '../../electron/core/whatsapp/whatsapp-transport.js';
 
 export interface SentCall {
@@ -68,4 +69,21 @@ export class ScriptedConnection extends TransportEmitter implements WhatsAppConn
   drop(reason: CloseReason) {
     this.emit('close', reason, 'scripted');
   }
+}
+
+/** An admin-owned group with nobody else in it: enough to send reminders to. */
+export function scriptedGroup(jid: string, subject = 'Batch 12'): GroupInfo {
+  return { jid, subject, addressingMode: 'lid', ownerJid: null, createdAt: null, announce: false, weAreAdmin: true, participants: [] };
+}
+
+/** A factory handing every new session a ScriptedConnection in `groups`; `onCreate` receives it for the test to drive. */
+export function scriptedWhatsApp(groups: GroupInfo[], onCreate: (connection: ScriptedConnection) => void): WhatsAppTransportFactory {
+  return {
+    create: (_kind, context) => {
+      const connection = new ScriptedConnection(context);
+      connection.groups = structuredClone(groups);
+      onCreate(connection);
+      return connection;
+    },
+  };
 }

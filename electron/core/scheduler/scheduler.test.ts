@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
 import type { SessionView } from '../../../shared/sessions/session-view.js';
 import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
-import { ScriptedConnection } from '../../../tests/support/scripted-connection.js';
+import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../../tests/support/scripted-connection.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { FakeClock } from '../clock/fake-clock.js';
 import { createCore, type Core } from '../composition-root.js';
@@ -35,15 +35,7 @@ function startCore(): Core {
     clock,
     logger: createSilentLogger(),
     random: () => 0.5,
-    whatsApp: {
-      create: (_kind, context) => {
-        connection = new ScriptedConnection(context);
-        connection.groups = [
-          { jid: GROUP, subject: 'Batch 12', addressingMode: 'lid', ownerJid: null, createdAt: null, announce: false, weAreAdmin: true, participants: [] },
-        ];
-        return connection;
-      },
-    },
+    whatsApp: scriptedWhatsApp([scriptedGroup(GROUP)], (created) => (connection = created)),
   });
   notifications = [];
   started.subscribe((event, payload) => event === 'notifications:raised' && notifications.push(payload as { title: string; body: string }));

@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core } from '../../../../electron/core/composition-root.js';
 import { createSilentLogger } from '../../../../electron/core/logging/logger.js';
-import { ScriptedConnection } from '../../../../tests/support/scripted-connection.js';
+import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../../../tests/support/scripted-connection.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import {
   call,
@@ -206,15 +206,7 @@ describe('when WhatsApp refuses or the account is offline', () => {
       appVersion: '0.0.1',
       logger: createSilentLogger(),
       random: () => 0,
-      whatsApp: {
-        create: (_kind, context) => {
-          connection = new ScriptedConnection(context);
-          connection.groups = [
-            { jid: GROUP, subject: 'Batch 12', addressingMode: 'lid', ownerJid: null, createdAt: null, announce: false, weAreAdmin: true, participants: [] },
-          ];
-          return connection;
-        },
-      },
+      whatsApp: scriptedWhatsApp([scriptedGroup(GROUP)], (created) => (connection = created)),
     });
     core.start();
     const session = await call(core, 'sessions:create', { kind: 'baileys', label: 'Front desk phone' });
