@@ -20,7 +20,7 @@ export default defineConfig({
           name: 'renderer',
           include: ['renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
-          setupFiles: ['renderer/src/test-setup.ts'],
+          setupFiles: ['renderer/test/test-setup.ts'],
         },
       },
       {

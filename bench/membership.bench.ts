@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { SessionView } from '../shared/sessions/session-view.js';
 import type { Workshop } from '../shared/workshops/workshop-schemas.js';
-import { FakeClock } from '../electron/core/clock/fake-clock.js';
+import { FakeClock } from '../tests/support/fake-clock.js';
 import { createCore } from '../electron/core/composition-root.js';
 import { openDatabase } from '../electron/core/database/open-database.js';
 import { createSilentLogger } from '../electron/core/logging/logger.js';

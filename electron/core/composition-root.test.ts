@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../tests/support/temp-dir.js';
-import { FakeClock } from './clock/fake-clock.js';
+import { FakeClock } from '../../tests/support/fake-clock.js';
 import { createCore, type Core } from './composition-root.js';
 import { DataDirInUseError } from './data-dir/data-dir-lock.js';
 import { createSilentLogger } from './logging/logger.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock/fake-clock.js';
+import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { createSilentLogger } from '../logging/logger.js';
 import type { SessionAuthStore } from './auth-store.js';
 import { createTransportFactory } from './transport-factory.js';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionView } from '../../../shared/sessions/session-view.js';
 import type { MemberRow, Workshop } from '../../../shared/workshops/workshop-schemas.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
-import { FakeClock } from '../clock/fake-clock.js';
+import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { createCore, type Core } from '../composition-root.js';
 import { createSilentLogger } from '../logging/logger.js';
 import type { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';

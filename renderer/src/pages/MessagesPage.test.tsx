@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../../../electron/core/composition-root.js';
 import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
-import { call, connectDemo, giveTablesLayout, linkedWorkshop, renderConsole, rowOf, sessionOpen, startConsole, type MessagesConsole } from './messages/messages-test-kit.js';
+import { call, connectDemo, giveTablesLayout, linkedWorkshop, renderConsole, rowOf, sessionOpen, startConsole, type MessagesConsole } from '../../test/messages-test-kit.js';
 
 let test: MessagesConsole;
 let restoreLayout: (() => void) | null = null;

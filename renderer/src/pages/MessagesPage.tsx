@@ -8,7 +8,7 @@ import { formatMessageTime } from './messages/format-message-time.js';
 import { MessageList } from './messages/MessageList.js';
 import { useLiveMessages, useMessagesStore } from './messages/use-messages.js';
 import { PageHeader } from './PageHeader.js';
-import type { LiveQuery } from './workshops/use-live-query.js';
+import type { LiveQuery } from '../hooks/use-live-query.js';
 import { useWorkshops } from './workshops/use-workshops.js';
 
 const everyWorkshop = () => true;

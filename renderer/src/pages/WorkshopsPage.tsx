@@ -1,7 +1,7 @@
 import { WorkshopDetail } from './workshops/WorkshopDetail.js';
 import { WorkshopForm } from './workshops/WorkshopForm.js';
 import { WorkshopList } from './workshops/WorkshopList.js';
-import { useLiveQuery } from './workshops/use-live-query.js';
+import { useLiveQuery } from '../hooks/use-live-query.js';
 import { useWorkshops } from './workshops/use-workshops.js';
 
 export function WorkshopsPage() {

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConsoleApi } from '../../../shared/contract/api-contract.js';
 import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
-import { debounce, REFETCH_DEBOUNCE_MS } from '../pages/workshops/debounce.js';
+import { debounce, REFETCH_DEBOUNCE_MS } from '../hooks/debounce.js';
 
 /** Where the coordinator is inside the Workshops section; the sidebar only knows "workshops". */
 export type WorkshopsView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string } | { kind: 'edit'; id: string };

@@ -3,7 +3,7 @@ import { makeEventBuffer, proto, type UserFacingSocketConfig, type WASocket } fr
 import BetterSqlite3 from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../clock/fake-clock.js';
+import { FakeClock } from '../../../../tests/support/fake-clock.js';
 import { migrate } from '../../database/migration.js';
 import { migrations } from '../../database/migrations/index.js';
 import { createSilentLogger } from '../../logging/logger.js';

@@ -3,7 +3,7 @@ import type { ConsoleApi } from '../../../../shared/contract/api-contract.js';
 import type { Result } from '../../../../shared/contract/result.js';
 import { useApi } from '../../app/console-context.js';
 import { messagesStoreFor, type MessagesState } from '../../stores/messages.store.js';
-import { useLiveQuery, type LiveQuery } from '../workshops/use-live-query.js';
+import { useLiveQuery, type LiveQuery } from '../../hooks/use-live-query.js';
 
 export function useMessagesStore<T>(selector: (state: MessagesState) => T): T {
   return useStore(messagesStoreFor(useApi()), selector);

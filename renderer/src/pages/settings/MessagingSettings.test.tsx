@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { call, giveTablesLayout, linkedWorkshop, openWhatsAppTab, renderConsole, rowOf, startConsole, type MessagesConsole } from '../messages/messages-test-kit.js';
+import { call, giveTablesLayout, linkedWorkshop, openWhatsAppTab, renderConsole, rowOf, startConsole, type MessagesConsole } from '../../../test/messages-test-kit.js';
 
 let test: MessagesConsole;
 let restoreLayout: () => void;

@@ -5,7 +5,7 @@ import { useApi, useConsole } from '../../app/console-context.js';
 import { FormField } from '../../components/FormField.js';
 import { Spinner } from '../../components/Spinner.js';
 import { useMessagesStore } from '../messages/use-messages.js';
-import { REFETCH_DEBOUNCE_MS } from '../workshops/debounce.js';
+import { REFETCH_DEBOUNCE_MS } from '../../hooks/debounce.js';
 import { useWorkshops } from '../workshops/use-workshops.js';
 
 const variableNames = Object.keys(templateVariables) as TemplateVariable[];

@@ -3,7 +3,7 @@ import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js'
 import { useApi } from '../../app/console-context.js';
 import { Spinner } from '../../components/Spinner.js';
 import { useAction } from './use-action.js';
-import { useLiveQuery } from './use-live-query.js';
+import { useLiveQuery } from '../../hooks/use-live-query.js';
 
 /** The session's groups from the core's cache, refreshed by "Sync groups"; or a new group. */
 export function GroupPicker({ workshop, sessionId }: { workshop: Workshop; sessionId: string }) {

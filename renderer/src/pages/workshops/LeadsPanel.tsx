@@ -7,7 +7,7 @@ import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js
 import { LeadImportDialog } from './LeadImportDialog.js';
 import { createRowSearch } from './search-rows.js';
 import { useAction } from './use-action.js';
-import { useLiveQuery } from './use-live-query.js';
+import { useLiveQuery } from '../../hooks/use-live-query.js';
 
 const noLeads: readonly Lead[] = [];
 

@@ -5,7 +5,7 @@ import { VirtualTable, type TableSort } from '../../components/VirtualTable.js';
 import { csvFileName, downloadCsv } from './download-csv.js';
 import { emptyTabMessage, memberTabView } from './member-columns.js';
 import { createRowSearch, sortRows } from './search-rows.js';
-import { affectsWorkshop, useLiveQuery } from './use-live-query.js';
+import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
 
 const noRows: readonly MemberRow[] = [];
 

@@ -2,7 +2,7 @@ import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContai
 import { useMemo } from 'react';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { formatChartTime, formatMemberTime } from './format-workshop-time.js';
-import { affectsWorkshop, useLiveQuery } from './use-live-query.js';
+import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
 
 const axisTick = { fill: 'var(--muted)', fontSize: 12 };
 

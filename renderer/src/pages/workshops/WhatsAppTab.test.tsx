@@ -14,7 +14,7 @@ import {
   sessionOpen,
   startConsole,
   type MessagesConsole,
-} from '../messages/messages-test-kit.js';
+} from '../../../test/messages-test-kit.js';
 
 let test: MessagesConsole;
 let restoreLayout: () => void;

@@ -5,7 +5,7 @@ import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import type { GroupInfo } from '../../../../electron/core/whatsapp/whatsapp-transport.js';
 import { statDefinitions } from './stat-items.js';
-import { call, captureDownloads, connectDemo, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from './test-kit.js';
+import { call, captureDownloads, connectDemo, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from '../../../test/workshops-test-kit.js';
 
 let test: TestConsole;
 let restoreLayout: () => void;

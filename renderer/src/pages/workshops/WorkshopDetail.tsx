@@ -8,7 +8,7 @@ import { MemberTabs } from './MemberTabs.js';
 import { StatCards } from './StatCards.js';
 import { SyncMembersButton } from './SyncMembersButton.js';
 import { TimelineChart } from './TimelineChart.js';
-import { affectsWorkshop, useLiveQuery } from './use-live-query.js';
+import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
 import { useWorkshops } from './use-workshops.js';
 
 /** The screen coordinators live in: who registered, who joined, who is missing, who left. */

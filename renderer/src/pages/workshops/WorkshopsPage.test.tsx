@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import { formatWorkshopStart } from './format-workshop-time.js';
-import { call, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from './test-kit.js';
+import { call, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from '../../../test/workshops-test-kit.js';
 
 let test: TestConsole;
 let restoreLayout: () => void;

@@ -5,20 +5,20 @@
  */
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { DateTime } from 'luxon';
-import { createCore, type Core } from '../../../../electron/core/composition-root.js';
-import { createSilentLogger } from '../../../../electron/core/logging/logger.js';
-import type { SimulatedTransport, SimulatorOptions } from '../../../../electron/core/whatsapp/simulator/simulated-transport.js';
-import { createTransportFactory } from '../../../../electron/core/whatsapp/transport-factory.js';
-import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
-import { createInProcessTransport } from '../../../../tests/support/in-process-transport.js';
-import { makeTempDir } from '../../../../tests/support/temp-dir.js';
-import { createApiClient } from '../../api/api-client.js';
-import { App } from '../../app/App.js';
-import { ConsoleProvider } from '../../app/console-context.js';
-import { createConsoleStore, type Page } from '../../stores/console.store.js';
-import { call, connectDemo } from '../workshops/test-kit.js';
+import { createCore, type Core } from '../../electron/core/composition-root.js';
+import { createSilentLogger } from '../../electron/core/logging/logger.js';
+import type { SimulatedTransport, SimulatorOptions } from '../../electron/core/whatsapp/simulator/simulated-transport.js';
+import { createTransportFactory } from '../../electron/core/whatsapp/transport-factory.js';
+import type { Workshop } from '../../shared/workshops/workshop-schemas.js';
+import { createInProcessTransport } from '../../tests/support/in-process-transport.js';
+import { makeTempDir } from '../../tests/support/temp-dir.js';
+import { createApiClient } from '../src/api/api-client.js';
+import { App } from '../src/app/App.js';
+import { ConsoleProvider } from '../src/app/console-context.js';
+import { createConsoleStore, type Page } from '../src/stores/console.store.js';
+import { call, connectDemo } from './workshops-test-kit.js';
 
-export { call, connectDemo, giveTablesLayout } from '../workshops/test-kit.js';
+export { call, connectDemo, giveTablesLayout } from './workshops-test-kit.js';
 
 export interface MessagesConsole {
   core: Core;

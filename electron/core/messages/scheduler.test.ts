@@ -4,7 +4,7 @@ import type { SessionView } from '../../../shared/sessions/session-view.js';
 import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
 import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../../tests/support/scripted-connection.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
-import { FakeClock } from '../clock/fake-clock.js';
+import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { createCore, type Core } from '../composition-root.js';
 import { createSilentLogger } from '../logging/logger.js';
 

@@ -1,7 +1,7 @@
 import { useEffect, useEffectEvent, useState } from 'react';
-import type { ConsoleApi, EventName, EventPayload } from '../../../../shared/contract/api-contract.js';
-import type { Result } from '../../../../shared/contract/result.js';
-import { useApi, useConsole } from '../../app/console-context.js';
+import type { ConsoleApi, EventName, EventPayload } from '../../../shared/contract/api-contract.js';
+import type { Result } from '../../../shared/contract/result.js';
+import { useApi, useConsole } from '../app/console-context.js';
 import { debounce, REFETCH_DEBOUNCE_MS } from './debounce.js';
 
 /** What the workshop pages listen to unless told otherwise. */

@@ -3,7 +3,7 @@ import { ruleFiresAt } from '../../../shared/messages/schedule.js';
 import { renderTemplate, templateValues } from '../../../shared/messages/template.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
-import type { AutomationService } from '../messages/automation-service.js';
+import type { AutomationService } from './automation-service.js';
 
 interface WorkshopForSchedule {
   id: string;

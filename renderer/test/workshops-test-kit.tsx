@@ -4,17 +4,17 @@
  * browser layout jsdom lacks.
  */
 import { render } from '@testing-library/react';
-import { App } from '../../app/App.js';
-import { ConsoleProvider } from '../../app/console-context.js';
-import { createApiClient } from '../../api/api-client.js';
-import { createConsoleStore } from '../../stores/console.store.js';
-import { createCore, type Core } from '../../../../electron/core/composition-root.js';
-import { createSilentLogger } from '../../../../electron/core/logging/logger.js';
-import type { SimulatedTransport } from '../../../../electron/core/whatsapp/simulator/simulated-transport.js';
-import { createTransportFactory } from '../../../../electron/core/whatsapp/transport-factory.js';
-import { createInProcessTransport } from '../../../../tests/support/in-process-transport.js';
-import { makeTempDir } from '../../../../tests/support/temp-dir.js';
-import type { MethodName, MethodOutput } from '../../../../shared/contract/api-contract.js';
+import { App } from '../src/app/App.js';
+import { ConsoleProvider } from '../src/app/console-context.js';
+import { createApiClient } from '../src/api/api-client.js';
+import { createConsoleStore } from '../src/stores/console.store.js';
+import { createCore, type Core } from '../../electron/core/composition-root.js';
+import { createSilentLogger } from '../../electron/core/logging/logger.js';
+import type { SimulatedTransport } from '../../electron/core/whatsapp/simulator/simulated-transport.js';
+import { createTransportFactory } from '../../electron/core/whatsapp/transport-factory.js';
+import { createInProcessTransport } from '../../tests/support/in-process-transport.js';
+import { makeTempDir } from '../../tests/support/temp-dir.js';
+import type { MethodName, MethodOutput } from '../../shared/contract/api-contract.js';
 
 export interface TestConsole {
   core: Core;
