@@ -4,6 +4,7 @@ import { createCore, type Core } from '../../../../electron/core/composition-roo
 import { createSilentLogger } from '../../../../electron/core/logging/logger.js';
 import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../../../tests/support/scripted-connection.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
+import { localTimeInDays } from '../../../../tests/support/relative-time.js';
 import {
   call,
   giveTablesLayout,
@@ -57,7 +58,7 @@ describe('the workshop WhatsApp tab', () => {
   });
 
   it('says to link a group first when none is linked', async () => {
-    await call(test.core, 'workshops:create', { name: 'No Group Yet', startsAtLocal: '2030-01-10T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 });
+    await call(test.core, 'workshops:create', { name: 'No Group Yet', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60 });
     renderConsole(test.core, 'workshops');
     await openWhatsAppTab('No Group Yet');
     const panel = screen.getByRole('tabpanel');
@@ -214,7 +215,7 @@ describe('when WhatsApp refuses or the account is offline', () => {
     connection!.connect();
     await sessionOpen(core, session.id);
     await call(core, 'groups:sync', { sessionId: session.id });
-    const workshop = await call(core, 'workshops:create', { name: 'Batch 12 Live', startsAtLocal: '2030-01-10T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 });
+    const workshop = await call(core, 'workshops:create', { name: 'Batch 12 Live', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60 });
     await call(core, 'workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: GROUP });
   });
   afterEach(async () => {
