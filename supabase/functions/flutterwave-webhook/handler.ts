@@ -59,6 +59,8 @@ export function createFlutterwaveWebhookHandler(config: PaymentConfig, deps: Pay
     const json = decoded.value;
     const delivery = read(json);
     if (!delivery) return errorResponse(400, 'Not a Flutterwave webhook: expected {type, data: {id, reference}} (v4) or {event, data: {id, tx_ref}} (v3)');
+    // v4 deliveries are signed; the static v3 hash alone must not vouch for one.
+    if (delivery.version === 'v4' && signature.via === 'v3-hash') return errorResponse(401, 'A v4 webhook must carry flutterwave-signature');
     // Only charge outcomes give or refuse value; anything else is acknowledged and ignored.
     if (delivery.event !== 'charge.completed') return jsonResponse(200, { ignored: `event ${delivery.event}` });
 
