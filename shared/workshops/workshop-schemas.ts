@@ -31,10 +31,12 @@ export const WorkshopStatsSchema = z.object({
   registered: z.number().int(),
   /** Registered leads who are in the group now. */
   inGroup: z.number().int(),
-  /** Registered leads who have never been seen in the group. */
+  /** Registered leads neither in the group nor Left: never joined, or left before the workshop was created. */
   missing: z.number().int(),
-  /** Everyone who was in the group and left (registered or not). */
+  /** Registered leads who joined the group and left it after the workshop was created; registered = inGroup + missing + left. */
   left: z.number().int(),
+  /** Members matching no registration who left after the workshop was created; outside the partition. */
+  leftNotRegistered: z.number().int(),
   /** inGroup / registered, 0..1; 0 when nobody registered. */
   joinRate: z.number(),
   /** Members in the group now who match no registered lead (includes members whose phone is not known yet). */
@@ -72,7 +74,7 @@ export const GroupSummarySchema = z.object({
 });
 export type GroupSummary = z.infer<typeof GroupSummarySchema>;
 
-export const memberTabs = ['missing', 'left', 'in-group', 'not-registered'] as const;
+export const memberTabs = ['missing', 'left', 'in-group', 'not-registered', 'left-not-registered'] as const;
 export const MemberTabSchema = z.enum(memberTabs);
 export type MemberTab = z.infer<typeof MemberTabSchema>;
 

@@ -17,7 +17,19 @@ interface RawMember {
 const registeredPhones = 'SELECT l.phone FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = @workshop';
 const memberColumns = `m.id, m.lid, m.phone, m.joined_at, m.joined_source, m.left_at, m.left_source, m.is_admin`;
 
-/** The hot read queries, exported so a test can check their plans use indexes. */
+const workshopCreatedAt = '(SELECT w.created_at FROM workshops w WHERE w.id = @workshop)';
+/** A member row that counts as "left" for this workshop: they left while the workshop existed. */
+const leftSinceCreated = `m.status = 'left' AND m.left_at >= ${workshopCreatedAt}`;
+/** The row that puts a registered lead in In Group or Left; a lead without one is Missing. */
+const accountedFor = `m.group_jid = @group AND m.phone = l.phone AND (m.status = 'active' OR (${leftSinceCreated}))`;
+
+/**
+ * The hot read queries, exported so a test can check their plans use indexes. The cards
+ * partition the registered leads: each one is In Group (a member now), Left (joined, then
+ * left after the workshop was created) or Missing (everyone else, including people who left
+ * the group before this workshop existed). Members who match no registration are counted
+ * apart, in the group and among the leavers.
+ */
 export const workshopQuerySql = {
       stats: `
         SELECT
@@ -27,8 +39,12 @@ export const workshopQuerySql = {
              WHERE a.workshop_id = @workshop) AS inGroup,
           (SELECT count(*) FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
              WHERE a.workshop_id = @workshop
-               AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE m.group_jid = @group AND m.phone = l.phone)) AS missing,
-          (SELECT count(*) FROM workshop_group_members WHERE group_jid = @group AND status = 'left') AS "left",
+               AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE ${accountedFor})) AS missing,
+          (SELECT count(*) FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
+             JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND ${leftSinceCreated}
+             WHERE a.workshop_id = @workshop) AS "left",
+          (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND ${leftSinceCreated}
+             AND (m.phone IS NULL OR m.phone NOT IN (${registeredPhones}))) AS leftNotRegistered,
           (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND m.status = 'active'
              AND (m.phone IS NULL OR m.phone NOT IN (${registeredPhones}))) AS inGroupNotRegistered,
           (SELECT count(*) FROM workshop_group_members WHERE group_jid = @group AND status = 'active' AND phone IS NULL) AS unknownPhone`,
@@ -37,14 +53,19 @@ export const workshopQuerySql = {
                NULL AS left_at, NULL AS left_source, 0 AS is_admin
         FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
         WHERE a.workshop_id = @workshop
-          AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE m.group_jid = @group AND m.phone = l.phone)
+          AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE ${accountedFor})
         ORDER BY l.name, l.phone`,
       left: `
-        SELECT ${memberColumns}, l.name, (a.lead_id IS NOT NULL) AS registered
+        SELECT ${memberColumns}, l.name, 1 AS registered
+        FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
+        JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND ${leftSinceCreated}
+        WHERE a.workshop_id = @workshop
+        ORDER BY m.left_at DESC`,
+      leftNotRegistered: `
+        SELECT ${memberColumns}, NULL AS name, 0 AS registered
         FROM workshop_group_members m
-        LEFT JOIN leads l ON l.phone = m.phone
-        LEFT JOIN lead_assignments a ON a.lead_id = l.id AND a.workshop_id = @workshop
-        WHERE m.group_jid = @group AND m.status = 'left'
+        WHERE m.group_jid = @group AND ${leftSinceCreated}
+          AND (m.phone IS NULL OR m.phone NOT IN (${registeredPhones}))
         ORDER BY m.left_at DESC`,
       inGroup: `
         SELECT ${memberColumns}, l.name, 1 AS registered
@@ -80,6 +101,7 @@ export class WorkshopQueries {
       stats: db.prepare(workshopQuerySql.stats),
       missing: db.prepare(workshopQuerySql.missing),
       left: db.prepare(workshopQuerySql.left),
+      leftNotRegistered: db.prepare(workshopQuerySql.leftNotRegistered),
       inGroup: db.prepare(workshopQuerySql.inGroup),
       notRegistered: db.prepare(workshopQuerySql.notRegistered),
       events: db.prepare(workshopQuerySql.events),
@@ -96,6 +118,7 @@ export class WorkshopQueries {
     const statement = {
       missing: this.statements.missing,
       left: this.statements.left,
+      'left-not-registered': this.statements.leftNotRegistered,
       'in-group': this.statements.inGroup,
       'not-registered': this.statements.notRegistered,
     }[tab];

@@ -17,6 +17,8 @@ function tabCount(tab: DetailTab, stats: Workshop['stats']): number | null {
       return stats.inGroup;
     case 'not-registered':
       return stats.inGroupNotRegistered;
+    case 'left-not-registered':
+      return stats.leftNotRegistered;
     case 'whatsapp':
       return null;
   }

@@ -22,6 +22,10 @@ export function StatCards({ stats }: { stats: WorkshopStats }) {
           </small>
         ) : null}
       </div>
+      <div className="stat-card stat-card--secondary" role="group" aria-label="Left, not registered">
+        <strong className="stat-card__value">{stats.leftNotRegistered.toLocaleString()}</strong>
+        <span className="stat-card__label">Left, not registered</span>
+      </div>
     </div>
   );
 }

@@ -85,6 +85,7 @@ export const memberTabLabels: Record<MemberTab, string> = {
   left: 'Left Group',
   'in-group': 'In Group',
   'not-registered': 'In group, not registered',
+  'left-not-registered': 'Left, not registered',
 };
 
 export interface MemberTabView {
@@ -115,6 +116,11 @@ export function memberTabView(tab: MemberTab, timeZone: string): MemberTabView {
         label: memberTabLabels['not-registered'],
         columns: [nameColumn('Unknown'), phoneColumn, timeColumn('joined', 'Joined', timeZone)],
       };
+    case 'left-not-registered':
+      return {
+        label: memberTabLabels['left-not-registered'],
+        columns: [nameColumn('Unknown'), phoneColumn, timeColumn('joined', 'Joined', timeZone), timeColumn('left', 'Left', timeZone)],
+      };
   }
 }
 
@@ -127,10 +133,12 @@ export function emptyTabMessage(tab: MemberTab, workshop: Workshop): { title: st
     case 'missing':
       return { title: 'Nobody is missing', text: 'Registered people who have not joined the group appear here, so you can remind them.' };
     case 'left':
-      return { title: 'Nobody has left', text: 'People who join the group and then leave appear here, with their name from the registrations and when they joined and left.' };
+      return { title: 'Nobody registered has left', text: 'Registered people who join the group and then leave after this workshop was created appear here, with when they joined and left.' };
     case 'in-group':
       return { title: 'No registered person is in the group yet', text: 'Registered people appear here the moment they join the group.' };
     case 'not-registered':
       return { title: 'Everyone in the group is registered', text: 'Group members who match no registration appear here, including members whose phone WhatsApp has not revealed yet.' };
+    case 'left-not-registered':
+      return { title: 'Nobody unregistered has left', text: 'Group members who match no registration and leave after this workshop was created appear here, apart from the Left count.' };
   }
 }
