@@ -63,63 +63,57 @@ export const syncMigration: Migration = {
       dismissed_at TEXT
     ) STRICT;
 
-    -- The shop's rows as the backend has them, for the Inbox and Orders pages. Columns
-    -- mirror Postgres; ids and times are text, amounts text so no decimal is rounded.
+    -- The shop's rows as the backend has them, for the Inbox and Orders pages: the
+    -- columns that travel, the server's time of the last change and the row's version.
+    -- Ids and times are text, JSON is text, amounts are text so no decimal is rounded.
     CREATE TABLE messaging_log (
       id TEXT PRIMARY KEY,
       store_id TEXT NOT NULL,
       customer_phone TEXT,
       message_type TEXT NOT NULL,
-      message_payload TEXT NOT NULL,
+      message_payload TEXT,
       status TEXT NOT NULL,
       whatsapp_message_id TEXT,
       template_name TEXT,
       template_language TEXT,
       error_message TEXT,
-      created_at TEXT NOT NULL,
-      updated_at TEXT NOT NULL,
+      updated_at TEXT,
       sync_version INTEGER NOT NULL
     ) STRICT;
-    CREATE INDEX messaging_log_customer ON messaging_log (store_id, customer_phone, created_at);
+    CREATE INDEX messaging_log_customer ON messaging_log (store_id, customer_phone);
 
     CREATE TABLE orders (
       id TEXT PRIMARY KEY,
-      order_number INTEGER NOT NULL,
+      order_number INTEGER,
       store_id TEXT NOT NULL,
       status TEXT NOT NULL,
       customer_phone TEXT,
       customer_name TEXT,
-      session_id TEXT,
-      source TEXT NOT NULL,
-      items TEXT NOT NULL,
-      subtotal_amount TEXT NOT NULL,
-      total_amount TEXT NOT NULL,
-      currency TEXT NOT NULL,
+      source TEXT,
+      items TEXT,
+      subtotal_amount TEXT,
+      total_amount TEXT,
+      currency TEXT,
       delivery_status TEXT,
       delivery_eta TEXT,
-      created_at TEXT NOT NULL,
-      updated_at TEXT NOT NULL,
+      updated_at TEXT,
       sync_version INTEGER NOT NULL
     ) STRICT;
-    CREATE INDEX orders_created ON orders (store_id, created_at);
+    CREATE INDEX orders_customer ON orders (store_id, customer_phone);
 
     CREATE TABLE payment_transactions (
       id TEXT PRIMARY KEY,
       store_id TEXT NOT NULL,
-      order_id TEXT NOT NULL,
-      provider TEXT NOT NULL,
-      reference TEXT NOT NULL,
-      flw_charge_id TEXT,
-      amount TEXT NOT NULL,
-      currency TEXT NOT NULL,
+      order_id TEXT,
+      reference TEXT,
+      amount TEXT,
+      currency TEXT,
       status TEXT NOT NULL,
       customer_phone TEXT,
-      customer_email TEXT,
       network TEXT,
-      metadata TEXT NOT NULL,
       completed_at TEXT,
-      created_at TEXT NOT NULL,
-      updated_at TEXT NOT NULL,
+      failure_reason TEXT,
+      updated_at TEXT,
       sync_version INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX payment_transactions_order ON payment_transactions (order_id);
@@ -127,15 +121,14 @@ export const syncMigration: Migration = {
     CREATE TABLE deliveries (
       id TEXT PRIMARY KEY,
       store_id TEXT NOT NULL,
-      order_id TEXT NOT NULL,
+      order_id TEXT,
       status TEXT NOT NULL,
       carrier TEXT,
       tracking_number TEXT,
       tracking_url TEXT,
       eta TEXT,
       delivered_at TEXT,
-      created_at TEXT NOT NULL,
-      updated_at TEXT NOT NULL,
+      updated_at TEXT,
       sync_version INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX deliveries_order ON deliveries (order_id);
