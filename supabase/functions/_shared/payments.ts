@@ -108,7 +108,7 @@ export function judge(payment: PaymentRow, charge: VerifiedCharge): Verdict {
  * customer said STOP, or the order has no WhatsApp number). Unique per payment outcome.
  */
 function noticeInsert(tx: Sql, payment: PaymentRow, event: 'succeeded' | 'failed', body: string) {
-  const payload = asJson({ type: 'text', text: { body }, payment_notice: `${payment.id}:${event}`, payment_transaction_id: payment.id, order_id: payment.order_id });
+  const payload = asJson({ type: 'text', text: { body: replies.withinReplyLimit(body) }, payment_notice: `${payment.id}:${event}`, payment_transaction_id: payment.id, order_id: payment.order_id });
   return tx`
     insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, error_message)
     select t.store_id, ${payment.order_phone}, 'outbound_text', ${tx.json(payload)}, s.status, s.error

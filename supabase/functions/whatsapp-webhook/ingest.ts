@@ -20,7 +20,6 @@ export interface StoredInbound {
 }
 
 export interface IngestResult {
-  knownStores: number;
   unknownPhoneNumberIds: string[];
   stored: StoredInbound[];
   duplicates: number;
@@ -40,19 +39,19 @@ function statusError(status: StatusUpdate): string | null {
 }
 
 export async function ingest(sql: Sql, resolveStores: ResolveStores, changes: MessagesChange[]): Promise<IngestResult> {
-  const stores = await resolveStores([...new Set(changes.map((c) => c.value.metadata.phone_number_id))]);
-  const known = changes.filter((change) => stores.has(change.value.metadata.phone_number_id));
-  const unknownPhoneNumberIds = [...new Set(changes.map((c) => c.value.metadata.phone_number_id).filter((id) => !stores.has(id)))];
+  const stores = await resolveStores([...new Set(changes.map((c) => c.phoneNumberId))]);
+  const known = changes.filter((change) => stores.has(change.phoneNumberId));
+  const unknownPhoneNumberIds = [...new Set(changes.map((c) => c.phoneNumberId).filter((id) => !stores.has(id)))];
 
   const candidates: Omit<StoredInbound, 'logId'>[] = [];
   const latestStatus = new Map<string, { storeId: string; status: string; error: string | null }>();
-  for (const { value } of known) {
-    const store = stores.get(value.metadata.phone_number_id) as Store;
-    for (const message of value.messages ?? []) {
-      const contact = value.contacts?.find((c) => c.wa_id === message.from) ?? value.contacts?.[0];
-      candidates.push({ store, phone: toE164Digits(message.from), customerName: contact?.profile?.name ?? null, message });
+  for (const change of known) {
+    const store = stores.get(change.phoneNumberId) as Store;
+    for (const message of change.messages) {
+      const contact = change.contacts.find((c) => c.waId === message.from) ?? change.contacts[0];
+      candidates.push({ store, phone: toE164Digits(message.from), customerName: contact?.name ?? null, message });
     }
-    for (const status of value.statuses ?? []) {
+    for (const status of change.statuses) {
       const rank = rankOf(status.status);
       const current = latestStatus.get(status.id);
       if (rank === 0 || (current && rankOf(current.status) >= rank)) continue;
@@ -98,7 +97,6 @@ export async function ingest(sql: Sql, resolveStores: ResolveStores, changes: Me
       returning m.id`;
 
     return {
-      knownStores: new Set(known.map((c) => c.value.metadata.phone_number_id)).size,
       unknownPhoneNumberIds,
       stored,
       duplicates: candidates.length - stored.length,
