@@ -88,12 +88,14 @@ async function receive({ ingestSql, deps, resolveStores, background, backlogLimi
   const result = await ingest(ingestSql, resolveStores, parsed.changes);
   // Acknowledged all the same: Meta would retry a refusal for days, and the number stays unknown.
   if (result.unknownPhoneNumberIds.length > 0) log('warn', 'unknown_phone_number_id', { phone_number_ids: result.unknownPhoneNumberIds });
+  if (result.channelErrors > 0) log('warn', 'meta_errors_recorded', { count: result.channelErrors });
   if (result.stored.length > 0) keepAlive(background.push(() => processInbound(deps, result.stored)));
   sweepIfDue();
   return jsonResponse(200, {
     received: result.stored.length,
     duplicates: result.duplicates,
     statuses_applied: result.statusesApplied,
+    ...(result.channelErrors > 0 ? { errors_recorded: result.channelErrors } : {}),
     ...(result.unknownPhoneNumberIds.length > 0 ? { ignored_phone_number_ids: result.unknownPhoneNumberIds } : {}),
     ...(refused.length > 0 ? { refused } : {}),
   });

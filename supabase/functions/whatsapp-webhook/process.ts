@@ -118,9 +118,9 @@ async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<vo
   const sent = await graph.sendText(inbound.store.phoneNumberId, phone, body);
   const logged = { type: 'text', text: { body: redactPaymentLinks(body) }, in_reply_to: inbound.message.id };
   await sql`
-    insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message)
+    insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message, error_code)
     values (${inbound.store.id}, ${phone}, 'outbound_text', ${sql.json(asJson(logged))},
-            ${sent.ok ? 'sent' : 'failed'}, ${sent.ok ? sent.wamid : null}, ${sent.ok ? null : sent.error})`;
+            ${sent.ok ? 'accepted' : 'failed'}, ${sent.ok ? sent.wamid : null}, ${sent.ok ? null : sent.error}, ${sent.ok ? null : sent.code ?? null})`;
   if (!sent.ok) deps.log('warn', 'reply_failed', { inbound_log_id: inbound.logId, error: sent.error });
 }
 
