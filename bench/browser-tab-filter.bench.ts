@@ -6,6 +6,7 @@ import { launchChromium } from '../tests/support/browser.js';
 import { connectConsole } from '../tests/support/console-client.js';
 import { startHeadlessConsole } from '../tests/support/headless-process.js';
 import { chromiumRequirement } from '../tests/support/requirements.js';
+import { localTimeInDays } from '../tests/support/relative-time.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { median, percentile, printFigures } from './figures.js';
 
@@ -16,7 +17,7 @@ execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js
 const dir = makeTempDir('bench-browser-');
 const running = await startHeadlessConsole(dir.path);
 const api = await connectConsole(running.url);
-const workshop = await api.call<Workshop>('workshops:create', { name: 'Fifty thousand', startsAtLocal: '2027-01-10T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 });
+const workshop = await api.call<Workshop>('workshops:create', { name: 'Fifty thousand', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60 });
 const csv = ['Name,Phone', ...Array.from({ length: 50_000 }, (_, i) => `Lead ${i},91${8_000_000_000 + i}`)].join('\n');
 await api.call('leads:import', { workshopId: workshop.id, csv, mapping: { name: 'Name', phone: 'Phone', email: null } });
 

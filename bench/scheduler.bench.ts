@@ -8,6 +8,7 @@ import type { GroupSummary, Workshop } from '../shared/workshops/workshop-schema
 import { createCore, type Core } from '../electron/core/composition-root.js';
 import { createSilentLogger } from '../electron/core/logging/logger.js';
 import { createTransportFactory } from '../electron/core/whatsapp/transport-factory.js';
+import { localTimeInDays } from '../tests/support/relative-time.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { median, percentile, printFigures } from './figures.js';
 
@@ -55,7 +56,7 @@ async function linkedWorkshop(core: Core, name: string): Promise<{ workshop: Wor
   const session = await value<SessionView>(core.invoke('sessions:create', { kind: 'simulator', label: name }));
   await opened;
   const [group] = await value<GroupSummary[]>(core.invoke('groups:sync', { sessionId: session.id }));
-  const workshop = await value<Workshop>(core.invoke('workshops:create', { name, startsAtLocal: '2027-06-01T18:00', timeZone: 'UTC', durationMinutes: 60 }));
+  const workshop = await value<Workshop>(core.invoke('workshops:create', { name, startsAtLocal: localTimeInDays(180, '18:00', 'UTC'), timeZone: 'UTC', durationMinutes: 60 }));
   const linked = await value<Workshop>(core.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group?.jid }));
   return { workshop: linked, session };
 }
@@ -120,11 +121,12 @@ const { workshop: first, session } = await linkedWorkshop(big, 'Queue 0');
 const bigDb = new BetterSqlite3(join(bigDir.path, 'console.sqlite'));
 const all: Workshop[] = [first];
 for (let i = 1; i < 200; i++) {
-  const workshop = await value<Workshop>(big.invoke('workshops:create', { name: `Queue ${i}`, startsAtLocal: '2027-06-01T18:00', timeZone: 'UTC', durationMinutes: 60 }));
+  const workshop = await value<Workshop>(big.invoke('workshops:create', { name: `Queue ${i}`, startsAtLocal: localTimeInDays(180, '18:00', 'UTC'), timeZone: 'UTC', durationMinutes: 60 }));
   await value(big.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: first.group?.groupJid }));
   all.push(await value<Workshop>(big.invoke('workshops:get', { id: workshop.id })));
 }
-const later = Date.parse('2027-01-01T00:00:00Z');
+// A month ahead: far enough that none of them falls due while the bench runs.
+const later = Date.now() + 30 * 24 * 3_600_000;
 bigDb.transaction(() => {
   let n = (bigDb.prepare("SELECT count(*) FROM scheduled_whatsapp_messages WHERE status = 'pending'").pluck().get() as number) ?? 0;
   for (let i = 0; n < 10_000; i++, n++) insertPending(bigDb, all[i % all.length] as Workshop, later + i * 60_000);
@@ -133,7 +135,7 @@ const pending = bigDb.prepare("SELECT count(*) FROM scheduled_whatsapp_messages 
 const reschedules: number[] = [];
 for (let i = 0; i < 20; i++) {
   const started = performance.now();
-  await value(big.invoke('workshops:update', { id: all[i]?.id, startsAtLocal: `2027-06-0${1 + (i % 2)}T18:00` }));
+  await value(big.invoke('workshops:update', { id: all[i]?.id, startsAtLocal: localTimeInDays(180 + (i % 2), '18:00', 'UTC') }));
   reschedules.push(performance.now() - started);
 }
 const nextDue = bigDb.prepare("SELECT id, next_attempt_at FROM scheduled_whatsapp_messages WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 1");

@@ -115,7 +115,7 @@ try {
            (select coalesce(available_balance, 0)::text from store_balances where store_id = ${storeId} and currency = 'UGX') as balance,
            (select count(*) from messaging_log where store_id = ${storeId} and message_payload ? 'payment_notice')::int as notices,
            (select count(*) from messaging_log where store_id = ${storeId} and message_payload ? 'payment_notice'
-              and status = 'sent' and whatsapp_message_id is not null)::int as sent`;
+              and status = 'accepted' and whatsapp_message_id is not null)::int as sent`;
   const expectedSum = (Number(AMOUNT) * PAYMENTS).toFixed(2);
   console.log(`\nsettled: ${c!.succeeded}/${PAYMENTS}; orders processing: ${c!.processing}; ledger entries: ${c!.ledger} (sum ${c!.ledger_sum}); balance ${c!.balance}; confirmations logged ${c!.notices}, sent ${c!.sent}`);
   console.log(`Flutterwave calls during ${PAYMENTS * 2} deliveries: ${flw.totalCalls()} ${JSON.stringify(flw.calls)} → ${(flw.totalCalls() / PAYMENTS).toFixed(2)} per settled payment (replays of settled payments call nothing)`);

@@ -56,7 +56,7 @@ describe.skipIf(!pg.available)('migrations', () => {
     await expect(insert('wamid.other', 'pending')).rejects.toThrow(/check constraint/);
     const [check] = await sql<{ definition: string }[]>`
       select pg_get_constraintdef(oid) as definition from pg_constraint where conname = 'messaging_log_status_check'`;
-    for (const status of ['queued', 'sent', 'delivered', 'read', 'failed', 'received', 'processed']) expect(check!.definition).toContain(`'${status}'`);
+    for (const status of ['queued', 'sending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'received', 'processed']) expect(check!.definition).toContain(`'${status}'`);
   });
 
   it('keep the membership event log and the ledger append-only', async () => {
