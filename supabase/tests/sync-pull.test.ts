@@ -109,7 +109,7 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
       await late`begin`;
       await late`insert into updated_at_cursor_demo (id) values (${`a-${randomUUID()}`})`;
       await late`commit`;
-      const [{ cursor }] = await h.sql<{ cursor: string }[]>`select max(updated_at)::text as cursor from updated_at_cursor_demo`;
+      const [{ cursor } = { cursor: '' }] = await h.sql<{ cursor: string }[]>`select max(updated_at)::text as cursor from updated_at_cursor_demo`;
       await early`commit`;
       const missed = await h.sql`select id from updated_at_cursor_demo where updated_at > ${cursor}::text::timestamptz`;
       const total = await h.sql`select id from updated_at_cursor_demo`;

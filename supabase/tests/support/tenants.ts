@@ -41,7 +41,7 @@ export async function seedTenant(sql: postgres.Sql, label: string): Promise<Tena
     await tx`insert into scheduled_whatsapp_messages (organization_id, id, workshop_id, rule_key, idempotency_key, kind, body, scheduled_for, grace_minutes, status)
              values (${organizationId}, ${`msg_${randomUUID()}`}, ${workshopId}, '1h-before', ${`${workshopId}:1h-before`}, 'text', 'Starts soon', now() + interval '1 day', 15, 'pending')`;
     // A deleted lead leaves a tombstone; a desktop registers and has one push refused.
-    await tx`insert into leads (organization_id, phone, name) values (${organizationId}, ${`${phone.slice(0, -1)}9`}, 'Gone')`;
+    await tx`insert into leads (organization_id, phone, name) values (${organizationId}, ${`${phone.slice(0, -1)}${(Number(phone.at(-1)) + 1) % 10}`}, 'Gone')`;
     await tx`delete from leads where organization_id = ${organizationId} and name = 'Gone'`;
     const clientId = randomUUID();
     await tx`insert into sync_clients (client_id, organization_id, user_id, last_seq) values (${clientId}, ${organizationId}, ${userId}, 1)`;
