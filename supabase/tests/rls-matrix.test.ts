@@ -8,7 +8,10 @@ import { seedTenant, type Tenant } from './support/tenants';
 const pg = postgresRequirement();
 
 /** Tables whose owners may change their own rows (seed 004: "owners manage"); every other table is read-only to users. */
-const OWNER_WRITABLE = new Set(['store_settings', 'business_channel_settings', 'customer_channel_opt_in', 'products', 'store_payment_settings']);
+const OWNER_WRITABLE = new Set(['store_settings', 'business_channel_settings', 'customer_channel_opt_in', 'products', 'store_payment_settings', 'membership_webhook_keys']);
+/** The workshop data the desktop syncs as its signed-in user: owners, admins and members edit it. */
+const EDITOR_WRITABLE = new Set(['whatsapp_sessions', 'whatsapp_groups', 'workshops', 'leads', 'lead_assignments', 'workshop_group_members',
+  'message_templates', 'workshop_automation_config', 'scheduled_whatsapp_messages', 'sync_clients']);
 
 type Scope = { kind: 'organization' | 'store'; column: string };
 
@@ -143,14 +146,14 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
     expect(wrong).toEqual([]);
   });
 
-  it('owners change only the tables they manage; logs, orders and money are written by the service role alone', async () => {
+  it('owners change only the tables they manage and the synced workshop data; logs, orders and money are written by the service role alone', async () => {
     const writable: string[] = [];
     for (const { name, scope } of tables) {
       const updated = await as('authenticated', a.userId, async (tx) =>
         (await tx.unsafe(`update public.${name} set ${scope!.column} = ${scope!.column} where ${scope!.column} = $1`, [tenantKey(a, scope!)])).count);
       if (updated > 0) writable.push(name);
     }
-    expect(writable.sort()).toEqual([...OWNER_WRITABLE].sort());
+    expect(writable.sort()).toEqual([...OWNER_WRITABLE, ...EDITOR_WRITABLE].sort());
   });
 
   it("an owner cannot move a row into another tenant's store", async () => {
