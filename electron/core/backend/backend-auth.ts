@@ -123,8 +123,12 @@ export class BackendAuth {
     return Boolean(data.session);
   }
 
+  /** Lets work supabase-js has queued (a refresh, say) finish and persist before the database closes. */
   async stop(): Promise<void> {
+    const client = this.supabase;
     await this.disconnect();
+    if (client) await client.auth.getSession().catch(() => undefined);
+    this.options.storage.close();
   }
 
   private require(): SupabaseClient {

@@ -105,7 +105,7 @@ export async function startSyncWorld(): Promise<SyncWorld> {
       call,
       async signIn(account) {
         await call('backend:configure', { url: gateway.url, publishableKey: stack.publishableKey });
-        return call('backend:sign-in', account);
+        return call('backend:sign-in', { email: account.email, password: account.password });
       },
       async linkDemo() {
         const opened = new Promise<void>((resolve) => {

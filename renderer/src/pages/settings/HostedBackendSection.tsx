@@ -177,7 +177,6 @@ function Account({ status, onStatus }: { status: BackendStatus; onStatus: (statu
   const { busy, outcome, run } = useSubmit();
   const [organisations, setOrganisations] = useState<Organisation[] | null>(null);
   const [choice, setChoice] = useState('');
-  const needsChoice = !status.organisation || organisations !== null;
 
   useEffect(() => {
     if (status.organisation) return;
@@ -198,12 +197,12 @@ function Account({ status, onStatus }: { status: BackendStatus; onStatus: (statu
           Sign out
         </button>
       </p>
-      {status.organisation && organisations === null ? (
+      {status.organisation ? (
         <p>
           Organisation <strong>{status.organisation.name}</strong>
         </p>
       ) : null}
-      {needsChoice && organisations ? (
+      {!status.organisation && organisations ? (
         organisations.length === 0 ? (
           <p className="error" role="alert">
             This account is not a member of any organisation yet. Ask an owner to invite you.
@@ -307,10 +306,11 @@ function SyncStatus({ status, onStatus }: { status: BackendStatus; onStatus: (st
   );
 }
 
+/** The core's message, unless it is already shown beside the fields it is about. */
 function FormMessage({ outcome }: { outcome: Outcome }) {
   return (
     <span role="status" className="error">
-      {outcome.message ?? ''}
+      {Object.keys(outcome.fields).length > 0 ? '' : (outcome.message ?? '')}
     </span>
   );
 }
