@@ -237,6 +237,21 @@ describe('sending', () => {
     expect(new Set(connection.sent.map((call) => call.messageId))).toEqual(new Set([message?.messageId]));
   });
 
+  it('answers a quick send WhatsApp has not confirmed after 45 s on the core’s clock, still unsent', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30');
+    connection.sendBehaviour = () => new Promise(() => undefined);
+    let answered = false;
+    const reply = core.invoke('messages:send-now', { workshopId: workshop.id, text: 'Doors open' }).then((result) => {
+      answered = true;
+      return result;
+    });
+    await advance(44_000, 1_000);
+    expect(answered).toBe(false);
+    await advance(1_000, 1_000);
+    expect(answered).toBe(true);
+    expect(await reply).toMatchObject({ ok: true, value: { body: 'Doors open', status: expect.stringMatching(/^(pending|sending)$/) } });
+  });
+
   it('sends late after an outage only within the grace window, else marks it missed', async () => {
     const workshop = await workshopAt('2026-11-22T09:30');
     connection.drop('network');
