@@ -90,7 +90,7 @@ export function createCore(deps: CoreDependencies): Core {
 
   const secretStore = deps.secretStore ?? new KeyFileSecretStore(join(deps.dataDir, KEY_FILE));
   const cipher = new ValueCipher(secretStore.loadDataKey());
-  const events = new CoreEvents();
+  const events = new CoreEvents((error, event) => logger.error({ err: error, event }, 'an event subscriber failed; the event itself stands'));
   const settings = new SettingsService(new SettingsRepository(db), events, clock);
   const groups = new GroupDirectory(db, clock, logger.child({ module: 'groups' }));
   const sessions = new SessionSupervisor({
@@ -155,7 +155,7 @@ export function createCore(deps: CoreDependencies): Core {
     groupsChanged: (_sessionId, changed) => {
       for (const group of changed) if (group.subject) groups.rename(group.jid, group.subject);
     },
-    receipt: (_sessionId, receipt) => sender.onReceipt(receipt.messageId, receipt.status, receipt.error),
+    receipt: (sessionId, receipt) => sender.onReceipt(receipt.messageId, receipt.status, { error: receipt.error, member: receipt.member, sessionId }),
     opened: (sessionId) => {
       sender.arm();
       workshopService.catchUp(sessionId).catch((error: unknown) => logger.warn({ err: error, sessionId }, 'catch-up sync after connecting failed'));
