@@ -20,8 +20,8 @@ export const ACK_WINDOW_MS = 2_000;
 export const MAX_ATTEMPTS = 4; // the first try and three retries
 const RETRY_DELAYS_MS = [15_000, 60_000, 240_000];
 /** Gap between two sends on one account, so a burst of reminders does not look like spam. */
-const PACING_MIN_MS = 2_000;
-const PACING_SPREAD_MS = 3_000;
+export const PACING_MIN_MS = 2_000;
+export const PACING_SPREAD_MS = 3_000;
 const PAUSED_KEY = 'sender.paused';
 /** Accounts WhatsApp is throttling (error 463/475): their sends wait until the operator resumes. */
 const THROTTLED_KEY = 'sender.throttled-accounts';

@@ -1,7 +1,7 @@
 import type { Migration } from '../migration.js';
 
 export const messageReceiptsMigration: Migration = {
-  version: 6,
+  version: 7,
   name: 'message-receipts',
   // A group message is delivered and read member by member: one row per member who sent a
   // receipt, so the queue can say "Delivered to 212 · Read by 87 of 529". `recipients` is the
