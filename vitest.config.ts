@@ -21,6 +21,8 @@ export default defineConfig({
           include: ['renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['renderer/test/test-setup.ts'],
+          // Each test drives a real core and SQLite file; on a loaded 2-core machine 5 s is not enough.
+          testTimeout: 30_000,
         },
       },
       {

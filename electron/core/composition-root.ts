@@ -21,6 +21,7 @@ import { messageHandlers } from './messages/message-handlers.js';
 import { MessageRepository } from './messages/message-repository.js';
 import { MessageSender } from './messages/message-sender.js';
 import { MessageService } from './messages/message-service.js';
+import { MessageText } from './messages/message-text.js';
 import { ScheduleGenerator } from './messages/schedule-generator.js';
 import { LeadService } from './workshops/lead-service.js';
 import { LidResolver } from './workshops/lid-resolver.js';
@@ -112,9 +113,11 @@ export function createCore(deps: CoreDependencies): Core {
   const automation = new AutomationService(db, clock);
   automation.ensureDefaults();
   const messageRepository = new MessageRepository(db);
+  const messageText = new MessageText(db, clock);
   const sender = new MessageSender({
     db,
     repository: messageRepository,
+    text: messageText,
     sessions,
     clock,
     logger: logger.child({ module: 'sender' }),
@@ -132,7 +135,7 @@ export function createCore(deps: CoreDependencies): Core {
     for (const workshopId of generator.regenerateAll()) queueChanged(workshopId);
     sender.arm();
   };
-  const messages = new MessageService(db, messageRepository, sender, clock, events);
+  const messages = new MessageService(db, messageRepository, sender, clock, events, messageText);
   const workshopService = new WorkshopService(
     db,
     workshopRepository,
@@ -191,6 +194,7 @@ export function createCore(deps: CoreDependencies): Core {
         sender,
         workshops: workshopService,
         sessions,
+        text: messageText,
         reschedule,
         rescheduleAll,
         timeZone: () => settings.get().timeZone,
