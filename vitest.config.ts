@@ -12,6 +12,9 @@ export default defineConfig({
           name: 'core',
           include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/config/**/*.test.ts'],
           environment: 'node',
+          // Loading electron-builder's schema or a real core took over 5 s on a loaded
+          // machine; a deadline, not a speed check.
+          testTimeout: 30_000,
         },
       },
       {
@@ -21,7 +24,8 @@ export default defineConfig({
           include: ['renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['renderer/test/test-setup.ts'],
-          // Each test drives a real core and SQLite file; on a loaded 2-core machine 5 s is not enough.
+          // Each test drives a real core on SQLite; on a loaded two-core machine the default
+          // 5 s deadline cut tests off mid-flow. A deadline, not a speed check.
           testTimeout: 30_000,
         },
       },

@@ -14,6 +14,9 @@ import type { SecretStore } from './secrets/secret-store.js';
 import { ValueCipher } from './secrets/value-cipher.js';
 import { SettingsRepository } from './settings/settings-repository.js';
 import { SettingsService } from './settings/settings-service.js';
+import { createSync, type SyncOptions } from './sync/create-sync.js';
+import { syncHandlers } from './sync/sync-handlers.js';
+import type { SyncService } from './sync/sync-service.js';
 import { GroupDirectory } from './whatsapp/group-directory.js';
 import { sessionHandlers } from './whatsapp/session-handlers.js';
 import { AutomationService } from './messages/automation-service.js';
@@ -51,6 +54,8 @@ export interface CoreDependencies {
   /** Path of a better-sqlite3 build for the current runtime's ABI, when not the default. */
   nativeBinding?: string;
   random?: () => number;
+  /** The hosted-backend sync: its fetch, poke and timings, for tests. */
+  sync?: SyncOptions;
 }
 
 export interface Core {
@@ -66,6 +71,7 @@ export interface Core {
   readonly membership: MembershipService;
   readonly sender: MessageSender;
   readonly logger: Logger;
+  readonly sync: SyncService;
   /** Stops timers and connections and closes the database; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -165,6 +171,23 @@ export function createCore(deps: CoreDependencies): Core {
     },
   });
 
+  const sync = createSync({
+    db,
+    cipher,
+    clock,
+    random: deps.random ?? Math.random,
+    logger,
+    events,
+    options: deps.sync ?? {},
+    onApplied: (changes) => {
+      for (const id of changes.workshopIds) events.emit('workshops:changed', { id });
+      rescheduleAll();
+    },
+  });
+  events.subscribe((event) => {
+    if (event !== 'sync:changed') sync.localChange();
+  });
+
   const appInfo = new AppInfoService(
     { name: APP_NAME, version: deps.appVersion, shell: deps.shell, dataDir: deps.dataDir },
     db,
@@ -199,6 +222,7 @@ export function createCore(deps: CoreDependencies): Core {
         rescheduleAll,
         timeZone: () => settings.get().timeZone,
       }),
+      ...syncHandlers(sync.service),
     },
     logger.child({ module: 'api' }),
   );
@@ -211,6 +235,7 @@ export function createCore(deps: CoreDependencies): Core {
     start: () => {
       sender.start();
       sessions.start();
+      void sync.service.start();
     },
     resume: () => {
       sessions.retryNow();
@@ -222,9 +247,11 @@ export function createCore(deps: CoreDependencies): Core {
     membership,
     sender,
     logger,
+    sync: sync.service,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await sync.service.stop();
       sender.stop();
       await sessions.stop();
       await membership.whenFlushed();

@@ -4,13 +4,13 @@
  * against it on any page.
  */
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import { DateTime } from 'luxon';
 import { createCore, type Core } from '../../electron/core/composition-root.js';
 import { createSilentLogger } from '../../electron/core/logging/logger.js';
 import type { SimulatedTransport, SimulatorOptions } from '../../electron/core/whatsapp/simulator/simulated-transport.js';
 import { createTransportFactory } from '../../electron/core/whatsapp/transport-factory.js';
 import type { Workshop } from '../../shared/workshops/workshop-schemas.js';
 import { createInProcessTransport } from '../../tests/support/in-process-transport.js';
+import { localTimeInDays } from '../../tests/support/relative-time.js';
 import { makeTempDir } from '../../tests/support/temp-dir.js';
 import { createApiClient } from '../src/api/api-client.js';
 import { App } from '../src/app/App.js';
@@ -95,7 +95,7 @@ export const ZONE = 'Asia/Kolkata';
 /** A workshop two days ahead at 18:30 in Kolkata, linked to the demo account's first group: five pending reminders. */
 export async function linkedWorkshop(core: Core, name: string, sessionId?: string): Promise<Workshop> {
   const session = sessionId ?? (await connectDemo(core));
-  const startsAtLocal = DateTime.now().setZone(ZONE).plus({ days: 2 }).set({ hour: 18, minute: 30 }).toFormat("yyyy-LL-dd'T'HH:mm");
+  const startsAtLocal = localTimeInDays(2, '18:30', ZONE);
   const workshop = await call(core, 'workshops:create', { name, startsAtLocal, timeZone: ZONE, durationMinutes: 90, joinLink: 'https://example.org/live' });
   const [group] = await call(core, 'groups:sync', { sessionId: session });
   return call(core, 'workshops:link-group', { id: workshop.id, sessionId: session, groupJid: group!.jid });

@@ -7,7 +7,10 @@
  *
  * "refused" counts 503s: deliveries turned away, unstored, because the processing backlog
  * was full (Meta retries them); "processed msg/s" is acknowledged messages over the time
- * until their replies were logged.
+ * until their replies were logged. The baseline, measured in the same run, is the same
+ * function answering a badly signed delivery (401 before any parsing or database work): the
+ * cost of Deno, the router and loopback HTTP alone. Each drain has a deadline, so a lost
+ * reply is reported instead of hanging the run.
  *
  * Run: node --import tsx supabase/bench/webhook-throughput.bench.ts
  * Env: BENCH_DURATION (seconds per concurrency, default 10), BENCH_CONNECTIONS (default 1,10,50),
@@ -76,8 +79,19 @@ try {
            - (select count(*) from messaging_log where message_type = 'outbound_text'))::int as n`)[0]!.n;
 
   console.log(`whatsapp-webhook throughput — ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${DURATION} s per run, loopback`);
+  const baseline = await autocannon({
+    url: `${stack.functionsUrl}/whatsapp-webhook`,
+    connections: Math.max(...CONNECTIONS),
+    duration: Math.min(DURATION, 5),
+    timeout: 30,
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=00' }, body: nextDelivery().body }],
+  });
+  // Every one of them must be refused: a badly signed delivery is never accepted.
+  const baselineAccepted = baseline['2xx'];
+  console.log(`baseline: badly signed deliveries (refused before parsing or any database work), ${Math.max(...CONNECTIONS)} conns: ${(baseline.non2xx / baseline.duration).toFixed(0)} req/s, p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms`);
   console.log('conns | acked msg/s | p50 ms | p99 ms | max ms | refused | errors | processed msg/s | drain s');
   const rows: string[] = [];
+  const drainProblems: string[] = [];
   let acknowledged = 0;
   for (const connections of CONNECTIONS) {
     const started = Date.now();
@@ -95,7 +109,13 @@ try {
       }],
     });
     const loadEnded = Date.now();
-    while ((await pendingCount()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    const drainDeadline = Date.now() + 120_000;
+    let pending = await pendingCount();
+    while (pending > 0 && Date.now() < drainDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      pending = await pendingCount();
+    }
+    if (pending > 0) drainProblems.push(`${pending} messages still without a reply 120 s after the ${connections}-connection load`);
     const drained = Date.now();
     acknowledged += result['2xx'];
     const row = [
@@ -125,6 +145,8 @@ try {
   const c = counts!;
   console.log(`\nacknowledged (2xx): ${acknowledged}; inbound rows: ${c.inbound} (${c.distinct_inbound} distinct wamids); processed: ${c.processed}; replies: ${c.outbound} to ${c.replied_to} messages (${c.failed} failed sends)`);
   const problems = [
+    ...drainProblems,
+    baselineAccepted > 0 && `${baselineAccepted} badly signed deliveries were accepted`,
     c.inbound < acknowledged && `${acknowledged - c.inbound} acknowledged messages missing from messaging_log`,
     c.distinct_inbound !== c.inbound && `${c.inbound - c.distinct_inbound} duplicated inbound rows`,
     c.processed !== c.inbound && `${c.inbound - c.processed} inbound messages not processed`,

@@ -93,18 +93,26 @@ describe.skipIf(!backend.available)('flutterwave-webhook and reconciliation: val
     ['a wrong verif-hash', () => ({ 'verif-hash': 'guess' })],
     ['a verif-hash differing in the last character', () => ({ 'verif-hash': `${h.stack.flutterwaveSecretHash.slice(0, -1)}x` })],
   ])('%s → 401 and nothing changes', async (_case, headersFor) => {
+    await expectRefused(headersFor, 'Missing or invalid flutterwave-signature / verif-hash');
+  });
+
+  it('a v4 delivery vouched for only by the static verif-hash → 401 and nothing changes', async () => {
+    await expectRefused(() => ({ 'verif-hash': h.stack.flutterwaveSecretHash }), 'A v4 webhook must carry flutterwave-signature');
+  });
+
+  async function expectRefused(headersFor: (raw: string) => Record<string, string>, error: string) {
     const { order, charge, customer } = await pendingPayment();
     fake(h).complete(charge.id, 'succeeded');
     const before = await snapshot(order.orderId, customer);
     const verifies = fake(h).calls['charge-get'];
     const payload = v4Webhook(charge);
     const response = await postWebhook(h, payload, { headers: headersFor(JSON.stringify(payload)) });
-    expect(response).toEqual({ status: 401, body: { error: 'Missing or invalid flutterwave-signature / verif-hash' } });
+    expect(response).toEqual({ status: 401, body: { error } });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await snapshot(order.orderId, customer)).toEqual(before);
     expect(before.transactions[0]!.status).toBe('pending');
     expect(fake(h).calls['charge-get']).toBe(verifies);
-  });
+  }
 
   it.each([
     ['amount', { amount: 1 }, 'amount 1 instead of 7500.50'],

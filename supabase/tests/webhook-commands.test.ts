@@ -35,6 +35,24 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
     expect(replies).toHaveLength(1);
     return replies[0]!;
   };
+  it("echoes a 5,000-character SKU shortened, so the reply stays within WhatsApp's 4,096 characters", async () => {
+    const reply = await say(`ADD ${'X'.repeat(5_000)} 1`);
+    expect(reply).toBe(`There is no product with SKU ${'X'.repeat(39)}…. Check the code in our catalogue and try again.`);
+  });
+
+  it('a catalogue order of 150 long-named products and its CHECKOUT: each reply within 4,096 characters, the payment link kept', async () => {
+    const skus = Array.from({ length: 150 }, (_, i) => `LONG-${i}`);
+    await h.sql`insert into products (store_id, sku, name, price)
+                select ${shop.storeId}, sku, repeat('Very long product name ', 10) || sku, 100 from unnest(${skus}::text[]) as sku`;
+    await h.deliver(shop, { messages: [catalogOrder(phone, skus.map((sku) => ({ sku, quantity: 2 })))] });
+    const cart = h.lastReply(phone);
+    expect(cart.length).toBeLessThanOrEqual(4_096);
+    expect(cart).toMatch(/\n• … and \d+ more\nTotal: UGX 30,000\.00\nSend CHECKOUT to order\.$/);
+    const checkout = await say('CHECKOUT');
+    expect(checkout.length).toBeLessThanOrEqual(4_096);
+    expect(checkout).toMatch(/Pay now: https:\/\/shop\.example\.test\/api\/payments\/initiate\?order=[0-9a-f-]{36}&token=[A-Za-z0-9_-]+\n/);
+  });
+
   const cartItems = async () =>
     (await h.sql<{ items: { sku: string; quantity: number }[] }[]>`
       select items from cart_sessions where store_id = ${shop.storeId} and session_id = ${`wa:${phone}`}`)[0]?.items;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShop, type Harness, newCustomer, type Shop, startHarness } from './support/harness';
-import { change, delivery, sign, text } from './support/meta';
+import { change, delivery, sign, status, text } from './support/meta';
 import { backendRequirement } from './support/requirements';
 
 const backend = backendRequirement();
@@ -39,6 +39,11 @@ describe.skipIf(!backend.available)('whatsapp-webhook: verification and refusing
       const other = await createShop(h.sql, 'inactive-shop');
       await h.sql`update business_channel_settings set is_active = false where store_id = ${other.storeId}`;
       const response = await verify({ 'hub.mode': 'subscribe', 'hub.verify_token': other.verifyToken, 'hub.challenge': '1' });
+      expect(response.status).toBe(403);
+    });
+
+    it('refuses a verify token carrying a NUL byte with 403, not an error', async () => {
+      const response = await fetch(`${h.webhookUrl}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(`${shop.verifyToken}\u0000`)}&hub.challenge=1`);
       expect(response.status).toBe(403);
     });
 
@@ -85,29 +90,76 @@ describe.skipIf(!backend.available)('whatsapp-webhook: verification and refusing
       expect(await inboundCount()).toBe(before);
     });
 
-    it('answers 400 naming the missing fields, and writes nothing even for the valid parts', async () => {
+    it('processes the valid message beside a malformed one, refuses the malformed one naming the problem, and answers 200', async () => {
       const before = await inboundCount();
-      const good = change(shop.phoneNumberId, { messages: [text(newCustomer(), 'HELP')] });
+      const customer = newCustomer();
+      const good = change(shop.phoneNumberId, { messages: [text(customer, 'HELP')] });
       const bad = change(shop.phoneNumberId, { messages: [{ id: 'wamid.x', type: 'text', timestamp: '1', from: '256700000000' }] });
       const response = await h.post(delivery([good], [bad]));
-      expect(response.status).toBe(400);
-      const body = (await response.json()) as { error: string; details: string[] };
-      expect(body.error).toBe('Not a WhatsApp Business Account webhook payload');
-      expect(body.details).toContain('entry.1.changes.0.value.messages.0.text: required for a text message');
-      expect(await inboundCount()).toBe(before);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { received: number; refused: { where: string; reason: string }[] };
+      expect(body.received).toBe(1);
+      expect(body.refused).toEqual([{ where: 'entry.1.changes.0.value.messages.0', reason: 'text: required for a text message' }]);
+      await h.waitForProcessed([good.value.messages![0]!.id]);
+      expect(h.lastReply(customer)).toMatch(/^Welcome to Store security-shop!/);
+      expect(await inboundCount()).toBe(before + 2);
+      expect(h.stack.functions.output()).toContain('"event":"item_refused","where":"entry.1.changes.0.value.messages.0","wamid":"wamid.x"');
     });
 
     it.each([
       ['another object type', { object: 'page', entry: [] }],
       ['no entries', { object: 'whatsapp_business_account', entry: [] }],
       ['an array', []],
-      ['a message without an id', delivery([change('1', { messages: [{ from: '256700000000', timestamp: '1', type: 'text', text: { body: 'hi' } } as never] })])],
-      ['a non-numeric timestamp', delivery([change('1', { messages: [{ ...text('256700000000', 'hi'), timestamp: 'yesterday' }] })])],
-      ['no metadata', { object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { messaging_product: 'whatsapp' } }] }] }],
     ])('answers 400 for %s', async (_label, payload) => {
       const response = await h.post(payload);
       expect(response.status).toBe(400);
       expect(((await response.json()) as { details: string[] }).details.length).toBeGreaterThan(0);
+    });
+
+    const longId = `wamid.${'A'.repeat(5_000)}`;
+    // Written into the raw body as text: serialising a tree that deep would overflow the test's own stack.
+    const DEEP = '__nested_5000_deep__';
+    it.each([
+      ['a message without an id', () => ({ from: '256700000000', timestamp: '1', type: 'text', text: { body: 'hi' } })],
+      ['a non-numeric timestamp', () => ({ ...text('256700000000', 'hi'), timestamp: 'yesterday' })],
+      ['a NUL byte in the text', () => text('256700000000', 'ADD MUG\u0000 1')],
+      ['a NUL byte in the wamid', () => ({ ...text('256700000000', 'HELP'), id: 'wamid.\u0000x' })],
+      ['a lone UTF-16 surrogate in the text', () => text('256700000000', 'hi \ud800 there')],
+      ['an unknown field nested 5,000 deep', () => ({ ...text('256700000000', 'HELP'), context: DEEP })],
+      ['an id of 5,000 characters', () => ({ ...text('256700000000', 'HELP'), id: longId })],
+    ])('answers 200 and stores nothing for %s', async (_label, message) => {
+      const before = await inboundCount();
+      const raw = JSON.stringify(delivery([change(shop.phoneNumberId, { messages: [message() as never] })]))
+        .replace(`"${DEEP}"`, `${'['.repeat(5_000)}${']'.repeat(5_000)}`);
+      const response = await h.post(raw);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { received: number; refused: unknown[] };
+      expect(body).toMatchObject({ received: 0 });
+      expect(body.refused).toHaveLength(1);
+      expect(await inboundCount()).toBe(before);
+    });
+
+    it.each([
+      ['a NUL byte in phone_number_id', '1000\u00000'],
+      ['a phone_number_id of 5,000 characters', '1'.repeat(5_000)],
+    ])('answers 200 and stores nothing for %s', async (_label, phoneNumberId) => {
+      const before = await inboundCount();
+      // JSON.stringify writes the NUL as the escape \u0000, as a sender would.
+      const raw = JSON.stringify(delivery([change(phoneNumberId, { messages: [text(newCustomer(), 'HELP')] })]));
+      const response = await h.post(raw);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { refused: unknown[] }).refused).toHaveLength(1);
+      expect(await inboundCount()).toBe(before);
+    });
+
+    it('answers 200 and changes nothing for a status whose id carries a NUL byte', async () => {
+      const before = await inboundCount();
+      const raw = JSON.stringify(delivery([change(shop.phoneNumberId, { statuses: [status('wamid.REPLACE', 'read', '256700000000')] })]))
+        .replace('wamid.REPLACE', 'wamid.\\u0000');
+      const response = await h.post(raw);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ statuses_applied: 0, refused: [{ where: 'entry.0.changes.0.value.statuses.0' }] });
+      expect(await inboundCount()).toBe(before);
     });
 
     it('answers 413 for a body over the limit without storing it', async () => {
@@ -118,11 +170,12 @@ describe.skipIf(!backend.available)('whatsapp-webhook: verification and refusing
       expect(await inboundCount()).toBe(before);
     });
 
-    it('answers 404 for a phone_number_id no active store uses, and writes nothing', async () => {
+    it('acknowledges a phone_number_id no active store uses with 200, logs it, and writes nothing', async () => {
       const before = await inboundCount();
       const response = await h.post(delivery([change('999999999', { messages: [text(newCustomer(), 'HELP')] })]));
-      expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ error: 'No active store uses phone_number_id 999999999' });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ received: 0, duplicates: 0, statuses_applied: 0, ignored_phone_number_ids: ['999999999'] });
+      expect(h.stack.functions.output()).toContain('"event":"unknown_phone_number_id","phone_number_ids":["999999999"]');
       expect(await inboundCount()).toBe(before);
     });
 

@@ -10,6 +10,7 @@ import { launchChromium, saveScreenshot } from '../support/browser.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
 import { chromiumRequirement } from '../support/requirements.js';
+import { localTimeInDays } from '../support/relative-time.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const chromiumNeeded = chromiumRequirement();
@@ -67,7 +68,7 @@ describe.skipIf(!chromiumNeeded.available)(`a workshop's membership in Chromium 
     await page.getByRole('button', { name: 'Workshops', exact: true }).click();
     await page.getByRole('region', { name: 'No workshops yet' }).getByRole('button', { name: 'Create workshop' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Product Design Workshop');
-    await page.getByLabel('Starts').fill('2026-12-01T18:30');
+    await page.getByLabel('Starts').fill(localTimeInDays(2, '18:30', 'Asia/Kolkata'));
     await page.getByLabel('Time zone').selectOption('Asia/Kolkata');
     await page.getByLabel('Duration (minutes)').fill('120');
     await page.getByRole('button', { name: 'Create workshop' }).click();

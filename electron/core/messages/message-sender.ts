@@ -12,8 +12,8 @@ export const SEND_TIMEOUT_MS = 30_000;
 export const MAX_ATTEMPTS = 4; // the first try and three retries
 const RETRY_DELAYS_MS = [15_000, 60_000, 240_000];
 /** Gap between two sends on one account, so a burst of reminders does not look like spam. */
-const PACING_MIN_MS = 2_000;
-const PACING_SPREAD_MS = 3_000;
+export const PACING_MIN_MS = 2_000;
+export const PACING_SPREAD_MS = 3_000;
 const PAUSED_KEY = 'sender.paused';
 const TERMINAL = new Set(['sent', 'failed', 'missed', 'cancelled', 'uncertain']);
 const receiptRank: Record<string, number> = { 'server-ack': 1, delivered: 2, read: 3, played: 4 };

@@ -5,6 +5,8 @@
  * that explains what went wrong, never an exception.
  */
 
+import { shown } from './replies.ts';
+
 export const MAX_LINE_QUANTITY = 999;
 
 export type Command =
@@ -34,7 +36,7 @@ const USAGE = {
 /** Whole numbers from 1 to MAX_LINE_QUANTITY; anything else is explained to the customer. */
 export function parseQuantity(raw: string | number): { ok: true; quantity: number } | { ok: false; problem: string } {
   const text = String(raw).trim();
-  if (!/^[+]?\d+$/.test(text)) return { ok: false, problem: `"${text}" is not a whole number.` };
+  if (!/^[+]?\d+$/.test(text)) return { ok: false, problem: `"${shown(text)}" is not a whole number.` };
   const quantity = Number(text);
   if (quantity < 1) return { ok: false, problem: 'The quantity must be at least 1.' };
   if (quantity > MAX_LINE_QUANTITY) return { ok: false, problem: `The quantity can be at most ${MAX_LINE_QUANTITY}.` };

@@ -1,6 +1,54 @@
 import { formatMoney } from './money.ts';
 
-/** Every sentence a customer can receive, in one place so wording stays consistent. */
+/**
+ * Every sentence a customer can receive, in one place so wording stays consistent.
+ * WhatsApp refuses a text over 4,096 characters, and then the customer gets nothing: so
+ * whatever a customer typed is echoed shortened, long lists are cut with a count of
+ * what was left out (keeping the links after them), and `withinReplyLimit` is the last
+ * guard before anything is sent.
+ */
+
+export const MAX_REPLY_CHARS = 4_096;
+const ECHO_CHARS = 40;
+// Room left for the sentences and links around a list.
+const LIST_BUDGET_CHARS = 2_500;
+
+/** At most `max` characters of `text`, never splitting a character made of two UTF-16 units. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const char of text) {
+    if (out.length + char.length > max - 1) break;
+    out += char;
+  }
+  return `${out}…`;
+}
+
+/** Customer input (or any text of unknown length) as it may be quoted back. */
+export function shown(text: string, max = ECHO_CHARS): string {
+  return clip(text, max);
+}
+
+/** The last guard before sending: a body WhatsApp will accept. */
+export function withinReplyLimit(body: string): string {
+  return clip(body, MAX_REPLY_CHARS);
+}
+
+/** Bullet lines until the budget is spent, then one line saying how many more there were. */
+function bulleted(items: string[]): string {
+  const lines: string[] = [];
+  let used = 0;
+  for (const [i, item] of items.entries()) {
+    const line = `• ${shown(item, 300)}`;
+    if (used + line.length > LIST_BUDGET_CHARS) {
+      lines.push(`• … and ${items.length - i} more`);
+      break;
+    }
+    lines.push(line);
+    used += line.length + 1;
+  }
+  return lines.join('\n');
+}
 
 export interface PricedLine {
   sku: string;
@@ -25,16 +73,15 @@ export function help(storeName: string): string {
 }
 
 export function unknownCommand(text: string): string {
-  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return `Sorry, I don't understand "${shown}". Here is what I can do:\n${COMMAND_LIST}`;
+  return `Sorry, I don't understand "${shown(text)}". Here is what I can do:\n${COMMAND_LIST}`;
 }
 
 export function unsupported(messageType: string): string {
-  return `I can't read ${messageType} messages yet. Send a command such as CART or HELP.`;
+  return `I can't read ${shown(messageType)} messages yet. Send a command such as CART or HELP.`;
 }
 
 export function unknownSku(sku: string): string {
-  return `There is no product with SKU ${sku}. Check the code in our catalogue and try again.`;
+  return `There is no product with SKU ${shown(sku)}. Check the code in our catalogue and try again.`;
 }
 
 export function outOfStock(name: string, sku: string): string {
@@ -48,14 +95,12 @@ export function notEnoughStock(name: string, sku: string, available: number, inC
 
 function cartLines(lines: PricedLine[], currency: string): { text: string; totalCents: number } {
   let totalCents = 0;
-  const text = lines
-    .map((line) => {
-      const lineCents = line.unitCents * line.quantity;
-      totalCents += lineCents;
-      return `• ${line.quantity} × ${line.name} (${line.sku}) – ${formatMoney(lineCents, currency)}`;
-    })
-    .join('\n');
-  return { text, totalCents };
+  const items = lines.map((line) => {
+    const lineCents = line.unitCents * line.quantity;
+    totalCents += lineCents;
+    return `${line.quantity} × ${shown(line.name, 80)} (${shown(line.sku)}) – ${formatMoney(lineCents, currency)}`;
+  });
+  return { text: bulleted(items), totalCents };
 }
 
 export function cart(lines: PricedLine[], currency: string): string {
@@ -65,15 +110,15 @@ export function cart(lines: PricedLine[], currency: string): string {
 }
 
 export function added(line: PricedLine, cartSummary: string): string {
-  return `Added ${line.quantity} × ${line.name} (${line.sku}).\n${cartSummary}`;
+  return `Added ${line.quantity} × ${shown(line.name, 80)} (${shown(line.sku)}).\n${cartSummary}`;
 }
 
 export function removed(sku: string, cartSummary: string): string {
-  return `Removed ${sku} from your cart.\n${cartSummary}`;
+  return `Removed ${shown(sku)} from your cart.\n${cartSummary}`;
 }
 
 export function notInCart(sku: string): string {
-  return `${sku} is not in your cart. Send CART to see what is.`;
+  return `${shown(sku)} is not in your cart. Send CART to see what is.`;
 }
 
 export function emptyCart(): string {
@@ -81,11 +126,11 @@ export function emptyCart(): string {
 }
 
 export function orderSkipped(problems: string[]): string {
-  return problems.length > 0 ? `Some items were not added:\n${problems.map((p) => `• ${p}`).join('\n')}` : '';
+  return problems.length > 0 ? `Some items were not added:\n${bulleted(problems)}` : '';
 }
 
 export function checkoutBlocked(problems: string[]): string {
-  return `Your order could not be placed:\n${problems.map((p) => `• ${p}`).join('\n')}\nAdjust your cart (REMOVE <SKU>, ADD <SKU> <QTY>) and send CHECKOUT again.`;
+  return `Your order could not be placed:\n${bulleted(problems)}\nAdjust your cart (REMOVE <SKU>, ADD <SKU> <QTY>) and send CHECKOUT again.`;
 }
 
 export function checkedOut(orderNumber: string, lines: PricedLine[], currency: string, checkoutUrl: string, paymentUrl: string): string {
@@ -142,7 +187,7 @@ export function paymentLine(orderStatus: string, payment: PaymentInfo | null): s
     case 'succeeded':
       return `Payment: ${amount} received${payment.completedAt ? ` ${day(payment.completedAt)}` : ''}.`;
     case 'failed':
-      return `Payment: failed (${payment.failureReason ?? 'declined'}). Open the payment link from your order message to try again.`;
+      return `Payment: failed (${shown(payment.failureReason ?? 'declined', 200)}). Open the payment link from your order message to try again.`;
     case 'needs_review':
       return 'Payment: being checked by the store. We will message you when it is confirmed.';
   }
@@ -170,7 +215,7 @@ export function paymentReceived(orderNumber: string, amountCents: number, curren
 }
 
 export function paymentFailed(orderNumber: string, reason: string): string {
-  return `Your payment for order ${orderNumber} did not go through (${reason}). Your order is still reserved: open the payment link from your order message to try again, or send STATUS.`;
+  return `Your payment for order ${orderNumber} did not go through (${shown(reason, 200)}). Your order is still reserved: open the payment link from your order message to try again, or send STATUS.`;
 }
 
 export interface TrackingInfo extends OrderInfo, DeliveryInfo {
@@ -186,7 +231,7 @@ export function tracking(info: TrackingInfo): string {
 }
 
 export function orderNotFound(ref: string): string {
-  return `I can't find order ${ref} for this number. Send STATUS to see your latest order.`;
+  return `I can't find order ${shown(ref)} for this number. Send STATUS to see your latest order.`;
 }
 
 export function stopped(): string {

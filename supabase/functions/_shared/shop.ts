@@ -58,6 +58,17 @@ export function paymentLink(publicSiteUrl: string, orderId: string, token: strin
   return `${publicSiteUrl}/api/payments/initiate?order=${orderId}&token=${token}`;
 }
 
+const PAYMENT_LINK_TOKEN = /(\/api\/payments\/initiate\?order=[0-9a-f-]{36}&token=)[A-Za-z0-9_-]+/g;
+
+/**
+ * A reply as it may be stored: the messaging log is read by store owners and streamed by
+ * Realtime, and a payment link's token is what lets its holder pay for (or start charges
+ * on) the order, so only the customer's own WhatsApp gets it.
+ */
+export function redactPaymentLinks(text: string): string {
+  return text.replace(PAYMENT_LINK_TOKEN, '$1[redacted]');
+}
+
 export function cartSessionId(phone: string): string {
   return `wa:${phone}`;
 }

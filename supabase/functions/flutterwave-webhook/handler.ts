@@ -2,6 +2,7 @@ import { z } from 'npm:zod@4.6.7';
 import { FlutterwaveError } from '../_shared/flutterwave.ts';
 import { verifyFlutterwaveSignature } from '../_shared/flutterwave-signature.ts';
 import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
+import { ID_PATTERN } from '../_shared/input-bounds.ts';
 import type { PaymentConfig } from '../_shared/payment-config.ts';
 import { keepAlive } from '../_shared/payment-deps.ts';
 import { findPayment, type PaymentDeps, sendNotice, settle } from '../_shared/payments.ts';
@@ -15,17 +16,19 @@ import { findPayment, type PaymentDeps, sendNotice, settle } from '../_shared/pa
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-const Id = z.union([z.string().min(1), z.number().int()]).transform(String);
+// Flutterwave's ids and our references: short printable ASCII (v3 ids are numbers).
+const Id = z.union([z.string().min(1).max(128).regex(ID_PATTERN), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]).transform(String);
+const Reference = z.string().min(1).max(128).regex(ID_PATTERN);
 
 /** v4: { webhook_id, timestamp, type: "charge.completed", data: { id, reference, amount, currency, status } } */
 const V4Payload = z.object({
-  type: z.string(),
-  data: z.object({ id: Id, reference: z.string().min(1).optional() }),
+  type: z.string().max(128),
+  data: z.object({ id: Id, reference: Reference.optional() }),
 });
 /** v3: { event: "charge.completed", data: { id, tx_ref, flw_ref, amount, currency, charged_amount, status } } */
 const V3Payload = z.object({
-  event: z.string(),
-  data: z.object({ id: Id, tx_ref: z.string().min(1).optional() }),
+  event: z.string().max(128),
+  data: z.object({ id: Id, tx_ref: Reference.optional() }),
 });
 
 interface Delivery {
@@ -56,6 +59,8 @@ export function createFlutterwaveWebhookHandler(config: PaymentConfig, deps: Pay
     const json = decoded.value;
     const delivery = read(json);
     if (!delivery) return errorResponse(400, 'Not a Flutterwave webhook: expected {type, data: {id, reference}} (v4) or {event, data: {id, tx_ref}} (v3)');
+    // v4 deliveries are signed; the static v3 hash alone must not vouch for one.
+    if (delivery.version === 'v4' && signature.via === 'v3-hash') return errorResponse(401, 'A v4 webhook must carry flutterwave-signature');
     // Only charge outcomes give or refuse value; anything else is acknowledged and ignored.
     if (delivery.event !== 'charge.completed') return jsonResponse(200, { ignored: `event ${delivery.event}` });
 

@@ -2,6 +2,7 @@ import { z } from 'npm:zod@4.6.7';
 import { FlutterwaveError, type MobileMoneyCharge, type NextAction, NotConfiguredError, type StartedCharge } from '../_shared/flutterwave.ts';
 import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import { asJson } from '../_shared/db.ts';
+import { isStorableText } from '../_shared/input-bounds.ts';
 import { formatMoney, toCents } from '../_shared/money.ts';
 import { MARKETS } from '../_shared/payment-config.ts';
 import { paymentById, type PaymentDeps, sendNotice, settle } from '../_shared/payments.ts';
@@ -29,9 +30,12 @@ const START_LEASE_SECONDS = 30;
 const Amount = z.union([z.number(), z.string().regex(/^\d+(\.\d{1,2})?$/, 'a number with at most 2 decimals')])
   .refine((value) => Number(value) > 0, 'must be more than 0');
 
+// The payment link's token is base64url (see newPaymentToken); nothing else can match one.
+const LinkToken = z.string().regex(/^[A-Za-z0-9_-]{16,200}$/, 'the token from the payment link');
+
 const PaymentRequest = z.object({
   orderId: z.uuid(),
-  token: z.string().min(16).max(200),
+  token: LinkToken,
   storeId: z.uuid().optional(),
   amount: Amount,
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as UGX'),
@@ -39,7 +43,7 @@ const PaymentRequest = z.object({
   customerPhone: z.string().regex(/^\+[1-9]\d{7,14}$/, 'E.164: + then 8 to 15 digits, e.g. +256700000001'),
   network: z.string().regex(/^[A-Za-z0-9_]{2,20}$/).optional(),
   customerEmail: z.email().optional(),
-  customerName: z.string().trim().min(1).max(100).optional(),
+  customerName: z.string().trim().min(1).max(100).refine(isStorableText, 'contains a NUL character or an unpaired surrogate').optional(),
 });
 type PaymentRequest = z.infer<typeof PaymentRequest>;
 
@@ -270,7 +274,7 @@ async function initiate(deps: PaymentDeps, req: Request): Promise<Response> {
 async function show(deps: PaymentDeps, url: URL): Promise<Response> {
   const orderId = url.searchParams.get('order') ?? '';
   const token = url.searchParams.get('token') ?? '';
-  if (!z.uuid().safeParse(orderId).success || token.length < 16) return errorResponse(400, 'Expected ?order=<order id>&token=<token from the payment link>');
+  if (!z.uuid().safeParse(orderId).success || !LinkToken.safeParse(token).success) return errorResponse(400, 'Expected ?order=<order id>&token=<token from the payment link>');
   const order = await findOrder(deps, orderId, token);
   const [latest] = await deps.sql.unsafe<TxRow[]>(
     `select ${TX_COLUMNS} from public.payment_transactions where order_id = $1 order by attempt desc limit 1`, [order.id]);

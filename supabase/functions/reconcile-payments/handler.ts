@@ -1,6 +1,6 @@
 import { z } from 'npm:zod@4.6.7';
 import { verifyFlutterwaveSignature } from '../_shared/flutterwave-signature.ts';
-import { errorResponse, jsonResponse, readBodyLimited } from '../_shared/http.ts';
+import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import type { PaymentConfig } from '../_shared/payment-config.ts';
 import { type PaymentDeps, paymentById, sendNotice, sendStaleNotices, settle, type SettleOutcome } from '../_shared/payments.ts';
 
@@ -16,7 +16,9 @@ const BATCH = 200;
 // A notice still queued after this long lost its sender.
 const STALE_NOTICE_SECONDS = 60;
 
-const Body = z.object({ older_than_seconds: z.number().int().min(0).optional() }).strict();
+// Ten years: far beyond any pending charge, and within what a Postgres interval holds.
+const MAX_OLDER_THAN_SECONDS = 10 * 366 * 24 * 3600;
+const Body = z.object({ older_than_seconds: z.number().int().min(0).max(MAX_OLDER_THAN_SECONDS).optional() }).strict();
 
 async function authorised(req: Request, secret: string): Promise<boolean> {
   // The same constant-time comparison as Flutterwave's verif-hash.
@@ -27,15 +29,13 @@ async function authorised(req: Request, secret: string): Promise<boolean> {
 export function createReconcilePaymentsHandler(config: PaymentConfig, deps: PaymentDeps): (req: Request) => Promise<Response> {
   async function run(req: Request): Promise<Response> {
     if (!(await authorised(req, config.reconcileSecret))) return errorResponse(401, 'Missing or invalid x-reconcile-secret');
-    const raw = new TextDecoder().decode(await readBodyLimited(req, 4096)).trim();
+    const body = await readBody(req, 4096);
+    if (!body.ok) return body.response;
     let olderThan = config.reconcileAfterSeconds;
-    if (raw) {
-      let parsed;
-      try {
-        parsed = Body.safeParse(JSON.parse(raw));
-      } catch {
-        return errorResponse(400, 'Body is not valid JSON');
-      }
+    if (new TextDecoder().decode(body.value).trim()) {
+      const decoded = parseJsonBody(body.value);
+      if (!decoded.ok) return decoded.response;
+      const parsed = Body.safeParse(decoded.value);
       if (!parsed.success) return errorResponse(400, 'Expected {} or {"older_than_seconds": <int>}', parsed.error.issues.map((i) => i.message));
       olderThan = parsed.data.older_than_seconds ?? olderThan;
     }

@@ -2,7 +2,8 @@ import type { Config } from '../_shared/config.ts';
 import { createDb, type Sql } from '../_shared/db.ts';
 import { createGraphClient } from '../_shared/graph-client.ts';
 import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
-import { createLog } from '../_shared/log.ts';
+import { isStorableText } from '../_shared/input-bounds.ts';
+import { createLog, type Log } from '../_shared/log.ts';
 import { isValidMetaSignature } from '../_shared/signature.ts';
 import { parseWebhook } from '../_shared/webhook-payload.ts';
 import { createWorkQueue, type WorkQueue } from '../_shared/work-queue.ts';
@@ -17,6 +18,9 @@ const STORE_CACHE_MS = 5_000;
 // Older than any queue a live instance could hold (the backlog limit drains in well under this).
 const STRANDED_AFTER_SECONDS = 120;
 const STRANDED_SWEEP_EVERY_MS = 60_000;
+const MAX_VERIFY_TOKEN = 1_024;
+// Meta's challenge is a number of a few digits.
+const MAX_CHALLENGE = 256;
 
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;
 
@@ -29,9 +33,11 @@ async function verifySubscription(sql: Sql, url: URL): Promise<Response> {
   const mode = url.searchParams.get('hub.mode');
   const token = url.searchParams.get('hub.verify_token');
   const challenge = url.searchParams.get('hub.challenge');
-  if (mode !== 'subscribe' || !token || challenge === null) {
+  if (mode !== 'subscribe' || !token || challenge === null || challenge.length > MAX_CHALLENGE || !isStorableText(challenge)) {
     return errorResponse(400, 'Expected hub.mode=subscribe, hub.verify_token and hub.challenge');
   }
+  // A token no store could have set cannot match one; it never reaches the query.
+  if (token.length > MAX_VERIFY_TOKEN || !isStorableText(token)) return errorResponse(403, 'Verify token does not match any active WhatsApp channel');
   const [match] = await sql`
     select 1 from public.business_channel_settings
     where is_active and channel_type = 'whatsapp' and webhook_verify_token = ${token} limit 1`;
@@ -47,11 +53,12 @@ interface Pipeline {
   background: WorkQueue;
   backlogLimit: number;
   appSecret: string;
+  log: Log;
   /** Piggybacks the search for stranded messages on deliveries, at most once a minute per instance. */
   sweepIfDue(): void;
 }
 
-async function receive({ ingestSql, deps, resolveStores, background, backlogLimit, appSecret, sweepIfDue }: Pipeline, req: Request): Promise<Response> {
+async function receive({ ingestSql, deps, resolveStores, background, backlogLimit, appSecret, log, sweepIfDue }: Pipeline, req: Request): Promise<Response> {
   const body = await readBody(req, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
   const raw = body.value;
@@ -65,7 +72,11 @@ async function receive({ ingestSql, deps, resolveStores, background, backlogLimi
   const json = decoded.value;
   const parsed = parseWebhook(json);
   if (!parsed.ok) return errorResponse(400, 'Not a WhatsApp Business Account webhook payload', parsed.problems);
-  if (parsed.changes.length === 0) return jsonResponse(200, { received: 0, duplicates: 0, statuses_applied: 0 });
+  // Refused items are acknowledged with the rest: a retry of the same bytes would be refused again.
+  for (const refusal of parsed.refused) log('warn', 'item_refused', { where: refusal.where, wamid: refusal.wamid, reason: refusal.reason });
+  const refused = parsed.refused.map(({ where, reason }) => ({ where, reason }));
+  const nothing = { received: 0, duplicates: 0, statuses_applied: 0, ...(refused.length > 0 ? { refused } : {}) };
+  if (parsed.changes.length === 0) return jsonResponse(200, nothing);
   // Refused before storing: a stored message is never processed twice, so a delivery
   // stored and then refused would be lost. Meta retries a 503 with backoff.
   if (background.size() >= backlogLimit) {
@@ -75,16 +86,18 @@ async function receive({ ingestSql, deps, resolveStores, background, backlogLimi
   }
 
   const result = await ingest(ingestSql, resolveStores, parsed.changes);
-  if (result.knownStores === 0) {
-    return errorResponse(404, `No active store uses phone_number_id ${result.unknownPhoneNumberIds.join(', ')}`);
-  }
+  // Acknowledged all the same: Meta would retry a refusal for days, and the number stays unknown.
+  if (result.unknownPhoneNumberIds.length > 0) log('warn', 'unknown_phone_number_id', { phone_number_ids: result.unknownPhoneNumberIds });
+  if (result.channelErrors > 0) log('warn', 'meta_errors_recorded', { count: result.channelErrors });
   if (result.stored.length > 0) keepAlive(background.push(() => processInbound(deps, result.stored)));
   sweepIfDue();
   return jsonResponse(200, {
     received: result.stored.length,
     duplicates: result.duplicates,
     statuses_applied: result.statusesApplied,
+    ...(result.channelErrors > 0 ? { errors_recorded: result.channelErrors } : {}),
     ...(result.unknownPhoneNumberIds.length > 0 ? { ignored_phone_number_ids: result.unknownPhoneNumberIds } : {}),
+    ...(refused.length > 0 ? { refused } : {}),
   });
 }
 
@@ -111,6 +124,7 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
     background,
     backlogLimit: config.processBacklogLimit,
     appSecret: config.appSecret,
+    log,
     // One sweep at a time, beside the queue: it is one more worker, never a backlog of its own.
     sweepIfDue() {
       if (sweeping || Date.now() - lastSweep < STRANDED_SWEEP_EVERY_MS) return;

@@ -4,7 +4,7 @@ import { asJson } from '../_shared/db.ts';
 import type { GraphClient } from '../_shared/graph-client.ts';
 import type { Log } from '../_shared/log.ts';
 import * as replies from '../_shared/replies.ts';
-import { cartSessionId, runCommand } from '../_shared/shop.ts';
+import { cartSessionId, redactPaymentLinks, runCommand } from '../_shared/shop.ts';
 import { commandFromMessage } from './message-command.ts';
 import type { StoredInbound } from './ingest.ts';
 
@@ -114,12 +114,13 @@ async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<vo
   if (decision.reply === null) return;
 
   // Sent after the commit: no lock is held while waiting on Meta.
-  const body = decision.reply;
+  const body = replies.withinReplyLimit(decision.reply);
   const sent = await graph.sendText(inbound.store.phoneNumberId, phone, body);
+  const logged = { type: 'text', text: { body: redactPaymentLinks(body) }, in_reply_to: inbound.message.id };
   await sql`
-    insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message)
-    values (${inbound.store.id}, ${phone}, 'outbound_text', ${sql.json(asJson({ type: 'text', text: { body }, in_reply_to: inbound.message.id }))},
-            ${sent.ok ? 'sent' : 'failed'}, ${sent.ok ? sent.wamid : null}, ${sent.ok ? null : sent.error})`;
+    insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message, error_code)
+    values (${inbound.store.id}, ${phone}, 'outbound_text', ${sql.json(asJson(logged))},
+            ${sent.ok ? 'accepted' : 'failed'}, ${sent.ok ? sent.wamid : null}, ${sent.ok ? null : sent.error}, ${sent.ok ? null : sent.code ?? null})`;
   if (!sent.ok) deps.log('warn', 'reply_failed', { inbound_log_id: inbound.logId, error: sent.error });
 }
 

@@ -9,7 +9,15 @@ const hex = (key: string, bytes: Uint8Array) => createHmac('sha256', key).update
 describe('isValidMetaSignature', () => {
   it('accepts the HMAC-SHA256 of the raw bytes with the app secret', async () => {
     expect(await isValidMetaSignature(body, `sha256=${hex(secret, body)}`, secret)).toBe(true);
-    expect(await isValidMetaSignature(body, `sha256=${hex(secret, body).toUpperCase()}`, secret)).toBe(true);
+  });
+
+  it.each([
+    ['an uppercase digest', (digest: string) => `sha256=${digest.toUpperCase()}`],
+    ['an uppercase prefix', (digest: string) => `SHA256=${digest}`],
+    ['surrounding spaces', (digest: string) => ` sha256=${digest} `],
+    ['a trailing newline', (digest: string) => `sha256=${digest}\n`],
+  ])('accepts only the exact form Meta sends: the right HMAC with %s is refused', async (_label, header) => {
+    expect(await isValidMetaSignature(body, header(hex(secret, body)), secret)).toBe(false);
   });
 
   it('rejects a signature made with another secret', async () => {

@@ -4,6 +4,7 @@ import { phoneForSpreadsheet } from '../../../../shared/csv/to-csv.js';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import type { GroupInfo } from '../../../../electron/core/whatsapp/whatsapp-transport.js';
+import { localTimeInDays } from '../../../../tests/support/relative-time.js';
 import { statDefinitions } from './stat-items.js';
 import { call, captureDownloads, connectDemo, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from '../../../test/workshops-test-kit.js';
 
@@ -24,7 +25,7 @@ const cardValue = (label: string) => within(screen.getByRole('group', { name: la
 const joinRate = (stats: Workshop['stats']) => statDefinitions.find((stat) => stat.label === 'Join Rate')!.value(stats);
 
 async function workshopWithLeads(name: string, leads: { name: string; phone: string }[]) {
-  const workshop = await call(test.core, 'workshops:create', { name, startsAtLocal: '2026-11-22T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 120 });
+  const workshop = await call(test.core, 'workshops:create', { name, startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 120 });
   const csv = ['Name,Phone', ...leads.map((lead) => `${lead.name},${lead.phone}`)].join('\n');
   await call(test.core, 'leads:import', { workshopId: workshop.id, csv, mapping: { name: 'Name', phone: 'Phone', email: null } });
   return workshop;

@@ -1,6 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
+import { localTimeInDays } from '../../../../tests/support/relative-time.js';
 import { formatWorkshopStart } from './format-workshop-time.js';
 import { call, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from '../../../test/workshops-test-kit.js';
 
@@ -32,14 +33,15 @@ describe('workshops list and form', () => {
     expect(await call(test.core, 'workshops:list', {})).toEqual([]);
 
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Product Design, Batch 12' } });
-    fireEvent.change(screen.getByLabelText('Starts'), { target: { value: '2026-12-01T18:30' } });
+    const startsAtLocal = localTimeInDays(2, '18:30', 'Asia/Kolkata');
+    fireEvent.change(screen.getByLabelText('Starts'), { target: { value: startsAtLocal } });
     fireEvent.change(screen.getByLabelText('Time zone'), { target: { value: 'Asia/Kolkata' } });
     fireEvent.change(screen.getByLabelText('Duration (minutes)'), { target: { value: '120' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create workshop' }));
 
     expect(await screen.findByRole('heading', { name: 'Product Design, Batch 12', level: 1 })).toBeInTheDocument();
     const [stored] = await call(test.core, 'workshops:list', {});
-    expect(stored).toMatchObject({ startsAtLocal: '2026-12-01T18:30', timeZone: 'Asia/Kolkata', durationMinutes: 120 });
+    expect(stored).toMatchObject({ startsAtLocal, timeZone: 'Asia/Kolkata', durationMinutes: 120 });
     expect(screen.getByText(formatWorkshopStart(stored!.startsAt, 'Asia/Kolkata'), { exact: false })).toBeInTheDocument();
     expect(within(card('Registered')).getByText('0')).toBeInTheDocument();
     expect(within(card('Join Rate')).getByText('0%')).toBeInTheDocument();
@@ -51,7 +53,7 @@ describe('workshops list and form', () => {
   });
 
   it('edits a workshop, then deletes it only after the user confirms', async () => {
-    const workshop = await call(test.core, 'workshops:create', { name: 'Data Bootcamp', startsAtLocal: '2026-12-02T10:00', timeZone: 'Africa/Kampala', durationMinutes: 60 });
+    const workshop = await call(test.core, 'workshops:create', { name: 'Data Bootcamp', startsAtLocal: localTimeInDays(3, '10:00', 'Africa/Kampala'), timeZone: 'Africa/Kampala', durationMinutes: 60 });
     renderWorkshops(test);
     fireEvent.click(await screen.findByRole('button', { name: 'Data Bootcamp' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
@@ -75,7 +77,7 @@ describe('workshops list and form', () => {
   });
 
   it('leaves the detail page with a notice when the open workshop is deleted elsewhere', async () => {
-    const workshop = await call(test.core, 'workshops:create', { name: 'Alumni Meetup', startsAtLocal: '2026-12-03T19:00', timeZone: 'Europe/London', durationMinutes: 90 });
+    const workshop = await call(test.core, 'workshops:create', { name: 'Alumni Meetup', startsAtLocal: localTimeInDays(4, '19:00', 'Europe/London'), timeZone: 'Europe/London', durationMinutes: 90 });
     renderWorkshops(test);
     fireEvent.click(await screen.findByRole('button', { name: 'Alumni Meetup' }));
     await screen.findByRole('heading', { name: 'Alumni Meetup', level: 1 });
@@ -89,7 +91,7 @@ describe('workshops list and form', () => {
 
 describe('registrations', () => {
   async function openNewWorkshop() {
-    await call(test.core, 'workshops:create', { name: 'Design Sprint', startsAtLocal: '2026-12-01T18:30', timeZone: 'Asia/Kolkata', durationMinutes: 120 });
+    await call(test.core, 'workshops:create', { name: 'Design Sprint', startsAtLocal: localTimeInDays(2, '18:30', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 120 });
     renderWorkshops(test);
     fireEvent.click(await screen.findByRole('button', { name: 'Design Sprint' }));
     await screen.findByRole('heading', { name: 'Design Sprint', level: 1 });
