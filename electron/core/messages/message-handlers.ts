@@ -3,12 +3,14 @@ import { ApiFailure } from '../../../shared/contract/result.js';
 import { renderTemplate, templateValues, unknownVariables } from '../../../shared/messages/template.js';
 import { describeMissing, type MessageText } from './message-text.js';
 import type { Handlers } from '../api/api-router.js';
+import type { Clock } from '../clock/clock.js';
 import type { MessageSender } from './message-sender.js';
 import type { MessageService } from './message-service.js';
 import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
 import { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { AutomationService } from './automation-service.js';
+import type { Rescheduler } from './rescheduler.js';
 
 type MessageMethods = Extract<keyof Handlers, `templates:${string}` | `automation:${string}` | `messages:${string}` | `demo:${string}`>;
 
@@ -19,9 +21,9 @@ export interface MessageHandlerDeps {
   workshops: WorkshopService;
   sessions: SessionSupervisor;
   text: MessageText;
-  /** Called when rules or templates change, so pending reminders follow. */
-  rescheduleAll(): void;
-  reschedule(workshopId: string): void;
+  /** Told when rules or templates change, so pending reminders follow. */
+  rescheduler: Rescheduler;
+  clock: Clock;
   timeZone(): string;
 }
 
@@ -32,12 +34,12 @@ function demoAccount(sessions: SessionSupervisor, sessionId: string): SimulatedT
 }
 
 export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, MessageMethods> {
-  const { automation, messages, sender, workshops, sessions } = deps;
+  const { automation, messages, sender, workshops, sessions, rescheduler } = deps;
   return {
     'templates:list': () => automation.templates(),
     'templates:save': (input) => {
       const saved = automation.saveTemplate(input);
-      deps.rescheduleAll();
+      rescheduler.all();
       return saved;
     },
     'templates:delete': ({ id }) => {
@@ -53,7 +55,7 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
         return { text: rendered.text, unknownVariables: unknownVariables(body), missingValues: rendered.missing };
       }
       // No workshop chosen (the template editor's first view): a labelled sample, an hour before it starts.
-      const sample = DateTime.now().setZone(deps.timeZone()).plus({ days: 1 }).set({ hour: 18, minute: 30, second: 0, millisecond: 0 });
+      const sample = DateTime.fromMillis(deps.clock.now(), { zone: deps.timeZone() }).plus({ days: 1 }).set({ hour: 18, minute: 30, second: 0, millisecond: 0 });
       const startsAt = sample.toUTC().toISO() ?? '';
       const values = templateValues(
         {
@@ -75,14 +77,14 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
     'automation:save': ({ workshopId, rules }) => {
       if (workshopId) workshops.get(workshopId);
       automation.saveRules(workshopId ?? null, rules);
-      if (workshopId) deps.reschedule(workshopId);
-      else deps.rescheduleAll();
+      if (workshopId) rescheduler.workshop(workshopId);
+      else rescheduler.all();
       return automation.rules(workshopId);
     },
     'automation:reset': ({ workshopId }) => {
       workshops.get(workshopId);
       automation.resetWorkshop(workshopId);
-      deps.reschedule(workshopId);
+      rescheduler.workshop(workshopId);
       return automation.rules(workshopId);
     },
     'automation:held': ({ workshopId }) => {

@@ -14,16 +14,32 @@ import { unknownVariables, usesVariables } from '../../../shared/messages/templa
 const QUICK_SEND_GRACE_MINUTES = 10;
 const QUICK_SEND_WAIT_MS = 45_000;
 
+export interface MessageServiceDeps {
+  db: Database;
+  repository: MessageRepository;
+  sender: MessageSender;
+  clock: Clock;
+  events: CoreEvents;
+  text: MessageText;
+}
+
 /** What the operator does with the queue: quick sends, cancel, send early, confirm, resend. */
 export class MessageService {
-  constructor(
-    private readonly db: Database,
-    private readonly repository: MessageRepository,
-    private readonly sender: MessageSender,
-    private readonly clock: Clock,
-    private readonly events: CoreEvents,
-    private readonly text: MessageText,
-  ) {}
+  private readonly db: Database;
+  private readonly repository: MessageRepository;
+  private readonly sender: MessageSender;
+  private readonly clock: Clock;
+  private readonly events: CoreEvents;
+  private readonly text: MessageText;
+
+  constructor(deps: MessageServiceDeps) {
+    this.db = deps.db;
+    this.repository = deps.repository;
+    this.sender = deps.sender;
+    this.clock = deps.clock;
+    this.events = deps.events;
+    this.text = deps.text;
+  }
 
   /**
    * The text as written is kept when it has {variables}: the sender renders it for the moment

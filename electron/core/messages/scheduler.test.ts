@@ -166,6 +166,13 @@ describe('generating reminders', () => {
     // Its real values as of now (08:30 the day before), not a sample "1 hour" and link.
     expect(preview).toEqual({ text: 'Design Sprint in 34 hours {nope}', unknownVariables: ['nope'], missingValues: [] });
   });
+
+  it('previews a template without a workshop on a sample workshop tomorrow at 18:30, by the core’s clock', async () => {
+    await value(core.invoke('settings:set', { timeZone: 'Asia/Kolkata' }));
+    const preview = await value(core.invoke('templates:preview', { body: '{workshop_name}, {date} at {start_time}' }));
+    // The fake clock stands at Sun 22 Nov 2026, 08:30 in Kolkata.
+    expect(preview).toEqual({ text: 'Sample workshop, Mon, 23 Nov at 6:30 PM IST', unknownVariables: [], missingValues: [] });
+  });
 });
 
 /** Sending tests use only "30 minutes before" and "we are live", so one message is due at a time. */
