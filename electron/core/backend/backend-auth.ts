@@ -7,6 +7,7 @@ import {
   type Session,
   type SupabaseClient,
 } from '@supabase/supabase-js';
+import WebSocket from 'ws';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import type { Logger } from '../logging/logger.js';
 import type { SyncStateStore } from '../sync/sync-state-store.js';
@@ -122,8 +123,12 @@ export class BackendAuth {
     return Boolean(data.session);
   }
 
+  /** Lets work supabase-js has queued (a refresh, say) finish and persist before the database closes. */
   async stop(): Promise<void> {
+    const client = this.supabase;
     await this.disconnect();
+    if (client) await client.auth.getSession().catch(() => undefined);
+    this.options.storage.close();
   }
 
   private require(): SupabaseClient {
@@ -141,6 +146,8 @@ export class BackendAuth {
         lock: processLock,
       },
       ...(this.options.fetch ? { global: { fetch: this.options.fetch } } : {}),
+      // Node 20 (the headless console) has no WebSocket of its own; supabase-js builds its Realtime client up front.
+      ...(globalThis.WebSocket ? {} : { realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket } }),
     });
     const { data } = this.supabase.auth.onAuthStateChange((event) => {
       if (event === 'SIGNED_OUT' || event === 'TOKEN_REFRESHED') this.options.onChange();

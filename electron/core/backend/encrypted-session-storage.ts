@@ -9,6 +9,7 @@ import type { ValueCipher } from '../secrets/value-cipher.js';
  */
 export class EncryptedSessionStorage implements SupportedStorage {
   private readonly statements;
+  private closed = false;
 
   constructor(
     db: Database,
@@ -23,6 +24,7 @@ export class EncryptedSessionStorage implements SupportedStorage {
   }
 
   getItem(key: string): string | null {
+    if (this.closed) return null;
     const sealed = this.statements.get.get(key) as Buffer | undefined;
     if (!sealed) return null;
     try {
@@ -35,11 +37,18 @@ export class EncryptedSessionStorage implements SupportedStorage {
   }
 
   setItem(key: string, value: string): void {
+    if (this.closed) return;
     this.statements.set.run(key, this.cipher.encrypt(value, associated(key)));
   }
 
   removeItem(key: string): void {
+    if (this.closed) return;
     this.statements.remove.run(key);
+  }
+
+  /** The database is about to close: supabase-js work still queued finds no session instead of a closed connection. */
+  close(): void {
+    this.closed = true;
   }
 
   /** Forgets every stored token, e.g. when the project changes. */

@@ -1,4 +1,5 @@
-import type { Sql, Tx } from '../_shared/db.ts';
+import type { Queryable, Sql, Tx } from '../_shared/db.ts';
+import { createGroupCommit, type GroupCommit } from '../_shared/group-commit.ts';
 import { asJson } from '../_shared/db.ts';
 import { toE164Digits } from '../_shared/phone.ts';
 import type { Store } from '../_shared/shop.ts';
@@ -60,7 +61,47 @@ interface ChannelError {
   wamid: string | null;
 }
 
-export async function ingest(sql: Sql, resolveStores: ResolveStores, changes: MessagesChange[]): Promise<IngestResult> {
+export interface InboundRow {
+  storeId: string;
+  phone: string | null;
+  wamid: string;
+  payload: unknown;
+}
+
+/**
+ * Logs inbound messages in one statement and returns each row's log id, or null for a
+ * wamid already logged (a redelivery) or repeated earlier in the same batch: each
+ * message is stored once and processed once. One fixed statement text whatever the
+ * number of rows, so it is prepared once per connection.
+ */
+export async function insertInbound(q: Queryable, rows: InboundRow[]): Promise<(string | null)[]> {
+  const inserted = await q<{ id: string; whatsapp_message_id: string }[]>`
+    insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id)
+    select r.store_id, r.phone, 'inbound', r.payload::jsonb, 'received', r.wamid
+    from unnest(${rows.map((r) => r.storeId)}::uuid[], ${rows.map((r) => r.phone)}::text[],
+                ${rows.map((r) => JSON.stringify(r.payload))}::text[], ${rows.map((r) => r.wamid)}::text[])
+         as r(store_id, phone, payload, wamid)
+    on conflict (whatsapp_message_id) do nothing
+    returning id, whatsapp_message_id`;
+  const idByWamid = new Map(inserted.map((row) => [row.whatsapp_message_id, row.id]));
+  return rows.map((row) => {
+    const id = idByWamid.get(row.wamid) ?? null;
+    idByWamid.delete(row.wamid);
+    return id;
+  });
+}
+
+/** The group commit of inbound rows for one pool: concurrent deliveries share inserts. */
+export function createInboundLog(sql: Sql): GroupCommit<InboundRow, string | null> {
+  return createGroupCommit((rows) => insertInbound(sql, rows), { maxBatch: 500, concurrency: 2 });
+}
+
+export async function ingest(
+  sql: Sql,
+  logInbound: GroupCommit<InboundRow, string | null>,
+  resolveStores: ResolveStores,
+  changes: MessagesChange[],
+): Promise<IngestResult> {
   const stores = await resolveStores([...new Set(changes.map((c) => c.phoneNumberId))]);
   const known = changes.filter((change) => stores.has(change.phoneNumberId));
   const unknownPhoneNumberIds = [...new Set(changes.map((c) => c.phoneNumberId).filter((id) => !stores.has(id)))];
@@ -92,26 +133,14 @@ export async function ingest(sql: Sql, resolveStores: ResolveStores, changes: Me
     writes > 1 ? sql.begin((tx) => work(tx)) as Promise<T> : work(sql);
 
   return write(async (tx) => {
-    const inserted = candidates.length === 0 ? [] : await tx<{ id: string; whatsapp_message_id: string }[]>`
-      insert into public.messaging_log ${tx(candidates.map((c) => ({
-        store_id: c.store.id,
-        customer_phone: c.phone,
-        message_type: 'inbound',
-        message_payload: asJson({ message: c.message, contact_name: c.customerName }),
-        status: 'received',
-        whatsapp_message_id: c.message.id,
-      })))}
-      on conflict (whatsapp_message_id) do nothing
-      returning id, whatsapp_message_id`;
-    const idByWamid = new Map(inserted.map((row) => [row.whatsapp_message_id, row.id]));
-    // A wamid repeated inside one delivery is stored once, and processed once.
+    const rows = candidates.map((c) => ({ storeId: c.store.id, phone: c.phone, wamid: c.message.id, payload: { message: c.message, contact_name: c.customerName } }));
+    // Alone, the inbound rows go through the group commit, shared with concurrent deliveries.
+    const logIds = rows.length === 0 ? [] : writes === 1 ? await Promise.all(rows.map(logInbound)) : await insertInbound(tx, rows);
     const stored: StoredInbound[] = [];
-    for (const candidate of candidates) {
-      const logId = idByWamid.get(candidate.message.id);
-      if (!logId) continue;
-      idByWamid.delete(candidate.message.id);
-      stored.push({ ...candidate, logId });
-    }
+    candidates.forEach((candidate, i) => {
+      const logId = logIds[i];
+      if (logId) stored.push({ ...candidate, logId });
+    });
 
     const applied = statuses.length === 0 ? [] : await tx`
       update public.messaging_log m
