@@ -91,7 +91,7 @@ export function createCore(deps: CoreDependencies): Core {
 
   const secretStore = deps.secretStore ?? new KeyFileSecretStore(join(deps.dataDir, KEY_FILE));
   const cipher = new ValueCipher(secretStore.loadDataKey());
-  const events = new CoreEvents();
+  const events = new CoreEvents((error, event) => logger.error({ err: error, event }, 'an event subscriber failed; the event itself stands'));
   const settings = new SettingsService(new SettingsRepository(db), events, clock);
   const groups = new GroupDirectory(db, clock, logger.child({ module: 'groups' }));
   const sessions = new SessionSupervisor({

@@ -1,7 +1,7 @@
 import type { Migration } from '../migration.js';
 
 export const messageSourcesMigration: Migration = {
-  version: 7,
+  version: 8,
   name: 'message-sources',
   // The text as written, {variables} included, so a message is rendered for the moment it
   // goes out (a reminder sent early must not say "starts in 1 hour"). The untouched default
