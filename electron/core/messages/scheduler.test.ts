@@ -370,7 +370,7 @@ describe('text rendered for the moment it goes out', () => {
     await value(core.invoke('messages:send-early', { id: planned['morning-of']?.id }));
     await advance(3_000);
     await value(core.invoke('messages:send-early', { id: planned['6h-before']?.id }));
-    await advance(6_000);
+    await advance(6_000 + ACK_WINDOW_MS);
     const texts = connection.sent.map((call) => (call.content.kind === 'text' ? call.content.text : ''));
     expect(texts).toEqual([
       `Good morning! Design Sprint is on Tue, 24 Nov at 6:30 PM IST. See you there: ${JOIN}`,
@@ -405,7 +405,7 @@ describe('text rendered for the moment it goes out', () => {
   it('quick-sends a template with the workshop’s real values now, and refuses one whose link is missing', async () => {
     const workshop = await workshopAt('2026-11-23T18:30');
     const sending = core.invoke('messages:send-now', { workshopId: workshop.id, text: '{workshop_name} starts in {time_to_start}. Join: {join_link}' });
-    await advance(1_000);
+    await advance(1_000 + ACK_WINDOW_MS);
     expect(await sending).toMatchObject({ ok: true, value: { status: 'sent', body: `Design Sprint starts in 34 hours. Join: ${JOIN}` } });
 
     const bare = await workshopAt('2026-11-23T18:30', true, '');
