@@ -12,6 +12,8 @@ export interface MessageRow {
   group_jid: string | null;
   kind: 'text' | 'image' | 'document';
   body: string;
+  /** The text as written, with its {variables}; rendered again when the message goes out. Null for literal text. */
+  body_source: string | null;
   media: Buffer | null;
   media_mimetype: string | null;
   file_name: string | null;

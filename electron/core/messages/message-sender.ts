@@ -47,6 +47,8 @@ export interface MessageSenderDeps {
   clock: Clock;
   logger: Logger;
   events: CoreEvents;
+  /** Renders a row's text for the moment it goes out; throws when the workshop lacks a value it needs. */
+  text?: { bodyAtSend(row: MessageRow): string };
   random?: () => number;
 }
 
@@ -311,9 +313,10 @@ export class MessageSender {
   }
 
   private content(row: MessageRow): OutgoingContent {
-    if (row.kind === 'text') return { kind: 'text', text: row.body };
+    const body = this.deps.text ? this.deps.text.bodyAtSend(row) : row.body;
+    if (row.kind === 'text') return { kind: 'text', text: body };
     const media = this.deps.db.prepare('SELECT media FROM scheduled_whatsapp_messages WHERE id = ?').pluck().get(row.id) as Buffer;
-    const caption = row.body ? { caption: row.body } : {};
+    const caption = body ? { caption: body } : {};
     return row.kind === 'image'
       ? { kind: 'image', data: media, mimetype: row.media_mimetype ?? 'image/jpeg', ...caption }
       : { kind: 'document', data: media, mimetype: row.media_mimetype ?? 'application/octet-stream', fileName: row.file_name ?? 'file', ...caption };
