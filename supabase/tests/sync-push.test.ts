@@ -53,6 +53,33 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     expect(Number(client!.last_seq)).toBe(6);
   });
 
+  it('applies a large batch as one desktop would have in order: a member who joins, leaves and rejoins ends active, and a LID learnt later joins the same row', async () => {
+    const desk = await h.organization('Churn');
+    const groupJid = '120363222222222222@g.us';
+    const churn = (i: number) => [
+      { table: 'workshop_group_members' as const, op: 'upsert' as const, row: rows.member(groupJid, `9198700000${String(i).padStart(2, '0')}`, 'active') },
+      { table: 'workshop_group_members' as const, op: 'upsert' as const, row: rows.member(groupJid, `9198700000${String(i).padStart(2, '0')}`, 'left') },
+      { table: 'membership_events' as const, op: 'upsert' as const, row: rows.event(`${desk.clientId}:${i}:left`, groupJid, `9198700000${String(i).padStart(2, '0')}`, 'left') },
+    ];
+    const batch = mutations(1, [...Array.from({ length: 50 }, (_, i) => churn(i)).flat(), { table: 'workshop_group_members', op: 'upsert', row: rows.member(groupJid, '919870000007', 'active') }]);
+    const answer = await desk.push(batch);
+    expect(answer.body.results.every((r) => r.status === 'applied')).toBe(true);
+    const statuses = await h.sql`select phone, status from workshop_group_members where organization_id = ${desk.organizationId} order by phone`;
+    expect(statuses.length).toBe(50);
+    expect(statuses.filter((m) => m.status === 'left').length).toBe(49);
+    expect(statuses.find((m) => m.phone === '919870000007')?.status).toBe('active');
+    expect(await count('membership_events', desk.organizationId)).toBe(50);
+
+    const later = await desk.push(mutations(batch.length + 1, [
+      { table: 'workshop_group_members', op: 'upsert', row: { ...rows.member(groupJid, '919870000007', 'active'), lid: '99887766@lid' } },
+      { table: 'workshop_group_members', op: 'upsert', row: { ...rows.member(groupJid, '919870000008', 'active'), lid: '99887767@lid' } },
+    ]));
+    expect(later.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    const [known] = await h.sql`select lid, status from workshop_group_members where organization_id = ${desk.organizationId} and phone = '919870000007'`;
+    expect(known).toEqual({ lid: '99887766@lid', status: 'active' });
+    expect(await count('workshop_group_members', desk.organizationId)).toBe(50);
+  });
+
   it('rejects a mutation that breaks a unique key, a foreign key or a policy, with its reason, and applies the ones after it', async () => {
     const owner = await h.organization('Rejections');
     const sessionId = await seedSession(owner);
