@@ -125,6 +125,22 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     expect(await count('leads', owner.organizationId)).toBe(1);
   });
 
+  it('never lets a late receipt replace a better one, while the rest of the message row follows the desktop', async () => {
+    const desk = await h.organization('Receipts');
+    const sessionId = await seedSession(desk);
+    const workshop = rows.workshop(sessionId);
+    const message = (receipt: string, lastError: string | null) => ({
+      id: 'msg_00000000-0000-4000-8000-000000000001', workshop_id: workshop.id, rule_key: 'live-now', idempotency_key: `${workshop.id}:live-now`, session_id: sessionId,
+      group_jid: workshop.group_jid, kind: 'text', body: 'We are live', media_mimetype: null, file_name: null, scheduled_for: '2030-03-01T13:00:00.000Z', grace_minutes: 15,
+      status: 'sent', cancelled_by: null, attempts: 1, next_attempt_at: null, last_error: lastError, message_id: '3EB0AAAA', sent_at: '2030-03-01T13:00:01.000Z', receipt, edited_at: null,
+    });
+    await desk.push(mutations(2, [{ table: 'workshops', op: 'upsert', row: workshop }, { table: 'scheduled_whatsapp_messages', op: 'upsert', row: message('read', null) }]));
+    const late = await desk.push(mutations(4, [{ table: 'scheduled_whatsapp_messages', op: 'upsert', row: message('delivered', 'noted') }]));
+    expect(late.body.results[0]).toMatchObject({ status: 'applied' });
+    const [row] = await h.sql`select receipt, last_error from scheduled_whatsapp_messages where organization_id = ${desk.organizationId}`;
+    expect(row).toEqual({ receipt: 'read', last_error: 'noted' });
+  });
+
   it('refuses a push that skips seqs with the seq to send from, and changes nothing', async () => {
     const desk = await h.organization('Gap');
     await seedSession(desk);

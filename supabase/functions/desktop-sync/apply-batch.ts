@@ -1,7 +1,7 @@
 import type { Mutation } from '../../../shared/sync/sync-protocol.ts';
 import { type SyncTableName, syncTables } from '../../../shared/sync/sync-tables.ts';
 import type { Tx } from '../_shared/db.ts';
-import type { Outcome } from './apply-mutation.ts';
+import { type Outcome, RECEIPT_MERGE } from './apply-mutation.ts';
 import { type ColumnTypes, toParam } from './column-types.ts';
 
 /**
@@ -146,9 +146,7 @@ async function applyGroup(tx: Tx, organizationId: string, group: Group, types: C
     const updates = cols.filter((c) => !spec.key.includes(c));
     const setList = updates.length
       ? updates.map((c) =>
-          group.table === 'scheduled_whatsapp_messages' && c === 'receipt'
-            ? `receipt = case when coalesce(array_position(array['server-ack', 'delivered', 'read', 'played'], excluded.receipt), 0) >= coalesce(array_position(array['server-ack', 'delivered', 'read', 'played'], t.receipt), 0) then excluded.receipt else t.receipt end`
-            : `${c} = excluded.${c}`).join(', ')
+          group.table === 'scheduled_whatsapp_messages' && c === 'receipt' ? RECEIPT_MERGE : `${c} = excluded.${c}`).join(', ')
       : `${spec.key[0]} = excluded.${spec.key[0]}`;
     const keyJoin = spec.key.map((k) => `i.${k} is not distinct from w.${k}`).join(' and ');
     rows = await tx.unsafe(
