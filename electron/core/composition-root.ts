@@ -11,6 +11,7 @@ import { CoreEvents, type CoreEventListener } from './events/core-events.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { KeyFileSecretStore } from './secrets/key-file-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
+import { retireUnreadableCredentials } from './secrets/unreadable-credentials.js';
 import { ValueCipher } from './secrets/value-cipher.js';
 import { SettingsRepository } from './settings/settings-repository.js';
 import { SettingsService } from './settings/settings-service.js';
@@ -49,6 +50,10 @@ export interface CoreDependencies {
   secretStore?: SecretStore;
   /** Path of a better-sqlite3 build for the current runtime's ABI, when not the default. */
   nativeBinding?: string;
+  /** Where the shell writes the log files, shown in Health; none when logs go to a terminal. */
+  logFolder?: string;
+  /** The shell can make the OS start the console at login (packaged desktop app). */
+  startAtLoginSupported?: boolean;
   random?: () => number;
 }
 
@@ -88,8 +93,19 @@ export function createCore(deps: CoreDependencies): Core {
   const { db, migration } = opened;
   if (migration.applied.length > 0) logger.info({ from: migration.from, to: migration.to }, 'database migrated');
 
-  const secretStore = deps.secretStore ?? new KeyFileSecretStore(join(deps.dataDir, KEY_FILE));
-  const cipher = new ValueCipher(secretStore.loadDataKey());
+  const secretStore: SecretStore = deps.secretStore ?? new KeyFileSecretStore(join(deps.dataDir, KEY_FILE));
+  let cipher: ValueCipher;
+  try {
+    cipher = new ValueCipher(secretStore.loadDataKey());
+  } catch (error) {
+    db.close();
+    releaseLock();
+    throw error;
+  }
+  if (!secretStore.locked) {
+    const retired = retireUnreadableCredentials(db, cipher, new Date(clock.now()).toISOString());
+    if (retired.length > 0) logger.warn({ sessions: retired }, 'stored WhatsApp credentials could not be decrypted; those accounts must be linked again');
+  }
   const events = new CoreEvents();
   const settings = new SettingsService(new SettingsRepository(db), events, clock);
   const groups = new GroupDirectory(db, clock, logger.child({ module: 'groups' }));
@@ -163,7 +179,7 @@ export function createCore(deps: CoreDependencies): Core {
   });
 
   const appInfo = new AppInfoService(
-    { name: APP_NAME, version: deps.appVersion, shell: deps.shell, dataDir: deps.dataDir },
+    { name: APP_NAME, version: deps.appVersion, shell: deps.shell, dataDir: deps.dataDir, startAtLoginSupported: deps.startAtLoginSupported ?? false },
     db,
     clock,
     () => {
@@ -175,6 +191,7 @@ export function createCore(deps: CoreDependencies): Core {
       };
     },
     { protection: secretStore.protection, warning: secretStore.warning },
+    deps.logFolder ?? null,
   );
 
   const router = new ApiRouter(
@@ -206,7 +223,8 @@ export function createCore(deps: CoreDependencies): Core {
     subscribe: (listener) => events.subscribe(listener),
     start: () => {
       sender.start();
-      sessions.start();
+      // With the key locked away the accounts cannot connect; they wait for a restart.
+      if (!secretStore.locked) sessions.start();
     },
     resume: () => {
       sessions.retryNow();

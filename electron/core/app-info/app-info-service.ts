@@ -7,6 +7,7 @@ export interface AppIdentity {
   version: string;
   shell: ShellKind;
   dataDir: string;
+  startAtLoginSupported: boolean;
 }
 
 export class AppInfoService {
@@ -18,6 +19,7 @@ export class AppInfoService {
     private readonly clock: Clock,
     private readonly whatsapp: () => Health['whatsapp'],
     private readonly secrets: Health['secrets'],
+    private readonly logFolder: string | null = null,
   ) {
     this.startedAt = clock.now();
   }
@@ -46,6 +48,7 @@ export class AppInfoService {
       database,
       whatsapp,
       secrets: this.secrets,
+      logFolder: this.logFolder,
       uptimeSeconds: Math.round((now - this.startedAt) / 1000),
       checkedAt: new Date(now).toISOString(),
     };
