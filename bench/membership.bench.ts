@@ -1,6 +1,8 @@
-// Membership at the sizes coordinators reach: Sync Members on a 1,024-member group,
-// ingest of 10,000 participant events against a raw better-sqlite3 insert loop in the same
-// run, and stats/tab queries for a workshop with 50,000 leads.
+// Membership at the sizes coordinators reach: Sync Members on a 1,024-member group (the
+// database reconcile only: the group metadata comes from the in-process simulator, with no
+// network and no Baileys decode), ingest of 10,000 participant events against a raw
+// better-sqlite3 insert loop in the same run, and stats/tab queries for 50,000 leads.
+import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import type { SessionView } from '../shared/sessions/session-view.js';
 import type { Workshop } from '../shared/workshops/workshop-schemas.js';
@@ -8,10 +10,14 @@ import { FakeClock } from '../tests/support/fake-clock.js';
 import { createCore } from '../electron/core/composition-root.js';
 import { openDatabase } from '../electron/core/database/open-database.js';
 import { createSilentLogger } from '../electron/core/logging/logger.js';
+import { DEMO_ACCOUNT } from '../electron/core/whatsapp/simulator/demo-world.js';
 import type { SimulatedTransport } from '../electron/core/whatsapp/simulator/simulated-transport.js';
 import { createTransportFactory } from '../electron/core/whatsapp/transport-factory.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
+import { announce, check, goal, verdict } from './bench-checks.js';
 import { median, printFigures } from './figures.js';
+
+announce('workshops:sync-members against simulator metadata; workshops:get and workshops:members for 50,000 leads; MembershipService ingest of 10,000 join events against a raw INSERT loop');
 
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -53,7 +59,8 @@ const [group] = await core.sessions.connection(session.id).listGroups();
 if (!group || !demo) throw new Error('demo group missing');
 
 // 50,000 leads, 900 of them in the group.
-const phones = group.participants.flatMap((member) => (member.phone ? [member.phone] : [])).slice(0, 900);
+// Not the demo account itself: its US number is a different lead once read as an Indian one.
+const phones = group.participants.flatMap((member) => (member.phone && member.phone !== DEMO_ACCOUNT.phone ? [member.phone] : [])).slice(0, 900);
 const leads = [...phones, ...Array.from({ length: 50_000 - phones.length }, (_, i) => `91${8_000_000_000 + i}`)];
 const workshop = await value<Workshop>(core.invoke('workshops:create', { name: 'Bench', startsAtLocal: '2026-12-01T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 }));
 const [importMs] = await time(() =>
@@ -62,20 +69,33 @@ const [importMs] = await time(() =>
 
 const [firstLinkMs] = await time(() => value(core.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid })));
 const syncs: number[] = [];
-for (let run = 0; run < 10; run++) syncs.push((await time(() => value(core.invoke('workshops:sync-members', { id: workshop.id }))))[0]);
+for (let run = 0; run < 10; run++) {
+  const [ms, result] = await time(() => value<{ synced: number; marked_left: number }>(core.invoke('workshops:sync-members', { id: workshop.id })));
+  syncs.push(ms);
+  check(result.synced === group.participants.length && result.marked_left === 0, `sync ${run} reported ${JSON.stringify(result)} for ${group.participants.length} members`);
+}
 
 const statsRuns: number[] = [];
 const tabRuns: Record<string, number[]> = { missing: [], left: [], 'in-group': [], 'not-registered': [] };
 let stats: Workshop['stats'] | undefined;
+const tabRows: Record<string, number> = {};
 for (let run = 0; run < 10; run++) {
   const [ms, got] = await time(() => value<Workshop>(core.invoke('workshops:get', { id: workshop.id })));
   statsRuns.push(ms);
   stats = got.stats;
-  for (const tab of Object.keys(tabRuns)) tabRuns[tab]?.push((await time(() => value(core.invoke('workshops:members', { id: workshop.id, tab }))))[0]);
+  for (const tab of Object.keys(tabRuns)) {
+    const [tabMs, rows] = await time(() => value<unknown[]>(core.invoke('workshops:members', { id: workshop.id, tab })));
+    tabRuns[tab]?.push(tabMs);
+    tabRows[tab] = rows.length;
+  }
 }
+check(stats?.registered === leads.length, `registered ${stats?.registered} instead of ${leads.length}`);
+check(stats?.inGroup === phones.length, `in group ${stats?.inGroup} instead of ${phones.length}`);
+check(tabRows['in-group'] === stats?.inGroup && tabRows.missing === stats?.missing, `tab rows ${JSON.stringify(tabRows)} disagree with the stats ${JSON.stringify(stats)}`);
 
-// Ingest: 10,000 single-participant join events as they would arrive, then the same rows
-// through a raw prepared insert loop on a fresh database of the same schema.
+// Ingest: 10,000 single-participant join events, all queued in one tick (the best case for
+// group commit; one transaction per event is the worst case, measured below), then the same
+// rows through a raw prepared insert loop on a fresh database of the same schema.
 const EVENTS = 10_000;
 const ingestGroup = '120363999999999999@g.us';
 const ingestRuns: number[] = [];
@@ -106,6 +126,14 @@ const [oneByOneMs] = await time(async () => {
   }
 });
 await core.stop();
+const written = new BetterSqlite3(join(dir.path, 'console.sqlite'), { readonly: true });
+const countMembers = written.prepare('SELECT count(*) FROM workshop_group_members WHERE group_jid = ? AND status = ?').pluck();
+for (let run = 0; run < 3; run++) {
+  const active = (countMembers.get(`${run}${ingestGroup}`, 'active') as number) + (countMembers.get(`${run}${ingestGroup}`, 'left') as number);
+  check(active === EVENTS, `ingest run ${run} stored ${active} of ${EVENTS} members`);
+}
+check(countMembers.get(`0${ingestGroup}`, 'left') === 1_000, 'the 1,000 leave events were not all stored');
+written.close();
 
 const rawDir = makeTempDir('bench-raw-');
 const { db: raw } = openDatabase({ path: join(rawDir.path, 'raw.sqlite') });
@@ -153,13 +181,14 @@ const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000)
 printFigures('membership', [
   ['import 50,000 leads from CSV', `${importMs.toFixed(0)} ms`],
   ['link group + first Sync Members, 1,024 members', `${firstLinkMs.toFixed(1)} ms`],
-  ['Sync Members, 1,024 members, median of 10', `${median(syncs).toFixed(1)} ms`],
+  ['Sync Members, 1,024 members (reconcile only: simulator metadata, no network), median of 10', `${median(syncs).toFixed(1)} ms`],
   [`stats for 50,000 leads × 1,024 members (${stats?.inGroup} in group), median of 10`, `${median(statsRuns).toFixed(1)} ms`],
   ...Object.entries(tabRuns).map(([tab, runs]): [string, string] => [`tab "${tab}", median of 10`, `${median(runs).toFixed(1)} ms`]),
-  [`ingest ${EVENTS.toLocaleString('en')} join events (group commit), median of 3`, `${perSecond(EVENTS, ingestMs)} events/s`],
+  [`ingest ${EVENTS.toLocaleString('en')} join events queued in one tick (group commit, best case), median of 3`, `${perSecond(EVENTS, ingestMs)} events/s`],
   [`raw prepared INSERT loop, same ${EVENTS.toLocaleString('en')} rows, one transaction, median of 3`, `${perSecond(EVENTS, rawMs)} rows/s`],
-  ['ratio ingest / raw (goal ≥ 0.5)', `${(rawMs / ingestMs).toFixed(2)}`],
+  ['ratio ingest / raw', `${(rawMs / ingestMs).toFixed(2)}, goal ${goal('≥ 0.5', rawMs / ingestMs >= 0.5)}`],
   ['raw loop writing member + event-log row per event, median of 3', `${perSecond(EVENTS, rawWithEventsMs)} events/s`],
   ['ratio ingest / raw with event log', `${(rawWithEventsMs / ingestMs).toFixed(2)}`],
   ['worst case: 1,000 leave events, one transaction each', `${perSecond(1_000, oneByOneMs)} events/s`],
 ]);
+verdict();

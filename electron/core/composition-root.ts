@@ -1,20 +1,22 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ShellKind } from '../../shared/contract/api-contract.js';
 import { fail, type Result } from '../../shared/contract/result.js';
 import { ApiRouter } from './api/api-router.js';
 import { AppInfoService } from './app-info/app-info-service.js';
 import { SystemClock, type Clock } from './clock/clock.js';
-import { acquireDataDirLock } from './data-dir/data-dir-lock.js';
-import { openDatabase } from './database/open-database.js';
+import { appInfoHandlers } from './app-info/app-info-handlers.js';
+import { openDataDir } from './data-dir/open-data-dir.js';
 import { CoreEvents, type CoreEventListener } from './events/core-events.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { KeyFileSecretStore } from './secrets/key-file-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
-import { retireUnreadableCredentials } from './secrets/unreadable-credentials.js';
-import { ValueCipher } from './secrets/value-cipher.js';
+import { openCipher } from './secrets/open-cipher.js';
 import { SettingsRepository } from './settings/settings-repository.js';
+import { settingsHandlers } from './settings/settings-handlers.js';
 import { SettingsService } from './settings/settings-service.js';
+import { createSync, type SyncOptions } from './sync/create-sync.js';
+import { syncHandlers } from './sync/sync-handlers.js';
+import type { SyncService } from './sync/sync-service.js';
 import { GroupDirectory } from './whatsapp/group-directory.js';
 import { sessionHandlers } from './whatsapp/session-handlers.js';
 import { AutomationService } from './messages/automation-service.js';
@@ -22,6 +24,7 @@ import { messageHandlers } from './messages/message-handlers.js';
 import { MessageRepository } from './messages/message-repository.js';
 import { MessageSender } from './messages/message-sender.js';
 import { MessageService } from './messages/message-service.js';
+import { Rescheduler } from './messages/rescheduler.js';
 import { ScheduleGenerator } from './messages/schedule-generator.js';
 import { LeadService } from './workshops/lead-service.js';
 import { LidResolver } from './workshops/lid-resolver.js';
@@ -29,12 +32,12 @@ import { MembershipService } from './workshops/membership-service.js';
 import { workshopHandlers } from './workshops/workshop-handlers.js';
 import { WorkshopRepository } from './workshops/workshop-repository.js';
 import { WorkshopService } from './workshops/workshop-service.js';
+import { routeSessionEvents } from './whatsapp/session-event-routes.js';
 import { SessionSupervisor } from './whatsapp/session-supervisor.js';
 import { createTransportFactory } from './whatsapp/transport-factory.js';
 import type { WhatsAppTransportFactory } from './whatsapp/whatsapp-transport.js';
 
 export const APP_NAME = 'WhatsApp Operator Console';
-export const DATABASE_FILE = 'console.sqlite';
 export const KEY_FILE = 'secret.key';
 
 export interface CoreDependencies {
@@ -55,6 +58,8 @@ export interface CoreDependencies {
   /** The shell can make the OS start the console at login (packaged desktop app). */
   startAtLoginSupported?: boolean;
   random?: () => number;
+  /** The hosted-backend sync: its fetch, poke and timings, for tests. */
+  sync?: SyncOptions;
 }
 
 export interface Core {
@@ -70,43 +75,26 @@ export interface Core {
   readonly membership: MembershipService;
   readonly sender: MessageSender;
   readonly logger: Logger;
+  readonly sync: SyncService;
   /** Stops timers and connections and closes the database; safe to call twice. */
   stop(): Promise<void>;
 }
 
 /**
- * The one place where the core's parts are built and wired. Shells and tests call this
- * with their own clock, logger, transports and paths; nothing in the core reaches for globals.
+ * The one place where the core's parts are built and wired; behaviour lives in the parts.
+ * Shells and tests call this with their own clock, logger, transports and paths; nothing
+ * in the core reaches for globals.
  */
 export function createCore(deps: CoreDependencies): Core {
   const clock = deps.clock ?? new SystemClock();
   const logger = deps.logger ?? createLogger();
-  mkdirSync(deps.dataDir, { recursive: true, mode: 0o700 });
-  const releaseLock = acquireDataDirLock(deps.dataDir);
-  let opened: ReturnType<typeof openDatabase>;
-  try {
-    opened = openDatabase({ path: join(deps.dataDir, DATABASE_FILE), nativeBinding: deps.nativeBinding });
-  } catch (error) {
-    releaseLock();
-    throw error;
-  }
-  const { db, migration } = opened;
-  if (migration.applied.length > 0) logger.info({ from: migration.from, to: migration.to }, 'database migrated');
+  const random = deps.random ? { random: deps.random } : {};
+  const dataDir = openDataDir({ dataDir: deps.dataDir, nativeBinding: deps.nativeBinding, logger });
+  const { db } = dataDir;
 
   const secretStore: SecretStore = deps.secretStore ?? new KeyFileSecretStore(join(deps.dataDir, KEY_FILE));
-  let cipher: ValueCipher;
-  try {
-    cipher = new ValueCipher(secretStore.loadDataKey());
-  } catch (error) {
-    db.close();
-    releaseLock();
-    throw error;
-  }
-  if (!secretStore.locked) {
-    const retired = retireUnreadableCredentials(db, cipher, new Date(clock.now()).toISOString());
-    if (retired.length > 0) logger.warn({ sessions: retired }, 'stored WhatsApp credentials could not be decrypted; those accounts must be linked again');
-  }
-  const events = new CoreEvents();
+  const cipher = openCipher({ secretStore, db, clock, logger, closeDataDir: () => dataDir.close() });
+  const events = new CoreEvents((error, event) => logger.error({ err: error, event }, 'an event subscriber failed; the event itself stands'));
   const settings = new SettingsService(new SettingsRepository(db), events, clock);
   const groups = new GroupDirectory(db, clock, logger.child({ module: 'groups' }));
   const sessions = new SessionSupervisor({
@@ -118,100 +106,66 @@ export function createCore(deps: CoreDependencies): Core {
     events,
     cipher,
     dataDir: deps.dataDir,
-    ...(deps.random ? { random: deps.random } : {}),
+    ...random,
   });
   const workshopRepository = new WorkshopRepository(db);
-  const membership = new MembershipService(db, events, clock, logger.child({ module: 'membership' }), (groupJid) =>
-    workshopRepository.byGroup(groupJid).map((row) => row.id),
-  );
-  const lids = new LidResolver(db, sessions, membership, logger.child({ module: 'lids' }));
+  const membership = new MembershipService({ db, events, clock, logger: logger.child({ module: 'membership' }), workshops: workshopRepository });
+  const lids = new LidResolver({ db, sessions, membership, workshops: workshopRepository, logger: logger.child({ module: 'lids' }) });
   const automation = new AutomationService(db, clock);
   automation.ensureDefaults();
   const messageRepository = new MessageRepository(db);
-  const sender = new MessageSender({
+  const sender = new MessageSender({ db, repository: messageRepository, sessions, clock, logger: logger.child({ module: 'sender' }), events, ...random });
+  const rescheduler = new Rescheduler({ generator: new ScheduleGenerator(db, automation, clock), sender, events });
+  const messages = new MessageService({ db, repository: messageRepository, sender, clock, events });
+  const workshopService = new WorkshopService({
     db,
-    repository: messageRepository,
-    sessions,
-    clock,
-    logger: logger.child({ module: 'sender' }),
-    events,
-    ...(deps.random ? { random: deps.random } : {}),
-  });
-  const generator = new ScheduleGenerator(db, automation, clock);
-  // The whole queue of a workshop may have moved: `id` is empty to say "refetch the list".
-  const queueChanged = (workshopId: string) => events.emit('messages:changed', { id: '', workshopId });
-  const reschedule = (workshopId: string) => {
-    if (generator.regenerate(workshopId)) queueChanged(workshopId);
-    sender.arm();
-  };
-  const rescheduleAll = () => {
-    for (const workshopId of generator.regenerateAll()) queueChanged(workshopId);
-    sender.arm();
-  };
-  const messages = new MessageService(db, messageRepository, sender, clock, events);
-  const workshopService = new WorkshopService(
-    db,
-    workshopRepository,
+    repository: workshopRepository,
     sessions,
     groups,
     membership,
     events,
     clock,
-    logger.child({ module: 'workshops' }),
-    reschedule,
+    logger: logger.child({ module: 'workshops' }),
+    scheduleChanged: (workshopId) => rescheduler.workshop(workshopId),
     lids,
-  );
-  const leads = new LeadService(db, settings, clock, (workshopId, phones) => {
-    void lids.resolve(workshopId, workshopRepository.get(workshopId)?.session_id ?? null, phones);
   });
-  sessions.addListener({
-    participants: (_sessionId, change) => membership.ingestParticipants(change),
-    lidMappings: (_sessionId, pairs) => membership.ingestMappings(pairs, 'whatsapp'),
-    groupJoined: (sessionId, group) => groups.upsert(sessionId, group, null),
-    groupsChanged: (_sessionId, changed) => {
-      for (const group of changed) if (group.subject) groups.rename(group.jid, group.subject);
+  const leads = new LeadService({ db, settings, clock, lids });
+  routeSessionEvents(sessions, { membership, groups, sender, workshops: workshopService, logger });
+
+  const sync = createSync({
+    db,
+    cipher,
+    clock,
+    random: deps.random ?? Math.random,
+    logger,
+    events,
+    options: deps.sync ?? {},
+    onApplied: (changes) => {
+      for (const id of changes.workshopIds) events.emit('workshops:changed', { id });
+      rescheduler.all();
     },
-    receipt: (_sessionId, receipt) => sender.onReceipt(receipt.messageId, receipt.status, receipt.error),
-    opened: (sessionId) => {
-      sender.arm();
-      workshopService.catchUp(sessionId).catch((error: unknown) => logger.warn({ err: error, sessionId }, 'catch-up sync after connecting failed'));
-    },
+  });
+  events.subscribe((event) => {
+    if (event !== 'sync:changed') sync.localChange();
   });
 
-  const appInfo = new AppInfoService(
-    { name: APP_NAME, version: deps.appVersion, shell: deps.shell, dataDir: deps.dataDir, startAtLoginSupported: deps.startAtLoginSupported ?? false },
+  const appInfo = new AppInfoService({
+    identity: { name: APP_NAME, version: deps.appVersion, shell: deps.shell, dataDir: deps.dataDir, startAtLoginSupported: deps.startAtLoginSupported ?? false },
     db,
     clock,
-    () => {
-      const list = sessions.list();
-      return {
-        sessions: list.length,
-        open: list.filter((session) => session.state === 'open').length,
-        needsAttention: list.filter((session) => session.needsAttention).length,
-      };
-    },
-    { protection: secretStore.protection, warning: secretStore.warning },
-    deps.logFolder ?? null,
-  );
+    sessions,
+    secrets: { protection: secretStore.protection, warning: secretStore.warning },
+    logFolder: deps.logFolder ?? null,
+  });
 
   const router = new ApiRouter(
     {
-      'app:info': () => appInfo.info(),
-      'app:health': () => appInfo.health(),
-      'settings:get': () => settings.get(),
-      'settings:set': (patch) => settings.set(patch),
+      ...appInfoHandlers(appInfo),
+      ...settingsHandlers(settings),
       ...sessionHandlers(sessions, settings),
       ...workshopHandlers(workshopService, leads, groups),
-      ...messageHandlers({
-        automation,
-        messages,
-        sender,
-        workshops: workshopService,
-        sessions,
-        reschedule,
-        rescheduleAll,
-        timeZone: () => settings.get().timeZone,
-      }),
+      ...messageHandlers({ automation, messages, sender, workshops: workshopService, sessions, rescheduler, clock, timeZone: () => settings.get().timeZone }),
+      ...syncHandlers(sync.service),
     },
     logger.child({ module: 'api' }),
   );
@@ -225,6 +179,7 @@ export function createCore(deps: CoreDependencies): Core {
       sender.start();
       // With the key locked away the accounts cannot connect; they wait for a restart.
       if (!secretStore.locked) sessions.start();
+      void sync.service.start();
     },
     resume: () => {
       sessions.retryNow();
@@ -236,14 +191,15 @@ export function createCore(deps: CoreDependencies): Core {
     membership,
     sender,
     logger,
+    sync: sync.service,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await sync.service.stop();
       sender.stop();
       await sessions.stop();
       await membership.whenFlushed();
-      db.close();
-      releaseLock();
+      dataDir.close();
       logger.info('core stopped');
     },
   };

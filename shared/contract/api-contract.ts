@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import {
+  BackendStatusSchema,
+  EmailSchema,
+  OrganisationSchema,
+  OtpCodeSchema,
+  ProjectUrlSchema,
+  PublishableKeySchema,
+} from '../backend/backend-status.js';
+import {
   AutomationRuleInputSchema,
   AutomationRuleSchema,
   MediaInputSchema,
@@ -183,6 +191,20 @@ export const methods = {
   'messages:status': method(NoInput, SenderStatusSchema),
   'messages:pause': method(NoInput, SenderStatusSchema),
   'messages:resume': method(NoInput, SenderStatusSchema),
+  /** Settings → Hosted backend. Tokens stay in the core; answers say only who is signed in. */
+  'backend:configure': method(z.object({ url: ProjectUrlSchema, publishableKey: PublishableKeySchema }).strict(), BackendStatusSchema),
+  'backend:sign-in': method(z.object({ email: EmailSchema, password: z.string().min(1, 'Enter your password').max(1_000) }).strict(), BackendStatusSchema),
+  /** Emails a 6-digit sign-in code to an existing account. */
+  'backend:send-code': method(z.object({ email: EmailSchema }).strict(), z.object({ sent: z.literal(true) })),
+  'backend:verify-code': method(z.object({ email: EmailSchema, code: OtpCodeSchema }).strict(), BackendStatusSchema),
+  'backend:sign-out': method(NoInput, BackendStatusSchema),
+  'backend:organisations': method(NoInput, z.array(OrganisationSchema)),
+  'backend:choose-organisation': method(z.object({ id: z.string().uuid('Choose an organisation from the list') }).strict(), BackendStatusSchema),
+  'sync:status': method(NoInput, BackendStatusSchema),
+  /** Runs a sync now and answers when it has finished (or failed; the status says why). */
+  'sync:now': method(NoInput, BackendStatusSchema),
+  /** The coordinator has seen a reported conflict. */
+  'sync:dismiss-conflict': method(z.object({ id: z.number().int() }).strict(), BackendStatusSchema),
   /** What the demo group's members saw: messages the demo account sent there. */
   'demo:history': method(
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),
@@ -214,6 +236,8 @@ export const events = {
   'groups:changed': z.object({ sessionId: z.string() }),
   'messages:changed': z.object({ id: z.string(), workshopId: z.string() }),
   'messages:status-changed': SenderStatusSchema,
+  /** Sign-in, organisation, progress, pending changes or the last error of the hosted-backend sync changed. */
+  'sync:changed': BackendStatusSchema,
   /** Something the coordinator should know even with the window closed (failed, missed, uncertain sends). */
   'notifications:raised': NotificationSchema,
   /** The coordinator clicked the desktop notification: show what it is about. */

@@ -7,7 +7,10 @@
  *
  * "refused" counts 503s: deliveries turned away, unstored, because the processing backlog
  * was full (Meta retries them); "processed msg/s" is acknowledged messages over the time
- * until their replies were logged.
+ * until their replies were logged. The baseline, measured in the same run, is the same
+ * function answering a badly signed delivery (401 before any parsing or database work): the
+ * cost of Deno, the router and loopback HTTP alone. Each drain has a deadline, so a lost
+ * reply is reported instead of hanging the run.
  *
  * Run: node --import tsx supabase/bench/webhook-throughput.bench.ts
  * Env: BENCH_DURATION (seconds per concurrency, default 10), BENCH_CONNECTIONS (default 1,10,50),
@@ -18,6 +21,7 @@ import os from 'node:os';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { startLocalStack } from '../dev/local-stack';
+import { cpuMeter, describeSplit } from './cpu-split';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,10,50').split(',').map(Number);
@@ -25,10 +29,16 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,10,50').split(',').map(
 const CUSTOMERS = 20_000;
 const COMMANDS = ['HELP', 'CART', 'ADD MUG 1', 'STATUS'];
 const PHONE_NUMBER_ID = '100000000042';
+// Every acknowledged message must be handled within this long after the load stops, or the run reports it lost.
+const DRAIN_DEADLINE_MS = Number(process.env.BENCH_DRAIN_DEADLINE_MS ?? 60_000);
+const GOAL = { connections: 50, messagesPerSecond: 1_000, p99Ms: 100 };
 
+// BENCH_PG_STATS=1: also print the statements Postgres spent most time on (pg_stat_statements).
+const PG_STATS = process.env.BENCH_PG_STATS === '1';
 const stack = await startLocalStack({
   keepGraphMessages: false,
   dbPoolSize: 20,
+  ...(PG_STATS ? { clusterSettings: { shared_preload_libraries: 'pg_stat_statements' } } : {}),
   ...(process.env.PROCESS_CONCURRENCY ? { processConcurrency: Number(process.env.PROCESS_CONCURRENCY) } : {}),
 });
 const sql = postgres(stack.databaseUrl, { max: 2, onnotice: () => {} });
@@ -76,10 +86,25 @@ try {
            - (select count(*) from messaging_log where message_type = 'outbound_text'))::int as n`)[0]!.n;
 
   console.log(`whatsapp-webhook throughput — ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${DURATION} s per run, loopback`);
+  const baseline = await autocannon({
+    url: `${stack.functionsUrl}/whatsapp-webhook`,
+    connections: Math.max(...CONNECTIONS),
+    duration: Math.min(DURATION, 5),
+    timeout: 30,
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=00' }, body: nextDelivery().body }],
+  });
+  // Every one of them must be refused: a badly signed delivery is never accepted.
+  const baselineAccepted = baseline['2xx'];
+  console.log(`baseline: badly signed deliveries (refused before parsing or any database work), ${Math.max(...CONNECTIONS)} conns: ${(baseline.non2xx / baseline.duration).toFixed(0)} req/s, p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms`);
   console.log('conns | acked msg/s | p50 ms | p99 ms | max ms | refused | errors | processed msg/s | drain s');
   const rows: string[] = [];
+  const splits: string[] = [];
+  const drainProblems: string[] = [];
+  const goal: string[] = [];
   let acknowledged = 0;
+  const meter = await cpuMeter(sql);
   for (const connections of CONNECTIONS) {
+    meter?.take();
     const started = Date.now();
     const result = await autocannon({
       url: `${stack.functionsUrl}/whatsapp-webhook`,
@@ -95,8 +120,15 @@ try {
       }],
     });
     const loadEnded = Date.now();
-    while ((await pendingCount()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    let pending = await pendingCount();
+    while (pending > 0 && Date.now() - loadEnded < DRAIN_DEADLINE_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      pending = await pendingCount();
+    }
+    if (pending > 0) drainProblems.push(`${connections} connections: ${pending} acknowledged messages still unhandled ${DRAIN_DEADLINE_MS / 1000} s after the load stopped`);
     const drained = Date.now();
+    const cpu = meter?.take();
+    if (cpu) splits.push(`${String(connections).padStart(5)} | ${describeSplit(cpu, (drained - started) / 1000, result['2xx'])}`);
     acknowledged += result['2xx'];
     const row = [
       String(connections).padStart(5),
@@ -112,6 +144,25 @@ try {
     ].join(' | ');
     rows.push(row);
     console.log(row);
+    if (connections === GOAL.connections) {
+      const rate = result['2xx'] / result.duration;
+      goal.push(`goal at ${GOAL.connections} connections: ≥ ${GOAL.messagesPerSecond} msg/s acknowledged with p99 < ${GOAL.p99Ms} ms — `
+        + `${rate >= GOAL.messagesPerSecond && result.latency.p99 < GOAL.p99Ms ? 'met' : 'NOT met'} (${rate.toFixed(0)} msg/s, p99 ${result.latency.p99} ms)`);
+    }
+  }
+  if (splits.length > 0) {
+    console.log(`\nCPU from the start of the load until every message was handled (cores busy on average, of ${os.cpus().length}; CPU ms per acknowledged message):\n${splits.join('\n')}`);
+  }
+  if (goal.length > 0) console.log(`\n${goal.join('\n')}`);
+
+  if (PG_STATS) {
+    await sql`create extension if not exists pg_stat_statements`;
+    const top = await sql<{ calls: number; ms: number; query: string }[]>`
+      select calls::int, round(total_exec_time + total_plan_time)::int as ms, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) as query
+      from pg_stat_statements order by total_exec_time + total_plan_time desc limit 12`;
+    const [all] = await sql<{ calls: number; ms: number }[]>`select sum(calls)::int as calls, round(sum(total_exec_time + total_plan_time))::int as ms from pg_stat_statements`;
+    console.log(`\nPostgres time by statement (exec + plan); all statements: ${all!.calls} calls, ${all!.ms} ms:`);
+    for (const row of top) console.log(`${String(row.ms).padStart(7)} ms ${String(row.calls).padStart(7)} calls  ${row.query}`);
   }
 
   const [counts] = await sql<{ inbound: number; distinct_inbound: number; processed: number; outbound: number; replied_to: number; failed: number }[]>`
@@ -125,6 +176,8 @@ try {
   const c = counts!;
   console.log(`\nacknowledged (2xx): ${acknowledged}; inbound rows: ${c.inbound} (${c.distinct_inbound} distinct wamids); processed: ${c.processed}; replies: ${c.outbound} to ${c.replied_to} messages (${c.failed} failed sends)`);
   const problems = [
+    ...drainProblems,
+    baselineAccepted > 0 && `${baselineAccepted} badly signed deliveries were accepted`,
     c.inbound < acknowledged && `${acknowledged - c.inbound} acknowledged messages missing from messaging_log`,
     c.distinct_inbound !== c.inbound && `${c.inbound - c.distinct_inbound} duplicated inbound rows`,
     c.processed !== c.inbound && `${c.inbound - c.processed} inbound messages not processed`,

@@ -45,6 +45,7 @@ const stack = await startLocalStack({
   flutterwaveSecretHash: process.env.FLUTTERWAVE_WEBHOOK_SECRET_HASH || 'local-flutterwave-hash',
   reconcileSecret: process.env.RECONCILE_PAYMENTS_SECRET || 'local-reconcile-secret',
   quiet: false,
+  onSignInCode: (email, code) => console.log(`→ sign-in code for ${email}: ${code}`),
 });
 
 let stopping = false;
@@ -59,15 +60,36 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 const demo = process.env.SEED_DEMO_STORE === '0' ? null : await seedDemoStore(stack.databaseUrl);
+const coordinator = await seedCoordinator();
+
+/** A coordinator who can sign in from the console (password or emailed code) and owns an organisation. */
+async function seedCoordinator(): Promise<{ email: string; password: string }> {
+  const email = 'coordinator@demo.test';
+  const password = 'demo-password';
+  const user = await stack.gotrue.createUser(email, password);
+  const sql = postgres(stack.databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.begin(async (tx) => {
+      const [org] = await tx<{ id: string }[]>`insert into organizations (name, default_country) values ('Demo Workshops', 'IN') returning id`;
+      await tx`insert into organization_members (organization_id, user_id, role) values (${org!.id}, ${user.id}, 'owner')`;
+    });
+  } finally {
+    await sql.end();
+  }
+  return { email, password };
+}
 const lines = [
   'Backend running.',
   `  Functions:  ${stack.functionsUrl}   (webhook: ${stack.functionsUrl}/whatsapp-webhook)`,
   `  Database:   ${stack.databaseUrl}`,
+  `  Project URL: ${stack.projectUrl}   (for the console's Settings → Hosted backend; /auth/v1 is a fake GoTrue, /functions/v1 the functions)`,
+  `  Publishable key: ${stack.publishableKey}   — create a user: POST ${stack.projectUrl}/auth/v1/otp {"email": …}, the code is printed below`,
   `  Graph API:  ${stack.graph ? `${stack.graph.baseUrl} (fake: replies are printed below)` : process.env.GRAPH_API_BASE_URL}`,
   `  App secret: ${process.env.WHATSAPP_APP_SECRET ? '(from WHATSAPP_APP_SECRET)' : 'local-app-secret'}  — sign POST bodies with it (X-Hub-Signature-256)`,
 ];
 lines.push(`  Flutterwave: ${stack.flutterwave?.baseUrl} (fake; approve a charge with POST ${stack.flutterwave?.baseUrl}/_fake/charges/<charge id>/succeeded)`);
 lines.push(`  Payments:   ${stack.functionsUrl}/process-payment, webhook secret hash ${process.env.FLUTTERWAVE_WEBHOOK_SECRET_HASH ? '(from FLUTTERWAVE_WEBHOOK_SECRET_HASH)' : 'local-flutterwave-hash'}, reconcile secret ${process.env.RECONCILE_PAYMENTS_SECRET ? '(from RECONCILE_PAYMENTS_SECRET)' : 'local-reconcile-secret'}`);
+lines.push(`  Sign in:    ${coordinator.email} / ${coordinator.password} (owner of "Demo Workshops"), or any email with a code`);
 if (demo) lines.push(`  Demo store: phone_number_id ${demo.phoneNumberId}, verify token ${demo.verifyToken}, SKUs TSHIRT-M, MUG, CAP`);
 lines.push('Press Ctrl-C to stop.');
 console.log(lines.join('\n'));

@@ -11,16 +11,22 @@ import { createFlutterwaveWebhookHandler } from '../functions/flutterwave-webhoo
 import { createProcessPaymentHandler } from '../functions/process-payment/handler.ts';
 import { createReconcilePaymentsHandler } from '../functions/reconcile-payments/handler.ts';
 import { createWhatsappWebhookHandler } from '../functions/whatsapp-webhook/handler.ts';
+import { loadUserConfig } from '../functions/_shared/user-config.ts';
+import { createDesktopSyncHandler } from '../functions/desktop-sync/handler.ts';
+import { createMembershipWebhookHandler } from '../functions/whatsapp-membership-webhook/handler.ts';
 
 const env = (name: string) => Deno.env.get(name);
 const config = loadConfig(env);
 const paymentConfig = loadPaymentConfig(env);
+const userConfig = loadUserConfig(env);
 // On Supabase each function is its own instance with its own pool and token cache; so here.
 const functions: Record<string, (req: Request) => Promise<Response>> = {
   'whatsapp-webhook': createWhatsappWebhookHandler(config),
   'process-payment': createProcessPaymentHandler(createPaymentDeps(paymentConfig, 'process-payment'), paymentConfig.allowedOrigin),
   'flutterwave-webhook': createFlutterwaveWebhookHandler(paymentConfig, createPaymentDeps(paymentConfig, 'flutterwave-webhook')),
   'reconcile-payments': createReconcilePaymentsHandler(paymentConfig, createPaymentDeps(paymentConfig, 'reconcile-payments')),
+  'desktop-sync': createDesktopSyncHandler(userConfig),
+  'whatsapp-membership-webhook': createMembershipWebhookHandler(userConfig),
 };
 
 const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54321');

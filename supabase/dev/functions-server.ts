@@ -28,6 +28,10 @@ export interface FunctionsEnv {
   RECONCILE_PAYMENTS_SECRET?: string;
   RECONCILE_PENDING_AFTER_SECONDS?: string;
   PAYMENTS_DB_POOL_SIZE?: string;
+  /** The project URL: the JWT issuer and where the JWKS is fetched (the fake GoTrue's gateway here). */
+  SUPABASE_URL?: string;
+  SUPABASE_JWT_SECRET?: string;
+  SYNC_DB_POOL_SIZE?: string;
 }
 
 export interface FunctionsServer {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type FakeFlutterwave, startFakeFlutterwave } from './fake-flutterwave';
+import { type FakeGoTrue, startFakeGoTrue } from './fake-gotrue';
 import { type FakeGraphApi, startFakeGraphApi } from './fake-graph-api';
 import { type FunctionsServer, startFunctions } from './functions-server';
 import { applyMigrations, bootstrapSupabase } from './migrate';
@@ -34,6 +35,12 @@ export interface LocalStackOptions {
   reconcileSecret?: string;
   reconcileAfterSeconds?: number;
   paymentsDbPoolSize?: number;
+  /** Connections of desktop-sync and the membership webhook per instance. */
+  syncDbPoolSize?: number;
+  /** Access-token lifetime of the fake GoTrue, seconds. */
+  accessTokenTtlSeconds?: number;
+  /** Told every sign-in code the fake GoTrue "emails". */
+  onSignInCode?: (email: string, code: string) => void;
   /** Point the payment functions at a real Flutterwave (development only); the fake otherwise. */
   flutterwave?: {
     baseUrl: string; tokenUrl: string; v3BaseUrl: string;
@@ -54,6 +61,14 @@ export interface LocalStack {
   flutterwaveSecretHash: string;
   reconcileSecret: string;
   functions: FunctionsServer;
+  /**
+   * The Supabase project URL for supabase-js: `/auth/v1` is the fake GoTrue, `/functions/v1`
+   * goes to the Deno functions, as behind Supabase's own gateway.
+   */
+  projectUrl: string;
+  /** A publishable key to give supabase-js (the local gateway does not check it). */
+  publishableKey: string;
+  gotrue: FakeGoTrue;
   stop(): Promise<void>;
 }
 
@@ -90,6 +105,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const flutterwaveSecretHash = options.flutterwaveSecretHash ?? `whsec-${randomBytes(12).toString('hex')}`;
     const reconcileSecret = options.reconcileSecret ?? `reconcile-${randomBytes(12).toString('hex')}`;
 
+    const gotrue = await startFakeGoTrue({ databaseUrl: database.url, ...(options.onSignInCode ? { onCode: options.onSignInCode } : {}), ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}) });
+    stoppers.push(() => gotrue.stop());
+
     const appSecret = options.appSecret ?? randomBytes(16).toString('hex');
     const graphApiToken = options.graphApiToken ?? `test-token-${randomBytes(8).toString('hex')}`;
     const publicSiteUrl = options.publicSiteUrl ?? 'https://shop.example.test';
@@ -113,12 +131,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       RECONCILE_PAYMENTS_SECRET: reconcileSecret,
       ...(options.paymentsDbPoolSize ? { PAYMENTS_DB_POOL_SIZE: String(options.paymentsDbPoolSize) } : {}),
       ...(options.reconcileAfterSeconds !== undefined ? { RECONCILE_PENDING_AFTER_SECONDS: String(options.reconcileAfterSeconds) } : {}),
+      SUPABASE_URL: gotrue.projectUrl,
+      SUPABASE_JWT_SECRET: gotrue.jwtSecret,
+      ...(options.syncDbPoolSize ? { SYNC_DB_POOL_SIZE: String(options.syncDbPoolSize) } : {}),
     }, { ...(options.functionsPort ? { port: options.functionsPort } : {}), quiet: options.quiet ?? true });
     stoppers.push(() => functions.stop());
+    gotrue.setFunctionsOrigin(functions.baseUrl);
 
     return {
       databaseUrl: database.url, functionsUrl: functions.baseUrl, appSecret, graphApiToken, publicSiteUrl, graph,
-      flutterwave: fakeFlutterwave, flutterwaveSecretHash, reconcileSecret, functions, stop,
+      flutterwave: fakeFlutterwave, flutterwaveSecretHash, reconcileSecret, functions,
+      projectUrl: gotrue.projectUrl, publishableKey: 'sb_publishable_local_development_key', gotrue, stop,
     };
   } catch (error) {
     await stop();

@@ -37,7 +37,7 @@ describe.skipIf(!pg.available)('migrations', () => {
 
   it('publish membership and messaging tables to realtime', async () => {
     const published = (await sql<{ tablename: string }[]>`select tablename from pg_publication_tables where pubname = 'supabase_realtime'`).map((r) => r.tablename);
-    expect(published).toEqual(expect.arrayContaining(['workshop_group_members', 'workshop_group_member_events', 'messaging_log', 'scheduled_whatsapp_messages']));
+    expect(published).toEqual(expect.arrayContaining(['workshop_group_members', 'membership_events', 'messaging_log', 'scheduled_whatsapp_messages']));
   });
 
   it('keep phone columns nullable where Cloud API may omit the sender', async () => {
@@ -56,22 +56,22 @@ describe.skipIf(!pg.available)('migrations', () => {
     await expect(insert('wamid.other', 'pending')).rejects.toThrow(/check constraint/);
     const [check] = await sql<{ definition: string }[]>`
       select pg_get_constraintdef(oid) as definition from pg_constraint where conname = 'messaging_log_status_check'`;
-    for (const status of ['queued', 'sent', 'delivered', 'read', 'failed', 'received', 'processed']) expect(check!.definition).toContain(`'${status}'`);
+    for (const status of ['queued', 'sending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'received', 'processed']) expect(check!.definition).toContain(`'${status}'`);
   });
 
   it('keep the membership event log and the ledger append-only', async () => {
     await seedTenant(sql, 'n');
-    await expect(sql`update workshop_group_member_events set action = 'left'`).rejects.toThrow(/append-only/);
+    await expect(sql`update membership_events set action = 'left'`).rejects.toThrow(/append-only/);
     await expect(sql`delete from store_ledger_entries`).rejects.toThrow(/append-only/);
   });
 
   it('store one membership row per group and phone', async () => {
     const tenant = await seedTenant(sql, 'o');
-    const [member] = await sql<{ group_id: string; group_jid: string; full_phone: string }[]>`
-      select group_id, group_jid, full_phone from workshop_group_members where organization_id = ${tenant.organizationId}`;
-    await expect(sql`insert into workshop_group_members (organization_id, group_id, group_jid, full_phone)
-                     values (${tenant.organizationId}, ${member!.group_id}, ${member!.group_jid}, ${member!.full_phone})`).rejects.toThrow(/duplicate key/);
-    await expect(sql`insert into workshop_group_members (organization_id, group_id, group_jid)
-                     values (${tenant.organizationId}, ${member!.group_id}, ${member!.group_jid})`).rejects.toThrow(/check constraint/);
+    const [member] = await sql<{ group_jid: string; phone: string }[]>`
+      select group_jid, phone from workshop_group_members where organization_id = ${tenant.organizationId}`;
+    await expect(sql`insert into workshop_group_members (organization_id, group_jid, phone)
+                     values (${tenant.organizationId}, ${member!.group_jid}, ${member!.phone})`).rejects.toThrow(/duplicate key/);
+    await expect(sql`insert into workshop_group_members (organization_id, group_jid)
+                     values (${tenant.organizationId}, ${member!.group_jid})`).rejects.toThrow(/check constraint/);
   });
 });

@@ -57,7 +57,7 @@ describe.skipIf(!backend.available)('payments: from CHECKOUT to a confirmed orde
     const delivered = await postWebhook(h, v4Webhook(charge));
     expect(delivered).toMatchObject({ status: 200, body: { outcome: 'succeeded' } });
 
-    const notice = await waitFor('the confirmation', async () => (await moneyState(h, shop, order.orderId)).notices.find((n) => n.status === 'sent' && n.whatsapp_message_id));
+    const notice = await waitFor('the confirmation', async () => (await moneyState(h, shop, order.orderId)).notices.find((n) => n.status === 'accepted' && n.whatsapp_message_id));
     expect(notice.body).toBe(`Payment received: UGX 57,500.50 for order ${order.orderNumber}. Thank you! Your order is now being prepared. Send TRACK ${order.orderNumber} to follow it.`);
     const after = await moneyState(h, shop, order.orderId);
     expect(after.transactions).toEqual([expect.objectContaining({ status: 'succeeded' })]);
@@ -175,7 +175,7 @@ describe.skipIf(!backend.available)('payments: from CHECKOUT to a confirmed orde
     fake(h).complete(charge.id, 'failed', 'Insufficient funds');
     expect(await postWebhook(h, v4Webhook(charge, 'failed'))).toMatchObject({ status: 200, body: { outcome: 'failed' } });
 
-    const notice = await waitFor('the failure notice', async () => (await moneyState(h, shop, order.orderId)).notices.find((n) => n.status === 'sent' && n.whatsapp_message_id));
+    const notice = await waitFor('the failure notice', async () => (await moneyState(h, shop, order.orderId)).notices.find((n) => n.status === 'accepted' && n.whatsapp_message_id));
     expect(notice.body).toContain(`Your payment for order ${order.orderNumber} did not go through (Insufficient funds)`);
     const state = await moneyState(h, shop, order.orderId);
     expect(state.transactions).toEqual([expect.objectContaining({ status: 'failed', failure_reason: 'Insufficient funds' })]);

@@ -8,7 +8,10 @@ import { seedTenant, type Tenant } from './support/tenants';
 const pg = postgresRequirement();
 
 /** Tables whose owners may change their own rows (seed 004: "owners manage"); every other table is read-only to users. */
-const OWNER_WRITABLE = new Set(['store_settings', 'business_channel_settings', 'customer_channel_opt_in', 'products', 'store_payment_settings']);
+const OWNER_WRITABLE = new Set(['store_settings', 'business_channel_settings', 'customer_channel_opt_in', 'products', 'store_payment_settings', 'membership_webhook_keys']);
+/** The workshop data the desktop syncs as its signed-in user: owners, admins and members edit it. */
+const EDITOR_WRITABLE = new Set(['whatsapp_sessions', 'whatsapp_groups', 'workshops', 'leads', 'lead_assignments', 'workshop_group_members',
+  'message_templates', 'workshop_automation_config', 'scheduled_whatsapp_messages', 'sync_clients']);
 
 type Scope = { kind: 'organization' | 'store'; column: string };
 
@@ -143,14 +146,14 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
     expect(wrong).toEqual([]);
   });
 
-  it('owners change only the tables they manage; logs, orders and money are written by the service role alone', async () => {
+  it('owners change only the tables they manage and the synced workshop data; logs, orders and money are written by the service role alone', async () => {
     const writable: string[] = [];
     for (const { name, scope } of tables) {
       const updated = await as('authenticated', a.userId, async (tx) =>
         (await tx.unsafe(`update public.${name} set ${scope!.column} = ${scope!.column} where ${scope!.column} = $1`, [tenantKey(a, scope!)])).count);
       if (updated > 0) writable.push(name);
     }
-    expect(writable.sort()).toEqual([...OWNER_WRITABLE].sort());
+    expect(writable.sort()).toEqual([...OWNER_WRITABLE, ...EDITOR_WRITABLE].sort());
   });
 
   it("an owner cannot move a row into another tenant's store", async () => {
@@ -160,5 +163,100 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
 
   it('anon cannot read auth.users', async () => {
     await expect(as('anon', null, (tx) => tx`select * from auth.users`)).rejects.toThrow(/permission denied/);
+  });
+
+  describe("an owner tries to take another tenant's WhatsApp number", () => {
+    const operatorOnly = /attached to a store by the platform operator/;
+    const numberOf = async (tenant: Tenant) =>
+      (await sql<{ n: string }[]>`select wa_phone_number_id as n from business_channel_settings where store_id = ${tenant.storeId}`)[0]!.n;
+
+    it("cannot point their channel at another tenant's number", async () => {
+      const theirs = await numberOf(b);
+      await expect(as('authenticated', a.userId, (tx) => tx`update business_channel_settings set wa_phone_number_id = ${theirs} where store_id = ${a.storeId}`))
+        .rejects.toThrow(operatorOnly);
+    });
+
+    it('cannot point their channel at an unclaimed number, nor create a channel holding one', async () => {
+      await expect(as('authenticated', a.userId, (tx) => tx`update business_channel_settings set wa_phone_number_id = '100000000999' where store_id = ${a.storeId}`))
+        .rejects.toThrow(operatorOnly);
+      await expect(as('authenticated', a.userId, async (tx) => {
+        await tx`delete from business_channel_settings where store_id = ${a.storeId}`;
+        await tx`insert into business_channel_settings (store_id, wa_phone_number_id, webhook_verify_token) values (${a.storeId}, '100000000999', 'mine')`;
+      })).rejects.toThrow(operatorOnly);
+    });
+
+    it("cannot reach another tenant's channel at all", async () => {
+      const changed = await as('authenticated', a.userId, async (tx) =>
+        (await tx`update business_channel_settings set wa_phone_number_id = null, is_active = false where store_id = ${b.storeId}`).count);
+      expect(changed).toBe(0);
+    });
+
+    it('keeps the rest of their channel settings, and may detach their own number', async () => {
+      const row = await as('authenticated', a.userId, async (tx) =>
+        (await tx<{ webhook_verify_token: string; wa_phone_number_id: string | null }[]>`
+          update business_channel_settings set webhook_verify_token = 'rotated', wa_phone_number_id = null
+          where store_id = ${a.storeId} returning webhook_verify_token, wa_phone_number_id`)[0]);
+      expect(row).toEqual({ webhook_verify_token: 'rotated', wa_phone_number_id: null });
+    });
+
+    it('the service role (the operator, after verifying the business account) attaches a number', async () => {
+      const attached = await as('service_role', null, async (tx) =>
+        (await tx`update business_channel_settings set wa_phone_number_id = '100000000999' where store_id = ${a.storeId}`).count);
+      expect(attached).toBe(1);
+    });
+
+    it('a number stays with one channel even while that channel is switched off', async () => {
+      const theirs = await numberOf(b);
+      const attempt = as('service_role', null, async (tx) => {
+        await tx`update business_channel_settings set is_active = false where store_id = ${b.storeId}`;
+        await tx`update business_channel_settings set wa_phone_number_id = ${theirs} where store_id = ${a.storeId}`;
+      });
+      await expect(attempt).rejects.toThrow(/business_channel_settings_wa_phone_number_id_key/);
+    });
+  });
+
+  describe("an owner tries to change a customer's consent", () => {
+    const consentOf = async (tenant: Tenant) =>
+      (await sql<{ customer_phone: string }[]>`select customer_phone from customer_channel_opt_in where store_id = ${tenant.storeId}`)[0]!.customer_phone;
+
+    it('cannot re-subscribe a customer who sent STOP', async () => {
+      const phone = await consentOf(a);
+      const attempt = as('authenticated', a.userId, async (tx) => {
+        // The customer's STOP, as the webhook writes it.
+        await tx.unsafe('reset role');
+        await tx`update customer_channel_opt_in set is_opted_in = false, consent_source = 'STOP' where store_id = ${a.storeId} and customer_phone = ${phone}`;
+        await tx.unsafe('set local role authenticated');
+        await tx`update customer_channel_opt_in set is_opted_in = true where store_id = ${a.storeId} and customer_phone = ${phone}`;
+      });
+      await expect(attempt).rejects.toThrow(/Only the customer can opt back in, by sending START/);
+    });
+
+    it('cannot opt a new number in, delete a consent record, or forge who consented and when', async () => {
+      await expect(as('authenticated', a.userId, (tx) => tx`insert into customer_channel_opt_in (store_id, customer_phone, is_opted_in) values (${a.storeId}, '256799999999', true)`))
+        .rejects.toThrow(/Only the customer opts in/);
+      await expect(as('authenticated', a.userId, (tx) => tx`delete from customer_channel_opt_in where store_id = ${a.storeId}`))
+        .rejects.toThrow(/A consent record is kept/);
+      const forged = await as('authenticated', a.userId, async (tx) =>
+        (await tx<{ consent_source: string | null; consent_at: Date | null }[]>`
+          update customer_channel_opt_in set consent_source = 'START', consent_at = '2020-01-01' where store_id = ${a.storeId}
+          returning consent_source, consent_at`)[0]);
+      const [stored] = await sql<{ consent_source: string | null; consent_at: Date | null }[]>`select consent_source, consent_at from customer_channel_opt_in where store_id = ${a.storeId}`;
+      expect(forged).toEqual(stored);
+    });
+
+    it("cannot touch another tenant's consent records", async () => {
+      const changed = await as('authenticated', a.userId, async (tx) =>
+        (await tx`update customer_channel_opt_in set is_opted_in = false where store_id = ${b.storeId}`).count);
+      expect(changed).toBe(0);
+    });
+
+    it('may record an opt-out, which is marked as theirs', async () => {
+      const phone = await consentOf(a);
+      const row = await as('authenticated', a.userId, async (tx) =>
+        (await tx<{ is_opted_in: boolean; consent_source: string }[]>`
+          update customer_channel_opt_in set is_opted_in = false, consent_source = 'STOP' where store_id = ${a.storeId} and customer_phone = ${phone}
+          returning is_opted_in, consent_source`)[0]);
+      expect(row).toEqual({ is_opted_in: false, consent_source: 'owner' });
+    });
   });
 });

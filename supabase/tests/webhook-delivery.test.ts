@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShop, type Harness, newCustomer, type Shop, startHarness } from './support/harness';
-import { change, delivery, status, text } from './support/meta';
+import { change, delivery, status, text, wamid as newWamid } from './support/meta';
 import { backendRequirement } from './support/requirements';
 
 const backend = backendRequirement();
@@ -36,7 +36,7 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       const rows = await logRows(phone);
       expect(rows).toEqual([
         expect.objectContaining({ message_type: 'inbound', status: 'processed', whatsapp_message_id: message.id, store_id: shop.storeId }),
-        expect.objectContaining({ message_type: 'outbound_text', status: 'sent', whatsapp_message_id: sent!.wamid, error_message: null }),
+        expect.objectContaining({ message_type: 'outbound_text', status: 'accepted', whatsapp_message_id: sent!.wamid, error_message: null }),
       ]);
       expect(rows[1]!.message_payload).toMatchObject({ text: { body: sent!.body }, in_reply_to: message.id });
       const optIn = await h.sql`select is_opted_in, consent_source, consent_at from customer_channel_opt_in where store_id = ${shop.storeId} and customer_phone = ${phone}`;
@@ -145,6 +145,26 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
     const outbound = async (wamid: string) =>
       (await h.sql<{ status: string; error_message: string | null }[]>`select status, error_message from messaging_log where whatsapp_message_id = ${wamid}`)[0];
 
+    it("keeps a reply 'accepted' (the Graph API took it) until Meta's own 'sent', then moves it on, never back", async () => {
+      const phone = newCustomer();
+      const wamid = await replyWamid(phone);
+      expect(await outbound(wamid)).toEqual({ status: 'accepted', error_message: null });
+      expect(await (await h.deliver(shop, { statuses: [status(wamid, 'sent', phone)] })).json()).toMatchObject({ statuses_applied: 1 });
+      expect((await outbound(wamid))!.status).toBe('sent');
+      await h.deliver(shop, { statuses: [status(wamid, 'delivered', phone)] });
+      expect(await (await h.deliver(shop, { statuses: [status(wamid, 'sent', phone)] })).json()).toMatchObject({ statuses_applied: 0 });
+      expect((await outbound(wamid))!.status).toBe('delivered');
+    });
+
+    it('ignores a webhook status of "accepted", which only the Graph API answer sets', async () => {
+      const phone = newCustomer();
+      const wamid = await replyWamid(phone);
+      await h.deliver(shop, { statuses: [status(wamid, 'sent', phone)] });
+      const response = await h.post(delivery([change(shop.phoneNumberId, { statuses: [{ ...status(wamid, 'sent', phone), status: 'accepted' as never }] })]));
+      expect(await response.json()).toMatchObject({ statuses_applied: 0 });
+      expect((await outbound(wamid))!.status).toBe('sent');
+    });
+
     it('moves a reply through delivered to read', async () => {
       const phone = newCustomer();
       const wamid = await replyWamid(phone);
@@ -175,6 +195,36 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       expect(await outbound(wamid)).toEqual({ status: 'failed', error_message: '(#131026) Message undeliverable' });
       await h.deliver(shop, { statuses: [status(wamid, 'delivered', phone)] });
       expect(await outbound(wamid)).toEqual({ status: 'failed', error_message: '(#131026) Message undeliverable' });
+      expect((await h.sql`select error_code from messaging_log where whatsapp_message_id = ${wamid}`)[0]).toEqual({ error_code: 131026 });
+    });
+
+    const channelErrors = () => h.sql<{ customer_phone: string | null; status: string; error_code: number | null; error_message: string; about: string | null }[]>`
+      select customer_phone, status, error_code, error_message, message_payload ->> 'about_message' as about from messaging_log
+      where store_id = ${shop.storeId} and message_type = 'channel_error' order by created_at`;
+
+    it("records value.errors (Meta's 130429 throttling) in the store's messaging log with code and text", async () => {
+      const before = (await channelErrors()).length;
+      const throttled = { code: 130429, title: 'Rate limit hit', message: 'Rate limit hit', error_data: { details: 'Message failed to send because there were too many messages sent from this phone number in a short period of time' }, href: '/docs' };
+      const response = await h.post(delivery([{ field: 'messages', value: {
+        messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: shop.phoneNumberId }, errors: [throttled] } } as never]));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ errors_recorded: 1 });
+      expect((await channelErrors()).slice(before)).toEqual([{
+        customer_phone: null, status: 'failed', error_code: 130429, about: null,
+        error_message: '(#130429) Rate limit hit – Message failed to send because there were too many messages sent from this phone number in a short period of time',
+      }]);
+    });
+
+    it("records a message's own errors (131051, a type Cloud API cannot read) against that message", async () => {
+      const before = (await channelErrors()).length;
+      const phone = newCustomer();
+      const message = { from: phone, id: newWamid(), timestamp: '1700000000', type: 'unsupported', unsupported: { type: 'poll_update' },
+        errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }] };
+      await h.deliver(shop, { messages: [message] });
+      expect((await channelErrors()).slice(before)).toEqual([{
+        customer_phone: phone, status: 'failed', error_code: 131051, about: message.id,
+        error_message: '(#131051) Message type unknown – Message type is currently not supported.',
+      }]);
     });
 
     it("ignores statuses of unknown messages and of another store's messages", async () => {
@@ -182,7 +232,7 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       const wamid = await replyWamid(phone);
       const response = await h.deliver(otherShop, { statuses: [status(wamid, 'read', phone), status('wamid.unknown', 'read', phone)] });
       expect(await response.json()).toMatchObject({ statuses_applied: 0 });
-      expect((await outbound(wamid))!.status).toBe('sent');
+      expect((await outbound(wamid))!.status).toBe('accepted');
     });
 
     it('never lets a status touch an inbound message', async () => {

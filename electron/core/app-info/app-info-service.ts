@@ -1,4 +1,5 @@
 import type { AppInfo, Health, ShellKind } from '../../../shared/contract/api-contract.js';
+import type { SessionView } from '../../../shared/sessions/session-view.js';
 import type { Clock } from '../clock/clock.js';
 import { schemaVersion, type Database } from '../database/open-database.js';
 
@@ -10,18 +11,34 @@ export interface AppIdentity {
   startAtLoginSupported: boolean;
 }
 
+export interface AppInfoDeps {
+  identity: AppIdentity;
+  db: Database;
+  clock: Clock;
+  /** The WhatsApp sessions, counted in the health report. */
+  sessions: { list(): SessionView[] };
+  secrets: Health['secrets'];
+  /** The folder of the log files, when the shell writes them. */
+  logFolder?: string | null;
+}
+
 export class AppInfoService {
   private readonly startedAt: number;
+  private readonly identity: AppIdentity;
+  private readonly db: Database;
+  private readonly clock: Clock;
+  private readonly sessions: AppInfoDeps['sessions'];
+  private readonly secrets: Health['secrets'];
+  private readonly logFolder: string | null;
 
-  constructor(
-    private readonly identity: AppIdentity,
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly whatsapp: () => Health['whatsapp'],
-    private readonly secrets: Health['secrets'],
-    private readonly logFolder: string | null = null,
-  ) {
-    this.startedAt = clock.now();
+  constructor(deps: AppInfoDeps) {
+    this.identity = deps.identity;
+    this.db = deps.db;
+    this.clock = deps.clock;
+    this.sessions = deps.sessions;
+    this.secrets = deps.secrets;
+    this.logFolder = deps.logFolder ?? null;
+    this.startedAt = deps.clock.now();
   }
 
   info(): AppInfo {
@@ -42,7 +59,12 @@ export class AppInfoService {
     } catch (error) {
       database = { ok: false, detail: error instanceof Error ? error.message : String(error) };
     }
-    const whatsapp = this.whatsapp();
+    const sessions = this.sessions.list();
+    const whatsapp = {
+      sessions: sessions.length,
+      open: sessions.filter((session) => session.state === 'open').length,
+      needsAttention: sessions.filter((session) => session.needsAttention).length,
+    };
     return {
       status: database.ok && whatsapp.needsAttention === 0 ? 'ok' : 'degraded',
       database,

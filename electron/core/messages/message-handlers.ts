@@ -2,12 +2,14 @@ import { DateTime } from 'luxon';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import { renderTemplate, templateValues, unknownVariables } from '../../../shared/messages/template.js';
 import type { Handlers } from '../api/api-router.js';
+import type { Clock } from '../clock/clock.js';
 import type { MessageSender } from './message-sender.js';
 import type { MessageService } from './message-service.js';
 import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
 import { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { AutomationService } from './automation-service.js';
+import type { Rescheduler } from './rescheduler.js';
 
 type MessageMethods = Extract<keyof Handlers, `templates:${string}` | `automation:${string}` | `messages:${string}` | `demo:${string}`>;
 
@@ -17,9 +19,9 @@ export interface MessageHandlerDeps {
   sender: MessageSender;
   workshops: WorkshopService;
   sessions: SessionSupervisor;
-  /** Called when rules or templates change, so pending reminders follow. */
-  rescheduleAll(): void;
-  reschedule(workshopId: string): void;
+  /** Told when rules or templates change, so pending reminders follow. */
+  rescheduler: Rescheduler;
+  clock: Clock;
   timeZone(): string;
 }
 
@@ -30,12 +32,12 @@ function demoAccount(sessions: SessionSupervisor, sessionId: string): SimulatedT
 }
 
 export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, MessageMethods> {
-  const { automation, messages, sender, workshops, sessions } = deps;
+  const { automation, messages, sender, workshops, sessions, rescheduler } = deps;
   return {
     'templates:list': () => automation.templates(),
     'templates:save': (input) => {
       const saved = automation.saveTemplate(input);
-      deps.rescheduleAll();
+      rescheduler.all();
       return saved;
     },
     'templates:delete': ({ id }) => {
@@ -44,7 +46,7 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
     },
     'templates:preview': ({ body, workshopId }) => {
       const workshop = workshopId ? workshops.get(workshopId) : undefined;
-      const sample = DateTime.now().setZone(deps.timeZone()).plus({ days: 1 }).set({ hour: 18, minute: 30, second: 0, millisecond: 0 });
+      const sample = DateTime.fromMillis(deps.clock.now(), { zone: deps.timeZone() }).plus({ days: 1 }).set({ hour: 18, minute: 30, second: 0, millisecond: 0 });
       const startsAt = workshop?.startsAt ?? sample.toUTC().toISO() ?? '';
       const values = templateValues(
         {
@@ -66,14 +68,14 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
     'automation:save': ({ workshopId, rules }) => {
       if (workshopId) workshops.get(workshopId);
       automation.saveRules(workshopId ?? null, rules);
-      if (workshopId) deps.reschedule(workshopId);
-      else deps.rescheduleAll();
+      if (workshopId) rescheduler.workshop(workshopId);
+      else rescheduler.all();
       return automation.rules(workshopId);
     },
     'automation:reset': ({ workshopId }) => {
       workshops.get(workshopId);
       automation.resetWorkshop(workshopId);
-      deps.reschedule(workshopId);
+      rescheduler.workshop(workshopId);
       return automation.rules(workshopId);
     },
     'messages:list': ({ workshopId, scope }) => messages.list(workshopId, scope),

@@ -12,15 +12,29 @@ import type { MessageSender } from './message-sender.js';
 const QUICK_SEND_GRACE_MINUTES = 10;
 const QUICK_SEND_WAIT_MS = 45_000;
 
+export interface MessageServiceDeps {
+  db: Database;
+  repository: MessageRepository;
+  sender: MessageSender;
+  clock: Clock;
+  events: CoreEvents;
+}
+
 /** What the operator does with the queue: quick sends, cancel, send early, confirm, resend. */
 export class MessageService {
-  constructor(
-    private readonly db: Database,
-    private readonly repository: MessageRepository,
-    private readonly sender: MessageSender,
-    private readonly clock: Clock,
-    private readonly events: CoreEvents,
-  ) {}
+  private readonly db: Database;
+  private readonly repository: MessageRepository;
+  private readonly sender: MessageSender;
+  private readonly clock: Clock;
+  private readonly events: CoreEvents;
+
+  constructor(deps: MessageServiceDeps) {
+    this.db = deps.db;
+    this.repository = deps.repository;
+    this.sender = deps.sender;
+    this.clock = deps.clock;
+    this.events = deps.events;
+  }
 
   list(workshopId: string | undefined, scope: 'upcoming' | 'history' | 'all'): ScheduledMessage[] {
     return this.repository.list({ workshopId, scope });

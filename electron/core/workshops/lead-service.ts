@@ -5,6 +5,7 @@ import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { parseLeadCsv } from './lead-import.js';
+import type { LidResolver } from './lid-resolver.js';
 
 export interface ImportOutcome {
   added: number;
@@ -16,14 +17,18 @@ export interface ImportOutcome {
 /** Registrations: leads are people (one per phone); an assignment registers one for a workshop. */
 export class LeadService {
   private readonly statements;
+  private readonly db: Database;
+  private readonly settings: SettingsService;
+  private readonly clock: Clock;
+  /** Told which phones were newly registered, to look their LIDs up ahead of time. */
+  private readonly lids: Pick<LidResolver, 'lookUpRegistered'>;
 
-  constructor(
-    private readonly db: Database,
-    private readonly settings: SettingsService,
-    private readonly clock: Clock,
-    /** Told which phones were newly registered, to look their LIDs up ahead of time. */
-    private readonly onRegistered: (workshopId: string, phones: string[]) => void,
-  ) {
+  constructor(deps: { db: Database; settings: SettingsService; clock: Clock; lids: Pick<LidResolver, 'lookUpRegistered'> }) {
+    const { db } = deps;
+    this.db = db;
+    this.settings = deps.settings;
+    this.clock = deps.clock;
+    this.lids = deps.lids;
     this.statements = {
       list: db.prepare(
         'SELECT l.id, l.name, l.phone, l.email FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = ? ORDER BY l.name, l.phone',
@@ -96,7 +101,7 @@ export class LeadService {
         } else outcome.alreadyRegistered++;
       }
     })();
-    if (newPhones.length > 0) this.onRegistered(workshopId, newPhones);
+    if (newPhones.length > 0) this.lids.lookUpRegistered(workshopId, newPhones);
     return outcome;
   }
 
@@ -109,7 +114,7 @@ export class LeadService {
       this.statements.assign.run(workshopId, saved.id, now);
       return saved;
     })();
-    this.onRegistered(workshopId, [phone.digits]);
+    this.lids.lookUpRegistered(workshopId, [phone.digits]);
     return lead;
   }
 

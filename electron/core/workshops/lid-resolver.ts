@@ -2,6 +2,15 @@ import type { Database } from '../database/open-database.js';
 import type { Logger } from '../logging/logger.js';
 import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
 import type { MembershipService } from './membership-service.js';
+import type { WorkshopRepository } from './workshop-repository.js';
+
+export interface LidResolverDeps {
+  db: Database;
+  sessions: SessionSupervisor;
+  membership: MembershipService;
+  workshops: Pick<WorkshopRepository, 'get'>;
+  logger: Logger;
+}
 
 /**
  * Registered leads' phones resolved to LIDs ahead of time: WhatsApp shows many group
@@ -10,19 +19,27 @@ import type { MembershipService } from './membership-service.js';
  */
 export class LidResolver {
   private readonly unresolvedPhones;
+  private readonly sessions: SessionSupervisor;
+  private readonly membership: MembershipService;
+  private readonly workshops: Pick<WorkshopRepository, 'get'>;
+  private readonly logger: Logger;
 
-  constructor(
-    db: Database,
-    private readonly sessions: SessionSupervisor,
-    private readonly membership: MembershipService,
-    private readonly logger: Logger,
-  ) {
-    this.unresolvedPhones = db
+  constructor(deps: LidResolverDeps) {
+    this.sessions = deps.sessions;
+    this.membership = deps.membership;
+    this.workshops = deps.workshops;
+    this.logger = deps.logger;
+    this.unresolvedPhones = deps.db
       .prepare(
         `SELECT l.phone FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
          WHERE a.workshop_id = ? AND NOT EXISTS (SELECT 1 FROM wa_lid_mappings m WHERE m.phone = l.phone)`,
       )
       .pluck();
+  }
+
+  /** Newly registered phones, looked up in the background on the account of the workshop's group. */
+  lookUpRegistered(workshopId: string, phones: string[]): void {
+    void this.resolve(workshopId, this.workshops.get(workshopId)?.session_id ?? null, phones);
   }
 
   /** Looks up the given phones, or every registered phone without a known LID. Never throws. */

@@ -4,8 +4,18 @@ import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { ParticipantAction, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
 import { MembershipLedger } from './membership-ledger.js';
+import type { WorkshopRepository } from './workshop-repository.js';
 
 type Operation = (at: string) => Iterable<string>;
+
+export interface MembershipServiceDeps {
+  db: Database;
+  events: CoreEvents;
+  clock: Clock;
+  logger: Logger;
+  /** Which workshops a group's change concerns, named in each `members:changed`. */
+  workshops: Pick<WorkshopRepository, 'byGroup'>;
+}
 
 /**
  * Applies live membership events and syncs. Live events are queued and committed together
@@ -16,15 +26,19 @@ export class MembershipService {
   readonly ledger: MembershipLedger;
   private queue: Operation[] = [];
   private flushing: Promise<void> | null = null;
+  private readonly db: Database;
+  private readonly events: CoreEvents;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly workshops: Pick<WorkshopRepository, 'byGroup'>;
 
-  constructor(
-    private readonly db: Database,
-    private readonly events: CoreEvents,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly workshopsForGroup: (groupJid: string) => string[],
-  ) {
-    this.ledger = new MembershipLedger(db);
+  constructor(deps: MembershipServiceDeps) {
+    this.db = deps.db;
+    this.events = deps.events;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+    this.workshops = deps.workshops;
+    this.ledger = new MembershipLedger(deps.db);
   }
 
   ingestParticipants(change: { groupJid: string; action: ParticipantAction; participants: ParticipantInfo[]; at: number }): void {
@@ -92,6 +106,6 @@ export class MembershipService {
   }
 
   private announce(groups: Iterable<string>): void {
-    for (const groupJid of groups) this.events.emit('members:changed', { groupJid, workshopIds: this.workshopsForGroup(groupJid) });
+    for (const groupJid of groups) this.events.emit('members:changed', { groupJid, workshopIds: this.workshops.byGroup(groupJid).map((row) => row.id) });
   }
 }

@@ -17,24 +17,44 @@ import { instantFromLocal } from './workshop-time.js';
 
 type WorkshopInput = z.output<typeof WorkshopInputSchema>;
 
+export interface WorkshopServiceDeps {
+  db: Database;
+  repository: WorkshopRepository;
+  sessions: SessionSupervisor;
+  groups: GroupDirectory;
+  membership: MembershipService;
+  events: CoreEvents;
+  clock: Clock;
+  logger: Logger;
+  /** Reminders follow the workshop: called whenever its time, name, link or group changes. */
+  scheduleChanged: (workshopId: string) => void;
+  lids: LidResolver;
+}
+
 /** Workshops, the group each is linked to, and keeping that group's membership current. */
 export class WorkshopService {
   private readonly queries: WorkshopQueries;
+  private readonly repository: WorkshopRepository;
+  private readonly sessions: SessionSupervisor;
+  private readonly groups: GroupDirectory;
+  private readonly membership: MembershipService;
+  private readonly events: CoreEvents;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly scheduleChanged: (workshopId: string) => void;
+  private readonly lids: LidResolver;
 
-  constructor(
-    db: Database,
-    private readonly repository: WorkshopRepository,
-    private readonly sessions: SessionSupervisor,
-    private readonly groups: GroupDirectory,
-    private readonly membership: MembershipService,
-    private readonly events: CoreEvents,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    /** Reminders follow the workshop: called whenever its time, name, link or group changes. */
-    private readonly scheduleChanged: (workshopId: string) => void,
-    private readonly lids: LidResolver,
-  ) {
-    this.queries = new WorkshopQueries(db);
+  constructor(deps: WorkshopServiceDeps) {
+    this.queries = new WorkshopQueries(deps.db);
+    this.repository = deps.repository;
+    this.sessions = deps.sessions;
+    this.groups = deps.groups;
+    this.membership = deps.membership;
+    this.events = deps.events;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+    this.scheduleChanged = deps.scheduleChanged;
+    this.lids = deps.lids;
   }
 
   list(): Workshop[] {

@@ -5,6 +5,7 @@ import { useConsole } from '../app/console-context.js';
 import { FormField } from '../components/FormField.js';
 import { TimeZoneSelect } from '../components/TimeZoneSelect.js';
 import { PageHeader } from './PageHeader.js';
+import { HostedBackendSection } from './settings/HostedBackendSection.js';
 import { MessagingSettings } from './settings/MessagingSettings.js';
 
 const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -112,6 +113,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
         </div>
       </form>
       <MessagingSettings />
+      <HostedBackendSection />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'npm:zod@4.6.7';
+import type { PrepareSetting } from './db.ts';
 
 /**
  * Everything a function needs from its environment, checked once at start-up so a
@@ -14,6 +15,7 @@ const ConfigSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PROCESS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   PROCESS_BACKLOG_LIMIT: z.coerce.number().int().min(1).default(10_000),
+  DB_PREPARE: z.enum(['auto', 'true', 'false']).default('auto'),
 });
 
 export interface Config {
@@ -30,6 +32,8 @@ export interface Config {
   processConcurrency: number;
   /** Deliveries waiting to be processed beyond which new ones are refused (503) so Meta retries later. */
   processBacklogLimit: number;
+  /** Prepared statements: `auto` uses them except through the transaction pooler. */
+  dbPrepare: PrepareSetting;
 }
 
 export function loadConfig(env: (name: string) => string | undefined): Config {
@@ -49,5 +53,6 @@ export function loadConfig(env: (name: string) => string | undefined): Config {
     dbPoolSize: c.DB_POOL_SIZE,
     processConcurrency: c.PROCESS_CONCURRENCY,
     processBacklogLimit: c.PROCESS_BACKLOG_LIMIT,
+    dbPrepare: c.DB_PREPARE,
   };
 }

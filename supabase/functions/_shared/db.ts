@@ -6,13 +6,26 @@ export type Tx = postgres.TransactionSql;
 /** Either: code that needs no transaction of its own runs inside the caller's, or alone. */
 export type Queryable = Sql | Tx;
 
+/** `auto`: prepared statements except through Supabase's transaction pooler (port 6543), which cannot keep them. */
+export type PrepareSetting = 'auto' | 'true' | 'false';
+
+export function usesPreparedStatements(databaseUrl: string, setting: PrepareSetting): boolean {
+  if (setting !== 'auto') return setting === 'true';
+  try {
+    return new URL(databaseUrl).port !== '6543';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Functions talk to Postgres directly so multi-row changes are one transaction.
- * `prepare: false` because Supabase's transaction pooler cannot keep prepared statements.
+ * Prepared statements save Postgres parsing and planning every query again (most of
+ * its CPU per webhook), where the connection can keep them.
  */
-export function createDb(databaseUrl: string, poolSize: number): Sql {
+export function createDb(databaseUrl: string, poolSize: number, prepare: PrepareSetting = 'auto'): Sql {
   return postgres(databaseUrl, {
-    prepare: false,
+    prepare: usesPreparedStatements(databaseUrl, prepare),
     max: poolSize,
     idle_timeout: 30,
     connect_timeout: 10,

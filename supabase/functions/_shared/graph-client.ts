@@ -12,7 +12,8 @@ export interface GraphClientOptions {
   fetch?: typeof fetch;
 }
 
-export type SendResult = { ok: true; wamid: string } | { ok: false; error: string };
+/** `code`: Meta's error code when the Graph API gave one (e.g. 131047, the 24-hour window closed). */
+export type SendResult = { ok: true; wamid: string } | { ok: false; error: string; code?: number };
 
 export interface GraphClient {
   sendText(phoneNumberId: string, to: string, body: string): Promise<SendResult>;
@@ -46,7 +47,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         return { ok: false, error: `Graph API unreachable: ${error instanceof Error ? error.message : String(error)}` };
       }
       const payload: unknown = await response.json().catch(() => null);
-      if (!response.ok) return { ok: false, error: describeFailure(response.status, payload) };
+      if (!response.ok) {
+        const code = (payload as GraphErrorBody | null)?.error?.code;
+        return { ok: false, error: describeFailure(response.status, payload), ...(Number.isInteger(code) ? { code } : {}) };
+      }
       const wamid = (payload as { messages?: { id?: unknown }[] } | null)?.messages?.[0]?.id;
       return typeof wamid === 'string' && wamid
         ? { ok: true, wamid }

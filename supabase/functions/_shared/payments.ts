@@ -1,6 +1,6 @@
 import { asJson, type Sql } from './db.ts';
 import type { FlutterwaveClient, VerifiedCharge } from './flutterwave.ts';
-import type { GraphClient } from './graph-client.ts';
+import type { GraphClient, SendResult } from './graph-client.ts';
 import type { Log } from './log.ts';
 import { toCents } from './money.ts';
 import * as replies from './replies.ts';
@@ -213,21 +213,22 @@ export async function settle(deps: PaymentDeps, payment: PaymentRow, hintChargeI
   return result;
 }
 
-/** Sends a queued notice once: the claim (queued → sent) is what makes it once. */
+/** Sends a queued notice once: the claim (queued → sending) is what makes it once. */
 export async function sendNotice(deps: PaymentDeps, noticeId: string): Promise<void> {
   const [notice] = await deps.sql<{ customer_phone: string; body: string; phone_number_id: string | null }[]>`
-    update public.messaging_log m set status = 'sent'
+    update public.messaging_log m set status = 'sending'
     where m.id = ${noticeId} and m.status = 'queued'
     returning m.customer_phone, m.message_payload -> 'text' ->> 'body' as body,
       (select b.wa_phone_number_id from public.business_channel_settings b
        where b.store_id = m.store_id and b.channel_type = 'whatsapp' and b.is_active limit 1) as phone_number_id`;
   if (!notice) return;
-  const sent = notice.phone_number_id
+  const sent: SendResult = notice.phone_number_id
     ? await deps.graph.sendText(notice.phone_number_id, notice.customer_phone, notice.body)
     : { ok: false as const, error: 'not sent: the store has no active WhatsApp channel' };
   await deps.sql`
     update public.messaging_log
-    set status = ${sent.ok ? 'sent' : 'failed'}, whatsapp_message_id = ${sent.ok ? sent.wamid : null}, error_message = ${sent.ok ? null : sent.error}
+    set status = ${sent.ok ? 'accepted' : 'failed'}, whatsapp_message_id = ${sent.ok ? sent.wamid : null}, error_message = ${sent.ok ? null : sent.error},
+        error_code = ${sent.ok ? null : sent.code ?? null}
     where id = ${noticeId}`;
   if (!sent.ok) deps.log('warn', 'payment_notice_failed', { notice_id: noticeId, error: sent.error });
 }

@@ -6,9 +6,10 @@ import { isStorableText } from '../_shared/input-bounds.ts';
 import { createLog, type Log } from '../_shared/log.ts';
 import { isValidMetaSignature } from '../_shared/signature.ts';
 import { parseWebhook } from '../_shared/webhook-payload.ts';
+import type { GroupCommit } from '../_shared/group-commit.ts';
 import { createWorkQueue, type WorkQueue } from '../_shared/work-queue.ts';
-import { ingest } from './ingest.ts';
-import { processInbound, type ProcessDeps } from './process.ts';
+import { createInboundLog, ingest, type InboundRow } from './ingest.ts';
+import { createReplyLog, processInbound, type ProcessDeps } from './process.ts';
 import { findStranded } from './recovery.ts';
 import { createStoreResolver, type ResolveStores } from './stores.ts';
 
@@ -48,6 +49,7 @@ async function verifySubscription(sql: Sql, url: URL): Promise<Response> {
 interface Pipeline {
   /** Connections of the acknowledgement path, apart from the processing pool so a 200 never waits behind background work. */
   ingestSql: Sql;
+  logInbound: GroupCommit<InboundRow, string | null>;
   deps: ProcessDeps;
   resolveStores: ResolveStores;
   background: WorkQueue;
@@ -58,7 +60,7 @@ interface Pipeline {
   sweepIfDue(): void;
 }
 
-async function receive({ ingestSql, deps, resolveStores, background, backlogLimit, appSecret, log, sweepIfDue }: Pipeline, req: Request): Promise<Response> {
+async function receive({ ingestSql, logInbound, deps, resolveStores, background, backlogLimit, appSecret, log, sweepIfDue }: Pipeline, req: Request): Promise<Response> {
   const body = await readBody(req, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
   const raw = body.value;
@@ -85,15 +87,17 @@ async function receive({ ingestSql, deps, resolveStores, background, backlogLimi
     return busy;
   }
 
-  const result = await ingest(ingestSql, resolveStores, parsed.changes);
+  const result = await ingest(ingestSql, logInbound, resolveStores, parsed.changes);
   // Acknowledged all the same: Meta would retry a refusal for days, and the number stays unknown.
   if (result.unknownPhoneNumberIds.length > 0) log('warn', 'unknown_phone_number_id', { phone_number_ids: result.unknownPhoneNumberIds });
+  if (result.channelErrors > 0) log('warn', 'meta_errors_recorded', { count: result.channelErrors });
   if (result.stored.length > 0) keepAlive(background.push(() => processInbound(deps, result.stored)));
   sweepIfDue();
   return jsonResponse(200, {
     received: result.stored.length,
     duplicates: result.duplicates,
     statuses_applied: result.statusesApplied,
+    ...(result.channelErrors > 0 ? { errors_recorded: result.channelErrors } : {}),
     ...(result.unknownPhoneNumberIds.length > 0 ? { ignored_phone_number_ids: result.unknownPhoneNumberIds } : {}),
     ...(refused.length > 0 ? { refused } : {}),
   });
@@ -104,12 +108,14 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
   const log = createLog('whatsapp-webhook');
   const ingestPool = Math.max(2, Math.ceil(config.dbPoolSize / 4));
   const processingPool = Math.max(1, config.dbPoolSize - ingestPool);
-  const ingestSql = createDb(config.databaseUrl, ingestPool);
+  const ingestSql = createDb(config.databaseUrl, ingestPool, config.dbPrepare);
+  const processingSql = createDb(config.databaseUrl, processingPool, config.dbPrepare);
   const deps: ProcessDeps = {
-    sql: createDb(config.databaseUrl, processingPool),
+    sql: processingSql,
     graph: createGraphClient(config.graph),
     publicSiteUrl: config.publicSiteUrl,
     log,
+    logReply: createReplyLog(processingSql),
   };
   const background = createWorkQueue(config.processConcurrency, (error) =>
     log('error', 'background_failed', { error: error instanceof Error ? error.message : String(error) }));
@@ -117,6 +123,7 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
   let sweeping = false;
   const pipeline: Pipeline = {
     ingestSql,
+    logInbound: createInboundLog(ingestSql),
     deps,
     resolveStores: createStoreResolver(ingestSql, STORE_CACHE_MS),
     background,

@@ -1,9 +1,10 @@
-import type { Sql, Tx } from '../_shared/db.ts';
+import type { Queryable, Sql, Tx } from '../_shared/db.ts';
+import { createGroupCommit, type GroupCommit } from '../_shared/group-commit.ts';
 import { asJson } from '../_shared/db.ts';
 import { toE164Digits } from '../_shared/phone.ts';
 import type { Store } from '../_shared/shop.ts';
 import type { ResolveStores } from './stores.ts';
-import type { InboundMessage, MessagesChange, StatusUpdate } from '../_shared/webhook-payload.ts';
+import type { InboundMessage, MessagesChange, MetaError, StatusUpdate } from '../_shared/webhook-payload.ts';
 
 /**
  * The "store" half of store-then-process: one transaction logs every new inbound
@@ -24,80 +25,150 @@ export interface IngestResult {
   stored: StoredInbound[];
   duplicates: number;
   statusesApplied: number;
+  channelErrors: number;
 }
 
 // Delivery receipts arrive out of order; a receipt may only move a message forward in
-// this order (a failure is final, so it keeps its error).
-const STATUS_ORDER = ['sent', 'delivered', 'read', 'failed'];
+// this order (a failure is final, so it keeps its error). `accepted` is ours: the Graph
+// API took the send; everything after it is Meta's.
+const STATUS_ORDER = ['accepted', 'sent', 'delivered', 'read', 'failed'];
 const rankOf = (status: string) => STATUS_ORDER.indexOf(status) + 1;
+// Statuses Meta sends; `accepted` never comes from a webhook.
+const META_STATUSES = new Set(STATUS_ORDER.slice(1));
 
-function statusError(status: StatusUpdate): string | null {
-  const error = status.errors?.[0];
-  if (!error) return status.status === 'failed' ? 'failed without an error from Meta' : null;
-  return [error.code ? `(#${error.code})` : '', error.title, error.message && error.message !== error.title ? `– ${error.message}` : '']
-    .filter(Boolean).join(' ');
+/** An error as an operator reads it: "(#131026) Message undeliverable – details". */
+export function describeMetaError(error: MetaError): string {
+  const details = error.error_data?.details;
+  return [
+    error.code !== undefined ? `(#${error.code})` : '',
+    error.title ?? error.message ?? 'error without a title',
+    error.message && error.message !== error.title ? `– ${error.message}` : '',
+    details && details !== error.title && details !== error.message ? `– ${details}` : '',
+  ].filter(Boolean).join(' ');
 }
 
-export async function ingest(sql: Sql, resolveStores: ResolveStores, changes: MessagesChange[]): Promise<IngestResult> {
+function statusError(status: StatusUpdate): { code: number | null; text: string | null } {
+  const error = status.errors?.[0];
+  if (!error) return { code: null, text: status.status === 'failed' ? 'failed without an error from Meta' : null };
+  return { code: error.code ?? null, text: describeMetaError(error) };
+}
+
+interface ChannelError {
+  storeId: string;
+  phone: string | null;
+  error: MetaError;
+  /** The inbound message the error is about; null for `value.errors` (the number as a whole). */
+  wamid: string | null;
+}
+
+export interface InboundRow {
+  storeId: string;
+  phone: string | null;
+  wamid: string;
+  payload: unknown;
+}
+
+/**
+ * Logs inbound messages in one statement and returns each row's log id, or null for a
+ * wamid already logged (a redelivery) or repeated earlier in the same batch: each
+ * message is stored once and processed once. One fixed statement text whatever the
+ * number of rows, so it is prepared once per connection.
+ */
+export async function insertInbound(q: Queryable, rows: InboundRow[]): Promise<(string | null)[]> {
+  const inserted = await q<{ id: string; whatsapp_message_id: string }[]>`
+    insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id)
+    select r.store_id, r.phone, 'inbound', r.payload::jsonb, 'received', r.wamid
+    from unnest(${rows.map((r) => r.storeId)}::uuid[], ${rows.map((r) => r.phone)}::text[],
+                ${rows.map((r) => JSON.stringify(r.payload))}::text[], ${rows.map((r) => r.wamid)}::text[])
+         as r(store_id, phone, payload, wamid)
+    on conflict (whatsapp_message_id) do nothing
+    returning id, whatsapp_message_id`;
+  const idByWamid = new Map(inserted.map((row) => [row.whatsapp_message_id, row.id]));
+  return rows.map((row) => {
+    const id = idByWamid.get(row.wamid) ?? null;
+    idByWamid.delete(row.wamid);
+    return id;
+  });
+}
+
+/** The group commit of inbound rows for one pool: concurrent deliveries share inserts. */
+export function createInboundLog(sql: Sql): GroupCommit<InboundRow, string | null> {
+  return createGroupCommit((rows) => insertInbound(sql, rows), { maxBatch: 500, concurrency: 2 });
+}
+
+export async function ingest(
+  sql: Sql,
+  logInbound: GroupCommit<InboundRow, string | null>,
+  resolveStores: ResolveStores,
+  changes: MessagesChange[],
+): Promise<IngestResult> {
   const stores = await resolveStores([...new Set(changes.map((c) => c.phoneNumberId))]);
   const known = changes.filter((change) => stores.has(change.phoneNumberId));
   const unknownPhoneNumberIds = [...new Set(changes.map((c) => c.phoneNumberId).filter((id) => !stores.has(id)))];
 
   const candidates: Omit<StoredInbound, 'logId'>[] = [];
-  const latestStatus = new Map<string, { storeId: string; status: string; error: string | null }>();
+  const latestStatus = new Map<string, { storeId: string; status: string; error: { code: number | null; text: string | null } }>();
+  const channelErrors: ChannelError[] = [];
   for (const change of known) {
     const store = stores.get(change.phoneNumberId) as Store;
     for (const message of change.messages) {
       const contact = change.contacts.find((c) => c.waId === message.from) ?? change.contacts[0];
-      candidates.push({ store, phone: toE164Digits(message.from), customerName: contact?.name ?? null, message });
+      const phone = toE164Digits(message.from);
+      candidates.push({ store, phone, customerName: contact?.name ?? null, message });
+      for (const error of message.errors ?? []) channelErrors.push({ storeId: store.id, phone, error, wamid: message.id });
     }
+    for (const error of change.errors) channelErrors.push({ storeId: store.id, phone: null, error, wamid: null });
     for (const status of change.statuses) {
       const rank = rankOf(status.status);
       const current = latestStatus.get(status.id);
-      if (rank === 0 || (current && rankOf(current.status) >= rank)) continue;
+      if (!META_STATUSES.has(status.status) || (current && rankOf(current.status) >= rank)) continue;
       latestStatus.set(status.id, { storeId: store.id, status: status.status, error: statusError(status) });
     }
   }
 
   const statuses = [...latestStatus.entries()];
   // A transaction only when there are two writes to keep together; a single statement is atomic anyway.
+  const writes = [candidates, statuses, channelErrors].filter((list) => list.length > 0).length;
   const write = <T>(work: (q: Sql | Tx) => Promise<T>): Promise<T> =>
-    candidates.length > 0 && statuses.length > 0 ? sql.begin((tx) => work(tx)) as Promise<T> : work(sql);
+    writes > 1 ? sql.begin((tx) => work(tx)) as Promise<T> : work(sql);
 
   return write(async (tx) => {
-    const inserted = candidates.length === 0 ? [] : await tx<{ id: string; whatsapp_message_id: string }[]>`
-      insert into public.messaging_log ${tx(candidates.map((c) => ({
-        store_id: c.store.id,
-        customer_phone: c.phone,
-        message_type: 'inbound',
-        message_payload: asJson({ message: c.message, contact_name: c.customerName }),
-        status: 'received',
-        whatsapp_message_id: c.message.id,
-      })))}
-      on conflict (whatsapp_message_id) do nothing
-      returning id, whatsapp_message_id`;
-    const idByWamid = new Map(inserted.map((row) => [row.whatsapp_message_id, row.id]));
-    // A wamid repeated inside one delivery is stored once, and processed once.
+    const rows = candidates.map((c) => ({ storeId: c.store.id, phone: c.phone, wamid: c.message.id, payload: { message: c.message, contact_name: c.customerName } }));
+    // Alone, the inbound rows go through the group commit, shared with concurrent deliveries.
+    const logIds = rows.length === 0 ? [] : writes === 1 ? await Promise.all(rows.map(logInbound)) : await insertInbound(tx, rows);
     const stored: StoredInbound[] = [];
-    for (const candidate of candidates) {
-      const logId = idByWamid.get(candidate.message.id);
-      if (!logId) continue;
-      idByWamid.delete(candidate.message.id);
-      stored.push({ ...candidate, logId });
-    }
+    candidates.forEach((candidate, i) => {
+      const logId = logIds[i];
+      if (logId) stored.push({ ...candidate, logId });
+    });
 
     const applied = statuses.length === 0 ? [] : await tx`
       update public.messaging_log m
-      set status = u.status, error_message = coalesce(u.error, m.error_message)
+      set status = u.status, error_message = coalesce(u.error, m.error_message), error_code = coalesce(u.code, m.error_code)
       from unnest(${statuses.map(([wamid]) => wamid)}::text[], ${statuses.map(([, s]) => s.status)}::text[],
-                  ${statuses.map(([, s]) => s.error)}::text[], ${statuses.map(([, s]) => s.storeId)}::uuid[])
-           as u(wamid, status, error, store_id)
+                  ${statuses.map(([, s]) => s.error.text)}::text[], ${statuses.map(([, s]) => s.error.code)}::int[],
+                  ${statuses.map(([, s]) => s.storeId)}::uuid[])
+           as u(wamid, status, error, code, store_id)
       where m.whatsapp_message_id = u.wamid and m.store_id = u.store_id and m.message_type <> 'inbound'
         and coalesce(array_position(${STATUS_ORDER}::text[], m.status), 0) < array_position(${STATUS_ORDER}::text[], u.status)
       returning m.id`;
 
+    if (channelErrors.length > 0) {
+      await tx`
+        insert into public.messaging_log ${tx(channelErrors.map((e) => ({
+          store_id: e.storeId,
+          customer_phone: e.phone,
+          message_type: 'channel_error',
+          message_payload: asJson({ error: e.error, ...(e.wamid ? { about_message: e.wamid } : {}) }),
+          status: 'failed',
+          error_code: e.error.code ?? null,
+          error_message: describeMetaError(e.error),
+        })))}`;
+    }
+
     return {
       unknownPhoneNumberIds,
+      channelErrors: channelErrors.length,
       stored,
       duplicates: candidates.length - stored.length,
       statusesApplied: applied.length,

@@ -1,6 +1,6 @@
 import type { Command } from '../_shared/commands.ts';
 import type { Queryable, Sql } from '../_shared/db.ts';
-import { asJson } from '../_shared/db.ts';
+import { createGroupCommit, type GroupCommit } from '../_shared/group-commit.ts';
 import type { GraphClient } from '../_shared/graph-client.ts';
 import type { Log } from '../_shared/log.ts';
 import * as replies from '../_shared/replies.ts';
@@ -27,6 +27,31 @@ export interface ProcessDeps {
   graph: GraphClient;
   publicSiteUrl: string;
   log: Log;
+  logReply: GroupCommit<ReplyRow, void>;
+}
+
+export interface ReplyRow {
+  storeId: string;
+  phone: string;
+  payload: unknown;
+  status: 'accepted' | 'failed';
+  wamid: string | null;
+  error: string | null;
+  code: number | null;
+}
+
+/** Replies are logged through a group commit: concurrent senders share one insert (one fixed, prepared statement). */
+export function createReplyLog(sql: Sql): GroupCommit<ReplyRow, void> {
+  return createGroupCommit(async (rows: ReplyRow[]) => {
+    await sql`
+      insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message, error_code)
+      select r.store_id, r.phone, 'outbound_text', r.payload::jsonb, r.status, r.wamid, r.error, r.code
+      from unnest(${rows.map((r) => r.storeId)}::uuid[], ${rows.map((r) => r.phone)}::text[], ${rows.map((r) => JSON.stringify(r.payload))}::text[],
+                  ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.wamid)}::text[], ${rows.map((r) => r.error)}::text[],
+                  ${rows.map((r) => r.code)}::int[]) as r(store_id, phone, payload, status, wamid, error, code)
+      on conflict (whatsapp_message_id) do nothing`;
+    return rows.map(() => undefined);
+  }, { maxBatch: 500, concurrency: 2 });
 }
 
 type Decision = { reply: string } | { reply: null; note: string };
@@ -116,11 +141,15 @@ async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<vo
   // Sent after the commit: no lock is held while waiting on Meta.
   const body = replies.withinReplyLimit(decision.reply);
   const sent = await graph.sendText(inbound.store.phoneNumberId, phone, body);
-  const logged = { type: 'text', text: { body: redactPaymentLinks(body) }, in_reply_to: inbound.message.id };
-  await sql`
-    insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message)
-    values (${inbound.store.id}, ${phone}, 'outbound_text', ${sql.json(asJson(logged))},
-            ${sent.ok ? 'sent' : 'failed'}, ${sent.ok ? sent.wamid : null}, ${sent.ok ? null : sent.error})`;
+  await deps.logReply({
+    storeId: inbound.store.id,
+    phone,
+    payload: { type: 'text', text: { body: redactPaymentLinks(body) }, in_reply_to: inbound.message.id },
+    status: sent.ok ? 'accepted' : 'failed',
+    wamid: sent.ok ? sent.wamid : null,
+    error: sent.ok ? null : sent.error,
+    code: sent.ok ? null : sent.code ?? null,
+  });
   if (!sent.ok) deps.log('warn', 'reply_failed', { inbound_log_id: inbound.logId, error: sent.error });
 }
 

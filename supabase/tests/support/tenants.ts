@@ -20,28 +20,39 @@ export async function seedTenant(sql: postgres.Sql, label: string): Promise<Tena
     const [org] = await tx<{ id: string }[]>`insert into organizations (name) values (${`Org ${label}`}) returning id`;
     const organizationId = org!.id;
     await tx`insert into organization_members (organization_id, user_id, role) values (${organizationId}, ${userId}, 'owner')`;
-    const [session] = await tx<{ id: string }[]>`
-      insert into whatsapp_sessions (organization_id, session_id, label, status) values (${organizationId}, ${`wa_${label}`}, 'Desk', 'open') returning id`;
+    const sessionId = `wa_${randomUUID()}`;
+    await tx`insert into whatsapp_sessions (organization_id, id, label, state) values (${organizationId}, ${sessionId}, 'Desk', 'open')`;
     const groupJid = `1203634${Date.now()}${label.length}@g.us`;
-    const [workshop] = await tx<{ id: string }[]>`
-      insert into workshops (organization_id, name, starts_at, session_id, group_jid)
-      values (${organizationId}, ${`Workshop ${label}`}, now() + interval '2 days', ${session!.id}, ${groupJid}) returning id`;
-    const [lead] = await tx<{ id: string }[]>`insert into leads (organization_id, phone_number, name) values (${organizationId}, ${phone}, 'Lead') returning id`;
-    await tx`insert into lead_assignments (organization_id, workshop_id, lead_id) values (${organizationId}, ${workshop!.id}, ${lead!.id})`;
-    const [group] = await tx<{ id: string }[]>`
-      insert into whatsapp_groups (organization_id, session_id, workshop_id, group_jid, subject, size)
-      values (${organizationId}, ${session!.id}, ${workshop!.id}, ${groupJid}, 'Group', 1) returning id`;
-    const [member] = await tx<{ id: string }[]>`
-      insert into workshop_group_members (organization_id, group_id, group_jid, full_phone, status, joined_at, joined_source)
-      values (${organizationId}, ${group!.id}, ${groupJid}, ${phone}, 'active', now(), 'live') returning id`;
-    await tx`insert into workshop_group_member_events (organization_id, group_id, member_id, action, full_phone, source, occurred_at)
-             values (${organizationId}, ${group!.id}, ${member!.id}, 'joined', ${phone}, 'live', now())`;
-    await tx`insert into scheduled_whatsapp_messages (organization_id, workshop_id, group_id, message_content, scheduled_for, idempotency_key)
-             values (${organizationId}, ${workshop!.id}, ${group!.id}, 'Starts soon', now() + interval '1 day', ${`${label}-1h`})`;
-    await tx`insert into workshop_automation_config (organization_id, default_session_id) values (${organizationId}, ${session!.id})`;
+    const workshopId = `ws_${randomUUID()}`;
+    await tx`
+      insert into workshops (organization_id, id, name, starts_at, starts_at_local, time_zone, duration_minutes, session_id, group_jid)
+      values (${organizationId}, ${workshopId}, ${`Workshop ${label}`}, now() + interval '2 days', '2030-01-01T18:30', 'Asia/Kolkata', 60, ${sessionId}, ${groupJid})`;
+    await tx`insert into leads (organization_id, phone, name) values (${organizationId}, ${phone}, 'Lead')`;
+    await tx`insert into lead_assignments (organization_id, workshop_id, phone) values (${organizationId}, ${workshopId}, ${phone})`;
+    await tx`insert into whatsapp_groups (organization_id, session_id, group_jid, subject, size) values (${organizationId}, ${sessionId}, ${groupJid}, 'Group', 1)`;
+    await tx`insert into workshop_group_members (organization_id, group_jid, phone, status, joined_at, joined_source)
+             values (${organizationId}, ${groupJid}, ${phone}, 'active', now(), 'live')`;
+    await tx`insert into membership_events (organization_id, event_id, group_jid, phone, action, source, occurred_at)
+             values (${organizationId}, ${`fixture:${label}:1`}, ${groupJid}, ${phone}, 'joined', 'live', now())`;
+    const templateId = `tpl_${randomUUID()}`;
+    await tx`insert into message_templates (organization_id, id, name, body) values (${organizationId}, ${templateId}, 'Reminder', 'Starts at {start_time}')`;
+    await tx`insert into workshop_automation_config (organization_id, workshop_id, rule_key, enabled, template_id, minutes_before, grace_minutes)
+             values (${organizationId}, null, '1h-before', true, ${templateId}, 60, 15)`;
+    await tx`insert into scheduled_whatsapp_messages (organization_id, id, workshop_id, rule_key, idempotency_key, kind, body, scheduled_for, grace_minutes, status)
+             values (${organizationId}, ${`msg_${randomUUID()}`}, ${workshopId}, '1h-before', ${`${workshopId}:1h-before`}, 'text', 'Starts soon', now() + interval '1 day', 15, 'pending')`;
+    // A deleted lead leaves a tombstone; a desktop registers and has one push refused.
+    await tx`insert into leads (organization_id, phone, name) values (${organizationId}, ${`${phone.slice(0, -1)}${(Number(phone.at(-1)) + 1) % 10}`}, 'Gone')`;
+    await tx`delete from leads where organization_id = ${organizationId} and name = 'Gone'`;
+    const clientId = randomUUID();
+    await tx`insert into sync_clients (client_id, organization_id, user_id, last_seq) values (${clientId}, ${organizationId}, ${userId}, 1)`;
+    await tx`insert into sync_rejections (organization_id, client_id, seq, table_name, code, reason)
+             values (${organizationId}, ${clientId}, 1, 'leads', 'constraint', 'fixture')`;
+    await tx`insert into membership_webhook_keys (organization_id, key_id, service_name, secret_hash)
+             values (${organizationId}, ${randomUUID().replace(/-/g, '').slice(0, 16)}, 'VPS', ${'0'.repeat(64)})`;
 
     const [store] = await tx<{ id: string }[]>`
-      insert into store_settings (user_id, store_name, store_slug) values (${userId}, ${`Store ${label}`}, ${`store-${label}-${userId.slice(0, 8)}`}) returning id`;
+      insert into store_settings (user_id, organization_id, store_name, store_slug)
+      values (${userId}, ${organizationId}, ${`Store ${label}`}, ${`store-${label}-${userId.slice(0, 8)}`}) returning id`;
     const storeId = store!.id;
     await tx`insert into business_channel_settings (store_id, wa_phone_number_id, webhook_verify_token) values (${storeId}, ${`pn-${userId}`}, ${`vt-${userId}`})`;
     await tx`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id)

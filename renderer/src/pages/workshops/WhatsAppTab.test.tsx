@@ -7,6 +7,7 @@ import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../
 import { SkippableClock } from '../../../../tests/support/skippable-clock.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import { localTimeInDays } from '../../../../tests/support/relative-time.js';
+import { WhatsAppRequestError } from '../../../../electron/core/whatsapp/whatsapp-errors.js';
 import {
   call,
   giveTablesLayout,
@@ -229,7 +230,7 @@ describe('when WhatsApp refuses or the account is offline', () => {
 
   it('says why a quick send failed, raises an error that stays, and sends it again', async () => {
     connection!.sendBehaviour = async () => {
-      throw Object.assign(new Error('not-authorized'), { output: { statusCode: 403 } });
+      throw new WhatsAppRequestError(403, 'not-authorized');
     };
     renderConsole(core, 'workshops');
     await openWhatsAppTab('Batch 12 Live');

@@ -13,7 +13,7 @@ import { useWorkshops } from './use-workshops.js';
 
 /** The screen coordinators live in: who registered, who joined, who is missing, who left. */
 export function WorkshopDetail({ id }: { id: string }) {
-  const workshop = useLiveQuery(id, (api) => api.call('workshops:get', { id }), affectsWorkshop(id));
+  const workshop = useLiveQuery(id, (api) => api.call('workshops:get', { id }), affectsWorkshop(id), { together: id });
   const show = useWorkshops((state) => state.show);
   const back = (
     <button type="button" className="link-button workshop-detail__back" onClick={() => show({ kind: 'list' })}>

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { syncLimits, type Mutation } from '../../../shared/sync/sync-protocol.js';
+import { syncTables } from '../../../shared/sync/sync-tables.js';
+import type { Database } from '../database/open-database.js';
+import type { SyncStateStore } from './sync-state-store.js';
+import { snapshotSql, syncedTables } from './synced-tables.js';
+import { isSyncTable, toWireRow } from './wire-rows.js';
+
+interface OutboxRow {
+  seq: number;
+  entity: string;
+  op: 'upsert' | 'delete';
+  row_key: string;
+  payload: string;
+}
+
+export interface PushBatch {
+  clientId: string;
+  mutations: Mutation[];
+  /** The local outbox row behind each mutation's seq, to report a rejection on the right row. */
+  rows: Map<number, { entity: string; rowKey: string; payload: string }>;
+}
+
+/** Room for the JSON envelope around the mutations. */
+const BODY_ALLOWANCE = 64 * 1024;
+
+/**
+ * The local side of "exactly once": rows leave the outbox only after the server answered
+ * that it processed their seq, so a lost answer means a replay, which the server answers
+ * "duplicate". Seqs on the wire count from 1 per client id; the outbox's own numbers keep
+ * growing across client ids, so the offset of the current client is kept beside it.
+ */
+export class Outbox {
+  private readonly statements;
+
+  constructor(
+    private readonly db: Database,
+    private readonly state: SyncStateStore,
+  ) {
+    this.statements = {
+      pending: db.prepare('SELECT count(*) FROM sync_outbox').pluck(),
+      head: db.prepare('SELECT seq, entity, op, row_key, payload FROM sync_outbox ORDER BY seq LIMIT ?'),
+      ack: db.prepare('DELETE FROM sync_outbox WHERE seq <= ?'),
+      version: db.prepare('SELECT version FROM sync_row_versions WHERE entity = ? AND row_key = ?').pluck(),
+      lastSeq: db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'), 0)").pluck(),
+      hasPending: db.prepare('SELECT 1 FROM sync_outbox WHERE entity = ? AND row_key = ? LIMIT 1').pluck(),
+      capture: db.prepare('UPDATE sync_capture SET capturing = ? WHERE id = 1'),
+    };
+  }
+
+  pending(): number {
+    return this.statements.pending.get() as number;
+  }
+
+  /** The newest outbox number ever given out: grows with every captured change, cheap to read. */
+  lastSeq(): number {
+    return this.statements.lastSeq.get() as number;
+  }
+
+  hasPendingEdit(entity: string, rowKey: string): boolean {
+    return this.statements.hasPending.get(entity, rowKey) !== undefined;
+  }
+
+  clientId(): string | null {
+    return this.state.get<string>('clientId');
+  }
+
+  /**
+   * Starts syncing this database with an organisation from nothing: a new client id whose
+   * seqs start at 1, the outbox replaced by a snapshot of every synced row, and capture on
+   * so every later change is recorded. One transaction: a crash leaves either the old
+   * state or the whole snapshot.
+   */
+  startFresh(): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM sync_outbox').run();
+      this.state.set('seqOffset', this.statements.lastSeq.get() as number);
+      this.state.set('clientId', randomUUID());
+      for (const table of syncedTables) this.db.prepare(snapshotSql(table)).run();
+      this.statements.capture.run(1);
+    })();
+  }
+
+  /** A new client id for the same outbox (the server said this id belongs elsewhere): pending rows are numbered from 1 again. */
+  renumber(): void {
+    this.db.transaction(() => {
+      const first = (this.db.prepare('SELECT min(seq) FROM sync_outbox').pluck().get() as number | null) ?? (this.statements.lastSeq.get() as number) + 1;
+      this.state.set('seqOffset', first - 1);
+      this.state.set('clientId', randomUUID());
+    })();
+  }
+
+  /**
+   * The oldest pending changes as one push request: at most the server's limits, and at
+   * most one edit per shared row, since the version a second edit is based on is only
+   * known once the server has answered for the first.
+   */
+  nextBatch(): PushBatch | null {
+    const clientId = this.clientId();
+    if (!clientId) return null;
+    const offset = this.state.get<number>('seqOffset') ?? 0;
+    const rows = this.statements.head.all(syncLimits.maxMutationsPerPush) as OutboxRow[];
+    const mutations: Mutation[] = [];
+    const byWireSeq = new Map<number, { entity: string; rowKey: string; payload: string }>();
+    const sharedInBatch = new Set<string>();
+    let bytes = 0;
+    for (const row of rows) {
+      if (!isSyncTable(row.entity)) continue;
+      const shared = syncTables[row.entity].direction === 'shared';
+      const identity = `${row.entity} ${row.row_key}`;
+      if (shared && sharedInBatch.has(identity)) break;
+      bytes += row.payload.length + 100;
+      if (mutations.length > 0 && bytes > syncLimits.maxRequestBytes - BODY_ALLOWANCE) break;
+      const seq = row.seq - offset;
+      const mutation: Mutation = {
+        seq,
+        table: row.entity,
+        op: row.op,
+        row: toWireRow(row.entity, JSON.parse(row.payload) as Record<string, unknown>, clientId, row.op === 'delete'),
+      };
+      if (shared) {
+        sharedInBatch.add(identity);
+        mutation.base_version = (this.statements.version.get(row.entity, row.row_key) as number | undefined) ?? 0;
+      }
+      mutations.push(mutation);
+      byWireSeq.set(seq, { entity: row.entity, rowKey: row.row_key, payload: row.payload });
+    }
+    return mutations.length > 0 ? { clientId, mutations, rows: byWireSeq } : null;
+  }
+
+  /** The server processed every seq up to `lastWireSeq`: those rows are done. */
+  acknowledge(lastWireSeq: number): void {
+    const offset = this.state.get<number>('seqOffset') ?? 0;
+    this.statements.ack.run(lastWireSeq + offset);
+  }
+
+  /** The seq the server expects next, translated to the outbox's numbering. */
+  firstPendingWireSeq(): number | null {
+    const offset = this.state.get<number>('seqOffset') ?? 0;
+    const first = this.db.prepare('SELECT min(seq) FROM sync_outbox').pluck().get() as number | null;
+    return first === null ? null : first - offset;
+  }
+}

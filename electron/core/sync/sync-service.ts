@@ -1,0 +1,219 @@
+import { WhoAmIResponseSchema, SYNC_PROTOCOL_VERSION } from '../../../shared/sync/sync-protocol.js';
+import type { BackendStatus, Organisation } from '../../../shared/backend/backend-status.js';
+import { ApiFailure } from '../../../shared/contract/result.js';
+import type { BackendAuth, BackendProject } from '../backend/backend-auth.js';
+import type { Database } from '../database/open-database.js';
+import type { Logger } from '../logging/logger.js';
+import { SyncFailure, type DesktopSyncClient } from './desktop-sync-client.js';
+import type { Outbox } from './outbox.js';
+import type { SyncEngine } from './sync-engine.js';
+import type { SyncPoke } from './sync-poke.js';
+import type { SyncStateStore } from './sync-state-store.js';
+
+const ORGANISATION_KEY = 'organisation';
+
+const conflictSubjects: Record<string, string> = {
+  workshops: 'Workshop',
+  leads: 'Registration',
+  lead_assignments: 'Registration for a workshop',
+  message_templates: 'Message template',
+  workshop_automation_config: 'Reminder rule',
+};
+
+export interface SyncServiceDeps {
+  db: Database;
+  auth: BackendAuth;
+  state: SyncStateStore;
+  outbox: Outbox;
+  engine: SyncEngine;
+  client: DesktopSyncClient;
+  poke: SyncPoke;
+  logger: Logger;
+  /** Pushes `sync:changed` to the UI. */
+  publish: (status: BackendStatus) => void;
+}
+
+/**
+ * Settings → Hosted backend: the project, who is signed in, which organisation this
+ * database syncs with, and the loop's state. Signed out (or never configured) the
+ * console works as before; changes made meanwhile wait in the outbox.
+ */
+export class SyncService {
+  private stopPoke: (() => void) | null = null;
+  private signedIn: { id: string; email: string } | null = null;
+
+  constructor(private readonly deps: SyncServiceDeps) {}
+
+  async start(): Promise<void> {
+    this.signedIn = await this.deps.auth.user().catch(() => null);
+    this.listen();
+    this.deps.engine.start();
+    this.publish();
+  }
+
+  async stop(): Promise<void> {
+    this.stopPoke?.();
+    this.stopPoke = null;
+    await this.deps.engine.stop();
+    await this.deps.auth.stop();
+  }
+
+  organisation(): Organisation | null {
+    return this.deps.state.get<Organisation>(ORGANISATION_KEY);
+  }
+
+  /** The organisation to sync with, or null while signed out: the loop does nothing then. */
+  activeOrganisationId(): string | null {
+    return this.signedIn ? (this.organisation()?.id ?? null) : null;
+  }
+
+  async status(): Promise<BackendStatus> {
+    const loop = this.deps.engine.status();
+    const active = this.activeOrganisationId() !== null;
+    const conflicts = this.deps.db
+      .prepare('SELECT id, entity, row_key, reason, message, local_payload, detected_at FROM sync_conflicts WHERE dismissed_at IS NULL ORDER BY id DESC LIMIT 50')
+      .all() as { id: number; entity: string; row_key: string; reason: 'stale' | 'rejected'; message: string; local_payload: string; detected_at: string }[];
+    return {
+      project: this.deps.auth.project(),
+      user: this.signedIn,
+      organisation: this.organisation(),
+      sync: {
+        state: active ? loop.state : 'off',
+        lastSyncedAt: this.deps.state.get<string>('lastSyncedAt'),
+        pending: this.deps.outbox.pending(),
+        lastError: active ? loop.lastError : null,
+        progress: active ? loop.progress : null,
+        clockSkewMs: active ? loop.clockSkewMs : null,
+        conflicts: conflicts.map((row) => ({
+          id: row.id,
+          subject: describe(row.entity, row.local_payload),
+          reason: row.reason,
+          message: row.message,
+          detectedAt: row.detected_at,
+        })),
+      },
+    };
+  }
+
+  async configure(project: BackendProject): Promise<BackendStatus> {
+    await this.deps.auth.configure(project);
+    await this.refreshUser();
+    return this.status();
+  }
+
+  async signInWithPassword(email: string, password: string): Promise<BackendStatus> {
+    await this.deps.auth.signInWithPassword(email, password);
+    return this.afterSignIn();
+  }
+
+  async sendCode(email: string): Promise<{ sent: true }> {
+    await this.deps.auth.sendCode(email);
+    return { sent: true };
+  }
+
+  async verifyCode(email: string, code: string): Promise<BackendStatus> {
+    await this.deps.auth.verifyCode(email, code);
+    return this.afterSignIn();
+  }
+
+  async signOut(): Promise<BackendStatus> {
+    await this.deps.auth.signOut();
+    await this.refreshUser();
+    return this.status();
+  }
+
+  async organisations(): Promise<Organisation[]> {
+    try {
+      const answer = await this.deps.client.call({ protocol: SYNC_PROTOCOL_VERSION, kind: 'whoami' }, WhoAmIResponseSchema);
+      return answer.organizations.map((org) => ({ id: org.id, name: org.name, role: org.role }));
+    } catch (error) {
+      if (error instanceof SyncFailure) throw new ApiFailure(error.kind === 'signed-out' ? 'forbidden' : 'unavailable', error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * Binds this database to an organisation. The first time, or for another organisation,
+   * everything the desktop holds is uploaded from scratch (a snapshot replaces the outbox)
+   * and every download starts over.
+   */
+  async chooseOrganisation(id: string): Promise<BackendStatus> {
+    const organisation = (await this.organisations()).find((candidate) => candidate.id === id);
+    if (!organisation) throw new ApiFailure('not-found', 'You are not a member of that organisation.');
+    const current = this.organisation();
+    if (current?.id !== id) {
+      this.deps.db.transaction(() => {
+        this.deps.state.deletePrefix('cursor:');
+        this.deps.state.delete('lastSyncedAt');
+        this.deps.db.prepare('DELETE FROM sync_row_versions').run();
+        this.deps.db.prepare('DELETE FROM sync_conflicts').run();
+        for (const table of ['messaging_log', 'orders', 'payment_transactions', 'deliveries']) this.deps.db.prepare(`DELETE FROM ${table}`).run();
+        this.deps.outbox.startFresh();
+        this.deps.state.set(ORGANISATION_KEY, organisation);
+      })();
+    } else {
+      this.deps.state.set(ORGANISATION_KEY, organisation);
+    }
+    this.listen();
+    this.deps.engine.request('now');
+    this.publish();
+    return this.status();
+  }
+
+  async syncNow(): Promise<BackendStatus> {
+    if (!this.activeOrganisationId()) throw new ApiFailure('invalid-input', 'Sign in and choose an organisation first (Settings → Hosted backend).');
+    await this.deps.engine.syncNow();
+    return this.status();
+  }
+
+  dismissConflict(id: number): Promise<BackendStatus> {
+    this.deps.db.prepare('UPDATE sync_conflicts SET dismissed_at = ? WHERE id = ?').run(new Date().toISOString(), id);
+    this.publish();
+    return this.status();
+  }
+
+  /** Who is signed in may have changed (supabase-js refreshed, or gave up on, the session). */
+  async authChanged(): Promise<void> {
+    await this.refreshUser();
+    this.listen();
+    if (this.signedIn) this.deps.engine.request('now');
+    this.publish();
+  }
+
+  publish(): void {
+    void this.status().then(this.deps.publish, (error: unknown) => this.deps.logger.warn({ err: error }, 'sync status unavailable'));
+  }
+
+  private async afterSignIn(): Promise<BackendStatus> {
+    await this.refreshUser();
+    if (!this.organisation()) {
+      const organisations = await this.organisations().catch(() => []);
+      if (organisations.length === 1) return this.chooseOrganisation(organisations[0]!.id);
+    }
+    this.listen();
+    this.deps.engine.request('now');
+    return this.status();
+  }
+
+  private async refreshUser(): Promise<void> {
+    this.signedIn = await this.deps.auth.user().catch(() => null);
+  }
+
+  private listen(): void {
+    this.stopPoke?.();
+    this.stopPoke = null;
+    const organisationId = this.activeOrganisationId();
+    if (organisationId) this.stopPoke = this.deps.poke.listen(organisationId, () => this.deps.engine.request('poke'));
+  }
+}
+
+function describe(entity: string, payload: string): string {
+  const subject = conflictSubjects[entity] ?? entity.replaceAll('_', ' ');
+  try {
+    const row = JSON.parse(payload) as Record<string, unknown>;
+    const name = row.name ?? row.phone ?? row.rule_key;
+    return typeof name === 'string' && name ? `${subject} “${name}”` : subject;
+  } catch {
+    return subject;
+  }
+}
