@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import { needsAttention, nextStepFor, type SessionState, type SessionView } from '../../../shared/sessions/session-view.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
+import { withTimeout } from '../clock/with-timeout.js';
 import type { Database } from '../database/open-database.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
@@ -27,6 +28,7 @@ export interface SessionListener {
   groupJoined?(sessionId: string, group: Parameters<TransportEvents['group-joined']>[0]): void;
   receipt?(sessionId: string, receipt: Parameters<TransportEvents['receipt']>[0]): void;
   lidMappings?(sessionId: string, pairs: Parameters<TransportEvents['lid-mappings']>[0]): void;
+  groupLeft?(sessionId: string, groupJid: string): void;
 }
 
 interface Runtime {
@@ -127,7 +129,12 @@ export class SessionSupervisor {
     if (runtime) {
       this.detach(runtime);
       if (row.state === 'open') {
-        await withTimeout(runtime.connection.logout(), LOGOUT_TIMEOUT_MS).catch((error: unknown) =>
+        await withTimeout(this.deps.clock, runtime.connection.logout(), {
+          ms: LOGOUT_TIMEOUT_MS,
+          onTimeout: () => {
+            throw new Error(`timed out after ${LOGOUT_TIMEOUT_MS} ms`);
+          },
+        }).catch((error: unknown) =>
           this.deps.logger.warn({ err: error, sessionId: id }, 'logout failed; removing local keys anyway'),
         );
       }
@@ -234,7 +241,19 @@ export class SessionSupervisor {
         this.setState(id, 'open', null);
         each('opened');
       }),
+      // Paired but not yet restarted: from here a dropped link is a network problem to retry,
+      // not an expired QR; wiping the keys now would leave a dead device on the phone.
+      connection.on('paired', () => {
+        runtime.qr = null;
+        runtime.pairingCode = null;
+        this.setState(id, 'connecting', null);
+      }),
       connection.on('close', (reason, detail) => this.handleClose(id, reason, detail)),
+      connection.on('group-left', (groupJid) => {
+        this.deps.groups.forget(id, groupJid);
+        this.deps.logger.info({ sessionId: id, groupJid }, 'this account is no longer in the group; it was removed from the list');
+        each('groupLeft', groupJid);
+      }),
       connection.on('participants', (change) => each('participants', change)),
       connection.on('groups-changed', (groups) => each('groupsChanged', groups)),
       connection.on('group-joined', (group) => each('groupJoined', group)),
@@ -321,20 +340,4 @@ export class SessionSupervisor {
   private nowIso(): string {
     return new Date(this.deps.clock.now()).toISOString();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
