@@ -135,9 +135,10 @@ for (let run = 0; run < RUNS; run++) {
   }
 }
 const worstLeft = Math.max(...leftCached);
-// Other processes on a shared machine may read the same files back in between; a tenth is
-// tolerated, more means eviction did not work here.
-check(worstLeft <= totalBytes * 0.1, `eviction left ${(worstLeft / 1e6).toFixed(1)} of ${(totalBytes / 1e6).toFixed(1)} MB cached: the "cold" starts were not cold`);
+// Other processes on a shared machine may read the same files back in between; a quarter is
+// tolerated (on a loaded shared machine they re-read the popular packages within seconds), more
+// means eviction did not work here.
+check(worstLeft <= totalBytes * 0.25, `eviction left ${(worstLeft / 1e6).toFixed(1)} of ${(totalBytes / 1e6).toFixed(1)} MB cached: the "cold" starts were not cold`);
 
 const dir = makeTempDir('bench-idle-');
 const running = await startHeadlessConsole(dir.path);
