@@ -59,6 +59,8 @@ export const AppInfoSchema = z.object({
   shell: ShellKindSchema,
   platform: z.string(),
   dataDir: z.string(),
+  /** Whether this build can start the console at login on this OS (never in development). */
+  startAtLoginSupported: z.boolean(),
   schemaVersion: z.number().int(),
   startedAt: z.string(),
 });
@@ -70,6 +72,8 @@ export const HealthSchema = z.object({
   whatsapp: z.object({ sessions: z.number().int(), open: z.number().int(), needsAttention: z.number().int() }),
   /** How WhatsApp credentials are protected at rest; a warning when weaker than the OS keyring. */
   secrets: z.object({ protection: z.enum(['os-keyring', 'key-file']), warning: z.string().nullable() }),
+  /** The folder of the desktop app's log files; null where logs go to the terminal (headless). */
+  logFolder: z.string().nullable(),
   uptimeSeconds: z.number(),
   checkedAt: z.string(),
 });
@@ -254,6 +258,8 @@ export const events = {
   'sync:changed': BackendStatusSchema,
   /** Something the coordinator should know even with the window closed (failed, missed, uncertain sends). */
   'notifications:raised': NotificationSchema,
+  /** The coordinator clicked the desktop notification: show what it is about. */
+  'notifications:opened': NotificationSchema,
 } as const;
 
 export type Methods = typeof methods;
