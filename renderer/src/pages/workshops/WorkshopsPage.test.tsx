@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
-import { localTimeInDays } from '../../../../tests/support/relative-time.js';
+import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { formatWorkshopStart } from './format-workshop-time.js';
 import { call, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from '../../../test/workshops-test-kit.js';
 
