@@ -14,7 +14,7 @@ import { connectConsole } from '../tests/support/console-client.js';
 import { linkDemoGroup } from '../tests/support/demo-group.js';
 import { startHeadlessConsole } from '../tests/support/headless-process.js';
 import { chromiumRequirement } from '../tests/support/requirements.js';
-import { localTimeInDays } from '../tests/support/relative-time.js';
+import { localTimeInDays } from '../shared/time/local-date-time.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
 import { median, percentile, printFigures } from './figures.js';

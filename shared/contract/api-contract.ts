@@ -36,6 +36,7 @@ import {
   WorkshopIdSchema,
   WorkshopInputSchema,
   WorkshopSchema,
+  WorkshopUpdateSchema,
 } from '../workshops/workshop-schemas.js';
 import type { Result } from './result.js';
 
@@ -58,6 +59,8 @@ export const AppInfoSchema = z.object({
   shell: ShellKindSchema,
   platform: z.string(),
   dataDir: z.string(),
+  /** Whether this build can start the console at login on this OS (never in development). */
+  startAtLoginSupported: z.boolean(),
   schemaVersion: z.number().int(),
   startedAt: z.string(),
 });
@@ -69,6 +72,8 @@ export const HealthSchema = z.object({
   whatsapp: z.object({ sessions: z.number().int(), open: z.number().int(), needsAttention: z.number().int() }),
   /** How WhatsApp credentials are protected at rest; a warning when weaker than the OS keyring. */
   secrets: z.object({ protection: z.enum(['os-keyring', 'key-file']), warning: z.string().nullable() }),
+  /** The folder of the desktop app's log files; null where logs go to the terminal (headless). */
+  logFolder: z.string().nullable(),
   uptimeSeconds: z.number(),
   checkedAt: z.string(),
 });
@@ -107,7 +112,7 @@ export const methods = {
   'workshops:list': method(NoInput, z.array(WorkshopSchema)),
   'workshops:get': method(WorkshopRef, WorkshopSchema),
   'workshops:create': method(WorkshopInputSchema.strict(), WorkshopSchema),
-  'workshops:update': method(WorkshopInputSchema.partial().extend({ id: WorkshopIdSchema }).strict(), WorkshopSchema),
+  'workshops:update': method(WorkshopUpdateSchema.extend({ id: WorkshopIdSchema }).strict(), WorkshopSchema),
   'workshops:delete': method(WorkshopRef, z.object({ deleted: z.literal(true) })),
   'workshops:link-group': method(z.object({ id: WorkshopIdSchema, sessionId: SessionId, groupJid: GroupJidSchema }).strict(), WorkshopSchema),
   'workshops:create-group': method(
@@ -126,7 +131,13 @@ export const methods = {
   ),
   'leads:import': method(
     z.object({ workshopId: WorkshopIdSchema, csv: CsvText, mapping: CsvMappingSchema, skipInvalid: z.boolean().default(false) }).strict(),
-    z.object({ added: z.number().int(), alreadyRegistered: z.number().int(), merged: z.number().int(), skipped: z.number().int() }),
+    z.object({ added: z.number().int(), alreadyRegistered: z.number().int(), merged: z.number().int(), skipped: z.number().int(), importId: z.string().nullable() }),
+  ),
+  /** Removes exactly the registrations one import added. */
+  'leads:undo-import': method(z.object({ workshopId: WorkshopIdSchema, importId: z.string().min(1).max(100) }).strict(), z.object({ removed: z.number().int() })),
+  'leads:remove-many': method(
+    z.object({ workshopId: WorkshopIdSchema, leadIds: z.array(z.number().int()).min(1, 'Choose at least one registration').max(100_000) }).strict(),
+    z.object({ removed: z.number().int() }),
   ),
   'leads:add': method(
     z.object({ workshopId: WorkshopIdSchema, name: z.string().trim().max(200).default(''), phone: z.string().min(1, 'Enter a phone number').max(40), email: z.string().trim().max(320).default('') }).strict(),
@@ -139,8 +150,9 @@ export const methods = {
   'templates:delete': method(z.object({ id: TemplateIdSchema }).strict(), z.object({ deleted: z.literal(true) })),
   /** The text a template becomes for a workshop now, or why it cannot be used. */
   'templates:preview': method(
-    z.object({ body: z.string().max(4_096), workshopId: WorkshopIdSchema.optional() }).strict(),
-    z.object({ text: z.string(), unknownVariables: z.array(z.string()) }),
+    // With a workshop: its real values as read at `at` (now when left out), never sample ones.
+    z.object({ body: z.string().max(4_096), workshopId: WorkshopIdSchema.optional(), at: z.string().datetime().optional() }).strict(),
+    z.object({ text: z.string(), unknownVariables: z.array(z.string()), missingValues: z.array(z.string()) }),
   ),
   'automation:get': method(z.object({ workshopId: WorkshopIdSchema.optional() }).strict(), z.array(AutomationRuleSchema)),
   'automation:save': method(
@@ -149,6 +161,11 @@ export const methods = {
   ),
   /** Drops a workshop's own rules so it follows the organisation's again. */
   'automation:reset': method(z.object({ workshopId: WorkshopIdSchema }).strict(), z.array(AutomationRuleSchema)),
+  /** Enabled rules of a workshop that cannot send because their text needs a value it lacks (a join link). */
+  'automation:held': method(
+    z.object({ workshopId: WorkshopIdSchema }).strict(),
+    z.array(z.object({ ruleKey: z.string(), label: z.string(), missing: z.array(z.string()), reason: z.string() })),
+  ),
 
   'messages:list': method(
     z.object({ workshopId: WorkshopIdSchema.optional(), scope: z.enum(['upcoming', 'history', 'all']).default('all') }).strict(),
@@ -206,6 +223,11 @@ export const methods = {
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),
     z.array(z.object({ messageId: z.string(), text: z.string(), kind: z.string(), at: z.string() })),
   ),
+  /**
+   * Registrations made from the demo group's own people (most of its members plus a few who
+   * never joined), as a CSV to import: the first run then shows matches, misses and leavers.
+   */
+  'demo:sample-registrations': method(z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(), z.object({ csv: z.string() })),
   /** Demo controls: people join or leave the demo account's group. */
   'demo:simulate': method(
     z
@@ -236,6 +258,8 @@ export const events = {
   'sync:changed': BackendStatusSchema,
   /** Something the coordinator should know even with the window closed (failed, missed, uncertain sends). */
   'notifications:raised': NotificationSchema,
+  /** The coordinator clicked the desktop notification: show what it is about. */
+  'notifications:opened': NotificationSchema,
 } as const;
 
 export type Methods = typeof methods;

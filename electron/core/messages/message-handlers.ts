@@ -1,11 +1,13 @@
 import { DateTime } from 'luxon';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import { renderTemplate, templateValues, unknownVariables } from '../../../shared/messages/template.js';
+import { describeMissing, type MessageText } from './message-text.js';
 import type { Handlers } from '../api/api-router.js';
 import type { Clock } from '../clock/clock.js';
 import type { MessageSender } from './message-sender.js';
 import type { MessageService } from './message-service.js';
 import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
+import { demoRegistrationsCsv } from '../workshops/demo-registrations.js';
 import { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { AutomationService } from './automation-service.js';
@@ -19,6 +21,7 @@ export interface MessageHandlerDeps {
   sender: MessageSender;
   workshops: WorkshopService;
   sessions: SessionSupervisor;
+  text: MessageText;
   /** Told when rules or templates change, so pending reminders follow. */
   rescheduler: Rescheduler;
   clock: Clock;
@@ -44,22 +47,29 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
       automation.deleteTemplate(id);
       return { deleted: true as const };
     },
-    'templates:preview': ({ body, workshopId }) => {
-      const workshop = workshopId ? workshops.get(workshopId) : undefined;
+    'templates:preview': ({ body, workshopId, at }) => {
+      if (workshopId) {
+        workshops.get(workshopId);
+        const workshop = deps.text.workshop(workshopId);
+        if (!workshop) throw new ApiFailure('not-found', 'That workshop no longer exists.');
+        const rendered = deps.text.render(body, workshop, at);
+        return { text: rendered.text, unknownVariables: unknownVariables(body), missingValues: rendered.missing };
+      }
+      // No workshop chosen (the template editor's first view): a labelled sample, an hour before it starts.
       const sample = DateTime.fromMillis(deps.clock.now(), { zone: deps.timeZone() }).plus({ days: 1 }).set({ hour: 18, minute: 30, second: 0, millisecond: 0 });
-      const startsAt = workshop?.startsAt ?? sample.toUTC().toISO() ?? '';
+      const startsAt = sample.toUTC().toISO() ?? '';
       const values = templateValues(
         {
-          name: workshop?.name ?? 'Sample workshop',
+          name: 'Sample workshop',
           startsAt,
-          timeZone: workshop?.timeZone ?? deps.timeZone(),
-          durationMinutes: workshop?.durationMinutes ?? 90,
-          joinLink: workshop?.joinLink || 'https://example.org/join',
-          groupLink: workshop?.group?.inviteLink ?? 'https://chat.whatsapp.com/EXAMPLE',
+          timeZone: deps.timeZone(),
+          durationMinutes: 90,
+          joinLink: 'https://example.org/join',
+          groupLink: 'https://chat.whatsapp.com/EXAMPLE',
         },
         new Date(Date.parse(startsAt) - 60 * 60_000).toISOString(),
       );
-      return { text: renderTemplate(body, values), unknownVariables: unknownVariables(body) };
+      return { text: renderTemplate(body, values), unknownVariables: unknownVariables(body), missingValues: [] };
     },
     'automation:get': ({ workshopId }) => {
       if (workshopId) workshops.get(workshopId);
@@ -78,6 +88,16 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
       rescheduler.workshop(workshopId);
       return automation.rules(workshopId);
     },
+    'automation:held': ({ workshopId }) => {
+      workshops.get(workshopId);
+      const workshop = deps.text.workshop(workshopId);
+      if (!workshop) return [];
+      return automation.rules(workshopId).flatMap((rule) => {
+        const template = rule.enabled && rule.templateId ? automation.template(rule.templateId) : undefined;
+        const missing = template ? deps.text.render(template.body, workshop).missing : [];
+        return missing.length === 0 ? [] : [{ ruleKey: rule.ruleKey, label: rule.label, missing, reason: `uses ${describeMissing(missing)}` }];
+      });
+    },
     'messages:list': ({ workshopId, scope }) => messages.list(workshopId, scope),
     'messages:send-now': ({ workshopId, text, media }) => messages.sendNow(workshopId, text, media),
     'messages:cancel': ({ id }) => messages.cancel(id),
@@ -92,6 +112,12 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
       demoAccount(sessions, sessionId)
         .history(groupJid)
         .map((record) => ({ messageId: record.messageId, text: record.text, kind: record.kind, at: new Date(record.at).toISOString() })),
+    'demo:sample-registrations': async ({ sessionId, groupJid }) => {
+      const demo = demoAccount(sessions, sessionId);
+      const group = (await demo.listGroups()).find((candidate) => candidate.jid === groupJid);
+      if (!group) throw new ApiFailure('not-found', 'That group is not one of the demo account’s groups.');
+      return { csv: demoRegistrationsCsv(group, (member) => member.phone ?? (member.lid ? (demo.phoneBehind(member.lid) ?? null) : null)) };
+    },
     'demo:simulate': ({ sessionId, groupJid, join, leave }) => demoAccount(sessions, sessionId).simulate(groupJid, { join, leave }),
   };
 }

@@ -6,6 +6,7 @@ import { messagesMigration } from './0004-messages.js';
 import { messageEditsMigration } from './0005-message-edits.js';
 import { syncMigration } from './0006-sync.js';
 import { messageReceiptsMigration } from './0007-message-receipts.js';
+import { messageSourcesMigration } from './0008-message-sources.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   messageEditsMigration,
   syncMigration,
   messageReceiptsMigration,
+  messageSourcesMigration,
 ];

@@ -3,6 +3,7 @@ import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js'
 import { PageHeader } from '../PageHeader.js';
 import { formatWorkshopStart } from './format-workshop-time.js';
 import { GroupLinkPanel } from './GroupLinkPanel.js';
+import { HeldReminders } from './HeldReminders.js';
 import { LeadsPanel } from './LeadsPanel.js';
 import { MemberTabs } from './MemberTabs.js';
 import { StatCards } from './StatCards.js';
@@ -66,6 +67,7 @@ function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: Reac
           </>
         }
       />
+      {workshop.group ? <HeldReminders workshop={workshop} /> : null}
       <StatCards stats={workshop.stats} />
       {settingUp ? [setup, ...results] : [...results, setup]}
     </div>
