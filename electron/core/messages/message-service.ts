@@ -6,7 +6,7 @@ import type { Clock } from '../clock/clock.js';
 import { withTimeout } from '../clock/with-timeout.js';
 import type { Database } from '../database/open-database.js';
 import type { CoreEvents } from '../events/core-events.js';
-import { instantFromLocal } from '../workshops/workshop-time.js';
+import { instantFromLocal } from '../../../shared/time/local-date-time.js';
 import type { MessageRepository, MessageRow } from './message-repository.js';
 import type { MessageSender } from './message-sender.js';
 import { missingValueFailure, type MessageText } from './message-text.js';
