@@ -138,7 +138,11 @@ export async function startSyncWorld(): Promise<SyncWorld> {
           .map(([name, expression]) => `'${name}', ${expression}`)
           .join(', ')}) AS row FROM ${table} AS R${spec.skipWhen ? ` WHERE NOT (${spec.skipWhen})` : ''}`;
         const rows = (await sqliteRows(core, select)).map((row) => JSON.parse(row.row as string) as Record<string, unknown>);
-        return rows.map((row) => normalise(toWireRow(table, row, clientId, false)));
+        const foreign = new Map(
+          (await sqliteRows(core, "SELECT substr(key, 17) AS id, json_extract(value, '$') AS session FROM sync_state WHERE key LIKE 'foreign-session:%'")).map((row) => [row.id, row.session]),
+        );
+        // As the desktop sends it: a workshop linked on another desktop keeps that desktop's session.
+        return rows.map((row) => normalise(toWireRow(table, table === 'workshops' && row.session_id === null && foreign.has(row.id) ? { ...row, session_id: foreign.get(row.id) } : row, clientId, false)));
       },
       async stop() {
         await core.stop();
