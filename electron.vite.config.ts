@@ -6,7 +6,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      externalizeDeps: true,
+      // Pure-JS libraries the core needs at start-up are bundled: one file to read and
+      // compile instead of hundreds to resolve, which is most of a cold start. Native and
+      // lazily loaded packages (better-sqlite3, Baileys) stay in node_modules.
+      externalizeDeps: { exclude: ['zod', 'luxon', 'libphonenumber-js', 'papaparse', 'ws', 'pino'] },
       rollupOptions: {
         // The headless console is the same core without Electron, built alongside it.
         input: {

@@ -65,7 +65,7 @@ async function linkedWorkshop(core: Core, name: string): Promise<{ workshop: Wor
   const session = await value<SessionView>(core.invoke('sessions:create', { kind: 'simulator', label: name }));
   await opened;
   const [group] = await value<GroupSummary[]>(core.invoke('groups:sync', { sessionId: session.id }));
-  const workshop = await value<Workshop>(core.invoke('workshops:create', { name, startsAtLocal: localTimeInDays(180, '18:00', 'UTC'), timeZone: 'UTC', durationMinutes: 60 }));
+  const workshop = await value<Workshop>(core.invoke('workshops:create', { name, startsAtLocal: localTimeInDays(180, '18:00', 'UTC'), timeZone: 'UTC', durationMinutes: 60, joinLink: 'https://meet.example.org/bench' }));
   const linked = await value<Workshop>(core.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group?.jid }));
   return { workshop: linked, session };
 }
@@ -136,7 +136,7 @@ const { workshop: first, session } = await linkedWorkshop(big, 'Queue 0');
 const bigDb = new BetterSqlite3(join(bigDir.path, 'console.sqlite'));
 const all: Workshop[] = [first];
 for (let i = 1; i < 200; i++) {
-  const workshop = await value<Workshop>(big.invoke('workshops:create', { name: `Queue ${i}`, startsAtLocal: localTimeInDays(180, '18:00', 'UTC'), timeZone: 'UTC', durationMinutes: 60 }));
+  const workshop = await value<Workshop>(big.invoke('workshops:create', { name: `Queue ${i}`, startsAtLocal: localTimeInDays(180, '18:00', 'UTC'), timeZone: 'UTC', durationMinutes: 60, joinLink: 'https://meet.example.org/bench' }));
   await value(big.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: first.group?.groupJid }));
   all.push(await value<Workshop>(big.invoke('workshops:get', { id: workshop.id })));
 }

@@ -24,6 +24,7 @@ import { messageHandlers } from './messages/message-handlers.js';
 import { MessageRepository } from './messages/message-repository.js';
 import { MessageSender } from './messages/message-sender.js';
 import { MessageService } from './messages/message-service.js';
+import { MessageText } from './messages/message-text.js';
 import { Rescheduler } from './messages/rescheduler.js';
 import { ScheduleGenerator } from './messages/schedule-generator.js';
 import { LeadService } from './workshops/lead-service.js';
@@ -90,7 +91,7 @@ export function createCore(deps: CoreDependencies): Core {
 
   const secretStore = deps.secretStore ?? new KeyFileSecretStore(join(deps.dataDir, KEY_FILE));
   const cipher = new ValueCipher(secretStore.loadDataKey());
-  const events = new CoreEvents();
+  const events = new CoreEvents((error, event) => logger.error({ err: error, event }, 'an event subscriber failed; the event itself stands'));
   const settings = new SettingsService(new SettingsRepository(db), events, clock);
   const groups = new GroupDirectory(db, clock, logger.child({ module: 'groups' }));
   const sessions = new SessionSupervisor({
@@ -110,9 +111,10 @@ export function createCore(deps: CoreDependencies): Core {
   const automation = new AutomationService(db, clock);
   automation.ensureDefaults();
   const messageRepository = new MessageRepository(db);
-  const sender = new MessageSender({ db, repository: messageRepository, sessions, clock, logger: logger.child({ module: 'sender' }), events, ...random });
+  const messageText = new MessageText(db, clock);
+  const sender = new MessageSender({ db, repository: messageRepository, sessions, clock, logger: logger.child({ module: 'sender' }), events, text: messageText, ...random });
   const rescheduler = new Rescheduler({ generator: new ScheduleGenerator(db, automation, clock), sender, events });
-  const messages = new MessageService({ db, repository: messageRepository, sender, clock, events });
+  const messages = new MessageService({ db, repository: messageRepository, sender, clock, events, text: messageText });
   const workshopService = new WorkshopService({
     db,
     repository: workshopRepository,
@@ -159,7 +161,7 @@ export function createCore(deps: CoreDependencies): Core {
       ...settingsHandlers(settings),
       ...sessionHandlers(sessions, settings),
       ...workshopHandlers(workshopService, leads, groups),
-      ...messageHandlers({ automation, messages, sender, workshops: workshopService, sessions, rescheduler, clock, timeZone: () => settings.get().timeZone }),
+      ...messageHandlers({ automation, messages, sender, workshops: workshopService, sessions, rescheduler, clock, text: messageText, timeZone: () => settings.get().timeZone }),
       ...syncHandlers(sync.service),
     },
     logger.child({ module: 'api' }),

@@ -36,6 +36,7 @@ import {
   WorkshopIdSchema,
   WorkshopInputSchema,
   WorkshopSchema,
+  WorkshopUpdateSchema,
 } from '../workshops/workshop-schemas.js';
 import type { Result } from './result.js';
 
@@ -107,7 +108,7 @@ export const methods = {
   'workshops:list': method(NoInput, z.array(WorkshopSchema)),
   'workshops:get': method(WorkshopRef, WorkshopSchema),
   'workshops:create': method(WorkshopInputSchema.strict(), WorkshopSchema),
-  'workshops:update': method(WorkshopInputSchema.partial().extend({ id: WorkshopIdSchema }).strict(), WorkshopSchema),
+  'workshops:update': method(WorkshopUpdateSchema.extend({ id: WorkshopIdSchema }).strict(), WorkshopSchema),
   'workshops:delete': method(WorkshopRef, z.object({ deleted: z.literal(true) })),
   'workshops:link-group': method(z.object({ id: WorkshopIdSchema, sessionId: SessionId, groupJid: GroupJidSchema }).strict(), WorkshopSchema),
   'workshops:create-group': method(
@@ -139,8 +140,9 @@ export const methods = {
   'templates:delete': method(z.object({ id: TemplateIdSchema }).strict(), z.object({ deleted: z.literal(true) })),
   /** The text a template becomes for a workshop now, or why it cannot be used. */
   'templates:preview': method(
-    z.object({ body: z.string().max(4_096), workshopId: WorkshopIdSchema.optional() }).strict(),
-    z.object({ text: z.string(), unknownVariables: z.array(z.string()) }),
+    // With a workshop: its real values as read at `at` (now when left out), never sample ones.
+    z.object({ body: z.string().max(4_096), workshopId: WorkshopIdSchema.optional(), at: z.string().datetime().optional() }).strict(),
+    z.object({ text: z.string(), unknownVariables: z.array(z.string()), missingValues: z.array(z.string()) }),
   ),
   'automation:get': method(z.object({ workshopId: WorkshopIdSchema.optional() }).strict(), z.array(AutomationRuleSchema)),
   'automation:save': method(
@@ -149,6 +151,11 @@ export const methods = {
   ),
   /** Drops a workshop's own rules so it follows the organisation's again. */
   'automation:reset': method(z.object({ workshopId: WorkshopIdSchema }).strict(), z.array(AutomationRuleSchema)),
+  /** Enabled rules of a workshop that cannot send because their text needs a value it lacks (a join link). */
+  'automation:held': method(
+    z.object({ workshopId: WorkshopIdSchema }).strict(),
+    z.array(z.object({ ruleKey: z.string(), label: z.string(), missing: z.array(z.string()), reason: z.string() })),
+  ),
 
   'messages:list': method(
     z.object({ workshopId: WorkshopIdSchema.optional(), scope: z.enum(['upcoming', 'history', 'all']).default('all') }).strict(),

@@ -27,6 +27,11 @@ export const ScheduledMessageSchema = z.object({
   sentAt: z.string().nullable(),
   /** Delivery as WhatsApp reports it after the send. */
   receipt: z.enum(['server-ack', 'delivered', 'read', 'played']).nullable(),
+  /**
+   * Per-member receipts of a group message, never counting our own devices: how many members
+   * it reached and read, of how many it was sent to (null when the group size was unknown).
+   */
+  receipts: z.object({ delivered: z.number().int(), read: z.number().int(), of: z.number().int().nullable() }).nullish(),
   graceMinutes: z.number().int(),
   /** When the operator last rewrote or re-timed it by hand; the schedule no longer moves it. */
   editedAt: z.string().nullable(),

@@ -8,14 +8,22 @@ export const GroupJidSchema = z.string().regex(/^[0-9-]+@g\.us$/, 'Not a WhatsAp
 /** A local date-time as the coordinator typed it (2026-12-01T18:30), read in the workshop's zone. */
 export const LocalDateTimeSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'Use a date and time such as 2026-12-01T18:30');
 
-export const WorkshopInputSchema = z.object({
-  name: z.string().trim().min(1, 'The workshop needs a name').max(200),
+const workshopFields = {
+  name: z.string().trim().min(1, 'The workshop needs a name').max(200, 'Keep the name under 200 characters'),
   startsAtLocal: LocalDateTimeSchema,
   timeZone: TimeZoneSchema,
-  durationMinutes: z.number().int().min(5, 'At least 5 minutes').max(24 * 60, 'At most 24 hours'),
-  description: z.string().max(5_000).default(''),
-  joinLink: z.union([z.literal(''), z.url({ protocol: /^https$/, message: 'Use an https:// link' })]).default(''),
+  durationMinutes: z.number({ message: 'Give the duration in minutes' }).int('Give whole minutes').min(5, 'At least 5 minutes').max(24 * 60, 'At most 24 hours'),
+  description: z.string().max(5_000, 'Keep the description under 5,000 characters'),
+  joinLink: z.union([z.literal(''), z.url({ protocol: /^https$/, message: 'Use an https:// link' })], { message: 'Use an https:// link' }),
+};
+
+export const WorkshopInputSchema = z.object({
+  ...workshopFields,
+  description: workshopFields.description.default(''),
+  joinLink: workshopFields.joinLink.default(''),
 });
+/** A change to some fields: what is left out stays as it is (no defaults that would wipe a join link). */
+export const WorkshopUpdateSchema = z.object(workshopFields).partial();
 export type WorkshopInput = z.input<typeof WorkshopInputSchema>;
 
 export const LinkedGroupSchema = z.object({

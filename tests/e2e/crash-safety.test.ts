@@ -25,7 +25,7 @@ describe('a crash in the middle of a send', () => {
     const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
     await opened;
     const group = (await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id }))[0] as GroupSummary;
-    const workshop = await api.call<Workshop>('workshops:create', { name: 'Crash test', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60 });
+    const workshop = await api.call<Workshop>('workshops:create', { name: 'Crash test', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60, joinLink: 'https://meet.example.org/crash' });
     await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
 
     const claimed = api.event<{ id: string }>('messages:changed');

@@ -38,7 +38,7 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
 
     // Two minutes from now, to the minute; the reminder fires one minute before it.
     const startsAt = Math.ceil((Date.now() + 2 * 60_000) / 60_000) * 60_000;
-    const workshop = await api.call<Workshop>('workshops:create', { name: 'Live in two minutes', startsAtLocal: localMinute(startsAt), timeZone: 'UTC', durationMinutes: 30 });
+    const workshop = await api.call<Workshop>('workshops:create', { name: 'Live in two minutes', startsAtLocal: localMinute(startsAt), timeZone: 'UTC', durationMinutes: 30, joinLink: 'https://meet.example.org/live' });
     await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
     const rules = await api.call<AutomationRule[]>('automation:get', { workshopId: workshop.id });
     await api.call('automation:save', {

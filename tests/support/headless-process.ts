@@ -14,9 +14,17 @@ export interface RunningConsole {
 
 const entry = join(import.meta.dirname, '..', '..', 'out', 'main', 'headless.js');
 
-/** Starts the built headless console as its own process, the way a user runs it. */
-export function startHeadlessConsole(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunningConsole> {
-  const child = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+/**
+ * Starts the built headless console as its own process, the way a user runs it. A bench
+ * comparing two builds in one run passes the other build's entry.
+ */
+export function startHeadlessConsole(
+  dataDir: string,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  build: { entry?: string } = {},
+): Promise<RunningConsole> {
+  const child = spawn(process.execPath, [build.entry ?? entry, '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

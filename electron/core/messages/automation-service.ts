@@ -22,7 +22,7 @@ interface ConfigRow {
 const DEFAULT_GRACE_MINUTES = 10;
 
 const defaultTemplates: Record<RuleKey, { name: string; body: string }> = {
-  'morning-of': { name: 'Morning reminder', body: 'Good morning! {workshop_name} is today at {start_time}. See you there: {join_link}' },
+  'morning-of': { name: 'Morning reminder', body: 'Good morning! {workshop_name} is {day} at {start_time}. See you there: {join_link}' },
   '6h-before': { name: '6 hours to go', body: '{workshop_name} starts in {time_to_start}, at {start_time}. Join here: {join_link}' },
   '1h-before': { name: '1 hour to go', body: 'One hour to go! {workshop_name} starts at {start_time}: {join_link}' },
   '30m-before': { name: '30 minutes to go', body: '{workshop_name} starts in 30 minutes. Get ready and join: {join_link}' },

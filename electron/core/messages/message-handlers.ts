@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import { renderTemplate, templateValues, unknownVariables } from '../../../shared/messages/template.js';
+import { describeMissing, type MessageText } from './message-text.js';
 import type { Handlers } from '../api/api-router.js';
 import type { Clock } from '../clock/clock.js';
 import type { MessageSender } from './message-sender.js';
@@ -19,6 +20,7 @@ export interface MessageHandlerDeps {
   sender: MessageSender;
   workshops: WorkshopService;
   sessions: SessionSupervisor;
+  text: MessageText;
   /** Told when rules or templates change, so pending reminders follow. */
   rescheduler: Rescheduler;
   clock: Clock;
@@ -44,22 +46,29 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
       automation.deleteTemplate(id);
       return { deleted: true as const };
     },
-    'templates:preview': ({ body, workshopId }) => {
-      const workshop = workshopId ? workshops.get(workshopId) : undefined;
+    'templates:preview': ({ body, workshopId, at }) => {
+      if (workshopId) {
+        workshops.get(workshopId);
+        const workshop = deps.text.workshop(workshopId);
+        if (!workshop) throw new ApiFailure('not-found', 'That workshop no longer exists.');
+        const rendered = deps.text.render(body, workshop, at);
+        return { text: rendered.text, unknownVariables: unknownVariables(body), missingValues: rendered.missing };
+      }
+      // No workshop chosen (the template editor's first view): a labelled sample, an hour before it starts.
       const sample = DateTime.fromMillis(deps.clock.now(), { zone: deps.timeZone() }).plus({ days: 1 }).set({ hour: 18, minute: 30, second: 0, millisecond: 0 });
-      const startsAt = workshop?.startsAt ?? sample.toUTC().toISO() ?? '';
+      const startsAt = sample.toUTC().toISO() ?? '';
       const values = templateValues(
         {
-          name: workshop?.name ?? 'Sample workshop',
+          name: 'Sample workshop',
           startsAt,
-          timeZone: workshop?.timeZone ?? deps.timeZone(),
-          durationMinutes: workshop?.durationMinutes ?? 90,
-          joinLink: workshop?.joinLink || 'https://example.org/join',
-          groupLink: workshop?.group?.inviteLink ?? 'https://chat.whatsapp.com/EXAMPLE',
+          timeZone: deps.timeZone(),
+          durationMinutes: 90,
+          joinLink: 'https://example.org/join',
+          groupLink: 'https://chat.whatsapp.com/EXAMPLE',
         },
         new Date(Date.parse(startsAt) - 60 * 60_000).toISOString(),
       );
-      return { text: renderTemplate(body, values), unknownVariables: unknownVariables(body) };
+      return { text: renderTemplate(body, values), unknownVariables: unknownVariables(body), missingValues: [] };
     },
     'automation:get': ({ workshopId }) => {
       if (workshopId) workshops.get(workshopId);
@@ -77,6 +86,16 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
       automation.resetWorkshop(workshopId);
       rescheduler.workshop(workshopId);
       return automation.rules(workshopId);
+    },
+    'automation:held': ({ workshopId }) => {
+      workshops.get(workshopId);
+      const workshop = deps.text.workshop(workshopId);
+      if (!workshop) return [];
+      return automation.rules(workshopId).flatMap((rule) => {
+        const template = rule.enabled && rule.templateId ? automation.template(rule.templateId) : undefined;
+        const missing = template ? deps.text.render(template.body, workshop).missing : [];
+        return missing.length === 0 ? [] : [{ ruleKey: rule.ruleKey, label: rule.label, missing, reason: `uses ${describeMissing(missing)}` }];
+      });
     },
     'messages:list': ({ workshopId, scope }) => messages.list(workshopId, scope),
     'messages:send-now': ({ workshopId, text, media }) => messages.sendNow(workshopId, text, media),

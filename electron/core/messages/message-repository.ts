@@ -11,6 +11,8 @@ export interface MessageRow {
   group_jid: string | null;
   kind: 'text' | 'image' | 'document';
   body: string;
+  /** The text as written, with its {variables}; rendered again when the message goes out. Null for literal text. */
+  body_source: string | null;
   media: Buffer | null;
   media_mimetype: string | null;
   file_name: string | null;
@@ -25,13 +27,18 @@ export interface MessageRow {
   sent_at: string | null;
   receipt: ScheduledMessage['receipt'];
   edited_at: string | null;
+  recipients: number | null;
   created_at: string;
   updated_at: string;
 }
 
 const COLUMNS = `m.id, m.workshop_id, m.rule_key, m.idempotency_key, m.session_id, m.group_jid, m.kind, m.body, m.media_mimetype, m.file_name,
   m.scheduled_for, m.grace_minutes, m.status, m.attempts, m.next_attempt_at, m.last_error, m.message_id, m.sent_at, m.receipt,
-  m.edited_at, m.created_at, m.updated_at`;
+  m.edited_at, m.recipients, m.created_at, m.updated_at,
+  (SELECT count(*) FROM message_receipts r WHERE r.message_row_id = m.id) AS delivered_count,
+  (SELECT count(*) FROM message_receipts r WHERE r.message_row_id = m.id AND r.read_at IS NOT NULL) AS read_count`;
+
+type ViewRow = MessageRow & { workshop_name: string; delivered_count?: number; read_count?: number };
 
 /** The queue table, `scheduled_whatsapp_messages`. */
 export class MessageRepository {
@@ -41,6 +48,11 @@ export class MessageRepository {
   constructor(private readonly db: Database) {
     this.statements = {
       get: db.prepare(`SELECT m.*, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?`),
+      view: db.prepare(`SELECT ${COLUMNS}, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?`),
+      receipt: db.prepare(
+        `INSERT INTO message_receipts (message_row_id, member, delivered_at, read_at) VALUES (@id, @member, @at, @readAt)
+         ON CONFLICT (message_row_id, member) DO UPDATE SET read_at = coalesce(message_receipts.read_at, excluded.read_at)`,
+      ),
       nextDue: db.prepare(this.nextDueSql),
       due: db.prepare("SELECT id FROM scheduled_whatsapp_messages WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at").pluck(),
       byMessageId: db.prepare('SELECT id, workshop_id, status, receipt FROM scheduled_whatsapp_messages WHERE message_id = ?'),
@@ -63,6 +75,11 @@ export class MessageRepository {
     return this.statements.byMessageId.get(messageId) as Pick<MessageRow, 'id' | 'workshop_id' | 'status' | 'receipt'> | undefined;
   }
 
+  /** One member's receipt; read implies delivered, and a later delivery never undoes a read. */
+  recordReceipt(id: string, member: string, status: 'delivered' | 'read' | 'played', nowIso: string): void {
+    this.statements.receipt.run({ id, member, at: nowIso, readAt: status === 'delivered' ? null : nowIso });
+  }
+
   update(id: string, changes: Partial<MessageRow>, nowIso: string): void {
     const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
     this.db
@@ -78,12 +95,12 @@ export class MessageRepository {
     const order = filter.scope === 'history' ? 'coalesce(m.sent_at, m.updated_at) DESC LIMIT 500' : 'm.scheduled_for';
     const rows = this.db
       .prepare(`SELECT ${COLUMNS}, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE ${where} ORDER BY ${order}`)
-      .all({ workshop: filter.workshopId ?? null }) as (MessageRow & { workshop_name: string })[];
+      .all({ workshop: filter.workshopId ?? null }) as ViewRow[];
     return rows.map(toView);
   }
 
   view(id: string): ScheduledMessage | undefined {
-    const row = this.get(id);
+    const row = this.statements.view.get(id) as ViewRow | undefined;
     return row ? toView(row) : undefined;
   }
 
@@ -93,7 +110,7 @@ export class MessageRepository {
   }
 }
 
-export function toView(row: MessageRow & { workshop_name: string }): ScheduledMessage {
+export function toView(row: ViewRow): ScheduledMessage {
   return {
     id: row.id,
     workshopId: row.workshop_id,
@@ -112,5 +129,9 @@ export function toView(row: MessageRow & { workshop_name: string }): ScheduledMe
     receipt: row.receipt,
     graceMinutes: row.grace_minutes,
     editedAt: row.edited_at,
+    receipts:
+      row.delivered_count || row.recipients !== null
+        ? { delivered: row.delivered_count ?? 0, read: row.read_count ?? 0, of: row.recipients ?? null }
+        : null,
   };
 }

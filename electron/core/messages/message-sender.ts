@@ -5,16 +5,26 @@ import type { Database } from '../database/open-database.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
+import { WhatsAppRequestError, ackErrorMeaning } from '../whatsapp/whatsapp-errors.js';
 import type { OutgoingContent, ReceiptStatus } from '../whatsapp/whatsapp-transport.js';
 import type { MessageRepository, MessageRow } from './message-repository.js';
 
 export const SEND_TIMEOUT_MS = 30_000;
+/**
+ * What "sent" means. WhatsApp confirms nothing when it accepts a message (Baileys reports no
+ * positive server ack); it only says so when it refuses one, with an error ack that comes
+ * within a second or so. A message is therefore "sent" once it was written to the socket and
+ * no error ack came back within this window. Until then it stays "sending".
+ */
+export const ACK_WINDOW_MS = 2_000;
 export const MAX_ATTEMPTS = 4; // the first try and three retries
 const RETRY_DELAYS_MS = [15_000, 60_000, 240_000];
 /** Gap between two sends on one account, so a burst of reminders does not look like spam. */
 export const PACING_MIN_MS = 2_000;
 export const PACING_SPREAD_MS = 3_000;
 const PAUSED_KEY = 'sender.paused';
+/** Accounts WhatsApp is throttling (error 463/475): their sends wait until the operator resumes. */
+const THROTTLED_KEY = 'sender.throttled-accounts';
 const TERMINAL = new Set(['sent', 'failed', 'missed', 'cancelled', 'uncertain']);
 const receiptRank: Record<string, number> = { 'server-ack': 1, delivered: 2, read: 3, played: 4 };
 
@@ -24,6 +34,11 @@ class SendTimeout extends Error {
   }
 }
 
+/** How a failed send attempt ends: only what provably never left the console is tried again. */
+type AttemptFailure = { kind: 'retry' | 'failed' | 'uncertain'; reason: string };
+
+type AttemptOutcome = { kind: 'written' } | { kind: 'error'; error: unknown };
+
 export interface MessageSenderDeps {
   db: Database;
   repository: MessageRepository;
@@ -31,6 +46,8 @@ export interface MessageSenderDeps {
   clock: Clock;
   logger: Logger;
   events: CoreEvents;
+  /** Renders a row's text for the moment it goes out; throws when the workshop lacks a value it needs. */
+  text?: { bodyAtSend(row: MessageRow): string };
   random?: () => number;
 }
 
@@ -50,12 +67,26 @@ export class MessageSender {
   private readonly waiters = new Map<string, ((message: ScheduledMessage) => void)[]>();
   private readonly random: () => number;
   private paused: boolean;
+  private throttled: Record<string, string>;
+  /** Rows written to the socket and waiting out the error-ack window, with their timers. */
+  private readonly confirming = new Map<string, TimerHandle>();
   private stopped = false;
   private lastStatus = '';
 
   constructor(private readonly deps: MessageSenderDeps) {
     this.random = deps.random ?? Math.random;
-    this.paused = (deps.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(PAUSED_KEY) as string | undefined) === 'true';
+    this.paused = this.setting(PAUSED_KEY) === 'true';
+    this.throttled = JSON.parse(this.setting(THROTTLED_KEY) ?? '{}') as Record<string, string>;
+  }
+
+  private setting(key: string): string | undefined {
+    return this.deps.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+  }
+
+  private saveSetting(key: string, value: string): void {
+    this.deps.db
+      .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .run(key, value, this.nowIso());
   }
 
   start(): void {
@@ -74,6 +105,8 @@ export class MessageSender {
     this.clearTimer();
     for (const handle of this.sendTimeouts) this.deps.clock.clearTimeout(handle);
     this.sendTimeouts.clear();
+    for (const handle of this.confirming.values()) this.deps.clock.clearTimeout(handle);
+    this.confirming.clear();
   }
 
   /** Re-plans the timer: after any change to the queue, a reconnect or a resume from sleep. */
@@ -101,11 +134,21 @@ export class MessageSender {
 
   setPaused(paused: boolean): SenderStatus {
     this.paused = paused;
-    this.deps.db
-      .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
-      .run(PAUSED_KEY, String(paused), this.nowIso());
+    this.saveSetting(PAUSED_KEY, String(paused));
+    // Resuming is the operator's answer to a throttled account too.
+    if (!paused) this.setThrottled({});
     this.arm();
     return this.status();
+  }
+
+  /** Accounts held back because WhatsApp throttled them, with the reason shown to the operator. */
+  throttledAccounts(): Readonly<Record<string, string>> {
+    return this.throttled;
+  }
+
+  private setThrottled(accounts: Record<string, string>): void {
+    this.throttled = accounts;
+    this.saveSetting(THROTTLED_KEY, JSON.stringify(accounts));
   }
 
   /** Resolves when the message reaches a final state (sent, failed, missed, cancelled or uncertain). */
@@ -119,25 +162,52 @@ export class MessageSender {
     });
   }
 
-  onReceipt(messageId: string, status: ReceiptStatus, error?: string): void {
+  onReceipt(messageId: string, status: ReceiptStatus, context: { error?: string | undefined; member?: string | undefined; sessionId?: string } = {}): void {
     const row = this.deps.repository.byMessageId(messageId);
-    if (!row) return;
-    if (status === 'failed') {
-      if (row.status !== 'failed') {
-        this.update(row.id, { status: 'failed', last_error: error ?? 'WhatsApp reported that the message failed to deliver.' });
-        this.notify('error', 'A message failed after sending', row.id);
-      }
+    if (!row) {
+      this.deps.logger.debug({ messageId, status }, 'a receipt for a message this console does not know; ignored');
       return;
     }
+    if (status === 'failed') {
+      this.rejected(row.id, context.error, context.sessionId);
+      return;
+    }
+    if (context.member) this.deps.repository.recordReceipt(row.id, context.member, status, this.nowIso());
     const higher = (receiptRank[status] ?? 0) > (receiptRank[row.receipt ?? ''] ?? 0);
-    // An acknowledgement for an uncertain message proves it arrived: no need to ask the operator.
-    const proven = row.status === 'uncertain';
+    // A member's receipt for an uncertain or still-confirming message proves it went out.
+    const proven = row.status === 'uncertain' || row.status === 'sending';
+    if (proven) this.clearConfirming(row.id);
     if (higher || proven) {
       this.update(row.id, {
         ...(higher ? { receipt: status as MessageRow['receipt'] } : {}),
         ...(proven ? { status: 'sent', sent_at: this.nowIso(), last_error: null } : {}),
       });
+    } else if (context.member) {
+      this.changed(row.id, row.workshop_id);
     }
+  }
+
+  /** WhatsApp refused a message it had been given (an error ack). */
+  private rejected(id: string, code: string | undefined, sessionId: string | undefined): void {
+    const row = this.deps.repository.get(id);
+    if (!row || row.status === 'failed') return;
+    this.clearConfirming(id);
+    const meaning = code ? ackErrorMeaning(code) : { words: 'WhatsApp reported that the message failed to deliver.', throttled: false };
+    this.update(id, { status: 'failed', last_error: meaning.words });
+    const account = sessionId ?? row.session_id;
+    if (meaning.throttled && account && !this.throttled[account]) {
+      this.setThrottled({ ...this.throttled, [account]: meaning.words });
+      this.notify('error', 'WhatsApp is throttling this account: its sends are paused', id);
+      this.arm();
+      return;
+    }
+    this.notify('error', 'WhatsApp rejected a message', id);
+  }
+
+  private clearConfirming(id: string): void {
+    const handle = this.confirming.get(id);
+    if (handle) this.deps.clock.clearTimeout(handle);
+    this.confirming.delete(id);
   }
 
   private tick(): void {
@@ -153,7 +223,7 @@ export class MessageSender {
         this.notify('warning', 'A reminder was missed', row.id);
         continue;
       }
-      if (!row.session_id || !this.deps.sessions.isOpen(row.session_id) || this.busy.has(row.session_id)) continue;
+      if (!row.session_id || this.throttled[row.session_id] || !this.deps.sessions.isOpen(row.session_id) || this.busy.has(row.session_id)) continue;
       if (now < this.pacedUntil(row.session_id)) continue;
       void this.send(row);
     }
@@ -166,46 +236,74 @@ export class MessageSender {
     const messageId = row.message_id ?? connection.newMessageId();
     const claimed = this.deps.db
       .prepare(
-        "UPDATE scheduled_whatsapp_messages SET status = 'sending', message_id = ?, attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending'",
+        `UPDATE scheduled_whatsapp_messages SET status = 'sending', message_id = ?, attempts = attempts + 1, updated_at = ?,
+           recipients = (SELECT max(size - 1, 0) FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?)
+         WHERE id = ? AND status = 'pending'`,
       )
-      .run(messageId, this.nowIso(), row.id);
+      .run(messageId, this.nowIso(), sessionId, row.group_jid, row.id);
     if (claimed.changes !== 1) return;
     this.changed(row.id, row.workshop_id);
     this.busy.add(sessionId);
     const attempt = row.attempts + 1;
+    // Only the socket call is inside the try: recording the outcome, and whatever listens to
+    // it, must never be mistaken for the send failing (which would send it again).
+    let outcome: AttemptOutcome;
     try {
       await this.withTimeout(connection.send(row.group_jid as string, this.content(row), messageId));
-      if (this.stopped) return;
-      this.update(row.id, { status: 'sent', sent_at: this.nowIso(), last_error: null });
+      outcome = { kind: 'written' };
     } catch (error) {
-      // Stopping mid-send leaves the row "sending": the next start marks it uncertain.
-      if (this.stopped) return;
-      const reason = describeError(error);
-      if (isTransient(error) && attempt < MAX_ATTEMPTS) {
-        const base = RETRY_DELAYS_MS[attempt - 1] ?? RETRY_DELAYS_MS.at(-1) ?? 60_000;
-        const delay = Math.round(base * (0.75 + this.random() / 2));
-        this.update(row.id, {
-          status: 'pending',
-          next_attempt_at: new Date(this.deps.clock.now() + delay).toISOString(),
-          last_error: `${reason}. Trying again (attempt ${attempt + 1} of ${MAX_ATTEMPTS}) with the same message id.`,
-        });
-      } else {
-        this.update(row.id, { status: 'failed', last_error: reason });
-        this.notify('error', 'A message could not be sent', row.id);
-      }
+      outcome = { kind: 'error', error };
     } finally {
       this.busy.delete(sessionId);
-      if (!this.stopped) {
-        this.lastSendAt.set(sessionId, this.deps.clock.now() + Math.round(this.random() * PACING_SPREAD_MS));
-        this.arm();
-      }
     }
+    // Stopping mid-send leaves the row "sending": the next start marks it uncertain.
+    if (this.stopped) return;
+    if (outcome.kind === 'written') this.confirmAfterWindow(row.id);
+    else this.attemptFailed(row, attempt, classifyFailure(outcome.error));
+    this.lastSendAt.set(sessionId, this.deps.clock.now() + Math.round(this.random() * PACING_SPREAD_MS));
+    this.arm();
+  }
+
+  /** Written to the socket: "sent" unless WhatsApp sends an error ack within the window. */
+  private confirmAfterWindow(id: string): void {
+    this.clearConfirming(id);
+    const handle = this.deps.clock.setTimeout(() => {
+      this.confirming.delete(id);
+      if (this.stopped) return;
+      if (this.deps.repository.get(id)?.status !== 'sending') return;
+      this.update(id, { status: 'sent', sent_at: this.nowIso(), last_error: null });
+    }, ACK_WINDOW_MS);
+    this.confirming.set(id, handle);
+  }
+
+  private attemptFailed(row: MessageRow, attempt: number, failure: AttemptFailure): void {
+    if (failure.kind === 'retry' && attempt < MAX_ATTEMPTS) {
+      const base = RETRY_DELAYS_MS[attempt - 1] ?? RETRY_DELAYS_MS.at(-1) ?? 60_000;
+      const delay = Math.round(base * (0.75 + this.random() / 2));
+      this.update(row.id, {
+        status: 'pending',
+        next_attempt_at: new Date(this.deps.clock.now() + delay).toISOString(),
+        last_error: `${failure.reason}. Trying again (attempt ${attempt + 1} of ${MAX_ATTEMPTS}) with the same message id.`,
+      });
+      return;
+    }
+    if (failure.kind === 'uncertain') {
+      this.update(row.id, {
+        status: 'uncertain',
+        last_error: `${failure.reason}. It may have reached WhatsApp: check the group, then confirm it arrived or send it again.`,
+      });
+      this.notify('warning', 'A message may not have been sent', row.id);
+      return;
+    }
+    this.update(row.id, { status: 'failed', last_error: failure.reason });
+    this.notify('error', 'A message could not be sent', row.id);
   }
 
   private content(row: MessageRow): OutgoingContent {
-    if (row.kind === 'text') return { kind: 'text', text: row.body };
+    const body = this.deps.text ? this.deps.text.bodyAtSend(row) : row.body;
+    if (row.kind === 'text') return { kind: 'text', text: body };
     const media = this.deps.db.prepare('SELECT media FROM scheduled_whatsapp_messages WHERE id = ?').pluck().get(row.id) as Buffer;
-    const caption = row.body ? { caption: row.body } : {};
+    const caption = body ? { caption: body } : {};
     return row.kind === 'image'
       ? { kind: 'image', data: media, mimetype: row.media_mimetype ?? 'image/jpeg', ...caption }
       : { kind: 'document', data: media, mimetype: row.media_mimetype ?? 'application/octet-stream', fileName: row.file_name ?? 'file', ...caption };
@@ -314,17 +412,24 @@ export class MessageSender {
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof ApiFailure || error instanceof SendTimeout) return error.message;
+  if (error instanceof ApiFailure || error instanceof SendTimeout || error instanceof WhatsAppRequestError) return error.message;
   const message = error instanceof Error ? error.message : String(error);
   return `WhatsApp refused the send: ${message}`;
 }
 
-/** Worth another try: the connection, the clock or WhatsApp's rate limit, not the message or the group. */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof SendTimeout) return true;
-  if (error instanceof ApiFailure) return error.code === 'unavailable';
-  const code = (error as { output?: { statusCode?: number } })?.output?.statusCode;
-  if (code !== undefined) return [408, 428, 429, 500, 503].includes(code);
-  const message = error instanceof Error ? error.message.toLowerCase() : '';
-  return /rate-overlimit|timed out|connection (closed|lost)|not connected|econnreset|socket/.test(message);
+const RETRYABLE_CODES = new Set([408, 429, 500, 503]);
+
+/**
+ * Decides whether a failed attempt may be repeated without the operator. Only failures that
+ * happen before Baileys writes the message can be retried: the account was not connected, or
+ * WhatsApp refused one of the queries a send makes first (group metadata, devices, keys).
+ * Anything else (a timeout, a connection lost mid-send, an unknown error) may have left the
+ * console, and a repeat could make members see the reminder twice: that waits for the operator.
+ */
+export function classifyFailure(error: unknown): AttemptFailure {
+  const reason = describeError(error);
+  if (error instanceof ApiFailure) return { kind: error.code === 'unavailable' ? 'retry' : 'failed', reason };
+  if (error instanceof WhatsAppRequestError) return { kind: RETRYABLE_CODES.has(error.code) ? 'retry' : 'failed', reason };
+  if (error instanceof Error && /not connected/i.test(error.message)) return { kind: 'retry', reason };
+  return { kind: 'uncertain', reason };
 }

@@ -8,6 +8,8 @@ import type { CoreEvents } from '../events/core-events.js';
 import { instantFromLocal } from '../workshops/workshop-time.js';
 import type { MessageRepository, MessageRow } from './message-repository.js';
 import type { MessageSender } from './message-sender.js';
+import { missingValueFailure, type MessageText } from './message-text.js';
+import { unknownVariables, usesVariables } from '../../../shared/messages/template.js';
 
 const QUICK_SEND_GRACE_MINUTES = 10;
 const QUICK_SEND_WAIT_MS = 45_000;
@@ -18,6 +20,7 @@ export interface MessageServiceDeps {
   sender: MessageSender;
   clock: Clock;
   events: CoreEvents;
+  text: MessageText;
 }
 
 /** What the operator does with the queue: quick sends, cancel, send early, confirm, resend. */
@@ -27,6 +30,7 @@ export class MessageService {
   private readonly sender: MessageSender;
   private readonly clock: Clock;
   private readonly events: CoreEvents;
+  private readonly text: MessageText;
 
   constructor(deps: MessageServiceDeps) {
     this.db = deps.db;
@@ -34,6 +38,26 @@ export class MessageService {
     this.sender = deps.sender;
     this.clock = deps.clock;
     this.events = deps.events;
+    this.text = deps.text;
+  }
+
+  /**
+   * The text as written is kept when it has {variables}: the sender renders it for the moment
+   * it goes out. Unknown variables and values the workshop lacks are refused here, before
+   * anything is queued.
+   */
+  private sourceOf(workshopId: string, text: string): string | null {
+    const unknown = unknownVariables(text);
+    if (unknown.length > 0) {
+      const message = `${unknown.map((name) => `{${name}}`).join(', ')} ${unknown.length === 1 ? 'is not a variable' : 'are not variables'} the console knows; remove ${unknown.length === 1 ? 'it' : 'them'} or pick one from the template editor’s list.`;
+      throw new ApiFailure('invalid-input', message, { text: message });
+    }
+    if (!usesVariables(text)) return null;
+    const workshop = this.text.workshop(workshopId);
+    if (!workshop) throw new ApiFailure('not-found', 'That workshop no longer exists.');
+    const { missing } = this.text.render(text, workshop);
+    if (missing.length > 0) throw missingValueFailure(workshop.name, missing);
+    return text;
   }
 
   list(workshopId: string | undefined, scope: 'upcoming' | 'history' | 'all'): ScheduledMessage[] {
@@ -47,14 +71,15 @@ export class MessageService {
       | undefined;
     if (!workshop) throw new ApiFailure('not-found', 'That workshop no longer exists.');
     if (!workshop.session_id || !workshop.group_jid) throw new ApiFailure('conflict', 'Link a WhatsApp group to this workshop first.');
+    const source = this.sourceOf(workshopId, text);
     const id = `msg_${randomUUID()}`;
     const now = new Date(this.clock.now()).toISOString();
     const kind = media ? (media.mimetype.startsWith('image/') ? 'image' : 'document') : 'text';
     this.db
       .prepare(
-        `INSERT INTO scheduled_whatsapp_messages (id, workshop_id, session_id, group_jid, kind, body, media, media_mimetype, file_name,
+        `INSERT INTO scheduled_whatsapp_messages (id, workshop_id, session_id, group_jid, kind, body, body_source, media, media_mimetype, file_name,
            scheduled_for, grace_minutes, status, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
       )
       .run(
         id,
@@ -63,6 +88,7 @@ export class MessageService {
         workshop.group_jid,
         kind,
         text,
+        source,
         media ? Buffer.from(media.base64, 'base64') : null,
         media?.mimetype ?? null,
         media?.fileName ?? null,
@@ -88,17 +114,21 @@ export class MessageService {
 
   /** The operator's own text and time for one pending message; the schedule leaves it alone from then on. */
   update(id: string, text: string, sendAtLocal: string): ScheduledMessage {
-    const zone = this.db
-      .prepare('SELECT w.time_zone FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?')
-      .pluck()
-      .get(id) as string | undefined;
-    if (!zone) throw new ApiFailure('not-found', 'That message no longer exists.');
-    const at = instantFromLocal(sendAtLocal, zone);
+    const found = this.db
+      .prepare('SELECT w.time_zone AS zone, w.id AS workshop FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?')
+      .get(id) as { zone: string; workshop: string } | undefined;
+    if (!found) throw new ApiFailure('not-found', 'That message no longer exists.');
+    const { zone } = found;
+    const at = instantFromLocal(sendAtLocal, zone, 'sendAtLocal');
     if (Date.parse(at) <= this.clock.now()) {
       throw new ApiFailure('invalid-input', 'That time has already passed; choose a later one or use "Send now".', { sendAtLocal: 'That time has already passed' });
     }
+    const source = this.sourceOf(found.workshop, text);
+    const workshop = source ? this.text.workshop(found.workshop) : undefined;
+    // Shown in the list as it will read at its time; rendered again when it goes out.
+    const body = source && workshop ? this.text.render(source, workshop, at).text : text;
     const now = new Date(this.clock.now()).toISOString();
-    this.transition(id, ['pending'], { body: text, scheduled_for: at, next_attempt_at: at, edited_at: now }, 'Only a pending message can be edited.');
+    this.transition(id, ['pending'], { body, body_source: source, scheduled_for: at, next_attempt_at: at, edited_at: now }, 'Only a pending message can be edited.');
     return this.view(id);
   }
 

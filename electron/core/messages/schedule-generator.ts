@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ruleFiresAt } from '../../../shared/messages/schedule.js';
-import { renderTemplate, templateValues } from '../../../shared/messages/template.js';
+import { missingValues, renderTemplate, templateValues } from '../../../shared/messages/template.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
 import type { AutomationService } from './automation-service.js';
+import { describeMissing } from './message-text.js';
 
 interface WorkshopForSchedule {
   id: string;
@@ -45,14 +46,17 @@ export class ScheduleGenerator {
         WHERE w.id = ?`),
       existing: db.prepare('SELECT id, rule_key, status, cancelled_by, edited_at FROM scheduled_whatsapp_messages WHERE workshop_id = ? AND rule_key IS NOT NULL'),
       insert: db.prepare(`
-        INSERT INTO scheduled_whatsapp_messages (id, workshop_id, rule_key, idempotency_key, session_id, group_jid, kind, body,
+        INSERT INTO scheduled_whatsapp_messages (id, workshop_id, rule_key, idempotency_key, session_id, group_jid, kind, body, body_source,
           scheduled_for, grace_minutes, status, next_attempt_at, created_at, updated_at)
-        VALUES (@id, @workshop, @rule, @key, @session, @group, 'text', @body, @at, @grace, 'pending', @at, @now, @now)`),
+        VALUES (@id, @workshop, @rule, @key, @session, @group, 'text', @body, @source, @at, @grace, 'pending', @at, @now, @now)`),
       reschedule: db.prepare(`
-        UPDATE scheduled_whatsapp_messages SET session_id = @session, group_jid = @group, body = @body, scheduled_for = @at,
+        UPDATE scheduled_whatsapp_messages SET session_id = @session, group_jid = @group, body = @body, body_source = @source, scheduled_for = @at,
           next_attempt_at = @at, grace_minutes = @grace, status = 'pending', cancelled_by = NULL, attempts = 0, last_error = NULL, updated_at = @now
         WHERE id = @id`),
       cancel: db.prepare("UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE id = ? AND status = 'pending'"),
+      hold: db.prepare(
+        "UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', last_error = @reason, updated_at = @now WHERE id = @id AND status = 'pending'",
+      ),
       cancelAll: db.prepare("UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE workshop_id = ? AND status = 'pending'"),
       allWorkshops: db.prepare('SELECT id FROM workshops').pluck(),
     };
@@ -92,21 +96,28 @@ export class ScheduleGenerator {
         if (row?.status === 'pending') changed = this.statements.cancel.run(now, row.id).changes > 0 || changed;
         continue;
       }
-      const body = renderTemplate(
-        template.body,
-        templateValues(
-          {
-            name: workshop.name,
-            startsAt: workshop.starts_at,
-            timeZone: workshop.time_zone,
-            durationMinutes: workshop.duration_minutes,
-            joinLink: workshop.join_link,
-            groupLink: workshop.invite_link,
-          },
-          at,
-        ),
+      const templateInput = templateValues(
+        {
+          name: workshop.name,
+          startsAt: workshop.starts_at,
+          timeZone: workshop.time_zone,
+          durationMinutes: workshop.duration_minutes,
+          joinLink: workshop.join_link,
+          groupLink: workshop.invite_link,
+        },
+        at,
       );
-      const values = { session: workshop.session_id, group: workshop.group_jid, body, at, grace: rule.graceMinutes, now };
+      const missing = missingValues(template.body, templateInput);
+      if (missing.length > 0) {
+        // On hold rather than sent as a dangling "Join here:"; it comes back once the value exists.
+        if (row?.status === 'pending') {
+          const reason = `On hold: the text uses ${describeMissing(missing)}, which this workshop does not have yet.`;
+          changed = this.statements.hold.run({ reason, now, id: row.id }).changes > 0 || changed;
+        }
+        continue;
+      }
+      const body = renderTemplate(template.body, templateInput);
+      const values = { session: workshop.session_id, group: workshop.group_jid, body, source: template.body, at, grace: rule.graceMinutes, now };
       if (row) this.statements.reschedule.run({ ...values, id: row.id });
       else this.statements.insert.run({ ...values, id: `msg_${randomUUID()}`, workshop: workshopId, rule: rule.ruleKey, key: `${workshopId}:${rule.ruleKey}` });
       changed = true;

@@ -82,6 +82,11 @@ export class GroupDirectory {
       .run(sessionId, group.jid, group.subject, group.participants.length, group.weAreAdmin ? 1 : 0, inviteLink, group.addressingMode, now);
   }
 
+  /** The account left or was removed: the group is no longer one it can send to. */
+  forget(sessionId: string, groupJid: string): void {
+    this.db.prepare('DELETE FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?').run(sessionId, groupJid);
+  }
+
   rename(groupJid: string, subject: string): void {
     this.db.prepare('UPDATE whatsapp_groups SET subject = ? WHERE group_jid = ?').run(subject, groupJid);
   }

@@ -22,7 +22,7 @@ export function routeSessionEvents(sessions: SessionSupervisor, { membership, gr
     groupsChanged: (_sessionId, changed) => {
       for (const group of changed) if (group.subject) groups.rename(group.jid, group.subject);
     },
-    receipt: (_sessionId, receipt) => sender.onReceipt(receipt.messageId, receipt.status, receipt.error),
+    receipt: (sessionId, receipt) => sender.onReceipt(receipt.messageId, receipt.status, { error: receipt.error, member: receipt.member, sessionId }),
     // A reconnect may free sends that waited for the account, and may have missed joins and leaves.
     opened: (sessionId) => {
       sender.arm();

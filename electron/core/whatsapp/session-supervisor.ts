@@ -27,6 +27,7 @@ export interface SessionListener {
   groupJoined?(sessionId: string, group: Parameters<TransportEvents['group-joined']>[0]): void;
   receipt?(sessionId: string, receipt: Parameters<TransportEvents['receipt']>[0]): void;
   lidMappings?(sessionId: string, pairs: Parameters<TransportEvents['lid-mappings']>[0]): void;
+  groupLeft?(sessionId: string, groupJid: string): void;
 }
 
 interface Runtime {
@@ -234,7 +235,19 @@ export class SessionSupervisor {
         this.setState(id, 'open', null);
         each('opened');
       }),
+      // Paired but not yet restarted: from here a dropped link is a network problem to retry,
+      // not an expired QR; wiping the keys now would leave a dead device on the phone.
+      connection.on('paired', () => {
+        runtime.qr = null;
+        runtime.pairingCode = null;
+        this.setState(id, 'connecting', null);
+      }),
       connection.on('close', (reason, detail) => this.handleClose(id, reason, detail)),
+      connection.on('group-left', (groupJid) => {
+        this.deps.groups.forget(id, groupJid);
+        this.deps.logger.info({ sessionId: id, groupJid }, 'this account is no longer in the group; it was removed from the list');
+        each('groupLeft', groupJid);
+      }),
       connection.on('participants', (change) => each('participants', change)),
       connection.on('groups-changed', (groups) => each('groupsChanged', groups)),
       connection.on('group-joined', (group) => each('groupJoined', group)),

@@ -56,7 +56,7 @@ export type OutgoingContent =
   | { kind: 'image'; data: Uint8Array; mimetype: string; caption?: string }
   | { kind: 'document'; data: Uint8Array; mimetype: string; fileName: string; caption?: string };
 
-export type ReceiptStatus = 'server-ack' | 'delivered' | 'read' | 'played' | 'failed';
+export type ReceiptStatus = 'delivered' | 'read' | 'played' | 'failed';
 
 export interface TransportEvents {
   /** A QR to show; WhatsApp rotates it every ~20 s until scanned. */
@@ -67,7 +67,16 @@ export interface TransportEvents {
   'groups-changed': (groups: { jid: string; subject?: string; announce?: boolean }[]) => void;
   /** A group we were added to or created. */
   'group-joined': (group: GroupInfo) => void;
-  receipt: (receipt: { messageId: string; status: ReceiptStatus; error?: string }) => void;
+  /**
+   * What happened to a message we sent. `member` is the recipient's normalised jid for
+   * per-member receipts; receipts from our own devices are never reported. `error` is the
+   * code WhatsApp gave for a rejection (an error ack), e.g. "479".
+   */
+  receipt: (receipt: { messageId: string; status: ReceiptStatus; member?: string; error?: string }) => void;
+  /** The phone accepted the QR: the keys are paired, even if the link drops before the restart. */
+  paired: () => void;
+  /** We are no longer in this group (removed, or left from the phone). */
+  'group-left': (groupJid: string) => void;
   /** LID ↔ phone pairs learnt from any source (metadata, events, contacts). */
   'lid-mappings': (pairs: { lid: string; phone: string }[]) => void;
 }

@@ -15,6 +15,40 @@ describe('query plans of the workshop page', () => {
   });
 });
 
+describe('query plans at the size coordinators reach, after ANALYZE', () => {
+  // 5,000 leads and ten groups of 300: the statistics that make SQLite pick its plans.
+  const db = new BetterSqlite3(':memory:');
+  migrate(db, migrations);
+  const at = '2026-11-22T08:00:00.000Z';
+  db.transaction(() => {
+    db.prepare(`INSERT INTO workshops (id, name, starts_at, starts_at_local, time_zone, duration_minutes, group_jid, created_at, updated_at)
+                VALUES ('ws', 'Big', @at, '2026-11-22T13:30', 'Asia/Kolkata', 60, 'g0@g.us', @at, @at)`).run({ at });
+    const lead = db.prepare('INSERT INTO leads (id, phone, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+    const assign = db.prepare("INSERT INTO lead_assignments (workshop_id, lead_id, created_at) VALUES ('ws', ?, ?)");
+    for (let i = 1; i <= 5_000; i++) {
+      lead.run(i, `9180000${String(i).padStart(5, '0')}`, `Lead ${i}`, at, at);
+      assign.run(i, at);
+    }
+    const member = db.prepare(`INSERT INTO workshop_group_members (group_jid, phone, status, joined_at, joined_source, created_at, updated_at) VALUES (?, ?, ?, ?, 'live', ?, ?)`);
+    for (let g = 0; g < 10; g++) for (let i = 1; i <= 300; i++) member.run(`g${g}@g.us`, `9180000${String(i * 7).padStart(5, '0')}`, i % 10 ? 'active' : 'left', at, at, at);
+  })();
+  db.exec('ANALYZE');
+
+  const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ workshop: 'ws', group: 'g0@g.us' }) as { detail: string }[]).map((row) => row.detail);
+
+  it.each(Object.entries(workshopQuerySql))('%s reads the group through its indexes, never every member of every group', (_name, sql) => {
+    expect(plan(sql).filter((detail) => /^SCAN (?!CONSTANT ROW)/.test(detail))).toEqual([]);
+  });
+
+  it('the stats never build the list of every registered phone, nor probe the group once per lead', () => {
+    const stats = plan(workshopQuerySql.stats);
+    expect(stats.filter((detail) => detail.startsWith('LIST SUBQUERY'))).toEqual([]);
+    // Leads are only counted through the workshop's primary-key range; members drive every join.
+    expect(stats.filter((detail) => /SEARCH (a|lead_assignments) USING PRIMARY KEY \(workshop_id=\?\)$/.test(detail))).toHaveLength(1);
+    expect(stats.filter((detail) => detail.includes('members_group_phone'))).toEqual([]);
+  });
+});
+
 describe('the stat cards of a workshop', () => {
   const created = '2026-11-22T08:00:00.000Z';
   const before = '2026-11-22T07:40:00.000Z';

@@ -1,9 +1,12 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 
 const focusable = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
- * A modal panel: focus moves in when it opens, Tab stays inside, Escape closes it, and
+ * The one modal panel: drawn at page level (a portal to <body>), so an Edit button inside a
+ * table row, whose transform and containment would clip a fixed overlay, still opens a
+ * full-size dialog. Focus moves in when it opens, Tab stays inside, Escape closes it, and
  * focus returns to whatever opened it.
  * Not <dialog>, whose showModal() the component tests' DOM does not implement.
  */
@@ -29,7 +32,7 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
       first?.focus();
     }
   };
-  return (
+  return createPortal(
     <div className="modal" onKeyDown={onKeyDown}>
       <div
         ref={panelRef}
@@ -47,6 +50,7 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
         </header>
         {children}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

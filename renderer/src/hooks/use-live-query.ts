@@ -2,7 +2,7 @@ import { useEffect, useEffectEvent, useState } from 'react';
 import type { ConsoleApi, EventName, EventPayload } from '../../../shared/contract/api-contract.js';
 import type { Result } from '../../../shared/contract/result.js';
 import { useApi, useConsole } from '../app/console-context.js';
-import { debounce, REFETCH_DEBOUNCE_MS } from './debounce.js';
+import { coalescedRefresh, type CoalescedRefresh } from './coalesced-refresh.js';
 
 /** What the workshop pages listen to unless told otherwise. */
 export const workshopEvents = ['workshops:changed', 'members:changed', 'groups:changed'] as const satisfies readonly EventName[];
@@ -17,22 +17,84 @@ export interface LiveQuery<T> {
   reload(): void;
 }
 
+export interface LiveQueryOptions {
+  events?: readonly EventName[];
+  /**
+   * Queries with the same `together` key (one screen, e.g. a workshop's cards, tab and
+   * timeline) refresh as one: loaded in parallel and shown in one render, so the numbers
+   * on screen always come from the same moment.
+   */
+  together?: string;
+}
+
+/** Loads the latest value and returns how to show it; showing is skipped if it went stale. */
+type Refresher = () => Promise<() => void>;
+
+/** The refreshes of one `together` key: every query a change touched, loaded at once, shown at once. */
+class RefreshGroup {
+  private readonly dirty = new Set<Refresher>();
+  private readonly refresh: CoalescedRefresh = coalescedRefresh(async () => {
+    const due = [...this.dirty];
+    this.dirty.clear();
+    const shows = await Promise.all(due.map((load) => load()));
+    // One synchronous pass: React batches these updates into a single render.
+    for (const show of shows) show();
+  });
+  members = 0;
+
+  changed(load: Refresher): void {
+    this.dirty.add(load);
+    this.refresh.request();
+  }
+
+  forget(load: Refresher): void {
+    this.dirty.delete(load);
+  }
+
+  close(): void {
+    this.refresh.cancel();
+  }
+}
+
+const groups = new WeakMap<ConsoleApi, Map<string, RefreshGroup>>();
+
+function joinGroup(api: ConsoleApi, key: string): { group: RefreshGroup; leave(): void } {
+  let byKey = groups.get(api);
+  if (!byKey) groups.set(api, (byKey = new Map()));
+  let group = byKey.get(key);
+  if (!group) byKey.set(key, (group = new RefreshGroup()));
+  group.members++;
+  const joined = group;
+  return {
+    group: joined,
+    leave() {
+      if (--joined.members > 0) return;
+      joined.close();
+      if (byKey.get(key) === joined) byKey.delete(key);
+    },
+  };
+}
+
+let privateGroups = 0;
+
 /**
  * Loads once per key (and again after a reconnect), then refetches whenever the core pushes
- * a change that `isRelevant` accepts. Refetches are debounced and a late answer never
- * overwrites a newer one.
+ * a change that `isRelevant` accepts. The first change after a quiet moment refetches at
+ * once; a burst is coalesced into a few refetches; a late answer never overwrites a newer one.
  */
 export function useLiveQuery<T>(
   key: string,
   load: (api: ConsoleApi) => Promise<Result<T>>,
   isRelevant: (change: LiveEvent) => boolean,
-  events: readonly EventName[] = workshopEvents,
+  { events = workshopEvents, together }: LiveQueryOptions = {},
 ): LiveQuery<T> {
   const api = useApi();
   // Events missed while the core was unreachable are gone: coming back means loading again.
   const connected = useConsole((state) => state.transportStatus === 'connected');
   const [state, setState] = useState<{ key: string; data: T | null; error: string | null }>({ key: '', data: null, error: null });
   const [generation, setGeneration] = useState(0);
+  const [ownGroup] = useState(() => `private:${++privateGroups}`);
+  const groupKey = together ?? ownGroup;
   const watched = events.join(',');
   const loadLatest = useEffectEvent(() => load(api));
   const relevant = useEffectEvent((change: LiveEvent) => isRelevant(change));
@@ -41,29 +103,35 @@ export function useLiveQuery<T>(
     if (!connected) return;
     let alive = true;
     let sequence = 0;
-    const run = async () => {
+    const refresher: Refresher = async () => {
       const mine = ++sequence;
-      const result = await loadLatest();
-      if (!alive || mine !== sequence) return;
-      setState((previous) =>
-        result.ok
-          ? { key, data: result.value, error: null }
-          : { key, data: previous.key === key ? previous.data : null, error: result.error.message },
-      );
+      const result = await loadLatest().catch((error: unknown): Result<T> => ({
+        ok: false,
+        error: { code: 'internal', message: error instanceof Error ? error.message : String(error) },
+      }));
+      return () => {
+        if (!alive || mine !== sequence) return;
+        setState((previous) =>
+          result.ok
+            ? { key, data: result.value, error: null }
+            : { key, data: previous.key === key ? previous.data : null, error: result.error.message },
+        );
+      };
     };
-    const refetch = debounce(() => void run(), REFETCH_DEBOUNCE_MS);
+    const { group, leave } = joinGroup(api, groupKey);
     const unsubscribes = (watched.split(',') as EventName[]).map((event) =>
       api.on(event, (payload) => {
-        if (relevant({ event, payload } as LiveEvent)) refetch();
+        if (relevant({ event, payload } as LiveEvent)) group.changed(refresher);
       }),
     );
-    void run();
+    void refresher().then((show) => show());
     return () => {
       alive = false;
-      refetch.cancel();
+      group.forget(refresher);
+      leave();
       for (const unsubscribe of unsubscribes) unsubscribe();
     };
-  }, [api, key, connected, watched, generation]);
+  }, [api, key, connected, watched, generation, groupKey]);
 
   const current = state.key === key ? state : { data: null, error: null };
   return {

@@ -63,10 +63,10 @@ describe('the Messages page', () => {
     test = startConsole();
     restoreLayout = giveTablesLayout();
     const workshop = await linkedWorkshop(test.core, 'Design Sprint');
-    vi.spyOn(window, 'confirm').mockReturnValue(true);
     renderConsole(test.core, 'messages');
     await screen.findByRole('table', { name: 'Upcoming' });
     fireEvent.click(within(rowOf('Upcoming', '30 minutes before')).getByRole('button', { name: 'Send now' }));
+    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send now' }));
     await waitFor(() => expect(status(rowOf('Recent history', '30 minutes before'))).toBe('✓Sent'), { timeout: 5_000 });
     expect(within(screen.getByRole('table', { name: 'Upcoming' })).queryByText('30 minutes before')).not.toBeInTheDocument();
     expect((await byRule(test.core, workshop.id, '30m-before'))?.status).toBe('sent');

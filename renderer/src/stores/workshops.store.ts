@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConsoleApi } from '../../../shared/contract/api-contract.js';
 import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
-import { debounce, REFETCH_DEBOUNCE_MS } from '../hooks/debounce.js';
+import { coalescedRefresh } from '../hooks/coalesced-refresh.js';
 
 /** Where the coordinator is inside the Workshops section; the sidebar only knows "workshops". */
 export type WorkshopsView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string } | { kind: 'edit'; id: string };
@@ -19,7 +19,8 @@ export interface WorkshopsState {
 
 /**
  * The list and the in-section navigation. Like the console store, it only mirrors the
- * core: every change arrives as an event and becomes a (debounced) reload.
+ * core: every change arrives as an event and becomes a reload, at once after a quiet
+ * moment and coalesced during a burst.
  */
 export function createWorkshopsStore(api: ConsoleApi): StoreApi<WorkshopsState> {
   let sequence = 0;
@@ -37,9 +38,9 @@ export function createWorkshopsStore(api: ConsoleApi): StoreApi<WorkshopsState> 
     },
   }));
 
-  const reload = debounce(() => void store.getState().load(), REFETCH_DEBOUNCE_MS);
-  api.on('workshops:changed', reload);
-  api.on('members:changed', reload);
+  const reload = coalescedRefresh(() => store.getState().load());
+  api.on('workshops:changed', () => reload.request());
+  api.on('members:changed', () => reload.request());
   api.on('workshops:removed', ({ id }) => {
     const { view, workshops } = store.getState();
     const wasOpen = view.kind !== 'list' && view.kind !== 'new' && view.id === id;

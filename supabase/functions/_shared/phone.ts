@@ -1,11 +1,13 @@
+import { normalisePhone } from '../../../shared/phone/normalise-phone.ts';
+
 /**
- * The one place phone numbers are normalised: E.164 digits without the "+", the form
- * Cloud API uses for `from`, `wa_id` and `to`, and the form every phone column stores.
- * Returns null for anything that cannot be a phone number rather than storing junk.
+ * A number WhatsApp sent (`from`, `wa_id`, a group participant) in the form every phone
+ * column stores: E.164 digits without the "+", by the same rule the desktop uses. These
+ * numbers always carry their country code, so there is no default country; anything that
+ * is not a valid number gives null rather than storing junk.
  */
 export function toE164Digits(raw: string | null | undefined): string | null {
   if (!raw) return null;
-  const compact = raw.trim().replace(/[\s().-]/g, '');
-  const digits = compact.startsWith('+') ? compact.slice(1) : compact.startsWith('00') ? compact.slice(2) : compact;
-  return /^[1-9][0-9]{7,14}$/.test(digits) ? digits : null;
+  const phone = normalisePhone(raw);
+  return phone.ok ? phone.digits : null;
 }

@@ -76,3 +76,15 @@ export async function linkByQr(console: RealConsole, server: WhatsAppServer): Pr
 export async function waitOpen(console: RealConsole, id: string, timeoutMs = 15_000): Promise<void> {
   await waitFor(() => console.core.sessions.isOpen(id), `session ${id} to open`, timeoutMs);
 }
+
+/** Calls a core method and returns its value, failing the test with the error otherwise. */
+export async function call<T>(console: RealConsole, method: string, input: unknown): Promise<T> {
+  const result = await console.core.invoke(method, input);
+  if (!result.ok) throw new Error(`${method} failed: ${JSON.stringify(result.error)}`);
+  return result.value as T;
+}
+
+/** A local date-time two days from now, for a workshop whose reminders are all still ahead. */
+export function inTwoDaysLocal(): string {
+  return new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 16);
+}

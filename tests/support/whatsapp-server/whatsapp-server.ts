@@ -38,6 +38,8 @@ export interface ServerBehaviour {
   /** Receipts sent after each message's ack, by whom, and after how long. */
   autoReceipts: (stanza: BinaryNode) => { user: SimUser; kind: ReceiptKind; delayMs: number }[];
   handshakeFault: HandshakeFault | null;
+  /** After pairing, WhatsApp asks for a restart (515); `drop` hangs up instead, as a flaky link would. */
+  afterPairing: 'restart' | 'drop';
 }
 
 export interface WhatsAppServerOptions {
@@ -66,10 +68,13 @@ export class WhatsAppServer {
     ackDelayMs: 0,
     autoReceipts: () => [],
     handshakeFault: null,
+    afterPairing: 'restart',
   };
   readonly connections: WireConnection[] = [];
   readonly unanswered: UnansweredIq[] = [];
   readonly logLines: string[] = [];
+  /** Times a login found another socket of the same device logged in and replaced it (440). */
+  replacedSockets = 0;
   /** QR refs handed out, each with the registering connection it belongs to. */
   private readonly refs = new Map<string, WireConnection>();
   private readonly staticKey = Curve.generateKeyPair();
@@ -284,6 +289,7 @@ export class WhatsAppServer {
     // One socket per linked device: the older one is replaced.
     for (const other of this.connections) {
       if (other !== connection && other.loggedIn && other.open) {
+        this.replacedSockets++;
         other.sendNode({ tag: 'stream:error', attrs: {}, content: [{ tag: 'conflict', attrs: { type: 'replaced' } }] });
         other.loggedIn = false;
       }
@@ -304,7 +310,10 @@ export class WhatsAppServer {
   private onIq(connection: WireConnection, iq: BinaryNode): void {
     const { type } = iq.attrs;
     if (type === 'result' || type === 'error') {
-      if (getBinaryNodeChild(iq, 'pair-device-sign')) connection.sendNode({ tag: 'stream:error', attrs: { code: '515' } });
+      if (getBinaryNodeChild(iq, 'pair-device-sign')) {
+        if (this.behaviour.afterPairing === 'drop') connection.terminate();
+        else connection.sendNode({ tag: 'stream:error', attrs: { code: '515' } });
+      }
       return;
     }
     if (this.behaviour.dropIq(iq)) return;

@@ -5,6 +5,17 @@ import { workshopsMembershipMigration } from './0003-workshops-membership.js';
 import { messagesMigration } from './0004-messages.js';
 import { messageEditsMigration } from './0005-message-edits.js';
 import { syncMigration } from './0006-sync.js';
+import { messageReceiptsMigration } from './0007-message-receipts.js';
+import { messageSourcesMigration } from './0008-message-sources.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
-export const migrations: readonly Migration[] = [settingsMigration, whatsappSessionsMigration, workshopsMembershipMigration, messagesMigration, messageEditsMigration, syncMigration];
+export const migrations: readonly Migration[] = [
+  settingsMigration,
+  whatsappSessionsMigration,
+  workshopsMembershipMigration,
+  messagesMigration,
+  messageEditsMigration,
+  syncMigration,
+  messageReceiptsMigration,
+  messageSourcesMigration,
+];

@@ -20,6 +20,12 @@ const CREDS = { category: 'creds', id: 'creds' } as const;
 export function loadBaileysAuthState(store: SessionAuthStore): { state: AuthenticationState; saveCreds(): void } {
   const stored = store.get(CREDS.category, [CREDS.id]).get(CREDS.id);
   const creds: AuthenticationCreds = stored ? (JSON.parse(stored, BufferJSON.reviver) as AuthenticationCreds) : initAuthCreds();
+  if (creds.me && !creds.account) {
+    // A pairing-code request writes `me` before any phone confirmed it; with `me` set Baileys
+    // logs in instead of registering, and WhatsApp refuses a device it never paired (401).
+    delete creds.me;
+    delete creds.pairingCode;
+  }
 
   const keys: SignalKeyStore = {
     get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {

@@ -1,5 +1,5 @@
 import { Boom } from '@hapi/boom';
-import { makeEventBuffer, proto, type UserFacingSocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import { makeEventBuffer, type UserFacingSocketConfig, type WASocket } from '@whiskeysockets/baileys';
 import BetterSqlite3 from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -85,7 +85,7 @@ describe('BaileysTransport with a fake socket', () => {
     expect(typeof config?.cachedGroupMetadata).toBe('function');
   });
 
-  it('reports the QR, the open account and every close reason', async () => {
+  it('reports the QR, the open account once the offline catch-up is done, and every close reason', async () => {
     const fake = fakeSocket();
     const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
     const qrs = collect(transport, 'qr');
@@ -94,6 +94,8 @@ describe('BaileysTransport with a fake socket', () => {
     await transport.open();
     fake.ev.emit('connection.update', { qr: '2@abc' });
     fake.ev.emit('connection.update', { connection: 'open' });
+    expect(opens).toEqual([]);
+    fake.ev.emit('connection.update', { receivedPendingNotifications: true });
     fake.ev.emit('connection.update', { connection: 'close', lastDisconnect: { error: new Boom('Stream Errored (restart required)', { statusCode: 515 }), date: new Date() } });
     expect(qrs).toEqual([['2@abc']]);
     expect(opens).toEqual([[{ jid: '919818861043@s.whatsapp.net', phone: '919818861043', name: 'Asha' }]]);
@@ -116,37 +118,6 @@ describe('BaileysTransport with a fake socket', () => {
     ]);
   });
 
-  it('turns v7 participant objects into members, keeping LID-only members and learning phones', async () => {
-    const fake = fakeSocket();
-    const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
-    const changes = collect(transport, 'participants');
-    const mappings = collect(transport, 'lid-mappings');
-    await transport.open();
-    fake.ev.emit('group-participants.update', {
-      id: GROUP,
-      author: '173087265951971@lid',
-      action: 'add',
-      participants: [
-        { id: '333333333333333@lid', phoneNumber: '919999988888@s.whatsapp.net', admin: null },
-        { id: '444444444444444@lid', admin: null },
-        { id: '919811122233@s.whatsapp.net', admin: null },
-      ],
-    });
-    fake.ev.emit('group-participants.update', { id: GROUP, author: 'x', action: 'promote', participants: [{ id: '444444444444444@lid', admin: 'admin' }] });
-    expect(changes.map(([change]) => [change.action, change.participants])).toEqual([
-      [
-        'add',
-        [
-          { jid: '333333333333333@lid', lid: '333333333333333@lid', phone: '919999988888', isAdmin: false },
-          { jid: '444444444444444@lid', lid: '444444444444444@lid', phone: null, isAdmin: false },
-          { jid: '919811122233@s.whatsapp.net', lid: null, phone: '919811122233', isAdmin: false },
-        ],
-      ],
-      ['promote', [{ jid: '444444444444444@lid', lid: '444444444444444@lid', phone: null, isAdmin: true }]],
-    ]);
-    expect(mappings).toEqual([[[{ lid: '333333333333333@lid', phone: '919999988888' }]]]);
-  });
-
   it('learns LID mappings from the mapping event, contacts and message alternates', async () => {
     const fake = fakeSocket();
     const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
@@ -163,20 +134,6 @@ describe('BaileysTransport with a fake socket', () => {
       { lid: '666666666666666@lid', phone: '919700000002' },
       { lid: '777777777777777@lid', phone: '919700000003' },
     ]);
-  });
-
-  it('reports receipts for our own messages only', async () => {
-    const fake = fakeSocket();
-    const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
-    const receipts = collect(transport, 'receipt');
-    await transport.open();
-    fake.ev.emit('messages.update', [
-      { key: { id: 'OURS', fromMe: true, remoteJid: GROUP }, update: { status: proto.WebMessageInfo.Status.SERVER_ACK } },
-      { key: { id: 'OURS', fromMe: true, remoteJid: GROUP }, update: { status: proto.WebMessageInfo.Status.ERROR } },
-      { key: { id: 'THEIRS', fromMe: false, remoteJid: GROUP }, update: { status: proto.WebMessageInfo.Status.READ } },
-    ]);
-    fake.ev.emit('message-receipt.update', [{ key: { id: 'OURS', fromMe: true, remoteJid: GROUP }, receipt: { userJid: '1@lid', readTimestamp: 1 } }]);
-    expect(receipts).toEqual([[{ messageId: 'OURS', status: 'server-ack' }], [{ messageId: 'OURS', status: 'failed' }], [{ messageId: 'OURS', status: 'read' }]]);
   });
 
   it('caches group metadata in SQLite for cachedGroupMetadata and knows when we are admin', async () => {

@@ -4,12 +4,17 @@ import {
   DisconnectReason,
   fetchLatestWaWebVersion,
   generateMessageIDV2,
+  getBinaryNodeChild,
+  getBinaryNodeChildren,
   isLidUser,
+  jidDecode,
   jidNormalizedUser,
   makeCacheableSignalKeyStore,
   makeWASocket,
   proto,
+  WAMessageStubType,
   type AnyMessageContent,
+  type BinaryNode,
   type GroupMetadata,
   type GroupParticipant,
   type UserFacingSocketConfig,
@@ -17,6 +22,7 @@ import {
   type WASocket,
   type WAVersion,
 } from '@whiskeysockets/baileys';
+import { extractGroupMetadata } from '@whiskeysockets/baileys/lib/Socket/groups.js';
 import { jidForPhone, phoneFromJid } from '../../../../shared/phone/normalise-phone.js';
 import { TransportEmitter } from '../transport-emitter.js';
 import type {
@@ -24,12 +30,15 @@ import type {
   ConnectionContext,
   GroupInfo,
   OutgoingContent,
+  ParticipantAction,
   ParticipantInfo,
   ReceiptStatus,
   TransportEventName,
   TransportEvents,
   WhatsAppConnection,
 } from '../whatsapp-transport.js';
+import { ApiFailure } from '../../../../shared/contract/result.js';
+import { requestErrorFrom } from '../whatsapp-errors.js';
 import { loadBaileysAuthState } from './baileys-auth-state.js';
 
 export interface BaileysTransportOptions {
@@ -39,12 +48,28 @@ export interface BaileysTransportOptions {
   makeSocket?: (config: UserFacingSocketConfig) => WASocket;
   /** Replaced in tests; production asks web.whatsapp.com for the current version. */
   fetchVersion?: () => Promise<WAVersion | null>;
+  /** How long an IQ may go unanswered; Baileys' own default (60 s) unless a test shortens it. */
+  queryTimeoutMs?: number;
 }
 
 const META = 'meta';
 const VERSION_ID = 'wa-version';
 const SENT_MESSAGE = 'sent-message';
 const VERSION_FETCH_TIMEOUT_MS = 5_000;
+const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
+/** The longest "open" waits for the offline catch-up when WhatsApp never says it is done. */
+const CATCH_UP_LIMIT_MS = 5_000;
+
+/** Group notifications arrive as stub messages carrying the server's time; these are membership changes. */
+const participantStubs: Partial<Record<number, ParticipantAction>> = {
+  [WAMessageStubType.GROUP_PARTICIPANT_ADD]: 'add',
+  [WAMessageStubType.GROUP_PARTICIPANT_INVITE]: 'add',
+  [WAMessageStubType.GROUP_PARTICIPANT_ADD_REQUEST_JOIN]: 'add',
+  [WAMessageStubType.GROUP_PARTICIPANT_REMOVE]: 'remove',
+  [WAMessageStubType.GROUP_PARTICIPANT_LEAVE]: 'remove',
+  [WAMessageStubType.GROUP_PARTICIPANT_PROMOTE]: 'promote',
+  [WAMessageStubType.GROUP_PARTICIPANT_DEMOTE]: 'demote',
+};
 
 export function closeReasonFor(statusCode: number | undefined): CloseReason {
   switch (statusCode) {
@@ -69,9 +94,11 @@ async function latestVersion(): Promise<WAVersion | null> {
   return result.isLatest ? result.version : null;
 }
 
+// SERVER_ACK is deliberately absent: rc14 never reports a positive server ack, and a
+// "sender" receipt (our own other device got it) maps to SERVER_ACK too, which says
+// nothing about the recipients.
 const receiptStatuses: Partial<Record<number, ReceiptStatus>> = {
   [proto.WebMessageInfo.Status.ERROR]: 'failed',
-  [proto.WebMessageInfo.Status.SERVER_ACK]: 'server-ack',
   [proto.WebMessageInfo.Status.DELIVERY_ACK]: 'delivered',
   [proto.WebMessageInfo.Status.READ]: 'read',
   [proto.WebMessageInfo.Status.PLAYED]: 'played',
@@ -86,6 +113,10 @@ export class BaileysTransport implements WhatsAppConnection {
   private socket: WASocket | undefined;
   private version: WAVersion | undefined;
   private refreshVersion = true;
+  /** The open() in progress: a second open() waits for it instead of racing it to a second socket. */
+  private opening: Promise<void> | null = null;
+  /** Bumped by close(): an open() that was waiting for the version must not build a socket after it. */
+  private generation = 0;
 
   constructor(
     private readonly context: ConnectionContext,
@@ -97,8 +128,25 @@ export class BaileysTransport implements WhatsAppConnection {
   }
 
   async open(): Promise<void> {
-    this.endSocket();
+    const previous = this.opening;
+    const run = (async () => {
+      await previous?.catch(() => undefined);
+      await this.openSocket();
+    })();
+    this.opening = run;
+    try {
+      await run;
+    } finally {
+      if (this.opening === run) this.opening = null;
+    }
+  }
+
+  private async openSocket(): Promise<void> {
+    const generation = this.generation;
     const version = await this.currentVersion();
+    if (generation !== this.generation) return;
+    // Ended after the await: whatever socket exists now is replaced, never left running beside the new one.
+    this.endSocket();
     const { state, saveCreds } = loadBaileysAuthState(this.context.auth);
     const logger = this.context.logger.child({ module: 'baileys' }, { level: 'warn' });
     const config: UserFacingSocketConfig = {
@@ -106,10 +154,17 @@ export class BaileysTransport implements WhatsAppConnection {
       logger,
       browser: Browsers.appropriate('Desktop'),
       markOnlineOnConnect: false,
+      // No history sync, so no initial LID mappings from it either: the console needs neither
+      // old chats nor contacts, only groups, and a linked console would otherwise download the
+      // phone's whole history on every new link. LID ↔ phone pairs still come from group
+      // metadata (phone_number), participant notifications, message alternates and the USync
+      // look-up the lead import runs; members WhatsApp never pairs stay LID-only until they
+      // are matched by those.
       syncFullHistory: false,
       shouldSyncHistoryMessage: () => false,
       getMessage: async (key) => this.storedMessage(key),
       cachedGroupMetadata: async (jid) => this.context.groupCache.get(jid) as GroupMetadata | undefined,
+      ...(this.options.queryTimeoutMs ? { defaultQueryTimeoutMs: this.options.queryTimeoutMs } : {}),
       ...(version ? { version } : {}),
       ...(this.options.webSocketUrl ? { waWebSocketUrl: this.options.webSocketUrl } : {}),
     };
@@ -119,6 +174,7 @@ export class BaileysTransport implements WhatsAppConnection {
   }
 
   async close(): Promise<void> {
+    this.generation++;
     if (!this.endSocket()) return;
     this.emitter.emit('close', 'closed-by-us', 'closed');
   }
@@ -126,34 +182,75 @@ export class BaileysTransport implements WhatsAppConnection {
   async logout(): Promise<void> {
     const socket = this.socket;
     this.socket = undefined;
-    await socket?.logout();
+    this.generation++;
+    try {
+      await socket?.logout();
+    } finally {
+      // logout() only ends the socket when its stanza went out; a half-open socket must not live on.
+      socket?.end(undefined);
+    }
   }
 
   async requestPairingCode(phone: string): Promise<string> {
-    return this.requireSocket().requestPairingCode(phone);
+    return this.request(() => this.requireSocket().requestPairingCode(phone));
   }
 
+  /**
+   * The participating-groups IQ, sent here rather than through groupFetchAllParticipating:
+   * Baileys turns an unanswered query into an empty group list, which would read as "left
+   * every group" and delete them all.
+   */
   async listGroups(): Promise<GroupInfo[]> {
-    const groups = Object.values(await this.requireSocket().groupFetchAllParticipating());
-    return groups.map((metadata) => this.remember(metadata));
+    const socket = this.requireSocket();
+    const unanswered = 'WhatsApp did not answer the request for the group list, so the stored groups were left as they were. Try Sync groups again.';
+    const result = (await this.request(() =>
+      socket.query(
+        {
+          tag: 'iq',
+          attrs: { to: '@g.us', xmlns: 'w:g2', type: 'get' },
+          content: [{ tag: 'participating', attrs: {}, content: [{ tag: 'participants', attrs: {} }, { tag: 'description', attrs: {} }] }],
+        },
+        this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+      ),
+    ).catch((error: unknown) => {
+      if ((error as { output?: { statusCode?: number } })?.output?.statusCode === 408) throw new ApiFailure('unavailable', unanswered);
+      throw error;
+    })) as BinaryNode | undefined;
+    const groups = result ? getBinaryNodeChild(result, 'groups') : undefined;
+    if (!groups) throw new ApiFailure('unavailable', unanswered);
+    return getBinaryNodeChildren(groups, 'group').map((node) => this.remember(extractGroupMetadata({ tag: 'result', attrs: {}, content: [node] })));
   }
 
   async groupMetadata(jid: string): Promise<GroupInfo> {
-    return this.remember(await this.requireSocket().groupMetadata(jid));
+    return this.remember(await this.request(() => this.requireSocket().groupMetadata(jid)));
   }
 
+  /**
+   * Baileys' create result lists every invitee, even those WhatsApp refused to add (privacy
+   * settings, not on WhatsApp); the group's own metadata afterwards lists only real members.
+   */
   async createGroup(subject: string, participantJids: string[]): Promise<GroupInfo> {
-    return this.remember(await this.requireSocket().groupCreate(subject, participantJids));
+    const socket = this.requireSocket();
+    const created = await this.request(() => socket.groupCreate(subject, participantJids));
+    const group = await this.groupMetadata(created.id);
+    const notAdded = participantJids.length - (group.participants.length - 1);
+    if (notAdded > 0) {
+      this.context.logger.warn(
+        { groupJid: group.jid, notAdded },
+        'WhatsApp did not add some invitees to the new group (their privacy settings, or not on WhatsApp); they need the invite link',
+      );
+    }
+    return group;
   }
 
   async inviteLink(groupJid: string): Promise<string> {
-    const code = await this.requireSocket().groupInviteCode(groupJid);
+    const code = await this.request(() => this.requireSocket().groupInviteCode(groupJid));
     if (!code) throw new Error('WhatsApp returned no invite code');
     return `https://chat.whatsapp.com/${code}`;
   }
 
   async lookupLids(phones: string[]): Promise<{ phone: string; lid: string }[]> {
-    const found = await this.requireSocket().signalRepository.lidMapping.getLIDsForPNs(phones.map(jidForPhone));
+    const found = await this.request(() => this.requireSocket().signalRepository.lidMapping.getLIDsForPNs(phones.map(jidForPhone)));
     return (found ?? []).flatMap(({ pn, lid }) => {
       const phone = phoneFromJid(jidNormalizedUser(pn));
       return phone ? [{ phone, lid: jidNormalizedUser(lid) }] : [];
@@ -166,7 +263,7 @@ export class BaileysTransport implements WhatsAppConnection {
 
   async send(jid: string, content: OutgoingContent, messageId: string): Promise<{ messageId: string; at: number }> {
     const socket = this.requireSocket();
-    const message = await socket.sendMessage(jid, toBaileysContent(content), { messageId });
+    const message = await this.request(() => socket.sendMessage(jid, toBaileysContent(content), { messageId }));
     if (message?.message) {
       this.context.auth.set([
         { category: SENT_MESSAGE, id: messageId, value: JSON.stringify(proto.Message.toObject(proto.Message.fromObject(message.message)), BufferJSON.replacer) },
@@ -175,19 +272,49 @@ export class BaileysTransport implements WhatsAppConnection {
     return { messageId: message?.key.id ?? messageId, at: this.context.clock.now() };
   }
 
+  /** Baileys reports IQ errors as Boom 500 with the real code in `data`; callers get the code. */
+  private async request<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw requestErrorFrom(error);
+    }
+  }
+
   private wire(socket: WASocket, saveCreds: () => void): void {
     const ev = socket.ev;
     ev.on('creds.update', () => saveCreds());
+    // "Open" is announced once the changes queued while the console was away have been read:
+    // the catch-up sync that follows would otherwise record overnight joins as found "now"
+    // before their notifications (with the real times) are processed. WhatsApp sends the
+    // queued stanzas, then <ib><offline/>; Baileys processes the stanzas asynchronously, so
+    // the group notifications among them are counted and waited for, within a limit.
+    const catchUp = { opened: false, offlineDone: false, pendingGroupNotes: 0, announced: false, limit: null as NodeJS.Timeout | null };
+    const announceWhenCaughtUp = (force = false): void => {
+      if (catchUp.announced || socket !== this.socket || !catchUp.opened) return;
+      if (!force && !(catchUp.offlineDone && catchUp.pendingGroupNotes <= 0)) {
+        catchUp.limit ??= setTimeout(() => announceWhenCaughtUp(true), CATCH_UP_LIMIT_MS);
+        return;
+      }
+      catchUp.announced = true;
+      if (catchUp.limit) clearTimeout(catchUp.limit);
+      const user = socket.user;
+      const jid = user ? jidNormalizedUser(user.id) : '';
+      this.emitter.emit('open', { jid, phone: phoneFromJid(jid) ?? '', name: user?.name ?? user?.notify ?? null });
+      if (user?.lid) this.emitter.emit('lid-mappings', [{ lid: jidNormalizedUser(user.lid), phone: phoneFromJid(jid) ?? '' }].filter((pair) => pair.phone));
+    };
+    socket.ws?.on?.('CB:notification', (node: BinaryNode) => {
+      if (node.attrs.offline !== undefined && node.attrs.type === 'w:gp2' && !catchUp.announced) catchUp.pendingGroupNotes++;
+    });
     ev.on('connection.update', (update) => {
       if (socket !== this.socket) return;
       if (update.qr) this.emitter.emit('qr', update.qr);
-      if (update.connection === 'open') {
-        const user = socket.user;
-        const jid = user ? jidNormalizedUser(user.id) : '';
-        this.emitter.emit('open', { jid, phone: phoneFromJid(jid) ?? '', name: user?.name ?? user?.notify ?? null });
-        if (user?.lid) this.emitter.emit('lid-mappings', [{ lid: jidNormalizedUser(user.lid), phone: phoneFromJid(jid) ?? '' }].filter((pair) => pair.phone));
-      }
+      if (update.isNewLogin) this.emitter.emit('paired');
+      if (update.connection === 'open') catchUp.opened = true;
+      if (update.receivedPendingNotifications) catchUp.offlineDone = true;
+      announceWhenCaughtUp();
       if (update.connection === 'close') {
+        if (catchUp.limit) clearTimeout(catchUp.limit);
         this.socket = undefined;
         const error = update.lastDisconnect?.error as { output?: { statusCode?: number }; message?: string } | undefined;
         const statusCode = error?.output?.statusCode;
@@ -196,12 +323,9 @@ export class BaileysTransport implements WhatsAppConnection {
         this.emitter.emit('close', reason, `${statusCode ?? 'no code'}: ${error?.message ?? 'connection closed'}`);
       }
     });
-    ev.on('group-participants.update', ({ id, participants, action }) => {
-      if (action !== 'add' && action !== 'remove' && action !== 'promote' && action !== 'demote') return;
-      const mapped = participants.map(toParticipant);
-      this.learnMappings(mapped);
-      this.emitter.emit('participants', { groupJid: id, action, participants: mapped, at: this.context.clock.now() });
-    });
+    // Participant changes are read from the notification's stub message in messages.upsert,
+    // not from group-participants.update: only the stub carries the time WhatsApp recorded,
+    // which matters for changes that happened while the console was off.
     ev.on('groups.update', (updates) => {
       const groups = updates.filter((update): update is typeof update & { id: string } => Boolean(update.id));
       this.emitter.emit(
@@ -214,28 +338,115 @@ export class BaileysTransport implements WhatsAppConnection {
     });
     ev.on('messages.update', (updates) => {
       for (const { key, update } of updates) {
-        const status = update.status === undefined || update.status === null ? undefined : receiptStatuses[update.status];
-        if (key.fromMe && key.id && status) this.emitter.emit('receipt', { messageId: key.id, status });
+        if (!key.fromMe || !key.id || update.status === undefined || update.status === null) continue;
+        this.emitStatus(key, update.status, update.messageStubParameters?.[0]);
       }
     });
     ev.on('message-receipt.update', (receipts) => {
-      for (const { key, receipt } of receipts) {
-        if (!key.fromMe || !key.id) continue;
-        const status: ReceiptStatus | null = receipt.readTimestamp ? 'read' : receipt.receiptTimestamp ? 'delivered' : null;
-        if (status) this.emitter.emit('receipt', { messageId: key.id, status });
-      }
+      for (const { key, receipt } of receipts) if (key.fromMe && key.id) this.emitUserReceipt(key.id, receipt);
     });
     ev.on('lid-mapping.update', ({ lid, pn }) => this.emitMapping(lid, pn));
     ev.on('contacts.upsert', (contacts) => {
       for (const contact of contacts) if (contact.lid && contact.phoneNumber) this.emitMapping(contact.lid, contact.phoneNumber);
     });
     ev.on('messages.upsert', ({ messages }) => {
-      for (const { key } of messages) {
+      for (const message of messages) {
+        const { key } = message;
         const alt = key as WAMessageKey & { remoteJidAlt?: string; participantAlt?: string };
         if (key.remoteJid && alt.remoteJidAlt) this.emitPair(key.remoteJid, alt.remoteJidAlt);
         if (key.participant && alt.participantAlt) this.emitPair(key.participant, alt.participantAlt);
+        if (key.fromMe && key.id) {
+          // While Baileys buffers events (the ~100 ms after a send, or the whole offline
+          // catch-up), an error ack or receipts for our own message are merged into its upsert
+          // instead of being emitted on their own.
+          if (message.status !== undefined && message.status !== null) this.emitStatus(key, message.status, message.messageStubParameters?.[0]);
+          for (const receipt of message.userReceipt ?? []) this.emitUserReceipt(key.id, receipt);
+        }
+        const action = message.messageStubType ? participantStubs[message.messageStubType] : undefined;
+        if (action && key.remoteJid) this.onParticipantStub(key.remoteJid, action, message.messageStubParameters ?? [], Number(message.messageTimestamp ?? 0));
+        if (message.messageStubType && key.remoteJid?.endsWith('@g.us') && !catchUp.announced) {
+          catchUp.pendingGroupNotes--;
+          announceWhenCaughtUp();
+        }
       }
     });
+  }
+
+  private emitStatus(key: WAMessageKey, status: number, error: string | null | undefined): void {
+    const mapped = receiptStatuses[status];
+    if (!mapped || !key.id) return;
+    // In a group, delivery and read come per member through message-receipt.update.
+    if (mapped !== 'failed' && key.remoteJid?.endsWith('@g.us')) return;
+    this.emitter.emit('receipt', {
+      messageId: key.id,
+      status: mapped,
+      ...(mapped === 'failed' && error ? { error: String(error) } : {}),
+      ...(mapped !== 'failed' && key.remoteJid ? { member: jidNormalizedUser(key.remoteJid) } : {}),
+    });
+  }
+
+  private emitUserReceipt(messageId: string, receipt: proto.IUserReceipt): void {
+    const member = receipt.userJid ? jidNormalizedUser(receipt.userJid) : undefined;
+    // Our own phone and other linked devices acknowledge every group send ("sender"
+    // receipts); they are not members reading it.
+    if (!member || this.isOwn(member)) return;
+    const status: ReceiptStatus | null = receipt.playedTimestamp ? 'played' : receipt.readTimestamp ? 'read' : receipt.receiptTimestamp ? 'delivered' : null;
+    if (status) this.emitter.emit('receipt', { messageId, status, member });
+  }
+
+  private isOwn(jid: string): boolean {
+    const user = this.socket?.user;
+    const own = [user?.id, user?.lid].filter((candidate): candidate is string => Boolean(candidate)).map((candidate) => jidDecode(candidate)?.user);
+    const target = jidDecode(jid)?.user;
+    return Boolean(target) && own.includes(target);
+  }
+
+  private onParticipantStub(groupJid: string, action: ParticipantAction, parameters: string[], timestamp: number): void {
+    const members = parameters.flatMap((json): GroupParticipant[] => {
+      try {
+        const parsed = JSON.parse(json) as GroupParticipant;
+        return parsed && typeof parsed.id === 'string' ? [parsed] : [];
+      } catch {
+        this.context.logger.warn({ groupJid, action }, 'a group notification listed a participant the console could not read; it was skipped');
+        return [];
+      }
+    });
+    if (members.length === 0) return;
+    const mapped = members.map(toParticipant);
+    this.learnMappings(mapped);
+    const at = timestamp > 0 ? timestamp * 1000 : this.context.clock.now();
+    const includesUs = members.some((member) => [member.id, member.lid, member.phoneNumber].some((jid) => jid && this.isOwn(jid)));
+    if (includesUs && action === 'remove') {
+      this.emitter.emit('group-left', groupJid);
+      return;
+    }
+    if (includesUs && action === 'add') {
+      // Added to an existing group (or joined by link): WhatsApp sends no create, so fetch it.
+      this.groupMetadata(groupJid).then(
+        (group) => this.emitter.emit('group-joined', group),
+        (error: unknown) => this.context.logger.warn({ err: error, groupJid }, 'added to a group, but its details could not be fetched; it appears after the next sync'),
+      );
+      return;
+    }
+    this.patchCachedMembers(groupJid, action, members);
+    this.emitter.emit('participants', { groupJid, action, participants: mapped, at });
+  }
+
+  /**
+   * Keeps the metadata served to Baileys for sends in step with the group: a member added
+   * since the last sync must get the sender key, or they see "Waiting for this message".
+   */
+  private patchCachedMembers(groupJid: string, action: ParticipantAction, changed: GroupParticipant[]): void {
+    const cached = this.context.groupCache.get(groupJid) as GroupMetadata | undefined;
+    if (!cached?.participants) return;
+    const same = (a: GroupParticipant, b: GroupParticipant) => jidNormalizedUser(a.id) === jidNormalizedUser(b.id);
+    let participants = cached.participants;
+    if (action === 'add') participants = [...participants.filter((member) => !changed.some((added) => same(member, added))), ...changed.map((member) => ({ ...member, admin: null }))];
+    if (action === 'remove') participants = participants.filter((member) => !changed.some((removed) => same(member, removed)));
+    if (action === 'promote' || action === 'demote') {
+      participants = participants.map((member) => (changed.some((target) => same(member, target)) ? { ...member, admin: action === 'promote' ? 'admin' : null } : member));
+    }
+    this.remember({ ...cached, participants, size: participants.length });
   }
 
   private emitPair(a: string, b: string): void {
@@ -255,8 +466,6 @@ export class BaileysTransport implements WhatsAppConnection {
 
   /** Converts group metadata to our terms and keeps Baileys' copy for cachedGroupMetadata. */
   private remember(metadata: GroupMetadata): GroupInfo {
-    const user = this.socket?.user;
-    const own = new Set([user?.id, user?.lid].filter((jid): jid is string => Boolean(jid)).map((jid) => jidNormalizedUser(jid)));
     const participants = metadata.participants.map(toParticipant);
     const group: GroupInfo = {
       jid: metadata.id,
@@ -266,7 +475,7 @@ export class BaileysTransport implements WhatsAppConnection {
       createdAt: metadata.creation ?? null,
       announce: Boolean(metadata.announce),
       weAreAdmin: metadata.participants.some(
-        (member) => Boolean(member.admin) && [member.id, member.lid, member.phoneNumber].some((jid) => jid && own.has(jidNormalizedUser(jid))),
+        (member) => Boolean(member.admin) && [member.id, member.lid, member.phoneNumber].some((jid) => jid && this.isOwn(jid)),
       ),
       participants,
     };

@@ -21,8 +21,10 @@ export function EditMessageDialog({ message, timeZone, onClose }: { message: Sch
     const result = await api.call('messages:update', { id: message.id, text, sendAtLocal });
     setSaving(false);
     if (result.ok) return onClose();
-    setErrors(result.error.fields ?? {});
-    setFailure(result.error.fields ? null : result.error.message);
+    const fields = result.error.fields ?? {};
+    setErrors(fields);
+    // A refusal this form has no field for is still said, never dropped.
+    setFailure(fields.text || fields.sendAtLocal ? null : result.error.message);
   }
 
   return (

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { MethodName } from '../../../../shared/contract/api-contract.js';
 import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
 import { useApi } from '../../app/console-context.js';
+import { useConfirm, type ConfirmRequest } from '../../components/ConfirmDialog.js';
 import { Spinner } from '../../components/Spinner.js';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
 import { EditMessageDialog } from './EditMessageDialog.js';
@@ -121,19 +122,29 @@ function MessageDetails({ message }: { message: ScheduledMessage }) {
   );
 }
 
-const confirmations: Partial<Record<MessageAction, (message: ScheduledMessage) => string>> = {
-  'messages:send-early': (message) => `Send “${messageTitle(message)}” to ${message.workshopName}’s group now instead of at its time?`,
-  'messages:cancel': (message) => `Cancel “${messageTitle(message)}” for ${message.workshopName}? It will not be sent.`,
+const confirmations: Partial<Record<MessageAction, (message: ScheduledMessage) => ConfirmRequest>> = {
+  'messages:send-early': (message) => ({
+    title: `Send “${messageTitle(message)}” now?`,
+    body: `It goes to ${message.workshopName}’s group now instead of at its time. Its text is filled in again for the moment it goes out, so the day, the time to the start and the links are true when read.`,
+    confirm: 'Send now',
+  }),
+  'messages:cancel': (message) => ({
+    title: `Cancel “${messageTitle(message)}”?`,
+    body: `It will not be sent to ${message.workshopName}’s group.`,
+    confirm: 'Cancel the message',
+    danger: true,
+  }),
 };
 
 function MessageActions({ message, timeZone, onError }: { message: ScheduledMessage; timeZone: string; onError: (message: string | null) => void }) {
   const api = useApi();
   const [running, setRunning] = useState<MessageAction | null>(null);
   const [editing, setEditing] = useState(false);
+  const { dialog, ask } = useConfirm();
 
   const run = async (method: MessageAction) => {
     const question = confirmations[method]?.(message);
-    if (question && !window.confirm(question)) return;
+    if (question && !(await ask(question))) return;
     setRunning(method);
     onError(null);
     const result = await api.call(method, { id: message.id });
@@ -163,6 +174,7 @@ function MessageActions({ message, timeZone, onError }: { message: ScheduledMess
           {button('messages:send-early', 'Send now')}
           {button('messages:cancel', 'Cancel')}
           {editing ? <EditMessageDialog message={message} timeZone={timeZone} onClose={() => setEditing(false)} /> : null}
+          {dialog}
         </span>
       );
     case 'uncertain':

@@ -1,7 +1,9 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
+import { missingValueNames, type TemplateVariable } from '../../../../shared/messages/template.js';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi, useConsole } from '../../app/console-context.js';
+import { useConfirm } from '../../components/ConfirmDialog.js';
 import { FormField } from '../../components/FormField.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatClock } from './format-message-time.js';
@@ -9,7 +11,16 @@ import { useMessagesStore } from './use-messages.js';
 
 /** WhatsApp's own limit for media; the core refuses more too. */
 export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
-const MAX_TEXT = 4_096;
+/** WhatsApp's limit for one message; longer text is refused here, never cut. */
+export const MAX_TEXT = 4_096;
+
+interface Preview {
+  /** The text as typed that this preview is for. */
+  source: string;
+  text: string;
+  missing: string[];
+  unknown: string[];
+}
 
 type Outcome = { kind: 'sent' | 'failed' | 'other'; text: string };
 
@@ -58,10 +69,31 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
   const [sending, setSending] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [latestPreview, setPreview] = useState<Preview | null>(null);
+  const { dialog, ask } = useConfirm();
 
   useEffect(() => {
     if (templates === null) void loadTemplates();
   }, [templates, loadTemplates]);
+
+  // Text with {variables} goes out rendered from the workshop as it is then; show how it reads now.
+  const hasVariables = /\{\s*[a-zA-Z_]+\s*\}/.test(text);
+  useEffect(() => {
+    if (!hasVariables || text.length > MAX_TEXT) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      void api.call('templates:preview', { body: text, workshopId: workshop.id }).then((result) => {
+        if (current && result.ok) setPreview({ source: text, text: result.value.text, missing: result.value.missingValues, unknown: result.value.unknownVariables });
+      });
+    }, 150);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [api, text, hasVariables, workshop.id, workshop.joinLink, workshop.startsAt, workshop.group?.inviteLink]);
+  const preview = hasVariables && latestPreview?.source === text ? latestPreview : null;
+  const over = text.length - MAX_TEXT;
+  const blocked = over > 0 || (preview !== null && (preview.missing.length > 0 || preview.unknown.length > 0));
 
   const pickFile = (picked: File | null) => {
     setOutcome(null);
@@ -79,12 +111,13 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
     if (fileInput.current) fileInput.current.value = '';
   };
 
-  const applyTemplate = async (templateId: string) => {
+  /** The template as written: its variables are filled in from this workshop when it is sent. */
+  const applyTemplate = (templateId: string) => {
     const template = templates?.find((candidate) => candidate.id === templateId);
     if (!template) return;
-    const preview = await api.call('templates:preview', { body: template.body, workshopId: workshop.id });
-    if (preview.ok) setText(preview.value.text);
-    else setError(preview.error.message);
+    setText(template.body);
+    setOutcome(null);
+    setError(null);
   };
 
   async function submit(event: FormEvent) {
@@ -94,6 +127,24 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
       setError('Write a message or attach a file.');
       return;
     }
+    if (blocked) return;
+    const group = workshop.group;
+    const confirmed = await ask({
+      title: 'Send to the group now?',
+      body: (
+        <>
+          <p>
+            It goes to everyone in {group?.subject ?? 'the group'}
+            {group ? ` (${group.size.toLocaleString()} members)` : ''} right away and cannot be taken back.
+          </p>
+          {file ? <p className="muted">With {file.name}</p> : null}
+          {text ? <blockquote className="confirm__quote">{preview?.text ?? text}</blockquote> : null}
+        </>
+      ),
+      confirm: group ? `Send to ${group.size.toLocaleString()} members` : 'Send',
+      cancel: 'Not yet',
+    });
+    if (!confirmed) return;
     setSending(true);
     setError(null);
     setOutcome(null);
@@ -126,7 +177,7 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
             <label htmlFor={`${ids}-template`} className="muted">
               Start from
             </label>
-            <select id={`${ids}-template`} value="" onChange={(event) => void applyTemplate(event.target.value)}>
+            <select id={`${ids}-template`} value="" onChange={(event) => applyTemplate(event.target.value)}>
               <option value="">a template…</option>
               {templates.map((template) => (
                 <option key={template.id} value={template.id}>
@@ -141,8 +192,8 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
         <textarea
           id={`${ids}-text`}
           rows={3}
-          maxLength={MAX_TEXT}
           value={text}
+          aria-invalid={over > 0 || undefined}
           placeholder={`Write to everyone in ${workshop.group?.subject ?? 'the group'}`}
           onChange={(event) => {
             setText(event.target.value);
@@ -150,6 +201,30 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
           }}
         />
       </FormField>
+      {over > 0 ? (
+        <p className="error" role="alert">
+          WhatsApp takes up to {MAX_TEXT.toLocaleString()} characters in one message; this is {text.length.toLocaleString()}. Shorten it by{' '}
+          {over.toLocaleString()}, or send it as two messages.
+        </p>
+      ) : null}
+      {preview ? (
+        <div className="quick-send__preview" aria-label="How it reads now">
+          <span className="muted">Goes out as (filled in from this workshop when sent): </span>
+          <span>{preview.text}</span>
+          {preview.missing.length > 0 ? (
+            <p className="error" role="alert">
+              It uses {preview.missing.map((name) => missingValueNames[name as TemplateVariable] ?? name).join(' and ')}, which this workshop does not have yet. Add
+              it with “Edit” on the workshop, or take it out of the text.
+            </p>
+          ) : null}
+          {preview.unknown.length > 0 ? (
+            <p className="error" role="alert">
+              {preview.unknown.map((name) => `{${name}}`).join(', ')} {preview.unknown.length === 1 ? 'is not a variable' : 'are not variables'}; it would be sent
+              as written.
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       <div className="quick-send__row">
         <div className="quick-send__file">
           {/* The real input stays focusable; its label looks like a button and shows its focus. */}
@@ -172,10 +247,10 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
             </span>
           ) : null}
         </div>
-        <span className="muted quick-send__count">
+        <span className={over > 0 ? 'error quick-send__count' : 'muted quick-send__count'}>
           {text.length.toLocaleString()} / {MAX_TEXT.toLocaleString()}
         </span>
-        <button type="submit" className="button button--primary" disabled={sending}>
+        <button type="submit" className="button button--primary" disabled={sending || blocked}>
           {sending ? (
             <>
               <Spinner /> Sending…
@@ -198,6 +273,7 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
       <p role="status" className={`quick-send__outcome ${outcome?.kind === 'sent' ? 'success' : outcome?.kind === 'failed' ? 'error' : 'muted'}`}>
         {outcome?.text ?? ''}
       </p>
+      {dialog}
     </form>
   );
 }

@@ -23,6 +23,6 @@ export function useLiveMessages<T>(key: string, load: (api: ConsoleApi) => Promi
     (change) =>
       (change.event === 'messages:changed' && isRelevant(change.payload.workshopId)) ||
       (change.event === 'workshops:removed' && isRelevant(change.payload.id)),
-    messageEvents,
+    { events: messageEvents },
   );
 }

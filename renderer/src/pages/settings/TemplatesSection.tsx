@@ -5,8 +5,10 @@ import { useApi, useConsole } from '../../app/console-context.js';
 import { FormField } from '../../components/FormField.js';
 import { Spinner } from '../../components/Spinner.js';
 import { useMessagesStore } from '../messages/use-messages.js';
-import { REFETCH_DEBOUNCE_MS } from '../../hooks/debounce.js';
 import { useWorkshops } from '../workshops/use-workshops.js';
+
+/** How long typing must pause before the preview asks the core again. */
+const PREVIEW_PAUSE_MS = 150;
 
 const variableNames = Object.keys(templateVariables) as TemplateVariable[];
 type Editing = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; template: Template };
@@ -139,7 +141,7 @@ function TemplateEditor({ template, onDone }: { template: Template | null; onDon
           setPreviewError(null);
         } else setPreviewError(result.error.message);
       });
-    }, REFETCH_DEBOUNCE_MS);
+    }, PREVIEW_PAUSE_MS);
     return () => {
       alive = false;
       clearTimeout(timer);

@@ -15,7 +15,7 @@ const noLeads: readonly Lead[] = [];
 export function LeadsPanel({ workshop }: { workshop: Workshop }) {
   const api = useApi();
   const { id } = workshop;
-  const leads = useLiveQuery(`${id}:leads`, (client) => client.call('leads:list', { id }), (change) => change.event === 'workshops:changed' && change.payload.id === id);
+  const leads = useLiveQuery(`${id}:leads`, (client) => client.call('leads:list', { id }), (change) => change.event === 'workshops:changed' && change.payload.id === id, { together: id });
   const [importing, setImporting] = useState(false);
   const [adding, setAdding] = useState(false);
   const removing = useAction();

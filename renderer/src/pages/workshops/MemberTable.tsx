@@ -12,7 +12,7 @@ const noRows: readonly MemberRow[] = [];
 /** One member tab: live rows from the core, searched, sorted and downloadable. */
 export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: MemberTab }) {
   const { id, timeZone } = workshop;
-  const members = useLiveQuery(`${id}:${tab}`, (api) => api.call('workshops:members', { id, tab }), affectsWorkshop(id));
+  const members = useLiveQuery(`${id}:${tab}`, (api) => api.call('workshops:members', { id, tab }), affectsWorkshop(id), { together: id });
   const view = useMemo(() => memberTabView(tab, timeZone), [tab, timeZone]);
   const searchId = useId();
   const [search, setSearch] = useState('');

@@ -9,7 +9,7 @@ const axisTick = { fill: 'var(--muted)', fontSize: 12 };
 /** In-group against registered over time, with each moment's joins and leaves as bars. */
 export function TimelineChart({ workshop }: { workshop: Workshop }) {
   const { id, timeZone } = workshop;
-  const timeline = useLiveQuery(`${id}:timeline`, (api) => api.call('workshops:timeline', { id }), affectsWorkshop(id));
+  const timeline = useLiveQuery(`${id}:timeline`, (api) => api.call('workshops:timeline', { id }), affectsWorkshop(id), { together: id });
   // Epoch milliseconds on a numeric axis, so an hour of silence takes an hour's width.
   const points = useMemo(() => (timeline.data ?? []).map((point) => ({ ...point, time: Date.parse(point.at) })), [timeline.data]);
   const latest = points.at(-1);

@@ -7,6 +7,7 @@ import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../
 import { SkippableClock } from '../../../../tests/support/skippable-clock.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import { localTimeInDays } from '../../../../tests/support/relative-time.js';
+import { WhatsAppRequestError } from '../../../../electron/core/whatsapp/whatsapp-errors.js';
 import {
   call,
   giveTablesLayout,
@@ -33,6 +34,13 @@ afterEach(async () => {
 });
 
 const status = (row: HTMLElement) => row.querySelector('.message-status')?.textContent;
+
+/** Quick Send asks before posting to the whole group; this answers yes. */
+async function sendToGroup(): Promise<void> {
+  fireEvent.click(screen.getByRole('button', { name: 'Send to group' }));
+  const dialog = await screen.findByRole('dialog', { name: 'Send to the group now?' });
+  fireEvent.click(within(dialog).getByRole('button', { name: /^Send to \d+ members$/ }));
+}
 
 describe('the workshop WhatsApp tab', () => {
   it('shows the Linked Group and the five reminders, each with its time in the workshop’s zone', async () => {
@@ -78,7 +86,7 @@ describe('the workshop WhatsApp tab', () => {
     expect(await screen.findByText('Write a message or attach a file.')).toBeInTheDocument();
 
     fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'Slides are up!' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Send to group' }));
+    await sendToGroup();
     const outcome = await screen.findByText(/^Sent at \d{2}:\d{2}$/, {}, { timeout: 5_000 });
     expect(outcome).toHaveAttribute('role', 'status');
     expect(screen.getByLabelText('Message')).toHaveValue('');
@@ -107,25 +115,70 @@ describe('the workshop WhatsApp tab', () => {
     expect(screen.queryByText(/WhatsApp takes files up to 16 MB/)).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Remove seating.png' })).toBeInTheDocument();
     fireEvent.change(screen.getByLabelText('Caption'), { target: { value: 'Where to sit' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Send to group' }));
+    await sendToGroup();
     await screen.findByText(/^Sent at /, {}, { timeout: 5_000 });
     await waitFor(() => expect(rowOf('Scheduled Messages', 'seating.png')).toHaveTextContent('🖼 seating.png · Where to sit'));
   });
 
-  it('cancels a pending reminder and sends another now', async () => {
-    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(true);
+  it('starts Quick Send from a template with this workshop’s real values: no sample link, and blocked while the join link is missing', async () => {
+    const workshop = await linkedWorkshop(test.core, 'Product Design Live');
+    await call(test.core, 'workshops:update', { id: workshop.id, joinLink: '' });
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Product Design Live');
+
+    fireEvent.change(await screen.findByLabelText('Start from'), { target: { value: (await call(test.core, 'templates:list', {})).find((t) => t.name === '6 hours to go')!.id } });
+    expect(screen.getByLabelText('Message')).toHaveValue('{workshop_name} starts in {time_to_start}, at {start_time}. Join here: {join_link}');
+    const preview = await screen.findByLabelText('How it reads now');
+    // Two days ahead: the real time to the start, never the sample "1 hour" nor example.org/join.
+    await waitFor(() => expect(preview).toHaveTextContent(/Product Design Live starts in (4\d|5\d) hours/));
+    expect(preview).not.toHaveTextContent('example.org/join');
+    expect(within(preview).getByRole('alert')).toHaveTextContent('It uses the workshop’s join link, which this workshop does not have yet.');
+    expect(screen.getByRole('button', { name: 'Send to group' })).toBeDisabled();
+    // The workshop itself says its reminders are held, and how to release them.
+    const held = screen.getByRole('complementary', { name: 'Reminders on hold' });
+    expect(held).toHaveTextContent('5 reminders are on hold and will not be sent');
+    expect(within(held).getByRole('button', { name: 'Add the join link' })).toBeInTheDocument();
+    expect(screen.queryByRole('table', { name: 'Scheduled Messages' }) && within(screen.getByRole('table', { name: 'Scheduled Messages' })).queryByText(/Join here:$/)).toBeFalsy();
+
+    await call(test.core, 'workshops:update', { id: workshop.id, joinLink: 'https://meet.example.org/pd' });
+    await waitFor(() => expect(screen.queryByRole('complementary', { name: 'Reminders on hold' })).toBeNull());
+    await waitFor(() => expect(screen.getByLabelText('How it reads now')).toHaveTextContent('Join here: https://meet.example.org/pd'));
+    await sendToGroup();
+    await screen.findByText(/^Sent at /, {}, { timeout: 5_000 });
+    const sent = test.demo().history(workshop.group!.groupJid).at(-1)?.text ?? '';
+    expect(sent).toMatch(/^Product Design Live starts in \d+ hours( \d+ minutes?)?, at 6:30 PM IST\. Join here: https:\/\/meet\.example\.org\/pd$/);
+  }, 15_000);
+
+  it('never cuts text over WhatsApp’s 4,096 characters: it says so and will not send', async () => {
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+    fireEvent.change(await screen.findByLabelText('Message'), { target: { value: 'a'.repeat(5_000) } });
+    expect(screen.getByLabelText('Message')).toHaveValue('a'.repeat(5_000));
+    expect(screen.getByRole('alert')).toHaveTextContent('WhatsApp takes up to 4,096 characters in one message; this is 5,000. Shorten it by 904');
+    expect(screen.getByRole('button', { name: 'Send to group' })).toBeDisabled();
+  });
+
+  it('cancels a pending reminder and sends another now, asking first in the app’s own dialog', async () => {
     await linkedWorkshop(test.core, 'Analytics Evening');
     renderConsole(test.core, 'workshops');
     await openWhatsAppTab('Analytics Evening');
     await screen.findByRole('table', { name: 'Scheduled Messages' });
 
     fireEvent.click(within(rowOf('Scheduled Messages', '1 hour before')).getByRole('button', { name: 'Cancel' }));
-    expect(confirm).toHaveBeenCalledWith(expect.stringContaining('Cancel “1 hour before” for Analytics Evening?'));
+    const cancelDialog = await screen.findByRole('dialog', { name: 'Cancel “1 hour before”?' });
+    expect(cancelDialog).toHaveTextContent('It will not be sent to Analytics Evening’s group.');
+    fireEvent.click(within(cancelDialog).getByRole('button', { name: 'Cancel the message' }));
     await waitFor(() => expect(status(rowOf('Scheduled Messages', '1 hour before'))).toBe('–Cancelled'));
     expect(within(rowOf('Scheduled Messages', '1 hour before')).queryByRole('button')).not.toBeInTheDocument();
 
     fireEvent.click(within(rowOf('Scheduled Messages', '6 hours before')).getByRole('button', { name: 'Send now' }));
+    const sendDialog = await screen.findByRole('dialog', { name: 'Send “6 hours before” now?' });
+    // Sent two days early, its text is written again for now rather than "starts in 6 hours".
+    expect(sendDialog).toHaveTextContent('Its text is filled in again for the moment it goes out');
+    fireEvent.click(within(sendDialog).getByRole('button', { name: 'Send now' }));
     await waitFor(() => expect(status(rowOf('Scheduled Messages', '6 hours before'))).toBe('✓Sent'), { timeout: 5_000 });
+    expect(rowOf('Scheduled Messages', '6 hours before')).not.toHaveTextContent('starts in 6 hours');
     expect(rowOf('Scheduled Messages', '6 hours before')).toHaveTextContent(/Analytics Evening starts in/);
   });
 
@@ -137,6 +190,8 @@ describe('the workshop WhatsApp tab', () => {
 
     fireEvent.click(within(rowOf('Scheduled Messages', '1 hour before')).getByRole('button', { name: 'Edit' }));
     const dialog = await screen.findByRole('dialog');
+    // Drawn at page level, not inside the table row that a transform and containment clip.
+    expect(dialog.closest('[role="row"]')).toBeNull();
     const time = within(dialog).getByLabelText('Send at (Asia/Kolkata)') as HTMLInputElement;
     const scheduled = time.value;
     fireEvent.change(within(dialog).getByLabelText('Message'), { target: { value: 'Bring a laptop, we start on time' } });
@@ -229,12 +284,12 @@ describe('when WhatsApp refuses or the account is offline', () => {
 
   it('says why a quick send failed, raises an error that stays, and sends it again', async () => {
     connection!.sendBehaviour = async () => {
-      throw Object.assign(new Error('not-authorized'), { output: { statusCode: 403 } });
+      throw new WhatsAppRequestError(403, 'not-authorized');
     };
     renderConsole(core, 'workshops');
     await openWhatsAppTab('Batch 12 Live');
     fireEvent.change(await screen.findByLabelText('Message'), { target: { value: 'Doors open' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Send to group' }));
+    await sendToGroup();
 
     const outcome = await screen.findByText(/^Not sent: .*not-authorized/, {}, { timeout: 5_000 });
     expect(outcome).toHaveClass('error');

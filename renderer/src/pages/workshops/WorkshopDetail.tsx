@@ -3,6 +3,7 @@ import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js'
 import { PageHeader } from '../PageHeader.js';
 import { formatWorkshopStart } from './format-workshop-time.js';
 import { GroupLinkPanel } from './GroupLinkPanel.js';
+import { HeldReminders } from './HeldReminders.js';
 import { LeadsPanel } from './LeadsPanel.js';
 import { MemberTabs } from './MemberTabs.js';
 import { StatCards } from './StatCards.js';
@@ -13,7 +14,7 @@ import { useWorkshops } from './use-workshops.js';
 
 /** The screen coordinators live in: who registered, who joined, who is missing, who left. */
 export function WorkshopDetail({ id }: { id: string }) {
-  const workshop = useLiveQuery(id, (api) => api.call('workshops:get', { id }), affectsWorkshop(id));
+  const workshop = useLiveQuery(id, (api) => api.call('workshops:get', { id }), affectsWorkshop(id), { together: id });
   const show = useWorkshops((state) => state.show);
   const back = (
     <button type="button" className="link-button workshop-detail__back" onClick={() => show({ kind: 'list' })}>
@@ -66,6 +67,7 @@ function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: Reac
           </>
         }
       />
+      {workshop.group ? <HeldReminders workshop={workshop} /> : null}
       <StatCards stats={workshop.stats} />
       {settingUp ? [setup, ...results] : [...results, setup]}
     </div>

@@ -1,0 +1,252 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
+import type { Workshop, GroupSummary } from '../../../../shared/workshops/workshop-schemas.js';
+import { makeTempDir } from '../../../../tests/support/temp-dir.js';
+import {
+  call,
+  inTwoDaysLocal,
+  linkByQr,
+  sleep,
+  startRealConsole,
+  waitFor,
+  waitOpen,
+  type RealConsole,
+} from '../../../../tests/support/whatsapp-server/real-console.js';
+import { WhatsAppServer } from '../../../../tests/support/whatsapp-server/whatsapp-server.js';
+import { groupJid, lidJid, type SimGroup, type SimUser } from '../../../../tests/support/whatsapp-server/world.js';
+import type { BaileysTransportOptions } from './baileys-transport.js';
+
+let server: WhatsAppServer;
+let dir: ReturnType<typeof makeTempDir>;
+let consoles: RealConsole[];
+
+const start = (options: BaileysTransportOptions = {}): RealConsole => {
+  const started = startRealConsole(server, dir.path, options);
+  consoles.push(started);
+  return started;
+};
+const stop = async (console: RealConsole): Promise<void> => {
+  consoles = consoles.filter((other) => other !== console);
+  await console.core.stop();
+  // Until the server sees the socket close, it would still push to it rather than queue.
+  await waitFor(() => server.openCount === 0, 'the server to see the console go');
+};
+const database = () => new BetterSqlite3(join(dir.path, 'console.sqlite'), { readonly: true });
+
+beforeEach(async () => {
+  server = await WhatsAppServer.start();
+  dir = makeTempDir();
+  consoles = [];
+});
+afterEach(async () => {
+  for (const console of consoles) await console.core.stop();
+  await server.close();
+  dir.remove();
+});
+
+interface Linked {
+  console: RealConsole;
+  sessionId: string;
+  group: SimGroup;
+  members: SimUser[];
+  workshop: Workshop;
+}
+
+/** A linked account in one LID group of watching members, synced, with a workshop linked to it. */
+async function linkedWorkshop(options: BaileysTransportOptions = {}, memberCount = 3): Promise<Linked> {
+  const members = server.world.addUsers(memberCount);
+  for (const member of members) server.world.watching.add(member);
+  const group = server.world.addGroup('Batch 12', members);
+  const console = start(options);
+  const sessionId = await linkByQr(console, server);
+  await call(console, 'groups:sync', { sessionId });
+  const workshop = await call<Workshop>(console, 'workshops:create', { name: 'Design Sprint', startsAtLocal: inTwoDaysLocal(), timeZone: 'Asia/Kolkata', durationMinutes: 90 });
+  await call(console, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: groupJid(group) });
+  return { console, sessionId, group, members, workshop };
+}
+
+const sendNow = (linked: Linked, text: string) => call<ScheduledMessage>(linked.console, 'messages:send-now', { workshopId: linked.workshop.id, text });
+const messageRow = async (linked: Linked, id: string) =>
+  (await call<ScheduledMessage[]>(linked.console, 'messages:list', { workshopId: linked.workshop.id, scope: 'all' })).find((message) => message.id === id);
+
+describe('sending through the real adapter: what WhatsApp said about the message', () => {
+  it('marks a reminder failed, with the code in words, when WhatsApp rejects it at once (error ack while Baileys buffers)', async () => {
+    const linked = await linkedWorkshop();
+    server.behaviour.ackError = () => '479';
+    const message = await sendNow(linked, 'Starts in 1 hour');
+    expect(message).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/rejected the message as invalid \(479\)/) });
+  });
+
+  it('pauses the account and tells the operator when WhatsApp throttles it (463)', async () => {
+    const linked = await linkedWorkshop();
+    const notifications: { title: string }[] = [];
+    linked.console.core.subscribe((event, payload) => event === 'notifications:raised' && notifications.push(payload as { title: string }));
+    server.behaviour.ackError = () => '463';
+    const message = await sendNow(linked, 'Starts in 1 hour');
+    expect(message).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/throttling this account/) });
+    expect(notifications.map((n) => n.title)).toContain('WhatsApp is throttling this account: its sends are paused');
+    expect(linked.console.core.sender.throttledAccounts()[linked.sessionId]).toMatch(/463/);
+  });
+
+  it('counts member receipts that arrive within 100 ms of the send, which Baileys merges into its own upsert', async () => {
+    const linked = await linkedWorkshop();
+    const [alice, bob] = linked.members;
+    server.behaviour.autoReceipts = () => [
+      { user: alice!, kind: 'delivery', delayMs: 5 },
+      { user: bob!, kind: 'read', delayMs: 10 },
+    ];
+    const message = await sendNow(linked, 'Starts in 1 hour');
+    await sleep(500);
+    expect(await messageRow(linked, message.id)).toMatchObject({ status: 'sent', receipt: 'read', receipts: { delivered: 2, read: 1, of: 3 } });
+  });
+
+  it('never reports "read" for the operator\'s own phone acknowledging a group send (sender receipt)', async () => {
+    const linked = await linkedWorkshop();
+    server.behaviour.autoReceipts = () => [{ user: server.world.me, kind: 'sender', delayMs: 300 }];
+    const message = await sendNow(linked, 'Starts in 1 hour');
+    await sleep(600);
+    expect(await messageRow(linked, message.id)).toMatchObject({ status: 'sent', receipt: null, receipts: { delivered: 0, read: 0, of: 3 } });
+  });
+
+  it('sends the sender key to a member who joined after the last sync, so they can read the next reminder', async () => {
+    const linked = await linkedWorkshop();
+    const carol = server.world.addUser('Carol');
+    server.world.watching.add(carol);
+    server.changeGroup(linked.group, { kind: 'add', users: [carol], by: server.world.me });
+    await waitFor(() => server.live && true, 'the notification to arrive');
+    await sleep(300);
+    await sendNow(linked, 'Starts in 1 hour');
+    await server.idle();
+    expect(server.world.copiesOf('Starts in 1 hour').get(carol)).toBe(1);
+    for (const member of linked.members) expect(server.world.copiesOf('Starts in 1 hour').get(member)).toBe(1);
+  });
+
+  it('fails a send WhatsApp forbids at once, without retrying it as a server error (IQ code 403, not Boom 500)', async () => {
+    const linked = await linkedWorkshop();
+    server.behaviour.failIq = (iq) => (iq.attrs.xmlns === 'usync' ? { code: 403, text: 'forbidden' } : undefined);
+    const message = await sendNow(linked, 'Starts in 1 hour');
+    expect(message).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/no longer in the group.*403/) });
+  });
+
+  it('keeps a send that may have left the console uncertain and never sends it again by itself (a subscriber throws after it)', async () => {
+    const linked = await linkedWorkshop();
+    linked.console.core.subscribe((event) => {
+      if (event === 'messages:changed') throw new Error('a broken window');
+    });
+    const message = await sendNow(linked, 'Starts in 1 hour');
+    await server.idle();
+    expect(message.status).toBe('sent');
+    await sleep(300);
+    for (const member of linked.members) expect(server.world.copiesOf('Starts in 1 hour').get(member)).toBe(1);
+    expect(linked.console.logs.some((line) => line.msg === 'an event subscriber failed; the event itself stands')).toBe(true);
+  });
+});
+
+describe('groups through the real adapter', () => {
+  it('refuses to empty the group list when WhatsApp never answers the request, and keeps every stored group', async () => {
+    const linked = await linkedWorkshop({ queryTimeoutMs: 1_000 });
+    server.behaviour.dropIq = (iq) => iq.attrs.xmlns === 'w:g2';
+    const result = await linked.console.core.invoke('groups:sync', { sessionId: linked.sessionId });
+    expect(result).toMatchObject({ ok: false });
+    expect(JSON.stringify(result)).toMatch(/did not answer/);
+    const groups = await call<GroupSummary[]>(linked.console, 'groups:list', { sessionId: linked.sessionId });
+    expect(groups.map((group) => group.jid)).toEqual([groupJid(linked.group)]);
+  });
+
+  it('stamps joins that happened while the console was off with the time WhatsApp recorded, not the reconnect time', async () => {
+    const linked = await linkedWorkshop();
+    await stop(linked.console);
+    const carol = server.world.addUser('Carol');
+    const anHourAgo = Math.floor(Date.now() / 1000) - 3_600;
+    server.changeGroup(linked.group, { kind: 'add', users: [carol], by: server.world.me }, anHourAgo);
+    const again = start();
+    await waitOpen(again, linked.sessionId);
+    const db = database();
+    try {
+      const event = await waitFor(
+        () => db.prepare("SELECT e.occurred_at FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id WHERE m.lid = ? AND e.action = 'joined'").get(lidJid(carol)) as { occurred_at: string } | undefined,
+        'the join to be recorded',
+      );
+      expect(event.occurred_at).toBe(new Date(anHourAgo * 1000).toISOString());
+    } finally {
+      db.close();
+    }
+  });
+
+  it('lists a group the account was added to from a phone, without a manual sync', async () => {
+    const linked = await linkedWorkshop();
+    const other = server.world.addGroup('Alumni', linked.members, { meRole: null });
+    other.members.delete(server.world.me);
+    server.changeGroup(other, { kind: 'add', users: [server.world.me], by: linked.members[0]! });
+    await waitFor(() => databaseHas(groupJid(other)), 'the new group in the list');
+  });
+
+  it('drops a group the account was removed from, and a reminder to it fails at once instead of being retried', async () => {
+    const linked = await linkedWorkshop();
+    server.changeGroup(linked.group, { kind: 'remove', users: [server.world.me], by: linked.members[0]! });
+    await waitFor(() => !databaseHas(groupJid(linked.group)), 'the group to leave the list');
+    const message = await sendNow(linked, 'Starts in 1 hour');
+    expect(message).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/no longer in the group/) });
+  });
+
+  it('caches and reports only the invitees WhatsApp really added to a new group', async () => {
+    const linked = await linkedWorkshop();
+    const shy = server.world.addUser('Shy');
+    shy.refusesAdds = true;
+    const joiner = server.world.addUser('Joiner');
+    const created = await linked.console.core.sessions
+      .connection(linked.sessionId)
+      .createGroup('Batch 13', [`${shy.pn}@s.whatsapp.net`, `${joiner.pn}@s.whatsapp.net`]);
+    expect(created.participants.map((member) => member.phone).sort()).toEqual([joiner.pn, server.world.me.pn].sort());
+    expect(linked.console.logs.some((line) => /did not add some invitees/.test(line.msg))).toBe(true);
+  });
+});
+
+describe('linking edge cases through the real adapter and supervisor', () => {
+  it('opens only one socket when Reconnect is clicked while the first connect is still starting', async () => {
+    const slowVersion = () => new Promise<[number, number, number]>((resolve) => setTimeout(() => resolve([2, 3000, 1_030_000_000]), 300));
+    const first = start({ fetchVersion: slowVersion });
+    const id = await linkByQr(first, server);
+    await stop(first);
+    const again = start({ fetchVersion: slowVersion });
+    await call(again, 'sessions:reconnect', { id });
+    await waitOpen(again, id);
+    await sleep(800);
+    // Two sockets logged in with the same keys would make WhatsApp replace one of them.
+    expect(server.replacedSockets).toBe(0);
+    expect(server.openCount).toBe(1);
+    await stop(again);
+    await sleep(200);
+    expect(server.openCount).toBe(0);
+  });
+
+  it('keeps freshly paired keys when the link drops between pairing and the restart, and connects with them', async () => {
+    server.behaviour.afterPairing = 'drop';
+    const console = start();
+    const id = await linkByQr(console, server);
+    expect(console.core.sessions.view(id).state).toBe('open');
+    expect(console.views.filter((view) => view.id === id).map((view) => view.state)).not.toContain('logged-out');
+  });
+
+  it('asks for a new QR after a restart that interrupted a pairing-code request, instead of failing as unlinked', async () => {
+    const console = start();
+    const created = await call<{ id: string }>(console, 'sessions:create', { kind: 'baileys' });
+    await waitFor(() => console.views.find((view) => view.id === created.id && view.qr), 'the first QR');
+    await console.core.invoke('sessions:pairing-code', { id: created.id, phone: server.world.me.pn });
+    await stop(console);
+    const again = start();
+    const view = await waitFor(() => again.views.find((candidate) => candidate.id === created.id && (candidate.qr || candidate.state === 'logged-out')), 'a QR or a logout');
+    expect(view.state).toBe('waiting-for-qr');
+  });
+});
+
+function databaseHas(jid: string): boolean {
+  const db = database();
+  try {
+    return Boolean(db.prepare('SELECT 1 FROM whatsapp_groups WHERE group_jid = ?').get(jid));
+  } finally {
+    db.close();
+  }
+}
