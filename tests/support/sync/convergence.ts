@@ -1,7 +1,9 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import type postgres from 'postgres';
 import type { SyncTableName } from '../../../shared/sync/sync-tables.js';
-import { asSet, serverRows, type Desktop } from './sync-world.js';
+import { asSet, localRowsOf, serverRows } from './sync-world.js';
 
 /** Every table a desktop uploads. */
 export const uploadedTables: readonly SyncTableName[] = [
@@ -18,10 +20,15 @@ export const uploadedTables: readonly SyncTableName[] = [
 ];
 
 /** The desktop's outbox is empty and each uploaded table holds exactly the organisation's rows in Postgres. */
-export async function expectSameAsServer(desktop: Desktop, sql: postgres.Sql, organisationId: string, tables = uploadedTables): Promise<void> {
-  expect((await desktop.call('sync:status')).sync.pending).toBe(0);
+export async function expectSameAsServer(desktop: { dataDir: string }, sql: postgres.Sql, organisationId: string, tables = uploadedTables): Promise<void> {
+  const db = new BetterSqlite3(join(desktop.dataDir, 'console.sqlite'), { readonly: true });
+  try {
+    expect(db.prepare('SELECT count(*) FROM sync_outbox').pluck().get()).toBe(0);
+  } finally {
+    db.close();
+  }
   for (const table of tables) {
-    const [local, server] = await Promise.all([desktop.localRows(table), serverRows(sql, organisationId, table)]);
+    const [local, server] = await Promise.all([localRowsOf(desktop.dataDir, table), serverRows(sql, organisationId, table)]);
     expect({ table, rows: asSet(local) }).toEqual({ table, rows: asSet(server) });
   }
 }
