@@ -18,7 +18,7 @@ import { launchChromium, saveScreenshot } from '../tests/support/browser.js';
 import { connectConsole } from '../tests/support/console-client.js';
 import { startHeadlessConsole } from '../tests/support/headless-process.js';
 import { chromiumRequirement } from '../tests/support/requirements.js';
-import { localTimeInDays } from '../tests/support/relative-time.js';
+import { localTimeInDays } from '../shared/time/local-date-time.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, goal, verdict, within } from './bench-checks.js';
 import { median, percentile, printFigures } from './figures.js';

@@ -10,7 +10,7 @@ import { createCore, type Core } from '../electron/core/composition-root.js';
 import { createSilentLogger } from '../electron/core/logging/logger.js';
 import { MessageRepository } from '../electron/core/messages/message-repository.js';
 import { createTransportFactory } from '../electron/core/whatsapp/transport-factory.js';
-import { localTimeInDays } from '../tests/support/relative-time.js';
+import { localTimeInDays } from '../shared/time/local-date-time.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, until, verdict } from './bench-checks.js';
 import { median, percentile, printFigures } from './figures.js';

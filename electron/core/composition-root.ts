@@ -10,7 +10,7 @@ import { CoreEvents, type CoreEventListener } from './events/core-events.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { KeyFileSecretStore } from './secrets/key-file-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
-import { ValueCipher } from './secrets/value-cipher.js';
+import { openCipher } from './secrets/open-cipher.js';
 import { SettingsRepository } from './settings/settings-repository.js';
 import { settingsHandlers } from './settings/settings-handlers.js';
 import { SettingsService } from './settings/settings-service.js';
@@ -54,6 +54,10 @@ export interface CoreDependencies {
   secretStore?: SecretStore;
   /** Path of a better-sqlite3 build for the current runtime's ABI, when not the default. */
   nativeBinding?: string;
+  /** Where the shell writes the log files, shown in Health; none when logs go to a terminal. */
+  logFolder?: string;
+  /** The shell can make the OS start the console at login (packaged desktop app). */
+  startAtLoginSupported?: boolean;
   random?: () => number;
   /** The hosted-backend sync: its fetch, poke and timings, for tests. */
   sync?: SyncOptions;
@@ -89,8 +93,8 @@ export function createCore(deps: CoreDependencies): Core {
   const dataDir = openDataDir({ dataDir: deps.dataDir, nativeBinding: deps.nativeBinding, logger });
   const { db } = dataDir;
 
-  const secretStore = deps.secretStore ?? new KeyFileSecretStore(join(deps.dataDir, KEY_FILE));
-  const cipher = new ValueCipher(secretStore.loadDataKey());
+  const secretStore: SecretStore = deps.secretStore ?? new KeyFileSecretStore(join(deps.dataDir, KEY_FILE));
+  const cipher = openCipher({ secretStore, db, clock, logger, closeDataDir: () => dataDir.close() });
   const events = new CoreEvents((error, event) => logger.error({ err: error, event }, 'an event subscriber failed; the event itself stands'));
   const settings = new SettingsService(new SettingsRepository(db), events, clock);
   const groups = new GroupDirectory(db, clock, logger.child({ module: 'groups' }));
@@ -148,11 +152,12 @@ export function createCore(deps: CoreDependencies): Core {
   });
 
   const appInfo = new AppInfoService({
-    identity: { name: APP_NAME, version: deps.appVersion, shell: deps.shell, dataDir: deps.dataDir },
+    identity: { name: APP_NAME, version: deps.appVersion, shell: deps.shell, dataDir: deps.dataDir, startAtLoginSupported: deps.startAtLoginSupported ?? false },
     db,
     clock,
     sessions,
     secrets: { protection: secretStore.protection, warning: secretStore.warning },
+    logFolder: deps.logFolder ?? null,
   });
 
   const router = new ApiRouter(
@@ -174,7 +179,8 @@ export function createCore(deps: CoreDependencies): Core {
     subscribe: (listener) => events.subscribe(listener),
     start: () => {
       sender.start();
-      sessions.start();
+      // With the key locked away the accounts cannot connect; they wait for a restart.
+      if (!secretStore.locked) sessions.start();
       void sync.service.start();
     },
     resume: () => {

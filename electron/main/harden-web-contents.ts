@@ -1,9 +1,10 @@
-import { shell, type App, type Session } from 'electron';
+import { shell, type App } from 'electron';
 import { isAllowedExternalUrl } from './external-links.js';
 
 /**
  * Applied to every web contents the app ever creates: no navigation away from the UI, no
- * new windows (allowed links open in the user's browser), no webviews, no permissions.
+ * new windows (allowed links open in the user's browser), no webviews, no permissions
+ * but writing to the clipboard from our own pages.
  */
 export function hardenWebContents(app: App, isOwnUrl: (url: string) => boolean): void {
   app.on('web-contents-created', (_event, contents) => {
@@ -19,10 +20,4 @@ export function hardenWebContents(app: App, isOwnUrl: (url: string) => boolean):
       return { action: 'deny' };
     });
   });
-}
-
-export function denyAllPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
-  session.setDevicePermissionHandler(() => false);
 }

@@ -1,7 +1,9 @@
+import type { Session } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { fail, ok } from '../../shared/contract/result.js';
 import { IPC_INVOKE_CHANNEL } from '../../shared/contract/ipc-channels.js';
-import { APP_ORIGIN, isOwnUrl, isTrustedSender } from './app-origin.js';
+import { APP_ORIGIN, isOwnUrl, isTrustedSender, originOf } from './app-origin.js';
+import { isPermissionGranted, restrictPermissions } from './permissions.js';
 import { isAllowedExternalUrl } from './external-links.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { mainWindowOptions, secureWebPreferences } from './window-options.js';
@@ -102,5 +104,44 @@ describe('own URLs (navigation allowlist)', () => {
     expect(isOwnUrl('app://console/index.html')).toBe(true);
     expect(isOwnUrl('app://console.evil.example/')).toBe(false);
     expect(isOwnUrl('https://console/')).toBe(false);
+  });
+});
+
+describe('permissions', () => {
+  type RequestHandler = Parameters<Session['setPermissionRequestHandler']>[0] & object;
+  type CheckHandler = Parameters<Session['setPermissionCheckHandler']>[0] & object;
+  function restricted(devServerUrl?: string) {
+    const handlers: { request?: RequestHandler; check?: CheckHandler; device?: unknown } = {};
+    const session = {
+      setPermissionRequestHandler: (handler: RequestHandler) => void (handlers.request = handler),
+      setPermissionCheckHandler: (handler: CheckHandler) => void (handlers.check = handler),
+      setDevicePermissionHandler: (handler: unknown) => void (handlers.device = handler),
+    };
+    restrictPermissions(session as unknown as Session, (url) => isOwnUrl(url, devServerUrl));
+    const request = (permission: Parameters<RequestHandler>[1], requestingUrl: string) => {
+      let granted: boolean | undefined;
+      handlers.request?.({} as never, permission, (answer) => (granted = answer), { requestingUrl } as never);
+      return granted;
+    };
+    const check = (permission: Parameters<CheckHandler>[1], requestingUrl: string) =>
+      handlers.check?.(null, permission, originOf(requestingUrl) ?? '', { requestingUrl } as never);
+    return { request, check };
+  }
+
+  it('lets our own page write to the clipboard, so the invite link’s Copy button works', () => {
+    const { request, check } = restricted();
+    expect(request('clipboard-sanitized-write', `${APP_ORIGIN}/index.html`)).toBe(true);
+    expect(check('clipboard-sanitized-write', `${APP_ORIGIN}/index.html`)).toBe(true);
+  });
+
+  it('denies every other permission, and clipboard writes from any other page', () => {
+    const { request, check } = restricted();
+    for (const permission of ['clipboard-read', 'notifications', 'media', 'geolocation', 'openExternal'] as const) {
+      expect(request(permission, `${APP_ORIGIN}/index.html`)).toBe(false);
+      expect(check(permission, `${APP_ORIGIN}/index.html`)).toBe(false);
+    }
+    expect(request('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    expect(check('clipboard-sanitized-write', 'http://localhost:5173/')).toBe(false);
+    expect(isPermissionGranted('clipboard-sanitized-write', 'http://localhost:5173/', (url) => isOwnUrl(url, 'http://localhost:5173'))).toBe(true);
   });
 });

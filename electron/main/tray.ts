@@ -8,10 +8,12 @@ export interface ConsoleTray {
 }
 
 /** The console lives on in the tray after its window closes and keeps sending from there. */
-export function createTray(iconPath: string, onAction: (id: TrayActionId) => void, initial: TrayModel): ConsoleTray {
+export function createTray(iconPath: string, onAction: (id: TrayActionId) => void): ConsoleTray {
   const icon = nativeImage.createFromPath(iconPath).resize({ width: 18, height: 18 });
   const tray = new Tray(icon);
   tray.on('click', () => onAction('open'));
+  // A menu from the start: the first real one follows once the core has answered.
+  tray.setContextMenu(Menu.buildFromTemplate([{ label: 'Open the console', click: () => onAction('open') }]));
   const update = (model: TrayModel) => {
     tray.setToolTip(model.tooltip);
     const template: MenuItemConstructorOptions[] = model.items.map((item) =>
@@ -23,6 +25,5 @@ export function createTray(iconPath: string, onAction: (id: TrayActionId) => voi
     );
     tray.setContextMenu(Menu.buildFromTemplate(template));
   };
-  update(initial);
   return { update };
 }

@@ -10,7 +10,7 @@ import type { SimulatedTransport, SimulatorOptions } from '../../electron/core/w
 import { createTransportFactory } from '../../electron/core/whatsapp/transport-factory.js';
 import type { Workshop } from '../../shared/workshops/workshop-schemas.js';
 import { createInProcessTransport } from '../../tests/support/in-process-transport.js';
-import { localTimeInDays } from '../../tests/support/relative-time.js';
+import { localTimeInDays } from '../../shared/time/local-date-time.js';
 import { makeTempDir } from '../../tests/support/temp-dir.js';
 import { createApiClient } from '../src/api/api-client.js';
 import { App } from '../src/app/App.js';

@@ -4,8 +4,9 @@
  * Validated with these schemas on both sides. Imported by Deno too: zod only, no Node, no DOM.
  *
  * Push: the outbox in `seq` order, applied once, in order, in one transaction per request.
- * Pull: per-table cursors over the organisation's version, which the server assigns in
- * commit order; a row's version only grows, so `version > cursor` never misses a commit.
+ * Pull: per-table cursors over row versions, which the server assigns in commit order
+ * within an organisation; a row's version only grows, so `version > cursor` never misses
+ * a commit.
  */
 import { z } from 'zod';
 import { pushableTableNames, type SyncTableName, syncTableNames } from './sync-tables.ts';
@@ -130,14 +131,14 @@ export const TablePageSchema = z.discriminatedUnion('status', [
     status: z.literal('changes'),
     /** In version order; apply them in this order, with the new cursor, in one local transaction. */
     changes: z.array(ChangeSchema),
-    /** Store this as the table's cursor after applying `changes`. Never lower than the one sent. */
+    /** Store this as the table's cursor after applying `changes`: the last change's version, or the cursor sent when there was none. */
     cursor: z.number().int().min(0),
     /** More changes are waiting: pull again with the new cursor. */
     has_more: z.boolean(),
   }),
   /**
-   * The cursor is older than the deletions the server still remembers (or newer than the
-   * organisation's version, e.g. after a restore): drop the local copy of the table's
+   * The cursor is older than the deletions the server still remembers (or beyond any
+   * version the server has handed out, e.g. another project): drop the local copy of the table's
    * server rows and pull it again from cursor 0.
    */
   z.object({ status: z.literal('reset'), reason: z.string() }),
@@ -148,7 +149,7 @@ export const PullResponseSchema = z.object({
   kind: z.literal('pull'),
   organization_id: z.uuid(),
   tables: z.partialRecord(TableNameSchema, TablePageSchema),
-  /** The organisation's version when the pull read: every change up to it is in, or before, this answer. */
+  /** The highest cursor in this answer (versions are not dense: numbers are shared with other organisations). */
   version: z.number().int().min(0),
   server_time: z.string(),
 });

@@ -53,6 +53,33 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     expect(Number(client!.last_seq)).toBe(6);
   });
 
+  it('applies a large batch as one desktop would have in order: a member who joins, leaves and rejoins ends active, and a LID learnt later joins the same row', async () => {
+    const desk = await h.organization('Churn');
+    const groupJid = '120363222222222222@g.us';
+    const churn = (i: number) => [
+      { table: 'workshop_group_members' as const, op: 'upsert' as const, row: rows.member(groupJid, `9198700000${String(i).padStart(2, '0')}`, 'active') },
+      { table: 'workshop_group_members' as const, op: 'upsert' as const, row: rows.member(groupJid, `9198700000${String(i).padStart(2, '0')}`, 'left') },
+      { table: 'membership_events' as const, op: 'upsert' as const, row: rows.event(`${desk.clientId}:${i}:left`, groupJid, `9198700000${String(i).padStart(2, '0')}`, 'left') },
+    ];
+    const batch = mutations(1, [...Array.from({ length: 50 }, (_, i) => churn(i)).flat(), { table: 'workshop_group_members', op: 'upsert', row: rows.member(groupJid, '919870000007', 'active') }]);
+    const answer = await desk.push(batch);
+    expect(answer.body.results.every((r) => r.status === 'applied')).toBe(true);
+    const statuses = await h.sql`select phone, status from workshop_group_members where organization_id = ${desk.organizationId} order by phone`;
+    expect(statuses.length).toBe(50);
+    expect(statuses.filter((m) => m.status === 'left').length).toBe(49);
+    expect(statuses.find((m) => m.phone === '919870000007')?.status).toBe('active');
+    expect(await count('membership_events', desk.organizationId)).toBe(50);
+
+    const later = await desk.push(mutations(batch.length + 1, [
+      { table: 'workshop_group_members', op: 'upsert', row: { ...rows.member(groupJid, '919870000007', 'active'), lid: '99887766@lid' } },
+      { table: 'workshop_group_members', op: 'upsert', row: { ...rows.member(groupJid, '919870000008', 'active'), lid: '99887767@lid' } },
+    ]));
+    expect(later.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    const [known] = await h.sql`select lid, status from workshop_group_members where organization_id = ${desk.organizationId} and phone = '919870000007'`;
+    expect(known).toEqual({ lid: '99887766@lid', status: 'active' });
+    expect(await count('workshop_group_members', desk.organizationId)).toBe(50);
+  });
+
   it('rejects a mutation that breaks a unique key, a foreign key or a policy, with its reason, and applies the ones after it', async () => {
     const owner = await h.organization('Rejections');
     const sessionId = await seedSession(owner);
@@ -96,6 +123,22 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     const deleted = await owner.push(mutations(4, [{ table: 'leads', op: 'delete', row: { phone: '919833333333' } }]));
     expect(deleted.body.results).toEqual([{ seq: 4, status: 'applied', version: null }]);
     expect(await count('leads', owner.organizationId)).toBe(1);
+  });
+
+  it('never lets a late receipt replace a better one, while the rest of the message row follows the desktop', async () => {
+    const desk = await h.organization('Receipts');
+    const sessionId = await seedSession(desk);
+    const workshop = rows.workshop(sessionId);
+    const message = (receipt: string, lastError: string | null) => ({
+      id: 'msg_00000000-0000-4000-8000-000000000001', workshop_id: workshop.id, rule_key: 'live-now', idempotency_key: `${workshop.id}:live-now`, session_id: sessionId,
+      group_jid: workshop.group_jid, kind: 'text', body: 'We are live', media_mimetype: null, file_name: null, scheduled_for: '2030-03-01T13:00:00.000Z', grace_minutes: 15,
+      status: 'sent', cancelled_by: null, attempts: 1, next_attempt_at: null, last_error: lastError, message_id: '3EB0AAAA', sent_at: '2030-03-01T13:00:01.000Z', receipt, edited_at: null,
+    });
+    await desk.push(mutations(2, [{ table: 'workshops', op: 'upsert', row: workshop }, { table: 'scheduled_whatsapp_messages', op: 'upsert', row: message('read', null) }]));
+    const late = await desk.push(mutations(4, [{ table: 'scheduled_whatsapp_messages', op: 'upsert', row: message('delivered', 'noted') }]));
+    expect(late.body.results[0]).toMatchObject({ status: 'applied' });
+    const [row] = await h.sql`select receipt, last_error from scheduled_whatsapp_messages where organization_id = ${desk.organizationId}`;
+    expect(row).toEqual({ receipt: 'read', last_error: 'noted' });
   });
 
   it('refuses a push that skips seqs with the seq to send from, and changes nothing', async () => {

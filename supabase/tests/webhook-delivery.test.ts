@@ -295,12 +295,23 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       expect(h.replies(other)).toHaveLength(1);
     });
 
+    it('holds at exactly 30 when one customer\'s messages arrive in 45 deliveries at once', async () => {
+      const phone = newCustomer();
+      const burst = Array.from({ length: 45 }, () => text(phone, 'HELP'));
+      const responses = await Promise.all(burst.map((message) => h.post(delivery([change(shop.phoneNumberId, { messages: [message] })]))));
+      expect(responses.map((r) => r.status)).toEqual(Array(45).fill(200));
+      await h.waitForProcessed(burst.map((m) => m.id));
+      const replies = h.replies(phone);
+      expect(replies.filter((reply) => reply.startsWith('Welcome to'))).toHaveLength(30);
+      expect(replies.filter((reply) => reply.startsWith("You're sending messages very fast"))).toHaveLength(1);
+    });
+
     it('lets the customer talk again once the minute has passed', async () => {
       const phone = newCustomer();
       await h.deliver(shop, { messages: Array.from({ length: 32 }, () => text(phone, 'HELP')) });
       expect(h.replies(phone)).toHaveLength(31);
-      // Age the log instead of waiting a minute.
-      await h.sql`update messaging_log set created_at = created_at - interval '61 seconds' where customer_phone = ${phone}`;
+      // Age the customer's minute instead of waiting it out.
+      await h.sql`update cart_sessions set rate_window_started_at = rate_window_started_at - interval '61 seconds' where customer_phone = ${phone}`;
       await h.deliver(shop, { messages: [text(phone, 'CART')] });
       expect(h.replies(phone)).toHaveLength(32);
       expect(h.lastReply(phone)).toContain('Your cart is empty');

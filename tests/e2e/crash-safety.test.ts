@@ -4,7 +4,7 @@ import type { SessionView } from '../../shared/sessions/session-view.js';
 import type { GroupSummary, Workshop } from '../../shared/workshops/workshop-schemas.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
-import { localTimeInDays } from '../support/relative-time.js';
+import { localTimeInDays } from '../../shared/time/local-date-time.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const quick = { scanDelayMs: 200, churnIntervalMs: null, ackDelayMs: 20 };

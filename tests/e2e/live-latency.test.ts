@@ -7,7 +7,7 @@ import { launchChromium } from '../support/browser.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
 import { chromiumRequirement } from '../support/requirements.js';
-import { localTimeInDays } from '../support/relative-time.js';
+import { localTimeInDays } from '../../shared/time/local-date-time.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 // How fast this happens is bench/live-join.bench.ts's business; this test proves that it happens.

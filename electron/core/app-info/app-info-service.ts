@@ -8,6 +8,7 @@ export interface AppIdentity {
   version: string;
   shell: ShellKind;
   dataDir: string;
+  startAtLoginSupported: boolean;
 }
 
 export interface AppInfoDeps {
@@ -17,6 +18,8 @@ export interface AppInfoDeps {
   /** The WhatsApp sessions, counted in the health report. */
   sessions: { list(): SessionView[] };
   secrets: Health['secrets'];
+  /** The folder of the log files, when the shell writes them. */
+  logFolder?: string | null;
 }
 
 export class AppInfoService {
@@ -26,6 +29,7 @@ export class AppInfoService {
   private readonly clock: Clock;
   private readonly sessions: AppInfoDeps['sessions'];
   private readonly secrets: Health['secrets'];
+  private readonly logFolder: string | null;
 
   constructor(deps: AppInfoDeps) {
     this.identity = deps.identity;
@@ -33,6 +37,7 @@ export class AppInfoService {
     this.clock = deps.clock;
     this.sessions = deps.sessions;
     this.secrets = deps.secrets;
+    this.logFolder = deps.logFolder ?? null;
     this.startedAt = deps.clock.now();
   }
 
@@ -65,6 +70,7 @@ export class AppInfoService {
       database,
       whatsapp,
       secrets: this.secrets,
+      logFolder: this.logFolder,
       uptimeSeconds: Math.round((now - this.startedAt) / 1000),
       checkedAt: new Date(now).toISOString(),
     };

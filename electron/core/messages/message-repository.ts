@@ -1,6 +1,7 @@
 import type { MessageStatus, ScheduledMessage } from '../../../shared/messages/message-schemas.js';
 import type { RuleKey } from '../../../shared/messages/schedule.js';
 import type { Database } from '../database/open-database.js';
+import { updateRow } from '../database/update-row.js';
 
 export interface MessageRow {
   id: string;
@@ -81,10 +82,7 @@ export class MessageRepository {
   }
 
   update(id: string, changes: Partial<MessageRow>, nowIso: string): void {
-    const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-    this.db
-      .prepare(`UPDATE scheduled_whatsapp_messages SET ${entries.map(([column]) => `${column} = @${column}`).join(', ')}, updated_at = @now WHERE id = @id`)
-      .run({ ...Object.fromEntries(entries), id, now: nowIso });
+    updateRow(this.db, 'scheduled_whatsapp_messages', id, changes, nowIso);
   }
 
   list(filter: { workshopId?: string | undefined; scope: 'upcoming' | 'history' | 'all' }): ScheduledMessage[] {

@@ -1,6 +1,7 @@
 import { ApiFailure } from '../../../shared/contract/result.js';
 import type { ScheduledMessage, SenderStatus } from '../../../shared/messages/message-schemas.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
+import { withTimeout } from '../clock/with-timeout.js';
 import type { Database } from '../database/open-database.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
@@ -107,6 +108,12 @@ export class MessageSender {
     this.sendTimeouts.clear();
     for (const handle of this.confirming.values()) this.deps.clock.clearTimeout(handle);
     this.confirming.clear();
+    // Whoever waits for an outcome (a quick send) gets the state the console stops in.
+    for (const [id, resolvers] of this.waiters) {
+      const view = this.deps.repository.view(id);
+      if (view) for (const resolve of resolvers) resolve(view);
+    }
+    this.waiters.clear();
   }
 
   /** Re-plans the timer: after any change to the queue, a reconnect or a resume from sleep. */
@@ -249,7 +256,13 @@ export class MessageSender {
     // it, must never be mistaken for the send failing (which would send it again).
     let outcome: AttemptOutcome;
     try {
-      await this.withTimeout(connection.send(row.group_jid as string, this.content(row), messageId));
+      await withTimeout(this.deps.clock, connection.send(row.group_jid as string, this.content(row), messageId), {
+        ms: SEND_TIMEOUT_MS,
+        onTimeout: () => {
+          throw new SendTimeout();
+        },
+        pending: this.sendTimeouts,
+      });
       outcome = { kind: 'written' };
     } catch (error) {
       outcome = { kind: 'error', error };
@@ -340,30 +353,6 @@ export class MessageSender {
   private pacedUntil(sessionId: string): number {
     const last = this.lastSendAt.get(sessionId);
     return last === undefined ? 0 : last + PACING_MIN_MS;
-  }
-
-  private withTimeout<T>(promise: Promise<T>): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const handle = this.deps.clock.setTimeout(() => {
-        this.sendTimeouts.delete(handle);
-        reject(new SendTimeout());
-      }, SEND_TIMEOUT_MS);
-      this.sendTimeouts.add(handle);
-      const settle = () => {
-        this.deps.clock.clearTimeout(handle);
-        this.sendTimeouts.delete(handle);
-      };
-      promise.then(
-        (value) => {
-          settle();
-          resolve(value);
-        },
-        (error: unknown) => {
-          settle();
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
   }
 
   private update(id: string, changes: Partial<MessageRow>): void {

@@ -3,9 +3,10 @@ import type { z } from 'zod';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import type { MediaInputSchema, ScheduledMessage } from '../../../shared/messages/message-schemas.js';
 import type { Clock } from '../clock/clock.js';
+import { withTimeout } from '../clock/with-timeout.js';
 import type { Database } from '../database/open-database.js';
 import type { CoreEvents } from '../events/core-events.js';
-import { instantFromLocal } from '../workshops/workshop-time.js';
+import { instantFromLocal } from '../../../shared/time/local-date-time.js';
 import type { MessageRepository, MessageRow } from './message-repository.js';
 import type { MessageSender } from './message-sender.js';
 import { missingValueFailure, type MessageText } from './message-text.js';
@@ -100,10 +101,7 @@ export class MessageService {
       );
     this.events.emit('messages:changed', { id, workshopId });
     this.sender.arm();
-    const outcome = await Promise.race([
-      this.sender.waitFor(id),
-      new Promise<null>((resolve) => setTimeout(() => resolve(null), QUICK_SEND_WAIT_MS).unref()),
-    ]);
+    const outcome = await withTimeout<ScheduledMessage | null>(this.clock, this.sender.waitFor(id), { ms: QUICK_SEND_WAIT_MS, onTimeout: () => null });
     return outcome ?? this.view(id);
   }
 

@@ -243,6 +243,22 @@ describe('sending', () => {
     expect(notifications.map((n) => n.title)).toContain('A message may not have been sent');
   });
 
+  it('answers a quick send that waits for an offline account after 45 s on the core’s clock, still pending', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30');
+    connection.drop('network');
+    await settle();
+    let answered = false;
+    const reply = core.invoke('messages:send-now', { workshopId: workshop.id, text: 'Doors open' }).then((result) => {
+      answered = true;
+      return result;
+    });
+    await advance(44_000, 1_000);
+    expect(answered).toBe(false);
+    await advance(1_000, 1_000);
+    expect(answered).toBe(true);
+    expect(await reply).toMatchObject({ ok: true, value: { body: 'Doors open', status: 'pending' } });
+  });
+
   it('sends late after an outage only within the grace window, else marks it missed', async () => {
     const workshop = await workshopAt('2026-11-22T09:30');
     connection.drop('network');

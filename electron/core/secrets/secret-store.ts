@@ -9,4 +9,10 @@ export interface SecretStore {
   /** How the key is protected, shown in Health so a weak setup is never silent. */
   readonly protection: 'os-keyring' | 'key-file';
   readonly warning: string | null;
+  /**
+   * The key that protects the stored credentials cannot be read now (its keyring is not
+   * available): `loadDataKey` gives a temporary key, and the core leaves the accounts
+   * untouched and unconnected until a restart with the keyring back.
+   */
+  readonly locked?: boolean;
 }

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import type { Change, TablePage } from '../../../shared/sync/sync-protocol.js';
 import { syncTables, type SyncTableName } from '../../../shared/sync/sync-tables.js';
+import { toLocalInput } from '../../../shared/time/local-date-time.js';
 import type { Database } from '../database/open-database.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from './outbox.js';
@@ -112,7 +112,7 @@ export class PullApplier {
         const startsAt = text('starts_at');
         const zone = text('time_zone') ?? 'UTC';
         if (!id || !startsAt) return false;
-        const startsAtLocal = text('starts_at_local') ?? DateTime.fromISO(startsAt, { zone }).toFormat("yyyy-LL-dd'T'HH:mm");
+        const startsAtLocal = text('starts_at_local') ?? toLocalInput(startsAt, zone);
         // Another desktop's WhatsApp account: not a row here, so the column stays empty
         // locally and the server's value is remembered and sent back with later edits.
         const remoteSession = text('session_id');

@@ -1,5 +1,6 @@
 import type { SessionState } from '../../../shared/sessions/session-view.js';
 import type { Database } from '../database/open-database.js';
+import { updateRow } from '../database/update-row.js';
 import type { TransportKind } from './whatsapp-transport.js';
 
 export interface SessionRow {
@@ -34,12 +35,7 @@ export class SessionRepository {
   }
 
   update(id: string, changes: Partial<Omit<SessionRow, 'id' | 'created_at' | 'transport'>>, nowIso: string): void {
-    const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-    if (entries.length === 0) return;
-    const assignments = entries.map(([column]) => `${column} = ?`).join(', ');
-    this.db
-      .prepare(`UPDATE whatsapp_sessions SET ${assignments}, updated_at = ? WHERE id = ?`)
-      .run(...entries.map(([, value]) => value), nowIso, id);
+    updateRow(this.db, 'whatsapp_sessions', id, changes, nowIso);
   }
 
   /** The session row and everything that hangs off it (keys, groups, stored messages). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import { needsAttention, nextStepFor, type SessionState, type SessionView } from '../../../shared/sessions/session-view.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
+import { withTimeout } from '../clock/with-timeout.js';
 import type { Database } from '../database/open-database.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
@@ -128,7 +129,12 @@ export class SessionSupervisor {
     if (runtime) {
       this.detach(runtime);
       if (row.state === 'open') {
-        await withTimeout(runtime.connection.logout(), LOGOUT_TIMEOUT_MS).catch((error: unknown) =>
+        await withTimeout(this.deps.clock, runtime.connection.logout(), {
+          ms: LOGOUT_TIMEOUT_MS,
+          onTimeout: () => {
+            throw new Error(`timed out after ${LOGOUT_TIMEOUT_MS} ms`);
+          },
+        }).catch((error: unknown) =>
           this.deps.logger.warn({ err: error, sessionId: id }, 'logout failed; removing local keys anyway'),
         );
       }
@@ -334,20 +340,4 @@ export class SessionSupervisor {
   private nowIso(): string {
     return new Date(this.deps.clock.now()).toISOString();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

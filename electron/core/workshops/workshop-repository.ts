@@ -1,4 +1,5 @@
 import type { Database } from '../database/open-database.js';
+import { updateRow } from '../database/update-row.js';
 
 export interface WorkshopRow {
   id: string;
@@ -47,11 +48,7 @@ export class WorkshopRepository {
   }
 
   update(id: string, fields: Partial<WorkshopRow>, now: string): void {
-    const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-    if (entries.length === 0) return;
-    this.db
-      .prepare(`UPDATE workshops SET ${entries.map(([column]) => `${column} = @${column}`).join(', ')}, updated_at = @now WHERE id = @id`)
-      .run({ ...Object.fromEntries(entries), id, now });
+    updateRow(this.db, 'workshops', id, fields, now);
   }
 
   delete(id: string): void {

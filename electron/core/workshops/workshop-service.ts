@@ -13,7 +13,7 @@ import type { LidResolver } from './lid-resolver.js';
 import type { MembershipService } from './membership-service.js';
 import { WorkshopQueries } from './workshop-queries.js';
 import type { WorkshopRepository, WorkshopRow } from './workshop-repository.js';
-import { instantFromLocal } from './workshop-time.js';
+import { instantFromLocal } from '../../../shared/time/local-date-time.js';
 
 type WorkshopInput = z.output<typeof WorkshopInputSchema>;
 

@@ -20,11 +20,12 @@ function fakeTransport() {
     onStatus: () => () => undefined,
     status: 'connecting',
   };
-  return { transport, raise: (notification: ConsoleNotification) => act(() => listeners.forEach((listener) => listener('notifications:raised', notification))) };
+  const emit = (event: string, notification: ConsoleNotification) => act(() => listeners.forEach((listener) => listener(event, notification)));
+  return { transport, raise: (notification: ConsoleNotification) => emit('notifications:raised', notification), emit };
 }
 
 function renderToasts() {
-  const { transport, raise } = fakeTransport();
+  const { transport, raise, emit } = fakeTransport();
   const api = createApiClient(transport);
   const store = createConsoleStore(api, transport);
   render(
@@ -32,7 +33,7 @@ function renderToasts() {
       <NotificationToasts />
     </ConsoleProvider>,
   );
-  return { raise, store, workshops: workshopsStoreFor(api) };
+  return { raise, emit, store, workshops: workshopsStoreFor(api) };
 }
 
 const missed: ConsoleNotification = { level: 'warning', title: 'A reminder was missed', body: 'Design Sprint: past its grace window', workshopId: 'ws_1' };
@@ -69,6 +70,13 @@ describe('notification toasts', () => {
     expect(store.getState().page).toBe('workshops');
     expect(workshops.getState().view).toEqual({ kind: 'detail', id: 'ws_1' });
     expect(screen.queryByText('A reminder was missed')).not.toBeInTheDocument();
+  });
+
+  it('opens the workshop when the desktop app reports a click on its native notification', () => {
+    const { emit, store, workshops } = renderToasts();
+    emit('notifications:opened', missed);
+    expect(store.getState().page).toBe('workshops');
+    expect(workshops.getState().view).toEqual({ kind: 'detail', id: 'ws_1' });
   });
 
   it('shows a few at a time and counts the rest, with one button to dismiss them all', () => {

@@ -13,6 +13,7 @@ const SHOWN = 4;
  * first. A toast about a workshop opens it.
  */
 export function NotificationToasts() {
+  useOpenFromDesktopNotification();
   const toasts = useMessagesStore((state) => state.toasts);
   const dismissAll = useMessagesStore((state) => state.dismissAll);
   if (toasts.length === 0) return null;
@@ -31,6 +32,21 @@ export function NotificationToasts() {
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** A click on the desktop app's native notification opens the workshop it is about. */
+function useOpenFromDesktopNotification() {
+  const api = useApi();
+  const navigate = useConsole((state) => state.navigate);
+  useEffect(
+    () =>
+      api.on('notifications:opened', ({ workshopId }) => {
+        if (!workshopId) return;
+        workshopsStoreFor(api).getState().show({ kind: 'detail', id: workshopId });
+        navigate('workshops');
+      }),
+    [api, navigate],
   );
 }
 

@@ -29,7 +29,8 @@ export function SettingsPage() {
 
 function SettingsForm({ settings }: { settings: Settings }) {
   const saveSettings = useConsole((state) => state.saveSettings);
-  const shell = useConsole((state) => state.info?.shell);
+  // Only where the OS can do it: the packaged desktop app (never headless, never a dev run).
+  const canStartAtLogin = useConsole((state) => state.info?.startAtLoginSupported === true);
   const { countries } = useChoices();
   const [draft, setDraft] = useState<Settings>(settings);
   const [baseline, setBaseline] = useState<Settings>(settings);
@@ -92,7 +93,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
             <option value="dark">Dark</option>
           </select>
         </FormField>
-        {shell === 'electron' ? (
+        {canStartAtLogin ? (
           <label className="checkbox">
             <input
               type="checkbox"

@@ -17,6 +17,8 @@ export type Outcome =
 const reject = (code: RejectionCode, reason: string, server_row?: SyncRow | null): Outcome => ({ status: 'rejected', code, reason, ...(server_row !== undefined ? { server_row } : {}) });
 
 const RECEIPT_RANK = `array['server-ack', 'delivered', 'read', 'played']`;
+/** Receipts only move forward: a late "delivered" never replaces "read" (t = the stored row). */
+export const RECEIPT_MERGE = `receipt = case when coalesce(array_position(${RECEIPT_RANK}, excluded.receipt), 0) >= coalesce(array_position(${RECEIPT_RANK}, t.receipt), 0) then excluded.receipt else t.receipt end`;
 
 /** Checks the row's columns and converts its values; a string is the reason it is invalid. */
 function bindRow(table: SyncTableName, row: SyncRow, types: ColumnTypes, op: Mutation['op']): Map<string, string | null> | string {
@@ -123,10 +125,7 @@ export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation
   });
   const conflictTarget = ['organization_id', ...spec.key].join(', ');
   const updates = columns.filter((column) => !spec.key.includes(column)).map((column) =>
-    table === 'scheduled_whatsapp_messages' && column === 'receipt'
-      // Receipts only move forward: a late "delivered" never replaces "read".
-      ? `receipt = case when coalesce(array_position(${RECEIPT_RANK}, excluded.receipt), 0) >= coalesce(array_position(${RECEIPT_RANK}, t.receipt), 0) then excluded.receipt else t.receipt end`
-      : `${column} = excluded.${column}`);
+    table === 'scheduled_whatsapp_messages' && column === 'receipt' ? RECEIPT_MERGE : `${column} = excluded.${column}`);
   if (!updates.length) updates.push(`${spec.key[0]} = excluded.${spec.key[0]}`);
   if (guarded) params.push(String(mutation.base_version));
   const written = tx.unsafe<{ sync_version: string }[]>(

@@ -4,26 +4,30 @@ import type { Tx } from '../_shared/db.ts';
 import { type ColumnTypes, fromColumn } from './column-types.ts';
 
 /**
- * Reads changes after each cursor, up to the organisation's version as this transaction
- * sees it. Run in a REPEATABLE READ transaction: the version and the rows come from one
- * snapshot, and because versions are taken in commit order every change numbered up to
- * that version is visible in it, so answering `cursor = version` skips nothing.
+ * Reads changes after each cursor. Run in one REPEATABLE READ snapshot. A writer of the
+ * organisation holds its lock from its first numbered row to its commit, so every row
+ * this snapshot cannot see yet will carry a higher number than every row it can: the
+ * highest version answered is a cursor that skips nothing.
  */
 export async function pull(tx: Tx, organizationId: string, request: PullRequest, types: ColumnTypes): Promise<Omit<PullResponse, 'server_time'>> {
-  const [state] = await tx.unsafe<{ version: string; purged_through: string }[]>(
-    'select version, purged_through from public.organization_sync_state where organization_id = $1::uuid',
+  const [state] = await tx.unsafe<{ horizon: string; purged_through: string | null }[]>(
+    `select (select last_value from public.sync_version_seq) as horizon,
+            (select purged_through from public.organization_sync_state where organization_id = $1::uuid) as purged_through`,
     [organizationId],
   );
-  const version = Number(state?.version ?? 0);
+  // No number above the sequence's position exists anywhere: a cursor beyond it comes from elsewhere.
+  const horizon = Number(state?.horizon ?? 0);
   const purgedThrough = Number(state?.purged_through ?? 0);
   const perTable = Math.min(request.limit ?? syncLimits.defaultChangesPerTable, syncLimits.maxChangesPerTable);
   let budget = syncLimits.maxChangesPerPull;
+  let version = 0;
+  let stores: string[] | undefined;
   const tables: Partial<Record<SyncTableName, TablePage>> = {};
 
   for (const table of pullOrder) {
     const cursor = request.cursors[table];
     if (cursor === undefined) continue;
-    if (cursor > version) {
+    if (cursor > horizon) {
       tables[table] = { status: 'reset', reason: 'The cursor is ahead of this organisation’s data (restored or another project): pull the table again' };
       continue;
     }
@@ -32,36 +36,41 @@ export async function pull(tx: Tx, organizationId: string, request: PullRequest,
       continue;
     }
     if (budget <= 0) {
-      tables[table] = { status: 'changes', changes: [], cursor, has_more: cursor < version };
+      tables[table] = { status: 'changes', changes: [], cursor, has_more: true };
       continue;
     }
     const limit = Math.min(perTable, budget);
-    const page = await readTable(tx, organizationId, table, cursor, version, limit, types);
+    stores ??= (await tx.unsafe<{ id: string }[]>('select id from public.store_settings where organization_id = $1::uuid', [organizationId])).map((s) => s.id);
+    const page = await readTable(tx, organizationId, stores, table, cursor, limit, types);
     budget -= page.changes.length;
     tables[table] = page;
+    version = Math.max(version, page.cursor);
   }
   return { kind: 'pull', organization_id: organizationId, tables, version };
 }
 
-async function readTable(tx: Tx, organizationId: string, table: SyncTableName, cursor: number, version: number, limit: number, types: ColumnTypes): Promise<Extract<TablePage, { status: 'changes' }>> {
+async function readTable(tx: Tx, organizationId: string, stores: string[], table: SyncTableName, cursor: number, limit: number, types: ColumnTypes): Promise<Extract<TablePage, { status: 'changes' }>> {
   const spec = syncTables[table];
   const columns = [...spec.columns, 'updated_at'];
+  // One store (the usual case) is an equality, so the (store_id, sync_version) index also gives the order.
   const scope = spec.direction === 'server'
-    ? 't.store_id in (select s.id from public.store_settings s where s.organization_id = $1::uuid)'
+    ? (stores.length === 1 ? 't.store_id = $1::uuid' : 't.store_id = any($1::uuid[])')
     : 't.organization_id = $1::uuid';
-  const params = [organizationId, String(cursor), String(version), String(limit + 1)];
+  const params: (string | string[])[] = [organizationId, String(cursor), String(limit + 1)];
+  if (spec.direction === 'server' && !stores.length) return { status: 'changes', changes: [], cursor, has_more: false };
+  const rowParams = spec.direction === 'server' ? [stores.length === 1 ? stores[0]! : stores, ...params.slice(1)] : params;
   // Rows and tombstones, each at most limit + 1 (one more tells whether more are waiting).
   const [rows, tombstones] = await Promise.all([
     tx.unsafe<Record<string, unknown>[]>(
       `select ${columns.map((c) => `t.${c}`).join(', ')}, t.sync_version from public.${table} t
-       where ${scope} and t.sync_version > $2::int8 and t.sync_version <= $3::int8
-       order by t.sync_version limit $4::int8`,
-      params,
+       where ${scope} and t.sync_version > $2::int8
+       order by t.sync_version limit $3::int8`,
+      rowParams,
     ),
     tx.unsafe<{ row_key: Record<string, unknown>; sync_version: string }[]>(
       `select row_key, sync_version from public.sync_tombstones
-       where organization_id = $1::uuid and table_name = '${table}' and sync_version > $2::int8 and sync_version <= $3::int8
-       order by sync_version limit $4::int8`,
+       where organization_id = $1::uuid and table_name = '${table}' and sync_version > $2::int8
+       order by sync_version limit $3::int8`,
       params,
     ),
   ]);
@@ -82,5 +91,5 @@ async function readTable(tx: Tx, organizationId: string, table: SyncTableName, c
   }
   const hasMore = changes.length > limit;
   if (hasMore) changes.length = limit;
-  return { status: 'changes', changes, cursor: hasMore ? changes.at(-1)!.version : version, has_more: hasMore };
+  return { status: 'changes', changes, cursor: changes.at(-1)?.version ?? cursor, has_more: hasMore };
 }

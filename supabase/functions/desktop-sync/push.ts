@@ -1,6 +1,7 @@
 import type { Mutation, MutationResult, PushRequest, PushResponse } from '../../../shared/sync/sync-protocol.ts';
 import type { Tx } from '../_shared/db.ts';
 import { beginOrganizationWrite } from '../_shared/membership-ingest.ts';
+import { applyBatched } from './apply-batch.ts';
 import { applyMutation, type Outcome, rejectionFor } from './apply-mutation.ts';
 import type { ColumnTypes } from './column-types.ts';
 import { SyncHttpError } from './sync-errors.ts';
@@ -43,7 +44,10 @@ export async function push(tx: Tx, organizationId: string, userId: string, reque
   }
 
   const pending = mutations.filter((mutation) => mutation.seq > lastSeq);
-  const outcomes = (await applyPipelined(tx, organizationId, pending, types)) ?? (await applyOneByOne(tx, organizationId, pending, types));
+  const outcomes =
+    (await fastPath(() => applyBatched(tx, organizationId, pending, types))) ??
+    (await fastPath(() => applyPipelined(tx, organizationId, pending, types))) ??
+    (await applyOneByOne(tx, organizationId, pending, types));
   const results: MutationResult[] = [];
   const rejections: { seq: number; table: string; code: string; reason: string }[] = [];
   for (const mutation of mutations) {
@@ -70,22 +74,34 @@ export async function push(tx: Tx, organizationId: string, userId: string, reque
   return { kind: 'push', organization_id: organizationId, last_seq: lastSeq, results };
 }
 
+/** Connection loss, deadlocks, serialization failures, resource limits: retrying later can succeed. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code !== 'string' || /^(08|40|53|55|57|58|XX)/.test(code) || code.startsWith('CONNECT');
+}
+
 /**
- * The common case, a batch of plain upserts that all apply: every statement goes out at
- * once behind one savepoint (one round trip for the batch). Null when one of them failed
- * (everything is rolled back to the savepoint and the caller applies them one by one), or
- * when the batch has deletes or guarded edits, whose follow-up reads must see only the
+ * Runs a fast path behind its savepoint. Null when it does not apply or when Postgres
+ * refused part of it (rolled back): the slower path then finds the mutation at fault.
+ */
+async function fastPath(attempt: () => Promise<Map<number, Outcome> | null>): Promise<Map<number, Outcome> | null> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (isTransient(error)) throw error;
+    return null;
+  }
+}
+
+/**
+ * Every mutation's statement sent at once behind one savepoint (one round trip for the
+ * batch). Not for deletes or guarded edits, whose follow-up reads must see only the
  * writes before them.
  */
 async function applyPipelined(tx: Tx, organizationId: string, pending: Mutation[], types: ColumnTypes): Promise<Map<number, Outcome> | null> {
   if (pending.length < 2 || pending.some((m) => m.op === 'delete' || m.base_version !== undefined)) return null;
-  try {
-    const outcomes = await tx.savepoint((sp) => Promise.all(pending.map((mutation) => applyMutation(sp, organizationId, mutation, types))));
-    return new Map(pending.map((mutation, i) => [mutation.seq, outcomes[i]!]));
-  } catch (error) {
-    if (!rejectionFor(error, '')) throw error;
-    return null;
-  }
+  const outcomes = await tx.savepoint((sp) => Promise.all(pending.map((mutation) => applyMutation(sp, organizationId, mutation, types))));
+  return new Map(pending.map((mutation, i) => [mutation.seq, outcomes[i]!]));
 }
 
 /** Each mutation behind its own savepoint: a refused one is rolled back alone and recorded. */

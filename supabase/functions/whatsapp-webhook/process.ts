@@ -62,13 +62,14 @@ class AlreadyHandled extends Error {}
 /**
  * Claims the message and reads the customer's standing in one statement: consent
  * (created on first contact, seed 004), the cart row keyed wa:<phone> (ensured), and how
- * many of their messages were handled in the last minute. The count runs over the log
- * itself, so the limit holds across function instances; only handled messages count,
- * so a burst stored in one delivery is limited in arrival order, not all at once.
+ * many of their messages were handled in the current minute. The count lives on the cart
+ * row and is raised by the upsert, which locks that row and sees its latest version: so
+ * the limit holds exactly across function instances and concurrent workers, and only
+ * claimed messages count, in the order they are handled.
  */
 function claimAndReadState(q: Queryable, inbound: StoredInbound & { phone: string }) {
   const { store, phone } = inbound;
-  return q<{ claimed: boolean; is_opted_in: boolean | null; recent: number }[]>`
+  return q<{ claimed: boolean; is_opted_in: boolean | null; handled: number | null }[]>`
     with claim as (
       update public.messaging_log set status = 'processed'
       where id = ${inbound.logId} and status = 'received' returning id
@@ -77,20 +78,20 @@ function claimAndReadState(q: Queryable, inbound: StoredInbound & { phone: strin
       values (${store.id}, 'whatsapp', ${phone}, true, 'first_message', now())
       on conflict (store_id, channel_type, customer_phone) do nothing
       returning is_opted_in
-    ), cart as (
-      insert into public.cart_sessions (store_id, session_id, customer_phone)
-      values (${store.id}, ${cartSessionId(phone)}, ${phone})
-      on conflict (store_id, session_id) do nothing
+    ), counted as (
+      insert into public.cart_sessions as c (store_id, session_id, customer_phone, rate_window_started_at, rate_count)
+      select ${store.id}, ${cartSessionId(phone)}, ${phone}, now(), 1 from claim
+      on conflict (store_id, session_id) do update set
+        rate_window_started_at = case when c.rate_window_started_at > now() - interval '1 minute' then c.rate_window_started_at else now() end,
+        rate_count = case when c.rate_window_started_at > now() - interval '1 minute' then c.rate_count + 1 else 1 end
+      returning rate_count
     )
     select
       exists (select 1 from claim) as claimed,
       coalesce((select is_opted_in from created),
                (select is_opted_in from public.customer_channel_opt_in
                 where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone})) as is_opted_in,
-      (select count(*)::int from public.messaging_log
-       where store_id = ${store.id} and customer_phone = ${phone} and message_type = 'inbound'
-         and status = 'processed' and id <> ${inbound.logId}
-         and created_at > now() - interval '1 minute') as recent`;
+      (select rate_count from counted) as handled`;
 }
 
 async function decide(q: Queryable, inbound: StoredInbound & { phone: string }, command: Command, publicSiteUrl: string, lock: boolean): Promise<Decision> {
@@ -101,7 +102,7 @@ async function decide(q: Queryable, inbound: StoredInbound & { phone: string }, 
   const [[state]] = await Promise.all([claimAndReadState(q, inbound), locked]);
   if (!state?.claimed) throw new AlreadyHandled();
   if (!state.is_opted_in && command.kind !== 'start') return { reply: null, note: 'not answered: customer opted out (STOP)' };
-  const count = state.recent + 1;
+  const count = state.handled ?? 1;
   if (count > RATE_LIMIT_PER_MINUTE) {
     // One notice when the limit is crossed; silence after that.
     return count === RATE_LIMIT_PER_MINUTE + 1

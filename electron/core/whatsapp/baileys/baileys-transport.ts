@@ -303,6 +303,7 @@ export class BaileysTransport implements WhatsAppConnection {
       this.emitter.emit('open', { jid, phone: phoneFromJid(jid) ?? '', name: user?.name ?? user?.notify ?? null });
       if (user?.lid) this.emitter.emit('lid-mappings', [{ lid: jidNormalizedUser(user.lid), phone: phoneFromJid(jid) ?? '' }].filter((pair) => pair.phone));
     };
+    this.guardFrameReader(socket);
     socket.ws?.on?.('CB:notification', (node: BinaryNode) => {
       if (node.attrs.offline !== undefined && node.attrs.type === 'w:gp2' && !catchUp.announced) catchUp.pendingGroupNotes++;
     });
@@ -372,6 +373,28 @@ export class BaileysTransport implements WhatsAppConnection {
     });
   }
 
+  /**
+   * Baileys reads frames in an async 'message' listener whose failure (a frame that does not
+   * decrypt) is an unhandled rejection, which ends a Node process, while the socket stays
+   * "open" with its cipher out of step. The readers are wrapped so such a frame ends this
+   * socket as a lost connection instead; the supervisor then reconnects with the same keys.
+   */
+  private guardFrameReader(socket: WASocket): void {
+    const ws = socket.ws as unknown as undefined | { listeners?(event: string): ((data: Buffer) => unknown)[]; removeAllListeners?(event: string): void; on?(event: string, listener: (data: Buffer) => void): void };
+    const readers = ws?.listeners?.('message') ?? [];
+    if (!ws || readers.length === 0 || !ws.removeAllListeners || !ws.on) return;
+    ws.removeAllListeners('message');
+    ws.on('message', (data) => {
+      for (const read of readers) {
+        Promise.resolve(read(data)).catch((error: unknown) => {
+          if (socket !== this.socket) return;
+          this.context.logger.warn({ err: error }, 'WhatsApp sent data this console could not read; reconnecting');
+          socket.end(Object.assign(new Error('Unreadable data from WhatsApp'), { output: { statusCode: DisconnectReason.connectionClosed } }) as never);
+        });
+      }
+    });
+  }
+
   private emitStatus(key: WAMessageKey, status: number, error: string | null | undefined): void {
     const mapped = receiptStatuses[status];
     if (!mapped || !key.id) return;
@@ -403,13 +426,16 @@ export class BaileysTransport implements WhatsAppConnection {
 
   private onParticipantStub(groupJid: string, action: ParticipantAction, parameters: string[], timestamp: number): void {
     const members = parameters.flatMap((json): GroupParticipant[] => {
+      let parsed: GroupParticipant | null = null;
       try {
-        const parsed = JSON.parse(json) as GroupParticipant;
-        return parsed && typeof parsed.id === 'string' ? [parsed] : [];
+        parsed = JSON.parse(json) as GroupParticipant;
       } catch {
-        this.context.logger.warn({ groupJid, action }, 'a group notification listed a participant the console could not read; it was skipped');
-        return [];
+        parsed = null;
       }
+      const readable = parsed && typeof parsed.id === 'string' ? toParticipant(parsed) : null;
+      if (parsed && readable && (readable.lid || readable.phone)) return [parsed];
+      this.context.logger.warn({ groupJid, action }, 'a group notification listed a participant the console could not read (no phone number or LID); it was skipped');
+      return [];
     });
     if (members.length === 0) return;
     const mapped = members.map(toParticipant);

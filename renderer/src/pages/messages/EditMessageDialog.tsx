@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { useState, type FormEvent } from 'react';
 import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
+import { toLocalInput } from '../../../../shared/time/local-date-time.js';
 import { useApi } from '../../app/console-context.js';
 import { FormField } from '../../components/FormField.js';
 import { Modal } from '../../components/Modal.js';
@@ -10,7 +10,7 @@ import { messageTitle } from './message-status.js';
 export function EditMessageDialog({ message, timeZone, onClose }: { message: ScheduledMessage; timeZone: string; onClose: () => void }) {
   const api = useApi();
   const [text, setText] = useState(message.body);
-  const [sendAtLocal, setSendAtLocal] = useState(DateTime.fromISO(message.scheduledFor, { zone: timeZone }).toFormat("yyyy-LL-dd'T'HH:mm"));
+  const [sendAtLocal, setSendAtLocal] = useState(toLocalInput(message.scheduledFor, timeZone));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);

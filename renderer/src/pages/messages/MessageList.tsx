@@ -8,6 +8,7 @@ import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js
 import { EditMessageDialog } from './EditMessageDialog.js';
 import { formatMessageTime } from './format-message-time.js';
 import { messageSummary, messageTime, messageTitle, receiptLabels, statusView } from './message-status.js';
+import { receiptCounts } from './receipt-counts.js';
 import { StatusBadge } from './StatusBadge.js';
 
 type MessageAction = Extract<MethodName, 'messages:send-early' | 'messages:cancel' | 'messages:confirm-sent' | 'messages:resend'>;
@@ -111,7 +112,9 @@ function messageColumns({
 
 function MessageDetails({ message }: { message: ScheduledMessage }) {
   const parts: string[] = [];
-  if (message.receipt) parts.push(receiptLabels[message.receipt]);
+  const counts = receiptCounts(message);
+  if (counts) parts.push(counts);
+  else if (message.receipt) parts.push(receiptLabels[message.receipt]);
   if (message.attempts > 1 || (message.attempts > 0 && message.status !== 'sent')) parts.push(`${message.attempts} ${message.attempts === 1 ? 'attempt' : 'attempts'}`);
   if (message.lastError) parts.push(message.lastError);
   const text = parts.join(' · ');

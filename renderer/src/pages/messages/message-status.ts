@@ -5,7 +5,7 @@ import { ruleLabels } from '../../../../shared/messages/schedule.js';
 export const statusView: Record<MessageStatus, { label: string; glyph: string; help: string }> = {
   pending: { label: 'Pending', glyph: '◷', help: 'Waiting for its time.' },
   sending: { label: 'Sending', glyph: '↻', help: 'Being sent to WhatsApp now.' },
-  sent: { label: 'Sent', glyph: '✓', help: 'WhatsApp accepted it.' },
+  sent: { label: 'Sent', glyph: '✓', help: 'Written to WhatsApp and not refused: WhatsApp only ever says when it rejects a message.' },
   failed: { label: 'Failed', glyph: '✕', help: 'WhatsApp refused it or every retry failed.' },
   missed: { label: 'Missed', glyph: '⚠', help: 'It was due while the console was off or offline, and the grace window had passed.' },
   uncertain: {

@@ -6,7 +6,7 @@ import { PACING_MIN_MS, PACING_SPREAD_MS } from '../../../../electron/core/messa
 import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../../../tests/support/scripted-connection.js';
 import { SkippableClock } from '../../../../tests/support/skippable-clock.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
-import { localTimeInDays } from '../../../../tests/support/relative-time.js';
+import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { WhatsAppRequestError } from '../../../../electron/core/whatsapp/whatsapp-errors.js';
 import {
   call,

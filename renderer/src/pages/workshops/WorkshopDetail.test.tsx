@@ -4,7 +4,7 @@ import { phoneForSpreadsheet } from '../../../../shared/csv/to-csv.js';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import type { GroupInfo } from '../../../../electron/core/whatsapp/whatsapp-transport.js';
-import { localTimeInDays } from '../../../../tests/support/relative-time.js';
+import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { statDefinitions } from './stat-items.js';
 import { call, captureDownloads, connectDemo, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from '../../../test/workshops-test-kit.js';
 

@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import { useState, type FormEvent } from 'react';
+import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import type { Workshop, WorkshopInput } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi, useConsole } from '../../app/console-context.js';
 import { TimeZoneSelect } from '../../components/TimeZoneSelect.js';
@@ -23,8 +23,7 @@ function draftFor(workshop: Workshop | undefined, defaultZone: string): Draft {
     return { name, startsAtLocal, timeZone, durationMinutes: String(durationMinutes), description, joinLink };
   }
   // Tomorrow evening is a better guess than an empty picker for a workshop's start.
-  const start = DateTime.now().setZone(defaultZone).plus({ days: 1 }).set({ hour: 18, minute: 0 });
-  return { name: '', startsAtLocal: start.toFormat("yyyy-LL-dd'T'HH:mm"), timeZone: defaultZone, durationMinutes: '90', description: '', joinLink: '' };
+  return { name: '', startsAtLocal: localTimeInDays(1, '18:00', defaultZone), timeZone: defaultZone, durationMinutes: '90', description: '', joinLink: '' };
 }
 
 /** Create when `workshop` is absent, edit otherwise; the core checks every field. */
