@@ -27,7 +27,8 @@ export async function upsertMember(db: Queryable, organizationId: string, member
   const placeholders = columns.map((column) => {
     const value = member.values[column];
     params.push(value === null || value === undefined ? null : String(value));
-    return `$${params.length}::${MEMBER_COLUMN_TYPES[column]}`;
+    // Through text: postgres.js serialises a parameter by the type Postgres describes, and its bool serializer turns the string 'true' into false.
+    return `$${params.length}::text::${MEMBER_COLUMN_TYPES[column]}`;
   });
   const sets = columns.map((column, i) => `${column} = ${placeholders[i]}`);
   const rows = await db.unsafe<{ sync_version: string }[]>(
