@@ -121,7 +121,6 @@ export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation
   const columns = [...values.keys()];
   const placeholders = columns.map((column) => {
     params.push(values.get(column)!);
-    // Through text: postgres.js serialises a parameter by the type Postgres describes, and its bool serializer turns the string 'true' into false.
     return `$${params.length}::text::${types[table][column]}`;
   });
   const conflictTarget = ['organization_id', ...spec.key].join(', ');
