@@ -24,18 +24,7 @@ export function goal(label: string, ok: boolean): string {
   return ok ? `met (${label})` : `MISSED (${label})`;
 }
 
-/** Rejects with a plain message when `promise` has not settled within `ms`. */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export { within } from '../tests/support/deadline.js';
 
 /** Polls `ready` every `everyMs` until it is true; throws once `ms` have passed. */
 export async function until(ready: () => boolean | Promise<boolean>, ms: number, what: string, everyMs = 50): Promise<void> {

@@ -6,18 +6,17 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { memberTabs, type MemberRow, type MemberTab, type Workshop } from '../shared/workshops/workshop-schemas.js';
-import type { SessionView } from '../shared/sessions/session-view.js';
-import type { GroupSummary } from '../shared/workshops/workshop-schemas.js';
 import { demoPerson } from '../electron/core/whatsapp/simulator/demo-world.js';
 import { createRowSearch, sortRows } from '../renderer/src/pages/workshops/search-rows.js';
 import { memberTabLabels } from '../renderer/src/pages/workshops/member-columns.js';
 import { launchChromium } from '../tests/support/browser.js';
 import { connectConsole } from '../tests/support/console-client.js';
+import { linkDemoGroup } from '../tests/support/demo-group.js';
 import { startHeadlessConsole } from '../tests/support/headless-process.js';
 import { chromiumRequirement } from '../tests/support/requirements.js';
 import { localTimeInDays } from '../shared/time/local-date-time.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
-import { announce, check, goal, verdict, within } from './bench-checks.js';
+import { announce, check, goal, verdict } from './bench-checks.js';
 import { median, percentile, printFigures } from './figures.js';
 
 announce('tab click / keystroke / sort click → the frame showing the expected rows and count, 50,000-lead workshop, Chromium');
@@ -29,11 +28,7 @@ const LEADS = 50_000;
 const dir = makeTempDir('bench-browser-');
 const running = await startHeadlessConsole(dir.path, [], { CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 0, churnIntervalMs: null }) });
 const api = await connectConsole(running.url);
-const opened = api.event<SessionView>('sessions:changed', (session) => session.state === 'open');
-const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
-await within(opened, 30_000, 'demo session open');
-const groups = await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id });
-const group = groups.find((candidate) => candidate.subject.startsWith('Product Design')) as GroupSummary;
+const { session, group } = await linkDemoGroup(api);
 
 // 400 of the group's people registered, 300 newcomers who register and join, 100 of them
 // leave again, and 30 unregistered members leave.
@@ -111,7 +106,7 @@ function timeInPage(page: Page, act: 'idle' | { click: string } | { type: string
 
 const people = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'person' : 'people'}`;
 // What the Name cell says: the name, or the tab's word for a member without one.
-const firstName = (rows: readonly MemberRow[], tab: MemberTab = 'missing') => (rows.length === 0 ? null : (rows[0]!.name ?? (tab === 'not-registered' ? 'Unknown' : '—')));
+const firstName = (rows: readonly MemberRow[], tab: MemberTab = 'missing') => (rows.length === 0 ? null : (rows[0]!.name ?? (tab === 'not-registered' || tab === 'left-not-registered' ? 'Unknown' : '—')));
 const tabSelector = (tab: MemberTab) => `[role="tab"][id$="-tab-${tab}"]`;
 const searchSelector = '.member-table input[type="search"]';
 

@@ -11,16 +11,16 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../shared/contract/wire.js';
-import type { SessionView } from '../shared/sessions/session-view.js';
-import type { GroupSummary, Workshop } from '../shared/workshops/workshop-schemas.js';
+import type { Workshop } from '../shared/workshops/workshop-schemas.js';
 import { demoPerson } from '../electron/core/whatsapp/simulator/demo-world.js';
 import { launchChromium, saveScreenshot } from '../tests/support/browser.js';
 import { connectConsole } from '../tests/support/console-client.js';
+import { linkDemoGroup } from '../tests/support/demo-group.js';
 import { startHeadlessConsole } from '../tests/support/headless-process.js';
 import { chromiumRequirement } from '../tests/support/requirements.js';
 import { localTimeInDays } from '../shared/time/local-date-time.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
-import { announce, check, goal, verdict, within } from './bench-checks.js';
+import { announce, check, goal, verdict } from './bench-checks.js';
 import { median, percentile, printFigures } from './figures.js';
 
 announce('demo join/leave sent from the page → the frame showing it on the cards, tab counts and Missing table; renders for a 500-join burst; Chromium');
@@ -117,11 +117,7 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
   const api = await connectConsole(running.url);
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   try {
-    const opened = api.event<SessionView>('sessions:changed', (session) => session.state === 'open');
-    const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
-    await within(opened, 30_000, 'demo session open');
-    const groups = await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id });
-    const group = groups.find((candidate) => candidate.subject.startsWith('Product Design')) as GroupSummary;
+    const { session, group } = await linkDemoGroup(api);
     // 100 people already in the group, 30 who join one by one, 500 who join in a burst, 100 who never do.
     const members = Array.from({ length: 100 }, (_, i) => demoPerson(1 + i).phone);
     const singles = Array.from({ length: SINGLES }, (_, i) => `9190000${String(10_000 + i).padStart(5, '0')}`);

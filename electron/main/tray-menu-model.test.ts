@@ -2,14 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { quitWarning, todaysWorkshop, trayMenuModel } from './tray-menu-model.js';
 
 const now = Date.UTC(2026, 10, 22, 12, 0, 0);
-const next = { at: new Date(now + 5 * 60_000).toISOString(), workshopName: 'Design Sprint', messageId: 'msg_1' };
+const next = { at: new Date(now + 5 * 60_000).toISOString(), workshopName: 'Design Sprint', timeZone: 'UTC', messageId: 'msg_1' };
 
 describe('tray menu', () => {
   it('shows the next scheduled send and offers to pause', () => {
     const model = trayMenuModel([], { paused: false, next }, now);
     const labels = model.items.flatMap((item) => ('label' in item ? [item.label] : []));
-    expect(labels).toEqual(['WhatsApp: not linked', expect.stringMatching(/^Next: \d\d:\d\d · Design Sprint$/), 'Open console', 'Pause sending', 'Quit']);
+    expect(labels).toEqual(['WhatsApp: not linked', 'Next: 12:05 UTC · Design Sprint', 'Open console', 'Pause sending', 'Quit']);
     expect(model.tooltip).toContain('Design Sprint');
+  });
+
+  it('shows the next send in the workshop’s zone with its abbreviation, as the pages do, not in the computer’s zone', () => {
+    // 12:05 UTC is 17:35 in Kolkata; the computer's own zone plays no part.
+    const kolkata = trayMenuModel([], { paused: false, next: { ...next, timeZone: 'Asia/Kolkata' } }, now);
+    expect(kolkata.items).toContainEqual({ kind: 'info', label: 'Next: 17:35 IST · Design Sprint' });
+    const tomorrow = trayMenuModel([], { paused: false, next: { ...next, at: '2026-11-23T03:30:00.000Z', timeZone: 'Asia/Kolkata' } }, now);
+    expect(tomorrow.items).toContainEqual({ kind: 'info', label: 'Next: Mon 23 Nov, 09:00 IST · Design Sprint' });
   });
 
   it('says when sending is paused and offers to resume', () => {

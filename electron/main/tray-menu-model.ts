@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { formatDueTime } from '../../shared/messages/due-time.js';
 import type { SenderStatus } from '../../shared/messages/message-schemas.js';
 import type { SessionView } from '../../shared/sessions/session-view.js';
 import type { Workshop } from '../../shared/workshops/workshop-schemas.js';
@@ -14,12 +15,6 @@ export type TrayItem =
 export interface TrayModel {
   tooltip: string;
   items: TrayItem[];
-}
-
-function when(iso: string, now: number): string {
-  const at = DateTime.fromISO(iso);
-  const sameDay = at.hasSame(DateTime.fromMillis(now), 'day');
-  return sameDay ? at.toFormat('HH:mm') : at.toFormat('ccc d LLL, HH:mm');
 }
 
 /** The workshop the coordinator cares about today: the next to start today, else the last one that started. */
@@ -43,7 +38,7 @@ export function trayMenuModel(
   const next = sender.paused
     ? 'Sending paused'
     : sender.next
-      ? `Next: ${when(sender.next.at, now)} · ${sender.next.workshopName}`
+      ? `Next: ${formatDueTime(sender.next.at, sender.next.timeZone, now)} · ${sender.next.workshopName}`
       : 'Nothing scheduled';
   const joinRate = today
     ? `Today: ${today.name} — ${Math.round(today.stats.joinRate * 100)}% joined (${today.stats.inGroup} of ${today.stats.registered})`

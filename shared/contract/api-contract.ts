@@ -131,7 +131,13 @@ export const methods = {
   ),
   'leads:import': method(
     z.object({ workshopId: WorkshopIdSchema, csv: CsvText, mapping: CsvMappingSchema, skipInvalid: z.boolean().default(false) }).strict(),
-    z.object({ added: z.number().int(), alreadyRegistered: z.number().int(), merged: z.number().int(), skipped: z.number().int() }),
+    z.object({ added: z.number().int(), alreadyRegistered: z.number().int(), merged: z.number().int(), skipped: z.number().int(), importId: z.string().nullable() }),
+  ),
+  /** Removes exactly the registrations one import added. */
+  'leads:undo-import': method(z.object({ workshopId: WorkshopIdSchema, importId: z.string().min(1).max(100) }).strict(), z.object({ removed: z.number().int() })),
+  'leads:remove-many': method(
+    z.object({ workshopId: WorkshopIdSchema, leadIds: z.array(z.number().int()).min(1, 'Choose at least one registration').max(100_000) }).strict(),
+    z.object({ removed: z.number().int() }),
   ),
   'leads:add': method(
     z.object({ workshopId: WorkshopIdSchema, name: z.string().trim().max(200).default(''), phone: z.string().min(1, 'Enter a phone number').max(40), email: z.string().trim().max(320).default('') }).strict(),
@@ -217,6 +223,11 @@ export const methods = {
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),
     z.array(z.object({ messageId: z.string(), text: z.string(), kind: z.string(), at: z.string() })),
   ),
+  /**
+   * Registrations made from the demo group's own people (most of its members plus a few who
+   * never joined), as a CSV to import: the first run then shows matches, misses and leavers.
+   */
+  'demo:sample-registrations': method(z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(), z.object({ csv: z.string() })),
   /** Demo controls: people join or leave the demo account's group. */
   'demo:simulate': method(
     z

@@ -67,7 +67,8 @@ export const AutomationRuleInputSchema = AutomationRuleSchema.omit({ label: true
 
 export const SenderStatusSchema = z.object({
   paused: z.boolean(),
-  next: z.object({ at: z.string(), workshopName: z.string(), messageId: z.string() }).nullable(),
+  /** `timeZone` is the workshop's: every side shows the time as people in that zone read it. */
+  next: z.object({ at: z.string(), workshopName: z.string(), timeZone: z.string(), messageId: z.string() }).nullable(),
 });
 export type SenderStatus = z.infer<typeof SenderStatusSchema>;
 

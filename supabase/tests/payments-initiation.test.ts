@@ -243,6 +243,8 @@ describe.skipIf(!backend.available)('payments: from CHECKOUT to a confirmed orde
     const charge = fake(h).charges.get(String(started.body.charge_id))!;
     fake(h).complete(charge.id, 'succeeded');
     await postWebhook(h, v4Webhook(charge));
+    // The confirmation goes out after the webhook answers; wait for it so TRACK's answer is the last reply.
+    await waitFor('the confirmation', async () => (await moneyState(h, shop, order.orderId)).notices.find((n) => n.status === 'accepted' && n.whatsapp_message_id));
     await h.sql`insert into deliveries (store_id, order_id, status, carrier, tracking_number)
                 values (${shop.storeId}, ${order.orderId}, 'dispatched', 'SafeBoda', 'SB-9')`;
     const tracking = await say(`TRACK ${order.orderNumber}`);

@@ -21,9 +21,10 @@ describe.skipIf(!cron.available)('migrations where pg_cron is preloaded, as on t
     await database?.stop();
   });
 
-  it('create the extension and schedule the nightly cart expiry and the payment reconciliation', async () => {
+  it('create the extension and schedule the nightly cart expiry, the sync tombstone purge and the payment reconciliation', async () => {
     expect(await sql`select jobname, schedule, active from cron.job order by jobname`).toEqual([
       { jobname: 'expire-whatsapp-carts', schedule: '17 3 * * *', active: true },
+      { jobname: 'purge-sync-tombstones', schedule: '41 3 * * *', active: true },
       { jobname: 'reconcile-payments', schedule: '*/5 * * * *', active: true },
     ]);
   });

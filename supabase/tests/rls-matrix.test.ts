@@ -156,6 +156,40 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
     expect(writable.sort()).toEqual([...OWNER_WRITABLE, ...EDITOR_WRITABLE].sort());
   });
 
+  it("a store belongs to its organisation: a viewer reads the organisation's and its store's rows but changes none, a member edits the workshop data but manages no store", async () => {
+    const join = async (role: 'viewer' | 'member') => {
+      const [user] = await sql<{ id: string }[]>`insert into auth.users (id, email) values (gen_random_uuid(), ${`${role}-${Date.now()}@example.test`}) returning id`;
+      await sql`insert into organization_members (organization_id, user_id, role) values (${a.organizationId}, ${user!.id}, ${role})`;
+      return user!.id;
+    };
+    const viewer = await join('viewer');
+    const member = await join('member');
+    try {
+      const unseen: string[] = [];
+      const writes: Record<string, string[]> = { viewer: [], member: [] };
+      for (const { name, scope } of tables) {
+        // Keys and sync clients are the managers' and their owners' business, not every reader's.
+        if (['membership_webhook_keys', 'sync_clients', 'sync_rejections'].includes(name)) continue;
+        const own = await count(sql, name, scope!, tenantKey(a, scope!));
+        const seen = await as('authenticated', viewer, (tx) => count(tx, name, scope!, tenantKey(a, scope!)));
+        if (seen !== own) unseen.push(`${name}: ${seen} of ${own}`);
+      }
+      for (const [role, userId] of [['viewer', viewer], ['member', member]] as const) {
+        for (const { name, scope } of tables) {
+          const updated = await as('authenticated', userId, async (tx) =>
+            (await tx.unsafe(`update public.${name} set ${scope!.column} = ${scope!.column} where ${scope!.column} = $1`, [tenantKey(a, scope!)])).count);
+          if (updated > 0) writes[role]!.push(name);
+        }
+      }
+      expect(unseen).toEqual([]);
+      expect(writes.viewer).toEqual([]);
+      // The fixture's sync client belongs to the owner, so a member cannot advance it.
+      expect(writes.member!.sort()).toEqual([...EDITOR_WRITABLE].filter((t) => t !== 'sync_clients').sort());
+    } finally {
+      await sql`delete from organization_members where user_id in (${viewer}, ${member})`;
+    }
+  });
+
   it("an owner cannot move a row into another tenant's store", async () => {
     const attempt = as('authenticated', a.userId, (tx) => tx`update products set store_id = ${b.storeId} where store_id = ${a.storeId}`);
     await expect(attempt).rejects.toThrow(/row-level security/);

@@ -49,6 +49,17 @@ describe.skipIf(!backend.available)('whatsapp-membership-webhook', () => {
     expect(await eventCount()).toBe(0);
   });
 
+  it('lets owners and admins make keys, and refuses anyone else', async () => {
+    const member = await h.member(desk.organizationId, 'member');
+    const asUser = (userId: string) => h.sql.begin(async (tx) => {
+      await tx.unsafe('set local role authenticated');
+      await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
+      return (await tx`select create_membership_webhook_key(${desk.organizationId}, 'Another server') as key`)[0]!.key as string;
+    });
+    await expect(asUser(member.userId)).rejects.toThrow(/Only owners and admins/);
+    expect(await asUser(desk.userId)).toMatch(/^wmk_/);
+  });
+
   it('records a join and a leave as the seed describes, once each however often they are delivered', async () => {
     const phone = '919818861043';
     const join = await post(event('join', phone, '2026-02-03T17:30:00Z'));

@@ -141,6 +141,31 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     expect(row).toEqual({ receipt: 'read', last_error: 'noted' });
   });
 
+  it('stores booleans, numbers and times as sent, on every path (a batch, one by one, and the membership ingest)', async () => {
+    const desk = await h.organization('Values');
+    const session = rows.session();
+    const group = (jid: string) => ({ session_id: session.id, group_jid: jid, subject: 'S', size: 3, is_admin: true, invite_link: null, addressing_mode: 'lid', synced_at: '2030-01-02T03:04:05.678Z' });
+    const admin = (jid: string) => ({ ...rows.member(jid, '919890000001'), is_admin: true });
+    // Batched: parents first, plain upserts.
+    await desk.push(mutations(1, [
+      { table: 'whatsapp_sessions', op: 'upsert', row: session },
+      { table: 'whatsapp_groups', op: 'upsert', row: group('120363000000000101@g.us') },
+      { table: 'workshop_group_members', op: 'upsert', row: admin('120363000000000101@g.us') },
+    ]));
+    // One by one: a delete in the batch rules the fast paths out.
+    await desk.push(mutations(4, [
+      { table: 'whatsapp_groups', op: 'upsert', row: group('120363000000000102@g.us') },
+      { table: 'workshop_group_members', op: 'upsert', row: admin('120363000000000102@g.us') },
+      { table: 'leads', op: 'delete', row: { phone: '919890000009' } },
+    ]));
+    const groups = await h.sql`select group_jid, is_admin, size, addressing_mode, synced_at from whatsapp_groups where organization_id = ${desk.organizationId} order by group_jid`;
+    expect(groups.map((g) => [g.is_admin, g.size, g.addressing_mode, (g.synced_at as Date).toISOString()])).toEqual([
+      [true, 3, 'lid', '2030-01-02T03:04:05.678Z'], [true, 3, 'lid', '2030-01-02T03:04:05.678Z'],
+    ]);
+    const members = await h.sql`select is_admin from workshop_group_members where organization_id = ${desk.organizationId}`;
+    expect(members.map((m) => m.is_admin)).toEqual([true, true]);
+  });
+
   it('refuses a push that skips seqs with the seq to send from, and changes nothing', async () => {
     const desk = await h.organization('Gap');
     await seedSession(desk);

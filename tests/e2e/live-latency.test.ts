@@ -1,10 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionView } from '../../shared/sessions/session-view.js';
-import type { GroupSummary, Workshop } from '../../shared/workshops/workshop-schemas.js';
+import type { Workshop } from '../../shared/workshops/workshop-schemas.js';
 import { demoPerson } from '../../electron/core/whatsapp/simulator/demo-world.js';
 import { launchChromium } from '../support/browser.js';
 import { connectConsole } from '../support/console-client.js';
+import { linkDemoGroup } from '../support/demo-group.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
 import { chromiumRequirement } from '../support/requirements.js';
 import { localTimeInDays } from '../../shared/time/local-date-time.js';
@@ -35,11 +35,7 @@ describe.skipIf(!chromiumNeeded.available)(`live membership on the open workshop
 
   it('shows a registered person in In Group when they join and takes them out when they leave, without reloading the page', async () => {
     const api = await connectConsole(running.url);
-    const opened = api.event<SessionView>('sessions:changed', (session) => session.state === 'open');
-    const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
-    await opened;
-    const groups = await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id });
-    const group = groups.find((candidate) => candidate.subject.startsWith('Product Design')) as GroupSummary;
+    const { session, group } = await linkDemoGroup(api);
     const member = demoPerson(1).phone;
     const newcomer = '919000012345';
     const workshop = await api.call<Workshop>('workshops:create', { name: 'Live page', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60 });

@@ -7,6 +7,7 @@ import type { Clock } from '../clock/clock.js';
 import type { MessageSender } from './message-sender.js';
 import type { MessageService } from './message-service.js';
 import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
+import { demoRegistrationsCsv } from '../workshops/demo-registrations.js';
 import { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { AutomationService } from './automation-service.js';
@@ -111,6 +112,12 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
       demoAccount(sessions, sessionId)
         .history(groupJid)
         .map((record) => ({ messageId: record.messageId, text: record.text, kind: record.kind, at: new Date(record.at).toISOString() })),
+    'demo:sample-registrations': async ({ sessionId, groupJid }) => {
+      const demo = demoAccount(sessions, sessionId);
+      const group = (await demo.listGroups()).find((candidate) => candidate.jid === groupJid);
+      if (!group) throw new ApiFailure('not-found', 'That group is not one of the demo account’s groups.');
+      return { csv: demoRegistrationsCsv(group, (member) => member.phone ?? (member.lid ? (demo.phoneBehind(member.lid) ?? null) : null)) };
+    },
     'demo:simulate': ({ sessionId, groupJid, join, leave }) => demoAccount(sessions, sessionId).simulate(groupJid, { join, leave }),
   };
 }

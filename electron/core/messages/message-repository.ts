@@ -48,7 +48,7 @@ export class MessageRepository {
 
   constructor(private readonly db: Database) {
     this.statements = {
-      get: db.prepare(`SELECT m.*, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?`),
+      get: db.prepare(`SELECT m.*, w.name AS workshop_name, w.time_zone AS workshop_time_zone FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?`),
       view: db.prepare(`SELECT ${COLUMNS}, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?`),
       receipt: db.prepare(
         `INSERT INTO message_receipts (message_row_id, member, delivered_at, read_at) VALUES (@id, @member, @at, @readAt)
@@ -60,8 +60,8 @@ export class MessageRepository {
     };
   }
 
-  get(id: string): (MessageRow & { workshop_name: string }) | undefined {
-    return this.statements.get.get(id) as (MessageRow & { workshop_name: string }) | undefined;
+  get(id: string): (MessageRow & { workshop_name: string; workshop_time_zone: string }) | undefined {
+    return this.statements.get.get(id) as (MessageRow & { workshop_name: string; workshop_time_zone: string }) | undefined;
   }
 
   nextDue(): { id: string; next_attempt_at: string } | undefined {

@@ -135,7 +135,7 @@ export class MessageSender {
     const row = next ? this.deps.repository.get(next.id) : undefined;
     return {
       paused: this.paused,
-      next: row ? { at: row.next_attempt_at ?? row.scheduled_for, workshopName: row.workshop_name, messageId: row.id } : null,
+      next: row ? { at: row.next_attempt_at ?? row.scheduled_for, workshopName: row.workshop_name, timeZone: row.workshop_time_zone, messageId: row.id } : null,
     };
   }
 

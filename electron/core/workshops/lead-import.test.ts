@@ -63,7 +63,7 @@ describe('importing leads from a CSV', () => {
     expect(await value<unknown[]>(core.invoke('leads:list', { id: workshop.id }))).toEqual([]);
 
     const outcome = await value(core.invoke('leads:import', { workshopId: workshop.id, csv: messy, mapping, skipInvalid: true }));
-    expect(outcome).toEqual({ added: 3, alreadyRegistered: 0, merged: 3, skipped: 2 });
+    expect(outcome).toEqual({ added: 3, alreadyRegistered: 0, merged: 3, skipped: 2, importId: expect.stringMatching(/^imp_/) });
     const leads = await value<{ name: string; phone: string }[]>(core.invoke('leads:list', { id: workshop.id }));
     expect(leads.map((lead) => lead.phone).sort()).toEqual(['919811122233', '919811122244', '919818861043']);
     expect(leads.find((lead) => lead.phone === '919811122244')?.name).toBe('Singh, Meera');
@@ -103,5 +103,29 @@ describe('workshop times', () => {
     expect(workshop).toMatchObject({ startsAt: '2026-12-01T13:00:00.000Z', startsAtLocal: '2026-12-01T18:30', timeZone: 'Asia/Kolkata' });
     const skipped = await core.invoke('workshops:create', { name: 'DST', startsAtLocal: '2026-03-29T01:30', timeZone: 'Europe/London', durationMinutes: 60 });
     expect(skipped).toMatchObject({ ok: false, error: { fields: { startsAtLocal: expect.stringMatching(/does not exist/) } } });
+  });
+});
+
+describe('taking registrations back', () => {
+  const mapping = { name: 'name', phone: 'phone', email: null };
+
+  it('undoes one import exactly: people it added go, people registered before it stay', async () => {
+    await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Before', phone: '919811100001' }));
+    const outcome = await value<{ added: number; alreadyRegistered: number; importId: string }>(
+      core.invoke('leads:import', { workshopId: workshop.id, csv: 'name,phone\nBefore again,919811100001\nNew One,919811100002\nNew Two,919811100003', mapping }),
+    );
+    expect(outcome).toMatchObject({ added: 2, alreadyRegistered: 1, importId: expect.stringMatching(/^imp_/) });
+    expect(await value(core.invoke('leads:undo-import', { workshopId: workshop.id, importId: outcome.importId }))).toEqual({ removed: 2 });
+    expect((await value<{ phone: string }[]>(core.invoke('leads:list', { id: workshop.id }))).map((lead) => lead.phone)).toEqual(['919811100001']);
+    expect(await core.invoke('leads:undo-import', { workshopId: workshop.id, importId: outcome.importId })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('removes many chosen registrations in one step', async () => {
+    await value(core.invoke('leads:import', { workshopId: workshop.id, csv: 'name,phone\nA,919811100011\nB,919811100012\nC,919811100013', mapping }));
+    const listed = await value<{ id: number; name: string }[]>(core.invoke('leads:list', { id: workshop.id }));
+    const chosen = listed.filter((lead) => lead.name !== 'B').map((lead) => lead.id);
+    expect(await value(core.invoke('leads:remove-many', { workshopId: workshop.id, leadIds: chosen }))).toEqual({ removed: 2 });
+    expect((await value<{ name: string }[]>(core.invoke('leads:list', { id: workshop.id }))).map((lead) => lead.name)).toEqual(['B']);
+    expect(await core.invoke('leads:remove-many', { workshopId: workshop.id, leadIds: [] })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 });

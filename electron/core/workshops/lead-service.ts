@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import { normalisePhone } from '../../../shared/phone/normalise-phone.js';
 import type { CsvMapping, ImportPreview, Lead } from '../../../shared/workshops/workshop-schemas.js';
@@ -12,6 +13,8 @@ export interface ImportOutcome {
   alreadyRegistered: number;
   merged: number;
   skipped: number;
+  /** Names this import's registrations, so "Undo this import" removes exactly them; null when it added nobody. */
+  importId: string | null;
 }
 
 /** Registrations: leads are people (one per phone); an assignment registers one for a workshop. */
@@ -46,7 +49,8 @@ export class LeadService {
         `UPDATE leads SET name = CASE WHEN name = '' THEN @name ELSE name END, email = CASE WHEN email = '' THEN @email ELSE email END,
          updated_at = @now WHERE phone = @phone`,
       ),
-      assign: db.prepare('INSERT OR IGNORE INTO lead_assignments (workshop_id, lead_id, created_at) VALUES (?, ?, ?)'),
+      assign: db.prepare('INSERT OR IGNORE INTO lead_assignments (workshop_id, lead_id, created_at, import_id) VALUES (?, ?, ?, ?)'),
+      undoImport: db.prepare('DELETE FROM lead_assignments WHERE workshop_id = ? AND import_id = ?'),
       unassign: db.prepare('DELETE FROM lead_assignments WHERE workshop_id = ? AND lead_id = ?'),
       registeredPhones: db.prepare('SELECT l.phone FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = ?').pluck(),
     };
@@ -84,7 +88,8 @@ export class LeadService {
     }
     if (rows.length === invalid.length) throw new ApiFailure('invalid-input', 'The file has no usable rows. Nothing was imported.');
     const now = new Date(this.clock.now()).toISOString();
-    const outcome: ImportOutcome = { added: 0, alreadyRegistered: 0, merged: 0, skipped: invalid.length };
+    const importId = `imp_${randomUUID()}`;
+    const outcome: ImportOutcome = { added: 0, alreadyRegistered: 0, merged: 0, skipped: invalid.length, importId: null };
     const newPhones: string[] = [];
     this.db.transaction(() => {
       for (const row of rows) {
@@ -95,14 +100,14 @@ export class LeadService {
           continue;
         }
         const lead = this.statements.upsertLead.get({ phone: row.phone, name: row.name, email: row.email, now }) as Lead;
-        if (this.statements.assign.run(workshopId, lead.id, now).changes === 1) {
+        if (this.statements.assign.run(workshopId, lead.id, now, importId).changes === 1) {
           outcome.added++;
           newPhones.push(row.phone);
         } else outcome.alreadyRegistered++;
       }
     })();
     if (newPhones.length > 0) this.lids.lookUpRegistered(workshopId, newPhones);
-    return outcome;
+    return { ...outcome, importId: outcome.added > 0 ? importId : null };
   }
 
   add(workshopId: string, input: { name: string; phone: string; email: string }): Lead {
@@ -111,11 +116,23 @@ export class LeadService {
     const now = new Date(this.clock.now()).toISOString();
     const lead = this.db.transaction(() => {
       const saved = this.statements.upsertLead.get({ phone: phone.digits, name: input.name, email: input.email, now }) as Lead;
-      this.statements.assign.run(workshopId, saved.id, now);
+      this.statements.assign.run(workshopId, saved.id, now, null);
       return saved;
     })();
     this.lids.lookUpRegistered(workshopId, [phone.digits]);
     return lead;
+  }
+
+  /** Takes back the registrations one import added; people registered before it stay. */
+  undoImport(workshopId: string, importId: string): number {
+    const removed = this.statements.undoImport.run(workshopId, importId).changes;
+    if (removed === 0) throw new ApiFailure('not-found', 'That import has already been undone, or its people were removed one by one.');
+    return removed;
+  }
+
+  /** One transaction: all the chosen registrations go, or none. */
+  removeMany(workshopId: string, leadIds: readonly number[]): number {
+    return this.db.transaction(() => leadIds.reduce((count, leadId) => count + this.statements.unassign.run(workshopId, leadId).changes, 0))();
   }
 
   remove(workshopId: string, leadId: number): void {

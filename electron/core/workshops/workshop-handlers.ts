@@ -50,6 +50,18 @@ export function workshopHandlers(
       workshops.changed(workshopId);
       return lead;
     },
+    'leads:undo-import': ({ workshopId, importId }) => {
+      workshops.get(workshopId);
+      const removed = leads.undoImport(workshopId, importId);
+      workshops.changed(workshopId);
+      return { removed };
+    },
+    'leads:remove-many': ({ workshopId, leadIds }) => {
+      workshops.get(workshopId);
+      const removed = leads.removeMany(workshopId, leadIds);
+      workshops.changed(workshopId);
+      return { removed };
+    },
     'leads:remove': ({ workshopId, leadId }) => {
       leads.remove(workshopId, leadId);
       workshops.changed(workshopId);

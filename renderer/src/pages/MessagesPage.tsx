@@ -46,7 +46,7 @@ export function MessagesPage() {
     <>
       <PageHeader title="Messages" subtitle="Reminders scheduled for your workshops' groups, and what was sent." actions={<PauseButton />} />
       <div className="messages-page">
-        <SenderStatusCard timeZoneFor={timeZoneFor} upcoming={upcoming.data} />
+        <SenderStatusCard />
         <QueueSection
           title="Upcoming"
           query={upcoming}
@@ -119,10 +119,8 @@ function useSender() {
   return { sender, senderError };
 }
 
-function SenderStatusCard({ timeZoneFor, upcoming }: { timeZoneFor: (workshopId: string) => string; upcoming: ScheduledMessage[] | null }) {
+function SenderStatusCard() {
   const { sender, senderError } = useSender();
-  const nextWorkshopId = upcoming?.find((message) => message.id === sender?.next?.messageId)?.workshopId ?? '';
-  const upcomingZone = timeZoneFor(nextWorkshopId);
   if (!sender) {
     return senderError ? (
       <p className="error" role="alert">
@@ -134,7 +132,7 @@ function SenderStatusCard({ timeZoneFor, upcoming }: { timeZoneFor: (workshopId:
   }
   const next = sender.next ? (
     <>
-      Next send: <strong>{formatMessageTime(sender.next.at, upcomingZone)}</strong> to <strong>{sender.next.workshopName}</strong>
+      Next send: <strong>{formatMessageTime(sender.next.at, sender.next.timeZone)}</strong> to <strong>{sender.next.workshopName}</strong>
     </>
   ) : (
     'Nothing is due.'

@@ -7,6 +7,7 @@ import { TimeZoneSelect } from '../components/TimeZoneSelect.js';
 import { PageHeader } from './PageHeader.js';
 import { HostedBackendSection } from './settings/HostedBackendSection.js';
 import { MessagingSettings } from './settings/MessagingSettings.js';
+import { ThisComputerSection } from './settings/ThisComputerSection.js';
 
 const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
@@ -114,6 +115,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
       </form>
       <MessagingSettings />
       <HostedBackendSection />
+      <ThisComputerSection />
     </>
   );
 }

@@ -18,6 +18,11 @@ export interface MemberState {
   notBefore?: string;
 }
 
+/**
+ * Values travel as text and are cast in SQL: postgres.js would otherwise serialise each
+ * parameter by the type Postgres describes for it (the string "true" for a bool parameter
+ * becomes false, a timestamp loses its microseconds).
+ */
 const MEMBER_COLUMN_TYPES = { status: 'text', joined_at: 'timestamptz', joined_source: 'text', left_at: 'timestamptz', left_source: 'text', is_admin: 'bool' } as const;
 
 /** Returns the member's new version, or null when the change was older than what is stored. */
@@ -27,7 +32,7 @@ export async function upsertMember(db: Queryable, organizationId: string, member
   const placeholders = columns.map((column) => {
     const value = member.values[column];
     params.push(value === null || value === undefined ? null : String(value));
-    return `$${params.length}::${MEMBER_COLUMN_TYPES[column]}`;
+    return `$${params.length}::text::${MEMBER_COLUMN_TYPES[column]}`;
   });
   const sets = columns.map((column, i) => `${column} = ${placeholders[i]}`);
   const rows = await db.unsafe<{ sync_version: string }[]>(
@@ -42,7 +47,7 @@ export async function upsertMember(db: Queryable, organizationId: string, member
        set lid = coalesce($3::text, m.lid), phone = coalesce($4::text, m.phone)${sets.length ? `, ${sets.join(', ')}` : ''}
        from found
        where m.id = found.id
-         and ($5::timestamptz is null or coalesce(greatest(m.joined_at, m.left_at), '-infinity') <= $5::timestamptz)
+         and ($5::text is null or coalesce(greatest(m.joined_at, m.left_at), '-infinity') <= $5::text::timestamptz)
        returning m.sync_version
      ), added as (
        insert into public.workshop_group_members (organization_id, group_jid, lid, phone${columns.map((c) => `, ${c}`).join('')})
@@ -71,7 +76,7 @@ export async function appendMembershipEvent(db: Queryable, organizationId: strin
   const rows = await db.unsafe<{ sync_version: string; inserted: boolean }[]>(
     `with added as (
        insert into public.membership_events (organization_id, event_id, group_jid, lid, phone, action, source, occurred_at)
-       values ($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::timestamptz)
+       values ($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text::timestamptz)
        on conflict (organization_id, event_id) do nothing
        returning sync_version
      )

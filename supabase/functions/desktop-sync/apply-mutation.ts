@@ -51,7 +51,7 @@ function keyCondition(table: SyncTableName, values: Map<string, string | null>, 
   return syncTables[table].key
     .map((column) => {
       params.push(values.get(column) ?? null);
-      return `${alias}.${column} is not distinct from $${params.length}::${types[table][column]}`;
+      return `${alias}.${column} is not distinct from $${params.length}::text::${types[table][column]}`;
     })
     .join(' and ');
 }
@@ -121,7 +121,7 @@ export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation
   const columns = [...values.keys()];
   const placeholders = columns.map((column) => {
     params.push(values.get(column)!);
-    return `$${params.length}::${types[table][column]}`;
+    return `$${params.length}::text::${types[table][column]}`;
   });
   const conflictTarget = ['organization_id', ...spec.key].join(', ');
   const updates = columns.filter((column) => !spec.key.includes(column)).map((column) =>

@@ -29,7 +29,11 @@ export function columnTypes(sql: Sql): Promise<ColumnTypes> {
   return cached;
 }
 
-/** JSON value → the text Postgres parses for that type, or undefined when it cannot be one. */
+/**
+ * JSON value → the text Postgres parses for that type, or undefined when it cannot be one.
+ * Statements cast it as `$n::text::<type>`: postgres.js serialises a parameter by the type
+ * Postgres describes for it, and its bool serialiser turns the string "true" into false.
+ */
 export function toParam(value: unknown, udt: string): string | null | undefined {
   if (value === null) return null;
   if (udt === 'jsonb' || udt === 'json') return JSON.stringify(value);

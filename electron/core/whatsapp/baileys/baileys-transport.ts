@@ -117,6 +117,7 @@ export class BaileysTransport implements WhatsAppConnection {
   private opening: Promise<void> | null = null;
   /** Bumped by close(): an open() that was waiting for the version must not build a socket after it. */
   private generation = 0;
+  private readonly reportedPairs = new Map<string, string>();
 
   constructor(
     private readonly context: ConnectionContext,
@@ -485,8 +486,16 @@ export class BaileysTransport implements WhatsAppConnection {
     if (phone) this.emitter.emit('lid-mappings', [{ lid: jidNormalizedUser(lid), phone }]);
   }
 
+  /**
+   * Reports LID ↔ phone pairs from group metadata once per pair: re-reading a 1,000-member
+   * group on every Sync Members would otherwise re-send a thousand known pairs each time.
+   */
   private learnMappings(participants: readonly ParticipantInfo[]): void {
-    const pairs = participants.flatMap((member) => (member.lid && member.phone ? [{ lid: member.lid, phone: member.phone }] : []));
+    const pairs = participants.flatMap((member) => {
+      if (!member.lid || !member.phone || this.reportedPairs.get(member.lid) === member.phone) return [];
+      this.reportedPairs.set(member.lid, member.phone);
+      return [{ lid: member.lid, phone: member.phone }];
+    });
     if (pairs.length > 0) this.emitter.emit('lid-mappings', pairs);
   }
 

@@ -1,12 +1,14 @@
+import type { MethodOutput } from '../../../../shared/contract/api-contract.js';
 import { useId, useMemo, useState, type ChangeEvent } from 'react';
 import type { CsvMapping, ImportPreview, ImportRow, Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi } from '../../app/console-context.js';
 import { Modal } from '../../components/Modal.js';
+import { ImportOutcome } from './ImportOutcome.js';
 import { Spinner } from '../../components/Spinner.js';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
 import { useAction } from './use-action.js';
 
-type Outcome = { added: number; alreadyRegistered: number; merged: number; skipped: number };
+type Outcome = MethodOutput<'leads:import'>;
 
 const previewColumns: TableColumn<ImportRow>[] = [
   { key: 'line', header: 'Line', width: '64px', cell: (row) => row.line },
@@ -85,16 +87,11 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
   return (
     <Modal title="Import registrations from a CSV" onClose={onClose} wide>
       {outcome ? (
-        <div className="import-outcome" role="status">
-          <p>
-            <strong>Imported.</strong> Added {outcome.added.toLocaleString()}, already registered {outcome.alreadyRegistered.toLocaleString()}, merged{' '}
-            {outcome.merged.toLocaleString()} duplicate {outcome.merged === 1 ? 'row' : 'rows'}, skipped {outcome.skipped.toLocaleString()} invalid{' '}
-            {outcome.skipped === 1 ? 'row' : 'rows'}.
-          </p>
+        <ImportOutcome workshopId={workshop.id} outcome={outcome}>
           <button type="button" className="button button--primary" onClick={onClose}>
             Done
           </button>
-        </div>
+        </ImportOutcome>
       ) : (
         <div className="import">
           <div className="field">

@@ -1,8 +1,13 @@
 import { useDeferredValue, useId, useMemo, useState, type FormEvent } from 'react';
+import type { MethodOutput } from '../../../../shared/contract/api-contract.js';
+import { phoneForSpreadsheet } from '../../../../shared/csv/to-csv.js';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import type { Lead, Workshop } from '../../../../shared/workshops/workshop-schemas.js';
-import { useApi } from '../../app/console-context.js';
+import { useApi, useConsole } from '../../app/console-context.js';
+import { useConfirm } from '../../components/ConfirmDialog.js';
 import { FormField } from '../../components/FormField.js';
+import { csvFileName, downloadCsv } from './download-csv.js';
+import { ImportOutcome } from './ImportOutcome.js';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
 import { LeadImportDialog } from './LeadImportDialog.js';
 import { createRowSearch } from './search-rows.js';
@@ -26,13 +31,78 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
   const searchIn = useMemo(() => createRowSearch(rows), [rows]);
   const shown = useMemo(() => searchIn(query), [searchIn, query]);
 
-  const remove = (lead: Lead) => {
-      const who = lead.name || displayPhone(lead.phone);
-      if (window.confirm(`Remove ${who} from this workshop's registrations?`)) {
-        void removing.run(() => api.call('leads:remove', { workshopId: id, leadId: lead.id }));
+  const { dialog, ask } = useConfirm();
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const [demoOutcome, setDemoOutcome] = useState<MethodOutput<'leads:import'> | null>(null);
+  const demoAccount = useConsole((state) => state.sessions?.find((session) => session.id === workshop.group?.sessionId && session.kind === 'simulator') ?? null);
+  // Only people still listed count as chosen: a removal elsewhere drops them from the choice.
+  const chosen = useMemo(() => rows.filter((lead) => selected.has(lead.id)), [rows, selected]);
+  const allShownChosen = shown.length > 0 && shown.every((lead) => selected.has(lead.id));
+  const toggle = (leadId: number) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(leadId)) next.delete(leadId);
+      else next.add(leadId);
+      return next;
+    });
+  const toggleShown = () =>
+    setSelected((current) => {
+      const next = new Set(current);
+      for (const lead of shown) {
+        if (allShownChosen) next.delete(lead.id);
+        else next.add(lead.id);
       }
+      return next;
+    });
+
+  const remove = async (lead: Lead) => {
+    const who = lead.name || displayPhone(lead.phone);
+    if (await ask({ title: `Remove ${who}?`, body: `${who} is taken off this workshop’s registrations. Their WhatsApp membership is not touched.`, confirm: 'Remove', danger: true })) {
+      void removing.run(() => api.call('leads:remove', { workshopId: id, leadId: lead.id }));
+    }
+  };
+  const removeChosen = async () => {
+    const count = chosen.length;
+    const confirmed = await ask({
+      title: `Remove ${count.toLocaleString()} ${count === 1 ? 'registration' : 'registrations'}?`,
+      body: 'They are taken off this workshop’s registrations in one step. Their WhatsApp membership is not touched.',
+      confirm: `Remove ${count.toLocaleString()}`,
+      danger: true,
+    });
+    if (!confirmed) return;
+    if (await removing.run(() => api.call('leads:remove-many', { workshopId: id, leadIds: chosen.map((lead) => lead.id) }))) setSelected(new Set());
+  };
+  const exportRows = (list: readonly Lead[], what: string) =>
+    downloadCsv(csvFileName(workshop.name, what), list, [
+      { header: 'Name', value: (lead) => lead.name },
+      { header: 'Phone', value: (lead) => phoneForSpreadsheet(lead.phone) },
+      { header: 'Phone (E.164)', value: (lead) => `+${lead.phone}` },
+      { header: 'Email', value: (lead) => lead.email },
+    ]);
+  const importDemoPeople = async () => {
+    const group = workshop.group;
+    if (!group) return;
+    const outcome = await removing.run(async () => {
+      const sample = await api.call('demo:sample-registrations', { sessionId: group.sessionId, groupJid: group.groupJid });
+      if (!sample.ok) return sample;
+      return api.call('leads:import', { workshopId: id, csv: sample.value.csv, mapping: { name: 'Name', phone: 'Phone', email: 'Email' }, skipInvalid: true });
+    });
+    if (outcome) setDemoOutcome(outcome);
   };
   const columns: TableColumn<Lead>[] = [
+      {
+        key: 'select',
+        header: '',
+        width: '44px',
+        cell: (lead) => (
+          <input
+            type="checkbox"
+            checked={selected.has(lead.id)}
+            onChange={() => toggle(lead.id)}
+            aria-label={`Select ${lead.name || displayPhone(lead.phone)}`}
+          />
+        ),
+      },
       { key: 'name', header: 'Name', width: 'minmax(160px, 2fr)', cell: (lead) => lead.name || <span className="muted">—</span> },
       { key: 'phone', header: 'Phone', width: 'minmax(160px, 1.5fr)', cell: (lead) => displayPhone(lead.phone) },
       { key: 'email', header: 'Email', width: 'minmax(160px, 2fr)', cell: (lead) => lead.email || <span className="muted">—</span> },
@@ -41,7 +111,7 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
         header: '',
         width: '112px',
         cell: (lead) => (
-          <button type="button" className="button button--small" onClick={() => remove(lead)} aria-label={`Remove ${lead.name || displayPhone(lead.phone)}`}>
+          <button type="button" className="button button--small" onClick={() => void remove(lead)} aria-label={`Remove ${lead.name || displayPhone(lead.phone)}`}>
             Remove
           </button>
         ),
@@ -61,6 +131,15 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
           </button>
         </div>
       </header>
+      {demoAccount && rows.length === 0 && !demoOutcome ? (
+        <p className="notice leads__demo">
+          This workshop’s group is on the demo account, whose people match no real list.{' '}
+          <button type="button" className="button button--small" disabled={removing.busy} onClick={() => void importDemoPeople()}>
+            Use the demo group’s people as my registrations
+          </button>
+        </p>
+      ) : null}
+      {demoOutcome ? <ImportOutcome workshopId={id} outcome={demoOutcome} /> : null}
       {adding ? <AddLeadForm workshopId={id} onDone={() => setAdding(false)} /> : null}
       {removing.error ? (
         <p className="error" role="alert">
@@ -86,10 +165,27 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
               {query.trim() === '' ? `${rows.length.toLocaleString()} registered` : `${shown.length.toLocaleString()} of ${rows.length.toLocaleString()} match`}
             </span>
           </div>
+          <div className="table-toolbar leads__bulk" role="toolbar" aria-label="Selected registrations">
+            <label className="leads__select-all">
+              <input type="checkbox" checked={allShownChosen} onChange={toggleShown} />{' '}
+              {query.trim() === '' ? 'Select all' : `Select the ${shown.length.toLocaleString()} shown`}
+            </label>
+            <span className="muted">{chosen.length > 0 ? `${chosen.length.toLocaleString()} selected` : 'None selected'}</span>
+            <button type="button" className="button button--small" disabled={chosen.length === 0 || removing.busy} onClick={() => void removeChosen()}>
+              Remove selected
+            </button>
+            <button type="button" className="button button--small" disabled={chosen.length === 0} onClick={() => exportRows(chosen, 'selected registrations')}>
+              Export selected
+            </button>
+            <button type="button" className="button button--small" onClick={() => exportRows(rows, 'registrations')}>
+              Export all
+            </button>
+          </div>
           <VirtualTable label="Registrations" rows={shown} columns={columns} rowKey={(lead) => String(lead.id)} />
         </>
       )}
       {importing ? <LeadImportDialog workshop={workshop} onClose={() => setImporting(false)} /> : null}
+      {dialog}
     </section>
   );
 }
@@ -108,7 +204,7 @@ function AddLeadForm({ workshopId, onDone }: { workshopId: string; onDone: () =>
   return (
     <form className="add-lead" onSubmit={submit} noValidate aria-label="Add a lead">
       <FormField id="lead-name" label="Name" error={adding.fields.name}>
-        <input id="lead-name" value={draft.name} onChange={update('name')} />
+        <input id="lead-name" value={draft.name} onChange={update('name')} maxLength={200} />
       </FormField>
       <FormField id="lead-phone" label="Phone" hint="Any format; without a country code it is read in your default country." error={adding.fields.phone}>
         <input id="lead-phone" inputMode="tel" value={draft.phone} onChange={update('phone')} />

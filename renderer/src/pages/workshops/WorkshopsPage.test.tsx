@@ -162,8 +162,8 @@ describe('registrations', () => {
     expect(within(registrations).getByText(displayPhone('919818861043'))).toBeInTheDocument();
     await waitFor(() => expect(within(card('Registered')).getByText('1')).toBeInTheDocument());
 
-    vi.spyOn(window, 'confirm').mockReturnValue(true);
     fireEvent.click(within(registrations).getByRole('button', { name: 'Remove Kiran' }));
+    fireEvent.click(within(await screen.findByRole('dialog', { name: 'Remove Kiran?' })).getByRole('button', { name: 'Remove' }));
     expect(await within(screen.getByRole('region', { name: 'Registrations' })).findByText(/Nobody registered yet/)).toBeInTheDocument();
     await waitFor(() => expect(within(card('Registered')).getByText('0')).toBeInTheDocument());
   });

@@ -1,0 +1,73 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { call, captureDownloads, connectDemo, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from '../../../test/workshops-test-kit.js';
+
+let test: TestConsole;
+let restoreLayout: () => void;
+
+beforeEach(() => {
+  test = startCore();
+  restoreLayout = giveTablesLayout();
+});
+afterEach(async () => {
+  restoreLayout();
+  await test.stop();
+});
+
+const cardValue = (label: string) => within(screen.getByRole('group', { name: label })).getByText(/^[\d,]+%?$/).textContent;
+
+async function demoWorkshop(): Promise<void> {
+  const sessionId = await connectDemo(test.core);
+  const [group] = await call(test.core, 'groups:sync', { sessionId });
+  const workshop = await call(test.core, 'workshops:create', { name: 'Demo Evening', startsAtLocal: '2030-01-10T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 });
+  await call(test.core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group!.jid });
+  renderWorkshops(test);
+  fireEvent.click(await screen.findByRole('button', { name: 'Demo Evening' }));
+  await screen.findByRole('heading', { name: 'Demo Evening', level: 1 });
+}
+
+describe('the registrations of a demo workshop', () => {
+  it('fills them from the demo group’s own people, so the cards show matches and misses, and undoes that import', async () => {
+    await demoWorkshop();
+    fireEvent.click(await screen.findByRole('button', { name: 'Use the demo group’s people as my registrations' }));
+    const outcome = (await screen.findByText(/^Imported\./)).closest('p')!;
+    expect(outcome).toHaveTextContent(/Added \d+/);
+    await waitFor(() => expect(Number(cardValue('In Group')?.replace(/,/g, ''))).toBeGreaterThan(0));
+    expect(cardValue('Missing')).toBe('5');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Undo this import' }));
+    expect(await screen.findByText(/^Import undone\./)).toBeInTheDocument();
+    await waitFor(() => expect(cardValue('Registered')).toBe('0'));
+  }, 30_000);
+
+  it('selects some, exports them with email, and removes them in one confirmed step', async () => {
+    await demoWorkshop();
+    fireEvent.click(await screen.findByRole('button', { name: 'Use the demo group’s people as my registrations' }));
+    await screen.findByText(/^Imported\./);
+    const table = await screen.findByRole('table', { name: 'Registrations' });
+    const registered = Number(cardValue('Registered')?.replace(/,/g, ''));
+    const boxes = within(table).getAllByRole('checkbox', { name: /^Select / });
+    fireEvent.click(boxes[0]!);
+    fireEvent.click(boxes[1]!);
+    const toolbar = screen.getByRole('toolbar', { name: 'Selected registrations' });
+    expect(toolbar).toHaveTextContent('2 selected');
+
+    const downloads = captureDownloads();
+    try {
+      fireEvent.click(within(toolbar).getByRole('button', { name: 'Export selected' }));
+      await waitFor(() => expect(downloads.files).toHaveLength(1));
+      const lines = (await downloads.files[0]!.text()).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+      expect(lines[0]).toBe('Name,Phone,Phone (E.164),Email');
+      expect(lines).toHaveLength(3);
+      // The E.164 column keeps the "+" (quoted so a spreadsheet does not read it as a formula).
+      expect(lines[1]).toMatch(/,"'\+91\d{10}",[a-z]+\.[a-z]+@example\.org$/);
+    } finally {
+      downloads.restore();
+    }
+
+    fireEvent.click(within(toolbar).getByRole('button', { name: 'Remove selected' }));
+    fireEvent.click(within(await screen.findByRole('dialog', { name: 'Remove 2 registrations?' })).getByRole('button', { name: 'Remove 2' }));
+    await waitFor(() => expect(Number(cardValue('Registered')?.replace(/,/g, ''))).toBe(registered - 2));
+    expect(screen.getByRole('toolbar', { name: 'Selected registrations' })).toHaveTextContent('None selected');
+  }, 30_000);
+});
