@@ -45,15 +45,34 @@ export class ApiFailure extends Error {
   }
 }
 
-/** Turns zod issues into a message a person can act on, plus per-field details. */
+/** zod's own wording ("Too big: expected string to have <=200 characters") is for developers: say it plainly. */
+function plainIssue(issue: z.core.$ZodIssue): string {
+  if (!/^(Too big|Too small|Invalid input|Invalid option|Invalid)\b/.test(issue.message)) return issue.message;
+  switch (issue.code) {
+    case 'too_big':
+      return issue.origin === 'string' ? `Keep it under ${Number(issue.maximum).toLocaleString('en-US')} characters` : `At most ${String(issue.maximum)}`;
+    case 'too_small':
+      return issue.origin === 'string' ? (Number(issue.minimum) <= 1 ? 'This cannot be empty' : `At least ${String(issue.minimum)} characters`) : `At least ${String(issue.minimum)}`;
+    case 'invalid_type':
+      return issue.input === undefined ? 'This is needed' : 'This is not the right kind of value';
+    case 'invalid_format':
+      return 'This is not in the expected form';
+    default:
+      return 'This value is not accepted';
+  }
+}
+
+/**
+ * Turns zod issues into a message a person can act on, plus per-field details. The message
+ * never shows field paths ("durationMinutes: …"): forms put each text next to its field.
+ */
 export function describeIssues(error: z.ZodError): { message: string; fields: Record<string, string> } {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.map(String).join('.') || '(input)';
-    fields[key] ??= issue.message;
+    fields[key] ??= plainIssue(issue);
   }
-  const message = Object.entries(fields)
-    .map(([key, text]) => (key === '(input)' ? text : `${key}: ${text}`))
-    .join('; ');
+  const texts = [...new Set(Object.values(fields))];
+  const message = texts.length === 1 ? (texts[0] ?? '') : `${texts.length} things to fix: ${texts.join('; ')}`;
   return { message, fields };
 }

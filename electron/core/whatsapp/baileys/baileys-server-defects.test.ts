@@ -1,49 +1,29 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
 import type { Workshop, GroupSummary } from '../../../../shared/workshops/workshop-schemas.js';
-import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import {
   call,
   inTwoDaysLocal,
   linkByQr,
   sleep,
-  startRealConsole,
   waitFor,
   waitOpen,
   type RealConsole,
 } from '../../../../tests/support/whatsapp-server/real-console.js';
-import { WhatsAppServer } from '../../../../tests/support/whatsapp-server/whatsapp-server.js';
+import { useServerTestBed } from '../../../../tests/support/whatsapp-server/server-test-bed.js';
+import type { WhatsAppServer } from '../../../../tests/support/whatsapp-server/whatsapp-server.js';
 import { groupJid, lidJid, type SimGroup, type SimUser } from '../../../../tests/support/whatsapp-server/world.js';
 import type { BaileysTransportOptions } from './baileys-transport.js';
 
+const bed = useServerTestBed();
+const start = (options: BaileysTransportOptions = {}) => bed.start(options);
+const stop = (console: RealConsole) => bed.stop(console);
+const database = () => new BetterSqlite3(join(bed.dataDir, 'console.sqlite'), { readonly: true });
 let server: WhatsAppServer;
-let dir: ReturnType<typeof makeTempDir>;
-let consoles: RealConsole[];
-
-const start = (options: BaileysTransportOptions = {}): RealConsole => {
-  const started = startRealConsole(server, dir.path, options);
-  consoles.push(started);
-  return started;
-};
-const stop = async (console: RealConsole): Promise<void> => {
-  consoles = consoles.filter((other) => other !== console);
-  await console.core.stop();
-  // Until the server sees the socket close, it would still push to it rather than queue.
-  await waitFor(() => server.openCount === 0, 'the server to see the console go');
-};
-const database = () => new BetterSqlite3(join(dir.path, 'console.sqlite'), { readonly: true });
-
-beforeEach(async () => {
-  server = await WhatsAppServer.start();
-  dir = makeTempDir();
-  consoles = [];
-});
-afterEach(async () => {
-  for (const console of consoles) await console.core.stop();
-  await server.close();
-  dir.remove();
+beforeEach(() => {
+  server = bed.server;
 });
 
 interface Linked {

@@ -1,31 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../../../tests/support/temp-dir.js';
-import { linkByQr, startRealConsole, waitFor, waitOpen, type RealConsole } from '../../../../tests/support/whatsapp-server/real-console.js';
-import { WhatsAppServer } from '../../../../tests/support/whatsapp-server/whatsapp-server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { linkByQr, waitFor, waitOpen, type RealConsole } from '../../../../tests/support/whatsapp-server/real-console.js';
+import { useServerTestBed } from '../../../../tests/support/whatsapp-server/server-test-bed.js';
+import type { WhatsAppServer } from '../../../../tests/support/whatsapp-server/whatsapp-server.js';
 
+const bed = useServerTestBed();
+const start = () => bed.start();
+const stop = (console: RealConsole) => bed.stop(console);
 let server: WhatsAppServer;
-let dir: ReturnType<typeof makeTempDir>;
-let consoles: RealConsole[];
-
-const start = (): RealConsole => {
-  const started = startRealConsole(server, dir.path);
-  consoles.push(started);
-  return started;
-};
-const stop = async (console: RealConsole): Promise<void> => {
-  consoles = consoles.filter((other) => other !== console);
-  await console.core.stop();
-};
-
-beforeEach(async () => {
-  server = await WhatsAppServer.start();
-  dir = makeTempDir();
-  consoles = [];
-});
-afterEach(async () => {
-  for (const console of consoles) await console.core.stop();
-  await server.close();
-  dir.remove();
+beforeEach(() => {
+  server = bed.server;
 });
 
 describe('linking a real account against the local WhatsApp server', () => {

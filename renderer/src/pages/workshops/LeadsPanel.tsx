@@ -204,7 +204,7 @@ function AddLeadForm({ workshopId, onDone }: { workshopId: string; onDone: () =>
   return (
     <form className="add-lead" onSubmit={submit} noValidate aria-label="Add a lead">
       <FormField id="lead-name" label="Name" error={adding.fields.name}>
-        <input id="lead-name" value={draft.name} onChange={update('name')} />
+        <input id="lead-name" value={draft.name} onChange={update('name')} maxLength={200} />
       </FormField>
       <FormField id="lead-phone" label="Phone" hint="Any format; without a country code it is read in your default country." error={adding.fields.phone}>
         <input id="lead-phone" inputMode="tel" value={draft.phone} onChange={update('phone')} />

@@ -88,9 +88,10 @@ export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
             </button>
           ) : null}
         </div>
-        {saving.error ?? deleting.error ? (
+        {/* Field errors stand next to their fields; this line is for a refusal no field explains. */}
+        {(Object.keys(fields).length === 0 ? saving.error : null) ?? deleting.error ? (
           <p className="error" role="alert">
-            {saving.error ?? deleting.error}
+            {(Object.keys(fields).length === 0 ? saving.error : null) ?? deleting.error}
           </p>
         ) : null}
       </form>
