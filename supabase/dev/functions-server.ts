@@ -40,6 +40,8 @@ export interface FunctionsServer {
   /** Everything the functions printed, for diagnosing a failed test. */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL: the crash of a function instance in the middle of a request. */
+  kill(): Promise<void>;
 }
 
 export function denoPresent(): boolean {
@@ -96,8 +98,13 @@ export async function startFunctions(env: FunctionsEnv, options: { port?: number
   return {
     baseUrl,
     output: () => output,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;

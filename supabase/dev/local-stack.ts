@@ -69,6 +69,8 @@ export interface LocalStack {
   /** A publishable key to give supabase-js (the local gateway does not check it). */
   publishableKey: string;
   gotrue: FakeGoTrue;
+  /** Kills the functions server (mid-request, if one is running) and starts a new one behind the same project URL. */
+  restartFunctions(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,7 +113,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const appSecret = options.appSecret ?? randomBytes(16).toString('hex');
     const graphApiToken = options.graphApiToken ?? `test-token-${randomBytes(8).toString('hex')}`;
     const publicSiteUrl = options.publicSiteUrl ?? 'https://shop.example.test';
-    const functions = await startFunctions({
+    const functionsEnv = {
       SUPABASE_DB_URL: database.url,
       WHATSAPP_APP_SECRET: appSecret,
       GRAPH_API_BASE_URL: options.graphApiBaseUrl ?? graph?.baseUrl ?? '',
@@ -134,14 +136,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SUPABASE_URL: gotrue.projectUrl,
       SUPABASE_JWT_SECRET: gotrue.jwtSecret,
       ...(options.syncDbPoolSize ? { SYNC_DB_POOL_SIZE: String(options.syncDbPoolSize) } : {}),
-    }, { ...(options.functionsPort ? { port: options.functionsPort } : {}), quiet: options.quiet ?? true });
+    };
+    const functionsOptions = { ...(options.functionsPort ? { port: options.functionsPort } : {}), quiet: options.quiet ?? true };
+    let functions = await startFunctions(functionsEnv, functionsOptions);
     stoppers.push(() => functions.stop());
     gotrue.setFunctionsOrigin(functions.baseUrl);
 
     return {
       databaseUrl: database.url, functionsUrl: functions.baseUrl, appSecret, graphApiToken, publicSiteUrl, graph,
-      flutterwave: fakeFlutterwave, flutterwaveSecretHash, reconcileSecret, functions,
-      projectUrl: gotrue.projectUrl, publishableKey: 'sb_publishable_local_development_key', gotrue, stop,
+      flutterwave: fakeFlutterwave, flutterwaveSecretHash, reconcileSecret,
+      get functions() {
+        return functions;
+      },
+      projectUrl: gotrue.projectUrl, publishableKey: 'sb_publishable_local_development_key', gotrue,
+      async restartFunctions() {
+        await functions.kill();
+        functions = await startFunctions(functionsEnv, { ...functionsOptions, port: 0 });
+        gotrue.setFunctionsOrigin(functions.baseUrl);
+      },
+      stop,
     };
   } catch (error) {
     await stop();

@@ -44,6 +44,7 @@ const PROJECT_KEY = 'backend.project';
  */
 export class BackendAuth {
   private supabase: SupabaseClient | null = null;
+  private refreshing: Promise<string | null> | null = null;
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: BackendAuthOptions) {
@@ -115,12 +116,27 @@ export class BackendAuth {
     this.options.onChange();
   }
 
-  /** After the backend refused an access token: one forced refresh, shared by every caller waiting on it. */
-  async refresh(): Promise<boolean> {
-    if (!this.supabase) return false;
-    const { data, error } = await this.supabase.auth.refreshSession();
-    if (error) this.options.logger.warn({ err: error }, 'refreshing the backend session failed');
-    return Boolean(data.session);
+  /**
+   * The backend refused `rejectedToken` (expired by its clock, not ours): refresh once.
+   * Callers refused together share one refresh, and a caller whose token was already
+   * replaced by someone else's refresh just takes the new one — so a burst of 401s spends
+   * one refresh token, never several (a second spend would revoke the session).
+   * Returns the token to retry with, or null when the session is gone.
+   */
+  async refreshAfterRejection(rejectedToken: string): Promise<string | null> {
+    const current = await this.session();
+    if (!current) return null;
+    if (current.access_token !== rejectedToken) return current.access_token;
+    this.refreshing ??= (async () => {
+      try {
+        const { data, error } = await this.require().auth.refreshSession();
+        if (error) this.options.logger.warn({ err: error }, 'refreshing the backend session failed');
+        return data.session?.access_token ?? null;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
   }
 
   /** Lets work supabase-js has queued (a refresh, say) finish and persist before the database closes. */

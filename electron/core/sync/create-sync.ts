@@ -8,7 +8,8 @@ import type { ValueCipher } from '../secrets/value-cipher.js';
 import { DesktopSyncClient } from './desktop-sync-client.js';
 import { Outbox } from './outbox.js';
 import { PullApplier, type AppliedChanges } from './pull-applier.js';
-import { defaultSyncTiming, SyncEngine, type SyncTiming } from './sync-engine.js';
+import { syncTables } from '../../../shared/sync/sync-tables.js';
+import { defaultSyncTiming, pulledTables, SyncEngine, type SyncTiming } from './sync-engine.js';
 import { RealtimeSyncPoke, type SyncPoke } from './sync-poke.js';
 import { SyncService } from './sync-service.js';
 import { SyncStateStore } from './sync-state-store.js';
@@ -49,7 +50,12 @@ export function createSync(parts: SyncParts): { service: SyncService; localChang
   const outbox = new Outbox(parts.db, state);
   const applier = new PullApplier(parts.db, outbox, state, logger);
   const client = new DesktopSyncClient(auth, parts.clock, timing.requestTimeoutMs);
-  const poke = parts.options.poke ? parts.options.poke(auth) : new RealtimeSyncPoke(() => auth.client());
+  const poke = parts.options.poke
+    ? parts.options.poke(auth)
+    : new RealtimeSyncPoke(
+        () => auth.client(),
+        pulledTables.map((table) => ({ table, byOrganisation: syncTables[table].direction === 'shared' })),
+      );
   const engine = new SyncEngine({
     db: parts.db,
     state,

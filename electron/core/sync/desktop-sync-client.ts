@@ -45,21 +45,29 @@ export class DesktopSyncClient {
   ) {}
 
   async call<S extends z.ZodType>(body: unknown, schema: S): Promise<z.output<S>> {
-    const first = await this.invoke(body);
+    const token = (await this.auth.session())?.access_token;
+    if (!token) throw new SyncFailure('signed-out', 'Not signed in to the hosted backend.');
+    const first = await this.invoke(body, token);
     if (first.status !== 401) return this.parse(first, schema);
-    if (!(await this.auth.refresh())) throw new SyncFailure('signed-out', 'The backend no longer accepts this sign-in.');
-    const second = await this.invoke(body);
+    const renewed = await this.auth.refreshAfterRejection(token);
+    if (!renewed) throw new SyncFailure('signed-out', 'The backend no longer accepts this sign-in.');
+    const second = await this.invoke(body, renewed);
     if (second.status === 401) throw new SyncFailure('signed-out', 'The backend no longer accepts this sign-in.');
     return this.parse(second, schema);
   }
 
-  private async invoke(body: unknown): Promise<{ status: number; data: unknown; retryAfter: string | null }> {
+  private async invoke(body: unknown, token: string): Promise<{ status: number; data: unknown; retryAfter: string | null }> {
     const client = this.auth.client();
-    if (!client || !(await this.auth.session())) throw new SyncFailure('signed-out', 'Not signed in to the hosted backend.');
+    if (!client) throw new SyncFailure('signed-out', 'Not signed in to the hosted backend.');
     const controller = new AbortController();
     const timer = this.clock.setTimeout(() => controller.abort(), this.timeoutMs);
     try {
-      const { data, error, response } = await client.functions.invoke(FUNCTION, { body: body as Record<string, unknown>, signal: controller.signal });
+      // The token named explicitly, so a 401 is known to be about this token and no other.
+      const { data, error, response } = await client.functions.invoke(FUNCTION, {
+        body: body as Record<string, unknown>,
+        headers: { Authorization: `Bearer ${token}` },
+        signal: controller.signal,
+      });
       if (!error) return { status: response?.status ?? 200, data, retryAfter: null };
       if (error instanceof FunctionsHttpError) {
         const answer = error.context as Response;

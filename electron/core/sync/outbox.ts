@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { syncLimits, type Mutation } from '../../../shared/sync/sync-protocol.js';
 import { syncTables } from '../../../shared/sync/sync-tables.js';
 import type { Database } from '../database/open-database.js';
+import { foreignSessionKey } from './pull-applier.js';
 import type { SyncStateStore } from './sync-state-store.js';
 import { snapshotSql, syncedTables } from './synced-tables.js';
 import { isSyncTable, toWireRow } from './wire-rows.js';
@@ -118,6 +119,11 @@ export class Outbox {
         op: row.op,
         row: toWireRow(row.entity, JSON.parse(row.payload) as Record<string, unknown>, clientId, row.op === 'delete'),
       };
+      if (row.entity === 'workshops' && row.op === 'upsert' && mutation.row.session_id === null) {
+        // Linked on another desktop: an edit here must not unlink it there.
+        const foreign = this.state.get<string>(foreignSessionKey(row.row_key));
+        if (foreign) mutation.row.session_id = foreign;
+      }
       if (shared) {
         sharedInBatch.add(identity);
         mutation.base_version = (this.statements.version.get(row.entity, row.row_key) as number | undefined) ?? 0;

@@ -113,7 +113,12 @@ export class PullApplier {
         const zone = text('time_zone') ?? 'UTC';
         if (!id || !startsAt) return false;
         const startsAtLocal = text('starts_at_local') ?? toLocalInput(startsAt, zone);
-        const sessionId = this.existing('whatsapp_sessions', 'id', text('session_id'));
+        // Another desktop's WhatsApp account: not a row here, so the column stays empty
+        // locally and the server's value is remembered and sent back with later edits.
+        const remoteSession = text('session_id');
+        const sessionId = this.existing('whatsapp_sessions', 'id', remoteSession);
+        if (remoteSession && !sessionId) this.state.set(foreignSessionKey(id), remoteSession);
+        else this.state.delete(foreignSessionKey(id));
         this.db
           .prepare(
             `INSERT INTO workshops (id, name, starts_at, starts_at_local, time_zone, duration_minutes, description, join_link, session_id, group_jid, last_synced_at, created_at, updated_at)
@@ -269,6 +274,9 @@ export class PullApplier {
     this.db.prepare('UPDATE sync_capture SET capturing = ? WHERE id = 1').run(on);
   }
 }
+
+/** Where the session of a workshop linked on another desktop is remembered. */
+export const foreignSessionKey = (workshopId: string) => `foreign-session:${workshopId}`;
 
 /** The same name for a row as the outbox triggers give it (see synced-tables.ts). */
 export function rowKey(table: SyncTableName, row: Row): string | null {

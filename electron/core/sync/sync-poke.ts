@@ -15,14 +15,18 @@ export interface SyncPoke {
 export const noPoke: SyncPoke = { listen: () => () => undefined, live: false };
 
 /**
- * Supabase Realtime broadcast on the channel `sync:<organisation id>`, event `changed`.
- * The backend sends it after committing changes for the organisation (for example with
- * `realtime.send(…)` from a trigger); the desktop only listens, as the signed-in user.
+ * Supabase Realtime "Postgres changes" on the tables the desktop downloads (they are in the
+ * project's `supabase_realtime` publication). Realtime applies the signed-in user's RLS, so
+ * only the organisation's own rows (and its stores') poke; the row itself is not used —
+ * the pull fetches it with its version, so a poke carries no data that could be stale.
  */
 export class RealtimeSyncPoke implements SyncPoke {
   private subscribed = false;
 
-  constructor(private readonly client: () => SupabaseClient | null) {}
+  constructor(
+    private readonly client: () => SupabaseClient | null,
+    private readonly tables: readonly { table: string; byOrganisation: boolean }[],
+  ) {}
 
   get live(): boolean {
     return this.subscribed;
@@ -31,12 +35,17 @@ export class RealtimeSyncPoke implements SyncPoke {
   listen(organisationId: string, onPoke: () => void): () => void {
     const client = this.client();
     if (!client) return () => undefined;
-    const channel = client
-      .channel(`sync:${organisationId}`, { config: { private: true } })
-      .on('broadcast', { event: 'changed' }, () => onPoke())
-      .subscribe((status) => {
-        this.subscribed = status === 'SUBSCRIBED';
-      });
+    let channel = client.channel(`desktop-sync:${organisationId}`);
+    for (const { table, byOrganisation } of this.tables) {
+      channel = channel.on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table, ...(byOrganisation ? { filter: `organization_id=eq.${organisationId}` } : {}) },
+        () => onPoke(),
+      );
+    }
+    channel.subscribe((status) => {
+      this.subscribed = status === 'SUBSCRIBED';
+    });
     return () => {
       this.subscribed = false;
       void client.removeChannel(channel);

@@ -3,8 +3,9 @@
  * is filled by SQLite triggers built from this list, so a change and its outbox row are
  * one statement of one transaction: no writer can forget it and no crash can split them.
  *
- * The list is frozen into the migration that created the triggers. Changing an entry
- * here means a new migration that drops and recreates that table's triggers.
+ * Migrations build the triggers from this list when they run. Changing an entry here
+ * means a new migration that drops and recreates that table's triggers (as 0009 does
+ * for whatsapp_groups), since databases migrated earlier keep the triggers they got.
  */
 
 export type SyncedEntity =
@@ -56,7 +57,8 @@ export const syncedTables: readonly SyncedTable[] = [
     key: "R.session_id || ' ' || R.group_jid",
     // Not metadata_json: Baileys' raw participant list is a cache, and the members table carries the same facts.
     columns: plain('session_id', 'group_jid', 'subject', 'size', 'is_admin', 'invite_link', 'addressing_mode', 'synced_at'),
-    watch: ['subject', 'size', 'is_admin', 'invite_link', 'addressing_mode'],
+    // synced_at too: the CRM shows how fresh the desktop's view of each group is.
+    watch: ['subject', 'size', 'is_admin', 'invite_link', 'addressing_mode', 'synced_at'],
     deleteColumns: plain('session_id', 'group_jid'),
   },
   {

@@ -12,6 +12,8 @@ export interface LossyGateway {
   /** Function calls seen, by `kind` of the request body (push, pull, whoami). */
   calls: Record<string, number>;
   faults: Record<Fault, number>;
+  /** HTTP status of every function answer that was passed on, in order. */
+  statuses: number[];
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startLossyGateway(target: string): Promise<LossyGateway> {
   let choose: (call: { kind: string | null }) => Fault = () => 'pass';
   const calls: Record<string, number> = {};
   const faults: Record<Fault, number> = { pass: 0, 'drop-request': 0, 'drop-response': 0 };
+  const statuses: number[] = [];
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -58,6 +61,7 @@ export async function startLossyGateway(target: string): Promise<LossyGateway> {
               res.socket?.destroy();
               return;
             }
+            if (isFunction) statuses.push(answer.statusCode ?? 502);
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.end(Buffer.concat(parts));
           });
@@ -77,6 +81,7 @@ export async function startLossyGateway(target: string): Promise<LossyGateway> {
     },
     calls,
     faults,
+    statuses,
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

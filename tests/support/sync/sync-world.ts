@@ -1,6 +1,8 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import postgres from 'postgres';
-import { type LocalStack, startLocalStack } from '../../../supabase/dev/local-stack.js';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../../supabase/dev/local-stack.js';
 import { createCore, type Core, type CoreDependencies } from '../../../electron/core/composition-root.js';
 import { createSilentLogger } from '../../../electron/core/logging/logger.js';
 import type { SimulatedTransport } from '../../../electron/core/whatsapp/simulator/simulated-transport.js';
@@ -8,6 +10,7 @@ import { createTransportFactory } from '../../../electron/core/whatsapp/transpor
 import { syncedTables } from '../../../electron/core/sync/synced-tables.js';
 import { toWireRow } from '../../../electron/core/sync/wire-rows.js';
 import type { SyncPoke } from '../../../electron/core/sync/sync-poke.js';
+import type { SyncTiming } from '../../../electron/core/sync/sync-engine.js';
 import type { BackendStatus } from '../../../shared/backend/backend-status.js';
 import type { MethodName, MethodOutput } from '../../../shared/contract/api-contract.js';
 import { syncTables, type SyncTableName } from '../../../shared/sync/sync-tables.js';
@@ -35,6 +38,8 @@ export interface DesktopOptions {
   clock?: CoreDependencies['clock'];
   /** Pokes a test sends by hand; none by default. */
   poke?: TestPoke;
+  /** The loop's waits; short ones for tests by default, production's for benchmarks. */
+  timing?: Partial<SyncTiming>;
 }
 
 export interface Desktop {
@@ -66,8 +71,8 @@ export class TestPoke implements SyncPoke {
   }
 }
 
-export async function startSyncWorld(): Promise<SyncWorld> {
-  const stack = await startLocalStack({ quiet: true });
+export async function startSyncWorld(stackOptions: LocalStackOptions = {}): Promise<SyncWorld> {
+  const stack = await startLocalStack({ quiet: true, ...stackOptions });
   const sql = postgres(stack.databaseUrl, { max: 4, onnotice: () => {} });
   const gateway = await startLossyGateway(stack.projectUrl);
   const desktops: Desktop[] = [];
@@ -85,7 +90,7 @@ export async function startSyncWorld(): Promise<SyncWorld> {
       ...(options.clock ? { clock: options.clock } : {}),
       whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
       sync: {
-        timing: { debounceMs: 50, pollMs: 60_000, pollWithPokeMs: 60_000, requestTimeoutMs: 10_000 },
+        timing: options.timing ?? { debounceMs: 50, pollMs: 60_000, pollWithPokeMs: 60_000, requestTimeoutMs: 10_000 },
         ...(options.poke ? { poke: () => options.poke! } : {}),
       },
     });
@@ -130,16 +135,7 @@ export async function startSyncWorld(): Promise<SyncWorld> {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       },
-      async localRows(table) {
-        const spec = syncedTables.find((candidate) => candidate.entity === table);
-        if (!spec) throw new Error(`${table} is not uploaded`);
-        const clientId = (await sqliteValue(core, "SELECT json_extract(value, '$') FROM sync_state WHERE key = 'clientId'")) as string;
-        const select = `SELECT json_object(${Object.entries(spec.columns)
-          .map(([name, expression]) => `'${name}', ${expression}`)
-          .join(', ')}) AS row FROM ${table} AS R${spec.skipWhen ? ` WHERE NOT (${spec.skipWhen})` : ''}`;
-        const rows = (await sqliteRows(core, select)).map((row) => JSON.parse(row.row as string) as Record<string, unknown>);
-        return rows.map((row) => normalise(toWireRow(table, row, clientId, false)));
-      },
+      localRows: (table) => localRowsOf(dataDir, table),
       async stop() {
         await core.stop();
         dir?.remove();
@@ -189,20 +185,26 @@ function normalise(row: Record<string, unknown>): Record<string, unknown> {
   );
 }
 
-/** Reads the desktop's own SQLite file through a second connection (WAL lets it while the core runs). */
-async function sqliteRows(core: Core, sql: string): Promise<Record<string, unknown>[]> {
-  const { default: BetterSqlite3 } = await import('better-sqlite3');
-  const info = await core.invoke('app:info', {});
-  if (!info.ok) throw new Error('no app info');
-  const db = new BetterSqlite3(`${(info.value as { dataDir: string }).dataDir}/console.sqlite`, { readonly: true });
+/** The synced rows of the console whose data folder this is, as that console sends them. */
+export function localRowsOf(dataDir: string, table: SyncTableName): Promise<Record<string, unknown>[]> {
+  const spec = syncedTables.find((candidate) => candidate.entity === table);
+  if (!spec) throw new Error(`${table} is not uploaded`);
+  const select = `SELECT json_object(${Object.entries(spec.columns)
+    .map(([name, expression]) => `'${name}', ${expression}`)
+    .join(', ')}) AS row FROM ${table} AS R${spec.skipWhen ? ` WHERE NOT (${spec.skipWhen})` : ''}`;
+  // A second, read-only connection: WAL lets it read while the console runs.
+  const db = new BetterSqlite3(join(dataDir, 'console.sqlite'), { readonly: true });
   try {
-    return db.prepare(sql).all() as Record<string, unknown>[];
+    const clientId = db.prepare("SELECT json_extract(value, '$') FROM sync_state WHERE key = 'clientId'").pluck().get() as string;
+    const foreign = new Map(
+      (db.prepare("SELECT substr(key, 17) AS id, json_extract(value, '$') AS session FROM sync_state WHERE key LIKE 'foreign-session:%'").all() as { id: string; session: string }[]).map((row) => [row.id, row.session]),
+    );
+    const rows = (db.prepare(select).all() as { row: string }[]).map((row) => JSON.parse(row.row) as Record<string, unknown>);
+    // As the desktop sends it: a workshop linked on another desktop keeps that desktop's session.
+    return Promise.resolve(
+      rows.map((row) => normalise(toWireRow(table, table === 'workshops' && row.session_id === null && foreign.has(row.id as string) ? { ...row, session_id: foreign.get(row.id as string) } : row, clientId, false))),
+    );
   } finally {
     db.close();
   }
-}
-
-async function sqliteValue(core: Core, sql: string): Promise<unknown> {
-  const [row] = await sqliteRows(core, sql);
-  return row ? Object.values(row)[0] : undefined;
 }

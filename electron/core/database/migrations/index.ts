@@ -7,6 +7,7 @@ import { messageEditsMigration } from './0005-message-edits.js';
 import { syncMigration } from './0006-sync.js';
 import { messageReceiptsMigration } from './0007-message-receipts.js';
 import { messageSourcesMigration } from './0008-message-sources.js';
+import { syncGroupFreshnessMigration } from './0009-sync-group-freshness.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   syncMigration,
   messageReceiptsMigration,
   messageSourcesMigration,
+  syncGroupFreshnessMigration,
 ];

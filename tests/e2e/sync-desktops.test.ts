@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SystemClock, type Clock } from '../../electron/core/clock/clock.js';
+import { backendRequirement } from '../../supabase/tests/support/requirements.js';
+import { asSet, serverRows, startSyncWorld, TestPoke, type SyncWorld } from '../support/sync/sync-world.js';
+import { expectSameAsServer, freshPhones } from '../support/sync/convergence.js';
+import { replaceStoredAccessToken } from '../support/sync/stored-session.js';
+import type { SyncTableName } from '../../shared/sync/sync-tables.js';
+
+const backend = backendRequirement();
+const sharedTables: SyncTableName[] = ['workshops', 'leads', 'lead_assignments', 'message_templates', 'workshop_automation_config'];
+
+/** A clock running `offsetMs` away from the real one, as a desktop with a wrong clock has. */
+class OffsetClock implements Clock {
+  private readonly system = new SystemClock();
+  constructor(private readonly offsetMs: number) {}
+  now = () => this.system.now() + this.offsetMs;
+  setTimeout = this.system.setTimeout.bind(this.system);
+  clearTimeout = this.system.clearTimeout.bind(this.system);
+}
+
+describe.skipIf(!backend.available)('desktops of one organisation', () => {
+  let world: SyncWorld;
+  beforeAll(async () => {
+    world = await startSyncWorld();
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it('converge: each uploads what it sees, and both end with the same workshops, registrations, templates and rules', async () => {
+    const org = await world.organisation('Two Desks');
+    const poke = new TestPoke();
+    const first = world.desktop({ poke });
+    const second = world.desktop({ poke });
+    const ws1 = await first.call('workshops:create', { name: 'Weaving', startsAtLocal: '2030-07-01T10:00', timeZone: 'Africa/Nairobi', durationMinutes: 60 });
+    for (const phone of freshPhones(3)) await first.call('leads:add', { workshopId: ws1.id, phone: `+${phone}`, name: 'From desk one' });
+    await first.signIn(org);
+    await first.settle();
+    const sessionId = await second.linkDemo();
+    const groupJid = (await second.call('groups:list', { sessionId }))[0]!.jid;
+    await second.signIn(org);
+    await second.settle();
+    // The second desk got the first's workshop and registrations; it links the group and adds one.
+    expect((await second.call('workshops:list')).map((workshop) => workshop.name)).toContain('Weaving');
+    await second.call('workshops:link-group', { id: ws1.id, sessionId, groupJid });
+    await second.call('leads:add', { workshopId: ws1.id, phone: `+${freshPhones(1)[0]}`, name: 'From desk two' });
+    await second.call('demo:simulate', { sessionId, groupJid, join: freshPhones(20).map((phone) => ({ phone })) });
+    await second.settle();
+    // A poke (Realtime in production) makes the first desk pull now rather than at its next poll.
+    poke.poke();
+    await first.settle();
+    await second.settle();
+
+    for (const table of sharedTables) {
+      expect({ table, rows: asSet(await first.localRows(table)) }).toEqual({ table, rows: asSet(await second.localRows(table)) });
+    }
+    await expectSameAsServer(first, world.sql, org.id, sharedTables);
+    // What only the second desk sees on WhatsApp is in Postgres, and the first desk does not pretend to hold it.
+    expect(asSet(await serverRows(world.sql, org.id, 'workshop_group_members'))).toEqual(asSet(await second.localRows('workshop_group_members')));
+    expect(await first.localRows('workshop_group_members')).toEqual([]);
+    await first.stop();
+    await second.stop();
+  });
+
+  it('keeps the CRM’s edit over a stale desktop edit and reports the edit it replaced', async () => {
+    const org = await world.organisation('CRM Wins');
+    const desktop = world.desktop();
+    const workshop = await desktop.call('workshops:create', { name: 'Glass blowing', startsAtLocal: '2030-08-01T10:00', timeZone: 'UTC', durationMinutes: 60 });
+    await desktop.signIn(org);
+    await desktop.settle();
+    // The CRM renames it while this desktop is offline and renames it too.
+    await world.sql`update workshops set name = 'Glass blowing (CRM)' where organization_id = ${org.id} and id = ${workshop.id}`;
+    await desktop.call('workshops:update', { id: workshop.id, name: 'Glass blowing (desk)' });
+    const status = await desktop.settle();
+    expect((await desktop.call('workshops:get', { id: workshop.id })).name).toBe('Glass blowing (CRM)');
+    const [server] = await world.sql`select name from workshops where organization_id = ${org.id} and id = ${workshop.id}`;
+    expect(server).toEqual({ name: 'Glass blowing (CRM)' });
+    expect(status.sync.conflicts).toEqual([expect.objectContaining({ subject: 'Workshop “Glass blowing (desk)”', reason: 'stale' })]);
+    // Dismissed, it stays dismissed; the next edit, made over the CRM's version, goes through.
+    await desktop.call('sync:dismiss-conflict', { id: status.sync.conflicts[0]!.id });
+    await desktop.call('workshops:update', { id: workshop.id, name: 'Glass blowing, advanced' });
+    const after = await desktop.settle();
+    expect(after.sync.conflicts).toEqual([]);
+    const [renamed] = await world.sql`select name from workshops where organization_id = ${org.id} and id = ${workshop.id}`;
+    expect(renamed).toEqual({ name: 'Glass blowing, advanced' });
+    await desktop.stop();
+  });
+
+  it('refreshes an access token the backend calls expired, once, and retries the call once', async () => {
+    const org = await world.organisation('Expired Token');
+    const desktop = world.desktop();
+    const signedIn = await desktop.signIn(org);
+    await desktop.settle();
+    replaceStoredAccessToken(desktop.dataDir, await world.stack.gotrue.issueAccessToken(signedIn.user!.id, { expiresInSeconds: -120 }));
+    const refreshes = world.stack.gotrue.calls['token:refresh_token'] ?? 0;
+    const answered = world.gateway.statuses.length;
+    await desktop.call('workshops:create', { name: 'After expiry', startsAtLocal: '2030-09-01T10:00', timeZone: 'UTC', durationMinutes: 60 });
+    // Two callers refused at once still spend one refresh token.
+    const [status, organisations] = await Promise.all([desktop.call('sync:now'), desktop.call('backend:organisations')]);
+    expect(status.sync).toMatchObject({ state: 'idle', pending: 0, lastError: null });
+    expect(organisations.map((organisation) => organisation.name)).toEqual(['Expired Token']);
+    expect(world.stack.gotrue.calls['token:refresh_token']).toBe(refreshes + 1);
+    // Each caller was refused once and retried once with the new token; nothing after that was refused.
+    const since = world.gateway.statuses.slice(answered);
+    const refused = since.filter((code) => code === 401).length;
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(2);
+    expect(since.slice(since.lastIndexOf(401) + 1).every((code) => code === 200)).toBe(true);
+    const [row] = await world.sql`select name from workshops where organization_id = ${org.id}`;
+    expect(row).toEqual({ name: 'After expiry' });
+    await desktop.stop();
+  });
+
+  it('with its clock 3 hours ahead, orders nothing by it: the CRM’s later edit wins, and the skew is pointed out', async () => {
+    const org = await world.organisation('Clock Ahead');
+    const desktop = world.desktop({ clock: new OffsetClock(3 * 3_600_000) });
+    const workshop = await desktop.call('workshops:create', { name: 'Desk first', startsAtLocal: '2030-10-01T10:00', timeZone: 'UTC', durationMinutes: 60 });
+    await desktop.signIn(org);
+    const first = await desktop.settle();
+    expect(first.sync.clockSkewMs).toBeLessThan(-2.9 * 3_600_000);
+    // The desktop's own timestamps say 3 h from now; the CRM's edit is later in fact, and wins.
+    await world.sql`update workshops set name = 'CRM second' where organization_id = ${org.id} and id = ${workshop.id}`;
+    await desktop.settle();
+    expect((await desktop.call('workshops:get', { id: workshop.id })).name).toBe('CRM second');
+    await desktop.call('workshops:update', { id: workshop.id, name: 'Desk third' });
+    const last = await desktop.settle();
+    expect(last.sync.conflicts).toEqual([]);
+    const [row] = await world.sql`select name from workshops where organization_id = ${org.id} and id = ${workshop.id}`;
+    expect(row).toEqual({ name: 'Desk third' });
+    await desktop.stop();
+  });
+});
