@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { minimatch } from 'minimatch';
@@ -67,6 +67,18 @@ describe('the built Electron bundle', () => {
     expect(excluded('node_modules/better-sqlite3/build/Release/better_sqlite3.node')).toBe(false);
     expect(excluded('node_modules/better-sqlite3/deps/sqlite3/sqlite3.c')).toBe(true);
     expect(excluded('node_modules/better-sqlite3/build/Release/test_extension.node')).toBe(true);
+  });
+
+  it('keeps every file the log roller loads, while leaving out the date library’s other locales', () => {
+    const require = createRequire(import.meta.url);
+    require('pino-roll');
+    const loaded = Object.keys(require.cache)
+      .filter((file) => file.includes(`${join('node_modules', 'date-fns')}`))
+      .map((file) => file.slice(file.indexOf('node_modules')).replaceAll('\\', '/'));
+    expect(loaded.length).toBeGreaterThan(0);
+    expect(loaded.filter(excluded)).toEqual([]);
+    expect(excluded('node_modules/date-fns/locale/fr/_lib/localize.cjs')).toBe(true);
+    expect(excluded('node_modules/date-fns/fp/format.cjs')).toBe(true);
   });
 
   it('leaves the renderer’s libraries out of the package: Vite has bundled them already', () => {

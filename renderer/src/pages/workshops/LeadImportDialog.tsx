@@ -3,6 +3,7 @@ import { useId, useMemo, useState, type ChangeEvent } from 'react';
 import type { CsvMapping, ImportPreview, ImportRow, Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi } from '../../app/console-context.js';
 import { Modal } from '../../components/Modal.js';
+import { decodeCsv } from './decode-csv.js';
 import { ImportOutcome } from './ImportOutcome.js';
 import { Spinner } from '../../components/Spinner.js';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
@@ -49,6 +50,9 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
   const [skipInvalid, setSkipInvalid] = useState(false);
   const [onlyProblems, setOnlyProblems] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  /** Why a file was refused, or how it was read when that is worth checking (not UTF-8). */
+  const [readProblem, setReadProblem] = useState<string | null>(null);
+  const [readRefused, setReadRefused] = useState(false);
 
   async function runPreview(text: string, chosen?: CsvMapping) {
     const result = await previewing.run(() => api.call('leads:import-preview', { workshopId: workshop.id, csv: text, ...(chosen ? { mapping: chosen } : {}) }));
@@ -59,7 +63,15 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
   async function pickFile(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];
     if (!file) return;
-    const text = await readText(file);
+    const decoded = decodeCsv(await readBytes(file));
+    setReadProblem(decoded.ok ? decoded.note : decoded.reason);
+    setReadRefused(!decoded.ok);
+    if (!decoded.ok) {
+      setCsv(null);
+      setPreview(null);
+      return;
+    }
+    const text = decoded.text;
     setCsv(text);
     setOutcome(null);
     setSkipInvalid(false);
@@ -99,6 +111,11 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
             <input id={fileId} type="file" accept=".csv,text/csv" onChange={(event) => void pickFile(event)} disabled={busy} />
             <small className="muted">One row per person with a phone column; names and emails are optional. Phones may be in any format.</small>
           </div>
+          {readProblem ? (
+            <p className={readRefused ? 'error' : 'notice notice--warning'} role={readRefused ? 'alert' : 'status'}>
+              {readProblem}
+            </p>
+          ) : null}
           {previewing.busy ? (
             <p className="muted" role="status">
               <Spinner /> Reading the file…
@@ -161,13 +178,13 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
   );
 }
 
-/** FileReader rather than file.text(): it decodes UTF-8 the same way and works in every DOM the console runs in. */
-function readText(file: File): Promise<string> {
+/** FileReader rather than file.arrayBuffer(): it works in every DOM the console runs in. The bytes are decoded by decodeCsv. */
+function readBytes(file: File): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
     reader.onerror = () => reject(reader.error ?? new Error(`Could not read ${file.name}`));
-    reader.readAsText(file);
+    reader.readAsArrayBuffer(file);
   });
 }
 
