@@ -23,7 +23,7 @@ export { call, connectDemo, giveTablesLayout } from './workshops-test-kit.js';
 export interface MessagesConsole {
   core: Core;
   demo(): SimulatedTransport;
-  /** Stops the core as a crash would leave it and builds a new one on the same folder, not started yet. */
+  /** Stops the core mid-send (a clean stop; the SIGKILL case is tests/e2e/crash-safety.test.ts) and builds a new one on the same folder, not started yet. */
   restart(simulator?: Partial<SimulatorOptions>): Promise<Core>;
   stop(): Promise<void>;
 }

@@ -303,13 +303,13 @@ describe('sending', () => {
 describe('crash safety', () => {
   beforeEach(() => onlyRules(['30m-before', 'live-now']));
 
-  it('marks a send interrupted by a crash uncertain, never re-sending it by itself', async () => {
+  it('marks a send interrupted by a stop mid-send uncertain, never re-sending it by itself', async () => {
     const workshop = await workshopAt('2026-11-22T09:30');
     connection.sendBehaviour = () => new Promise(() => undefined);
     await advance(30 * 60_000 + 1_000);
     const inFlight = (await byRule(workshop.id))['30m-before'];
     expect(inFlight?.status).toBe('sending');
-    // The process dies here: no clean stop, the row stays "sending" in the file.
+    // Stopped mid-send (cleanly: a real process kill is tests/e2e/crash-safety.test.ts); the row stays "sending" in the file.
     await core.stop();
     core = startCore();
     await open();
