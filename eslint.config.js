@@ -6,10 +6,22 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
-/** Boundaries checked by the linter, not hoped for: see CONTRIBUTING notes in README. */
-const restrict = (names, message) => ({
-  'no-restricted-imports': ['error', { paths: names.map((name) => ({ name, message })), patterns: [] }],
+/**
+ * Boundaries checked by the linter, not hoped for (docs/ARCHITECTURE.md lists them):
+ * packages a layer may not import by name, and folders it may not reach by a relative path.
+ */
+const restrict = (names, message, folders = []) => ({
+  'no-restricted-imports': [
+    'error',
+    { paths: names.map((name) => ({ name, message })), patterns: folders.length > 0 ? [{ group: folders, message }] : [] },
+  ],
 });
+
+/** Runtime globals of the browser and of Node; shared/ runs in both and in Deno, so it may use none but these. */
+const portableGlobals = new Set(['URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder']);
+const runtimeGlobals = [...new Set([...Object.keys(globals.browser), ...Object.keys(globals.node)])].filter(
+  (name) => !(name in globals.es2021) && !portableGlobals.has(name),
+);
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'native/**', 'test-artifacts/**', 'test-results/**', 'supabase/functions/**'] },
@@ -24,14 +36,27 @@ export default tseslint.config(
   },
   {
     files: ['electron/core/**/*.ts', 'electron/headless/**/*.ts', 'electron/assets/**/*.ts'],
-    rules: restrict(['electron'], 'The core and the headless shell run without Electron; pass what you need in through the composition root.'),
+    rules: restrict(['electron'], 'The core and the headless shell run without Electron; pass what you need in through the composition root.', [
+      '**/electron/main/**',
+      '**/electron/preload/**',
+      '../main/**',
+      '../../main/**',
+      '../preload/**',
+      '../../preload/**',
+      '**/renderer/**',
+      '**/tests/**',
+    ]),
   },
   {
     files: ['shared/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
-      ...restrict([...nodeBuiltins, 'electron', 'react', 'better-sqlite3', '@whiskeysockets/baileys'], 'shared/ is plain TypeScript used by both sides: no Node, DOM, Electron or React.'),
-      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require'],
+      ...restrict(
+        [...nodeBuiltins, 'electron', 'react', 'better-sqlite3', '@whiskeysockets/baileys'],
+        'shared/ is plain TypeScript used by the core, the renderer and the edge functions: no Node, DOM, Electron or React, and nothing from their folders.',
+        ['**/electron/**', '**/renderer/**', '**/supabase/**', '**/tests/**'],
+      ),
+      'no-restricted-globals': ['error', ...runtimeGlobals.map((name) => ({ name, message: 'shared/ runs in the browser, Node and Deno: pass this in instead.' }))],
     },
   },
   {
@@ -43,11 +68,12 @@ export default tseslint.config(
       ...restrict(
         [...nodeBuiltins, 'electron', 'better-sqlite3', '@whiskeysockets/baileys', 'pino', 'ws'],
         'The renderer talks to the core only through the API client.',
+        ['**/electron/**', '**/supabase/**', '**/tests/**'],
       ),
     },
   },
   {
-    files: ['**/*.test.{ts,tsx}', 'tests/**/*.ts', 'scripts/**/*.{ts,mjs}', 'supabase/tests/**/*.ts', 'supabase/dev/**/*.ts', 'supabase/bench/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/*.test.{ts,tsx}', 'tests/**/*.ts', 'renderer/test/**/*.{ts,tsx}', 'scripts/**/*.{ts,mjs}', 'supabase/tests/**/*.ts', 'supabase/dev/**/*.ts', 'supabase/bench/**/*.ts', 'bench/**/*.ts'],
     languageOptions: { globals: { ...globals.node } },
     rules: { 'no-restricted-imports': 'off', 'no-restricted-globals': 'off' },
   },

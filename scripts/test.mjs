@@ -21,6 +21,9 @@ if (existsSync(functionsDir)) {
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && existsSync(join(functionsDir, entry.name, 'index.ts')))
     .map((entry) => join('supabase', 'functions', entry.name, 'index.ts'));
   steps.push(['deno check (edge functions)', bin('deno'), ['check', '--quiet', '--no-lock', ...entries, 'supabase/dev/functions-router.ts']]);
+  // Deno's recommended rules; --no-config because the per-function deno.json files are for
+  // deployment and would turn on rules against the inline npm: imports used throughout.
+  steps.push(['deno lint (edge functions)', bin('deno'), ['lint', '--quiet', '--no-config', 'supabase/functions']]);
 }
 
 function run(label, command, args) {

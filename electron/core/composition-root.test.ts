@@ -10,7 +10,7 @@ let cores: Core[];
 const clock = new FakeClock(Date.UTC(2026, 10, 22, 8, 0, 0));
 
 function start(): Core {
-  const core = createCore({ shell: 'headless', dataDir: dir.path, appVersion: '1.2.3', clock, logger: createSilentLogger() });
+  const core = createCore({ shell: 'headless', dataDir: dir.path, appVersion: '1.2.3', clock, logger: createSilentLogger(), validateOutputs: true });
   cores.push(core);
   return core;
 }

@@ -59,6 +59,8 @@ export interface CoreDependencies {
   /** The shell can make the OS start the console at login (packaged desktop app). */
   startAtLoginSupported?: boolean;
   random?: () => number;
+  /** Check every result against the contract's output schema (tests and development). */
+  validateOutputs?: boolean;
   /** The hosted-backend sync: its fetch, poke and timings, for tests. */
   sync?: SyncOptions;
 }
@@ -170,6 +172,7 @@ export function createCore(deps: CoreDependencies): Core {
       ...syncHandlers(sync.service),
     },
     logger.child({ module: 'api' }),
+    { validateOutputs: deps.validateOutputs ?? false },
   );
 
   let stopped = false;

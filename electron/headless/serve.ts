@@ -20,6 +20,9 @@ Runs the console without a window and serves it to a browser on this machine.
   --data-dir <path>  where the database and WhatsApp sessions live
                      (default $CONSOLE_DATA_DIR or ~/.local/share/whatsapp-operator-console)
   --new-token        replace the stored access token (old URLs stop working)
+  --test-hooks       for automated tests only: read CONSOLE_SIMULATOR (tuning and
+                     holding the demo account's sends) and check every answer
+                     against the contract
   --help             show this help`;
 
 function defaultDataDir(): string {
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       'renderer-dir': { type: 'string' },
       'new-token': { type: 'boolean', default: false },
+      'test-hooks': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -63,13 +67,18 @@ async function main(): Promise<void> {
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const rendererDir = resolve(values['renderer-dir'] ?? join(here, '..', 'renderer'));
   const logger = createLogger();
+  // Test hooks only on request: a console someone runs never holds sends because a variable
+  // happened to be set in their shell.
+  const testHooks = values['test-hooks'];
+  if (!testHooks && process.env.CONSOLE_SIMULATOR) logger.warn('CONSOLE_SIMULATOR is ignored: it is a test hook, read only with --test-hooks');
 
   const core = createCore({
     shell: 'headless',
     dataDir,
     appVersion: readVersion(here),
     logger,
-    whatsApp: createTransportFactory({ simulator: simulatorOptionsFromEnv(process.env.CONSOLE_SIMULATOR) }),
+    whatsApp: createTransportFactory({ simulator: testHooks ? simulatorOptionsFromEnv(process.env.CONSOLE_SIMULATOR) : {} }),
+    validateOutputs: testHooks,
   });
   core.start();
   const token = loadOrCreateAccessToken(dataDir, values['new-token']);

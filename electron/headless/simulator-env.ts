@@ -3,7 +3,8 @@ import type { SimulatorOptions } from '../core/whatsapp/simulator/simulated-tran
 
 /**
  * Tests and benchmarks tune the demo account of a headless console through one
- * environment variable; unset, the demo behaves as users see it.
+ * environment variable, read only when the console is started with --test-hooks;
+ * otherwise the demo behaves as users see it.
  * Example: CONSOLE_SIMULATOR='{"scanDelayMs":500,"groups":"10x1024","holdSends":true}'
  */
 const SimulatorEnvSchema = z

@@ -38,6 +38,7 @@ export function startConsole(simulator: Partial<SimulatorOptions> = {}): Message
       dataDir: dir.path,
       appVersion: '0.0.1',
       logger: createSilentLogger(),
+      validateOutputs: true,
       // The shortest pacing between two sends on one account (2 s), so tests wait less.
       random: () => 0,
       whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },

@@ -34,6 +34,7 @@ export function startCore(): TestConsole {
     dataDir: dir.path,
     appVersion: '0.0.1',
     logger: createSilentLogger(),
+      validateOutputs: true,
     whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
   });
   core.start();

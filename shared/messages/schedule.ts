@@ -15,7 +15,7 @@ export const RuleTimingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('before-start'), minutes: z.number().int().min(0).max(7 * 24 * 60) }),
 ]);
 
-/** The source design's default schedule. */
+/** The schedule a new organisation starts with: the morning of, 6 h, 1 h and 30 min before, and at the start. */
 export const defaultRuleTimings: Record<RuleKey, RuleTiming> = {
   'morning-of': { kind: 'day-of-at', localTime: '09:00' },
   '6h-before': { kind: 'before-start', minutes: 360 },

@@ -1,4 +1,4 @@
--- The WhatsApp sales channel (seed 004): stores, their channel settings, the messaging
+-- The WhatsApp sales channel: stores, their channel settings, the messaging
 -- log, consent, carts, catalogue, orders, deliveries, payments and the money ledger.
 -- Owners (store_settings.user_id) see their store's rows; the edge functions write
 -- with the service role.
@@ -218,7 +218,7 @@ begin
       for each row execute function public.touch_updated_at()', t || '_touch', t);
   end loop;
 
-  -- Owners manage their store's configuration, consent records and catalogue (seed 004).
+  -- Owners manage their store's configuration, consent records and catalogue.
   foreach t in array array['business_channel_settings', 'customer_channel_opt_in', 'products']
   loop
     execute format('alter table public.%I enable row level security', t);

@@ -1,4 +1,4 @@
--- Payments (issue 7): Flutterwave mobile money from CHECKOUT to a confirmed order, once.
+-- Payments: Flutterwave mobile money from CHECKOUT to a confirmed order, once.
 --
 -- * orders.payment_token_hash: the payment link carries a random per-order token; only
 --   its SHA-256 is stored, so neither a guessed order id nor a database reader can pay

@@ -52,7 +52,7 @@ describe.skipIf(!pg.available)('migrations', () => {
       values (${tenant.storeId}, 'inbound', '{}', ${status}, ${wamid})`;
     await insert('wamid.same');
     await expect(insert('wamid.same')).rejects.toThrow(/duplicate key/);
-    // The seed's statuses, plus 'queued' (issue 7: a payment notice logged in the settling transaction, sent after it).
+    // The sales channel's statuses, plus 'queued' (a payment notice logged in the settling transaction, sent after it).
     await expect(insert('wamid.other', 'pending')).rejects.toThrow(/check constraint/);
     const [check] = await sql<{ definition: string }[]>`
       select pg_get_constraintdef(oid) as definition from pg_constraint where conname = 'messaging_log_status_check'`;

@@ -7,7 +7,7 @@ import { seedTenant, type Tenant } from './support/tenants';
 
 const pg = postgresRequirement();
 
-/** Tables whose owners may change their own rows (seed 004: "owners manage"); every other table is read-only to users. */
+/** Tables whose owners may change their own rows (owners manage their store's configuration); every other table is read-only to users. */
 const OWNER_WRITABLE = new Set(['store_settings', 'business_channel_settings', 'customer_channel_opt_in', 'products', 'store_payment_settings', 'membership_webhook_keys']);
 /** The workshop data the desktop syncs as its signed-in user: owners, admins and members edit it. */
 const EDITOR_WRITABLE = new Set(['whatsapp_sessions', 'whatsapp_groups', 'workshops', 'leads', 'lead_assignments', 'workshop_group_members',

@@ -24,7 +24,9 @@ export function startHeadlessConsole(
   env: NodeJS.ProcessEnv = {},
   build: { entry?: string } = {},
 ): Promise<RunningConsole> {
-  const child = spawn(process.execPath, [build.entry ?? entry, '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+  // --test-hooks: CONSOLE_SIMULATOR and contract checks on answers; an older build compared by a bench may not know it.
+  const hooks = build.entry ? [] : ['--test-hooks'];
+  const child = spawn(process.execPath, [build.entry ?? entry, '--port', '0', '--data-dir', dataDir, ...hooks, ...extraArgs], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

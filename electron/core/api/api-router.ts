@@ -20,6 +20,12 @@ export class ApiRouter {
   constructor(
     private readonly handlers: Handlers,
     private readonly logger: Logger,
+    /**
+     * Also parse every result by the method's output schema, so a handler that drifts from
+     * the contract fails loudly. On in tests and development; off in the packaged app, where
+     * the cost would fall on every large list.
+     */
+    private readonly options: { validateOutputs?: boolean } = {},
   ) {}
 
   async invoke(method: unknown, rawInput: unknown): Promise<Result<unknown>> {
@@ -33,7 +39,15 @@ export class ApiRouter {
     }
     try {
       const handler = this.handlers[method] as (input: unknown) => unknown;
-      return ok(await handler(parsed.data));
+      const value = await handler(parsed.data);
+      if (this.options.validateOutputs) {
+        const checked = methods[method].output.safeParse(value);
+        if (!checked.success) {
+          this.logger.error({ method, issues: checked.error.issues.slice(0, 5) }, 'handler result does not match the contract');
+          return fail('internal', `The console's answer to ${method} does not match the contract: ${describeIssues(checked.error).message}`);
+        }
+      }
+      return ok(value);
     } catch (error) {
       if (error instanceof ApiFailure) return fail(error.code, error.message, error.fields);
       this.logger.error({ err: error, method }, 'handler failed');

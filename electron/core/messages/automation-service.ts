@@ -45,7 +45,7 @@ export class AutomationService {
     private readonly clock: Clock,
   ) {}
 
-  /** First start: the source design's five reminders, each with a template, ready to edit. */
+  /** First start: the five default reminders (see defaultRuleTimings), each with a template, ready to edit. */
   ensureDefaults(): void {
     const configured = this.db.prepare('SELECT count(*) FROM workshop_automation_config WHERE workshop_id IS NULL').pluck().get() as number;
     if (configured > 0) return;

@@ -36,6 +36,7 @@ function startCore(): Core {
     appVersion: '0',
     clock,
     logger: createSilentLogger(),
+      validateOutputs: true,
     random: () => 0.5,
     whatsApp: scriptedWhatsApp([scriptedGroup(GROUP)], (created) => (connection = created)),
   });

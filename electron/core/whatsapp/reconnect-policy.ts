@@ -19,7 +19,7 @@ export type CloseAction =
   | { kind: 'back-off'; refreshVersion: boolean }
   | { kind: 'stop'; state: Extract<SessionState, 'logged-out' | 'replaced' | 'restricted'>; wipeKeys: boolean; reason: string };
 
-/** The close-code table of REFERENCE.md, in one place. */
+/** What each WhatsApp close code means for the session, in one place. */
 export function actionForClose(reason: CloseReason, wasWaitingForQr: boolean): CloseAction | null {
   switch (reason) {
     case 'closed-by-us':

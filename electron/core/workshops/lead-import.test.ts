@@ -17,7 +17,7 @@ async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?:
 
 beforeEach(async () => {
   dir = makeTempDir();
-  core = createCore({ shell: 'headless', dataDir: dir.path, appVersion: '0', clock: new FakeClock(), logger: createSilentLogger() });
+  core = createCore({ shell: 'headless', dataDir: dir.path, appVersion: '0', clock: new FakeClock(), logger: createSilentLogger(), validateOutputs: true });
   workshop = await value(core.invoke('workshops:create', { name: 'Design sprint', startsAtLocal: '2026-12-01T18:30', timeZone: 'Asia/Kolkata', durationMinutes: 90 }));
 });
 afterEach(async () => {

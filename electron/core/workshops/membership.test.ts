@@ -57,6 +57,7 @@ beforeEach(async () => {
     appVersion: '0',
     clock,
     logger: createSilentLogger(),
+      validateOutputs: true,
     random: () => 1,
     whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
   });

@@ -1,5 +1,5 @@
 /**
- * The chat commands customers type (seed 004): ADD <SKU> <QTY>, REMOVE <SKU>, CART,
+ * The chat commands customers type: ADD <SKU> <QTY>, REMOVE <SKU>, CART,
  * CHECKOUT, STATUS, TRACK <ORDER_ID>, STOP, START, HELP. Parsing is forgiving about case
  * and spacing because people type on phones; anything it cannot read becomes a command
  * that explains what went wrong, never an exception.

@@ -6,6 +6,7 @@
  */
 
 // U+0000, a high surrogate not followed by a low one, or a low one not preceded by a high one.
+// deno-lint-ignore no-control-regex -- NUL is exactly what this refuses: Postgres text cannot store it.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** True when Postgres accepts the string as text and inside jsonb. */

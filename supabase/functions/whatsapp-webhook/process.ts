@@ -61,7 +61,7 @@ class AlreadyHandled extends Error {}
 
 /**
  * Claims the message and reads the customer's standing in one statement: consent
- * (created on first contact, seed 004), the cart row keyed wa:<phone> (ensured), and how
+ * (created on first contact), the cart row keyed wa:<phone> (ensured), and how
  * many of their messages were handled in the current minute. The count lives on the cart
  * row and is raised by the upsert, which locks that row and sees its latest version: so
  * the limit holds exactly across function instances and concurrent workers, and only

@@ -35,10 +35,10 @@ interface Linked {
 }
 
 /** A linked account in one LID group of watching members, synced, with a workshop linked to it. */
-async function linkedWorkshop(options: BaileysTransportOptions = {}, memberCount = 3): Promise<Linked> {
+async function linkedWorkshop(options: BaileysTransportOptions = {}, memberCount = 3, addressingMode: 'pn' | 'lid' = 'lid'): Promise<Linked> {
   const members = server.world.addUsers(memberCount);
   for (const member of members) server.world.watching.add(member);
-  const group = server.world.addGroup('Batch 12', members);
+  const group = server.world.addGroup('Batch 12', members, { addressingMode });
   const console = start(options);
   const sessionId = await linkByQr(console, server);
   await call(console, 'groups:sync', { sessionId });
@@ -101,6 +101,22 @@ describe('sending through the real adapter: what WhatsApp said about the message
     await server.idle();
     expect(server.world.copiesOf('Starts in 1 hour').get(carol)).toBe(1);
     for (const member of linked.members) expect(server.world.copiesOf('Starts in 1 hour').get(member)).toBe(1);
+  });
+
+  it('records a member added to a phone-number-addressed group by phone, and that member decrypts the next reminder', async () => {
+    const linked = await linkedWorkshop({}, 3, 'pn');
+    const dan = server.world.addUser('Dan');
+    server.world.watching.add(dan);
+    server.changeGroup(linked.group, { kind: 'add', users: [dan], by: server.world.me });
+    const db = database();
+    try {
+      await waitFor(() => db.prepare("SELECT 1 FROM workshop_group_members WHERE phone = ? AND status = 'active'").get(dan.pn), 'Dan to be recorded');
+    } finally {
+      db.close();
+    }
+    await sendNow(linked, 'Doors open');
+    await server.idle();
+    for (const member of [...linked.members, dan]) expect(server.world.copiesOf('Doors open').get(member)).toBe(1);
   });
 
   it('fails a send WhatsApp forbids at once, without retrying it as a server error (IQ code 403, not Boom 500)', async () => {

@@ -102,7 +102,7 @@ describe('BaileysTransport with a fake socket', () => {
     expect(closes).toEqual([['restart-required', expect.stringContaining('515')]]);
   });
 
-  it('maps close codes as REFERENCE.md lists them', () => {
+  it('maps each WhatsApp close code to what the session does next', () => {
     expect([515, 401, 411, 403, 440, 405, 408, 428, 500, 503, undefined].map(closeReasonFor)).toEqual([
       'restart-required',
       'logged-out',
