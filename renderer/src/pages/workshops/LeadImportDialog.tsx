@@ -138,7 +138,7 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
               <ul className="import__counts" aria-label="Preview counts">
                 <li><strong>{preview.valid.toLocaleString()}</strong> valid</li>
                 <li className={preview.invalid > 0 ? 'error' : undefined}><strong>{preview.invalid.toLocaleString()}</strong> invalid</li>
-                <li><strong>{preview.duplicates.toLocaleString()}</strong> duplicates</li>
+                <li><strong>{preview.duplicates.toLocaleString()}</strong> {preview.duplicates === 1 ? 'duplicate' : 'duplicates'}</li>
                 <li><strong>{preview.alreadyRegistered.toLocaleString()}</strong> already registered</li>
               </ul>
               {preview.invalid > 0 || preview.duplicates > 0 ? (
