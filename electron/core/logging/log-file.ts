@@ -56,7 +56,10 @@ export async function createFileLogger(options: LogFileOptions): Promise<FileLog
     size: options.maxSize ?? '5m',
     limit: { count: options.keep ?? 4 },
     mkdir: true,
-    sync: false,
+    // Synchronous writes: a desktop console logs little, and an asynchronous stream can
+    // reorder lines when flushed while a write is in flight, or lose the last lines when the
+    // process dies; each line is on disk once the call returns.
+    sync: true,
   });
   file.on('error', () => undefined);
   if (!file.file) await once(file, 'ready'); // opened in the background; its name is known once open

@@ -54,8 +54,10 @@ function SettingsForm({ settings }: { settings: Settings }) {
       setErrors({});
       setStatus('saved');
     } else {
-      setErrors(result.error.fields ?? {});
-      setStatus(result.error.message);
+      const fields = result.error.fields ?? {};
+      setErrors(fields);
+      // Field errors stand next to their fields; the status line is for a refusal no field explains.
+      setStatus(Object.keys(fields).length === 0 ? result.error.message : 'idle');
     }
   }
 
