@@ -2,6 +2,7 @@ import { createHmac, generateKeyPairSync, type KeyObject, randomBytes, randomInt
 import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
+import { readJsonBody } from './read-json-body';
 
 /**
  * A stand-in for Supabase Auth (GoTrue) serving exactly the endpoints supabase-js 2.109
@@ -188,7 +189,7 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeG
     };
     const fail = (status: number, code: string, message: string) => send(status, { code, message });
     const path = url.pathname.slice('/auth/v1'.length);
-    const body = req.method === 'POST' ? ((await readJson(req)) as Record<string, unknown> | null) ?? {} : {};
+    const body = req.method === 'POST' ? ((await readJsonBody(req)) as Record<string, unknown> | null) ?? {} : {};
     const endpoint = path === '/token' ? `token:${url.searchParams.get('grant_type')}` : path.slice(1);
     calls[endpoint] = (calls[endpoint] ?? 0) + 1;
 
@@ -339,15 +340,6 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeG
   };
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return null;
-  }
-}
 
 function timingSafeEqualBuffers(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);

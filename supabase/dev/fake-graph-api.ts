@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readJsonBody } from './read-json-body';
 
 /**
  * A stand-in for graph.facebook.com: accepts `POST /{version}/{phone_number_id}/messages`,
@@ -28,15 +29,6 @@ export interface FakeGraphApi {
   stop(): Promise<void>;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return null;
-  }
-}
 
 export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}): Promise<FakeGraphApi> {
   const keepMessages = options.keepMessages ?? true;
@@ -48,7 +40,7 @@ export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}
   const server: Server = createServer((req, res) => {
     void (async () => {
       const match = req.url?.match(/^\/(v\d+\.\d+)\/([^/]+)\/messages$/);
-      const body = (await readJson(req)) as { to?: string; text?: { body?: string }; messaging_product?: string } | null;
+      const body = (await readJsonBody(req)) as { to?: string; text?: { body?: string }; messaging_product?: string } | null;
       const reply = (status: number, payload: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(payload));

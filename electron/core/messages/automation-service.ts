@@ -6,6 +6,7 @@ import { defaultRuleTimings, ruleKeys, ruleLabels, type RuleKey, type RuleTiming
 import { unknownVariables } from '../../../shared/messages/template.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
+import { upsertAutomationRule } from './automation-rule-row.js';
 
 type RuleInput = z.output<typeof AutomationRuleInputSchema>;
 
@@ -161,14 +162,16 @@ export class AutomationService {
   }
 
   private upsertRule(workshopId: string | null, rule: RuleInput, now: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO workshop_automation_config (workshop_id, rule_key, enabled, template_id, local_time, minutes_before, grace_minutes, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (coalesce(workshop_id, ''), rule_key) DO UPDATE SET enabled = excluded.enabled, template_id = excluded.template_id,
-           local_time = excluded.local_time, minutes_before = excluded.minutes_before, grace_minutes = excluded.grace_minutes, updated_at = excluded.updated_at`,
-      )
-      .run(workshopId, rule.ruleKey, rule.enabled ? 1 : 0, rule.templateId, rule.localTime, rule.minutesBefore, rule.graceMinutes, now);
+    upsertAutomationRule(this.db, {
+      workshopId,
+      ruleKey: rule.ruleKey,
+      enabled: rule.enabled,
+      templateId: rule.templateId,
+      localTime: rule.localTime,
+      minutesBefore: rule.minutesBefore,
+      graceMinutes: rule.graceMinutes,
+      updatedAt: now,
+    });
   }
 
   private now(): string {

@@ -2,6 +2,7 @@ import type { Change, TablePage } from '../../../shared/sync/sync-protocol.js';
 import { syncTables, type SyncTableName } from '../../../shared/sync/sync-tables.js';
 import { toLocalInput } from '../../../shared/time/local-date-time.js';
 import type { Database } from '../database/open-database.js';
+import { upsertAutomationRule } from '../messages/automation-rule-row.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from './outbox.js';
 import type { SyncStateStore } from './sync-state-store.js';
@@ -184,23 +185,16 @@ export class PullApplier {
         const ruleKey = text('rule_key');
         const workshopId = text('workshop_id');
         if (!ruleKey || (workshopId !== null && !this.existing('workshops', 'id', workshopId))) return false;
-        this.db
-          .prepare(
-            `INSERT INTO workshop_automation_config (workshop_id, rule_key, enabled, template_id, local_time, minutes_before, grace_minutes, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (coalesce(workshop_id, ''), rule_key) DO UPDATE SET enabled = excluded.enabled, template_id = excluded.template_id,
-               local_time = excluded.local_time, minutes_before = excluded.minutes_before, grace_minutes = excluded.grace_minutes, updated_at = excluded.updated_at`,
-          )
-          .run(
-            workshopId,
-            ruleKey,
-            toLocalValue(row.enabled) ?? 0,
-            this.existing('message_templates', 'id', text('template_id')),
-            text('local_time'),
-            row.minutes_before === null || row.minutes_before === undefined ? null : Number(row.minutes_before),
-            Number(row.grace_minutes ?? 10),
-            now,
-          );
+        upsertAutomationRule(this.db, {
+          workshopId,
+          ruleKey,
+          enabled: toLocalValue(row.enabled) === 1,
+          templateId: this.existing('message_templates', 'id', text('template_id')),
+          localTime: text('local_time'),
+          minutesBefore: row.minutes_before === null || row.minutes_before === undefined ? null : Number(row.minutes_before),
+          graceMinutes: Number(row.grace_minutes ?? 10),
+          updatedAt: now,
+        });
         if (workshopId) into.workshopIds.add(workshopId);
         return true;
       }
