@@ -36,16 +36,20 @@ export default tseslint.config(
   },
   {
     files: ['electron/core/**/*.ts', 'electron/headless/**/*.ts', 'electron/assets/**/*.ts'],
-    rules: restrict(['electron'], 'The core and the headless shell run without Electron; pass what you need in through the composition root.', [
-      '**/electron/main/**',
-      '**/electron/preload/**',
-      '../main/**',
-      '../../main/**',
-      '../preload/**',
-      '../../preload/**',
-      '**/renderer/**',
-      '**/tests/**',
-    ]),
+    rules: restrict(
+      ['electron'],
+      'The core and the headless shell run without Electron; pass what you need in through the composition root.',
+      [
+        '**/electron/main/**',
+        '**/electron/preload/**',
+        '../main/**',
+        '../../main/**',
+        '../preload/**',
+        '../../preload/**',
+        '**/renderer/**',
+        '**/tests/**',
+      ],
+    ),
   },
   {
     files: ['shared/**/*.ts'],
@@ -56,7 +60,10 @@ export default tseslint.config(
         'shared/ is plain TypeScript used by the core, the renderer and the edge functions: no Node, DOM, Electron or React, and nothing from their folders.',
         ['**/electron/**', '**/renderer/**', '**/supabase/**', '**/tests/**'],
       ),
-      'no-restricted-globals': ['error', ...runtimeGlobals.map((name) => ({ name, message: 'shared/ runs in the browser, Node and Deno: pass this in instead.' }))],
+      'no-restricted-globals': [
+        'error',
+        ...runtimeGlobals.map((name) => ({ name, message: 'shared/ runs in the browser, Node and Deno: pass this in instead.' })),
+      ],
     },
   },
   {
@@ -73,7 +80,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.{ts,tsx}', 'tests/**/*.ts', 'renderer/test/**/*.{ts,tsx}', 'scripts/**/*.{ts,mjs}', 'supabase/tests/**/*.ts', 'supabase/dev/**/*.ts', 'supabase/bench/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      '**/*.test.{ts,tsx}',
+      'tests/**/*.ts',
+      'renderer/test/**/*.{ts,tsx}',
+      'scripts/**/*.{ts,mjs}',
+      'supabase/tests/**/*.ts',
+      'supabase/dev/**/*.ts',
+      'supabase/bench/**/*.ts',
+      'bench/**/*.ts',
+    ],
     languageOptions: { globals: { ...globals.node } },
     rules: { 'no-restricted-imports': 'off', 'no-restricted-globals': 'off' },
   },

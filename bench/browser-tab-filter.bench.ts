@@ -36,21 +36,41 @@ const members = Array.from({ length: 400 }, (_, i) => demoPerson(1 + i).phone);
 const joiners = Array.from({ length: 300 }, (_, i) => `9190000${String(10_000 + i).padStart(5, '0')}`);
 const others = Array.from({ length: LEADS - members.length - joiners.length }, (_, i) => `91${8_000_000_000 + i}`);
 const csv = ['Name,Phone', ...[...members, ...joiners, ...others].map((phone, i) => `Lead ${i},${phone}`)].join('\n');
-const workshop = await api.call<Workshop>('workshops:create', { name: 'Fifty thousand', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60 });
+const workshop = await api.call<Workshop>('workshops:create', {
+  name: 'Fifty thousand',
+  startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'),
+  timeZone: 'Asia/Kolkata',
+  durationMinutes: 60,
+});
 await api.call('leads:import', { workshopId: workshop.id, csv, mapping: { name: 'Name', phone: 'Phone', email: null } });
 await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
-await api.call('demo:simulate', { sessionId: session.id, groupJid: group.jid, join: joiners.map((phone) => ({ phone })), leave: joiners.slice(0, 100) });
-await api.call('demo:simulate', { sessionId: session.id, groupJid: group.jid, join: [], leave: Array.from({ length: 30 }, (_, i) => demoPerson(450 + i).phone) });
+await api.call('demo:simulate', {
+  sessionId: session.id,
+  groupJid: group.jid,
+  join: joiners.map((phone) => ({ phone })),
+  leave: joiners.slice(0, 100),
+});
+await api.call('demo:simulate', {
+  sessionId: session.id,
+  groupJid: group.jid,
+  join: [],
+  leave: Array.from({ length: 30 }, (_, i) => demoPerson(450 + i).phone),
+});
 await new Promise((resolve) => setTimeout(resolve, 500));
 const stats = (await api.call<Workshop>('workshops:get', { id: workshop.id })).stats;
 const expected = Object.fromEntries(
-  await Promise.all(memberTabs.map(async (tab) => [tab, await api.call<MemberRow[]>('workshops:members', { id: workshop.id, tab })] as const)),
+  await Promise.all(
+    memberTabs.map(async (tab) => [tab, await api.call<MemberRow[]>('workshops:members', { id: workshop.id, tab })] as const),
+  ),
 ) as Record<MemberTab, MemberRow[]>;
 // The tabs with rows, Missing (the 50,000-row one) last so the searches and sorts run on it.
 const tabs = memberTabs.filter((tab) => tab !== 'missing' && expected[tab].length > 0).concat('missing');
 check(tabs.length === memberTabs.length, `empty tabs: ${memberTabs.filter((tab) => !tabs.includes(tab)).join(', ')}`);
 check(stats.registered === LEADS, `${stats.registered} registered instead of ${LEADS}`);
-check(expected.missing.length === stats.missing && expected.missing.length > 49_000, `Missing tab has ${expected.missing.length} rows, stats say ${stats.missing}`);
+check(
+  expected.missing.length === stats.missing && expected.missing.length > 49_000,
+  `Missing tab has ${expected.missing.length} rows, stats say ${stats.missing}`,
+);
 check(expected.left.length === 100, `Left tab has ${expected.left.length} rows instead of 100`);
 
 const browser = await launchChromium(chromium.executablePath);
@@ -73,7 +93,11 @@ interface Expectation {
  * Runs `act` in the page and resolves with the time until an animation frame finds the
  * expectation met, i.e. the frame that paints it. Rejects after 10 s with what was on screen.
  */
-function timeInPage(page: Page, act: 'idle' | { click: string } | { type: string; into: string }, want: Expectation | null): Promise<number> {
+function timeInPage(
+  page: Page,
+  act: 'idle' | { click: string } | { type: string; into: string },
+  want: Expectation | null,
+): Promise<number> {
   return page.evaluate(
     async ([act, want]) => {
       const shown = () => {
@@ -106,7 +130,8 @@ function timeInPage(page: Page, act: 'idle' | { click: string } | { type: string
 
 const people = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'person' : 'people'}`;
 // What the Name cell says: the name, or the tab's word for a member without one.
-const firstName = (rows: readonly MemberRow[], tab: MemberTab = 'missing') => (rows.length === 0 ? null : (rows[0]!.name ?? (tab === 'not-registered' || tab === 'left-not-registered' ? 'Unknown' : '—')));
+const firstName = (rows: readonly MemberRow[], tab: MemberTab = 'missing') =>
+  rows.length === 0 ? null : (rows[0]!.name ?? (tab === 'not-registered' || tab === 'left-not-registered' ? 'Unknown' : '—'));
 const tabSelector = (tab: MemberTab) => `[role="tab"][id$="-tab-${tab}"]`;
 const searchSelector = '.member-table input[type="search"]';
 
@@ -117,7 +142,11 @@ const clears: number[] = [];
 const sorts: number[] = [];
 const queries = ['Lead 4', '98000', '8000001234', 'Lead 49999', '91 80000 0', 'nobody'];
 const openTab = (tab: MemberTab) =>
-  timeInPage(page, { click: tabSelector(tab) }, { table: memberTabLabels[tab], status: people(expected[tab].length), firstName: firstName(expected[tab], tab) });
+  timeInPage(
+    page,
+    { click: tabSelector(tab) },
+    { table: memberTabLabels[tab], status: people(expected[tab].length), firstName: firstName(expected[tab], tab) },
+  );
 
 for (let round = 0; round < 5; round++) {
   idle.push(await timeInPage(page, 'idle', null));
@@ -128,14 +157,28 @@ for (let round = 0; round < 5; round++) {
   for (const query of queries) {
     const matches = search(query);
     const status = `${matches.length.toLocaleString('en-US')} of ${missing.length.toLocaleString('en-US')} match`;
-    searches.push(await timeInPage(page, { type: query, into: searchSelector }, { table: 'Missing', status, firstName: firstName(matches) }));
-    clears.push(await timeInPage(page, { type: '', into: searchSelector }, { table: 'Missing', status: people(missing.length), firstName: firstName(missing) }));
+    searches.push(
+      await timeInPage(page, { type: query, into: searchSelector }, { table: 'Missing', status, firstName: firstName(matches) }),
+    );
+    clears.push(
+      await timeInPage(
+        page,
+        { type: '', into: searchSelector },
+        { table: 'Missing', status: people(missing.length), firstName: firstName(missing) },
+      ),
+    );
   }
   // Name ascending, then descending, then back to the core's order by opening the tab again.
   const byName = (direction: 'asc' | 'desc') => sortRows(missing, (row) => row.name, direction);
   const nameHeader = '[role="table"][aria-label="Missing"] [role="columnheader"] button';
   for (const direction of ['asc', 'desc'] as const) {
-    sorts.push(await timeInPage(page, { click: nameHeader }, { table: 'Missing', status: people(missing.length), firstName: firstName(byName(direction)) }));
+    sorts.push(
+      await timeInPage(
+        page,
+        { click: nameHeader },
+        { table: 'Missing', status: people(missing.length), firstName: firstName(byName(direction)) },
+      ),
+    );
   }
   await openTab(tabs[0]!);
   await openTab('missing');

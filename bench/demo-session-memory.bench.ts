@@ -13,7 +13,9 @@ import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, verdict, within } from './bench-checks.js';
 import { median, printFigures } from './figures.js';
 
-announce('RSS of the headless process (console + in-process simulator world) with one demo session of 10 × 1,024 members against no session; sessions:create → QR pushed');
+announce(
+  'RSS of the headless process (console + in-process simulator world) with one demo session of 10 × 1,024 members against no session; sessions:create → QR pushed',
+);
 execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 
 function rssMb(pid: number): number {
@@ -26,7 +28,9 @@ const idleRss: number[] = [];
 const connectedRss: number[] = [];
 for (let run = 0; run < RUNS; run++) {
   const dir = makeTempDir('bench-demo-');
-  const running = await startHeadlessConsole(dir.path, [], { CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 500, churnIntervalMs: null, groups: '10x1024' }) });
+  const running = await startHeadlessConsole(dir.path, [], {
+    CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 500, churnIntervalMs: null, groups: '10x1024' }),
+  });
   try {
     const api = await connectConsole(running.url);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -53,7 +57,10 @@ for (let run = 0; run < RUNS; run++) {
 printFigures('demo session', [
   [`"connect" → QR available to the UI, median of ${RUNS}`, `${median(qrTimes).toFixed(0)} ms`],
   [`baseline: RSS with no session, median of ${RUNS}`, `${median(idleRss).toFixed(1)} MB`],
-  [`RSS, one demo session of 10 groups × 1,024 members (includes the simulator's world), median of ${RUNS}`, `${median(connectedRss).toFixed(1)} MB`],
+  [
+    `RSS, one demo session of 10 groups × 1,024 members (includes the simulator's world), median of ${RUNS}`,
+    `${median(connectedRss).toFixed(1)} MB`,
+  ],
   ['ratio connected / idle', `${(median(connectedRss) / median(idleRss)).toFixed(2)}×`],
 ]);
 verdict();

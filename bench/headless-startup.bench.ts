@@ -138,7 +138,10 @@ const worstLeft = Math.max(...leftCached);
 // Other processes on a shared machine may read the same files back in between; a quarter is
 // tolerated (on a loaded shared machine they re-read the popular packages within seconds), more
 // means eviction did not work here.
-check(worstLeft <= totalBytes * 0.25, `eviction left ${(worstLeft / 1e6).toFixed(1)} of ${(totalBytes / 1e6).toFixed(1)} MB cached: the "cold" starts were not cold`);
+check(
+  worstLeft <= totalBytes * 0.25,
+  `eviction left ${(worstLeft / 1e6).toFixed(1)} of ${(totalBytes / 1e6).toFixed(1)} MB cached: the "cold" starts were not cold`,
+);
 
 const dir = makeTempDir('bench-idle-');
 const running = await startHeadlessConsole(dir.path);
@@ -150,7 +153,10 @@ dir.remove();
 
 const last = builds.length - 1;
 printFigures('headless start-up', [
-  [`files evicted before each cold start (out/ + ${packages.length} packages)`, `${scriptFiles.length} files, ${(totalBytes / 1e6).toFixed(1)} MB; at most ${(worstLeft / 1e3).toFixed(0)} kB still cached`],
+  [
+    `files evicted before each cold start (out/ + ${packages.length} packages)`,
+    `${scriptFiles.length} files, ${(totalBytes / 1e6).toFixed(1)} MB; at most ${(worstLeft / 1e3).toFixed(0)} kB still cached`,
+  ],
   ['native modules still cached (mapped by other processes)', `${(nativeCached / 1e6).toFixed(1)} MB`],
   [`baseline: bare \`node -e ""\` start, median of ${RUNS}`, `${median(bare).toFixed(0)} ms`],
   ...builds.flatMap(({ label }, index): [string, string][] => {
@@ -158,7 +164,10 @@ printFigures('headless start-up', [
     return [
       [`${label}: cold start until a WebSocket is accepted, median of ${RUNS}`, `${median(cold[index]!).toFixed(0)} ms`],
       [`${label}: warm start, median of ${RUNS}`, `${median(warm[index]!).toFixed(0)} ms`],
-      [`${label}: ratio cold start / bare node`, index === last ? `${ratio.toFixed(1)}×, goal ${goal('≤ 3×', ratio <= 3)}` : `${ratio.toFixed(1)}×`],
+      [
+        `${label}: ratio cold start / bare node`,
+        index === last ? `${ratio.toFixed(1)}×, goal ${goal('≤ 3×', ratio <= 3)}` : `${ratio.toFixed(1)}×`,
+      ],
       [`${label}: ratio warm start / bare node`, `${(median(warm[index]!) / median(bare)).toFixed(1)}×`],
     ];
   }),

@@ -23,7 +23,9 @@ import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
 import { median, percentile, printFigures } from './figures.js';
 
-announce('demo join/leave sent from the page → the frame showing it on the cards, tab counts and Missing table; renders for a 500-join burst; Chromium');
+announce(
+  'demo join/leave sent from the page → the frame showing it on the cards, tab counts and Missing table; renders for a 500-join burst; Chromium',
+);
 const chromium = chromiumRequirement();
 if (!chromium.available) process.exit(0);
 execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
@@ -57,16 +59,21 @@ async function watchConsistency(page: Page): Promise<void> {
       const missing = card('Missing');
       const left = card('Left');
       const problems: string[] = [];
-      if (registered !== inGroup + missing + left) problems.push(`Registered ${registered} ≠ In Group ${inGroup} + Missing ${missing} + Left ${left}`);
+      if (registered !== inGroup + missing + left)
+        problems.push(`Registered ${registered} ≠ In Group ${inGroup} + Missing ${missing} + Left ${left}`);
       if (tabCount('in-group') !== inGroup) problems.push(`In Group card ${inGroup}, tab ${tabCount('in-group')}`);
       if (tabCount('missing') !== missing) problems.push(`Missing card ${missing}, tab ${tabCount('missing')}`);
       if (tabCount('left') !== left) problems.push(`Left card ${left}, tab ${tabCount('left')}`);
       const status = document.querySelector('.member-table [role="status"]')?.textContent;
       const selected = document.querySelector('[role="tab"][aria-selected="true"]')?.id.replace(/^.*-tab-/, '');
       const search = (document.querySelector('.member-table input[type="search"]') as HTMLInputElement | null)?.value ?? '';
-      if (status && search === '' && selected && number(status) !== tabCount(selected)) problems.push(`${selected} table says "${status}", its tab ${tabCount(selected)}`);
-      const timeline = /^(\d+) in the group of (\d+) registered/.exec(document.querySelector('.timeline .visually-hidden')?.textContent ?? '');
-      if (timeline && (Number(timeline[1]) !== inGroup || Number(timeline[2]) !== registered)) problems.push(`timeline ${timeline[0]}, cards ${inGroup} of ${registered}`);
+      if (status && search === '' && selected && number(status) !== tabCount(selected))
+        problems.push(`${selected} table says "${status}", its tab ${tabCount(selected)}`);
+      const timeline = /^(\d+) in the group of (\d+) registered/.exec(
+        document.querySelector('.timeline .visually-hidden')?.textContent ?? '',
+      );
+      if (timeline && (Number(timeline[1]) !== inGroup || Number(timeline[2]) !== registered))
+        problems.push(`timeline ${timeline[0]}, cards ${inGroup} of ${registered}`);
       if (problems.length > 0 && found.length < 20) found.push(problems.join('; '));
     });
     observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
@@ -79,10 +86,18 @@ async function watchConsistency(page: Page): Promise<void> {
  * time until an animation frame finds the cards at the wanted values, and how many distinct
  * In Group values the page showed on the way (its renders of the change).
  */
-function changeInPage(page: Page, token: string, calls: unknown[], want: { inGroup: number; left: number; missing: number }): Promise<{ ms: number; renders: number }> {
+function changeInPage(
+  page: Page,
+  token: string,
+  calls: unknown[],
+  want: { inGroup: number; left: number; missing: number },
+): Promise<{ ms: number; renders: number }> {
   return page.evaluate(
     async ([calls, want, protocol, tokenPrefix, token]) => {
-      const card = (label: string) => Number((document.querySelector(`[role="group"][aria-label="${label}"] .stat-card__value`)?.textContent ?? '').replace(/[^\d]/g, ''));
+      const card = (label: string) =>
+        Number(
+          (document.querySelector(`[role="group"][aria-label="${label}"] .stat-card__value`)?.textContent ?? '').replace(/[^\d]/g, ''),
+        );
       const status = () => Number((document.querySelector('.member-table [role="status"]')?.textContent ?? '').replace(/[^\d]/g, ''));
       const ws = new WebSocket(`ws://${location.host}/api`, [protocol, `${tokenPrefix}${token}`]);
       await new Promise((resolve, reject) => {
@@ -97,10 +112,18 @@ function changeInPage(page: Page, token: string, calls: unknown[], want: { inGro
       try {
         for (;;) {
           const at = await new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now())));
-          if (card('In Group') === want.inGroup && card('Left') === want.left && card('Missing') === want.missing && status() === want.missing) {
+          if (
+            card('In Group') === want.inGroup &&
+            card('Left') === want.left &&
+            card('Missing') === want.missing &&
+            status() === want.missing
+          ) {
             return { ms: at - started, renders: seen.size };
           }
-          if (at - started > 20_000) throw new Error(`page did not show ${JSON.stringify(want)} within 20 s (In Group ${card('In Group')}, Left ${card('Left')}, Missing ${card('Missing')})`);
+          if (at - started > 20_000)
+            throw new Error(
+              `page did not show ${JSON.stringify(want)} within 20 s (In Group ${card('In Group')}, Left ${card('Left')}, Missing ${card('Missing')})`,
+            );
         }
       } finally {
         observer.disconnect();
@@ -113,7 +136,12 @@ function changeInPage(page: Page, token: string, calls: unknown[], want: { inGro
 
 async function measure(browser: Browser, entry: string | undefined): Promise<BuildFigures> {
   const dir = makeTempDir('bench-live-');
-  const running = await startHeadlessConsole(dir.path, [], { CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 0, churnIntervalMs: null }) }, { entry });
+  const running = await startHeadlessConsole(
+    dir.path,
+    [],
+    { CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 0, churnIntervalMs: null }) },
+    { entry },
+  );
   const api = await connectConsole(running.url);
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   try {
@@ -124,18 +152,30 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
     const burst = Array.from({ length: BURST }, (_, i) => `9190001${String(10_000 + i).padStart(5, '0')}`);
     const absent = Array.from({ length: 100 }, (_, i) => `9190002${String(10_000 + i).padStart(5, '0')}`);
     const everyone = [...members, ...singles, ...burst, ...absent];
-    const workshop = await api.call<Workshop>('workshops:create', { name: 'Live', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60 });
-    await api.call('leads:import', { workshopId: workshop.id, csv: ['Name,Phone', ...everyone.map((phone, i) => `Lead ${i},${phone}`)].join('\n'), mapping: { name: 'Name', phone: 'Phone', email: null } });
+    const workshop = await api.call<Workshop>('workshops:create', {
+      name: 'Live',
+      startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'),
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 60,
+    });
+    await api.call('leads:import', {
+      workshopId: workshop.id,
+      csv: ['Name,Phone', ...everyone.map((phone, i) => `Lead ${i},${phone}`)].join('\n'),
+      mapping: { name: 'Name', phone: 'Phone', email: null },
+    });
     await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
     let { inGroup, left, missing } = (await api.call<Workshop>('workshops:get', { id: workshop.id })).stats;
     check(inGroup === members.length && missing === everyone.length - members.length, `start: ${inGroup} in group, ${missing} missing`);
 
     await page.addInitScript('window.__name = (fn) => fn');
     await page.goto(running.url);
-    await page.getByRole('button', { name: 'Workshops', exact: true }).click({ timeout: 60_000 }).catch(async (error: Error) => {
-      await saveScreenshot(page, 'live-join-no-sidebar');
-      throw error;
-    });
+    await page
+      .getByRole('button', { name: 'Workshops', exact: true })
+      .click({ timeout: 60_000 })
+      .catch(async (error: Error) => {
+        await saveScreenshot(page, 'live-join-no-sidebar');
+        throw error;
+      });
     await page.getByRole('button', { name: 'Live' }).click();
     await page.getByRole('table', { name: 'Missing' }).waitFor({ timeout: 30_000 });
     await page.locator('.timeline .visually-hidden').waitFor({ state: 'attached', timeout: 30_000 });
@@ -144,13 +184,23 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
     // The page drops the token from its address once read; the bench's own call uses it too.
     const token = new URLSearchParams(new URL(running.url).hash.slice(1)).get('token') ?? '';
     const figures: BuildFigures = { idle: [], joins: [], leaves: [], burstRenders: 0, burstMs: 0, inconsistencies: [] };
-    const simulate = (join: string[], leave: string[]) => ({ sessionId: session.id, groupJid: group.jid, join: join.map((phone) => ({ phone })), leave });
+    const simulate = (join: string[], leave: string[]) => ({
+      sessionId: session.id,
+      groupJid: group.jid,
+      join: join.map((phone) => ({ phone })),
+      leave,
+    });
     const pause = () => new Promise((resolve) => setTimeout(resolve, 300));
     for (const phone of singles) {
-      figures.idle.push(await page.evaluate(() => new Promise<number>((resolve) => {
-        const started = performance.now();
-        requestAnimationFrame(() => resolve(performance.now() - started));
-      })));
+      figures.idle.push(
+        await page.evaluate(
+          () =>
+            new Promise<number>((resolve) => {
+              const started = performance.now();
+              requestAnimationFrame(() => resolve(performance.now() - started));
+            }),
+        ),
+      );
       inGroup++;
       missing--;
       figures.joins.push((await changeInPage(page, token, [simulate([phone], [])], { inGroup, left, missing })).ms);
@@ -164,14 +214,22 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
     }
     inGroup += BURST;
     missing -= BURST;
-    const burstResult = await changeInPage(page, token, burst.map((phone) => simulate([phone], [])), { inGroup, left, missing });
+    const burstResult = await changeInPage(
+      page,
+      token,
+      burst.map((phone) => simulate([phone], [])),
+      { inGroup, left, missing },
+    );
     figures.burstRenders = burstResult.renders;
     figures.burstMs = burstResult.ms;
     // Let any trailing refresh land before reading what the observer saw.
     await pause();
     figures.inconsistencies = await page.evaluate(() => (window as unknown as { inconsistencies: string[] }).inconsistencies);
     const final = (await api.call<Workshop>('workshops:get', { id: workshop.id })).stats;
-    check(final.inGroup === inGroup && final.left === left, `core says ${final.inGroup} in group, ${final.left} left; the bench expected ${inGroup}, ${left}`);
+    check(
+      final.inGroup === inGroup && final.left === left,
+      `core says ${final.inGroup} in group, ${final.left} left; the bench expected ${inGroup}, ${left}`,
+    );
     return figures;
   } finally {
     await page.close();
@@ -191,14 +249,26 @@ try {
 
 for (const { label, figures } of results) {
   const final = label !== 'before';
-  check(!final || figures.inconsistencies.length === 0, `${label}: cards, tabs and timeline disagreed: ${figures.inconsistencies.slice(0, 3).join(' | ')}`);
+  check(
+    !final || figures.inconsistencies.length === 0,
+    `${label}: cards, tabs and timeline disagreed: ${figures.inconsistencies.slice(0, 3).join(' | ')}`,
+  );
   printFigures(`live join → visible, ${label}`, [
     [`baseline: idle page, call → next animation frame, median of ${SINGLES}`, `${median(figures.idle).toFixed(1)} ms`],
-    [`join → on screen, median / p95 of ${SINGLES}`, `${median(figures.joins).toFixed(1)} / ${percentile(figures.joins, 95).toFixed(1)} ms`],
-    [`leave → on screen, median / p95 of ${SINGLES}`, `${median(figures.leaves).toFixed(1)} / ${percentile(figures.leaves, 95).toFixed(1)} ms`],
+    [
+      `join → on screen, median / p95 of ${SINGLES}`,
+      `${median(figures.joins).toFixed(1)} / ${percentile(figures.joins, 95).toFixed(1)} ms`,
+    ],
+    [
+      `leave → on screen, median / p95 of ${SINGLES}`,
+      `${median(figures.leaves).toFixed(1)} / ${percentile(figures.leaves, 95).toFixed(1)} ms`,
+    ],
     [`burst of ${BURST} joins (one call each): renders of the In Group card`, String(figures.burstRenders)],
     [`burst of ${BURST} joins: until the last is on screen`, `${figures.burstMs.toFixed(0)} ms`],
-    ['moments cards, tabs and timeline disagreed', figures.inconsistencies.length === 0 ? 'none' : `${figures.inconsistencies.length}: ${figures.inconsistencies[0]}`],
+    [
+      'moments cards, tabs and timeline disagreed',
+      figures.inconsistencies.length === 0 ? 'none' : `${figures.inconsistencies.length}: ${figures.inconsistencies[0]}`,
+    ],
     ...(final
       ? ([
           ['join p95 ≤ 50 ms', goal('join p95 ≤ 50 ms', percentile(figures.joins, 95) <= 50)],

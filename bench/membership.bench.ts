@@ -17,7 +17,9 @@ import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
 import { median, printFigures } from './figures.js';
 
-announce('workshops:sync-members against simulator metadata; workshops:get and workshops:members for 50,000 leads; MembershipService ingest of 10,000 join events against a raw INSERT loop');
+announce(
+  'workshops:sync-members against simulator metadata; workshops:get and workshops:members for 50,000 leads; MembershipService ingest of 10,000 join events against a raw INSERT loop',
+);
 
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -38,7 +40,12 @@ async function time<T>(action: () => Promise<T> | T): Promise<[number, T]> {
 const dir = makeTempDir('bench-membership-');
 const clock = new FakeClock();
 const factory = createTransportFactory({
-  simulator: { scanDelayMs: 0, churnIntervalMs: null, ackDelayMs: 0, groups: [{ subject: 'Cohort', members: 1_024, addressing: 'lid', unknownPhoneShare: 0.1 }] },
+  simulator: {
+    scanDelayMs: 0,
+    churnIntervalMs: null,
+    ackDelayMs: 0,
+    groups: [{ subject: 'Cohort', members: 1_024, addressing: 'lid', unknownPhoneShare: 0.1 }],
+  },
 });
 let demo: SimulatedTransport | undefined;
 const core = createCore({
@@ -60,19 +67,36 @@ if (!group || !demo) throw new Error('demo group missing');
 
 // 50,000 leads, 900 of them in the group.
 // Not the demo account itself: its US number is a different lead once read as an Indian one.
-const phones = group.participants.flatMap((member) => (member.phone && member.phone !== DEMO_ACCOUNT.phone ? [member.phone] : [])).slice(0, 900);
+const phones = group.participants
+  .flatMap((member) => (member.phone && member.phone !== DEMO_ACCOUNT.phone ? [member.phone] : []))
+  .slice(0, 900);
 const leads = [...phones, ...Array.from({ length: 50_000 - phones.length }, (_, i) => `91${8_000_000_000 + i}`)];
-const workshop = await value<Workshop>(core.invoke('workshops:create', { name: 'Bench', startsAtLocal: '2026-12-01T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 }));
+const workshop = await value<Workshop>(
+  core.invoke('workshops:create', { name: 'Bench', startsAtLocal: '2026-12-01T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 }),
+);
 const [importMs] = await time(() =>
-  value(core.invoke('leads:import', { workshopId: workshop.id, csv: `phone\n${leads.join('\n')}`, mapping: { name: null, phone: 'phone', email: null } })),
+  value(
+    core.invoke('leads:import', {
+      workshopId: workshop.id,
+      csv: `phone\n${leads.join('\n')}`,
+      mapping: { name: null, phone: 'phone', email: null },
+    }),
+  ),
 );
 
-const [firstLinkMs] = await time(() => value(core.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid })));
+const [firstLinkMs] = await time(() =>
+  value(core.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid })),
+);
 const syncs: number[] = [];
 for (let run = 0; run < 10; run++) {
-  const [ms, result] = await time(() => value<{ synced: number; marked_left: number }>(core.invoke('workshops:sync-members', { id: workshop.id })));
+  const [ms, result] = await time(() =>
+    value<{ synced: number; marked_left: number }>(core.invoke('workshops:sync-members', { id: workshop.id })),
+  );
   syncs.push(ms);
-  check(result.synced === group.participants.length && result.marked_left === 0, `sync ${run} reported ${JSON.stringify(result)} for ${group.participants.length} members`);
+  check(
+    result.synced === group.participants.length && result.marked_left === 0,
+    `sync ${run} reported ${JSON.stringify(result)} for ${group.participants.length} members`,
+  );
 }
 
 const statsRuns: number[] = [];
@@ -91,7 +115,10 @@ for (let run = 0; run < 10; run++) {
 }
 check(stats?.registered === leads.length, `registered ${stats?.registered} instead of ${leads.length}`);
 check(stats?.inGroup === phones.length, `in group ${stats?.inGroup} instead of ${phones.length}`);
-check(tabRows['in-group'] === stats?.inGroup && tabRows.missing === stats?.missing, `tab rows ${JSON.stringify(tabRows)} disagree with the stats ${JSON.stringify(stats)}`);
+check(
+  tabRows['in-group'] === stats?.inGroup && tabRows.missing === stats?.missing,
+  `tab rows ${JSON.stringify(tabRows)} disagree with the stats ${JSON.stringify(stats)}`,
+);
 
 // Ingest: 10,000 single-participant join events, all queued in one tick (the best case for
 // group commit; one transaction per event is the worst case, measured below), then the same
@@ -101,15 +128,17 @@ const ingestGroup = '120363999999999999@g.us';
 const ingestRuns: number[] = [];
 for (let run = 0; run < 3; run++) {
   const [ms] = await time(async () => {
-  for (let i = 0; i < EVENTS; i++) {
-    core.membership.ingestParticipants({
-      groupJid: `${run}${ingestGroup}`,
-      action: 'add',
-      participants: [{ jid: `${400_000_000_000_000 + i}@lid`, lid: `${400_000_000_000_000 + i}@lid`, phone: `91${7_000_000_000 + i}`, isAdmin: false }],
-      at: clock.now(),
-    });
-  }
-  await core.membership.whenFlushed();
+    for (let i = 0; i < EVENTS; i++) {
+      core.membership.ingestParticipants({
+        groupJid: `${run}${ingestGroup}`,
+        action: 'add',
+        participants: [
+          { jid: `${400_000_000_000_000 + i}@lid`, lid: `${400_000_000_000_000 + i}@lid`, phone: `91${7_000_000_000 + i}`, isAdmin: false },
+        ],
+        at: clock.now(),
+      });
+    }
+    await core.membership.whenFlushed();
   });
   ingestRuns.push(ms);
 }
@@ -119,7 +148,9 @@ const [oneByOneMs] = await time(async () => {
     core.membership.ingestParticipants({
       groupJid: `0${ingestGroup}`,
       action: 'remove',
-      participants: [{ jid: `${400_000_000_000_000 + i}@lid`, lid: `${400_000_000_000_000 + i}@lid`, phone: `91${7_000_000_000 + i}`, isAdmin: false }],
+      participants: [
+        { jid: `${400_000_000_000_000 + i}@lid`, lid: `${400_000_000_000_000 + i}@lid`, phone: `91${7_000_000_000 + i}`, isAdmin: false },
+      ],
       at: clock.now(),
     });
     await core.membership.whenFlushed();
@@ -129,7 +160,8 @@ await core.stop();
 const written = new BetterSqlite3(join(dir.path, 'console.sqlite'), { readonly: true });
 const countMembers = written.prepare('SELECT count(*) FROM workshop_group_members WHERE group_jid = ? AND status = ?').pluck();
 for (let run = 0; run < 3; run++) {
-  const active = (countMembers.get(`${run}${ingestGroup}`, 'active') as number) + (countMembers.get(`${run}${ingestGroup}`, 'left') as number);
+  const active =
+    (countMembers.get(`${run}${ingestGroup}`, 'active') as number) + (countMembers.get(`${run}${ingestGroup}`, 'left') as number);
   check(active === EVENTS, `ingest run ${run} stored ${active} of ${EVENTS} members`);
 }
 check(countMembers.get(`0${ingestGroup}`, 'left') === 1_000, 'the 1,000 leave events were not all stored');
@@ -148,7 +180,8 @@ for (let run = 0; run < 3; run++) {
     (
       await time(() =>
         raw.transaction(() => {
-          for (let i = 0; i < EVENTS; i++) insert.run(`${run}${ingestGroup}`, `${400_000_000_000_000 + i}@lid`, `91${7_000_000_000 + i}`, now, now, now);
+          for (let i = 0; i < EVENTS; i++)
+            insert.run(`${run}${ingestGroup}`, `${400_000_000_000_000 + i}@lid`, `91${7_000_000_000 + i}`, now, now, now);
         })(),
       )
     )[0],
@@ -156,7 +189,9 @@ for (let run = 0; run < 3; run++) {
 }
 const rawMs = median(rawRuns);
 // The same rows the ingest writes: each member row and its event-log row.
-const event = raw.prepare("INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at) VALUES (?, ?, 'joined', 'live', ?)");
+const event = raw.prepare(
+  "INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at) VALUES (?, ?, 'joined', 'live', ?)",
+);
 const rawWithEventsRuns: number[] = [];
 for (let run = 3; run < 6; run++) {
   rawWithEventsRuns.push(
@@ -164,7 +199,14 @@ for (let run = 3; run < 6; run++) {
       await time(() =>
         raw.transaction(() => {
           for (let i = 0; i < EVENTS; i++) {
-            const id = insert.run(`${run}${ingestGroup}`, `${400_000_000_000_000 + i}@lid`, `91${7_000_000_000 + i}`, now, now, now).lastInsertRowid;
+            const id = insert.run(
+              `${run}${ingestGroup}`,
+              `${400_000_000_000_000 + i}@lid`,
+              `91${7_000_000_000 + i}`,
+              now,
+              now,
+              now,
+            ).lastInsertRowid;
             event.run(`${run}${ingestGroup}`, id, now);
           }
         })(),
@@ -184,8 +226,14 @@ printFigures('membership', [
   ['Sync Members, 1,024 members (reconcile only: simulator metadata, no network), median of 10', `${median(syncs).toFixed(1)} ms`],
   [`stats for 50,000 leads × 1,024 members (${stats?.inGroup} in group), median of 10`, `${median(statsRuns).toFixed(1)} ms`],
   ...Object.entries(tabRuns).map(([tab, runs]): [string, string] => [`tab "${tab}", median of 10`, `${median(runs).toFixed(1)} ms`]),
-  [`ingest ${EVENTS.toLocaleString('en')} join events queued in one tick (group commit, best case), median of 3`, `${perSecond(EVENTS, ingestMs)} events/s`],
-  [`raw prepared INSERT loop, same ${EVENTS.toLocaleString('en')} rows, one transaction, median of 3`, `${perSecond(EVENTS, rawMs)} rows/s`],
+  [
+    `ingest ${EVENTS.toLocaleString('en')} join events queued in one tick (group commit, best case), median of 3`,
+    `${perSecond(EVENTS, ingestMs)} events/s`,
+  ],
+  [
+    `raw prepared INSERT loop, same ${EVENTS.toLocaleString('en')} rows, one transaction, median of 3`,
+    `${perSecond(EVENTS, rawMs)} rows/s`,
+  ],
   ['ratio ingest / raw', `${(rawMs / ingestMs).toFixed(2)}, goal ${goal('≥ 0.5', rawMs / ingestMs >= 0.5)}`],
   ['raw loop writing member + event-log row per event, median of 3', `${perSecond(EVENTS, rawWithEventsMs)} events/s`],
   ['ratio ingest / raw with event log', `${(rawWithEventsMs / ingestMs).toFixed(2)}`],

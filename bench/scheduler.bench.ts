@@ -16,7 +16,7 @@ import { announce, check, until, verdict } from './bench-checks.js';
 import { median, percentile, printFigures } from './figures.js';
 
 announce(
-  'lateness of the demo send call against each message\'s time (100 messages, 10 accounts); workshops:update on a 10,000-message queue; MessageRepository.nextDue(); MessageSender.arm()',
+  "lateness of the demo send call against each message's time (100 messages, 10 accounts); workshops:update on a 10,000-message queue; MessageRepository.nextDue(); MessageSender.arm()",
 );
 
 async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?: unknown }>): Promise<T> {
@@ -29,7 +29,12 @@ const sendCalls = new Map<string, number>();
 const sendCounts = new Map<string, number>();
 function startCore(dataDir: string): Core {
   const factory = createTransportFactory({
-    simulator: { scanDelayMs: 0, churnIntervalMs: null, ackDelayMs: 5, groups: [{ subject: 'Bench group', members: 10, addressing: 'pn', unknownPhoneShare: 0 }] },
+    simulator: {
+      scanDelayMs: 0,
+      churnIntervalMs: null,
+      ackDelayMs: 5,
+      groups: [{ subject: 'Bench group', members: 10, addressing: 'pn', unknownPhoneShare: 0 }],
+    },
   });
   const core = createCore({
     shell: 'headless',
@@ -65,8 +70,18 @@ async function linkedWorkshop(core: Core, name: string): Promise<{ workshop: Wor
   const session = await value<SessionView>(core.invoke('sessions:create', { kind: 'simulator', label: name }));
   await opened;
   const [group] = await value<GroupSummary[]>(core.invoke('groups:sync', { sessionId: session.id }));
-  const workshop = await value<Workshop>(core.invoke('workshops:create', { name, startsAtLocal: localTimeInDays(180, '18:00', 'UTC'), timeZone: 'UTC', durationMinutes: 60, joinLink: 'https://meet.example.org/bench' }));
-  const linked = await value<Workshop>(core.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group?.jid }));
+  const workshop = await value<Workshop>(
+    core.invoke('workshops:create', {
+      name,
+      startsAtLocal: localTimeInDays(180, '18:00', 'UTC'),
+      timeZone: 'UTC',
+      durationMinutes: 60,
+      joinLink: 'https://meet.example.org/bench',
+    }),
+  );
+  const linked = await value<Workshop>(
+    core.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group?.jid }),
+  );
   return { workshop: linked, session };
 }
 
@@ -84,12 +99,19 @@ function insertPending(db: BetterSqlite3.Database, workshop: Workshop, at: numbe
 const lateDir = makeTempDir('bench-lateness-');
 const core = startCore(lateDir.path);
 // Only the messages inserted below: the default reminders are turned off.
-const rules = await value<{ ruleKey: string; templateId: string | null; localTime: string | null; minutesBefore: number | null; graceMinutes: number }[]>(
-  core.invoke('automation:get', {}),
-);
+const rules = await value<
+  { ruleKey: string; templateId: string | null; localTime: string | null; minutesBefore: number | null; graceMinutes: number }[]
+>(core.invoke('automation:get', {}));
 await value(
   core.invoke('automation:save', {
-    rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({ ruleKey, templateId, localTime, minutesBefore, graceMinutes, enabled: false })),
+    rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({
+      ruleKey,
+      templateId,
+      localTime,
+      minutesBefore,
+      graceMinutes,
+      enabled: false,
+    })),
   }),
 );
 const workshops = [];
@@ -136,7 +158,15 @@ const { workshop: first, session } = await linkedWorkshop(big, 'Queue 0');
 const bigDb = new BetterSqlite3(join(bigDir.path, 'console.sqlite'));
 const all: Workshop[] = [first];
 for (let i = 1; i < 200; i++) {
-  const workshop = await value<Workshop>(big.invoke('workshops:create', { name: `Queue ${i}`, startsAtLocal: localTimeInDays(180, '18:00', 'UTC'), timeZone: 'UTC', durationMinutes: 60, joinLink: 'https://meet.example.org/bench' }));
+  const workshop = await value<Workshop>(
+    big.invoke('workshops:create', {
+      name: `Queue ${i}`,
+      startsAtLocal: localTimeInDays(180, '18:00', 'UTC'),
+      timeZone: 'UTC',
+      durationMinutes: 60,
+      joinLink: 'https://meet.example.org/bench',
+    }),
+  );
   await value(big.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: first.group?.groupJid }));
   all.push(await value<Workshop>(big.invoke('workshops:get', { id: workshop.id })));
 }
@@ -155,7 +185,9 @@ for (let i = 0; i < 20; i++) {
 }
 // The repository the sender uses, on this connection: if its query changes, so does the figure.
 const repository = new MessageRepository(bigDb);
-const plan = (bigDb.prepare(`EXPLAIN QUERY PLAN ${repository.nextDueSql}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
+const plan = (bigDb.prepare(`EXPLAIN QUERY PLAN ${repository.nextDueSql}`).all() as { detail: string }[])
+  .map((row) => row.detail)
+  .join('; ');
 check(/USING (COVERING )?INDEX scheduled_next_due/.test(plan), `next-due lookup does not use scheduled_next_due: ${plan}`);
 const earliest = bigDb.prepare("SELECT min(next_attempt_at) FROM scheduled_whatsapp_messages WHERE status = 'pending'").pluck().get();
 check(repository.nextDue()?.next_attempt_at === earliest, 'nextDue() did not return the earliest pending message');
@@ -185,7 +217,10 @@ printFigures('scheduler', [
   ['lateness of the send call vs. its scheduled time, median', `${median(lateness).toFixed(1)} ms`],
   ['lateness, p99', `${percentile(lateness, 99).toFixed(1)} ms`],
   ['lateness, max', `${Math.max(...lateness).toFixed(1)} ms`],
-  ['baseline: bare setTimeout lateness at the same moments, median / max', `${median(timerLateness).toFixed(1)} / ${Math.max(...timerLateness).toFixed(1)} ms`],
+  [
+    'baseline: bare setTimeout lateness at the same moments, median / max',
+    `${median(timerLateness).toFixed(1)} / ${Math.max(...timerLateness).toFixed(1)} ms`,
+  ],
   [`pending messages in the queue`, pending.toLocaleString('en')],
   ['reschedule one workshop (workshops:update), median of 20', `${median(reschedules).toFixed(2)} ms`],
   ['MessageRepository.nextDue(), median of 200', `${(median(finds) * 1000).toFixed(0)} µs`],

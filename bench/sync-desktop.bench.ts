@@ -35,7 +35,12 @@ try {
   for (const phone of freshPhones(30)) {
     const started = performance.now();
     await live.call('demo:simulate', { sessionId, groupJid, join: [{ phone }] });
-    await waitFor(async () => (await world.sql`select 1 from workshop_group_members where organization_id = ${org.id} and phone = ${phone}`).length === 1, 10_000, 'join in Postgres');
+    await waitFor(
+      async () =>
+        (await world.sql`select 1 from workshop_group_members where organization_id = ${org.id} and phone = ${phone}`).length === 1,
+      10_000,
+      'join in Postgres',
+    );
     latencies.push(performance.now() - started);
   }
   const p95 = percentile(latencies, 95);
@@ -59,7 +64,10 @@ try {
     }
     const requests = count() - before;
     const status = await idle.call('sync:status');
-    check(status.sync.pending === 0 && status.sync.state === 'idle', `idle desktop ended ${status.sync.state} with ${status.sync.pending} pending`);
+    check(
+      status.sync.pending === 0 && status.sync.state === 'idle',
+      `idle desktop ended ${status.sync.state} with ${status.sync.pending} pending`,
+    );
     await idle.stop();
     return requests;
   }
@@ -84,7 +92,9 @@ try {
   const uploadStarted = performance.now();
   await within(bulk.settle(300_000), 310_000, 'bulk upload');
   const uploadMs = performance.now() - uploadStarted;
-  const [events] = await world.sql<{ count: number }[]>`select count(*)::int from membership_events where organization_id = ${bulkOrg.id} and group_jid = ${bulkGroup}`;
+  const [events] = await world.sql<
+    { count: number }[]
+  >`select count(*)::int from membership_events where organization_id = ${bulkOrg.id} and group_jid = ${bulkGroup}`;
   check(events!.count >= 10_000, `only ${events!.count} membership events reached Postgres`);
   await bulk.stop();
 
@@ -96,11 +106,23 @@ try {
   const baselineMs = performance.now() - baselineStarted;
 
   printFigures('Desktop sync', [
-    ['local join → row in Postgres', `p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (${latencies.length} joins) — goal p95 < 1 s: ${goal('p95 < 1 s', p95 < 1_000)}`],
+    [
+      'local join → row in Postgres',
+      `p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (${latencies.length} joins) — goal p95 < 1 s: ${goal('p95 < 1 s', p95 < 1_000)}`,
+    ],
     ['idle hour, polling every 60 s', `${pollingRequests} desktop-sync calls`],
-    ['idle hour, with pokes (poll every 10 min)', `${pokedRequests} desktop-sync calls (${(pollingRequests / Math.max(1, pokedRequests)).toFixed(1)}× fewer)`],
-    ['upload of 10,000 membership changes', `${pending.toLocaleString()} outbox rows in ${(uploadMs / 1000).toFixed(1)} s = ${Math.round(pending / (uploadMs / 1000)).toLocaleString()} rows/s`],
-    ['baseline: one INSERT … SELECT of as many rows', `${baselineMs.toFixed(0)} ms (the upload takes ${(uploadMs / baselineMs).toFixed(0)}× as long)`],
+    [
+      'idle hour, with pokes (poll every 10 min)',
+      `${pokedRequests} desktop-sync calls (${(pollingRequests / Math.max(1, pokedRequests)).toFixed(1)}× fewer)`,
+    ],
+    [
+      'upload of 10,000 membership changes',
+      `${pending.toLocaleString()} outbox rows in ${(uploadMs / 1000).toFixed(1)} s = ${Math.round(pending / (uploadMs / 1000)).toLocaleString()} rows/s`,
+    ],
+    [
+      'baseline: one INSERT … SELECT of as many rows',
+      `${baselineMs.toFixed(0)} ms (the upload takes ${(uploadMs / baselineMs).toFixed(0)}× as long)`,
+    ],
   ]);
 } finally {
   await world.stop();

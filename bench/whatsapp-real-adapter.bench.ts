@@ -51,7 +51,12 @@ try {
   check(synced.filter((group) => group.size === 1_025).length === 10, 'every big group has 1,024 members and us');
 
   const workshopFor = async (group: SimGroup, name: string) => {
-    const workshop = await call<Workshop>(console!, 'workshops:create', { name, startsAtLocal: inTwoDaysLocal(), timeZone: 'Asia/Kolkata', durationMinutes: 90 });
+    const workshop = await call<Workshop>(console!, 'workshops:create', {
+      name,
+      startsAtLocal: inTwoDaysLocal(),
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 90,
+    });
     await call(console!, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: groupJid(group) });
     return workshop;
   };
@@ -62,7 +67,11 @@ try {
     const times: number[] = [];
     for (let run = 0; run < 15; run++) {
       const started = performance.now();
-      const result = await within(call<{ synced: number }>(console!, 'workshops:sync-members', { id: workshop.id }), 30_000, 'sync-members');
+      const result = await within(
+        call<{ synced: number }>(console!, 'workshops:sync-members', { id: workshop.id }),
+        30_000,
+        'sync-members',
+      );
       times.push(performance.now() - started);
       check(result.synced === expected, `sync-members synced ${result.synced}, expected ${expected}`);
     }

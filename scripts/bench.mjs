@@ -11,7 +11,11 @@ const root = join(import.meta.dirname, '..');
 const filters = process.argv.slice(2);
 const scripts = ['bench', join('supabase', 'bench')]
   .filter((dir) => existsSync(join(root, dir)))
-  .flatMap((dir) => readdirSync(join(root, dir)).filter((file) => file.endsWith('.bench.ts')).map((file) => join(dir, file)))
+  .flatMap((dir) =>
+    readdirSync(join(root, dir))
+      .filter((file) => file.endsWith('.bench.ts'))
+      .map((file) => join(dir, file)),
+  )
   .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)));
 
 console.log(`Benchmarks on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`);

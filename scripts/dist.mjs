@@ -28,7 +28,13 @@ if (signing.note) console.log(`dist: ${signing.note}`);
 const restore = preserveNodeBuilds(root);
 let packaged = false;
 try {
-  packaged = node([join(root, 'node_modules', 'electron-builder', 'cli.js'), '--config', 'electron-builder.yml', ...signing.args, ...process.argv.slice(2)]);
+  packaged = node([
+    join(root, 'node_modules', 'electron-builder', 'cli.js'),
+    '--config',
+    'electron-builder.yml',
+    ...signing.args,
+    ...process.argv.slice(2),
+  ]);
 } finally {
   const restored = restore();
   if (restored.length > 0) console.log(`dist: restored the Node builds of ${restored.join(', ')} for npm test and npm run serve`);

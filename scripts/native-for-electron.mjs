@@ -79,11 +79,28 @@ const require = createRequire(import.meta.url);
 const attempts = [
   {
     name: 'prebuild-install',
-    args: [require.resolve('prebuild-install/bin.js'), '--runtime', 'electron', '--target', wanted.electron, '--platform', wanted.platform, '--arch', wanted.arch],
+    args: [
+      require.resolve('prebuild-install/bin.js'),
+      '--runtime',
+      'electron',
+      '--target',
+      wanted.electron,
+      '--platform',
+      wanted.platform,
+      '--arch',
+      wanted.arch,
+    ],
   },
   {
     name: 'node-gyp',
-    args: [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--target=${wanted.electron}`, `--arch=${wanted.arch}`, '--dist-url=https://electronjs.org/headers'],
+    args: [
+      require.resolve('node-gyp/bin/node-gyp.js'),
+      'rebuild',
+      '--release',
+      `--target=${wanted.electron}`,
+      `--arch=${wanted.arch}`,
+      '--dist-url=https://electronjs.org/headers',
+    ],
   },
 ];
 
@@ -97,7 +114,9 @@ try {
   const output = join(copy, 'build', 'Release', 'better_sqlite3.node');
   // npm passes its own `nodedir` (plain Node's headers) to scripts; node-gyp would then
   // build for Node's ABI and call it Electron's. Build with Electron's headers or not at all.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_(nodedir|target|runtime|disturl|arch)$/i.test(key)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_config_(nodedir|target|runtime|disturl|arch)$/i.test(key)),
+  );
   for (const { name, args } of attempts) {
     try {
       // No time limit: compiling SQLite takes minutes on a small machine.
@@ -108,9 +127,10 @@ try {
     } catch (error) {
       // node-gyp explains itself in its first "ERR!" lines, before the stack and its environment.
       const lines = `${error.stderr ?? ''}${error.stdout ?? ''}`.split('\n').filter((line) => line.trim());
-      const reasons = lines.filter((line) => /ERR!/.test(line) && !/ERR! (stack\s+at |System|command|cwd|node -v|node-gyp -v|not ok)/.test(line));
-      const detail = (reasons.length > 0 ? reasons.slice(0, 4) : lines.slice(-4))
-        .join('\n    ');
+      const reasons = lines.filter(
+        (line) => /ERR!/.test(line) && !/ERR! (stack\s+at |System|command|cwd|node -v|node-gyp -v|not ok)/.test(line),
+      );
+      const detail = (reasons.length > 0 ? reasons.slice(0, 4) : lines.slice(-4)).join('\n    ');
       failures.push(`${name}: ${detail || error.message}`);
     }
   }
@@ -124,7 +144,9 @@ try {
 }
 
 if (ok) {
-  console.log(`native-for-electron: built better-sqlite3 ${wanted.betterSqlite3} for Electron ${wanted.electron} (${wanted.arch}) at ${target}`);
+  console.log(
+    `native-for-electron: built better-sqlite3 ${wanted.betterSqlite3} for Electron ${wanted.electron} (${wanted.arch}) at ${target}`,
+  );
 } else {
   console.warn(
     [

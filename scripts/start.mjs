@@ -20,7 +20,11 @@ if (!process.env.ELECTRON_EXEC_PATH) {
   const electronDir = join(root, 'node_modules', 'electron');
   const { version } = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8'));
   // install.js exits at once when the binary is already there.
-  const download = spawnSync(process.execPath, [join(electronDir, 'install.js')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
+  const download = spawnSync(process.execPath, [join(electronDir, 'install.js')], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
   if (download.status !== 0) {
     const reason = (download.stderr || download.error?.message || '').trim().split('\n')[0];
     fail([
@@ -32,9 +36,16 @@ if (!process.env.ELECTRON_EXEC_PATH) {
   }
 }
 
-const native = spawnSync(process.execPath, [join(root, 'scripts', 'native-for-electron.mjs'), '--require'], { cwd: root, stdio: 'inherit' });
+const native = spawnSync(process.execPath, [join(root, 'scripts', 'native-for-electron.mjs'), '--require'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (native.status !== 0) fail(['npm start: better-sqlite3 has no Electron build, so the console could not open its database (see above).']);
 
-const child = spawn(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'dev', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const child = spawn(
+  process.execPath,
+  [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'dev', ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -14,13 +14,19 @@ const extraArgs = process.argv.slice(2);
 const steps = [
   ['typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
   ['lint', bin('eslint'), ['.']],
+  // One layout for every file, so a diff shows only what changed; `npx prettier --write .` fixes it.
+  ['format', bin('prettier'), ['--check', '--log-level', 'warn', '.']],
 ];
 const functionsDir = join(root, 'supabase', 'functions');
 if (existsSync(functionsDir)) {
   const entries = readdirSync(functionsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && existsSync(join(functionsDir, entry.name, 'index.ts')))
     .map((entry) => join('supabase', 'functions', entry.name, 'index.ts'));
-  steps.push(['deno check (edge functions)', bin('deno'), ['check', '--quiet', '--no-lock', ...entries, 'supabase/dev/functions-router.ts']]);
+  steps.push([
+    'deno check (edge functions)',
+    bin('deno'),
+    ['check', '--quiet', '--no-lock', ...entries, 'supabase/dev/functions-router.ts'],
+  ]);
   // Deno's recommended rules; --no-config because the per-function deno.json files are for
   // deployment and would turn on rules against the inline npm: imports used throughout.
   steps.push(['deno lint (edge functions)', bin('deno'), ['lint', '--quiet', '--no-config', 'supabase/functions']]);

@@ -10,7 +10,14 @@ let cores: Core[];
 const clock = new FakeClock(Date.UTC(2026, 10, 22, 8, 0, 0));
 
 function start(): Core {
-  const core = createCore({ shell: 'headless', dataDir: dir.path, appVersion: '1.2.3', clock, logger: createSilentLogger(), validateOutputs: true });
+  const core = createCore({
+    shell: 'headless',
+    dataDir: dir.path,
+    appVersion: '1.2.3',
+    clock,
+    logger: createSilentLogger(),
+    validateOutputs: true,
+  });
   cores.push(core);
   return core;
 }
@@ -28,7 +35,10 @@ describe('core', () => {
   it('reports what it is and that its database is healthy', async () => {
     const core = start();
     const info = await core.invoke('app:info', {});
-    expect(info).toMatchObject({ ok: true, value: { name: 'WhatsApp Operator Console', version: '1.2.3', shell: 'headless', dataDir: dir.path } });
+    expect(info).toMatchObject({
+      ok: true,
+      value: { name: 'WhatsApp Operator Console', version: '1.2.3', shell: 'headless', dataDir: dir.path },
+    });
     const health = await core.invoke('app:health', {});
     expect(health).toMatchObject({ ok: true, value: { status: 'ok', database: { ok: true } } });
   });
@@ -43,7 +53,10 @@ describe('core', () => {
     await first.stop();
 
     const second = start();
-    expect(await second.invoke('settings:get', {})).toMatchObject({ ok: true, value: { defaultCountry: 'UG', timeZone: 'Africa/Kampala' } });
+    expect(await second.invoke('settings:get', {})).toMatchObject({
+      ok: true,
+      value: { defaultCountry: 'UG', timeZone: 'Africa/Kampala' },
+    });
   });
 
   it('rejects bad input with per-field reasons and changes nothing', async () => {
@@ -53,7 +66,10 @@ describe('core', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('invalid-input');
-    expect(result.error.fields).toMatchObject({ defaultCountry: expect.stringMatching(/two-letter/), timeZone: expect.stringMatching(/time zone/) });
+    expect(result.error.fields).toMatchObject({
+      defaultCountry: expect.stringMatching(/two-letter/),
+      timeZone: expect.stringMatching(/time zone/),
+    });
     expect(await core.invoke('settings:get', {})).toEqual(before);
   });
 

@@ -97,7 +97,9 @@ export function createCore(deps: CoreDependencies): Core {
 
   const secretStore: SecretStore = deps.secretStore ?? new KeyFileSecretStore(join(deps.dataDir, KEY_FILE));
   const cipher = openCipher({ secretStore, db, clock, logger, closeDataDir: () => dataDir.close() });
-  const events = new CoreEvents((error, event) => logger.error({ err: error, event }, 'an event subscriber failed; the event itself stands'));
+  const events = new CoreEvents((error, event) =>
+    logger.error({ err: error, event }, 'an event subscriber failed; the event itself stands'),
+  );
   const settings = new SettingsService(new SettingsRepository(db), events, clock);
   const groups = new GroupDirectory(db, clock, logger.child({ module: 'groups' }));
   const sessions = new SessionSupervisor({
@@ -112,13 +114,28 @@ export function createCore(deps: CoreDependencies): Core {
     ...random,
   });
   const workshopRepository = new WorkshopRepository(db);
-  const membership = new MembershipService({ db, events, clock, logger: logger.child({ module: 'membership' }), workshops: workshopRepository });
+  const membership = new MembershipService({
+    db,
+    events,
+    clock,
+    logger: logger.child({ module: 'membership' }),
+    workshops: workshopRepository,
+  });
   const lids = new LidResolver({ db, sessions, membership, workshops: workshopRepository, logger: logger.child({ module: 'lids' }) });
   const automation = new AutomationService(db, clock);
   automation.ensureDefaults();
   const messageRepository = new MessageRepository(db);
   const messageText = new MessageText(db, clock);
-  const sender = new MessageSender({ db, repository: messageRepository, sessions, clock, logger: logger.child({ module: 'sender' }), events, text: messageText, ...random });
+  const sender = new MessageSender({
+    db,
+    repository: messageRepository,
+    sessions,
+    clock,
+    logger: logger.child({ module: 'sender' }),
+    events,
+    text: messageText,
+    ...random,
+  });
   const rescheduler = new Rescheduler({ generator: new ScheduleGenerator(db, automation, clock), sender, events });
   const messages = new MessageService({ db, repository: messageRepository, sender, clock, events, text: messageText });
   const workshopService = new WorkshopService({
@@ -154,7 +171,13 @@ export function createCore(deps: CoreDependencies): Core {
   });
 
   const appInfo = new AppInfoService({
-    identity: { name: APP_NAME, version: deps.appVersion, shell: deps.shell, dataDir: deps.dataDir, startAtLoginSupported: deps.startAtLoginSupported ?? false },
+    identity: {
+      name: APP_NAME,
+      version: deps.appVersion,
+      shell: deps.shell,
+      dataDir: deps.dataDir,
+      startAtLoginSupported: deps.startAtLoginSupported ?? false,
+    },
     db,
     clock,
     sessions,
@@ -168,7 +191,17 @@ export function createCore(deps: CoreDependencies): Core {
       ...settingsHandlers(settings),
       ...sessionHandlers(sessions, settings),
       ...workshopHandlers(workshopService, leads, groups),
-      ...messageHandlers({ automation, messages, sender, workshops: workshopService, sessions, rescheduler, clock, text: messageText, timeZone: () => settings.get().timeZone }),
+      ...messageHandlers({
+        automation,
+        messages,
+        sender,
+        workshops: workshopService,
+        sessions,
+        rescheduler,
+        clock,
+        text: messageText,
+        timeZone: () => settings.get().timeZone,
+      }),
       ...syncHandlers(sync.service),
     },
     logger.child({ module: 'api' }),

@@ -98,7 +98,9 @@ describe('headless server', () => {
     expect((await connect({ token: TOKEN, origin: 'https://evil.example' })).status).toBe(403);
     expect((await connect({ token: TOKEN, origin: `http://127.0.0.1:${server.port + 1}` })).status).toBe(403);
     // A page that rebinds its DNS name to 127.0.0.1 still names itself in Host.
-    expect((await connect({ token: TOKEN, host: `evil.example:${server.port}`, origin: `http://evil.example:${server.port}` })).status).toBe(403);
+    expect(
+      (await connect({ token: TOKEN, host: `evil.example:${server.port}`, origin: `http://evil.example:${server.port}` })).status,
+    ).toBe(403);
   });
 
   it('answers contract calls and pushes core events to the page', async () => {
@@ -108,14 +110,18 @@ describe('headless server', () => {
     expect(ws.protocol).toBe(WS_PROTOCOL);
     expect(await call(ws, 1, 'app:info', {})).toMatchObject({ result: { ok: true, value: { shell: 'headless' } } });
 
-    const pushed = new Promise((resolve) => ws.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string };
-      if (frame.type === 'event') resolve(frame);
-    }));
+    const pushed = new Promise((resolve) =>
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { type: string };
+        if (frame.type === 'event') resolve(frame);
+      }),
+    );
     await core.invoke('settings:set', { organisationName: 'Kampala Makers' });
     expect(await pushed).toMatchObject({ type: 'event', event: 'settings:changed', payload: { organisationName: 'Kampala Makers' } });
 
-    expect(await call(ws, 2, 'settings:set', { defaultCountry: 'nowhere' })).toMatchObject({ result: { ok: false, error: { code: 'invalid-input' } } });
+    expect(await call(ws, 2, 'settings:set', { defaultCountry: 'nowhere' })).toMatchObject({
+      result: { ok: false, error: { code: 'invalid-input' } },
+    });
     ws.close();
   });
 

@@ -4,14 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  CallFrameSchema,
-  WS_PATH,
-  WS_PROTOCOL,
-  WS_TOKEN_PREFIX,
-  type EventFrame,
-  type ResultFrame,
-} from '../../shared/contract/wire.js';
+import { CallFrameSchema, WS_PATH, WS_PROTOCOL, WS_TOKEN_PREFIX, type EventFrame, type ResultFrame } from '../../shared/contract/wire.js';
 import { CONTENT_SECURITY_POLICY, contentTypeFor, resolveAssetPath } from '../assets/resolve-asset-path.js';
 import type { Core } from '../core/composition-root.js';
 import type { Logger } from '../core/logging/logger.js';

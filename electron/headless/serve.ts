@@ -70,7 +70,8 @@ async function main(): Promise<void> {
   // Test hooks only on request: a console someone runs never holds sends because a variable
   // happened to be set in their shell.
   const testHooks = values['test-hooks'];
-  if (!testHooks && process.env.CONSOLE_SIMULATOR) logger.warn('CONSOLE_SIMULATOR is ignored: it is a test hook, read only with --test-hooks');
+  if (!testHooks && process.env.CONSOLE_SIMULATOR)
+    logger.warn('CONSOLE_SIMULATOR is ignored: it is a test hook, read only with --test-hooks');
 
   const core = createCore({
     shell: 'headless',

@@ -27,6 +27,11 @@ export function simulatorOptionsFromEnv(value: string | undefined): Partial<Simu
   const [count, members] = groups.split('x').map(Number) as [number, number];
   return {
     ...rest,
-    groups: Array.from({ length: count }, (_, index) => ({ subject: `Load group ${index + 1}`, members, addressing: 'lid' as const, unknownPhoneShare: 0.1 })),
+    groups: Array.from({ length: count }, (_, index) => ({
+      subject: `Load group ${index + 1}`,
+      members,
+      addressing: 'lid' as const,
+      unknownPhoneShare: 0.1,
+    })),
   };
 }

@@ -12,7 +12,9 @@ describe('app identity', () => {
   });
 
   it('gives development runs (bare electron.exe) their own id', () => {
-    expect(appUserModelId(false, 'C:\\src\\node_modules\\electron\\dist\\electron.exe')).toBe('C:\\src\\node_modules\\electron\\dist\\electron.exe');
+    expect(appUserModelId(false, 'C:\\src\\node_modules\\electron\\dist\\electron.exe')).toBe(
+      'C:\\src\\node_modules\\electron\\dist\\electron.exe',
+    );
   });
 
   it('keeps development data in its own folder next to the installed app’s', () => {

@@ -17,16 +17,39 @@ export function applicationMenuTemplate(options: ApplicationMenuOptions): MenuIt
   const show: MenuItemConstructorOptions = { label: 'Show the console window', click: options.onShow };
   const edit: MenuItemConstructorOptions = {
     label: 'Edit',
-    submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+    ],
   };
   if (options.platform === 'darwin') {
     return [
-      { label: options.name, submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, quit] },
+      {
+        label: options.name,
+        submenu: [
+          { role: 'about' },
+          { type: 'separator' },
+          { role: 'hide' },
+          { role: 'hideOthers' },
+          { role: 'unhide' },
+          { type: 'separator' },
+          quit,
+        ],
+      },
       edit,
       { label: 'Window', submenu: [show, { role: 'minimize' }, { role: 'close' }] },
     ];
   }
-  return [{ label: 'File', submenu: [show, { type: 'separator' }, quit] }, edit, { label: 'View', submenu: [{ role: 'reload' }, { role: 'togglefullscreen' }] }];
+  return [
+    { label: 'File', submenu: [show, { type: 'separator' }, quit] },
+    edit,
+    { label: 'View', submenu: [{ role: 'reload' }, { role: 'togglefullscreen' }] },
+  ];
 }
 
 export function applicationMenu(options: ApplicationMenuOptions): Menu {

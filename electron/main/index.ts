@@ -1,4 +1,16 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, safeStorage, session, type IpcMainInvokeEvent } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  Notification,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +46,7 @@ app.setAppLogsPath(app.isPackaged ? undefined : join(app.getPath('userData'), 'l
 // Windows only (the call exists nowhere else); also names the login-item registry value.
 if (process.platform === 'win32') app.setAppUserModelId(appUserModelId(app.isPackaged, process.execPath));
 
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -160,7 +170,9 @@ if (!app.requestSingleInstanceLock()) {
       restrictPermissions(session.defaultSession, (url) => isOwnUrl(url, devServerUrl));
       hardenWebContents(app, (url) => isOwnUrl(url, devServerUrl));
       handleAppProtocol(protocol, APP_SCHEME, join(here, '..', 'renderer'));
-      Menu.setApplicationMenu(applicationMenu({ platform: process.platform, name: app.getName(), onShow: () => showWindow(), onQuit: askToQuit }));
+      Menu.setApplicationMenu(
+        applicationMenu({ platform: process.platform, name: app.getName(), onShow: () => showWindow(), onQuit: askToQuit }),
+      );
 
       const secretStore = await SafeStorageSecretStore.open(app.getPath('userData'), safeStorage, process.platform);
       core = createCore({

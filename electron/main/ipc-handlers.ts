@@ -9,7 +9,11 @@ export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
  * Every call from the UI enters through one channel; the core checks the method against
  * the contract and validates the input, so nothing is handled that the contract lacks.
  */
-export function registerIpcHandlers(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, core: Pick<Core, 'invoke'>, isTrusted: SenderCheck): () => void {
+export function registerIpcHandlers(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  core: Pick<Core, 'invoke'>,
+  isTrusted: SenderCheck,
+): () => void {
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, input: unknown): Promise<Result<unknown>> => {
     if (!isTrusted(event)) return fail('forbidden', 'This window is not allowed to operate the console.');
     return core.invoke(method, input);

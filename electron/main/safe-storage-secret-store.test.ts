@@ -35,7 +35,8 @@ class Keyring implements KeyringStorage {
   async decryptStringAsync(encrypted: Buffer) {
     const [secret, result] = encrypted.toString().split('|');
     const known = secret === this.secret || this.previous.has(secret ?? '');
-    if (!this.available || !known || result === undefined) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    if (!this.available || !known || result === undefined)
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     return { result, shouldReEncrypt: secret !== this.secret };
   }
 }

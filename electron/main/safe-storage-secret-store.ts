@@ -18,7 +18,10 @@ export const KEY_UNREADABLE_WARNING =
   'The OS keyring refused to unlock the key to your linked WhatsApp accounts (access denied, or the keyring was reset), so the console made a new key. ' +
   'Link the accounts again on the Connection page; the old key is kept as secret.key.safe-storage.unreadable.';
 
-export type KeyringStorage = Pick<SafeStorage, 'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'>;
+export type KeyringStorage = Pick<
+  SafeStorage,
+  'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'
+>;
 
 /**
  * The data key wrapped by the OS keyring (Keychain, DPAPI, libsecret/kwallet), or, where
@@ -43,7 +46,8 @@ export class SafeStorageSecretStore implements SecretStore {
   static async open(dataDir: string, keyring: KeyringStorage, platform: NodeJS.Platform): Promise<SafeStorageSecretStore> {
     const wrappedPath = join(dataDir, WRAPPED_KEY_FILE);
     const keyFilePath = join(dataDir, KEY_FILE);
-    const available = (await keyring.isAsyncEncryptionAvailable()) && (platform !== 'linux' || keyring.getSelectedStorageBackend() !== 'basic_text');
+    const available =
+      (await keyring.isAsyncEncryptionAvailable()) && (platform !== 'linux' || keyring.getSelectedStorageBackend() !== 'basic_text');
     const keyFile = () => new KeyFileSecretStore(keyFilePath, NO_KEYRING_WARNING).loadDataKey();
 
     if (existsSync(wrappedPath)) {
@@ -73,7 +77,12 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   /** Wraps `key` into the keyring, checks it unwraps, and only then drops the key file. */
-  private static async migrate(keyring: KeyringStorage, wrappedPath: string, keyFilePath: string, key: Buffer): Promise<SafeStorageSecretStore> {
+  private static async migrate(
+    keyring: KeyringStorage,
+    wrappedPath: string,
+    keyFilePath: string,
+    key: Buffer,
+  ): Promise<SafeStorageSecretStore> {
     const wrapped = await writeWrapped(keyring, wrappedPath, key).then(
       () => true,
       () => false,

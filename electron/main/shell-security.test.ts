@@ -58,12 +58,16 @@ describe('external links', () => {
   it.each(['https://chat.whatsapp.com/AbC123', 'mailto:help@example.org'])('allows %s', (url) => {
     expect(isAllowedExternalUrl(url)).toBe(true);
   });
-  it.each(['http://example.org', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'https://user:pw@example.org', 'nonsense'])(
-    'refuses %s',
-    (url) => {
-      expect(isAllowedExternalUrl(url)).toBe(false);
-    },
-  );
+  it.each([
+    'http://example.org',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'smb://host/share',
+    'https://user:pw@example.org',
+    'nonsense',
+  ])('refuses %s', (url) => {
+    expect(isAllowedExternalUrl(url)).toBe(false);
+  });
 });
 
 describe('IPC handlers', () => {
@@ -142,6 +146,8 @@ describe('permissions', () => {
     }
     expect(request('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
     expect(check('clipboard-sanitized-write', 'http://localhost:5173/')).toBe(false);
-    expect(isPermissionGranted('clipboard-sanitized-write', 'http://localhost:5173/', (url) => isOwnUrl(url, 'http://localhost:5173'))).toBe(true);
+    expect(
+      isPermissionGranted('clipboard-sanitized-write', 'http://localhost:5173/', (url) => isOwnUrl(url, 'http://localhost:5173')),
+    ).toBe(true);
   });
 });

@@ -13,7 +13,10 @@ afterEach(() => {
 function target(method: StartAtLoginTarget['method'], env: NodeJS.ProcessEnv = {}) {
   const calls: Parameters<App['setLoginItemSettings']>[0][] = [];
   const app = { setLoginItemSettings: (settings: Parameters<App['setLoginItemSettings']>[0]) => void calls.push(settings) };
-  return { calls, target: { method, app, env, execPath: '/opt/WhatsApp Operator Console/whatsapp-operator-console', name: 'WhatsApp Operator Console' } };
+  return {
+    calls,
+    target: { method, app, env, execPath: '/opt/WhatsApp Operator Console/whatsapp-operator-console', name: 'WhatsApp Operator Console' },
+  };
 }
 
 describe('start at login', () => {

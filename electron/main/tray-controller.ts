@@ -74,7 +74,10 @@ export class TrayController {
   }
 
   private async refresh(): Promise<void> {
-    const [sessions, sender] = await Promise.all([call(this.options.invoke, 'sessions:list'), call(this.options.invoke, 'messages:status')]);
+    const [sessions, sender] = await Promise.all([
+      call(this.options.invoke, 'sessions:list'),
+      call(this.options.invoke, 'messages:status'),
+    ]);
     // A failed call means the core is stopping; the menu keeps its last state.
     if (this.stopped || !sessions.ok || !sender.ok) return;
     this.options.show(trayMenuModel(sessions.value, sender.value, this.options.now(), this.today));

@@ -35,7 +35,16 @@ describe('tray menu', () => {
 });
 
 describe('today’s workshop in the tray', () => {
-  const stats = { registered: 200, inGroup: 105, missing: 90, left: 5, leftNotRegistered: 0, joinRate: 0.525, inGroupNotRegistered: 0, unknownPhone: 0 };
+  const stats = {
+    registered: 200,
+    inGroup: 105,
+    missing: 90,
+    left: 5,
+    leftNotRegistered: 0,
+    joinRate: 0.525,
+    inGroupNotRegistered: 0,
+    unknownPhone: 0,
+  };
   const group = { sessionId: 's', groupJid: 'g', subject: 'G', size: 1, inviteLink: null };
   const workshop = (name: string, startsAt: string) => ({ name, startsAt, timeZone: 'Asia/Kolkata', stats, group });
 

@@ -8,9 +8,7 @@ import { trayStatus } from './tray-status.js';
 export const QUIT_WARNING_MINUTES = 10;
 
 export type TrayItem =
-  | { kind: 'info'; label: string }
-  | { kind: 'action'; id: 'open' | 'pause' | 'resume' | 'quit'; label: string }
-  | { kind: 'separator' };
+  { kind: 'info'; label: string } | { kind: 'action'; id: 'open' | 'pause' | 'resume' | 'quit'; label: string } | { kind: 'separator' };
 
 export interface TrayModel {
   tooltip: string;
@@ -20,10 +18,19 @@ export interface TrayModel {
 /** The workshop the coordinator cares about today: the next to start today, else the last one that started. */
 export function todaysWorkshop(workshops: readonly Pick<Workshop, 'name' | 'startsAt' | 'timeZone' | 'stats' | 'group'>[], now: number) {
   const today = workshops.filter(
-    (workshop) => workshop.group && DateTime.fromISO(workshop.startsAt, { zone: workshop.timeZone }).hasSame(DateTime.fromMillis(now, { zone: workshop.timeZone }), 'day'),
+    (workshop) =>
+      workshop.group &&
+      DateTime.fromISO(workshop.startsAt, { zone: workshop.timeZone }).hasSame(
+        DateTime.fromMillis(now, { zone: workshop.timeZone }),
+        'day',
+      ),
   );
-  const upcoming = today.filter((workshop) => Date.parse(workshop.startsAt) >= now).sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
-  const started = today.filter((workshop) => Date.parse(workshop.startsAt) < now).sort((a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt));
+  const upcoming = today
+    .filter((workshop) => Date.parse(workshop.startsAt) >= now)
+    .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+  const started = today
+    .filter((workshop) => Date.parse(workshop.startsAt) < now)
+    .sort((a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt));
   return upcoming[0] ?? started[0] ?? null;
 }
 

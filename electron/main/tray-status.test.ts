@@ -23,7 +23,9 @@ function session(label: string, state: SessionState): SessionView {
 describe('tray status', () => {
   it('says connected only when every account is', () => {
     expect(trayStatus([session('Front desk', 'open')])).toMatchObject({ label: 'WhatsApp: connected', needsAttention: false });
-    expect(trayStatus([session('Front desk', 'open'), session('Shop', 'reconnecting')])).toMatchObject({ label: 'WhatsApp: reconnecting…' });
+    expect(trayStatus([session('Front desk', 'open'), session('Shop', 'reconnecting')])).toMatchObject({
+      label: 'WhatsApp: reconnecting…',
+    });
   });
 
   it('names the accounts that need attention', () => {

@@ -16,7 +16,11 @@ export function trayStatus(sessions: readonly SessionView[]): TrayStatus {
   }
   if (attention.length > 0) {
     const names = attention.map((session) => session.label).join(', ');
-    return { tooltip: `WhatsApp Operator Console — needs attention: ${names}`, label: `WhatsApp: needs attention (${names})`, needsAttention: true };
+    return {
+      tooltip: `WhatsApp Operator Console — needs attention: ${names}`,
+      label: `WhatsApp: needs attention (${names})`,
+      needsAttention: true,
+    };
   }
   if (open.length === sessions.length) {
     return { tooltip: 'WhatsApp Operator Console — connected', label: 'WhatsApp: connected', needsAttention: false };

@@ -71,11 +71,14 @@ export function renderConsole(core: Core, page: Page) {
   const api = createApiClient(transport);
   const store = createConsoleStore(api, transport);
   store.getState().navigate(page);
-  return { ...render(
-    <ConsoleProvider api={api} store={store}>
-      <App />
-    </ConsoleProvider>,
-  ), store };
+  return {
+    ...render(
+      <ConsoleProvider api={api} store={store}>
+        <App />
+      </ConsoleProvider>,
+    ),
+    store,
+  };
 }
 
 /** Resolves once the demo session reports "open" (after a restart it reconnects by itself). */
@@ -83,7 +86,11 @@ export function sessionOpen(core: Core, sessionId: string): Promise<void> {
   return new Promise<void>((resolve) => {
     if (core.sessions.view(sessionId).state === 'open') return resolve();
     const stop = core.subscribe((event, payload) => {
-      if (event === 'sessions:changed' && (payload as { id: string; state: string }).id === sessionId && (payload as { state: string }).state === 'open') {
+      if (
+        event === 'sessions:changed' &&
+        (payload as { id: string; state: string }).id === sessionId &&
+        (payload as { state: string }).state === 'open'
+      ) {
         stop();
         resolve();
       }
@@ -97,7 +104,13 @@ export const ZONE = 'Asia/Kolkata';
 export async function linkedWorkshop(core: Core, name: string, sessionId?: string): Promise<Workshop> {
   const session = sessionId ?? (await connectDemo(core));
   const startsAtLocal = localTimeInDays(2, '18:30', ZONE);
-  const workshop = await call(core, 'workshops:create', { name, startsAtLocal, timeZone: ZONE, durationMinutes: 90, joinLink: 'https://example.org/live' });
+  const workshop = await call(core, 'workshops:create', {
+    name,
+    startsAtLocal,
+    timeZone: ZONE,
+    durationMinutes: 90,
+    joinLink: 'https://example.org/live',
+  });
   const [group] = await call(core, 'groups:sync', { sessionId: session });
   return call(core, 'workshops:link-group', { id: workshop.id, sessionId: session, groupJid: group!.jid });
 }
@@ -111,8 +124,12 @@ export async function openWhatsAppTab(name: string): Promise<void> {
 
 /** The row of a queue table whose text matches, e.g. the "1 hour before" reminder. */
 export function rowOf(tableName: string, text: string | RegExp): HTMLElement {
-  const rows = within(screen.getByRole('table', { name: tableName })).getAllByRole('row').slice(1);
-  const row = rows.find((candidate) => (typeof text === 'string' ? candidate.textContent?.includes(text) : text.test(candidate.textContent ?? '')));
+  const rows = within(screen.getByRole('table', { name: tableName }))
+    .getAllByRole('row')
+    .slice(1);
+  const row = rows.find((candidate) =>
+    typeof text === 'string' ? candidate.textContent?.includes(text) : text.test(candidate.textContent ?? ''),
+  );
   if (!row) throw new Error(`No row with ${String(text)} in ${tableName}: ${rows.map((candidate) => candidate.textContent).join(' | ')}`);
   return row;
 }

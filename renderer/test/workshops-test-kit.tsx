@@ -34,7 +34,7 @@ export function startCore(): TestConsole {
     dataDir: dir.path,
     appVersion: '0.0.1',
     logger: createSilentLogger(),
-      validateOutputs: true,
+    validateOutputs: true,
     whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
   });
   core.start();
@@ -88,7 +88,11 @@ export async function connectDemo(core: Core): Promise<string> {
   await new Promise<void>((resolve) => {
     if (core.sessions.view(session.id).state === 'open') return resolve();
     const stop = core.subscribe((event, payload) => {
-      if (event === 'sessions:changed' && (payload as { id: string; state: string }).id === session.id && (payload as { state: string }).state === 'open') {
+      if (
+        event === 'sessions:changed' &&
+        (payload as { id: string; state: string }).id === session.id &&
+        (payload as { state: string }).state === 'open'
+      ) {
         stop();
         resolve();
       }

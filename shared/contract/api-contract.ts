@@ -82,7 +82,10 @@ export type Health = z.infer<typeof HealthSchema>;
 const SessionId = SessionIdSchema;
 const WorkshopRef = z.object({ id: WorkshopIdSchema }).strict();
 /** CSV text as read from the file the user picked; 20 MB is far beyond 50,000 leads. */
-const CsvText = z.string().min(1, 'The file is empty').max(20 * 1024 * 1024, 'The file is larger than 20 MB');
+const CsvText = z
+  .string()
+  .min(1, 'The file is empty')
+  .max(20 * 1024 * 1024, 'The file is larger than 20 MB');
 
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -114,7 +117,10 @@ export const methods = {
   'workshops:create': method(WorkshopInputSchema.strict(), WorkshopSchema),
   'workshops:update': method(WorkshopUpdateSchema.extend({ id: WorkshopIdSchema }).strict(), WorkshopSchema),
   'workshops:delete': method(WorkshopRef, z.object({ deleted: z.literal(true) })),
-  'workshops:link-group': method(z.object({ id: WorkshopIdSchema, sessionId: SessionId, groupJid: GroupJidSchema }).strict(), WorkshopSchema),
+  'workshops:link-group': method(
+    z.object({ id: WorkshopIdSchema, sessionId: SessionId, groupJid: GroupJidSchema }).strict(),
+    WorkshopSchema,
+  ),
   'workshops:create-group': method(
     z.object({ id: WorkshopIdSchema, sessionId: SessionId, subject: z.string().trim().min(1).max(100).optional() }).strict(),
     WorkshopSchema,
@@ -131,19 +137,40 @@ export const methods = {
   ),
   'leads:import': method(
     z.object({ workshopId: WorkshopIdSchema, csv: CsvText, mapping: CsvMappingSchema, skipInvalid: z.boolean().default(false) }).strict(),
-    z.object({ added: z.number().int(), alreadyRegistered: z.number().int(), merged: z.number().int(), skipped: z.number().int(), importId: z.string().nullable() }),
+    z.object({
+      added: z.number().int(),
+      alreadyRegistered: z.number().int(),
+      merged: z.number().int(),
+      skipped: z.number().int(),
+      importId: z.string().nullable(),
+    }),
   ),
   /** Removes exactly the registrations one import added. */
-  'leads:undo-import': method(z.object({ workshopId: WorkshopIdSchema, importId: z.string().min(1).max(100) }).strict(), z.object({ removed: z.number().int() })),
+  'leads:undo-import': method(
+    z.object({ workshopId: WorkshopIdSchema, importId: z.string().min(1).max(100) }).strict(),
+    z.object({ removed: z.number().int() }),
+  ),
   'leads:remove-many': method(
-    z.object({ workshopId: WorkshopIdSchema, leadIds: z.array(z.number().int()).min(1, 'Choose at least one registration').max(100_000) }).strict(),
+    z
+      .object({ workshopId: WorkshopIdSchema, leadIds: z.array(z.number().int()).min(1, 'Choose at least one registration').max(100_000) })
+      .strict(),
     z.object({ removed: z.number().int() }),
   ),
   'leads:add': method(
-    z.object({ workshopId: WorkshopIdSchema, name: z.string().trim().max(200).default(''), phone: z.string().min(1, 'Enter a phone number').max(40), email: z.string().trim().max(320).default('') }).strict(),
+    z
+      .object({
+        workshopId: WorkshopIdSchema,
+        name: z.string().trim().max(200).default(''),
+        phone: z.string().min(1, 'Enter a phone number').max(40),
+        email: z.string().trim().max(320).default(''),
+      })
+      .strict(),
     LeadSchema,
   ),
-  'leads:remove': method(z.object({ workshopId: WorkshopIdSchema, leadId: z.number().int() }).strict(), z.object({ removed: z.literal(true) })),
+  'leads:remove': method(
+    z.object({ workshopId: WorkshopIdSchema, leadId: z.number().int() }).strict(),
+    z.object({ removed: z.literal(true) }),
+  ),
 
   'templates:list': method(NoInput, z.array(TemplateSchema)),
   'templates:save': method(TemplateInputSchema.strict(), TemplateSchema),
@@ -206,13 +233,19 @@ export const methods = {
   'messages:resume': method(NoInput, SenderStatusSchema),
   /** Settings → Hosted backend. Tokens stay in the core; answers say only who is signed in. */
   'backend:configure': method(z.object({ url: ProjectUrlSchema, publishableKey: PublishableKeySchema }).strict(), BackendStatusSchema),
-  'backend:sign-in': method(z.object({ email: EmailSchema, password: z.string().min(1, 'Enter your password').max(1_000) }).strict(), BackendStatusSchema),
+  'backend:sign-in': method(
+    z.object({ email: EmailSchema, password: z.string().min(1, 'Enter your password').max(1_000) }).strict(),
+    BackendStatusSchema,
+  ),
   /** Emails a 6-digit sign-in code to an existing account. */
   'backend:send-code': method(z.object({ email: EmailSchema }).strict(), z.object({ sent: z.literal(true) })),
   'backend:verify-code': method(z.object({ email: EmailSchema, code: OtpCodeSchema }).strict(), BackendStatusSchema),
   'backend:sign-out': method(NoInput, BackendStatusSchema),
   'backend:organisations': method(NoInput, z.array(OrganisationSchema)),
-  'backend:choose-organisation': method(z.object({ id: z.string().uuid('Choose an organisation from the list') }).strict(), BackendStatusSchema),
+  'backend:choose-organisation': method(
+    z.object({ id: z.string().uuid('Choose an organisation from the list') }).strict(),
+    BackendStatusSchema,
+  ),
   'sync:status': method(NoInput, BackendStatusSchema),
   /** Runs a sync now and answers when it has finished (or failed; the status says why). */
   'sync:now': method(NoInput, BackendStatusSchema),
@@ -234,7 +267,10 @@ export const methods = {
       .object({
         sessionId: SessionId,
         groupJid: GroupJidSchema,
-        join: z.array(z.object({ phone: z.string(), lidOnly: z.boolean().optional() })).max(5_000).default([]),
+        join: z
+          .array(z.object({ phone: z.string(), lidOnly: z.boolean().optional() }))
+          .max(5_000)
+          .default([]),
         leave: z.array(z.string()).max(5_000).default([]),
       })
       .strict(),

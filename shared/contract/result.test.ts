@@ -21,7 +21,11 @@ describe('refusals of bad input', () => {
     });
     expect(message).toBe('3 things to fix: At least 5 minutes; Keep the description under 5,000 characters; Use an https:// link');
     expect(message).not.toMatch(/durationMinutes|description:|joinLink/);
-    expect(fields).toEqual({ durationMinutes: 'At least 5 minutes', description: 'Keep the description under 5,000 characters', joinLink: 'Use an https:// link' });
+    expect(fields).toEqual({
+      durationMinutes: 'At least 5 minutes',
+      description: 'Keep the description under 5,000 characters',
+      joinLink: 'Use an https:// link',
+    });
   });
 
   it('put zod’s default texts into words: a 10,000-character name, an empty required text', () => {

@@ -5,15 +5,7 @@ import { z } from 'zod';
  * this union instead: the UI can always tell a validation problem from an unreachable
  * core and show the message as it stands.
  */
-export const errorCodes = [
-  'invalid-input',
-  'not-found',
-  'conflict',
-  'unavailable',
-  'forbidden',
-  'unknown-method',
-  'internal',
-] as const;
+export const errorCodes = ['invalid-input', 'not-found', 'conflict', 'unavailable', 'forbidden', 'unknown-method', 'internal'] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -50,9 +42,15 @@ function plainIssue(issue: z.core.$ZodIssue): string {
   if (!/^(Too big|Too small|Invalid input|Invalid option|Invalid)\b/.test(issue.message)) return issue.message;
   switch (issue.code) {
     case 'too_big':
-      return issue.origin === 'string' ? `Keep it under ${Number(issue.maximum).toLocaleString('en-US')} characters` : `At most ${String(issue.maximum)}`;
+      return issue.origin === 'string'
+        ? `Keep it under ${Number(issue.maximum).toLocaleString('en-US')} characters`
+        : `At most ${String(issue.maximum)}`;
     case 'too_small':
-      return issue.origin === 'string' ? (Number(issue.minimum) <= 1 ? 'This cannot be empty' : `At least ${String(issue.minimum)} characters`) : `At least ${String(issue.minimum)}`;
+      return issue.origin === 'string'
+        ? Number(issue.minimum) <= 1
+          ? 'This cannot be empty'
+          : `At least ${String(issue.minimum)} characters`
+        : `At least ${String(issue.minimum)}`;
     case 'invalid_type':
       return issue.input === undefined ? 'This is needed' : 'This is not the right kind of value';
     case 'invalid_format':

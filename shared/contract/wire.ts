@@ -21,10 +21,7 @@ export type CallFrame = z.infer<typeof CallFrameSchema>;
 export const ResultFrameSchema = z.object({
   type: z.literal('result'),
   id: z.number().int().nonnegative(),
-  result: z.union([
-    z.object({ ok: z.literal(true), value: z.unknown() }),
-    z.object({ ok: z.literal(false), error: ApiErrorSchema }),
-  ]),
+  result: z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: ApiErrorSchema })]),
 });
 export type ResultFrame = z.infer<typeof ResultFrameSchema>;
 

@@ -55,9 +55,18 @@ export const AutomationRuleSchema = z.object({
   /** For the morning rule: local time on the day. */
   localTime: LocalTimeSchema.nullable(),
   /** For the rules before the start. */
-  minutesBefore: z.number().int().min(0).max(7 * 24 * 60).nullable(),
+  minutesBefore: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .nullable(),
   /** How late a missed send may still go out, e.g. after the console was off. */
-  graceMinutes: z.number().int().min(0).max(24 * 60),
+  graceMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
   /** Where the effective value comes from for a workshop. */
   source: z.enum(['organisation', 'workshop']),
 });

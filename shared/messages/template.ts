@@ -33,7 +33,8 @@ const optionalValues: readonly TemplateVariable[] = ['join_link', 'group_link'];
 export function missingValues(body: string, values: TemplateValues): TemplateVariable[] {
   const missing = new Set<TemplateVariable>();
   for (const [, name] of body.matchAll(PLACEHOLDER)) {
-    if (name && optionalValues.includes(name as TemplateVariable) && values[name as TemplateVariable].trim() === '') missing.add(name as TemplateVariable);
+    if (name && optionalValues.includes(name as TemplateVariable) && values[name as TemplateVariable].trim() === '')
+      missing.add(name as TemplateVariable);
   }
   return [...missing];
 }
@@ -64,7 +65,10 @@ export function renderTemplate(body: string, values: TemplateValues): string {
 function inWords(minutes: number): string {
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  const parts = [hours > 0 ? `${hours} hour${hours === 1 ? '' : 's'}` : '', rest > 0 || hours === 0 ? `${rest} minute${rest === 1 ? '' : 's'}` : ''];
+  const parts = [
+    hours > 0 ? `${hours} hour${hours === 1 ? '' : 's'}` : '',
+    rest > 0 || hours === 0 ? `${rest} minute${rest === 1 ? '' : 's'}` : '',
+  ];
   return parts.filter(Boolean).join(' ');
 }
 

@@ -28,7 +28,9 @@ export function normalisePhone(input: string, defaultCountry?: string): PhoneRes
   if (valid) return { ok: true, digits: valid.number.slice(1) };
   return {
     ok: false,
-    reason: country ? `"${trimmed}" is not a valid phone number for ${country} or with a country code` : `"${trimmed}" is not a valid phone number with a country code`,
+    reason: country
+      ? `"${trimmed}" is not a valid phone number for ${country} or with a country code`
+      : `"${trimmed}" is not a valid phone number with a country code`,
   };
 }
 

@@ -182,7 +182,17 @@ export type SyncRequest = z.infer<typeof SyncRequestSchema>;
  * 503 unavailable (transient; nothing was applied; retry the same request, honour Retry-After).
  */
 export const SyncErrorSchema = z.object({
-  error: z.enum(['invalid_request', 'unauthorized', 'not_a_member', 'read_only', 'choose_organization', 'seq_gap', 'client_elsewhere', 'too_large', 'unavailable']),
+  error: z.enum([
+    'invalid_request',
+    'unauthorized',
+    'not_a_member',
+    'read_only',
+    'choose_organization',
+    'seq_gap',
+    'client_elsewhere',
+    'too_large',
+    'unavailable',
+  ]),
   message: z.string(),
   expected_seq: z.number().int().optional(),
   details: z.array(z.string()).optional(),

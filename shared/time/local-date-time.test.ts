@@ -10,9 +10,14 @@ describe('local wall time and instants', () => {
 
   it('refuses a time the clocks skip, keyed under the field the form shows', () => {
     expect(() => instantFromLocal('2027-03-28T01:30', 'Europe/London', 'sendAtLocal')).toThrow(
-      expect.objectContaining({ code: 'invalid-input', fields: { sendAtLocal: expect.stringMatching(/28 Mar 2027, 01:30 does not exist in Europe\/London/) } }),
+      expect.objectContaining({
+        code: 'invalid-input',
+        fields: { sendAtLocal: expect.stringMatching(/28 Mar 2027, 01:30 does not exist in Europe\/London/) },
+      }),
     );
-    expect(() => instantFromLocal('tomorrow', 'UTC')).toThrow(expect.objectContaining({ fields: { startsAtLocal: 'Not a valid date and time' } }));
+    expect(() => instantFromLocal('tomorrow', 'UTC')).toThrow(
+      expect.objectContaining({ fields: { startsAtLocal: 'Not a valid date and time' } }),
+    );
   });
 
   it('gives "in two days at 18:30" by the wall clock of the zone, across a daylight-saving change', () => {

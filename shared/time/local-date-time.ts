@@ -21,7 +21,8 @@ export function toLocalInput(instant: string, timeZone: string): string {
  */
 export function instantFromLocal(local: string, timeZone: string, field = 'startsAtLocal'): string {
   const parsed = DateTime.fromISO(local, { zone: timeZone });
-  if (!parsed.isValid) throw new ApiFailure('invalid-input', `${local} is not a valid date and time`, { [field]: 'Not a valid date and time' });
+  if (!parsed.isValid)
+    throw new ApiFailure('invalid-input', `${local} is not a valid date and time`, { [field]: 'Not a valid date and time' });
   if (parsed.toFormat(LOCAL_INPUT) !== local) {
     // The wall time as typed: read in UTC, which has no gaps, only to format it.
     const shown = DateTime.fromISO(local, { zone: 'UTC' }).toFormat('d LLL yyyy, HH:mm');

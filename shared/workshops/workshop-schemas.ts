@@ -12,7 +12,11 @@ const workshopFields = {
   name: z.string().trim().min(1, 'The workshop needs a name').max(200, 'Keep the name under 200 characters'),
   startsAtLocal: LocalDateTimeSchema,
   timeZone: TimeZoneSchema,
-  durationMinutes: z.number({ message: 'Give the duration in minutes' }).int('Give whole minutes').min(5, 'At least 5 minutes').max(24 * 60, 'At most 24 hours'),
+  durationMinutes: z
+    .number({ message: 'Give the duration in minutes' })
+    .int('Give whole minutes')
+    .min(5, 'At least 5 minutes')
+    .max(24 * 60, 'At most 24 hours'),
   description: z.string().max(5_000, 'Keep the description under 5,000 characters'),
   joinLink: z.union([z.literal(''), z.url({ protocol: /^https$/, message: 'Use an https:// link' })], { message: 'Use an https:// link' }),
 };

@@ -56,7 +56,9 @@ export interface CpuMeter {
 
 export async function cpuMeter(sql: postgres.Sql): Promise<CpuMeter | null> {
   if (process.platform !== 'linux') return null;
-  const [{ data_directory: dataDirectory } = { data_directory: '' }] = await sql<{ data_directory: string }[]>`select current_setting('data_directory') as data_directory`;
+  const [{ data_directory: dataDirectory } = { data_directory: '' }] = await sql<
+    { data_directory: string }[]
+  >`select current_setting('data_directory') as data_directory`;
   const postmaster = Number(readFileSync(`${dataDirectory}/postmaster.pid`, 'utf8').split('\n')[0]);
   const sample = (): CpuSplit => {
     const all = processes();

@@ -60,18 +60,48 @@ try {
   const phone = (i: number) => `9198${String(i).padStart(8, '0')}`;
   const all: Mutation[] = [];
   for (let i = 0; all.length < CHANGES; i += 1) {
-    all.push({ seq: all.length + 1, table: 'workshop_group_members', op: 'upsert', row: {
-      group_jid: groupJid, lid: null, phone: phone(i), status: 'active', joined_at: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString(), joined_source: 'live', left_at: null, left_source: null, is_admin: false,
-    } });
-    if (all.length < CHANGES) all.push({ seq: all.length + 1, table: 'membership_events', op: 'upsert', row: {
-      event_id: `${clientId}:${i + 1}`, group_jid: groupJid, lid: null, phone: phone(i), action: 'joined', source: 'live', occurred_at: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString(),
-    } });
+    all.push({
+      seq: all.length + 1,
+      table: 'workshop_group_members',
+      op: 'upsert',
+      row: {
+        group_jid: groupJid,
+        lid: null,
+        phone: phone(i),
+        status: 'active',
+        joined_at: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString(),
+        joined_source: 'live',
+        left_at: null,
+        left_source: null,
+        is_admin: false,
+      },
+    });
+    if (all.length < CHANGES)
+      all.push({
+        seq: all.length + 1,
+        table: 'membership_events',
+        op: 'upsert',
+        row: {
+          event_id: `${clientId}:${i + 1}`,
+          group_jid: groupJid,
+          lid: null,
+          phone: phone(i),
+          action: 'joined',
+          source: 'live',
+          occurred_at: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString(),
+        },
+      });
   }
 
   const pushStarted = performance.now();
   let applied = 0;
   for (let start = 0; start < all.length; start += PUSH_BATCH) {
-    const answer = await call<PushResponse>({ protocol: 1, kind: 'push', client_id: clientId, mutations: all.slice(start, start + PUSH_BATCH) });
+    const answer = await call<PushResponse>({
+      protocol: 1,
+      kind: 'push',
+      client_id: clientId,
+      mutations: all.slice(start, start + PUSH_BATCH),
+    });
     applied += answer.results.filter((r) => r.status === 'applied').length;
   }
   const pushSeconds = (performance.now() - pushStarted) / 1000;
@@ -79,7 +109,10 @@ try {
     select (select count(*)::int from workshop_group_members where organization_id = ${org!.id}) as members,
            (select count(*)::int from membership_events where organization_id = ${org!.id}) as events`;
   check(applied === CHANGES, `push applied ${applied} of ${CHANGES}`);
-  check(counts!.members + counts!.events === CHANGES, `Postgres holds ${counts!.members} members + ${counts!.events} events, expected ${CHANGES} rows`);
+  check(
+    counts!.members + counts!.events === CHANGES,
+    `Postgres holds ${counts!.members} members + ${counts!.events} events, expected ${CHANGES} rows`,
+  );
 
   // Baseline: the same member rows and events written by plain SQL in one transaction (version trigger included).
   const [baseOrg] = await sql<{ id: string }[]>`insert into organizations (name) values ('Bench baseline') returning id`;
@@ -90,7 +123,8 @@ try {
       const members = batch.filter((m) => m.table === 'workshop_group_members').map((m) => m.row);
       const events = batch.filter((m) => m.table === 'membership_events').map((m) => m.row);
       await tx`insert into workshop_group_members ${tx(members.map((r) => ({ organization_id: baseOrg!.id, group_jid: r.group_jid as string, phone: r.phone as string, status: 'active', joined_at: r.joined_at as string, joined_source: 'live' })))}`;
-      if (events.length) await tx`insert into membership_events ${tx(events.map((r) => ({ organization_id: baseOrg!.id, event_id: r.event_id as string, group_jid: r.group_jid as string, phone: r.phone as string, action: 'joined', source: 'live', occurred_at: r.occurred_at as string })))}`;
+      if (events.length)
+        await tx`insert into membership_events ${tx(events.map((r) => ({ organization_id: baseOrg!.id, event_id: r.event_id as string, group_jid: r.group_jid as string, phone: r.phone as string, action: 'joined', source: 'live', occurred_at: r.occurred_at as string })))}`;
     }
   });
   const baseSeconds = (performance.now() - baseStarted) / 1000;
@@ -107,7 +141,13 @@ try {
   let cursor = 0;
   let pages = 0;
   for (;;) {
-    const answer = await call<PullResponse>({ protocol: 1, kind: 'pull', client_id: clientId, cursors: { messaging_log: cursor }, limit: PULL_PAGE });
+    const answer = await call<PullResponse>({
+      protocol: 1,
+      kind: 'pull',
+      client_id: clientId,
+      cursors: { messaging_log: cursor },
+      limit: PULL_PAGE,
+    });
     const page = answer.tables.messaging_log;
     if (!page || page.status !== 'changes') throw new Error('pull answered no page for messaging_log');
     for (const change of page.changes) if (change.op === 'upsert') ids.add(String(change.row.id));
@@ -120,17 +160,26 @@ try {
   check(ids.size === CHANGES, `pulled ${ids.size} distinct messaging_log rows of ${CHANGES}`);
 
   const readStarted = performance.now();
-  const raw = await sql`select id, store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, template_name, template_language, error_message, updated_at, sync_version
+  const raw =
+    await sql`select id, store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, template_name, template_language, error_message, updated_at, sync_version
                         from messaging_log where store_id = ${store!.id} order by sync_version`;
   const readSeconds = (performance.now() - readStarted) / 1000;
   check(raw.length === CHANGES, `baseline read ${raw.length} rows`);
 
   const rate = (n: number, s: number) => Math.round(n / s);
   console.log(`desktop-sync on ${os.availableParallelism()} cores, ${CHANGES} rows each`);
-  console.log(`  push membership changes: ${pushSeconds.toFixed(2)} s = ${rate(CHANGES, pushSeconds)} rows/s in ${Math.ceil(CHANGES / PUSH_BATCH)} requests (goal ≥ 5000)`);
-  console.log(`    baseline, plain SQL insert: ${baseSeconds.toFixed(2)} s = ${rate(CHANGES, baseSeconds)} rows/s; protocol costs ×${(pushSeconds / baseSeconds).toFixed(1)}`);
-  console.log(`  pull messaging_log: ${pullSeconds.toFixed(2)} s = ${rate(CHANGES, pullSeconds)} rows/s in ${pages} requests (goal ≥ 10000)`);
-  console.log(`    baseline, plain SQL select: ${readSeconds.toFixed(2)} s = ${rate(CHANGES, readSeconds)} rows/s; protocol costs ×${(pullSeconds / readSeconds).toFixed(1)}`);
+  console.log(
+    `  push membership changes: ${pushSeconds.toFixed(2)} s = ${rate(CHANGES, pushSeconds)} rows/s in ${Math.ceil(CHANGES / PUSH_BATCH)} requests (goal ≥ 5000)`,
+  );
+  console.log(
+    `    baseline, plain SQL insert: ${baseSeconds.toFixed(2)} s = ${rate(CHANGES, baseSeconds)} rows/s; protocol costs ×${(pushSeconds / baseSeconds).toFixed(1)}`,
+  );
+  console.log(
+    `  pull messaging_log: ${pullSeconds.toFixed(2)} s = ${rate(CHANGES, pullSeconds)} rows/s in ${pages} requests (goal ≥ 10000)`,
+  );
+  console.log(
+    `    baseline, plain SQL select: ${readSeconds.toFixed(2)} s = ${rate(CHANGES, readSeconds)} rows/s; protocol costs ×${(pullSeconds / readSeconds).toFixed(1)}`,
+  );
 } catch (error) {
   failed = true;
   console.error(error);

@@ -43,8 +43,12 @@ process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
 
 try {
   const storeId = await sql.begin(async (tx) => {
-    const [user] = await tx<{ id: string }[]>`insert into auth.users (id, email) values (gen_random_uuid(), 'bench@example.test') returning id`;
-    const [store] = await tx<{ id: string }[]>`insert into store_settings (user_id, store_name, store_slug) values (${user!.id}, 'Bench', 'bench') returning id`;
+    const [user] = await tx<
+      { id: string }[]
+    >`insert into auth.users (id, email) values (gen_random_uuid(), 'bench@example.test') returning id`;
+    const [store] = await tx<
+      { id: string }[]
+    >`insert into store_settings (user_id, store_name, store_slug) values (${user!.id}, 'Bench', 'bench') returning id`;
     await tx`insert into business_channel_settings (store_id, wa_phone_number_id, webhook_verify_token) values (${store!.id}, '100000000043', 'bench')`;
     await tx`insert into store_payment_settings (store_id, country_code) values (${store!.id}, 'UG')`;
     await tx`
@@ -63,21 +67,33 @@ try {
   // The customers approved on their phones: Flutterwave reports every charge succeeded.
   for (let i = 1; i <= PAYMENTS; i++) {
     flw.charges.set(`chg_bench_${i}`, {
-      id: `chg_bench_${i}`, version: 'v4', reference: `BENCH-${i}`, amount: Number(AMOUNT), currency: 'UGX',
-      status: 'succeeded', reason: null, phone: String(256700000000 + i), network: 'MTN', reported: {},
+      id: `chg_bench_${i}`,
+      version: 'v4',
+      reference: `BENCH-${i}`,
+      amount: Number(AMOUNT),
+      currency: 'UGX',
+      status: 'succeeded',
+      reason: null,
+      phone: String(256700000000 + i),
+      network: 'MTN',
+      reported: {},
     });
   }
   flw.resetCounters();
 
   const delivery = (i: number) => {
     const body = JSON.stringify({
-      webhook_id: `wbk_${i}`, timestamp: Date.now(), type: 'charge.completed',
+      webhook_id: `wbk_${i}`,
+      timestamp: Date.now(),
+      type: 'charge.completed',
       data: { id: `chg_bench_${i}`, reference: `BENCH-${i}`, amount: Number(AMOUNT), currency: 'UGX', status: 'succeeded' },
     });
     return { body, signature: createHmac('sha256', stack.flutterwaveSecretHash).update(body).digest('base64') };
   };
 
-  console.log(`flutterwave-webhook latency — ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${PAYMENTS} payments, ${CONNECTIONS} concurrent, loopback`);
+  console.log(
+    `flutterwave-webhook latency — ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${PAYMENTS} payments, ${CONNECTIONS} concurrent, loopback`,
+  );
   const baseline = await autocannon({
     url: `${stack.functionsUrl}/flutterwave-webhook`,
     connections: CONNECTIONS,
@@ -86,7 +102,9 @@ try {
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json', 'flutterwave-signature': 'bad' }, body: delivery(1).body }],
   });
   const baselineAccepted = baseline['2xx'];
-  console.log(`baseline: ${PAYMENTS} badly signed deliveries (refused before parsing or any database work): ${(baseline.non2xx / baseline.duration).toFixed(0)} req/s, p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms`);
+  console.log(
+    `baseline: ${PAYMENTS} badly signed deliveries (refused before parsing or any database work): ${(baseline.non2xx / baseline.duration).toFixed(0)} req/s, p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms`,
+  );
   console.log('phase            | req/s | p50 ms | p99 ms | max ms | non-2xx | errors');
   for (const phase of ['first delivery', 'replay']) {
     let next = 0;
@@ -95,32 +113,41 @@ try {
       connections: CONNECTIONS,
       amount: PAYMENTS,
       timeout: 30,
-      requests: [{
-        method: 'POST',
-        setupRequest: (request) => {
-          next += 1;
-          const { body, signature } = delivery(next);
-          return { ...request, body, headers: { 'content-type': 'application/json', 'flutterwave-signature': signature } };
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            next += 1;
+            const { body, signature } = delivery(next);
+            return { ...request, body, headers: { 'content-type': 'application/json', 'flutterwave-signature': signature } };
+          },
         },
-      }],
+      ],
     });
-    console.log([
-      phase.padEnd(16),
-      (result['2xx'] / result.duration).toFixed(0).padStart(5),
-      String(result.latency.p50).padStart(6),
-      String(result.latency.p99).padStart(6),
-      String(result.latency.max).padStart(6),
-      String(result.non2xx).padStart(7),
-      String(result.errors + result.timeouts).padStart(6),
-    ].join(' | '));
+    console.log(
+      [
+        phase.padEnd(16),
+        (result['2xx'] / result.duration).toFixed(0).padStart(5),
+        String(result.latency.p50).padStart(6),
+        String(result.latency.p99).padStart(6),
+        String(result.latency.max).padStart(6),
+        String(result.non2xx).padStart(7),
+        String(result.errors + result.timeouts).padStart(6),
+      ].join(' | '),
+    );
   }
 
   // Confirmations are sent after each commit; wait until none is still queued.
   const deadline = Date.now() + 60_000;
-  while ((await sql<{ n: number }[]>`select count(*)::int as n from messaging_log where status = 'queued'`)[0]!.n > 0 && Date.now() < deadline) {
+  while (
+    (await sql<{ n: number }[]>`select count(*)::int as n from messaging_log where status = 'queued'`)[0]!.n > 0 &&
+    Date.now() < deadline
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const [c] = await sql<{ succeeded: number; processing: number; ledger: number; ledger_sum: string; balance: string; notices: number; sent: number }[]>`
+  const [c] = await sql<
+    { succeeded: number; processing: number; ledger: number; ledger_sum: string; balance: string; notices: number; sent: number }[]
+  >`
     select (select count(*) from payment_transactions where store_id = ${storeId} and status = 'succeeded')::int as succeeded,
            (select count(*) from orders where store_id = ${storeId} and status = 'processing')::int as processing,
            (select count(*) from store_ledger_entries where store_id = ${storeId})::int as ledger,
@@ -130,8 +157,12 @@ try {
            (select count(*) from messaging_log where store_id = ${storeId} and message_payload ? 'payment_notice'
               and status = 'accepted' and whatsapp_message_id is not null)::int as sent`;
   const expectedSum = (Number(AMOUNT) * PAYMENTS).toFixed(2);
-  console.log(`\nsettled: ${c!.succeeded}/${PAYMENTS}; orders processing: ${c!.processing}; ledger entries: ${c!.ledger} (sum ${c!.ledger_sum}); balance ${c!.balance}; confirmations logged ${c!.notices}, sent ${c!.sent}`);
-  console.log(`Flutterwave calls during ${PAYMENTS * 2} deliveries: ${flw.totalCalls()} ${JSON.stringify(flw.calls)} → ${(flw.totalCalls() / PAYMENTS).toFixed(2)} per settled payment: the webhook's re-fetch only (payments were inserted as pending, so creating them cost nothing here; replays of settled payments call nothing)`);
+  console.log(
+    `\nsettled: ${c!.succeeded}/${PAYMENTS}; orders processing: ${c!.processing}; ledger entries: ${c!.ledger} (sum ${c!.ledger_sum}); balance ${c!.balance}; confirmations logged ${c!.notices}, sent ${c!.sent}`,
+  );
+  console.log(
+    `Flutterwave calls during ${PAYMENTS * 2} deliveries: ${flw.totalCalls()} ${JSON.stringify(flw.calls)} → ${(flw.totalCalls() / PAYMENTS).toFixed(2)} per settled payment: the webhook's re-fetch only (payments were inserted as pending, so creating them cost nothing here; replays of settled payments call nothing)`,
+  );
   const problems = [
     baselineAccepted > 0 && `${baselineAccepted} badly signed deliveries were accepted`,
     c!.succeeded !== PAYMENTS && `${PAYMENTS - c!.succeeded} payments not settled`,

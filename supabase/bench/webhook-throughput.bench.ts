@@ -51,8 +51,12 @@ process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
 
 try {
   await sql.begin(async (tx) => {
-    const [user] = await tx<{ id: string }[]>`insert into auth.users (id, email) values (gen_random_uuid(), 'bench@example.test') returning id`;
-    const [store] = await tx<{ id: string }[]>`insert into store_settings (user_id, store_name, store_slug) values (${user!.id}, 'Bench', 'bench') returning id`;
+    const [user] = await tx<
+      { id: string }[]
+    >`insert into auth.users (id, email) values (gen_random_uuid(), 'bench@example.test') returning id`;
+    const [store] = await tx<
+      { id: string }[]
+    >`insert into store_settings (user_id, store_name, store_slug) values (${user!.id}, 'Bench', 'bench') returning id`;
     await tx`insert into business_channel_settings (store_id, wa_phone_number_id, webhook_verify_token) values (${store!.id}, ${PHONE_NUMBER_ID}, 'bench')`;
     await tx`insert into products (store_id, sku, name, price) values (${store!.id}, 'MUG', 'Mug', 7500)`;
   });
@@ -63,27 +67,41 @@ try {
     const from = String(256_700_000_000 + (sequence % CUSTOMERS));
     const body = JSON.stringify({
       object: 'whatsapp_business_account',
-      entry: [{
-        id: '1',
-        changes: [{
-          field: 'messages',
-          value: {
-            messaging_product: 'whatsapp',
-            metadata: { display_phone_number: '15550001111', phone_number_id: PHONE_NUMBER_ID },
-            contacts: [{ profile: { name: 'Bench' }, wa_id: from }],
-            messages: [{ from, id: `wamid.bench.${sequence}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: COMMANDS[sequence % COMMANDS.length] } }],
-          },
-        }],
-      }],
+      entry: [
+        {
+          id: '1',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550001111', phone_number_id: PHONE_NUMBER_ID },
+                contacts: [{ profile: { name: 'Bench' }, wa_id: from }],
+                messages: [
+                  {
+                    from,
+                    id: `wamid.bench.${sequence}`,
+                    timestamp: String(Math.floor(Date.now() / 1000)),
+                    type: 'text',
+                    text: { body: COMMANDS[sequence % COMMANDS.length] },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     });
     return { body, signature: `sha256=${createHmac('sha256', stack.appSecret).update(body).digest('hex')}` };
   };
 
   // Handled = its reply is logged (every bench message gets one).
   const pendingCount = async () =>
-    (await sql<{ n: number }[]>`
+    (
+      await sql<{ n: number }[]>`
       select ((select count(*) from messaging_log where message_type = 'inbound')
-           - (select count(*) from messaging_log where message_type = 'outbound_text'))::int as n`)[0]!.n;
+           - (select count(*) from messaging_log where message_type = 'outbound_text'))::int as n`
+    )[0]!.n;
 
   console.log(`whatsapp-webhook throughput — ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${DURATION} s per run, loopback`);
   const baseline = await autocannon({
@@ -91,11 +109,15 @@ try {
     connections: Math.max(...CONNECTIONS),
     duration: Math.min(DURATION, 5),
     timeout: 30,
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=00' }, body: nextDelivery().body }],
+    requests: [
+      { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=00' }, body: nextDelivery().body },
+    ],
   });
   // Every one of them must be refused: a badly signed delivery is never accepted.
   const baselineAccepted = baseline['2xx'];
-  console.log(`baseline: badly signed deliveries (refused before parsing or any database work), ${Math.max(...CONNECTIONS)} conns: ${(baseline.non2xx / baseline.duration).toFixed(0)} req/s, p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms`);
+  console.log(
+    `baseline: badly signed deliveries (refused before parsing or any database work), ${Math.max(...CONNECTIONS)} conns: ${(baseline.non2xx / baseline.duration).toFixed(0)} req/s, p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms`,
+  );
   console.log('conns | acked msg/s | p50 ms | p99 ms | max ms | refused | errors | processed msg/s | drain s');
   const rows: string[] = [];
   const splits: string[] = [];
@@ -111,13 +133,15 @@ try {
       connections,
       duration: DURATION,
       timeout: 30,
-      requests: [{
-        method: 'POST',
-        setupRequest: (request) => {
-          const { body, signature } = nextDelivery();
-          return { ...request, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } };
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const { body, signature } = nextDelivery();
+            return { ...request, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } };
+          },
         },
-      }],
+      ],
     });
     const loadEnded = Date.now();
     let pending = await pendingCount();
@@ -126,7 +150,10 @@ try {
       await new Promise((resolve) => setTimeout(resolve, 250));
       pending = await pendingCount();
     }
-    if (pending > 0) drainProblems.push(`${connections} connections: ${pending} acknowledged messages still unhandled ${DRAIN_DEADLINE_MS / 1000} s after the load stopped`);
+    if (pending > 0)
+      drainProblems.push(
+        `${connections} connections: ${pending} acknowledged messages still unhandled ${DRAIN_DEADLINE_MS / 1000} s after the load stopped`,
+      );
     const drained = Date.now();
     const cpu = meter?.take();
     if (cpu) splits.push(`${String(connections).padStart(5)} | ${describeSplit(cpu, (drained - started) / 1000, result['2xx'])}`);
@@ -147,12 +174,16 @@ try {
     console.log(row);
     if (connections === GOAL.connections) {
       const rate = result['2xx'] / result.duration;
-      goal.push(`goal at ${GOAL.connections} connections: ≥ ${GOAL.messagesPerSecond} msg/s acknowledged with p99 < ${GOAL.p99Ms} ms — `
-        + `${rate >= GOAL.messagesPerSecond && result.latency.p99 < GOAL.p99Ms ? 'met' : 'NOT met'} (${rate.toFixed(0)} msg/s, p99 ${result.latency.p99} ms)`);
+      goal.push(
+        `goal at ${GOAL.connections} connections: ≥ ${GOAL.messagesPerSecond} msg/s acknowledged with p99 < ${GOAL.p99Ms} ms — ` +
+          `${rate >= GOAL.messagesPerSecond && result.latency.p99 < GOAL.p99Ms ? 'met' : 'NOT met'} (${rate.toFixed(0)} msg/s, p99 ${result.latency.p99} ms)`,
+      );
     }
   }
   if (splits.length > 0) {
-    console.log(`\nCPU from the start of the load until every message was handled (cores busy on average, of ${os.cpus().length}; CPU ms per acknowledged message):\n${splits.join('\n')}`);
+    console.log(
+      `\nCPU from the start of the load until every message was handled (cores busy on average, of ${os.cpus().length}; CPU ms per acknowledged message):\n${splits.join('\n')}`,
+    );
   }
   if (goal.length > 0) console.log(`\n${goal.join('\n')}`);
 
@@ -161,12 +192,16 @@ try {
     const top = await sql<{ calls: number; ms: number; query: string }[]>`
       select calls::int, round(total_exec_time + total_plan_time)::int as ms, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) as query
       from pg_stat_statements order by total_exec_time + total_plan_time desc limit 12`;
-    const [all] = await sql<{ calls: number; ms: number }[]>`select sum(calls)::int as calls, round(sum(total_exec_time + total_plan_time))::int as ms from pg_stat_statements`;
+    const [all] = await sql<
+      { calls: number; ms: number }[]
+    >`select sum(calls)::int as calls, round(sum(total_exec_time + total_plan_time))::int as ms from pg_stat_statements`;
     console.log(`\nPostgres time by statement (exec + plan); all statements: ${all!.calls} calls, ${all!.ms} ms:`);
     for (const row of top) console.log(`${String(row.ms).padStart(7)} ms ${String(row.calls).padStart(7)} calls  ${row.query}`);
   }
 
-  const [counts] = await sql<{ inbound: number; distinct_inbound: number; processed: number; outbound: number; replied_to: number; failed: number }[]>`
+  const [counts] = await sql<
+    { inbound: number; distinct_inbound: number; processed: number; outbound: number; replied_to: number; failed: number }[]
+  >`
     select count(*) filter (where message_type = 'inbound')::int as inbound,
            count(distinct whatsapp_message_id) filter (where message_type = 'inbound')::int as distinct_inbound,
            count(*) filter (where message_type = 'inbound' and status = 'processed')::int as processed,
@@ -175,7 +210,9 @@ try {
            count(*) filter (where message_type = 'outbound_text' and status = 'failed')::int as failed
     from messaging_log`;
   const c = counts!;
-  console.log(`\nacknowledged (2xx): ${acknowledged}; inbound rows: ${c.inbound} (${c.distinct_inbound} distinct wamids); processed: ${c.processed}; replies: ${c.outbound} to ${c.replied_to} messages (${c.failed} failed sends)`);
+  console.log(
+    `\nacknowledged (2xx): ${acknowledged}; inbound rows: ${c.inbound} (${c.distinct_inbound} distinct wamids); processed: ${c.processed}; replies: ${c.outbound} to ${c.replied_to} messages (${c.failed} failed sends)`,
+  );
   const problems = [
     ...drainProblems,
     baselineAccepted > 0 && `${baselineAccepted} badly signed deliveries were accepted`,

@@ -18,7 +18,9 @@ async function seedDemoStore(databaseUrl: string): Promise<{ phoneNumberId: stri
   const verifyToken = `demo-${randomUUID()}`;
   try {
     await sql.begin(async (tx) => {
-      const [user] = await tx<{ id: string }[]>`insert into auth.users (id, email) values (gen_random_uuid(), 'owner@demo.test') returning id`;
+      const [user] = await tx<
+        { id: string }[]
+      >`insert into auth.users (id, email) values (gen_random_uuid(), 'owner@demo.test') returning id`;
       const [store] = await tx<{ id: string }[]>`
         insert into store_settings (user_id, store_name, store_slug, currency) values (${user!.id}, 'Demo Duka', 'demo-duka', 'UGX') returning id`;
       await tx`insert into business_channel_settings (store_id, wa_phone_number_id, webhook_verify_token)
@@ -70,7 +72,9 @@ async function seedCoordinator(): Promise<{ email: string; password: string }> {
   const sql = postgres(stack.databaseUrl, { max: 1, onnotice: () => {} });
   try {
     await sql.begin(async (tx) => {
-      const [org] = await tx<{ id: string }[]>`insert into organizations (name, default_country) values ('Demo Workshops', 'IN') returning id`;
+      const [org] = await tx<
+        { id: string }[]
+      >`insert into organizations (name, default_country) values ('Demo Workshops', 'IN') returning id`;
       await tx`insert into organization_members (organization_id, user_id, role) values (${org!.id}, ${user.id}, 'owner')`;
     });
   } finally {
@@ -87,8 +91,12 @@ const lines = [
   `  Graph API:  ${stack.graph ? `${stack.graph.baseUrl} (fake: replies are printed below)` : process.env.GRAPH_API_BASE_URL}`,
   `  App secret: ${process.env.WHATSAPP_APP_SECRET ? '(from WHATSAPP_APP_SECRET)' : 'local-app-secret'}  — sign POST bodies with it (X-Hub-Signature-256)`,
 ];
-lines.push(`  Flutterwave: ${stack.flutterwave?.baseUrl} (fake; approve a charge with POST ${stack.flutterwave?.baseUrl}/_fake/charges/<charge id>/succeeded)`);
-lines.push(`  Payments:   ${stack.functionsUrl}/process-payment, webhook secret hash ${process.env.FLUTTERWAVE_WEBHOOK_SECRET_HASH ? '(from FLUTTERWAVE_WEBHOOK_SECRET_HASH)' : 'local-flutterwave-hash'}, reconcile secret ${process.env.RECONCILE_PAYMENTS_SECRET ? '(from RECONCILE_PAYMENTS_SECRET)' : 'local-reconcile-secret'}`);
+lines.push(
+  `  Flutterwave: ${stack.flutterwave?.baseUrl} (fake; approve a charge with POST ${stack.flutterwave?.baseUrl}/_fake/charges/<charge id>/succeeded)`,
+);
+lines.push(
+  `  Payments:   ${stack.functionsUrl}/process-payment, webhook secret hash ${process.env.FLUTTERWAVE_WEBHOOK_SECRET_HASH ? '(from FLUTTERWAVE_WEBHOOK_SECRET_HASH)' : 'local-flutterwave-hash'}, reconcile secret ${process.env.RECONCILE_PAYMENTS_SECRET ? '(from RECONCILE_PAYMENTS_SECRET)' : 'local-reconcile-secret'}`,
+);
 lines.push(`  Sign in:    ${coordinator.email} / ${coordinator.password} (owner of "Demo Workshops"), or any email with a code`);
 if (demo) lines.push(`  Demo store: phone_number_id ${demo.phoneNumberId}, verify token ${demo.verifyToken}, SKUs TSHIRT-M, MUG, CAP`);
 lines.push('Press Ctrl-C to stop.');

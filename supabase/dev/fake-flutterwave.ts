@@ -70,7 +70,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startFakeFlutterwave(options: { clientId?: string; clientSecret?: string; secretKey?: string } = {}): Promise<FakeFlutterwave> {
+export async function startFakeFlutterwave(
+  options: { clientId?: string; clientSecret?: string; secretKey?: string } = {},
+): Promise<FakeFlutterwave> {
   const clientId = options.clientId ?? 'fake-client-id';
   const clientSecret = options.clientSecret ?? 'fake-client-secret';
   const secretKey = options.secretKey ?? 'FLWSECK_TEST-fake';
@@ -91,7 +93,8 @@ export async function startFakeFlutterwave(options: { clientId?: string; clientS
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
-  const error = (res: ServerResponse, status: number, message: string) => send(res, status, { status: 'failed', error: { type: 'REQUEST_NOT_VALID', code: '10400', message }, message });
+  const error = (res: ServerResponse, status: number, message: string) =>
+    send(res, status, { status: 'failed', error: { type: 'REQUEST_NOT_VALID', code: '10400', message }, message });
 
   const v4Data = (charge: FakeCharge) => ({
     id: charge.id,
@@ -131,14 +134,22 @@ export async function startFakeFlutterwave(options: { clientId?: string; clientS
       charge.reason = charge.status === 'failed' ? 'Declined on the phone' : null;
       return send(res, 200, { id: charge.id, reference: charge.reference, status: charge.status });
     }
-    const route: Route | null = req.method === 'POST' && path === '/oauth/token' ? 'token'
-      : req.method === 'POST' && path === '/customers' ? 'customers'
-      : req.method === 'POST' && path === '/payment-methods' ? 'payment-methods'
-      : req.method === 'POST' && path === '/charges' ? 'charges'
-      : req.method === 'GET' && /^\/charges\/[^/]+$/.test(path) ? 'charge-get'
-      : req.method === 'POST' && path === '/v3/charges' ? 'v3-charge'
-      : req.method === 'GET' && /^\/v3\/transactions\/[^/]+\/verify$/.test(path) ? 'v3-verify'
-      : null;
+    const route: Route | null =
+      req.method === 'POST' && path === '/oauth/token'
+        ? 'token'
+        : req.method === 'POST' && path === '/customers'
+          ? 'customers'
+          : req.method === 'POST' && path === '/payment-methods'
+            ? 'payment-methods'
+            : req.method === 'POST' && path === '/charges'
+              ? 'charges'
+              : req.method === 'GET' && /^\/charges\/[^/]+$/.test(path)
+                ? 'charge-get'
+                : req.method === 'POST' && path === '/v3/charges'
+                  ? 'v3-charge'
+                  : req.method === 'GET' && /^\/v3\/transactions\/[^/]+\/verify$/.test(path)
+                    ? 'v3-verify'
+                    : null;
     if (!route) return error(res, 404, `No route ${req.method} ${path}`);
     calls[route] += 1;
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -150,7 +161,11 @@ export async function startFakeFlutterwave(options: { clientId?: string; clientS
 
     if (route === 'token') {
       const form = new URLSearchParams(raw);
-      if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
+      if (
+        form.get('grant_type') !== 'client_credentials' ||
+        form.get('client_id') !== clientId ||
+        form.get('client_secret') !== clientSecret
+      ) {
         return send(res, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' });
       }
       sequence += 1;
@@ -167,12 +182,21 @@ export async function startFakeFlutterwave(options: { clientId?: string; clientS
       if (route === 'v3-verify') {
         const id = path.split('/')[3] ?? '';
         const charge = charges.get(id);
-        if (!charge || charge.version !== 'v3') return send(res, 404, { status: 'error', message: 'No transaction was found for this id', data: null });
+        if (!charge || charge.version !== 'v3')
+          return send(res, 404, { status: 'error', message: 'No transaction was found for this id', data: null });
         return send(res, 200, { status: 'success', message: 'Transaction fetched successfully', data: v3Data(charge) });
       }
-      const body = JSON.parse(raw || 'null') as { tx_ref?: string; amount?: string | number; currency?: string; email?: string; phone_number?: string; network?: string } | null;
+      const body = JSON.parse(raw || 'null') as {
+        tx_ref?: string;
+        amount?: string | number;
+        currency?: string;
+        email?: string;
+        phone_number?: string;
+        network?: string;
+      } | null;
       const type = url.searchParams.get('type') ?? '';
-      if (!/^(mobile_money_[a-z]+|mpesa)$/.test(type)) return send(res, 400, { status: 'error', message: 'Invalid charge type', data: null });
+      if (!/^(mobile_money_[a-z]+|mpesa)$/.test(type))
+        return send(res, 400, { status: 'error', message: 'Invalid charge type', data: null });
       if (!body?.tx_ref || !body.amount || !body.currency || !body.email || !body.phone_number) {
         return send(res, 400, { status: 'error', message: 'tx_ref, amount, currency, email and phone_number are required', data: null });
       }
@@ -180,14 +204,29 @@ export async function startFakeFlutterwave(options: { clientId?: string; clientS
       if (existing) return send(res, 400, { status: 'error', message: 'Duplicate transaction reference', data: null });
       sequence += 1;
       const charge: FakeCharge = {
-        id: String(9_000_000 + sequence), version: 'v3', reference: body.tx_ref, amount: Number(body.amount), currency: body.currency,
-        status: 'pending', reason: null, phone: body.phone_number, network: body.network ?? '', reported: {},
+        id: String(9_000_000 + sequence),
+        version: 'v3',
+        reference: body.tx_ref,
+        amount: Number(body.amount),
+        currency: body.currency,
+        status: 'pending',
+        reason: null,
+        phone: body.phone_number,
+        network: body.network ?? '',
+        reported: {},
       };
       charges.set(charge.id, charge);
       return send(res, 200, {
         status: 'success',
         message: 'Charge initiated',
-        data: { id: Number(charge.id), tx_ref: charge.reference, flw_ref: `FLW-MOCK-${charge.id}`, amount: charge.amount, currency: charge.currency, status: 'pending' },
+        data: {
+          id: Number(charge.id),
+          tx_ref: charge.reference,
+          flw_ref: `FLW-MOCK-${charge.id}`,
+          amount: charge.amount,
+          currency: charge.currency,
+          status: 'pending',
+        },
         meta: { authorization: { mode: 'redirect', redirect: `https://checkout.flutterwave.test/captcha/verify/${charge.id}` } },
       });
     }
@@ -213,24 +252,40 @@ export async function startFakeFlutterwave(options: { clientId?: string; clientS
       sequence += 1;
       const id = `cus_${sequence}`;
       customers.add(id);
-      answer = { status: 201, body: { status: 'success', message: 'Customer created', data: { id, email: body.email, phone: body.phone, name: body.name } } };
+      answer = {
+        status: 201,
+        body: { status: 'success', message: 'Customer created', data: { id, email: body.email, phone: body.phone, name: body.name } },
+      };
     } else if (route === 'payment-methods') {
       const mm = body?.mobile_money as { country_code?: string; network?: string; phone_number?: string } | undefined;
-      if (body?.type !== 'mobile_money' || !mm?.country_code || !mm.network || !mm.phone_number) return error(res, 400, 'mobile_money.country_code, network and phone_number are required');
+      if (body?.type !== 'mobile_money' || !mm?.country_code || !mm.network || !mm.phone_number)
+        return error(res, 400, 'mobile_money.country_code, network and phone_number are required');
       sequence += 1;
       const id = `pmd_${sequence}`;
       methods.add(id);
-      answer = { status: 201, body: { status: 'success', message: 'Payment method created', data: { id, type: 'mobile_money', mobile_money: mm } } };
+      answer = {
+        status: 201,
+        body: { status: 'success', message: 'Payment method created', data: { id, type: 'mobile_money', mobile_money: mm } },
+      };
     } else {
       const customerId = String(body?.customer_id ?? '');
       const methodId = String(body?.payment_method_id ?? '');
       if (!customers.has(customerId) || !methods.has(methodId)) return error(res, 400, 'Unknown customer_id or payment_method_id');
-      if (typeof body?.amount !== 'number' || typeof body.currency !== 'string' || typeof body.reference !== 'string') return error(res, 400, 'amount, currency and reference are required');
+      if (typeof body?.amount !== 'number' || typeof body.currency !== 'string' || typeof body.reference !== 'string')
+        return error(res, 400, 'amount, currency and reference are required');
       if ([...charges.values()].some((c) => c.reference === body.reference)) return error(res, 409, 'Duplicate reference');
       sequence += 1;
       const charge: FakeCharge = {
-        id: `chg_${sequence}`, version: 'v4', reference: body.reference, amount: body.amount, currency: body.currency,
-        status: 'pending', reason: null, phone: '', network: '', reported: {},
+        id: `chg_${sequence}`,
+        version: 'v4',
+        reference: body.reference,
+        amount: body.amount,
+        currency: body.currency,
+        status: 'pending',
+        reason: null,
+        phone: '',
+        network: '',
+        reported: {},
       };
       charges.set(charge.id, charge);
       answer = {
@@ -243,7 +298,10 @@ export async function startFakeFlutterwave(options: { clientId?: string; clientS
             customer_id: customerId,
             payment_method_id: methodId,
             next_action: redirect
-              ? { type: 'redirect_url', redirect_url: { url: `https://developer-sandbox-ui.flutterwave.test/redirects?charge=${charge.id}` } }
+              ? {
+                  type: 'redirect_url',
+                  redirect_url: { url: `https://developer-sandbox-ui.flutterwave.test/redirects?charge=${charge.id}` },
+                }
               : { type: 'payment_instruction', payment_instruction: { note: 'Please approve this payment on your mobile phone.' } },
           },
         },
@@ -307,10 +365,11 @@ export async function startFakeFlutterwave(options: { clientId?: string; clientS
       for (const route of ROUTES) calls[route] = 0;
       state.unauthorized = 0;
     },
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   return fake;
 }

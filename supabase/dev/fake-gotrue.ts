@@ -1,4 +1,14 @@
-import { createHmac, generateKeyPairSync, type KeyObject, randomBytes, randomInt, randomUUID, sign, timingSafeEqual, verify } from 'node:crypto';
+import {
+  createHmac,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  randomInt,
+  randomUUID,
+  sign,
+  timingSafeEqual,
+  verify,
+} from 'node:crypto';
 import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
@@ -72,9 +82,26 @@ const OTP_TTL_SECONDS = 3600;
 
 const base64url = (input: Buffer | string) => Buffer.from(input).toString('base64url');
 
-interface UserRecord { id: string; email: string; password: string | null; createdAt: string; confirmedAt: string | null; lastSignInAt: string | null }
-interface SessionRecord { id: string; userId: string; currentRefresh: string; revoked: boolean; amr: string }
-interface RefreshRecord { sessionId: string; rotatedAt: number | null; child: string | null }
+interface UserRecord {
+  id: string;
+  email: string;
+  password: string | null;
+  createdAt: string;
+  confirmedAt: string | null;
+  lastSignInAt: string | null;
+}
+interface SessionRecord {
+  id: string;
+  userId: string;
+  currentRefresh: string;
+  revoked: boolean;
+  amr: string;
+}
+interface RefreshRecord {
+  sessionId: string;
+  rotatedAt: number | null;
+  child: string | null;
+}
 
 export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeGoTrue> {
   const sql = postgres(options.databaseUrl, { max: 2, onnotice: () => {} });
@@ -100,34 +127,63 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeG
     const header = base64url(JSON.stringify({ alg, typ: 'JWT', ...(kid ? { kid } : {}) }));
     const payload = base64url(JSON.stringify(claims));
     const input = `${header}.${payload}`;
-    const signature = alg === 'HS256'
-      ? createHmac('sha256', key as string).update(input).digest()
-      : sign('sha256', Buffer.from(input), { key: key as KeyObject, dsaEncoding: 'ieee-p1363' });
+    const signature =
+      alg === 'HS256'
+        ? createHmac('sha256', key as string)
+            .update(input)
+            .digest()
+        : sign('sha256', Buffer.from(input), { key: key as KeyObject, dsaEncoding: 'ieee-p1363' });
     return `${input}.${base64url(signature)}`;
   }
 
   function userJson(user: UserRecord) {
     return {
-      id: user.id, aud: 'authenticated', role: 'authenticated', email: user.email, email_confirmed_at: user.confirmedAt, phone: '',
-      confirmed_at: user.confirmedAt, last_sign_in_at: user.lastSignInAt, app_metadata: { provider: 'email', providers: ['email'] },
-      user_metadata: {}, identities: [], created_at: user.createdAt, updated_at: user.lastSignInAt ?? user.createdAt, is_anonymous: false,
+      id: user.id,
+      aud: 'authenticated',
+      role: 'authenticated',
+      email: user.email,
+      email_confirmed_at: user.confirmedAt,
+      phone: '',
+      confirmed_at: user.confirmedAt,
+      last_sign_in_at: user.lastSignInAt,
+      app_metadata: { provider: 'email', providers: ['email'] },
+      user_metadata: {},
+      identities: [],
+      created_at: user.createdAt,
+      updated_at: user.lastSignInAt ?? user.createdAt,
+      is_anonymous: false,
     };
   }
 
   function accessToken(user: UserRecord, sessionId: string, amr: string, expiresIn: number, alg: 'ES256' | 'HS256'): string {
     const iat = nowSeconds();
     const claims = {
-      iss: `${origin}/auth/v1`, sub: user.id, aud: 'authenticated', exp: iat + expiresIn, iat, email: user.email, phone: '',
-      app_metadata: { provider: 'email', providers: ['email'] }, user_metadata: {}, role: 'authenticated', aal: 'aal1',
-      amr: [{ method: amr, timestamp: iat }], session_id: sessionId, is_anonymous: false,
+      iss: `${origin}/auth/v1`,
+      sub: user.id,
+      aud: 'authenticated',
+      exp: iat + expiresIn,
+      iat,
+      email: user.email,
+      phone: '',
+      app_metadata: { provider: 'email', providers: ['email'] },
+      user_metadata: {},
+      role: 'authenticated',
+      aal: 'aal1',
+      amr: [{ method: amr, timestamp: iat }],
+      session_id: sessionId,
+      is_anonymous: false,
     };
     return alg === 'HS256' ? signJwt(claims, 'HS256', jwtSecret) : signJwt(claims, 'ES256', privateKey, keyId);
   }
 
   function sessionJson(user: UserRecord, session: SessionRecord) {
     return {
-      access_token: accessToken(user, session.id, session.amr, ttl, algorithm), token_type: 'bearer', expires_in: ttl,
-      expires_at: nowSeconds() + ttl, refresh_token: session.currentRefresh, user: userJson(user),
+      access_token: accessToken(user, session.id, session.amr, ttl, algorithm),
+      token_type: 'bearer',
+      expires_in: ttl,
+      expires_at: nowSeconds() + ttl,
+      refresh_token: session.currentRefresh,
+      user: userJson(user),
     };
   }
 
@@ -161,24 +217,28 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeG
   function bearerSession(req: IncomingMessage): { user: UserRecord; session: SessionRecord } | { error: [number, string, string] } {
     const token = req.headers.authorization?.match(/^Bearer (.+)$/)?.[1];
     const parts = token?.split('.');
-    if (!parts || parts.length !== 3) return { error: [401, 'bad_jwt', 'invalid JWT: unable to parse or verify signature, token is malformed'] };
+    if (!parts || parts.length !== 3)
+      return { error: [401, 'bad_jwt', 'invalid JWT: unable to parse or verify signature, token is malformed'] };
     let claims: { sub?: string; session_id?: string; exp?: number };
     try {
       const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: string };
       const input = Buffer.from(`${parts[0]}.${parts[1]}`);
       const signature = Buffer.from(parts[2]!, 'base64url');
-      const valid = header.alg === 'HS256'
-        ? timingSafeEqualBuffers(createHmac('sha256', jwtSecret).update(input).digest(), signature)
-        : header.alg === 'ES256' && verify('sha256', input, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+      const valid =
+        header.alg === 'HS256'
+          ? timingSafeEqualBuffers(createHmac('sha256', jwtSecret).update(input).digest(), signature)
+          : header.alg === 'ES256' && verify('sha256', input, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature);
       if (!valid) throw new Error('signature');
       claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as typeof claims;
     } catch {
       return { error: [401, 'bad_jwt', 'invalid JWT: unable to parse or verify signature, signature is invalid'] };
     }
-    if (!claims.exp || claims.exp <= nowSeconds()) return { error: [401, 'bad_jwt', 'invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired'] };
+    if (!claims.exp || claims.exp <= nowSeconds())
+      return { error: [401, 'bad_jwt', 'invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired'] };
     const session = claims.session_id ? sessions.get(claims.session_id) : undefined;
     const user = claims.sub ? users.get(claims.sub) : undefined;
-    if (!session || session.revoked || !user) return { error: [403, 'session_not_found', 'Session from session_id claim in JWT does not exist'] };
+    if (!session || session.revoked || !user)
+      return { error: [403, 'session_not_found', 'Session from session_id claim in JWT does not exist'] };
     return { user, session };
   }
 
@@ -189,7 +249,7 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeG
     };
     const fail = (status: number, code: string, message: string) => send(status, { code, message });
     const path = url.pathname.slice('/auth/v1'.length);
-    const body = req.method === 'POST' ? ((await readJsonBody(req)) as Record<string, unknown> | null) ?? {} : {};
+    const body = req.method === 'POST' ? (((await readJsonBody(req)) as Record<string, unknown> | null) ?? {}) : {};
     const endpoint = path === '/token' ? `token:${url.searchParams.get('grant_type')}` : path.slice(1);
     calls[endpoint] = (calls[endpoint] ?? 0) + 1;
 
@@ -200,7 +260,8 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeG
       if (grant === 'password') {
         const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
         const user = users.get(usersByEmail.get(email) ?? '');
-        if (!user || !user.password || user.password !== body.password) return fail(400, 'invalid_credentials', 'Invalid login credentials');
+        if (!user || !user.password || user.password !== body.password)
+          return fail(400, 'invalid_credentials', 'Invalid login credentials');
         if (!user.confirmedAt) return fail(400, 'email_not_confirmed', 'Email not confirmed');
         return send(200, startSession(user, 'password'));
       }
@@ -213,7 +274,8 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeG
         const user = users.get(session.userId)!;
         if (record.rotatedAt !== null) {
           // A lost answer: the parent of the active token still gets the active one for a short while.
-          if (record.child === session.currentRefresh && Date.now() - record.rotatedAt <= REFRESH_REUSE_SECONDS * 1000) return send(200, sessionJson(user, session));
+          if (record.child === session.currentRefresh && Date.now() - record.rotatedAt <= REFRESH_REUSE_SECONDS * 1000)
+            return send(200, sessionJson(user, session));
           session.revoked = true;
           return fail(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
         }
@@ -244,7 +306,13 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeG
       const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
       const issued = codes.get(email);
       const user = users.get(usersByEmail.get(email) ?? '');
-      if (!['email', 'magiclink', 'signup'].includes(String(body.type)) || !issued || !user || issued.code !== body.token || issued.expiresAt < Date.now()) {
+      if (
+        !['email', 'magiclink', 'signup'].includes(String(body.type)) ||
+        !issued ||
+        !user ||
+        issued.code !== body.token ||
+        issued.expiresAt < Date.now()
+      ) {
         return fail(403, 'otp_expired', 'Token has expired or is invalid');
       }
       codes.delete(email);
@@ -264,7 +332,12 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeG
       const scope = url.searchParams.get('scope') ?? 'global';
       for (const session of sessions.values()) {
         if (session.userId !== found.user.id) continue;
-        if (scope === 'global' || (scope === 'local' && session.id === found.session.id) || (scope === 'others' && session.id !== found.session.id)) session.revoked = true;
+        if (
+          scope === 'global' ||
+          (scope === 'local' && session.id === found.session.id) ||
+          (scope === 'others' && session.id !== found.session.id)
+        )
+          session.revoked = true;
       }
       res.writeHead(204).end();
       return;
@@ -275,7 +348,9 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeG
 
   function forwardToFunctions(req: IncomingMessage, res: ServerResponse): void {
     if (!functionsOrigin) {
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unavailable', message: 'functions server not started' }));
+      res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'unavailable', message: 'functions server not started' }));
       return;
     }
     const target = new URL(req.url ?? '/', functionsOrigin);
@@ -339,7 +414,6 @@ export async function startFakeGoTrue(options: FakeGoTrueOptions): Promise<FakeG
     },
   };
 }
-
 
 function timingSafeEqualBuffers(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);

@@ -29,7 +29,6 @@ export interface FakeGraphApi {
   stop(): Promise<void>;
 }
 
-
 export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}): Promise<FakeGraphApi> {
   const keepMessages = options.keepMessages ?? true;
   const sent: SentMessage[] = [];
@@ -83,9 +82,10 @@ export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}
     setDelay: (ms) => {
       delayMs = ms;
     },
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -31,13 +31,16 @@ const functions: Record<string, (req: Request) => Promise<Response>> = {
 
 const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54321');
 
-Deno.serve({
-  hostname: '127.0.0.1',
-  port,
-  onListen: ({ port }) => console.log(JSON.stringify({ event: 'listening', port })),
-}, (req) => {
-  const { pathname } = new URL(req.url);
-  const name = pathname.match(/^\/functions\/v1\/([a-z0-9_-]+)\/?$/)?.[1];
-  const handler = name ? functions[name] : undefined;
-  return handler ? handler(req) : errorResponse(404, `No function at ${pathname}`);
-});
+Deno.serve(
+  {
+    hostname: '127.0.0.1',
+    port,
+    onListen: ({ port }) => console.log(JSON.stringify({ event: 'listening', port })),
+  },
+  (req) => {
+    const { pathname } = new URL(req.url);
+    const name = pathname.match(/^\/functions\/v1\/([a-z0-9_-]+)\/?$/)?.[1];
+    const handler = name ? functions[name] : undefined;
+    return handler ? handler(req) : errorResponse(404, `No function at ${pathname}`);
+  },
+);

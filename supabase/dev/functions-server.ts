@@ -54,24 +54,20 @@ export function denoPresent(): boolean {
  */
 export async function startFunctions(env: FunctionsEnv, options: { port?: number; quiet?: boolean } = {}): Promise<FunctionsServer> {
   let output = '';
-  const child: ChildProcess = spawn(
-    DENO_BIN,
-    ['run', '--no-lock', '--no-prompt', '--allow-net', '--allow-env', '--allow-read', ROUTER],
-    {
-      cwd: repoRoot,
-      env: {
-        // Passed through so the functions can be profiled (e.g. DENO_V8_FLAGS=--prof).
-        ...(process.env.DENO_V8_FLAGS ? { DENO_V8_FLAGS: process.env.DENO_V8_FLAGS } : {}),
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DENO_NO_UPDATE_CHECK: '1',
-        NO_COLOR: '1',
-        FUNCTIONS_PORT: String(options.port ?? 0),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child: ChildProcess = spawn(DENO_BIN, ['run', '--no-lock', '--no-prompt', '--allow-net', '--allow-env', '--allow-read', ROUTER], {
+    cwd: repoRoot,
+    env: {
+      // Passed through so the functions can be profiled (e.g. DENO_V8_FLAGS=--prof).
+      ...(process.env.DENO_V8_FLAGS ? { DENO_V8_FLAGS: process.env.DENO_V8_FLAGS } : {}),
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DENO_NO_UPDATE_CHECK: '1',
+      NO_COLOR: '1',
+      FUNCTIONS_PORT: String(options.port ?? 0),
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const collect = (chunk: Buffer) => {
     output += chunk.toString();

@@ -43,8 +43,12 @@ export interface LocalStackOptions {
   onSignInCode?: (email: string, code: string) => void;
   /** Point the payment functions at a real Flutterwave (development only); the fake otherwise. */
   flutterwave?: {
-    baseUrl: string; tokenUrl: string; v3BaseUrl: string;
-    clientId?: string; clientSecret?: string; secretKey?: string;
+    baseUrl: string;
+    tokenUrl: string;
+    v3BaseUrl: string;
+    clientId?: string;
+    clientSecret?: string;
+    secretKey?: string;
   };
 }
 
@@ -107,7 +111,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const flutterwaveSecretHash = options.flutterwaveSecretHash ?? `whsec-${randomBytes(12).toString('hex')}`;
     const reconcileSecret = options.reconcileSecret ?? `reconcile-${randomBytes(12).toString('hex')}`;
 
-    const gotrue = await startFakeGoTrue({ databaseUrl: database.url, ...(options.onSignInCode ? { onCode: options.onSignInCode } : {}), ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}) });
+    const gotrue = await startFakeGoTrue({
+      databaseUrl: database.url,
+      ...(options.onSignInCode ? { onCode: options.onSignInCode } : {}),
+      ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+    });
     stoppers.push(() => gotrue.stop());
 
     const appSecret = options.appSecret ?? randomBytes(16).toString('hex');
@@ -143,12 +151,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     gotrue.setFunctionsOrigin(functions.baseUrl);
 
     return {
-      databaseUrl: database.url, functionsUrl: functions.baseUrl, appSecret, graphApiToken, publicSiteUrl, graph,
-      flutterwave: fakeFlutterwave, flutterwaveSecretHash, reconcileSecret,
+      databaseUrl: database.url,
+      functionsUrl: functions.baseUrl,
+      appSecret,
+      graphApiToken,
+      publicSiteUrl,
+      graph,
+      flutterwave: fakeFlutterwave,
+      flutterwaveSecretHash,
+      reconcileSecret,
       get functions() {
         return functions;
       },
-      projectUrl: gotrue.projectUrl, publishableKey: 'sb_publishable_local_development_key', gotrue,
+      projectUrl: gotrue.projectUrl,
+      publishableKey: 'sb_publishable_local_development_key',
+      gotrue,
       async restartFunctions() {
         await functions.kill();
         functions = await startFunctions(functionsEnv, { ...functionsOptions, port: 0 });

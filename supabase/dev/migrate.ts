@@ -8,7 +8,9 @@ export const MIGRATIONS_DIR = join(supabaseDir, 'migrations');
 const BOOTSTRAP_FILE = join(supabaseDir, 'dev', 'supabase-bootstrap.sql');
 
 export function migrationFiles(): string[] {
-  return readdirSync(MIGRATIONS_DIR).filter((name) => /^\d+_[a-z0-9_]+\.sql$/.test(name)).sort();
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((name) => /^\d+_[a-z0-9_]+\.sql$/.test(name))
+    .sort();
 }
 
 /** Creates what the Supabase platform would already provide (roles, auth, publication). */
@@ -31,12 +33,14 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
       const [version = file, ...rest] = file.replace(/\.sql$/, '').split('_');
       if (applied.has(version)) continue;
       const script = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
-      await sql.begin(async (tx) => {
-        await tx.unsafe(script);
-        await tx`insert into supabase_migrations.schema_migrations (version, name) values (${version}, ${rest.join('_')})`;
-      }).catch((error: unknown) => {
-        throw new Error(`migration ${file} failed: ${error instanceof Error ? error.message : String(error)}`);
-      });
+      await sql
+        .begin(async (tx) => {
+          await tx.unsafe(script);
+          await tx`insert into supabase_migrations.schema_migrations (version, name) values (${version}, ${rest.join('_')})`;
+        })
+        .catch((error: unknown) => {
+          throw new Error(`migration ${file} failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
       newlyApplied.push(file);
     }
     return newlyApplied;

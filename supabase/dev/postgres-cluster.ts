@@ -83,28 +83,46 @@ async function startCluster({ settings = {} }: ClusterOptions): Promise<Database
   }
   chmodSync(root, 0o700);
   const bin = (name: string) => join(POSTGRES_BIN_DIR, name);
-  const serverOptions = (port: number) => [
-    `-p ${port}`,
-    `-k ${socketDir}`,
-    "-c listen_addresses='127.0.0.1'",
-    // Durability is pointless for a throwaway cluster and costs most of the test time.
-    '-c fsync=off',
-    '-c synchronous_commit=off',
-    '-c full_page_writes=off',
-    '-c max_connections=200',
-    // Logical replication level so the supabase_realtime publication behaves as on the platform.
-    '-c wal_level=logical',
-    ...Object.entries(settings).map(([name, value]) => `-c ${name}='${value}'`),
-  ].join(' ');
+  const serverOptions = (port: number) =>
+    [
+      `-p ${port}`,
+      `-k ${socketDir}`,
+      "-c listen_addresses='127.0.0.1'",
+      // Durability is pointless for a throwaway cluster and costs most of the test time.
+      '-c fsync=off',
+      '-c synchronous_commit=off',
+      '-c full_page_writes=off',
+      '-c max_connections=200',
+      // Logical replication level so the supabase_realtime publication behaves as on the platform.
+      '-c wal_level=logical',
+      ...Object.entries(settings).map(([name, value]) => `-c ${name}='${value}'`),
+    ].join(' ');
 
   let port = 0;
   try {
-    await run(...asClusterOwner(bin('initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']));
+    await run(
+      ...asClusterOwner(bin('initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']),
+    );
     // A port found free can be taken before Postgres binds it; another one is then tried.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const started = await run(...asClusterOwner(bin('pg_ctl'), ['-D', dataDir, '-o', serverOptions(port), '-l', join(root, 'postgres.log'), '-w', '-t', '60', 'start']))
-        .then(() => null, (error: unknown) => error);
+      const started = await run(
+        ...asClusterOwner(bin('pg_ctl'), [
+          '-D',
+          dataDir,
+          '-o',
+          serverOptions(port),
+          '-l',
+          join(root, 'postgres.log'),
+          '-w',
+          '-t',
+          '60',
+          'start',
+        ]),
+      ).then(
+        () => null,
+        (error: unknown) => error,
+      );
       if (!started) break;
       if (attempt === 3) throw started;
     }
@@ -123,7 +141,10 @@ async function startCluster({ settings = {} }: ClusterOptions): Promise<Database
         await run(...asClusterOwner(bin('pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']));
       } catch (error) {
         // Ctrl-C reaches the server too and it may already be down; only a running server is a problem.
-        const running = await run(...asClusterOwner(bin('pg_ctl'), ['-D', dataDir, 'status'])).then(() => true, () => false);
+        const running = await run(...asClusterOwner(bin('pg_ctl'), ['-D', dataDir, 'status'])).then(
+          () => true,
+          () => false,
+        );
         if (running) throw error;
       } finally {
         rmSync(root, { recursive: true, force: true });

@@ -34,11 +34,23 @@ describe.skipIf(!backend.available)('npm run backend', () => {
 
       const body = JSON.stringify({
         object: 'whatsapp_business_account',
-        entry: [{ id: '1', changes: [{ field: 'messages', value: {
-          messaging_product: 'whatsapp',
-          metadata: { display_phone_number: '1555', phone_number_id: phoneNumberId },
-          messages: [{ from: '256700000009', id: 'wamid.dev-backend', timestamp: '1700000000', type: 'text', text: { body: 'ADD MUG 1' } }],
-        } }] }],
+        entry: [
+          {
+            id: '1',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '1555', phone_number_id: phoneNumberId },
+                  messages: [
+                    { from: '256700000009', id: 'wamid.dev-backend', timestamp: '1700000000', type: 'text', text: { body: 'ADD MUG 1' } },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
       });
       const response = await fetch(`${functionsUrl}/whatsapp-webhook`, {
         method: 'POST',
@@ -54,9 +66,19 @@ describe.skipIf(!backend.available)('npm run backend', () => {
 
       child.kill('SIGINT');
       expect(await exited).toBe(0);
-      expect(await fetch(`${functionsUrl}/whatsapp-webhook`).then(() => 'still up', () => 'down')).toBe('down');
+      expect(
+        await fetch(`${functionsUrl}/whatsapp-webhook`).then(
+          () => 'still up',
+          () => 'down',
+        ),
+      ).toBe('down');
       const probe = postgres(databaseUrl!, { max: 1, connect_timeout: 2, onnotice: () => {} });
-      expect(await probe`select 1`.then(() => 'still up', () => 'down')).toBe('down');
+      expect(
+        await probe`select 1`.then(
+          () => 'still up',
+          () => 'down',
+        ),
+      ).toBe('down');
       await probe.end();
       expect(output).not.toContain('stack stop:');
     } finally {

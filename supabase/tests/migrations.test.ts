@@ -36,12 +36,17 @@ describe.skipIf(!pg.available)('migrations', () => {
   });
 
   it('publish membership and messaging tables to realtime', async () => {
-    const published = (await sql<{ tablename: string }[]>`select tablename from pg_publication_tables where pubname = 'supabase_realtime'`).map((r) => r.tablename);
-    expect(published).toEqual(expect.arrayContaining(['workshop_group_members', 'membership_events', 'messaging_log', 'scheduled_whatsapp_messages']));
+    const published = (
+      await sql<{ tablename: string }[]>`select tablename from pg_publication_tables where pubname = 'supabase_realtime'`
+    ).map((r) => r.tablename);
+    expect(published).toEqual(
+      expect.arrayContaining(['workshop_group_members', 'membership_events', 'messaging_log', 'scheduled_whatsapp_messages']),
+    );
   });
 
   it('keep phone columns nullable where Cloud API may omit the sender', async () => {
-    const [column] = await sql`select is_nullable from information_schema.columns where table_name = 'messaging_log' and column_name = 'customer_phone'`;
+    const [column] =
+      await sql`select is_nullable from information_schema.columns where table_name = 'messaging_log' and column_name = 'customer_phone'`;
     expect(column).toEqual({ is_nullable: 'YES' });
   });
 
@@ -56,7 +61,8 @@ describe.skipIf(!pg.available)('migrations', () => {
     await expect(insert('wamid.other', 'pending')).rejects.toThrow(/check constraint/);
     const [check] = await sql<{ definition: string }[]>`
       select pg_get_constraintdef(oid) as definition from pg_constraint where conname = 'messaging_log_status_check'`;
-    for (const status of ['queued', 'sending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'received', 'processed']) expect(check!.definition).toContain(`'${status}'`);
+    for (const status of ['queued', 'sending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'received', 'processed'])
+      expect(check!.definition).toContain(`'${status}'`);
   });
 
   it('keep the membership event log and the ledger append-only', async () => {

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createShop, type Harness, newCustomer, type Shop, startHarness } from './support/harness';
 import { text } from './support/meta';
 import {
-  checkoutInChat, enablePayments, fake, moneyState, pay, paymentUrl, payRequest, postWebhook, v3Webhook, v4Webhook, waitFor,
+  checkoutInChat,
+  enablePayments,
+  fake,
+  moneyState,
+  pay,
+  paymentUrl,
+  payRequest,
+  postWebhook,
+  v3Webhook,
+  v4Webhook,
+  waitFor,
 } from './support/payments';
 import { backendRequirement } from './support/requirements';
 
@@ -32,21 +42,32 @@ describe.skipIf(!backend.available)('payments: from CHECKOUT to a confirmed orde
     await h.deliver(shop, { messages: [text(phone, body)] });
     return h.lastReply(phone);
   };
-  const noticesTo = (to: string) => h.replies(to).filter((reply) => reply.startsWith('Payment received') || reply.startsWith('Your payment for order'));
+  const noticesTo = (to: string) =>
+    h.replies(to).filter((reply) => reply.startsWith('Payment received') || reply.startsWith('Your payment for order'));
 
   it('happy path: CHECKOUT link → charge (v4) → webhook → order processing, ledger, balance and a WhatsApp confirmation', async () => {
     const order = await checkoutInChat(h, shop, phone, ['ADD TEE 2', 'ADD MUG 1']);
-    expect(order.paymentUrl).toMatch(new RegExp(`^https://shop\\.example\\.test/api/payments/initiate\\?order=${order.orderId}&token=[A-Za-z0-9_-]{32}$`));
+    expect(order.paymentUrl).toMatch(
+      new RegExp(`^https://shop\\.example\\.test/api/payments/initiate\\?order=${order.orderId}&token=[A-Za-z0-9_-]{32}$`),
+    );
     const before = await moneyState(h, shop, order.orderId);
     fake(h).resetCounters();
 
     const started = await pay(h, payRequest(order, phone, { customerName: 'Ann Nakato' }));
     expect(started.status).toBe(201);
-    expect(started.body).toMatchObject({ order_id: order.orderId, status: 'pending', amount: '57500.50', currency: 'UGX', next_action: { type: 'approve_on_phone' } });
+    expect(started.body).toMatchObject({
+      order_id: order.orderId,
+      status: 'pending',
+      amount: '57500.50',
+      currency: 'UGX',
+      next_action: { type: 'approve_on_phone' },
+    });
     expect(started.body.message).toBe('Approve the payment of UGX 57,500.50 on your phone.');
 
     const pending = await moneyState(h, shop, order.orderId);
-    expect(pending.transactions).toEqual([expect.objectContaining({ status: 'pending', amount: '57500.50', flw_charge_id: started.body.charge_id, attempt: 1 })]);
+    expect(pending.transactions).toEqual([
+      expect.objectContaining({ status: 'pending', amount: '57500.50', flw_charge_id: started.body.charge_id, attempt: 1 }),
+    ]);
     expect(pending.orderStatus).toBe('pending');
     // Flutterwave holds a charge for exactly the order's total, under our reference.
     const charge = fake(h).charges.get(String(started.body.charge_id))!;
@@ -57,8 +78,12 @@ describe.skipIf(!backend.available)('payments: from CHECKOUT to a confirmed orde
     const delivered = await postWebhook(h, v4Webhook(charge));
     expect(delivered).toMatchObject({ status: 200, body: { outcome: 'succeeded' } });
 
-    const notice = await waitFor('the confirmation', async () => (await moneyState(h, shop, order.orderId)).notices.find((n) => n.status === 'accepted' && n.whatsapp_message_id));
-    expect(notice.body).toBe(`Payment received: UGX 57,500.50 for order ${order.orderNumber}. Thank you! Your order is now being prepared. Send TRACK ${order.orderNumber} to follow it.`);
+    const notice = await waitFor('the confirmation', async () =>
+      (await moneyState(h, shop, order.orderId)).notices.find((n) => n.status === 'accepted' && n.whatsapp_message_id),
+    );
+    expect(notice.body).toBe(
+      `Payment received: UGX 57,500.50 for order ${order.orderNumber}. Thank you! Your order is now being prepared. Send TRACK ${order.orderNumber} to follow it.`,
+    );
     const after = await moneyState(h, shop, order.orderId);
     expect(after.transactions).toEqual([expect.objectContaining({ status: 'succeeded' })]);
     expect(after.orderStatus).toBe('processing');
@@ -147,17 +172,30 @@ describe.skipIf(!backend.available)('payments: from CHECKOUT to a confirmed orde
   });
 
   it('lets only the shop site call it from a browser (CORS)', async () => {
-    const preflight = await fetch(paymentUrl(h), { method: 'OPTIONS', headers: { origin: 'https://shop.example.test', 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(paymentUrl(h), {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example.test', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example.test');
-    const foreign = await fetch(paymentUrl(h), { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const foreign = await fetch(paymentUrl(h), {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('GET with the link shows the order and its payment to the payment page', async () => {
     const order = await checkoutInChat(h, shop, phone, ['ADD TEE 1']);
     const look = await (await fetch(`${paymentUrl(h)}?order=${order.orderId}&token=${order.token}`)).json();
-    expect(look).toMatchObject({ order_number: order.orderNumber, order_status: 'pending', amount: '25000.00', currency: 'UGX', country: 'UG', payment: null });
+    expect(look).toMatchObject({
+      order_number: order.orderNumber,
+      order_status: 'pending',
+      amount: '25000.00',
+      currency: 'UGX',
+      country: 'UG',
+      payment: null,
+    });
   });
 
   it('refuses an order that is no longer pending (409)', async () => {
@@ -175,19 +213,26 @@ describe.skipIf(!backend.available)('payments: from CHECKOUT to a confirmed orde
     fake(h).complete(charge.id, 'failed', 'Insufficient funds');
     expect(await postWebhook(h, v4Webhook(charge, 'failed'))).toMatchObject({ status: 200, body: { outcome: 'failed' } });
 
-    const notice = await waitFor('the failure notice', async () => (await moneyState(h, shop, order.orderId)).notices.find((n) => n.status === 'accepted' && n.whatsapp_message_id));
+    const notice = await waitFor('the failure notice', async () =>
+      (await moneyState(h, shop, order.orderId)).notices.find((n) => n.status === 'accepted' && n.whatsapp_message_id),
+    );
     expect(notice.body).toContain(`Your payment for order ${order.orderNumber} did not go through (Insufficient funds)`);
     const state = await moneyState(h, shop, order.orderId);
     expect(state.transactions).toEqual([expect.objectContaining({ status: 'failed', failure_reason: 'Insufficient funds' })]);
     expect(state.orderStatus).toBe('pending');
     expect(state.ledger).toEqual([]);
     expect(noticesTo(phone)).toEqual([notice.body]);
-    expect(await say('STATUS')).toContain('Payment: failed (Insufficient funds). Open the payment link from your order message to try again.');
+    expect(await say('STATUS')).toContain(
+      'Payment: failed (Insufficient funds). Open the payment link from your order message to try again.',
+    );
 
     const retry = await pay(h, payRequest(order, phone));
     expect(retry.status).toBe(201);
     expect(retry.body.charge_id).not.toBe(charge.id);
-    expect((await moneyState(h, shop, order.orderId)).transactions.map((t) => [t.attempt, t.status])).toEqual([[1, 'failed'], [2, 'pending']]);
+    expect((await moneyState(h, shop, order.orderId)).transactions.map((t) => [t.attempt, t.status])).toEqual([
+      [1, 'failed'],
+      [2, 'pending'],
+    ]);
   });
 
   it('Flutterwave refusing the charge fails the attempt with its message (502), and the order can be paid again', async () => {
@@ -196,7 +241,9 @@ describe.skipIf(!backend.available)('payments: from CHECKOUT to a confirmed orde
     const refused = await pay(h, payRequest(order, phone));
     expect(refused.status).toBe(502);
     expect(refused.body.error).toContain('Invalid phone number for network');
-    expect((await moneyState(h, shop, order.orderId)).transactions).toEqual([expect.objectContaining({ status: 'failed', failure_reason: expect.stringContaining('Invalid phone number') })]);
+    expect((await moneyState(h, shop, order.orderId)).transactions).toEqual([
+      expect.objectContaining({ status: 'failed', failure_reason: expect.stringContaining('Invalid phone number') }),
+    ]);
     expect((await pay(h, payRequest(order, phone))).status).toBe(201);
   });
 
@@ -235,16 +282,20 @@ describe.skipIf(!backend.available)('payments: from CHECKOUT to a confirmed orde
     const order = await checkoutInChat(h, shop, phone, ['ADD MUG 1']);
     expect(await say('STATUS')).toContain('Payment: not started yet. Use the payment link from your order message.');
     const started = await pay(h, payRequest(order, phone));
-    expect(await say(`TRACK ${order.orderNumber}`)).toBe([
-      `Order ${order.orderNumber}: pending.`,
-      'Payment: UGX 7,500.50 waiting for your approval on your phone.',
-      'Delivery: not scheduled yet.',
-    ].join('\n'));
+    expect(await say(`TRACK ${order.orderNumber}`)).toBe(
+      [
+        `Order ${order.orderNumber}: pending.`,
+        'Payment: UGX 7,500.50 waiting for your approval on your phone.',
+        'Delivery: not scheduled yet.',
+      ].join('\n'),
+    );
     const charge = fake(h).charges.get(String(started.body.charge_id))!;
     fake(h).complete(charge.id, 'succeeded');
     await postWebhook(h, v4Webhook(charge));
     // The confirmation goes out after the webhook answers; wait for it so TRACK's answer is the last reply.
-    await waitFor('the confirmation', async () => (await moneyState(h, shop, order.orderId)).notices.find((n) => n.status === 'accepted' && n.whatsapp_message_id));
+    await waitFor('the confirmation', async () =>
+      (await moneyState(h, shop, order.orderId)).notices.find((n) => n.status === 'accepted' && n.whatsapp_message_id),
+    );
     await h.sql`insert into deliveries (store_id, order_id, status, carrier, tracking_number)
                 values (${shop.storeId}, ${order.orderId}, 'dispatched', 'SafeBoda', 'SB-9')`;
     const tracking = await say(`TRACK ${order.orderNumber}`);

@@ -37,13 +37,18 @@ describe.skipIf(!cron.available)('migrations where pg_cron is preloaded, as on t
 
   it("the job's command removes only WhatsApp carts idle for more than 30 days", async () => {
     const [user] = await sql<{ id: string }[]>`insert into auth.users (id) values (gen_random_uuid()) returning id`;
-    const [store] = await sql<{ id: string }[]>`insert into store_settings (user_id, store_name, store_slug) values (${user!.id}, 'S', 'cron-shop') returning id`;
+    const [store] = await sql<
+      { id: string }[]
+    >`insert into store_settings (user_id, store_name, store_slug) values (${user!.id}, 'S', 'cron-shop') returning id`;
     await sql`insert into cart_sessions (store_id, session_id, updated_at) values
               (${store!.id}, 'wa:256700000001', now() - interval '31 days'),
               (${store!.id}, 'wa:256700000002', now() - interval '29 days'),
               (${store!.id}, 'web:abc', now() - interval '90 days')`;
     const [job] = await sql<{ command: string }[]>`select command from cron.job where jobname = 'expire-whatsapp-carts'`;
     await sql.unsafe(job!.command);
-    expect((await sql`select session_id from cart_sessions order by session_id`).map((r) => r.session_id)).toEqual(['wa:256700000002', 'web:abc']);
+    expect((await sql`select session_id from cart_sessions order by session_id`).map((r) => r.session_id)).toEqual([
+      'wa:256700000002',
+      'web:abc',
+    ]);
   });
 });

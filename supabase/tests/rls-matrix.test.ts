@@ -8,10 +8,27 @@ import { seedTenant, type Tenant } from './support/tenants';
 const pg = postgresRequirement();
 
 /** Tables whose owners may change their own rows (owners manage their store's configuration); every other table is read-only to users. */
-const OWNER_WRITABLE = new Set(['store_settings', 'business_channel_settings', 'customer_channel_opt_in', 'products', 'store_payment_settings', 'membership_webhook_keys']);
+const OWNER_WRITABLE = new Set([
+  'store_settings',
+  'business_channel_settings',
+  'customer_channel_opt_in',
+  'products',
+  'store_payment_settings',
+  'membership_webhook_keys',
+]);
 /** The workshop data the desktop syncs as its signed-in user: owners, admins and members edit it. */
-const EDITOR_WRITABLE = new Set(['whatsapp_sessions', 'whatsapp_groups', 'workshops', 'leads', 'lead_assignments', 'workshop_group_members',
-  'message_templates', 'workshop_automation_config', 'scheduled_whatsapp_messages', 'sync_clients']);
+const EDITOR_WRITABLE = new Set([
+  'whatsapp_sessions',
+  'whatsapp_groups',
+  'workshops',
+  'leads',
+  'lead_assignments',
+  'workshop_group_members',
+  'message_templates',
+  'workshop_automation_config',
+  'scheduled_whatsapp_messages',
+  'sync_clients',
+]);
 
 type Scope = { kind: 'organization' | 'store'; column: string };
 
@@ -36,7 +53,9 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
     sql = postgres(database.url, { max: 2, onnotice: () => {} });
     a = await seedTenant(sql, 'a');
     b = await seedTenant(sql, 'b');
-    stranger = (await sql<{ id: string }[]>`insert into auth.users (id, email) values (gen_random_uuid(), 'stranger@example.test') returning id`)[0]!.id;
+    stranger = (
+      await sql<{ id: string }[]>`insert into auth.users (id, email) values (gen_random_uuid(), 'stranger@example.test') returning id`
+    )[0]!.id;
 
     const rows = await sql<{ name: string; rls: boolean; columns: string[]; policies: number }[]>`
       select c.relname as name, c.relrowsecurity as rls,
@@ -48,11 +67,16 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
       name: row.name,
       rls: row.rls,
       policies: row.policies,
-      scope: row.name === 'organizations' ? { kind: 'organization', column: 'id' }
-        : row.name === 'store_settings' ? { kind: 'store', column: 'id' }
-        : row.columns.includes('organization_id') ? { kind: 'organization', column: 'organization_id' }
-        : row.columns.includes('store_id') ? { kind: 'store', column: 'store_id' }
-        : null,
+      scope:
+        row.name === 'organizations'
+          ? { kind: 'organization', column: 'id' }
+          : row.name === 'store_settings'
+            ? { kind: 'store', column: 'id' }
+            : row.columns.includes('organization_id')
+              ? { kind: 'organization', column: 'organization_id' }
+              : row.columns.includes('store_id')
+                ? { kind: 'store', column: 'store_id' }
+                : null,
     }));
   });
   afterAll(async () => {
@@ -63,7 +87,11 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
   const tenantKey = (tenant: Tenant, scope: Scope) => (scope.kind === 'organization' ? tenant.organizationId : tenant.storeId);
 
   /** Runs `query` as an API role with these JWT claims, on a connection that is not exempt from RLS, and rolls back. */
-  async function as<T>(role: 'anon' | 'authenticated' | 'service_role', sub: string | null, query: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  async function as<T>(
+    role: 'anon' | 'authenticated' | 'service_role',
+    sub: string | null,
+    query: (tx: postgres.TransactionSql) => Promise<T>,
+  ): Promise<T> {
     try {
       await sql.begin(async (tx) => {
         await tx.unsafe(`set local role ${role}`);
@@ -103,13 +131,16 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
     const wrong: string[] = [];
     for (const { name, scope } of tables) {
       const own = await count(sql, name, scope!, tenantKey(a, scope!));
-      const seen = await as('authenticated', a.userId, async (tx) => ({ all: await count(tx, name, scope!), own: await count(tx, name, scope!, tenantKey(a, scope!)) }));
+      const seen = await as('authenticated', a.userId, async (tx) => ({
+        all: await count(tx, name, scope!),
+        own: await count(tx, name, scope!, tenantKey(a, scope!)),
+      }));
       if (seen.all !== own || seen.own !== own) wrong.push(`${name}: saw ${seen.all} (${seen.own} own) of ${own}`);
     }
     expect(wrong).toEqual([]);
   });
 
-  it("a member of another organisation or store sees none of them", async () => {
+  it('a member of another organisation or store sees none of them', async () => {
     const leaks: string[] = [];
     for (const { name, scope } of tables) {
       const seen = await as('authenticated', b.userId, (tx) => count(tx, name, scope!, tenantKey(a, scope!)));
@@ -149,8 +180,16 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
   it('owners change only the tables they manage and the synced workshop data; logs, orders and money are written by the service role alone', async () => {
     const writable: string[] = [];
     for (const { name, scope } of tables) {
-      const updated = await as('authenticated', a.userId, async (tx) =>
-        (await tx.unsafe(`update public.${name} set ${scope!.column} = ${scope!.column} where ${scope!.column} = $1`, [tenantKey(a, scope!)])).count);
+      const updated = await as(
+        'authenticated',
+        a.userId,
+        async (tx) =>
+          (
+            await tx.unsafe(`update public.${name} set ${scope!.column} = ${scope!.column} where ${scope!.column} = $1`, [
+              tenantKey(a, scope!),
+            ])
+          ).count,
+      );
       if (updated > 0) writable.push(name);
     }
     expect(writable.sort()).toEqual([...OWNER_WRITABLE, ...EDITOR_WRITABLE].sort());
@@ -158,7 +197,9 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
 
   it("a store belongs to its organisation: a viewer reads the organisation's and its store's rows but changes none, a member edits the workshop data but manages no store", async () => {
     const join = async (role: 'viewer' | 'member') => {
-      const [user] = await sql<{ id: string }[]>`insert into auth.users (id, email) values (gen_random_uuid(), ${`${role}-${Date.now()}@example.test`}) returning id`;
+      const [user] = await sql<
+        { id: string }[]
+      >`insert into auth.users (id, email) values (gen_random_uuid(), ${`${role}-${Date.now()}@example.test`}) returning id`;
       await sql`insert into organization_members (organization_id, user_id, role) values (${a.organizationId}, ${user!.id}, ${role})`;
       return user!.id;
     };
@@ -174,10 +215,21 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
         const seen = await as('authenticated', viewer, (tx) => count(tx, name, scope!, tenantKey(a, scope!)));
         if (seen !== own) unseen.push(`${name}: ${seen} of ${own}`);
       }
-      for (const [role, userId] of [['viewer', viewer], ['member', member]] as const) {
+      for (const [role, userId] of [
+        ['viewer', viewer],
+        ['member', member],
+      ] as const) {
         for (const { name, scope } of tables) {
-          const updated = await as('authenticated', userId, async (tx) =>
-            (await tx.unsafe(`update public.${name} set ${scope!.column} = ${scope!.column} where ${scope!.column} = $1`, [tenantKey(a, scope!)])).count);
+          const updated = await as(
+            'authenticated',
+            userId,
+            async (tx) =>
+              (
+                await tx.unsafe(`update public.${name} set ${scope!.column} = ${scope!.column} where ${scope!.column} = $1`, [
+                  tenantKey(a, scope!),
+                ])
+              ).count,
+          );
           if (updated > 0) writes[role]!.push(name);
         }
       }
@@ -206,36 +258,62 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
 
     it("cannot point their channel at another tenant's number", async () => {
       const theirs = await numberOf(b);
-      await expect(as('authenticated', a.userId, (tx) => tx`update business_channel_settings set wa_phone_number_id = ${theirs} where store_id = ${a.storeId}`))
-        .rejects.toThrow(operatorOnly);
+      await expect(
+        as(
+          'authenticated',
+          a.userId,
+          (tx) => tx`update business_channel_settings set wa_phone_number_id = ${theirs} where store_id = ${a.storeId}`,
+        ),
+      ).rejects.toThrow(operatorOnly);
     });
 
     it('cannot point their channel at an unclaimed number, nor create a channel holding one', async () => {
-      await expect(as('authenticated', a.userId, (tx) => tx`update business_channel_settings set wa_phone_number_id = '100000000999' where store_id = ${a.storeId}`))
-        .rejects.toThrow(operatorOnly);
-      await expect(as('authenticated', a.userId, async (tx) => {
-        await tx`delete from business_channel_settings where store_id = ${a.storeId}`;
-        await tx`insert into business_channel_settings (store_id, wa_phone_number_id, webhook_verify_token) values (${a.storeId}, '100000000999', 'mine')`;
-      })).rejects.toThrow(operatorOnly);
+      await expect(
+        as(
+          'authenticated',
+          a.userId,
+          (tx) => tx`update business_channel_settings set wa_phone_number_id = '100000000999' where store_id = ${a.storeId}`,
+        ),
+      ).rejects.toThrow(operatorOnly);
+      await expect(
+        as('authenticated', a.userId, async (tx) => {
+          await tx`delete from business_channel_settings where store_id = ${a.storeId}`;
+          await tx`insert into business_channel_settings (store_id, wa_phone_number_id, webhook_verify_token) values (${a.storeId}, '100000000999', 'mine')`;
+        }),
+      ).rejects.toThrow(operatorOnly);
     });
 
     it("cannot reach another tenant's channel at all", async () => {
-      const changed = await as('authenticated', a.userId, async (tx) =>
-        (await tx`update business_channel_settings set wa_phone_number_id = null, is_active = false where store_id = ${b.storeId}`).count);
+      const changed = await as(
+        'authenticated',
+        a.userId,
+        async (tx) =>
+          (await tx`update business_channel_settings set wa_phone_number_id = null, is_active = false where store_id = ${b.storeId}`).count,
+      );
       expect(changed).toBe(0);
     });
 
     it('keeps the rest of their channel settings, and may detach their own number', async () => {
-      const row = await as('authenticated', a.userId, async (tx) =>
-        (await tx<{ webhook_verify_token: string; wa_phone_number_id: string | null }[]>`
+      const row = await as(
+        'authenticated',
+        a.userId,
+        async (tx) =>
+          (
+            await tx<{ webhook_verify_token: string; wa_phone_number_id: string | null }[]>`
           update business_channel_settings set webhook_verify_token = 'rotated', wa_phone_number_id = null
-          where store_id = ${a.storeId} returning webhook_verify_token, wa_phone_number_id`)[0]);
+          where store_id = ${a.storeId} returning webhook_verify_token, wa_phone_number_id`
+          )[0],
+      );
       expect(row).toEqual({ webhook_verify_token: 'rotated', wa_phone_number_id: null });
     });
 
     it('the service role (the operator, after verifying the business account) attaches a number', async () => {
-      const attached = await as('service_role', null, async (tx) =>
-        (await tx`update business_channel_settings set wa_phone_number_id = '100000000999' where store_id = ${a.storeId}`).count);
+      const attached = await as(
+        'service_role',
+        null,
+        async (tx) =>
+          (await tx`update business_channel_settings set wa_phone_number_id = '100000000999' where store_id = ${a.storeId}`).count,
+      );
       expect(attached).toBe(1);
     });
 
@@ -251,7 +329,8 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
 
   describe("an owner tries to change a customer's consent", () => {
     const consentOf = async (tenant: Tenant) =>
-      (await sql<{ customer_phone: string }[]>`select customer_phone from customer_channel_opt_in where store_id = ${tenant.storeId}`)[0]!.customer_phone;
+      (await sql<{ customer_phone: string }[]>`select customer_phone from customer_channel_opt_in where store_id = ${tenant.storeId}`)[0]!
+        .customer_phone;
 
     it('cannot re-subscribe a customer who sent STOP', async () => {
       const phone = await consentOf(a);
@@ -266,30 +345,54 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
     });
 
     it('cannot opt a new number in, delete a consent record, or forge who consented and when', async () => {
-      await expect(as('authenticated', a.userId, (tx) => tx`insert into customer_channel_opt_in (store_id, customer_phone, is_opted_in) values (${a.storeId}, '256799999999', true)`))
-        .rejects.toThrow(/Only the customer opts in/);
-      await expect(as('authenticated', a.userId, (tx) => tx`delete from customer_channel_opt_in where store_id = ${a.storeId}`))
-        .rejects.toThrow(/A consent record is kept/);
-      const forged = await as('authenticated', a.userId, async (tx) =>
-        (await tx<{ consent_source: string | null; consent_at: Date | null }[]>`
+      await expect(
+        as(
+          'authenticated',
+          a.userId,
+          (tx) =>
+            tx`insert into customer_channel_opt_in (store_id, customer_phone, is_opted_in) values (${a.storeId}, '256799999999', true)`,
+        ),
+      ).rejects.toThrow(/Only the customer opts in/);
+      await expect(
+        as('authenticated', a.userId, (tx) => tx`delete from customer_channel_opt_in where store_id = ${a.storeId}`),
+      ).rejects.toThrow(/A consent record is kept/);
+      const forged = await as(
+        'authenticated',
+        a.userId,
+        async (tx) =>
+          (
+            await tx<{ consent_source: string | null; consent_at: Date | null }[]>`
           update customer_channel_opt_in set consent_source = 'START', consent_at = '2020-01-01' where store_id = ${a.storeId}
-          returning consent_source, consent_at`)[0]);
-      const [stored] = await sql<{ consent_source: string | null; consent_at: Date | null }[]>`select consent_source, consent_at from customer_channel_opt_in where store_id = ${a.storeId}`;
+          returning consent_source, consent_at`
+          )[0],
+      );
+      const [stored] = await sql<
+        { consent_source: string | null; consent_at: Date | null }[]
+      >`select consent_source, consent_at from customer_channel_opt_in where store_id = ${a.storeId}`;
       expect(forged).toEqual(stored);
     });
 
     it("cannot touch another tenant's consent records", async () => {
-      const changed = await as('authenticated', a.userId, async (tx) =>
-        (await tx`update customer_channel_opt_in set is_opted_in = false where store_id = ${b.storeId}`).count);
+      const changed = await as(
+        'authenticated',
+        a.userId,
+        async (tx) => (await tx`update customer_channel_opt_in set is_opted_in = false where store_id = ${b.storeId}`).count,
+      );
       expect(changed).toBe(0);
     });
 
     it('may record an opt-out, which is marked as theirs', async () => {
       const phone = await consentOf(a);
-      const row = await as('authenticated', a.userId, async (tx) =>
-        (await tx<{ is_opted_in: boolean; consent_source: string }[]>`
+      const row = await as(
+        'authenticated',
+        a.userId,
+        async (tx) =>
+          (
+            await tx<{ is_opted_in: boolean; consent_source: string }[]>`
           update customer_channel_opt_in set is_opted_in = false, consent_source = 'STOP' where store_id = ${a.storeId} and customer_phone = ${phone}
-          returning is_opted_in, consent_source`)[0]);
+          returning is_opted_in, consent_source`
+          )[0],
+      );
       expect(row).toEqual({ is_opted_in: false, consent_source: 'owner' });
     });
   });

@@ -25,9 +25,19 @@ describe.skipIf(!backend.available)('sign-in and token checks', () => {
     await h?.stop();
   });
 
-  const leadCount = async () => (await h.sql`select count(*)::int as n from leads where organization_id = ${desk.organizationId}`)[0]!.n as number;
+  const leadCount = async () =>
+    (await h.sql`select count(*)::int as n from leads where organization_id = ${desk.organizationId}`)[0]!.n as number;
   const pushWith = (token: string) =>
-    desk.call({ protocol: 1, kind: 'push', organization_id: desk.organizationId, client_id: desk.clientId, mutations: mutations(1, [{ table: 'leads', op: 'upsert', row: rows.lead('919860000001') }]) }, { token });
+    desk.call(
+      {
+        protocol: 1,
+        kind: 'push',
+        organization_id: desk.organizationId,
+        client_id: desk.clientId,
+        mutations: mutations(1, [{ table: 'leads', op: 'upsert', row: rows.lead('919860000001') }]),
+      },
+      { token },
+    );
 
   it('signs in with a password and with an emailed 6-digit code through supabase-js, and desktop-sync knows the user', async () => {
     const byPassword = await desk.call<{ user_id: string; organizations: { id: string; role: string }[] }>({ protocol: 1, kind: 'whoami' });
@@ -62,13 +72,16 @@ describe.skipIf(!backend.available)('sign-in and token checks', () => {
     expect((await desk.call({ protocol: 1, kind: 'whoami' })).status).toBe(200);
     // The answer to that refresh was "lost": the old token, used again right away, yields the active one.
     const reuse = await fetch(`${h.stack.projectUrl}/auth/v1/token?grant_type=refresh_token`, {
-      method: 'POST', headers: { 'content-type': 'application/json', apikey: h.stack.publishableKey }, body: JSON.stringify({ refresh_token: before.refresh_token }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', apikey: h.stack.publishableKey },
+      body: JSON.stringify({ refresh_token: before.refresh_token }),
     });
     expect(reuse.status).toBe(200);
     expect(((await reuse.json()) as { refresh_token: string }).refresh_token).toBe(active.refresh_token);
 
     const client = createClient(h.stack.projectUrl, h.stack.publishableKey, {
-      auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+      auth: { persistSession: false, autoRefreshToken: false },
+      realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
     });
     const signedIn = await client.auth.signInWithPassword({ email: desk.email, password: desk.password });
     const token = signedIn.data.session!.access_token;

@@ -16,7 +16,8 @@ describe.skipIf(!backend.available)('whatsapp-membership-webhook', () => {
   beforeAll(async () => {
     h = await startSyncHarness();
     desk = await h.organization('VPS team');
-    apiKey = (await h.sql<{ key: string }[]>`select create_membership_webhook_key(${desk.organizationId}, 'VPS Baileys server') as key`)[0]!.key;
+    apiKey = (await h.sql<{ key: string }[]>`select create_membership_webhook_key(${desk.organizationId}, 'VPS Baileys server') as key`)[0]!
+      .key;
   }, 60_000);
   afterAll(async () => {
     await h?.stop();
@@ -29,11 +30,18 @@ describe.skipIf(!backend.available)('whatsapp-membership-webhook', () => {
       body: JSON.stringify(body),
     });
   const event = (kind: 'join' | 'leave', phone: string, timestamp: string, lid = '173087265951971@lid') => ({
-    event: kind, sessionId, groupJid, participant: { phone, id: lid }, timestamp,
+    event: kind,
+    sessionId,
+    groupJid,
+    participant: { phone, id: lid },
+    timestamp,
   });
   const member = async (phone: string) =>
-    (await h.sql`select status, joined_at, left_at, lid from workshop_group_members where organization_id = ${desk.organizationId} and phone = ${phone}`)[0];
-  const eventCount = async () => (await h.sql`select count(*)::int as n from membership_events where organization_id = ${desk.organizationId}`)[0]!.n as number;
+    (
+      await h.sql`select status, joined_at, left_at, lid from workshop_group_members where organization_id = ${desk.organizationId} and phone = ${phone}`
+    )[0];
+  const eventCount = async () =>
+    (await h.sql`select count(*)::int as n from membership_events where organization_id = ${desk.organizationId}`)[0]!.n as number;
 
   it('stores only a hash of the key and refuses a missing, wrong or revoked key with 401, writing nothing', async () => {
     const [stored] = await h.sql`select secret_hash from membership_webhook_keys where organization_id = ${desk.organizationId}`;
@@ -43,7 +51,8 @@ describe.skipIf(!backend.available)('whatsapp-membership-webhook', () => {
     const wrong = `${apiKey.slice(0, -1)}${apiKey.endsWith('0') ? '1' : '0'}`;
     expect([(await post(body, null)).status, (await post(body, wrong)).status, (await post(body, 'VPS')).status]).toEqual([401, 401, 401]);
 
-    const revoked = (await h.sql<{ key: string }[]>`select create_membership_webhook_key(${desk.organizationId}, 'Old server') as key`)[0]!.key;
+    const revoked = (await h.sql<{ key: string }[]>`select create_membership_webhook_key(${desk.organizationId}, 'Old server') as key`)[0]!
+      .key;
     await h.sql`update membership_webhook_keys set revoked_at = now() where service_name = 'Old server'`;
     expect((await post(body, revoked)).status).toBe(401);
     expect(await eventCount()).toBe(0);
@@ -51,11 +60,12 @@ describe.skipIf(!backend.available)('whatsapp-membership-webhook', () => {
 
   it('lets owners and admins make keys, and refuses anyone else', async () => {
     const member = await h.member(desk.organizationId, 'member');
-    const asUser = (userId: string) => h.sql.begin(async (tx) => {
-      await tx.unsafe('set local role authenticated');
-      await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
-      return (await tx`select create_membership_webhook_key(${desk.organizationId}, 'Another server') as key`)[0]!.key as string;
-    });
+    const asUser = (userId: string) =>
+      h.sql.begin(async (tx) => {
+        await tx.unsafe('set local role authenticated');
+        await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
+        return (await tx`select create_membership_webhook_key(${desk.organizationId}, 'Another server') as key`)[0]!.key as string;
+      });
     await expect(asUser(member.userId)).rejects.toThrow(/Only owners and admins/);
     expect(await asUser(desk.userId)).toMatch(/^wmk_/);
   });
@@ -83,8 +93,12 @@ describe.skipIf(!backend.available)('whatsapp-membership-webhook', () => {
     const phone = '919811112222';
     await post(event('join', phone, '2026-02-04T09:00:00Z', '173087265950000@lid'));
     const pulled = await desk.pull({ workshop_group_members: 0, membership_events: 0, whatsapp_groups: 0 });
-    const members = (pulled.body.tables.workshop_group_members as { changes: Extract<Change, { op: 'upsert' }>[] }).changes.map((c) => c.row);
-    expect(members).toContainEqual(expect.objectContaining({ group_jid: groupJid, phone, lid: '173087265950000@lid', status: 'active', joined_source: 'live' }));
+    const members = (pulled.body.tables.workshop_group_members as { changes: Extract<Change, { op: 'upsert' }>[] }).changes.map(
+      (c) => c.row,
+    );
+    expect(members).toContainEqual(
+      expect.objectContaining({ group_jid: groupJid, phone, lid: '173087265950000@lid', status: 'active', joined_source: 'live' }),
+    );
     const groups = (pulled.body.tables.whatsapp_groups as { changes: Extract<Change, { op: 'upsert' }>[] }).changes.map((c) => c.row);
     expect(groups).toEqual([expect.objectContaining({ session_id: sessionId, group_jid: groupJid })]);
   });

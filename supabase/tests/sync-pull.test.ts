@@ -24,20 +24,30 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
 
   it('returns pushed rows and deletions in version order, and a pull with the new cursor returns nothing', async () => {
     const desk = await h.organization('Pull order');
-    await desk.push(mutations(1, [
-      { table: 'leads', op: 'upsert', row: rows.lead('919810000001', 'A') },
-      { table: 'leads', op: 'upsert', row: rows.lead('919810000002', 'B') },
-    ]));
+    await desk.push(
+      mutations(1, [
+        { table: 'leads', op: 'upsert', row: rows.lead('919810000001', 'A') },
+        { table: 'leads', op: 'upsert', row: rows.lead('919810000002', 'B') },
+      ]),
+    );
     await desk.push(mutations(3, [{ table: 'leads', op: 'delete', row: { phone: '919810000001' } }]));
 
     const first = await desk.pull({ leads: 0 });
     expect(first.status).toBe(200);
     const page = first.body.tables.leads as Page;
-    expect(page.changes.map((c) => (c.op === 'upsert' ? `upsert ${c.row.phone}` : `delete ${c.key.phone}`))).toEqual(['upsert 919810000002', 'delete 919810000001']);
+    expect(page.changes.map((c) => (c.op === 'upsert' ? `upsert ${c.row.phone}` : `delete ${c.key.phone}`))).toEqual([
+      'upsert 919810000002',
+      'delete 919810000001',
+    ]);
     const versions = page.changes.map((c) => c.version);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
     expect(page).toMatchObject({ has_more: false, cursor: first.body.version });
-    expect((page.changes[0] as Extract<Change, { op: 'upsert' }>).row).toMatchObject({ phone: '919810000002', name: 'B', email: '', updated_at: expect.stringMatching(/Z$/) });
+    expect((page.changes[0] as Extract<Change, { op: 'upsert' }>).row).toMatchObject({
+      phone: '919810000002',
+      name: 'B',
+      email: '',
+      updated_at: expect.stringMatching(/Z$/),
+    });
 
     const again = await desk.pull({ leads: page.cursor });
     expect(again.body.tables.leads).toEqual({ status: 'changes', changes: [], cursor: page.cursor, has_more: false });
@@ -45,7 +55,12 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
 
   it('pages with has_more and a cursor that only grows', async () => {
     const desk = await h.organization('Paging');
-    await desk.push(mutations(1, Array.from({ length: 7 }, (_, i) => ({ table: 'leads' as const, op: 'upsert' as const, row: rows.lead(`91982000000${i}`) }))));
+    await desk.push(
+      mutations(
+        1,
+        Array.from({ length: 7 }, (_, i) => ({ table: 'leads' as const, op: 'upsert' as const, row: rows.lead(`91982000000${i}`) })),
+      ),
+    );
     const seen: string[] = [];
     let cursor = 0;
     for (let round = 0; round < 10; round += 1) {
@@ -77,7 +92,9 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
       // Either the second commits now (a numbering that ignores commit order) or it waits for the first.
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const [row] = await h.sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%919830000002%'`;
+        const [row] = await h.sql<
+          { n: number }[]
+        >`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%919830000002%'`;
         if (secondCommitted || row!.n > 0 || Date.now() > deadline) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -109,7 +126,9 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
       await late`begin`;
       await late`insert into updated_at_cursor_demo (id) values (${`a-${randomUUID()}`})`;
       await late`commit`;
-      const [{ cursor } = { cursor: '' }] = await h.sql<{ cursor: string }[]>`select max(updated_at)::text as cursor from updated_at_cursor_demo`;
+      const [{ cursor } = { cursor: '' }] = await h.sql<
+        { cursor: string }[]
+      >`select max(updated_at)::text as cursor from updated_at_cursor_demo`;
       await early`commit`;
       const missed = await h.sql`select id from updated_at_cursor_demo where updated_at > ${cursor}::text::timestamptz`;
       const total = await h.sql`select id from updated_at_cursor_demo`;
@@ -125,10 +144,12 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
 
   it('answers reset when the cursor is older than the deletions still kept, or ahead of the organisation', async () => {
     const desk = await h.organization('Reset');
-    await desk.push(mutations(1, [
-      { table: 'leads', op: 'upsert', row: rows.lead('919840000001') },
-      { table: 'leads', op: 'upsert', row: rows.lead('919840000002') },
-    ]));
+    await desk.push(
+      mutations(1, [
+        { table: 'leads', op: 'upsert', row: rows.lead('919840000001') },
+        { table: 'leads', op: 'upsert', row: rows.lead('919840000002') },
+      ]),
+    );
     const cursor = ((await desk.pull({ leads: 0 })).body.tables.leads as Page).cursor;
     await desk.push(mutations(3, [{ table: 'leads', op: 'delete', row: { phone: '919840000001' } }]));
     await desk.push(mutations(4, [{ table: 'leads', op: 'upsert', row: rows.lead('919840000003') }]));
@@ -147,28 +168,41 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
     const a = await h.organization('Tenant A');
     const sessionId = `wa_${randomUUID()}`;
     const workshop = rows.workshop(null);
-    await a.push(mutations(1, [
-      { table: 'whatsapp_sessions', op: 'upsert', row: rows.session(sessionId) },
-      { table: 'workshops', op: 'upsert', row: workshop },
-      { table: 'leads', op: 'upsert', row: rows.lead('919850000001', 'Secret') },
-    ]));
+    await a.push(
+      mutations(1, [
+        { table: 'whatsapp_sessions', op: 'upsert', row: rows.session(sessionId) },
+        { table: 'workshops', op: 'upsert', row: workshop },
+        { table: 'leads', op: 'upsert', row: rows.lead('919850000001', 'Secret') },
+      ]),
+    );
     const b = await h.organization('Tenant B');
 
-    const named = await b.call({ protocol: 1, kind: 'pull', organization_id: a.organizationId, client_id: b.clientId, cursors: { leads: 0 } });
+    const named = await b.call({
+      protocol: 1,
+      kind: 'pull',
+      organization_id: a.organizationId,
+      client_id: b.clientId,
+      cursors: { leads: 0 },
+    });
     expect(named.status).toBe(403);
     const pushedIntoA = await b.call({
-      protocol: 1, kind: 'push', organization_id: a.organizationId, client_id: b.clientId,
+      protocol: 1,
+      kind: 'push',
+      organization_id: a.organizationId,
+      client_id: b.clientId,
       mutations: [{ seq: 1, table: 'leads', op: 'upsert', row: rows.lead('919850000001', 'Hijack') }],
     });
     expect(pushedIntoA.status).toBe(403);
 
     // Naming A's ids from B's own organisation writes into B only.
-    const own = await b.push(mutations(1, [
-      { table: 'workshops', op: 'upsert', row: { ...workshop, name: 'Overwritten?' } },
-      { table: 'leads', op: 'upsert', row: rows.lead('919850000001', 'Hijack') },
-      { table: 'leads', op: 'delete', row: { phone: '919850000001' } },
-      { table: 'whatsapp_groups', op: 'upsert', row: { session_id: sessionId, group_jid: '120363999999999999@g.us' } },
-    ]));
+    const own = await b.push(
+      mutations(1, [
+        { table: 'workshops', op: 'upsert', row: { ...workshop, name: 'Overwritten?' } },
+        { table: 'leads', op: 'upsert', row: rows.lead('919850000001', 'Hijack') },
+        { table: 'leads', op: 'delete', row: { phone: '919850000001' } },
+        { table: 'whatsapp_groups', op: 'upsert', row: { session_id: sessionId, group_jid: '120363999999999999@g.us' } },
+      ]),
+    );
     expect(own.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied', 'rejected']);
     const [aLead] = await h.sql`select name from leads where organization_id = ${a.organizationId} and phone = '919850000001'`;
     const [aWorkshop] = await h.sql`select name from workshops where organization_id = ${a.organizationId} and id = ${workshop.id}`;

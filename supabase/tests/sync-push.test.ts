@@ -32,7 +32,20 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     const sessionId = await seedSession(desk);
     const groupJid = '120363111111111111@g.us';
     const batch = mutations(2, [
-      { table: 'whatsapp_groups', op: 'upsert', row: { session_id: sessionId, group_jid: groupJid, subject: 'Pottery', size: 2, is_admin: true, invite_link: null, addressing_mode: 'pn', synced_at: null } },
+      {
+        table: 'whatsapp_groups',
+        op: 'upsert',
+        row: {
+          session_id: sessionId,
+          group_jid: groupJid,
+          subject: 'Pottery',
+          size: 2,
+          is_admin: true,
+          invite_link: null,
+          addressing_mode: 'pn',
+          synced_at: null,
+        },
+      },
       ...['919811111111', '919822222222'].flatMap((phone, i) => [
         { table: 'workshop_group_members' as const, op: 'upsert' as const, row: rows.member(groupJid, phone) },
         { table: 'membership_events' as const, op: 'upsert' as const, row: rows.event(`${desk.clientId}:${i + 1}`, groupJid, phone) },
@@ -41,14 +54,20 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
 
     desk.dropNextAnswer();
     await expect(desk.push(batch)).rejects.toThrow();
-    const committed = { members: await count('workshop_group_members', desk.organizationId), events: await count('membership_events', desk.organizationId) };
+    const committed = {
+      members: await count('workshop_group_members', desk.organizationId),
+      events: await count('membership_events', desk.organizationId),
+    };
     expect(committed).toEqual({ members: 2, events: 2 });
 
     const replay = await desk.push(batch);
     expect(replay.status).toBe(200);
     expect(replay.body.last_seq).toBe(6);
     expect(replay.body.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
-    expect({ members: await count('workshop_group_members', desk.organizationId), events: await count('membership_events', desk.organizationId) }).toEqual(committed);
+    expect({
+      members: await count('workshop_group_members', desk.organizationId),
+      events: await count('membership_events', desk.organizationId),
+    }).toEqual(committed);
     const [client] = await h.sql`select last_seq from sync_clients where client_id = ${desk.clientId}`;
     expect(Number(client!.last_seq)).toBe(6);
   });
@@ -57,25 +76,44 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     const desk = await h.organization('Churn');
     const groupJid = '120363222222222222@g.us';
     const churn = (i: number) => [
-      { table: 'workshop_group_members' as const, op: 'upsert' as const, row: rows.member(groupJid, `9198700000${String(i).padStart(2, '0')}`, 'active') },
-      { table: 'workshop_group_members' as const, op: 'upsert' as const, row: rows.member(groupJid, `9198700000${String(i).padStart(2, '0')}`, 'left') },
-      { table: 'membership_events' as const, op: 'upsert' as const, row: rows.event(`${desk.clientId}:${i}:left`, groupJid, `9198700000${String(i).padStart(2, '0')}`, 'left') },
+      {
+        table: 'workshop_group_members' as const,
+        op: 'upsert' as const,
+        row: rows.member(groupJid, `9198700000${String(i).padStart(2, '0')}`, 'active'),
+      },
+      {
+        table: 'workshop_group_members' as const,
+        op: 'upsert' as const,
+        row: rows.member(groupJid, `9198700000${String(i).padStart(2, '0')}`, 'left'),
+      },
+      {
+        table: 'membership_events' as const,
+        op: 'upsert' as const,
+        row: rows.event(`${desk.clientId}:${i}:left`, groupJid, `9198700000${String(i).padStart(2, '0')}`, 'left'),
+      },
     ];
-    const batch = mutations(1, [...Array.from({ length: 50 }, (_, i) => churn(i)).flat(), { table: 'workshop_group_members', op: 'upsert', row: rows.member(groupJid, '919870000007', 'active') }]);
+    const batch = mutations(1, [
+      ...Array.from({ length: 50 }, (_, i) => churn(i)).flat(),
+      { table: 'workshop_group_members', op: 'upsert', row: rows.member(groupJid, '919870000007', 'active') },
+    ]);
     const answer = await desk.push(batch);
     expect(answer.body.results.every((r) => r.status === 'applied')).toBe(true);
-    const statuses = await h.sql`select phone, status from workshop_group_members where organization_id = ${desk.organizationId} order by phone`;
+    const statuses =
+      await h.sql`select phone, status from workshop_group_members where organization_id = ${desk.organizationId} order by phone`;
     expect(statuses.length).toBe(50);
     expect(statuses.filter((m) => m.status === 'left').length).toBe(49);
     expect(statuses.find((m) => m.phone === '919870000007')?.status).toBe('active');
     expect(await count('membership_events', desk.organizationId)).toBe(50);
 
-    const later = await desk.push(mutations(batch.length + 1, [
-      { table: 'workshop_group_members', op: 'upsert', row: { ...rows.member(groupJid, '919870000007', 'active'), lid: '99887766@lid' } },
-      { table: 'workshop_group_members', op: 'upsert', row: { ...rows.member(groupJid, '919870000008', 'active'), lid: '99887767@lid' } },
-    ]));
+    const later = await desk.push(
+      mutations(batch.length + 1, [
+        { table: 'workshop_group_members', op: 'upsert', row: { ...rows.member(groupJid, '919870000007', 'active'), lid: '99887766@lid' } },
+        { table: 'workshop_group_members', op: 'upsert', row: { ...rows.member(groupJid, '919870000008', 'active'), lid: '99887767@lid' } },
+      ]),
+    );
     expect(later.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
-    const [known] = await h.sql`select lid, status from workshop_group_members where organization_id = ${desk.organizationId} and phone = '919870000007'`;
+    const [known] =
+      await h.sql`select lid, status from workshop_group_members where organization_id = ${desk.organizationId} and phone = '919870000007'`;
     expect(known).toEqual({ lid: '99887766@lid', status: 'active' });
     expect(await count('workshop_group_members', desk.organizationId)).toBe(50);
   });
@@ -84,26 +122,52 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     const owner = await h.organization('Rejections');
     const sessionId = await seedSession(owner);
     const workshop = rows.workshop(sessionId);
-    expect((await owner.push(mutations(2, [
-      { table: 'workshops', op: 'upsert', row: workshop },
-      { table: 'leads', op: 'upsert', row: rows.lead('919833333333') },
-    ]))).body.results.every((r) => r.status === 'applied')).toBe(true);
+    expect(
+      (
+        await owner.push(
+          mutations(2, [
+            { table: 'workshops', op: 'upsert', row: workshop },
+            { table: 'leads', op: 'upsert', row: rows.lead('919833333333') },
+          ]),
+        )
+      ).body.results.every((r) => r.status === 'applied'),
+    ).toBe(true);
 
     // A coordinator with the member role: may edit workshop data, may not delete leads.
     const member = await h.member(owner.organizationId, 'member');
     const message = (id: string) => ({
-      id, workshop_id: workshop.id, rule_key: '1h-before', idempotency_key: `${workshop.id}:1h-before`, session_id: sessionId, group_jid: workshop.group_jid,
-      kind: 'text', body: 'Starts in 1 hour', media_mimetype: null, file_name: null, scheduled_for: '2030-03-01T12:00:00.000Z', grace_minutes: 15,
-      status: 'pending', cancelled_by: null, attempts: 0, next_attempt_at: null, last_error: null, message_id: null, sent_at: null, receipt: null, edited_at: null,
+      id,
+      workshop_id: workshop.id,
+      rule_key: '1h-before',
+      idempotency_key: `${workshop.id}:1h-before`,
+      session_id: sessionId,
+      group_jid: workshop.group_jid,
+      kind: 'text',
+      body: 'Starts in 1 hour',
+      media_mimetype: null,
+      file_name: null,
+      scheduled_for: '2030-03-01T12:00:00.000Z',
+      grace_minutes: 15,
+      status: 'pending',
+      cancelled_by: null,
+      attempts: 0,
+      next_attempt_at: null,
+      last_error: null,
+      message_id: null,
+      sent_at: null,
+      receipt: null,
+      edited_at: null,
     });
-    const answer = await member.push(mutations(1, [
-      { table: 'scheduled_whatsapp_messages', op: 'upsert', row: message(`msg_${randomUUID()}`) },
-      { table: 'scheduled_whatsapp_messages', op: 'upsert', row: message(`msg_${randomUUID()}`) },
-      { table: 'workshops', op: 'upsert', row: rows.workshop(`wa_${randomUUID()}`) },
-      { table: 'leads', op: 'delete', row: { phone: '919833333333' } },
-      { table: 'leads', op: 'upsert', row: { phone: '919844444444', name: 'Ravi', surname: 'x' } },
-      { table: 'leads', op: 'upsert', row: rows.lead('919855555555', 'Meera') },
-    ]));
+    const answer = await member.push(
+      mutations(1, [
+        { table: 'scheduled_whatsapp_messages', op: 'upsert', row: message(`msg_${randomUUID()}`) },
+        { table: 'scheduled_whatsapp_messages', op: 'upsert', row: message(`msg_${randomUUID()}`) },
+        { table: 'workshops', op: 'upsert', row: rows.workshop(`wa_${randomUUID()}`) },
+        { table: 'leads', op: 'delete', row: { phone: '919833333333' } },
+        { table: 'leads', op: 'upsert', row: { phone: '919844444444', name: 'Ravi', surname: 'x' } },
+        { table: 'leads', op: 'upsert', row: rows.lead('919855555555', 'Meera') },
+      ]),
+    );
     expect(answer.status).toBe(200);
     expect(answer.body.results).toEqual([
       { seq: 1, status: 'applied', version: expect.any(Number) },
@@ -117,7 +181,12 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     const leads = await h.sql`select phone from leads where organization_id = ${owner.organizationId} order by phone`;
     expect(leads.map((l) => l.phone)).toEqual(['919833333333', '919855555555']);
     const rejected = await h.sql`select seq, code from sync_rejections where client_id = ${member.clientId} order by seq`;
-    expect(rejected.map((r) => [Number(r.seq), r.code])).toEqual([[2, 'constraint'], [3, 'missing_reference'], [4, 'forbidden'], [5, 'invalid']]);
+    expect(rejected.map((r) => [Number(r.seq), r.code])).toEqual([
+      [2, 'constraint'],
+      [3, 'missing_reference'],
+      [4, 'forbidden'],
+      [5, 'invalid'],
+    ]);
 
     // The owner may delete the lead.
     const deleted = await owner.push(mutations(4, [{ table: 'leads', op: 'delete', row: { phone: '919833333333' } }]));
@@ -130,12 +199,37 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     const sessionId = await seedSession(desk);
     const workshop = rows.workshop(sessionId);
     const message = (receipt: string, lastError: string | null) => ({
-      id: 'msg_00000000-0000-4000-8000-000000000001', workshop_id: workshop.id, rule_key: 'live-now', idempotency_key: `${workshop.id}:live-now`, session_id: sessionId,
-      group_jid: workshop.group_jid, kind: 'text', body: 'We are live', media_mimetype: null, file_name: null, scheduled_for: '2030-03-01T13:00:00.000Z', grace_minutes: 15,
-      status: 'sent', cancelled_by: null, attempts: 1, next_attempt_at: null, last_error: lastError, message_id: '3EB0AAAA', sent_at: '2030-03-01T13:00:01.000Z', receipt, edited_at: null,
+      id: 'msg_00000000-0000-4000-8000-000000000001',
+      workshop_id: workshop.id,
+      rule_key: 'live-now',
+      idempotency_key: `${workshop.id}:live-now`,
+      session_id: sessionId,
+      group_jid: workshop.group_jid,
+      kind: 'text',
+      body: 'We are live',
+      media_mimetype: null,
+      file_name: null,
+      scheduled_for: '2030-03-01T13:00:00.000Z',
+      grace_minutes: 15,
+      status: 'sent',
+      cancelled_by: null,
+      attempts: 1,
+      next_attempt_at: null,
+      last_error: lastError,
+      message_id: '3EB0AAAA',
+      sent_at: '2030-03-01T13:00:01.000Z',
+      receipt,
+      edited_at: null,
     });
-    await desk.push(mutations(2, [{ table: 'workshops', op: 'upsert', row: workshop }, { table: 'scheduled_whatsapp_messages', op: 'upsert', row: message('read', null) }]));
-    const late = await desk.push(mutations(4, [{ table: 'scheduled_whatsapp_messages', op: 'upsert', row: message('delivered', 'noted') }]));
+    await desk.push(
+      mutations(2, [
+        { table: 'workshops', op: 'upsert', row: workshop },
+        { table: 'scheduled_whatsapp_messages', op: 'upsert', row: message('read', null) },
+      ]),
+    );
+    const late = await desk.push(
+      mutations(4, [{ table: 'scheduled_whatsapp_messages', op: 'upsert', row: message('delivered', 'noted') }]),
+    );
     expect(late.body.results[0]).toMatchObject({ status: 'applied' });
     const [row] = await h.sql`select receipt, last_error from scheduled_whatsapp_messages where organization_id = ${desk.organizationId}`;
     expect(row).toEqual({ receipt: 'read', last_error: 'noted' });
@@ -144,23 +238,38 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
   it('stores booleans, numbers and times as sent, on every path (a batch, one by one, and the membership ingest)', async () => {
     const desk = await h.organization('Values');
     const session = rows.session();
-    const group = (jid: string) => ({ session_id: session.id, group_jid: jid, subject: 'S', size: 3, is_admin: true, invite_link: null, addressing_mode: 'lid', synced_at: '2030-01-02T03:04:05.678Z' });
+    const group = (jid: string) => ({
+      session_id: session.id,
+      group_jid: jid,
+      subject: 'S',
+      size: 3,
+      is_admin: true,
+      invite_link: null,
+      addressing_mode: 'lid',
+      synced_at: '2030-01-02T03:04:05.678Z',
+    });
     const admin = (jid: string) => ({ ...rows.member(jid, '919890000001'), is_admin: true });
     // Batched: parents first, plain upserts.
-    await desk.push(mutations(1, [
-      { table: 'whatsapp_sessions', op: 'upsert', row: session },
-      { table: 'whatsapp_groups', op: 'upsert', row: group('120363000000000101@g.us') },
-      { table: 'workshop_group_members', op: 'upsert', row: admin('120363000000000101@g.us') },
-    ]));
+    await desk.push(
+      mutations(1, [
+        { table: 'whatsapp_sessions', op: 'upsert', row: session },
+        { table: 'whatsapp_groups', op: 'upsert', row: group('120363000000000101@g.us') },
+        { table: 'workshop_group_members', op: 'upsert', row: admin('120363000000000101@g.us') },
+      ]),
+    );
     // One by one: a delete in the batch rules the fast paths out.
-    await desk.push(mutations(4, [
-      { table: 'whatsapp_groups', op: 'upsert', row: group('120363000000000102@g.us') },
-      { table: 'workshop_group_members', op: 'upsert', row: admin('120363000000000102@g.us') },
-      { table: 'leads', op: 'delete', row: { phone: '919890000009' } },
-    ]));
-    const groups = await h.sql`select group_jid, is_admin, size, addressing_mode, synced_at from whatsapp_groups where organization_id = ${desk.organizationId} order by group_jid`;
+    await desk.push(
+      mutations(4, [
+        { table: 'whatsapp_groups', op: 'upsert', row: group('120363000000000102@g.us') },
+        { table: 'workshop_group_members', op: 'upsert', row: admin('120363000000000102@g.us') },
+        { table: 'leads', op: 'delete', row: { phone: '919890000009' } },
+      ]),
+    );
+    const groups =
+      await h.sql`select group_jid, is_admin, size, addressing_mode, synced_at from whatsapp_groups where organization_id = ${desk.organizationId} order by group_jid`;
     expect(groups.map((g) => [g.is_admin, g.size, g.addressing_mode, (g.synced_at as Date).toISOString()])).toEqual([
-      [true, 3, 'lid', '2030-01-02T03:04:05.678Z'], [true, 3, 'lid', '2030-01-02T03:04:05.678Z'],
+      [true, 3, 'lid', '2030-01-02T03:04:05.678Z'],
+      [true, 3, 'lid', '2030-01-02T03:04:05.678Z'],
     ]);
     const members = await h.sql`select is_admin from workshop_group_members where organization_id = ${desk.organizationId}`;
     expect(members.map((m) => m.is_admin)).toEqual([true, true]);
@@ -238,8 +347,14 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     const seen = (created.body.results[0] as { version: number }).version;
     // The CRM renames the lead.
     await h.sql`update leads set name = 'Asha K.' where organization_id = ${desk.organizationId} and phone = ${lead.phone}`;
-    const stale = await desk.push(mutations(2, [{ table: 'leads', op: 'upsert', row: { ...lead, name: 'Asha (desk)' }, base_version: seen }]));
-    expect(stale.body.results[0]).toMatchObject({ status: 'rejected', code: 'conflict', server_row: { phone: lead.phone, name: 'Asha K.', version: expect.any(Number) } });
+    const stale = await desk.push(
+      mutations(2, [{ table: 'leads', op: 'upsert', row: { ...lead, name: 'Asha (desk)' }, base_version: seen }]),
+    );
+    expect(stale.body.results[0]).toMatchObject({
+      status: 'rejected',
+      code: 'conflict',
+      server_row: { phone: lead.phone, name: 'Asha K.', version: expect.any(Number) },
+    });
     const [row] = await h.sql`select name from leads where organization_id = ${desk.organizationId} and phone = ${lead.phone}`;
     expect(row!.name).toBe('Asha K.');
   });

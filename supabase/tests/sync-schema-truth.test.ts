@@ -57,13 +57,21 @@ describe.skipIf(!pg.available)('one schema: the synced tables of SQLite and Post
   });
 
   const sqliteColumns = (table: string) => (sqlite.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
-  const sqliteCreate = (table: string) => (sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) as { sql: string } | undefined)?.sql ?? '';
+  const sqliteCreate = (table: string) =>
+    (sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) as { sql: string } | undefined)?.sql ??
+    '';
   const postgresColumns = async (table: string) =>
-    (await sql<{ column_name: string }[]>`select column_name from information_schema.columns where table_schema = 'public' and table_name = ${table}`).map((c) => c.column_name);
+    (
+      await sql<
+        { column_name: string }[]
+      >`select column_name from information_schema.columns where table_schema = 'public' and table_name = ${table}`
+    ).map((c) => c.column_name);
   const postgresChecks = async (table: string) =>
-    (await sql<{ definition: string }[]>`
+    (
+      await sql<{ definition: string }[]>`
       select pg_get_constraintdef(c.oid) as definition from pg_constraint c
-      where c.conrelid = ${`public.${table}`}::regclass and c.contype = 'c'`).map((r) => r.definition);
+      where c.conrelid = ${`public.${table}`}::regclass and c.contype = 'c'`
+    ).map((r) => r.definition);
 
   it('every travelling column exists on both sides (SQLite under the same name unless derived)', async () => {
     const missing: string[] = [];
@@ -89,7 +97,8 @@ describe.skipIf(!pg.available)('one schema: the synced tables of SQLite and Post
       for (const column of syncTables[table].columns as readonly string[]) {
         const a = local.get(column);
         const b = hosted.get(column);
-        if (a && JSON.stringify(a) !== JSON.stringify(b)) differences.push(`${table}.${column}: SQLite ${a.join('|')} vs Postgres ${b?.join('|') ?? 'anything'}`);
+        if (a && JSON.stringify(a) !== JSON.stringify(b))
+          differences.push(`${table}.${column}: SQLite ${a.join('|')} vs Postgres ${b?.join('|') ?? 'anything'}`);
       }
     }
     expect(differences).toEqual([]);
@@ -98,7 +107,9 @@ describe.skipIf(!pg.available)('one schema: the synced tables of SQLite and Post
   it("the states the console's code uses are the ones both databases allow", async () => {
     const hosted = async (table: SyncTableName, column: string) => postgresAllowedValues(await postgresChecks(table)).get(column);
     expect(await hosted('scheduled_whatsapp_messages', 'status')).toEqual([...messageStatuses].sort());
-    expect(await hosted('scheduled_whatsapp_messages', 'receipt')).toEqual([...ScheduledMessageSchema.shape.receipt.unwrap().options].sort());
+    expect(await hosted('scheduled_whatsapp_messages', 'receipt')).toEqual(
+      [...ScheduledMessageSchema.shape.receipt.unwrap().options].sort(),
+    );
     expect(await hosted('scheduled_whatsapp_messages', 'rule_key')).toEqual([...ruleKeys].sort());
     expect(await hosted('workshop_automation_config', 'rule_key')).toEqual([...ruleKeys].sort());
     expect(await hosted('whatsapp_sessions', 'state')).toEqual([...sessionStates].sort());
@@ -107,7 +118,11 @@ describe.skipIf(!pg.available)('one schema: the synced tables of SQLite and Post
   it('a template the console can fill is accepted by Postgres, and one with an unknown variable is refused', async () => {
     const [org] = await sql<{ id: string }[]>`insert into organizations (name) values ('Templates') returning id`;
     const insert = (body: string) => sql`insert into message_templates (organization_id, name, body) values (${org!.id}, 'T', ${body})`;
-    await insert(Object.keys(templateVariables).map((name) => `{${name}}`).join(' '));
+    await insert(
+      Object.keys(templateVariables)
+        .map((name) => `{${name}}`)
+        .join(' '),
+    );
     await expect(insert('Join {workshop} at {time}')).rejects.toThrow(/check constraint/);
   });
 });

@@ -44,7 +44,14 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
     const skus = Array.from({ length: 150 }, (_, i) => `LONG-${i}`);
     await h.sql`insert into products (store_id, sku, name, price)
                 select ${shop.storeId}, sku, repeat('Very long product name ', 10) || sku, 100 from unnest(${skus}::text[]) as sku`;
-    await h.deliver(shop, { messages: [catalogOrder(phone, skus.map((sku) => ({ sku, quantity: 2 })))] });
+    await h.deliver(shop, {
+      messages: [
+        catalogOrder(
+          phone,
+          skus.map((sku) => ({ sku, quantity: 2 })),
+        ),
+      ],
+    });
     const cart = h.lastReply(phone);
     expect(cart.length).toBeLessThanOrEqual(4_096);
     expect(cart).toMatch(/\n• … and \d+ more\nTotal: UGX 30,000\.00\nSend CHECKOUT to order\.$/);
@@ -54,15 +61,35 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
   });
 
   const cartItems = async () =>
-    (await h.sql<{ items: { sku: string; quantity: number }[] }[]>`
-      select items from cart_sessions where store_id = ${shop.storeId} and session_id = ${`wa:${phone}`}`)[0]?.items;
-  const orders = () => h.sql<{ id: string; order_number: string; status: string; total_amount: string; items: { sku: string; quantity: number; unit_price: string }[] }[]>`
+    (
+      await h.sql<{ items: { sku: string; quantity: number }[] }[]>`
+      select items from cart_sessions where store_id = ${shop.storeId} and session_id = ${`wa:${phone}`}`
+    )[0]?.items;
+  const orders = () => h.sql<
+    {
+      id: string;
+      order_number: string;
+      status: string;
+      total_amount: string;
+      items: { sku: string; quantity: number; unit_price: string }[];
+    }[]
+  >`
       select id, order_number::text, status, total_amount::text, items from orders where store_id = ${shop.storeId} and customer_phone = ${phone} order by created_at`;
 
   describe('HELP and unknown input', () => {
     it('lists every command', async () => {
       const reply = await say('help');
-      for (const command of ['ADD <SKU> <QTY>', 'REMOVE <SKU>', 'CART', 'CHECKOUT', 'STATUS', 'TRACK <ORDER_ID>', 'STOP', 'START', 'HELP']) {
+      for (const command of [
+        'ADD <SKU> <QTY>',
+        'REMOVE <SKU>',
+        'CART',
+        'CHECKOUT',
+        'STATUS',
+        'TRACK <ORDER_ID>',
+        'STOP',
+        'START',
+        'HELP',
+      ]) {
         expect(reply).toContain(command);
       }
       expect(reply).toContain('Store duka');
@@ -99,7 +126,10 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
       const reply = await say('ADD tshirt-m 3');
       expect(reply).toContain('• 4 × T-shirt M (TSHIRT-M) – UGX 100,000.00');
       expect(reply).toContain('Total: UGX 115,001.00');
-      expect((await cartItems())?.map((l) => [l.sku, l.quantity]).sort()).toEqual([['MUG', 2], ['TSHIRT-M', 4]]);
+      expect((await cartItems())?.map((l) => [l.sku, l.quantity]).sort()).toEqual([
+        ['MUG', 2],
+        ['TSHIRT-M', 4],
+      ]);
     });
 
     it('defaults the quantity to 1', async () => {
@@ -178,9 +208,14 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
       const [order, ...others] = await orders();
       expect(others).toEqual([]);
       expect(order).toMatchObject({ status: 'pending', total_amount: '57500.50' });
-      expect(order!.items.map((l) => [l.sku, l.quantity, l.unit_price]).sort()).toEqual([['MUG', 1, '7500.50'], [sku, 2, '25000.00']]);
+      expect(order!.items.map((l) => [l.sku, l.quantity, l.unit_price]).sort()).toEqual([
+        ['MUG', 1, '7500.50'],
+        [sku, 2, '25000.00'],
+      ]);
       expect(await cartItems()).toEqual([]);
-      const [tee] = await h.sql<{ stock_quantity: number }[]>`select stock_quantity from products where store_id = ${shop.storeId} and sku = ${sku}`;
+      const [tee] = await h.sql<
+        { stock_quantity: number }[]
+      >`select stock_quantity from products where store_id = ${shop.storeId} and sku = ${sku}`;
       expect(tee!.stock_quantity).toBe(3);
 
       expect(reply).toContain(`Order ${order!.order_number} is placed`);
@@ -258,7 +293,9 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
       await say('CHECKOUT');
       const [order] = await orders();
       phone = newCustomer();
-      expect(await say(`TRACK ${order!.order_number}`)).toBe(`I can't find order ${order!.order_number} for this number. Send STATUS to see your latest order.`);
+      expect(await say(`TRACK ${order!.order_number}`)).toBe(
+        `I can't find order ${order!.order_number} for this number. Send STATUS to see your latest order.`,
+      );
     });
 
     it('TRACK explains unknown ids and a missing id', async () => {
@@ -290,13 +327,23 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
 
     it('fills the cart from a catalogue order at store prices, reporting what it skipped', async () => {
       await h.deliver(shop, {
-        messages: [catalogOrder(phone, [{ sku: 'tshirt-m', quantity: 2, price: 1 }, { sku: 'MUG', quantity: 1 }, { sku: 'NOPE', quantity: 1 }, { sku: 'CAP', quantity: 1 }])],
+        messages: [
+          catalogOrder(phone, [
+            { sku: 'tshirt-m', quantity: 2, price: 1 },
+            { sku: 'MUG', quantity: 1 },
+            { sku: 'NOPE', quantity: 1 },
+            { sku: 'CAP', quantity: 1 },
+          ]),
+        ],
       });
       const reply = h.lastReply(phone);
       expect(reply).toContain('There is no product with SKU NOPE');
       expect(reply).toContain('Cap (CAP) is out of stock');
       expect(reply).toContain('Total: UGX 57,500.50');
-      expect((await cartItems())?.map((l) => [l.sku, l.quantity]).sort()).toEqual([['MUG', 1], ['TSHIRT-M', 2]]);
+      expect((await cartItems())?.map((l) => [l.sku, l.quantity]).sort()).toEqual([
+        ['MUG', 1],
+        ['TSHIRT-M', 2],
+      ]);
     });
   });
 });

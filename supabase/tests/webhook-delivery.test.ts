@@ -19,7 +19,16 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
     await h?.stop();
   });
 
-  const logRows = (phone: string) => h.sql<{ message_type: string; status: string; whatsapp_message_id: string | null; error_message: string | null; store_id: string; message_payload: { text?: { body: string }; in_reply_to?: string } }[]>`
+  const logRows = (phone: string) => h.sql<
+    {
+      message_type: string;
+      status: string;
+      whatsapp_message_id: string | null;
+      error_message: string | null;
+      store_id: string;
+      message_payload: { text?: { body: string }; in_reply_to?: string };
+    }[]
+  >`
     select message_type, status, whatsapp_message_id, error_message, store_id, message_payload
     from messaging_log where customer_phone = ${phone} order by created_at, message_type`;
 
@@ -36,21 +45,28 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       const rows = await logRows(phone);
       expect(rows).toEqual([
         expect.objectContaining({ message_type: 'inbound', status: 'processed', whatsapp_message_id: message.id, store_id: shop.storeId }),
-        expect.objectContaining({ message_type: 'outbound_text', status: 'accepted', whatsapp_message_id: sent!.wamid, error_message: null }),
+        expect.objectContaining({
+          message_type: 'outbound_text',
+          status: 'accepted',
+          whatsapp_message_id: sent!.wamid,
+          error_message: null,
+        }),
       ]);
       expect(rows[1]!.message_payload).toMatchObject({ text: { body: sent!.body }, in_reply_to: message.id });
-      const optIn = await h.sql`select is_opted_in, consent_source, consent_at from customer_channel_opt_in where store_id = ${shop.storeId} and customer_phone = ${phone}`;
-      expect(optIn).toEqual([expect.objectContaining({ is_opted_in: true, consent_source: 'first_message', consent_at: expect.any(Date) })]);
+      const optIn =
+        await h.sql`select is_opted_in, consent_source, consent_at from customer_channel_opt_in where store_id = ${shop.storeId} and customer_phone = ${phone}`;
+      expect(optIn).toEqual([
+        expect.objectContaining({ is_opted_in: true, consent_source: 'first_message', consent_at: expect.any(Date) }),
+      ]);
     });
 
     it('handles every message of every change of every entry, each for its own store', async () => {
       const [a, b, c] = [newCustomer(), newCustomer(), newCustomer()];
       const first = [text(a, 'ADD MUG 1'), text(b, 'CART')];
       const second = text(c, 'ADD MUG 2');
-      const response = await h.post(delivery(
-        [change(shop.phoneNumberId, { messages: first })],
-        [change(otherShop.phoneNumberId, { messages: [second] })],
-      ));
+      const response = await h.post(
+        delivery([change(shop.phoneNumberId, { messages: first })], [change(otherShop.phoneNumberId, { messages: [second] })]),
+      );
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ received: 3, duplicates: 0 });
       await h.waitForProcessed([...first, second].map((m) => m.id));
@@ -71,7 +87,9 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
     it('processes the known store and reports an unknown phone_number_id in the same delivery', async () => {
       const phone = newCustomer();
       const message = text(phone, 'HELP');
-      const response = await h.post(delivery([change(shop.phoneNumberId, { messages: [message] }), change('404404', { messages: [text(newCustomer(), 'HELP')] })]));
+      const response = await h.post(
+        delivery([change(shop.phoneNumberId, { messages: [message] }), change('404404', { messages: [text(newCustomer(), 'HELP')] })]),
+      );
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ received: 1, ignored_phone_number_ids: ['404404'] });
     });
@@ -81,7 +99,10 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       h.stack.graph!.failFor(phone, { status: 400, code: 131047, message: 'Re-engagement message' });
       await h.deliver(shop, { messages: [text(phone, 'HELP')] });
       const rows = await logRows(phone);
-      expect(rows.map((r) => [r.message_type, r.status])).toEqual([['inbound', 'processed'], ['outbound_text', 'failed']]);
+      expect(rows.map((r) => [r.message_type, r.status])).toEqual([
+        ['inbound', 'processed'],
+        ['outbound_text', 'failed'],
+      ]);
       expect(rows[1]).toMatchObject({ whatsapp_message_id: null, error_message: 'Graph API 400: (#131047) Re-engagement message' });
       expect(rows[1]!.message_payload.text?.body).toContain('Welcome');
     });
@@ -92,7 +113,11 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       expect(response.status).toBe(200);
       await h.waitForProcessed([message.id]);
       const [row] = await h.sql`select customer_phone, status, error_message from messaging_log where whatsapp_message_id = ${message.id}`;
-      expect(row).toEqual({ customer_phone: null, status: 'processed', error_message: 'not answered: sender has no phone number (username only)' });
+      expect(row).toEqual({
+        customer_phone: null,
+        status: 'processed',
+        error_message: 'not answered: sender has no phone number (username only)',
+      });
     });
   });
 
@@ -143,7 +168,11 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       return h.stack.graph!.sentTo(phone).at(-1)!.wamid!;
     };
     const outbound = async (wamid: string) =>
-      (await h.sql<{ status: string; error_message: string | null }[]>`select status, error_message from messaging_log where whatsapp_message_id = ${wamid}`)[0];
+      (
+        await h.sql<
+          { status: string; error_message: string | null }[]
+        >`select status, error_message from messaging_log where whatsapp_message_id = ${wamid}`
+      )[0];
 
     it("keeps a reply 'accepted' (the Graph API took it) until Meta's own 'sent', then moves it on, never back", async () => {
       const phone = newCustomer();
@@ -160,7 +189,9 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       const phone = newCustomer();
       const wamid = await replyWamid(phone);
       await h.deliver(shop, { statuses: [status(wamid, 'sent', phone)] });
-      const response = await h.post(delivery([change(shop.phoneNumberId, { statuses: [{ ...status(wamid, 'sent', phone), status: 'accepted' as never }] })]));
+      const response = await h.post(
+        delivery([change(shop.phoneNumberId, { statuses: [{ ...status(wamid, 'sent', phone), status: 'accepted' as never }] })]),
+      );
       expect(await response.json()).toMatchObject({ statuses_applied: 0 });
       expect((await outbound(wamid))!.status).toBe('sent');
     });
@@ -198,33 +229,77 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       expect((await h.sql`select error_code from messaging_log where whatsapp_message_id = ${wamid}`)[0]).toEqual({ error_code: 131026 });
     });
 
-    const channelErrors = () => h.sql<{ customer_phone: string | null; status: string; error_code: number | null; error_message: string; about: string | null }[]>`
+    const channelErrors = () => h.sql<
+      { customer_phone: string | null; status: string; error_code: number | null; error_message: string; about: string | null }[]
+    >`
       select customer_phone, status, error_code, error_message, message_payload ->> 'about_message' as about from messaging_log
       where store_id = ${shop.storeId} and message_type = 'channel_error' order by created_at`;
 
     it("records value.errors (Meta's 130429 throttling) in the store's messaging log with code and text", async () => {
       const before = (await channelErrors()).length;
-      const throttled = { code: 130429, title: 'Rate limit hit', message: 'Rate limit hit', error_data: { details: 'Message failed to send because there were too many messages sent from this phone number in a short period of time' }, href: '/docs' };
-      const response = await h.post(delivery([{ field: 'messages', value: {
-        messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: shop.phoneNumberId }, errors: [throttled] } } as never]));
+      const throttled = {
+        code: 130429,
+        title: 'Rate limit hit',
+        message: 'Rate limit hit',
+        error_data: {
+          details: 'Message failed to send because there were too many messages sent from this phone number in a short period of time',
+        },
+        href: '/docs',
+      };
+      const response = await h.post(
+        delivery([
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550001111', phone_number_id: shop.phoneNumberId },
+              errors: [throttled],
+            },
+          } as never,
+        ]),
+      );
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ errors_recorded: 1 });
-      expect((await channelErrors()).slice(before)).toEqual([{
-        customer_phone: null, status: 'failed', error_code: 130429, about: null,
-        error_message: '(#130429) Rate limit hit – Message failed to send because there were too many messages sent from this phone number in a short period of time',
-      }]);
+      expect((await channelErrors()).slice(before)).toEqual([
+        {
+          customer_phone: null,
+          status: 'failed',
+          error_code: 130429,
+          about: null,
+          error_message:
+            '(#130429) Rate limit hit – Message failed to send because there were too many messages sent from this phone number in a short period of time',
+        },
+      ]);
     });
 
     it("records a message's own errors (131051, a type Cloud API cannot read) against that message", async () => {
       const before = (await channelErrors()).length;
       const phone = newCustomer();
-      const message = { from: phone, id: newWamid(), timestamp: '1700000000', type: 'unsupported', unsupported: { type: 'poll_update' },
-        errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }] };
+      const message = {
+        from: phone,
+        id: newWamid(),
+        timestamp: '1700000000',
+        type: 'unsupported',
+        unsupported: { type: 'poll_update' },
+        errors: [
+          {
+            code: 131051,
+            title: 'Message type unknown',
+            message: 'Message type unknown',
+            error_data: { details: 'Message type is currently not supported.' },
+          },
+        ],
+      };
       await h.deliver(shop, { messages: [message] });
-      expect((await channelErrors()).slice(before)).toEqual([{
-        customer_phone: phone, status: 'failed', error_code: 131051, about: message.id,
-        error_message: '(#131051) Message type unknown – Message type is currently not supported.',
-      }]);
+      expect((await channelErrors()).slice(before)).toEqual([
+        {
+          customer_phone: phone,
+          status: 'failed',
+          error_code: 131051,
+          about: message.id,
+          error_message: '(#131051) Message type unknown – Message type is currently not supported.',
+        },
+      ]);
     });
 
     it("ignores statuses of unknown messages and of another store's messages", async () => {
@@ -250,16 +325,20 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       await h.deliver(shop, { messages: [text(phone, 'ADD MUG 1')] });
       await h.deliver(shop, { messages: [text(phone, 'stop')] });
       expect(h.lastReply(phone)).toBe('You will get no more messages from us. Send START to opt back in.');
-      const consent = () => h.sql`select is_opted_in, consent_source from customer_channel_opt_in where store_id = ${shop.storeId} and customer_phone = ${phone}`;
+      const consent = () =>
+        h.sql`select is_opted_in, consent_source from customer_channel_opt_in where store_id = ${shop.storeId} and customer_phone = ${phone}`;
       expect(await consent()).toEqual([{ is_opted_in: false, consent_source: 'STOP' }]);
 
       const repliesAfterStop = h.replies(phone).length;
       const ignored = [text(phone, 'CART'), text(phone, 'HELP'), text(phone, 'ADD MUG 5'), text(phone, 'STOP')];
       await h.deliver(shop, { messages: ignored });
       expect(h.replies(phone)).toHaveLength(repliesAfterStop);
-      const rows = await h.sql`select status, error_message from messaging_log where whatsapp_message_id = any(${ignored.map((m) => m.id)})`;
+      const rows =
+        await h.sql`select status, error_message from messaging_log where whatsapp_message_id = any(${ignored.map((m) => m.id)})`;
       expect(rows).toEqual(Array(4).fill({ status: 'processed', error_message: 'not answered: customer opted out (STOP)' }));
-      const [cart] = await h.sql<{ items: { quantity: number }[] }[]>`select items from cart_sessions where session_id = ${`wa:${phone}`} and store_id = ${shop.storeId}`;
+      const [cart] = await h.sql<
+        { items: { quantity: number }[] }[]
+      >`select items from cart_sessions where session_id = ${`wa:${phone}`} and store_id = ${shop.storeId}`;
       expect(cart!.items).toEqual([expect.objectContaining({ quantity: 1 })]);
 
       await h.deliver(shop, { messages: [text(phone, 'Start')] });
@@ -286,7 +365,8 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       const replies = h.replies(phone);
       expect(replies).toHaveLength(31);
       expect(replies[30]).toBe("You're sending messages very fast. I'll answer again in a minute.");
-      const limited = await h.sql`select count(*)::int as n from messaging_log where customer_phone = ${phone} and error_message like 'not answered: more than 30%'`;
+      const limited =
+        await h.sql`select count(*)::int as n from messaging_log where customer_phone = ${phone} and error_message like 'not answered: more than 30%'`;
       expect(limited[0]).toEqual({ n: 4 });
 
       // Another customer is not affected.
@@ -295,7 +375,7 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       expect(h.replies(other)).toHaveLength(1);
     });
 
-    it('holds at exactly 30 when one customer\'s messages arrive in 45 deliveries at once', async () => {
+    it("holds at exactly 30 when one customer's messages arrive in 45 deliveries at once", async () => {
       const phone = newCustomer();
       const burst = Array.from({ length: 45 }, () => text(phone, 'HELP'));
       const responses = await Promise.all(burst.map((message) => h.post(delivery([change(shop.phoneNumberId, { messages: [message] })]))));

@@ -37,7 +37,9 @@ describe.skipIf(!backend.available)('whatsapp-webhook: messages stranded between
 
     expect(h.replies(a)).toHaveLength(1);
     expect(h.lastReply(a)).toContain('Added 2 × Mug (MUG)');
-    const [cart] = await h.sql<{ items: { quantity: number }[] }[]>`select items from cart_sessions where store_id = ${shop.storeId} and session_id = ${`wa:${a}`}`;
+    const [cart] = await h.sql<
+      { items: { quantity: number }[] }[]
+    >`select items from cart_sessions where store_id = ${shop.storeId} and session_id = ${`wa:${a}`}`;
     expect(cart!.items).toEqual([expect.objectContaining({ quantity: 2 })]);
     expect(await h.sql`select status from messaging_log where whatsapp_message_id = ${recent.id}`).toEqual([{ status: 'received' }]);
     expect(h.replies(b)).toEqual([]);

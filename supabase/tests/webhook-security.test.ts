@@ -43,7 +43,9 @@ describe.skipIf(!backend.available)('whatsapp-webhook: verification and refusing
     });
 
     it('refuses a verify token carrying a NUL byte with 403, not an error', async () => {
-      const response = await fetch(`${h.webhookUrl}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(`${shop.verifyToken}\u0000`)}&hub.challenge=1`);
+      const response = await fetch(
+        `${h.webhookUrl}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(`${shop.verifyToken}\u0000`)}&hub.challenge=1`,
+      );
       expect(response.status).toBe(403);
     });
 
@@ -129,8 +131,10 @@ describe.skipIf(!backend.available)('whatsapp-webhook: verification and refusing
       ['an id of 5,000 characters', () => ({ ...text('256700000000', 'HELP'), id: longId })],
     ])('answers 200 and stores nothing for %s', async (_label, message) => {
       const before = await inboundCount();
-      const raw = JSON.stringify(delivery([change(shop.phoneNumberId, { messages: [message() as never] })]))
-        .replace(`"${DEEP}"`, `${'['.repeat(5_000)}${']'.repeat(5_000)}`);
+      const raw = JSON.stringify(delivery([change(shop.phoneNumberId, { messages: [message() as never] })])).replace(
+        `"${DEEP}"`,
+        `${'['.repeat(5_000)}${']'.repeat(5_000)}`,
+      );
       const response = await h.post(raw);
       expect(response.status).toBe(200);
       const body = (await response.json()) as { received: number; refused: unknown[] };
@@ -154,8 +158,9 @@ describe.skipIf(!backend.available)('whatsapp-webhook: verification and refusing
 
     it('answers 200 and changes nothing for a status whose id carries a NUL byte', async () => {
       const before = await inboundCount();
-      const raw = JSON.stringify(delivery([change(shop.phoneNumberId, { statuses: [status('wamid.REPLACE', 'read', '256700000000')] })]))
-        .replace('wamid.REPLACE', 'wamid.\\u0000');
+      const raw = JSON.stringify(
+        delivery([change(shop.phoneNumberId, { statuses: [status('wamid.REPLACE', 'read', '256700000000')] })]),
+      ).replace('wamid.REPLACE', 'wamid.\\u0000');
       const response = await h.post(raw);
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ statuses_applied: 0, refused: [{ where: 'entry.0.changes.0.value.statuses.0' }] });

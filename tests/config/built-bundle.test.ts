@@ -11,7 +11,10 @@ import { parse } from 'yaml';
 // that can be checked without an Electron binary. Built into a scratch folder, so the
 // e2e suite's out/ is never touched.
 const root = join(import.meta.dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const builder = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as { files: string[] };
 let out: string;
 
@@ -25,8 +28,17 @@ function filesUnder(dir: string): string[] {
 /** Package names a module loads at runtime: import/export from, import(), require(), createRequire(…)(…). */
 function bareImports(code: string): Set<string> {
   const found = new Set<string>();
-  for (const [, specifier] of code.matchAll(/(?:\bfrom\s*|\bimport\(\s*|\brequire\(\s*|\bcreateRequire\([^)]*\)\(\s*)["']([^"'\s]+)["']/g)) {
-    if (!specifier || specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:') || builtinModules.includes(specifier)) continue;
+  for (const [, specifier] of code.matchAll(
+    /(?:\bfrom\s*|\bimport\(\s*|\brequire\(\s*|\bcreateRequire\([^)]*\)\(\s*)["']([^"'\s]+)["']/g,
+  )) {
+    if (
+      !specifier ||
+      specifier.startsWith('.') ||
+      specifier.startsWith('/') ||
+      specifier.startsWith('node:') ||
+      builtinModules.includes(specifier)
+    )
+      continue;
     if (specifier !== specifier.toLowerCase()) continue; // not a package name: prose in a bundled comment
     const parts = specifier.split('/');
     found.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier));
@@ -34,14 +46,19 @@ function bareImports(code: string): Set<string> {
   return found;
 }
 
-const excluded = (path: string) => builder.files.filter((pattern) => pattern.startsWith('!')).some((pattern) => minimatch(path, pattern.slice(1), { dot: true }));
+const excluded = (path: string) =>
+  builder.files.filter((pattern) => pattern.startsWith('!')).some((pattern) => minimatch(path, pattern.slice(1), { dot: true }));
 
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'console-bundle-'));
-  const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'error', '--outDir', out], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'error', '--outDir', out],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   if (build.status !== 0) throw new Error(`electron-vite build failed:\n${build.stderr}`);
 }, 180_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -84,7 +101,9 @@ describe('the built Electron bundle', () => {
   it('leaves the renderer’s libraries out of the package: Vite has bundled them already', () => {
     const rendererSources = filesUnder(join(root, 'renderer', 'src')).filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file));
     const rendererOnly = new Set(rendererSources.flatMap((file) => [...bareImports(readFileSync(file, 'utf8'))]));
-    const mainSources = ['electron', 'shared'].flatMap((dir) => filesUnder(join(root, dir))).filter((file) => /\.ts$/.test(file) && !/\.test\.ts$/.test(file));
+    const mainSources = ['electron', 'shared']
+      .flatMap((dir) => filesUnder(join(root, dir)))
+      .filter((file) => /\.ts$/.test(file) && !/\.test\.ts$/.test(file));
     const main = new Set(mainSources.flatMap((file) => [...bareImports(readFileSync(file, 'utf8'))]));
     for (const name of rendererOnly) {
       if (main.has(name)) continue;

@@ -9,8 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // electron and better-sqlite3 packages. Every download points at a closed local port, so
 // the results are the same with or without internet.
 const root = join(import.meta.dirname, '..', '..');
-const electronVersion = (JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
-const sqliteVersion = (JSON.parse(readFileSync(join(root, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as { version: string }).version;
+const electronVersion = (JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string })
+  .version;
+const sqliteVersion = (
+  JSON.parse(readFileSync(join(root, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as { version: string }
+).version;
 let scratch: string;
 let offlineEnv: NodeJS.ProcessEnv;
 
@@ -25,7 +28,9 @@ async function closedPort(): Promise<number> {
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'console-dev-scripts-'));
   const nowhere = `http://127.0.0.1:${await closedPort()}`;
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_config_|ELECTRON_|SKIP_ELECTRON_NATIVE)/i.test(key)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(npm_config_|ELECTRON_|SKIP_ELECTRON_NATIVE)/i.test(key)),
+  );
   offlineEnv = {
     ...env,
     ELECTRON_MIRROR: `${nowhere}/`,
@@ -49,7 +54,11 @@ function project(name: string): string {
 }
 
 function runNative(dir: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [join(dir, 'scripts', 'native-for-electron.mjs'), ...args], { cwd: dir, env: offlineEnv, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(dir, 'scripts', 'native-for-electron.mjs'), ...args], {
+    cwd: dir,
+    env: offlineEnv,
+    encoding: 'utf8',
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 

@@ -16,7 +16,10 @@ const { preserveNodeBuilds } = (await import(pathToFileURL(join(root, 'scripts',
   preserveNodeBuilds(root: string): () => string[];
 };
 const { macSigningArgs } = (await import(pathToFileURL(join(root, 'scripts', 'mac-signing.mjs')).href)) as {
-  macSigningArgs(input: { platform: string; env: Record<string, string | undefined>; identities: string }): { args: string[]; note: string | null };
+  macSigningArgs(input: { platform: string; env: Record<string, string | undefined>; identities: string }): {
+    args: string[];
+    note: string | null;
+  };
 };
 
 const scratches: string[] = [];

@@ -30,7 +30,9 @@ describe('electron-builder.yml', () => {
       validateConfiguration(config: unknown, logger: { isEnabled: boolean; add(): void }): Promise<void>;
     };
     await expect(validateConfiguration(config, { isEnabled: false, add: () => undefined })).resolves.toBeUndefined();
-    await expect(validateConfiguration({ ...config, linux: { target: 'AppImage', notAnOption: true } }, { isEnabled: false, add: () => undefined })).rejects.toThrow();
+    await expect(
+      validateConfiguration({ ...config, linux: { target: 'AppImage', notAnOption: true } }, { isEnabled: false, add: () => undefined }),
+    ).rejects.toThrow();
   }, 60_000); // loading electron-builder's schema compiler takes seconds on a busy machine
 
   it('builds AppImage and deb for Linux, NSIS for Windows and dmg for macOS', () => {
@@ -65,7 +67,10 @@ describe('electron-builder.yml', () => {
     };
     // The real metadata step, with electron-builder's own package-URL lookup and no repository info.
     const info = { metadata: pkg, repositoryInfo: Promise.resolve(null) };
-    const appInfo = { computePackageUrl: () => AppInfo.prototype.computePackageUrl.call({ info, notNullDevMetadata: {} }), linuxPackageName: 'x' };
+    const appInfo = {
+      computePackageUrl: () => AppInfo.prototype.computePackageUrl.call({ info, notNullDevMetadata: {} }),
+      linuxPackageName: 'x',
+    };
     const target = { packager: { appInfo, info }, options: config.linux };
     const meta = await FpmTarget.prototype.computeFpmMetaInfoOptions.call(target);
     expect(meta.url).toMatch(/^https:\/\//);

@@ -13,7 +13,10 @@ async function violations(path: string, code: string): Promise<string[]> {
 
 describe('layer boundaries the linter enforces', () => {
   it.each([
-    ['renderer/src/pages/Example.tsx', "import { createCore } from '../../../electron/core/composition-root.js';\nexport const x = createCore;\n"],
+    [
+      'renderer/src/pages/Example.tsx',
+      "import { createCore } from '../../../electron/core/composition-root.js';\nexport const x = createCore;\n",
+    ],
     ['renderer/src/pages/Example.tsx', "import { FakeClock } from '../../../tests/support/fake-clock.js';\nexport const x = FakeClock;\n"],
     ['electron/core/messages/example.ts', "import { createTray } from '../../main/tray.js';\nexport const x = createTray;\n"],
     ['electron/core/example.ts', "import { x as y } from '../preload/index.js';\nexport const x = y;\n"],
@@ -24,16 +27,35 @@ describe('layer boundaries the linter enforces', () => {
     expect(await violations(path, code)).toContain('no-restricted-imports');
   });
 
-  it.each(['localStorage.getItem("x")', 'navigator.language', 'process.env.HOME', 'Buffer.from("x")', 'window.name', 'setTimeout(() => 1, 1)'])(
-    'refuses a browser or Node global in shared/: %s',
-    async (expression) => {
-      expect(await violations('shared/phone/example.ts', `export const x = () => ${expression};\n`)).toContain('no-restricted-globals');
-    },
-  );
+  it.each([
+    'localStorage.getItem("x")',
+    'navigator.language',
+    'process.env.HOME',
+    'Buffer.from("x")',
+    'window.name',
+    'setTimeout(() => 1, 1)',
+  ])('refuses a browser or Node global in shared/: %s', async (expression) => {
+    expect(await violations('shared/phone/example.ts', `export const x = () => ${expression};\n`)).toContain('no-restricted-globals');
+  });
 
   it('allows what each layer may use: shared/ from anywhere, portable globals in shared/, the core from tests', async () => {
-    expect(await violations('renderer/src/pages/Example.tsx', "import { normalisePhone } from '../../../shared/phone/normalise-phone.js';\nexport const x = normalisePhone;\n")).toEqual([]);
-    expect(await violations('shared/phone/example.ts', 'export const x = (s: string) => new URL(s).host + new TextEncoder().encode(s).length;\n')).toEqual([]);
-    expect(await violations('renderer/src/pages/Example.test.tsx', "import { createCore } from '../../../electron/core/composition-root.js';\nexport const x = createCore;\n")).toEqual([]);
+    expect(
+      await violations(
+        'renderer/src/pages/Example.tsx',
+        "import { normalisePhone } from '../../../shared/phone/normalise-phone.js';\nexport const x = normalisePhone;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await violations(
+        'shared/phone/example.ts',
+        'export const x = (s: string) => new URL(s).host + new TextEncoder().encode(s).length;\n',
+      ),
+    ).toEqual([]);
+    expect(
+      await violations(
+        'renderer/src/pages/Example.test.tsx',
+        "import { createCore } from '../../../electron/core/composition-root.js';\nexport const x = createCore;\n",
+      ),
+    ).toEqual([]);
   });
 });

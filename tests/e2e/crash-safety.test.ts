@@ -25,13 +25,20 @@ describe('a crash in the middle of a send', () => {
     const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
     await opened;
     const group = (await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id }))[0] as GroupSummary;
-    const workshop = await api.call<Workshop>('workshops:create', { name: 'Crash test', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60, joinLink: 'https://meet.example.org/crash' });
+    const workshop = await api.call<Workshop>('workshops:create', {
+      name: 'Crash test',
+      startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'),
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 60,
+      joinLink: 'https://meet.example.org/crash',
+    });
     await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
 
     const claimed = api.event<{ id: string }>('messages:changed');
     void api.call('messages:send-now', { workshopId: workshop.id, text: 'Doors open in 5 minutes' }).catch(() => undefined);
     const { id } = await claimed;
-    const inFlight = async () => (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'all' })).find((m) => m.id === id);
+    const inFlight = async () =>
+      (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'all' })).find((m) => m.id === id);
     await expect.poll(async () => (await inFlight())?.status, { timeout: 10_000 }).toBe('sending');
     const messageId = (await inFlight())?.messageId;
     expect(messageId).toMatch(/^3EB0/);
@@ -42,7 +49,11 @@ describe('a crash in the middle of a send', () => {
     await expect.poll(async () => (await api.call<SessionView[]>('sessions:list', {}))[0]?.state, { timeout: 10_000 }).toBe('open');
 
     const after = (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'all' })).find((m) => m.id === id);
-    expect(after).toMatchObject({ status: 'uncertain', messageId, lastError: expect.stringMatching(/stopped while this message was being sent/) });
+    expect(after).toMatchObject({
+      status: 'uncertain',
+      messageId,
+      lastError: expect.stringMatching(/stopped while this message was being sent/),
+    });
     const history = () => api.call<{ messageId: string }[]>('demo:history', { sessionId: session.id, groupJid: group.jid });
     expect((await history()).filter((record) => record.messageId === messageId)).toHaveLength(0);
 

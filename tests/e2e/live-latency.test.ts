@@ -38,8 +38,17 @@ describe.skipIf(!chromiumNeeded.available)(`live membership on the open workshop
     const { session, group } = await linkDemoGroup(api);
     const member = demoPerson(1).phone;
     const newcomer = '919000012345';
-    const workshop = await api.call<Workshop>('workshops:create', { name: 'Live page', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60 });
-    await api.call('leads:import', { workshopId: workshop.id, csv: `Name,Phone\nAsha Member,${member}\nRavi Newcomer,${newcomer}\nNita Absent,919000054321`, mapping: { name: 'Name', phone: 'Phone', email: null } });
+    const workshop = await api.call<Workshop>('workshops:create', {
+      name: 'Live page',
+      startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'),
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 60,
+    });
+    await api.call('leads:import', {
+      workshopId: workshop.id,
+      csv: `Name,Phone\nAsha Member,${member}\nRavi Newcomer,${newcomer}\nNita Absent,919000054321`,
+      mapping: { name: 'Name', phone: 'Phone', email: null },
+    });
     await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

@@ -21,7 +21,9 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
 
   beforeAll(async () => {
     browser = await launchChromium(chromiumNeeded.executablePath);
-    running = await startHeadlessConsole(dir.path, [], { CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 200, churnIntervalMs: null, ackDelayMs: 50 }) });
+    running = await startHeadlessConsole(dir.path, [], {
+      CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 200, churnIntervalMs: null, ackDelayMs: 50 }),
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -34,11 +36,19 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
     const opened = api.event<SessionView>('sessions:changed', (session) => session.state === 'open');
     const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
     await opened;
-    const group = (await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id })).find((g) => g.subject === 'Coordinators') as GroupSummary;
+    const group = (await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id })).find(
+      (g) => g.subject === 'Coordinators',
+    ) as GroupSummary;
 
     // Two minutes from now, to the minute; the reminder fires one minute before it.
     const startsAt = Math.ceil((Date.now() + 2 * 60_000) / 60_000) * 60_000;
-    const workshop = await api.call<Workshop>('workshops:create', { name: 'Live in two minutes', startsAtLocal: localMinute(startsAt), timeZone: 'UTC', durationMinutes: 30, joinLink: 'https://meet.example.org/live' });
+    const workshop = await api.call<Workshop>('workshops:create', {
+      name: 'Live in two minutes',
+      startsAtLocal: localMinute(startsAt),
+      timeZone: 'UTC',
+      durationMinutes: 30,
+      joinLink: 'https://meet.example.org/live',
+    });
     await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
     const rules = await api.call<AutomationRule[]>('automation:get', { workshopId: workshop.id });
     await api.call('automation:save', {
@@ -52,7 +62,9 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
         minutesBefore: ruleKey === '30m-before' ? 1 : minutesBefore,
       })),
     });
-    const [reminder] = (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'upcoming' })).filter((m) => m.status === 'pending');
+    const [reminder] = (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'upcoming' })).filter(
+      (m) => m.status === 'pending',
+    );
     expect(reminder?.scheduledFor).toBe(new Date(startsAt - 60_000).toISOString());
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
@@ -69,7 +81,9 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
     expect(await scheduled.locator('.message-status--sent').first().textContent()).toContain('Sent');
     await saveScreenshot(page, 'whatsapp-tab');
 
-    const sent = (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'history' })).find((m) => m.id === reminder?.id);
+    const sent = (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'history' })).find(
+      (m) => m.id === reminder?.id,
+    );
     expect(sent?.status).toBe('sent');
     const lateMs = Date.parse(sent?.sentAt ?? '') - (startsAt - 60_000);
     expect(lateMs).toBeGreaterThanOrEqual(0);

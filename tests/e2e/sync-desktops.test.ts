@@ -32,7 +32,12 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const poke = new TestPoke();
     const first = world.desktop({ poke });
     const second = world.desktop({ poke });
-    const ws1 = await first.call('workshops:create', { name: 'Weaving', startsAtLocal: '2030-07-01T10:00', timeZone: 'Africa/Nairobi', durationMinutes: 60 });
+    const ws1 = await first.call('workshops:create', {
+      name: 'Weaving',
+      startsAtLocal: '2030-07-01T10:00',
+      timeZone: 'Africa/Nairobi',
+      durationMinutes: 60,
+    });
     for (const phone of freshPhones(3)) await first.call('leads:add', { workshopId: ws1.id, phone: `+${phone}`, name: 'From desk one' });
     await first.signIn(org);
     await first.settle();
@@ -56,7 +61,9 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     }
     await expectSameAsServer(first, world.sql, org.id, sharedTables);
     // What only the second desk sees on WhatsApp is in Postgres, and the first desk does not pretend to hold it.
-    expect(asSet(await serverRows(world.sql, org.id, 'workshop_group_members'))).toEqual(asSet(await second.localRows('workshop_group_members')));
+    expect(asSet(await serverRows(world.sql, org.id, 'workshop_group_members'))).toEqual(
+      asSet(await second.localRows('workshop_group_members')),
+    );
     expect(await first.localRows('workshop_group_members')).toEqual([]);
     await first.stop();
     await second.stop();
@@ -65,7 +72,12 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
   it('keeps the CRM’s edit over a stale desktop edit and reports the edit it replaced', async () => {
     const org = await world.organisation('CRM Wins');
     const desktop = world.desktop();
-    const workshop = await desktop.call('workshops:create', { name: 'Glass blowing', startsAtLocal: '2030-08-01T10:00', timeZone: 'UTC', durationMinutes: 60 });
+    const workshop = await desktop.call('workshops:create', {
+      name: 'Glass blowing',
+      startsAtLocal: '2030-08-01T10:00',
+      timeZone: 'UTC',
+      durationMinutes: 60,
+    });
     await desktop.signIn(org);
     await desktop.settle();
     // The CRM renames it while this desktop is offline and renames it too.
@@ -94,7 +106,12 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     replaceStoredAccessToken(desktop.dataDir, await world.stack.gotrue.issueAccessToken(signedIn.user!.id, { expiresInSeconds: -120 }));
     const refreshes = world.stack.gotrue.calls['token:refresh_token'] ?? 0;
     const answered = world.gateway.statuses.length;
-    await desktop.call('workshops:create', { name: 'After expiry', startsAtLocal: '2030-09-01T10:00', timeZone: 'UTC', durationMinutes: 60 });
+    await desktop.call('workshops:create', {
+      name: 'After expiry',
+      startsAtLocal: '2030-09-01T10:00',
+      timeZone: 'UTC',
+      durationMinutes: 60,
+    });
     // Two callers refused at once still spend one refresh token.
     const [status, organisations] = await Promise.all([desktop.call('sync:now'), desktop.call('backend:organisations')]);
     expect(status.sync).toMatchObject({ state: 'idle', pending: 0, lastError: null });
@@ -114,7 +131,12 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
   it('with its clock 3 hours ahead, orders nothing by it: the CRM’s later edit wins, and the skew is pointed out', async () => {
     const org = await world.organisation('Clock Ahead');
     const desktop = world.desktop({ clock: new OffsetClock(3 * 3_600_000) });
-    const workshop = await desktop.call('workshops:create', { name: 'Desk first', startsAtLocal: '2030-10-01T10:00', timeZone: 'UTC', durationMinutes: 60 });
+    const workshop = await desktop.call('workshops:create', {
+      name: 'Desk first',
+      startsAtLocal: '2030-10-01T10:00',
+      timeZone: 'UTC',
+      durationMinutes: 60,
+    });
     await desktop.signIn(org);
     const first = await desktop.settle();
     expect(first.sync.clockSkewMs).toBeLessThan(-2.9 * 3_600_000);

@@ -25,9 +25,15 @@ describe.skipIf(!backend.available)('sync through a lossy network', () => {
     desktop = world.desktop();
     sessionId = await desktop.linkDemo();
     groupJid = (await desktop.call('groups:list', { sessionId }))[0]!.jid;
-    const workshop = await desktop.call('workshops:create', { name: 'Pottery', startsAtLocal: '2030-04-01T18:00', timeZone: 'Africa/Kampala', durationMinutes: 90 });
+    const workshop = await desktop.call('workshops:create', {
+      name: 'Pottery',
+      startsAtLocal: '2030-04-01T18:00',
+      timeZone: 'Africa/Kampala',
+      durationMinutes: 90,
+    });
     await desktop.call('workshops:link-group', { id: workshop.id, sessionId, groupJid });
-    for (const phone of freshPhones(3)) await desktop.call('leads:add', { workshopId: workshop.id, phone: `+${phone}`, name: 'Registered' });
+    for (const phone of freshPhones(3))
+      await desktop.call('leads:add', { workshopId: workshop.id, phone: `+${phone}`, name: 'Registered' });
     await desktop.signIn(org);
     await desktop.settle();
     await expectSameAsServer(desktop, world.sql, organisationId);
@@ -81,7 +87,8 @@ describe.skipIf(!backend.available)('sync through a lossy network', () => {
     await desktop.call('demo:simulate', { sessionId, groupJid, join: joiners.map((phone) => ({ phone })) });
     let killed: Promise<void> | null = null;
     world.gateway.setFaults((call) => {
-      if (call.kind === 'push' && !killed) killed = new Promise((resolve) => setTimeout(resolve, 15)).then(() => world.stack.restartFunctions());
+      if (call.kind === 'push' && !killed)
+        killed = new Promise((resolve) => setTimeout(resolve, 15)).then(() => world.stack.restartFunctions());
       return 'pass';
     });
     const status = await desktop.call('sync:now');
@@ -92,7 +99,9 @@ describe.skipIf(!backend.available)('sync through a lossy network', () => {
     expect(['offline', 'error', 'idle']).toContain(status.sync.state);
     await desktop.settle();
     await expectSameAsServer(desktop, world.sql, organisationId);
-    const [events] = await world.sql<{ count: number }[]>`select count(*)::int from membership_events where organization_id = ${organisationId}`;
+    const [events] = await world.sql<
+      { count: number }[]
+    >`select count(*)::int from membership_events where organization_id = ${organisationId}`;
     expect(events!.count).toBe((await desktop.localRows('membership_events')).length);
   });
 });

@@ -32,7 +32,11 @@ describe.skipIf(!backend.available)('sync after a crash or a long time offline',
       const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
       await opened;
       const [group] = await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id });
-      await api.call('demo:simulate', { sessionId: session.id, groupJid: group!.jid, join: freshPhones(2_000).map((phone) => ({ phone })) });
+      await api.call('demo:simulate', {
+        sessionId: session.id,
+        groupJid: group!.jid,
+        join: freshPhones(2_000).map((phone) => ({ phone })),
+      });
 
       // The console dies a moment after its first push reaches the server.
       let pushes = 0;
@@ -47,7 +51,9 @@ describe.skipIf(!backend.available)('sync after a crash or a long time offline',
       void api.call('backend:sign-in', { email: org.email, password: org.password }).catch(() => undefined);
       await killed;
       world.gateway.setFaults(() => 'pass');
-      const [uploaded] = await world.sql<{ count: number }[]>`select count(*)::int from membership_events where organization_id = ${org.id}`;
+      const [uploaded] = await world.sql<
+        { count: number }[]
+      >`select count(*)::int from membership_events where organization_id = ${org.id}`;
       expect(uploaded!.count).toBeLessThan(2_000);
 
       // Restarted, it is still signed in (the session was stored sealed) and carries on without being asked.

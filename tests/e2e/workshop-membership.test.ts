@@ -61,7 +61,9 @@ describe.skipIf(!chromiumNeeded.available)(`a workshop's membership in Chromium 
     const joiners = Array.from({ length: 50 }, (_, i) => `9190000${String(10_000 + i).padStart(5, '0')}`);
     const absent = Array.from({ length: 90 }, (_, i) => `9190001${String(10_000 + i).padStart(5, '0')}`);
     const everyone = [...members, ...joiners, ...absent];
-    const csv = ['Full name,WhatsApp number', ...everyone.map((phone, i) => `Lead ${String(i).padStart(3, '0')},${messy(phone, i)}`)].join('\n');
+    const csv = ['Full name,WhatsApp number', ...everyone.map((phone, i) => `Lead ${String(i).padStart(3, '0')},${messy(phone, i)}`)].join(
+      '\n',
+    );
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     await page.goto(running.url);
@@ -84,7 +86,10 @@ describe.skipIf(!chromiumNeeded.available)(`a workshop's membership in Chromium 
     await dialog.getByRole('button', { name: 'Done' }).click();
 
     await page.getByRole('button', { name: 'Sync groups' }).click();
-    await page.getByRole('list', { name: 'Groups' }).getByRole('button', { name: `Link ${group.subject}` }).click();
+    await page
+      .getByRole('list', { name: 'Groups' })
+      .getByRole('button', { name: `Link ${group.subject}` })
+      .click();
     await expect.poll(() => cardValue(page, 'In Group'), { timeout: 20_000 }).toBe('60');
 
     await api.call('demo:simulate', { sessionId: session.id, groupJid: group.jid, join: joiners.map((phone) => ({ phone })), leave: [] });

@@ -35,7 +35,9 @@ export async function connectConsole(url: string) {
     /** Resolves with the first pushed event that satisfies the predicate. */
     event<T>(name: string, predicate: (payload: T) => boolean = () => true): Promise<T> {
       return new Promise((resolve) => {
-        waiters.add((frame) => (frame.type === 'event' && frame.event === name && predicate(frame.payload as T) ? (resolve(frame.payload as T), true) : false));
+        waiters.add((frame) =>
+          frame.type === 'event' && frame.event === name && predicate(frame.payload as T) ? (resolve(frame.payload as T), true) : false,
+        );
       });
     },
     close: () => ws.close(),

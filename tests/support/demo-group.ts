@@ -10,12 +10,17 @@ type ConsoleClient = Awaited<ReturnType<typeof connectConsole>>;
  * coordinator starts: connect, wait until WhatsApp is open, sync the groups. Rejects after
  * `timeoutMs` instead of waiting forever for a session that never opens.
  */
-export async function linkDemoGroup(api: ConsoleClient, subjectStart = 'Product Design', timeoutMs = 30_000): Promise<{ session: SessionView; group: GroupSummary }> {
+export async function linkDemoGroup(
+  api: ConsoleClient,
+  subjectStart = 'Product Design',
+  timeoutMs = 30_000,
+): Promise<{ session: SessionView; group: GroupSummary }> {
   const opened = api.event<SessionView>('sessions:changed', (candidate) => candidate.state === 'open');
   const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
   await within(opened, timeoutMs, 'the demo session opening');
   const groups = await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id });
   const group = groups.find((candidate) => candidate.subject.startsWith(subjectStart));
-  if (!group) throw new Error(`no demo group starting with "${subjectStart}" among ${groups.map((candidate) => candidate.subject).join(', ')}`);
+  if (!group)
+    throw new Error(`no demo group starting with "${subjectStart}" among ${groups.map((candidate) => candidate.subject).join(', ')}`);
   return { session, group };
 }

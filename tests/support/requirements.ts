@@ -27,7 +27,7 @@ export function firstExisting(paths: readonly (string | undefined)[]): string | 
 export function chromiumRequirement(): Requirement & { executablePath: string } {
   const executablePath = firstExisting([process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']);
   return {
-    ...requirement('Chromium', executablePath, 'install Debian\'s chromium (apt-get install -y chromium) or set CHROMIUM_PATH'),
+    ...requirement('Chromium', executablePath, "install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH"),
     executablePath: executablePath ?? '',
   };
 }

@@ -41,7 +41,9 @@ export class SkippableClock implements Clock {
   /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
   skip(ms: number): void {
     this.offset += ms;
-    const due = [...this.timers.entries()].filter(([, timer]) => timer.dueAt <= this.now()).sort(([a, x], [b, y]) => x.dueAt - y.dueAt || a - b);
+    const due = [...this.timers.entries()]
+      .filter(([, timer]) => timer.dueAt <= this.now())
+      .sort(([a, x], [b, y]) => x.dueAt - y.dueAt || a - b);
     for (const [id] of due) this.fire(id);
   }
 

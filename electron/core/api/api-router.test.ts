@@ -11,7 +11,10 @@ function routerAnswering(answer: unknown, validateOutputs: boolean): ApiRouter {
 describe('ApiRouter output checks', () => {
   it('with validateOutputs, refuses an answer that drifted from the contract instead of passing it on', async () => {
     const result = await routerAnswering({ name: 'Console' }, true).invoke('app:info', {});
-    expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('app:info does not match the contract') } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'internal', message: expect.stringContaining('app:info does not match the contract') },
+    });
   });
 
   it('without it (the packaged app), passes the answer on unchecked', async () => {

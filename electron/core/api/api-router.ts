@@ -1,10 +1,4 @@
-import {
-  isMethodName,
-  methods,
-  type MethodName,
-  type MethodOutput,
-  type ParsedInput,
-} from '../../../shared/contract/api-contract.js';
+import { isMethodName, methods, type MethodName, type MethodOutput, type ParsedInput } from '../../../shared/contract/api-contract.js';
 import { ApiFailure, describeIssues, fail, ok, type Result } from '../../../shared/contract/result.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -44,7 +38,10 @@ export class ApiRouter {
         const checked = methods[method].output.safeParse(value);
         if (!checked.success) {
           this.logger.error({ method, issues: checked.error.issues.slice(0, 5) }, 'handler result does not match the contract');
-          return fail('internal', `The console's answer to ${method} does not match the contract: ${describeIssues(checked.error).message}`);
+          return fail(
+            'internal',
+            `The console's answer to ${method} does not match the contract: ${describeIssues(checked.error).message}`,
+          );
         }
       }
       return ok(value);

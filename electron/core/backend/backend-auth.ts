@@ -181,7 +181,10 @@ export class BackendAuth {
 
 function authFailure(error: unknown, step: 'sign-in' | 'send-code' | 'verify-code'): ApiFailure {
   if (error instanceof AuthRetryableFetchError || (isAuthError(error) && error.status === 0)) {
-    return new ApiFailure('unavailable', 'The backend cannot be reached. Check the project URL and your internet connection, then try again.');
+    return new ApiFailure(
+      'unavailable',
+      'The backend cannot be reached. Check the project URL and your internet connection, then try again.',
+    );
   }
   if (error instanceof AuthApiError) {
     if (error.code === 'invalid_credentials') return new ApiFailure('forbidden', 'The email or password is not right.');
@@ -189,7 +192,8 @@ function authFailure(error: unknown, step: 'sign-in' | 'send-code' | 'verify-cod
     if (error.code === 'otp_disabled' || error.code === 'user_not_found')
       return new ApiFailure('forbidden', 'There is no account for this email on this backend. Ask your organisation to invite you.');
     if (error.status === 429) return new ApiFailure('unavailable', 'Too many attempts. Wait a minute, then try again.');
-    if (error.code === 'email_not_confirmed') return new ApiFailure('forbidden', 'Confirm your email address first (see the email the backend sent you).');
+    if (error.code === 'email_not_confirmed')
+      return new ApiFailure('forbidden', 'Confirm your email address first (see the email the backend sent you).');
   }
   const what = step === 'send-code' ? 'send the code' : 'sign in';
   return new ApiFailure('unavailable', `The backend could not ${what}: ${error instanceof Error ? error.message : String(error)}`);

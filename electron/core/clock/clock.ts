@@ -28,11 +28,14 @@ export class SystemClock implements Clock {
     const dueAt = Date.now() + Math.max(0, delayMs);
     const arm = () => {
       const remaining = dueAt - Date.now();
-      const timer = setTimeout(() => {
-        if (dueAt - Date.now() > 0 && remaining > MAX_TIMER_MS) return arm();
-        this.timers.delete(id);
-        callback();
-      }, Math.min(Math.max(0, remaining), MAX_TIMER_MS));
+      const timer = setTimeout(
+        () => {
+          if (dueAt - Date.now() > 0 && remaining > MAX_TIMER_MS) return arm();
+          this.timers.delete(id);
+          callback();
+        },
+        Math.min(Math.max(0, remaining), MAX_TIMER_MS),
+      );
       this.timers.set(id, timer);
     };
     arm();

@@ -6,7 +6,9 @@ let db: BetterSqlite3.Database;
 
 beforeEach(() => {
   db = new BetterSqlite3(':memory:');
-  db.exec("CREATE TABLE things (id TEXT PRIMARY KEY, name TEXT, note TEXT, updated_at TEXT NOT NULL); INSERT INTO things VALUES ('a', 'Old', 'keep', 'then')");
+  db.exec(
+    "CREATE TABLE things (id TEXT PRIMARY KEY, name TEXT, note TEXT, updated_at TEXT NOT NULL); INSERT INTO things VALUES ('a', 'Old', 'keep', 'then')",
+  );
 });
 afterEach(() => db.close());
 

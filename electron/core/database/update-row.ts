@@ -14,5 +14,7 @@ export function updateRow(db: Database, table: string, id: string, changes: Reco
   if (columns.length === 0) return 0;
   for (const name of [table, ...columns]) if (!COLUMN.test(name)) throw new Error(`Not a table or column name: ${JSON.stringify(name)}`);
   const assignments = columns.map((column) => `${column} = ?`).join(', ');
-  return db.prepare(`UPDATE ${table} SET ${assignments}, updated_at = ? WHERE id = ?`).run(...columns.map((column) => changes[column]), nowIso, id).changes;
+  return db
+    .prepare(`UPDATE ${table} SET ${assignments}, updated_at = ? WHERE id = ?`)
+    .run(...columns.map((column) => changes[column]), nowIso, id).changes;
 }

@@ -55,14 +55,18 @@ export class AutomationService {
       for (const key of ruleKeys) {
         const template = this.saveTemplate(defaultTemplates[key]);
         const timing = defaultRuleTimings[key];
-        this.upsertRule(null, {
-          ruleKey: key,
-          enabled: true,
-          templateId: template.id,
-          localTime: timing.kind === 'day-of-at' ? timing.localTime : null,
-          minutesBefore: timing.kind === 'before-start' ? timing.minutes : null,
-          graceMinutes: DEFAULT_GRACE_MINUTES,
-        }, now);
+        this.upsertRule(
+          null,
+          {
+            ruleKey: key,
+            enabled: true,
+            templateId: template.id,
+            localTime: timing.kind === 'day-of-at' ? timing.localTime : null,
+            minutesBefore: timing.kind === 'before-start' ? timing.minutes : null,
+            graceMinutes: DEFAULT_GRACE_MINUTES,
+          },
+          now,
+        );
       }
     })();
   }
@@ -100,9 +104,13 @@ export class AutomationService {
   }
 
   deleteTemplate(id: string): void {
-    const used = this.db.prepare('SELECT count(*) FROM workshop_automation_config WHERE template_id = ? AND enabled = 1').pluck().get(id) as number;
+    const used = this.db
+      .prepare('SELECT count(*) FROM workshop_automation_config WHERE template_id = ? AND enabled = 1')
+      .pluck()
+      .get(id) as number;
     if (used > 0) throw new ApiFailure('conflict', 'A reminder rule uses this template. Choose another template for that rule first.');
-    if (this.db.prepare('DELETE FROM message_templates WHERE id = ?').run(id).changes === 0) throw new ApiFailure('not-found', 'That template no longer exists.');
+    if (this.db.prepare('DELETE FROM message_templates WHERE id = ?').run(id).changes === 0)
+      throw new ApiFailure('not-found', 'That template no longer exists.');
   }
 
   /** The rules in force: for a workshop, its own where it has them, else the organisation's. */
@@ -145,11 +153,15 @@ export class AutomationService {
   saveRules(workshopId: string | null, rules: readonly RuleInput[]): void {
     const known = new Set(this.templates().map((template) => template.id));
     for (const rule of rules) {
-      if (rule.enabled && !rule.templateId) throw new ApiFailure('invalid-input', `Choose a template for "${ruleLabels[rule.ruleKey]}" or turn it off.`);
-      if (rule.templateId && !known.has(rule.templateId)) throw new ApiFailure('invalid-input', `The template chosen for "${ruleLabels[rule.ruleKey]}" no longer exists.`);
+      if (rule.enabled && !rule.templateId)
+        throw new ApiFailure('invalid-input', `Choose a template for "${ruleLabels[rule.ruleKey]}" or turn it off.`);
+      if (rule.templateId && !known.has(rule.templateId))
+        throw new ApiFailure('invalid-input', `The template chosen for "${ruleLabels[rule.ruleKey]}" no longer exists.`);
       const timing = defaultRuleTimings[rule.ruleKey];
-      if (timing.kind === 'day-of-at' && !rule.localTime) throw new ApiFailure('invalid-input', `"${ruleLabels[rule.ruleKey]}" needs a time of day.`);
-      if (timing.kind === 'before-start' && rule.minutesBefore === null) throw new ApiFailure('invalid-input', `"${ruleLabels[rule.ruleKey]}" needs minutes before the start.`);
+      if (timing.kind === 'day-of-at' && !rule.localTime)
+        throw new ApiFailure('invalid-input', `"${ruleLabels[rule.ruleKey]}" needs a time of day.`);
+      if (timing.kind === 'before-start' && rule.minutesBefore === null)
+        throw new ApiFailure('invalid-input', `"${ruleLabels[rule.ruleKey]}" needs minutes before the start.`);
     }
     const now = this.now();
     this.db.transaction(() => {

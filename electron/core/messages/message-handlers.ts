@@ -56,7 +56,9 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
         return { text: rendered.text, unknownVariables: unknownVariables(body), missingValues: rendered.missing };
       }
       // No workshop chosen (the template editor's first view): a labelled sample, an hour before it starts.
-      const sample = DateTime.fromMillis(deps.clock.now(), { zone: deps.timeZone() }).plus({ days: 1 }).set({ hour: 18, minute: 30, second: 0, millisecond: 0 });
+      const sample = DateTime.fromMillis(deps.clock.now(), { zone: deps.timeZone() })
+        .plus({ days: 1 })
+        .set({ hour: 18, minute: 30, second: 0, millisecond: 0 });
       const startsAt = sample.toUTC().toISO() ?? '';
       const values = templateValues(
         {
@@ -95,7 +97,9 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
       return automation.rules(workshopId).flatMap((rule) => {
         const template = rule.enabled && rule.templateId ? automation.template(rule.templateId) : undefined;
         const missing = template ? deps.text.render(template.body, workshop).missing : [];
-        return missing.length === 0 ? [] : [{ ruleKey: rule.ruleKey, label: rule.label, missing, reason: `uses ${describeMissing(missing)}` }];
+        return missing.length === 0
+          ? []
+          : [{ ruleKey: rule.ruleKey, label: rule.label, missing, reason: `uses ${describeMissing(missing)}` }];
       });
     },
     'messages:list': ({ workshopId, scope }) => messages.list(workshopId, scope),

@@ -43,19 +43,26 @@ type ViewRow = MessageRow & { workshop_name: string; delivered_count?: number; r
 
 /** The queue table, `scheduled_whatsapp_messages`. */
 export class MessageRepository {
-  readonly nextDueSql = "SELECT id, next_attempt_at FROM scheduled_whatsapp_messages WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 1";
+  readonly nextDueSql =
+    "SELECT id, next_attempt_at FROM scheduled_whatsapp_messages WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 1";
   private readonly statements;
 
   constructor(private readonly db: Database) {
     this.statements = {
-      get: db.prepare(`SELECT m.*, w.name AS workshop_name, w.time_zone AS workshop_time_zone FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?`),
-      view: db.prepare(`SELECT ${COLUMNS}, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?`),
+      get: db.prepare(
+        `SELECT m.*, w.name AS workshop_name, w.time_zone AS workshop_time_zone FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?`,
+      ),
+      view: db.prepare(
+        `SELECT ${COLUMNS}, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?`,
+      ),
       receipt: db.prepare(
         `INSERT INTO message_receipts (message_row_id, member, delivered_at, read_at) VALUES (@id, @member, @at, @readAt)
          ON CONFLICT (message_row_id, member) DO UPDATE SET read_at = coalesce(message_receipts.read_at, excluded.read_at)`,
       ),
       nextDue: db.prepare(this.nextDueSql),
-      due: db.prepare("SELECT id FROM scheduled_whatsapp_messages WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at").pluck(),
+      due: db
+        .prepare("SELECT id FROM scheduled_whatsapp_messages WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at")
+        .pluck(),
       byMessageId: db.prepare('SELECT id, workshop_id, status, receipt FROM scheduled_whatsapp_messages WHERE message_id = ?'),
     };
   }
@@ -88,11 +95,17 @@ export class MessageRepository {
   list(filter: { workshopId?: string | undefined; scope: 'upcoming' | 'history' | 'all' }): ScheduledMessage[] {
     const where = [
       filter.workshopId ? 'm.workshop_id = @workshop' : '1 = 1',
-      filter.scope === 'upcoming' ? "m.status IN ('pending', 'sending', 'uncertain')" : filter.scope === 'history' ? "m.status NOT IN ('pending', 'sending')" : '1 = 1',
+      filter.scope === 'upcoming'
+        ? "m.status IN ('pending', 'sending', 'uncertain')"
+        : filter.scope === 'history'
+          ? "m.status NOT IN ('pending', 'sending')"
+          : '1 = 1',
     ].join(' AND ');
     const order = filter.scope === 'history' ? 'coalesce(m.sent_at, m.updated_at) DESC LIMIT 500' : 'm.scheduled_for';
     const rows = this.db
-      .prepare(`SELECT ${COLUMNS}, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE ${where} ORDER BY ${order}`)
+      .prepare(
+        `SELECT ${COLUMNS}, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE ${where} ORDER BY ${order}`,
+      )
       .all({ workshop: filter.workshopId ?? null }) as ViewRow[];
     return rows.map(toView);
   }

@@ -86,7 +86,9 @@ export class MessageSender {
 
   private saveSetting(key: string, value: string): void {
     this.deps.db
-      .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      )
       .run(key, value, this.nowIso());
   }
 
@@ -135,7 +137,14 @@ export class MessageSender {
     const row = next ? this.deps.repository.get(next.id) : undefined;
     return {
       paused: this.paused,
-      next: row ? { at: row.next_attempt_at ?? row.scheduled_for, workshopName: row.workshop_name, timeZone: row.workshop_time_zone, messageId: row.id } : null,
+      next: row
+        ? {
+            at: row.next_attempt_at ?? row.scheduled_for,
+            workshopName: row.workshop_name,
+            timeZone: row.workshop_time_zone,
+            messageId: row.id,
+          }
+        : null,
     };
   }
 
@@ -169,7 +178,11 @@ export class MessageSender {
     });
   }
 
-  onReceipt(messageId: string, status: ReceiptStatus, context: { error?: string | undefined; member?: string | undefined; sessionId?: string } = {}): void {
+  onReceipt(
+    messageId: string,
+    status: ReceiptStatus,
+    context: { error?: string | undefined; member?: string | undefined; sessionId?: string } = {},
+  ): void {
     const row = this.deps.repository.byMessageId(messageId);
     if (!row) {
       this.deps.logger.debug({ messageId, status }, 'a receipt for a message this console does not know; ignored');
@@ -230,7 +243,8 @@ export class MessageSender {
         this.notify('warning', 'A reminder was missed', row.id);
         continue;
       }
-      if (!row.session_id || this.throttled[row.session_id] || !this.deps.sessions.isOpen(row.session_id) || this.busy.has(row.session_id)) continue;
+      if (!row.session_id || this.throttled[row.session_id] || !this.deps.sessions.isOpen(row.session_id) || this.busy.has(row.session_id))
+        continue;
       if (now < this.pacedUntil(row.session_id)) continue;
       void this.send(row);
     }
@@ -319,7 +333,13 @@ export class MessageSender {
     const caption = body ? { caption: body } : {};
     return row.kind === 'image'
       ? { kind: 'image', data: media, mimetype: row.media_mimetype ?? 'image/jpeg', ...caption }
-      : { kind: 'document', data: media, mimetype: row.media_mimetype ?? 'application/octet-stream', fileName: row.file_name ?? 'file', ...caption };
+      : {
+          kind: 'document',
+          data: media,
+          mimetype: row.media_mimetype ?? 'application/octet-stream',
+          fileName: row.file_name ?? 'file',
+          ...caption,
+        };
   }
 
   /**

@@ -68,8 +68,7 @@ export class MessageService {
   /** Goes through the same queue as reminders (claimed before sending, crash-safe), then waits for the outcome. */
   async sendNow(workshopId: string, text: string, media?: z.output<typeof MediaInputSchema>): Promise<ScheduledMessage> {
     const workshop = this.db.prepare('SELECT session_id, group_jid FROM workshops WHERE id = ?').get(workshopId) as
-      | { session_id: string | null; group_jid: string | null }
-      | undefined;
+      { session_id: string | null; group_jid: string | null } | undefined;
     if (!workshop) throw new ApiFailure('not-found', 'That workshop no longer exists.');
     if (!workshop.session_id || !workshop.group_jid) throw new ApiFailure('conflict', 'Link a WhatsApp group to this workshop first.');
     const source = this.sourceOf(workshopId, text);
@@ -101,7 +100,10 @@ export class MessageService {
       );
     this.events.emit('messages:changed', { id, workshopId });
     this.sender.arm();
-    const outcome = await withTimeout<ScheduledMessage | null>(this.clock, this.sender.waitFor(id), { ms: QUICK_SEND_WAIT_MS, onTimeout: () => null });
+    const outcome = await withTimeout<ScheduledMessage | null>(this.clock, this.sender.waitFor(id), {
+      ms: QUICK_SEND_WAIT_MS,
+      onTimeout: () => null,
+    });
     return outcome ?? this.view(id);
   }
 
@@ -113,20 +115,29 @@ export class MessageService {
   /** The operator's own text and time for one pending message; the schedule leaves it alone from then on. */
   update(id: string, text: string, sendAtLocal: string): ScheduledMessage {
     const found = this.db
-      .prepare('SELECT w.time_zone AS zone, w.id AS workshop FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?')
+      .prepare(
+        'SELECT w.time_zone AS zone, w.id AS workshop FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?',
+      )
       .get(id) as { zone: string; workshop: string } | undefined;
     if (!found) throw new ApiFailure('not-found', 'That message no longer exists.');
     const { zone } = found;
     const at = instantFromLocal(sendAtLocal, zone, 'sendAtLocal');
     if (Date.parse(at) <= this.clock.now()) {
-      throw new ApiFailure('invalid-input', 'That time has already passed; choose a later one or use "Send now".', { sendAtLocal: 'That time has already passed' });
+      throw new ApiFailure('invalid-input', 'That time has already passed; choose a later one or use "Send now".', {
+        sendAtLocal: 'That time has already passed',
+      });
     }
     const source = this.sourceOf(found.workshop, text);
     const workshop = source ? this.text.workshop(found.workshop) : undefined;
     // Shown in the list as it will read at its time; rendered again when it goes out.
     const body = source && workshop ? this.text.render(source, workshop, at).text : text;
     const now = new Date(this.clock.now()).toISOString();
-    this.transition(id, ['pending'], { body, body_source: source, scheduled_for: at, next_attempt_at: at, edited_at: now }, 'Only a pending message can be edited.');
+    this.transition(
+      id,
+      ['pending'],
+      { body, body_source: source, scheduled_for: at, next_attempt_at: at, edited_at: now },
+      'Only a pending message can be edited.',
+    );
     return this.view(id);
   }
 

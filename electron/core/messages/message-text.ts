@@ -81,7 +81,8 @@ export class MessageText {
     if (!workshop) return row.body;
     const rendered = this.render(source, workshop);
     if (rendered.missing.length > 0) throw missingValueFailure(workshop.name, rendered.missing);
-    if (rendered.text !== row.body) this.db.prepare('UPDATE scheduled_whatsapp_messages SET body = ? WHERE id = ?').run(rendered.text, row.id);
+    if (rendered.text !== row.body)
+      this.db.prepare('UPDATE scheduled_whatsapp_messages SET body = ? WHERE id = ?').run(rendered.text, row.id);
     return rendered.text;
   }
 

@@ -44,7 +44,9 @@ export class ScheduleGenerator {
         SELECT w.id, w.name, w.starts_at, w.time_zone, w.duration_minutes, w.join_link, w.session_id, w.group_jid, g.invite_link
         FROM workshops w LEFT JOIN whatsapp_groups g ON g.session_id = w.session_id AND g.group_jid = w.group_jid
         WHERE w.id = ?`),
-      existing: db.prepare('SELECT id, rule_key, status, cancelled_by, edited_at FROM scheduled_whatsapp_messages WHERE workshop_id = ? AND rule_key IS NOT NULL'),
+      existing: db.prepare(
+        'SELECT id, rule_key, status, cancelled_by, edited_at FROM scheduled_whatsapp_messages WHERE workshop_id = ? AND rule_key IS NOT NULL',
+      ),
       insert: db.prepare(`
         INSERT INTO scheduled_whatsapp_messages (id, workshop_id, rule_key, idempotency_key, session_id, group_jid, kind, body, body_source,
           scheduled_for, grace_minutes, status, next_attempt_at, created_at, updated_at)
@@ -53,11 +55,15 @@ export class ScheduleGenerator {
         UPDATE scheduled_whatsapp_messages SET session_id = @session, group_jid = @group, body = @body, body_source = @source, scheduled_for = @at,
           next_attempt_at = @at, grace_minutes = @grace, status = 'pending', cancelled_by = NULL, attempts = 0, last_error = NULL, updated_at = @now
         WHERE id = @id`),
-      cancel: db.prepare("UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE id = ? AND status = 'pending'"),
+      cancel: db.prepare(
+        "UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE id = ? AND status = 'pending'",
+      ),
       hold: db.prepare(
         "UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', last_error = @reason, updated_at = @now WHERE id = @id AND status = 'pending'",
       ),
-      cancelAll: db.prepare("UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE workshop_id = ? AND status = 'pending'"),
+      cancelAll: db.prepare(
+        "UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE workshop_id = ? AND status = 'pending'",
+      ),
       allWorkshops: db.prepare('SELECT id FROM workshops').pluck(),
     };
   }
@@ -117,9 +123,24 @@ export class ScheduleGenerator {
         continue;
       }
       const body = renderTemplate(template.body, templateInput);
-      const values = { session: workshop.session_id, group: workshop.group_jid, body, source: template.body, at, grace: rule.graceMinutes, now };
+      const values = {
+        session: workshop.session_id,
+        group: workshop.group_jid,
+        body,
+        source: template.body,
+        at,
+        grace: rule.graceMinutes,
+        now,
+      };
       if (row) this.statements.reschedule.run({ ...values, id: row.id });
-      else this.statements.insert.run({ ...values, id: `msg_${randomUUID()}`, workshop: workshopId, rule: rule.ruleKey, key: `${workshopId}:${rule.ruleKey}` });
+      else
+        this.statements.insert.run({
+          ...values,
+          id: `msg_${randomUUID()}`,
+          workshop: workshopId,
+          rule: rule.ruleKey,
+          key: `${workshopId}:${rule.ruleKey}`,
+        });
       changed = true;
     }
     return changed;

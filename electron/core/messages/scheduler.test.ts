@@ -36,7 +36,7 @@ function startCore(): Core {
     appVersion: '0',
     clock,
     logger: createSilentLogger(),
-      validateOutputs: true,
+    validateOutputs: true,
     random: () => 0.5,
     whatsApp: scriptedWhatsApp([scriptedGroup(GROUP)], (created) => (connection = created)),
   });
@@ -67,7 +67,9 @@ const byRule = async (workshopId: string): Promise<Record<string, ScheduledMessa
 const JOIN = 'https://meet.example.org/design-sprint';
 
 async function workshopAt(startsAtLocal: string, link = true, joinLink = JOIN): Promise<Workshop> {
-  const workshop = await value<Workshop>(core.invoke('workshops:create', { name: 'Design Sprint', startsAtLocal, timeZone: 'Asia/Kolkata', durationMinutes: 90, joinLink }));
+  const workshop = await value<Workshop>(
+    core.invoke('workshops:create', { name: 'Design Sprint', startsAtLocal, timeZone: 'Asia/Kolkata', durationMinutes: 90, joinLink }),
+  );
   if (link) await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: GROUP }));
   return workshop;
 }
@@ -134,14 +136,25 @@ describe('generating reminders', () => {
     const after = await byRule(workshop.id);
     expect(after['morning-of']).toMatchObject({ status: 'sent', sentAt: before['morning-of']?.sentAt, body: before['morning-of']?.body });
     expect(after['6h-before']?.status).toBe('cancelled');
-    expect(after['1h-before']).toMatchObject({ status: 'pending', scheduledFor: '2026-11-22T13:30:00.000Z', body: expect.stringContaining('(moved)') });
+    expect(after['1h-before']).toMatchObject({
+      status: 'pending',
+      scheduledFor: '2026-11-22T13:30:00.000Z',
+      body: expect.stringContaining('(moved)'),
+    });
   });
 
   it('follows rule changes: disabling cancels, a workshop override beats the organisation', async () => {
     const workshop = await workshopAt('2026-11-23T18:30');
-    const rules = await value<{ ruleKey: string; templateId: string | null; localTime: string | null; minutesBefore: number | null; graceMinutes: number; enabled: boolean }[]>(
-      core.invoke('automation:get', {}),
-    );
+    const rules = await value<
+      {
+        ruleKey: string;
+        templateId: string | null;
+        localTime: string | null;
+        minutesBefore: number | null;
+        graceMinutes: number;
+        enabled: boolean;
+      }[]
+    >(core.invoke('automation:get', {}));
     const edited = rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes, enabled }) => ({
       ruleKey,
       templateId,
@@ -155,9 +168,18 @@ describe('generating reminders', () => {
     expect(current['6h-before']?.status).toBe('cancelled');
     expect(current['1h-before']?.scheduledFor).toBe('2026-11-23T11:30:00.000Z');
 
-    await value(core.invoke('automation:save', { workshopId: workshop.id, rules: edited.map((rule) => ({ ...rule, enabled: rule.ruleKey === 'live-now' })) }));
+    await value(
+      core.invoke('automation:save', {
+        workshopId: workshop.id,
+        rules: edited.map((rule) => ({ ...rule, enabled: rule.ruleKey === 'live-now' })),
+      }),
+    );
     current = await byRule(workshop.id);
-    expect(Object.entries(current).filter(([, m]) => m.status === 'pending').map(([rule]) => rule)).toEqual(['live-now']);
+    expect(
+      Object.entries(current)
+        .filter(([, m]) => m.status === 'pending')
+        .map(([rule]) => rule),
+    ).toEqual(['live-now']);
     await value(core.invoke('automation:reset', { workshopId: workshop.id }));
     expect(Object.values(await byRule(workshop.id)).filter((m) => m.status === 'pending')).toHaveLength(4);
   });
@@ -166,7 +188,9 @@ describe('generating reminders', () => {
     const refused = await core.invoke('templates:save', { name: 'Oops', body: 'Hi {workshop_nam}' });
     expect(refused).toMatchObject({ ok: false, error: { fields: { body: 'Unknown variable: {workshop_nam}' } } });
     const workshop = await workshopAt('2026-11-23T18:30');
-    const preview = await value(core.invoke('templates:preview', { workshopId: workshop.id, body: '{workshop_name} in {time_to_start} {nope}' }));
+    const preview = await value(
+      core.invoke('templates:preview', { workshopId: workshop.id, body: '{workshop_name} in {time_to_start} {nope}' }),
+    );
     // Its real values as of now (08:30 the day before), not a sample "1 hour" and link.
     expect(preview).toEqual({ text: 'Design Sprint in 34 hours {nope}', unknownVariables: ['nope'], missingValues: [] });
   });
@@ -181,12 +205,19 @@ describe('generating reminders', () => {
 
 /** Sending tests use only "30 minutes before" and "we are live", so one message is due at a time. */
 async function onlyRules(keep: string[]): Promise<void> {
-  const rules = await value<{ ruleKey: string; templateId: string | null; localTime: string | null; minutesBefore: number | null; graceMinutes: number }[]>(
-    core.invoke('automation:get', {}),
-  );
+  const rules = await value<
+    { ruleKey: string; templateId: string | null; localTime: string | null; minutesBefore: number | null; graceMinutes: number }[]
+  >(core.invoke('automation:get', {}));
   await value(
     core.invoke('automation:save', {
-      rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({ ruleKey, templateId, localTime, minutesBefore, graceMinutes, enabled: keep.includes(ruleKey) })),
+      rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({
+        ruleKey,
+        templateId,
+        localTime,
+        minutesBefore,
+        graceMinutes,
+        enabled: keep.includes(ruleKey),
+      })),
     }),
   );
 }
@@ -230,14 +261,21 @@ describe('sending', () => {
       throw new WhatsAppRequestError(403, 'not-authorized');
     };
     await advance(31 * 60_000, 1_000);
-    expect((await byRule(workshop.id))['30m-before']).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/not-authorized/) });
+    expect((await byRule(workshop.id))['30m-before']).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringMatching(/not-authorized/),
+    });
   });
 
   it('marks a send that timed out uncertain and never sends it again by itself: it may have gone out', async () => {
     const workshop = await workshopAt('2026-11-22T09:30');
     connection.sendBehaviour = () => new Promise(() => undefined);
     await advance(30 * 60_000 + 31_000, 1_000);
-    expect((await byRule(workshop.id))['30m-before']).toMatchObject({ status: 'uncertain', lastError: expect.stringMatching(/within 30 s.*may have reached WhatsApp/) });
+    expect((await byRule(workshop.id))['30m-before']).toMatchObject({
+      status: 'uncertain',
+      lastError: expect.stringMatching(/within 30 s.*may have reached WhatsApp/),
+    });
     connection.sendBehaviour = async () => undefined;
     await advance(10 * 60_000, 60_000);
     expect(connection.sent.filter((call) => call.messageId === connection.sent[0]?.messageId)).toHaveLength(1);
@@ -296,7 +334,10 @@ describe('sending', () => {
     const failing = core.invoke('messages:send-now', { workshopId: workshop.id, text: 'Again' });
     await advance(4_000);
     expect(await failing).toMatchObject({ ok: true, value: { status: 'failed', lastError: expect.stringMatching(/item-not-found/) } });
-    expect(await core.invoke('messages:send-now', { workshopId: workshop.id, text: '' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await core.invoke('messages:send-now', { workshopId: workshop.id, text: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
   });
 });
 
@@ -333,7 +374,10 @@ describe('crash safety', () => {
     core = startCore();
     await open();
     const uncertain = (await byRule(workshop.id))['30m-before'];
-    expect(await core.invoke('messages:confirm-sent', { id: (await byRule(workshop.id))['live-now']?.id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await core.invoke('messages:confirm-sent', { id: (await byRule(workshop.id))['live-now']?.id })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
     await value(core.invoke('messages:resend', { id: uncertain?.id }));
     await advance(3_000);
     expect((await byRule(workshop.id))['30m-before']).toMatchObject({ status: 'sent', messageId: uncertain?.messageId });
@@ -344,8 +388,15 @@ describe('editing one pending message', () => {
   it('rewrites and re-times it in the workshop’s zone, and the schedule leaves it alone afterwards', async () => {
     const workshop = await workshopAt('2026-11-23T18:30');
     const reminder = (await byRule(workshop.id))['1h-before'] as ScheduledMessage;
-    const edited = await value<ScheduledMessage>(core.invoke('messages:update', { id: reminder.id, text: 'Doors open at 18:15, bring a laptop', sendAtLocal: '2026-11-23T17:45' }));
-    expect(edited).toMatchObject({ body: 'Doors open at 18:15, bring a laptop', scheduledFor: '2026-11-23T12:15:00.000Z', status: 'pending', editedAt: expect.any(String) });
+    const edited = await value<ScheduledMessage>(
+      core.invoke('messages:update', { id: reminder.id, text: 'Doors open at 18:15, bring a laptop', sendAtLocal: '2026-11-23T17:45' }),
+    );
+    expect(edited).toMatchObject({
+      body: 'Doors open at 18:15, bring a laptop',
+      scheduledFor: '2026-11-23T12:15:00.000Z',
+      status: 'pending',
+      editedAt: expect.any(String),
+    });
 
     await value(core.invoke('workshops:update', { id: workshop.id, startsAtLocal: '2026-11-23T19:30' }));
     const after = await byRule(workshop.id);
@@ -361,19 +412,30 @@ describe('editing one pending message', () => {
       error: { fields: { sendAtLocal: 'That time has already passed' } },
     });
     await value(core.invoke('messages:cancel', { id: reminder.id }));
-    expect(await core.invoke('messages:update', { id: reminder.id, text: 'x', sendAtLocal: '2026-11-23T17:00' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await core.invoke('messages:update', { id: reminder.id, text: 'x', sendAtLocal: '2026-11-23T17:00' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
   });
 
   it('refuses a time the clocks skip with a message under the time field the dialog shows', async () => {
     const london = await value<Workshop>(
-      core.invoke('workshops:create', { name: 'Spring forward', startsAtLocal: '2027-03-28T18:00', timeZone: 'Europe/London', durationMinutes: 60, joinLink: JOIN }),
+      core.invoke('workshops:create', {
+        name: 'Spring forward',
+        startsAtLocal: '2027-03-28T18:00',
+        timeZone: 'Europe/London',
+        durationMinutes: 60,
+        joinLink: JOIN,
+      }),
     );
     await value(core.invoke('workshops:link-group', { id: london.id, sessionId, groupJid: GROUP }));
     const reminder = (await byRule(london.id))['1h-before'] as ScheduledMessage;
     const refused = await core.invoke('messages:update', { id: reminder.id, text: 'x', sendAtLocal: '2027-03-28T01:30' });
     expect(refused).toMatchObject({
       ok: false,
-      error: { fields: { sendAtLocal: '28 Mar 2027, 01:30 does not exist in Europe/London: the clocks skip that hour. Choose another time' } },
+      error: {
+        fields: { sendAtLocal: '28 Mar 2027, 01:30 does not exist in Europe/London: the clocks skip that hour. Choose another time' },
+      },
     });
   });
 });
@@ -421,7 +483,10 @@ describe('text rendered for the moment it goes out', () => {
 
   it('quick-sends a template with the workshop’s real values now, and refuses one whose link is missing', async () => {
     const workshop = await workshopAt('2026-11-23T18:30');
-    const sending = core.invoke('messages:send-now', { workshopId: workshop.id, text: '{workshop_name} starts in {time_to_start}. Join: {join_link}' });
+    const sending = core.invoke('messages:send-now', {
+      workshopId: workshop.id,
+      text: '{workshop_name} starts in {time_to_start}. Join: {join_link}',
+    });
     await advance(1_000 + ACK_WINDOW_MS);
     expect(await sending).toMatchObject({ ok: true, value: { status: 'sent', body: `Design Sprint starts in 34 hours. Join: ${JOIN}` } });
 
@@ -429,7 +494,12 @@ describe('text rendered for the moment it goes out', () => {
     const refused = await core.invoke('messages:send-now', { workshopId: bare.id, text: 'Join here: {join_link}' });
     expect(refused).toMatchObject({
       ok: false,
-      error: { code: 'invalid-input', fields: { text: 'The text uses the workshop’s join link, and “Design Sprint” has none yet. Add it to the workshop, then send again.' } },
+      error: {
+        code: 'invalid-input',
+        fields: {
+          text: 'The text uses the workshop’s join link, and “Design Sprint” has none yet. Add it to the workshop, then send again.',
+        },
+      },
     });
     expect(connection.sent).toHaveLength(1);
   });
@@ -437,9 +507,18 @@ describe('text rendered for the moment it goes out', () => {
   it('renders known variables in an edited reminder and refuses unknown ones', async () => {
     const workshop = await workshopAt('2026-11-23T18:30');
     const reminder = (await byRule(workshop.id))['1h-before'] as ScheduledMessage;
-    const unknown = await core.invoke('messages:update', { id: reminder.id, text: 'EDITED: for {workshop} Link: {link}', sendAtLocal: '2026-11-23T17:30' });
-    expect(unknown).toMatchObject({ ok: false, error: { fields: { text: expect.stringContaining('{workshop}, {link} are not variables') } } });
-    const edited = await value<ScheduledMessage>(core.invoke('messages:update', { id: reminder.id, text: '{workshop_name} in {time_to_start}', sendAtLocal: '2026-11-23T17:30' }));
+    const unknown = await core.invoke('messages:update', {
+      id: reminder.id,
+      text: 'EDITED: for {workshop} Link: {link}',
+      sendAtLocal: '2026-11-23T17:30',
+    });
+    expect(unknown).toMatchObject({
+      ok: false,
+      error: { fields: { text: expect.stringContaining('{workshop}, {link} are not variables') } },
+    });
+    const edited = await value<ScheduledMessage>(
+      core.invoke('messages:update', { id: reminder.id, text: '{workshop_name} in {time_to_start}', sendAtLocal: '2026-11-23T17:30' }),
+    );
     expect(edited.body).toBe('Design Sprint in 1 hour');
   });
 });

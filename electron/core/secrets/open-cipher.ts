@@ -29,7 +29,8 @@ export function openCipher(options: OpenCipherOptions): ValueCipher {
   }
   if (!options.secretStore.locked) {
     const retired = retireUnreadableCredentials(options.db, cipher, new Date(options.clock.now()).toISOString());
-    if (retired.length > 0) options.logger.warn({ sessions: retired }, 'stored WhatsApp credentials could not be decrypted; those accounts must be linked again');
+    if (retired.length > 0)
+      options.logger.warn({ sessions: retired }, 'stored WhatsApp credentials could not be decrypted; those accounts must be linked again');
   }
   return cipher;
 }

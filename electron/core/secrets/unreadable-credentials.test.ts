@@ -47,7 +47,13 @@ describe('credentials the current key cannot open', () => {
   it('are not touched while the key store is locked (the keyring is away), and the accounts do not connect', async () => {
     db.close();
     const locked: SecretStore = { protection: 'os-keyring', warning: 'locked', locked: true, loadDataKey: () => randomBytes(32) };
-    const core = createCore({ shell: 'electron', dataDir: dir.path, appVersion: '1.0.0', logger: createSilentLogger(), secretStore: locked });
+    const core = createCore({
+      shell: 'electron',
+      dataDir: dir.path,
+      appVersion: '1.0.0',
+      logger: createSilentLogger(),
+      secretStore: locked,
+    });
     core.start();
     const sessions = await core.invoke('sessions:list', {});
     await core.stop();
@@ -59,9 +65,18 @@ describe('credentials the current key cannot open', () => {
   it('do not stop the app from starting: the core opens and reports the account to relink', async () => {
     db.close();
     const fresh: SecretStore = { protection: 'os-keyring', warning: null, loadDataKey: () => randomBytes(32) };
-    const core = createCore({ shell: 'electron', dataDir: dir.path, appVersion: '1.0.0', logger: createSilentLogger(), secretStore: fresh });
+    const core = createCore({
+      shell: 'electron',
+      dataDir: dir.path,
+      appVersion: '1.0.0',
+      logger: createSilentLogger(),
+      secretStore: fresh,
+    });
     const sessions = await core.invoke('sessions:list', {});
     await core.stop();
-    expect(sessions).toMatchObject({ ok: true, value: [{ id: 'wa_1', state: 'logged-out', needsAttention: true, reason: UNREADABLE_CREDENTIALS_REASON }] });
+    expect(sessions).toMatchObject({
+      ok: true,
+      value: [{ id: 'wa_1', state: 'logged-out', needsAttention: true, reason: UNREADABLE_CREDENTIALS_REASON }],
+    });
   });
 });

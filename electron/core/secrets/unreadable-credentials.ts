@@ -12,9 +12,11 @@ export const UNREADABLE_CREDENTIALS_REASON =
  * wiped and they wait, logged out, for the coordinator to link them again. Returns them.
  */
 export function retireUnreadableCredentials(db: Database, cipher: ValueCipher, nowIso: string): string[] {
-  const samples = db
-    .prepare('SELECT session_id AS sessionId, category, key_id AS keyId FROM whatsapp_auth GROUP BY session_id')
-    .all() as { sessionId: string; category: string; keyId: string }[];
+  const samples = db.prepare('SELECT session_id AS sessionId, category, key_id AS keyId FROM whatsapp_auth GROUP BY session_id').all() as {
+    sessionId: string;
+    category: string;
+    keyId: string;
+  }[];
   const sessions = new SessionRepository(db);
   const retired: string[] = [];
   for (const { sessionId, category, keyId } of samples) {

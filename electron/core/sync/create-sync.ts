@@ -72,7 +72,17 @@ export function createSync(parts: SyncParts): { service: SyncService; localChang
     onApplied: parts.onApplied,
     onRestart: () => logger.warn('the backend lost its record of this desktop; uploading everything again'),
   });
-  service = new SyncService({ db: parts.db, auth, state, outbox, engine, client, poke, logger, publish: (status) => parts.events.emit('sync:changed', status) });
+  service = new SyncService({
+    db: parts.db,
+    auth,
+    state,
+    outbox,
+    engine,
+    client,
+    poke,
+    logger,
+    publish: (status) => parts.events.emit('sync:changed', status),
+  });
   let lastSeen = outbox.lastSeq();
   return {
     service,

@@ -74,9 +74,15 @@ export class DesktopSyncClient {
         const text = await answer.text().catch(() => '');
         return { status: answer.status, data: safeJson(text), retryAfter: answer.headers.get('retry-after') };
       }
-      if (error instanceof FunctionsRelayError) throw new SyncFailure('unavailable', 'The backend’s gateway could not reach the sync function.');
+      if (error instanceof FunctionsRelayError)
+        throw new SyncFailure('unavailable', 'The backend’s gateway could not reach the sync function.');
       if (error instanceof FunctionsFetchError) {
-        throw new SyncFailure('offline', controller.signal.aborted ? `No answer from the backend within ${Math.round(this.timeoutMs / 1000)} s.` : 'The backend cannot be reached.');
+        throw new SyncFailure(
+          'offline',
+          controller.signal.aborted
+            ? `No answer from the backend within ${Math.round(this.timeoutMs / 1000)} s.`
+            : 'The backend cannot be reached.',
+        );
       }
       throw new SyncFailure('offline', error instanceof Error ? error.message : String(error));
     } finally {
@@ -87,14 +93,23 @@ export class DesktopSyncClient {
   private parse<S extends z.ZodType>(answer: { status: number; data: unknown; retryAfter: string | null }, schema: S): z.output<S> {
     if (answer.status >= 200 && answer.status < 300) {
       const parsed = schema.safeParse(answer.data);
-      if (!parsed.success) throw new SyncFailure('protocol', 'The backend answered in a form this console does not understand. Update the console or the backend.');
+      if (!parsed.success)
+        throw new SyncFailure(
+          'protocol',
+          'The backend answered in a form this console does not understand. Update the console or the backend.',
+        );
       return parsed.data;
     }
     const detail = SyncErrorSchema.safeParse(answer.data);
     const message = detail.success ? detail.data.message : `The backend answered ${answer.status}.`;
     if (answer.status >= 500 || answer.status === 429) {
       const seconds = Number(answer.retryAfter);
-      throw new SyncFailure('unavailable', message, detail.success ? detail.data : null, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null);
+      throw new SyncFailure(
+        'unavailable',
+        message,
+        detail.success ? detail.data : null,
+        Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null,
+      );
     }
     throw new SyncFailure('refused', message, detail.success ? detail.data : null);
   }

@@ -29,9 +29,17 @@ const addLead = (phone: string, name = '') =>
   db.prepare('INSERT INTO leads (phone, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(phone, name, '', now, now);
 const addWorkshop = (id: string, name: string) =>
   db
-    .prepare("INSERT INTO workshops (id, name, starts_at, starts_at_local, time_zone, duration_minutes, created_at, updated_at) VALUES (?, ?, '2027-01-01T10:00:00.000Z', '2027-01-01T10:00', 'UTC', 60, ?, ?)")
+    .prepare(
+      "INSERT INTO workshops (id, name, starts_at, starts_at_local, time_zone, duration_minutes, created_at, updated_at) VALUES (?, ?, '2027-01-01T10:00:00.000Z', '2027-01-01T10:00', 'UTC', 60, ?, ?)",
+    )
     .run(id, name, now, now);
-const outboxRows = () => db.prepare('SELECT entity, op, row_key, payload FROM sync_outbox ORDER BY seq').all() as { entity: string; op: string; row_key: string; payload: string }[];
+const outboxRows = () =>
+  db.prepare('SELECT entity, op, row_key, payload FROM sync_outbox ORDER BY seq').all() as {
+    entity: string;
+    op: string;
+    row_key: string;
+    payload: string;
+  }[];
 const changes = (): AppliedChanges => ({ tables: new Set(), workshopIds: new Set(), rows: 0 });
 
 describe('the sync outbox', () => {
@@ -83,7 +91,9 @@ describe('the sync outbox', () => {
 
   it('never records WhatsApp keys, and sends a session without its transport internals', () => {
     outbox.startFresh();
-    db.prepare("INSERT INTO whatsapp_sessions (id, label, transport, state, created_at, updated_at) VALUES ('wa_1', 'Desk', 'baileys', 'open', ?, ?)").run(now, now);
+    db.prepare(
+      "INSERT INTO whatsapp_sessions (id, label, transport, state, created_at, updated_at) VALUES ('wa_1', 'Desk', 'baileys', 'open', ?, ?)",
+    ).run(now, now);
     db.prepare("INSERT INTO whatsapp_auth (session_id, category, key_id, value) VALUES ('wa_1', 'creds', 'creds', x'00')").run();
     expect(outboxRows().map((row) => row.entity)).toEqual(['whatsapp_sessions']);
     const [mutation] = outbox.nextBatch()!.mutations;
@@ -95,10 +105,30 @@ describe('the sync outbox', () => {
     const before = outbox.pending();
     applier.applyPage(
       'workshops',
-      { status: 'changes', cursor: 7, has_more: false, changes: [{ op: 'upsert', version: 7, row: { id: 'ws_crm', name: 'From the CRM', starts_at: '2027-02-01T09:00:00.000Z', time_zone: 'Africa/Kampala', duration_minutes: 90 } }] },
+      {
+        status: 'changes',
+        cursor: 7,
+        has_more: false,
+        changes: [
+          {
+            op: 'upsert',
+            version: 7,
+            row: {
+              id: 'ws_crm',
+              name: 'From the CRM',
+              starts_at: '2027-02-01T09:00:00.000Z',
+              time_zone: 'Africa/Kampala',
+              duration_minutes: 90,
+            },
+          },
+        ],
+      },
       changes(),
     );
-    expect(db.prepare("SELECT name, starts_at_local FROM workshops WHERE id = 'ws_crm'").get()).toEqual({ name: 'From the CRM', starts_at_local: '2027-02-01T12:00' });
+    expect(db.prepare("SELECT name, starts_at_local FROM workshops WHERE id = 'ws_crm'").get()).toEqual({
+      name: 'From the CRM',
+      starts_at_local: '2027-02-01T12:00',
+    });
     expect(outbox.pending()).toBe(before);
     // Capture is back on for the coordinator's own edits.
     db.prepare("UPDATE workshops SET name = 'Renamed here' WHERE id = 'ws_crm'").run();
@@ -107,10 +137,40 @@ describe('the sync outbox', () => {
 
   it('keeps a local edit that is still waiting over a pulled row, and sends it with the version it was made over', () => {
     outbox.startFresh();
-    applier.applyPage('workshops', { status: 'changes', cursor: 3, has_more: false, changes: [{ op: 'upsert', version: 3, row: { id: 'ws_2', name: 'Original', starts_at: '2027-02-01T09:00:00.000Z', time_zone: 'UTC', duration_minutes: 60 } }] }, changes());
+    applier.applyPage(
+      'workshops',
+      {
+        status: 'changes',
+        cursor: 3,
+        has_more: false,
+        changes: [
+          {
+            op: 'upsert',
+            version: 3,
+            row: { id: 'ws_2', name: 'Original', starts_at: '2027-02-01T09:00:00.000Z', time_zone: 'UTC', duration_minutes: 60 },
+          },
+        ],
+      },
+      changes(),
+    );
     db.prepare("UPDATE workshops SET name = 'Edited offline' WHERE id = 'ws_2'").run();
     db.prepare("UPDATE workshops SET name = 'Edited twice' WHERE id = 'ws_2'").run();
-    applier.applyPage('workshops', { status: 'changes', cursor: 9, has_more: false, changes: [{ op: 'upsert', version: 9, row: { id: 'ws_2', name: 'Edited in the CRM', starts_at: '2027-02-01T09:00:00.000Z', time_zone: 'UTC', duration_minutes: 60 } }] }, changes());
+    applier.applyPage(
+      'workshops',
+      {
+        status: 'changes',
+        cursor: 9,
+        has_more: false,
+        changes: [
+          {
+            op: 'upsert',
+            version: 9,
+            row: { id: 'ws_2', name: 'Edited in the CRM', starts_at: '2027-02-01T09:00:00.000Z', time_zone: 'UTC', duration_minutes: 60 },
+          },
+        ],
+      },
+      changes(),
+    );
     expect(db.prepare("SELECT name FROM workshops WHERE id = 'ws_2'").pluck().get()).toBe('Edited twice');
 
     const batch = outbox.nextBatch()!;

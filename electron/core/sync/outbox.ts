@@ -85,7 +85,9 @@ export class Outbox {
   /** A new client id for the same outbox (the server said this id belongs elsewhere): pending rows are numbered from 1 again. */
   renumber(): void {
     this.db.transaction(() => {
-      const first = (this.db.prepare('SELECT min(seq) FROM sync_outbox').pluck().get() as number | null) ?? (this.statements.lastSeq.get() as number) + 1;
+      const first =
+        (this.db.prepare('SELECT min(seq) FROM sync_outbox').pluck().get() as number | null) ??
+        (this.statements.lastSeq.get() as number) + 1;
       this.state.set('seqOffset', first - 1);
       this.state.set('clientId', randomUUID());
     })();

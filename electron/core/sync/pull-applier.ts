@@ -83,7 +83,9 @@ export class PullApplier {
   /** Our own push was applied at this version: later edits of the row are based on it. */
   recordVersion(table: SyncTableName, rowKey: string, version: number): void {
     this.db
-      .prepare('INSERT INTO sync_row_versions (entity, row_key, version) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET version = max(version, excluded.version)')
+      .prepare(
+        'INSERT INTO sync_row_versions (entity, row_key, version) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET version = max(version, excluded.version)',
+      )
       .run(table, rowKey, version);
   }
 
@@ -155,7 +157,10 @@ export class PullApplier {
              ON CONFLICT (phone) DO UPDATE SET name = excluded.name, email = excluded.email, updated_at = excluded.updated_at`,
           )
           .run(phone, text('name') ?? '', text('email') ?? '', now, now);
-        for (const id of this.db.prepare('SELECT workshop_id FROM lead_assignments WHERE lead_id = (SELECT id FROM leads WHERE phone = ?)').pluck().all(phone))
+        for (const id of this.db
+          .prepare('SELECT workshop_id FROM lead_assignments WHERE lead_id = (SELECT id FROM leads WHERE phone = ?)')
+          .pluck()
+          .all(phone))
           into.workshopIds.add(id as string);
         return true;
       }
@@ -163,9 +168,13 @@ export class PullApplier {
         const workshopId = this.existing('workshops', 'id', text('workshop_id'));
         const phone = text('phone');
         if (!workshopId || !phone) return false;
-        this.db.prepare("INSERT INTO leads (phone, name, email, created_at, updated_at) VALUES (?, '', '', ?, ?) ON CONFLICT (phone) DO NOTHING").run(phone, now, now);
         this.db
-          .prepare('INSERT OR IGNORE INTO lead_assignments (workshop_id, lead_id, created_at) VALUES (?, (SELECT id FROM leads WHERE phone = ?), ?)')
+          .prepare("INSERT INTO leads (phone, name, email, created_at, updated_at) VALUES (?, '', '', ?, ?) ON CONFLICT (phone) DO NOTHING")
+          .run(phone, now, now);
+        this.db
+          .prepare(
+            'INSERT OR IGNORE INTO lead_assignments (workshop_id, lead_id, created_at) VALUES (?, (SELECT id FROM leads WHERE phone = ?), ?)',
+          )
           .run(workshopId, phone, now);
         into.workshopIds.add(workshopId);
         return true;
@@ -211,7 +220,10 @@ export class PullApplier {
         into.workshopIds.add(text('id') ?? '');
         return true;
       case 'leads':
-        for (const id of this.db.prepare('SELECT workshop_id FROM lead_assignments WHERE lead_id = (SELECT id FROM leads WHERE phone = ?)').pluck().all(text('phone')))
+        for (const id of this.db
+          .prepare('SELECT workshop_id FROM lead_assignments WHERE lead_id = (SELECT id FROM leads WHERE phone = ?)')
+          .pluck()
+          .all(text('phone')))
           into.workshopIds.add(id as string);
         this.db.prepare('DELETE FROM leads WHERE phone = ?').run(text('phone'));
         return true;
@@ -225,7 +237,9 @@ export class PullApplier {
         this.db.prepare('DELETE FROM message_templates WHERE id = ?').run(text('id'));
         return true;
       case 'workshop_automation_config':
-        this.db.prepare("DELETE FROM workshop_automation_config WHERE coalesce(workshop_id, '') = coalesce(?, '') AND rule_key = ?").run(text('workshop_id'), text('rule_key'));
+        this.db
+          .prepare("DELETE FROM workshop_automation_config WHERE coalesce(workshop_id, '') = coalesce(?, '') AND rule_key = ?")
+          .run(text('workshop_id'), text('rule_key'));
         if (text('workshop_id')) into.workshopIds.add(text('workshop_id')!);
         return true;
       default:
@@ -252,7 +266,7 @@ export class PullApplier {
   private columnsOf(table: string): string[] {
     let columns = this.mirrorColumns.get(table);
     if (!columns) {
-      columns = (this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]);
+      columns = this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
       this.mirrorColumns.set(table, columns);
     }
     return columns;

@@ -190,7 +190,13 @@ export class SyncEngine {
     for (let batch = this.deps.outbox.nextBatch(); batch && !this.stopped; batch = this.deps.outbox.nextBatch()) {
       try {
         const answer = await this.deps.client.call(
-          { protocol: SYNC_PROTOCOL_VERSION, kind: 'push', organization_id: organisationId, client_id: batch.clientId, mutations: batch.mutations },
+          {
+            protocol: SYNC_PROTOCOL_VERSION,
+            kind: 'push',
+            organization_id: organisationId,
+            client_id: batch.clientId,
+            mutations: batch.mutations,
+          },
           PushResponseSchema,
         );
         this.noteServerTime(answer.server_time);
@@ -230,7 +236,15 @@ export class SyncEngine {
             .prepare(
               `INSERT INTO sync_conflicts (entity, row_key, reason, message, local_payload, server_payload, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
             )
-            .run(row.entity, row.rowKey, result.code === 'conflict' ? 'stale' : 'rejected', result.reason, row.payload, result.server_row ? JSON.stringify(result.server_row) : null, now);
+            .run(
+              row.entity,
+              row.rowKey,
+              result.code === 'conflict' ? 'stale' : 'rejected',
+              result.reason,
+              row.payload,
+              result.server_row ? JSON.stringify(result.server_row) : null,
+              now,
+            );
           if (result.code === 'conflict' && result.server_row) this.deps.applier.adopt(row.entity, result.server_row, applied);
         }
       }
@@ -247,7 +261,14 @@ export class SyncEngine {
     while (waiting.size > 0 && !this.stopped) {
       const cursors = Object.fromEntries([...waiting].map((table) => [table, this.deps.applier.cursor(table)])) as PullRequest['cursors'];
       const answer = await this.deps.client.call(
-        { protocol: SYNC_PROTOCOL_VERSION, kind: 'pull', organization_id: organisationId, client_id: clientId, cursors, limit: syncLimits.defaultChangesPerTable },
+        {
+          protocol: SYNC_PROTOCOL_VERSION,
+          kind: 'pull',
+          organization_id: organisationId,
+          client_id: clientId,
+          cursors,
+          limit: syncLimits.defaultChangesPerTable,
+        },
         PullResponseSchema,
       );
       this.noteServerTime(answer.server_time);
@@ -262,7 +283,10 @@ export class SyncEngine {
       if (applied.tables.size > 0) this.deps.onApplied(applied);
       if (firstSync) {
         const behind = [...waiting].map((table) => this.deps.applier.cursor(table));
-        this.setStatus({ ...this.current, progress: { done: behind.length > 0 ? Math.min(...behind) : answer.version, total: answer.version } });
+        this.setStatus({
+          ...this.current,
+          progress: { done: behind.length > 0 ? Math.min(...behind) : answer.version, total: answer.version },
+        });
       }
     }
   }
@@ -285,27 +309,48 @@ export class SyncEngine {
 
 /** A failure in words a coordinator can act on. */
 function explain(failure: SyncFailure | null, error: unknown): { message: string; action: string } {
-  if (!failure) return { message: `Sync stopped on an unexpected problem: ${error instanceof Error ? error.message : String(error)}`, action: 'It will try again by itself. If this keeps happening, send the console’s log to support.' };
+  if (!failure)
+    return {
+      message: `Sync stopped on an unexpected problem: ${error instanceof Error ? error.message : String(error)}`,
+      action: 'It will try again by itself. If this keeps happening, send the console’s log to support.',
+    };
   switch (failure.kind) {
     case 'offline':
-      return { message: `No connection to the hosted backend. ${failure.message}`, action: 'Your changes are kept on this computer and nothing is lost; they are sent as soon as the connection is back.' };
+      return {
+        message: `No connection to the hosted backend. ${failure.message}`,
+        action: 'Your changes are kept on this computer and nothing is lost; they are sent as soon as the connection is back.',
+      };
     case 'signed-out':
-      return { message: failure.message, action: 'Sign in again in Settings → Hosted backend. Your changes are kept on this computer until then.' };
+      return {
+        message: failure.message,
+        action: 'Sign in again in Settings → Hosted backend. Your changes are kept on this computer until then.',
+      };
     case 'unavailable':
-      return { message: `The hosted backend is busy or unavailable: ${failure.message}`, action: 'It will try again by itself; nothing is lost.' };
+      return {
+        message: `The hosted backend is busy or unavailable: ${failure.message}`,
+        action: 'It will try again by itself; nothing is lost.',
+      };
     case 'protocol':
       return { message: failure.message, action: 'Update the console, or ask whoever runs the backend to update it.' };
     case 'refused':
       switch (failure.detail?.error) {
         case 'not_a_member':
-          return { message: failure.message, action: 'Choose another organisation in Settings → Hosted backend, or ask an owner to add you again.' };
+          return {
+            message: failure.message,
+            action: 'Choose another organisation in Settings → Hosted backend, or ask an owner to add you again.',
+          };
         case 'read_only':
-          return { message: failure.message, action: 'Ask an owner of the organisation for a role that may make changes; until then changes stay on this computer.' };
+          return {
+            message: failure.message,
+            action: 'Ask an owner of the organisation for a role that may make changes; until then changes stay on this computer.',
+          };
         case 'choose_organization':
           return { message: failure.message, action: 'Choose the organisation in Settings → Hosted backend.' };
         default:
-          return { message: failure.message, action: 'It will try again by itself. If this keeps happening, send the console’s log to support.' };
+          return {
+            message: failure.message,
+            action: 'It will try again by itself. If this keeps happening, send the console’s log to support.',
+          };
       }
   }
 }
-

@@ -71,8 +71,18 @@ export class SyncService {
     const loop = this.deps.engine.status();
     const active = this.activeOrganisationId() !== null;
     const conflicts = this.deps.db
-      .prepare('SELECT id, entity, row_key, reason, message, local_payload, detected_at FROM sync_conflicts WHERE dismissed_at IS NULL ORDER BY id DESC LIMIT 50')
-      .all() as { id: number; entity: string; row_key: string; reason: 'stale' | 'rejected'; message: string; local_payload: string; detected_at: string }[];
+      .prepare(
+        'SELECT id, entity, row_key, reason, message, local_payload, detected_at FROM sync_conflicts WHERE dismissed_at IS NULL ORDER BY id DESC LIMIT 50',
+      )
+      .all() as {
+      id: number;
+      entity: string;
+      row_key: string;
+      reason: 'stale' | 'rejected';
+      message: string;
+      local_payload: string;
+      detected_at: string;
+    }[];
     return {
       project: this.deps.auth.project(),
       user: this.signedIn,
@@ -147,7 +157,8 @@ export class SyncService {
         this.deps.state.delete('lastSyncedAt');
         this.deps.db.prepare('DELETE FROM sync_row_versions').run();
         this.deps.db.prepare('DELETE FROM sync_conflicts').run();
-        for (const table of ['messaging_log', 'orders', 'payment_transactions', 'deliveries']) this.deps.db.prepare(`DELETE FROM ${table}`).run();
+        for (const table of ['messaging_log', 'orders', 'payment_transactions', 'deliveries'])
+          this.deps.db.prepare(`DELETE FROM ${table}`).run();
         this.deps.outbox.startFresh();
         this.deps.state.set(ORGANISATION_KEY, organisation);
       })();
@@ -161,7 +172,8 @@ export class SyncService {
   }
 
   async syncNow(): Promise<BackendStatus> {
-    if (!this.activeOrganisationId()) throw new ApiFailure('invalid-input', 'Sign in and choose an organisation first (Settings → Hosted backend).');
+    if (!this.activeOrganisationId())
+      throw new ApiFailure('invalid-input', 'Sign in and choose an organisation first (Settings → Hosted backend).');
     await this.deps.engine.syncNow();
     return this.status();
   }

@@ -9,7 +9,7 @@ export class SyncStateStore {
       get: db.prepare('SELECT value FROM sync_state WHERE key = ?').pluck(),
       set: db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       delete: db.prepare('DELETE FROM sync_state WHERE key = ?'),
-      deletePrefix: db.prepare("DELETE FROM sync_state WHERE key >= ? AND key < ? || char(1114111)"),
+      deletePrefix: db.prepare('DELETE FROM sync_state WHERE key >= ? AND key < ? || char(1114111)'),
     };
   }
 

@@ -1,7 +1,18 @@
 import { TransportEmitter } from './transport-emitter.js';
 import type { OutgoingContent, TransportEventName, TransportEvents, WhatsAppConnection } from './whatsapp-transport.js';
 
-const EVENTS: TransportEventName[] = ['qr', 'open', 'close', 'participants', 'groups-changed', 'group-joined', 'receipt', 'lid-mappings', 'paired', 'group-left'];
+const EVENTS: TransportEventName[] = [
+  'qr',
+  'open',
+  'close',
+  'participants',
+  'groups-changed',
+  'group-joined',
+  'receipt',
+  'lid-mappings',
+  'paired',
+  'group-left',
+];
 
 /**
  * A connection whose implementation is loaded on first use. Baileys takes about half a

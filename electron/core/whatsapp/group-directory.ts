@@ -42,7 +42,8 @@ export class GroupDirectory {
   }
 
   get(sessionId: string, groupJid: string): GroupSummary | undefined {
-    const row = this.db.prepare('SELECT * FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?').get(sessionId, groupJid) as GroupRow | undefined;
+    const row = this.db.prepare('SELECT * FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?').get(sessionId, groupJid) as
+      GroupRow | undefined;
     return row ? toSummary(row) : undefined;
   }
 
@@ -54,10 +55,13 @@ export class GroupDirectory {
     const groups = await connection.listGroups();
     const links = new Map<string, string | null>();
     for (const group of groups.filter((candidate) => candidate.weAreAdmin)) {
-      links.set(group.jid, await connection.inviteLink(group.jid).catch((error: unknown) => {
-        this.logger.warn({ err: error, groupJid: group.jid }, 'invite link unavailable');
-        return null;
-      }));
+      links.set(
+        group.jid,
+        await connection.inviteLink(group.jid).catch((error: unknown) => {
+          this.logger.warn({ err: error, groupJid: group.jid }, 'invite link unavailable');
+          return null;
+        }),
+      );
     }
     const now = new Date(this.clock.now()).toISOString();
     this.db.transaction(() => {

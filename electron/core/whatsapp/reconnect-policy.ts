@@ -27,7 +27,12 @@ export function actionForClose(reason: CloseReason, wasWaitingForQr: boolean): C
     case 'restart-required':
       return { kind: 'reconnect-now' };
     case 'logged-out':
-      return { kind: 'stop', state: 'logged-out', wipeKeys: true, reason: 'The phone unlinked this console, or WhatsApp ended the session.' };
+      return {
+        kind: 'stop',
+        state: 'logged-out',
+        wipeKeys: true,
+        reason: 'The phone unlinked this console, or WhatsApp ended the session.',
+      };
     case 'restricted':
       return { kind: 'stop', state: 'restricted', wipeKeys: false, reason: 'WhatsApp refused this account (403).' };
     case 'replaced':

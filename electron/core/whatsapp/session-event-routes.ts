@@ -14,7 +14,10 @@ export interface SessionEventTargets {
 }
 
 /** What each thing a WhatsApp account reports changes elsewhere in the core. */
-export function routeSessionEvents(sessions: SessionSupervisor, { membership, groups, sender, workshops, logger }: SessionEventTargets): () => void {
+export function routeSessionEvents(
+  sessions: SessionSupervisor,
+  { membership, groups, sender, workshops, logger }: SessionEventTargets,
+): () => void {
   return sessions.addListener({
     participants: (_sessionId, change) => membership.ingestParticipants(change),
     lidMappings: (_sessionId, pairs) => membership.ingestMappings(pairs, 'whatsapp'),
@@ -22,11 +25,14 @@ export function routeSessionEvents(sessions: SessionSupervisor, { membership, gr
     groupsChanged: (_sessionId, changed) => {
       for (const group of changed) if (group.subject) groups.rename(group.jid, group.subject);
     },
-    receipt: (sessionId, receipt) => sender.onReceipt(receipt.messageId, receipt.status, { error: receipt.error, member: receipt.member, sessionId }),
+    receipt: (sessionId, receipt) =>
+      sender.onReceipt(receipt.messageId, receipt.status, { error: receipt.error, member: receipt.member, sessionId }),
     // A reconnect may free sends that waited for the account, and may have missed joins and leaves.
     opened: (sessionId) => {
       sender.arm();
-      workshops.catchUp(sessionId).catch((error: unknown) => logger.warn({ err: error, sessionId }, 'catch-up sync after connecting failed'));
+      workshops
+        .catchUp(sessionId)
+        .catch((error: unknown) => logger.warn({ err: error, sessionId }, 'catch-up sync after connecting failed'));
     },
   });
 }

@@ -16,7 +16,15 @@ let clock: FakeClock;
 let cores: Core[];
 
 function start(whatsApp: WhatsAppTransportFactory): Core {
-  const core = createCore({ shell: 'headless', dataDir: dir.path, appVersion: '0', clock, logger: createSilentLogger(), whatsApp, random: () => 1 });
+  const core = createCore({
+    shell: 'headless',
+    dataDir: dir.path,
+    appVersion: '0',
+    clock,
+    logger: createSilentLogger(),
+    whatsApp,
+    random: () => 1,
+  });
   core.start();
   cores.push(core);
   return core;
@@ -105,11 +113,17 @@ describe('linking the demo account', () => {
     const created = await core.invoke('sessions:create', { kind: 'simulator' });
     const id = created.ok ? (created.value as SessionView).id : '';
     await settle();
-    expect(await core.invoke('sessions:pairing-code', { id, phone: 'not a phone' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await core.invoke('sessions:pairing-code', { id, phone: 'not a phone' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
     const code = await core.invoke('sessions:pairing-code', { id, phone: '098188 61043' });
     expect(code).toMatchObject({ ok: true, value: { code: expect.stringMatching(/^[A-Z0-9]{8}$/) } });
     await scanAndOpen();
-    expect(await core.invoke('sessions:pairing-code', { id, phone: '9818861043' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await core.invoke('sessions:pairing-code', { id, phone: '9818861043' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
   });
 });
 

@@ -12,13 +12,7 @@ import { GroupCache } from './group-cache.js';
 import type { GroupDirectory } from './group-directory.js';
 import { actionForClose, reconnectDelay } from './reconnect-policy.js';
 import { SessionRepository, type SessionRow } from './session-repository.js';
-import type {
-  CloseReason,
-  TransportEvents,
-  TransportKind,
-  WhatsAppConnection,
-  WhatsAppTransportFactory,
-} from './whatsapp-transport.js';
+import type { CloseReason, TransportEvents, TransportKind, WhatsAppConnection, WhatsAppTransportFactory } from './whatsapp-transport.js';
 
 /** What other parts of the core hear from every session's socket. */
 export interface SessionListener {
@@ -134,9 +128,7 @@ export class SessionSupervisor {
           onTimeout: () => {
             throw new Error(`timed out after ${LOGOUT_TIMEOUT_MS} ms`);
           },
-        }).catch((error: unknown) =>
-          this.deps.logger.warn({ err: error, sessionId: id }, 'logout failed; removing local keys anyway'),
-        );
+        }).catch((error: unknown) => this.deps.logger.warn({ err: error, sessionId: id }, 'logout failed; removing local keys anyway'));
       }
       await runtime.connection.close().catch(() => undefined);
       this.runtimes.delete(id);

@@ -37,7 +37,8 @@ export class WhatsAppRequestError extends Error {
  */
 export function requestErrorFrom(error: unknown): unknown {
   const boom = error as { isBoom?: boolean; data?: unknown; message?: string } | null;
-  if (boom?.isBoom && typeof boom.data === 'number' && Number.isFinite(boom.data)) return new WhatsAppRequestError(boom.data, boom.message ?? '');
+  if (boom?.isBoom && typeof boom.data === 'number' && Number.isFinite(boom.data))
+    return new WhatsAppRequestError(boom.data, boom.message ?? '');
   return error;
 }
 
@@ -57,7 +58,11 @@ export function ackErrorMeaning(code: string): AckErrorMeaning {
         words: `WhatsApp is throttling this account for messaging people it has no chat with yet (${code}). Sending is paused for this account; wait a few hours before resuming.`,
       };
     case '479':
-      return { throttled: false, words: 'WhatsApp rejected the message as invalid (479), usually a stale list of the members\' devices. Sync the group\'s members, then resend.' };
+      return {
+        throttled: false,
+        words:
+          "WhatsApp rejected the message as invalid (479), usually a stale list of the members' devices. Sync the group's members, then resend.",
+      };
     case '421':
       return { throttled: false, words: 'WhatsApp refused the message for this chat (421).' };
     default:

@@ -1,7 +1,23 @@
 import type { GroupInfo } from '../whatsapp/whatsapp-transport.js';
 import { demoPerson } from '../whatsapp/simulator/demo-world.js';
 
-const firstNames = ['Aarav', 'Diya', 'Ishaan', 'Ananya', 'Kabir', 'Meera', 'Rohan', 'Saanvi', 'Vihaan', 'Zara', 'Arjun', 'Priya', 'Dev', 'Nisha', 'Kiran'];
+const firstNames = [
+  'Aarav',
+  'Diya',
+  'Ishaan',
+  'Ananya',
+  'Kabir',
+  'Meera',
+  'Rohan',
+  'Saanvi',
+  'Vihaan',
+  'Zara',
+  'Arjun',
+  'Priya',
+  'Dev',
+  'Nisha',
+  'Kiran',
+];
 const lastNames = ['Sharma', 'Iyer', 'Khan', 'Patel', 'Reddy', 'Das', 'Menon', 'Gupta', 'Singh', 'Rao', 'Bose', 'Nair'];
 
 /**
@@ -10,7 +26,10 @@ const lastNames = ['Sharma', 'Iyer', 'Khan', 'Patel', 'Reddy', 'Das', 'Menon', '
  * import shows In Group, Missing and "In group, not registered" at once.
  */
 export function demoRegistrationsCsv(group: GroupInfo, phoneOf: (member: GroupInfo['participants'][number]) => string | null): string {
-  const members = group.participants.filter((member) => !member.isAdmin).map(phoneOf).filter((phone): phone is string => phone !== null);
+  const members = group.participants
+    .filter((member) => !member.isAdmin)
+    .map(phoneOf)
+    .filter((phone): phone is string => phone !== null);
   const registered = members.filter((_, index) => index % 5 !== 4);
   const outsiders = Array.from({ length: 5 }, (_, index) => demoPerson(900_000 + index).phone).filter((phone) => !members.includes(phone));
   const lines = [...registered, ...outsiders].map((phone, index) => {

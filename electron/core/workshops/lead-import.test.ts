@@ -17,8 +17,22 @@ async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?:
 
 beforeEach(async () => {
   dir = makeTempDir();
-  core = createCore({ shell: 'headless', dataDir: dir.path, appVersion: '0', clock: new FakeClock(), logger: createSilentLogger(), validateOutputs: true });
-  workshop = await value(core.invoke('workshops:create', { name: 'Design sprint', startsAtLocal: '2026-12-01T18:30', timeZone: 'Asia/Kolkata', durationMinutes: 90 }));
+  core = createCore({
+    shell: 'headless',
+    dataDir: dir.path,
+    appVersion: '0',
+    clock: new FakeClock(),
+    logger: createSilentLogger(),
+    validateOutputs: true,
+  });
+  workshop = await value(
+    core.invoke('workshops:create', {
+      name: 'Design sprint',
+      startsAtLocal: '2026-12-01T18:30',
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 90,
+    }),
+  );
 });
 afterEach(async () => {
   await core.stop();
@@ -59,7 +73,10 @@ describe('importing leads from a CSV', () => {
   it('imports nothing while rows have errors, unless told to skip them', async () => {
     const mapping = { name: 'Full Name', phone: 'Mobile Number', email: 'E-mail' };
     const refused = await core.invoke('leads:import', { workshopId: workshop.id, csv: messy, mapping });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/2 rows have errors \(lines 6, 7\).*Nothing was imported/) } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', message: expect.stringMatching(/2 rows have errors \(lines 6, 7\).*Nothing was imported/) },
+    });
     expect(await value<unknown[]>(core.invoke('leads:list', { id: workshop.id }))).toEqual([]);
 
     const outcome = await value(core.invoke('leads:import', { workshopId: workshop.id, csv: messy, mapping, skipInvalid: true }));
@@ -72,36 +89,62 @@ describe('importing leads from a CSV', () => {
 
     const again = await value(core.invoke('leads:import', { workshopId: workshop.id, csv: messy, mapping, skipInvalid: true }));
     expect(again).toMatchObject({ added: 0, alreadyRegistered: 3 });
-    expect((await value<Workshop>(core.invoke('workshops:get', { id: workshop.id }))).stats).toMatchObject({ registered: 3, missing: 3, inGroup: 0 });
+    expect((await value<Workshop>(core.invoke('workshops:get', { id: workshop.id }))).stats).toMatchObject({
+      registered: 3,
+      missing: 3,
+      inGroup: 0,
+    });
   });
 
   it('reads numbers in the organisation’s country', async () => {
     await core.invoke('settings:set', { defaultCountry: 'UG' });
-    const preview = await value<ImportPreview>(core.invoke('leads:import-preview', { workshopId: workshop.id, csv: 'name,phone\nOkello,0772 123456\n' }));
+    const preview = await value<ImportPreview>(
+      core.invoke('leads:import-preview', { workshopId: workshop.id, csv: 'name,phone\nOkello,0772 123456\n' }),
+    );
     expect(preview.rows[0]?.phone).toBe('256772123456');
   });
 
   it('refuses files it cannot use, saying why', async () => {
-    expect(await core.invoke('leads:import-preview', { workshopId: workshop.id, csv: '' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await core.invoke('leads:import-preview', { workshopId: workshop.id, csv: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
     const noPhone = await value<ImportPreview>(core.invoke('leads:import-preview', { workshopId: workshop.id, csv: 'first,last\nA,B\n' }));
     expect(noPhone).toMatchObject({ headers: ['first', 'last'], mapping: null, rows: [] });
-    const wrongColumn = await core.invoke('leads:import-preview', { workshopId: workshop.id, csv: 'name,phone\nA,1\n', mapping: { name: null, phone: 'cell', email: null } });
+    const wrongColumn = await core.invoke('leads:import-preview', {
+      workshopId: workshop.id,
+      csv: 'name,phone\nA,1\n',
+      mapping: { name: null, phone: 'cell', email: null },
+    });
     expect(wrongColumn).toMatchObject({ ok: false, error: { message: 'The file has no column called "cell".' } });
   });
 
   it('adds and removes a lead by hand', async () => {
-    const lead = await value<{ id: number; phone: string }>(core.invoke('leads:add', { workshopId: workshop.id, name: 'Walk-in', phone: '+91 98188 61043' }));
+    const lead = await value<{ id: number; phone: string }>(
+      core.invoke('leads:add', { workshopId: workshop.id, name: 'Walk-in', phone: '+91 98188 61043' }),
+    );
     expect(lead.phone).toBe('919818861043');
-    expect(await core.invoke('leads:add', { workshopId: workshop.id, phone: '123' })).toMatchObject({ ok: false, error: { fields: { phone: expect.any(String) } } });
+    expect(await core.invoke('leads:add', { workshopId: workshop.id, phone: '123' })).toMatchObject({
+      ok: false,
+      error: { fields: { phone: expect.any(String) } },
+    });
     expect(await core.invoke('leads:remove', { workshopId: workshop.id, leadId: lead.id })).toEqual({ ok: true, value: { removed: true } });
-    expect(await core.invoke('leads:remove', { workshopId: workshop.id, leadId: lead.id })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await core.invoke('leads:remove', { workshopId: workshop.id, leadId: lead.id })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 });
 
 describe('workshop times', () => {
   it('stores the instant of a local time in its zone and refuses one the clocks skip', async () => {
     expect(workshop).toMatchObject({ startsAt: '2026-12-01T13:00:00.000Z', startsAtLocal: '2026-12-01T18:30', timeZone: 'Asia/Kolkata' });
-    const skipped = await core.invoke('workshops:create', { name: 'DST', startsAtLocal: '2026-03-29T01:30', timeZone: 'Europe/London', durationMinutes: 60 });
+    const skipped = await core.invoke('workshops:create', {
+      name: 'DST',
+      startsAtLocal: '2026-03-29T01:30',
+      timeZone: 'Europe/London',
+      durationMinutes: 60,
+    });
     expect(skipped).toMatchObject({ ok: false, error: { fields: { startsAtLocal: expect.stringMatching(/does not exist/) } } });
   });
 });
@@ -112,20 +155,34 @@ describe('taking registrations back', () => {
   it('undoes one import exactly: people it added go, people registered before it stay', async () => {
     await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Before', phone: '919811100001' }));
     const outcome = await value<{ added: number; alreadyRegistered: number; importId: string }>(
-      core.invoke('leads:import', { workshopId: workshop.id, csv: 'name,phone\nBefore again,919811100001\nNew One,919811100002\nNew Two,919811100003', mapping }),
+      core.invoke('leads:import', {
+        workshopId: workshop.id,
+        csv: 'name,phone\nBefore again,919811100001\nNew One,919811100002\nNew Two,919811100003',
+        mapping,
+      }),
     );
     expect(outcome).toMatchObject({ added: 2, alreadyRegistered: 1, importId: expect.stringMatching(/^imp_/) });
     expect(await value(core.invoke('leads:undo-import', { workshopId: workshop.id, importId: outcome.importId }))).toEqual({ removed: 2 });
-    expect((await value<{ phone: string }[]>(core.invoke('leads:list', { id: workshop.id }))).map((lead) => lead.phone)).toEqual(['919811100001']);
-    expect(await core.invoke('leads:undo-import', { workshopId: workshop.id, importId: outcome.importId })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect((await value<{ phone: string }[]>(core.invoke('leads:list', { id: workshop.id }))).map((lead) => lead.phone)).toEqual([
+      '919811100001',
+    ]);
+    expect(await core.invoke('leads:undo-import', { workshopId: workshop.id, importId: outcome.importId })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 
   it('removes many chosen registrations in one step', async () => {
-    await value(core.invoke('leads:import', { workshopId: workshop.id, csv: 'name,phone\nA,919811100011\nB,919811100012\nC,919811100013', mapping }));
+    await value(
+      core.invoke('leads:import', { workshopId: workshop.id, csv: 'name,phone\nA,919811100011\nB,919811100012\nC,919811100013', mapping }),
+    );
     const listed = await value<{ id: number; name: string }[]>(core.invoke('leads:list', { id: workshop.id }));
     const chosen = listed.filter((lead) => lead.name !== 'B').map((lead) => lead.id);
     expect(await value(core.invoke('leads:remove-many', { workshopId: workshop.id, leadIds: chosen }))).toEqual({ removed: 2 });
     expect((await value<{ name: string }[]>(core.invoke('leads:list', { id: workshop.id }))).map((lead) => lead.name)).toEqual(['B']);
-    expect(await core.invoke('leads:remove-many', { workshopId: workshop.id, leadIds: [] })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await core.invoke('leads:remove-many', { workshopId: workshop.id, leadIds: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
   });
 });

@@ -17,7 +17,8 @@ const guesses: Record<keyof CsvMapping, RegExp> = {
 
 /** Which column holds what, from the header names people actually use. */
 export function guessMapping(headers: readonly string[]): CsvMapping | null {
-  const pick = (pattern: RegExp, taken: readonly (string | null)[]) => headers.find((header) => pattern.test(header) && !taken.includes(header)) ?? null;
+  const pick = (pattern: RegExp, taken: readonly (string | null)[]) =>
+    headers.find((header) => pattern.test(header) && !taken.includes(header)) ?? null;
   const phone = pick(guesses.phone, []);
   if (!phone) return null;
   const email = pick(guesses.email, [phone]);
@@ -36,7 +37,8 @@ export function parseLeadCsv(csv: string, defaultCountry: string, requested?: Cs
     transformHeader: (header) => header.trim(),
   });
   const headers = (parsed.meta.fields ?? []).filter((header) => header !== '');
-  if (headers.length === 0) throw new ApiFailure('invalid-input', 'The file has no header row. The first line must name the columns, e.g. "Name,Phone".');
+  if (headers.length === 0)
+    throw new ApiFailure('invalid-input', 'The file has no header row. The first line must name the columns, e.g. "Name,Phone".');
   const mapping = requested ?? guessMapping(headers);
   if (mapping) {
     for (const column of [mapping.phone, mapping.name, mapping.email]) {
@@ -52,7 +54,15 @@ export function parseLeadCsv(csv: string, defaultCountry: string, requested?: Cs
     const rawPhone = cell(mapping.phone);
     const phone = normalisePhone(rawPhone, defaultCountry);
     const email = cell(mapping.email);
-    const row: ImportRow = { line, name: cell(mapping.name), rawPhone, phone: phone.ok ? phone.digits : null, email, error: phone.ok ? null : phone.reason, duplicateOf: null };
+    const row: ImportRow = {
+      line,
+      name: cell(mapping.name),
+      rawPhone,
+      phone: phone.ok ? phone.digits : null,
+      email,
+      error: phone.ok ? null : phone.reason,
+      duplicateOf: null,
+    };
     if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) row.error = `"${email}" is not an email address`;
     if (row.phone && !row.error) {
       const first = firstLineOf.get(row.phone);

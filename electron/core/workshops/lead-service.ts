@@ -52,7 +52,9 @@ export class LeadService {
       assign: db.prepare('INSERT OR IGNORE INTO lead_assignments (workshop_id, lead_id, created_at, import_id) VALUES (?, ?, ?, ?)'),
       undoImport: db.prepare('DELETE FROM lead_assignments WHERE workshop_id = ? AND import_id = ?'),
       unassign: db.prepare('DELETE FROM lead_assignments WHERE workshop_id = ? AND lead_id = ?'),
-      registeredPhones: db.prepare('SELECT l.phone FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = ?').pluck(),
+      registeredPhones: db
+        .prepare('SELECT l.phone FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = ?')
+        .pluck(),
     };
   }
 
@@ -80,7 +82,10 @@ export class LeadService {
     const { rows } = parseLeadCsv(csv, this.settings.get().defaultCountry, mapping);
     const invalid = rows.filter((row) => row.error);
     if (invalid.length > 0 && !skipInvalid) {
-      const lines = invalid.slice(0, 5).map((row) => row.line).join(', ');
+      const lines = invalid
+        .slice(0, 5)
+        .map((row) => row.line)
+        .join(', ');
       throw new ApiFailure(
         'invalid-input',
         `${invalid.length} row${invalid.length === 1 ? ' has' : 's have'} errors (line${invalid.length === 1 ? '' : 's'} ${lines}${invalid.length > 5 ? ', …' : ''}). Fix the file, or choose to skip them. Nothing was imported.`,
@@ -132,10 +137,13 @@ export class LeadService {
 
   /** One transaction: all the chosen registrations go, or none. */
   removeMany(workshopId: string, leadIds: readonly number[]): number {
-    return this.db.transaction(() => leadIds.reduce((count, leadId) => count + this.statements.unassign.run(workshopId, leadId).changes, 0))();
+    return this.db.transaction(() =>
+      leadIds.reduce((count, leadId) => count + this.statements.unassign.run(workshopId, leadId).changes, 0),
+    )();
   }
 
   remove(workshopId: string, leadId: number): void {
-    if (this.statements.unassign.run(workshopId, leadId).changes === 0) throw new ApiFailure('not-found', 'That person is not registered for this workshop.');
+    if (this.statements.unassign.run(workshopId, leadId).changes === 0)
+      throw new ApiFailure('not-found', 'That person is not registered for this workshop.');
   }
 }

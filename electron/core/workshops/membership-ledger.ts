@@ -40,7 +40,9 @@ export class MembershipLedger {
         `SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ? AND lid = ?
          UNION ALL SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ? AND phone = ?`,
       ),
-      byPhone: db.prepare('SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ? AND phone = ?'),
+      byPhone: db.prepare(
+        'SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ? AND phone = ?',
+      ),
       membersWithLid: db.prepare('SELECT group_jid, id FROM workshop_group_members WHERE lid = ? AND phone IS NULL'),
       insert: db.prepare(
         `INSERT INTO workshop_group_members (group_jid, lid, phone, status, joined_at, joined_source, left_at, left_source, is_admin, created_at, updated_at)
@@ -50,9 +52,13 @@ export class MembershipLedger {
         `UPDATE workshop_group_members SET status = 'active', joined_at = @at, joined_source = @source, left_at = NULL, left_source = NULL,
          is_admin = @isAdmin, updated_at = @at WHERE id = @id`,
       ),
-      leave: db.prepare(`UPDATE workshop_group_members SET status = 'left', left_at = @at, left_source = @source, is_admin = 0, updated_at = @at WHERE id = @id`),
+      leave: db.prepare(
+        `UPDATE workshop_group_members SET status = 'left', left_at = @at, left_source = @source, is_admin = 0, updated_at = @at WHERE id = @id`,
+      ),
       setAdmin: db.prepare('UPDATE workshop_group_members SET is_admin = ?, updated_at = ? WHERE id = ?'),
-      fillIds: db.prepare('UPDATE workshop_group_members SET lid = coalesce(lid, @lid), phone = coalesce(phone, @phone), updated_at = @now WHERE id = @id'),
+      fillIds: db.prepare(
+        'UPDATE workshop_group_members SET lid = coalesce(lid, @lid), phone = coalesce(phone, @phone), updated_at = @now WHERE id = @id',
+      ),
       event: db.prepare('INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at) VALUES (?, ?, ?, ?, ?)'),
       events: db.prepare(
         `INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at) VALUES ${Array(EVENT_CHUNK).fill('(?, ?, ?, ?, ?)').join(', ')}`,
@@ -86,7 +92,8 @@ export class MembershipLedger {
     const rows = this.pendingEvents;
     this.pendingEvents = [];
     let index = 0;
-    for (; index + EVENT_CHUNK <= rows.length; index += EVENT_CHUNK) this.statements.events.run(rows.slice(index, index + EVENT_CHUNK).flat());
+    for (; index + EVENT_CHUNK <= rows.length; index += EVENT_CHUNK)
+      this.statements.events.run(rows.slice(index, index + EVENT_CHUNK).flat());
     for (; index < rows.length; index++) this.statements.event.run(rows[index]);
   }
 
@@ -158,18 +165,34 @@ export class MembershipLedger {
     return { synced: participants.length, markedLeft };
   }
 
-  private markJoined(group: string, member: MemberRow | undefined, participant: ParticipantInfo, at: string, source: MembershipSource): boolean {
+  private markJoined(
+    group: string,
+    member: MemberRow | undefined,
+    participant: ParticipantInfo,
+    at: string,
+    source: MembershipSource,
+  ): boolean {
     if (member?.status === 'active') return false;
     const isAdmin = participant.isAdmin ? 1 : 0;
-    const id = member ? (this.statements.join.run({ id: member.id, at, source, isAdmin }), member.id) : this.insertMember(group, participant, 'active', at, source).id;
+    const id = member
+      ? (this.statements.join.run({ id: member.id, at, source, isAdmin }), member.id)
+      : this.insertMember(group, participant, 'active', at, source).id;
     this.event(group, id, 'joined', source, at);
     return true;
   }
 
-  private markLeft(group: string, member: MemberRow | undefined, participant: ParticipantInfo, at: string, source: MembershipSource): boolean {
+  private markLeft(
+    group: string,
+    member: MemberRow | undefined,
+    participant: ParticipantInfo,
+    at: string,
+    source: MembershipSource,
+  ): boolean {
     if (member?.status === 'left') return false;
     // Someone we never saw join (they joined while the console was off) still left: keep them.
-    const id = member ? (this.statements.leave.run({ id: member.id, at, source }), member.id) : this.insertMember(group, participant, 'left', at, source).id;
+    const id = member
+      ? (this.statements.leave.run({ id: member.id, at, source }), member.id)
+      : this.insertMember(group, participant, 'left', at, source).id;
     this.event(group, id, 'left', source, at);
     return true;
   }
@@ -191,18 +214,25 @@ export class MembershipLedger {
 
   private find(group: string, participant: ParticipantInfo): MemberRow | undefined {
     const ids = this.identify(participant);
-    return ((ids.lid && this.statements.byLid.get(group, ids.lid)) || (ids.phone && this.statements.byPhone.get(group, ids.phone)) || undefined) as
-      | MemberRow
-      | undefined;
+    return ((ids.lid && this.statements.byLid.get(group, ids.lid)) ||
+      (ids.phone && this.statements.byPhone.get(group, ids.phone)) ||
+      undefined) as MemberRow | undefined;
   }
 
   private identify(participant: ParticipantInfo): { lid: string | null; phone: string | null } {
-    const lid = participant.lid ?? (participant.phone ? ((this.statements.lidForPhone.get(participant.phone) as string | undefined) ?? null) : null);
+    const lid =
+      participant.lid ?? (participant.phone ? ((this.statements.lidForPhone.get(participant.phone) as string | undefined) ?? null) : null);
     const phone = participant.phone ?? (lid ? ((this.statements.phoneForLid.get(lid) as string | undefined) ?? null) : null);
     return { lid, phone };
   }
 
-  private insertMember(group: string, participant: ParticipantInfo, status: 'active' | 'left', at: string, source: MembershipSource): MemberRow {
+  private insertMember(
+    group: string,
+    participant: ParticipantInfo,
+    status: 'active' | 'left',
+    at: string,
+    source: MembershipSource,
+  ): MemberRow {
     const ids = this.identify(participant);
     const row = {
       lid: ids.lid,

@@ -54,16 +54,18 @@ export class MembershipService {
   async reconcile(groupJid: string, participants: readonly ParticipantInfo[]): Promise<{ synced: number; markedLeft: number }> {
     await this.whenFlushed();
     const at = new Date(this.clock.now()).toISOString();
-    const result = this.db.transaction(() =>
-      this.ledger.batch(() => {
-      this.ledger.learnMappings(
-        participants.flatMap((member) => (member.lid && member.phone ? [{ lid: member.lid, phone: member.phone }] : [])),
-        'group-metadata',
-        at,
-      );
-      return this.ledger.reconcile(groupJid, participants, at);
-      }),
-    ).immediate();
+    const result = this.db
+      .transaction(() =>
+        this.ledger.batch(() => {
+          this.ledger.learnMappings(
+            participants.flatMap((member) => (member.lid && member.phone ? [{ lid: member.lid, phone: member.phone }] : [])),
+            'group-metadata',
+            at,
+          );
+          return this.ledger.reconcile(groupJid, participants, at);
+        }),
+      )
+      .immediate();
     this.announce([groupJid]);
     return result;
   }
@@ -92,11 +94,13 @@ export class MembershipService {
     const at = new Date(this.clock.now()).toISOString();
     const touched = new Set<string>();
     try {
-      this.db.transaction(() =>
-        this.ledger.batch(() => {
-          for (const operation of operations) for (const group of operation(at)) touched.add(group);
-        }),
-      ).immediate();
+      this.db
+        .transaction(() =>
+          this.ledger.batch(() => {
+            for (const operation of operations) for (const group of operation(at)) touched.add(group);
+          }),
+        )
+        .immediate();
     } catch (error) {
       // Nothing was written; the next sync of these groups catches up from WhatsApp itself.
       this.logger.error({ err: error, operations: operations.length }, 'membership events could not be stored');
@@ -106,6 +110,7 @@ export class MembershipService {
   }
 
   private announce(groups: Iterable<string>): void {
-    for (const groupJid of groups) this.events.emit('members:changed', { groupJid, workshopIds: this.workshops.byGroup(groupJid).map((row) => row.id) });
+    for (const groupJid of groups)
+      this.events.emit('members:changed', { groupJid, workshopIds: this.workshops.byGroup(groupJid).map((row) => row.id) });
   }
 }

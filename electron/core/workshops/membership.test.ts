@@ -30,7 +30,8 @@ async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?:
 }
 
 const stats = async () => (await value<Workshop>(core.invoke('workshops:get', { id: workshop.id }))).stats;
-const tab = (name: 'missing' | 'left' | 'in-group' | 'not-registered') => value<MemberRow[]>(core.invoke('workshops:members', { id: workshop.id, tab: name }));
+const tab = (name: 'missing' | 'left' | 'in-group' | 'not-registered') =>
+  value<MemberRow[]>(core.invoke('workshops:members', { id: workshop.id, tab: name }));
 /** The event log as stored in the database file, read by a second connection. */
 function eventsOf(phone: string): string[] {
   const reader = new BetterSqlite3(join(dir.path, 'console.sqlite'), { readonly: true });
@@ -57,7 +58,7 @@ beforeEach(async () => {
     appVersion: '0',
     clock,
     logger: createSilentLogger(),
-      validateOutputs: true,
+    validateOutputs: true,
     random: () => 1,
     whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
   });
@@ -70,7 +71,12 @@ beforeEach(async () => {
   expect(core.sessions.view(sessionId).state).toBe('open');
   group = (await demo.listGroups()).find((candidate) => candidate.subject.startsWith('Product Design')) as GroupInfo;
   workshop = await value<Workshop>(
-    core.invoke('workshops:create', { name: 'Product Design', startsAtLocal: '2026-11-22T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 120 }),
+    core.invoke('workshops:create', {
+      name: 'Product Design',
+      startsAtLocal: '2026-11-22T18:00',
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 120,
+    }),
   );
 });
 
@@ -87,7 +93,12 @@ describe('membership of a linked workshop', () => {
     const outsiders = ['919000000001', '919000000002'];
 
     await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
-    const csv = ['name,phone', ...known.map((member, i) => `Known ${i},${member.phone}`), `Hidden,${hiddenPhone}`, ...outsiders.map((phone, i) => `Outside ${i},${phone}`)].join('\n');
+    const csv = [
+      'name,phone',
+      ...known.map((member, i) => `Known ${i},${member.phone}`),
+      `Hidden,${hiddenPhone}`,
+      ...outsiders.map((phone, i) => `Outside ${i},${phone}`),
+    ].join('\n');
     await value(core.invoke('leads:import', { workshopId: workshop.id, csv, mapping: { name: 'name', phone: 'phone', email: null } }));
     await settle();
 
@@ -113,7 +124,13 @@ describe('membership of a linked workshop', () => {
   it('follows live joins, leaves and re-joins, counting a returning person once', async () => {
     await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
     const leads = ['919000000011', '919000000012', '919000000013'];
-    await value(core.invoke('leads:import', { workshopId: workshop.id, csv: `phone\n${leads.join('\n')}`, mapping: { name: null, phone: 'phone', email: null } }));
+    await value(
+      core.invoke('leads:import', {
+        workshopId: workshop.id,
+        csv: `phone\n${leads.join('\n')}`,
+        mapping: { name: null, phone: 'phone', email: null },
+      }),
+    );
     const changes: unknown[] = [];
     core.subscribe((event, payload) => event === 'members:changed' && changes.push(payload));
 
@@ -121,7 +138,12 @@ describe('membership of a linked workshop', () => {
     await settle();
     expect(changes).toEqual([{ groupJid: group.jid, workshopIds: [workshop.id] }]);
     // leads[1] joined as a bare LID WhatsApp had never shown with a phone: counted in the group, not yet matched.
-    expect(await stats()).toMatchObject({ registered: 3, inGroup: 1, missing: 2, unknownPhone: group.participants.filter((m) => m.phone === null).length + 1 });
+    expect(await stats()).toMatchObject({
+      registered: 3,
+      inGroup: 1,
+      missing: 2,
+      unknownPhone: group.participants.filter((m) => m.phone === null).length + 1,
+    });
 
     demo.simulate(group.jid, { leave: [leads[0]!] });
     await settle();
@@ -143,7 +165,13 @@ describe('membership of a linked workshop', () => {
     await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Late registrant', phone }));
     await settle();
     // The lookup at registration resolves the LID: the member now matches the lead.
-    expect(await stats()).toMatchObject({ registered: 1, inGroup: 1, missing: 0, inGroupNotRegistered: 500, unknownPhone: group.participants.filter((m) => m.phone === null).length });
+    expect(await stats()).toMatchObject({
+      registered: 1,
+      inGroup: 1,
+      missing: 0,
+      inGroupNotRegistered: 500,
+      unknownPhone: group.participants.filter((m) => m.phone === null).length,
+    });
     const rows = (await tab('in-group')).filter((row) => row.phone === phone);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.lid).toMatch(/@lid$/);
@@ -153,7 +181,13 @@ describe('membership of a linked workshop', () => {
     await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
     const stayer = group.participants.find((member) => member.phone && !member.isAdmin)?.phone as string;
     const leaver = group.participants.filter((member) => member.phone && !member.isAdmin)[1]?.phone as string;
-    await value(core.invoke('leads:import', { workshopId: workshop.id, csv: `phone\n${stayer}\n${leaver}\n919000000031`, mapping: { name: null, phone: 'phone', email: null } }));
+    await value(
+      core.invoke('leads:import', {
+        workshopId: workshop.id,
+        csv: `phone\n${stayer}\n${leaver}\n919000000031`,
+        mapping: { name: null, phone: 'phone', email: null },
+      }),
+    );
 
     demo.dropConnection();
     expect(core.sessions.view(sessionId).state).toBe('reconnecting');
@@ -172,7 +206,10 @@ describe('membership of a linked workshop', () => {
     // Stamped when the sync saw it, minutes after the changes really happened: nothing invented.
     expect(Date.parse(after.lastSyncedAt ?? '')).toBeGreaterThanOrEqual(Date.UTC(2026, 10, 22, 8, 1, 0));
     expect((await tab('left'))[0]).toMatchObject({ phone: leaver, leftSeenAt: 'sync', leftAt: after.lastSyncedAt });
-    expect((await tab('in-group')).find((row) => row.phone === '919000000031')).toMatchObject({ joinedSeenAt: 'sync', joinedAt: after.lastSyncedAt });
+    expect((await tab('in-group')).find((row) => row.phone === '919000000031')).toMatchObject({
+      joinedSeenAt: 'sync',
+      joinedAt: after.lastSyncedAt,
+    });
   });
 
   it('"Sync Members" reports { synced, marked_left } and changes nothing when nothing changed', async () => {

@@ -5,11 +5,7 @@ import type { WorkshopService } from './workshop-service.js';
 
 type WorkshopMethods = Extract<keyof Handlers, `workshops:${string}` | `leads:${string}` | `groups:${string}`>;
 
-export function workshopHandlers(
-  workshops: WorkshopService,
-  leads: LeadService,
-  groups: GroupDirectory,
-): Pick<Handlers, WorkshopMethods> {
+export function workshopHandlers(workshops: WorkshopService, leads: LeadService, groups: GroupDirectory): Pick<Handlers, WorkshopMethods> {
   return {
     'groups:sync': async ({ sessionId }) => {
       await workshops.catchUp(sessionId);

@@ -9,7 +9,9 @@ describe('query plans of the workshop page', () => {
   migrate(db, migrations);
 
   it.each(Object.entries(workshopQuerySql))('%s reaches members, leads and events through indexes only', (_name, sql) => {
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ workshop: 'ws', group: 'g@g.us' }) as { detail: string }[]).map((row) => row.detail);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ workshop: 'ws', group: 'g@g.us' }) as { detail: string }[]).map(
+      (row) => row.detail,
+    );
     const fullScans = plan.filter((detail) => /^SCAN (?!CONSTANT ROW)/.test(detail));
     expect(fullScans).toEqual([]);
   });
@@ -21,20 +23,27 @@ describe('query plans at the size coordinators reach, after ANALYZE', () => {
   migrate(db, migrations);
   const at = '2026-11-22T08:00:00.000Z';
   db.transaction(() => {
-    db.prepare(`INSERT INTO workshops (id, name, starts_at, starts_at_local, time_zone, duration_minutes, group_jid, created_at, updated_at)
-                VALUES ('ws', 'Big', @at, '2026-11-22T13:30', 'Asia/Kolkata', 60, 'g0@g.us', @at, @at)`).run({ at });
+    db.prepare(
+      `INSERT INTO workshops (id, name, starts_at, starts_at_local, time_zone, duration_minutes, group_jid, created_at, updated_at)
+                VALUES ('ws', 'Big', @at, '2026-11-22T13:30', 'Asia/Kolkata', 60, 'g0@g.us', @at, @at)`,
+    ).run({ at });
     const lead = db.prepare('INSERT INTO leads (id, phone, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
     const assign = db.prepare("INSERT INTO lead_assignments (workshop_id, lead_id, created_at) VALUES ('ws', ?, ?)");
     for (let i = 1; i <= 5_000; i++) {
       lead.run(i, `9180000${String(i).padStart(5, '0')}`, `Lead ${i}`, at, at);
       assign.run(i, at);
     }
-    const member = db.prepare(`INSERT INTO workshop_group_members (group_jid, phone, status, joined_at, joined_source, created_at, updated_at) VALUES (?, ?, ?, ?, 'live', ?, ?)`);
-    for (let g = 0; g < 10; g++) for (let i = 1; i <= 300; i++) member.run(`g${g}@g.us`, `9180000${String(i * 7).padStart(5, '0')}`, i % 10 ? 'active' : 'left', at, at, at);
+    const member = db.prepare(
+      `INSERT INTO workshop_group_members (group_jid, phone, status, joined_at, joined_source, created_at, updated_at) VALUES (?, ?, ?, ?, 'live', ?, ?)`,
+    );
+    for (let g = 0; g < 10; g++)
+      for (let i = 1; i <= 300; i++)
+        member.run(`g${g}@g.us`, `9180000${String(i * 7).padStart(5, '0')}`, i % 10 ? 'active' : 'left', at, at, at);
   })();
   db.exec('ANALYZE');
 
-  const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ workshop: 'ws', group: 'g0@g.us' }) as { detail: string }[]).map((row) => row.detail);
+  const plan = (sql: string) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ workshop: 'ws', group: 'g0@g.us' }) as { detail: string }[]).map((row) => row.detail);
 
   it.each(Object.entries(workshopQuerySql))('%s reads the group through its indexes, never every member of every group', (_name, sql) => {
     expect(plan(sql).filter((detail) => /^SCAN (?!CONSTANT ROW)/.test(detail))).toEqual([]);
@@ -63,7 +72,11 @@ describe('the stat cards of a workshop', () => {
        VALUES ('ws', 'Product Design', '2026-11-23T12:30:00.000Z', '2026-11-23T18:00', 'Asia/Kolkata', 120, @group, @created, @created)`,
     ).run({ group, created });
     const lead = (phone: string) => {
-      const id = Number(db.prepare(`INSERT INTO leads (phone, name, created_at, updated_at) VALUES (?, ?, ?, ?)`).run(phone, `Lead ${phone}`, created, created).lastInsertRowid);
+      const id = Number(
+        db
+          .prepare(`INSERT INTO leads (phone, name, created_at, updated_at) VALUES (?, ?, ?, ?)`)
+          .run(phone, `Lead ${phone}`, created, created).lastInsertRowid,
+      );
       db.prepare(`INSERT INTO lead_assignments (workshop_id, lead_id, created_at) VALUES ('ws', ?, ?)`).run(id, created);
     };
     const member = (phone: string, status: 'active' | 'left', leftAt: string | null) =>

@@ -36,9 +36,9 @@ const accountedFor = `m.group_jid = @group AND m.phone = l.phone AND (m.status =
  * apart, in the group and among the leavers.
  */
 export const workshopQuerySql = {
-      // Missing is not counted here: the partition makes it Registered - In Group - Left, which
-      // spares a probe for each of 50,000 leads. Every count runs over the group's members.
-      stats: `
+  // Missing is not counted here: the partition makes it Registered - In Group - Left, which
+  // spares a probe for each of 50,000 leads. Every count runs over the group's members.
+  stats: `
         SELECT
           (SELECT count(*) FROM lead_assignments WHERE workshop_id = @workshop) AS registered,
           (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND m.status = 'active' AND ${isRegisteredMember}) AS inGroup,
@@ -48,49 +48,49 @@ export const workshopQuerySql = {
           (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND m.status = 'active'
              AND (m.phone IS NULL OR NOT ${isRegisteredMember})) AS inGroupNotRegistered,
           (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND m.status = 'active' AND m.phone IS NULL) AS unknownPhone`,
-      // Only what varies: for 50,000 rows, each column read costs more than the query itself.
-      missing: `
+  // Only what varies: for 50,000 rows, each column read costs more than the query itself.
+  missing: `
         SELECT l.id, l.phone, l.name
         FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
         WHERE a.workshop_id = @workshop
           AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE ${accountedFor})
         ORDER BY l.name, l.phone`,
-      left: `
+  left: `
         SELECT ${memberColumns}, l.name, 1 AS registered
         FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
         JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND ${leftSinceCreated}
         WHERE a.workshop_id = @workshop
         ORDER BY m.left_at DESC`,
-      leftNotRegistered: `
+  leftNotRegistered: `
         SELECT ${memberColumns}, NULL AS name, 0 AS registered
         FROM workshop_group_members m
         WHERE m.group_jid = @group AND ${leftSinceCreated}
           AND (m.phone IS NULL OR NOT ${isRegisteredMember})
         ORDER BY m.left_at DESC`,
-      inGroup: `
+  inGroup: `
         SELECT ${memberColumns}, l.name, 1 AS registered
         FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
         JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND m.status = 'active'
         WHERE a.workshop_id = @workshop
         ORDER BY m.joined_at DESC`,
-      notRegistered: `
+  notRegistered: `
         SELECT ${memberColumns}, l.name, 0 AS registered
         FROM workshop_group_members m
         LEFT JOIN leads l ON l.phone = m.phone
         WHERE m.group_jid = @group AND m.status = 'active'
           AND (m.phone IS NULL OR NOT ${isRegisteredMember})
         ORDER BY m.joined_at DESC`,
-      events: `
+  events: `
         SELECT e.occurred_at AS at, e.action, ${isRegisteredMember} AS registered
         FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id
         WHERE e.group_jid = @group AND e.action IN ('joined', 'left')
         ORDER BY e.occurred_at, e.id`,
-      // Registrations per UTC hour (ISO strings: the first 13 characters are the hour), so a
-      // 50,000-lead timeline folds a few hundred rows, not 50,000.
-      registrations: `
+  // Registrations per UTC hour (ISO strings: the first 13 characters are the hour), so a
+  // 50,000-lead timeline folds a few hundred rows, not 50,000.
+  registrations: `
         SELECT substr(created_at, 1, 13) || ':00:00.000Z' AS hour, count(*) AS count, min(created_at) AS first, max(created_at) AS last
         FROM lead_assignments WHERE workshop_id = @workshop GROUP BY 1 ORDER BY 1`,
-    };
+};
 
 /**
  * The read side of a workshop: stats cards, tabs and the timeline. Leads and members meet
@@ -163,8 +163,15 @@ export class WorkshopQueries {
    * who left and came back counts once at every point.
    */
   timeline(workshop: string, group: string | null): TimelinePoint[] {
-    const events = group ? (this.statements.events.all({ workshop, group }) as { at: string; action: 'joined' | 'left'; registered: number }[]) : [];
-    const registrationRows = this.statements.registrations.all({ workshop }) as { hour: string; count: number; first: string; last: string }[];
+    const events = group
+      ? (this.statements.events.all({ workshop, group }) as { at: string; action: 'joined' | 'left'; registered: number }[])
+      : [];
+    const registrationRows = this.statements.registrations.all({ workshop }) as {
+      hour: string;
+      count: number;
+      first: string;
+      last: string;
+    }[];
     const hours = registrationRows.map((row) => ({ at: Date.parse(row.hour), count: row.count }));
     const times = [
       ...(events.length > 0 ? [Date.parse(events[0]!.at), Date.parse(events.at(-1)!.at)] : []),

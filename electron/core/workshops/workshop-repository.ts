@@ -17,7 +17,10 @@ export interface WorkshopRow {
   updated_at: string;
 }
 
-export type WorkshopFields = Pick<WorkshopRow, 'name' | 'starts_at' | 'starts_at_local' | 'time_zone' | 'duration_minutes' | 'description' | 'join_link'>;
+export type WorkshopFields = Pick<
+  WorkshopRow,
+  'name' | 'starts_at' | 'starts_at_local' | 'time_zone' | 'duration_minutes' | 'description' | 'join_link'
+>;
 
 export class WorkshopRepository {
   constructor(private readonly db: Database) {}

@@ -17,7 +17,14 @@ afterEach(async () => {
 
 async function startConsole(port = 0): Promise<{ core: Core; server: HeadlessServer }> {
   const core = createCore({ shell: 'headless', dataDir: dir.path, appVersion: '0.0.1', logger: createSilentLogger() });
-  const server = await startHeadlessServer({ core, rendererDir: dir.path, token: TOKEN, host: '127.0.0.1', port, logger: createSilentLogger() });
+  const server = await startHeadlessServer({
+    core,
+    rendererDir: dir.path,
+    token: TOKEN,
+    host: '127.0.0.1',
+    port,
+    logger: createSilentLogger(),
+  });
   return { core, server };
 }
 

@@ -19,7 +19,11 @@ export function ConfirmDialog({ request, onAnswer }: { request: ConfirmRequest; 
       <div className="confirm">
         <div className="confirm__body">{request.body}</div>
         <div className="form__actions">
-          <button type="button" className={request.danger ? 'button button--danger' : 'button button--primary'} onClick={() => onAnswer(true)}>
+          <button
+            type="button"
+            className={request.danger ? 'button button--danger' : 'button button--primary'}
+            onClick={() => onAnswer(true)}
+          >
             {request.confirm}
           </button>
           <button type="button" className="button" onClick={() => onAnswer(false)}>

@@ -20,7 +20,8 @@ function fakeTransport() {
     onStatus: () => () => undefined,
     status: 'connecting',
   };
-  const emit = (event: string, notification: ConsoleNotification) => act(() => listeners.forEach((listener) => listener(event, notification)));
+  const emit = (event: string, notification: ConsoleNotification) =>
+    act(() => listeners.forEach((listener) => listener(event, notification)));
   return { transport, raise: (notification: ConsoleNotification) => emit('notifications:raised', notification), emit };
 }
 
@@ -36,8 +37,18 @@ function renderToasts() {
   return { raise, emit, store, workshops: workshopsStoreFor(api) };
 }
 
-const missed: ConsoleNotification = { level: 'warning', title: 'A reminder was missed', body: 'Design Sprint: past its grace window', workshopId: 'ws_1' };
-const failed: ConsoleNotification = { level: 'error', title: 'A message could not be sent', body: 'Design Sprint: not-authorized', workshopId: null };
+const missed: ConsoleNotification = {
+  level: 'warning',
+  title: 'A reminder was missed',
+  body: 'Design Sprint: past its grace window',
+  workshopId: 'ws_1',
+};
+const failed: ConsoleNotification = {
+  level: 'error',
+  title: 'A message could not be sent',
+  body: 'Design Sprint: not-authorized',
+  workshopId: null,
+};
 
 describe('notification toasts', () => {
   beforeEach(() => vi.useFakeTimers());

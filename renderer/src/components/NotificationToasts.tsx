@@ -87,7 +87,12 @@ function ToastCard({ toast }: { toast: Toast }) {
       ) : (
         <div className="toast__content">{content}</div>
       )}
-      <button type="button" className="button button--quiet button--small" aria-label={`Dismiss “${toast.title}”`} onClick={() => dismiss(id)}>
+      <button
+        type="button"
+        className="button button--quiet button--small"
+        aria-label={`Dismiss “${toast.title}”`}
+        onClick={() => dismiss(id)}
+      >
         ✕
       </button>
     </div>

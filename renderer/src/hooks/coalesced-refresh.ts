@@ -15,7 +15,11 @@ export interface CoalescedRefresh {
  * 50, 100, 200 … 800 ms after the previous one started. A burst of 500 joins costs a
  * handful of refreshes; one join after a pause shows without any wait.
  */
-export function coalescedRefresh(run: () => Promise<void>, baseGapMs = LIVE_REFRESH_GAP_MS, maxGapMs = LIVE_REFRESH_MAX_GAP_MS): CoalescedRefresh {
+export function coalescedRefresh(
+  run: () => Promise<void>,
+  baseGapMs = LIVE_REFRESH_GAP_MS,
+  maxGapMs = LIVE_REFRESH_MAX_GAP_MS,
+): CoalescedRefresh {
   let wanted = false;
   let running = false;
   let scheduled = false;

@@ -38,8 +38,8 @@ export function ConnectionPage() {
         <p className="muted">Loading…</p>
       ) : sessions.length === 0 ? (
         <EmptyState title="No WhatsApp account linked yet">
-          Link the coordinator’s WhatsApp by scanning a QR code with the phone, or try the demo account to see how the
-          console works with groups of hundreds of people.
+          Link the coordinator’s WhatsApp by scanning a QR code with the phone, or try the demo account to see how the console works with
+          groups of hundreds of people.
         </EmptyState>
       ) : (
         <div className="session-list">

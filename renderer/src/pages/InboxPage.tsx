@@ -6,8 +6,8 @@ export function InboxPage() {
     <>
       <PageHeader title="Inbox" subtitle="Customer conversations from your WhatsApp shop." />
       <EmptyState title="No conversations yet">
-        Messages customers send to your shop number — orders, cart commands and questions — will appear here once
-        the hosted backend is connected.
+        Messages customers send to your shop number — orders, cart commands and questions — will appear here once the hosted backend is
+        connected.
       </EmptyState>
     </>
   );

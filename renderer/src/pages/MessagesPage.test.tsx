@@ -2,7 +2,17 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../../../electron/core/composition-root.js';
 import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
-import { call, connectDemo, giveTablesLayout, linkedWorkshop, renderConsole, rowOf, sessionOpen, startConsole, type MessagesConsole } from '../../test/messages-test-kit.js';
+import {
+  call,
+  connectDemo,
+  giveTablesLayout,
+  linkedWorkshop,
+  renderConsole,
+  rowOf,
+  sessionOpen,
+  startConsole,
+  type MessagesConsole,
+} from '../../test/messages-test-kit.js';
 
 let test: MessagesConsole;
 let restoreLayout: (() => void) | null = null;
@@ -40,7 +50,9 @@ describe('the Messages page', () => {
     expect(within(upcoming).getAllByRole('row')).toHaveLength(11);
     expect(within(upcoming).getAllByRole('button', { name: 'Design Sprint' })).toHaveLength(5);
     const sender = screen.getByRole('status', { name: 'Sender' });
-    await waitFor(() => expect(sender).toHaveTextContent(/^SendingNext send: \w{3} \d{1,2} \w{3}, 09:00 IST to (Design Sprint|Data Bootcamp)$/));
+    await waitFor(() =>
+      expect(sender).toHaveTextContent(/^SendingNext send: \w{3} \d{1,2} \w{3}, 09:00 IST to (Design Sprint|Data Bootcamp)$/),
+    );
 
     fireEvent.click(screen.getByRole('button', { name: 'Pause sending' }));
     await waitFor(() => expect(sender).toHaveTextContent(/^Paused/));
@@ -127,6 +139,11 @@ describe('a send interrupted by a crash', () => {
     const sent = (await byRule(core, workshopId, '1h-before'))!;
     expect(sent.messageId).toBe(uncertain.messageId);
     const group = (await call(core, 'workshops:get', { id: workshopId })).group!;
-    expect(test.demo().history(group.groupJid).filter((record) => record.text === text)).toHaveLength(1);
+    expect(
+      test
+        .demo()
+        .history(group.groupJid)
+        .filter((record) => record.text === text),
+    ).toHaveLength(1);
   });
 });

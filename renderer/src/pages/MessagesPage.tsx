@@ -21,7 +21,10 @@ function useTimeZones(): (workshopId: string) => string {
   useEffect(() => {
     if (workshops === null) void load();
   }, [workshops, load]);
-  return useCallback((workshopId: string) => workshops?.find((workshop) => workshop.id === workshopId)?.timeZone ?? fallback, [workshops, fallback]);
+  return useCallback(
+    (workshopId: string) => workshops?.find((workshop) => workshop.id === workshopId)?.timeZone ?? fallback,
+    [workshops, fallback],
+  );
 }
 
 /** The queue across workshops: whether the sender runs, what goes out next, and what went out. */
@@ -44,7 +47,11 @@ export function MessagesPage() {
 
   return (
     <>
-      <PageHeader title="Messages" subtitle="Reminders scheduled for your workshops' groups, and what was sent." actions={<PauseButton />} />
+      <PageHeader
+        title="Messages"
+        subtitle="Reminders scheduled for your workshops' groups, and what was sent."
+        actions={<PauseButton />}
+      />
       <div className="messages-page">
         <SenderStatusCard />
         <QueueSection
@@ -61,7 +68,9 @@ export function MessagesPage() {
         <QueueSection
           title="Recent history"
           query={past}
-          empty={<EmptyState title="Nothing sent yet">Sent, failed, missed and cancelled messages will be listed here, newest first.</EmptyState>}
+          empty={
+            <EmptyState title="Nothing sent yet">Sent, failed, missed and cancelled messages will be listed here, newest first.</EmptyState>
+          }
           timeZoneFor={timeZoneFor}
           onOpenWorkshop={openWorkshop}
         />
@@ -141,7 +150,9 @@ function SenderStatusCard() {
     <section className={sender.paused ? 'sender-status sender-status--paused' : 'sender-status'} aria-label="Sender" role="status">
       <span className={sender.paused ? 'badge badge--attention' : 'badge badge--ok'}>{sender.paused ? 'Paused' : 'Sending'}</span>
       <span>
-        {sender.paused ? 'Nothing is sent until you resume. Messages due meanwhile go out late within their grace window, else are marked missed. ' : null}
+        {sender.paused
+          ? 'Nothing is sent until you resume. Messages due meanwhile go out late within their grace window, else are marked missed. '
+          : null}
         {next}
       </span>
     </section>

@@ -98,11 +98,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
         </FormField>
         {canStartAtLogin ? (
           <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={draft.startAtLogin}
-              onChange={(event) => update('startAtLogin', event.target.checked)}
-            />
+            <input type="checkbox" checked={draft.startAtLogin} onChange={(event) => update('startAtLogin', event.target.checked)} />
             Start the console in the tray when I log in
           </label>
         ) : null}

@@ -20,7 +20,11 @@ export function WorkshopsPage() {
 
 /** The form starts from the workshop as stored when it opened; later pushes would not change the draft. */
 function EditWorkshop({ id }: { id: string }) {
-  const workshop = useLiveQuery(`${id}:edit`, (api) => api.call('workshops:get', { id }), () => false);
+  const workshop = useLiveQuery(
+    `${id}:edit`,
+    (api) => api.call('workshops:get', { id }),
+    () => false,
+  );
   if (workshop.data) return <WorkshopForm workshop={workshop.data} />;
   return workshop.error ? (
     <p className="error" role="alert">

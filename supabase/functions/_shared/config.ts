@@ -10,7 +10,10 @@ const ConfigSchema = z.object({
   WHATSAPP_APP_SECRET: z.string().min(1),
   GRAPH_API_TOKEN: z.string().min(1),
   GRAPH_API_BASE_URL: z.url().default('https://graph.facebook.com'),
-  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
+  GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default('v21.0'),
   PUBLIC_SITE_URL: z.url(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PROCESS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),

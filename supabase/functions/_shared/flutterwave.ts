@@ -30,16 +30,18 @@ export interface FlutterwaveOptions {
 export const TOKEN_REFRESH_MARGIN_MS = 60_000;
 
 export class FlutterwaveError extends Error {
-  constructor(message: string, readonly status: number, readonly body: unknown) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: unknown,
+  ) {
     super(message);
   }
 }
 
 export class NotConfiguredError extends Error {}
 
-export type NextAction =
-  | { type: 'approve_on_phone'; instruction: string }
-  | { type: 'redirect'; url: string };
+export type NextAction = { type: 'approve_on_phone'; instruction: string } | { type: 'redirect'; url: string };
 
 export interface StartedCharge {
   chargeId: string;
@@ -139,8 +141,13 @@ export function createFlutterwaveClient(options: FlutterwaveOptions): Flutterwav
   }
 
   async function fetchToken(): Promise<string> {
-    if (!options.clientId || !options.clientSecret) throw new NotConfiguredError('FLUTTERWAVE_CLIENT_ID and FLUTTERWAVE_CLIENT_SECRET are not set');
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret });
+    if (!options.clientId || !options.clientSecret)
+      throw new NotConfiguredError('FLUTTERWAVE_CLIENT_ID and FLUTTERWAVE_CLIENT_SECRET are not set');
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+    });
     let response: Response;
     try {
       response = await doFetch(options.tokenUrl, {
@@ -150,10 +157,15 @@ export function createFlutterwaveClient(options: FlutterwaveOptions): Flutterwav
         signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
       });
     } catch (error) {
-      throw new FlutterwaveError(`Flutterwave token endpoint unreachable: ${error instanceof Error ? error.message : String(error)}`, 0, null);
+      throw new FlutterwaveError(
+        `Flutterwave token endpoint unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        0,
+        null,
+      );
     }
     const body = (await response.json().catch(() => null)) as { access_token?: string; expires_in?: number } | null;
-    if (!response.ok || !body?.access_token) throw new FlutterwaveError(`Flutterwave token request failed (${response.status})`, response.status, null);
+    if (!response.ok || !body?.access_token)
+      throw new FlutterwaveError(`Flutterwave token request failed (${response.status})`, response.status, null);
     const lifetimeMs = (Number(body.expires_in) || 600) * 1000;
     token = { value: body.access_token, expiresAt: now() + lifetimeMs };
     return body.access_token;
@@ -173,7 +185,11 @@ export function createFlutterwaveClient(options: FlutterwaveOptions): Flutterwav
       const bearer = await accessToken();
       const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' };
       if (idempotencyKey) headers['x-idempotency-key'] = idempotencyKey;
-      const result = await call<T>(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }, what);
+      const result = await call<T>(
+        `${base}${path}`,
+        { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
+        what,
+      );
       if (result.status === 401 && attempt === 0) {
         if (token?.value === bearer) token = null;
         continue;
@@ -195,22 +211,44 @@ export function createFlutterwaveClient(options: FlutterwaveOptions): Flutterwav
       // The reference is unique per order attempt, so it doubles as the idempotency key
       // of every creating call: a retried request never creates a second anything.
       const [first, ...rest] = (charge.name ?? '').trim().split(/\s+/);
-      const customer = await v4<{ id: string }>('POST', '/customers', 'customer', {
-        email: charge.email,
-        ...(first ? { name: { first, last: rest.join(' ') || first } } : {}),
-        phone: { country_code: charge.callingCode, number: charge.phone.slice(charge.callingCode.length) },
-      }, `${charge.reference}-customer`);
-      const method = await v4<{ id: string }>('POST', '/payment-methods', 'payment method', {
-        type: 'mobile_money',
-        mobile_money: { country_code: charge.callingCode, network: charge.network, phone_number: charge.phone.slice(charge.callingCode.length) },
-      }, `${charge.reference}-method`);
-      const created = await v4<{ id: string; status?: string; next_action?: V4NextAction }>('POST', '/charges', 'charge', {
-        currency: charge.currency,
-        customer_id: customer.id,
-        payment_method_id: method.id,
-        amount: Number(charge.amount),
-        reference: charge.reference,
-      }, charge.reference);
+      const customer = await v4<{ id: string }>(
+        'POST',
+        '/customers',
+        'customer',
+        {
+          email: charge.email,
+          ...(first ? { name: { first, last: rest.join(' ') || first } } : {}),
+          phone: { country_code: charge.callingCode, number: charge.phone.slice(charge.callingCode.length) },
+        },
+        `${charge.reference}-customer`,
+      );
+      const method = await v4<{ id: string }>(
+        'POST',
+        '/payment-methods',
+        'payment method',
+        {
+          type: 'mobile_money',
+          mobile_money: {
+            country_code: charge.callingCode,
+            network: charge.network,
+            phone_number: charge.phone.slice(charge.callingCode.length),
+          },
+        },
+        `${charge.reference}-method`,
+      );
+      const created = await v4<{ id: string; status?: string; next_action?: V4NextAction }>(
+        'POST',
+        '/charges',
+        'charge',
+        {
+          currency: charge.currency,
+          customer_id: customer.id,
+          payment_method_id: method.id,
+          amount: Number(charge.amount),
+          reference: charge.reference,
+        },
+        charge.reference,
+      );
       return {
         chargeId: String(created.id),
         status: v4Status(created.status),
@@ -248,17 +286,24 @@ export function createFlutterwaveClient(options: FlutterwaveOptions): Flutterwav
         // Some markets answer with only a redirect; the id arrives with the webhook.
         chargeId: id ?? '',
         status: v3Status(body.data?.status),
-        nextAction: auth?.mode === 'redirect' && auth.redirect
-          ? { type: 'redirect', url: auth.redirect }
-          : { type: 'approve_on_phone', instruction: auth?.note ?? 'Approve the payment on your phone.' },
+        nextAction:
+          auth?.mode === 'redirect' && auth.redirect
+            ? { type: 'redirect', url: auth.redirect }
+            : { type: 'approve_on_phone', instruction: auth?.note ?? 'Approve the payment on your phone.' },
         ...(body.data?.flw_ref ? { flwRef: body.data.flw_ref } : {}),
       };
     },
 
     async verify(version, chargeId) {
       if (version === 'v4') {
-        const data = await v4<{ id: string; reference?: string; status?: string; amount?: number | string; currency?: string; processor_response?: { code?: string; type?: string } }>(
-          'GET', `/charges/${encodeURIComponent(chargeId)}`, 'charge lookup');
+        const data = await v4<{
+          id: string;
+          reference?: string;
+          status?: string;
+          amount?: number | string;
+          currency?: string;
+          processor_response?: { code?: string; type?: string };
+        }>('GET', `/charges/${encodeURIComponent(chargeId)}`, 'charge lookup');
         return {
           chargeId: String(data.id),
           reference: str(data.reference),
@@ -268,8 +313,18 @@ export function createFlutterwaveClient(options: FlutterwaveOptions): Flutterwav
           reason: str(data.processor_response?.type) ?? str(data.processor_response?.code),
         };
       }
-      const { status, body } = await call<{ id?: number | string; tx_ref?: string; status?: string; amount?: number | string; currency?: string; processor_response?: string }>(
-        `${v3Base}/v3/transactions/${encodeURIComponent(chargeId)}/verify`, { method: 'GET', headers: v3Headers() }, 'transaction verify (v3)');
+      const { status, body } = await call<{
+        id?: number | string;
+        tx_ref?: string;
+        status?: string;
+        amount?: number | string;
+        currency?: string;
+        processor_response?: string;
+      }>(
+        `${v3Base}/v3/transactions/${encodeURIComponent(chargeId)}/verify`,
+        { method: 'GET', headers: v3Headers() },
+        'transaction verify (v3)',
+      );
       if (status < 200 || status >= 300 || body?.status !== 'success' || !body.data) fail('transaction verify (v3)', status, body);
       return {
         chargeId: str(body.data.id) ?? chargeId,

@@ -40,7 +40,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         response = await doFetch(url, {
           method: 'POST',
           headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { preview_url: true, body } }),
+          body: JSON.stringify({
+            messaging_product: 'whatsapp',
+            recipient_type: 'individual',
+            to,
+            type: 'text',
+            text: { preview_url: true, body },
+          }),
           signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
         });
       } catch (error) {
@@ -52,9 +58,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         return { ok: false, error: describeFailure(response.status, payload), ...(Number.isInteger(code) ? { code } : {}) };
       }
       const wamid = (payload as { messages?: { id?: unknown }[] } | null)?.messages?.[0]?.id;
-      return typeof wamid === 'string' && wamid
-        ? { ok: true, wamid }
-        : { ok: false, error: 'Graph API answered without a message id' };
+      return typeof wamid === 'string' && wamid ? { ok: true, wamid } : { ok: false, error: 'Graph API answered without a message id' };
     },
   };
 }

@@ -30,9 +30,10 @@ export function createGroupCommit<T, R>(
     }
   };
 
-  return (item) => new Promise<R>((resolve, reject) => {
-    waiting.push({ item, resolve, reject });
-    // Callers of the same tick share the first batch.
-    if (waiting.length === 1) queueMicrotask(next);
-  });
+  return (item) =>
+    new Promise<R>((resolve, reject) => {
+      waiting.push({ item, resolve, reject });
+      // Callers of the same tick share the first batch.
+      if (waiting.length === 1) queueMicrotask(next);
+    });
 }

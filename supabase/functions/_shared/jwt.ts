@@ -61,7 +61,9 @@ export function createJwtVerifier(options: JwtVerifierOptions) {
   const now = options.now ?? Date.now;
   const issuer = `${options.supabaseUrl.replace(/\/+$/, '')}/auth/v1`;
   const jwksUrl = `${issuer}/.well-known/jwks.json`;
-  let jwks: { keys: Jwk[]; fetchedAt: number } | null = options.staticJwks ? { keys: options.staticJwks.keys as Jwk[], fetchedAt: Infinity } : null;
+  let jwks: { keys: Jwk[]; fetchedAt: number } | null = options.staticJwks
+    ? { keys: options.staticJwks.keys as Jwk[], fetchedAt: Infinity }
+    : null;
   let lastFetchAttempt = 0;
   const importedKeys = new Map<string, CryptoKey>();
   let hmacKey: Promise<CryptoKey> | null = null;
@@ -134,7 +136,9 @@ export function createJwtVerifier(options: JwtVerifierOptions) {
       valid = await crypto.subtle.verify(algorithm, key, signature as BufferSource, signed);
     } else if (alg === 'HS256') {
       if (!options.legacySecret) return { ok: false, reason: 'Legacy tokens are not accepted' };
-      hmacKey ??= crypto.subtle.importKey('raw', new TextEncoder().encode(options.legacySecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      hmacKey ??= crypto.subtle.importKey('raw', new TextEncoder().encode(options.legacySecret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'verify',
+      ]);
       // subtle.verify compares in constant time.
       valid = await crypto.subtle.verify('HMAC', await hmacKey, signature as BufferSource, signed);
     } else {

@@ -23,7 +23,14 @@ export interface MemberState {
  * parameter by the type Postgres describes for it (the string "true" for a bool parameter
  * becomes false, a timestamp loses its microseconds).
  */
-const MEMBER_COLUMN_TYPES = { status: 'text', joined_at: 'timestamptz', joined_source: 'text', left_at: 'timestamptz', left_source: 'text', is_admin: 'bool' } as const;
+const MEMBER_COLUMN_TYPES = {
+  status: 'text',
+  joined_at: 'timestamptz',
+  joined_source: 'text',
+  left_at: 'timestamptz',
+  left_source: 'text',
+  is_admin: 'bool',
+} as const;
 
 /** Returns the member's new version, or null when the change was older than what is stored. */
 export async function upsertMember(db: Queryable, organizationId: string, member: MemberState): Promise<{ version: number } | null> {
@@ -72,7 +79,11 @@ export interface MembershipEvent {
 }
 
 /** Appends once: a replayed event_id inserts nothing and reports the stored event's version. */
-export async function appendMembershipEvent(db: Queryable, organizationId: string, event: MembershipEvent): Promise<{ version: number; inserted: boolean }> {
+export async function appendMembershipEvent(
+  db: Queryable,
+  organizationId: string,
+  event: MembershipEvent,
+): Promise<{ version: number; inserted: boolean }> {
   const rows = await db.unsafe<{ sync_version: string; inserted: boolean }[]>(
     `with added as (
        insert into public.membership_events (organization_id, event_id, group_jid, lid, phone, action, source, occurred_at)

@@ -10,7 +10,10 @@ const PaymentConfigShape = z.object({
   SUPABASE_DB_URL: z.string().min(1),
   GRAPH_API_TOKEN: z.string().min(1),
   GRAPH_API_BASE_URL: z.url().default('https://graph.facebook.com'),
-  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
+  GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default('v21.0'),
   FLUTTERWAVE_BASE_URL: z.url().default('https://api.flutterwave.cloud/f4bexperience'),
   FLUTTERWAVE_TOKEN_URL: z.url().default('https://idp.flutterwave.com/realms/flutterwave/protocol/openid-connect/token'),
   FLUTTERWAVE_V3_BASE_URL: z.url().default('https://api.flutterwave.com'),
@@ -27,10 +30,13 @@ const PaymentConfigShape = z.object({
   // The site whose payment page may call process-payment from the browser (CORS).
   PUBLIC_SITE_URL: z.url().optional(),
 });
-const PaymentConfigSchema = PaymentConfigShape.refine((c) => Boolean(c.FLUTTERWAVE_CLIENT_ID && c.FLUTTERWAVE_CLIENT_SECRET) || Boolean(c.FLUTTERWAVE_SECRET_KEY), {
-  message: 'set FLUTTERWAVE_CLIENT_ID and FLUTTERWAVE_CLIENT_SECRET (v4) and/or FLUTTERWAVE_SECRET_KEY (v3)',
-  path: ['FLUTTERWAVE_CLIENT_ID'],
-});
+const PaymentConfigSchema = PaymentConfigShape.refine(
+  (c) => Boolean(c.FLUTTERWAVE_CLIENT_ID && c.FLUTTERWAVE_CLIENT_SECRET) || Boolean(c.FLUTTERWAVE_SECRET_KEY),
+  {
+    message: 'set FLUTTERWAVE_CLIENT_ID and FLUTTERWAVE_CLIENT_SECRET (v4) and/or FLUTTERWAVE_SECRET_KEY (v3)',
+    path: ['FLUTTERWAVE_CLIENT_ID'],
+  },
+);
 
 export interface PaymentConfig {
   databaseUrl: string;

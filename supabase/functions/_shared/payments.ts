@@ -92,10 +92,12 @@ function sameAmount(reported: string | number | null, expected: string): boolean
 export function judge(payment: PaymentRow, charge: VerifiedCharge): Verdict {
   const problems: string[] = [];
   if (charge.reference !== payment.reference) problems.push(`reference ${charge.reference ?? '(none)'} instead of ${payment.reference}`);
-  if (charge.status === 'pending') return problems.length > 0 ? { kind: 'needs_review', charge, reason: problems.join('; ') } : { kind: 'still_pending', charge };
+  if (charge.status === 'pending')
+    return problems.length > 0 ? { kind: 'needs_review', charge, reason: problems.join('; ') } : { kind: 'still_pending', charge };
   if (charge.status === 'succeeded') {
     if (!sameAmount(charge.amount, payment.amount)) problems.push(`amount ${charge.amount ?? '(none)'} instead of ${payment.amount}`);
-    if ((charge.currency ?? '').toUpperCase() !== payment.currency) problems.push(`currency ${charge.currency ?? '(none)'} instead of ${payment.currency}`);
+    if ((charge.currency ?? '').toUpperCase() !== payment.currency)
+      problems.push(`currency ${charge.currency ?? '(none)'} instead of ${payment.currency}`);
     return problems.length > 0 ? { kind: 'needs_review', charge, reason: problems.join('; ') } : { kind: 'succeeded', charge };
   }
   if (problems.length > 0) return { kind: 'needs_review', charge, reason: problems.join('; ') };
@@ -108,7 +110,13 @@ export function judge(payment: PaymentRow, charge: VerifiedCharge): Verdict {
  * customer said STOP, or the order has no WhatsApp number). Unique per payment outcome.
  */
 function noticeInsert(tx: Sql, payment: PaymentRow, event: 'succeeded' | 'failed', body: string) {
-  const payload = asJson({ type: 'text', text: { body: replies.withinReplyLimit(body) }, payment_notice: `${payment.id}:${event}`, payment_transaction_id: payment.id, order_id: payment.order_id });
+  const payload = asJson({
+    type: 'text',
+    text: { body: replies.withinReplyLimit(body) },
+    payment_notice: `${payment.id}:${event}`,
+    payment_transaction_id: payment.id,
+    order_id: payment.order_id,
+  });
   return tx`
     insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, error_message)
     select t.store_id, ${payment.order_phone}, 'outbound_text', ${tx.json(payload)}, s.status, s.error
@@ -133,10 +141,15 @@ function noticeInsert(tx: Sql, payment: PaymentRow, event: 'succeeded' | 'failed
  * not for round trips, so payments of one store do not queue behind each other.
  */
 async function apply(sql: Sql, payment: PaymentRow, verdict: Verdict): Promise<SettleResult> {
-  const verified = sql.json(asJson({
-    status: verdict.charge.status, amount: verdict.charge.amount, currency: verdict.charge.currency,
-    reference: verdict.charge.reference, checked_at: new Date().toISOString(),
-  }));
+  const verified = sql.json(
+    asJson({
+      status: verdict.charge.status,
+      amount: verdict.charge.amount,
+      currency: verdict.charge.currency,
+      reference: verdict.charge.reference,
+      checked_at: new Date().toISOString(),
+    }),
+  );
   const chargeId = verdict.charge.chargeId;
   const base = { transactionId: payment.id, noticeId: null };
   let rows: { applied: boolean; notice_id: string | null }[];
@@ -204,7 +217,8 @@ async function apply(sql: Sql, payment: PaymentRow, verdict: Verdict): Promise<S
  * id a webhook named, used only when the row has none yet (its reference must still match).
  */
 export async function settle(deps: PaymentDeps, payment: PaymentRow, hintChargeId: string | null = null): Promise<SettleResult> {
-  if (payment.status !== 'pending') return { outcome: 'already_settled', transactionId: payment.id, status: payment.status, noticeId: null };
+  if (payment.status !== 'pending')
+    return { outcome: 'already_settled', transactionId: payment.id, status: payment.status, noticeId: null };
   const chargeId = payment.flw_charge_id || hintChargeId;
   if (!chargeId) return { outcome: 'no_charge_id', transactionId: payment.id, status: 'pending', noticeId: null };
   const charge = await deps.flutterwave.verify(payment.api_version, chargeId);
@@ -228,7 +242,7 @@ export async function sendNotice(deps: PaymentDeps, noticeId: string): Promise<v
   await deps.sql`
     update public.messaging_log
     set status = ${sent.ok ? 'accepted' : 'failed'}, whatsapp_message_id = ${sent.ok ? sent.wamid : null}, error_message = ${sent.ok ? null : sent.error},
-        error_code = ${sent.ok ? null : sent.code ?? null}
+        error_code = ${sent.ok ? null : (sent.code ?? null)}
     where id = ${noticeId}`;
   if (!sent.ok) deps.log('warn', 'payment_notice_failed', { notice_id: noticeId, error: sent.error });
 }

@@ -12,7 +12,11 @@ export function guardAgainstClosedSocketWrites(log: (event: string) => void): vo
   installed = true;
   globalThis.addEventListener('error', (event) => {
     const error = (event as ErrorEvent).error as Error | undefined;
-    if (error instanceof TypeError && /reading 'write'|evaluating 'socket\.write'/.test(error.message) && /postgres/.test(error.stack ?? '')) {
+    if (
+      error instanceof TypeError &&
+      /reading 'write'|evaluating 'socket\.write'/.test(error.message) &&
+      /postgres/.test(error.stack ?? '')
+    ) {
       event.preventDefault();
       log('postgres_closed_socket_write');
     }

@@ -202,7 +202,9 @@ function deliveryLines(info: DeliveryInfo): string[] {
 }
 
 export function orderStatus(order: OrderInfo & DeliveryInfo & { payment: PaymentInfo | null }): string {
-  const lines = [`Your latest order ${order.orderNumber} (${day(order.createdAt)}) is ${order.status}. Total: ${formatMoney(order.totalCents, order.currency)}.`];
+  const lines = [
+    `Your latest order ${order.orderNumber} (${day(order.createdAt)}) is ${order.status}. Total: ${formatMoney(order.totalCents, order.currency)}.`,
+  ];
   const payment = paymentLine(order.status, order.payment);
   if (payment) lines.push(payment);
   if (order.status !== 'cancelled' && order.status !== 'refunded') lines.push(deliveryLines(order)[0]!);

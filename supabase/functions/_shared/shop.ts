@@ -50,7 +50,10 @@ interface ProductRow {
  */
 export function newPaymentToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /** Where CHECKOUT sends the customer; the site's page posts `order` and `token` on to process-payment. */
@@ -140,7 +143,10 @@ async function remove(ctx: ShopContext, sku: string): Promise<string> {
 
 /** A catalogue order is the customer's whole selection, so it replaces the cart. */
 async function fillFromOrder(ctx: ShopContext, items: { sku: string; quantity: number }[]): Promise<string> {
-  const products = await productsBySku(ctx, items.map((item) => item.sku));
+  const products = await productsBySku(
+    ctx,
+    items.map((item) => item.sku),
+  );
   const problems: string[] = [];
   const lines = new Map<string, CartLine>();
   for (const item of items) {
@@ -218,10 +224,21 @@ async function checkout(ctx: ShopContext): Promise<string> {
 }
 
 interface OrderStateRow {
-  order_number: string; status: string; total_amount: string; currency: string; created_at: Date;
-  delivery_status: string | null; eta: Date | null; carrier: string | null; tracking_number: string | null; tracking_url: string | null;
-  payment_status: replies.PaymentInfo['status'] | null; payment_amount: string | null; payment_currency: string | null;
-  payment_completed_at: Date | null; payment_failure_reason: string | null;
+  order_number: string;
+  status: string;
+  total_amount: string;
+  currency: string;
+  created_at: Date;
+  delivery_status: string | null;
+  eta: Date | null;
+  carrier: string | null;
+  tracking_number: string | null;
+  tracking_url: string | null;
+  payment_status: replies.PaymentInfo['status'] | null;
+  payment_amount: string | null;
+  payment_currency: string | null;
+  payment_completed_at: Date | null;
+  payment_failure_reason: string | null;
 }
 
 /** An order with its latest delivery and latest payment attempt: what STATUS and TRACK report. */
@@ -258,12 +275,12 @@ function describeState(row: OrderStateRow) {
     trackingUrl: row.tracking_url,
     payment: row.payment_status
       ? {
-        status: row.payment_status,
-        amountCents: toCents(row.payment_amount ?? '0'),
-        currency: row.payment_currency ?? row.currency,
-        completedAt: row.payment_completed_at,
-        failureReason: row.payment_failure_reason,
-      }
+          status: row.payment_status,
+          amountCents: toCents(row.payment_amount ?? '0'),
+          currency: row.payment_currency ?? row.currency,
+          completedAt: row.payment_completed_at,
+          failureReason: row.payment_failure_reason,
+        }
       : null,
   };
 }

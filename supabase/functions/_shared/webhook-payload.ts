@@ -15,13 +15,22 @@ const MAX_PHONE_NUMBER_ID = 64;
 // Meta's messages are a few levels deep; this leaves room for fields Meta adds.
 const ITEM_LIMITS: TreeLimits = { maxDepth: 16, maxNodes: 5_000, maxStringLength: 65_536 };
 
-const Id = z.string().min(1).max(MAX_ID).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const Id = z
+  .string()
+  .min(1)
+  .max(MAX_ID)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 const UnixSeconds = z.string().regex(/^\d{1,12}$/, 'Unix seconds as a string');
 const Quantity = z.union([z.number(), z.string().max(16)]);
 
 /** `code` + `title`/`message` + `error_data.details`: the shape of every error Meta reports in a webhook. */
 export const MetaError = z.looseObject({
-  code: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  code: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
   title: z.string().max(1_024).optional(),
   message: z.string().max(4_096).optional(),
   error_data: z.looseObject({ details: z.string().max(4_096).optional() }).optional(),
@@ -29,43 +38,54 @@ export const MetaError = z.looseObject({
 });
 export type MetaError = z.infer<typeof MetaError>;
 
-export const InboundMessage = z.looseObject({
-  // Absent for users known only by username; they carry a user_id instead.
-  from: z.string().min(1).max(64).optional(),
-  id: Id,
-  timestamp: UnixSeconds,
-  type: z.string().regex(/^[a-z_]{1,40}$/, 'a lowercase message type'),
-  text: z.object({ body: z.string().max(65_536) }).optional(),
-  interactive: z
-    .looseObject({
-      type: z.string().max(64),
-      button_reply: z.object({ id: z.string().max(1_024), title: z.string().max(1_024) }).optional(),
-      list_reply: z.object({ id: z.string().max(1_024), title: z.string().max(1_024), description: z.string().max(4_096).optional() }).optional(),
-    })
-    .optional(),
-  button: z.object({ payload: z.string().max(1_024).optional(), text: z.string().max(1_024) }).optional(),
-  order: z
-    .looseObject({
-      catalog_id: z.string().max(MAX_ID).optional(),
-      text: z.string().max(4_096).optional(),
-      product_items: z.array(
-        z.looseObject({
-          product_retailer_id: z.string().min(1).max(MAX_ID),
-          quantity: Quantity,
-          item_price: Quantity.optional(),
-          currency: z.string().max(8).optional(),
-        }),
-      ).max(200),
-    })
-    .optional(),
-  errors: z.array(MetaError).max(20).optional(),
-}).superRefine((message, ctx) => {
-  // The content object named by `type` is what we act on, so it must be there.
-  const required: Record<string, unknown> = { text: message.text, interactive: message.interactive, order: message.order, button: message.button };
-  if (message.type in required && required[message.type] === undefined) {
-    ctx.addIssue({ code: 'custom', path: [message.type], message: `required for a ${message.type} message` });
-  }
-});
+export const InboundMessage = z
+  .looseObject({
+    // Absent for users known only by username; they carry a user_id instead.
+    from: z.string().min(1).max(64).optional(),
+    id: Id,
+    timestamp: UnixSeconds,
+    type: z.string().regex(/^[a-z_]{1,40}$/, 'a lowercase message type'),
+    text: z.object({ body: z.string().max(65_536) }).optional(),
+    interactive: z
+      .looseObject({
+        type: z.string().max(64),
+        button_reply: z.object({ id: z.string().max(1_024), title: z.string().max(1_024) }).optional(),
+        list_reply: z
+          .object({ id: z.string().max(1_024), title: z.string().max(1_024), description: z.string().max(4_096).optional() })
+          .optional(),
+      })
+      .optional(),
+    button: z.object({ payload: z.string().max(1_024).optional(), text: z.string().max(1_024) }).optional(),
+    order: z
+      .looseObject({
+        catalog_id: z.string().max(MAX_ID).optional(),
+        text: z.string().max(4_096).optional(),
+        product_items: z
+          .array(
+            z.looseObject({
+              product_retailer_id: z.string().min(1).max(MAX_ID),
+              quantity: Quantity,
+              item_price: Quantity.optional(),
+              currency: z.string().max(8).optional(),
+            }),
+          )
+          .max(200),
+      })
+      .optional(),
+    errors: z.array(MetaError).max(20).optional(),
+  })
+  .superRefine((message, ctx) => {
+    // The content object named by `type` is what we act on, so it must be there.
+    const required: Record<string, unknown> = {
+      text: message.text,
+      interactive: message.interactive,
+      order: message.order,
+      button: message.button,
+    };
+    if (message.type in required && required[message.type] === undefined) {
+      ctx.addIssue({ code: 'custom', path: [message.type], message: `required for a ${message.type} message` });
+    }
+  });
 export type InboundMessage = z.infer<typeof InboundMessage>;
 
 export const StatusUpdate = z.looseObject({
@@ -105,7 +125,10 @@ const MAX_ENTRIES = 100;
 const MAX_ITEMS = 1_000;
 
 function describe(error: z.ZodError): string {
-  return error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`).join('; ');
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`)
+    .join('; ');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -145,7 +168,10 @@ function parseContacts(list: unknown): Contact[] {
   return list.slice(0, MAX_ITEMS).flatMap((contact) => {
     if (!isObject(contact)) return [];
     const profile = isObject(contact.profile) ? contact.profile : {};
-    const name = typeof profile.name === 'string' && profile.name.length <= 256 && jsonTreeProblem(profile.name, ITEM_LIMITS) === null ? profile.name : null;
+    const name =
+      typeof profile.name === 'string' && profile.name.length <= 256 && jsonTreeProblem(profile.name, ITEM_LIMITS) === null
+        ? profile.name
+        : null;
     return [{ waId: boundedId(contact.wa_id, 64), name }];
   });
 }
@@ -158,7 +184,11 @@ function parseChange(value: unknown, where: string, refused: Refusal[]): Message
   const metadata = isObject(value.metadata) ? value.metadata : {};
   const phoneNumberId = boundedId(metadata.phone_number_id, MAX_PHONE_NUMBER_ID);
   if (!phoneNumberId) {
-    refused.push({ where: `${where}.metadata.phone_number_id`, wamid: null, reason: `required: up to ${MAX_PHONE_NUMBER_ID} printable characters` });
+    refused.push({
+      where: `${where}.metadata.phone_number_id`,
+      wamid: null,
+      reason: `required: up to ${MAX_PHONE_NUMBER_ID} printable characters`,
+    });
     return null;
   }
   return {
@@ -176,7 +206,8 @@ function parseChange(value: unknown, where: string, refused: Refusal[]): Message
  * pass unused) and each of their items is accepted or refused on its own.
  */
 export function parseWebhook(json: unknown): ParseResult {
-  if (!isObject(json) || json.object !== 'whatsapp_business_account') return { ok: false, problems: ['object: must be "whatsapp_business_account"'] };
+  if (!isObject(json) || json.object !== 'whatsapp_business_account')
+    return { ok: false, problems: ['object: must be "whatsapp_business_account"'] };
   if (!Array.isArray(json.entry) || json.entry.length === 0) return { ok: false, problems: ['entry: must be a non-empty list'] };
   if (json.entry.length > MAX_ENTRIES) return { ok: false, problems: [`entry: more than ${MAX_ENTRIES} entries`] };
   const changes: MessagesChange[] = [];

@@ -145,8 +145,9 @@ async function applyGroup(tx: Tx, organizationId: string, group: Group, types: C
   } else {
     const updates = cols.filter((c) => !spec.key.includes(c));
     const setList = updates.length
-      ? updates.map((c) =>
-          group.table === 'scheduled_whatsapp_messages' && c === 'receipt' ? RECEIPT_MERGE : `${c} = excluded.${c}`).join(', ')
+      ? updates
+          .map((c) => (group.table === 'scheduled_whatsapp_messages' && c === 'receipt' ? RECEIPT_MERGE : `${c} = excluded.${c}`))
+          .join(', ')
       : `${spec.key[0]} = excluded.${spec.key[0]}`;
     const keyJoin = spec.key.map((k) => `i.${k} is not distinct from w.${k}`).join(' and ');
     rows = await tx.unsafe(
@@ -166,7 +167,12 @@ async function applyGroup(tx: Tx, organizationId: string, group: Group, types: C
 }
 
 /** Outcomes per seq, or null when this batch must go one mutation at a time. */
-export async function applyBatched(tx: Tx, organizationId: string, pending: Mutation[], types: ColumnTypes): Promise<Map<number, Outcome> | null> {
+export async function applyBatched(
+  tx: Tx,
+  organizationId: string,
+  pending: Mutation[],
+  types: ColumnTypes,
+): Promise<Map<number, Outcome> | null> {
   const groups = plan(pending, types);
   if (!groups) return null;
   const outcomes = new Map<number, Outcome>();

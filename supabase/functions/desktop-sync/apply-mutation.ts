@@ -11,10 +11,14 @@ import { type ColumnTypes, fromColumn, toParam } from './column-types.ts';
  */
 
 export type Outcome =
-  | { status: 'applied'; version: number | null }
-  | { status: 'rejected'; code: RejectionCode; reason: string; server_row?: SyncRow | null };
+  { status: 'applied'; version: number | null } | { status: 'rejected'; code: RejectionCode; reason: string; server_row?: SyncRow | null };
 
-const reject = (code: RejectionCode, reason: string, server_row?: SyncRow | null): Outcome => ({ status: 'rejected', code, reason, ...(server_row !== undefined ? { server_row } : {}) });
+const reject = (code: RejectionCode, reason: string, server_row?: SyncRow | null): Outcome => ({
+  status: 'rejected',
+  code,
+  reason,
+  ...(server_row !== undefined ? { server_row } : {}),
+});
 
 const RECEIPT_RANK = `array['server-ack', 'delivered', 'read', 'played']`;
 /** Receipts only move forward: a late "delivered" never replaces "read" (t = the stored row). */
@@ -34,13 +38,21 @@ function bindRow(table: SyncTableName, row: SyncRow, types: ColumnTypes, op: Mut
   if (table === 'workshop_group_members') {
     if (!values.get('group_jid') || (!values.get('lid') && !values.get('phone'))) return 'A member needs group_jid and a lid or a phone';
   } else {
-    const absent = spec.key.filter((column) => !values.has(column) && !(table === 'workshop_automation_config' && column === 'workshop_id'));
+    const absent = spec.key.filter(
+      (column) => !values.has(column) && !(table === 'workshop_automation_config' && column === 'workshop_id'),
+    );
     if (absent.length) return `Missing key column${absent.length > 1 ? 's' : ''} ${absent.join(', ')}`;
   }
   return values;
 }
 
-function keyCondition(table: SyncTableName, values: Map<string, string | null>, types: ColumnTypes, params: (string | null)[], alias = 't'): string {
+function keyCondition(
+  table: SyncTableName,
+  values: Map<string, string | null>,
+  types: ColumnTypes,
+  params: (string | null)[],
+  alias = 't',
+): string {
   if (table === 'workshop_group_members') {
     params.push(values.get('lid') ?? null, values.get('phone') ?? null);
     const lid = `$${params.length - 1}::text`;
@@ -57,7 +69,13 @@ function keyCondition(table: SyncTableName, values: Map<string, string | null>, 
 }
 
 /** The server's current row in wire form, with its version, for a conflict answer. */
-async function serverRow(tx: Tx, organizationId: string, table: SyncTableName, values: Map<string, string | null>, types: ColumnTypes): Promise<SyncRow | null> {
+async function serverRow(
+  tx: Tx,
+  organizationId: string,
+  table: SyncTableName,
+  values: Map<string, string | null>,
+  types: ColumnTypes,
+): Promise<SyncRow | null> {
   const params: (string | null)[] = [organizationId];
   const where = keyCondition(table, values, types, params);
   const columns = [...syncTables[table].columns, 'updated_at'];
@@ -77,7 +95,8 @@ export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation
   const spec: { appendOnly?: boolean; direction: string; key: readonly string[] } = syncTables[table];
   const values = bindRow(table, mutation.row, types, mutation.op);
   if (typeof values === 'string') return Promise.resolve(reject('invalid', values));
-  if (mutation.op === 'delete' && spec.appendOnly) return Promise.resolve(reject('append_only', `${table} is history: rows are never deleted`));
+  if (mutation.op === 'delete' && spec.appendOnly)
+    return Promise.resolve(reject('append_only', `${table} is history: rows are never deleted`));
 
   if (table === 'membership_events') {
     return appendMembershipEvent(tx, organizationId, {
@@ -93,10 +112,12 @@ export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation
 
   if (table === 'workshop_group_members' && mutation.op === 'upsert') {
     const { group_jid: groupJid, lid, phone, ...rest } = Object.fromEntries(values);
-    return upsertMember(tx, organizationId, { group_jid: groupJid!, lid: lid ?? null, phone: phone ?? null, values: rest }).then((member) => ({
-      status: 'applied',
-      version: member?.version ?? null,
-    }));
+    return upsertMember(tx, organizationId, { group_jid: groupJid!, lid: lid ?? null, phone: phone ?? null, values: rest }).then(
+      (member) => ({
+        status: 'applied',
+        version: member?.version ?? null,
+      }),
+    );
   }
 
   const guarded = spec.direction === 'shared' && mutation.base_version !== undefined;
@@ -113,7 +134,8 @@ export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation
       if (rows.length) return { status: 'applied', version: null };
       const current = await serverRow(tx, organizationId, table, values, types);
       if (!current) return { status: 'applied', version: null };
-      if (guarded && Number(current.version) > mutation.base_version!) return reject('conflict', `${table} row changed on the server after this desktop last saw it`, current);
+      if (guarded && Number(current.version) > mutation.base_version!)
+        return reject('conflict', `${table} row changed on the server after this desktop last saw it`, current);
       return reject('forbidden', `Your role in this organisation may not delete ${table.replace(/_/g, ' ')}`);
     });
   }
@@ -124,8 +146,9 @@ export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation
     return `$${params.length}::text::${types[table][column]}`;
   });
   const conflictTarget = ['organization_id', ...spec.key].join(', ');
-  const updates = columns.filter((column) => !spec.key.includes(column)).map((column) =>
-    table === 'scheduled_whatsapp_messages' && column === 'receipt' ? RECEIPT_MERGE : `${column} = excluded.${column}`);
+  const updates = columns
+    .filter((column) => !spec.key.includes(column))
+    .map((column) => (table === 'scheduled_whatsapp_messages' && column === 'receipt' ? RECEIPT_MERGE : `${column} = excluded.${column}`));
   if (!updates.length) updates.push(`${spec.key[0]} = excluded.${spec.key[0]}`);
   if (guarded) params.push(String(mutation.base_version));
   const written = tx.unsafe<{ sync_version: string }[]>(
@@ -136,7 +159,11 @@ export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation
   );
   return written.then(async (rows) => {
     if (rows[0]) return { status: 'applied', version: Number(rows[0].sync_version) };
-    return reject('conflict', `${table} row changed on the server after this desktop last saw it`, await serverRow(tx, organizationId, table, values, types));
+    return reject(
+      'conflict',
+      `${table} row changed on the server after this desktop last saw it`,
+      await serverRow(tx, organizationId, table, values, types),
+    );
   });
 }
 

@@ -14,7 +14,8 @@ export function columnTypes(sql: Sql): Promise<ColumnTypes> {
     const types = Object.fromEntries(syncTableNames.map((name) => [name, {} as Record<string, string>])) as ColumnTypes;
     for (const row of rows) {
       const table = row.table_name as SyncTableName;
-      if ((syncTables[table].columns as readonly string[]).includes(row.column_name) || row.column_name === 'updated_at') types[table][row.column_name] = row.udt_name;
+      if ((syncTables[table].columns as readonly string[]).includes(row.column_name) || row.column_name === 'updated_at')
+        types[table][row.column_name] = row.udt_name;
     }
     for (const name of syncTableNames) {
       const missing = syncTables[name].columns.filter((column) => !types[name][column]);
@@ -39,7 +40,8 @@ export function toParam(value: unknown, udt: string): string | null | undefined 
   if (udt === 'jsonb' || udt === 'json') return JSON.stringify(value);
   if (udt === 'bool') return typeof value === 'boolean' ? String(value) : value === 0 || value === 1 ? String(value === 1) : undefined;
   if (udt === 'int4' || udt === 'int8') return typeof value === 'number' && Number.isInteger(value) ? String(value) : undefined;
-  if (udt === 'numeric') return typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value : undefined;
+  if (udt === 'numeric')
+    return typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value : undefined;
   if (udt === 'timestamptz') return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : undefined;
   return typeof value === 'string' ? value : undefined;
 }

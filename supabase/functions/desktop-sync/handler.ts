@@ -17,7 +17,11 @@ import { SyncHttpError } from './sync-errors.ts';
  */
 export function createDesktopSyncHandler(config: UserConfig): (req: Request) => Promise<Response> {
   const sql = createDb(config.databaseUrl, config.poolSize);
-  const verify = createJwtVerifier({ supabaseUrl: config.supabaseUrl, legacySecret: config.legacyJwtSecret, staticJwks: config.staticJwks });
+  const verify = createJwtVerifier({
+    supabaseUrl: config.supabaseUrl,
+    legacySecret: config.legacyJwtSecret,
+    staticJwks: config.staticJwks,
+  });
   const log = createLog('desktop-sync');
   guardAgainstClosedSocketWrites((event) => log('warn', event));
   const fail = (error: SyncHttpError) => jsonResponse(error.status, error.body());
@@ -28,43 +32,62 @@ export function createDesktopSyncHandler(config: UserConfig): (req: Request) => 
     if (!verified.ok) return fail(new SyncHttpError(401, 'unauthorized', `${verified.reason}: sign in again`));
 
     const raw = await readBody(req, syncLimits.maxRequestBytes);
-    if (!raw.ok) return fail(new SyncHttpError(413, 'too_large', `The request is over ${syncLimits.maxRequestBytes} bytes: send fewer mutations at once`));
+    if (!raw.ok)
+      return fail(
+        new SyncHttpError(413, 'too_large', `The request is over ${syncLimits.maxRequestBytes} bytes: send fewer mutations at once`),
+      );
     const json = parseJsonBody(raw.value);
     if (!json.ok) return fail(new SyncHttpError(400, 'invalid_request', 'The body is not UTF-8 JSON'));
     const parsed = SyncRequestSchema.safeParse(json.value);
     if (!parsed.success) {
       const details = parsed.error.issues.slice(0, 20).map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-      return fail(new SyncHttpError(400, 'invalid_request', 'The request does not follow the sync protocol; nothing was changed', { details }));
+      return fail(
+        new SyncHttpError(400, 'invalid_request', 'The request does not follow the sync protocol; nothing was changed', { details }),
+      );
     }
     const request = parsed.data;
 
     const started = Date.now();
     try {
       const types = await columnTypes(sql);
-      const body = await asUser(sql, verified.claims, request.kind === 'pull' ? 'isolation level repeatable read read only' : 'read write', async (tx) => {
-        const memberships = await tx.unsafe<{ organization_id: string; role: OrganizationRole; name: string }[]>(
-          `select m.organization_id, m.role, o.name from public.organization_members m
+      const body = await asUser(
+        sql,
+        verified.claims,
+        request.kind === 'pull' ? 'isolation level repeatable read read only' : 'read write',
+        async (tx) => {
+          const memberships = await tx.unsafe<{ organization_id: string; role: OrganizationRole; name: string }[]>(
+            `select m.organization_id, m.role, o.name from public.organization_members m
            join public.organizations o on o.id = m.organization_id where m.user_id = auth.uid() order by o.name`,
-        );
-        if (request.kind === 'whoami') {
-          return {
-            kind: 'whoami' as const, user_id: verified.claims.sub, email: verified.claims.email ?? null,
-            organizations: memberships.map((m) => ({ id: m.organization_id, name: m.name, role: m.role })),
-          };
-        }
-        const membership = chooseOrganization(memberships, request);
-        if (request.kind === 'push') {
-          if (membership.role === 'viewer') throw new SyncHttpError(403, 'read_only', 'Your role in this organisation can read but not change its data');
-          return push(tx, membership.organization_id, verified.claims.sub, request, types);
-        }
-        return pull(tx, membership.organization_id, request, types);
-      });
+          );
+          if (request.kind === 'whoami') {
+            return {
+              kind: 'whoami' as const,
+              user_id: verified.claims.sub,
+              email: verified.claims.email ?? null,
+              organizations: memberships.map((m) => ({ id: m.organization_id, name: m.name, role: m.role })),
+            };
+          }
+          const membership = chooseOrganization(memberships, request);
+          if (request.kind === 'push') {
+            if (membership.role === 'viewer')
+              throw new SyncHttpError(403, 'read_only', 'Your role in this organisation can read but not change its data');
+            return push(tx, membership.organization_id, verified.claims.sub, request, types);
+          }
+          return pull(tx, membership.organization_id, request, types);
+        },
+      );
       log('info', request.kind, { ms: Date.now() - started, ...(request.kind === 'push' ? { mutations: request.mutations.length } : {}) });
       return jsonResponse(200, { ...body, server_time: new Date().toISOString() });
     } catch (error) {
       if (error instanceof SyncHttpError) return fail(error);
-      log('error', 'sync_failed', { kind: request.kind, code: (error as { code?: string }).code ?? null, error: String((error as Error)?.message ?? error).slice(0, 300) });
-      const response = fail(new SyncHttpError(503, 'unavailable', 'The backend could not finish this request; nothing was applied. It will be retried.'));
+      log('error', 'sync_failed', {
+        kind: request.kind,
+        code: (error as { code?: string }).code ?? null,
+        error: String((error as Error)?.message ?? error).slice(0, 300),
+      });
+      const response = fail(
+        new SyncHttpError(503, 'unavailable', 'The backend could not finish this request; nothing was applied. It will be retried.'),
+      );
       response.headers.set('retry-after', '2');
       return response;
     }
@@ -78,7 +101,8 @@ function chooseOrganization<T extends { organization_id: string }>(memberships: 
     return chosen;
   }
   if (memberships.length === 1) return memberships[0]!;
-  if (!memberships.length) throw new SyncHttpError(403, 'not_a_member', 'This account is not a member of any organisation yet: ask an owner to add you');
+  if (!memberships.length)
+    throw new SyncHttpError(403, 'not_a_member', 'This account is not a member of any organisation yet: ask an owner to add you');
   throw new SyncHttpError(409, 'choose_organization', 'This account belongs to several organisations: choose one');
 }
 

@@ -9,7 +9,12 @@ import { type ColumnTypes, fromColumn } from './column-types.ts';
  * this snapshot cannot see yet will carry a higher number than every row it can: the
  * highest version answered is a cursor that skips nothing.
  */
-export async function pull(tx: Tx, organizationId: string, request: PullRequest, types: ColumnTypes): Promise<Omit<PullResponse, 'server_time'>> {
+export async function pull(
+  tx: Tx,
+  organizationId: string,
+  request: PullRequest,
+  types: ColumnTypes,
+): Promise<Omit<PullResponse, 'server_time'>> {
   const [state] = await tx.unsafe<{ horizon: string; purged_through: string | null }[]>(
     `select (select last_value from public.sync_version_seq) as horizon,
             (select purged_through from public.organization_sync_state where organization_id = $1::uuid) as purged_through`,
@@ -28,7 +33,10 @@ export async function pull(tx: Tx, organizationId: string, request: PullRequest,
     const cursor = request.cursors[table];
     if (cursor === undefined) continue;
     if (cursor > horizon) {
-      tables[table] = { status: 'reset', reason: 'The cursor is ahead of this organisation’s data (restored or another project): pull the table again' };
+      tables[table] = {
+        status: 'reset',
+        reason: 'The cursor is ahead of this organisation’s data (restored or another project): pull the table again',
+      };
       continue;
     }
     if (cursor > 0 && cursor < purgedThrough) {
@@ -40,7 +48,9 @@ export async function pull(tx: Tx, organizationId: string, request: PullRequest,
       continue;
     }
     const limit = Math.min(perTable, budget);
-    stores ??= (await tx.unsafe<{ id: string }[]>('select id from public.store_settings where organization_id = $1::uuid', [organizationId])).map((s) => s.id);
+    stores ??= (
+      await tx.unsafe<{ id: string }[]>('select id from public.store_settings where organization_id = $1::uuid', [organizationId])
+    ).map((s) => s.id);
     const page = await readTable(tx, organizationId, stores, table, cursor, limit, types);
     budget -= page.changes.length;
     tables[table] = page;
@@ -49,13 +59,24 @@ export async function pull(tx: Tx, organizationId: string, request: PullRequest,
   return { kind: 'pull', organization_id: organizationId, tables, version };
 }
 
-async function readTable(tx: Tx, organizationId: string, stores: string[], table: SyncTableName, cursor: number, limit: number, types: ColumnTypes): Promise<Extract<TablePage, { status: 'changes' }>> {
+async function readTable(
+  tx: Tx,
+  organizationId: string,
+  stores: string[],
+  table: SyncTableName,
+  cursor: number,
+  limit: number,
+  types: ColumnTypes,
+): Promise<Extract<TablePage, { status: 'changes' }>> {
   const spec = syncTables[table];
   const columns = [...spec.columns, 'updated_at'];
   // One store (the usual case) is an equality, so the (store_id, sync_version) index also gives the order.
-  const scope = spec.direction === 'server'
-    ? (stores.length === 1 ? 't.store_id = $1::uuid' : 't.store_id = any($1::uuid[])')
-    : 't.organization_id = $1::uuid';
+  const scope =
+    spec.direction === 'server'
+      ? stores.length === 1
+        ? 't.store_id = $1::uuid'
+        : 't.store_id = any($1::uuid[])'
+      : 't.organization_id = $1::uuid';
   const params: (string | string[])[] = [organizationId, String(cursor), String(limit + 1)];
   if (spec.direction === 'server' && !stores.length) return { status: 'changes', changes: [], cursor, has_more: false };
   const rowParams = spec.direction === 'server' ? [stores.length === 1 ? stores[0]! : stores, ...params.slice(1)] : params;

@@ -12,10 +12,17 @@ import { SyncHttpError } from './sync-errors.ts';
  * a mutation Postgres refuses is rejected and its seq used up, anything else throws and
  * the whole transaction rolls back.
  */
-export async function push(tx: Tx, organizationId: string, userId: string, request: PushRequest, types: ColumnTypes): Promise<Omit<PushResponse, 'server_time'>> {
+export async function push(
+  tx: Tx,
+  organizationId: string,
+  userId: string,
+  request: PushRequest,
+  types: ColumnTypes,
+): Promise<Omit<PushResponse, 'server_time'>> {
   const mutations = [...request.mutations];
   for (let i = 1; i < mutations.length; i += 1) {
-    if (mutations[i]!.seq !== mutations[0]!.seq + i) throw new SyncHttpError(400, 'invalid_request', 'Mutations must be in seq order without gaps');
+    if (mutations[i]!.seq !== mutations[0]!.seq + i)
+      throw new SyncHttpError(400, 'invalid_request', 'Mutations must be in seq order without gaps');
   }
 
   // Serialises the organisation's writers until commit; also refuses viewers (42501).
@@ -27,7 +34,8 @@ export async function push(tx: Tx, organizationId: string, userId: string, reque
   );
   let lastSeq = 0;
   if (client) {
-    if (client.organization_id !== organizationId) throw new SyncHttpError(409, 'client_elsewhere', 'This desktop is registered with another organisation: start a new sync client');
+    if (client.organization_id !== organizationId)
+      throw new SyncHttpError(409, 'client_elsewhere', 'This desktop is registered with another organisation: start a new sync client');
     lastSeq = Number(client.last_seq);
   } else {
     // Invisible (another user's) or new: a new row, whose primary key tells the two apart.
@@ -36,11 +44,14 @@ export async function push(tx: Tx, organizationId: string, userId: string, reque
        on conflict (client_id) do nothing returning client_id`,
       [request.client_id, organizationId, userId],
     );
-    if (!inserted.length) throw new SyncHttpError(409, 'client_elsewhere', 'This sync client belongs to another account: start a new sync client');
+    if (!inserted.length)
+      throw new SyncHttpError(409, 'client_elsewhere', 'This sync client belongs to another account: start a new sync client');
   }
 
   if (mutations[0]!.seq > lastSeq + 1) {
-    throw new SyncHttpError(409, 'seq_gap', `The server has applied up to seq ${lastSeq}; send from ${lastSeq + 1}`, { expected_seq: lastSeq + 1 });
+    throw new SyncHttpError(409, 'seq_gap', `The server has applied up to seq ${lastSeq}; send from ${lastSeq + 1}`, {
+      expected_seq: lastSeq + 1,
+    });
   }
 
   const pending = mutations.filter((mutation) => mutation.seq > lastSeq);
@@ -56,8 +67,11 @@ export async function push(tx: Tx, organizationId: string, userId: string, reque
       continue;
     }
     const result = outcomes.get(mutation.seq)!;
-    results.push(result.status === 'applied' ? { seq: mutation.seq, status: 'applied', version: result.version } : { seq: mutation.seq, ...result });
-    if (result.status === 'rejected') rejections.push({ seq: mutation.seq, table: mutation.table, code: result.code, reason: result.reason });
+    results.push(
+      result.status === 'applied' ? { seq: mutation.seq, status: 'applied', version: result.version } : { seq: mutation.seq, ...result },
+    );
+    if (result.status === 'rejected')
+      rejections.push({ seq: mutation.seq, table: mutation.table, code: result.code, reason: result.reason });
   }
   lastSeq = Math.max(lastSeq, mutations.at(-1)!.seq);
 
@@ -67,10 +81,17 @@ export async function push(tx: Tx, organizationId: string, userId: string, reque
        select $1::uuid, $2::uuid, r.seq, r.table_name, r.code, r.reason
        from jsonb_to_recordset($3::text::jsonb) as r(seq bigint, table_name text, code text, reason text)
        on conflict (client_id, seq) do nothing`,
-      [organizationId, request.client_id, JSON.stringify(rejections.map((r) => ({ seq: r.seq, table_name: r.table, code: r.code, reason: r.reason })))],
+      [
+        organizationId,
+        request.client_id,
+        JSON.stringify(rejections.map((r) => ({ seq: r.seq, table_name: r.table, code: r.code, reason: r.reason }))),
+      ],
     );
   }
-  await tx.unsafe('update public.sync_clients set last_seq = $2::int8, last_push_at = now() where client_id = $1::uuid', [request.client_id, String(lastSeq)]);
+  await tx.unsafe('update public.sync_clients set last_seq = $2::int8, last_push_at = now() where client_id = $1::uuid', [
+    request.client_id,
+    String(lastSeq),
+  ]);
   return { kind: 'push', organization_id: organizationId, last_seq: lastSeq, results };
 }
 
@@ -98,7 +119,12 @@ async function fastPath(attempt: () => Promise<Map<number, Outcome> | null>): Pr
  * batch). Not for deletes or guarded edits, whose follow-up reads must see only the
  * writes before them.
  */
-async function applyPipelined(tx: Tx, organizationId: string, pending: Mutation[], types: ColumnTypes): Promise<Map<number, Outcome> | null> {
+async function applyPipelined(
+  tx: Tx,
+  organizationId: string,
+  pending: Mutation[],
+  types: ColumnTypes,
+): Promise<Map<number, Outcome> | null> {
   if (pending.length < 2 || pending.some((m) => m.op === 'delete' || m.base_version !== undefined)) return null;
   const outcomes = await tx.savepoint((sp) => Promise.all(pending.map((mutation) => applyMutation(sp, organizationId, mutation, types))));
   return new Map(pending.map((mutation, i) => [mutation.seq, outcomes[i]!]));

@@ -17,7 +17,9 @@ import { findPayment, type PaymentDeps, sendNotice, settle } from '../_shared/pa
 const MAX_BODY_BYTES = 64 * 1024;
 
 // Flutterwave's ids and our references: short printable ASCII (v3 ids are numbers).
-const Id = z.union([z.string().min(1).max(128).regex(ID_PATTERN), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]).transform(String);
+const Id = z
+  .union([z.string().min(1).max(128).regex(ID_PATTERN), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+  .transform(String);
 const Reference = z.string().min(1).max(128).regex(ID_PATTERN);
 
 /** v4: { webhook_id, timestamp, type: "charge.completed", data: { id, reference, amount, currency, status } } */
@@ -58,9 +60,14 @@ export function createFlutterwaveWebhookHandler(config: PaymentConfig, deps: Pay
     if (!decoded.ok) return decoded.response;
     const json = decoded.value;
     const delivery = read(json);
-    if (!delivery) return errorResponse(400, 'Not a Flutterwave webhook: expected {type, data: {id, reference}} (v4) or {event, data: {id, tx_ref}} (v3)');
+    if (!delivery)
+      return errorResponse(
+        400,
+        'Not a Flutterwave webhook: expected {type, data: {id, reference}} (v4) or {event, data: {id, tx_ref}} (v3)',
+      );
     // v4 deliveries are signed; the static v3 hash alone must not vouch for one.
-    if (delivery.version === 'v4' && signature.via === 'v3-hash') return errorResponse(401, 'A v4 webhook must carry flutterwave-signature');
+    if (delivery.version === 'v4' && signature.via === 'v3-hash')
+      return errorResponse(401, 'A v4 webhook must carry flutterwave-signature');
     // Only charge outcomes give or refuse value; anything else is acknowledged and ignored.
     if (delivery.event !== 'charge.completed') return jsonResponse(200, { ignored: `event ${delivery.event}` });
 
@@ -81,8 +88,11 @@ export function createFlutterwaveWebhookHandler(config: PaymentConfig, deps: Pay
     }
     if (result.noticeId) {
       const noticeId = result.noticeId;
-      keepAlive(sendNotice(deps, noticeId).catch((error: unknown) =>
-        deps.log('error', 'payment_notice_error', { notice_id: noticeId, error: error instanceof Error ? error.message : String(error) })));
+      keepAlive(
+        sendNotice(deps, noticeId).catch((error: unknown) =>
+          deps.log('error', 'payment_notice_error', { notice_id: noticeId, error: error instanceof Error ? error.message : String(error) }),
+        ),
+      );
     }
     return jsonResponse(200, { transaction_id: result.transactionId, outcome: result.outcome, status: result.status });
   }

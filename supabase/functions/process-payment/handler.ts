@@ -1,5 +1,11 @@
 import { z } from 'npm:zod@4.6.7';
-import { FlutterwaveError, type MobileMoneyCharge, type NextAction, NotConfiguredError, type StartedCharge } from '../_shared/flutterwave.ts';
+import {
+  FlutterwaveError,
+  type MobileMoneyCharge,
+  type NextAction,
+  NotConfiguredError,
+  type StartedCharge,
+} from '../_shared/flutterwave.ts';
 import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import { asJson } from '../_shared/db.ts';
 import { isStorableText } from '../_shared/input-bounds.ts';
@@ -27,7 +33,8 @@ const MAX_BODY_BYTES = 16 * 1024;
 // How long a start in progress keeps others from resuming it.
 const START_LEASE_SECONDS = 30;
 
-const Amount = z.union([z.number(), z.string().regex(/^\d+(\.\d{1,2})?$/, 'a number with at most 2 decimals')])
+const Amount = z
+  .union([z.number(), z.string().regex(/^\d+(\.\d{1,2})?$/, 'a number with at most 2 decimals')])
   .refine((value) => Number(value) > 0, 'must be more than 0');
 
 // The payment link's token is base64url (see newPaymentToken); nothing else can match one.
@@ -41,7 +48,10 @@ const PaymentRequest = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as UGX'),
   country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 code such as UG'),
   customerPhone: z.string().regex(/^\+[1-9]\d{7,14}$/, 'E.164: + then 8 to 15 digits, e.g. +256700000001'),
-  network: z.string().regex(/^[A-Za-z0-9_]{2,20}$/).optional(),
+  network: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{2,20}$/)
+    .optional(),
   customerEmail: z.email().optional(),
   customerName: z.string().trim().min(1).max(100).refine(isStorableText, 'contains a NUL character or an unpaired surrogate').optional(),
 });
@@ -83,7 +93,11 @@ const TX_COLUMNS = `id, reference, status, flw_charge_id, amount::text as amount
   coalesce((metadata ->> 'starting_until')::timestamptz, '-infinity') < now() as lease_free`;
 
 class RequestError extends Error {
-  constructor(readonly status: number, message: string, readonly details?: unknown) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
@@ -112,9 +126,12 @@ function describe(order: OrderRow, tx: TxRow, extra: Record<string, unknown> = {
     amount: tx.amount,
     currency: tx.currency,
     next_action: action,
-    message: tx.status === 'succeeded' ? `Paid: ${amount}.`
-      : action?.type === 'redirect' ? `Open ${action.url} to authorise ${amount}.`
-      : `Approve the payment of ${amount} on your phone.`,
+    message:
+      tx.status === 'succeeded'
+        ? `Paid: ${amount}.`
+        : action?.type === 'redirect'
+          ? `Open ${action.url} to authorise ${amount}.`
+          : `Approve the payment of ${amount} on your phone.`,
     ...extra,
   };
 }
@@ -122,8 +139,12 @@ function describe(order: OrderRow, tx: TxRow, extra: Record<string, unknown> = {
 /** Everything the request claims must agree with the order and the store before a charge is started. */
 function validateAgainstOrder(order: OrderRow, input: PaymentRequest): { market: (typeof MARKETS)[string]; network: string } {
   if (input.storeId && input.storeId !== order.store_id) throw new RequestError(400, 'storeId does not match the order');
-  if (order.status !== 'pending') throw new RequestError(409, `Order ${order.order_number} is ${order.status}; only a pending order can be paid`, { order_status: order.status });
-  if (!order.country_code || order.payments_active === false) throw new RequestError(409, 'This store does not take mobile money payments yet');
+  if (order.status !== 'pending')
+    throw new RequestError(409, `Order ${order.order_number} is ${order.status}; only a pending order can be paid`, {
+      order_status: order.status,
+    });
+  if (!order.country_code || order.payments_active === false)
+    throw new RequestError(409, 'This store does not take mobile money payments yet');
   const market = MARKETS[order.country_code];
   if (!market) throw new RequestError(409, `Mobile money is not supported for the store's country ${order.country_code}`);
   const problems: string[] = [];
@@ -133,14 +154,17 @@ function validateAgainstOrder(order: OrderRow, input: PaymentRequest): { market:
   } catch {
     problems.push('amount: not an amount');
   }
-  if (amountCents !== null && amountCents !== toCents(order.total_amount)) problems.push(`amount: must equal the order total ${order.total_amount}`);
+  if (amountCents !== null && amountCents !== toCents(order.total_amount))
+    problems.push(`amount: must equal the order total ${order.total_amount}`);
   if (input.currency !== order.currency) problems.push(`currency: must be the order's currency ${order.currency}`);
   if (input.country !== order.country_code) problems.push(`country: this store charges mobile money in ${order.country_code}`);
   if (order.currency !== market.currency) problems.push(`currency: mobile money in ${order.country_code} is charged in ${market.currency}`);
-  if (!input.customerPhone.startsWith(`+${market.callingCode}`)) problems.push(`customerPhone: must be a ${order.country_code} number (+${market.callingCode}…)`);
+  if (!input.customerPhone.startsWith(`+${market.callingCode}`))
+    problems.push(`customerPhone: must be a ${order.country_code} number (+${market.callingCode}…)`);
   const network = (input.network ?? order.default_network ?? '').toUpperCase();
   if (!network) problems.push(`network: choose one of ${market.networks.join(', ')}`);
-  else if (!market.networks.includes(network)) problems.push(`network: ${network} is not offered in ${order.country_code}; choose one of ${market.networks.join(', ')}`);
+  else if (!market.networks.includes(network))
+    problems.push(`network: ${network} is not offered in ${order.country_code}; choose one of ${market.networks.join(', ')}`);
   if (problems.length > 0) throw new RequestError(400, 'Invalid payment request', problems);
   return { market, network };
 }
@@ -152,20 +176,26 @@ type Reservation = { kind: 'new' | 'resume'; tx: TxRow } | { kind: 'existing'; t
  * transactions enforces the rule even for writers that skip the lock.
  */
 async function reserve(deps: PaymentDeps, order: OrderRow, input: PaymentRequest, network: string): Promise<Reservation> {
-  return await deps.sql.begin(async (tx) => {
+  return (await deps.sql.begin(async (tx) => {
     const [locked] = await tx<{ status: string }[]>`select status from public.orders where id = ${order.id} for update`;
-    if (locked?.status !== 'pending') throw new RequestError(409, `Order ${order.order_number} is ${locked?.status ?? 'gone'}; only a pending order can be paid`);
+    if (locked?.status !== 'pending')
+      throw new RequestError(409, `Order ${order.order_number} is ${locked?.status ?? 'gone'}; only a pending order can be paid`);
     const [open] = await tx.unsafe<TxRow[]>(
-      `select ${TX_COLUMNS} from public.payment_transactions where order_id = $1 and status in ('pending', 'needs_review')`, [order.id]);
+      `select ${TX_COLUMNS} from public.payment_transactions where order_id = $1 and status in ('pending', 'needs_review')`,
+      [order.id],
+    );
     if (open) {
-      if (open.status === 'needs_review') throw new RequestError(409, 'A payment for this order is being checked by the store', { transaction_id: open.id });
+      if (open.status === 'needs_review')
+        throw new RequestError(409, 'A payment for this order is being checked by the store', { transaction_id: open.id });
       if (open.flw_charge_id || !open.lease_free) return { kind: 'existing', tx: open };
       // Started before but never confirmed by Flutterwave (error or a stopped instance):
       // take the lease and start it again under the same reference and idempotency key.
       const [resumed] = await tx.unsafe<TxRow[]>(
         `update public.payment_transactions
          set metadata = metadata || jsonb_build_object('starting_until', now() + make_interval(secs => $2))
-         where id = $1 returning ${TX_COLUMNS}`, [open.id, START_LEASE_SECONDS]);
+         where id = $1 returning ${TX_COLUMNS}`,
+        [open.id, START_LEASE_SECONDS],
+      );
       return { kind: 'resume', tx: resumed! };
     }
     const [{ attempt }] = await tx<{ attempt: number }[]>`
@@ -178,11 +208,23 @@ async function reserve(deps: PaymentDeps, order: OrderRow, input: PaymentRequest
        values ($1, $2, 'flutterwave', $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11,
                jsonb_build_object('starting_until', now() + make_interval(secs => $12)))
        returning ${TX_COLUMNS}`,
-      [order.store_id, order.id, reference, order.total_amount, order.currency, input.customerPhone.slice(1),
-        input.customerEmail ?? null, network, order.api_version ?? 'v4', attempt!, order.country_code, START_LEASE_SECONDS],
+      [
+        order.store_id,
+        order.id,
+        reference,
+        order.total_amount,
+        order.currency,
+        input.customerPhone.slice(1),
+        input.customerEmail ?? null,
+        network,
+        order.api_version ?? 'v4',
+        attempt!,
+        order.country_code,
+        START_LEASE_SECONDS,
+      ],
     );
     return { kind: 'new', tx: created! };
-  }) as Reservation;
+  })) as Reservation;
 }
 
 function chargeFor(order: OrderRow, tx: TxRow, input: PaymentRequest, market: (typeof MARKETS)[string]): MobileMoneyCharge {
@@ -208,8 +250,9 @@ async function start(deps: PaymentDeps, order: OrderRow, tx: TxRow, charge: Mobi
     started = tx.api_version === 'v3' ? await deps.flutterwave.startV3(charge) : await deps.flutterwave.startV4(charge);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const definite = error instanceof NotConfiguredError
-      || (error instanceof FlutterwaveError && error.status >= 400 && error.status < 500 && ![401, 408, 409, 429].includes(error.status));
+    const definite =
+      error instanceof NotConfiguredError ||
+      (error instanceof FlutterwaveError && error.status >= 400 && error.status < 500 && ![401, 408, 409, 429].includes(error.status));
     if (definite) {
       // Flutterwave refused: no charge exists, so the attempt is over and the customer may try again.
       await deps.sql`update public.payment_transactions set status = 'failed', failure_reason = ${message}, completed_at = now()
@@ -221,14 +264,25 @@ async function start(deps: PaymentDeps, order: OrderRow, tx: TxRow, charge: Mobi
     }
     deps.log('warn', 'charge_start_failed', { transaction_id: tx.id, definite, error: message });
     if (error instanceof NotConfiguredError) return errorResponse(503, 'Mobile money payments are not configured for this store');
-    return errorResponse(502, definite ? `Flutterwave refused the payment: ${message}` : 'Flutterwave did not answer; try again in a moment', { transaction_id: tx.id });
+    return errorResponse(
+      502,
+      definite ? `Flutterwave refused the payment: ${message}` : 'Flutterwave did not answer; try again in a moment',
+      { transaction_id: tx.id },
+    );
   }
   const [updated] = await deps.sql.unsafe<TxRow[]>(
     `update public.payment_transactions
      set flw_charge_id = coalesce(flw_charge_id, nullif($2, '')), flw_customer_id = $3, flw_payment_method_id = $4, flw_ref = $5,
          next_action = $6, metadata = (metadata - 'starting_until' - 'start_error')
      where id = $1 returning ${TX_COLUMNS}`,
-    [tx.id, started.chargeId, started.customerId ?? null, started.paymentMethodId ?? null, started.flwRef ?? null, asJson(started.nextAction)],
+    [
+      tx.id,
+      started.chargeId,
+      started.customerId ?? null,
+      started.paymentMethodId ?? null,
+      started.flwRef ?? null,
+      asJson(started.nextAction),
+    ],
   );
   deps.log('info', 'charge_started', { transaction_id: tx.id, api_version: tx.api_version });
   if (started.status !== 'pending') {
@@ -253,7 +307,11 @@ async function initiate(deps: PaymentDeps, req: Request): Promise<Response> {
   const json = decoded.value;
   const parsed = PaymentRequest.safeParse(json);
   if (!parsed.success) {
-    return errorResponse(400, 'Invalid payment request', parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`));
+    return errorResponse(
+      400,
+      'Invalid payment request',
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`),
+    );
   }
   const input = parsed.data;
   const order = await findOrder(deps, input.orderId, input.token);
@@ -262,7 +320,10 @@ async function initiate(deps: PaymentDeps, req: Request): Promise<Response> {
   if (reservation.kind === 'existing') {
     const tx = reservation.tx;
     if (!tx.flw_charge_id && !tx.next_action) {
-      const busy = jsonResponse(202, describe(order, tx, { message: 'The payment is being started; try again in a few seconds.', existing: true }));
+      const busy = jsonResponse(
+        202,
+        describe(order, tx, { message: 'The payment is being started; try again in a few seconds.', existing: true }),
+      );
       busy.headers.set('retry-after', '3');
       return busy;
     }
@@ -274,10 +335,13 @@ async function initiate(deps: PaymentDeps, req: Request): Promise<Response> {
 async function show(deps: PaymentDeps, url: URL): Promise<Response> {
   const orderId = url.searchParams.get('order') ?? '';
   const token = url.searchParams.get('token') ?? '';
-  if (!z.uuid().safeParse(orderId).success || !LinkToken.safeParse(token).success) return errorResponse(400, 'Expected ?order=<order id>&token=<token from the payment link>');
+  if (!z.uuid().safeParse(orderId).success || !LinkToken.safeParse(token).success)
+    return errorResponse(400, 'Expected ?order=<order id>&token=<token from the payment link>');
   const order = await findOrder(deps, orderId, token);
   const [latest] = await deps.sql.unsafe<TxRow[]>(
-    `select ${TX_COLUMNS} from public.payment_transactions where order_id = $1 order by attempt desc limit 1`, [order.id]);
+    `select ${TX_COLUMNS} from public.payment_transactions where order_id = $1 order by attempt desc limit 1`,
+    [order.id],
+  );
   return jsonResponse(200, {
     order_id: order.id,
     order_number: order.order_number,
@@ -306,7 +370,11 @@ export function createProcessPaymentHandler(deps: PaymentDeps, allowedOrigin: st
       if (req.method === 'OPTIONS') {
         return new Response(null, {
           status: 204,
-          headers: { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' },
+          headers: {
+            'access-control-allow-methods': 'GET, POST',
+            'access-control-allow-headers': 'content-type',
+            'access-control-max-age': '600',
+          },
         });
       }
       return errorResponse(405, `Method ${req.method} not allowed; POST to pay, GET to look`);

@@ -36,7 +36,12 @@ export function createReconcilePaymentsHandler(config: PaymentConfig, deps: Paym
       const decoded = parseJsonBody(body.value);
       if (!decoded.ok) return decoded.response;
       const parsed = Body.safeParse(decoded.value);
-      if (!parsed.success) return errorResponse(400, 'Expected {} or {"older_than_seconds": <int>}', parsed.error.issues.map((i) => i.message));
+      if (!parsed.success)
+        return errorResponse(
+          400,
+          'Expected {} or {"older_than_seconds": <int>}',
+          parsed.error.issues.map((i) => i.message),
+        );
       olderThan = parsed.data.older_than_seconds ?? olderThan;
     }
 
@@ -45,7 +50,13 @@ export function createReconcilePaymentsHandler(config: PaymentConfig, deps: Paym
       where status = 'pending' and created_at < now() - make_interval(secs => ${olderThan})
       order by created_at limit ${BATCH}`;
     const counts: Record<SettleOutcome | 'errors', number> = {
-      succeeded: 0, failed: 0, needs_review: 0, still_pending: 0, already_settled: 0, no_charge_id: 0, errors: 0,
+      succeeded: 0,
+      failed: 0,
+      needs_review: 0,
+      still_pending: 0,
+      already_settled: 0,
+      no_charge_id: 0,
+      errors: 0,
     };
     for (const { id } of due) {
       try {

@@ -33,7 +33,10 @@ const MembershipEventSchema = z.object({
   timestamp: z.iso.datetime({ offset: true, message: 'timestamp must be an ISO-8601 date-time' }),
 });
 
-interface Participant { lid: string | null; phone: string | null }
+interface Participant {
+  lid: string | null;
+  phone: string | null;
+}
 
 function participantOf(raw: { phone?: string | null; id?: string | null }): Participant | string {
   const id = raw.id?.trim() || null;
@@ -77,7 +80,10 @@ export function createMembershipWebhookHandler(config: UserConfig): (req: Reques
       caller = await authenticate(sql, req.headers.get('x-api-key'));
     } catch (error) {
       log('error', 'key_lookup_failed', { error: String(error).slice(0, 200) });
-      return new Response(JSON.stringify({ error: 'Temporarily unavailable' }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '5' } });
+      return new Response(JSON.stringify({ error: 'Temporarily unavailable' }), {
+        status: 503,
+        headers: { 'content-type': 'application/json', 'retry-after': '5' },
+      });
     }
     if (!caller) return errorResponse(401, 'Unauthorized');
 
@@ -86,7 +92,12 @@ export function createMembershipWebhookHandler(config: UserConfig): (req: Reques
     const json = parseJsonBody(raw.value);
     if (!json.ok) return json.response;
     const parsed = MembershipEventSchema.safeParse(json.value);
-    if (!parsed.success) return errorResponse(400, 'Invalid membership event', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`));
+    if (!parsed.success)
+      return errorResponse(
+        400,
+        'Invalid membership event',
+        parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+      );
     const event = parsed.data;
     const participant = participantOf(event.participant);
     if (typeof participant === 'string') return errorResponse(400, 'Invalid membership event', [participant]);
@@ -100,14 +111,24 @@ export function createMembershipWebhookHandler(config: UserConfig): (req: Reques
                  values (${caller.organizationId}, ${event.sessionId}, 'Membership webhook', 'open') on conflict do nothing`;
         await tx`insert into public.whatsapp_groups (organization_id, session_id, group_jid)
                  values (${caller.organizationId}, ${event.sessionId}, ${event.groupJid}) on conflict do nothing`;
-        const values = event.event === 'join'
-          ? { status: 'active', joined_at: occurredAt, joined_source: 'live', left_at: null, left_source: null }
-          : { status: 'left', left_at: occurredAt, left_source: 'live' };
-        const member = await upsertMember(tx, caller.organizationId, { group_jid: event.groupJid, ...participant, values, notBefore: occurredAt });
+        const values =
+          event.event === 'join'
+            ? { status: 'active', joined_at: occurredAt, joined_source: 'live', left_at: null, left_source: null }
+            : { status: 'left', left_at: occurredAt, left_source: 'live' };
+        const member = await upsertMember(tx, caller.organizationId, {
+          group_jid: event.groupJid,
+          ...participant,
+          values,
+          notBefore: occurredAt,
+        });
         const appended = await appendMembershipEvent(tx, caller.organizationId, {
           event_id: `webhook:${event.event}:${event.groupJid}:${participant.lid ?? participant.phone}:${occurredAt}`,
-          group_jid: event.groupJid, lid: participant.lid, phone: participant.phone,
-          action: event.event === 'join' ? 'joined' : 'left', source: 'live', occurred_at: occurredAt,
+          group_jid: event.groupJid,
+          lid: participant.lid,
+          phone: participant.phone,
+          action: event.event === 'join' ? 'joined' : 'left',
+          source: 'live',
+          occurred_at: occurredAt,
         });
         await tx`update public.membership_webhook_keys set last_used_at = now() where key_id = ${caller.keyId}`;
         return { duplicate: !appended.inserted, member_updated: member !== null };
@@ -116,9 +137,13 @@ export function createMembershipWebhookHandler(config: UserConfig): (req: Reques
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       // A value Postgres refuses (a malformed LID, say) is the sender's mistake, not ours.
-      if (code.startsWith('22') || code.startsWith('23')) return errorResponse(400, 'Invalid membership event', [String((error as Error).message)]);
+      if (code.startsWith('22') || code.startsWith('23'))
+        return errorResponse(400, 'Invalid membership event', [String((error as Error).message)]);
       log('error', 'ingest_failed', { code, error: String((error as Error)?.message ?? error).slice(0, 200) });
-      return new Response(JSON.stringify({ error: 'Temporarily unavailable' }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '5' } });
+      return new Response(JSON.stringify({ error: 'Temporarily unavailable' }), {
+        status: 503,
+        headers: { 'content-type': 'application/json', 'retry-after': '5' },
+      });
     }
   };
 }

@@ -38,7 +38,8 @@ async function verifySubscription(sql: Sql, url: URL): Promise<Response> {
     return errorResponse(400, 'Expected hub.mode=subscribe, hub.verify_token and hub.challenge');
   }
   // A token no store could have set cannot match one; it never reaches the query.
-  if (token.length > MAX_VERIFY_TOKEN || !isStorableText(token)) return errorResponse(403, 'Verify token does not match any active WhatsApp channel');
+  if (token.length > MAX_VERIFY_TOKEN || !isStorableText(token))
+    return errorResponse(403, 'Verify token does not match any active WhatsApp channel');
   const [match] = await sql`
     select 1 from public.business_channel_settings
     where is_active and channel_type = 'whatsapp' and webhook_verify_token = ${token} limit 1`;
@@ -60,7 +61,10 @@ interface Pipeline {
   sweepIfDue(): void;
 }
 
-async function receive({ ingestSql, logInbound, deps, resolveStores, background, backlogLimit, appSecret, log, sweepIfDue }: Pipeline, req: Request): Promise<Response> {
+async function receive(
+  { ingestSql, logInbound, deps, resolveStores, background, backlogLimit, appSecret, log, sweepIfDue }: Pipeline,
+  req: Request,
+): Promise<Response> {
   const body = await readBody(req, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
   const raw = body.value;
@@ -118,7 +122,8 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
     logReply: createReplyLog(processingSql),
   };
   const background = createWorkQueue(config.processConcurrency, (error) =>
-    log('error', 'background_failed', { error: error instanceof Error ? error.message : String(error) }));
+    log('error', 'background_failed', { error: error instanceof Error ? error.message : String(error) }),
+  );
   let lastSweep = 0;
   let sweeping = false;
   const pipeline: Pipeline = {
@@ -135,17 +140,19 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
       if (sweeping || Date.now() - lastSweep < STRANDED_SWEEP_EVERY_MS) return;
       sweeping = true;
       lastSweep = Date.now();
-      keepAlive((async () => {
-        try {
-          const stranded = await findStranded(deps.sql, STRANDED_AFTER_SECONDS, config.processBacklogLimit);
-          if (stranded.length > 0) log('warn', 'stranded_messages_resumed', { count: stranded.length });
-          await processInbound(deps, stranded);
-        } catch (error) {
-          log('error', 'sweep_failed', { error: error instanceof Error ? error.message : String(error) });
-        } finally {
-          sweeping = false;
-        }
-      })());
+      keepAlive(
+        (async () => {
+          try {
+            const stranded = await findStranded(deps.sql, STRANDED_AFTER_SECONDS, config.processBacklogLimit);
+            if (stranded.length > 0) log('warn', 'stranded_messages_resumed', { count: stranded.length });
+            await processInbound(deps, stranded);
+          } catch (error) {
+            log('error', 'sweep_failed', { error: error instanceof Error ? error.message : String(error) });
+          } finally {
+            sweeping = false;
+          }
+        })(),
+      );
     },
   };
   return async (req) => {

@@ -44,7 +44,9 @@ export function describeMetaError(error: MetaError): string {
     error.title ?? error.message ?? 'error without a title',
     error.message && error.message !== error.title ? `– ${error.message}` : '',
     details && details !== error.title && details !== error.message ? `– ${details}` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 function statusError(status: StatusUpdate): { code: number | null; text: string | null } {
@@ -130,10 +132,15 @@ export async function ingest(
   // A transaction only when there are two writes to keep together; a single statement is atomic anyway.
   const writes = [candidates, statuses, channelErrors].filter((list) => list.length > 0).length;
   const write = <T>(work: (q: Sql | Tx) => Promise<T>): Promise<T> =>
-    writes > 1 ? sql.begin((tx) => work(tx)) as Promise<T> : work(sql);
+    writes > 1 ? (sql.begin((tx) => work(tx)) as Promise<T>) : work(sql);
 
   return write(async (tx) => {
-    const rows = candidates.map((c) => ({ storeId: c.store.id, phone: c.phone, wamid: c.message.id, payload: { message: c.message, contact_name: c.customerName } }));
+    const rows = candidates.map((c) => ({
+      storeId: c.store.id,
+      phone: c.phone,
+      wamid: c.message.id,
+      payload: { message: c.message, contact_name: c.customerName },
+    }));
     // Alone, the inbound rows go through the group commit, shared with concurrent deliveries.
     const logIds = rows.length === 0 ? [] : writes === 1 ? await Promise.all(rows.map(logInbound)) : await insertInbound(tx, rows);
     const stored: StoredInbound[] = [];
@@ -142,7 +149,10 @@ export async function ingest(
       if (logId) stored.push({ ...candidate, logId });
     });
 
-    const applied = statuses.length === 0 ? [] : await tx`
+    const applied =
+      statuses.length === 0
+        ? []
+        : await tx`
       update public.messaging_log m
       set status = u.status, error_message = coalesce(u.error, m.error_message), error_code = coalesce(u.code, m.error_code)
       from unnest(${statuses.map(([wamid]) => wamid)}::text[], ${statuses.map(([, s]) => s.status)}::text[],
@@ -155,15 +165,17 @@ export async function ingest(
 
     if (channelErrors.length > 0) {
       await tx`
-        insert into public.messaging_log ${tx(channelErrors.map((e) => ({
-          store_id: e.storeId,
-          customer_phone: e.phone,
-          message_type: 'channel_error',
-          message_payload: asJson({ error: e.error, ...(e.wamid ? { about_message: e.wamid } : {}) }),
-          status: 'failed',
-          error_code: e.error.code ?? null,
-          error_message: describeMetaError(e.error),
-        })))}`;
+        insert into public.messaging_log ${tx(
+          channelErrors.map((e) => ({
+            store_id: e.storeId,
+            customer_phone: e.phone,
+            message_type: 'channel_error',
+            message_payload: asJson({ error: e.error, ...(e.wamid ? { about_message: e.wamid } : {}) }),
+            status: 'failed',
+            error_code: e.error.code ?? null,
+            error_message: describeMetaError(e.error),
+          })),
+        )}`;
     }
 
     return {

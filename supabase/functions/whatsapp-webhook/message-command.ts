@@ -13,7 +13,9 @@ export function commandFromMessage(message: InboundMessage): Command {
       return parseCommand(message.text?.body ?? '');
     case 'interactive': {
       const reply = message.interactive?.button_reply ?? message.interactive?.list_reply;
-      return reply ? fromReply(reply.id, reply.title) : { kind: 'unsupported', messageType: `interactive ${message.interactive?.type ?? ''}`.trim() };
+      return reply
+        ? fromReply(reply.id, reply.title)
+        : { kind: 'unsupported', messageType: `interactive ${message.interactive?.type ?? ''}`.trim() };
     }
     case 'button':
       return fromReply(message.button?.payload, message.button?.text ?? '');

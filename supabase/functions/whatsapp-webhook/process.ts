@@ -42,16 +42,19 @@ export interface ReplyRow {
 
 /** Replies are logged through a group commit: concurrent senders share one insert (one fixed, prepared statement). */
 export function createReplyLog(sql: Sql): GroupCommit<ReplyRow, void> {
-  return createGroupCommit(async (rows: ReplyRow[]) => {
-    await sql`
+  return createGroupCommit(
+    async (rows: ReplyRow[]) => {
+      await sql`
       insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message, error_code)
       select r.store_id, r.phone, 'outbound_text', r.payload::jsonb, r.status, r.wamid, r.error, r.code
       from unnest(${rows.map((r) => r.storeId)}::uuid[], ${rows.map((r) => r.phone)}::text[], ${rows.map((r) => JSON.stringify(r.payload))}::text[],
                   ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.wamid)}::text[], ${rows.map((r) => r.error)}::text[],
                   ${rows.map((r) => r.code)}::int[]) as r(store_id, phone, payload, status, wamid, error, code)
       on conflict (whatsapp_message_id) do nothing`;
-    return rows.map(() => undefined);
-  }, { maxBatch: 500, concurrency: 2 });
+      return rows.map(() => undefined);
+    },
+    { maxBatch: 500, concurrency: 2 },
+  );
 }
 
 type Decision = { reply: string } | { reply: null; note: string };
@@ -94,7 +97,13 @@ function claimAndReadState(q: Queryable, inbound: StoredInbound & { phone: strin
       (select rate_count from counted) as handled`;
 }
 
-async function decide(q: Queryable, inbound: StoredInbound & { phone: string }, command: Command, publicSiteUrl: string, lock: boolean): Promise<Decision> {
+async function decide(
+  q: Queryable,
+  inbound: StoredInbound & { phone: string },
+  command: Command,
+  publicSiteUrl: string,
+  lock: boolean,
+): Promise<Decision> {
   const { store, phone } = inbound;
   // Not awaited before the next query: postgres.js sends both at once and Postgres runs
   // them in order. The lock makes one customer's state-changing commands run one at a time.
@@ -112,7 +121,13 @@ async function decide(q: Queryable, inbound: StoredInbound & { phone: string }, 
   return { reply: await runCommand({ tx: q, store, phone, customerName: inbound.customerName, publicSiteUrl }, command) };
 }
 
-async function decideAndNote(q: Queryable, inbound: StoredInbound & { phone: string }, command: Command, publicSiteUrl: string, lock: boolean): Promise<Decision> {
+async function decideAndNote(
+  q: Queryable,
+  inbound: StoredInbound & { phone: string },
+  command: Command,
+  publicSiteUrl: string,
+  lock: boolean,
+): Promise<Decision> {
   const result = await decide(q, inbound, command, publicSiteUrl, lock);
   if (result.reply === null) await q`update public.messaging_log set error_message = ${result.note} where id = ${inbound.logId}`;
   return result;
@@ -149,7 +164,7 @@ async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<vo
     status: sent.ok ? 'accepted' : 'failed',
     wamid: sent.ok ? sent.wamid : null,
     error: sent.ok ? null : sent.error,
-    code: sent.ok ? null : sent.code ?? null,
+    code: sent.ok ? null : (sent.code ?? null),
   });
   if (!sent.ok) deps.log('warn', 'reply_failed', { inbound_log_id: inbound.logId, error: sent.error });
 }
@@ -162,8 +177,9 @@ export async function processInbound(deps: ProcessDeps, stored: StoredInbound[])
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       deps.log('error', 'processing_failed', { inbound_log_id: inbound.logId, error: reason });
-      await deps.sql`update public.messaging_log set error_message = ${`processing failed: ${reason}`} where id = ${inbound.logId}`
-        .catch(() => {});
+      await deps.sql`update public.messaging_log set error_message = ${`processing failed: ${reason}`} where id = ${inbound.logId}`.catch(
+        () => {},
+      );
     }
   }
 }

@@ -9,10 +9,18 @@ import type { StoredInbound } from './ingest.ts';
  * queued; the claim in process.ts makes sure each is handled once.
  */
 export async function findStranded(sql: Sql, olderThanSeconds: number, limit: number): Promise<StoredInbound[]> {
-  const rows = await sql<{
-    id: string; customer_phone: string | null; message_payload: { message: InboundMessage; contact_name: string | null };
-    store_id: string; store_name: string; store_slug: string; currency: string; wa_phone_number_id: string;
-  }[]>`
+  const rows = await sql<
+    {
+      id: string;
+      customer_phone: string | null;
+      message_payload: { message: InboundMessage; contact_name: string | null };
+      store_id: string;
+      store_name: string;
+      store_slug: string;
+      currency: string;
+      wa_phone_number_id: string;
+    }[]
+  >`
     select m.id, m.customer_phone, m.message_payload, s.id as store_id, s.store_name, s.store_slug, s.currency, b.wa_phone_number_id
     from public.messaging_log m
     join public.store_settings s on s.id = m.store_id

@@ -26,7 +26,13 @@ export function createStoreResolver(sql: Sql, ttlMs: number): ResolveStores {
       join public.store_settings s on s.id = b.store_id
       where b.is_active and b.channel_type = 'whatsapp' and b.wa_phone_number_id = any(${missing}::text[])`;
     for (const row of rows) {
-      const store = { id: row.id, name: row.store_name, slug: row.store_slug, currency: row.currency, phoneNumberId: row.wa_phone_number_id };
+      const store = {
+        id: row.id,
+        name: row.store_name,
+        slug: row.store_slug,
+        currency: row.currency,
+        phoneNumberId: row.wa_phone_number_id,
+      };
       cache.set(row.wa_phone_number_id, { store, expires: Date.now() + ttlMs });
       found.set(row.wa_phone_number_id, store);
     }

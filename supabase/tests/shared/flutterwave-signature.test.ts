@@ -6,7 +6,8 @@ const secret = 'whsec-test-hash';
 const raw = '{"type":"charge.completed","data":{"id":"chg_1","reference":"WA-1-1"}}';
 const body = new TextEncoder().encode(raw);
 const hmac = (key: string, text: string) => createHmac('sha256', key).update(text, 'utf8').digest('base64');
-const check = (headers: Record<string, string>, mode: 'hmac' | 'hmac_or_plain' = 'hmac') => verifyFlutterwaveSignature(body, new Headers(headers), secret, mode);
+const check = (headers: Record<string, string>, mode: 'hmac' | 'hmac_or_plain' = 'hmac') =>
+  verifyFlutterwaveSignature(body, new Headers(headers), secret, mode);
 
 describe('verifyFlutterwaveSignature', () => {
   it('accepts the v4 base64 HMAC-SHA256 of the raw body keyed with the secret hash', async () => {

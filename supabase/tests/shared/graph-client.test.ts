@@ -23,7 +23,11 @@ describe('createGraphClient', () => {
   it("reports Meta's error code and message", async () => {
     graph.failFor('256700000002', { status: 400, code: 131026, message: 'Message undeliverable' });
     const client = createGraphClient({ baseUrl: graph.baseUrl, version: 'v21.0', token: 'tok' });
-    expect(await client.sendText('555', '256700000002', 'Hi')).toEqual({ ok: false, error: 'Graph API 400: (#131026) Message undeliverable', code: 131026 });
+    expect(await client.sendText('555', '256700000002', 'Hi')).toEqual({
+      ok: false,
+      error: 'Graph API 400: (#131026) Message undeliverable',
+      code: 131026,
+    });
   });
 
   it('reports an unreachable API without throwing', async () => {

@@ -43,20 +43,24 @@ describe('one phone rule on the desktop and in the edge functions', () => {
     expect(digitsOrNull(normalisePhone(input, 'IN'))).toBe(india);
   });
 
-  it.skipIf(!deno.available)(`gives the same answers in real Deno, through the edge functions' own import ${deno.reason}`, () => {
-    const script = `
+  it.skipIf(!deno.available)(
+    `gives the same answers in real Deno, through the edge functions' own import ${deno.reason}`,
+    () => {
+      const script = `
       import { toE164Digits } from './supabase/functions/_shared/phone.ts';
       const inputs = JSON.parse(Deno.args[0]);
       console.log(JSON.stringify(inputs.map((input) => toE164Digits(input))));
     `;
-    const output = execFileSync(DENO_BIN, ['eval', '--no-lock', script, JSON.stringify(table.map((row) => row.input))], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(JSON.parse(output.trim().split('\n').at(-1) ?? '[]')).toEqual(table.map((row) => row.international));
-  }, 90_000);
+      const output = execFileSync(DENO_BIN, ['eval', '--no-lock', script, JSON.stringify(table.map((row) => row.input))], {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(JSON.parse(output.trim().split('\n').at(-1) ?? '[]')).toEqual(table.map((row) => row.international));
+    },
+    90_000,
+  );
 
   it('does not store a number WhatsApp never sends', () => {
     expect(toE164Digits(undefined)).toBeNull();

@@ -10,13 +10,35 @@ import type postgres from 'postgres';
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const SCALE = Number(process.env.FUZZ_RUNS_SCALE ?? 1);
 export const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
-export const fuzzParameters = (numRuns: number): fc.Parameters<unknown> => ({ seed: FUZZ_SEED, numRuns: runs(numRuns), endOnFailure: true });
+export const fuzzParameters = (numRuns: number): fc.Parameters<unknown> => ({
+  seed: FUZZ_SEED,
+  numRuns: runs(numRuns),
+  endOnFailure: true,
+});
 
 /** Characters Postgres refuses (NUL, both halves of a surrogate pair on their own) or that look alike to parsers. */
-const hostileChars = fc.constantFrom('\u0000', '\ud800', '\udbff', '\udc00', '\udfff', '"', '\\', '\n', ' ', '\u202e', '\ufeff', '😀', 'é', '%00', "'", ';');
+const hostileChars = fc.constantFrom(
+  '\u0000',
+  '\ud800',
+  '\udbff',
+  '\udc00',
+  '\udfff',
+  '"',
+  '\\',
+  '\n',
+  ' ',
+  '\u202e',
+  '\ufeff',
+  '😀',
+  'é',
+  '%00',
+  "'",
+  ';',
+);
 
 /** A string that Postgres cannot store: a NUL byte or a lone surrogate somewhere in it. */
-export const unstorableString = fc.tuple(fc.string({ maxLength: 20 }), fc.constantFrom('\u0000', '\ud800', '\udfff', '\udbff'), fc.string({ maxLength: 20 }))
+export const unstorableString = fc
+  .tuple(fc.string({ maxLength: 20 }), fc.constantFrom('\u0000', '\ud800', '\udfff', '\udbff'), fc.string({ maxLength: 20 }))
   .map(([a, bad, b]) => `${a}${bad}${b}`);
 
 /** Any string a hostile sender might put in a field: ordinary, hostile characters mixed in, very long, unstorable. */

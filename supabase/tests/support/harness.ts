@@ -87,7 +87,8 @@ export async function startHarness(options: LocalStackOptions = {}): Promise<Har
             select 1 from messaging_log o
             where o.message_type = 'outbound_text' and o.message_payload ->> 'in_reply_to' = i.whatsapp_message_id))`;
       if (row!.pending === 0) return;
-      if (Date.now() > deadline) throw new Error(`${row!.pending} message(s) still unprocessed after 15 s\n${stack.functions.output().slice(-4000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`${row!.pending} message(s) still unprocessed after 15 s\n${stack.functions.output().slice(-4000)}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   };

@@ -47,7 +47,12 @@ export function catalogOrder(from: string, items: { sku: string; quantity: numbe
     order: {
       catalog_id: '1234567890',
       text: '',
-      product_items: items.map((item) => ({ product_retailer_id: item.sku, quantity: item.quantity, item_price: item.price ?? 1, currency: 'UGX' })),
+      product_items: items.map((item) => ({
+        product_retailer_id: item.sku,
+        quantity: item.quantity,
+        item_price: item.price ?? 1,
+        currency: 'UGX',
+      })),
     },
   };
 }

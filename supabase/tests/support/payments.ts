@@ -9,7 +9,11 @@ import { text } from './meta';
  * function's own code), reconciliation.
  */
 
-export async function enablePayments(h: Harness, shop: Shop, settings: { apiVersion?: 'v3' | 'v4'; country?: string; network?: string | null } = {}): Promise<void> {
+export async function enablePayments(
+  h: Harness,
+  shop: Shop,
+  settings: { apiVersion?: 'v3' | 'v4'; country?: string; network?: string | null } = {},
+): Promise<void> {
   await h.sql`insert into store_payment_settings (store_id, api_version, country_code, default_network)
               values (${shop.storeId}, ${settings.apiVersion ?? 'v4'}, ${settings.country ?? 'UG'}, ${settings.network === undefined ? 'MTN' : settings.network})
               on conflict (store_id) do update set api_version = excluded.api_version, country_code = excluded.country_code,
@@ -36,7 +40,14 @@ export async function checkoutInChat(h: Harness, shop: Shop, phone: string, adds
   const orderId = url.searchParams.get('order')!;
   const [order] = await h.sql<{ order_number: string; total_amount: string }[]>`
     select order_number::text, total_amount::text from orders where id = ${orderId}`;
-  return { orderId, orderNumber: order!.order_number, token: url.searchParams.get('token') ?? '', total: order!.total_amount, paymentUrl: link, reply };
+  return {
+    orderId,
+    orderNumber: order!.order_number,
+    token: url.searchParams.get('token') ?? '',
+    total: order!.total_amount,
+    paymentUrl: link,
+    reply,
+  };
 }
 
 export function paymentUrl(h: Harness): string {
@@ -44,16 +55,32 @@ export function paymentUrl(h: Harness): string {
 }
 
 export async function pay(h: Harness, body: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(paymentUrl(h), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(paymentUrl(h), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 /** A valid request for this order: the customer pays the total in UGX from a Ugandan MTN number. */
 export function payRequest(order: CheckedOut, phone: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { orderId: order.orderId, token: order.token, amount: order.total, currency: 'UGX', country: 'UG', customerPhone: `+${phone}`, network: 'MTN', ...overrides };
+  return {
+    orderId: order.orderId,
+    token: order.token,
+    amount: order.total,
+    currency: 'UGX',
+    country: 'UG',
+    customerPhone: `+${phone}`,
+    network: 'MTN',
+    ...overrides,
+  };
 }
 
-export function v4Webhook(charge: { id: string; reference: string; amount: number; currency: string }, status: 'succeeded' | 'failed' = 'succeeded') {
+export function v4Webhook(
+  charge: { id: string; reference: string; amount: number; currency: string },
+  status: 'succeeded' | 'failed' = 'succeeded',
+) {
   return {
     webhook_id: `wbk_${charge.id}`,
     timestamp: Date.now(),
@@ -62,12 +89,20 @@ export function v4Webhook(charge: { id: string; reference: string; amount: numbe
   };
 }
 
-export function v3Webhook(charge: { id: string; reference: string; amount: number; currency: string }, status: 'successful' | 'failed' = 'successful') {
+export function v3Webhook(
+  charge: { id: string; reference: string; amount: number; currency: string },
+  status: 'successful' | 'failed' = 'successful',
+) {
   return {
     event: 'charge.completed',
     data: {
-      id: Number(charge.id), tx_ref: charge.reference, flw_ref: `FLW-MOCK-${charge.id}`, amount: charge.amount, currency: charge.currency,
-      charged_amount: charge.amount, status,
+      id: Number(charge.id),
+      tx_ref: charge.reference,
+      flw_ref: `FLW-MOCK-${charge.id}`,
+      amount: charge.amount,
+      currency: charge.currency,
+      charged_amount: charge.amount,
+      status,
     },
   };
 }
@@ -79,7 +114,11 @@ export function flutterwaveSignature(raw: string, secretHash: string): string {
 export type WebhookAuth = 'v4' | 'v3' | { headers: Record<string, string> };
 
 /** Posts a webhook as Flutterwave would: v4 with flutterwave-signature, v3 with verif-hash. */
-export async function postWebhook(h: Harness, payload: unknown, auth: WebhookAuth = 'v4'): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postWebhook(
+  h: Harness,
+  payload: unknown,
+  auth: WebhookAuth = 'v4',
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const raw = JSON.stringify(payload);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (auth === 'v4') headers['flutterwave-signature'] = flutterwaveSignature(raw, h.stack.flutterwaveSecretHash);
@@ -105,12 +144,25 @@ export function fake(h: Harness): FakeFlutterwave {
 /** What a store owner looks at: transactions, order, ledger, balance, notices. */
 export async function moneyState(h: Harness, shop: Shop, orderId: string) {
   const [transactions, [order], ledger, [balance], notices] = await Promise.all([
-    h.sql<{ id: string; status: string; reference: string; flw_charge_id: string | null; amount: string; failure_reason: string | null; review_reason: string | null; attempt: number }[]>`
+    h.sql<
+      {
+        id: string;
+        status: string;
+        reference: string;
+        flw_charge_id: string | null;
+        amount: string;
+        failure_reason: string | null;
+        review_reason: string | null;
+        attempt: number;
+      }[]
+    >`
       select id, status, reference, flw_charge_id, amount::text, failure_reason, review_reason, attempt
       from payment_transactions where order_id = ${orderId} order by attempt`,
     h.sql<{ status: string }[]>`select status from orders where id = ${orderId}`,
     h.sql<{ amount: string; entry_type: string }[]>`select amount::text, entry_type from store_ledger_entries where order_id = ${orderId}`,
-    h.sql<{ available_balance: string }[]>`select available_balance::text from store_balances where store_id = ${shop.storeId} and currency = 'UGX'`,
+    h.sql<
+      { available_balance: string }[]
+    >`select available_balance::text from store_balances where store_id = ${shop.storeId} and currency = 'UGX'`,
     h.sql<{ status: string; body: string; whatsapp_message_id: string | null; error_message: string | null }[]>`
       select status, message_payload -> 'text' ->> 'body' as body, whatsapp_message_id, error_message from messaging_log
       where message_payload ->> 'order_id' = ${orderId} order by created_at`,

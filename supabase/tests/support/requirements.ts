@@ -32,5 +32,9 @@ export function pgCronRequirement(): Requirement {
   }
   const pg = postgresRequirement();
   if (!pg.available) return pg;
-  return requirement('pg_cron for PostgreSQL 15', postgresExtensionAvailable('pg_cron') ? 'pg_cron' : undefined, 'apt-get install -y postgresql-15-cron');
+  return requirement(
+    'pg_cron for PostgreSQL 15',
+    postgresExtensionAvailable('pg_cron') ? 'pg_cron' : undefined,
+    'apt-get install -y postgresql-15-cron',
+  );
 }

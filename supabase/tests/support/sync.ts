@@ -81,12 +81,20 @@ export async function startSyncHarness(options: LocalStackOptions = {}): Promise
       return { status: 200, body: data as T };
     };
     return {
-      organizationId, userId: user.id, email, password, client, clientId, accessToken, call,
+      organizationId,
+      userId: user.id,
+      email,
+      password,
+      client,
+      clientId,
+      accessToken,
+      call,
       dropNextAnswer: () => {
         dropAnswer = true;
       },
       push: (mutations) => call({ protocol: 1, kind: 'push', organization_id: organizationId, client_id: clientId, mutations }),
-      pull: (cursors, limit) => call({ protocol: 1, kind: 'pull', organization_id: organizationId, client_id: clientId, cursors, ...(limit ? { limit } : {}) }),
+      pull: (cursors, limit) =>
+        call({ protocol: 1, kind: 'pull', organization_id: organizationId, client_id: clientId, cursors, ...(limit ? { limit } : {}) }),
     };
   }
 
@@ -107,18 +115,48 @@ export async function startSyncHarness(options: LocalStackOptions = {}): Promise
 
 /** Rows as a desktop would push them. */
 export const rows = {
-  session: (id = `wa_${randomUUID()}`) => ({ id, label: 'Front desk', state: 'open', state_reason: null, phone: '919800000001', display_name: 'Desk', last_active_at: new Date().toISOString() }),
+  session: (id = `wa_${randomUUID()}`) => ({
+    id,
+    label: 'Front desk',
+    state: 'open',
+    state_reason: null,
+    phone: '919800000001',
+    display_name: 'Desk',
+    last_active_at: new Date().toISOString(),
+  }),
   workshop: (sessionId: string | null, id = `ws_${randomUUID()}`) => ({
-    id, name: 'Pottery basics', starts_at: '2030-03-01T13:00:00.000Z', starts_at_local: '2030-03-01T18:30', time_zone: 'Asia/Kolkata',
-    duration_minutes: 90, description: '', join_link: '', session_id: sessionId, group_jid: '120363000000000001@g.us', last_synced_at: null,
+    id,
+    name: 'Pottery basics',
+    starts_at: '2030-03-01T13:00:00.000Z',
+    starts_at_local: '2030-03-01T18:30',
+    time_zone: 'Asia/Kolkata',
+    duration_minutes: 90,
+    description: '',
+    join_link: '',
+    session_id: sessionId,
+    group_jid: '120363000000000001@g.us',
+    last_synced_at: null,
   }),
   lead: (phone: string, name = 'Asha') => ({ phone, name, email: '' }),
   member: (groupJid: string, phone: string, status: 'active' | 'left' = 'active') => ({
-    group_jid: groupJid, lid: null, phone, status, joined_at: '2030-02-01T10:00:00.000Z', joined_source: 'live',
-    left_at: status === 'left' ? '2030-02-02T10:00:00.000Z' : null, left_source: status === 'left' ? 'live' : null, is_admin: false,
+    group_jid: groupJid,
+    lid: null,
+    phone,
+    status,
+    joined_at: '2030-02-01T10:00:00.000Z',
+    joined_source: 'live',
+    left_at: status === 'left' ? '2030-02-02T10:00:00.000Z' : null,
+    left_source: status === 'left' ? 'live' : null,
+    is_admin: false,
   }),
   event: (eventId: string, groupJid: string, phone: string, action: 'joined' | 'left' = 'joined') => ({
-    event_id: eventId, group_jid: groupJid, lid: null, phone, action, source: 'live', occurred_at: '2030-02-01T10:00:00.000Z',
+    event_id: eventId,
+    group_jid: groupJid,
+    lid: null,
+    phone,
+    action,
+    source: 'live',
+    occurred_at: '2030-02-01T10:00:00.000Z',
   }),
 };
 

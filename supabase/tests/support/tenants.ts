@@ -58,7 +58,9 @@ export async function seedTenant(sql: postgres.Sql, label: string): Promise<Tena
     await tx`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id)
              values (${storeId}, ${phone}, 'inbound', '{}', 'received', ${`wamid.${userId}`})`;
     await tx`insert into customer_channel_opt_in (store_id, customer_phone) values (${storeId}, ${phone})`;
-    const [product] = await tx<{ id: string }[]>`insert into products (store_id, sku, name, price) values (${storeId}, 'SKU-1', 'Thing', 5) returning id`;
+    const [product] = await tx<
+      { id: string }[]
+    >`insert into products (store_id, sku, name, price) values (${storeId}, 'SKU-1', 'Thing', 5) returning id`;
     await tx`insert into cart_sessions (store_id, session_id, customer_phone, items)
              values (${storeId}, ${`wa:${phone}`}, ${phone}, ${tx.json([{ product_id: product!.id, sku: 'SKU-1', quantity: 1 }])})`;
     const [order] = await tx<{ id: string }[]>`

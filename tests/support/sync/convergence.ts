@@ -20,7 +20,12 @@ export const uploadedTables: readonly SyncTableName[] = [
 ];
 
 /** The desktop's outbox is empty and each uploaded table holds exactly the organisation's rows in Postgres. */
-export async function expectSameAsServer(desktop: { dataDir: string }, sql: postgres.Sql, organisationId: string, tables = uploadedTables): Promise<void> {
+export async function expectSameAsServer(
+  desktop: { dataDir: string },
+  sql: postgres.Sql,
+  organisationId: string,
+  tables = uploadedTables,
+): Promise<void> {
   const db = new BetterSqlite3(join(desktop.dataDir, 'console.sqlite'), { readonly: true });
   try {
     expect(db.prepare('SELECT count(*) FROM sync_outbox').pluck().get()).toBe(0);

@@ -170,7 +170,10 @@ export async function startSyncWorld(stackOptions: LocalStackOptions = {}): Prom
 /** The organisation's rows in Postgres, as they travel. */
 export async function serverRows(sql: postgres.Sql, organisationId: string, table: SyncTableName): Promise<Record<string, unknown>[]> {
   const columns = syncTables[table].columns as readonly string[];
-  const rows = await sql.unsafe(`select ${columns.map((column) => `"${column}"`).join(', ')} from public.${table} where organization_id = $1`, [organisationId]);
+  const rows = await sql.unsafe(
+    `select ${columns.map((column) => `"${column}"`).join(', ')} from public.${table} where organization_id = $1`,
+    [organisationId],
+  );
   return rows.map((row) => normalise(row as Record<string, unknown>));
 }
 
@@ -181,7 +184,14 @@ export function asSet(rows: Record<string, unknown>[]): string[] {
 
 function normalise(row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(row).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(value) ? new Date(value).toISOString() : value]),
+    Object.entries(row).map(([key, value]) => [
+      key,
+      value instanceof Date
+        ? value.toISOString()
+        : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(value)
+          ? new Date(value).toISOString()
+          : value,
+    ]),
   );
 }
 
@@ -197,12 +207,27 @@ export function localRowsOf(dataDir: string, table: SyncTableName): Promise<Reco
   try {
     const clientId = db.prepare("SELECT json_extract(value, '$') FROM sync_state WHERE key = 'clientId'").pluck().get() as string;
     const foreign = new Map(
-      (db.prepare("SELECT substr(key, 17) AS id, json_extract(value, '$') AS session FROM sync_state WHERE key LIKE 'foreign-session:%'").all() as { id: string; session: string }[]).map((row) => [row.id, row.session]),
+      (
+        db
+          .prepare("SELECT substr(key, 17) AS id, json_extract(value, '$') AS session FROM sync_state WHERE key LIKE 'foreign-session:%'")
+          .all() as { id: string; session: string }[]
+      ).map((row) => [row.id, row.session]),
     );
     const rows = (db.prepare(select).all() as { row: string }[]).map((row) => JSON.parse(row.row) as Record<string, unknown>);
     // As the desktop sends it: a workshop linked on another desktop keeps that desktop's session.
     return Promise.resolve(
-      rows.map((row) => normalise(toWireRow(table, table === 'workshops' && row.session_id === null && foreign.has(row.id as string) ? { ...row, session_id: foreign.get(row.id as string) } : row, clientId, false))),
+      rows.map((row) =>
+        normalise(
+          toWireRow(
+            table,
+            table === 'workshops' && row.session_id === null && foreign.has(row.id as string)
+              ? { ...row, session_id: foreign.get(row.id as string) }
+              : row,
+            clientId,
+            false,
+          ),
+        ),
+      ),
     );
   } finally {
     db.close();

@@ -44,7 +44,10 @@ export type GroupChange =
 
 /** A `w:gp2` notification as WhatsApp pushes it, with the server time it happened. */
 export function groupNotification(group: SimGroup, change: GroupChange, id: string, at: number): BinaryNode {
-  const actor: Record<string, string> = group.addressingMode === 'lid' ? { participant: lidJid(change.by), participant_pn: pnJid(change.by) } : { participant: pnJid(change.by) };
+  const actor: Record<string, string> =
+    group.addressingMode === 'lid'
+      ? { participant: lidJid(change.by), participant_pn: pnJid(change.by) }
+      : { participant: pnJid(change.by) };
   let child: BinaryNode;
   switch (change.kind) {
     case 'subject':

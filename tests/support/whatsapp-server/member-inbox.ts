@@ -20,7 +20,13 @@ const unpad = (bytes: Uint8Array): Uint8Array => bytes.subarray(0, bytes.length 
 
 /** The text a recipient's phone would show for a decrypted message, or a placeholder for other kinds. */
 export function visibleText(message: proto.IMessage): string {
-  return message.conversation ?? message.extendedTextMessage?.text ?? message.imageMessage?.caption ?? message.documentMessage?.caption ?? '[media]';
+  return (
+    message.conversation ??
+    message.extendedTextMessage?.text ??
+    message.imageMessage?.caption ??
+    message.documentMessage?.caption ??
+    '[media]'
+  );
 }
 
 /**
@@ -48,7 +54,12 @@ export class MemberInbox {
       },
     };
     const keys = addTransactionCapability(raw, quiet, { maxCommitRetries: 1, delayBetweenTriesMs: 1 });
-    const creds = { ...initAuthCreds(), signedIdentityKey: user.identity, signedPreKey: user.signedPreKey, registrationId: user.registrationId };
+    const creds = {
+      ...initAuthCreds(),
+      signedIdentityKey: user.identity,
+      signedPreKey: user.signedPreKey,
+      registrationId: user.registrationId,
+    };
     this.repository = makeLibSignalRepository({ creds, keys }, quiet, async () => []);
   }
 
@@ -69,7 +80,11 @@ export class MemberInbox {
     const mine = this.ownEnc(stanza);
     let direct: proto.IMessage | null = null;
     if (mine) {
-      const plain = await this.repository.decryptMessage({ jid: authorJid, type: mine.attrs.type as 'pkmsg' | 'msg', ciphertext: mine.content as Uint8Array });
+      const plain = await this.repository.decryptMessage({
+        jid: authorJid,
+        type: mine.attrs.type as 'pkmsg' | 'msg',
+        ciphertext: mine.content as Uint8Array,
+      });
       direct = proto.Message.decode(unpad(plain));
       if (direct.senderKeyDistributionMessage && groupJid) {
         await this.repository.processSenderKeyDistributionMessage({ item: direct.senderKeyDistributionMessage, authorJid });

@@ -1,4 +1,14 @@
-import { Curve, NOISE_MODE, NOISE_WA_HEADER, aesDecryptGCM, aesEncryptGCM, hkdf, proto, sha256, type KeyPair } from '@whiskeysockets/baileys';
+import {
+  Curve,
+  NOISE_MODE,
+  NOISE_WA_HEADER,
+  aesDecryptGCM,
+  aesEncryptGCM,
+  hkdf,
+  proto,
+  sha256,
+  type KeyPair,
+} from '@whiskeysockets/baileys';
 import { randomBytes } from 'node:crypto';
 
 const counterIv = (counter: number): Buffer => {
@@ -104,8 +114,20 @@ export class NoiseResponder {
 export function selfMadeCertChain(serverStaticPublic: Uint8Array, issuerSerial = 0): Uint8Array {
   const intermediateKey = Curve.generateKeyPair();
   const notAfter = Math.floor(Date.now() / 1000) + 365 * 24 * 3600;
-  const intermediateDetails = proto.CertChain.NoiseCertificate.Details.encode({ serial: 1, issuerSerial, key: intermediateKey.public, notBefore: 0, notAfter }).finish();
-  const leafDetails = proto.CertChain.NoiseCertificate.Details.encode({ serial: 2, issuerSerial: 1, key: serverStaticPublic, notBefore: 0, notAfter }).finish();
+  const intermediateDetails = proto.CertChain.NoiseCertificate.Details.encode({
+    serial: 1,
+    issuerSerial,
+    key: intermediateKey.public,
+    notBefore: 0,
+    notAfter,
+  }).finish();
+  const leafDetails = proto.CertChain.NoiseCertificate.Details.encode({
+    serial: 2,
+    issuerSerial: 1,
+    key: serverStaticPublic,
+    notBefore: 0,
+    notAfter,
+  }).finish();
   return proto.CertChain.encode({
     intermediate: { details: intermediateDetails, signature: randomBytes(64) },
     leaf: { details: leafDetails, signature: Curve.sign(intermediateKey.private, leafDetails) },

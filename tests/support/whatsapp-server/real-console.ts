@@ -15,10 +15,7 @@ export interface LogLine {
 /** A logger that keeps every line, so tests can check the console said what went wrong in words. */
 export function capturingLogger(): { logger: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const logger = pino(
-    { level: 'info', base: undefined },
-    { write: (chunk: string) => void lines.push(JSON.parse(chunk) as LogLine) },
-  );
+  const logger = pino({ level: 'info', base: undefined }, { write: (chunk: string) => void lines.push(JSON.parse(chunk) as LogLine) });
   return { logger, lines };
 }
 
@@ -40,7 +37,14 @@ export interface RealConsole {
 /** The whole console core on real SQLite files in `dataDir`, its WhatsApp sessions on the local server. */
 export function startRealConsole(server: WhatsAppServer, dataDir: string, options: BaileysTransportOptions = {}): RealConsole {
   const { logger, lines } = capturingLogger();
-  const core = createCore({ shell: 'headless', dataDir, appVersion: '0', logger, whatsApp: serverTransports(server, options), random: () => 0 });
+  const core = createCore({
+    shell: 'headless',
+    dataDir,
+    appVersion: '0',
+    logger,
+    whatsApp: serverTransports(server, options),
+    random: () => 0,
+  });
   const views: SessionView[] = [];
   core.subscribe((event, payload) => {
     if (event === 'sessions:changed') views.push(payload as SessionView);

@@ -147,7 +147,11 @@ export class WhatsAppServer {
       this.world.accountKey.private,
       Buffer.concat([Buffer.from([6, 0]), deviceDetails, Buffer.from(identityKey, 'base64')]),
     );
-    const details = proto.ADVSignedDeviceIdentity.encode({ details: deviceDetails, accountSignatureKey: this.world.accountKey.public, accountSignature }).finish();
+    const details = proto.ADVSignedDeviceIdentity.encode({
+      details: deviceDetails,
+      accountSignatureKey: this.world.accountKey.public,
+      accountSignature,
+    }).finish();
     const hmac = hmacSign(details, Buffer.from(advSecret, 'base64'));
     this.world.companion = { noiseKey, identityKey, device: this.world.companionDevice };
     const me = this.world.me;
@@ -159,7 +163,11 @@ export class WhatsAppServer {
           tag: 'pair-success',
           attrs: {},
           content: [
-            { tag: 'device-identity', attrs: { 'key-index': '1' }, content: proto.ADVSignedDeviceIdentityHMAC.encode({ details, hmac }).finish() },
+            {
+              tag: 'device-identity',
+              attrs: { 'key-index': '1' },
+              content: proto.ADVSignedDeviceIdentityHMAC.encode({ details, hmac }).finish(),
+            },
             { tag: 'platform', attrs: { name: 'android' } },
             { tag: 'device', attrs: { jid: pnJid(me, this.world.companionDevice), lid: lidJid(me, this.world.companionDevice) } },
           ],
@@ -264,12 +272,17 @@ export class WhatsAppServer {
   }
 
   private enqueue(task: () => Promise<void> | void): void {
-    this.work = this.work.then(task).catch((error: unknown) => this.log(`server: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+    this.work = this.work
+      .then(task)
+      .catch((error: unknown) => this.log(`server: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
   }
 
   private onHandshake(connection: WireConnection): void {
     if (connection.isRegistration) {
-      const refs = Array.from({ length: REF_COUNT }, () => `2@${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`);
+      const refs = Array.from(
+        { length: REF_COUNT },
+        () => `2@${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`,
+      );
       for (const ref of refs) this.refs.set(ref, connection);
       connection.sendNode({
         tag: 'iq',
@@ -297,7 +310,14 @@ export class WhatsAppServer {
     connection.loggedIn = true;
     connection.sendNode({
       tag: 'success',
-      attrs: { t: String(now()), lid: lidJid(this.world.me, companion.device), props: '1', abprops: '1', location: 'local', creation: '1700000000' },
+      attrs: {
+        t: String(now()),
+        lid: lidJid(this.world.me, companion.device),
+        props: '1',
+        abprops: '1',
+        location: 'local',
+        creation: '1700000000',
+      },
     });
   }
 
@@ -338,7 +358,11 @@ export class WhatsAppServer {
   private deliverOffline(connection: WireConnection): void {
     const queued = this.world.offline.splice(0);
     for (const node of queued) connection.sendNode(node);
-    connection.sendNode({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: String(queued.length) } }] });
+    connection.sendNode({
+      tag: 'ib',
+      attrs: { from: S_WHATSAPP_NET },
+      content: [{ tag: 'offline', attrs: { count: String(queued.length) } }],
+    });
   }
 
   private result(iq: BinaryNode, content: BinaryNode[] = [], id = iq.attrs.id ?? ''): BinaryNode {
@@ -346,7 +370,11 @@ export class WhatsAppServer {
   }
 
   private error(iq: BinaryNode, { code, text }: IqError): BinaryNode {
-    return { tag: 'iq', attrs: { from: iq.attrs.to ?? S_WHATSAPP_NET, type: 'error', id: iq.attrs.id ?? '' }, content: [{ tag: 'error', attrs: { code: String(code), text } }] };
+    return {
+      tag: 'iq',
+      attrs: { from: iq.attrs.to ?? S_WHATSAPP_NET, type: 'error', id: iq.attrs.id ?? '' },
+      content: [{ tag: 'error', attrs: { code: String(code), text } }],
+    };
   }
 
   private answer(connection: WireConnection, iq: BinaryNode): BinaryNode | 'unknown' {
@@ -403,7 +431,16 @@ export class WhatsAppServer {
               ],
             },
             ...(oneTime
-              ? [{ tag: 'key', attrs: {}, content: [{ tag: 'id', attrs: {}, content: encodeBigEndian(oneTime.id, 3) }, { tag: 'value', attrs: {}, content: oneTime.publicKey }] }]
+              ? [
+                  {
+                    tag: 'key',
+                    attrs: {},
+                    content: [
+                      { tag: 'id', attrs: {}, content: encodeBigEndian(oneTime.id, 3) },
+                      { tag: 'value', attrs: {}, content: oneTime.publicKey },
+                    ],
+                  },
+                ]
               : []),
           ],
         } satisfies BinaryNode,
@@ -425,7 +462,8 @@ export class WhatsAppServer {
       if (protocols.includes('contact')) content.push({ tag: 'contact', attrs: { type: user ? 'in' : 'out' } });
       if (user && protocols.includes('devices')) {
         const devices: BinaryNode[] = [{ tag: 'device', attrs: { id: '0' } }];
-        if (user === this.world.me && this.world.companion) devices.push({ tag: 'device', attrs: { id: String(this.world.companion.device), 'key-index': '1' } });
+        if (user === this.world.me && this.world.companion)
+          devices.push({ tag: 'device', attrs: { id: String(this.world.companion.device), 'key-index': '1' } });
         content.push({ tag: 'devices', attrs: {}, content: [{ tag: 'device-list', attrs: {}, content: devices }] });
       }
       if (user && protocols.includes('lid') && !jid.endsWith('@lid')) content.push({ tag: 'lid', attrs: { val: lidJid(user) } });
@@ -461,7 +499,12 @@ export class WhatsAppServer {
         for (const jid of invited) {
           const user = this.world.userFor(jid);
           if (!user) errors.push({ tag: 'participant', attrs: { jid, error: '404' } });
-          else if (user.refusesAdds) errors.push({ tag: 'participant', attrs: { jid, error: '403' }, content: [{ tag: 'add_request', attrs: { code: 'Req1', expiration: String(now() + 3 * 86_400) } }] });
+          else if (user.refusesAdds)
+            errors.push({
+              tag: 'participant',
+              attrs: { jid, error: '403' },
+              content: [{ tag: 'add_request', attrs: { code: 'Req1', expiration: String(now() + 3 * 86_400) } }],
+            });
           else members.push(user);
         }
         const group = this.world.addGroup(subject, members, { addressingMode: 'lid' });

@@ -39,9 +39,11 @@ export class WireConnection {
     this.staticPublic = staticKey.public;
     ws.on('message', (data: Buffer) => {
       // Frames are handled in arrival order even when one handler is slow.
-      this.queue = this.queue.then(() => this.onData(Buffer.from(data))).catch((error: unknown) => {
-        handlers.log(`connection ${id}: ${error instanceof Error ? error.message : String(error)}`);
-      });
+      this.queue = this.queue
+        .then(() => this.onData(Buffer.from(data)))
+        .catch((error: unknown) => {
+          handlers.log(`connection ${id}: ${error instanceof Error ? error.message : String(error)}`);
+        });
     });
     ws.on('close', () => handlers.closed(this));
   }

@@ -108,7 +108,11 @@ export class WhatsAppWorld {
     return this.users.get(jid.split('@')[0]?.split(':')[0] ?? '');
   }
 
-  addGroup(subject: string, members: SimUser[], options: { addressingMode?: 'pn' | 'lid'; meRole?: AdminRole; id?: string } = {}): SimGroup {
+  addGroup(
+    subject: string,
+    members: SimUser[],
+    options: { addressingMode?: 'pn' | 'lid'; meRole?: AdminRole; id?: string } = {},
+  ): SimGroup {
     const group: SimGroup = {
       id: options.id ?? `1203630000${String(this.nextGroup++).padStart(8, '0')}`,
       subject,

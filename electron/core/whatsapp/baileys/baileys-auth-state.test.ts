@@ -33,13 +33,18 @@ function open() {
   const { db } = openDatabase({ path: dbPath });
   const cipher = new ValueCipher(new KeyFileSecretStore(join(dir.path, 'secret.key')).loadDataKey());
   for (const { session } of [ALICE, BOB]) {
-    db.prepare("INSERT OR IGNORE INTO whatsapp_sessions (id, label, transport, state, created_at, updated_at) VALUES (?, ?, 'baileys', 'open', '', '')").run(session, session);
+    db.prepare(
+      "INSERT OR IGNORE INTO whatsapp_sessions (id, label, transport, state, created_at, updated_at) VALUES (?, ?, 'baileys', 'open', '', '')",
+    ).run(session, session);
   }
   const party = (session: string) => {
     const { state, saveCreds } = loadBaileysAuthState(new SessionAuthStore(db, cipher, session));
     const logger = createSilentLogger();
     // Wrapped as makeWASocket wraps it: cache plus transactions over our store.
-    const keys = addTransactionCapability(makeCacheableSignalKeyStore(state.keys, logger), logger, { maxCommitRetries: 3, delayBetweenTriesMs: 10 });
+    const keys = addTransactionCapability(makeCacheableSignalKeyStore(state.keys, logger), logger, {
+      maxCommitRetries: 3,
+      delayBetweenTriesMs: 10,
+    });
     return { state, saveCreds, repository: DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ creds: state.creds, keys }, logger) };
   };
   return { db, alice: party(ALICE.session), bob: party(BOB.session) };
@@ -85,7 +90,10 @@ describe('auth state in SQLite', () => {
     const { db, alice } = open();
     alice.saveCreds();
     const preKey = Curve.generateKeyPair();
-    await alice.state.keys.set({ 'pre-key': { '1': preKey }, 'app-state-sync-key': { AAAA: { keyData: Buffer.from('app-state-key-material') } } });
+    await alice.state.keys.set({
+      'pre-key': { '1': preKey },
+      'app-state-sync-key': { AAAA: { keyData: Buffer.from('app-state-key-material') } },
+    });
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
     const file = readFileSync(dbPath);
@@ -131,4 +139,3 @@ describe('auth state in SQLite', () => {
     expect(isPaired({ ...creds, me: { id: ALICE.jid }, account: {} })).toBe(true);
   });
 });
-

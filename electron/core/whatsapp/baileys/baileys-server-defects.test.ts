@@ -35,21 +35,33 @@ interface Linked {
 }
 
 /** A linked account in one LID group of watching members, synced, with a workshop linked to it. */
-async function linkedWorkshop(options: BaileysTransportOptions = {}, memberCount = 3, addressingMode: 'pn' | 'lid' = 'lid'): Promise<Linked> {
+async function linkedWorkshop(
+  options: BaileysTransportOptions = {},
+  memberCount = 3,
+  addressingMode: 'pn' | 'lid' = 'lid',
+): Promise<Linked> {
   const members = server.world.addUsers(memberCount);
   for (const member of members) server.world.watching.add(member);
   const group = server.world.addGroup('Batch 12', members, { addressingMode });
   const console = start(options);
   const sessionId = await linkByQr(console, server);
   await call(console, 'groups:sync', { sessionId });
-  const workshop = await call<Workshop>(console, 'workshops:create', { name: 'Design Sprint', startsAtLocal: inTwoDaysLocal(), timeZone: 'Asia/Kolkata', durationMinutes: 90 });
+  const workshop = await call<Workshop>(console, 'workshops:create', {
+    name: 'Design Sprint',
+    startsAtLocal: inTwoDaysLocal(),
+    timeZone: 'Asia/Kolkata',
+    durationMinutes: 90,
+  });
   await call(console, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: groupJid(group) });
   return { console, sessionId, group, members, workshop };
 }
 
-const sendNow = (linked: Linked, text: string) => call<ScheduledMessage>(linked.console, 'messages:send-now', { workshopId: linked.workshop.id, text });
+const sendNow = (linked: Linked, text: string) =>
+  call<ScheduledMessage>(linked.console, 'messages:send-now', { workshopId: linked.workshop.id, text });
 const messageRow = async (linked: Linked, id: string) =>
-  (await call<ScheduledMessage[]>(linked.console, 'messages:list', { workshopId: linked.workshop.id, scope: 'all' })).find((message) => message.id === id);
+  (await call<ScheduledMessage[]>(linked.console, 'messages:list', { workshopId: linked.workshop.id, scope: 'all' })).find(
+    (message) => message.id === id,
+  );
 
 describe('sending through the real adapter: what WhatsApp said about the message', () => {
   it('marks a reminder failed, with the code in words, when WhatsApp rejects it at once (error ack while Baileys buffers)', async () => {
@@ -79,7 +91,11 @@ describe('sending through the real adapter: what WhatsApp said about the message
     ];
     const message = await sendNow(linked, 'Starts in 1 hour');
     await sleep(500);
-    expect(await messageRow(linked, message.id)).toMatchObject({ status: 'sent', receipt: 'read', receipts: { delivered: 2, read: 1, of: 3 } });
+    expect(await messageRow(linked, message.id)).toMatchObject({
+      status: 'sent',
+      receipt: 'read',
+      receipts: { delivered: 2, read: 1, of: 3 },
+    });
   });
 
   it('never reports "read" for the operator\'s own phone acknowledging a group send (sender receipt)', async () => {
@@ -87,7 +103,11 @@ describe('sending through the real adapter: what WhatsApp said about the message
     server.behaviour.autoReceipts = () => [{ user: server.world.me, kind: 'sender', delayMs: 300 }];
     const message = await sendNow(linked, 'Starts in 1 hour');
     await sleep(600);
-    expect(await messageRow(linked, message.id)).toMatchObject({ status: 'sent', receipt: null, receipts: { delivered: 0, read: 0, of: 3 } });
+    expect(await messageRow(linked, message.id)).toMatchObject({
+      status: 'sent',
+      receipt: null,
+      receipts: { delivered: 0, read: 0, of: 3 },
+    });
   });
 
   it('sends the sender key to a member who joined after the last sync, so they can read the next reminder', async () => {
@@ -110,7 +130,10 @@ describe('sending through the real adapter: what WhatsApp said about the message
     server.changeGroup(linked.group, { kind: 'add', users: [dan], by: server.world.me });
     const db = database();
     try {
-      await waitFor(() => db.prepare("SELECT 1 FROM workshop_group_members WHERE phone = ? AND status = 'active'").get(dan.pn), 'Dan to be recorded');
+      await waitFor(
+        () => db.prepare("SELECT 1 FROM workshop_group_members WHERE phone = ? AND status = 'active'").get(dan.pn),
+        'Dan to be recorded',
+      );
     } finally {
       db.close();
     }
@@ -162,7 +185,12 @@ describe('groups through the real adapter', () => {
     const db = database();
     try {
       const event = await waitFor(
-        () => db.prepare("SELECT e.occurred_at FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id WHERE m.lid = ? AND e.action = 'joined'").get(lidJid(carol)) as { occurred_at: string } | undefined,
+        () =>
+          db
+            .prepare(
+              "SELECT e.occurred_at FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id WHERE m.lid = ? AND e.action = 'joined'",
+            )
+            .get(lidJid(carol)) as { occurred_at: string } | undefined,
         'the join to be recorded',
       );
       expect(event.occurred_at).toBe(new Date(anHourAgo * 1000).toISOString());
@@ -233,7 +261,10 @@ describe('linking edge cases through the real adapter and supervisor', () => {
     await console.core.invoke('sessions:pairing-code', { id: created.id, phone: server.world.me.pn });
     await stop(console);
     const again = start();
-    const view = await waitFor(() => again.views.find((candidate) => candidate.id === created.id && (candidate.qr || candidate.state === 'logged-out')), 'a QR or a logout');
+    const view = await waitFor(
+      () => again.views.find((candidate) => candidate.id === created.id && (candidate.qr || candidate.state === 'logged-out')),
+      'a QR or a logout',
+    );
     expect(view.state).toBe('waiting-for-qr');
   });
 });

@@ -4,7 +4,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
 import type { GroupSummary, Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
-import { call, inTwoDaysLocal, linkByQr, sleep, startRealConsole, waitFor, waitOpen, type RealConsole } from '../../../../tests/support/whatsapp-server/real-console.js';
+import {
+  call,
+  inTwoDaysLocal,
+  linkByQr,
+  sleep,
+  startRealConsole,
+  waitFor,
+  waitOpen,
+  type RealConsole,
+} from '../../../../tests/support/whatsapp-server/real-console.js';
 import { WhatsAppServer } from '../../../../tests/support/whatsapp-server/whatsapp-server.js';
 import { groupJid, type SimGroup } from '../../../../tests/support/whatsapp-server/world.js';
 
@@ -36,7 +45,12 @@ beforeEach(async () => {
   console = startRealConsole(server, dir.path);
   sessionId = await linkByQr(console, server);
   await call(console, 'groups:sync', { sessionId });
-  workshop = await call<Workshop>(console, 'workshops:create', { name: 'Design Sprint', startsAtLocal: inTwoDaysLocal(), timeZone: 'Asia/Kolkata', durationMinutes: 90 });
+  workshop = await call<Workshop>(console, 'workshops:create', {
+    name: 'Design Sprint',
+    startsAtLocal: inTwoDaysLocal(),
+    timeZone: 'Asia/Kolkata',
+    durationMinutes: 90,
+  });
   await call(console, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: groupJid(group) });
   await call(console, 'workshops:sync-members', { id: workshop.id });
 });
@@ -86,7 +100,9 @@ describe('bad input and faults from WhatsApp: the console keeps running and chan
     const after = JSON.parse(snapshot()) as { members: { group_jid: string }[]; groups: unknown[] };
     const beforeParsed = JSON.parse(before) as { members: { group_jid: string }[]; groups: unknown[] };
     expect(after.groups).toEqual(beforeParsed.groups);
-    expect(after.members.filter((member) => member.group_jid === groupJid(group))).toEqual(beforeParsed.members.filter((member) => member.group_jid === groupJid(group)));
+    expect(after.members.filter((member) => member.group_jid === groupJid(group))).toEqual(
+      beforeParsed.members.filter((member) => member.group_jid === groupJid(group)),
+    );
     await stillServing();
   });
 
@@ -95,8 +111,24 @@ describe('bad input and faults from WhatsApp: the console keeps running and chan
     group.members.set(newcomer, null);
     server.push({
       tag: 'notification',
-      attrs: { from: groupJid(group), type: 'w:gp2', id: 'odd-1', t: String(Math.floor(Date.now() / 1000)), addressing_mode: 'lid', participant: `${server.world.me.lid}@lid` },
-      content: [{ tag: 'add', attrs: {}, content: [{ tag: 'participant', attrs: {} }, { tag: 'participant', attrs: { jid: `${newcomer.lid}@lid` } }] }],
+      attrs: {
+        from: groupJid(group),
+        type: 'w:gp2',
+        id: 'odd-1',
+        t: String(Math.floor(Date.now() / 1000)),
+        addressing_mode: 'lid',
+        participant: `${server.world.me.lid}@lid`,
+      },
+      content: [
+        {
+          tag: 'add',
+          attrs: {},
+          content: [
+            { tag: 'participant', attrs: {} },
+            { tag: 'participant', attrs: { jid: `${newcomer.lid}@lid` } },
+          ],
+        },
+      ],
     });
     const db = () => new BetterSqlite3(join(dir.path, 'console.sqlite'), { readonly: true });
     await waitFor(() => {

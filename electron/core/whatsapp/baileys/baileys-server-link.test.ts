@@ -38,7 +38,10 @@ describe('linking a real account against the local WhatsApp server', () => {
     const console = start();
     const id = await linkByQr(console, server);
     server.unlink();
-    const view = await waitFor(() => console.views.find((candidate) => candidate.id === id && candidate.state === 'logged-out'), 'logged-out');
+    const view = await waitFor(
+      () => console.views.find((candidate) => candidate.id === id && candidate.state === 'logged-out'),
+      'logged-out',
+    );
     expect(view.reason).toMatch(/unlinked/);
     await stop(console);
     // With the keys gone a restart does not try to log in with them.
@@ -65,7 +68,10 @@ describe('linking a real account against the local WhatsApp server', () => {
     await stop(console);
     server.world.companion = null; // the phone removed the device while the console was off
     const again = start();
-    const view = await waitFor(() => again.views.find((candidate) => candidate.id === id && candidate.state === 'logged-out'), 'logged-out');
+    const view = await waitFor(
+      () => again.views.find((candidate) => candidate.id === id && candidate.state === 'logged-out'),
+      'logged-out',
+    );
     expect(view.reason).toMatch(/unlinked/);
   });
 });

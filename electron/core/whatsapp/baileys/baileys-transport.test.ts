@@ -22,7 +22,9 @@ let context: ConnectionContext;
 beforeEach(() => {
   db = new BetterSqlite3(':memory:');
   migrate(db, migrations);
-  db.prepare("INSERT INTO whatsapp_sessions (id, label, transport, state, created_at, updated_at) VALUES (?, 'x', 'baileys', 'connecting', '', '')").run(SESSION);
+  db.prepare(
+    "INSERT INTO whatsapp_sessions (id, label, transport, state, created_at, updated_at) VALUES (?, 'x', 'baileys', 'connecting', '', '')",
+  ).run(SESSION);
   const clock = new FakeClock();
   context = {
     sessionId: SESSION,
@@ -96,7 +98,10 @@ describe('BaileysTransport with a fake socket', () => {
     fake.ev.emit('connection.update', { connection: 'open' });
     expect(opens).toEqual([]);
     fake.ev.emit('connection.update', { receivedPendingNotifications: true });
-    fake.ev.emit('connection.update', { connection: 'close', lastDisconnect: { error: new Boom('Stream Errored (restart required)', { statusCode: 515 }), date: new Date() } });
+    fake.ev.emit('connection.update', {
+      connection: 'close',
+      lastDisconnect: { error: new Boom('Stream Errored (restart required)', { statusCode: 515 }), date: new Date() },
+    });
     expect(qrs).toEqual([['2@abc']]);
     expect(opens).toEqual([[{ jid: '919818861043@s.whatsapp.net', phone: '919818861043', name: 'Asha' }]]);
     expect(closes).toEqual([['restart-required', expect.stringContaining('515')]]);
@@ -124,10 +129,14 @@ describe('BaileysTransport with a fake socket', () => {
     const mappings = collect(transport, 'lid-mappings');
     await transport.open();
     fake.ev.emit('lid-mapping.update', { lid: '555555555555555:3@lid', pn: '919700000001:3@s.whatsapp.net' });
-    fake.ev.emit('contacts.upsert', [{ id: '666666666666666@lid', lid: '666666666666666@lid', phoneNumber: '919700000002@s.whatsapp.net' }]);
+    fake.ev.emit('contacts.upsert', [
+      { id: '666666666666666@lid', lid: '666666666666666@lid', phoneNumber: '919700000002@s.whatsapp.net' },
+    ]);
     fake.ev.emit('messages.upsert', {
       type: 'notify',
-      messages: [{ key: { remoteJid: GROUP, id: 'M1', participant: '777777777777777@lid', participantAlt: '919700000003@s.whatsapp.net' } as never }],
+      messages: [
+        { key: { remoteJid: GROUP, id: 'M1', participant: '777777777777777@lid', participantAlt: '919700000003@s.whatsapp.net' } as never },
+      ],
     });
     expect(mappings.map(([pairs]) => pairs[0])).toEqual([
       { lid: '555555555555555@lid', phone: '919700000001' },

@@ -203,13 +203,23 @@ export class BaileysTransport implements WhatsAppConnection {
    */
   async listGroups(): Promise<GroupInfo[]> {
     const socket = this.requireSocket();
-    const unanswered = 'WhatsApp did not answer the request for the group list, so the stored groups were left as they were. Try Sync groups again.';
+    const unanswered =
+      'WhatsApp did not answer the request for the group list, so the stored groups were left as they were. Try Sync groups again.';
     const result = (await this.request(() =>
       socket.query(
         {
           tag: 'iq',
           attrs: { to: '@g.us', xmlns: 'w:g2', type: 'get' },
-          content: [{ tag: 'participating', attrs: {}, content: [{ tag: 'participants', attrs: {} }, { tag: 'description', attrs: {} }] }],
+          content: [
+            {
+              tag: 'participating',
+              attrs: {},
+              content: [
+                { tag: 'participants', attrs: {} },
+                { tag: 'description', attrs: {} },
+              ],
+            },
+          ],
         },
         this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
       ),
@@ -219,7 +229,9 @@ export class BaileysTransport implements WhatsAppConnection {
     })) as BinaryNode | undefined;
     const groups = result ? getBinaryNodeChild(result, 'groups') : undefined;
     if (!groups) throw new ApiFailure('unavailable', unanswered);
-    return getBinaryNodeChildren(groups, 'group').map((node) => this.remember(extractGroupMetadata({ tag: 'result', attrs: {}, content: [node] })));
+    return getBinaryNodeChildren(groups, 'group').map((node) =>
+      this.remember(extractGroupMetadata({ tag: 'result', attrs: {}, content: [node] })),
+    );
   }
 
   async groupMetadata(jid: string): Promise<GroupInfo> {
@@ -267,7 +279,11 @@ export class BaileysTransport implements WhatsAppConnection {
     const message = await this.request(() => socket.sendMessage(jid, toBaileysContent(content), { messageId }));
     if (message?.message) {
       this.context.auth.set([
-        { category: SENT_MESSAGE, id: messageId, value: JSON.stringify(proto.Message.toObject(proto.Message.fromObject(message.message)), BufferJSON.replacer) },
+        {
+          category: SENT_MESSAGE,
+          id: messageId,
+          value: JSON.stringify(proto.Message.toObject(proto.Message.fromObject(message.message)), BufferJSON.replacer),
+        },
       ]);
     }
     return { messageId: message?.key.id ?? messageId, at: this.context.clock.now() };
@@ -302,7 +318,11 @@ export class BaileysTransport implements WhatsAppConnection {
       const user = socket.user;
       const jid = user ? jidNormalizedUser(user.id) : '';
       this.emitter.emit('open', { jid, phone: phoneFromJid(jid) ?? '', name: user?.name ?? user?.notify ?? null });
-      if (user?.lid) this.emitter.emit('lid-mappings', [{ lid: jidNormalizedUser(user.lid), phone: phoneFromJid(jid) ?? '' }].filter((pair) => pair.phone));
+      if (user?.lid)
+        this.emitter.emit(
+          'lid-mappings',
+          [{ lid: jidNormalizedUser(user.lid), phone: phoneFromJid(jid) ?? '' }].filter((pair) => pair.phone),
+        );
     };
     this.guardFrameReader(socket);
     socket.ws?.on?.('CB:notification', (node: BinaryNode) => {
@@ -332,7 +352,11 @@ export class BaileysTransport implements WhatsAppConnection {
       const groups = updates.filter((update): update is typeof update & { id: string } => Boolean(update.id));
       this.emitter.emit(
         'groups-changed',
-        groups.map((update) => ({ jid: update.id, ...(update.subject ? { subject: update.subject } : {}), ...(update.announce !== undefined ? { announce: update.announce } : {}) })),
+        groups.map((update) => ({
+          jid: update.id,
+          ...(update.subject ? { subject: update.subject } : {}),
+          ...(update.announce !== undefined ? { announce: update.announce } : {}),
+        })),
       );
     });
     ev.on('groups.upsert', (groups) => {
@@ -361,11 +385,13 @@ export class BaileysTransport implements WhatsAppConnection {
           // While Baileys buffers events (the ~100 ms after a send, or the whole offline
           // catch-up), an error ack or receipts for our own message are merged into its upsert
           // instead of being emitted on their own.
-          if (message.status !== undefined && message.status !== null) this.emitStatus(key, message.status, message.messageStubParameters?.[0]);
+          if (message.status !== undefined && message.status !== null)
+            this.emitStatus(key, message.status, message.messageStubParameters?.[0]);
           for (const receipt of message.userReceipt ?? []) this.emitUserReceipt(key.id, receipt);
         }
         const action = message.messageStubType ? participantStubs[message.messageStubType] : undefined;
-        if (action && key.remoteJid) this.onParticipantStub(key.remoteJid, action, message.messageStubParameters ?? [], Number(message.messageTimestamp ?? 0));
+        if (action && key.remoteJid)
+          this.onParticipantStub(key.remoteJid, action, message.messageStubParameters ?? [], Number(message.messageTimestamp ?? 0));
         if (message.messageStubType && key.remoteJid?.endsWith('@g.us') && !catchUp.announced) {
           catchUp.pendingGroupNotes--;
           announceWhenCaughtUp();
@@ -381,7 +407,13 @@ export class BaileysTransport implements WhatsAppConnection {
    * socket as a lost connection instead; the supervisor then reconnects with the same keys.
    */
   private guardFrameReader(socket: WASocket): void {
-    const ws = socket.ws as unknown as undefined | { listeners?(event: string): ((data: Buffer) => unknown)[]; removeAllListeners?(event: string): void; on?(event: string, listener: (data: Buffer) => void): void };
+    const ws = socket.ws as unknown as
+      | undefined
+      | {
+          listeners?(event: string): ((data: Buffer) => unknown)[];
+          removeAllListeners?(event: string): void;
+          on?(event: string, listener: (data: Buffer) => void): void;
+        };
     const readers = ws?.listeners?.('message') ?? [];
     if (!ws || readers.length === 0 || !ws.removeAllListeners || !ws.on) return;
     ws.removeAllListeners('message');
@@ -390,7 +422,11 @@ export class BaileysTransport implements WhatsAppConnection {
         Promise.resolve(read(data)).catch((error: unknown) => {
           if (socket !== this.socket) return;
           this.context.logger.warn({ err: error }, 'WhatsApp sent data this console could not read; reconnecting');
-          socket.end(Object.assign(new Error('Unreadable data from WhatsApp'), { output: { statusCode: DisconnectReason.connectionClosed } }) as never);
+          socket.end(
+            Object.assign(new Error('Unreadable data from WhatsApp'), {
+              output: { statusCode: DisconnectReason.connectionClosed },
+            }) as never,
+          );
         });
       }
     });
@@ -414,13 +450,21 @@ export class BaileysTransport implements WhatsAppConnection {
     // Our own phone and other linked devices acknowledge every group send ("sender"
     // receipts); they are not members reading it.
     if (!member || this.isOwn(member)) return;
-    const status: ReceiptStatus | null = receipt.playedTimestamp ? 'played' : receipt.readTimestamp ? 'read' : receipt.receiptTimestamp ? 'delivered' : null;
+    const status: ReceiptStatus | null = receipt.playedTimestamp
+      ? 'played'
+      : receipt.readTimestamp
+        ? 'read'
+        : receipt.receiptTimestamp
+          ? 'delivered'
+          : null;
     if (status) this.emitter.emit('receipt', { messageId, status, member });
   }
 
   private isOwn(jid: string): boolean {
     const user = this.socket?.user;
-    const own = [user?.id, user?.lid].filter((candidate): candidate is string => Boolean(candidate)).map((candidate) => jidDecode(candidate)?.user);
+    const own = [user?.id, user?.lid]
+      .filter((candidate): candidate is string => Boolean(candidate))
+      .map((candidate) => jidDecode(candidate)?.user);
     const target = jidDecode(jid)?.user;
     return Boolean(target) && own.includes(target);
   }
@@ -435,7 +479,10 @@ export class BaileysTransport implements WhatsAppConnection {
       }
       const readable = parsed && typeof parsed.id === 'string' ? toParticipant(parsed) : null;
       if (parsed && readable && (readable.lid || readable.phone)) return [parsed];
-      this.context.logger.warn({ groupJid, action }, 'a group notification listed a participant the console could not read (no phone number or LID); it was skipped');
+      this.context.logger.warn(
+        { groupJid, action },
+        'a group notification listed a participant the console could not read (no phone number or LID); it was skipped',
+      );
       return [];
     });
     if (members.length === 0) return;
@@ -451,7 +498,11 @@ export class BaileysTransport implements WhatsAppConnection {
       // Added to an existing group (or joined by link): WhatsApp sends no create, so fetch it.
       this.groupMetadata(groupJid).then(
         (group) => this.emitter.emit('group-joined', group),
-        (error: unknown) => this.context.logger.warn({ err: error, groupJid }, 'added to a group, but its details could not be fetched; it appears after the next sync'),
+        (error: unknown) =>
+          this.context.logger.warn(
+            { err: error, groupJid },
+            'added to a group, but its details could not be fetched; it appears after the next sync',
+          ),
       );
       return;
     }
@@ -468,10 +519,16 @@ export class BaileysTransport implements WhatsAppConnection {
     if (!cached?.participants) return;
     const same = (a: GroupParticipant, b: GroupParticipant) => jidNormalizedUser(a.id) === jidNormalizedUser(b.id);
     let participants = cached.participants;
-    if (action === 'add') participants = [...participants.filter((member) => !changed.some((added) => same(member, added))), ...changed.map((member) => ({ ...member, admin: null }))];
+    if (action === 'add')
+      participants = [
+        ...participants.filter((member) => !changed.some((added) => same(member, added))),
+        ...changed.map((member) => ({ ...member, admin: null })),
+      ];
     if (action === 'remove') participants = participants.filter((member) => !changed.some((removed) => same(member, removed)));
     if (action === 'promote' || action === 'demote') {
-      participants = participants.map((member) => (changed.some((target) => same(member, target)) ? { ...member, admin: action === 'promote' ? 'admin' : null } : member));
+      participants = participants.map((member) =>
+        changed.some((target) => same(member, target)) ? { ...member, admin: action === 'promote' ? 'admin' : null } : member,
+      );
     }
     this.remember({ ...cached, participants, size: participants.length });
   }

@@ -19,7 +19,12 @@ export interface SentRecord {
   at: number;
 }
 
-export const DEMO_ACCOUNT = { jid: '15550100001@s.whatsapp.net', lid: '99000000000001@lid', phone: '15550100001', name: 'Demo Coordinator' };
+export const DEMO_ACCOUNT = {
+  jid: '15550100001@s.whatsapp.net',
+  lid: '99000000000001@lid',
+  phone: '15550100001',
+  name: 'Demo Coordinator',
+};
 
 export interface DemoGroupSpec {
   subject: string;
@@ -54,7 +59,12 @@ export function demoPerson(n: number): { phone: string; lid: string } {
   return { phone: `91${national}`, lid: `${200_000_000_000_000 + n}@lid` };
 }
 
-export function participantFor(person: { phone: string; lid: string }, addressing: 'pn' | 'lid', phoneKnown: boolean, isAdmin = false): ParticipantInfo {
+export function participantFor(
+  person: { phone: string; lid: string },
+  addressing: 'pn' | 'lid',
+  phoneKnown: boolean,
+  isAdmin = false,
+): ParticipantInfo {
   return addressing === 'lid'
     ? { jid: person.lid, lid: person.lid, phone: phoneKnown ? person.phone : null, isAdmin }
     : { jid: `${person.phone}@s.whatsapp.net`, lid: person.lid, phone: person.phone, isAdmin };
@@ -65,9 +75,10 @@ export function buildDemoWorld(specs: readonly DemoGroupSpec[], seed = 12): Demo
   let person = 1;
   const directory: Record<string, string> = { [DEMO_ACCOUNT.lid]: DEMO_ACCOUNT.phone };
   const groups = specs.map((spec, index): GroupInfo => {
-    const self = spec.addressing === 'lid'
-      ? { jid: DEMO_ACCOUNT.lid, lid: DEMO_ACCOUNT.lid, phone: DEMO_ACCOUNT.phone, isAdmin: true }
-      : { jid: DEMO_ACCOUNT.jid, lid: DEMO_ACCOUNT.lid, phone: DEMO_ACCOUNT.phone, isAdmin: true };
+    const self =
+      spec.addressing === 'lid'
+        ? { jid: DEMO_ACCOUNT.lid, lid: DEMO_ACCOUNT.lid, phone: DEMO_ACCOUNT.phone, isAdmin: true }
+        : { jid: DEMO_ACCOUNT.jid, lid: DEMO_ACCOUNT.lid, phone: DEMO_ACCOUNT.phone, isAdmin: true };
     const participants: ParticipantInfo[] = [self];
     for (let i = 1; i < spec.members; i++) {
       const someone = demoPerson(person++);

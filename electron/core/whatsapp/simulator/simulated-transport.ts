@@ -14,7 +14,17 @@ import type {
   TransportEvents,
   WhatsAppConnection,
 } from '../whatsapp-transport.js';
-import { buildDemoWorld, defaultDemoGroups, DEMO_ACCOUNT, demoPerson, participantFor, seededRandom, type DemoGroupSpec, type DemoWorld, type SentRecord } from './demo-world.js';
+import {
+  buildDemoWorld,
+  defaultDemoGroups,
+  DEMO_ACCOUNT,
+  demoPerson,
+  participantFor,
+  seededRandom,
+  type DemoGroupSpec,
+  type DemoWorld,
+  type SentRecord,
+} from './demo-world.js';
 
 export interface SimulatorOptions {
   /** How long after the first QR the demo phone "scans" it. */
@@ -185,7 +195,10 @@ export class SimulatedTransport implements WhatsAppConnection {
    * Demo controls (and the tests' way to drive churn): people join by phone, or leave by
    * phone; `lidOnly` joins arrive as a LID without a phone, as WhatsApp often sends them.
    */
-  simulate(groupJid: string, change: { join?: { phone: string; lidOnly?: boolean }[]; leave?: string[] }): { joined: number; left: number } {
+  simulate(
+    groupJid: string,
+    change: { join?: { phone: string; lidOnly?: boolean }[]; leave?: string[] },
+  ): { joined: number; left: number } {
     const group = this.requireGroup(groupJid);
     const at = this.context.clock.now();
     const joined: ParticipantInfo[] = [];

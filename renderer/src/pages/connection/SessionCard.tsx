@@ -34,7 +34,9 @@ export function SessionCard({ session }: { session: SessionView }) {
         <div>
           <h2>{session.label}</h2>
           <p className="muted">
-            {session.phone ? `Connected as ${session.displayName ?? displayPhone(session.phone)} · ${displayPhone(session.phone)}` : 'Not linked yet'}
+            {session.phone
+              ? `Connected as ${session.displayName ?? displayPhone(session.phone)} · ${displayPhone(session.phone)}`
+              : 'Not linked yet'}
             {session.kind === 'simulator' ? ' · demo' : ''}
           </p>
         </div>
@@ -64,7 +66,12 @@ export function SessionCard({ session }: { session: SessionView }) {
         <span className="muted">{session.lastActiveAt ? `Last active ${formatRelative(session.lastActiveAt)}` : ''}</span>
         <div className="session__actions">
           {stopped ? (
-            <button type="button" className="button button--primary" disabled={busy} onClick={() => void run(() => api.call('sessions:reconnect', { id: session.id }))}>
+            <button
+              type="button"
+              className="button button--primary"
+              disabled={busy}
+              onClick={() => void run(() => api.call('sessions:reconnect', { id: session.id }))}
+            >
               {session.state === 'replaced' ? 'Reconnect' : 'Link again'}
             </button>
           ) : null}

@@ -38,7 +38,8 @@ const isChanged = (draft: DraftRule) => {
 
 function wholeMinutes(value: string, what: string, max: number): number {
   const number = Number(value);
-  if (value.trim() === '' || !Number.isInteger(number) || number < 0 || number > max) throw new Error(`${what}: enter whole minutes from 0 to ${max.toLocaleString()}.`);
+  if (value.trim() === '' || !Number.isInteger(number) || number < 0 || number > max)
+    throw new Error(`${what}: enter whole minutes from 0 to ${max.toLocaleString()}.`);
   return number;
 }
 
@@ -120,7 +121,11 @@ export function AutomationRulesForm({ workshopId, onSaved }: { workshopId?: stri
     if (rules.length === 0) return;
     setStatus({ kind: 'saving', text: '' });
     const result = await api.call('automation:save', workshopId ? { workshopId, rules } : { rules });
-    if (result.ok) apply(result.value, workshopId ? 'Saved for this workshop; its pending reminders follow.' : 'Saved; pending reminders of every workshop follow.');
+    if (result.ok)
+      apply(
+        result.value,
+        workshopId ? 'Saved for this workshop; its pending reminders follow.' : 'Saved; pending reminders of every workshop follow.',
+      );
     else setStatus({ kind: 'error', text: result.error.message });
   }
 
@@ -206,7 +211,9 @@ export function AutomationRulesForm({ workshopId, onSaved }: { workshopId?: stri
                 <span className="muted">min late</span>
               </span>
               {workshopId ? (
-                <span className={`badge ${isChanged(draft) ? 'badge--attention' : rule.source === 'workshop' ? 'badge--ok' : 'badge--busy'}`}>
+                <span
+                  className={`badge ${isChanged(draft) ? 'badge--attention' : rule.source === 'workshop' ? 'badge--ok' : 'badge--busy'}`}
+                >
                   {isChanged(draft) ? 'Changed' : rule.source === 'workshop' ? 'This workshop' : 'Organisation'}
                 </span>
               ) : null}
@@ -216,7 +223,11 @@ export function AutomationRulesForm({ workshopId, onSaved }: { workshopId?: stri
       </div>
       {templateMissing ? <p className="muted">No templates yet: write one under Settings → Message templates first.</p> : null}
       <div className="form__actions">
-        <button type="submit" className="button button--primary" disabled={status.kind === 'saving' || (workshopId !== undefined && changed.length === 0)}>
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={status.kind === 'saving' || (workshopId !== undefined && changed.length === 0)}
+        >
           {status.kind === 'saving' ? <Spinner /> : null}
           {workshopId ? 'Save for this workshop' : 'Save schedule'}
         </button>

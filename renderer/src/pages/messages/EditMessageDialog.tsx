@@ -33,8 +33,18 @@ export function EditMessageDialog({ message, timeZone, onClose }: { message: Sch
         <FormField id="edit-message-text" label={message.kind === 'text' ? 'Message' : 'Caption'} error={errors.text}>
           <textarea id="edit-message-text" rows={5} value={text} onChange={(event) => setText(event.target.value)} />
         </FormField>
-        <FormField id="edit-message-time" label={`Send at (${timeZone})`} hint="Edited messages keep this text and time even if the workshop moves." error={errors.sendAtLocal}>
-          <input id="edit-message-time" type="datetime-local" value={sendAtLocal} onChange={(event) => setSendAtLocal(event.target.value)} />
+        <FormField
+          id="edit-message-time"
+          label={`Send at (${timeZone})`}
+          hint="Edited messages keep this text and time even if the workshop moves."
+          error={errors.sendAtLocal}
+        >
+          <input
+            id="edit-message-time"
+            type="datetime-local"
+            value={sendAtLocal}
+            onChange={(event) => setSendAtLocal(event.target.value)}
+          />
         </FormField>
         {failure ? (
           <p className="error" role="alert">

@@ -33,11 +33,9 @@ export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop }: Me
     <div className="message-list">
       {uncertain > 0 ? (
         <p className="message-list__uncertain" role="note">
-          <strong>
-            {uncertain === 1 ? '1 message' : `${uncertain} messages`} may not have arrived.
-          </strong>{' '}
-          The console stopped while sending, so it cannot tell whether WhatsApp got {uncertain === 1 ? 'it' : 'them'}. Look in the group: choose
-          “It arrived” if it is there, or “Send again” if not — the copy keeps the same WhatsApp id, so phones that already have it show it once.
+          <strong>{uncertain === 1 ? '1 message' : `${uncertain} messages`} may not have arrived.</strong> The console stopped while
+          sending, so it cannot tell whether WhatsApp got {uncertain === 1 ? 'it' : 'them'}. Look in the group: choose “It arrived” if it is
+          there, or “Send again” if not — the copy keeps the same WhatsApp id, so phones that already have it show it once.
         </p>
       ) : null}
       {actionError ? (
@@ -53,7 +51,9 @@ export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop }: Me
         rows={messages}
         columns={columns}
         rowKey={(message) => message.id}
-        rowTone={(message) => (message.status === 'uncertain' ? 'attention' : message.status === 'failed' || message.status === 'missed' ? 'danger' : null)}
+        rowTone={(message) =>
+          message.status === 'uncertain' ? 'attention' : message.status === 'failed' || message.status === 'missed' ? 'danger' : null
+        }
       />
     </div>
   );
@@ -73,7 +73,9 @@ function messageColumns({
       key: 'when',
       header: 'When',
       width: 'minmax(192px, 1.1fr)',
-      cell: (message) => <time dateTime={messageTime(message)}>{formatMessageTime(messageTime(message), timeZoneFor(message.workshopId))}</time>,
+      cell: (message) => (
+        <time dateTime={messageTime(message)}>{formatMessageTime(messageTime(message), timeZoneFor(message.workshopId))}</time>
+      ),
     },
     onOpenWorkshop
       ? {
@@ -115,11 +117,15 @@ function MessageDetails({ message }: { message: ScheduledMessage }) {
   const counts = receiptCounts(message);
   if (counts) parts.push(counts);
   else if (message.receipt) parts.push(receiptLabels[message.receipt]);
-  if (message.attempts > 1 || (message.attempts > 0 && message.status !== 'sent')) parts.push(`${message.attempts} ${message.attempts === 1 ? 'attempt' : 'attempts'}`);
+  if (message.attempts > 1 || (message.attempts > 0 && message.status !== 'sent'))
+    parts.push(`${message.attempts} ${message.attempts === 1 ? 'attempt' : 'attempts'}`);
   if (message.lastError) parts.push(message.lastError);
   const text = parts.join(' · ');
   return (
-    <span className={message.lastError && message.status !== 'sent' ? 'message-list__detail error' : 'message-list__detail muted'} title={text || statusView[message.status].help}>
+    <span
+      className={message.lastError && message.status !== 'sent' ? 'message-list__detail error' : 'message-list__detail muted'}
+      title={text || statusView[message.status].help}
+    >
       {text || '—'}
     </span>
   );
@@ -139,7 +145,15 @@ const confirmations: Partial<Record<MessageAction, (message: ScheduledMessage) =
   }),
 };
 
-function MessageActions({ message, timeZone, onError }: { message: ScheduledMessage; timeZone: string; onError: (message: string | null) => void }) {
+function MessageActions({
+  message,
+  timeZone,
+  onError,
+}: {
+  message: ScheduledMessage;
+  timeZone: string;
+  onError: (message: string | null) => void;
+}) {
   const api = useApi();
   const [running, setRunning] = useState<MessageAction | null>(null);
   const [editing, setEditing] = useState(false);

@@ -83,7 +83,13 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
     let current = true;
     const timer = setTimeout(() => {
       void api.call('templates:preview', { body: text, workshopId: workshop.id }).then((result) => {
-        if (current && result.ok) setPreview({ source: text, text: result.value.text, missing: result.value.missingValues, unknown: result.value.unknownVariables });
+        if (current && result.ok)
+          setPreview({
+            source: text,
+            text: result.value.text,
+            missing: result.value.missingValues,
+            unknown: result.value.unknownVariables,
+          });
       });
     }, 150);
     return () => {
@@ -149,7 +155,9 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
     setError(null);
     setOutcome(null);
     try {
-      const media = file ? { base64: await readAsBase64(file), mimetype: file.type || 'application/octet-stream', fileName: file.name } : undefined;
+      const media = file
+        ? { base64: await readAsBase64(file), mimetype: file.type || 'application/octet-stream', fileName: file.name }
+        : undefined;
       const result = await api.call('messages:send-now', { workshopId: workshop.id, text, ...(media ? { media } : {}) });
       if (!result.ok) {
         setError(result.error.fields?.text ?? result.error.message);
@@ -213,14 +221,14 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
           <span>{preview.text}</span>
           {preview.missing.length > 0 ? (
             <p className="error" role="alert">
-              It uses {preview.missing.map((name) => missingValueNames[name as TemplateVariable] ?? name).join(' and ')}, which this workshop does not have yet. Add
-              it with “Edit” on the workshop, or take it out of the text.
+              It uses {preview.missing.map((name) => missingValueNames[name as TemplateVariable] ?? name).join(' and ')}, which this
+              workshop does not have yet. Add it with “Edit” on the workshop, or take it out of the text.
             </p>
           ) : null}
           {preview.unknown.length > 0 ? (
             <p className="error" role="alert">
-              {preview.unknown.map((name) => `{${name}}`).join(', ')} {preview.unknown.length === 1 ? 'is not a variable' : 'are not variables'}; it would be sent
-              as written.
+              {preview.unknown.map((name) => `{${name}}`).join(', ')}{' '}
+              {preview.unknown.length === 1 ? 'is not a variable' : 'are not variables'}; it would be sent as written.
             </p>
           ) : null}
         </div>
@@ -270,7 +278,10 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
           {fileError}
         </p>
       ) : null}
-      <p role="status" className={`quick-send__outcome ${outcome?.kind === 'sent' ? 'success' : outcome?.kind === 'failed' ? 'error' : 'muted'}`}>
+      <p
+        role="status"
+        className={`quick-send__outcome ${outcome?.kind === 'sent' ? 'success' : outcome?.kind === 'failed' ? 'error' : 'muted'}`}
+      >
         {outcome?.text ?? ''}
       </p>
       {dialog}

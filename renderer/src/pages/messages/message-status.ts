@@ -30,7 +30,10 @@ export function messageTitle(message: ScheduledMessage): string {
 
 /** What the message says, with the attached file named first. */
 export function messageSummary(message: ScheduledMessage): string {
-  const file = message.kind === 'text' ? '' : `${message.kind === 'image' ? '🖼' : '📄'} ${message.fileName ?? message.kind}${message.body ? ' · ' : ''}`;
+  const file =
+    message.kind === 'text'
+      ? ''
+      : `${message.kind === 'image' ? '🖼' : '📄'} ${message.fileName ?? message.kind}${message.body ? ' · ' : ''}`;
   return `${file}${message.body}`;
 }
 

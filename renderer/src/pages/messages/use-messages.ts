@@ -16,7 +16,11 @@ const messageEvents = ['messages:changed', 'workshops:removed'] as const;
  * `messages:changed` for a workshop `isRelevant` accepts (an empty id when it regenerated a
  * workshop's whole queue), or that workshop was removed. Membership churn does not refetch.
  */
-export function useLiveMessages<T>(key: string, load: (api: ConsoleApi) => Promise<Result<T>>, isRelevant: (workshopId: string) => boolean): LiveQuery<T> {
+export function useLiveMessages<T>(
+  key: string,
+  load: (api: ConsoleApi) => Promise<Result<T>>,
+  isRelevant: (workshopId: string) => boolean,
+): LiveQuery<T> {
   return useLiveQuery(
     key,
     load,

@@ -39,7 +39,12 @@ describe.skipIf(!backend.available)('Settings → Hosted backend', () => {
   it('signs in with a password, shows who and which organisation, syncs, and signs out', async () => {
     const org = await world.organisation('Kampala Makers');
     const desktop = world.desktop();
-    await desktop.call('workshops:create', { name: 'Soap making', startsAtLocal: '2030-05-02T10:00', timeZone: 'Africa/Kampala', durationMinutes: 60 });
+    await desktop.call('workshops:create', {
+      name: 'Soap making',
+      startsAtLocal: '2030-05-02T10:00',
+      timeZone: 'Africa/Kampala',
+      durationMinutes: 60,
+    });
     renderConsole(desktop.core, 'settings');
     await enterProject(world.gateway.url);
     const signIn = await within(await section()).findByRole('form', { name: 'Sign in' });
@@ -95,13 +100,18 @@ describe.skipIf(!backend.available)('Settings → Hosted backend', () => {
       await desktop.call('workshops:create', { name: 'Candles', startsAtLocal: '2030-06-01T10:00', timeZone: 'UTC', durationMinutes: 60 });
       fireEvent.click(within(await section()).getByRole('button', { name: 'Sync now' }));
       const box = await section();
-      expect(await within(box).findByRole('note', {}, { timeout: 20_000 })).toHaveTextContent('Nothing is lost: changes are kept on this computer');
+      expect(await within(box).findByRole('note', {}, { timeout: 20_000 })).toHaveTextContent(
+        'Nothing is lost: changes are kept on this computer',
+      );
       expect(within(box).getByRole('status', { name: 'Sync' })).toHaveTextContent(/^Offline · 1 change waiting to upload\.$/);
     } finally {
       world.gateway.setFaults(() => 'pass');
     }
     fireEvent.click(within(await section()).getByRole('button', { name: 'Sync now' }));
-    await waitFor(async () => expect(within(await section()).getByRole('status', { name: 'Sync' })).toHaveTextContent('Every change is uploaded.'), { timeout: 20_000 });
+    await waitFor(
+      async () => expect(within(await section()).getByRole('status', { name: 'Sync' })).toHaveTextContent('Every change is uploaded.'),
+      { timeout: 20_000 },
+    );
     await desktop.stop();
   });
 });

@@ -46,7 +46,13 @@ export function HostedBackendSection() {
 function Backend({ status, onStatus }: { status: BackendStatus; onStatus: (status: BackendStatus) => void }) {
   const [editingProject, setEditingProject] = useState(false);
   if (!status.project || editingProject) {
-    return <ProjectForm project={status.project} onSaved={(next) => (setEditingProject(false), onStatus(next))} onCancel={status.project ? () => setEditingProject(false) : null} />;
+    return (
+      <ProjectForm
+        project={status.project}
+        onSaved={(next) => (setEditingProject(false), onStatus(next))}
+        onCancel={status.project ? () => setEditingProject(false) : null}
+      />
+    );
   }
   return (
     <>
@@ -82,7 +88,15 @@ function useSubmit() {
   return { busy, outcome, run };
 }
 
-function ProjectForm({ project, onSaved, onCancel }: { project: BackendStatus['project']; onSaved: (status: BackendStatus) => void; onCancel: (() => void) | null }) {
+function ProjectForm({
+  project,
+  onSaved,
+  onCancel,
+}: {
+  project: BackendStatus['project'];
+  onSaved: (status: BackendStatus) => void;
+  onCancel: (() => void) | null;
+}) {
   const api = useApi();
   const [url, setUrl] = useState(project?.url ?? '');
   const [publishableKey, setPublishableKey] = useState(project?.publishableKey ?? '');
@@ -93,10 +107,20 @@ function ProjectForm({ project, onSaved, onCancel }: { project: BackendStatus['p
   };
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Backend project">
-      <FormField id="backend-url" label="Project URL" hint="From the project’s API settings, e.g. https://abcd.supabase.co" error={outcome.fields.url}>
+      <FormField
+        id="backend-url"
+        label="Project URL"
+        hint="From the project’s API settings, e.g. https://abcd.supabase.co"
+        error={outcome.fields.url}
+      >
         <input id="backend-url" value={url} onChange={(event) => setUrl(event.target.value)} autoComplete="off" />
       </FormField>
-      <FormField id="backend-key" label="Publishable key" hint="Starts with sb_publishable_. It is not a secret, but it only works together with your sign-in." error={outcome.fields.publishableKey}>
+      <FormField
+        id="backend-key"
+        label="Publishable key"
+        hint="Starts with sb_publishable_. It is not a secret, but it only works together with your sign-in."
+        error={outcome.fields.publishableKey}
+      >
         <input id="backend-key" value={publishableKey} onChange={(event) => setPublishableKey(event.target.value)} autoComplete="off" />
       </FormField>
       <div className="form__actions">
@@ -131,7 +155,14 @@ function SignIn({ onStatus }: { onStatus: (status: BackendStatus) => void }) {
       <form className="form" onSubmit={verify} noValidate aria-label="Sign in with a code">
         <p>We emailed a 6-digit code to {codeSentTo}.</p>
         <FormField id="backend-code" label="Code" error={outcome.fields.code}>
-          <input id="backend-code" value={code} onChange={(event) => setCode(event.target.value)} inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
+          <input
+            id="backend-code"
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+          />
         </FormField>
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={busy}>
@@ -150,14 +181,29 @@ function SignIn({ onStatus }: { onStatus: (status: BackendStatus) => void }) {
     event.preventDefault();
     void run(() => api.call('backend:sign-in', { email, password }), onStatus);
   };
-  const sendCode = () => void run(() => api.call('backend:send-code', { email }), () => setCodeSentTo(email.trim().toLowerCase()));
+  const sendCode = () =>
+    void run(
+      () => api.call('backend:send-code', { email }),
+      () => setCodeSentTo(email.trim().toLowerCase()),
+    );
   return (
     <form className="form" onSubmit={signIn} noValidate aria-label="Sign in">
       <FormField id="backend-email" label="Email" error={outcome.fields.email}>
         <input id="backend-email" type="email" value={email} onChange={(event) => setEmail(event.target.value)} autoComplete="username" />
       </FormField>
-      <FormField id="backend-password" label="Password" hint="Or leave it empty and have a sign-in code emailed to you." error={outcome.fields.password}>
-        <input id="backend-password" type="password" value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="current-password" />
+      <FormField
+        id="backend-password"
+        label="Password"
+        hint="Or leave it empty and have a sign-in code emailed to you."
+        error={outcome.fields.password}
+      >
+        <input
+          id="backend-password"
+          type="password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          autoComplete="current-password"
+        />
       </FormField>
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={busy}>
@@ -193,7 +239,12 @@ function Account({ status, onStatus }: { status: BackendStatus; onStatus: (statu
     <>
       <p>
         Signed in as <strong>{status.user?.email}</strong>{' '}
-        <button type="button" className="button button--link" disabled={busy} onClick={() => void run(() => api.call('backend:sign-out', {}), onStatus)}>
+        <button
+          type="button"
+          className="button button--link"
+          disabled={busy}
+          onClick={() => void run(() => api.call('backend:sign-out', {}), onStatus)}
+        >
           Sign out
         </button>
       </p>
@@ -213,10 +264,17 @@ function Account({ status, onStatus }: { status: BackendStatus; onStatus: (statu
             aria-label="Choose organisation"
             onSubmit={(event) => {
               event.preventDefault();
-              void run(() => api.call('backend:choose-organisation', { id: choice || organisations[0]!.id }), (next) => (setOrganisations(null), onStatus(next)));
+              void run(
+                () => api.call('backend:choose-organisation', { id: choice || organisations[0]!.id }),
+                (next) => (setOrganisations(null), onStatus(next)),
+              );
             }}
           >
-            <FormField id="backend-organisation" label="Organisation" hint="Everything this console holds is uploaded to the organisation you choose.">
+            <FormField
+              id="backend-organisation"
+              label="Organisation"
+              hint="Everything this console holds is uploaded to the organisation you choose."
+            >
               <select id="backend-organisation" value={choice || organisations[0]!.id} onChange={(event) => setChoice(event.target.value)}>
                 {organisations.map((organisation) => (
                   <option key={organisation.id} value={organisation.id}>
@@ -256,7 +314,11 @@ function SyncStatus({ status, onStatus }: { status: BackendStatus; onStatus: (st
     <div className="sync-status">
       <div role="status" aria-label="Sync">
         <strong>{headline}</strong>
-        <span className="muted">{sync.pending === 0 ? ' · Every change is uploaded.' : ` · ${sync.pending.toLocaleString()} change${sync.pending === 1 ? '' : 's'} waiting to upload.`}</span>
+        <span className="muted">
+          {sync.pending === 0
+            ? ' · Every change is uploaded.'
+            : ` · ${sync.pending.toLocaleString()} change${sync.pending === 1 ? '' : 's'} waiting to upload.`}
+        </span>
       </div>
       {sync.progress && sync.progress.total ? (
         <label className="sync-status__progress">
@@ -266,7 +328,8 @@ function SyncStatus({ status, onStatus }: { status: BackendStatus; onStatus: (st
       ) : null}
       {sync.state === 'offline' ? (
         <p className="notice" role="note">
-          No connection to the hosted backend. Nothing is lost: changes are kept on this computer and sent as soon as the connection is back.
+          No connection to the hosted backend. Nothing is lost: changes are kept on this computer and sent as soon as the connection is
+          back.
         </p>
       ) : null}
       {sync.lastError && sync.state !== 'offline' ? (
@@ -277,8 +340,8 @@ function SyncStatus({ status, onStatus }: { status: BackendStatus; onStatus: (st
       ) : null}
       {sync.clockSkewMs !== null ? (
         <p className="notice" role="note">
-          This computer’s clock is {Math.round(Math.abs(sync.clockSkewMs) / 60_000)} minutes {sync.clockSkewMs > 0 ? 'behind' : 'ahead of'} the backend’s. Sync is not affected, but
-          times shown here may look wrong: set the clock to update automatically.
+          This computer’s clock is {Math.round(Math.abs(sync.clockSkewMs) / 60_000)} minutes {sync.clockSkewMs > 0 ? 'behind' : 'ahead of'}{' '}
+          the backend’s. Sync is not affected, but times shown here may look wrong: set the clock to update automatically.
         </p>
       ) : null}
       {sync.conflicts.length > 0 ? (
@@ -289,7 +352,11 @@ function SyncStatus({ status, onStatus }: { status: BackendStatus; onStatus: (st
               {conflict.reason === 'stale'
                 ? 'changed in the CRM while you edited it here. The CRM’s version is kept; re-apply your change if it is still needed.'
                 : `the backend refused this change: ${conflict.message}`}{' '}
-              <button type="button" className="button button--link" onClick={() => void run(() => api.call('sync:dismiss-conflict', { id: conflict.id }), onStatus)}>
+              <button
+                type="button"
+                className="button button--link"
+                onClick={() => void run(() => api.call('sync:dismiss-conflict', { id: conflict.id }), onStatus)}
+              >
                 Dismiss
               </button>
             </li>
@@ -297,7 +364,12 @@ function SyncStatus({ status, onStatus }: { status: BackendStatus; onStatus: (st
         </ul>
       ) : null}
       <div className="form__actions">
-        <button type="button" className="button" disabled={busy || sync.state === 'syncing'} onClick={() => void run(() => api.call('sync:now', {}), onStatus)}>
+        <button
+          type="button"
+          className="button"
+          disabled={busy || sync.state === 'syncing'}
+          onClick={() => void run(() => api.call('sync:now', {}), onStatus)}
+        >
           {busy ? 'Syncing…' : 'Sync now'}
         </button>
         <FormMessage outcome={outcome} />

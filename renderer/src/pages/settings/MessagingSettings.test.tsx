@@ -1,6 +1,15 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { call, giveTablesLayout, linkedWorkshop, openWhatsAppTab, renderConsole, rowOf, startConsole, type MessagesConsole } from '../../../test/messages-test-kit.js';
+import {
+  call,
+  giveTablesLayout,
+  linkedWorkshop,
+  openWhatsAppTab,
+  renderConsole,
+  rowOf,
+  startConsole,
+  type MessagesConsole,
+} from '../../../test/messages-test-kit.js';
 
 let test: MessagesConsole;
 let restoreLayout: () => void;
@@ -39,7 +48,9 @@ describe('Message templates', () => {
 
     const preview = within(editor).getByRole('region', { name: 'Preview' });
     await waitFor(() => expect(preview).toHaveTextContent('Doors open for Sample workshop'));
-    fireEvent.change(within(editor).getByLabelText('Preview for'), { target: { value: (await call(test.core, 'workshops:list', {}))[0]!.id } });
+    fireEvent.change(within(editor).getByLabelText('Preview for'), {
+      target: { value: (await call(test.core, 'workshops:list', {}))[0]!.id },
+    });
     await waitFor(() => expect(preview).toHaveTextContent('Doors open for Analytics Evening'));
 
     fireEvent.click(within(editor).getByRole('button', { name: 'Create template' }));
@@ -78,7 +89,9 @@ describe('Message templates', () => {
     const list = await within(section).findByRole('list', { name: 'Templates' });
 
     fireEvent.click(within(list).getByRole('button', { name: 'Delete Morning reminder' }));
-    expect(await within(list).findByRole('alert')).toHaveTextContent('A reminder rule uses this template. Choose another template for that rule first.');
+    expect(await within(list).findByRole('alert')).toHaveTextContent(
+      'A reminder rule uses this template. Choose another template for that rule first.',
+    );
 
     fireEvent.click(within(list).getByRole('button', { name: 'Edit We are live' }));
     const editor = within(section).getByRole('form', { name: 'Edit We are live' });

@@ -37,7 +37,10 @@ export function TemplatesSection() {
           </button>
         ) : null}
       </div>
-      <p className="muted settings-section__intro">Reminders are written from these. Variables in braces, such as {'{start_time}'}, become each workshop’s own values when the message is sent.</p>
+      <p className="muted settings-section__intro">
+        Reminders are written from these. Variables in braces, such as {'{start_time}'}, become each workshop’s own values when the message
+        is sent.
+      </p>
       {templatesError && !templates ? (
         <p className="error" role="alert">
           {templatesError}
@@ -48,12 +51,21 @@ export function TemplatesSection() {
       {templates && templates.length > 0 ? (
         <ul className="template-list" aria-label="Templates">
           {templates.map((template) => (
-            <TemplateItem key={template.id} template={template} editing={editing.kind === 'edit' && editing.template.id === template.id} onEdit={() => setEditing({ kind: 'edit', template })} />
+            <TemplateItem
+              key={template.id}
+              template={template}
+              editing={editing.kind === 'edit' && editing.template.id === template.id}
+              onEdit={() => setEditing({ kind: 'edit', template })}
+            />
           ))}
         </ul>
       ) : null}
       {editing.kind !== 'none' ? (
-        <TemplateEditor key={editorKey} template={editing.kind === 'edit' ? editing.template : null} onDone={() => setEditing({ kind: 'none' })} />
+        <TemplateEditor
+          key={editorKey}
+          template={editing.kind === 'edit' ? editing.template : null}
+          onDone={() => setEditing({ kind: 'none' })}
+        />
       ) : null}
     </section>
   );
@@ -88,7 +100,13 @@ function TemplateItem({ template, editing, onEdit }: { template: Template; editi
         <button type="button" className="button button--small" onClick={onEdit} disabled={editing} aria-label={`Edit ${template.name}`}>
           Edit
         </button>
-        <button type="button" className="button button--small button--danger" onClick={() => void remove()} disabled={busy} aria-label={`Delete ${template.name}`}>
+        <button
+          type="button"
+          className="button button--small button--danger"
+          onClick={() => void remove()}
+          disabled={busy}
+          aria-label={`Delete ${template.name}`}
+        >
           {busy ? <Spinner /> : null}
           Delete
         </button>
@@ -151,7 +169,9 @@ function TemplateEditor({ template, onDone }: { template: Template | null; onDon
   const current = preview && preview.body === body && preview.workshopId === workshopId ? preview : null;
   const unknown = preview?.body === body ? preview.unknownVariables : [];
   const unknownMessage =
-    unknown.length > 0 ? `Unknown variable${unknown.length === 1 ? '' : 's'}: ${unknown.map((variable) => `{${variable}}`).join(', ')}. Use one of the variables below.` : null;
+    unknown.length > 0
+      ? `Unknown variable${unknown.length === 1 ? '' : 's'}: ${unknown.map((variable) => `{${variable}}`).join(', ')}. Use one of the variables below.`
+      : null;
 
   const insert = (variable: TemplateVariable) => {
     const token = `{${variable}}`;
@@ -184,7 +204,13 @@ function TemplateEditor({ template, onDone }: { template: Template | null; onDon
   }
 
   return (
-    <form ref={formRef} className="template-editor" onSubmit={save} noValidate aria-label={template ? `Edit ${template.name}` : 'New template'}>
+    <form
+      ref={formRef}
+      className="template-editor"
+      onSubmit={save}
+      noValidate
+      aria-label={template ? `Edit ${template.name}` : 'New template'}
+    >
       <h3>{template ? `Edit “${template.name}”` : 'New template'}</h3>
       <FormField id={`${ids}-name`} label="Name" error={fields.name}>
         <input id={`${ids}-name`} value={name} maxLength={100} onChange={(event) => setName(event.target.value)} />
@@ -243,7 +269,13 @@ function TemplateEditor({ template, onDone }: { template: Template | null; onDon
             </select>
           </div>
           <div className="message-bubble" aria-label="Preview" role="region" aria-live="polite">
-            {previewError ? <span className="error">{previewError}</span> : body.trim() === '' ? <span className="muted">The message appears here as the group will read it.</span> : (current ?? preview)?.text ?? '…'}
+            {previewError ? (
+              <span className="error">{previewError}</span>
+            ) : body.trim() === '' ? (
+              <span className="muted">The message appears here as the group will read it.</span>
+            ) : (
+              ((current ?? preview)?.text ?? '…')
+            )}
           </div>
           <small className="muted">Sent an hour before the start, “minutes to start” reads 60.</small>
         </div>

@@ -37,7 +37,9 @@ export function ThisComputerSection() {
           <dt>Log files</dt>
           <dd>{health.logFolder ?? 'Written to the terminal that started the console'}</dd>
           <dt>WhatsApp credentials</dt>
-          <dd>{health.secrets.protection === 'os-keyring' ? 'Protected by the OS keyring' : 'Protected by a key file in the data folder'}</dd>
+          <dd>
+            {health.secrets.protection === 'os-keyring' ? 'Protected by the OS keyring' : 'Protected by a key file in the data folder'}
+          </dd>
         </dl>
       )}
       {health?.secrets.warning ? (

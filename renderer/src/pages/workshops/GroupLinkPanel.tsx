@@ -23,10 +23,16 @@ export function GroupLinkPanel({ workshop }: { workshop: Workshop }) {
         <div className="group-link__linked">
           <div>
             <strong>{group.subject}</strong>
-            <span className="muted"> · {group.size.toLocaleString()} {group.size === 1 ? 'member' : 'members'}</span>
+            <span className="muted">
+              {' '}
+              · {group.size.toLocaleString()} {group.size === 1 ? 'member' : 'members'}
+            </span>
             {group.inviteLink ? (
               <p className="group-link__invite">
-                Invite link: <a href={group.inviteLink} target="_blank" rel="noreferrer">{group.inviteLink}</a>{' '}
+                Invite link:{' '}
+                <a href={group.inviteLink} target="_blank" rel="noreferrer">
+                  {group.inviteLink}
+                </a>{' '}
                 <CopyButton text={group.inviteLink} />
               </p>
             ) : (
@@ -72,7 +78,9 @@ function SessionChoice({ workshop }: { workshop: Workshop }) {
   }
   return (
     <>
-      <p className="muted">No group linked. Pick one of the account’s groups or create a new one; joins and leaves are tracked from then on.</p>
+      <p className="muted">
+        No group linked. Pick one of the account’s groups or create a new one; joins and leaves are tracked from then on.
+      </p>
       {connected.length > 1 ? (
         <div className="field">
           <label htmlFor={selectId}>WhatsApp account</label>

@@ -28,7 +28,8 @@ export function GroupPicker({ workshop, sessionId }: { workshop: Workshop; sessi
   // The core announces the new list with groups:changed, which reloads it here.
   const syncGroups = () => void syncing.run(() => api.call('groups:sync', { sessionId }));
   const link = (groupJid: string) => void linking.run(() => api.call('workshops:link-group', { id: workshop.id, sessionId, groupJid }));
-  const create = () => void linking.run(() => api.call('workshops:create-group', { id: workshop.id, sessionId, subject: subject.trim() || undefined }));
+  const create = () =>
+    void linking.run(() => api.call('workshops:create-group', { id: workshop.id, sessionId, subject: subject.trim() || undefined }));
 
   return (
     <div className="group-picker">
@@ -36,7 +37,13 @@ export function GroupPicker({ workshop, sessionId }: { workshop: Workshop; sessi
         <label htmlFor={searchId} className="visually-hidden">
           Search groups
         </label>
-        <input id={searchId} type="search" placeholder="Search groups by name" value={search} onChange={(event) => setSearch(event.target.value)} />
+        <input
+          id={searchId}
+          type="search"
+          placeholder="Search groups by name"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+        />
         <button type="button" className="button" onClick={syncGroups} disabled={syncing.busy}>
           {syncing.busy ? (
             <>
@@ -74,7 +81,13 @@ export function GroupPicker({ workshop, sessionId }: { workshop: Workshop; sessi
                 </span>
                 {group.isAdmin ? <span className="badge badge--ok">You are admin</span> : null}
               </div>
-              <button type="button" className="button" disabled={linking.busy} onClick={() => link(group.jid)} aria-label={`Link ${group.subject}`}>
+              <button
+                type="button"
+                className="button"
+                disabled={linking.busy}
+                onClick={() => link(group.jid)}
+                aria-label={`Link ${group.subject}`}
+              >
                 Link
               </button>
             </li>

@@ -21,9 +21,7 @@ export function HeldReminders({ workshop }: { workshop: Workshop }) {
   const needsJoinLink = rules.some((rule) => rule.missing.includes('join_link'));
   return (
     <aside className="notice notice--warning held-reminders" aria-label="Reminders on hold">
-      <strong>
-        {rules.length === 1 ? '1 reminder is' : `${rules.length} reminders are`} on hold and will not be sent:
-      </strong>{' '}
+      <strong>{rules.length === 1 ? '1 reminder is' : `${rules.length} reminders are`} on hold and will not be sent:</strong>{' '}
       {rules.map((rule) => `“${rule.label}”`).join(', ')} — the text {reasons.join('; ')}, and this workshop has none.{' '}
       {needsJoinLink ? (
         <button type="button" className="link-button" onClick={() => show({ kind: 'edit', id: workshop.id })}>

@@ -24,12 +24,14 @@ export function ImportOutcome({ workshopId, outcome, children }: { workshopId: s
     <div className="import-outcome" role="status">
       {undone === null ? (
         <p>
-          <strong>Imported.</strong> Added {outcome.added.toLocaleString()}, already registered {outcome.alreadyRegistered.toLocaleString()}, merged{' '}
-          {outcome.merged.toLocaleString()} duplicate {rowsWord(outcome.merged)}, skipped {outcome.skipped.toLocaleString()} invalid {rowsWord(outcome.skipped)}.
+          <strong>Imported.</strong> Added {outcome.added.toLocaleString()}, already registered {outcome.alreadyRegistered.toLocaleString()}
+          , merged {outcome.merged.toLocaleString()} duplicate {rowsWord(outcome.merged)}, skipped {outcome.skipped.toLocaleString()}{' '}
+          invalid {rowsWord(outcome.skipped)}.
         </p>
       ) : (
         <p>
-          <strong>Import undone.</strong> Removed the {undone.toLocaleString()} {undone === 1 ? 'person' : 'people'} it had added; everyone registered before it stays.
+          <strong>Import undone.</strong> Removed the {undone.toLocaleString()} {undone === 1 ? 'person' : 'people'} it had added; everyone
+          registered before it stays.
         </p>
       )}
       {error ? (

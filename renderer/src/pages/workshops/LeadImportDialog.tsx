@@ -14,7 +14,12 @@ type Outcome = MethodOutput<'leads:import'>;
 const previewColumns: TableColumn<ImportRow>[] = [
   { key: 'line', header: 'Line', width: '64px', cell: (row) => row.line },
   { key: 'name', header: 'Name', width: 'minmax(140px, 2fr)', cell: (row) => row.name || <span className="muted">—</span> },
-  { key: 'phone', header: 'Phone as written', width: 'minmax(130px, 1.2fr)', cell: (row) => row.rawPhone || <span className="muted">—</span> },
+  {
+    key: 'phone',
+    header: 'Phone as written',
+    width: 'minmax(130px, 1.2fr)',
+    cell: (row) => row.rawPhone || <span className="muted">—</span>,
+  },
   { key: 'email', header: 'Email', width: 'minmax(120px, 1.2fr)', cell: (row) => row.email || <span className="muted">—</span> },
   {
     key: 'status',
@@ -55,7 +60,9 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
   const [readRefused, setReadRefused] = useState(false);
 
   async function runPreview(text: string, chosen?: CsvMapping) {
-    const result = await previewing.run(() => api.call('leads:import-preview', { workshopId: workshop.id, csv: text, ...(chosen ? { mapping: chosen } : {}) }));
+    const result = await previewing.run(() =>
+      api.call('leads:import-preview', { workshopId: workshop.id, csv: text, ...(chosen ? { mapping: chosen } : {}) }),
+    );
     setPreview(result);
     setMapping(result?.mapping ?? chosen ?? null);
   }
@@ -92,7 +99,10 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
     if (result) setOutcome(result);
   }
 
-  const rows = useMemo(() => (preview && onlyProblems ? preview.rows.filter((row) => row.error || row.duplicateOf !== null) : (preview?.rows ?? [])), [preview, onlyProblems]);
+  const rows = useMemo(
+    () => (preview && onlyProblems ? preview.rows.filter((row) => row.error || row.duplicateOf !== null) : (preview?.rows ?? [])),
+    [preview, onlyProblems],
+  );
   const busy = previewing.busy || importing.busy;
   const blockedByInvalid = (preview?.invalid ?? 0) > 0 && !skipInvalid;
 
@@ -109,7 +119,9 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
           <div className="field">
             <label htmlFor={fileId}>CSV file</label>
             <input id={fileId} type="file" accept=".csv,text/csv" onChange={(event) => void pickFile(event)} disabled={busy} />
-            <small className="muted">One row per person with a phone column; names and emails are optional. Phones may be in any format.</small>
+            <small className="muted">
+              One row per person with a phone column; names and emails are optional. Phones may be in any format.
+            </small>
           </div>
           {readProblem ? (
             <p className={readRefused ? 'error' : 'notice notice--warning'} role={readRefused ? 'alert' : 'status'}>
@@ -136,10 +148,18 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
               </fieldset>
               {mapping?.phone ? null : <p className="muted">Choose which column holds the phone numbers to see the rows.</p>}
               <ul className="import__counts" aria-label="Preview counts">
-                <li><strong>{preview.valid.toLocaleString()}</strong> valid</li>
-                <li className={preview.invalid > 0 ? 'error' : undefined}><strong>{preview.invalid.toLocaleString()}</strong> invalid</li>
-                <li><strong>{preview.duplicates.toLocaleString()}</strong> {preview.duplicates === 1 ? 'duplicate' : 'duplicates'}</li>
-                <li><strong>{preview.alreadyRegistered.toLocaleString()}</strong> already registered</li>
+                <li>
+                  <strong>{preview.valid.toLocaleString()}</strong> valid
+                </li>
+                <li className={preview.invalid > 0 ? 'error' : undefined}>
+                  <strong>{preview.invalid.toLocaleString()}</strong> invalid
+                </li>
+                <li>
+                  <strong>{preview.duplicates.toLocaleString()}</strong> {preview.duplicates === 1 ? 'duplicate' : 'duplicates'}
+                </li>
+                <li>
+                  <strong>{preview.alreadyRegistered.toLocaleString()}</strong> already registered
+                </li>
               </ul>
               {preview.invalid > 0 || preview.duplicates > 0 ? (
                 <label className="checkbox">
@@ -147,7 +167,17 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
                   Show only rows with problems or duplicates
                 </label>
               ) : null}
-              {rows.length > 0 ? <VirtualTable label="Preview" rows={rows} columns={previewColumns} rowKey={(row) => String(row.line)} rowTone={previewTone} /> : <p className="muted">No rows to show.</p>}
+              {rows.length > 0 ? (
+                <VirtualTable
+                  label="Preview"
+                  rows={rows}
+                  columns={previewColumns}
+                  rowKey={(row) => String(row.line)}
+                  rowTone={previewTone}
+                />
+              ) : (
+                <p className="muted">No rows to show.</p>
+              )}
               <div className="form__actions import__actions">
                 {preview.invalid > 0 ? (
                   <label className="checkbox">
@@ -155,7 +185,12 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
                     Skip the {preview.invalid.toLocaleString()} invalid {preview.invalid === 1 ? 'row' : 'rows'}
                   </label>
                 ) : null}
-                <button type="button" className="button button--primary" onClick={() => void runImport()} disabled={busy || !mapping?.phone || blockedByInvalid || preview.valid === 0}>
+                <button
+                  type="button"
+                  className="button button--primary"
+                  onClick={() => void runImport()}
+                  disabled={busy || !mapping?.phone || blockedByInvalid || preview.valid === 0}
+                >
                   {importing.busy ? (
                     <>
                       <Spinner /> Importing…

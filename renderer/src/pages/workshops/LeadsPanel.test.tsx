@@ -1,6 +1,14 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call, captureDownloads, connectDemo, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from '../../../test/workshops-test-kit.js';
+import {
+  call,
+  captureDownloads,
+  connectDemo,
+  giveTablesLayout,
+  renderWorkshops,
+  startCore,
+  type TestConsole,
+} from '../../../test/workshops-test-kit.js';
 
 let test: TestConsole;
 let restoreLayout: () => void;
@@ -19,7 +27,12 @@ const cardValue = (label: string) => within(screen.getByRole('group', { name: la
 async function demoWorkshop(): Promise<void> {
   const sessionId = await connectDemo(test.core);
   const [group] = await call(test.core, 'groups:sync', { sessionId });
-  const workshop = await call(test.core, 'workshops:create', { name: 'Demo Evening', startsAtLocal: '2030-01-10T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 });
+  const workshop = await call(test.core, 'workshops:create', {
+    name: 'Demo Evening',
+    startsAtLocal: '2030-01-10T18:00',
+    timeZone: 'Asia/Kolkata',
+    durationMinutes: 60,
+  });
   await call(test.core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group!.jid });
   renderWorkshops(test);
   fireEvent.click(await screen.findByRole('button', { name: 'Demo Evening' }));
@@ -56,7 +69,10 @@ describe('the registrations of a demo workshop', () => {
     try {
       fireEvent.click(within(toolbar).getByRole('button', { name: 'Export selected' }));
       await waitFor(() => expect(downloads.files).toHaveLength(1));
-      const lines = (await downloads.files[0]!.text()).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+      const lines = (await downloads.files[0]!.text())
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')
+        .filter(Boolean);
       expect(lines[0]).toBe('Name,Phone,Phone (E.164),Email');
       expect(lines).toHaveLength(3);
       // The E.164 column keeps the "+" (quoted so a spreadsheet does not read it as a formula).
@@ -66,7 +82,9 @@ describe('the registrations of a demo workshop', () => {
     }
 
     fireEvent.click(within(toolbar).getByRole('button', { name: 'Remove selected' }));
-    fireEvent.click(within(await screen.findByRole('dialog', { name: 'Remove 2 registrations?' })).getByRole('button', { name: 'Remove 2' }));
+    fireEvent.click(
+      within(await screen.findByRole('dialog', { name: 'Remove 2 registrations?' })).getByRole('button', { name: 'Remove 2' }),
+    );
     await waitFor(() => expect(Number(cardValue('Registered')?.replace(/,/g, ''))).toBe(registered - 2));
     expect(screen.getByRole('toolbar', { name: 'Selected registrations' })).toHaveTextContent('None selected');
   }, 30_000);

@@ -20,7 +20,12 @@ const noLeads: readonly Lead[] = [];
 export function LeadsPanel({ workshop }: { workshop: Workshop }) {
   const api = useApi();
   const { id } = workshop;
-  const leads = useLiveQuery(`${id}:leads`, (client) => client.call('leads:list', { id }), (change) => change.event === 'workshops:changed' && change.payload.id === id, { together: id });
+  const leads = useLiveQuery(
+    `${id}:leads`,
+    (client) => client.call('leads:list', { id }),
+    (change) => change.event === 'workshops:changed' && change.payload.id === id,
+    { together: id },
+  );
   const [importing, setImporting] = useState(false);
   const [adding, setAdding] = useState(false);
   const removing = useAction();
@@ -34,7 +39,9 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
   const { dialog, ask } = useConfirm();
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [demoOutcome, setDemoOutcome] = useState<MethodOutput<'leads:import'> | null>(null);
-  const demoAccount = useConsole((state) => state.sessions?.find((session) => session.id === workshop.group?.sessionId && session.kind === 'simulator') ?? null);
+  const demoAccount = useConsole(
+    (state) => state.sessions?.find((session) => session.id === workshop.group?.sessionId && session.kind === 'simulator') ?? null,
+  );
   // Only people still listed count as chosen: a removal elsewhere drops them from the choice.
   const chosen = useMemo(() => rows.filter((lead) => selected.has(lead.id)), [rows, selected]);
   const allShownChosen = shown.length > 0 && shown.every((lead) => selected.has(lead.id));
@@ -57,7 +64,14 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
 
   const remove = async (lead: Lead) => {
     const who = lead.name || displayPhone(lead.phone);
-    if (await ask({ title: `Remove ${who}?`, body: `${who} is taken off this workshop’s registrations. Their WhatsApp membership is not touched.`, confirm: 'Remove', danger: true })) {
+    if (
+      await ask({
+        title: `Remove ${who}?`,
+        body: `${who} is taken off this workshop’s registrations. Their WhatsApp membership is not touched.`,
+        confirm: 'Remove',
+        danger: true,
+      })
+    ) {
       void removing.run(() => api.call('leads:remove', { workshopId: id, leadId: lead.id }));
     }
   };
@@ -70,7 +84,8 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
       danger: true,
     });
     if (!confirmed) return;
-    if (await removing.run(() => api.call('leads:remove-many', { workshopId: id, leadIds: chosen.map((lead) => lead.id) }))) setSelected(new Set());
+    if (await removing.run(() => api.call('leads:remove-many', { workshopId: id, leadIds: chosen.map((lead) => lead.id) })))
+      setSelected(new Set());
   };
   const exportRows = (list: readonly Lead[], what: string) =>
     downloadCsv(csvFileName(workshop.name, what), list, [
@@ -85,37 +100,47 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
     const outcome = await removing.run(async () => {
       const sample = await api.call('demo:sample-registrations', { sessionId: group.sessionId, groupJid: group.groupJid });
       if (!sample.ok) return sample;
-      return api.call('leads:import', { workshopId: id, csv: sample.value.csv, mapping: { name: 'Name', phone: 'Phone', email: 'Email' }, skipInvalid: true });
+      return api.call('leads:import', {
+        workshopId: id,
+        csv: sample.value.csv,
+        mapping: { name: 'Name', phone: 'Phone', email: 'Email' },
+        skipInvalid: true,
+      });
     });
     if (outcome) setDemoOutcome(outcome);
   };
   const columns: TableColumn<Lead>[] = [
-      {
-        key: 'select',
-        header: '',
-        width: '44px',
-        cell: (lead) => (
-          <input
-            type="checkbox"
-            checked={selected.has(lead.id)}
-            onChange={() => toggle(lead.id)}
-            aria-label={`Select ${lead.name || displayPhone(lead.phone)}`}
-          />
-        ),
-      },
-      { key: 'name', header: 'Name', width: 'minmax(160px, 2fr)', cell: (lead) => lead.name || <span className="muted">—</span> },
-      { key: 'phone', header: 'Phone', width: 'minmax(160px, 1.5fr)', cell: (lead) => displayPhone(lead.phone) },
-      { key: 'email', header: 'Email', width: 'minmax(160px, 2fr)', cell: (lead) => lead.email || <span className="muted">—</span> },
-      {
-        key: 'remove',
-        header: '',
-        width: '112px',
-        cell: (lead) => (
-          <button type="button" className="button button--small" onClick={() => void remove(lead)} aria-label={`Remove ${lead.name || displayPhone(lead.phone)}`}>
-            Remove
-          </button>
-        ),
-      },
+    {
+      key: 'select',
+      header: '',
+      width: '44px',
+      cell: (lead) => (
+        <input
+          type="checkbox"
+          checked={selected.has(lead.id)}
+          onChange={() => toggle(lead.id)}
+          aria-label={`Select ${lead.name || displayPhone(lead.phone)}`}
+        />
+      ),
+    },
+    { key: 'name', header: 'Name', width: 'minmax(160px, 2fr)', cell: (lead) => lead.name || <span className="muted">—</span> },
+    { key: 'phone', header: 'Phone', width: 'minmax(160px, 1.5fr)', cell: (lead) => displayPhone(lead.phone) },
+    { key: 'email', header: 'Email', width: 'minmax(160px, 2fr)', cell: (lead) => lead.email || <span className="muted">—</span> },
+    {
+      key: 'remove',
+      header: '',
+      width: '112px',
+      cell: (lead) => (
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => void remove(lead)}
+          aria-label={`Remove ${lead.name || displayPhone(lead.phone)}`}
+        >
+          Remove
+        </button>
+      ),
+    },
   ];
 
   return (
@@ -160,9 +185,18 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
             <label htmlFor={searchId} className="visually-hidden">
               Search registrations
             </label>
-            <input id={searchId} type="search" className="table-toolbar__search" placeholder="Search name, phone or email" value={search} onChange={(event) => setSearch(event.target.value)} />
+            <input
+              id={searchId}
+              type="search"
+              className="table-toolbar__search"
+              placeholder="Search name, phone or email"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+            />
             <span className="muted">
-              {query.trim() === '' ? `${rows.length.toLocaleString()} registered` : `${shown.length.toLocaleString()} of ${rows.length.toLocaleString()} match`}
+              {query.trim() === ''
+                ? `${rows.length.toLocaleString()} registered`
+                : `${shown.length.toLocaleString()} of ${rows.length.toLocaleString()} match`}
             </span>
           </div>
           <div className="table-toolbar leads__bulk" role="toolbar" aria-label="Selected registrations">
@@ -171,10 +205,20 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
               {query.trim() === '' ? 'Select all' : `Select the ${shown.length.toLocaleString()} shown`}
             </label>
             <span className="muted">{chosen.length > 0 ? `${chosen.length.toLocaleString()} selected` : 'None selected'}</span>
-            <button type="button" className="button button--small" disabled={chosen.length === 0 || removing.busy} onClick={() => void removeChosen()}>
+            <button
+              type="button"
+              className="button button--small"
+              disabled={chosen.length === 0 || removing.busy}
+              onClick={() => void removeChosen()}
+            >
               Remove selected
             </button>
-            <button type="button" className="button button--small" disabled={chosen.length === 0} onClick={() => exportRows(chosen, 'selected registrations')}>
+            <button
+              type="button"
+              className="button button--small"
+              disabled={chosen.length === 0}
+              onClick={() => exportRows(chosen, 'selected registrations')}
+            >
               Export selected
             </button>
             <button type="button" className="button button--small" onClick={() => exportRows(rows, 'registrations')}>
@@ -194,7 +238,8 @@ function AddLeadForm({ workshopId, onDone }: { workshopId: string; onDone: () =>
   const api = useApi();
   const adding = useAction();
   const [draft, setDraft] = useState({ name: '', phone: '', email: '' });
-  const update = (key: keyof typeof draft) => (event: { target: { value: string } }) => setDraft((current) => ({ ...current, [key]: event.target.value }));
+  const update = (key: keyof typeof draft) => (event: { target: { value: string } }) =>
+    setDraft((current) => ({ ...current, [key]: event.target.value }));
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -206,7 +251,12 @@ function AddLeadForm({ workshopId, onDone }: { workshopId: string; onDone: () =>
       <FormField id="lead-name" label="Name" error={adding.fields.name}>
         <input id="lead-name" value={draft.name} onChange={update('name')} maxLength={200} />
       </FormField>
-      <FormField id="lead-phone" label="Phone" hint="Any format; without a country code it is read in your default country." error={adding.fields.phone}>
+      <FormField
+        id="lead-phone"
+        label="Phone"
+        hint="Any format; without a country code it is read in your default country."
+        error={adding.fields.phone}
+      >
         <input id="lead-phone" inputMode="tel" value={draft.phone} onChange={update('phone')} />
       </FormField>
       <FormField id="lead-email" label="Email" error={adding.fields.email}>

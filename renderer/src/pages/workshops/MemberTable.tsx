@@ -29,7 +29,9 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
   }, [matching, sort, view]);
 
   const toggleSort = (key: string) =>
-    setSort((current) => (current?.key === key ? { key, direction: current.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: 'asc' }));
+    setSort((current) =>
+      current?.key === key ? { key, direction: current.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: 'asc' },
+    );
 
   if (members.loading) return <p className="muted">Loading…</p>;
   if (members.error && !members.data) {
@@ -66,7 +68,9 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
           onChange={(event) => setSearch(event.target.value)}
         />
         <span className="muted" role="status">
-          {query.trim() === '' ? `${rows.length.toLocaleString()} ${rows.length === 1 ? 'person' : 'people'}` : `${matching.length.toLocaleString()} of ${rows.length.toLocaleString()} match`}
+          {query.trim() === ''
+            ? `${rows.length.toLocaleString()} ${rows.length === 1 ? 'person' : 'people'}`
+            : `${matching.length.toLocaleString()} of ${rows.length.toLocaleString()} match`}
         </span>
         <button type="button" className="button" onClick={download} disabled={shown.length === 0}>
           Download CSV

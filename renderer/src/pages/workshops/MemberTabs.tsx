@@ -37,11 +37,15 @@ export function MemberTabs({ workshop }: { workshop: Workshop }) {
   const onKeyDown = (event: KeyboardEvent) => {
     const index = tabs.indexOf(selected);
     const next =
-      event.key === 'ArrowRight' ? tabs[(index + 1) % tabs.length] :
-      event.key === 'ArrowLeft' ? tabs[(index - 1 + tabs.length) % tabs.length] :
-      event.key === 'Home' ? tabs[0] :
-      event.key === 'End' ? tabs[tabs.length - 1] :
-      undefined;
+      event.key === 'ArrowRight'
+        ? tabs[(index + 1) % tabs.length]
+        : event.key === 'ArrowLeft'
+          ? tabs[(index - 1 + tabs.length) % tabs.length]
+          : event.key === 'Home'
+            ? tabs[0]
+            : event.key === 'End'
+              ? tabs[tabs.length - 1]
+              : undefined;
     if (next) {
       event.preventDefault();
       select(next);
@@ -76,11 +80,7 @@ export function MemberTabs({ workshop }: { workshop: Workshop }) {
         })}
       </div>
       <div role="tabpanel" id={`${baseId}-panel`} aria-labelledby={`${baseId}-tab-${selected}`} className="tabs__panel" tabIndex={0}>
-        {selected === 'whatsapp' ? (
-          <WhatsAppTab workshop={workshop} />
-        ) : (
-          <MemberTable key={selected} workshop={workshop} tab={selected} />
-        )}
+        {selected === 'whatsapp' ? <WhatsAppTab workshop={workshop} /> : <MemberTable key={selected} workshop={workshop} tab={selected} />}
       </div>
     </section>
   );

@@ -16,11 +16,7 @@ export function StatCards({ stats }: { stats: WorkshopStats }) {
       <div className="stat-card stat-card--secondary" role="group" aria-label="In group, not registered">
         <strong className="stat-card__value">{stats.inGroupNotRegistered.toLocaleString()}</strong>
         <span className="stat-card__label">In group, not registered</span>
-        {stats.unknownPhone > 0 ? (
-          <small className="muted">
-            {stats.unknownPhone.toLocaleString()} with a phone not known yet
-          </small>
-        ) : null}
+        {stats.unknownPhone > 0 ? <small className="muted">{stats.unknownPhone.toLocaleString()} with a phone not known yet</small> : null}
       </div>
       <div className="stat-card stat-card--secondary" role="group" aria-label="Left, not registered">
         <strong className="stat-card__value">{stats.leftNotRegistered.toLocaleString()}</strong>

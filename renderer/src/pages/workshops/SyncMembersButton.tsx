@@ -4,7 +4,8 @@ import { useApi } from '../../app/console-context.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatMemberTime } from './format-workshop-time.js';
 
-type SyncStatus = { kind: 'idle' } | { kind: 'syncing' } | { kind: 'done'; synced: number; markedLeft: number } | { kind: 'failed'; message: string };
+type SyncStatus =
+  { kind: 'idle' } | { kind: 'syncing' } | { kind: 'done'; synced: number; markedLeft: number } | { kind: 'failed'; message: string };
 
 /** Catches up joins and leaves WhatsApp did not push, e.g. while the console was off. */
 export function SyncMembersButton({ workshop }: { workshop: Workshop }) {
@@ -14,7 +15,11 @@ export function SyncMembersButton({ workshop }: { workshop: Workshop }) {
   async function sync() {
     setStatus({ kind: 'syncing' });
     const result = await api.call('workshops:sync-members', { id: workshop.id });
-    setStatus(result.ok ? { kind: 'done', synced: result.value.synced, markedLeft: result.value.marked_left } : { kind: 'failed', message: result.error.message });
+    setStatus(
+      result.ok
+        ? { kind: 'done', synced: result.value.synced, markedLeft: result.value.marked_left }
+        : { kind: 'failed', message: result.error.message },
+    );
   }
 
   return (
@@ -35,7 +40,11 @@ export function SyncMembersButton({ workshop }: { workshop: Workshop }) {
         )}
       </button>
       <span className="sync-members__status" role="status">
-        {status.kind === 'done' ? <span className="success">Synced {status.synced}, marked {status.markedLeft} as left. </span> : null}
+        {status.kind === 'done' ? (
+          <span className="success">
+            Synced {status.synced}, marked {status.markedLeft} as left.{' '}
+          </span>
+        ) : null}
         {workshop.lastSyncedAt ? (
           <span className="muted">Last synced {formatMemberTime(workshop.lastSyncedAt, workshop.timeZone)}</span>
         ) : workshop.group ? (

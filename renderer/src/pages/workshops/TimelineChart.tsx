@@ -54,8 +54,25 @@ export function TimelineChart({ workshop }: { workshop: Workshop }) {
                 <Legend />
                 <Bar dataKey="joins" name="Joins" fill="var(--success)" barSize={6} />
                 <Bar dataKey="leaves" name="Leaves" fill="var(--error)" barSize={6} />
-                <Area type="stepAfter" dataKey="inGroup" name="In group" stroke="var(--accent)" fill="var(--accent-soft)" strokeWidth={2} dot={sparse} isAnimationActive={false} />
-                <Line type="stepAfter" dataKey="registered" name="Registered" stroke="var(--muted)" strokeDasharray="5 4" dot={sparse} isAnimationActive={false} />
+                <Area
+                  type="stepAfter"
+                  dataKey="inGroup"
+                  name="In group"
+                  stroke="var(--accent)"
+                  fill="var(--accent-soft)"
+                  strokeWidth={2}
+                  dot={sparse}
+                  isAnimationActive={false}
+                />
+                <Line
+                  type="stepAfter"
+                  dataKey="registered"
+                  name="Registered"
+                  stroke="var(--muted)"
+                  strokeDasharray="5 4"
+                  dot={sparse}
+                  isAnimationActive={false}
+                />
               </ComposedChart>
             </ResponsiveContainer>
           </div>

@@ -68,12 +68,21 @@ describe('the workshop WhatsApp tab', () => {
   });
 
   it('says to link a group first when none is linked', async () => {
-    await call(test.core, 'workshops:create', { name: 'No Group Yet', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60 });
+    await call(test.core, 'workshops:create', {
+      name: 'No Group Yet',
+      startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'),
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 60,
+    });
     renderConsole(test.core, 'workshops');
     await openWhatsAppTab('No Group Yet');
     const panel = screen.getByRole('tabpanel');
-    expect(within(panel).getByRole('region', { name: 'Linked Group' })).toHaveTextContent('No group linked. Link one in the “WhatsApp group” panel');
-    expect(await within(panel).findByRole('region', { name: 'No messages scheduled' })).toHaveTextContent('once its WhatsApp group is linked');
+    expect(within(panel).getByRole('region', { name: 'Linked Group' })).toHaveTextContent(
+      'No group linked. Link one in the “WhatsApp group” panel',
+    );
+    expect(await within(panel).findByRole('region', { name: 'No messages scheduled' })).toHaveTextContent(
+      'once its WhatsApp group is linked',
+    );
     expect(within(panel).queryByRole('button', { name: 'Send to group' })).not.toBeInTheDocument();
   });
 
@@ -126,19 +135,28 @@ describe('the workshop WhatsApp tab', () => {
     renderConsole(test.core, 'workshops');
     await openWhatsAppTab('Product Design Live');
 
-    fireEvent.change(await screen.findByLabelText('Start from'), { target: { value: (await call(test.core, 'templates:list', {})).find((t) => t.name === '6 hours to go')!.id } });
-    expect(screen.getByLabelText('Message')).toHaveValue('{workshop_name} starts in {time_to_start}, at {start_time}. Join here: {join_link}');
+    fireEvent.change(await screen.findByLabelText('Start from'), {
+      target: { value: (await call(test.core, 'templates:list', {})).find((t) => t.name === '6 hours to go')!.id },
+    });
+    expect(screen.getByLabelText('Message')).toHaveValue(
+      '{workshop_name} starts in {time_to_start}, at {start_time}. Join here: {join_link}',
+    );
     const preview = await screen.findByLabelText('How it reads now');
     // Two days ahead: the real time to the start, never the sample "1 hour" nor example.org/join.
     await waitFor(() => expect(preview).toHaveTextContent(/Product Design Live starts in (4\d|5\d) hours/));
     expect(preview).not.toHaveTextContent('example.org/join');
-    expect(within(preview).getByRole('alert')).toHaveTextContent('It uses the workshop’s join link, which this workshop does not have yet.');
+    expect(within(preview).getByRole('alert')).toHaveTextContent(
+      'It uses the workshop’s join link, which this workshop does not have yet.',
+    );
     expect(screen.getByRole('button', { name: 'Send to group' })).toBeDisabled();
     // The workshop itself says its reminders are held, and how to release them.
     const held = screen.getByRole('complementary', { name: 'Reminders on hold' });
     expect(held).toHaveTextContent('5 reminders are on hold and will not be sent');
     expect(within(held).getByRole('button', { name: 'Add the join link' })).toBeInTheDocument();
-    expect(screen.queryByRole('table', { name: 'Scheduled Messages' }) && within(screen.getByRole('table', { name: 'Scheduled Messages' })).queryByText(/Join here:$/)).toBeFalsy();
+    expect(
+      screen.queryByRole('table', { name: 'Scheduled Messages' }) &&
+        within(screen.getByRole('table', { name: 'Scheduled Messages' })).queryByText(/Join here:$/),
+    ).toBeFalsy();
 
     await call(test.core, 'workshops:update', { id: workshop.id, joinLink: 'https://meet.example.org/pd' });
     await waitFor(() => expect(screen.queryByRole('complementary', { name: 'Reminders on hold' })).toBeNull());
@@ -146,7 +164,9 @@ describe('the workshop WhatsApp tab', () => {
     await sendToGroup();
     await screen.findByText(/^Sent at /, {}, { timeout: 5_000 });
     const sent = test.demo().history(workshop.group!.groupJid).at(-1)?.text ?? '';
-    expect(sent).toMatch(/^Product Design Live starts in \d+ hours( \d+ minutes?)?, at 6:30 PM IST\. Join here: https:\/\/meet\.example\.org\/pd$/);
+    expect(sent).toMatch(
+      /^Product Design Live starts in \d+ hours( \d+ minutes?)?, at 6:30 PM IST\. Join here: https:\/\/meet\.example\.org\/pd$/,
+    );
   }, 15_000);
 
   it('never cuts text over WhatsApp’s 4,096 characters: it says so and will not send', async () => {
@@ -155,7 +175,9 @@ describe('the workshop WhatsApp tab', () => {
     await openWhatsAppTab('Analytics Evening');
     fireEvent.change(await screen.findByLabelText('Message'), { target: { value: 'a'.repeat(5_000) } });
     expect(screen.getByLabelText('Message')).toHaveValue('a'.repeat(5_000));
-    expect(screen.getByRole('alert')).toHaveTextContent('WhatsApp takes up to 4,096 characters in one message; this is 5,000. Shorten it by 904');
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'WhatsApp takes up to 4,096 characters in one message; this is 5,000. Shorten it by 904',
+    );
     expect(screen.getByRole('button', { name: 'Send to group' })).toBeDisabled();
   });
 
@@ -236,13 +258,18 @@ describe('the workshop WhatsApp tab', () => {
     await openWhatsAppTab('Analytics Evening');
     await screen.findByRole('table', { name: 'Scheduled Messages' });
 
-    const live = (await call(test.core, 'messages:list', { workshopId: workshop.id, scope: 'all' })).find((message) => message.ruleKey === 'live-now')!;
+    const live = (await call(test.core, 'messages:list', { workshopId: workshop.id, scope: 'all' })).find(
+      (message) => message.ruleKey === 'live-now',
+    )!;
     await call(test.core, 'messages:cancel', { id: live.id });
     await waitFor(() => expect(status(rowOf('Scheduled Messages', 'We are live'))).toBe('–Cancelled'));
 
     const rules = await call(test.core, 'automation:get', {});
     await call(test.core, 'automation:save', {
-      rules: rules.map(({ label: _label, source: _source, ...rule }) => ({ ...rule, enabled: rule.ruleKey === 'morning-of' ? false : rule.enabled })),
+      rules: rules.map(({ label: _label, source: _source, ...rule }) => ({
+        ...rule,
+        enabled: rule.ruleKey === 'morning-of' ? false : rule.enabled,
+      })),
     });
     await waitFor(() => expect(status(rowOf('Scheduled Messages', 'Morning reminder'))).toBe('–Cancelled'));
     expect(status(rowOf('Scheduled Messages', '1 hour before'))).toBe('◷Pending');
@@ -274,7 +301,12 @@ describe('when WhatsApp refuses or the account is offline', () => {
     connection!.connect();
     await sessionOpen(core, session.id);
     await call(core, 'groups:sync', { sessionId: session.id });
-    const workshop = await call(core, 'workshops:create', { name: 'Batch 12 Live', startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 60 });
+    const workshop = await call(core, 'workshops:create', {
+      name: 'Batch 12 Live',
+      startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'),
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 60,
+    });
     await call(core, 'workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: GROUP });
   });
   afterEach(async () => {

@@ -6,7 +6,15 @@ import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js'
 import type { GroupInfo } from '../../../../electron/core/whatsapp/whatsapp-transport.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { statDefinitions } from './stat-items.js';
-import { call, captureDownloads, connectDemo, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from '../../../test/workshops-test-kit.js';
+import {
+  call,
+  captureDownloads,
+  connectDemo,
+  giveTablesLayout,
+  renderWorkshops,
+  startCore,
+  type TestConsole,
+} from '../../../test/workshops-test-kit.js';
 
 let test: TestConsole;
 let restoreLayout: () => void;
@@ -25,7 +33,12 @@ const cardValue = (label: string) => within(screen.getByRole('group', { name: la
 const joinRate = (stats: Workshop['stats']) => statDefinitions.find((stat) => stat.label === 'Join Rate')!.value(stats);
 
 async function workshopWithLeads(name: string, leads: { name: string; phone: string }[]) {
-  const workshop = await call(test.core, 'workshops:create', { name, startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 120 });
+  const workshop = await call(test.core, 'workshops:create', {
+    name,
+    startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'),
+    timeZone: 'Asia/Kolkata',
+    durationMinutes: 120,
+  });
   const csv = ['Name,Phone', ...leads.map((lead) => `${lead.name},${lead.phone}`)].join('\n');
   await call(test.core, 'leads:import', { workshopId: workshop.id, csv, mapping: { name: 'Name', phone: 'Phone', email: null } });
   return workshop;
@@ -80,7 +93,12 @@ describe('a workshop with its WhatsApp group', () => {
     expect(screen.getByRole('region', { name: 'WhatsApp group' })).toHaveTextContent('Data Analytics Bootcamp');
 
     const missing = screen.getByRole('table', { name: 'Missing' });
-    expect(within(missing).getAllByRole('row').slice(1).map((row) => row.textContent)).toEqual(outsiders.map((lead) => `${lead.name}${displayPhone(lead.phone)}`));
+    expect(
+      within(missing)
+        .getAllByRole('row')
+        .slice(1)
+        .map((row) => row.textContent),
+    ).toEqual(outsiders.map((lead) => `${lead.name}${displayPhone(lead.phone)}`));
 
     fireEvent.click(screen.getByRole('tab', { name: /^In Group/ }));
     const inGroup = await screen.findByRole('table', { name: 'In Group' });
@@ -114,7 +132,10 @@ describe('a workshop with its WhatsApp group', () => {
       fireEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
       expect(downloads.files).toHaveLength(1);
       expect(downloads.files[0]!.name).toMatch(/^analytics-evening-left-group-\d{4}-\d{2}-\d{2}\.csv$/);
-      const lines = (await downloads.files[0]!.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+      const lines = (await downloads.files[0]!.text())
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
       expect(lines[0]).toBe('Name,Phone,Joined,Left');
       expect(lines).toHaveLength(2);
       expect(lines[1]).toContain(`${leaver.name},${phoneForSpreadsheet(leaver.phone)},`);
@@ -132,14 +153,20 @@ describe('a workshop with its WhatsApp group', () => {
     });
     await waitFor(() => expect(cardValue('In group, not registered')).toBe(String(before + 1)));
     const hidden = (await test.demo().groupMetadata(group.jid)).participants.filter((member) => member.phone === null);
-    expect(screen.getByRole('group', { name: 'In group, not registered' })).toHaveTextContent(`${hidden.length} with a phone not known yet`);
+    expect(screen.getByRole('group', { name: 'In group, not registered' })).toHaveTextContent(
+      `${hidden.length} with a phone not known yet`,
+    );
     expect(cardValue('In Group')).toBe(String(present.length));
 
     fireEvent.click(screen.getByRole('tab', { name: /^In group, not registered/ }));
     const lid = hidden.at(-1)!.lid!.replace('@lid', '');
     fireEvent.change(await screen.findByRole('searchbox', { name: 'Search In group, not registered' }), { target: { value: lid } });
-    await waitFor(() => expect(within(screen.getByRole('table', { name: 'In group, not registered' })).getAllByRole('row')).toHaveLength(2));
-    const [row] = within(screen.getByRole('table', { name: 'In group, not registered' })).getAllByRole('row').slice(1);
+    await waitFor(() =>
+      expect(within(screen.getByRole('table', { name: 'In group, not registered' })).getAllByRole('row')).toHaveLength(2),
+    );
+    const [row] = within(screen.getByRole('table', { name: 'In group, not registered' }))
+      .getAllByRole('row')
+      .slice(1);
     expect(row).toHaveTextContent('Unknown');
     expect(row).toHaveTextContent(`Phone not known yet (LID ${lid})`);
   });
@@ -204,7 +231,10 @@ describe('member tabs', () => {
   });
 
   it('keeps a 50,000-row tab virtualised, finds a number typed any way, and sorts by name', async () => {
-    const leads = Array.from({ length: 49_999 }, (_, i) => ({ name: `Lead ${String(i).padStart(5, '0')}`, phone: `91${7_000_000_000 + i * 7}` }));
+    const leads = Array.from({ length: 49_999 }, (_, i) => ({
+      name: `Lead ${String(i).padStart(5, '0')}`,
+      phone: `91${7_000_000_000 + i * 7}`,
+    }));
     leads.push({ name: 'Asha Rao', phone: '919818861043' });
     await workshopWithLeads('Big Workshop', leads);
     await openWorkshop('Big Workshop');
@@ -226,7 +256,10 @@ describe('member tabs', () => {
     fireEvent.click(within(screen.getByRole('table', { name: 'Missing' })).getByRole('button', { name: /Name/ }));
     const sorted = screen.getByRole('table', { name: 'Missing' });
     expect(within(sorted).getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'descending');
-    const last = leads.map((lead) => lead.name).sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).at(-1)!;
+    const last = leads
+      .map((lead) => lead.name)
+      .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+      .at(-1)!;
     expect(within(sorted).getAllByRole('row')[1]).toHaveTextContent(last);
   }, 60_000);
 });

@@ -23,7 +23,14 @@ function draftFor(workshop: Workshop | undefined, defaultZone: string): Draft {
     return { name, startsAtLocal, timeZone, durationMinutes: String(durationMinutes), description, joinLink };
   }
   // Tomorrow evening is a better guess than an empty picker for a workshop's start.
-  return { name: '', startsAtLocal: localTimeInDays(1, '18:00', defaultZone), timeZone: defaultZone, durationMinutes: '90', description: '', joinLink: '' };
+  return {
+    name: '',
+    startsAtLocal: localTimeInDays(1, '18:00', defaultZone),
+    timeZone: defaultZone,
+    durationMinutes: '90',
+    description: '',
+    joinLink: '',
+  };
 }
 
 /** Create when `workshop` is absent, edit otherwise; the core checks every field. */
@@ -34,12 +41,15 @@ export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
   const [draft, setDraft] = useState(() => draftFor(workshop, organisationZone));
   const saving = useAction();
   const deleting = useAction();
-  const update = (key: keyof Draft) => (event: { target: { value: string } }) => setDraft((current) => ({ ...current, [key]: event.target.value }));
+  const update = (key: keyof Draft) => (event: { target: { value: string } }) =>
+    setDraft((current) => ({ ...current, [key]: event.target.value }));
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const input: WorkshopInput = { ...draft, durationMinutes: Number(draft.durationMinutes) };
-    const saved = await saving.run(() => (workshop ? api.call('workshops:update', { id: workshop.id, ...input }) : api.call('workshops:create', input)));
+    const saved = await saving.run(() =>
+      workshop ? api.call('workshops:update', { id: workshop.id, ...input }) : api.call('workshops:create', input),
+    );
     if (saved) show({ kind: 'detail', id: saved.id });
   }
 
@@ -63,16 +73,33 @@ export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
             <input id="workshop-start" type="datetime-local" value={draft.startsAtLocal} onChange={update('startsAtLocal')} />
           </FormField>
           <FormField id="workshop-zone" label="Time zone" error={fields.timeZone}>
-            <TimeZoneSelect id="workshop-zone" value={draft.timeZone} onChange={(zone) => update('timeZone')({ target: { value: zone } })} />
+            <TimeZoneSelect
+              id="workshop-zone"
+              value={draft.timeZone}
+              onChange={(zone) => update('timeZone')({ target: { value: zone } })}
+            />
           </FormField>
           <FormField id="workshop-duration" label="Duration (minutes)" error={fields.durationMinutes}>
-            <input id="workshop-duration" type="number" min={5} max={1440} step={5} value={draft.durationMinutes} onChange={update('durationMinutes')} />
+            <input
+              id="workshop-duration"
+              type="number"
+              min={5}
+              max={1440}
+              step={5}
+              value={draft.durationMinutes}
+              onChange={update('durationMinutes')}
+            />
           </FormField>
         </div>
         <FormField id="workshop-description" label="Description" error={fields.description}>
           <textarea id="workshop-description" rows={4} value={draft.description} onChange={update('description')} />
         </FormField>
-        <FormField id="workshop-link" label="Join link" hint="Where the workshop happens, e.g. the video call link." error={fields.joinLink}>
+        <FormField
+          id="workshop-link"
+          label="Join link"
+          hint="Where the workshop happens, e.g. the video call link."
+          error={fields.joinLink}
+        >
           <input id="workshop-link" type="url" placeholder="https://" value={draft.joinLink} onChange={update('joinLink')} />
         </FormField>
         <div className="form__actions">
@@ -89,7 +116,7 @@ export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
           ) : null}
         </div>
         {/* Field errors stand next to their fields; this line is for a refusal no field explains. */}
-        {(Object.keys(fields).length === 0 ? saving.error : null) ?? deleting.error ? (
+        {((Object.keys(fields).length === 0 ? saving.error : null) ?? deleting.error) ? (
           <p className="error" role="alert">
             {(Object.keys(fields).length === 0 ? saving.error : null) ?? deleting.error}
           </p>

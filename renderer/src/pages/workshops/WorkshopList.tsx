@@ -41,11 +41,13 @@ export function WorkshopList() {
         </p>
       ) : null}
       {workshops === null ? (
-        loadError ? null : <p className="muted">Loading…</p>
+        loadError ? null : (
+          <p className="muted">Loading…</p>
+        )
       ) : workshops.length === 0 ? (
         <EmptyState title="No workshops yet" action={create}>
-          Your workshops will appear here with who registered, who joined the WhatsApp group, who is still missing and
-          who left, updated the moment people join or leave. Create one, import its registrations and link its group.
+          Your workshops will appear here with who registered, who joined the WhatsApp group, who is still missing and who left, updated the
+          moment people join or leave. Create one, import its registrations and link its group.
         </EmptyState>
       ) : (
         <div className="card workshop-list">

@@ -53,7 +53,12 @@ describe('workshops list and form', () => {
   });
 
   it('edits a workshop, then deletes it only after the user confirms', async () => {
-    const workshop = await call(test.core, 'workshops:create', { name: 'Data Bootcamp', startsAtLocal: localTimeInDays(3, '10:00', 'Africa/Kampala'), timeZone: 'Africa/Kampala', durationMinutes: 60 });
+    const workshop = await call(test.core, 'workshops:create', {
+      name: 'Data Bootcamp',
+      startsAtLocal: localTimeInDays(3, '10:00', 'Africa/Kampala'),
+      timeZone: 'Africa/Kampala',
+      durationMinutes: 60,
+    });
     renderWorkshops(test);
     fireEvent.click(await screen.findByRole('button', { name: 'Data Bootcamp' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
@@ -77,7 +82,12 @@ describe('workshops list and form', () => {
   });
 
   it('leaves the detail page with a notice when the open workshop is deleted elsewhere', async () => {
-    const workshop = await call(test.core, 'workshops:create', { name: 'Alumni Meetup', startsAtLocal: localTimeInDays(4, '19:00', 'Europe/London'), timeZone: 'Europe/London', durationMinutes: 90 });
+    const workshop = await call(test.core, 'workshops:create', {
+      name: 'Alumni Meetup',
+      startsAtLocal: localTimeInDays(4, '19:00', 'Europe/London'),
+      timeZone: 'Europe/London',
+      durationMinutes: 90,
+    });
     renderWorkshops(test);
     fireEvent.click(await screen.findByRole('button', { name: 'Alumni Meetup' }));
     await screen.findByRole('heading', { name: 'Alumni Meetup', level: 1 });
@@ -91,7 +101,12 @@ describe('workshops list and form', () => {
 
 describe('registrations', () => {
   async function openNewWorkshop() {
-    await call(test.core, 'workshops:create', { name: 'Design Sprint', startsAtLocal: localTimeInDays(2, '18:30', 'Asia/Kolkata'), timeZone: 'Asia/Kolkata', durationMinutes: 120 });
+    await call(test.core, 'workshops:create', {
+      name: 'Design Sprint',
+      startsAtLocal: localTimeInDays(2, '18:30', 'Asia/Kolkata'),
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 120,
+    });
     renderWorkshops(test);
     fireEvent.click(await screen.findByRole('button', { name: 'Design Sprint' }));
     await screen.findByRole('heading', { name: 'Design Sprint', level: 1 });
@@ -121,7 +136,9 @@ describe('registrations', () => {
     expect(importButton).toBeDisabled();
     fireEvent.click(within(dialog).getByLabelText('Skip the 1 invalid row'));
     fireEvent.click(importButton);
-    expect(await within(dialog).findByText(/Added 2, already registered 0, merged 1 duplicate row, skipped 1 invalid row/)).toBeInTheDocument();
+    expect(
+      await within(dialog).findByText(/Added 2, already registered 0, merged 1 duplicate row, skipped 1 invalid row/),
+    ).toBeInTheDocument();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Done' }));
 
     await waitFor(() => expect(within(card('Registered')).getByText('2')).toBeInTheDocument());

@@ -18,7 +18,11 @@ function hasBinary(text: string): boolean {
 export function decodeCsv(bytes: Uint8Array): DecodedCsv {
   if (bytes.length === 0) return { ok: false, reason: 'The file is empty.' };
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    return { ok: false, reason: 'This is an Excel workbook or another zipped file, not a CSV. In Excel, choose File → Save As → “CSV UTF-8”, then import that.' };
+    return {
+      ok: false,
+      reason:
+        'This is an Excel workbook or another zipped file, not a CSV. In Excel, choose File → Save As → “CSV UTF-8”, then import that.',
+    };
   }
   const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
   if (utf16) return checked(new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes), null);
@@ -35,7 +39,11 @@ export function decodeCsv(bytes: Uint8Array): DecodedCsv {
 
 function checked(text: string, note: string | null): DecodedCsv {
   if (hasBinary(text.slice(0, 65_536))) {
-    return { ok: false, reason: 'This does not look like a text CSV: it contains binary data. Export the list from your spreadsheet as CSV and import that file.' };
+    return {
+      ok: false,
+      reason:
+        'This does not look like a text CSV: it contains binary data. Export the list from your spreadsheet as CSV and import that file.',
+    };
   }
   return { ok: true, text: text.replace(/^\uFEFF/, ''), note };
 }

@@ -32,11 +32,7 @@ const phoneColumn: MemberColumn = {
   header: 'Phone',
   width: 'minmax(170px, 1.2fr)',
   cell: (row) =>
-    row.phone ? (
-      displayPhone(row.phone)
-    ) : (
-      <span className="muted">Phone not known yet{row.lid ? ` (LID ${lidDigits(row.lid)})` : ''}</span>
-    ),
+    row.phone ? displayPhone(row.phone) : <span className="muted">Phone not known yet{row.lid ? ` (LID ${lidDigits(row.lid)})` : ''}</span>,
   sortable: true,
   sortValue: (row) => row.phone,
   csv: (row) => phoneForSpreadsheet(row.phone) || (row.lid ? `LID ${lidDigits(row.lid)}` : ''),
@@ -127,18 +123,32 @@ export function memberTabView(tab: MemberTab, timeZone: string): MemberTabView {
 /** What an empty tab says: what will appear there, or what to do first for anything to appear. */
 export function emptyTabMessage(tab: MemberTab, workshop: Workshop): { title: string; text: string } {
   const needsLeads = (tab === 'missing' || tab === 'in-group') && workshop.stats.registered === 0;
-  if (needsLeads) return { title: 'Nobody registered yet', text: 'Import the registrations as a CSV or add people by hand; this tab then compares them with the group.' };
-  if (tab !== 'missing' && !workshop.group) return { title: 'No group linked yet', text: 'Link the workshop’s WhatsApp group to see who joins and who leaves.' };
+  if (needsLeads)
+    return {
+      title: 'Nobody registered yet',
+      text: 'Import the registrations as a CSV or add people by hand; this tab then compares them with the group.',
+    };
+  if (tab !== 'missing' && !workshop.group)
+    return { title: 'No group linked yet', text: 'Link the workshop’s WhatsApp group to see who joins and who leaves.' };
   switch (tab) {
     case 'missing':
       return { title: 'Nobody is missing', text: 'Registered people who have not joined the group appear here, so you can remind them.' };
     case 'left':
-      return { title: 'Nobody registered has left', text: 'Registered people who join the group and then leave after this workshop was created appear here, with when they joined and left.' };
+      return {
+        title: 'Nobody registered has left',
+        text: 'Registered people who join the group and then leave after this workshop was created appear here, with when they joined and left.',
+      };
     case 'in-group':
       return { title: 'No registered person is in the group yet', text: 'Registered people appear here the moment they join the group.' };
     case 'not-registered':
-      return { title: 'Everyone in the group is registered', text: 'Group members who match no registration appear here, including members whose phone WhatsApp has not revealed yet.' };
+      return {
+        title: 'Everyone in the group is registered',
+        text: 'Group members who match no registration appear here, including members whose phone WhatsApp has not revealed yet.',
+      };
     case 'left-not-registered':
-      return { title: 'Nobody unregistered has left', text: 'Group members who match no registration and leave after this workshop was created appear here, apart from the Left count.' };
+      return {
+        title: 'Nobody unregistered has left',
+        text: 'Group members who match no registration and leave after this workshop was created appear here, apart from the Left count.',
+      };
   }
 }

@@ -39,11 +39,7 @@ export interface SortState<Key extends string> {
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
 /** Sorts a copy; rows without a value stay at the end in either direction. */
-export function sortRows<Row>(
-  rows: readonly Row[],
-  value: (row: Row) => string | null,
-  direction: SortDirection,
-): Row[] {
+export function sortRows<Row>(rows: readonly Row[], value: (row: Row) => string | null, direction: SortDirection): Row[] {
   const sign = direction === 'asc' ? 1 : -1;
   return [...rows].sort((a, b) => {
     const left = value(a);
