@@ -1,14 +1,7 @@
 import { z } from 'npm:zod@4.6.7';
+import { graphEnv } from '../_shared/config.ts';
 
-/** The platform's Cloud API credentials: the same secrets the webhook answers with. */
-const GraphConfigSchema = z.object({
-  GRAPH_API_TOKEN: z.string().min(1),
-  GRAPH_API_BASE_URL: z.url().default('https://graph.facebook.com'),
-  GRAPH_API_VERSION: z
-    .string()
-    .regex(/^v\d+\.\d+$/)
-    .default('v21.0'),
-});
+const GraphConfigSchema = z.object(graphEnv);
 
 export interface GraphConfig {
   baseUrl: string;
@@ -16,8 +9,9 @@ export interface GraphConfig {
   token: string;
 }
 
+/** Only the Graph secrets: answering a customer needs neither the app secret nor the site URL. */
 export function loadGraphConfig(env: (name: string) => string | undefined): GraphConfig {
-  const raw = Object.fromEntries(Object.keys(GraphConfigSchema.shape).map((name) => [name, env(name) || undefined]));
+  const raw = Object.fromEntries(Object.keys(graphEnv).map((name) => [name, env(name) || undefined]));
   const parsed = GraphConfigSchema.safeParse(raw);
   if (!parsed.success) {
     // Names only: values may be secrets.
