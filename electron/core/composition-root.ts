@@ -16,6 +16,11 @@ import { settingsHandlers } from './settings/settings-handlers.js';
 import { SettingsService } from './settings/settings-service.js';
 import { createSync, type SyncOptions } from './sync/create-sync.js';
 import { syncHandlers } from './sync/sync-handlers.js';
+import { InboxQueries } from './shop/inbox-queries.js';
+import { OrderQueries } from './shop/order-queries.js';
+import { ReplyClient } from './shop/reply-client.js';
+import { shopHandlers } from './shop/shop-handlers.js';
+import { shopTables } from './shop/shop-tables.js';
 import type { SyncService } from './sync/sync-service.js';
 import { GroupDirectory } from './whatsapp/group-directory.js';
 import { sessionHandlers } from './whatsapp/session-handlers.js';
@@ -163,6 +168,8 @@ export function createCore(deps: CoreDependencies): Core {
     options: deps.sync ?? {},
     onApplied: (changes) => {
       for (const id of changes.workshopIds) events.emit('workshops:changed', { id });
+      const shop = [...changes.tables].filter((table) => shopTables.has(table));
+      if (shop.length) events.emit('shop:changed', { tables: shop });
       rescheduler.all();
     },
   });
@@ -185,6 +192,9 @@ export function createCore(deps: CoreDependencies): Core {
     logFolder: deps.logFolder ?? null,
   });
 
+  const shopOrders = new OrderQueries(db, () => settings.get().timeZone);
+  const shopInbox = new InboxQueries(db, clock, shopOrders);
+
   const router = new ApiRouter(
     {
       ...appInfoHandlers(appInfo),
@@ -203,6 +213,13 @@ export function createCore(deps: CoreDependencies): Core {
         timeZone: () => settings.get().timeZone,
       }),
       ...syncHandlers(sync.service),
+      ...shopHandlers({
+        inbox: shopInbox,
+        orders: shopOrders,
+        replies: new ReplyClient(sync.auth, clock),
+        events,
+        pullSoon: () => void sync.service.syncNow(),
+      }),
     },
     logger.child({ module: 'api' }),
     { validateOutputs: deps.validateOutputs ?? false },
