@@ -18,7 +18,9 @@ import { createSync, type SyncOptions } from './sync/create-sync.js';
 import { syncHandlers } from './sync/sync-handlers.js';
 import type { SyncService } from './sync/sync-service.js';
 import { GroupDirectory } from './whatsapp/group-directory.js';
+import { groupHandlers } from './whatsapp/group-handlers.js';
 import { sessionHandlers } from './whatsapp/session-handlers.js';
+import { demoHandlers } from './whatsapp/simulator/demo-handlers.js';
 import { AutomationService } from './messages/automation-service.js';
 import { messageHandlers } from './messages/message-handlers.js';
 import { MessageRepository } from './messages/message-repository.js';
@@ -190,18 +192,19 @@ export function createCore(deps: CoreDependencies): Core {
       ...appInfoHandlers(appInfo),
       ...settingsHandlers(settings),
       ...sessionHandlers(sessions, settings),
-      ...workshopHandlers(workshopService, leads, groups),
+      ...groupHandlers({ groups, workshops: workshopService }),
+      ...workshopHandlers(workshopService, leads),
       ...messageHandlers({
         automation,
         messages,
         sender,
         workshops: workshopService,
-        sessions,
         rescheduler,
         clock,
         text: messageText,
         timeZone: () => settings.get().timeZone,
       }),
+      ...demoHandlers(sessions),
       ...syncHandlers(sync.service),
     },
     logger.child({ module: 'api' }),
