@@ -23,7 +23,9 @@ import { shopHandlers } from './shop/shop-handlers.js';
 import { shopTables } from './shop/shop-tables.js';
 import type { SyncService } from './sync/sync-service.js';
 import { GroupDirectory } from './whatsapp/group-directory.js';
+import { groupHandlers } from './whatsapp/group-handlers.js';
 import { sessionHandlers } from './whatsapp/session-handlers.js';
+import { demoHandlers } from './whatsapp/simulator/demo-handlers.js';
 import { AutomationService } from './messages/automation-service.js';
 import { messageHandlers } from './messages/message-handlers.js';
 import { MessageRepository } from './messages/message-repository.js';
@@ -200,18 +202,19 @@ export function createCore(deps: CoreDependencies): Core {
       ...appInfoHandlers(appInfo),
       ...settingsHandlers(settings),
       ...sessionHandlers(sessions, settings),
-      ...workshopHandlers(workshopService, leads, groups),
+      ...groupHandlers({ groups, workshops: workshopService }),
+      ...workshopHandlers(workshopService, leads),
       ...messageHandlers({
         automation,
         messages,
         sender,
         workshops: workshopService,
-        sessions,
         rescheduler,
         clock,
         text: messageText,
         timeZone: () => settings.get().timeZone,
       }),
+      ...demoHandlers(sessions),
       ...syncHandlers(sync.service),
       ...shopHandlers({
         inbox: shopInbox,
