@@ -68,12 +68,10 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
   const [fileError, setFileError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [error, setError] = useState<{ message: string; offline: boolean } | null>(null);
-  // A refusal because the console was unreachable is stale once it is back.
+  const [failure, setError] = useState<{ message: string; offline: boolean } | null>(null);
+  // "Not reachable, nothing was done" is stale once the console is back; other refusals stay.
   const reachable = useConsole((state) => state.transportStatus === 'connected');
-  useEffect(() => {
-    if (reachable) setError((current) => (current?.offline ? null : current));
-  }, [reachable]);
+  const error = failure && !(failure.offline && reachable) ? failure : null;
   const [latestPreview, setPreview] = useState<Preview | null>(null);
   const { dialog, ask } = useConfirm();
 
@@ -165,7 +163,10 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
         : undefined;
       const result = await api.call('messages:send-now', { workshopId: workshop.id, text, ...(media ? { media } : {}) });
       if (!result.ok) {
-        setError({ message: result.error.fields?.text ?? result.error.message, offline: result.error.code === 'unavailable' });
+        setError({
+          message: result.error.fields?.text ?? result.error.message,
+          offline: result.error.code === 'unavailable' && !reachable,
+        });
         return;
       }
       const described = describeOutcome(result.value, workshop.timeZone);
