@@ -118,4 +118,37 @@ describe('the registrations of a demo workshop', () => {
       downloads.restore();
     }
   }, 30_000);
+
+  it('downloads the Missing list with each person’s email and a wa.me link that opens a chat with the invite typed', async () => {
+    await demoWorkshop();
+    fireEvent.click(await screen.findByRole('button', { name: 'Use the demo group’s people as my registrations' }));
+    await screen.findByText(/^Imported\./);
+    await waitFor(() => expect(cardValue('Missing')).toBe('5'));
+    const [workshop] = await call(test.core, 'workshops:list', {});
+    const toolbar = await screen.findByRole('toolbar', { name: 'Invite the missing' });
+    expect(within(toolbar).getByRole('button', { name: 'Copy the group’s invite link' })).toBeInTheDocument();
+
+    const downloads = captureDownloads();
+    try {
+      fireEvent.click(within(toolbar).getByRole('button', { name: 'Download Missing with email and WhatsApp invite links' }));
+      await waitFor(() => expect(downloads.files).toHaveLength(1));
+      const [header, ...lines] = (await downloads.files[0]!.text())
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')
+        .filter(Boolean);
+      expect(header).toBe('Name,Phone,Phone (E.164),Email,WhatsApp invite link');
+      expect(lines).toHaveLength(5);
+      for (const line of lines) {
+        const [name, , , email, link] = line.split(',');
+        expect(email).toMatch(/@example\.org$/);
+        const url = new URL(link!);
+        expect(url.origin).toBe('https://wa.me');
+        const text = url.searchParams.get('text')!;
+        expect(text).toContain(`Hi ${name!.split(' ')[0]}, you registered for Demo Evening.`);
+        expect(text).toContain(workshop!.group!.inviteLink!);
+      }
+    } finally {
+      downloads.restore();
+    }
+  }, 30_000);
 });
