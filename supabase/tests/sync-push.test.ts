@@ -358,4 +358,38 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     const [row] = await h.sql`select name from leads where organization_id = ${desk.organizationId} and phone = ${lead.phone}`;
     expect(row!.name).toBe('Asha K.');
   });
+
+  it('answers a replay of refused mutations whose answer was lost with the same refusals, a conflict with the server row as it is now', async () => {
+    const desk = await h.organization('Lost refusals');
+    const lead = rows.lead('919877777777', 'Kiran');
+    const created = await desk.push(mutations(1, [{ table: 'leads', op: 'upsert', row: lead, base_version: 0 }]));
+    const seen = (created.body.results[0] as { version: number }).version;
+    await h.sql`update leads set name = 'Kiran (CRM)' where organization_id = ${desk.organizationId} and phone = ${lead.phone}`;
+    const batch = mutations(2, [
+      { table: 'leads', op: 'upsert', row: { ...lead, name: 'Kiran (desk)' }, base_version: seen },
+      { table: 'lead_assignments', op: 'upsert', row: { workshop_id: `wa_${randomUUID()}`, phone: lead.phone }, base_version: 0 },
+      { table: 'leads', op: 'upsert', row: rows.lead('919866666666', 'Devi'), base_version: 0 },
+    ]);
+
+    desk.dropNextAnswer();
+    await expect(desk.push(batch)).rejects.toThrow();
+    await h.sql`update leads set name = 'Kiran K.' where organization_id = ${desk.organizationId} and phone = ${lead.phone}`;
+
+    const replay = await desk.push(batch);
+    expect(replay.status).toBe(200);
+    expect(replay.body.results).toEqual([
+      {
+        seq: 2,
+        status: 'rejected',
+        code: 'conflict',
+        reason: expect.stringMatching(/changed on the server/),
+        server_row: expect.objectContaining({ phone: lead.phone, name: 'Kiran K.', version: expect.any(Number) }),
+      },
+      { seq: 3, status: 'rejected', code: 'missing_reference', reason: expect.stringMatching(/does not exist/) },
+      { seq: 4, status: 'duplicate' },
+    ]);
+    expect(await count('leads', desk.organizationId)).toBe(2);
+    const recorded = await h.sql`select seq from sync_rejections where client_id = ${desk.clientId} order by seq`;
+    expect(recorded.map((r) => Number(r.seq))).toEqual([2, 3]);
+  });
 });

@@ -90,6 +90,13 @@ async function serverRow(
   return wire;
 }
 
+/** The server's current row for a mutation's key (null when there is none, or the key is not valid). */
+export function currentServerRow(tx: Tx, organizationId: string, mutation: Mutation, types: ColumnTypes): Promise<SyncRow | null> {
+  const table = mutation.table as SyncTableName;
+  const values = bindRow(table, mutation.row, types, mutation.op);
+  return typeof values === 'string' ? Promise.resolve(null) : serverRow(tx, organizationId, table, values, types);
+}
+
 export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation, types: ColumnTypes): Promise<Outcome> {
   const table = mutation.table as SyncTableName;
   const spec: { appendOnly?: boolean; direction: string; key: readonly string[] } = syncTables[table];
