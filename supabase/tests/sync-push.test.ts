@@ -392,4 +392,39 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     const recorded = await h.sql`select seq from sync_rejections where client_id = ${desk.clientId} order by seq`;
     expect(recorded.map((r) => Number(r.seq))).toEqual([2, 3]);
   });
+
+  it('applies a default template or rule sent as a seed only where the organisation has none like it, and answers the rest with its row', async () => {
+    const first = await h.organization('Seeds');
+    const template = { id: `tpl_${randomUUID()}`, name: 'We are live', body: 'We are live! Join {workshop_name} now: {join_link}' };
+    const rule = (templateId: string) => ({
+      workshop_id: null,
+      rule_key: 'live-now',
+      enabled: true,
+      template_id: templateId,
+      local_time: null,
+      minutes_before: 0,
+      grace_minutes: 10,
+    });
+    await first.push(mutations(1, [{ table: 'message_templates', op: 'upsert', row: template, base_version: 0 }]));
+
+    // Another desktop's copy of the same default template, under its own id, and a rule pointing at it.
+    const second = await h.member(first.organizationId, 'member');
+    const copy = { ...template, id: `tpl_${randomUUID()}` };
+    const answer = await second.push(
+      mutations(1, [
+        { table: 'message_templates', op: 'upsert', row: copy, base_version: 0, seed: true },
+        { table: 'workshop_automation_config', op: 'upsert', row: rule(copy.id), base_version: 0, seed: true },
+        { table: 'workshop_automation_config', op: 'upsert', row: { ...rule(copy.id), minutes_before: 5 }, base_version: 0, seed: true },
+      ]),
+    );
+    expect(answer.body.results).toEqual([
+      { seq: 1, status: 'existing', server_row: expect.objectContaining({ id: template.id, version: expect.any(Number) }) },
+      { seq: 2, status: 'applied', version: expect.any(Number) },
+      { seq: 3, status: 'existing', server_row: expect.objectContaining({ template_id: template.id, minutes_before: 0 }) },
+    ]);
+    expect(await count('message_templates', first.organizationId)).toBe(1);
+    const rules =
+      await h.sql`select template_id, minutes_before from workshop_automation_config where organization_id = ${first.organizationId}`;
+    expect(rules).toEqual([{ template_id: template.id, minutes_before: 0 }]);
+  });
 });

@@ -2,7 +2,7 @@ import type { Mutation, MutationResult, PushRequest, PushResponse, RejectionCode
 import type { Tx } from '../_shared/db.ts';
 import { beginOrganizationWrite } from '../_shared/membership-ingest.ts';
 import { applyBatched } from './apply-batch.ts';
-import { applyMutation, currentServerRow, type Outcome, rejectionFor } from './apply-mutation.ts';
+import { applyMutation, currentServerRow, type Outcome, rejectionFor, type SeedTemplateIds } from './apply-mutation.ts';
 import type { ColumnTypes } from './column-types.ts';
 import { SyncHttpError } from './sync-errors.ts';
 
@@ -68,9 +68,7 @@ export async function push(
       continue;
     }
     const result = outcomes.get(mutation.seq)!;
-    results.push(
-      result.status === 'applied' ? { seq: mutation.seq, status: 'applied', version: result.version } : { seq: mutation.seq, ...result },
-    );
+    results.push({ seq: mutation.seq, ...result });
     if (result.status === 'rejected')
       rejections.push({ seq: mutation.seq, table: mutation.table, code: result.code, reason: result.reason });
   }
@@ -162,7 +160,7 @@ async function applyPipelined(
   pending: Mutation[],
   types: ColumnTypes,
 ): Promise<Map<number, Outcome> | null> {
-  if (pending.length < 2 || pending.some((m) => m.op === 'delete' || m.base_version !== undefined)) return null;
+  if (pending.length < 2 || pending.some((m) => m.op === 'delete' || m.base_version !== undefined || m.seed)) return null;
   const outcomes = await tx.savepoint((sp) => Promise.all(pending.map((mutation) => applyMutation(sp, organizationId, mutation, types))));
   return new Map(pending.map((mutation, i) => [mutation.seq, outcomes[i]!]));
 }
@@ -170,9 +168,10 @@ async function applyPipelined(
 /** Each mutation behind its own savepoint: a refused one is rolled back alone and recorded. */
 async function applyOneByOne(tx: Tx, organizationId: string, pending: Mutation[], types: ColumnTypes): Promise<Map<number, Outcome>> {
   const outcomes = new Map<number, Outcome>();
+  const seedTemplates: SeedTemplateIds = new Map();
   for (const mutation of pending) {
     try {
-      outcomes.set(mutation.seq, await tx.savepoint((sp) => applyMutation(sp, organizationId, mutation, types)));
+      outcomes.set(mutation.seq, await tx.savepoint((sp) => applyMutation(sp, organizationId, mutation, types, seedTemplates)));
     } catch (error) {
       const rejection = rejectionFor(error, mutation.table);
       if (!rejection) throw error;
