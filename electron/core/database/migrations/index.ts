@@ -8,6 +8,7 @@ import { syncMigration } from './0006-sync.js';
 import { messageReceiptsMigration } from './0007-message-receipts.js';
 import { messageSourcesMigration } from './0008-message-sources.js';
 import { syncGroupFreshnessMigration } from './0009-sync-group-freshness.js';
+import { memberWindowOrderMigration } from './0010-member-window-order.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   messageReceiptsMigration,
   messageSourcesMigration,
   syncGroupFreshnessMigration,
+  memberWindowOrderMigration,
 ];
