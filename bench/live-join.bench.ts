@@ -333,26 +333,15 @@ function hopRows(hops: Hops[]): [string, string][] {
   const methods = [...new Set(hops.flatMap((hop) => Object.keys(hop.calls)))].sort();
   return [
     [`per hop, of ${hops.length} joins and leaves:`, ''],
-    span(
-      'call → members:changed in the page (core: simulate, commit, push)',
-      hops.map((hop) => hop.event),
-    ),
-    span(
-      'members:changed → refetch calls sent (page)',
-      hops.map((hop) => hop.callsSent - hop.event),
-    ),
-    span(
-      'calls sent → last reply in (core reads, transfer)',
-      hops.map((hop) => hop.replies - hop.callsSent),
-    ),
-    span(
-      'last reply → DOM shows it (parse, validate, React)',
-      hops.map((hop) => hop.dom - hop.replies),
-    ),
-    span(
-      'DOM → painted frame',
-      hops.map((hop) => hop.frame - hop.dom),
-    ),
+    ...(
+      [
+        ['call → members:changed in the page (core: simulate, commit, push)', (hop) => hop.event],
+        ['members:changed → refetch calls sent (page)', (hop) => hop.callsSent - hop.event],
+        ['calls sent → last reply in (core reads, transfer)', (hop) => hop.replies - hop.callsSent],
+        ['last reply → DOM shows it (parse, validate, React)', (hop) => hop.dom - hop.replies],
+        ['DOM → painted frame', (hop) => hop.frame - hop.dom],
+      ] as [string, (hop: Hops) => number][]
+    ).map(([name, duration]) => span(name, hops.map(duration))),
     [
       '  refetch replies, median bytes',
       methods.map((method) => `${method} ${median(hops.map((hop) => hop.calls[method] ?? 0)).toFixed(0)}`).join(', '),
