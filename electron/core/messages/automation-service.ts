@@ -73,13 +73,14 @@ export class AutomationService {
 
   templates(): Template[] {
     return (
-      this.db.prepare('SELECT id, name, body, updated_at FROM message_templates ORDER BY name COLLATE NOCASE').all() as {
-        id: string;
-        name: string;
-        body: string;
-        updated_at: string;
-      }[]
-    ).map((row) => ({ id: row.id, name: row.name, body: row.body, updatedAt: row.updated_at }));
+      this.db
+        .prepare(
+          `SELECT t.id, t.name, t.body, t.updated_at,
+                  (SELECT count(*) FROM workshop_automation_config c WHERE c.template_id = t.id AND c.enabled = 1) AS used
+             FROM message_templates t ORDER BY t.name COLLATE NOCASE`,
+        )
+        .all() as { id: string; name: string; body: string; updated_at: string; used: number }[]
+    ).map((row) => ({ id: row.id, name: row.name, body: row.body, updatedAt: row.updated_at, usedByRules: row.used }));
   }
 
   template(id: string): Template | undefined {
@@ -100,7 +101,7 @@ export class AutomationService {
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, body = excluded.body, updated_at = excluded.updated_at`,
       )
       .run(id, input.name, input.body, now, now);
-    return { id, name: input.name, body: input.body, updatedAt: now };
+    return this.template(id) as Template;
   }
 
   deleteTemplate(id: string): void {

@@ -9,6 +9,7 @@ import { SettingsPage } from '../pages/SettingsPage.js';
 import { WorkshopsPage } from '../pages/WorkshopsPage.js';
 import type { Page } from '../stores/console.store.js';
 import { useConsole } from './console-context.js';
+import { useUrlRouting } from './use-url-routing.js';
 
 const pageComponents: Record<Page, () => React.JSX.Element> = {
   connection: ConnectionPage,
@@ -29,11 +30,15 @@ function useTheme() {
 
 export function App() {
   useTheme();
+  useUrlRouting();
   const page = useConsole((state) => state.page);
   const loadError = useConsole((state) => state.loadError);
   const Current = pageComponents[page];
   return (
     <div className="shell">
+      <button type="button" className="skip-link" onClick={() => document.getElementById('content')?.focus()}>
+        Skip to content
+      </button>
       <Sidebar />
       <div className="shell__main">
         <ReachabilityBanner />

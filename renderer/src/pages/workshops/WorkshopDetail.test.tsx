@@ -183,9 +183,12 @@ describe('a workshop with its WhatsApp group', () => {
     expect(link).toHaveAttribute('href', (await call(test.core, 'workshops:list', {}))[0]!.group!.inviteLink);
     await waitFor(() => expect(cardValue('In group, not registered')).toBe(String(created.participants.length)));
 
-    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    const native = vi.spyOn(window, 'confirm');
     fireEvent.click(within(panel).getByRole('button', { name: 'Unlink' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Unlink “Analytics Evening — Nov”?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Unlink group' }));
     expect(await within(panel).findByText(/No group linked/)).toBeInTheDocument();
+    expect(native).not.toHaveBeenCalled();
     expect((await call(test.core, 'workshops:list', {}))[0]!.group).toBeNull();
   });
 
