@@ -51,7 +51,7 @@ export const WorkshopStatsSchema = z.object({
   leftNotRegistered: z.number().int(),
   /** inGroup / registered, 0..1; 0 when nobody registered. */
   joinRate: z.number(),
-  /** Members in the group now who match no registered lead (includes members whose phone is not known yet). */
+  /** Members in the group now who match no registered lead (includes members whose phone is not known yet), not counting the coordinator's own account. */
   inGroupNotRegistered: z.number().int(),
   /** Of those, members known only by a LID whose phone WhatsApp has not revealed. */
   unknownPhone: z.number().int(),

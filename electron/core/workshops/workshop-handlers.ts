@@ -1,17 +1,11 @@
 import type { Handlers } from '../api/api-router.js';
-import type { GroupDirectory } from '../whatsapp/group-directory.js';
 import type { LeadService } from './lead-service.js';
 import type { WorkshopService } from './workshop-service.js';
 
-type WorkshopMethods = Extract<keyof Handlers, `workshops:${string}` | `leads:${string}` | `groups:${string}`>;
+type WorkshopMethods = Extract<keyof Handlers, `workshops:${string}` | `leads:${string}`>;
 
-export function workshopHandlers(workshops: WorkshopService, leads: LeadService, groups: GroupDirectory): Pick<Handlers, WorkshopMethods> {
+export function workshopHandlers(workshops: WorkshopService, leads: LeadService): Pick<Handlers, WorkshopMethods> {
   return {
-    'groups:sync': async ({ sessionId }) => {
-      await workshops.catchUp(sessionId);
-      return groups.list(sessionId);
-    },
-    'groups:list': ({ sessionId }) => groups.list(sessionId),
     'workshops:list': () => workshops.list(),
     'workshops:get': ({ id }) => workshops.get(id),
     'workshops:create': (input) => workshops.create(input),

@@ -22,6 +22,12 @@ export interface RawMember {
 const isRegisteredMember = `EXISTS (SELECT 1 FROM leads l JOIN lead_assignments a ON a.workshop_id = @workshop AND a.lead_id = l.id WHERE l.phone = m.phone)`;
 const memberColumns = `m.id, m.lid, m.phone, m.joined_at, m.joined_source, m.left_at, m.left_source, m.is_admin`;
 
+/**
+ * Not the coordinator's own account: the linked WhatsApp account is a member of every group it
+ * manages, and counting it as "in group, not registered" would make every new group read 1.
+ */
+const notOwnAccount = `(m.phone IS NULL OR m.phone <> coalesce((SELECT s.phone FROM whatsapp_sessions s WHERE s.id = (SELECT w.session_id FROM workshops w WHERE w.id = @workshop)), ''))`;
+
 const workshopCreatedAt = '(SELECT w.created_at FROM workshops w WHERE w.id = @workshop)';
 /** A member row that counts as "left" for this workshop: they left while the workshop existed. */
 const leftSinceCreated = `m.status = 'left' AND m.left_at >= ${workshopCreatedAt}`;
@@ -58,7 +64,7 @@ export const memberTabSource: Record<MemberTab, string> = {
         SELECT ${memberColumns}, l.name, 0 AS registered
         FROM workshop_group_members m
         LEFT JOIN leads l ON l.phone = m.phone
-        WHERE m.group_jid = @group AND m.status = 'active'
+        WHERE m.group_jid = @group AND m.status = 'active' AND ${notOwnAccount}
           AND (m.phone IS NULL OR NOT ${isRegisteredMember})`,
 };
 
@@ -79,7 +85,7 @@ export const workshopQuerySql = {
           (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND ${leftSinceCreated} AND ${isRegisteredMember}) AS "left",
           (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND ${leftSinceCreated}
              AND (m.phone IS NULL OR NOT ${isRegisteredMember})) AS leftNotRegistered,
-          (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND m.status = 'active'
+          (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND m.status = 'active' AND ${notOwnAccount}
              AND (m.phone IS NULL OR NOT ${isRegisteredMember})) AS inGroupNotRegistered,
           (SELECT count(*) FROM workshop_group_members m WHERE m.group_jid = @group AND m.status = 'active' AND m.phone IS NULL) AS unknownPhone`,
   // Only what varies: for 50,000 rows, each column read costs more than the query itself.

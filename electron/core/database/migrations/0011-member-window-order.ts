@@ -1,7 +1,7 @@
 import type { Migration } from '../migration.js';
 
 export const memberWindowOrderMigration: Migration = {
-  version: 10,
+  version: 11,
   name: 'member-window-order',
   // The order the Missing tab pages through (named leads first, by name ignoring case, then
   // phone), so the first rows of a 50,000-lead tab are read in index order, not sorted.
