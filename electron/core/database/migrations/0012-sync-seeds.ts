@@ -1,7 +1,7 @@
 import type { Migration } from '../migration.js';
 
 export const syncSeedsMigration: Migration = {
-  version: 11,
+  version: 12,
   name: 'sync-seeds',
   // 1: a row every new console makes for itself (the default templates and reminder rules),
   // uploaded only where the organisation has none like it yet.
