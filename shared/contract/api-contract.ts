@@ -30,6 +30,8 @@ import {
   LeadSchema,
   MemberRowSchema,
   MemberTabSchema,
+  MemberWindowInputSchema,
+  MemberWindowSchema,
   SessionIdSchema,
   SyncResultSchema,
   TimelinePointSchema,
@@ -140,6 +142,8 @@ export const methods = {
   'workshops:unlink-group': method(WorkshopRef, WorkshopSchema),
   'workshops:sync-members': method(WorkshopRef, SyncResultSchema),
   'workshops:members': method(z.object({ id: WorkshopIdSchema, tab: MemberTabSchema }).strict(), z.array(MemberRowSchema)),
+  /** One window of a tab, searched and sorted in the core. */
+  'workshops:members-window': method(MemberWindowInputSchema, MemberWindowSchema),
   'workshops:timeline': method(WorkshopRef, z.array(TimelinePointSchema)),
 
   'leads:list': method(WorkshopRef, z.array(LeadSchema)),
