@@ -38,7 +38,14 @@ export const ScheduledMessageSchema = z.object({
 });
 export type ScheduledMessage = z.infer<typeof ScheduledMessageSchema>;
 
-export const TemplateSchema = z.object({ id: z.string(), name: z.string(), body: z.string(), updatedAt: z.string() });
+export const TemplateSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  body: z.string(),
+  updatedAt: z.string(),
+  /** Enabled reminder rules that send it: such a template cannot be deleted, and the app says so before asking. */
+  usedByRules: z.number().int().min(0),
+});
 export type Template = z.infer<typeof TemplateSchema>;
 
 export const TemplateInputSchema = z.object({

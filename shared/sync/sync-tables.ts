@@ -139,6 +139,8 @@ export const syncTables = {
       'template_name',
       'template_language',
       'error_message',
+      'error_code',
+      'created_at',
     ],
   },
   orders: {
@@ -158,6 +160,7 @@ export const syncTables = {
       'currency',
       'delivery_status',
       'delivery_eta',
+      'created_at',
     ],
   },
   payment_transactions: {
@@ -175,12 +178,24 @@ export const syncTables = {
       'network',
       'completed_at',
       'failure_reason',
+      'review_reason',
+      'created_at',
     ],
   },
   deliveries: {
     direction: 'server',
     key: ['id'],
-    columns: ['id', 'store_id', 'order_id', 'status', 'carrier', 'tracking_number', 'tracking_url', 'eta', 'delivered_at'],
+    columns: ['id', 'store_id', 'order_id', 'status', 'carrier', 'tracking_number', 'tracking_url', 'eta', 'delivered_at', 'created_at'],
+  },
+  customer_channel_opt_in: {
+    direction: 'server',
+    key: ['id'],
+    columns: ['id', 'store_id', 'customer_phone', 'is_opted_in', 'consent_source', 'consent_at'],
+  },
+  cart_sessions: {
+    direction: 'server',
+    key: ['id'],
+    columns: ['id', 'store_id', 'session_id', 'customer_phone', 'items', 'rate_window_started_at', 'rate_count'],
   },
 } as const satisfies Record<string, SyncTable>;
 
@@ -209,4 +224,6 @@ export const pullOrder: readonly SyncTableName[] = [
   'messaging_log',
   'payment_transactions',
   'deliveries',
+  'customer_channel_opt_in',
+  'cart_sessions',
 ];

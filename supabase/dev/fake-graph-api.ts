@@ -14,6 +14,8 @@ export interface SentMessage {
   authorization: string | undefined;
   to: string;
   body: string;
+  /** Set for a template message: its name, language code and body parameters. */
+  template?: { name: string; language: string; parameters: string[] };
   wamid: string | null;
   receivedAt: number;
 }
@@ -39,7 +41,12 @@ export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}
   const server: Server = createServer((req, res) => {
     void (async () => {
       const match = req.url?.match(/^\/(v\d+\.\d+)\/([^/]+)\/messages$/);
-      const body = (await readJsonBody(req)) as { to?: string; text?: { body?: string }; messaging_product?: string } | null;
+      const body = (await readJsonBody(req)) as {
+        to?: string;
+        text?: { body?: string };
+        template?: { name?: string; language?: { code?: string }; components?: { type?: string; parameters?: { text?: string }[] }[] };
+        messaging_product?: string;
+      } | null;
       const reply = (status: number, payload: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(payload));
@@ -59,6 +66,15 @@ export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}
           authorization: req.headers.authorization,
           to: body.to,
           body: body.text?.body ?? '',
+          ...(body.template
+            ? {
+                template: {
+                  name: body.template.name ?? '',
+                  language: body.template.language?.code ?? '',
+                  parameters: (body.template.components?.find((c) => c.type === 'body')?.parameters ?? []).map((p) => p.text ?? ''),
+                },
+              }
+            : {}),
           wamid,
           receivedAt: Date.now(),
         });

@@ -14,6 +14,8 @@ import { createWhatsappWebhookHandler } from '../functions/whatsapp-webhook/hand
 import { loadUserConfig } from '../functions/_shared/user-config.ts';
 import { createDesktopSyncHandler } from '../functions/desktop-sync/handler.ts';
 import { createMembershipWebhookHandler } from '../functions/whatsapp-membership-webhook/handler.ts';
+import { createSendReplyHandler } from '../functions/send-reply/handler.ts';
+import { loadGraphConfig } from '../functions/send-reply/graph-config.ts';
 
 const env = (name: string) => Deno.env.get(name);
 const config = loadConfig(env);
@@ -27,6 +29,7 @@ const functions: Record<string, (req: Request) => Promise<Response>> = {
   'reconcile-payments': createReconcilePaymentsHandler(paymentConfig, createPaymentDeps(paymentConfig, 'reconcile-payments')),
   'desktop-sync': createDesktopSyncHandler(userConfig),
   'whatsapp-membership-webhook': createMembershipWebhookHandler(userConfig),
+  'send-reply': createSendReplyHandler(userConfig, loadGraphConfig(env)),
 };
 
 const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54321');

@@ -21,9 +21,11 @@ describe.skipIf(!cron.available)('migrations where pg_cron is preloaded, as on t
     await database?.stop();
   });
 
-  it('create the extension and schedule the nightly cart expiry, the sync tombstone purge and the payment reconciliation', async () => {
+  it('create the extension and schedule the nightly cart expiry, the sync tombstone purge, the payment reconciliation and the WhatsApp queue drain', async () => {
     expect(await sql`select jobname, schedule, active from cron.job order by jobname`).toEqual([
       { jobname: 'expire-whatsapp-carts', schedule: '17 3 * * *', active: true },
+      // This pg_cron (1.4) has no schedules in seconds, so the drain falls back to once a minute.
+      { jobname: 'process-whatsapp-queue', schedule: '* * * * *', active: true },
       { jobname: 'purge-sync-tombstones', schedule: '41 3 * * *', active: true },
       { jobname: 'reconcile-payments', schedule: '*/5 * * * *', active: true },
     ]);
@@ -32,6 +34,12 @@ describe.skipIf(!cron.available)('migrations where pg_cron is preloaded, as on t
   it('the reconciliation job does nothing (and does not fail) until pg_net and its Vault secrets exist', async () => {
     const [job] = await sql<{ command: string }[]>`select command from cron.job where jobname = 'reconcile-payments'`;
     expect(job!.command).toContain('x-reconcile-secret');
+    await sql.unsafe(job!.command);
+  });
+
+  it('the queue drain does nothing (and does not fail) until pg_net and its Vault secrets exist', async () => {
+    const [job] = await sql<{ command: string }[]>`select command from cron.job where jobname = 'process-whatsapp-queue'`;
+    expect(job!.command).toContain('x-cron-secret');
     await sql.unsafe(job!.command);
   });
 

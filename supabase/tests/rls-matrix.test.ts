@@ -28,6 +28,7 @@ const EDITOR_WRITABLE = new Set([
   'workshop_automation_config',
   'scheduled_whatsapp_messages',
   'sync_clients',
+  'whatsapp_event_tasks',
 ]);
 
 type Scope = { kind: 'organization' | 'store'; column: string };
@@ -105,10 +106,33 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
     throw new Error('unreachable');
   }
 
-  const count = (tx: Pick<postgres.Sql, 'unsafe'>, table: string, scope: Scope, key?: string) =>
-    key
-      ? tx.unsafe<{ n: number }[]>(`select count(*)::int as n from public.${table} where ${scope.column} = $1`, [key]).then((r) => r[0]!.n)
-      : tx.unsafe<{ n: number }[]>(`select count(*)::int as n from public.${table}`).then((r) => r[0]!.n);
+  /** Rows an UPDATE as this user changed; a table the role may not update at all (permission denied) changed none. */
+  const updatedRows = async (role: 'authenticated', userId: string, name: string, scope: Scope, key: string) => {
+    try {
+      return await as(
+        role,
+        userId,
+        async (tx) =>
+          (await tx.unsafe(`update public.${name} set ${scope.column} = ${scope.column} where ${scope.column} = $1`, [key])).count,
+      );
+    } catch (error) {
+      if (error instanceof Error && /permission denied/.test(error.message)) return 0;
+      throw error;
+    }
+  };
+
+  /** Rows this connection can see; a role without SELECT on the table at all (permission denied) sees none. */
+  const count = async (tx: Pick<postgres.Sql, 'unsafe'>, table: string, scope: Scope, key?: string) => {
+    try {
+      const rows = key
+        ? await tx.unsafe<{ n: number }[]>(`select count(*)::int as n from public.${table} where ${scope.column} = $1`, [key])
+        : await tx.unsafe<{ n: number }[]>(`select count(*)::int as n from public.${table}`);
+      return rows[0]!.n;
+    } catch (error) {
+      if (error instanceof Error && /permission denied/.test(error.message)) return 0;
+      throw error;
+    }
+  };
 
   it('finds the tables, and each belongs to an organisation or a store', () => {
     expect(tables.length).toBeGreaterThanOrEqual(20);
@@ -180,16 +204,7 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
   it('owners change only the tables they manage and the synced workshop data; logs, orders and money are written by the service role alone', async () => {
     const writable: string[] = [];
     for (const { name, scope } of tables) {
-      const updated = await as(
-        'authenticated',
-        a.userId,
-        async (tx) =>
-          (
-            await tx.unsafe(`update public.${name} set ${scope!.column} = ${scope!.column} where ${scope!.column} = $1`, [
-              tenantKey(a, scope!),
-            ])
-          ).count,
-      );
+      const updated = await updatedRows('authenticated', a.userId, name, scope!, tenantKey(a, scope!));
       if (updated > 0) writable.push(name);
     }
     expect(writable.sort()).toEqual([...OWNER_WRITABLE, ...EDITOR_WRITABLE].sort());
@@ -220,16 +235,7 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
         ['member', member],
       ] as const) {
         for (const { name, scope } of tables) {
-          const updated = await as(
-            'authenticated',
-            userId,
-            async (tx) =>
-              (
-                await tx.unsafe(`update public.${name} set ${scope!.column} = ${scope!.column} where ${scope!.column} = $1`, [
-                  tenantKey(a, scope!),
-                ])
-              ).count,
-          );
+          const updated = await updatedRows('authenticated', userId, name, scope!, tenantKey(a, scope!));
           if (updated > 0) writes[role]!.push(name);
         }
       }
@@ -394,6 +400,72 @@ describe.skipIf(!pg.available)('row level security on every public table', () =>
           )[0],
       );
       expect(row).toEqual({ is_opted_in: false, consent_source: 'owner' });
+    });
+  });
+  describe('WhatsApp Cloud API numbers, templates and queue', () => {
+    it("a member reads their number's settings but never its access token or verify token, not even encrypted", async () => {
+      const visible = await as(
+        'authenticated',
+        a.userId,
+        (tx) => tx`select phone_number_id, messaging_limit, status from whatsapp_config where organization_id = ${a.organizationId}`,
+      );
+      expect(visible).toHaveLength(1);
+      for (const column of ['access_token_encrypted', 'webhook_verify_token']) {
+        await expect(
+          as('authenticated', a.userId, (tx) =>
+            tx.unsafe(`select ${column} from whatsapp_config where organization_id = $1`, [a.organizationId]),
+          ),
+        ).rejects.toThrow(/permission denied/);
+      }
+      await expect(as('authenticated', a.userId, (tx) => tx`select * from whatsapp_config`)).rejects.toThrow(/permission denied/);
+    });
+
+    it('an owner cannot queue a message, change a template or write a delivery log directly: only the functions do, after their checks', async () => {
+      const attempts = [
+        (tx: postgres.TransactionSql) =>
+          tx`insert into whatsapp_queue (organization_id, config_id, template_name, template_language, category, recipient, idempotency_key)
+             select organization_id, id, 'event_reminder', 'en', 'UTILITY', '256700000001', 'mine' from whatsapp_config where organization_id = ${a.organizationId}`,
+        (tx: postgres.TransactionSql) => tx`update whatsapp_templates set status = 'approved' where organization_id = ${a.organizationId}`,
+        (tx: postgres.TransactionSql) =>
+          tx`insert into whatsapp_delivery_logs (organization_id, status, occurred_at) values (${a.organizationId}, 'read', now())`,
+        (tx: postgres.TransactionSql) => tx`update whatsapp_config set throughput_mps = 1000 where organization_id = ${a.organizationId}`,
+      ];
+      for (const attempt of attempts) await expect(as('authenticated', a.userId, attempt)).rejects.toThrow(/permission denied/);
+    });
+
+    it("the analytics view shows a member only their organisation's sends", async () => {
+      const rows = await as(
+        'authenticated',
+        b.userId,
+        (tx) => tx<{ organization_id: string; total: number }[]>`select organization_id, total from whatsapp_analytics`,
+      );
+      expect(rows.map((r) => r.organization_id)).toEqual([b.organizationId]);
+      expect(await as('anon', null, (tx) => tx`select 1 from whatsapp_analytics`).catch((e: Error) => e.message)).toMatch(
+        /permission denied/,
+      );
+    });
+
+    it('an editor switches a reminder off and on but cannot mark it run, nor choose its time', async () => {
+      const row = await as(
+        'authenticated',
+        a.userId,
+        async (tx) =>
+          (
+            await tx<{ status: string; scheduled_for: Date; starts: Date }[]>`
+          update whatsapp_event_tasks t set status = 'cancelled', scheduled_for = '2020-01-01'
+          from workshops w where w.organization_id = t.organization_id and w.id = t.workshop_id and t.organization_id = ${a.organizationId}
+          returning t.status, t.scheduled_for, w.starts_at as starts`
+          )[0]!,
+      );
+      expect(row.status).toBe('cancelled');
+      expect(row.scheduled_for.getTime()).toBe(row.starts.getTime() - 24 * 3600_000);
+      await expect(
+        as(
+          'authenticated',
+          a.userId,
+          (tx) => tx`update whatsapp_event_tasks set status = 'done' where organization_id = ${a.organizationId}`,
+        ),
+      ).rejects.toThrow(/marked done when it has run/);
     });
   });
 });

@@ -8,6 +8,8 @@
  * for whatsapp_groups), since databases migrated earlier keep the triggers they got.
  */
 
+import { untouchedDefaultRuleSql, untouchedDefaultTemplateSql } from '../messages/default-reminders.js';
+
 export type SyncedEntity =
   | 'whatsapp_sessions'
   | 'whatsapp_groups'
@@ -37,6 +39,12 @@ export interface SyncedTable {
   deleteColumns: Record<string, string>;
   /** Rows for which nothing is recorded (SQL over `R.`), e.g. an assignment whose lead is already gone. */
   skipWhen?: string;
+  /**
+   * Rows every new console makes for itself (SQL over `R.`, checked when the first upload
+   * is queued): sent as seeds, which the server applies only where the organisation has
+   * no such row yet, so a second desktop does not add its own copy or report a conflict.
+   */
+  seedWhen?: string;
 }
 
 const plain = (...names: string[]) => Object.fromEntries(names.map((name) => [name, `R.${name}`]));
@@ -159,6 +167,7 @@ export const syncedTables: readonly SyncedTable[] = [
     columns: plain('id', 'name', 'body', 'created_at', 'updated_at'),
     watch: ['name', 'body'],
     deleteColumns: plain('id'),
+    seedWhen: untouchedDefaultTemplateSql,
   },
   {
     entity: 'workshop_automation_config',
@@ -166,6 +175,7 @@ export const syncedTables: readonly SyncedTable[] = [
     columns: plain('workshop_id', 'rule_key', 'enabled', 'template_id', 'local_time', 'minutes_before', 'grace_minutes', 'updated_at'),
     watch: ['enabled', 'template_id', 'local_time', 'minutes_before', 'grace_minutes'],
     deleteColumns: plain('workshop_id', 'rule_key'),
+    seedWhen: untouchedDefaultRuleSql,
   },
   {
     entity: 'scheduled_whatsapp_messages',
@@ -261,10 +271,10 @@ export function outboxTriggersSql(table: SyncedTable): string {
 export function snapshotSql(table: SyncedTable): string {
   const alias = 'R';
   const skip = table.skipWhen ? ` WHERE NOT (${table.skipWhen})` : '';
-  return `INSERT INTO sync_outbox (entity, op, row_key, payload, created_at)
+  return `INSERT INTO sync_outbox (entity, op, row_key, payload, created_at, seed)
     SELECT '${table.entity}', 'upsert', ${table.key},
       json_object(${Object.entries(table.columns)
         .map(([name, expression]) => `'${name}', ${expression}`)
-        .join(', ')}), ${NOW}
+        .join(', ')}), ${NOW}, ${table.seedWhen ? `CASE WHEN ${table.seedWhen} THEN 1 ELSE 0 END` : '0'}
     FROM ${table.entity} AS ${alias}${skip} ORDER BY ${table.key}`;
 }

@@ -5,7 +5,13 @@ import { createWebSocketTransport } from './websocket-transport.js';
 
 const TOKEN_KEY = 'console.accessToken';
 
-/** Reads `#token=…` once, keeps it for this tab, and takes it out of the address bar. */
+/**
+ * Reads `#token=…` once, keeps it for this browser (so a second tab, a bookmark or a reload
+ * opens without the terminal), and takes it out of the address bar so it is not shared with
+ * a copied link. The storage is this console's own origin (its loopback address and port);
+ * the token is also in the data folder's `access-token` file, so keeping it here reveals
+ * nothing that folder does not.
+ */
 export function readAccessToken(location: Location, storage: Storage, history: History): string | null {
   const fromHash = new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
   if (fromHash) {
@@ -20,7 +26,7 @@ export type TransportChoice = { kind: 'ready'; transport: Transport } | { kind: 
 
 export function chooseTransport(win: Window & { consoleBridge?: ConsoleBridge }): TransportChoice {
   if (win.consoleBridge) return { kind: 'ready', transport: createBridgeTransport(win.consoleBridge) };
-  const token = readAccessToken(win.location, win.sessionStorage, win.history);
+  const token = readAccessToken(win.location, win.localStorage, win.history);
   if (!token) return { kind: 'needs-token' };
   const scheme = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
   return {

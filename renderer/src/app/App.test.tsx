@@ -1,5 +1,5 @@
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core } from '../../../electron/core/composition-root.js';
 import { createSilentLogger } from '../../../electron/core/logging/logger.js';
 import { createInProcessTransport } from '../../../tests/support/in-process-transport.js';
@@ -91,4 +91,48 @@ describe('app shell', () => {
     });
     expect(document.documentElement.dataset.theme).toBeUndefined();
   });
+
+  it('removes a WhatsApp account only after the app’s own dialog names it, and offers the demo account once', async () => {
+    const native = vi.spyOn(window, 'confirm');
+    await core.invoke('sessions:create', { kind: 'simulator' });
+    renderApp();
+    const remove = await screen.findByRole('button', { name: /^Remove Demo account/ });
+    expect(screen.getByRole('button', { name: 'Try the demo account' })).toBeDisabled();
+    fireEvent.click(remove);
+    const dialog = await screen.findByRole('dialog', { name: /^Remove Demo account/ });
+    expect(dialog).toHaveTextContent('deletes its keys');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Keep as it is' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(await core.invoke('sessions:list', {})).toMatchObject({ value: [{ label: 'Demo account' }] });
+
+    fireEvent.click(screen.getByRole('button', { name: /^Remove Demo account/ }));
+    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Remove account' }));
+    expect(await screen.findByRole('heading', { name: 'No WhatsApp account linked yet' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Try the demo account' })).toBeEnabled();
+    expect(native).not.toHaveBeenCalled();
+  });
+
+  it('guides a first run one next step at a time: link an account, then create the first workshop', async () => {
+    renderApp();
+    const guide = await screen.findByRole('region', { name: 'Getting started' });
+    expect(within(guide).getAllByRole('button')).toHaveLength(1);
+    expect(within(guide).getByRole('button', { name: 'Go to Connection' })).toBeTruthy();
+
+    const session = await core.invoke('sessions:create', { kind: 'simulator' });
+    if (!session.ok) throw new Error(session.error.message);
+    await waitFor(
+      () =>
+        expect(
+          within(guide)
+            .getByText(/Link a WhatsApp account/)
+            .closest('li'),
+        ).toHaveTextContent('(done)'),
+      {
+        timeout: 15_000,
+      },
+    );
+    fireEvent.click(within(guide).getByRole('button', { name: 'Create your first workshop' }));
+    expect(await screen.findByRole('form', { name: 'New workshop' })).toBeTruthy();
+    expect(window.location.hash).toBe('#/workshops/new');
+  }, 30_000);
 });

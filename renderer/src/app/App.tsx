@@ -5,16 +5,19 @@ import { Sidebar } from '../components/Sidebar.js';
 import { ConnectionPage } from '../pages/ConnectionPage.js';
 import { InboxPage } from '../pages/InboxPage.js';
 import { MessagesPage } from '../pages/MessagesPage.js';
+import { OrdersPage } from '../pages/OrdersPage.js';
 import { SettingsPage } from '../pages/SettingsPage.js';
 import { WorkshopsPage } from '../pages/WorkshopsPage.js';
 import type { Page } from '../stores/console.store.js';
 import { useConsole } from './console-context.js';
+import { useUrlRouting } from './use-url-routing.js';
 
 const pageComponents: Record<Page, () => React.JSX.Element> = {
   connection: ConnectionPage,
   workshops: WorkshopsPage,
   messages: MessagesPage,
   inbox: InboxPage,
+  orders: OrdersPage,
   settings: SettingsPage,
 };
 
@@ -29,11 +32,15 @@ function useTheme() {
 
 export function App() {
   useTheme();
+  useUrlRouting();
   const page = useConsole((state) => state.page);
   const loadError = useConsole((state) => state.loadError);
   const Current = pageComponents[page];
   return (
     <div className="shell">
+      <button type="button" className="skip-link" onClick={() => document.getElementById('content')?.focus()}>
+        Skip to content
+      </button>
       <Sidebar />
       <div className="shell__main">
         <ReachabilityBanner />

@@ -24,6 +24,11 @@ export function useConsole<T>(selector: (state: ConsoleState) => T): T {
   return useStore(useConsoleContext().store, selector);
 }
 
+/** The store itself, for code that follows it outside rendering (the address bar). */
+export function useConsoleStore(): StoreApi<ConsoleState> {
+  return useConsoleContext().store;
+}
+
 export function useApi(): ConsoleApi {
   return useConsoleContext().api;
 }

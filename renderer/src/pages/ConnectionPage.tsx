@@ -2,12 +2,15 @@ import { useState } from 'react';
 import { useApi, useConsole } from '../app/console-context.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { SessionCard } from './connection/SessionCard.js';
+import { FirstRunGuide } from './FirstRunGuide.js';
 import { PageHeader } from './PageHeader.js';
 
 export function ConnectionPage() {
   const api = useApi();
   const sessions = useConsole((state) => state.sessions);
   const [error, setError] = useState<string | null>(null);
+  // A second demo account behaves exactly like the first and only makes the cards ambiguous.
+  const hasDemo = (sessions ?? []).some((session) => session.kind === 'simulator');
 
   async function create(kind: 'baileys' | 'simulator') {
     setError(null);
@@ -17,7 +20,13 @@ export function ConnectionPage() {
 
   const actions = (
     <>
-      <button type="button" className="button" onClick={() => void create('simulator')}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => void create('simulator')}
+        disabled={hasDemo}
+        title={hasDemo ? 'The demo account is already below; one is enough to try everything.' : undefined}
+      >
         Try the demo account
       </button>
       <button type="button" className="button button--primary" onClick={() => void create('baileys')}>
@@ -48,6 +57,7 @@ export function ConnectionPage() {
           ))}
         </div>
       )}
+      <FirstRunGuide />
     </>
   );
 }

@@ -1,10 +1,15 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConsoleApi } from '../../../shared/contract/api-contract.js';
-import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
+import { memberTabs, type Workshop } from '../../../shared/workshops/workshop-schemas.js';
 import { coalescedRefresh } from '../hooks/coalesced-refresh.js';
 
+/** The tabs of a workshop's page: its member lists, then what the console sends to the group. */
+export const detailTabs = [...memberTabs, 'whatsapp'] as const;
+export type DetailTab = (typeof detailTabs)[number];
+
 /** Where the coordinator is inside the Workshops section; the sidebar only knows "workshops". */
-export type WorkshopsView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string } | { kind: 'edit'; id: string };
+export type WorkshopsView =
+  { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string; tab?: DetailTab } | { kind: 'edit'; id: string };
 
 export interface WorkshopsState {
   view: WorkshopsView;

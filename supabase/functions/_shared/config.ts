@@ -5,15 +5,20 @@ import type { PrepareSetting } from './db.ts';
  * Everything a function needs from its environment, checked once at start-up so a
  * missing secret is a clear boot error, not a 500 on the first webhook.
  */
-const ConfigSchema = z.object({
-  SUPABASE_DB_URL: z.string().min(1),
-  WHATSAPP_APP_SECRET: z.string().min(1),
+/** The platform's Cloud API credentials, shared by every function that sends to WhatsApp. */
+export const graphEnv = {
   GRAPH_API_TOKEN: z.string().min(1),
   GRAPH_API_BASE_URL: z.url().default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z
     .string()
     .regex(/^v\d+\.\d+$/)
     .default('v21.0'),
+};
+
+const ConfigSchema = z.object({
+  SUPABASE_DB_URL: z.string().min(1),
+  WHATSAPP_APP_SECRET: z.string().min(1),
+  ...graphEnv,
   PUBLIC_SITE_URL: z.url(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PROCESS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),

@@ -32,7 +32,7 @@ interface Group {
 }
 
 function plan(pending: Mutation[], types: ColumnTypes): Group[] | null {
-  if (pending.some((m) => m.op !== 'upsert' || m.base_version !== undefined)) return null;
+  if (pending.some((m) => m.op !== 'upsert' || m.base_version !== undefined || m.seed)) return null;
   const groups = new Map<SyncTableName, Group & { first: number; last: number; byKey: Map<string, Group['rows'][number]> }>();
   for (const mutation of pending) {
     const table = mutation.table as SyncTableName;

@@ -50,6 +50,24 @@ export async function seedTenant(sql: postgres.Sql, label: string): Promise<Tena
     await tx`insert into membership_webhook_keys (organization_id, key_id, service_name, secret_hash)
              values (${organizationId}, ${randomUUID().replace(/-/g, '').slice(0, 16)}, 'VPS', ${'0'.repeat(64)})`;
 
+    // A Cloud API number with one approved template, a send Meta reported, its recipient's counters and a reminder.
+    const [config] = await tx<{ id: string }[]>`
+      insert into whatsapp_config (organization_id, phone_number_id, business_account_id, access_token_encrypted, webhook_verify_token)
+      values (${organizationId}, ${`pn${userId.slice(0, 8)}`}, ${`waba${userId.slice(0, 8)}`}, 'v1:fixture', ${`verify-${userId}`}) returning id`;
+    const [waTemplate] = await tx<{ id: string }[]>`
+      insert into whatsapp_templates (organization_id, business_account_id, name, language, category, status, body, variables)
+      values (${organizationId}, ${`waba${userId.slice(0, 8)}`}, 'event_reminder', 'en', 'UTILITY', 'approved', 'Hi {{1}}', '["1"]') returning id`;
+    const [queued] = await tx<{ id: string }[]>`
+      insert into whatsapp_queue (organization_id, config_id, template_id, template_name, template_language, category, parameters, recipient,
+                                  status, wamid, idempotency_key)
+      values (${organizationId}, ${config!.id}, ${waTemplate!.id}, 'event_reminder', 'en', 'UTILITY', '["Lead"]', ${phone},
+              'delivered', ${`wamid.cloud.${userId}`}, ${`fixture:${userId}`}) returning id`;
+    await tx`insert into whatsapp_delivery_logs (organization_id, queue_id, wamid, status, occurred_at)
+             values (${organizationId}, ${queued!.id}, ${`wamid.cloud.${userId}`}, 'delivered', now())`;
+    await tx`insert into whatsapp_rate_usage (organization_id, recipient, counted_since, last_sent_at) values (${organizationId}, ${phone}, now(), now())`;
+    await tx`insert into whatsapp_event_tasks (organization_id, workshop_id, kind, config_id, template_id, parameter_sources)
+             values (${organizationId}, ${workshopId}, 'reminder_1d', ${config!.id}, ${waTemplate!.id}, '{lead_name}')`;
+
     const [store] = await tx<{ id: string }[]>`
       insert into store_settings (user_id, organization_id, store_name, store_slug)
       values (${userId}, ${organizationId}, ${`Store ${label}`}, ${`store-${label}-${userId.slice(0, 8)}`}) returning id`;

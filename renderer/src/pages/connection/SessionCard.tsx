@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import type { SessionView } from '../../../../shared/sessions/session-view.js';
 import { useApi } from '../../app/console-context.js';
+import { useConfirm } from '../../components/ConfirmDialog.js';
 import { formatRelative } from '../../format/format-time.js';
 import { PairingCodeForm } from './PairingCodeForm.js';
 import { StateBadge } from './StateBadge.js';
@@ -20,10 +21,15 @@ export function SessionCard({ session }: { session: SessionView }) {
     if (!result.ok) setError(result.error?.message ?? 'That did not work.');
   }
 
-  const remove = () => {
-    const sure = window.confirm(
-      `Remove "${session.label}"? The console logs out of WhatsApp on this device and deletes its keys. Linking again needs a new QR scan.`,
-    );
+  const confirm = useConfirm();
+  const account = session.phone ? `${session.label} (${displayPhone(session.phone)})` : session.label;
+  const remove = async () => {
+    const sure = await confirm.ask({
+      title: `Remove ${account}?`,
+      body: 'The console logs out of WhatsApp on this device and deletes its keys. Linking again needs a new QR scan.',
+      confirm: 'Remove account',
+      danger: true,
+    });
     if (sure) void run(() => api.call('sessions:remove', { id: session.id }));
   };
 
@@ -75,7 +81,7 @@ export function SessionCard({ session }: { session: SessionView }) {
               {session.state === 'replaced' ? 'Reconnect' : 'Link again'}
             </button>
           ) : null}
-          <button type="button" className="button" disabled={busy} onClick={remove}>
+          <button type="button" className="button" disabled={busy} onClick={() => void remove()} aria-label={`Remove ${account}`}>
             Remove
           </button>
         </div>
@@ -85,6 +91,7 @@ export function SessionCard({ session }: { session: SessionView }) {
           {error}
         </p>
       ) : null}
+      {confirm.dialog}
     </article>
   );
 }

@@ -82,16 +82,34 @@ describe('Message templates', () => {
     expect(await within(editor).findByText('The template needs a name')).toBeInTheDocument();
   });
 
-  it('edits a template, and explains why one a reminder uses cannot be deleted', async () => {
-    vi.spyOn(window, 'confirm').mockReturnValue(true);
+  it('refuses to delete a template a reminder uses before asking, and deletes an unused one only after the app’s own dialog', async () => {
+    const native = vi.spyOn(window, 'confirm');
+    await call(test.core, 'templates:save', { name: 'Spare text', body: 'Hello {workshop_name}' });
     renderConsole(test.core, 'settings');
     const section = await templatesSection();
     const list = await within(section).findByRole('list', { name: 'Templates' });
 
     fireEvent.click(within(list).getByRole('button', { name: 'Delete Morning reminder' }));
     expect(await within(list).findByRole('alert')).toHaveTextContent(
-      'A reminder rule uses this template. Choose another template for that rule first.',
+      'A reminder rule sends this template. Choose another template for that rule first.',
     );
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+
+    fireEvent.click(within(list).getByRole('button', { name: 'Delete Spare text' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete “Spare text”?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Keep as it is' }));
+    expect((await call(test.core, 'templates:list', {})).map((template) => template.name)).toContain('Spare text');
+    fireEvent.click(within(list).getByRole('button', { name: 'Delete Spare text' }));
+    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Delete template' }));
+    await waitFor(() => expect(within(list).queryByText('Spare text')).not.toBeInTheDocument());
+    expect((await call(test.core, 'templates:list', {})).map((template) => template.name)).not.toContain('Spare text');
+    expect(native).not.toHaveBeenCalled();
+  });
+
+  it('edits a template', async () => {
+    renderConsole(test.core, 'settings');
+    const section = await templatesSection();
+    const list = await within(section).findByRole('list', { name: 'Templates' });
 
     fireEvent.click(within(list).getByRole('button', { name: 'Edit We are live' }));
     const editor = within(section).getByRole('form', { name: 'Edit We are live' });

@@ -3,6 +3,7 @@ import type { Template } from '../../../../shared/messages/message-schemas.js';
 import { templateVariables, type TemplateVariable } from '../../../../shared/messages/template.js';
 import { useApi, useConsole } from '../../app/console-context.js';
 import { FormField } from '../../components/FormField.js';
+import { useConfirm } from '../../components/ConfirmDialog.js';
 import { Spinner } from '../../components/Spinner.js';
 import { useMessagesStore } from '../messages/use-messages.js';
 import { useWorkshops } from '../workshops/use-workshops.js';
@@ -76,8 +77,22 @@ function TemplateItem({ template, editing, onEdit }: { template: Template; editi
   const loadTemplates = useMessagesStore((state) => state.loadTemplates);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const confirm = useConfirm();
   const remove = async () => {
-    if (!window.confirm(`Delete the template “${template.name}”?`)) return;
+    // The refusal comes before the question: asking first and then refusing wastes the answer.
+    if (template.usedByRules > 0) {
+      setError(
+        `${template.usedByRules === 1 ? 'A reminder rule sends' : `${template.usedByRules} reminder rules send`} this template. Choose another template for ${template.usedByRules === 1 ? 'that rule' : 'those rules'} first.`,
+      );
+      return;
+    }
+    const sure = await confirm.ask({
+      title: `Delete “${template.name}”?`,
+      body: 'The template is deleted for every workshop. Messages already written from it keep their text.',
+      confirm: 'Delete template',
+      danger: true,
+    });
+    if (!sure) return;
     setBusy(true);
     setError(null);
     const result = await api.call('templates:delete', { id: template.id });
@@ -111,6 +126,7 @@ function TemplateItem({ template, editing, onEdit }: { template: Template; editi
           Delete
         </button>
       </div>
+      {confirm.dialog}
     </li>
   );
 }

@@ -1,6 +1,8 @@
 import { useId, useState } from 'react';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi, useConsole } from '../../app/console-context.js';
+import { useConfirm } from '../../components/ConfirmDialog.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { GroupPicker } from './GroupPicker.js';
 import { useAction } from './use-action.js';
 
@@ -10,10 +12,15 @@ export function GroupLinkPanel({ workshop }: { workshop: Workshop }) {
   const unlinking = useAction();
   const { group } = workshop;
 
-  const unlink = () => {
-    if (window.confirm(`Unlink "${group?.subject}" from this workshop? The membership history is kept.`)) {
-      void unlinking.run(() => api.call('workshops:unlink-group', { id: workshop.id }));
-    }
+  const confirm = useConfirm();
+  const unlink = async () => {
+    const sure = await confirm.ask({
+      title: `Unlink “${group?.subject}”?`,
+      body: 'The console stops tracking joins and leaves and sending reminders to this group. The membership history is kept, and the WhatsApp group itself is not touched.',
+      confirm: 'Unlink group',
+      danger: true,
+    });
+    if (sure) void unlinking.run(() => api.call('workshops:unlink-group', { id: workshop.id }));
   };
 
   return (
@@ -39,7 +46,7 @@ export function GroupLinkPanel({ workshop }: { workshop: Workshop }) {
               <p className="muted group-link__invite">No invite link: only group admins can see it.</p>
             )}
           </div>
-          <button type="button" className="button" onClick={unlink} disabled={unlinking.busy}>
+          <button type="button" className="button" onClick={() => void unlink()} disabled={unlinking.busy}>
             Unlink
           </button>
         </div>
@@ -51,6 +58,7 @@ export function GroupLinkPanel({ workshop }: { workshop: Workshop }) {
           {unlinking.error}
         </p>
       ) : null}
+      {confirm.dialog}
     </section>
   );
 }
@@ -95,19 +103,5 @@ function SessionChoice({ workshop }: { workshop: Workshop }) {
       ) : null}
       <GroupPicker key={sessionId} workshop={workshop} sessionId={sessionId} />
     </>
-  );
-}
-
-function CopyButton({ text }: { text: string }) {
-  const [copied, setCopied] = useState(false);
-  const copy = () =>
-    navigator.clipboard.writeText(text).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    );
-  return (
-    <button type="button" className="button button--small" onClick={() => void copy()}>
-      {copied ? 'Copied' : 'Copy'}
-    </button>
   );
 }

@@ -1,11 +1,11 @@
-import { useId, useRef, useState, type KeyboardEvent } from 'react';
-import { memberTabs, type MemberTab, type Workshop } from '../../../../shared/workshops/workshop-schemas.js';
+import { useId, useRef, type KeyboardEvent } from 'react';
+import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
+import { detailTabs as tabs, type DetailTab } from '../../stores/workshops.store.js';
 import { memberTabLabels } from './member-columns.js';
 import { MemberTable } from './MemberTable.js';
+import { MissingActions } from './MissingActions.js';
+import { useWorkshops } from './use-workshops.js';
 import { WhatsAppTab } from './WhatsAppTab.js';
-
-type DetailTab = MemberTab | 'whatsapp';
-const tabs: readonly DetailTab[] = [...memberTabs, 'whatsapp'];
 
 function tabCount(tab: DetailTab, stats: Workshop['stats']): number | null {
   switch (tab) {
@@ -27,7 +27,10 @@ function tabCount(tab: DetailTab, stats: Workshop['stats']): number | null {
 /** WAI-ARIA tabs with automatic activation: arrows, Home and End move between them. */
 export function MemberTabs({ workshop }: { workshop: Workshop }) {
   const baseId = useId();
-  const [selected, setSelected] = useState<DetailTab>('missing');
+  // The open tab is part of the page's address, so a reload or Back keeps it.
+  const selected = useWorkshops((state) => (state.view.kind === 'detail' ? state.view.tab : undefined)) ?? 'missing';
+  const show = useWorkshops((state) => state.show);
+  const setSelected = (tab: DetailTab) => show({ kind: 'detail', id: workshop.id, tab });
   const tabRefs = useRef(new Map<DetailTab, HTMLButtonElement>());
 
   const select = (tab: DetailTab) => {
@@ -80,6 +83,7 @@ export function MemberTabs({ workshop }: { workshop: Workshop }) {
         })}
       </div>
       <div role="tabpanel" id={`${baseId}-panel`} aria-labelledby={`${baseId}-tab-${selected}`} className="tabs__panel" tabIndex={0}>
+        {selected === 'missing' && workshop.stats.missing > 0 ? <MissingActions workshop={workshop} /> : null}
         {selected === 'whatsapp' ? <WhatsAppTab workshop={workshop} /> : <MemberTable key={selected} workshop={workshop} tab={selected} />}
       </div>
     </section>

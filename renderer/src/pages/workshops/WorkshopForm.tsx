@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
+import { instantFromLocal, localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import type { Workshop, WorkshopInput } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi, useConsole } from '../../app/console-context.js';
+import { useConfirm } from '../../components/ConfirmDialog.js';
 import { TimeZoneSelect } from '../../components/TimeZoneSelect.js';
 import { FormField } from '../../components/FormField.js';
 import { PageHeader } from '../PageHeader.js';
@@ -33,6 +34,16 @@ function draftFor(workshop: Workshop | undefined, defaultZone: string): Draft {
   };
 }
 
+/** Said under the start when it has already passed: such a workshop is kept, but sends nothing. */
+function pastStartHint(startsAtLocal: string, timeZone: string, now = Date.now()): string | undefined {
+  try {
+    if (Date.parse(instantFromLocal(startsAtLocal, timeZone)) > now) return undefined;
+  } catch {
+    return undefined; // the core explains a time it cannot read
+  }
+  return 'This time has already passed: the workshop will be kept, but no reminders will be sent for it.';
+}
+
 /** Create when `workshop` is absent, edit otherwise; the core checks every field. */
 export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
   const api = useApi();
@@ -41,6 +52,7 @@ export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
   const [draft, setDraft] = useState(() => draftFor(workshop, organisationZone));
   const saving = useAction();
   const deleting = useAction();
+  const confirm = useConfirm();
   const update = (key: keyof Draft) => (event: { target: { value: string } }) =>
     setDraft((current) => ({ ...current, [key]: event.target.value }));
 
@@ -55,7 +67,13 @@ export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
 
   async function remove() {
     if (!workshop) return;
-    if (!window.confirm(`Delete "${workshop.name}" with its registrations? The WhatsApp group itself is not touched.`)) return;
+    const sure = await confirm.ask({
+      title: `Delete “${workshop.name}”?`,
+      body: 'Its registrations, membership history and unsent reminders are deleted with it. The WhatsApp group itself is not touched.',
+      confirm: 'Delete workshop',
+      danger: true,
+    });
+    if (!sure) return;
     if (await deleting.run(() => api.call('workshops:delete', { id: workshop.id }))) show({ kind: 'list' });
   }
 
@@ -69,7 +87,12 @@ export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
           <input id="workshop-name" value={draft.name} onChange={update('name')} maxLength={200} />
         </FormField>
         <div className="form__row">
-          <FormField id="workshop-start" label="Starts" error={fields.startsAtLocal}>
+          <FormField
+            id="workshop-start"
+            label="Starts"
+            hint={pastStartHint(draft.startsAtLocal, draft.timeZone)}
+            error={fields.startsAtLocal}
+          >
             <input id="workshop-start" type="datetime-local" value={draft.startsAtLocal} onChange={update('startsAtLocal')} />
           </FormField>
           <FormField id="workshop-zone" label="Time zone" error={fields.timeZone}>
@@ -122,6 +145,7 @@ export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
           </p>
         ) : null}
       </form>
+      {confirm.dialog}
     </>
   );
 }

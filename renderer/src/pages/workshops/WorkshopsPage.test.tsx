@@ -21,7 +21,7 @@ afterEach(async () => {
 const card = (label: string) => screen.getByRole('group', { name: label });
 
 describe('workshops list and form', () => {
-  it('creates a workshop from the empty state, showing the core’s reason next to the field it refuses', async () => {
+  it('creates a workshop from the empty state, showing the core’s reason next to the field it refuses and warning of a start that has passed', async () => {
     renderWorkshops(test);
     const empty = await screen.findByRole('region', { name: 'No workshops yet' });
     fireEvent.click(within(empty).getByRole('button', { name: 'Create workshop' }));
@@ -33,10 +33,14 @@ describe('workshops list and form', () => {
     expect(await call(test.core, 'workshops:list', {})).toEqual([]);
 
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Product Design, Batch 12' } });
+    expect(screen.queryByText(/already passed/)).not.toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText('Starts'), { target: { value: localTimeInDays(-2, '18:30', 'Asia/Kolkata') } });
+    expect(screen.getByText(/This time has already passed: .* no reminders will be sent/)).toBeInTheDocument();
     const startsAtLocal = localTimeInDays(2, '18:30', 'Asia/Kolkata');
     fireEvent.change(screen.getByLabelText('Starts'), { target: { value: startsAtLocal } });
     fireEvent.change(screen.getByLabelText('Time zone'), { target: { value: 'Asia/Kolkata' } });
     fireEvent.change(screen.getByLabelText('Duration (minutes)'), { target: { value: '120' } });
+    expect(screen.queryByText(/already passed/)).not.toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Create workshop' }));
 
     expect(await screen.findByRole('heading', { name: 'Product Design, Batch 12', level: 1 })).toBeInTheDocument();
@@ -72,13 +76,18 @@ describe('workshops list and form', () => {
     expect(await screen.findByRole('heading', { name: 'Data Bootcamp, evening', level: 1 })).toBeInTheDocument();
 
     fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
-    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false).mockReturnValueOnce(true);
+    const native = vi.spyOn(window, 'confirm');
     fireEvent.click(await screen.findByRole('button', { name: 'Delete workshop' }));
-    expect(confirm).toHaveBeenCalledTimes(1);
+    let dialog = await screen.findByRole('dialog', { name: 'Delete “Data Bootcamp, evening”?' });
+    expect(dialog).toHaveTextContent('The WhatsApp group itself is not touched.');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Keep as it is' }));
     expect(await call(test.core, 'workshops:get', { id: workshop.id })).toMatchObject({ name: 'Data Bootcamp, evening' });
     fireEvent.click(screen.getByRole('button', { name: 'Delete workshop' }));
+    dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete workshop' }));
     expect(await screen.findByRole('region', { name: 'No workshops yet' })).toBeInTheDocument();
     expect(await call(test.core, 'workshops:list', {})).toEqual([]);
+    expect(native).not.toHaveBeenCalled();
   });
 
   it('leaves the detail page with a notice when the open workshop is deleted elsewhere', async () => {

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createShop, type Harness, newCustomer, type Shop, startHarness } from './support/harness';
+import { text } from './support/meta';
+import { backendRequirement } from './support/requirements';
+
+const backend = backendRequirement();
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+describe.skipIf(!backend.available)('send-reply: a store owner answers a customer from the console', () => {
+  let h: Harness;
+  let shop: Shop;
+  let owner: SupabaseClient;
+  let phone: string;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    shop = await createShop(h.sql, 'reply-duka');
+    const email = `owner-${randomUUID().slice(0, 8)}@example.test`;
+    const user = await h.stack.gotrue.createUser(email, 'owner-password-1');
+    // The signed-in user owns the store's organisation.
+    await h.sql`insert into organization_members (organization_id, user_id, role)
+                select organization_id, ${user.id}, 'owner' from store_settings where id = ${shop.storeId}`;
+    owner = createClient(h.stack.projectUrl, h.stack.publishableKey, {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+    });
+    const { error } = await owner.auth.signInWithPassword({ email, password: 'owner-password-1' });
+    if (error) throw error;
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  beforeEach(() => {
+    phone = newCustomer();
+  });
+
+  const send = async (body: Record<string, unknown>, client: SupabaseClient = owner): Promise<Answer> => {
+    const { data, error } = await client.functions.invoke('send-reply', { body });
+    if (error instanceof FunctionsHttpError) {
+      const response = error.context as Response;
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    }
+    if (error) throw error;
+    return { status: 200, body: data as Record<string, unknown> };
+  };
+  const reply = (body: Record<string, unknown>) => ({
+    store_id: shop.storeId,
+    customer_phone: phone,
+    idempotency_key: randomUUID(),
+    ...body,
+  });
+  const customerWrites = async (body = 'HELP') => {
+    expect((await h.deliver(shop, { messages: [text(phone, body)] })).status).toBe(200);
+  };
+  const ownerRows = () =>
+    h.sql<
+      { message_type: string; status: string; whatsapp_message_id: string | null; error_message: string | null; body: string | null }[]
+    >`
+      select message_type, status, whatsapp_message_id, error_message, message_payload -> 'text' ->> 'body' as body
+      from messaging_log where store_id = ${shop.storeId} and customer_phone = ${phone} and message_payload ? 'idempotency_key'`;
+  const sentTexts = () => h.stack.graph!.sentTo(phone).map((m) => m.body);
+
+  it('sends a free-form reply inside the 24-hour window, logs it as outbound_text with its wamid and returns the wamid', async () => {
+    await customerWrites('Is the blue mug back in stock?');
+    const answer = await send(reply({ text: 'Yes, since this morning!' }));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'accepted', replayed: false });
+    const wamid = answer.body.wamid as string;
+    expect(h.stack.graph!.sentTo(phone).at(-1)).toMatchObject({
+      body: 'Yes, since this morning!',
+      wamid,
+      phoneNumberId: shop.phoneNumberId,
+    });
+    expect(await ownerRows()).toEqual([
+      {
+        message_type: 'outbound_text',
+        status: 'accepted',
+        whatsapp_message_id: wamid,
+        error_message: null,
+        body: 'Yes, since this morning!',
+      },
+    ]);
+  });
+
+  it('a double click (the same key twice at once) sends once and both answers carry the same wamid', async () => {
+    await customerWrites();
+    h.stack.graph!.setDelay(400);
+    try {
+      const request = reply({ text: 'On its way' });
+      const [first, second] = await Promise.all([send(request), send(request)]);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(first.body.wamid).toBe(second.body.wamid);
+      expect([first.body.replayed, second.body.replayed].sort()).toEqual([false, true]);
+    } finally {
+      h.stack.graph!.setDelay(0);
+    }
+    expect(sentTexts().filter((body) => body === 'On its way')).toHaveLength(1);
+    expect(await ownerRows()).toHaveLength(1);
+  });
+
+  it('a retry after the answer was lost on the network sends nothing again and returns the first wamid', async () => {
+    await customerWrites();
+    const request = reply({ text: 'Thank you for your order' });
+    const first = await send(request);
+    const retried = await send(request);
+    expect(retried).toEqual({ status: 200, body: { ...first.body, replayed: true } });
+    expect(sentTexts().filter((body) => body === 'Thank you for your order')).toHaveLength(1);
+  });
+
+  it('refuses free-form text when the customer last wrote 25 hours ago, saying only a template can reach them, and sends nothing', async () => {
+    await h.sql`insert into customer_channel_opt_in (store_id, customer_phone, consent_source, consent_at) values (${shop.storeId}, ${phone}, 'first_message', now() - interval '25 hours')`;
+    await h.sql`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, created_at)
+                values (${shop.storeId}, ${phone}, 'inbound', '{"type":"text"}', 'processed', ${`wamid.old.${phone}`}, now() - interval '25 hours')`;
+    const answer = await send(reply({ text: 'Are you still interested?' }));
+    expect(answer.status).toBe(409);
+    expect(answer.body.code).toBe('window_closed');
+    expect(answer.body.error).toMatch(/More than 24 hours have passed .* only lets an approved template reach them now/);
+    expect(sentTexts()).toEqual([]);
+    expect(await ownerRows()).toEqual([]);
+  });
+
+  it('refuses a template while the store has no approved template of that name, naming why, and sends nothing', async () => {
+    await customerWrites();
+    const answer = await send(reply({ template: { name: 'order_update', language: 'en', parameters: ['1042'] } }));
+    expect(answer.status).toBe(422);
+    expect(answer.body.code).toBe('unknown_template');
+    expect(h.stack.graph!.sentTo(phone).filter((m) => m.template)).toEqual([]);
+    expect(await ownerRows()).toEqual([]);
+  });
+
+  it('refuses any reply to a customer who sent STOP', async () => {
+    await customerWrites('STOP');
+    const before = sentTexts().length;
+    const answer = await send(reply({ text: 'Wait, one more offer' }));
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({ code: 'opted_out', error: expect.stringMatching(/sent STOP/) });
+    expect(sentTexts()).toHaveLength(before);
+    expect(await ownerRows()).toEqual([]);
+  });
+
+  it('shows Meta’s refusal in words, logs the reply as failed with them, and a retry of that key does not send again', async () => {
+    await customerWrites();
+    h.stack.graph!.failFor(phone, { status: 400, code: 131026, message: 'Message undeliverable' });
+    const request = reply({ text: 'Hello?' });
+    const answer = await send(request);
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({ code: 'graph_error', graph_code: 131026 });
+    expect(answer.body.error).toMatch(/^WhatsApp refused the reply: WhatsApp could not deliver to this number .*\(Meta error 131026\)$/);
+    expect(await ownerRows()).toEqual([
+      { message_type: 'outbound_text', status: 'failed', whatsapp_message_id: null, error_message: answer.body.error, body: 'Hello?' },
+    ]);
+    const attempts = h.stack.graph!.sentTo(phone).length;
+    expect((await send(request)).body).toMatchObject({ code: 'graph_error', error: answer.body.error });
+    expect(h.stack.graph!.sentTo(phone)).toHaveLength(attempts);
+  });
+
+  it('refuses bad input with a 4xx in words and sends nothing: empty, over 4,096 characters, unknown customer, reused key, both text and template', async () => {
+    await customerWrites();
+    const before = sentTexts().length;
+    const cases: [Record<string, unknown>, number, RegExp][] = [
+      [reply({ text: '   ' }), 400, /The reply is empty/],
+      [reply({ text: 'x'.repeat(4_097) }), 400, /at most 4096 characters/],
+      [reply({ text: 'hi', template: { name: 'a', language: 'en', parameters: [] } }), 400, /either text or template/],
+      [reply({ text: 'hi', idempotency_key: 'not-a-uuid' }), 400, /idempotency_key must be a UUID/],
+      [{ ...reply({ text: 'hi' }), customer_phone: '256799999999' }, 404, /No customer with the number 256799999999/],
+    ];
+    for (const [body, status, words] of cases) {
+      const answer = await send(body);
+      expect({ status: answer.status, error: answer.body.error }).toEqual({ status, error: expect.stringMatching(words) });
+    }
+    const request = reply({ text: 'first' });
+    expect((await send(request)).status).toBe(200);
+    const reused = await send({ ...request, text: 'something else' });
+    expect(reused).toMatchObject({ status: 409, body: { code: 'key_reused' } });
+    expect(sentTexts().slice(before)).toEqual(['first']);
+  });
+
+  it('refuses a reply to another store’s customer (row level security decides) and to a caller who is not signed in', async () => {
+    const other = await createShop(h.sql, `other-${randomUUID().slice(0, 6)}`);
+    const stranger = newCustomer();
+    expect((await h.deliver(other, { messages: [text(stranger, 'HELP')] })).status).toBe(200);
+    const before = h.stack.graph!.sentTo(stranger).length;
+    const answer = await send({
+      store_id: other.storeId,
+      customer_phone: stranger,
+      idempotency_key: randomUUID(),
+      text: 'Buy from us instead',
+    });
+    expect(answer).toMatchObject({ status: 403, body: { code: 'not_your_store' } });
+    const anonymous = createClient(h.stack.projectUrl, h.stack.publishableKey, {
+      auth: { persistSession: false, autoRefreshToken: false },
+      realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+    });
+    expect(
+      await send({ store_id: other.storeId, customer_phone: stranger, idempotency_key: randomUUID(), text: 'hi' }, anonymous),
+    ).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
+    expect(h.stack.graph!.sentTo(stranger)).toHaveLength(before);
+  });
+});
