@@ -19,9 +19,13 @@ const MEMBERS = 500;
 const WATCHERS = 24;
 const MESSAGES = 28;
 /** Twenty restarts of a real console on a shared two-core machine: a deadline, not a speed check. */
-const RUN_DEADLINE_MS = 420_000;
-/** The longest one kill point waits for what it is aimed at before killing anyway. */
-const POINT_DEADLINE_MS = 20_000;
+const RUN_DEADLINE_MS = 600_000;
+/**
+ * The longest one kill point waits for what it is aimed at before killing anyway. On a loaded
+ * machine the key distribution of a first send to 500 members can outlast it: that kill then
+ * lands mid-distribution, which is a point of the run too (and the log says so).
+ */
+const POINT_DEADLINE_MS = 15_000;
 
 /**
  * Where a kill lands, in protocol terms so a seed replays the same run: a while after the
