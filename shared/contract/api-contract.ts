@@ -45,6 +45,7 @@ import {
   ConversationKeySchema,
   ConversationPageSchema,
   ConversationQuerySchema,
+  OrderActInputSchema,
   OrderDetailSchema,
   OrderListSchema,
   OrderQuerySchema,
@@ -275,6 +276,8 @@ export const methods = {
   'inbox:reply': method(ReplyInputSchema, ReplyOutcomeSchema),
   'orders:list': method(OrderQuerySchema, OrderListSchema),
   'orders:get': method(z.object({ id: z.string().uuid() }).strict(), OrderDetailSchema),
+  /** Ship, deliver, cancel or decide a review through the backend; refused when the order changed since `version`. */
+  'orders:act': method(OrderActInputSchema, z.object({ status: z.string(), version: z.number().int() })),
   /** What the demo group's members saw: messages the demo account sent there. */
   'demo:history': method(
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),
