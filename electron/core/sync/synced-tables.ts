@@ -20,7 +20,8 @@ export type SyncedEntity =
   | 'lead_assignments'
   | 'message_templates'
   | 'workshop_automation_config'
-  | 'scheduled_whatsapp_messages';
+  | 'scheduled_whatsapp_messages'
+  | 'message_receipts';
 
 export interface SyncedTable {
   entity: SyncedEntity;
@@ -203,6 +204,7 @@ export const syncedTables: readonly SyncedTable[] = [
       'sent_at',
       'receipt',
       'edited_at',
+      'recipients',
       'created_at',
       'updated_at',
     ),
@@ -220,8 +222,16 @@ export const syncedTables: readonly SyncedTable[] = [
       'edited_at',
       'session_id',
       'group_jid',
+      'recipients',
     ],
     deleteColumns: plain('id'),
+  },
+  {
+    entity: 'message_receipts',
+    key: "R.message_row_id || ' ' || R.member",
+    columns: plain('message_row_id', 'member', 'delivered_at', 'read_at'),
+    watch: ['delivered_at', 'read_at'],
+    deleteColumns: plain('message_row_id', 'member'),
   },
 ];
 
@@ -232,7 +242,7 @@ const jsonOf = (columns: Record<string, string>, row: 'NEW' | 'OLD') =>
     .map(([name, expression]) => `'${name}', ${over(expression, row)}`)
     .join(', ')})`;
 
-const CAPTURING = '(SELECT capturing FROM sync_capture WHERE id = 1) = 1';
+export const CAPTURING = '(SELECT capturing FROM sync_capture WHERE id = 1) = 1';
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 function outboxInsert(table: SyncedTable, op: 'upsert' | 'delete', row: 'NEW' | 'OLD'): string {
@@ -265,12 +275,14 @@ export function outboxTriggersSql(table: SyncedTable): string {
 }
 
 /**
- * Every current row of `table` as an outbox entry: the first upload after choosing an
- * organisation, so the server learns what the desktop already knew before sync was on.
+ * Every current row of `table` (or those matching `only`, SQL over `R.`) as an outbox
+ * entry: the first upload after choosing an organisation, so the server learns what the
+ * desktop already knew before sync was on.
  */
-export function snapshotSql(table: SyncedTable): string {
+export function snapshotSql(table: SyncedTable, only?: string): string {
   const alias = 'R';
-  const skip = table.skipWhen ? ` WHERE NOT (${table.skipWhen})` : '';
+  const conditions = [...(table.skipWhen ? [`NOT (${table.skipWhen})`] : []), ...(only ? [only] : [])];
+  const skip = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
   return `INSERT INTO sync_outbox (entity, op, row_key, payload, created_at, seed)
     SELECT '${table.entity}', 'upsert', ${table.key},
       json_object(${Object.entries(table.columns)

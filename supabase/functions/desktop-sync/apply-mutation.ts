@@ -26,8 +26,26 @@ const reject = (code: RejectionCode, reason: string, server_row?: SyncRow | null
 });
 
 const RECEIPT_RANK = `array['server-ack', 'delivered', 'read', 'played']`;
-/** Receipts only move forward: a late "delivered" never replaces "read" (t = the stored row). */
-export const RECEIPT_MERGE = `receipt = case when coalesce(array_position(${RECEIPT_RANK}, excluded.receipt), 0) >= coalesce(array_position(${RECEIPT_RANK}, t.receipt), 0) then excluded.receipt else t.receipt end`;
+
+/**
+ * Columns an upsert merges rather than overwrites (t = the stored row): receipts only move
+ * forward, so a late or replayed "delivered" never replaces "read", and a member's receipt
+ * times are the first ones seen (least() skips nulls, so a time once set stays set).
+ */
+const merged: Partial<Record<SyncTableName, Record<string, string>>> = {
+  scheduled_whatsapp_messages: {
+    receipt: `case when coalesce(array_position(${RECEIPT_RANK}, excluded.receipt), 0) >= coalesce(array_position(${RECEIPT_RANK}, t.receipt), 0) then excluded.receipt else t.receipt end`,
+  },
+  message_receipts: {
+    delivered_at: 'least(t.delivered_at, excluded.delivered_at)',
+    read_at: 'least(t.read_at, excluded.read_at)',
+  },
+};
+
+/** The SET clause of an upsert for one column. */
+export function columnUpdate(table: SyncTableName, column: string): string {
+  return `${column} = ${merged[table]?.[column] ?? `excluded.${column}`}`;
+}
 
 /** Checks the row's columns and converts its values; a string is the reason it is invalid. */
 function bindRow(table: SyncTableName, row: SyncRow, types: ColumnTypes, op: Mutation['op']): Map<string, string | null> | string {
@@ -166,9 +184,7 @@ export function applyMutation(
     return `$${params.length}::text::${types[table][column]}`;
   });
   const conflictTarget = ['organization_id', ...spec.key].join(', ');
-  const updates = columns
-    .filter((column) => !spec.key.includes(column))
-    .map((column) => (table === 'scheduled_whatsapp_messages' && column === 'receipt' ? RECEIPT_MERGE : `${column} = excluded.${column}`));
+  const updates = columns.filter((column) => !spec.key.includes(column)).map((column) => columnUpdate(table, column));
   if (!updates.length) updates.push(`${spec.key[0]} = excluded.${spec.key[0]}`);
   if (guarded) params.push(String(mutation.base_version));
   const written = tx.unsafe<{ sync_version: string }[]>(

@@ -11,6 +11,7 @@ import { syncGroupFreshnessMigration } from './0009-sync-group-freshness.js';
 import { inboxMigration } from './0010-inbox.js';
 import { memberWindowOrderMigration } from './0011-member-window-order.js';
 import { syncSeedsMigration } from './0012-sync-seeds.js';
+import { syncReceiptsMigration } from './0013-sync-receipts.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   inboxMigration,
   memberWindowOrderMigration,
   syncSeedsMigration,
+  syncReceiptsMigration,
 ];
