@@ -16,9 +16,16 @@ import { settingsHandlers } from './settings/settings-handlers.js';
 import { SettingsService } from './settings/settings-service.js';
 import { createSync, type SyncOptions } from './sync/create-sync.js';
 import { syncHandlers } from './sync/sync-handlers.js';
+import { InboxQueries } from './shop/inbox-queries.js';
+import { OrderQueries } from './shop/order-queries.js';
+import { ShopFunctions } from './shop/shop-functions.js';
+import { shopHandlers } from './shop/shop-handlers.js';
+import { shopTables } from './shop/shop-tables.js';
 import type { SyncService } from './sync/sync-service.js';
 import { GroupDirectory } from './whatsapp/group-directory.js';
+import { groupHandlers } from './whatsapp/group-handlers.js';
 import { sessionHandlers } from './whatsapp/session-handlers.js';
+import { demoHandlers } from './whatsapp/simulator/demo-handlers.js';
 import { AutomationService } from './messages/automation-service.js';
 import { messageHandlers } from './messages/message-handlers.js';
 import { MessageRepository } from './messages/message-repository.js';
@@ -163,6 +170,8 @@ export function createCore(deps: CoreDependencies): Core {
     options: deps.sync ?? {},
     onApplied: (changes) => {
       for (const id of changes.workshopIds) events.emit('workshops:changed', { id });
+      const shop = [...changes.tables].filter((table) => shopTables.has(table));
+      if (shop.length) events.emit('shop:changed', { tables: shop });
       rescheduler.all();
     },
   });
@@ -185,24 +194,35 @@ export function createCore(deps: CoreDependencies): Core {
     logFolder: deps.logFolder ?? null,
   });
 
+  const shopOrders = new OrderQueries(db, () => settings.get().timeZone);
+  const shopInbox = new InboxQueries(db, clock, shopOrders);
+
   const router = new ApiRouter(
     {
       ...appInfoHandlers(appInfo),
       ...settingsHandlers(settings),
       ...sessionHandlers(sessions, settings),
-      ...workshopHandlers(workshopService, leads, groups),
+      ...groupHandlers({ groups, workshops: workshopService }),
+      ...workshopHandlers(workshopService, leads),
       ...messageHandlers({
         automation,
         messages,
         sender,
         workshops: workshopService,
-        sessions,
         rescheduler,
         clock,
         text: messageText,
         timeZone: () => settings.get().timeZone,
       }),
+      ...demoHandlers(sessions),
       ...syncHandlers(sync.service),
+      ...shopHandlers({
+        inbox: shopInbox,
+        orders: shopOrders,
+        functions: new ShopFunctions(sync.auth, clock),
+        events,
+        pullSoon: () => void sync.service.syncNow(),
+      }),
     },
     logger.child({ module: 'api' }),
     { validateOutputs: deps.validateOutputs ?? false },

@@ -78,6 +78,7 @@ export function renderConsole(core: Core, page: Page) {
       </ConsoleProvider>,
     ),
     store,
+    transport,
   };
 }
 

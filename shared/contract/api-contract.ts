@@ -30,6 +30,8 @@ import {
   LeadSchema,
   MemberRowSchema,
   MemberTabSchema,
+  MemberWindowInputSchema,
+  MemberWindowSchema,
   SessionIdSchema,
   SyncResultSchema,
   TimelinePointSchema,
@@ -38,6 +40,18 @@ import {
   WorkshopSchema,
   WorkshopUpdateSchema,
 } from '../workshops/workshop-schemas.js';
+import {
+  ConversationDetailSchema,
+  ConversationKeySchema,
+  ConversationPageSchema,
+  ConversationQuerySchema,
+  OrderActInputSchema,
+  OrderDetailSchema,
+  OrderListSchema,
+  OrderQuerySchema,
+  ReplyInputSchema,
+  ReplyOutcomeSchema,
+} from '../shop/inbox-schemas.js';
 import type { Result } from './result.js';
 
 /**
@@ -128,6 +142,8 @@ export const methods = {
   'workshops:unlink-group': method(WorkshopRef, WorkshopSchema),
   'workshops:sync-members': method(WorkshopRef, SyncResultSchema),
   'workshops:members': method(z.object({ id: WorkshopIdSchema, tab: MemberTabSchema }).strict(), z.array(MemberRowSchema)),
+  /** One window of a tab, searched and sorted in the core. */
+  'workshops:members-window': method(MemberWindowInputSchema, MemberWindowSchema),
   'workshops:timeline': method(WorkshopRef, z.array(TimelinePointSchema)),
 
   'leads:list': method(WorkshopRef, z.array(LeadSchema)),
@@ -251,6 +267,17 @@ export const methods = {
   'sync:now': method(NoInput, BackendStatusSchema),
   /** The coordinator has seen a reported conflict. */
   'sync:dismiss-conflict': method(z.object({ id: z.number().int() }).strict(), BackendStatusSchema),
+  /** Inbox: the shop's customer conversations as sync mirrored them, newest first, a window at a time. */
+  'inbox:conversations': method(ConversationQuerySchema, ConversationPageSchema),
+  'inbox:conversation': method(ConversationKeySchema, ConversationDetailSchema),
+  'inbox:mark-read': method(ConversationKeySchema, z.object({ done: z.literal(true) })),
+  'inbox:set-resolved': method(ConversationKeySchema.extend({ resolved: z.boolean() }).strict(), z.object({ done: z.literal(true) })),
+  /** Sends through the backend's send-reply function; the same idempotency key is never sent twice. */
+  'inbox:reply': method(ReplyInputSchema, ReplyOutcomeSchema),
+  'orders:list': method(OrderQuerySchema, OrderListSchema),
+  'orders:get': method(z.object({ id: z.string().uuid() }).strict(), OrderDetailSchema),
+  /** Ship, deliver, cancel or decide a review through the backend; refused when the order changed since `version`. */
+  'orders:act': method(OrderActInputSchema, z.object({ status: z.string(), version: z.number().int() })),
   /** What the demo group's members saw: messages the demo account sent there. */
   'demo:history': method(
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),
@@ -292,6 +319,8 @@ export const events = {
   'messages:status-changed': SenderStatusSchema,
   /** Sign-in, organisation, progress, pending changes or the last error of the hosted-backend sync changed. */
   'sync:changed': BackendStatusSchema,
+  /** Shop rows (messages, orders, payments, deliveries, consent, carts) arrived by sync, or a conversation was marked. */
+  'shop:changed': z.object({ tables: z.array(z.string()) }),
   /** Something the coordinator should know even with the window closed (failed, missed, uncertain sends). */
   'notifications:raised': NotificationSchema,
   /** The coordinator clicked the desktop notification: show what it is about. */

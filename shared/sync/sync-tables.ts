@@ -6,6 +6,8 @@
  * columns instead, which are the same on every desktop of an organisation.
  *
  * Imported by the Deno edge functions too: this folder imports nothing but zod.
+ * Adding a table (Postgres triggers, this list, the console's mirror or outbox triggers):
+ * docs/desktop-sync.md → "Adding a table".
  */
 
 export type SyncDirection =
@@ -123,7 +125,14 @@ export const syncTables = {
       'sent_at',
       'receipt',
       'edited_at',
+      'recipients',
     ],
+  },
+  message_receipts: {
+    direction: 'desktop',
+    // One row per group member who acknowledged a sent message; `member` is their WhatsApp id.
+    key: ['message_row_id', 'member'],
+    columns: ['message_row_id', 'member', 'delivered_at', 'read_at'],
   },
   messaging_log: {
     direction: 'server',
@@ -139,6 +148,8 @@ export const syncTables = {
       'template_name',
       'template_language',
       'error_message',
+      'error_code',
+      'created_at',
     ],
   },
   orders: {
@@ -158,6 +169,7 @@ export const syncTables = {
       'currency',
       'delivery_status',
       'delivery_eta',
+      'created_at',
     ],
   },
   payment_transactions: {
@@ -175,12 +187,24 @@ export const syncTables = {
       'network',
       'completed_at',
       'failure_reason',
+      'review_reason',
+      'created_at',
     ],
   },
   deliveries: {
     direction: 'server',
     key: ['id'],
-    columns: ['id', 'store_id', 'order_id', 'status', 'carrier', 'tracking_number', 'tracking_url', 'eta', 'delivered_at'],
+    columns: ['id', 'store_id', 'order_id', 'status', 'carrier', 'tracking_number', 'tracking_url', 'eta', 'delivered_at', 'created_at'],
+  },
+  customer_channel_opt_in: {
+    direction: 'server',
+    key: ['id'],
+    columns: ['id', 'store_id', 'customer_phone', 'is_opted_in', 'consent_source', 'consent_at'],
+  },
+  cart_sessions: {
+    direction: 'server',
+    key: ['id'],
+    columns: ['id', 'store_id', 'session_id', 'customer_phone', 'items', 'rate_window_started_at', 'rate_count'],
   },
 } as const satisfies Record<string, SyncTable>;
 
@@ -205,8 +229,11 @@ export const pullOrder: readonly SyncTableName[] = [
   'workshop_group_members',
   'membership_events',
   'scheduled_whatsapp_messages',
+  'message_receipts',
   'orders',
   'messaging_log',
   'payment_transactions',
   'deliveries',
+  'customer_channel_opt_in',
+  'cart_sessions',
 ];

@@ -20,6 +20,7 @@ import { createProcessWhatsappQueueHandler } from '../functions/process-whatsapp
 import { createSyncWhatsappTemplatesHandler } from '../functions/sync-whatsapp-templates/handler.ts';
 import { createSendReplyHandler } from '../functions/send-reply/handler.ts';
 import { loadGraphConfig } from '../functions/send-reply/graph-config.ts';
+import { createOrderActionHandler } from '../functions/order-action/handler.ts';
 
 const env = (name: string) => Deno.env.get(name);
 const config = loadConfig(env);
@@ -38,6 +39,7 @@ const functions: Record<string, (req: Request) => Promise<Response>> = {
   'queue-whatsapp': createQueueWhatsappHandler(cloudApiConfig, userConfig),
   'process-whatsapp-queue': createProcessWhatsappQueueHandler(cloudApiConfig),
   'sync-whatsapp-templates': createSyncWhatsappTemplatesHandler(cloudApiConfig, userConfig),
+  'order-action': createOrderActionHandler(userConfig),
 };
 
 const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54321');

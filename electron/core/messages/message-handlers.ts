@@ -6,21 +6,17 @@ import type { Handlers } from '../api/api-router.js';
 import type { Clock } from '../clock/clock.js';
 import type { MessageSender } from './message-sender.js';
 import type { MessageService } from './message-service.js';
-import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
-import { demoRegistrationsCsv } from '../workshops/demo-registrations.js';
-import { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { AutomationService } from './automation-service.js';
 import type { Rescheduler } from './rescheduler.js';
 
-type MessageMethods = Extract<keyof Handlers, `templates:${string}` | `automation:${string}` | `messages:${string}` | `demo:${string}`>;
+type MessageMethods = Extract<keyof Handlers, `templates:${string}` | `automation:${string}` | `messages:${string}`>;
 
 export interface MessageHandlerDeps {
   automation: AutomationService;
   messages: MessageService;
   sender: MessageSender;
   workshops: WorkshopService;
-  sessions: SessionSupervisor;
   text: MessageText;
   /** Told when rules or templates change, so pending reminders follow. */
   rescheduler: Rescheduler;
@@ -28,14 +24,8 @@ export interface MessageHandlerDeps {
   timeZone(): string;
 }
 
-function demoAccount(sessions: SessionSupervisor, sessionId: string): SimulatedTransport {
-  const connection = sessions.connection(sessionId);
-  if (!(connection instanceof SimulatedTransport)) throw new ApiFailure('invalid-input', 'Demo controls work only with the demo account.');
-  return connection;
-}
-
 export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, MessageMethods> {
-  const { automation, messages, sender, workshops, sessions, rescheduler } = deps;
+  const { automation, messages, sender, workshops, rescheduler } = deps;
   return {
     'templates:list': () => automation.templates(),
     'templates:save': (input) => {
@@ -112,16 +102,5 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
     'messages:status': () => sender.status(),
     'messages:pause': () => sender.setPaused(true),
     'messages:resume': () => sender.setPaused(false),
-    'demo:history': ({ sessionId, groupJid }) =>
-      demoAccount(sessions, sessionId)
-        .history(groupJid)
-        .map((record) => ({ messageId: record.messageId, text: record.text, kind: record.kind, at: new Date(record.at).toISOString() })),
-    'demo:sample-registrations': async ({ sessionId, groupJid }) => {
-      const demo = demoAccount(sessions, sessionId);
-      const group = (await demo.listGroups()).find((candidate) => candidate.jid === groupJid);
-      if (!group) throw new ApiFailure('not-found', 'That group is not one of the demo account’s groups.');
-      return { csv: demoRegistrationsCsv(group, (member) => member.phone ?? (member.lid ? (demo.phoneBehind(member.lid) ?? null) : null)) };
-    },
-    'demo:simulate': ({ sessionId, groupJid, join, leave }) => demoAccount(sessions, sessionId).simulate(groupJid, { join, leave }),
   };
 }

@@ -35,7 +35,7 @@ export interface SyncParts {
 }
 
 /** Builds the hosted-backend sync: auth, outbox, loop and the service the handlers call. */
-export function createSync(parts: SyncParts): { service: SyncService; localChange: () => void } {
+export function createSync(parts: SyncParts): { service: SyncService; auth: BackendAuth; localChange: () => void } {
   const logger = parts.logger.child({ module: 'sync' });
   const state = new SyncStateStore(parts.db);
   const timing = { ...defaultSyncTiming, ...parts.options.timing };
@@ -86,6 +86,8 @@ export function createSync(parts: SyncParts): { service: SyncService; localChang
   let lastSeen = outbox.lastSeq();
   return {
     service,
+    // The signed-in session, for the other functions the console calls as the user (send-reply).
+    auth,
     // Called for every change the core announces; a cycle only when the outbox grew.
     localChange: () => {
       const last = outbox.lastSeq();

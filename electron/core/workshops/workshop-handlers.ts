@@ -1,17 +1,11 @@
 import type { Handlers } from '../api/api-router.js';
-import type { GroupDirectory } from '../whatsapp/group-directory.js';
 import type { LeadService } from './lead-service.js';
 import type { WorkshopService } from './workshop-service.js';
 
-type WorkshopMethods = Extract<keyof Handlers, `workshops:${string}` | `leads:${string}` | `groups:${string}`>;
+type WorkshopMethods = Extract<keyof Handlers, `workshops:${string}` | `leads:${string}`>;
 
-export function workshopHandlers(workshops: WorkshopService, leads: LeadService, groups: GroupDirectory): Pick<Handlers, WorkshopMethods> {
+export function workshopHandlers(workshops: WorkshopService, leads: LeadService): Pick<Handlers, WorkshopMethods> {
   return {
-    'groups:sync': async ({ sessionId }) => {
-      await workshops.catchUp(sessionId);
-      return groups.list(sessionId);
-    },
-    'groups:list': ({ sessionId }) => groups.list(sessionId),
     'workshops:list': () => workshops.list(),
     'workshops:get': ({ id }) => workshops.get(id),
     'workshops:create': (input) => workshops.create(input),
@@ -25,6 +19,7 @@ export function workshopHandlers(workshops: WorkshopService, leads: LeadService,
     'workshops:unlink-group': ({ id }) => workshops.unlinkGroup(id),
     'workshops:sync-members': ({ id }) => workshops.syncMembers(id),
     'workshops:members': ({ id, tab }) => workshops.members(id, tab),
+    'workshops:members-window': (query) => workshops.membersWindow(query),
     'workshops:timeline': ({ id }) => workshops.timeline(id),
     'leads:list': ({ id }) => {
       workshops.get(id);

@@ -64,12 +64,17 @@ describe('the stat cards of a workshop', () => {
   const after = '2026-11-22T08:30:00.000Z';
   const group = 'g@g.us';
 
-  function seeded() {
+  /** With `ownPhone`, the group is linked through that account, which is a member of it too. */
+  function seeded({ ownPhone }: { ownPhone?: string } = {}) {
     const db = new BetterSqlite3(':memory:');
     migrate(db, migrations);
     db.prepare(
-      `INSERT INTO workshops (id, name, starts_at, starts_at_local, time_zone, duration_minutes, group_jid, created_at, updated_at)
-       VALUES ('ws', 'Product Design', '2026-11-23T12:30:00.000Z', '2026-11-23T18:00', 'Asia/Kolkata', 120, @group, @created, @created)`,
+      `INSERT INTO whatsapp_sessions (id, label, transport, state, phone, created_at, updated_at)
+       VALUES ('s1', 'Coordinator', 'simulator', 'open', @phone, @created, @created)`,
+    ).run({ phone: ownPhone ?? null, created });
+    db.prepare(
+      `INSERT INTO workshops (id, name, starts_at, starts_at_local, time_zone, duration_minutes, session_id, group_jid, created_at, updated_at)
+       VALUES ('ws', 'Product Design', '2026-11-23T12:30:00.000Z', '2026-11-23T18:00', 'Asia/Kolkata', 120, 's1', @group, @created, @created)`,
     ).run({ group, created });
     const lead = (phone: string) => {
       const id = Number(
@@ -97,6 +102,7 @@ describe('the stat cards of a workshop', () => {
     member('921', 'active', null);
     member('922', 'left', after);
     member('923', 'left', before);
+    if (ownPhone) member(ownPhone, 'active', null);
     return new WorkshopQueries(db);
   }
 
@@ -108,6 +114,12 @@ describe('the stat cards of a workshop', () => {
     expect(queries.members('ws', group, 'left').map((row) => row.phone)).toEqual(['913']);
     // Whoever left before the workshop existed is simply not in the group: Missing, to be reminded.
     expect(queries.members('ws', group, 'missing').map((row) => row.phone)).toEqual(['914', '915']);
+  });
+
+  it('never count the coordinator’s own account, a member of every group it links, as in the group but not registered', () => {
+    const queries = seeded({ ownPhone: '15550100001' });
+    expect(queries.stats('ws', group)).toMatchObject({ registered: 5, inGroup: 2, inGroupNotRegistered: 1 });
+    expect(queries.members('ws', group, 'not-registered').map((row) => row.phone)).toEqual(['921']);
   });
 
   it('list the unregistered leavers of the workshop apart, without the ones from before it existed', () => {

@@ -13,6 +13,8 @@ export interface WebSocketTransportOptions {
 
 const MAX_BACKOFF_MS = 5_000;
 
+/** A call made while the console is away: said plainly, since nothing retries it. */
+export const UNREACHABLE = 'The console is not reachable right now, so nothing was done. Try again once it is back.';
 /**
  * Keeps one WebSocket to the headless console open, reconnecting with capped, jittered
  * back-off. Calls made while it is down fail at once with `unavailable` instead of
@@ -35,7 +37,13 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
   };
 
   const failPending = (): void => {
-    for (const resolve of pending.values()) resolve(fail('unavailable', 'Lost contact with the console. Trying again…'));
+    for (const resolve of pending.values())
+      resolve(
+        fail(
+          'unavailable',
+          'Lost contact with the console before it answered, so this may or may not have been done. Check once the console is back.',
+        ),
+      );
     pending.clear();
   };
 
@@ -88,7 +96,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
     },
     invoke(method, input) {
       if (!socket || socket.readyState !== Impl.OPEN) {
-        return Promise.resolve(fail('unavailable', 'The console is not reachable right now. Trying again…'));
+        return Promise.resolve(fail('unavailable', UNREACHABLE));
       }
       const id = nextId++;
       const frame: CallFrame = { type: 'call', id, method, input };

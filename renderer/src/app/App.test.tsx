@@ -111,4 +111,28 @@ describe('app shell', () => {
     expect(screen.getByRole('button', { name: 'Try the demo account' })).toBeEnabled();
     expect(native).not.toHaveBeenCalled();
   });
+
+  it('guides a first run one next step at a time: link an account, then create the first workshop', async () => {
+    renderApp();
+    const guide = await screen.findByRole('region', { name: 'Getting started' });
+    expect(within(guide).getAllByRole('button')).toHaveLength(1);
+    expect(within(guide).getByRole('button', { name: 'Go to Connection' })).toBeTruthy();
+
+    const session = await core.invoke('sessions:create', { kind: 'simulator' });
+    if (!session.ok) throw new Error(session.error.message);
+    await waitFor(
+      () =>
+        expect(
+          within(guide)
+            .getByText(/Link a WhatsApp account/)
+            .closest('li'),
+        ).toHaveTextContent('(done)'),
+      {
+        timeout: 15_000,
+      },
+    );
+    fireEvent.click(within(guide).getByRole('button', { name: 'Create your first workshop' }));
+    expect(await screen.findByRole('form', { name: 'New workshop' })).toBeTruthy();
+    expect(window.location.hash).toBe('#/workshops/new');
+  }, 30_000);
 });

@@ -5,6 +5,7 @@ import { Sidebar } from '../components/Sidebar.js';
 import { ConnectionPage } from '../pages/ConnectionPage.js';
 import { InboxPage } from '../pages/InboxPage.js';
 import { MessagesPage } from '../pages/MessagesPage.js';
+import { OrdersPage } from '../pages/OrdersPage.js';
 import { SettingsPage } from '../pages/SettingsPage.js';
 import { WorkshopsPage } from '../pages/WorkshopsPage.js';
 import type { Page } from '../stores/console.store.js';
@@ -16,6 +17,7 @@ const pageComponents: Record<Page, () => React.JSX.Element> = {
   workshops: WorkshopsPage,
   messages: MessagesPage,
   inbox: InboxPage,
+  orders: OrdersPage,
   settings: SettingsPage,
 };
 

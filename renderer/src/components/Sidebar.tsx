@@ -7,6 +7,7 @@ const items: { page: Page; label: string }[] = [
   { page: 'workshops', label: 'Workshops' },
   { page: 'messages', label: 'Messages' },
   { page: 'inbox', label: 'Inbox' },
+  { page: 'orders', label: 'Orders' },
   { page: 'settings', label: 'Settings' },
 ];
 

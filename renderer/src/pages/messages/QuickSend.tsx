@@ -68,7 +68,10 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
   const [fileError, setFileError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [failure, setError] = useState<{ message: string; offline: boolean } | null>(null);
+  // "Not reachable, nothing was done" is stale once the console is back; other refusals stay.
+  const reachable = useConsole((state) => state.transportStatus === 'connected');
+  const error = failure && !(failure.offline && reachable) ? failure : null;
   const [latestPreview, setPreview] = useState<Preview | null>(null);
   const { dialog, ask } = useConfirm();
 
@@ -130,7 +133,7 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
     event.preventDefault();
     if (sending) return;
     if (text.trim() === '' && !file) {
-      setError('Write a message or attach a file.');
+      setError({ message: 'Write a message or attach a file.', offline: false });
       return;
     }
     if (blocked) return;
@@ -160,7 +163,10 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
         : undefined;
       const result = await api.call('messages:send-now', { workshopId: workshop.id, text, ...(media ? { media } : {}) });
       if (!result.ok) {
-        setError(result.error.fields?.text ?? result.error.message);
+        setError({
+          message: result.error.fields?.text ?? result.error.message,
+          offline: result.error.code === 'unavailable' && !reachable,
+        });
         return;
       }
       const described = describeOutcome(result.value, workshop.timeZone);
@@ -170,7 +176,7 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
         removeFile();
       }
     } catch (problem) {
-      setError(problem instanceof Error ? problem.message : String(problem));
+      setError({ message: problem instanceof Error ? problem.message : String(problem), offline: false });
     } finally {
       setSending(false);
     }
@@ -196,7 +202,7 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
           </div>
         ) : null}
       </div>
-      <FormField id={`${ids}-text`} label={file ? 'Caption' : 'Message'} error={error ?? undefined}>
+      <FormField id={`${ids}-text`} label={file ? 'Caption' : 'Message'} error={error?.message}>
         <textarea
           id={`${ids}-text`}
           rows={3}

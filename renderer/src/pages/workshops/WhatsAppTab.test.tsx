@@ -181,6 +181,23 @@ describe('the workshop WhatsApp tab', () => {
     expect(screen.getByRole('button', { name: 'Send to group' })).toBeDisabled();
   });
 
+  it('says plainly that a send while the console was away did nothing, and clears that once it is back', async () => {
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    const { transport } = renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+    fireEvent.change(await screen.findByLabelText('Message'), { target: { value: 'Doors open at six' } });
+    act(() => transport.setStatus('reconnecting'));
+    fireEvent.click(screen.getByRole('button', { name: 'Send to group' }));
+    fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: /^Send to/ }));
+    expect(
+      await screen.findByText('The console is not reachable right now, so nothing was done. Try again once it is back.'),
+    ).toBeInTheDocument();
+    act(() => transport.setStatus('connected'));
+    await waitFor(() => expect(screen.queryByText(/not reachable right now/)).not.toBeInTheDocument());
+    expect(screen.getByLabelText('Message')).toHaveValue('Doors open at six');
+    expect(await call(test.core, 'messages:list', { scope: 'history' })).toEqual([]);
+  });
+
   it('cancels a pending reminder and sends another now, asking first in the app’s own dialog', async () => {
     await linkedWorkshop(test.core, 'Analytics Evening');
     renderConsole(test.core, 'workshops');

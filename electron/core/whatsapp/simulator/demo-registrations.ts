@@ -1,5 +1,5 @@
-import type { GroupInfo } from '../whatsapp/whatsapp-transport.js';
-import { demoPerson } from '../whatsapp/simulator/demo-world.js';
+import type { GroupInfo } from '../whatsapp-transport.js';
+import { demoPerson } from './demo-world.js';
 
 const firstNames = [
   'Aarav',
