@@ -116,6 +116,12 @@ export const methods = {
     z.object({ kind: TransportKindSchema, label: z.string().trim().min(1).max(80).optional() }).strict(),
     SessionViewSchema,
   ),
+  'sessions:rename': method(
+    z
+      .object({ id: SessionId, label: z.string().trim().min(1, 'The account needs a name').max(80, 'Keep it under 80 characters') })
+      .strict(),
+    SessionViewSchema,
+  ),
   'sessions:reconnect': method(z.object({ id: SessionId }).strict(), SessionViewSchema),
   'sessions:pairing-code': method(
     z.object({ id: SessionId, phone: z.string().min(1, 'Enter the phone number of the WhatsApp account').max(40) }).strict(),

@@ -135,4 +135,18 @@ describe('app shell', () => {
     expect(await screen.findByRole('form', { name: 'New workshop' })).toBeTruthy();
     expect(window.location.hash).toBe('#/workshops/new');
   }, 30_000);
+
+  it('renames a WhatsApp account so two cards can be told apart, refusing an empty name in plain words', async () => {
+    await core.invoke('sessions:create', { kind: 'simulator' });
+    renderApp();
+    fireEvent.click(await screen.findByRole('button', { name: /^Rename Demo account/ }));
+    const form = screen.getByRole('form', { name: 'Rename Demo account' });
+    fireEvent.change(within(form).getByLabelText('Account name'), { target: { value: '  ' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save name' }));
+    expect(await screen.findByText('The account needs a name')).toBeTruthy();
+    fireEvent.change(within(form).getByLabelText('Account name'), { target: { value: 'Batch 12 phone' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save name' }));
+    expect(await screen.findByRole('heading', { name: 'Batch 12 phone' })).toBeTruthy();
+    expect(await core.invoke('sessions:list', {})).toMatchObject({ value: [{ label: 'Batch 12 phone' }] });
+  });
 });
