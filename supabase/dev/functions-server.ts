@@ -32,6 +32,8 @@ export interface FunctionsEnv {
   SUPABASE_URL?: string;
   SUPABASE_JWT_SECRET?: string;
   SYNC_DB_POOL_SIZE?: string;
+  /** Serve only these functions (comma-separated), as one function's own instance would. */
+  FUNCTIONS_ONLY?: string;
 }
 
 export interface FunctionsServer {

@@ -37,6 +37,8 @@ export interface LocalStackOptions {
   paymentsDbPoolSize?: number;
   /** Connections of desktop-sync and the membership webhook per instance. */
   syncDbPoolSize?: number;
+  /** Serve only these functions, as one function's own instance would (nothing else loaded). */
+  onlyFunctions?: string[];
   /** Access-token lifetime of the fake GoTrue, seconds. */
   accessTokenTtlSeconds?: number;
   /** Told every sign-in code the fake GoTrue "emails". */
@@ -144,6 +146,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SUPABASE_URL: gotrue.projectUrl,
       SUPABASE_JWT_SECRET: gotrue.jwtSecret,
       ...(options.syncDbPoolSize ? { SYNC_DB_POOL_SIZE: String(options.syncDbPoolSize) } : {}),
+      ...(options.onlyFunctions ? { FUNCTIONS_ONLY: options.onlyFunctions.join(',') } : {}),
     };
     const functionsOptions = { ...(options.functionsPort ? { port: options.functionsPort } : {}), quiet: options.quiet ?? true };
     let functions = await startFunctions(functionsEnv, functionsOptions);
