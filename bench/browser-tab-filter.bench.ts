@@ -5,9 +5,16 @@
 // Also frame gaps while scrolling the 50,000-row Missing tab.
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
-import { memberTabs, type MemberRow, type MemberTab, type Workshop } from '../shared/workshops/workshop-schemas.js';
+import {
+  memberTabs,
+  type MemberRow,
+  type MemberSort,
+  type MemberTab,
+  type MemberWindow,
+  type Workshop,
+} from '../shared/workshops/workshop-schemas.js';
 import { demoPerson } from '../electron/core/whatsapp/simulator/demo-world.js';
-import { createRowSearch, sortRows } from '../renderer/src/pages/workshops/search-rows.js';
+import { createRowSearch } from '../renderer/src/pages/workshops/search-rows.js';
 import { memberTabLabels } from '../renderer/src/pages/workshops/member-columns.js';
 import { launchChromium } from '../tests/support/browser.js';
 import { connectConsole } from '../tests/support/console-client.js';
@@ -72,6 +79,18 @@ check(
   `Missing tab has ${expected.missing.length} rows, stats say ${stats.missing}`,
 );
 check(expected.left.length === 100, `Left tab has ${expected.left.length} rows instead of 100`);
+
+/** The core's first row of a tab for a search and order, cross-checked against the whole tab. */
+async function firstOfWindow(tab: MemberTab, search: string, sort: MemberSort | null): Promise<MemberWindow> {
+  const window = await api.call<MemberWindow>('workshops:members-window', { id: workshop.id, tab, search, sort, offset: 0, limit: 1 });
+  check(window.total === expected[tab].length, `${tab}: window says ${window.total} rows, the whole tab has ${expected[tab].length}`);
+  return window;
+}
+// The first row of each tab in its own order, as the core answers it.
+const firsts = Object.fromEntries(
+  await Promise.all(tabs.map(async (tab) => [tab, (await firstOfWindow(tab, '', null)).rows] as const)),
+) as Record<MemberTab, MemberRow[]>;
+check(firsts.missing[0]?.key === expected.missing[0]?.key, 'Missing: the window and the whole tab start with different people');
 
 const browser = await launchChromium(chromium.executablePath);
 const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -145,7 +164,7 @@ const openTab = (tab: MemberTab) =>
   timeInPage(
     page,
     { click: tabSelector(tab) },
-    { table: memberTabLabels[tab], status: people(expected[tab].length), firstName: firstName(expected[tab], tab) },
+    { table: memberTabLabels[tab], status: people(expected[tab].length), firstName: firstName(firsts[tab], tab) },
   );
 
 for (let round = 0; round < 5; round++) {
@@ -156,6 +175,9 @@ for (let round = 0; round < 5; round++) {
   const search = createRowSearch(missing);
   for (const query of queries) {
     const matches = search(query);
+    const window = await firstOfWindow('missing', query, null);
+    check(window.matching === matches.length, `"${query}": the core finds ${window.matching}, the page's own search ${matches.length}`);
+    check(window.rows[0]?.key === matches[0]?.key, `"${query}": the core's first match is not the first in name order`);
     const status = `${matches.length.toLocaleString('en-US')} of ${missing.length.toLocaleString('en-US')} match`;
     searches.push(
       await timeInPage(page, { type: query, into: searchSelector }, { table: 'Missing', status, firstName: firstName(matches) }),
@@ -169,7 +191,12 @@ for (let round = 0; round < 5; round++) {
     );
   }
   // Name ascending, then descending, then back to the core's order by opening the tab again.
-  const byName = (direction: 'asc' | 'desc') => sortRows(missing, (row) => row.name, direction);
+  // The core's rule, computed here from the whole tab: case ignored, phone breaks ties.
+  const byName = (direction: 'asc' | 'desc') => {
+    const sign = direction === 'asc' ? 1 : -1;
+    const key = (row: MemberRow) => `${row.name ? 0 : 1}\u0000${(row.name ?? '').toLowerCase()}\u0000${row.phone}`;
+    return [...missing].sort((a, b) => sign * (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  };
   const nameHeader = '[role="table"][aria-label="Missing"] [role="columnheader"] button';
   for (const direction of ['asc', 'desc'] as const) {
     sorts.push(

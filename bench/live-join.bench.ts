@@ -41,9 +41,57 @@ interface BuildFigures {
   idle: number[];
   joins: number[];
   leaves: number[];
+  /** Per-hop split of every single join and leave. */
+  hops: Hops[];
   burstRenders: number;
   burstMs: number;
   inconsistencies: string[];
+}
+
+/**
+ * Wraps the page's WebSocket before the app starts: every frame in and out is logged with
+ * its arrival time, so a join can be split into hops (event pushed, refetch calls sent,
+ * replies in, DOM updated, frame painted) on the page's own clock.
+ */
+const traceSockets = `(() => {
+  const log = [];
+  window.__wsLog = log;
+  const Original = window.WebSocket;
+  class Traced extends Original {
+    constructor(...args) {
+      super(...args);
+      this.__label = 'app';
+      this.addEventListener('message', (event) => {
+        const t = performance.now();
+        let frame = null;
+        try { frame = JSON.parse(event.data); } catch {}
+        log.push({ t, socket: this.__label, dir: 'in', type: frame && frame.type, name: frame && (frame.event || frame.method), id: frame && frame.id, bytes: String(event.data).length });
+      });
+    }
+    send(data) {
+      let frame = null;
+      try { frame = JSON.parse(data); } catch {}
+      log.push({ t: performance.now(), socket: this.__label, dir: 'out', type: frame && frame.type, name: frame && frame.method, id: frame && frame.id, bytes: String(data).length });
+      return super.send(data);
+    }
+  }
+  window.WebSocket = Traced;
+})();`;
+
+/** Where the time of one change went, in ms from the bench's call. */
+interface Hops {
+  /** The core got the call, the simulator joined, the join was committed and `members:changed` reached the page. */
+  event: number;
+  /** The page decided to refetch and sent its calls. */
+  callsSent: number;
+  /** The last reply to those calls arrived. */
+  replies: number;
+  /** The DOM showed the new numbers (React committed). */
+  dom: number;
+  /** The frame that painted it. */
+  frame: number;
+  /** Calls the page made for this change, and the bytes of their replies, by method. */
+  calls: Record<string, number>;
 }
 
 /** Installs the observer that checks, at every change of the page, that its numbers agree. */
@@ -91,7 +139,7 @@ function changeInPage(
   token: string,
   calls: unknown[],
   want: { inGroup: number; left: number; missing: number },
-): Promise<{ ms: number; renders: number }> {
+): Promise<{ ms: number; renders: number; hops: Hops | null }> {
   return page.evaluate(
     async ([calls, want, protocol, tokenPrefix, token]) => {
       const card = (label: string) =>
@@ -100,25 +148,48 @@ function changeInPage(
         );
       const status = () => Number((document.querySelector('.member-table [role="status"]')?.textContent ?? '').replace(/[^\d]/g, ''));
       const ws = new WebSocket(`ws://${location.host}/api`, [protocol, `${tokenPrefix}${token}`]);
+      (ws as unknown as { __label: string }).__label = 'bench';
       await new Promise((resolve, reject) => {
         ws.onopen = resolve;
         ws.onerror = reject;
       });
       const seen = new Set<string>();
-      const observer = new MutationObserver(() => seen.add(String(card('In Group'))));
+      const wanted = () =>
+        card('In Group') === want.inGroup && card('Left') === want.left && card('Missing') === want.missing && status() === want.missing;
+      let domAt: number | null = null;
+      const observer = new MutationObserver(() => {
+        seen.add(String(card('In Group')));
+        if (domAt === null && wanted()) domAt = performance.now();
+      });
       observer.observe(document.body, { subtree: true, childList: true, characterData: true });
       const started = performance.now();
       calls.forEach((input, id) => ws.send(JSON.stringify({ type: 'call', id, method: 'demo:simulate', input })));
       try {
         for (;;) {
           const at = await new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now())));
-          if (
-            card('In Group') === want.inGroup &&
-            card('Left') === want.left &&
-            card('Missing') === want.missing &&
-            status() === want.missing
-          ) {
-            return { ms: at - started, renders: seen.size };
+          if (wanted()) {
+            type Entry = { t: number; socket: string; dir: 'in' | 'out'; type: string; name: string; id: number; bytes: number };
+            const log = ((window as unknown as { __wsLog: Entry[] }).__wsLog ?? []).filter(
+              (entry) => entry.t >= started && entry.t <= at && entry.socket === 'app',
+            );
+            const event = log.find((entry) => entry.type === 'event' && entry.name === 'members:changed');
+            const sent = log.filter((entry) => entry.dir === 'out' && event && entry.t >= event.t);
+            const ids = new Map(sent.map((entry) => [entry.id, entry.name]));
+            const replies = log.filter((entry) => entry.dir === 'in' && entry.type === 'result' && ids.has(entry.id));
+            const calls: Record<string, number> = {};
+            for (const reply of replies) calls[ids.get(reply.id)!] = (calls[ids.get(reply.id)!] ?? 0) + reply.bytes;
+            const hops =
+              event && sent.length > 0 && replies.length > 0 && domAt !== null
+                ? {
+                    event: event.t - started,
+                    callsSent: sent[0]!.t - started,
+                    replies: replies.at(-1)!.t - started,
+                    dom: domAt - started,
+                    frame: at - started,
+                    calls,
+                  }
+                : null;
+            return { ms: at - started, renders: seen.size, hops };
           }
           if (at - started > 20_000)
             throw new Error(
@@ -168,6 +239,7 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
     check(inGroup === members.length && missing === everyone.length - members.length, `start: ${inGroup} in group, ${missing} missing`);
 
     await page.addInitScript('window.__name = (fn) => fn');
+    await page.addInitScript(traceSockets);
     await page.goto(running.url);
     await page
       .getByRole('button', { name: 'Workshops', exact: true })
@@ -183,7 +255,7 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
 
     // The page drops the token from its address once read; the bench's own call uses it too.
     const token = new URLSearchParams(new URL(running.url).hash.slice(1)).get('token') ?? '';
-    const figures: BuildFigures = { idle: [], joins: [], leaves: [], burstRenders: 0, burstMs: 0, inconsistencies: [] };
+    const figures: BuildFigures = { idle: [], joins: [], leaves: [], hops: [], burstRenders: 0, burstMs: 0, inconsistencies: [] };
     const simulate = (join: string[], leave: string[]) => ({
       sessionId: session.id,
       groupJid: group.jid,
@@ -203,13 +275,17 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
       );
       inGroup++;
       missing--;
-      figures.joins.push((await changeInPage(page, token, [simulate([phone], [])], { inGroup, left, missing })).ms);
+      const joined = await changeInPage(page, token, [simulate([phone], [])], { inGroup, left, missing });
+      figures.joins.push(joined.ms);
+      if (joined.hops) figures.hops.push(joined.hops);
       await pause();
     }
     for (const phone of singles) {
       inGroup--;
       left++;
-      figures.leaves.push((await changeInPage(page, token, [simulate([], [phone])], { inGroup, left, missing })).ms);
+      const gone = await changeInPage(page, token, [simulate([], [phone])], { inGroup, left, missing });
+      figures.leaves.push(gone.ms);
+      if (gone.hops) figures.hops.push(gone.hops);
       await pause();
     }
     inGroup += BURST;
@@ -247,6 +323,32 @@ try {
   await browser.close();
 }
 
+/** Each hop's own duration (from the previous one), median and p95 over every single join and leave. */
+function hopRows(hops: Hops[]): [string, string][] {
+  if (hops.length === 0) return [['per-hop split', 'not measured (no refetch seen)']];
+  const span = (name: string, values: number[]): [string, string] => [
+    `  ${name}, median / p95`,
+    `${median(values).toFixed(1)} / ${percentile(values, 95).toFixed(1)} ms`,
+  ];
+  const methods = [...new Set(hops.flatMap((hop) => Object.keys(hop.calls)))].sort();
+  return [
+    [`per hop, of ${hops.length} joins and leaves:`, ''],
+    ...(
+      [
+        ['call → members:changed in the page (core: simulate, commit, push)', (hop) => hop.event],
+        ['members:changed → refetch calls sent (page)', (hop) => hop.callsSent - hop.event],
+        ['calls sent → last reply in (core reads, transfer)', (hop) => hop.replies - hop.callsSent],
+        ['last reply → DOM shows it (parse, validate, React)', (hop) => hop.dom - hop.replies],
+        ['DOM → painted frame', (hop) => hop.frame - hop.dom],
+      ] as [string, (hop: Hops) => number][]
+    ).map(([name, duration]) => span(name, hops.map(duration))),
+    [
+      '  refetch replies, median bytes',
+      methods.map((method) => `${method} ${median(hops.map((hop) => hop.calls[method] ?? 0)).toFixed(0)}`).join(', '),
+    ],
+  ];
+}
+
 for (const { label, figures } of results) {
   const final = label !== 'before';
   check(
@@ -269,6 +371,7 @@ for (const { label, figures } of results) {
       'moments cards, tabs and timeline disagreed',
       figures.inconsistencies.length === 0 ? 'none' : `${figures.inconsistencies.length}: ${figures.inconsistencies[0]}`,
     ],
+    ...hopRows(figures.hops),
     ...(final
       ? ([
           ['join p95 ≤ 50 ms', goal('join p95 ≤ 50 ms', percentile(figures.joins, 95) <= 50)],

@@ -30,6 +30,8 @@ import {
   LeadSchema,
   MemberRowSchema,
   MemberTabSchema,
+  MemberWindowInputSchema,
+  MemberWindowSchema,
   SessionIdSchema,
   SyncResultSchema,
   TimelinePointSchema,
@@ -43,6 +45,7 @@ import {
   ConversationKeySchema,
   ConversationPageSchema,
   ConversationQuerySchema,
+  OrderActInputSchema,
   OrderDetailSchema,
   OrderListSchema,
   OrderQuerySchema,
@@ -113,6 +116,12 @@ export const methods = {
     z.object({ kind: TransportKindSchema, label: z.string().trim().min(1).max(80).optional() }).strict(),
     SessionViewSchema,
   ),
+  'sessions:rename': method(
+    z
+      .object({ id: SessionId, label: z.string().trim().min(1, 'The account needs a name').max(80, 'Keep it under 80 characters') })
+      .strict(),
+    SessionViewSchema,
+  ),
   'sessions:reconnect': method(z.object({ id: SessionId }).strict(), SessionViewSchema),
   'sessions:pairing-code': method(
     z.object({ id: SessionId, phone: z.string().min(1, 'Enter the phone number of the WhatsApp account').max(40) }).strict(),
@@ -139,6 +148,8 @@ export const methods = {
   'workshops:unlink-group': method(WorkshopRef, WorkshopSchema),
   'workshops:sync-members': method(WorkshopRef, SyncResultSchema),
   'workshops:members': method(z.object({ id: WorkshopIdSchema, tab: MemberTabSchema }).strict(), z.array(MemberRowSchema)),
+  /** One window of a tab, searched and sorted in the core. */
+  'workshops:members-window': method(MemberWindowInputSchema, MemberWindowSchema),
   'workshops:timeline': method(WorkshopRef, z.array(TimelinePointSchema)),
 
   'leads:list': method(WorkshopRef, z.array(LeadSchema)),
@@ -271,6 +282,8 @@ export const methods = {
   'inbox:reply': method(ReplyInputSchema, ReplyOutcomeSchema),
   'orders:list': method(OrderQuerySchema, OrderListSchema),
   'orders:get': method(z.object({ id: z.string().uuid() }).strict(), OrderDetailSchema),
+  /** Ship, deliver, cancel or decide a review through the backend; refused when the order changed since `version`. */
+  'orders:act': method(OrderActInputSchema, z.object({ status: z.string(), version: z.number().int() })),
   /** What the demo group's members saw: messages the demo account sent there. */
   'demo:history': method(
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),

@@ -109,6 +109,35 @@ export const MemberRowSchema = z.object({
 });
 export type MemberRow = z.infer<typeof MemberRowSchema>;
 
+/** The columns a member tab can be sorted by. */
+export const memberSortKeys = ['name', 'phone', 'joined', 'left'] as const;
+export const MemberSortSchema = z.object({ key: z.enum(memberSortKeys), direction: z.enum(['asc', 'desc']) }).strict();
+export type MemberSort = z.infer<typeof MemberSortSchema>;
+
+/** A slice of one tab as searched and sorted by the core, so a page never holds 50,000 rows. */
+export const MemberWindowInputSchema = z
+  .object({
+    id: WorkshopIdSchema,
+    tab: MemberTabSchema,
+    search: z.string().max(200, 'Search for at most 200 characters').default(''),
+    /** Null: the tab's own order (names for Missing, latest first for the others). */
+    sort: MemberSortSchema.nullable().default(null),
+    offset: z.number().int().min(0).default(0),
+    /** Large enough for a CSV of a whole tab. */
+    limit: z.number().int().min(1).max(100_000).default(200),
+  })
+  .strict();
+export const MemberWindowSchema = z.object({
+  /** Rows in the tab, search aside. */
+  total: z.number().int(),
+  /** Rows the search matches (the total when there is no search). */
+  matching: z.number().int(),
+  offset: z.number().int(),
+  rows: z.array(MemberRowSchema),
+});
+export type MemberWindow = z.infer<typeof MemberWindowSchema>;
+export type MemberWindowQuery = z.output<typeof MemberWindowInputSchema>;
+
 export const SyncResultSchema = z.object({ synced: z.number().int(), marked_left: z.number().int(), lastSyncedAt: z.string() });
 
 export const TimelinePointSchema = z.object({

@@ -19,6 +19,7 @@ export function workshopHandlers(workshops: WorkshopService, leads: LeadService)
     'workshops:unlink-group': ({ id }) => workshops.unlinkGroup(id),
     'workshops:sync-members': ({ id }) => workshops.syncMembers(id),
     'workshops:members': ({ id, tab }) => workshops.members(id, tab),
+    'workshops:members-window': (query) => workshops.membersWindow(query),
     'workshops:timeline': ({ id }) => workshops.timeline(id),
     'leads:list': ({ id }) => {
       workshops.get(id);

@@ -1,7 +1,7 @@
 import type { MemberRow, MemberTab, TimelinePoint, WorkshopStats } from '../../../shared/workshops/workshop-schemas.js';
 import type { Database } from '../database/open-database.js';
 
-interface RawMember {
+export interface RawMember {
   id: number;
   lid: string | null;
   phone: string | null;
@@ -32,7 +32,41 @@ const workshopCreatedAt = '(SELECT w.created_at FROM workshops w WHERE w.id = @w
 /** A member row that counts as "left" for this workshop: they left while the workshop existed. */
 const leftSinceCreated = `m.status = 'left' AND m.left_at >= ${workshopCreatedAt}`;
 /** The row that puts a registered lead in In Group or Left; a lead without one is Missing. */
-const accountedFor = `m.group_jid = @group AND m.phone = l.phone AND (m.status = 'active' OR (${leftSinceCreated}))`;
+export const accountedFor = `m.group_jid = @group AND m.phone = l.phone AND (m.status = 'active' OR (${leftSinceCreated}))`;
+
+/**
+ * The rows of each tab, unordered, every one with the same columns, so a window can search
+ * and sort any of them the same way. Missing lists leads: no member columns of its own.
+ */
+export const memberTabSource: Record<MemberTab, string> = {
+  missing: `
+        SELECT l.id, NULL AS lid, l.phone, l.name, 1 AS registered, NULL AS joined_at, NULL AS joined_source,
+               NULL AS left_at, NULL AS left_source, 0 AS is_admin
+        FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
+        WHERE a.workshop_id = @workshop
+          AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE ${accountedFor})`,
+  left: `
+        SELECT ${memberColumns}, l.name, 1 AS registered
+        FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
+        JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND ${leftSinceCreated}
+        WHERE a.workshop_id = @workshop`,
+  'left-not-registered': `
+        SELECT ${memberColumns}, NULL AS name, 0 AS registered
+        FROM workshop_group_members m
+        WHERE m.group_jid = @group AND ${leftSinceCreated}
+          AND (m.phone IS NULL OR NOT ${isRegisteredMember})`,
+  'in-group': `
+        SELECT ${memberColumns}, l.name, 1 AS registered
+        FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
+        JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND m.status = 'active'
+        WHERE a.workshop_id = @workshop`,
+  'not-registered': `
+        SELECT ${memberColumns}, l.name, 0 AS registered
+        FROM workshop_group_members m
+        LEFT JOIN leads l ON l.phone = m.phone
+        WHERE m.group_jid = @group AND m.status = 'active' AND ${notOwnAccount}
+          AND (m.phone IS NULL OR NOT ${isRegisteredMember})`,
+};
 
 /**
  * The hot read queries, exported so a test can check their plans use indexes. The cards
@@ -61,31 +95,10 @@ export const workshopQuerySql = {
         WHERE a.workshop_id = @workshop
           AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE ${accountedFor})
         ORDER BY l.name, l.phone`,
-  left: `
-        SELECT ${memberColumns}, l.name, 1 AS registered
-        FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
-        JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND ${leftSinceCreated}
-        WHERE a.workshop_id = @workshop
-        ORDER BY m.left_at DESC`,
-  leftNotRegistered: `
-        SELECT ${memberColumns}, NULL AS name, 0 AS registered
-        FROM workshop_group_members m
-        WHERE m.group_jid = @group AND ${leftSinceCreated}
-          AND (m.phone IS NULL OR NOT ${isRegisteredMember})
-        ORDER BY m.left_at DESC`,
-  inGroup: `
-        SELECT ${memberColumns}, l.name, 1 AS registered
-        FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
-        JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND m.status = 'active'
-        WHERE a.workshop_id = @workshop
-        ORDER BY m.joined_at DESC`,
-  notRegistered: `
-        SELECT ${memberColumns}, l.name, 0 AS registered
-        FROM workshop_group_members m
-        LEFT JOIN leads l ON l.phone = m.phone
-        WHERE m.group_jid = @group AND m.status = 'active' AND ${notOwnAccount}
-          AND (m.phone IS NULL OR NOT ${isRegisteredMember})
-        ORDER BY m.joined_at DESC`,
+  left: `${memberTabSource.left} ORDER BY m.left_at DESC`,
+  leftNotRegistered: `${memberTabSource['left-not-registered']} ORDER BY m.left_at DESC`,
+  inGroup: `${memberTabSource['in-group']} ORDER BY m.joined_at DESC`,
+  notRegistered: `${memberTabSource['not-registered']} ORDER BY m.joined_at DESC`,
   events: `
         SELECT e.occurred_at AS at, e.action, ${isRegisteredMember} AS registered
         FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id
@@ -149,18 +162,7 @@ export class WorkshopQueries {
       }));
     }
     const rows = statement.all({ workshop, group: group ?? '' }) as RawMember[];
-    return rows.map((row) => ({
-      key: `member:${row.id}`,
-      name: row.name || null,
-      phone: row.phone,
-      lid: row.lid,
-      registered: Boolean(row.registered),
-      joinedAt: row.joined_at,
-      joinedSeenAt: row.joined_source,
-      leftAt: row.left_at,
-      leftSeenAt: row.left_source,
-      isAdmin: Boolean(row.is_admin),
-    }));
+    return rows.map((row) => memberRow(row, 'member'));
   }
 
   /**
@@ -210,4 +212,20 @@ export class WorkshopQueries {
     }
     return points;
   }
+}
+
+/** A row as the tabs show it; Missing rows are leads, the others group members. */
+export function memberRow(row: RawMember, kind: 'lead' | 'member'): MemberRow {
+  return {
+    key: `${kind}:${row.id}`,
+    name: row.name || null,
+    phone: row.phone,
+    lid: row.lid,
+    registered: Boolean(row.registered),
+    joinedAt: row.joined_at,
+    joinedSeenAt: row.joined_source,
+    leftAt: row.left_at,
+    leftSeenAt: row.left_source,
+    isAdmin: Boolean(row.is_admin),
+  };
 }

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ApiFailure } from '../../../shared/contract/result.js';
-import type { MemberRow, MemberTab, TimelinePoint, Workshop, WorkshopInputSchema } from '../../../shared/workshops/workshop-schemas.js';
+import type {
+  MemberRow,
+  MemberTab,
+  MemberWindow,
+  MemberWindowQuery,
+  TimelinePoint,
+  Workshop,
+  WorkshopInputSchema,
+} from '../../../shared/workshops/workshop-schemas.js';
 import type { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
@@ -11,6 +19,7 @@ import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
 import type { GroupInfo } from '../whatsapp/whatsapp-transport.js';
 import type { LidResolver } from './lid-resolver.js';
 import type { MembershipService } from './membership-service.js';
+import { MemberWindows } from './member-windows.js';
 import { WorkshopQueries } from './workshop-queries.js';
 import type { WorkshopRepository, WorkshopRow } from './workshop-repository.js';
 import { instantFromLocal } from '../../../shared/time/local-date-time.js';
@@ -34,6 +43,7 @@ export interface WorkshopServiceDeps {
 /** Workshops, the group each is linked to, and keeping that group's membership current. */
 export class WorkshopService {
   private readonly queries: WorkshopQueries;
+  private readonly windows: MemberWindows;
   private readonly repository: WorkshopRepository;
   private readonly sessions: SessionSupervisor;
   private readonly groups: GroupDirectory;
@@ -46,6 +56,7 @@ export class WorkshopService {
 
   constructor(deps: WorkshopServiceDeps) {
     this.queries = new WorkshopQueries(deps.db);
+    this.windows = new MemberWindows(deps.db, this.queries);
     this.repository = deps.repository;
     this.sessions = deps.sessions;
     this.groups = deps.groups;
@@ -165,6 +176,11 @@ export class WorkshopService {
   members(id: string, tab: MemberTab): MemberRow[] {
     const workshop = this.require(id);
     return this.queries.members(id, workshop.group_jid, tab);
+  }
+
+  membersWindow({ id, ...query }: MemberWindowQuery): MemberWindow {
+    const workshop = this.require(id);
+    return this.windows.window(id, workshop.group_jid, query);
   }
 
   timeline(id: string): TimelinePoint[] {

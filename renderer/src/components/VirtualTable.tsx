@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, type CSSProperties, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useRef, type CSSProperties, type ReactNode } from 'react';
 
 export interface TableColumn<Row> {
   key: string;
@@ -30,8 +30,12 @@ export function VirtualTable<Row>({
   sort,
   onSort,
   rowTone,
+  total = rows.length,
+  firstRow = 0,
+  onRangeChange,
 }: {
   label: string;
+  /** The rows to show: all of them, or (with `total` and `firstRow`) a window of a longer list. */
   rows: readonly Row[];
   columns: readonly TableColumn<Row>[];
   rowKey: (row: Row) => string;
@@ -39,21 +43,35 @@ export function VirtualTable<Row>({
   onSort?: (key: string) => void;
   /** Tints a row that needs attention. */
   rowTone?: (row: Row) => 'danger' | 'attention' | null;
+  /** How many rows the whole list has, when `rows` is only a window of it. */
+  total?: number;
+  /** Where `rows[0]` sits in the whole list. */
+  firstRow?: number;
+  /** The rows in view changed (indexes in the whole list, last included): time to load that window. */
+  onRangeChange?: (first: number, last: number) => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer returns functions React Compiler must not memoise; nothing here memoises them.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
-    getItemKey: (index) => rowKey(rows[index]!),
+    getItemKey: (index) => {
+      const row = rows[index - firstRow];
+      return row === undefined ? `not-loaded:${index}` : rowKey(row);
+    },
   });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+  const reportRange = useEffectEvent(() => onRangeChange?.(first, last));
+  useEffect(() => reportRange(), [first, last]);
   const style = { '--vtable-columns': columns.map((column) => column.width).join(' ') } as CSSProperties;
 
   return (
-    <div role="table" aria-label={label} aria-rowcount={rows.length + 1} className="vtable" style={style}>
+    <div role="table" aria-label={label} aria-rowcount={total + 1} className="vtable" style={style}>
       <div role="rowgroup" className="vtable__head">
         <div role="row" aria-rowindex={1} className="vtable__row">
           {columns.map((column) => {
@@ -84,11 +102,24 @@ export function VirtualTable<Row>({
         className="vtable__body"
         tabIndex={0}
         aria-label={`${label}, scrollable`}
-        style={{ height: Math.min(rows.length * ROW_HEIGHT, MAX_BODY_HEIGHT) }}
+        style={{ height: Math.min(total * ROW_HEIGHT, MAX_BODY_HEIGHT) }}
       >
         <div className="vtable__spacer" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const row = rows[item.index]!;
+          {items.map((item) => {
+            const row = rows[item.index - firstRow];
+            if (row === undefined) {
+              // Scrolled past the loaded window: an empty row of the right height until it arrives.
+              return (
+                <div
+                  key={item.key}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  aria-busy="true"
+                  className="vtable__row"
+                  style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                />
+              );
+            }
             const tone = rowTone?.(row);
             return (
               <div

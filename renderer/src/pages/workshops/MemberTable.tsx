@@ -1,57 +1,94 @@
 import { useDeferredValue, useId, useMemo, useState } from 'react';
-import type { MemberRow, MemberTab, Workshop } from '../../../../shared/workshops/workshop-schemas.js';
+import {
+  memberSortKeys,
+  type MemberRow,
+  type MemberSort,
+  type MemberTab,
+  type MemberWindow,
+  type Workshop,
+} from '../../../../shared/workshops/workshop-schemas.js';
+import { useApi } from '../../app/console-context.js';
 import { EmptyState } from '../../components/EmptyState.js';
-import { VirtualTable, type TableSort } from '../../components/VirtualTable.js';
+import { VirtualTable } from '../../components/VirtualTable.js';
 import { csvFileName, downloadCsv } from './download-csv.js';
 import { emptyTabMessage, memberTabView } from './member-columns.js';
-import { createRowSearch, sortRows } from './search-rows.js';
 import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
 
-const noRows: readonly MemberRow[] = [];
+/** Rows per step of the window; the page holds three steps around the rows in view. */
+const STEP = 100;
+/** The most rows one call asks for when the CSV needs every matching row. */
+const CSV_BATCH = 50_000;
 
-/** One member tab: live rows from the core, searched, sorted and downloadable. */
+const isSortKey = (key: string): key is MemberSort['key'] => (memberSortKeys as readonly string[]).includes(key);
+
+/**
+ * One member tab. The core searches and sorts the tab and sends only the rows around what
+ * is on screen, so a 50,000-row tab opens, searches and sorts as fast as a 50-row one.
+ */
 export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: MemberTab }) {
   const { id, timeZone } = workshop;
-  const members = useLiveQuery(`${id}:${tab}`, (api) => api.call('workshops:members', { id, tab }), affectsWorkshop(id), { together: id });
+  const api = useApi();
   const view = useMemo(() => memberTabView(tab, timeZone), [tab, timeZone]);
   const searchId = useId();
   const [search, setSearch] = useState('');
-  // Typing stays responsive on 50,000 rows: the filter runs at a lower priority than the keystroke.
+  // Typing stays responsive: each keystroke's render comes first, the search follows.
   const query = useDeferredValue(search);
-  const [sort, setSort] = useState<TableSort | null>(null);
+  const [sort, setSort] = useState<MemberSort | null>(null);
+  const [firstInView, setFirstInView] = useState(0);
+  const offset = Math.max(0, (Math.floor(firstInView / STEP) - 1) * STEP);
+  const shape = `${query}\n${sort?.key ?? ''}\n${sort?.direction ?? ''}`;
+  const members = useLiveQuery(
+    `${id}:${tab}:${shape}:${offset}`,
+    (api) => api.call('workshops:members-window', { id, tab, search: query, sort, offset, limit: STEP * 3 }),
+    affectsWorkshop(id),
+    { together: id },
+  );
+  // Scrolling or typing asks for another window: the last one stays on screen until it comes.
+  const [shown, setShown] = useState<{ window: MemberWindow; shape: string } | null>(null);
+  if (members.data && members.data !== shown?.window) setShown({ window: members.data, shape });
+  const [downloadError, setDownloadError] = useState<string | null>(null);
 
-  const rows = members.data ?? noRows;
-  const searchIn = useMemo(() => createRowSearch(rows), [rows]);
-  const matching = useMemo(() => searchIn(query), [searchIn, query]);
-  const shown = useMemo(() => {
-    const sortValue = view.columns.find((column) => column.key === sort?.key)?.sortValue;
-    return sort && sortValue ? sortRows(matching, sortValue, sort.direction) : matching;
-  }, [matching, sort, view]);
-
-  const toggleSort = (key: string) =>
+  const toggleSort = (key: string) => {
+    if (!isSortKey(key)) return;
+    setFirstInView(0);
     setSort((current) =>
       current?.key === key ? { key, direction: current.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: 'asc' },
     );
+  };
 
-  if (members.loading) return <p className="muted">Loading…</p>;
-  if (members.error && !members.data) {
-    return (
+  const current = members.data ?? shown?.window ?? null;
+  if (!current) {
+    return members.error ? (
       <p className="error" role="alert">
         {members.error}
       </p>
+    ) : (
+      <p className="muted">Loading…</p>
     );
   }
-  if (rows.length === 0) {
+  if (current.total === 0) {
     const empty = emptyTabMessage(tab, workshop);
     return <EmptyState title={empty.title}>{empty.text}</EmptyState>;
   }
+  // The search and order the rows on screen were read for (the box may already say more).
+  const shownShape = members.data ? shape : (shown?.shape ?? shape);
+  const shownQuery = shownShape.split('\n')[0]!;
 
-  const download = () =>
+  const download = async () => {
+    setDownloadError(null);
+    const rows: MemberRow[] = [];
+    for (;;) {
+      const result = await api.call('workshops:members-window', { id, tab, search: query, sort, offset: rows.length, limit: CSV_BATCH });
+      if (!result.ok) return setDownloadError(result.error.message);
+      rows.push(...result.value.rows);
+      if (result.value.rows.length < CSV_BATCH) break;
+    }
     downloadCsv(
       csvFileName(workshop.name, view.label),
-      shown,
+      rows,
       view.columns.map((column) => ({ header: column.header, value: column.csv })),
     );
+  };
 
   return (
     <div className="member-table">
@@ -65,26 +102,41 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
           className="table-toolbar__search"
           placeholder="Search name, phone or LID"
           value={search}
-          onChange={(event) => setSearch(event.target.value)}
+          onChange={(event) => {
+            setFirstInView(0);
+            setSearch(event.target.value);
+          }}
         />
         <span className="muted" role="status">
-          {query.trim() === ''
-            ? `${rows.length.toLocaleString()} ${rows.length === 1 ? 'person' : 'people'}`
-            : `${matching.length.toLocaleString()} of ${rows.length.toLocaleString()} match`}
+          {shownQuery.trim() === ''
+            ? `${current.total.toLocaleString()} ${current.total === 1 ? 'person' : 'people'}`
+            : `${current.matching.toLocaleString()} of ${current.total.toLocaleString()} match`}
         </span>
-        <button type="button" className="button" onClick={download} disabled={shown.length === 0}>
+        <button type="button" className="button" onClick={() => void download()} disabled={current.matching === 0}>
           Download CSV
         </button>
       </div>
-      {members.error ? (
+      {members.error || downloadError ? (
         <p className="error" role="alert">
-          {members.error}
+          {members.error ?? downloadError}
         </p>
       ) : null}
-      {shown.length === 0 ? (
-        <p className="muted member-table__none">Nobody matches “{query}”.</p>
+      {current.matching === 0 ? (
+        <p className="muted member-table__none">Nobody matches “{shownQuery}”.</p>
       ) : (
-        <VirtualTable label={view.label} rows={shown} columns={view.columns} rowKey={(row) => row.key} sort={sort} onSort={toggleSort} />
+        <VirtualTable
+          // A new search or order starts at the top.
+          key={shownShape}
+          label={view.label}
+          rows={current.rows}
+          total={current.matching}
+          firstRow={current.offset}
+          onRangeChange={(first) => setFirstInView(first)}
+          columns={view.columns}
+          rowKey={(row) => row.key}
+          sort={sort}
+          onSort={toggleSort}
+        />
       )}
     </div>
   );

@@ -1,17 +1,11 @@
+import { searchTerms } from '../../../../shared/search/search-terms.js';
+
 /** What a row offers to the search box. */
 export interface Searchable {
   name: string | null;
   phone: string | null;
   lid?: string | null;
   email?: string;
-}
-
-/**
- * The digits a coordinator typed, without a trunk 0, so "98188 61043", "098188-61043"
- * and "+91 98188 61043" all find 919818861043.
- */
-function queryDigits(query: string): string {
-  return query.replace(/\D/g, '').replace(/^0+/, '');
 }
 
 /**
@@ -22,10 +16,8 @@ export function createRowSearch<Row extends Searchable>(rows: readonly Row[]): (
   const texts = rows.map((row) => `${row.name ?? ''}\n${row.email ?? ''}\n${row.lid ?? ''}`.toLowerCase());
   const phones = rows.map((row) => `${row.phone ?? ''}\n${row.lid ?? ''}`);
   return (query) => {
-    const text = query.trim().toLowerCase();
+    const { text, digits } = searchTerms(query);
     if (text === '') return rows;
-    // Digits are compared only when the query is a number: "lead 4" must not match every phone with a 4.
-    const digits = /\p{L}/u.test(text) ? '' : queryDigits(text);
     return rows.filter((_, index) => texts[index]!.includes(text) || (digits !== '' && phones[index]!.includes(digits)));
   };
 }

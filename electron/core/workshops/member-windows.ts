@@ -1,0 +1,120 @@
+import type { Statement } from 'better-sqlite3';
+import { searchTerms } from '../../../shared/search/search-terms.js';
+import type { MemberSort, MemberTab, MemberWindow, MemberWindowQuery } from '../../../shared/workshops/workshop-schemas.js';
+import type { Database } from '../database/open-database.js';
+import { accountedFor, memberRow, memberTabSource, type RawMember, type WorkshopQueries } from './workshop-queries.js';
+
+/**
+ * From this many registrations on, Missing pages through the leads' own order indexes
+ * (`leads_name_order`, the phone index) and stops after the window, instead of sorting
+ * every registration of the workshop for each page.
+ */
+export const INDEX_WALK_FROM = 2_000;
+
+/** Each tab's order when the coordinator has not picked one: names for Missing, latest first elsewhere. */
+const tabOrder: Record<MemberTab, MemberSort> = {
+  missing: { key: 'name', direction: 'asc' },
+  left: { key: 'left', direction: 'desc' },
+  'left-not-registered': { key: 'left', direction: 'desc' },
+  'in-group': { key: 'joined', direction: 'desc' },
+  'not-registered': { key: 'joined', direction: 'desc' },
+};
+
+/**
+ * Descending is the exact reverse of ascending: rows without the value (unnamed people,
+ * members known only by LID) come last going up and first going down.
+ */
+function orderSql(sort: MemberSort): string {
+  const dir = sort.direction === 'asc' ? 'ASC' : 'DESC';
+  switch (sort.key) {
+    case 'name':
+      return `(t.name IS NULL OR t.name = '') ${dir}, t.name COLLATE NOCASE ${dir}, t.phone ${dir}, t.id ${dir}`;
+    case 'phone':
+      return `t.phone IS NULL ${dir}, t.phone ${dir}, t.id ${dir}`;
+    case 'joined':
+      return `t.joined_at IS NULL ${dir}, t.joined_at ${dir}, t.id ${dir}`;
+    case 'left':
+      return `t.left_at IS NULL ${dir}, t.left_at ${dir}, t.id ${dir}`;
+  }
+}
+
+/** Name, LID or (for a number) phone contains what was typed; LIKE ignores case for ASCII letters. */
+const matchesSearch = `(t.name LIKE @text ESCAPE '\\' OR t.lid LIKE @text ESCAPE '\\'
+  OR (@digits <> '' AND (t.phone LIKE @digits ESCAPE '\\' OR t.lid LIKE @digits ESCAPE '\\')))`;
+
+/**
+ * Missing in a large workshop, walked in the order of a leads index: each page reads its
+ * own rows (plus the accounted-for ones it skips) and every other workshop's leads it
+ * passes, never all 50,000 registrations.
+ */
+function missingByIndex(sort: MemberSort, searching: boolean): string {
+  const dir = sort.direction === 'asc' ? 'ASC' : 'DESC';
+  const order = sort.key === 'phone' ? `t.phone ${dir}` : `t.name = '' ${dir}, t.name COLLATE NOCASE ${dir}, t.phone ${dir}`;
+  return `
+    SELECT t.id, NULL AS lid, t.phone, t.name, 1 AS registered, NULL AS joined_at, NULL AS joined_source,
+           NULL AS left_at, NULL AS left_source, 0 AS is_admin
+    FROM leads t ${sort.key === 'phone' ? '' : 'INDEXED BY leads_name_order'} CROSS JOIN lead_assignments a
+    WHERE a.workshop_id = @workshop AND a.lead_id = t.id
+      AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE ${accountedFor.replaceAll('l.phone', 't.phone')})
+      ${searching ? `AND (t.name LIKE @text ESCAPE '\\' OR (@digits <> '' AND t.phone LIKE @digits ESCAPE '\\'))` : ''}
+    ORDER BY ${order}
+    LIMIT @limit OFFSET @offset`;
+}
+
+/** The statements a window runs, exported so a test can read their plans. */
+export function memberWindowSql(tab: MemberTab, sort: MemberSort | null, searching: boolean, large: boolean) {
+  const order = sort && (tab !== 'missing' || sort.key === 'name' || sort.key === 'phone') ? sort : tabOrder[tab];
+  const source = memberTabSource[tab];
+  const where = searching ? `WHERE ${matchesSearch}` : '';
+  return {
+    rows:
+      tab === 'missing' && large
+        ? missingByIndex(order, searching)
+        : `SELECT * FROM (${source}) t ${where} ORDER BY ${orderSql(order)} LIMIT @limit OFFSET @offset`,
+    count: `SELECT count(*) AS n FROM (${source}) t ${where}`,
+  };
+}
+
+function likeContaining(text: string): string {
+  return text === '' ? '' : `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/**
+ * A window of one tab, searched and sorted in SQLite: the page asks for the rows on screen
+ * and gets them with the tab's size and the number matching, so opening, searching and
+ * sorting a 50,000-row tab moves a few hundred rows, not 50,000.
+ */
+export class MemberWindows {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly queries: WorkshopQueries,
+  ) {}
+
+  window(workshop: string, group: string | null, query: Omit<MemberWindowQuery, 'id'>): MemberWindow {
+    const { text, digits } = searchTerms(query.search);
+    const searching = text !== '';
+    const stats = this.queries.stats(workshop, group);
+    const large = stats.registered >= INDEX_WALK_FROM;
+    const sql = memberWindowSql(query.tab, query.sort, searching, large);
+    const params = { workshop, group: group ?? '', text: likeContaining(text), digits: likeContaining(digits) };
+    const countOf = (statementSql: string, values: object) => (this.statement(statementSql).get(values) as { n: number }).n;
+    // Missing's size is the partition the cards show (Registered − In Group − Left): no probe per lead.
+    const total = query.tab === 'missing' ? stats.missing : countOf(memberWindowSql(query.tab, null, false, large).count, params);
+    const matching = searching ? countOf(sql.count, params) : total;
+    const rows = this.statement(sql.rows).all({ ...params, limit: query.limit, offset: query.offset }) as RawMember[];
+    return {
+      total,
+      matching,
+      offset: query.offset,
+      rows: rows.map((row) => memberRow(row, query.tab === 'missing' ? 'lead' : 'member')),
+    };
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+}
