@@ -36,6 +36,7 @@ import { Rescheduler } from './messages/rescheduler.js';
 import { ScheduleGenerator } from './messages/schedule-generator.js';
 import { LeadService } from './workshops/lead-service.js';
 import { LidResolver } from './workshops/lid-resolver.js';
+import { LeaveAlerts } from './workshops/leave-alerts.js';
 import { MembershipService } from './workshops/membership-service.js';
 import { workshopHandlers } from './workshops/workshop-handlers.js';
 import { WorkshopRepository } from './workshops/workshop-repository.js';
@@ -168,6 +169,7 @@ export function createCore(deps: CoreDependencies): Core {
     logger,
     events,
     options: deps.sync ?? {},
+    startingRows: () => automation.ensureDefaults(),
     onApplied: (changes) => {
       for (const id of changes.workshopIds) events.emit('workshops:changed', { id });
       const shop = [...changes.tables].filter((table) => shopTables.has(table));
@@ -178,6 +180,7 @@ export function createCore(deps: CoreDependencies): Core {
   events.subscribe((event) => {
     if (event !== 'sync:changed') sync.localChange();
   });
+  new LeaveAlerts(db, events).start();
 
   const appInfo = new AppInfoService({
     identity: {
