@@ -18,7 +18,7 @@ import { createSync, type SyncOptions } from './sync/create-sync.js';
 import { syncHandlers } from './sync/sync-handlers.js';
 import { InboxQueries } from './shop/inbox-queries.js';
 import { OrderQueries } from './shop/order-queries.js';
-import { ReplyClient } from './shop/reply-client.js';
+import { ShopFunctions } from './shop/shop-functions.js';
 import { shopHandlers } from './shop/shop-handlers.js';
 import { shopTables } from './shop/shop-tables.js';
 import type { SyncService } from './sync/sync-service.js';
@@ -219,7 +219,7 @@ export function createCore(deps: CoreDependencies): Core {
       ...shopHandlers({
         inbox: shopInbox,
         orders: shopOrders,
-        replies: new ReplyClient(sync.auth, clock),
+        functions: new ShopFunctions(sync.auth, clock),
         events,
         pullSoon: () => void sync.service.syncNow(),
       }),

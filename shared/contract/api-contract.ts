@@ -45,6 +45,7 @@ import {
   ConversationKeySchema,
   ConversationPageSchema,
   ConversationQuerySchema,
+  OrderActInputSchema,
   OrderDetailSchema,
   OrderListSchema,
   OrderQuerySchema,
@@ -113,6 +114,12 @@ export const methods = {
   'sessions:list': method(NoInput, z.array(SessionViewSchema)),
   'sessions:create': method(
     z.object({ kind: TransportKindSchema, label: z.string().trim().min(1).max(80).optional() }).strict(),
+    SessionViewSchema,
+  ),
+  'sessions:rename': method(
+    z
+      .object({ id: SessionId, label: z.string().trim().min(1, 'The account needs a name').max(80, 'Keep it under 80 characters') })
+      .strict(),
     SessionViewSchema,
   ),
   'sessions:reconnect': method(z.object({ id: SessionId }).strict(), SessionViewSchema),
@@ -275,6 +282,8 @@ export const methods = {
   'inbox:reply': method(ReplyInputSchema, ReplyOutcomeSchema),
   'orders:list': method(OrderQuerySchema, OrderListSchema),
   'orders:get': method(z.object({ id: z.string().uuid() }).strict(), OrderDetailSchema),
+  /** Ship, deliver, cancel or decide a review through the backend; refused when the order changed since `version`. */
+  'orders:act': method(OrderActInputSchema, z.object({ status: z.string(), version: z.number().int() })),
   /** What the demo group's members saw: messages the demo account sent there. */
   'demo:history': method(
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),

@@ -162,3 +162,26 @@ export const OrderListSchema = z.object({
   /** Sums of the listed orders per currency. */
   totals: z.array(z.object({ currency: z.string(), amount: z.string(), count: z.number().int() })),
 });
+
+const orderRef = { id: z.string().uuid(), version: z.number().int().min(0) };
+export const OrderActInputSchema = z.discriminatedUnion('action', [
+  z
+    .object({
+      ...orderRef,
+      action: z.literal('ship'),
+      eta: z.string().datetime({ offset: true, message: 'Choose the expected delivery date and time' }),
+      carrier: z.string().trim().max(120).optional(),
+      tracking_number: z.string().trim().max(120).optional(),
+    })
+    .strict(),
+  z.object({ ...orderRef, action: z.literal('deliver') }).strict(),
+  z.object({ ...orderRef, action: z.literal('cancel') }).strict(),
+  z
+    .object({
+      ...orderRef,
+      action: z.literal('resolve_review'),
+      outcome: z.enum(['accept', 'reject']),
+      note: z.string().trim().min(1, 'Say why: the note is kept with the payment').max(1_000),
+    })
+    .strict(),
+]);

@@ -48,6 +48,13 @@ export const MutationSchema = z.object({
    * server row rejects the edit with `conflict` and returns the server's row.
    */
   base_version: z.number().int().min(0).optional(),
+  /**
+   * A row every new console makes for itself (its default templates and reminder rules):
+   * applied only where the organisation has no such row yet — a template with the same
+   * name and text, a rule with the same key — and otherwise answered `existing` with the
+   * organisation's row, to be taken without reporting anything.
+   */
+  seed: z.boolean().optional(),
 });
 export type Mutation = z.infer<typeof MutationSchema>;
 
@@ -81,6 +88,11 @@ export type RejectionCode = z.infer<typeof RejectionCodeSchema>;
 
 export const MutationResultSchema = z.discriminatedUnion('status', [
   z.object({ seq: z.number().int(), status: z.literal('applied'), version: z.number().int().nullable() }),
+  /**
+   * A seed the organisation already has: nothing changed; `server_row` (with its `version`)
+   * is the organisation's row, which the desktop takes in place of its own.
+   */
+  z.object({ seq: z.number().int(), status: z.literal('existing'), server_row: SyncRowSchema }),
   /** Already applied by an earlier request (a replay after a lost answer): nothing changed. */
   z.object({ seq: z.number().int(), status: z.literal('duplicate') }),
   /** Not applied, and never will be; the seq is used up so later mutations are not blocked. */

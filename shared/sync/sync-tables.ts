@@ -6,6 +6,8 @@
  * columns instead, which are the same on every desktop of an organisation.
  *
  * Imported by the Deno edge functions too: this folder imports nothing but zod.
+ * Adding a table (Postgres triggers, this list, the console's mirror or outbox triggers):
+ * docs/desktop-sync.md → "Adding a table".
  */
 
 export type SyncDirection =
@@ -123,7 +125,14 @@ export const syncTables = {
       'sent_at',
       'receipt',
       'edited_at',
+      'recipients',
     ],
+  },
+  message_receipts: {
+    direction: 'desktop',
+    // One row per group member who acknowledged a sent message; `member` is their WhatsApp id.
+    key: ['message_row_id', 'member'],
+    columns: ['message_row_id', 'member', 'delivered_at', 'read_at'],
   },
   messaging_log: {
     direction: 'server',
@@ -220,6 +229,7 @@ export const pullOrder: readonly SyncTableName[] = [
   'workshop_group_members',
   'membership_events',
   'scheduled_whatsapp_messages',
+  'message_receipts',
   'orders',
   'messaging_log',
   'payment_transactions',

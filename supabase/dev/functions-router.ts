@@ -16,6 +16,7 @@ import { createDesktopSyncHandler } from '../functions/desktop-sync/handler.ts';
 import { createMembershipWebhookHandler } from '../functions/whatsapp-membership-webhook/handler.ts';
 import { createSendReplyHandler } from '../functions/send-reply/handler.ts';
 import { loadGraphConfig } from '../functions/send-reply/graph-config.ts';
+import { createOrderActionHandler } from '../functions/order-action/handler.ts';
 
 const env = (name: string) => Deno.env.get(name);
 const config = loadConfig(env);
@@ -30,6 +31,7 @@ const functions: Record<string, (req: Request) => Promise<Response>> = {
   'desktop-sync': createDesktopSyncHandler(userConfig),
   'whatsapp-membership-webhook': createMembershipWebhookHandler(userConfig),
   'send-reply': createSendReplyHandler(userConfig, loadGraphConfig(env)),
+  'order-action': createOrderActionHandler(userConfig),
 };
 
 const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54321');

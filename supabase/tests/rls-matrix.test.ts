@@ -27,6 +27,7 @@ const EDITOR_WRITABLE = new Set([
   'message_templates',
   'workshop_automation_config',
   'scheduled_whatsapp_messages',
+  'message_receipts',
   'sync_clients',
   'whatsapp_event_tasks',
 ]);

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createShop, type Harness, newCustomer, type Shop, startHarness } from './support/harness';
 import { text } from './support/meta';
 import { backendRequirement } from './support/requirements';
+import { invoke, projectClient, signInToShop } from './support/store-owner';
 
 const backend = backendRequirement();
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
 
 describe.skipIf(!backend.available)('send-reply: a store owner answers a customer from the console', () => {
   let h: Harness;
@@ -22,17 +17,7 @@ describe.skipIf(!backend.available)('send-reply: a store owner answers a custome
   beforeAll(async () => {
     h = await startHarness();
     shop = await createShop(h.sql, 'reply-duka');
-    const email = `owner-${randomUUID().slice(0, 8)}@example.test`;
-    const user = await h.stack.gotrue.createUser(email, 'owner-password-1');
-    // The signed-in user owns the store's organisation.
-    await h.sql`insert into organization_members (organization_id, user_id, role)
-                select organization_id, ${user.id}, 'owner' from store_settings where id = ${shop.storeId}`;
-    owner = createClient(h.stack.projectUrl, h.stack.publishableKey, {
-      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
-    });
-    const { error } = await owner.auth.signInWithPassword({ email, password: 'owner-password-1' });
-    if (error) throw error;
+    owner = await signInToShop(h, shop);
   });
   afterAll(async () => {
     await h?.stop();
@@ -41,15 +26,7 @@ describe.skipIf(!backend.available)('send-reply: a store owner answers a custome
     phone = newCustomer();
   });
 
-  const send = async (body: Record<string, unknown>, client: SupabaseClient = owner): Promise<Answer> => {
-    const { data, error } = await client.functions.invoke('send-reply', { body });
-    if (error instanceof FunctionsHttpError) {
-      const response = error.context as Response;
-      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-    }
-    if (error) throw error;
-    return { status: 200, body: data as Record<string, unknown> };
-  };
+  const send = (body: Record<string, unknown>, client: SupabaseClient = owner) => invoke(client, 'send-reply', body);
   const reply = (body: Record<string, unknown>) => ({
     store_id: shop.storeId,
     customer_phone: phone,
@@ -194,10 +171,7 @@ describe.skipIf(!backend.available)('send-reply: a store owner answers a custome
       text: 'Buy from us instead',
     });
     expect(answer).toMatchObject({ status: 403, body: { code: 'not_your_store' } });
-    const anonymous = createClient(h.stack.projectUrl, h.stack.publishableKey, {
-      auth: { persistSession: false, autoRefreshToken: false },
-      realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
-    });
+    const anonymous = await projectClient(h);
     expect(
       await send({ store_id: other.storeId, customer_phone: stranger, idempotency_key: randomUUID(), text: 'hi' }, anonymous),
     ).toMatchObject({ status: 401, body: { code: 'unauthorized' } });

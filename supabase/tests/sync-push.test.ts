@@ -358,4 +358,73 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
     const [row] = await h.sql`select name from leads where organization_id = ${desk.organizationId} and phone = ${lead.phone}`;
     expect(row!.name).toBe('Asha K.');
   });
+
+  it('answers a replay of refused mutations whose answer was lost with the same refusals, a conflict with the server row as it is now', async () => {
+    const desk = await h.organization('Lost refusals');
+    const lead = rows.lead('919877777777', 'Kiran');
+    const created = await desk.push(mutations(1, [{ table: 'leads', op: 'upsert', row: lead, base_version: 0 }]));
+    const seen = (created.body.results[0] as { version: number }).version;
+    await h.sql`update leads set name = 'Kiran (CRM)' where organization_id = ${desk.organizationId} and phone = ${lead.phone}`;
+    const batch = mutations(2, [
+      { table: 'leads', op: 'upsert', row: { ...lead, name: 'Kiran (desk)' }, base_version: seen },
+      { table: 'lead_assignments', op: 'upsert', row: { workshop_id: `wa_${randomUUID()}`, phone: lead.phone }, base_version: 0 },
+      { table: 'leads', op: 'upsert', row: rows.lead('919866666666', 'Devi'), base_version: 0 },
+    ]);
+
+    desk.dropNextAnswer();
+    await expect(desk.push(batch)).rejects.toThrow();
+    await h.sql`update leads set name = 'Kiran K.' where organization_id = ${desk.organizationId} and phone = ${lead.phone}`;
+
+    const replay = await desk.push(batch);
+    expect(replay.status).toBe(200);
+    expect(replay.body.results).toEqual([
+      {
+        seq: 2,
+        status: 'rejected',
+        code: 'conflict',
+        reason: expect.stringMatching(/changed on the server/),
+        server_row: expect.objectContaining({ phone: lead.phone, name: 'Kiran K.', version: expect.any(Number) }),
+      },
+      { seq: 3, status: 'rejected', code: 'missing_reference', reason: expect.stringMatching(/does not exist/) },
+      { seq: 4, status: 'duplicate' },
+    ]);
+    expect(await count('leads', desk.organizationId)).toBe(2);
+    const recorded = await h.sql`select seq from sync_rejections where client_id = ${desk.clientId} order by seq`;
+    expect(recorded.map((r) => Number(r.seq))).toEqual([2, 3]);
+  });
+
+  it('applies a default template or rule sent as a seed only where the organisation has none like it, and answers the rest with its row', async () => {
+    const first = await h.organization('Seeds');
+    const template = { id: `tpl_${randomUUID()}`, name: 'We are live', body: 'We are live! Join {workshop_name} now: {join_link}' };
+    const rule = (templateId: string) => ({
+      workshop_id: null,
+      rule_key: 'live-now',
+      enabled: true,
+      template_id: templateId,
+      local_time: null,
+      minutes_before: 0,
+      grace_minutes: 10,
+    });
+    await first.push(mutations(1, [{ table: 'message_templates', op: 'upsert', row: template, base_version: 0 }]));
+
+    // Another desktop's copy of the same default template, under its own id, and a rule pointing at it.
+    const second = await h.member(first.organizationId, 'member');
+    const copy = { ...template, id: `tpl_${randomUUID()}` };
+    const answer = await second.push(
+      mutations(1, [
+        { table: 'message_templates', op: 'upsert', row: copy, base_version: 0, seed: true },
+        { table: 'workshop_automation_config', op: 'upsert', row: rule(copy.id), base_version: 0, seed: true },
+        { table: 'workshop_automation_config', op: 'upsert', row: { ...rule(copy.id), minutes_before: 5 }, base_version: 0, seed: true },
+      ]),
+    );
+    expect(answer.body.results).toEqual([
+      { seq: 1, status: 'existing', server_row: expect.objectContaining({ id: template.id, version: expect.any(Number) }) },
+      { seq: 2, status: 'applied', version: expect.any(Number) },
+      { seq: 3, status: 'existing', server_row: expect.objectContaining({ template_id: template.id, minutes_before: 0 }) },
+    ]);
+    expect(await count('message_templates', first.organizationId)).toBe(1);
+    const rules =
+      await h.sql`select template_id, minutes_before from workshop_automation_config where organization_id = ${first.organizationId}`;
+    expect(rules).toEqual([{ template_id: template.id, minutes_before: 0 }]);
+  });
 });

@@ -102,9 +102,8 @@ describe.skipIf(!chromiumNeeded.available)(`a coordinator's week on the demo acc
     await saveScreenshot(page, 'week-01-connected');
   });
 
-  it('creates a workshop whose address survives a reload and opens in a second tab without the token', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Workshops' }).click();
-    await page.getByRole('region', { name: 'No workshops yet' }).getByRole('button', { name: 'Create workshop' }).click();
+  it('creates a workshop from the first-run guide; its address survives a reload and opens in a second tab without the token', async () => {
+    await page.getByRole('region', { name: 'Getting started' }).getByRole('button', { name: 'Create your first workshop' }).click();
     await page.getByLabel('Name', { exact: true }).fill(WORKSHOP);
     await page.getByLabel('Starts').fill(localTimeInDays(2, '18:30', 'Asia/Kolkata'));
     await page.getByLabel('Time zone').selectOption('Asia/Kolkata');
@@ -195,11 +194,20 @@ describe.skipIf(!chromiumNeeded.available)(`a coordinator's week on the demo acc
     const [missingFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     const missing = await csvOf(missingFile);
     expect(missing.length - 1).toBe(await cardNumber(page, 'Missing'));
-    const [allFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export all' }).click()]);
+    const [allFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export all', exact: true }).click(),
+    ]);
     const all = await csvOf(allFile);
     expect(all[0]).toEqual(expect.arrayContaining(['Name', 'Email']));
     expect(all.length - 1).toBe(await cardNumber(page, 'Registered'));
     await saveScreenshot(page, 'week-06-exports');
+    // Every first-run step is done (account, workshop, registrations, group, join link): the guide steps aside.
+    await page.getByRole('button', { name: '← All workshops' }).click();
+    await page.getByRole('button', { name: WORKSHOP }).waitFor();
+    expect(await page.getByRole('region', { name: 'Getting started' }).count()).toBe(0);
+    await page.getByRole('button', { name: WORKSHOP }).click();
+    await page.getByRole('heading', { name: WORKSHOP, level: 1 }).waitFor();
   });
 
   it('cancels a reminder with the keyboard alone: Tab to it, Enter, and confirm in the dialog', async () => {

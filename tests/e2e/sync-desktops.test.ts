@@ -69,6 +69,39 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     await second.stop();
   });
 
+  it('a second desktop signing in takes the organisation’s default templates and reminder rules: no duplicates uploaded, nothing reported as stale', async () => {
+    const org = await world.organisation('Second Desk');
+    const first = world.desktop();
+    await first.signIn(org);
+    await first.settle();
+    // The first desk moves the morning reminder; the second has never seen that edit.
+    const morning = (await first.call('automation:get', {})).find((rule) => rule.ruleKey === 'morning-of')!;
+    await first.call('automation:save', {
+      rules: [
+        { ruleKey: 'morning-of', enabled: true, templateId: morning.templateId, localTime: '07:45', minutesBefore: null, graceMinutes: 10 },
+      ],
+    });
+    await first.settle();
+
+    const second = world.desktop();
+    await second.signIn(org);
+    const status = await second.settle();
+    expect(status.sync.conflicts).toEqual([]);
+    const [templates] = await world.sql`select count(*)::int as n from message_templates where organization_id = ${org.id}`;
+    expect(templates).toEqual({ n: 5 });
+    const [rules] = await world.sql`select count(*)::int as n from workshop_automation_config where organization_id = ${org.id}`;
+    expect(rules).toEqual({ n: 5 });
+    expect((await second.call('templates:list')).map((template) => template.id).sort()).toEqual(
+      (await first.call('templates:list')).map((template) => template.id).sort(),
+    );
+    expect((await second.call('automation:get', {})).find((rule) => rule.ruleKey === 'morning-of')).toMatchObject({ localTime: '07:45' });
+    for (const table of ['message_templates', 'workshop_automation_config'] as const) {
+      expect({ table, rows: asSet(await second.localRows(table)) }).toEqual({ table, rows: asSet(await first.localRows(table)) });
+    }
+    await first.stop();
+    await second.stop();
+  });
+
   it('keeps the CRM’s edit over a stale desktop edit and reports the edit it replaced', async () => {
     const org = await world.organisation('CRM Wins');
     const desktop = world.desktop();

@@ -7,6 +7,7 @@ import { unknownVariables } from '../../../shared/messages/template.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
 import { upsertAutomationRule } from './automation-rule-row.js';
+import { DEFAULT_GRACE_MINUTES, defaultTemplates } from './default-reminders.js';
 
 type RuleInput = z.output<typeof AutomationRuleInputSchema>;
 
@@ -19,16 +20,6 @@ interface ConfigRow {
   minutes_before: number | null;
   grace_minutes: number;
 }
-
-const DEFAULT_GRACE_MINUTES = 10;
-
-const defaultTemplates: Record<RuleKey, { name: string; body: string }> = {
-  'morning-of': { name: 'Morning reminder', body: 'Good morning! {workshop_name} is {day} at {start_time}. See you there: {join_link}' },
-  '6h-before': { name: '6 hours to go', body: '{workshop_name} starts in {time_to_start}, at {start_time}. Join here: {join_link}' },
-  '1h-before': { name: '1 hour to go', body: 'One hour to go! {workshop_name} starts at {start_time}: {join_link}' },
-  '30m-before': { name: '30 minutes to go', body: '{workshop_name} starts in 30 minutes. Get ready and join: {join_link}' },
-  'live-now': { name: 'We are live', body: 'We are live! Join {workshop_name} now: {join_link}' },
-};
 
 export interface EffectiveRule {
   ruleKey: RuleKey;

@@ -1,22 +1,30 @@
+import type { OrderAction } from '../../../shared/shop/order-action.js';
 import type { Handlers } from '../api/api-router.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { InboxQueries } from './inbox-queries.js';
 import type { OrderQueries } from './order-queries.js';
-import type { ReplyClient } from './reply-client.js';
+import type { ShopFunctions } from './shop-functions.js';
 
 type ShopHandlerNames =
-  'inbox:conversations' | 'inbox:conversation' | 'inbox:mark-read' | 'inbox:set-resolved' | 'inbox:reply' | 'orders:list' | 'orders:get';
+  | 'inbox:conversations'
+  | 'inbox:conversation'
+  | 'inbox:mark-read'
+  | 'inbox:set-resolved'
+  | 'inbox:reply'
+  | 'orders:list'
+  | 'orders:get'
+  | 'orders:act';
 
 export interface ShopHandlerDeps {
   inbox: InboxQueries;
   orders: OrderQueries;
-  replies: ReplyClient;
+  functions: ShopFunctions;
   events: CoreEvents;
   /** Pulls now, so the reply's own row (and Meta's statuses after it) show without waiting for the next poll. */
   pullSoon: () => void;
 }
 
-export function shopHandlers({ inbox, orders, replies, events, pullSoon }: ShopHandlerDeps): Pick<Handlers, ShopHandlerNames> {
+export function shopHandlers({ inbox, orders, functions, events, pullSoon }: ShopHandlerDeps): Pick<Handlers, ShopHandlerNames> {
   return {
     'inbox:conversations': (input) => inbox.conversations(input),
     'inbox:conversation': (input) => inbox.conversation(input.storeId, input.phone),
@@ -31,7 +39,7 @@ export function shopHandlers({ inbox, orders, replies, events, pullSoon }: ShopH
       return { done: true as const };
     },
     'inbox:reply': async (input) => {
-      const outcome = await replies.send({
+      const outcome = await functions.reply({
         store_id: input.storeId,
         customer_phone: input.phone,
         idempotency_key: input.idempotencyKey,
@@ -43,5 +51,11 @@ export function shopHandlers({ inbox, orders, replies, events, pullSoon }: ShopH
     },
     'orders:list': (input) => orders.list(input),
     'orders:get': (input) => orders.get(input.id),
+    'orders:act': async (input) => {
+      const { id, version, ...action } = input;
+      const done = await functions.orderAction({ ...action, order_id: id, expected_version: version } as OrderAction);
+      pullSoon();
+      return done;
+    },
   };
 }

@@ -13,6 +13,7 @@ interface OutboxRow {
   op: 'upsert' | 'delete';
   row_key: string;
   payload: string;
+  seed: 0 | 1;
 }
 
 export interface PushBatch {
@@ -40,7 +41,7 @@ export class Outbox {
   ) {
     this.statements = {
       pending: db.prepare('SELECT count(*) FROM sync_outbox').pluck(),
-      head: db.prepare('SELECT seq, entity, op, row_key, payload FROM sync_outbox ORDER BY seq LIMIT ?'),
+      head: db.prepare('SELECT seq, entity, op, row_key, payload, seed FROM sync_outbox ORDER BY seq LIMIT ?'),
       ack: db.prepare('DELETE FROM sync_outbox WHERE seq <= ?'),
       version: db.prepare('SELECT version FROM sync_row_versions WHERE entity = ? AND row_key = ?').pluck(),
       lastSeq: db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'), 0)").pluck(),
@@ -126,6 +127,7 @@ export class Outbox {
         const foreign = this.state.get<string>(foreignSessionKey(row.row_key));
         if (foreign) mutation.row.session_id = foreign;
       }
+      if (row.seed === 1) mutation.seed = true;
       if (shared) {
         sharedInBatch.add(identity);
         mutation.base_version = (this.statements.version.get(row.entity, row.row_key) as number | undefined) ?? 0;
@@ -140,6 +142,20 @@ export class Outbox {
   acknowledge(lastWireSeq: number): void {
     const offset = this.state.get<number>('seqOffset') ?? 0;
     this.statements.ack.run(lastWireSeq + offset);
+  }
+
+  /**
+   * A seed template the organisation already had under another id: rules here, and rules
+   * still waiting to go up, point at the organisation's template instead of this one.
+   */
+  replaceTemplate(localId: string, organisationId: string): void {
+    this.db.prepare('UPDATE workshop_automation_config SET template_id = ? WHERE template_id = ?').run(organisationId, localId);
+    this.db
+      .prepare(
+        "UPDATE sync_outbox SET payload = json_set(payload, '$.template_id', ?) WHERE entity = 'workshop_automation_config' AND json_extract(payload, '$.template_id') = ?",
+      )
+      .run(organisationId, localId);
+    this.db.prepare('DELETE FROM message_templates WHERE id = ?').run(localId);
   }
 
   /** The seq the server expects next, translated to the outbox's numbering. */

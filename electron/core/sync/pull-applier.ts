@@ -80,6 +80,25 @@ export class PullApplier {
     into.tables.add(table);
   }
 
+  /**
+   * A seed the organisation already had: its row replaces this desktop's starting row,
+   * silently (nothing was edited here). A default template known there under another id
+   * takes that id, and the rules here follow it.
+   */
+  adoptSeed(table: SyncTableName, localRowKey: string, serverRow: Row, into: AppliedChanges): void {
+    this.adopt(table, serverRow, into);
+    const serverId = typeof serverRow.id === 'string' ? serverRow.id : null;
+    if (table !== 'message_templates' || !serverId || serverId === localRowKey) return;
+    this.db.transaction(() => {
+      this.setCapture(0);
+      try {
+        this.outbox.replaceTemplate(localRowKey, serverId);
+      } finally {
+        this.setCapture(1);
+      }
+    })();
+  }
+
   /** Our own push was applied at this version: later edits of the row are based on it. */
   recordVersion(table: SyncTableName, rowKey: string, version: number): void {
     this.db

@@ -231,6 +231,8 @@ export class SyncEngine {
         if (!row || !isSyncTable(row.entity)) continue;
         if (result.status === 'applied' && result.version !== null && syncTables[row.entity].direction === 'shared') {
           this.deps.applier.recordVersion(row.entity, row.rowKey, result.version);
+        } else if (result.status === 'existing') {
+          this.deps.applier.adoptSeed(row.entity, row.rowKey, result.server_row, applied);
         } else if (result.status === 'rejected') {
           this.deps.db
             .prepare(

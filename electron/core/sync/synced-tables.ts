@@ -8,6 +8,8 @@
  * for whatsapp_groups), since databases migrated earlier keep the triggers they got.
  */
 
+import { untouchedDefaultRuleSql, untouchedDefaultTemplateSql } from '../messages/default-reminders.js';
+
 export type SyncedEntity =
   | 'whatsapp_sessions'
   | 'whatsapp_groups'
@@ -18,7 +20,8 @@ export type SyncedEntity =
   | 'lead_assignments'
   | 'message_templates'
   | 'workshop_automation_config'
-  | 'scheduled_whatsapp_messages';
+  | 'scheduled_whatsapp_messages'
+  | 'message_receipts';
 
 export interface SyncedTable {
   entity: SyncedEntity;
@@ -37,6 +40,12 @@ export interface SyncedTable {
   deleteColumns: Record<string, string>;
   /** Rows for which nothing is recorded (SQL over `R.`), e.g. an assignment whose lead is already gone. */
   skipWhen?: string;
+  /**
+   * Rows every new console makes for itself (SQL over `R.`, checked when the first upload
+   * is queued): sent as seeds, which the server applies only where the organisation has
+   * no such row yet, so a second desktop does not add its own copy or report a conflict.
+   */
+  seedWhen?: string;
 }
 
 const plain = (...names: string[]) => Object.fromEntries(names.map((name) => [name, `R.${name}`]));
@@ -159,6 +168,7 @@ export const syncedTables: readonly SyncedTable[] = [
     columns: plain('id', 'name', 'body', 'created_at', 'updated_at'),
     watch: ['name', 'body'],
     deleteColumns: plain('id'),
+    seedWhen: untouchedDefaultTemplateSql,
   },
   {
     entity: 'workshop_automation_config',
@@ -166,6 +176,7 @@ export const syncedTables: readonly SyncedTable[] = [
     columns: plain('workshop_id', 'rule_key', 'enabled', 'template_id', 'local_time', 'minutes_before', 'grace_minutes', 'updated_at'),
     watch: ['enabled', 'template_id', 'local_time', 'minutes_before', 'grace_minutes'],
     deleteColumns: plain('workshop_id', 'rule_key'),
+    seedWhen: untouchedDefaultRuleSql,
   },
   {
     entity: 'scheduled_whatsapp_messages',
@@ -193,6 +204,7 @@ export const syncedTables: readonly SyncedTable[] = [
       'sent_at',
       'receipt',
       'edited_at',
+      'recipients',
       'created_at',
       'updated_at',
     ),
@@ -210,8 +222,16 @@ export const syncedTables: readonly SyncedTable[] = [
       'edited_at',
       'session_id',
       'group_jid',
+      'recipients',
     ],
     deleteColumns: plain('id'),
+  },
+  {
+    entity: 'message_receipts',
+    key: "R.message_row_id || ' ' || R.member",
+    columns: plain('message_row_id', 'member', 'delivered_at', 'read_at'),
+    watch: ['delivered_at', 'read_at'],
+    deleteColumns: plain('message_row_id', 'member'),
   },
 ];
 
@@ -222,7 +242,7 @@ const jsonOf = (columns: Record<string, string>, row: 'NEW' | 'OLD') =>
     .map(([name, expression]) => `'${name}', ${over(expression, row)}`)
     .join(', ')})`;
 
-const CAPTURING = '(SELECT capturing FROM sync_capture WHERE id = 1) = 1';
+export const CAPTURING = '(SELECT capturing FROM sync_capture WHERE id = 1) = 1';
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 function outboxInsert(table: SyncedTable, op: 'upsert' | 'delete', row: 'NEW' | 'OLD'): string {
@@ -255,16 +275,18 @@ export function outboxTriggersSql(table: SyncedTable): string {
 }
 
 /**
- * Every current row of `table` as an outbox entry: the first upload after choosing an
- * organisation, so the server learns what the desktop already knew before sync was on.
+ * Every current row of `table` (or those matching `only`, SQL over `R.`) as an outbox
+ * entry: the first upload after choosing an organisation, so the server learns what the
+ * desktop already knew before sync was on.
  */
-export function snapshotSql(table: SyncedTable): string {
+export function snapshotSql(table: SyncedTable, only?: string): string {
   const alias = 'R';
-  const skip = table.skipWhen ? ` WHERE NOT (${table.skipWhen})` : '';
-  return `INSERT INTO sync_outbox (entity, op, row_key, payload, created_at)
+  const conditions = [...(table.skipWhen ? [`NOT (${table.skipWhen})`] : []), ...(only ? [only] : [])];
+  const skip = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  return `INSERT INTO sync_outbox (entity, op, row_key, payload, created_at, seed)
     SELECT '${table.entity}', 'upsert', ${table.key},
       json_object(${Object.entries(table.columns)
         .map(([name, expression]) => `'${name}', ${expression}`)
-        .join(', ')}), ${NOW}
+        .join(', ')}), ${NOW}, ${table.seedWhen ? `CASE WHEN ${table.seedWhen} THEN 1 ELSE 0 END` : '0'}
     FROM ${table.entity} AS ${alias}${skip} ORDER BY ${table.key}`;
 }

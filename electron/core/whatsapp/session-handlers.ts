@@ -4,12 +4,14 @@ import type { Handlers } from '../api/api-router.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { SessionSupervisor } from './session-supervisor.js';
 
-type SessionMethods = 'sessions:list' | 'sessions:create' | 'sessions:reconnect' | 'sessions:pairing-code' | 'sessions:remove';
+type SessionMethods =
+  'sessions:list' | 'sessions:create' | 'sessions:rename' | 'sessions:reconnect' | 'sessions:pairing-code' | 'sessions:remove';
 
 export function sessionHandlers(sessions: SessionSupervisor, settings: SettingsService): Pick<Handlers, SessionMethods> {
   return {
     'sessions:list': () => sessions.list(),
     'sessions:create': ({ kind, label }) => sessions.create(kind, label ?? (kind === 'simulator' ? 'Demo account' : 'WhatsApp account')),
+    'sessions:rename': ({ id, label }) => sessions.rename(id, label),
     'sessions:reconnect': ({ id }) => sessions.reconnect(id),
     'sessions:pairing-code': async ({ id, phone }) => {
       const normalised = normalisePhone(phone, settings.get().defaultCountry);

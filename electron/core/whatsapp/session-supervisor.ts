@@ -95,6 +95,14 @@ export class SessionSupervisor {
     return this.view(id);
   }
 
+  /** The name the coordinator knows the account by; nothing changes on WhatsApp. */
+  rename(id: string, label: string): SessionView {
+    this.requireRow(id);
+    this.repository.update(id, { label }, this.nowIso());
+    this.announce(id);
+    return this.view(id);
+  }
+
   /** The user asked to (re)link: forget back-off and open now. */
   async reconnect(id: string): Promise<SessionView> {
     this.requireRow(id);

@@ -111,4 +111,42 @@ describe('app shell', () => {
     expect(screen.getByRole('button', { name: 'Try the demo account' })).toBeEnabled();
     expect(native).not.toHaveBeenCalled();
   });
+
+  it('guides a first run one next step at a time: link an account, then create the first workshop', async () => {
+    renderApp();
+    const guide = await screen.findByRole('region', { name: 'Getting started' });
+    expect(within(guide).getAllByRole('button')).toHaveLength(1);
+    expect(within(guide).getByRole('button', { name: 'Go to Connection' })).toBeTruthy();
+
+    const session = await core.invoke('sessions:create', { kind: 'simulator' });
+    if (!session.ok) throw new Error(session.error.message);
+    await waitFor(
+      () =>
+        expect(
+          within(guide)
+            .getByText(/Link a WhatsApp account/)
+            .closest('li'),
+        ).toHaveTextContent('(done)'),
+      {
+        timeout: 15_000,
+      },
+    );
+    fireEvent.click(within(guide).getByRole('button', { name: 'Create your first workshop' }));
+    expect(await screen.findByRole('form', { name: 'New workshop' })).toBeTruthy();
+    expect(window.location.hash).toBe('#/workshops/new');
+  }, 30_000);
+
+  it('renames a WhatsApp account so two cards can be told apart, refusing an empty name in plain words', async () => {
+    await core.invoke('sessions:create', { kind: 'simulator' });
+    renderApp();
+    fireEvent.click(await screen.findByRole('button', { name: /^Rename Demo account/ }));
+    const form = screen.getByRole('form', { name: 'Rename Demo account' });
+    fireEvent.change(within(form).getByLabelText('Account name'), { target: { value: '  ' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save name' }));
+    expect(await screen.findByText('The account needs a name')).toBeTruthy();
+    fireEvent.change(within(form).getByLabelText('Account name'), { target: { value: 'Batch 12 phone' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save name' }));
+    expect(await screen.findByRole('heading', { name: 'Batch 12 phone' })).toBeTruthy();
+    expect(await core.invoke('sessions:list', {})).toMatchObject({ value: [{ label: 'Batch 12 phone' }] });
+  });
 });

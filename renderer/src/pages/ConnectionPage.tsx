@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useApi, useConsole } from '../app/console-context.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { SessionCard } from './connection/SessionCard.js';
+import { FirstRunGuide } from './FirstRunGuide.js';
 import { PageHeader } from './PageHeader.js';
 
 export function ConnectionPage() {
@@ -56,6 +57,7 @@ export function ConnectionPage() {
           ))}
         </div>
       )}
+      <FirstRunGuide />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import type { Mutation } from '../../../shared/sync/sync-protocol.ts';
 import { type SyncTableName, syncTables } from '../../../shared/sync/sync-tables.ts';
 import type { Tx } from '../_shared/db.ts';
-import { type Outcome, RECEIPT_MERGE } from './apply-mutation.ts';
+import { columnUpdate, type Outcome } from './apply-mutation.ts';
 import { type ColumnTypes, toParam } from './column-types.ts';
 
 /**
@@ -22,6 +22,7 @@ const parents: Partial<Record<SyncTableName, SyncTableName[]>> = {
   lead_assignments: ['workshops', 'leads'],
   workshop_automation_config: ['workshops', 'message_templates'],
   scheduled_whatsapp_messages: ['workshops'],
+  message_receipts: ['scheduled_whatsapp_messages'],
 };
 
 interface Group {
@@ -32,7 +33,7 @@ interface Group {
 }
 
 function plan(pending: Mutation[], types: ColumnTypes): Group[] | null {
-  if (pending.some((m) => m.op !== 'upsert' || m.base_version !== undefined)) return null;
+  if (pending.some((m) => m.op !== 'upsert' || m.base_version !== undefined || m.seed)) return null;
   const groups = new Map<SyncTableName, Group & { first: number; last: number; byKey: Map<string, Group['rows'][number]> }>();
   for (const mutation of pending) {
     const table = mutation.table as SyncTableName;
@@ -145,9 +146,7 @@ async function applyGroup(tx: Tx, organizationId: string, group: Group, types: C
   } else {
     const updates = cols.filter((c) => !spec.key.includes(c));
     const setList = updates.length
-      ? updates
-          .map((c) => (group.table === 'scheduled_whatsapp_messages' && c === 'receipt' ? RECEIPT_MERGE : `${c} = excluded.${c}`))
-          .join(', ')
+      ? updates.map((c) => columnUpdate(group.table, c)).join(', ')
       : `${spec.key[0]} = excluded.${spec.key[0]}`;
     const keyJoin = spec.key.map((k) => `i.${k} is not distinct from w.${k}`).join(' and ');
     rows = await tx.unsafe(

@@ -11,7 +11,12 @@ import { type ColumnTypes, fromColumn, toParam } from './column-types.ts';
  */
 
 export type Outcome =
-  { status: 'applied'; version: number | null } | { status: 'rejected'; code: RejectionCode; reason: string; server_row?: SyncRow | null };
+  | { status: 'applied'; version: number | null }
+  | { status: 'existing'; server_row: SyncRow }
+  | { status: 'rejected'; code: RejectionCode; reason: string; server_row?: SyncRow | null };
+
+/** A push's seed templates the organisation already had under another id: desktop id → organisation id. */
+export type SeedTemplateIds = Map<string, string>;
 
 const reject = (code: RejectionCode, reason: string, server_row?: SyncRow | null): Outcome => ({
   status: 'rejected',
@@ -21,8 +26,26 @@ const reject = (code: RejectionCode, reason: string, server_row?: SyncRow | null
 });
 
 const RECEIPT_RANK = `array['server-ack', 'delivered', 'read', 'played']`;
-/** Receipts only move forward: a late "delivered" never replaces "read" (t = the stored row). */
-export const RECEIPT_MERGE = `receipt = case when coalesce(array_position(${RECEIPT_RANK}, excluded.receipt), 0) >= coalesce(array_position(${RECEIPT_RANK}, t.receipt), 0) then excluded.receipt else t.receipt end`;
+
+/**
+ * Columns an upsert merges rather than overwrites (t = the stored row): receipts only move
+ * forward, so a late or replayed "delivered" never replaces "read", and a member's receipt
+ * times are the first ones seen (least() skips nulls, so a time once set stays set).
+ */
+const merged: Partial<Record<SyncTableName, Record<string, string>>> = {
+  scheduled_whatsapp_messages: {
+    receipt: `case when coalesce(array_position(${RECEIPT_RANK}, excluded.receipt), 0) >= coalesce(array_position(${RECEIPT_RANK}, t.receipt), 0) then excluded.receipt else t.receipt end`,
+  },
+  message_receipts: {
+    delivered_at: 'least(t.delivered_at, excluded.delivered_at)',
+    read_at: 'least(t.read_at, excluded.read_at)',
+  },
+};
+
+/** The SET clause of an upsert for one column. */
+export function columnUpdate(table: SyncTableName, column: string): string {
+  return `${column} = ${merged[table]?.[column] ?? `excluded.${column}`}`;
+}
 
 /** Checks the row's columns and converts its values; a string is the reason it is invalid. */
 function bindRow(table: SyncTableName, row: SyncRow, types: ColumnTypes, op: Mutation['op']): Map<string, string | null> | string {
@@ -90,11 +113,26 @@ async function serverRow(
   return wire;
 }
 
-export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation, types: ColumnTypes): Promise<Outcome> {
+/** The server's current row for a mutation's key (null when there is none, or the key is not valid). */
+export function currentServerRow(tx: Tx, organizationId: string, mutation: Mutation, types: ColumnTypes): Promise<SyncRow | null> {
+  const table = mutation.table as SyncTableName;
+  const values = bindRow(table, mutation.row, types, mutation.op);
+  return typeof values === 'string' ? Promise.resolve(null) : serverRow(tx, organizationId, table, values, types);
+}
+
+export function applyMutation(
+  tx: Tx,
+  organizationId: string,
+  mutation: Mutation,
+  types: ColumnTypes,
+  seedTemplates: SeedTemplateIds = new Map(),
+): Promise<Outcome> {
   const table = mutation.table as SyncTableName;
   const spec: { appendOnly?: boolean; direction: string; key: readonly string[] } = syncTables[table];
   const values = bindRow(table, mutation.row, types, mutation.op);
   if (typeof values === 'string') return Promise.resolve(reject('invalid', values));
+  if (mutation.seed && mutation.op === 'upsert' && spec.direction === 'shared')
+    return applySeed(tx, organizationId, mutation, values, types, seedTemplates);
   if (mutation.op === 'delete' && spec.appendOnly)
     return Promise.resolve(reject('append_only', `${table} is history: rows are never deleted`));
 
@@ -146,9 +184,7 @@ export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation
     return `$${params.length}::text::${types[table][column]}`;
   });
   const conflictTarget = ['organization_id', ...spec.key].join(', ');
-  const updates = columns
-    .filter((column) => !spec.key.includes(column))
-    .map((column) => (table === 'scheduled_whatsapp_messages' && column === 'receipt' ? RECEIPT_MERGE : `${column} = excluded.${column}`));
+  const updates = columns.filter((column) => !spec.key.includes(column)).map((column) => columnUpdate(table, column));
   if (!updates.length) updates.push(`${spec.key[0]} = excluded.${spec.key[0]}`);
   if (guarded) params.push(String(mutation.base_version));
   const written = tx.unsafe<{ sync_version: string }[]>(
@@ -165,6 +201,44 @@ export function applyMutation(tx: Tx, organizationId: string, mutation: Mutation
       await serverRow(tx, organizationId, table, values, types),
     );
   });
+}
+
+/**
+ * A row every new console makes for itself: the organisation's own row of that kind stays
+ * and is returned (`existing`). A default template is known by its name and text, since
+ * each console made up its own id; a reminder rule by its key, pointing at the template
+ * the organisation has.
+ */
+async function applySeed(
+  tx: Tx,
+  organizationId: string,
+  mutation: Mutation,
+  values: Map<string, string | null>,
+  types: ColumnTypes,
+  seedTemplates: SeedTemplateIds,
+): Promise<Outcome> {
+  const table = mutation.table as SyncTableName;
+  if (table === 'message_templates') {
+    const [same] = await tx.unsafe<{ id: string }[]>(
+      `select t.id from public.message_templates t
+       where t.organization_id = $1::uuid and (t.id = $2::text or (t.name = $3::text and t.body = $4::text))
+       order by (t.id = $2::text) desc, t.sync_version limit 1`,
+      [organizationId, values.get('id') ?? null, values.get('name') ?? null, values.get('body') ?? null],
+    );
+    if (same) {
+      if (same.id !== values.get('id')) seedTemplates.set(values.get('id')!, same.id);
+      const row = await serverRow(tx, organizationId, table, new Map([['id', same.id]]), types);
+      if (row) return { status: 'existing', server_row: row };
+    }
+  } else {
+    const templateId = values.get('template_id');
+    const organizationTemplate = templateId ? seedTemplates.get(templateId) : undefined;
+    if (organizationTemplate) values.set('template_id', organizationTemplate);
+    const row = await serverRow(tx, organizationId, table, values, types);
+    if (row) return { status: 'existing', server_row: row };
+    if (organizationTemplate) mutation = { ...mutation, row: { ...mutation.row, template_id: organizationTemplate } };
+  }
+  return applyMutation(tx, organizationId, { ...mutation, seed: false, base_version: 0 }, types, seedTemplates);
 }
 
 interface PostgresError {

@@ -1,8 +1,8 @@
-import type { Mutation, MutationResult, PushRequest, PushResponse } from '../../../shared/sync/sync-protocol.ts';
+import type { Mutation, MutationResult, PushRequest, PushResponse, RejectionCode } from '../../../shared/sync/sync-protocol.ts';
 import type { Tx } from '../_shared/db.ts';
 import { beginOrganizationWrite } from '../_shared/membership-ingest.ts';
 import { applyBatched } from './apply-batch.ts';
-import { applyMutation, type Outcome, rejectionFor } from './apply-mutation.ts';
+import { applyMutation, currentServerRow, type Outcome, rejectionFor, type SeedTemplateIds } from './apply-mutation.ts';
 import type { ColumnTypes } from './column-types.ts';
 import { SyncHttpError } from './sync-errors.ts';
 
@@ -55,6 +55,7 @@ export async function push(
   }
 
   const pending = mutations.filter((mutation) => mutation.seq > lastSeq);
+  const refusedBefore = await earlierRejections(tx, organizationId, request.client_id, mutations, lastSeq, types);
   const outcomes =
     (await fastPath(() => applyBatched(tx, organizationId, pending, types))) ??
     (await fastPath(() => applyPipelined(tx, organizationId, pending, types))) ??
@@ -63,13 +64,11 @@ export async function push(
   const rejections: { seq: number; table: string; code: string; reason: string }[] = [];
   for (const mutation of mutations) {
     if (mutation.seq <= lastSeq) {
-      results.push({ seq: mutation.seq, status: 'duplicate' });
+      results.push(refusedBefore.get(mutation.seq) ?? { seq: mutation.seq, status: 'duplicate' });
       continue;
     }
     const result = outcomes.get(mutation.seq)!;
-    results.push(
-      result.status === 'applied' ? { seq: mutation.seq, status: 'applied', version: result.version } : { seq: mutation.seq, ...result },
-    );
+    results.push({ seq: mutation.seq, ...result });
     if (result.status === 'rejected')
       rejections.push({ seq: mutation.seq, table: mutation.table, code: result.code, reason: result.reason });
   }
@@ -93,6 +92,42 @@ export async function push(
     String(lastSeq),
   ]);
   return { kind: 'push', organization_id: organizationId, last_seq: lastSeq, results };
+}
+
+/**
+ * A replayed seq the server refused the first time answers with the same refusal: the
+ * answer that carried it may have been lost, and the desktop must still learn that the
+ * change did not apply. A conflict comes with the server's row as it is now.
+ */
+async function earlierRejections(
+  tx: Tx,
+  organizationId: string,
+  clientId: string,
+  mutations: Mutation[],
+  lastSeq: number,
+  types: ColumnTypes,
+): Promise<Map<number, MutationResult>> {
+  const replayed = mutations.filter((mutation) => mutation.seq <= lastSeq);
+  const answers = new Map<number, MutationResult>();
+  if (!replayed.length) return answers;
+  const refused = await tx.unsafe<{ seq: string; code: RejectionCode; reason: string }[]>(
+    'select seq, code, reason from public.sync_rejections where client_id = $1::uuid and seq between $2::int8 and $3::int8',
+    [clientId, String(replayed[0]!.seq), String(replayed.at(-1)!.seq)],
+  );
+  for (const rejection of refused) {
+    const seq = Number(rejection.seq);
+    const mutation = replayed.find((candidate) => candidate.seq === seq);
+    if (!mutation) continue;
+    const serverRow = rejection.code === 'conflict' ? await currentServerRow(tx, organizationId, mutation, types) : undefined;
+    answers.set(seq, {
+      seq,
+      status: 'rejected',
+      code: rejection.code,
+      reason: rejection.reason,
+      ...(serverRow !== undefined ? { server_row: serverRow } : {}),
+    });
+  }
+  return answers;
 }
 
 /** Connection loss, deadlocks, serialization failures, resource limits: retrying later can succeed. */
@@ -125,7 +160,7 @@ async function applyPipelined(
   pending: Mutation[],
   types: ColumnTypes,
 ): Promise<Map<number, Outcome> | null> {
-  if (pending.length < 2 || pending.some((m) => m.op === 'delete' || m.base_version !== undefined)) return null;
+  if (pending.length < 2 || pending.some((m) => m.op === 'delete' || m.base_version !== undefined || m.seed)) return null;
   const outcomes = await tx.savepoint((sp) => Promise.all(pending.map((mutation) => applyMutation(sp, organizationId, mutation, types))));
   return new Map(pending.map((mutation, i) => [mutation.seq, outcomes[i]!]));
 }
@@ -133,9 +168,10 @@ async function applyPipelined(
 /** Each mutation behind its own savepoint: a refused one is rolled back alone and recorded. */
 async function applyOneByOne(tx: Tx, organizationId: string, pending: Mutation[], types: ColumnTypes): Promise<Map<number, Outcome>> {
   const outcomes = new Map<number, Outcome>();
+  const seedTemplates: SeedTemplateIds = new Map();
   for (const mutation of pending) {
     try {
-      outcomes.set(mutation.seq, await tx.savepoint((sp) => applyMutation(sp, organizationId, mutation, types)));
+      outcomes.set(mutation.seq, await tx.savepoint((sp) => applyMutation(sp, organizationId, mutation, types, seedTemplates)));
     } catch (error) {
       const rejection = rejectionFor(error, mutation.table);
       if (!rejection) throw error;

@@ -6,6 +6,7 @@ import {
   type ReplyRequest,
   ReplyRequestSchema,
 } from '../../../shared/shop/reply-request.ts';
+import { asSignedIn } from '../_shared/as-signed-in.ts';
 import { asJson, createDb, type Sql } from '../_shared/db.ts';
 import { createGraphClient, type SendResult } from '../_shared/graph-client.ts';
 import { jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
@@ -156,13 +157,11 @@ async function reply(
 ): Promise<Response> {
   // Asked as the signed-in user: RLS shows the store to its organisation's members, and
   // owns_store (the rule every owner-managed table's policy uses) says who may act for it.
-  const [store] = await sql.begin('read only', async (tx) => {
-    await tx.unsafe('set local role authenticated');
-    await tx.unsafe("select set_config('request.jwt.claims', $1, true)", [JSON.stringify(claims)]);
-    return tx.unsafe<{ manages: boolean }[]>('select public.owns_store(id) as manages from public.store_settings where id = $1::uuid', [
+  const [store] = await asSignedIn(sql, claims, (tx) =>
+    tx.unsafe<{ manages: boolean }[]>('select public.owns_store(id) as manages from public.store_settings where id = $1::uuid', [
       request.store_id,
-    ]);
-  });
+    ]),
+  );
   if (!store) return refuse('not_your_store', 'This store is not one of yours: nothing was sent');
   if (!store.manages)
     return refuse('not_your_store', "Your role in this store's organisation can read its inbox but not answer: nothing was sent");

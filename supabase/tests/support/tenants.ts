@@ -38,8 +38,11 @@ export async function seedTenant(sql: postgres.Sql, label: string): Promise<Tena
     await tx`insert into message_templates (organization_id, id, name, body) values (${organizationId}, ${templateId}, 'Reminder', 'Starts at {start_time}')`;
     await tx`insert into workshop_automation_config (organization_id, workshop_id, rule_key, enabled, template_id, minutes_before, grace_minutes)
              values (${organizationId}, null, '1h-before', true, ${templateId}, 60, 15)`;
+    const messageRowId = `msg_${randomUUID()}`;
     await tx`insert into scheduled_whatsapp_messages (organization_id, id, workshop_id, rule_key, idempotency_key, kind, body, scheduled_for, grace_minutes, status)
-             values (${organizationId}, ${`msg_${randomUUID()}`}, ${workshopId}, '1h-before', ${`${workshopId}:1h-before`}, 'text', 'Starts soon', now() + interval '1 day', 15, 'pending')`;
+             values (${organizationId}, ${messageRowId}, ${workshopId}, '1h-before', ${`${workshopId}:1h-before`}, 'text', 'Starts soon', now() + interval '1 day', 15, 'pending')`;
+    await tx`insert into message_receipts (organization_id, message_row_id, member, delivered_at)
+             values (${organizationId}, ${messageRowId}, '111111111111111@lid', now())`;
     // A deleted lead leaves a tombstone; a desktop registers and has one push refused.
     await tx`insert into leads (organization_id, phone, name) values (${organizationId}, ${`${phone.slice(0, -1)}${(Number(phone.at(-1)) + 1) % 10}`}, 'Gone')`;
     await tx`delete from leads where organization_id = ${organizationId} and name = 'Gone'`;

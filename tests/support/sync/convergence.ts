@@ -17,6 +17,7 @@ export const uploadedTables: readonly SyncTableName[] = [
   'message_templates',
   'workshop_automation_config',
   'scheduled_whatsapp_messages',
+  'message_receipts',
 ];
 
 /** The desktop's outbox is empty and each uploaded table holds exactly the organisation's rows in Postgres. */

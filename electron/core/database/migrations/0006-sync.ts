@@ -1,6 +1,9 @@
 import { outboxTriggersSql, syncedTables } from '../../sync/synced-tables.js';
 import type { Migration } from '../migration.js';
 
+/** Synced tables created by later steps, which add their own triggers. */
+const madeLater = new Set(['message_receipts']);
+
 export const syncMigration: Migration = {
   version: 6,
   name: 'sync',
@@ -133,6 +136,9 @@ export const syncMigration: Migration = {
     ) STRICT;
     CREATE INDEX deliveries_order ON deliveries (order_id);
 
-    ${syncedTables.map(outboxTriggersSql).join('\n')}
+    ${syncedTables
+      .filter((table) => !madeLater.has(table.entity))
+      .map(outboxTriggersSql)
+      .join('\n')}
   `,
 };

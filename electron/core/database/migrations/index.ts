@@ -10,6 +10,8 @@ import { messageSourcesMigration } from './0008-message-sources.js';
 import { syncGroupFreshnessMigration } from './0009-sync-group-freshness.js';
 import { inboxMigration } from './0010-inbox.js';
 import { memberWindowOrderMigration } from './0011-member-window-order.js';
+import { syncSeedsMigration } from './0012-sync-seeds.js';
+import { syncReceiptsMigration } from './0013-sync-receipts.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -24,4 +26,6 @@ export const migrations: readonly Migration[] = [
   syncGroupFreshnessMigration,
   inboxMigration,
   memberWindowOrderMigration,
+  syncSeedsMigration,
+  syncReceiptsMigration,
 ];

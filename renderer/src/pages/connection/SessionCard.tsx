@@ -1,5 +1,5 @@
 import { QRCodeSVG } from 'qrcode.react';
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import type { SessionView } from '../../../../shared/sessions/session-view.js';
 import { useApi } from '../../app/console-context.js';
@@ -21,6 +21,17 @@ export function SessionCard({ session }: { session: SessionView }) {
     if (!result.ok) setError(result.error?.message ?? 'That did not work.');
   }
 
+  const [renaming, setRenaming] = useState(false);
+  const [label, setLabel] = useState(session.label);
+  async function rename(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const result = await api.call('sessions:rename', { id: session.id, label });
+    setBusy(false);
+    if (result.ok) setRenaming(false);
+    else setError(result.error.message);
+  }
   const confirm = useConfirm();
   const account = session.phone ? `${session.label} (${displayPhone(session.phone)})` : session.label;
   const remove = async () => {
@@ -38,7 +49,22 @@ export function SessionCard({ session }: { session: SessionView }) {
     <article className="card session" aria-label={`WhatsApp account ${session.label}`}>
       <header className="session__header">
         <div>
-          <h2>{session.label}</h2>
+          {renaming ? (
+            <form className="session__rename" onSubmit={rename} noValidate aria-label={`Rename ${session.label}`}>
+              <label htmlFor={`${session.id}-label`} className="visually-hidden">
+                Account name
+              </label>
+              <input id={`${session.id}-label`} value={label} maxLength={80} onChange={(event) => setLabel(event.target.value)} autoFocus />
+              <button type="submit" className="button button--small button--primary" disabled={busy}>
+                Save name
+              </button>
+              <button type="button" className="button button--small" onClick={() => setRenaming(false)}>
+                Cancel
+              </button>
+            </form>
+          ) : (
+            <h2>{session.label}</h2>
+          )}
           <p className="muted">
             {session.phone
               ? `Connected as ${session.displayName ?? displayPhone(session.phone)} · ${displayPhone(session.phone)}`
@@ -81,6 +107,20 @@ export function SessionCard({ session }: { session: SessionView }) {
               {session.state === 'replaced' ? 'Reconnect' : 'Link again'}
             </button>
           ) : null}
+          {renaming ? null : (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => {
+                setLabel(session.label);
+                setRenaming(true);
+              }}
+              aria-label={`Rename ${account}`}
+            >
+              Rename
+            </button>
+          )}
           <button type="button" className="button" disabled={busy} onClick={() => void remove()} aria-label={`Remove ${account}`}>
             Remove
           </button>

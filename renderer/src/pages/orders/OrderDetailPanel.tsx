@@ -1,6 +1,7 @@
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import { deliveryWords, formatMoney, formatWhen, paymentWords } from '../inbox/format-shop.js';
 import { useShopQuery } from '../inbox/use-shop-query.js';
+import { OrderActions } from './OrderActions.js';
 
 /** One order: its lines, payment attempts and delivery. */
 export function OrderDetailPanel({ id, timeZone, onClose }: { id: string; timeZone: string; onClose: () => void }) {
@@ -51,6 +52,7 @@ export function OrderDetailPanel({ id, timeZone, onClose }: { id: string; timeZo
         {o.deliveryEta ? ` · ETA ${formatWhen(o.deliveryEta, timeZone)}` : ''}
         {o.trackingNumber ? ` · tracking ${o.trackingNumber}` : ''}
       </p>
+      <OrderActions order={o} timeZone={timeZone} />
       {o.payments.length ? (
         <ul>
           {o.payments.map((p, i) => (

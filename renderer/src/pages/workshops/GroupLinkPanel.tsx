@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi, useConsole } from '../../app/console-context.js';
 import { useConfirm } from '../../components/ConfirmDialog.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { GroupPicker } from './GroupPicker.js';
 import { useAction } from './use-action.js';
 
@@ -102,19 +103,5 @@ function SessionChoice({ workshop }: { workshop: Workshop }) {
       ) : null}
       <GroupPicker key={sessionId} workshop={workshop} sessionId={sessionId} />
     </>
-  );
-}
-
-function CopyButton({ text }: { text: string }) {
-  const [copied, setCopied] = useState(false);
-  const copy = () =>
-    navigator.clipboard.writeText(text).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    );
-  return (
-    <button type="button" className="button button--small" onClick={() => void copy()}>
-      {copied ? 'Copied' : 'Copy'}
-    </button>
   );
 }

@@ -88,4 +88,67 @@ describe('the registrations of a demo workshop', () => {
     await waitFor(() => expect(Number(cardValue('Registered')?.replace(/,/g, ''))).toBe(registered - 2));
     expect(screen.getByRole('toolbar', { name: 'Selected registrations' })).toHaveTextContent('None selected');
   }, 30_000);
+
+  it('exports every registration with its status and join/leave times, agreeing with the cards', async () => {
+    await demoWorkshop();
+    fireEvent.click(await screen.findByRole('button', { name: 'Use the demo group’s people as my registrations' }));
+    await screen.findByText(/^Imported\./);
+    const [workshop] = await call(test.core, 'workshops:list', {});
+    const [leaver] = await call(test.core, 'workshops:members', { id: workshop!.id, tab: 'in-group' });
+    test.demo().simulate(workshop!.group!.groupJid, { leave: [leaver!.phone!] });
+    await waitFor(() => expect(cardValue('Left')).toBe('1'));
+
+    const downloads = captureDownloads();
+    try {
+      fireEvent.click(screen.getByRole('button', { name: 'Export all with status' }));
+      await waitFor(() => expect(downloads.files).toHaveLength(1));
+      const [header, ...lines] = (await downloads.files[0]!.text())
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')
+        .filter(Boolean);
+      expect(header).toBe('Name,Phone,Phone (E.164),Email,Status,Joined (Asia/Kolkata),Left (Asia/Kolkata)');
+      const count = (status: string) => lines.filter((line) => line.split(',')[4] === status).length;
+      expect(count('In group')).toBe(Number(cardValue('In Group')?.replace(/,/g, '')));
+      expect(count('Missing')).toBe(Number(cardValue('Missing')));
+      expect(count('Left')).toBe(1);
+      const left = lines.find((line) => line.split(',')[4] === 'Left')!;
+      expect(left).toContain(leaver!.phone!.slice(2));
+      expect(left).toMatch(/,Left,\d{4}-\d\d-\d\d \d\d:\d\d IST,\d{4}-\d\d-\d\d \d\d:\d\d IST$/);
+    } finally {
+      downloads.restore();
+    }
+  }, 30_000);
+
+  it('downloads the Missing list with each person’s email and a wa.me link that opens a chat with the invite typed', async () => {
+    await demoWorkshop();
+    fireEvent.click(await screen.findByRole('button', { name: 'Use the demo group’s people as my registrations' }));
+    await screen.findByText(/^Imported\./);
+    await waitFor(() => expect(cardValue('Missing')).toBe('5'));
+    const [workshop] = await call(test.core, 'workshops:list', {});
+    const toolbar = await screen.findByRole('toolbar', { name: 'Invite the missing' });
+    expect(within(toolbar).getByRole('button', { name: 'Copy the group’s invite link' })).toBeInTheDocument();
+
+    const downloads = captureDownloads();
+    try {
+      fireEvent.click(within(toolbar).getByRole('button', { name: 'Download Missing with email and WhatsApp invite links' }));
+      await waitFor(() => expect(downloads.files).toHaveLength(1));
+      const [header, ...lines] = (await downloads.files[0]!.text())
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')
+        .filter(Boolean);
+      expect(header).toBe('Name,Phone,Phone (E.164),Email,WhatsApp invite link');
+      expect(lines).toHaveLength(5);
+      for (const line of lines) {
+        const [name, , , email, link] = line.split(',');
+        expect(email).toMatch(/@example\.org$/);
+        const url = new URL(link!);
+        expect(url.origin).toBe('https://wa.me');
+        const text = url.searchParams.get('text')!;
+        expect(text).toContain(`Hi ${name!.split(' ')[0]}, you registered for Demo Evening.`);
+        expect(text).toContain(workshop!.group!.inviteLink!);
+      }
+    } finally {
+      downloads.restore();
+    }
+  }, 30_000);
 });

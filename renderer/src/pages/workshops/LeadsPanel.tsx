@@ -7,6 +7,7 @@ import { useApi, useConsole } from '../../app/console-context.js';
 import { useConfirm } from '../../components/ConfirmDialog.js';
 import { FormField } from '../../components/FormField.js';
 import { csvFileName, downloadCsv } from './download-csv.js';
+import { exportRegistrationsWithStatus } from './registration-status-export.js';
 import { ImportOutcome } from './ImportOutcome.js';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
 import { LeadImportDialog } from './LeadImportDialog.js';
@@ -223,6 +224,14 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
             </button>
             <button type="button" className="button button--small" onClick={() => exportRows(rows, 'registrations')}>
               Export all
+            </button>
+            <button
+              type="button"
+              className="button button--small"
+              disabled={removing.busy}
+              onClick={() => void removing.run(() => exportRegistrationsWithStatus(api, workshop, rows))}
+            >
+              Export all with status
             </button>
           </div>
           <VirtualTable label="Registrations" rows={shown} columns={columns} rowKey={(lead) => String(lead.id)} />

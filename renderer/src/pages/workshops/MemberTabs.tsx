@@ -3,6 +3,7 @@ import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js'
 import { detailTabs as tabs, type DetailTab } from '../../stores/workshops.store.js';
 import { memberTabLabels } from './member-columns.js';
 import { MemberTable } from './MemberTable.js';
+import { MissingActions } from './MissingActions.js';
 import { useWorkshops } from './use-workshops.js';
 import { WhatsAppTab } from './WhatsAppTab.js';
 
@@ -82,6 +83,7 @@ export function MemberTabs({ workshop }: { workshop: Workshop }) {
         })}
       </div>
       <div role="tabpanel" id={`${baseId}-panel`} aria-labelledby={`${baseId}-tab-${selected}`} className="tabs__panel" tabIndex={0}>
+        {selected === 'missing' && workshop.stats.missing > 0 ? <MissingActions workshop={workshop} /> : null}
         {selected === 'whatsapp' ? <WhatsAppTab workshop={workshop} /> : <MemberTable key={selected} workshop={workshop} tab={selected} />}
       </div>
     </section>

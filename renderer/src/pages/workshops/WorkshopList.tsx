@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useConsole } from '../../app/console-context.js';
 import { EmptyState } from '../../components/EmptyState.js';
+import { FirstRunGuide } from '../FirstRunGuide.js';
 import { PageHeader } from '../PageHeader.js';
 import { formatWorkshopStart } from './format-workshop-time.js';
 import { statDefinitions } from './stat-items.js';
@@ -40,6 +41,7 @@ export function WorkshopList() {
           {loadError}
         </p>
       ) : null}
+      <FirstRunGuide />
       {workshops === null ? (
         loadError ? null : (
           <p className="muted">Loading…</p>
