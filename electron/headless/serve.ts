@@ -9,6 +9,7 @@ import { createTransportFactory } from '../core/whatsapp/transport-factory.js';
 import { loadOrCreateAccessToken } from './access-token.js';
 import { startHeadlessServer } from './headless-server.js';
 import { simulatorOptionsFromEnv } from './simulator-env.js';
+import { whatsAppServerFromEnv } from './whatsapp-server-env.js';
 
 const usage = `Usage: npm run serve -- [options]
 
@@ -21,8 +22,9 @@ Runs the console without a window and serves it to a browser on this machine.
                      (default $CONSOLE_DATA_DIR or ~/.local/share/whatsapp-operator-console)
   --new-token        replace the stored access token (old URLs stop working)
   --test-hooks       for automated tests only: read CONSOLE_SIMULATOR (tuning and
-                     holding the demo account's sends) and check every answer
-                     against the contract
+                     holding the demo account's sends) and CONSOLE_WHATSAPP_SERVER
+                     (a local WhatsApp-protocol server for real accounts), and
+                     check every answer against the contract
   --help             show this help`;
 
 function defaultDataDir(): string {
@@ -70,15 +72,22 @@ async function main(): Promise<void> {
   // Test hooks only on request: a console someone runs never holds sends because a variable
   // happened to be set in their shell.
   const testHooks = values['test-hooks'];
-  if (!testHooks && process.env.CONSOLE_SIMULATOR)
-    logger.warn('CONSOLE_SIMULATOR is ignored: it is a test hook, read only with --test-hooks');
+  for (const hook of ['CONSOLE_SIMULATOR', 'CONSOLE_WHATSAPP_SERVER'])
+    if (!testHooks && process.env[hook]) logger.warn(`${hook} is ignored: it is a test hook, read only with --test-hooks`);
 
   const core = createCore({
     shell: 'headless',
     dataDir,
     appVersion: readVersion(here),
     logger,
-    whatsApp: createTransportFactory({ simulator: testHooks ? simulatorOptionsFromEnv(process.env.CONSOLE_SIMULATOR) : {} }),
+    whatsApp: createTransportFactory(
+      testHooks
+        ? {
+            simulator: simulatorOptionsFromEnv(process.env.CONSOLE_SIMULATOR),
+            baileysWebSocketUrl: whatsAppServerFromEnv(process.env.CONSOLE_WHATSAPP_SERVER),
+          }
+        : {},
+    ),
     validateOutputs: testHooks,
   });
   core.start();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createShop, type Harness, newCustomer, type Shop, startHarness } from './support/harness';
 import { change, delivery, sign, status, text } from './support/meta';
 import { backendRequirement } from './support/requirements';
@@ -105,7 +105,14 @@ describe.skipIf(!backend.available)('whatsapp-webhook: verification and refusing
       await h.waitForProcessed([good.value.messages![0]!.id]);
       expect(h.lastReply(customer)).toMatch(/^Welcome to Store security-shop!/);
       expect(await inboundCount()).toBe(before + 2);
-      expect(h.stack.functions.output()).toContain('"event":"item_refused","where":"entry.1.changes.0.value.messages.0","wamid":"wamid.x"');
+      // The function's log line travels through a pipe and can arrive after its HTTP answer.
+      await vi.waitFor(
+        () =>
+          expect(h.stack.functions.output()).toContain(
+            '"event":"item_refused","where":"entry.1.changes.0.value.messages.0","wamid":"wamid.x"',
+          ),
+        { timeout: 5_000 },
+      );
     });
 
     it.each([
@@ -180,7 +187,11 @@ describe.skipIf(!backend.available)('whatsapp-webhook: verification and refusing
       const response = await h.post(delivery([change('999999999', { messages: [text(newCustomer(), 'HELP')] })]));
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ received: 0, duplicates: 0, statuses_applied: 0, ignored_phone_number_ids: ['999999999'] });
-      expect(h.stack.functions.output()).toContain('"event":"unknown_phone_number_id","phone_number_ids":["999999999"]');
+      // The function's log line travels through a pipe and can arrive after its HTTP answer.
+      await vi.waitFor(
+        () => expect(h.stack.functions.output()).toContain('"event":"unknown_phone_number_id","phone_number_ids":["999999999"]'),
+        { timeout: 5_000 },
+      );
       expect(await inboundCount()).toBe(before);
     });
 

@@ -4,8 +4,12 @@ import type { ConnectionContext, TransportKind, WhatsAppConnection, WhatsAppTran
 
 export interface TransportFactoryOptions {
   simulator?: Partial<SimulatorOptions>;
-  /** Points Baileys at another server (tests use a dead local port). */
-  baileysWebSocketUrl?: string;
+  /**
+   * Points Baileys at another server (tests: a dead local port, or a local WhatsApp-protocol
+   * server). The web client version is then not asked of web.whatsapp.com: that server is
+   * not WhatsApp, and the question would leave the machine.
+   */
+  baileysWebSocketUrl?: string | undefined;
 }
 
 /** The production factory: Baileys for real accounts (loaded when first needed), the simulator for the demo. */
@@ -15,7 +19,8 @@ export function createTransportFactory(options: TransportFactoryOptions = {}): W
       if (kind === 'simulator') return new SimulatedTransport(context, { ...defaultSimulatorOptions, ...options.simulator });
       return new DeferredConnection(async () => {
         const { BaileysTransport } = await import('./baileys/baileys-transport.js');
-        return new BaileysTransport(context, { webSocketUrl: options.baileysWebSocketUrl });
+        const url = options.baileysWebSocketUrl;
+        return new BaileysTransport(context, url ? { webSocketUrl: url, fetchVersion: async () => null } : {});
       });
     },
   };

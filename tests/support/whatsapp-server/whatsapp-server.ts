@@ -26,6 +26,8 @@ export type ReceiptKind = 'delivery' | 'read' | 'sender' | 'retry';
 
 /** Knobs a test turns to make the server misbehave the way WhatsApp sometimes does. */
 export interface ServerBehaviour {
+  /** Sees every stanza the console sends, as it arrives and before it is handled (a crash test kills the console here). */
+  observe: (node: BinaryNode) => void;
   /** An IQ this returns true for is never answered (a lost reply). */
   dropIq: (iq: BinaryNode) => boolean;
   /** An IQ this returns an error for is answered with it. */
@@ -61,6 +63,7 @@ export interface UnansweredIq {
 export class WhatsAppServer {
   readonly world: WhatsAppWorld;
   readonly behaviour: ServerBehaviour = {
+    observe: () => undefined,
     dropIq: () => false,
     failIq: () => undefined,
     wrongIdIq: () => false,
@@ -262,7 +265,10 @@ export class WhatsAppServer {
       this.staticKey,
       {
         handshake: (c) => this.onHandshake(c),
-        node: (c, node) => this.enqueue(() => this.onNode(c, node)),
+        node: (c, node) => {
+          this.behaviour.observe(node);
+          this.enqueue(() => this.onNode(c, node));
+        },
         closed: () => undefined,
         log: this.log,
       },
