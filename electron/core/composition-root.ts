@@ -36,6 +36,7 @@ import { Rescheduler } from './messages/rescheduler.js';
 import { ScheduleGenerator } from './messages/schedule-generator.js';
 import { LeadService } from './workshops/lead-service.js';
 import { LidResolver } from './workshops/lid-resolver.js';
+import { LeaveAlerts } from './workshops/leave-alerts.js';
 import { MembershipService } from './workshops/membership-service.js';
 import { workshopHandlers } from './workshops/workshop-handlers.js';
 import { WorkshopRepository } from './workshops/workshop-repository.js';
@@ -178,6 +179,7 @@ export function createCore(deps: CoreDependencies): Core {
   events.subscribe((event) => {
     if (event !== 'sync:changed') sync.localChange();
   });
+  new LeaveAlerts(db, events).start();
 
   const appInfo = new AppInfoService({
     identity: {

@@ -14,6 +14,10 @@ import { createWhatsappWebhookHandler } from '../functions/whatsapp-webhook/hand
 import { loadUserConfig } from '../functions/_shared/user-config.ts';
 import { createDesktopSyncHandler } from '../functions/desktop-sync/handler.ts';
 import { createMembershipWebhookHandler } from '../functions/whatsapp-membership-webhook/handler.ts';
+import { loadCloudApiConfig } from '../functions/_shared/cloud-api-config.ts';
+import { createQueueWhatsappHandler } from '../functions/queue-whatsapp/handler.ts';
+import { createProcessWhatsappQueueHandler } from '../functions/process-whatsapp-queue/handler.ts';
+import { createSyncWhatsappTemplatesHandler } from '../functions/sync-whatsapp-templates/handler.ts';
 import { createSendReplyHandler } from '../functions/send-reply/handler.ts';
 import { loadGraphConfig } from '../functions/send-reply/graph-config.ts';
 import { createOrderActionHandler } from '../functions/order-action/handler.ts';
@@ -22,6 +26,7 @@ const env = (name: string) => Deno.env.get(name);
 const config = loadConfig(env);
 const paymentConfig = loadPaymentConfig(env);
 const userConfig = loadUserConfig(env);
+const cloudApiConfig = loadCloudApiConfig(env);
 // On Supabase each function is its own instance with its own pool and token cache; so here.
 const functions: Record<string, (req: Request) => Promise<Response>> = {
   'whatsapp-webhook': createWhatsappWebhookHandler(config),
@@ -31,6 +36,9 @@ const functions: Record<string, (req: Request) => Promise<Response>> = {
   'desktop-sync': createDesktopSyncHandler(userConfig),
   'whatsapp-membership-webhook': createMembershipWebhookHandler(userConfig),
   'send-reply': createSendReplyHandler(userConfig, loadGraphConfig(env)),
+  'queue-whatsapp': createQueueWhatsappHandler(cloudApiConfig, userConfig),
+  'process-whatsapp-queue': createProcessWhatsappQueueHandler(cloudApiConfig),
+  'sync-whatsapp-templates': createSyncWhatsappTemplatesHandler(cloudApiConfig, userConfig),
   'order-action': createOrderActionHandler(userConfig),
 };
 

@@ -32,6 +32,10 @@ export interface FunctionsEnv {
   SUPABASE_URL?: string;
   SUPABASE_JWT_SECRET?: string;
   SYNC_DB_POOL_SIZE?: string;
+  CLOUD_API_TOKEN_KEY?: string;
+  CLOUD_API_CRON_SECRET?: string;
+  CLOUD_API_DB_POOL_SIZE?: string;
+  CLOUD_API_SEND_CONCURRENCY?: string;
 }
 
 export interface FunctionsServer {

@@ -41,6 +41,9 @@ export interface LocalStackOptions {
   accessTokenTtlSeconds?: number;
   /** Told every sign-in code the fake GoTrue "emails". */
   onSignInCode?: (email: string, code: string) => void;
+  /** Sends in flight per queue processor (CLOUD_API_SEND_CONCURRENCY). */
+  cloudApiSendConcurrency?: number;
+  cloudApiDbPoolSize?: number;
   /** Point the payment functions at a real Flutterwave (development only); the fake otherwise. */
   flutterwave?: {
     baseUrl: string;
@@ -64,6 +67,9 @@ export interface LocalStack {
   flutterwave: FakeFlutterwave | null;
   flutterwaveSecretHash: string;
   reconcileSecret: string;
+  /** The key sealing Cloud API access tokens (base64, 32 bytes) and the processor's cron secret. */
+  cloudApiTokenKey: string;
+  cloudApiCronSecret: string;
   functions: FunctionsServer;
   /**
    * The Supabase project URL for supabase-js: `/auth/v1` is the fake GoTrue, `/functions/v1`
@@ -118,6 +124,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => gotrue.stop());
 
+    const cloudApiTokenKey = randomBytes(32).toString('base64');
+    const cloudApiCronSecret = `cron-${randomBytes(12).toString('hex')}`;
     const appSecret = options.appSecret ?? randomBytes(16).toString('hex');
     const graphApiToken = options.graphApiToken ?? `test-token-${randomBytes(8).toString('hex')}`;
     const publicSiteUrl = options.publicSiteUrl ?? 'https://shop.example.test';
@@ -144,6 +152,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SUPABASE_URL: gotrue.projectUrl,
       SUPABASE_JWT_SECRET: gotrue.jwtSecret,
       ...(options.syncDbPoolSize ? { SYNC_DB_POOL_SIZE: String(options.syncDbPoolSize) } : {}),
+      CLOUD_API_TOKEN_KEY: cloudApiTokenKey,
+      CLOUD_API_CRON_SECRET: cloudApiCronSecret,
+      ...(options.cloudApiSendConcurrency ? { CLOUD_API_SEND_CONCURRENCY: String(options.cloudApiSendConcurrency) } : {}),
+      ...(options.cloudApiDbPoolSize ? { CLOUD_API_DB_POOL_SIZE: String(options.cloudApiDbPoolSize) } : {}),
     };
     const functionsOptions = { ...(options.functionsPort ? { port: options.functionsPort } : {}), quiet: options.quiet ?? true };
     let functions = await startFunctions(functionsEnv, functionsOptions);
@@ -160,6 +172,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       flutterwave: fakeFlutterwave,
       flutterwaveSecretHash,
       reconcileSecret,
+      cloudApiTokenKey,
+      cloudApiCronSecret,
       get functions() {
         return functions;
       },

@@ -224,3 +224,32 @@ describe('membership of a linked workshop', () => {
     expect(await core.invoke('workshops:sync-members', { id: workshop.id })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
   });
 });
+
+describe('alerts when registered people leave', () => {
+  it('raises one notification naming the registered leaver, none for a member who never registered, and never repeats it', async () => {
+    const [first, second, outsider] = group.participants.filter((member) => member.phone && !member.isAdmin);
+    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Asha Rao', phone: first!.phone }));
+    await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Ravi Kumar', phone: second!.phone }));
+    await settle();
+    const raised: unknown[] = [];
+    core.subscribe((event, payload) => {
+      if (event === 'notifications:raised') raised.push(payload);
+    });
+
+    demo.simulate(group.jid, { leave: [outsider!.phone!] });
+    await settle();
+    expect(raised).toEqual([]);
+
+    demo.simulate(group.jid, { leave: [first!.phone!] });
+    await settle();
+    expect(raised).toEqual([
+      { level: 'warning', title: 'A registered person left the group', body: 'Product Design: Asha Rao', workshopId: workshop.id },
+    ]);
+
+    demo.simulate(group.jid, { leave: [second!.phone!] });
+    await settle();
+    expect(raised).toHaveLength(2);
+    expect(raised[1]).toMatchObject({ body: 'Product Design: Ravi Kumar' });
+  });
+});

@@ -8,6 +8,7 @@ import { isValidMetaSignature } from '../_shared/signature.ts';
 import { parseWebhook } from '../_shared/webhook-payload.ts';
 import type { GroupCommit } from '../_shared/group-commit.ts';
 import { createWorkQueue, type WorkQueue } from '../_shared/work-queue.ts';
+import { applyCloudApiWebhook } from '../_shared/cloud-api-webhook.ts';
 import { createInboundLog, ingest, type InboundRow } from './ingest.ts';
 import { createReplyLog, processInbound, type ProcessDeps } from './process.ts';
 import { findStranded } from './recovery.ts';
@@ -81,7 +82,10 @@ async function receive(
   // Refused items are acknowledged with the rest: a retry of the same bytes would be refused again.
   for (const refusal of parsed.refused) log('warn', 'item_refused', { where: refusal.where, wamid: refusal.wamid, reason: refusal.reason });
   const refused = parsed.refused.map(({ where, reason }) => ({ where, reason }));
-  const nothing = { received: 0, duplicates: 0, statuses_applied: 0, ...(refused.length > 0 ? { refused } : {}) };
+  // Template status changes and the statuses of template sends belong to the Cloud API queue.
+  const cloud = await applyCloudApiWebhook(ingestSql, json, parsed.changes);
+  const cloudApi = cloud.templates_updated + cloud.statuses_applied > 0 ? { cloud_api: cloud } : {};
+  const nothing = { received: 0, duplicates: 0, statuses_applied: 0, ...cloudApi, ...(refused.length > 0 ? { refused } : {}) };
   if (parsed.changes.length === 0) return jsonResponse(200, nothing);
   // Refused before storing: a stored message is never processed twice, so a delivery
   // stored and then refused would be lost. Meta retries a 503 with backoff.
@@ -101,6 +105,7 @@ async function receive(
     received: result.stored.length,
     duplicates: result.duplicates,
     statuses_applied: result.statusesApplied,
+    ...cloudApi,
     ...(result.channelErrors > 0 ? { errors_recorded: result.channelErrors } : {}),
     ...(result.unknownPhoneNumberIds.length > 0 ? { ignored_phone_number_ids: result.unknownPhoneNumberIds } : {}),
     ...(refused.length > 0 ? { refused } : {}),

@@ -94,7 +94,7 @@ export function Composer({ conversation }: { conversation: Conversation }) {
       {open ? (
         <>
           <label className="visually-hidden" htmlFor="reply-text">
-            Reply
+            Reply text
           </label>
           <textarea
             id="reply-text"

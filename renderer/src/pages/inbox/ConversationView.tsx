@@ -34,7 +34,9 @@ export function ConversationView({ conversation, timeZone }: { conversation: Con
     if (unread > 0) void api.call('inbox:mark-read', { storeId: conversation.storeId, phone: conversation.phone });
   }, [api, unread, latest, conversation.storeId, conversation.phone]);
   const endRef = useRef<HTMLLIElement>(null);
-  useEffect(() => endRef.current?.scrollIntoView?.({ block: 'end' }), [latest, key]);
+  useEffect(() => {
+    endRef.current?.scrollIntoView?.({ block: 'end' });
+  }, [latest, key]);
 
   if (detail.error) return <p className="error">{detail.error}</p>;
   if (!data) return <p className="muted">Loading…</p>;

@@ -1,0 +1,62 @@
+import type { Database } from '../database/open-database.js';
+import type { CoreEvents } from '../events/core-events.js';
+
+interface Leaver {
+  eventId: number;
+  workshopId: string;
+  workshopName: string;
+  name: string;
+}
+
+/**
+ * Tells the coordinator when a registered lead leaves a workshop's group: one notification
+ * per workshop and batch (a sync that finds ten gone says ten, once), through the same
+ * `notifications:raised` the shells show as a desktop notification and a toast. It reads
+ * the stored membership events after each `members:changed`, so it alerts only on what was
+ * committed, and starts from the newest event so a restart does not repeat old leaves.
+ */
+export class LeaveAlerts {
+  private lastEventId: number;
+  private readonly leaversSince;
+
+  constructor(
+    db: Database,
+    private readonly events: CoreEvents,
+  ) {
+    this.lastEventId = (db.prepare('SELECT coalesce(max(id), 0) FROM membership_events').pluck().get() as number) ?? 0;
+    this.leaversSince = db.prepare(
+      `SELECT e.id AS eventId, w.id AS workshopId, w.name AS workshopName, l.name AS name
+         FROM membership_events e
+         JOIN workshop_group_members m ON m.id = e.member_id
+         JOIN workshops w ON w.group_jid = e.group_jid
+         JOIN leads l ON l.phone = m.phone
+         JOIN lead_assignments a ON a.workshop_id = w.id AND a.lead_id = l.id
+        WHERE e.group_jid = @group AND e.id > @after AND e.action = 'left' AND m.status = 'left' AND e.occurred_at >= w.created_at
+        ORDER BY e.id`,
+    );
+  }
+
+  start(): () => void {
+    return this.events.subscribe((event, payload) => {
+      if (event === 'members:changed') this.check((payload as { groupJid: string }).groupJid);
+    });
+  }
+
+  private check(groupJid: string): void {
+    const leavers = this.leaversSince.all({ group: groupJid, after: this.lastEventId }) as Leaver[];
+    if (leavers.length === 0) return;
+    this.lastEventId = Math.max(this.lastEventId, ...leavers.map((leaver) => leaver.eventId));
+    const byWorkshop = new Map<string, Leaver[]>();
+    for (const leaver of leavers) byWorkshop.set(leaver.workshopId, [...(byWorkshop.get(leaver.workshopId) ?? []), leaver]);
+    for (const [workshopId, list] of byWorkshop) {
+      const names = list.map((leaver) => leaver.name || 'A registered person');
+      const shown = names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+      this.events.emit('notifications:raised', {
+        level: 'warning',
+        title: list.length === 1 ? 'A registered person left the group' : `${list.length} registered people left the group`,
+        body: `${list[0]!.workshopName}: ${shown}`,
+        workshopId,
+      });
+    }
+  }
+}
