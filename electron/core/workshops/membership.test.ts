@@ -228,9 +228,9 @@ describe('membership of a linked workshop', () => {
 describe('alerts when registered people leave', () => {
   it('raises one notification naming the registered leaver, none for a member who never registered, and never repeats it', async () => {
     const [first, second, outsider] = group.participants.filter((member) => member.phone && !member.isAdmin);
-    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
-    await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Asha Rao', phone: first!.phone }));
-    await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Ravi Kumar', phone: second!.phone }));
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
+    await call(core, 'leads:add', { workshopId: workshop.id, name: 'Asha Rao', phone: first!.phone! });
+    await call(core, 'leads:add', { workshopId: workshop.id, name: 'Ravi Kumar', phone: second!.phone! });
     await settle();
     const raised: unknown[] = [];
     core.subscribe((event, payload) => {
