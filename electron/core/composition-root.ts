@@ -169,6 +169,7 @@ export function createCore(deps: CoreDependencies): Core {
     logger,
     events,
     options: deps.sync ?? {},
+    startingRows: () => automation.ensureDefaults(),
     onApplied: (changes) => {
       for (const id of changes.workshopIds) events.emit('workshops:changed', { id });
       const shop = [...changes.tables].filter((table) => shopTables.has(table));

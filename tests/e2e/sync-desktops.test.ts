@@ -102,6 +102,43 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     await second.stop();
   });
 
+  it('switching organisation removes the old one’s workshops and registrations from the console, uploads none of them to the new one, and waits while changes are unsent', async () => {
+    const first = await world.organisation('Old Org');
+    const desktop = world.desktop();
+    const sessionId = await desktop.linkDemo();
+    const signedIn = await desktop.signIn(first);
+    const workshop = await desktop.call('workshops:create', {
+      name: 'Old org workshop',
+      startsAtLocal: '2030-07-01T10:00',
+      timeZone: 'UTC',
+      durationMinutes: 60,
+    });
+    await desktop.call('leads:add', { workshopId: workshop.id, phone: `+${freshPhones(1)[0]}`, name: 'Old org lead' });
+    await desktop.settle();
+    const [second] = await world.sql<{ id: string }[]>`insert into organizations (name) values ('New Org') returning id`;
+    await world.sql`insert into organization_members (organization_id, user_id, role) values (${second!.id}, ${signedIn.user!.id}, 'member')`;
+
+    // An edit not yet uploaded: switching now would lose it.
+    await desktop.call('workshops:update', { id: workshop.id, name: 'Old org workshop, renamed' });
+    await expect(desktop.call('backend:choose-organisation', { id: second!.id })).rejects.toThrow(/not reached Old Org yet/);
+    await desktop.settle();
+
+    await desktop.call('backend:choose-organisation', { id: second!.id });
+    const status = await desktop.settle();
+    expect(status.organisation).toMatchObject({ name: 'New Org' });
+    expect(await desktop.call('workshops:list')).toEqual([]);
+    expect(await desktop.localRows('leads')).toEqual([]);
+    const [uploaded] = await world.sql`select (select count(*)::int from workshops where organization_id = ${second!.id}) as workshops,
+      (select count(*)::int from leads where organization_id = ${second!.id}) as leads,
+      (select count(*)::int from message_templates where organization_id = ${second!.id}) as templates,
+      (select count(*)::int from whatsapp_sessions where organization_id = ${second!.id} and id = ${sessionId}) as sessions`;
+    expect(uploaded).toEqual({ workshops: 0, leads: 0, templates: 5, sessions: 1 });
+    const [kept] = await world.sql`select name from workshops where organization_id = ${first.id} and id = ${workshop.id}`;
+    expect(kept).toEqual({ name: 'Old org workshop, renamed' });
+    await expectSameAsServer(desktop, world.sql, second!.id);
+    await desktop.stop();
+  });
+
   it('keeps the CRM’s edit over a stale desktop edit and reports the edit it replaced', async () => {
     const org = await world.organisation('CRM Wins');
     const desktop = world.desktop();

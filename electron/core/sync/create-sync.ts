@@ -30,8 +30,10 @@ export interface SyncParts {
   logger: Logger;
   events: CoreEvents;
   options: SyncOptions;
-  /** Rows the CRM changed arrived: refresh what depends on them (pages, the reminder schedule). */
+  /** Rows the CRM changed arrived, or the rows of an organisation left were removed: refresh what depends on them (pages, the reminder schedule). */
   onApplied: (changes: AppliedChanges) => void;
+  /** Makes the default templates and reminder rules where they are missing (after leaving an organisation). */
+  startingRows: () => void;
 }
 
 /** Builds the hosted-backend sync: auth, outbox, loop and the service the handlers call. */
@@ -82,6 +84,8 @@ export function createSync(parts: SyncParts): { service: SyncService; auth: Back
     poke,
     logger,
     publish: (status) => parts.events.emit('sync:changed', status),
+    startingRows: parts.startingRows,
+    onRemoved: parts.onApplied,
   });
   let lastSeen = outbox.lastSeq();
   return {

@@ -6,6 +6,8 @@ import type { Database } from '../database/open-database.js';
 import type { Logger } from '../logging/logger.js';
 import { SyncFailure, type DesktopSyncClient } from './desktop-sync-client.js';
 import type { Outbox } from './outbox.js';
+import type { AppliedChanges } from './pull-applier.js';
+import { syncTableNames, syncTables, type SyncTableName } from '../../../shared/sync/sync-tables.js';
 import type { SyncEngine } from './sync-engine.js';
 import type { SyncPoke } from './sync-poke.js';
 import type { SyncStateStore } from './sync-state-store.js';
@@ -31,7 +33,27 @@ export interface SyncServiceDeps {
   logger: Logger;
   /** Pushes `sync:changed` to the UI. */
   publish: (status: BackendStatus) => void;
+  /** Makes what a new console starts with (the default templates and reminder rules) where they are missing. */
+  startingRows: () => void;
+  /** Local rows went away (the organisation was left): refresh the pages and the reminder schedule. */
+  onRemoved: (changes: AppliedChanges) => void;
 }
+
+/**
+ * What this console holds of an organisation, children before parents: the workshop data
+ * both sides edit and the queue that belongs to those workshops. The WhatsApp accounts,
+ * groups and who is in them stay: they are this computer's view of WhatsApp, uploaded to
+ * whichever organisation it syncs with.
+ */
+const organisationTables = [
+  'message_receipts',
+  'scheduled_whatsapp_messages',
+  'lead_assignments',
+  'workshop_automation_config',
+  'workshops',
+  'leads',
+  'message_templates',
+] as const;
 
 /**
  * Settings → Hosted backend: the project, who is signed in, which organisation this
@@ -152,16 +174,26 @@ export class SyncService {
     if (!organisation) throw new ApiFailure('not-found', 'You are not a member of that organisation.');
     const current = this.organisation();
     if (current?.id !== id) {
-      this.deps.db.transaction(() => {
+      const pending = this.deps.outbox.pending();
+      if (current && pending > 0)
+        throw new ApiFailure(
+          'conflict',
+          `${pending} change${pending === 1 ? ' has' : 's have'} not reached ${current.name} yet. Press “Sync now” and switch once nothing is waiting, so nothing is lost.`,
+        );
+      const removed = this.deps.db.transaction(() => {
+        const left = current ? this.forgetOrganisation() : null;
         this.deps.state.deletePrefix('cursor:');
         this.deps.state.delete('lastSyncedAt');
         this.deps.db.prepare('DELETE FROM sync_row_versions').run();
         this.deps.db.prepare('DELETE FROM sync_conflicts').run();
-        for (const table of ['messaging_log', 'orders', 'payment_transactions', 'deliveries'])
+        for (const table of syncTableNames.filter((name) => syncTables[name].direction === 'server'))
           this.deps.db.prepare(`DELETE FROM ${table}`).run();
+        if (current) this.deps.startingRows();
         this.deps.outbox.startFresh();
         this.deps.state.set(ORGANISATION_KEY, organisation);
+        return left;
       })();
+      if (removed) this.deps.onRemoved(removed);
     } else {
       this.deps.state.set(ORGANISATION_KEY, organisation);
     }
@@ -169,6 +201,20 @@ export class SyncService {
     this.deps.engine.request('now');
     this.publish();
     return this.status();
+  }
+
+  /**
+   * Removes the organisation's rows from this console (capture off: the server keeps
+   * them). Runs inside the switch's transaction, before the new organisation's snapshot.
+   */
+  private forgetOrganisation(): AppliedChanges {
+    const db = this.deps.db;
+    const workshopIds = new Set(db.prepare('SELECT id FROM workshops').pluck().all() as string[]);
+    let rows = 0;
+    db.prepare('UPDATE sync_capture SET capturing = 0 WHERE id = 1').run();
+    for (const table of organisationTables) rows += db.prepare(`DELETE FROM ${table}`).run().changes;
+    this.deps.state.deletePrefix('foreign-session:');
+    return { tables: new Set<SyncTableName>(organisationTables), workshopIds, rows };
   }
 
   async syncNow(): Promise<BackendStatus> {

@@ -69,6 +69,27 @@ describe.skipIf(!backend.available)('Settings → Hosted backend', () => {
     await desktop.stop();
   });
 
+  it('offers to switch organisation to a member of several, says what leaves the console, and switches', async () => {
+    const org = await world.organisation('First Org');
+    const desktop = world.desktop();
+    const signedIn = await desktop.signIn(org);
+    await desktop.settle();
+    const [other] = await world.sql<{ id: string }[]>`insert into organizations (name) values ('Second Org') returning id`;
+    await world.sql`insert into organization_members (organization_id, user_id, role) values (${other!.id}, ${signedIn.user!.id}, 'admin')`;
+    renderConsole(desktop.core, 'settings');
+    const box = await section();
+    fireEvent.click(await within(box).findByRole('button', { name: 'Switch organisation' }));
+    const chooser = await within(box).findByRole('form', { name: 'Choose organisation' });
+    expect(within(chooser).getByText(/Switching removes First Org’s workshops, registrations/)).toBeInTheDocument();
+    expect(within(chooser).getByRole('option', { name: 'Second Org (admin)' })).toBeInTheDocument();
+    expect(within(chooser).queryByRole('option', { name: /First Org/ })).toBeNull();
+    fireEvent.click(within(chooser).getByRole('button', { name: 'Switch to this organisation' }));
+    expect(await within(box).findByText('Second Org')).toBeInTheDocument();
+    await waitFor(() => expect(within(box).queryByRole('form', { name: 'Choose organisation' })).toBeNull());
+    expect((await desktop.call('sync:status')).organisation).toMatchObject({ id: other!.id });
+    await desktop.stop();
+  });
+
   it('signs in with a 6-digit code from the email', async () => {
     const org = await world.organisation('Code Club');
     const desktop = world.desktop();

@@ -223,9 +223,9 @@ function Account({ status, onStatus }: { status: BackendStatus; onStatus: (statu
   const { busy, outcome, run } = useSubmit();
   const [organisations, setOrganisations] = useState<Organisation[] | null>(null);
   const [choice, setChoice] = useState('');
+  const [switching, setSwitching] = useState(false);
 
   useEffect(() => {
-    if (status.organisation) return;
     let live = true;
     void api.call('backend:organisations', {}).then((result) => {
       if (live && result.ok) setOrganisations(result.value);
@@ -233,7 +233,12 @@ function Account({ status, onStatus }: { status: BackendStatus; onStatus: (statu
     return () => {
       live = false;
     };
-  }, [api, status.organisation]);
+  }, [api, status.organisation?.id]);
+
+  const current = status.organisation;
+  const choosing = !current || switching;
+  const others = organisations?.filter((organisation) => organisation.id !== current?.id) ?? null;
+  const selectable = current ? others : organisations;
 
   return (
     <>
@@ -248,13 +253,18 @@ function Account({ status, onStatus }: { status: BackendStatus; onStatus: (statu
           Sign out
         </button>
       </p>
-      {status.organisation ? (
+      {current ? (
         <p>
-          Organisation <strong>{status.organisation.name}</strong>
+          Organisation <strong>{current.name}</strong>{' '}
+          {others && others.length > 0 && !switching ? (
+            <button type="button" className="button button--link" disabled={busy} onClick={() => setSwitching(true)}>
+              Switch organisation
+            </button>
+          ) : null}
         </p>
       ) : null}
-      {!status.organisation && organisations ? (
-        organisations.length === 0 ? (
+      {choosing && selectable ? (
+        selectable.length === 0 ? (
           <p className="error" role="alert">
             This account is not a member of any organisation yet. Ask an owner to invite you.
           </p>
@@ -265,18 +275,22 @@ function Account({ status, onStatus }: { status: BackendStatus; onStatus: (statu
             onSubmit={(event) => {
               event.preventDefault();
               void run(
-                () => api.call('backend:choose-organisation', { id: choice || organisations[0]!.id }),
-                (next) => (setOrganisations(null), onStatus(next)),
+                () => api.call('backend:choose-organisation', { id: choice || selectable[0]!.id }),
+                (next) => (setSwitching(false), setChoice(''), onStatus(next)),
               );
             }}
           >
             <FormField
               id="backend-organisation"
               label="Organisation"
-              hint="Everything this console holds is uploaded to the organisation you choose."
+              hint={
+                current
+                  ? `Switching removes ${current.name}’s workshops, registrations, messages, templates and reminder rules from this console (they stay in ${current.name}). Your WhatsApp accounts and groups stay and are uploaded to the organisation you choose.`
+                  : 'Everything this console holds is uploaded to the organisation you choose.'
+              }
             >
-              <select id="backend-organisation" value={choice || organisations[0]!.id} onChange={(event) => setChoice(event.target.value)}>
-                {organisations.map((organisation) => (
+              <select id="backend-organisation" value={choice || selectable[0]!.id} onChange={(event) => setChoice(event.target.value)}>
+                {selectable.map((organisation) => (
                   <option key={organisation.id} value={organisation.id}>
                     {organisation.name} ({organisation.role})
                   </option>
@@ -285,8 +299,13 @@ function Account({ status, onStatus }: { status: BackendStatus; onStatus: (statu
             </FormField>
             <div className="form__actions">
               <button type="submit" className="button button--primary" disabled={busy}>
-                Use this organisation
+                {current ? 'Switch to this organisation' : 'Use this organisation'}
               </button>
+              {current ? (
+                <button type="button" className="button" disabled={busy} onClick={() => setSwitching(false)}>
+                  Keep {current.name}
+                </button>
+              ) : null}
             </div>
           </form>
         )
