@@ -38,6 +38,7 @@ import {
   WorkshopIdSchema,
   WorkshopInputSchema,
   WorkshopSchema,
+  WorkshopStatsSchema,
   WorkshopUpdateSchema,
 } from '../workshops/workshop-schemas.js';
 import {
@@ -319,7 +320,12 @@ export const events = {
   'workshops:changed': z.object({ id: z.string() }),
   'workshops:removed': z.object({ id: z.string() }),
   /** Membership of a group changed (live event or sync); lists every workshop linked to it. */
-  'members:changed': z.object({ groupJid: z.string(), workshopIds: z.array(z.string()) }),
+  'members:changed': z.object({
+    groupJid: z.string(),
+    workshopIds: z.array(z.string()),
+    /** Each listed workshop's cards as committed with this change, so a page can show them without asking. */
+    workshopStats: z.array(z.object({ id: z.string(), stats: WorkshopStatsSchema })).optional(),
+  }),
   'groups:changed': z.object({ sessionId: z.string() }),
   'messages:changed': z.object({ id: z.string(), workshopId: z.string() }),
   'messages:status-changed': SenderStatusSchema,

@@ -95,6 +95,17 @@ try {
     return { body, signature: `sha256=${createHmac('sha256', stack.appSecret).update(body).digest('hex')}` };
   };
 
+  /** Counts what the functions' active backends wait on (CPU when nothing), until the deadline. */
+  const sampleWaits = async (into: Map<string, number>, until: number) => {
+    while (Date.now() < until) {
+      const rows = await sql<{ what: string; n: number }[]>`
+        select coalesce(wait_event_type || ':' || wait_event, 'on CPU') as what, count(*)::int as n from pg_stat_activity
+        where application_name = 'edge-functions' and state = 'active' group by 1`;
+      for (const row of rows) into.set(row.what, (into.get(row.what) ?? 0) + row.n);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
   // Handled = its reply is logged (every bench message gets one).
   const pendingCount = async () =>
     (
@@ -125,9 +136,11 @@ try {
   const goal: string[] = [];
   let acknowledged = 0;
   const meter = await cpuMeter(sql);
+  const waits = new Map<string, number>();
   for (const connections of CONNECTIONS) {
     meter?.take();
     const started = Date.now();
+    const sampling = PG_STATS ? sampleWaits(waits, started + DURATION * 1000) : null;
     const result = await autocannon({
       url: `${stack.functionsUrl}/whatsapp-webhook`,
       connections,
@@ -144,6 +157,7 @@ try {
       ],
     });
     const loadEnded = Date.now();
+    await sampling;
     let pending = await pendingCount();
     while (pending > 0 && Date.now() - loadEnded < DRAIN_DEADLINE_MS) {
       // Two counts over the whole log: polled slowly, so the bench's own check costs Postgres little.
@@ -188,6 +202,10 @@ try {
   if (goal.length > 0) console.log(`\n${goal.join('\n')}`);
 
   if (PG_STATS) {
+    const samples = [...waits.values()].reduce((a, b) => a + b, 0);
+    console.log(`\nWhat the functions' busy Postgres backends were doing, sampled every 20 ms under load (${samples} samples):`);
+    for (const [what, n] of [...waits.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10))
+      console.log(`${((100 * n) / samples).toFixed(1).padStart(6)} %  ${what}`);
     await sql`create extension if not exists pg_stat_statements`;
     const top = await sql<{ calls: number; ms: number; query: string }[]>`
       select calls::int, round(total_exec_time + total_plan_time)::int as ms, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) as query

@@ -28,19 +28,26 @@ const paymentConfig = loadPaymentConfig(env);
 const userConfig = loadUserConfig(env);
 const cloudApiConfig = loadCloudApiConfig(env);
 // On Supabase each function is its own instance with its own pool and token cache; so here.
-const functions: Record<string, (req: Request) => Promise<Response>> = {
-  'whatsapp-webhook': createWhatsappWebhookHandler(config),
-  'process-payment': createProcessPaymentHandler(createPaymentDeps(paymentConfig, 'process-payment'), paymentConfig.allowedOrigin),
-  'flutterwave-webhook': createFlutterwaveWebhookHandler(paymentConfig, createPaymentDeps(paymentConfig, 'flutterwave-webhook')),
-  'reconcile-payments': createReconcilePaymentsHandler(paymentConfig, createPaymentDeps(paymentConfig, 'reconcile-payments')),
-  'desktop-sync': createDesktopSyncHandler(userConfig),
-  'whatsapp-membership-webhook': createMembershipWebhookHandler(userConfig),
-  'send-reply': createSendReplyHandler(userConfig, loadGraphConfig(env)),
-  'queue-whatsapp': createQueueWhatsappHandler(cloudApiConfig, userConfig),
-  'process-whatsapp-queue': createProcessWhatsappQueueHandler(cloudApiConfig),
-  'sync-whatsapp-templates': createSyncWhatsappTemplatesHandler(cloudApiConfig, userConfig),
-  'order-action': createOrderActionHandler(userConfig),
+const factories: Record<string, () => (req: Request) => Promise<Response>> = {
+  'whatsapp-webhook': () => createWhatsappWebhookHandler(config),
+  'process-payment': () => createProcessPaymentHandler(createPaymentDeps(paymentConfig, 'process-payment'), paymentConfig.allowedOrigin),
+  'flutterwave-webhook': () => createFlutterwaveWebhookHandler(paymentConfig, createPaymentDeps(paymentConfig, 'flutterwave-webhook')),
+  'reconcile-payments': () => createReconcilePaymentsHandler(paymentConfig, createPaymentDeps(paymentConfig, 'reconcile-payments')),
+  'desktop-sync': () => createDesktopSyncHandler(userConfig),
+  'whatsapp-membership-webhook': () => createMembershipWebhookHandler(userConfig),
+  'send-reply': () => createSendReplyHandler(userConfig, loadGraphConfig(env)),
+  'queue-whatsapp': () => createQueueWhatsappHandler(cloudApiConfig, userConfig),
+  'process-whatsapp-queue': () => createProcessWhatsappQueueHandler(cloudApiConfig),
+  'sync-whatsapp-templates': () => createSyncWhatsappTemplatesHandler(cloudApiConfig, userConfig),
+  'order-action': () => createOrderActionHandler(userConfig),
 };
+// FUNCTIONS_ONLY=name: serve that function alone, as its own instance would run (tests of one function's process).
+const only = Deno.env.get('FUNCTIONS_ONLY')?.split(',');
+const functions = Object.fromEntries(
+  Object.entries(factories)
+    .filter(([name]) => !only || only.includes(name))
+    .map(([name, create]) => [name, create()]),
+);
 
 const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54321');
 

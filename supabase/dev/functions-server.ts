@@ -36,6 +36,8 @@ export interface FunctionsEnv {
   CLOUD_API_CRON_SECRET?: string;
   CLOUD_API_DB_POOL_SIZE?: string;
   CLOUD_API_SEND_CONCURRENCY?: string;
+  /** Serve only these functions (comma-separated), as one function's own instance would. */
+  FUNCTIONS_ONLY?: string;
 }
 
 export interface FunctionsServer {

@@ -37,6 +37,8 @@ export interface LocalStackOptions {
   paymentsDbPoolSize?: number;
   /** Connections of desktop-sync and the membership webhook per instance. */
   syncDbPoolSize?: number;
+  /** Serve only these functions, as one function's own instance would (nothing else loaded). */
+  onlyFunctions?: string[];
   /** Access-token lifetime of the fake GoTrue, seconds. */
   accessTokenTtlSeconds?: number;
   /** Told every sign-in code the fake GoTrue "emails". */
@@ -156,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       CLOUD_API_CRON_SECRET: cloudApiCronSecret,
       ...(options.cloudApiSendConcurrency ? { CLOUD_API_SEND_CONCURRENCY: String(options.cloudApiSendConcurrency) } : {}),
       ...(options.cloudApiDbPoolSize ? { CLOUD_API_DB_POOL_SIZE: String(options.cloudApiDbPoolSize) } : {}),
+      ...(options.onlyFunctions ? { FUNCTIONS_ONLY: options.onlyFunctions.join(',') } : {}),
     };
     const functionsOptions = { ...(options.functionsPort ? { port: options.functionsPort } : {}), quiet: options.quiet ?? true };
     let functions = await startFunctions(functionsEnv, functionsOptions);

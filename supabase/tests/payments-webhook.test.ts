@@ -192,6 +192,19 @@ describe.skipIf(!backend.available)(
       expect((await postWebhook(h, v4Webhook(charge))).body.outcome).toBe('succeeded');
     });
 
+    it('a webhook for a charge Flutterwave has no record of answers 422 (bad input, not an outage) and changes nothing', async () => {
+      const { order, charge, customer } = await pendingPayment();
+      const before = await snapshot(order.orderId, customer);
+      // Flutterwave's lookup answers 404 for it: a forged or misrouted delivery.
+      fake(h).charges.delete(charge.id);
+      const response = await postWebhook(h, v4Webhook(charge));
+      expect(response).toEqual({
+        status: 422,
+        body: expect.objectContaining({ error: expect.stringContaining('Flutterwave has no record') }),
+      });
+      expect(await snapshot(order.orderId, customer)).toEqual(before);
+    });
+
     it('a lost webhook is settled by reconciliation, the same way', async () => {
       const { order, charge, customer } = await pendingPayment();
       fake(h).complete(charge.id, 'succeeded');

@@ -65,6 +65,8 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
       await h.sql<{ items: { sku: string; quantity: number }[] }[]>`
       select items from cart_sessions where store_id = ${shop.storeId} and session_id = ${`wa:${phone}`}`
     )[0]?.items;
+  /** No cart row is an empty cart. */
+  const cartLines = async () => (await cartItems()) ?? [];
   const orders = () => h.sql<
     {
       id: string;
@@ -106,9 +108,11 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
       expect(h.lastReply(phone)).toBe("I can't read image messages yet. Send a command such as CART or HELP.");
     });
 
-    it('creates the cart row on first contact, keyed wa:<phone>', async () => {
+    it('writes no cart row for a message that adds nothing; the first ADD creates it, keyed wa:<phone>', async () => {
       await say('HELP');
-      expect(await cartItems()).toEqual([]);
+      expect(await cartItems()).toBeUndefined();
+      await say('ADD MUG 1');
+      expect(await cartItems()).toEqual([expect.objectContaining({ sku: 'MUG', quantity: 1 })]);
     });
   });
 
@@ -140,7 +144,7 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
     it.each(['ADD MUG 0', 'ADD MUG -2', 'ADD MUG lots', 'ADD MUG 1000'])('refuses a bad quantity: %s', async (command) => {
       const reply = await say(command);
       expect(reply).toContain('Use ADD <SKU> <QTY>');
-      expect(await cartItems()).toEqual([]);
+      expect(await cartLines()).toEqual([]);
     });
 
     it('caps a cart line at 999 however it is reached', async () => {
@@ -151,7 +155,7 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
 
     it('names an unknown SKU', async () => {
       expect(await say('ADD NOPE 1')).toBe('There is no product with SKU NOPE. Check the code in our catalogue and try again.');
-      expect(await cartItems()).toEqual([]);
+      expect(await cartLines()).toEqual([]);
     });
 
     it('treats an inactive product as unknown', async () => {
@@ -212,7 +216,7 @@ describe.skipIf(!backend.available)('whatsapp-webhook: chat commands', () => {
         ['MUG', 1, '7500.50'],
         [sku, 2, '25000.00'],
       ]);
-      expect(await cartItems()).toEqual([]);
+      expect(await cartLines()).toEqual([]);
       const [tee] = await h.sql<
         { stock_quantity: number }[]
       >`select stock_quantity from products where store_id = ${shop.storeId} and sku = ${sku}`;

@@ -368,6 +368,12 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       const limited =
         await h.sql`select count(*)::int as n from messaging_log where customer_phone = ${phone} and error_message like 'not answered: more than 30%'`;
       expect(limited[0]).toEqual({ n: 4 });
+      // The customer's cart (synced to desktops) says they are limited, with the minute it started.
+      const [cart] = await h.sql<{ rate_count: number; started: boolean }[]>`
+        select c.rate_count, c.rate_window_started_at = w.window_started_at as started
+        from cart_sessions c join customer_rate_windows w on w.store_id = c.store_id and w.customer_phone = c.customer_phone
+        where c.store_id = ${shop.storeId} and c.customer_phone = ${phone}`;
+      expect(cart).toEqual({ rate_count: 31, started: true });
 
       // Another customer is not affected.
       const other = newCustomer();
@@ -391,7 +397,7 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       await h.deliver(shop, { messages: Array.from({ length: 32 }, () => text(phone, 'HELP')) });
       expect(h.replies(phone)).toHaveLength(31);
       // Age the customer's minute instead of waiting it out.
-      await h.sql`update cart_sessions set rate_window_started_at = rate_window_started_at - interval '61 seconds' where customer_phone = ${phone}`;
+      await h.sql`update customer_rate_windows set window_started_at = window_started_at - interval '61 seconds' where customer_phone = ${phone}`;
       await h.deliver(shop, { messages: [text(phone, 'CART')] });
       expect(h.replies(phone)).toHaveLength(32);
       expect(h.lastReply(phone)).toContain('Your cart is empty');

@@ -49,3 +49,40 @@ describe.skipIf(!backend.available)('whatsapp-webhook: messages stranded between
     expect(h.replies(a)).toHaveLength(1);
   });
 });
+
+// Its own instance: the sweep runs at most once a minute per instance, on its first delivery.
+describe.skipIf(!backend.available)('whatsapp-webhook: a message claimed by an instance that stopped before finishing it', () => {
+  let h: Harness;
+  let shop: Shop;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    shop = await createShop(h.sql, 'claimed-shop', [{ sku: 'MUG', name: 'Mug', price: '10.00' }]);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('one claimed by an instance that stopped before finishing is marked so, and its command is not run again', async () => {
+    const customer = newCustomer();
+    const message = text(customer, 'ADD MUG 3');
+    await h.sql`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, created_at)
+                values (${shop.storeId}, ${customer}, 'inbound', ${h.sql.json({ message, contact_name: null } as never)}, 'received', ${message.id},
+                        now() - interval '10 minutes')`;
+    const claimed = message;
+    await h.sql`insert into inbound_claims (log_id, store_id) select id, store_id from messaging_log where whatsapp_message_id = ${claimed.id}`;
+
+    await h.deliver(shop, { messages: [text(newCustomer(), 'HELP')] });
+    const deadline = Date.now() + 15_000;
+    let row: { status: string; error_message: string | null } | undefined;
+    while (Date.now() < deadline) {
+      [row] = await h.sql<{ status: string; error_message: string | null }[]>`
+        select status, error_message from messaging_log where whatsapp_message_id = ${claimed.id}`;
+      if (row?.status === 'processed') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(row).toEqual({ status: 'processed', error_message: expect.stringContaining('whether a reply was sent is unknown') });
+    expect(h.replies(customer)).toEqual([]);
+    expect(await h.sql`select 1 from cart_sessions where store_id = ${shop.storeId} and session_id = ${`wa:${customer}`}`).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { ParticipantAction, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
 import { MembershipLedger } from './membership-ledger.js';
+import { WorkshopQueries } from './workshop-queries.js';
 import type { WorkshopRepository } from './workshop-repository.js';
 
 type Operation = (at: string) => Iterable<string>;
@@ -31,6 +32,7 @@ export class MembershipService {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly workshops: Pick<WorkshopRepository, 'byGroup'>;
+  private readonly queries: WorkshopQueries;
 
   constructor(deps: MembershipServiceDeps) {
     this.db = deps.db;
@@ -39,6 +41,7 @@ export class MembershipService {
     this.logger = deps.logger;
     this.workshops = deps.workshops;
     this.ledger = new MembershipLedger(deps.db);
+    this.queries = new WorkshopQueries(deps.db);
   }
 
   ingestParticipants(change: { groupJid: string; action: ParticipantAction; participants: ParticipantInfo[]; at: number }): void {
@@ -109,8 +112,15 @@ export class MembershipService {
     this.announce(touched);
   }
 
+  /**
+   * Each event carries the committed cards of every workshop on the group: the open page
+   * shows them in the same frame as its refreshed table instead of asking for them again.
+   */
   private announce(groups: Iterable<string>): void {
-    for (const groupJid of groups)
-      this.events.emit('members:changed', { groupJid, workshopIds: this.workshops.byGroup(groupJid).map((row) => row.id) });
+    for (const groupJid of groups) {
+      const workshopIds = this.workshops.byGroup(groupJid).map((row) => row.id);
+      const workshopStats = workshopIds.map((id) => ({ id, stats: this.queries.stats(id, groupJid) }));
+      this.events.emit('members:changed', { groupJid, workshopIds, workshopStats });
+    }
   }
 }

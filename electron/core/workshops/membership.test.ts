@@ -137,7 +137,10 @@ describe('membership of a linked workshop', () => {
 
     demo.simulate(group.jid, { join: [{ phone: leads[0]! }, { phone: leads[1]!, lidOnly: true }] });
     await settle();
-    expect(changes).toEqual([{ groupJid: group.jid, workshopIds: [workshop.id] }]);
+    // The event carries the cards as committed, the same the workshop itself answers.
+    expect(changes).toEqual([
+      { groupJid: group.jid, workshopIds: [workshop.id], workshopStats: [{ id: workshop.id, stats: await stats() }] },
+    ]);
     // leads[1] joined as a bare LID WhatsApp had never shown with a phone: counted in the group, not yet matched.
     expect(await stats()).toMatchObject({
       registered: 3,

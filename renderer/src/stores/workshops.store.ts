@@ -29,6 +29,7 @@ export interface WorkshopsState {
  */
 export function createWorkshopsStore(api: ConsoleApi): StoreApi<WorkshopsState> {
   let sequence = 0;
+  let loading = 0;
   const store = createStore<WorkshopsState>()((set) => ({
     view: { kind: 'list' },
     workshops: null,
@@ -37,7 +38,8 @@ export function createWorkshopsStore(api: ConsoleApi): StoreApi<WorkshopsState> 
     show: (view) => set({ view, notice: null }),
     async load() {
       const mine = ++sequence;
-      const result = await api.call('workshops:list', {});
+      loading++;
+      const result = await api.call('workshops:list', {}).finally(() => loading--);
       if (mine !== sequence) return;
       set(result.ok ? { workshops: result.value, loadError: null } : { loadError: result.error.message });
     },
@@ -45,7 +47,13 @@ export function createWorkshopsStore(api: ConsoleApi): StoreApi<WorkshopsState> 
 
   const reload = coalescedRefresh(() => store.getState().load());
   api.on('workshops:changed', () => reload.request());
-  api.on('members:changed', () => reload.request());
+  api.on('members:changed', ({ workshopStats }) => {
+    const { workshops } = store.getState();
+    // The cards came with the change: patch them in. A list still loading may predate it, so load again then.
+    if (!workshopStats || !workshops || loading > 0) return reload.request();
+    const carried = new Map(workshopStats.map((entry) => [entry.id, entry.stats]));
+    store.setState({ workshops: workshops.map((workshop) => ({ ...workshop, stats: carried.get(workshop.id) ?? workshop.stats })) });
+  });
   api.on('workshops:removed', ({ id }) => {
     const { view, workshops } = store.getState();
     const wasOpen = view.kind !== 'list' && view.kind !== 'new' && view.id === id;

@@ -22,7 +22,7 @@ function toBase64(bytes: Uint8Array): string {
 export async function importTokenKey(base64Key: string): Promise<CryptoKey> {
   const raw = fromBase64(base64Key);
   if (raw.length !== 32) throw new Error('CLOUD_API_TOKEN_KEY must be 32 bytes in base64');
-  return crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  return await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
 
 export async function encryptToken(key: CryptoKey, token: string): Promise<string> {

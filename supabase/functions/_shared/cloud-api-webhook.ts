@@ -76,7 +76,7 @@ async function applyTemplateUpdates(sql: Sql, json: unknown): Promise<number> {
     }
   }
   if (updates.length === 0) return 0;
-  return sql.begin(async (tx) => {
+  return (await sql.begin(async (tx) => {
     const changed = await tx<{ id: string }[]>`
       update public.whatsapp_templates t set status = u.status, status_reason = u.reason, meta_template_id = coalesce(t.meta_template_id, u.meta_id)
       from unnest(${updates.map((u) => u.waba)}::text[], ${updates.map((u) => u.metaId)}::text[], ${updates.map((u) => u.name)}::text[],
@@ -89,7 +89,7 @@ async function applyTemplateUpdates(sql: Sql, json: unknown): Promise<number> {
       changed.map((c) => c.id),
     );
     return changed.length;
-  }) as Promise<number>;
+  })) as number;
 }
 
 async function applyStatuses(sql: Sql, changes: MessagesChange[]): Promise<number> {
@@ -108,7 +108,7 @@ async function applyStatuses(sql: Sql, changes: MessagesChange[]): Promise<numbe
   );
   if (items.length === 0) return 0;
   const wamids = items.map((i) => i.wamid);
-  return sql.begin(async (tx) => {
+  return (await sql.begin(async (tx) => {
     // A send whose answer was lost gets its wamid from the first status naming its number and recipient.
     await tx`
       with s as (select distinct wamid, recipient, pnid from unnest(${wamids}::text[], ${items.map((i) => i.recipient)}::text[],
@@ -158,7 +158,7 @@ async function applyStatuses(sql: Sql, changes: MessagesChange[]): Promise<numbe
       where q.wamid = p.wamid and array_position(${RANK}::text[], p.best) > coalesce(array_position(${RANK}::text[], q.status), 0)
       returning q.id`;
     return applied.length;
-  }) as Promise<number>;
+  })) as number;
 }
 
 /** The whole of what whatsapp-webhook hands over: the signed, decoded body and its parsed `messages` changes. */

@@ -1,4 +1,6 @@
 import postgres from 'npm:postgres@3.4.9';
+import { createLog } from './log.ts';
+import { guardAgainstClosedSocketWrites } from './postgres-crash-guard.ts';
 
 export type Sql = postgres.Sql;
 /** A transaction handle; postgres.js types it apart from Sql but it is queried the same way. */
@@ -18,12 +20,16 @@ export function usesPreparedStatements(databaseUrl: string, setting: PrepareSett
   }
 }
 
+const postgresLog = createLog('postgres');
+
 /**
  * Functions talk to Postgres directly so multi-row changes are one transaction.
  * Prepared statements save Postgres parsing and planning every query again (most of
  * its CPU per webhook), where the connection can keep them.
  */
 export function createDb(databaseUrl: string, poolSize: number, prepare: PrepareSetting = 'auto'): Sql {
+  // Here, so no function that talks to Postgres can be without it.
+  guardAgainstClosedSocketWrites((event) => postgresLog('warn', event));
   return postgres(databaseUrl, {
     prepare: usesPreparedStatements(databaseUrl, prepare),
     max: poolSize,

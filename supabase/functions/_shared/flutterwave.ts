@@ -39,6 +39,9 @@ export class FlutterwaveError extends Error {
   }
 }
 
+/** Flutterwave's charge lookup answered 404: it has no charge with that id. Asking again will not change that. */
+export class UnknownChargeError extends FlutterwaveError {}
+
 export class NotConfiguredError extends Error {}
 
 export type NextAction = { type: 'approve_on_phone'; instruction: string } | { type: 'redirect'; url: string };
@@ -295,6 +298,23 @@ export function createFlutterwaveClient(options: FlutterwaveOptions): Flutterwav
     },
 
     async verify(version, chargeId) {
+      try {
+        return await lookUp(version, chargeId);
+      } catch (error) {
+        // Only the lookup's own 404: a token endpoint answering 404 is our configuration, not the charge.
+        if (
+          error instanceof FlutterwaveError &&
+          error.status === 404 &&
+          /^Flutterwave (charge lookup|transaction verify)/.test(error.message)
+        )
+          throw new UnknownChargeError(error.message, error.status, error.body);
+        throw error;
+      }
+    },
+  };
+
+  async function lookUp(version: 'v3' | 'v4', chargeId: string): Promise<VerifiedCharge> {
+    {
       if (version === 'v4') {
         const data = await v4<{
           id: string;
@@ -334,6 +354,6 @@ export function createFlutterwaveClient(options: FlutterwaveOptions): Flutterwav
         currency: str(body.data.currency),
         reason: str(body.data.processor_response),
       };
-    },
-  };
+    }
+  }
 }

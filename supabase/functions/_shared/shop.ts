@@ -95,8 +95,10 @@ async function readCart({ tx, store, phone }: ShopContext): Promise<CartLine[]> 
 }
 
 async function saveCart({ tx, store, phone }: ShopContext, lines: CartLine[]): Promise<void> {
-  await tx`update public.cart_sessions set items = ${tx.json(asJson(lines))}
-           where store_id = ${store.id} and session_id = ${cartSessionId(phone)}`;
+  // A customer's first cart line creates the row: nothing else writes it before that.
+  await tx`insert into public.cart_sessions (store_id, session_id, customer_phone, items)
+           values (${store.id}, ${cartSessionId(phone)}, ${phone}, ${tx.json(asJson(lines))})
+           on conflict (store_id, session_id) do update set items = excluded.items`;
 }
 
 async function productsBySku({ tx, store }: ShopContext, skus: string[]): Promise<Map<string, ProductRow>> {

@@ -3,7 +3,6 @@ import { createDb, type Sql, type Tx } from '../_shared/db.ts';
 import { jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import { type AccessClaims, bearerToken, createJwtVerifier } from '../_shared/jwt.ts';
 import { createLog } from '../_shared/log.ts';
-import { guardAgainstClosedSocketWrites } from '../_shared/postgres-crash-guard.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 import { columnTypes } from './column-types.ts';
 import { pull } from './pull.ts';
@@ -23,7 +22,6 @@ export function createDesktopSyncHandler(config: UserConfig): (req: Request) => 
     staticJwks: config.staticJwks,
   });
   const log = createLog('desktop-sync');
-  guardAgainstClosedSocketWrites((event) => log('warn', event));
   const fail = (error: SyncHttpError) => jsonResponse(error.status, error.body());
 
   return async (req) => {

@@ -1,5 +1,5 @@
 import { z } from 'npm:zod@4.6.7';
-import { FlutterwaveError } from '../_shared/flutterwave.ts';
+import { FlutterwaveError, UnknownChargeError } from '../_shared/flutterwave.ts';
 import { verifyFlutterwaveSignature } from '../_shared/flutterwave-signature.ts';
 import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import { ID_PATTERN } from '../_shared/input-bounds.ts';
@@ -79,6 +79,12 @@ export function createFlutterwaveWebhookHandler(config: PaymentConfig, deps: Pay
     try {
       result = await settle(deps, payment, delivery.chargeId);
     } catch (error) {
+      // Flutterwave has no such charge: a forged or misrouted delivery (another account, test
+      // mode). Bad input, not an outage: a retry cannot succeed, and the payment stays pending.
+      if (error instanceof UnknownChargeError) {
+        deps.log('warn', 'unknown_charge', { transaction_id: payment.id });
+        return errorResponse(422, 'Flutterwave has no record of the charge this webhook names; nothing was applied');
+      }
       if (error instanceof FlutterwaveError) {
         deps.log('warn', 'verify_failed', { transaction_id: payment.id, error: error.message });
         // Flutterwave retries non-2xx deliveries; reconciliation catches up otherwise.

@@ -3,7 +3,6 @@ import { createDb, type Sql } from '../_shared/db.ts';
 import { constantTimeEqual } from '../_shared/hmac.ts';
 import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import { createLog } from '../_shared/log.ts';
-import { guardAgainstClosedSocketWrites } from '../_shared/postgres-crash-guard.ts';
 import { appendMembershipEvent, beginOrganizationWrite, upsertMember } from '../_shared/membership-ingest.ts';
 import { toE164Digits } from '../_shared/phone.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
@@ -71,7 +70,6 @@ async function authenticate(sql: Sql, header: string | null): Promise<{ organiza
 export function createMembershipWebhookHandler(config: UserConfig): (req: Request) => Promise<Response> {
   const sql = createDb(config.databaseUrl, Math.max(2, Math.floor(config.poolSize / 2)));
   const log = createLog('whatsapp-membership-webhook');
-  guardAgainstClosedSocketWrites((event) => log('warn', event));
 
   return async (req) => {
     if (req.method !== 'POST') return errorResponse(405, 'Use POST');

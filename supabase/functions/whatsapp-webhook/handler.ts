@@ -10,7 +10,7 @@ import type { GroupCommit } from '../_shared/group-commit.ts';
 import { createWorkQueue, type WorkQueue } from '../_shared/work-queue.ts';
 import { applyCloudApiWebhook } from '../_shared/cloud-api-webhook.ts';
 import { createInboundLog, ingest, type InboundRow } from './ingest.ts';
-import { createReplyLog, processInbound, type ProcessDeps } from './process.ts';
+import { createFinishLog, processInbound, type ProcessDeps } from './process.ts';
 import { findStranded } from './recovery.ts';
 import { createStoreResolver, type ResolveStores } from './stores.ts';
 
@@ -124,7 +124,7 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
     graph: createGraphClient(config.graph),
     publicSiteUrl: config.publicSiteUrl,
     log,
-    logReply: createReplyLog(processingSql),
+    finish: createFinishLog(processingSql),
   };
   const background = createWorkQueue(config.processConcurrency, (error) =>
     log('error', 'background_failed', { error: error instanceof Error ? error.message : String(error) }),

@@ -18,6 +18,8 @@ export interface StoredInbound {
   phone: string | null;
   customerName: string | null;
   message: InboundMessage;
+  /** Picked up by the sweep: a claim found on it was taken by an instance that stopped. */
+  stranded?: boolean;
 }
 
 export interface IngestResult {

@@ -10,10 +10,15 @@ import type { StoredInbound } from './ingest.ts';
 
 /**
  * The "process" half: consent, rate limit, the command, the reply. Runs after Meta has
- * its 200. Each message is claimed (`received` → `processed`) together with its
+ * its 200. Each message is claimed (its id into inbound_claims) together with its
  * command's changes — in one transaction for commands that change state, in one
  * statement for those that only read — so a command applies at most once even when a
- * stranded message is picked up again. The reply follows and is logged as its own row.
+ * stranded message is picked up again. The reply follows; then one batched statement
+ * marks the inbound row `processed` and logs the reply row.
+ *
+ * The claim stays off messaging_log on purpose: every write to that synced table takes
+ * the organisation's sync lock until commit, and a claim inside a command's transaction
+ * held it across all the command's round trips, queueing every other write to the log.
  */
 
 const RATE_LIMIT_PER_MINUTE = 30;
@@ -27,7 +32,7 @@ export interface ProcessDeps {
   graph: GraphClient;
   publicSiteUrl: string;
   log: Log;
-  logReply: GroupCommit<ReplyRow, void>;
+  finish: GroupCommit<Finished, void>;
 }
 
 export interface ReplyRow {
@@ -40,18 +45,35 @@ export interface ReplyRow {
   code: number | null;
 }
 
-/** Replies are logged through a group commit: concurrent senders share one insert (one fixed, prepared statement). */
-export function createReplyLog(sql: Sql): GroupCommit<ReplyRow, void> {
+/** A handled message: its inbound row becomes `processed` (with why there is no reply, if none) and its reply is logged. */
+export interface Finished {
+  logId: string;
+  note: string | null;
+  reply: ReplyRow | null;
+}
+
+/**
+ * Finishing goes through a group commit: concurrent workers share one statement (one
+ * fixed, prepared text), so the organisation's sync lock is taken once per batch, for
+ * the length of one statement, instead of once per message inside its transaction.
+ */
+export function createFinishLog(sql: Sql): GroupCommit<Finished, void> {
   return createGroupCommit(
-    async (rows: ReplyRow[]) => {
+    async (items: Finished[]) => {
+      const rows = items.flatMap((item) => (item.reply ? [item.reply] : []));
       await sql`
+      with done as (
+        update public.messaging_log m set status = 'processed', error_message = coalesce(f.note, m.error_message)
+        from unnest(${items.map((f) => f.logId)}::uuid[], ${items.map((f) => f.note)}::text[]) as f(id, note)
+        where m.id = f.id and m.status = 'received'
+      )
       insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message, error_code)
       select r.store_id, r.phone, 'outbound_text', r.payload::jsonb, r.status, r.wamid, r.error, r.code
       from unnest(${rows.map((r) => r.storeId)}::uuid[], ${rows.map((r) => r.phone)}::text[], ${rows.map((r) => JSON.stringify(r.payload))}::text[],
                   ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.wamid)}::text[], ${rows.map((r) => r.error)}::text[],
                   ${rows.map((r) => r.code)}::int[]) as r(store_id, phone, payload, status, wamid, error, code)
       on conflict (whatsapp_message_id) do nothing`;
-      return rows.map(() => undefined);
+      return items.map(() => undefined);
     },
     { maxBatch: 500, concurrency: 2 },
   );
@@ -64,37 +86,59 @@ class AlreadyHandled extends Error {}
 
 /**
  * Claims the message and reads the customer's standing in one statement: consent
- * (created on first contact), the cart row keyed wa:<phone> (ensured), and how
- * many of their messages were handled in the current minute. The count lives on the cart
- * row and is raised by the upsert, which locks that row and sees its latest version: so
- * the limit holds exactly across function instances and concurrent workers, and only
- * claimed messages count, in the order they are handled.
+ * (created on first contact) and how many of their messages were handled in the current
+ * minute. The count lives in customer_rate_windows and is raised by the upsert, which
+ * locks that row and sees its latest version: so the limit holds exactly across function
+ * instances and concurrent workers, and only claimed messages count, in the order they
+ * are handled.
+ *
+ * Consent and cart rows are synced to desktops, and any write to them (even an insert
+ * that then finds its conflict: the stamping trigger runs first) takes the organisation's
+ * sync lock until commit. So consent is inserted only when there is none, and the cart
+ * row carries the rate limit only when the customer crosses it, once a minute at most —
+ * all a desktop needs to show "rate limited".
  */
+/** Records first contact's consent if there is none yet (the same insert as the claim statement's). */
+async function ensureConsent(q: Queryable, { store, phone }: StoredInbound & { phone: string }): Promise<void> {
+  await q`
+    insert into public.customer_channel_opt_in (store_id, channel_type, customer_phone, is_opted_in, consent_source, consent_at)
+    select ${store.id}, 'whatsapp', ${phone}, true, 'first_message', now()
+    where not exists (select 1 from public.customer_channel_opt_in
+                      where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone})
+    on conflict (store_id, channel_type, customer_phone) do nothing`;
+}
+
 function claimAndReadState(q: Queryable, inbound: StoredInbound & { phone: string }) {
   const { store, phone } = inbound;
   return q<{ claimed: boolean; is_opted_in: boolean | null; handled: number | null }[]>`
     with claim as (
-      update public.messaging_log set status = 'processed'
-      where id = ${inbound.logId} and status = 'received' returning id
+      insert into public.inbound_claims (log_id, store_id) values (${inbound.logId}, ${store.id})
+      on conflict (log_id) do nothing returning log_id
     ), created as (
       insert into public.customer_channel_opt_in (store_id, channel_type, customer_phone, is_opted_in, consent_source, consent_at)
-      values (${store.id}, 'whatsapp', ${phone}, true, 'first_message', now())
+      select ${store.id}, 'whatsapp', ${phone}, true, 'first_message', now()
+      where not exists (select 1 from public.customer_channel_opt_in
+                        where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone})
       on conflict (store_id, channel_type, customer_phone) do nothing
       returning is_opted_in
     ), counted as (
+      insert into public.customer_rate_windows as w (store_id, customer_phone, window_started_at, handled)
+      select ${store.id}, ${phone}, now(), 1 from claim
+      on conflict (store_id, customer_phone) do update set
+        window_started_at = case when w.window_started_at > now() - interval '1 minute' then w.window_started_at else now() end,
+        handled = case when w.window_started_at > now() - interval '1 minute' then w.handled + 1 else 1 end
+      returning handled, window_started_at
+    ), crossed as (
       insert into public.cart_sessions as c (store_id, session_id, customer_phone, rate_window_started_at, rate_count)
-      select ${store.id}, ${cartSessionId(phone)}, ${phone}, now(), 1 from claim
-      on conflict (store_id, session_id) do update set
-        rate_window_started_at = case when c.rate_window_started_at > now() - interval '1 minute' then c.rate_window_started_at else now() end,
-        rate_count = case when c.rate_window_started_at > now() - interval '1 minute' then c.rate_count + 1 else 1 end
-      returning rate_count
+      select ${store.id}, ${cartSessionId(phone)}, ${phone}, window_started_at, handled from counted where handled = ${RATE_LIMIT_PER_MINUTE + 1}
+      on conflict (store_id, session_id) do update set rate_window_started_at = excluded.rate_window_started_at, rate_count = excluded.rate_count
     )
     select
       exists (select 1 from claim) as claimed,
       coalesce((select is_opted_in from created),
                (select is_opted_in from public.customer_channel_opt_in
                 where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone})) as is_opted_in,
-      (select rate_count from counted) as handled`;
+      (select handled from counted) as handled`;
 }
 
 async function decide(
@@ -121,50 +165,49 @@ async function decide(
   return { reply: await runCommand({ tx: q, store, phone, customerName: inbound.customerName, publicSiteUrl }, command) };
 }
 
-async function decideAndNote(
-  q: Queryable,
-  inbound: StoredInbound & { phone: string },
-  command: Command,
-  publicSiteUrl: string,
-  lock: boolean,
-): Promise<Decision> {
-  const result = await decide(q, inbound, command, publicSiteUrl, lock);
-  if (result.reply === null) await q`update public.messaging_log set error_message = ${result.note} where id = ${inbound.logId}`;
-  return result;
-}
+/** Says on the row that its claim was taken by an instance that stopped before finishing it. */
+const UNFINISHED_NOTE = 'claimed by an instance that stopped before finishing it: whether a reply was sent is unknown';
 
 async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<void> {
   const { sql, graph } = deps;
   const phone = inbound.phone;
-  if (!phone) {
-    await sql`update public.messaging_log set status = 'processed', error_message = 'not answered: sender has no phone number (username only)'
-              where id = ${inbound.logId} and status = 'received'`;
-    return;
-  }
+  if (!phone) return deps.finish({ logId: inbound.logId, note: 'not answered: sender has no phone number (username only)', reply: null });
   const command = commandFromMessage(inbound.message);
   const customer = { ...inbound, phone };
   let decision: Decision;
   try {
-    decision = READ_ONLY.has(command.kind)
-      ? await decideAndNote(sql, customer, command, deps.publicSiteUrl, false)
-      : await sql.begin((tx) => decideAndNote(tx, customer, command, deps.publicSiteUrl, true));
+    if (READ_ONLY.has(command.kind)) decision = await decide(sql, customer, command, deps.publicSiteUrl, false);
+    else {
+      // First contact's consent row is written before the transaction, on its own: a synced
+      // write inside it would hold the organisation's sync lock for the whole command. It is
+      // a fact whatever happens to the command (the customer did write), and the claim
+      // statement then finds it and writes nothing.
+      await ensureConsent(sql, customer);
+      decision = await sql.begin((tx) => decide(tx, customer, command, deps.publicSiteUrl, true));
+    }
   } catch (error) {
-    if (error instanceof AlreadyHandled) return;
+    // Claimed already: by a live worker (which finishes it) or by a stopped one (a stranded row, left `received`).
+    if (error instanceof AlreadyHandled)
+      return inbound.stranded ? deps.finish({ logId: inbound.logId, note: UNFINISHED_NOTE, reply: null }) : undefined;
     throw error;
   }
-  if (decision.reply === null) return;
+  if (decision.reply === null) return deps.finish({ logId: inbound.logId, note: decision.note, reply: null });
 
   // Sent after the commit: no lock is held while waiting on Meta.
   const body = replies.withinReplyLimit(decision.reply);
   const sent = await graph.sendText(inbound.store.phoneNumberId, phone, body);
-  await deps.logReply({
-    storeId: inbound.store.id,
-    phone,
-    payload: { type: 'text', text: { body: redactPaymentLinks(body) }, in_reply_to: inbound.message.id },
-    status: sent.ok ? 'accepted' : 'failed',
-    wamid: sent.ok ? sent.wamid : null,
-    error: sent.ok ? null : sent.error,
-    code: sent.ok ? null : (sent.code ?? null),
+  await deps.finish({
+    logId: inbound.logId,
+    note: null,
+    reply: {
+      storeId: inbound.store.id,
+      phone,
+      payload: { type: 'text', text: { body: redactPaymentLinks(body) }, in_reply_to: inbound.message.id },
+      status: sent.ok ? 'accepted' : 'failed',
+      wamid: sent.ok ? sent.wamid : null,
+      error: sent.ok ? null : sent.error,
+      code: sent.ok ? null : (sent.code ?? null),
+    },
   });
   if (!sent.ok) deps.log('warn', 'reply_failed', { inbound_log_id: inbound.logId, error: sent.error });
 }

@@ -6,7 +6,8 @@ import type { StoredInbound } from './ingest.ts';
  * Messages acknowledged to Meta whose processing never started (the instance was
  * stopped between the 200 and the work). Meta will not redeliver them, so they are
  * picked up again once they are older than anything a live instance could still have
- * queued; the claim in process.ts makes sure each is handled once.
+ * queued; the claim in process.ts makes sure each is handled once (one claimed by an
+ * instance that stopped before finishing it is marked as such, not run again).
  */
 export async function findStranded(sql: Sql, olderThanSeconds: number, limit: number): Promise<StoredInbound[]> {
   const rows = await sql<
@@ -35,5 +36,6 @@ export async function findStranded(sql: Sql, olderThanSeconds: number, limit: nu
     phone: row.customer_phone,
     customerName: row.message_payload.contact_name,
     message: row.message_payload.message,
+    stranded: true,
   }));
 }

@@ -78,6 +78,8 @@ export async function seedTenant(sql: postgres.Sql, label: string): Promise<Tena
     await tx`insert into business_channel_settings (store_id, wa_phone_number_id, webhook_verify_token) values (${storeId}, ${`pn-${userId}`}, ${`vt-${userId}`})`;
     await tx`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id)
              values (${storeId}, ${phone}, 'inbound', '{}', 'received', ${`wamid.${userId}`})`;
+    await tx`insert into inbound_claims (log_id, store_id) select id, store_id from messaging_log where whatsapp_message_id = ${`wamid.${userId}`}`;
+    await tx`insert into customer_rate_windows (store_id, customer_phone, window_started_at, handled) values (${storeId}, ${phone}, now(), 1)`;
     await tx`insert into customer_channel_opt_in (store_id, customer_phone) values (${storeId}, ${phone})`;
     const [product] = await tx<
       { id: string }[]

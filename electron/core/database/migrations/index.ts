@@ -12,6 +12,7 @@ import { inboxMigration } from './0010-inbox.js';
 import { memberWindowOrderMigration } from './0011-member-window-order.js';
 import { syncSeedsMigration } from './0012-sync-seeds.js';
 import { syncReceiptsMigration } from './0013-sync-receipts.js';
+import { membersByLidMigration } from './0014-members-by-lid.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   memberWindowOrderMigration,
   syncSeedsMigration,
   syncReceiptsMigration,
+  membersByLidMigration,
 ];

@@ -15,7 +15,7 @@ import { emptyTabMessage, memberTabView } from './member-columns.js';
 import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
 
 /** Rows per step of the window; the page holds three steps around the rows in view. */
-const STEP = 100;
+const STEP = 50;
 /** The most rows one call asks for when the CSV needs every matching row. */
 const CSV_BATCH = 50_000;
 

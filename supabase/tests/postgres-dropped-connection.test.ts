@@ -1,0 +1,110 @@
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createShop, type Harness, newCustomer, type Shop, startHarness } from './support/harness';
+import { change, delivery, status, text } from './support/meta';
+import { flutterwaveSignature, v4Webhook } from './support/payments';
+import { backendRequirement } from './support/requirements';
+
+const backend = backendRequirement();
+
+/**
+ * Each function served alone, as its own instance runs on Supabase: nothing another
+ * function loads can protect it. A database connection dropped while a request waits in
+ * Postgres must give that request a clean error, and the instance must go on serving.
+ */
+interface Case {
+  fn: string;
+  /** The table the request's first query waits on while the test holds it. */
+  table: string;
+  request(h: Harness, shop: Shop): Promise<Response>;
+}
+
+const cases: Case[] = [
+  {
+    fn: 'whatsapp-webhook',
+    table: 'messaging_log',
+    // A message and a status: stored in one transaction.
+    request: (h, shop) => {
+      const customer = newCustomer();
+      return h.post(
+        delivery([change(shop.phoneNumberId, { messages: [text(customer, 'HELP')], statuses: [status('wamid.none', 'read', customer)] })]),
+      );
+    },
+  },
+  {
+    fn: 'flutterwave-webhook',
+    table: 'payment_transactions',
+    request: (h) => {
+      const raw = JSON.stringify(v4Webhook({ id: 'chg_dropped', reference: 'ref-dropped', amount: 5, currency: 'UGX' }));
+      return fetch(`${h.stack.functionsUrl}/flutterwave-webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'flutterwave-signature': flutterwaveSignature(raw, h.stack.flutterwaveSecretHash) },
+        body: raw,
+      });
+    },
+  },
+  {
+    fn: 'reconcile-payments',
+    table: 'payment_transactions',
+    request: (h) =>
+      fetch(`${h.stack.functionsUrl}/reconcile-payments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-reconcile-secret': h.stack.reconcileSecret },
+        body: '{}',
+      }),
+  },
+];
+
+describe.skipIf(!backend.available).each(cases)('$fn alone: a database connection dropped mid-request', ({ fn, table, request }) => {
+  let h: Harness;
+  let shop: Shop;
+
+  beforeAll(async () => {
+    h = await startHarness({ onlyFunctions: [fn] });
+    shop = await createShop(h.sql, `dropped-${fn}`, [{ sku: 'MUG', name: 'Mug', price: '10.00' }]);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('answers that request with a clean JSON error and keeps serving the next ones', async () => {
+    const blocker = postgres(h.stack.databaseUrl, { max: 1, onnotice: () => {} });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holding = blocker.begin(async (tx) => {
+      await tx.unsafe(`lock table public.${table} in access exclusive mode`);
+      locked();
+      await held;
+    });
+    let answer: Response;
+    try {
+      await lockTaken;
+      const pending = request(h, shop);
+      const deadline = Date.now() + 10_000;
+      let killed = 0;
+      while (!killed && Date.now() < deadline) {
+        const [row] = await h.sql<{ n: number }[]>`
+          select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+          where application_name = 'edge-functions' and wait_event_type = 'Lock'`;
+        killed = row!.n;
+        if (!killed) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(killed).toBeGreaterThan(0);
+      answer = await pending;
+    } finally {
+      release();
+      await holding;
+      await blocker.end();
+    }
+    expect(answer.status).toBeGreaterThanOrEqual(500);
+    expect(await answer.json()).toEqual({ error: expect.any(String) });
+
+    // The same instance answers again: a crashed one would refuse the connection.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const again = await request(h, shop);
+    expect(again.status).toBeLessThan(500);
+    expect(h.stack.functions.output()).not.toMatch(/Uncaught|error: /);
+  });
+});
