@@ -138,7 +138,7 @@ describe.skipIf(!chromiumNeeded.available)(`a coordinator's week on the demo acc
     await saveScreenshot(page, 'week-03-imported');
   });
 
-  it('follows a join and a leave pushed by WhatsApp, keeping Registered = In Group + Missing + Left', async () => {
+  it('follows a join and a leave pushed by WhatsApp, keeping Registered = In Group + Missing + Left, and alerts the leave', async () => {
     const workshop = await api.call<{ group: { groupJid: string } }>('workshops:get', { id: workshopId });
     const before = await expectPartition(page);
     const leads = await api.call<Lead[]>('leads:list', { id: workshopId });
@@ -155,6 +155,8 @@ describe.skipIf(!chromiumNeeded.available)(`a coordinator's week on the demo acc
     const after = await expectPartition(page);
     expect(after.missing).toBe(before.missing - 1);
     expect(after.inGroup).toBe(before.inGroup);
+    // The registered leaver is also an alert the coordinator sees without looking at the cards.
+    await page.getByRole('button', { name: /^A registered person left the group/ }).waitFor();
     await page.getByRole('tab', { name: /^Left Group/ }).click();
     // The header and the one registered lead who left.
     await expect.poll(() => page.getByRole('tabpanel').getByRole('row').count(), { timeout: 20_000 }).toBe(2);
@@ -207,9 +209,9 @@ describe.skipIf(!chromiumNeeded.available)(`a coordinator's week on the demo acc
     await saveScreenshot(page, 'week-06-exports');
     // Every first-run step is done (account, workshop, registrations, group, join link): the guide steps aside.
     await page.getByRole('button', { name: '← All workshops' }).click();
-    await page.getByRole('button', { name: WORKSHOP }).waitFor();
+    await page.getByRole('button', { name: WORKSHOP, exact: true }).waitFor();
     expect(await page.getByRole('region', { name: 'Getting started' }).count()).toBe(0);
-    await page.getByRole('button', { name: WORKSHOP }).click();
+    await page.getByRole('button', { name: WORKSHOP, exact: true }).click();
     await page.getByRole('heading', { name: WORKSHOP, level: 1 }).waitFor();
   });
 
@@ -241,6 +243,10 @@ describe.skipIf(!chromiumNeeded.available)(`a coordinator's week on the demo acc
     await page.reload();
     await page.getByRole('heading', { name: WORKSHOP, level: 1 }).waitFor();
     expect(await page.getByRole('tab', { name: 'WhatsApp' }).getAttribute('aria-selected')).toBe('true');
+    // The sidebar narrows to its icons and leaves the width to the page; its buttons keep their names.
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect((await nav.boundingBox())!.width).toBeLessThanOrEqual(80);
+    expect(await nav.getByRole('button', { name: 'Workshops' }).getAttribute('aria-current')).toBe('page');
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const row = rowOf(page, 'Scheduled Messages', '1 hour before');
     await row.getByRole('button', { name: 'Edit' }).click();

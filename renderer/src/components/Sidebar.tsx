@@ -19,7 +19,7 @@ export function Sidebar() {
     <nav className="sidebar" aria-label="Main">
       <div className="sidebar__brand">
         <img src="/favicon.svg" alt="" width={28} height={28} />
-        <div>
+        <div className="sidebar__label">
           <strong>Operator Console</strong>
           <span className="muted">{organisation ?? '…'}</span>
         </div>
@@ -34,7 +34,7 @@ export function Sidebar() {
               onClick={() => navigate(item.page)}
             >
               <Icon name={item.page} />
-              {item.label}
+              <span className="sidebar__label">{item.label}</span>
             </button>
           </li>
         ))}

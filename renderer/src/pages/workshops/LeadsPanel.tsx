@@ -247,12 +247,18 @@ function AddLeadForm({ workshopId, onDone }: { workshopId: string; onDone: () =>
   const api = useApi();
   const adding = useAction();
   const [draft, setDraft] = useState({ name: '', phone: '', email: '' });
+  const [added, setAdded] = useState<string | null>(null);
   const update = (key: keyof typeof draft) => (event: { target: { value: string } }) =>
     setDraft((current) => ({ ...current, [key]: event.target.value }));
 
+  // People arrive at the door one after another: the form stays open for the next one, focus back on Name.
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (await adding.run(() => api.call('leads:add', { workshopId, ...draft }))) onDone();
+    const lead = await adding.run(() => api.call('leads:add', { workshopId, ...draft }));
+    if (!lead) return;
+    setAdded(lead.name || displayPhone(lead.phone));
+    setDraft({ name: '', phone: '', email: '' });
+    document.getElementById('lead-name')?.focus();
   }
 
   return (
@@ -276,8 +282,13 @@ function AddLeadForm({ workshopId, onDone }: { workshopId: string; onDone: () =>
           {adding.busy ? 'Adding…' : 'Add lead'}
         </button>
         <button type="button" className="button" onClick={onDone}>
-          Cancel
+          {added ? 'Done' : 'Cancel'}
         </button>
+        {added && !adding.error ? (
+          <span className="success" role="status">
+            Added {added}. Add the next one, or choose Done.
+          </span>
+        ) : null}
         {adding.error && !(adding.fields.name ?? adding.fields.phone ?? adding.fields.email) ? (
           <span className="error" role="alert">
             {adding.error}

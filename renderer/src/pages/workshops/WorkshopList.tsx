@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { useConsole } from '../../app/console-context.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { FirstRunGuide } from '../FirstRunGuide.js';
@@ -6,6 +7,14 @@ import { PageHeader } from '../PageHeader.js';
 import { formatWorkshopStart } from './format-workshop-time.js';
 import { statDefinitions } from './stat-items.js';
 import { useWorkshops } from './use-workshops.js';
+
+/** Soonest first, then the ones that have ended, most recent first: the list reads as a calendar. */
+function byWhen(workshops: readonly Workshop[], now: number): { upcoming: Workshop[]; past: Workshop[] } {
+  const endOf = (workshop: Workshop) => Date.parse(workshop.startsAt) + workshop.durationMinutes * 60_000;
+  const upcoming = workshops.filter((workshop) => endOf(workshop) > now).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const past = workshops.filter((workshop) => endOf(workshop) <= now).sort((a, b) => b.startsAt.localeCompare(a.startsAt));
+  return { upcoming, past };
+}
 
 export function WorkshopList() {
   const workshops = useWorkshops((state) => state.workshops);
@@ -18,6 +27,16 @@ export function WorkshopList() {
   useEffect(() => {
     if (connected) void load();
   }, [connected, load]);
+
+  // The moment the list opened: a workshop ending while it is open moves on the next visit.
+  const [openedAt] = useState(() => Date.now());
+  const sections = (list: readonly Workshop[]) => {
+    const { upcoming, past } = byWhen(list, openedAt);
+    return [
+      { title: 'Upcoming', rows: upcoming },
+      { title: 'Past', rows: past },
+    ].filter((section) => section.rows.length > 0);
+  };
 
   const create = (
     <button type="button" className="button button--primary" onClick={() => show({ kind: 'new' })}>
@@ -66,25 +85,32 @@ export function WorkshopList() {
                 ))}
               </tr>
             </thead>
-            <tbody>
-              {workshops.map((workshop) => (
-                <tr key={workshop.id} className="table__clickable" onClick={() => show({ kind: 'detail', id: workshop.id })}>
-                  <th scope="row">
-                    {/* Its click bubbles to the row: the button is how a keyboard opens the workshop. */}
-                    <button type="button" className="link-button workshop-list__open">
-                      {workshop.name}
-                    </button>
+            {sections(workshops).map(({ title, rows }) => (
+              <tbody key={title} aria-label={title}>
+                <tr className="workshop-list__section">
+                  <th scope="rowgroup" colSpan={3 + statDefinitions.length}>
+                    {title}
                   </th>
-                  <td>{formatWorkshopStart(workshop.startsAt, workshop.timeZone)}</td>
-                  <td>{workshop.group ? workshop.group.subject : <span className="muted">No group linked</span>}</td>
-                  {statDefinitions.map((stat) => (
-                    <td key={stat.label} className="table__number">
-                      {stat.value(workshop.stats)}
-                    </td>
-                  ))}
                 </tr>
-              ))}
-            </tbody>
+                {rows.map((workshop) => (
+                  <tr key={workshop.id} className="table__clickable" onClick={() => show({ kind: 'detail', id: workshop.id })}>
+                    <th scope="row">
+                      {/* Its click bubbles to the row: the button is how a keyboard opens the workshop. */}
+                      <button type="button" className="link-button workshop-list__open">
+                        {workshop.name}
+                      </button>
+                    </th>
+                    <td>{formatWorkshopStart(workshop.startsAt, workshop.timeZone)}</td>
+                    <td>{workshop.group ? workshop.group.subject : <span className="muted">No group linked</span>}</td>
+                    {statDefinitions.map((stat) => (
+                      <td key={stat.label} className="table__number">
+                        {stat.value(workshop.stats)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            ))}
           </table>
         </div>
       )}

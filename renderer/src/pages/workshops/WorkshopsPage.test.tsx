@@ -56,6 +56,28 @@ describe('workshops list and form', () => {
     expect(row).toHaveTextContent('No group linked');
   });
 
+  it('lists upcoming workshops soonest first and past ones apart, most recent first', async () => {
+    for (const [name, days] of [
+      ['Later', 9],
+      ['Long ago', -30],
+      ['Soon', 2],
+      ['Last week', -7],
+    ] as const)
+      await call(test.core, 'workshops:create', {
+        name,
+        startsAtLocal: localTimeInDays(days, '10:00', 'Asia/Kolkata'),
+        timeZone: 'Asia/Kolkata',
+        durationMinutes: 60,
+      });
+    renderWorkshops(test);
+    const names = async (section: string) =>
+      within(await screen.findByRole('rowgroup', { name: section }))
+        .getAllByRole('button')
+        .map((button) => button.textContent);
+    expect(await names('Upcoming')).toEqual(['Soon', 'Later']);
+    expect(await names('Past')).toEqual(['Last week', 'Long ago']);
+  });
+
   it('edits a workshop, then deletes it only after the user confirms', async () => {
     const workshop = await call(test.core, 'workshops:create', {
       name: 'Data Bootcamp',
@@ -172,7 +194,7 @@ describe('registrations', () => {
     expect(await within(dialog).findByText(/Added 1/)).toBeInTheDocument();
   });
 
-  it('adds a lead by hand in any phone format, shows why a phone is refused, and removes a lead', async () => {
+  it('adds a lead by hand in any phone format, shows why a phone is refused, keeps the form open for the next, and removes a lead', async () => {
     await openNewWorkshop();
     fireEvent.click(screen.getByRole('button', { name: 'Add a lead' }));
     const form = screen.getByRole('form', { name: 'Add a lead' });
@@ -187,6 +209,13 @@ describe('registrations', () => {
     expect(within(registrations).getByText('Kiran')).toBeInTheDocument();
     expect(within(registrations).getByText(displayPhone('919818861043'))).toBeInTheDocument();
     await waitFor(() => expect(within(card('Registered')).getByText('1')).toBeInTheDocument());
+    // The form stays open for the next person, empty, with focus back on Name.
+    const stillOpen = screen.getByRole('form', { name: 'Add a lead' });
+    expect(within(stillOpen).getByRole('status')).toHaveTextContent('Added Kiran. Add the next one, or choose Done.');
+    expect(within(stillOpen).getByLabelText('Name')).toHaveValue('');
+    expect(document.activeElement).toBe(within(stillOpen).getByLabelText('Name'));
+    fireEvent.click(within(stillOpen).getByRole('button', { name: 'Done' }));
+    expect(screen.queryByRole('form', { name: 'Add a lead' })).not.toBeInTheDocument();
 
     fireEvent.click(within(registrations).getByRole('button', { name: 'Remove Kiran' }));
     fireEvent.click(within(await screen.findByRole('dialog', { name: 'Remove Kiran?' })).getByRole('button', { name: 'Remove' }));
