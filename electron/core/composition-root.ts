@@ -21,6 +21,7 @@ import { OrderQueries } from './shop/order-queries.js';
 import { ShopFunctions } from './shop/shop-functions.js';
 import { shopHandlers } from './shop/shop-handlers.js';
 import { shopTables } from './shop/shop-tables.js';
+import { ShopNotifier } from './shop/shop-notifier.js';
 import type { SyncService } from './sync/sync-service.js';
 import { GroupDirectory } from './whatsapp/group-directory.js';
 import { groupHandlers } from './whatsapp/group-handlers.js';
@@ -161,6 +162,7 @@ export function createCore(deps: CoreDependencies): Core {
   const leads = new LeadService({ db, settings, clock, lids });
   routeSessionEvents(sessions, { membership, groups, sender, workshops: workshopService, logger });
 
+  const shopNotifier = new ShopNotifier(db, () => settings.get(), events);
   const sync = createSync({
     db,
     cipher,
@@ -173,7 +175,10 @@ export function createCore(deps: CoreDependencies): Core {
     onApplied: (changes) => {
       for (const id of changes.workshopIds) events.emit('workshops:changed', { id });
       const shop = [...changes.tables].filter((table) => shopTables.has(table));
-      if (shop.length) events.emit('shop:changed', { tables: shop });
+      if (shop.length) {
+        events.emit('shop:changed', { tables: shop });
+        shopNotifier.pulled();
+      }
       rescheduler.all();
     },
   });

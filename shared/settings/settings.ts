@@ -32,6 +32,10 @@ export const SettingsSchema = z.object({
   theme: ThemeSchema,
   /** Desktop only: open the console in the tray when the user logs in. */
   startAtLogin: z.boolean(),
+  /** A desktop notification when a customer writes to the shop (off until chosen). */
+  notifyInboundMessages: z.boolean(),
+  /** A desktop notification when a customer's payment for an order arrives (off until chosen). */
+  notifyPaidOrders: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -44,4 +48,6 @@ export const defaultSettings: Settings = {
   timeZone: 'Asia/Kolkata',
   theme: 'system',
   startAtLogin: false,
+  notifyInboundMessages: false,
+  notifyPaidOrders: false,
 };

@@ -13,7 +13,9 @@
  * applied, row counts, every pulled id distinct). Goals: push ≥ 5,000 rows/s, pull
  * ≥ 10,000 rows/s on 2 cores. Every request has a deadline.
  *
- * Run: node --import tsx supabase/bench/desktop-sync.bench.ts   Env: BENCH_CHANGES (10000)
+ * Run: node --import tsx supabase/bench/desktop-sync.bench.ts   Env: BENCH_CHANGES (10000);
+ * BENCH_PG_STATS=1 also prints where Postgres spent the push's time (pg_stat_statements),
+ * and how much of each request's wall time was Postgres at all.
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -26,7 +28,20 @@ const PUSH_BATCH = 500;
 const PULL_PAGE = 2_000;
 const REQUEST_DEADLINE_MS = 30_000;
 
-const stack = await startLocalStack({ quiet: true });
+const PG_STATS = process.env.BENCH_PG_STATS === '1';
+const stack = await startLocalStack({
+  quiet: true,
+  ...(PG_STATS
+    ? {
+        clusterSettings: {
+          shared_preload_libraries: process.env.BENCH_EXPLAIN ? 'pg_stat_statements,auto_explain' : 'pg_stat_statements',
+          ...(process.env.BENCH_EXPLAIN
+            ? { 'auto_explain.log_min_duration': '300', 'auto_explain.log_analyze': 'on', 'auto_explain.log_nested_statements': 'on' }
+            : {}),
+        },
+      }
+    : {}),
+});
 const sql = postgres(stack.databaseUrl, { max: 2, onnotice: () => {} });
 let failed = false;
 const check = (ok: boolean, what: string) => {
@@ -93,6 +108,10 @@ try {
       });
   }
 
+  if (PG_STATS) {
+    await sql`create extension if not exists pg_stat_statements`;
+    await sql`select pg_stat_statements_reset()`;
+  }
   const pushStarted = performance.now();
   let applied = 0;
   for (let start = 0; start < all.length; start += PUSH_BATCH) {
@@ -105,6 +124,15 @@ try {
     applied += answer.results.filter((r) => r.status === 'applied').length;
   }
   const pushSeconds = (performance.now() - pushStarted) / 1000;
+  if (PG_STATS) {
+    const top = await sql<{ calls: number; ms: number; query: string }[]>`
+      select calls::int, round(total_exec_time + total_plan_time)::int as ms, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 120) as query
+      from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time + total_plan_time desc limit 10`;
+    const [all] = await sql<{ calls: number; ms: number }[]>`
+      select sum(calls)::int as calls, round(sum(total_exec_time + total_plan_time))::int as ms from pg_stat_statements`;
+    console.log(`push: Postgres busy ${all!.ms} ms of ${Math.round(pushSeconds * 1000)} ms wall, ${all!.calls} statements; top:`);
+    for (const row of top) console.log(`${String(row.ms).padStart(7)} ms ${String(row.calls).padStart(6)} calls  ${row.query}`);
+  }
   const [counts] = await sql<{ members: number; events: number }[]>`
     select (select count(*)::int from workshop_group_members where organization_id = ${org!.id}) as members,
            (select count(*)::int from membership_events where organization_id = ${org!.id}) as events`;

@@ -246,20 +246,23 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
         },
         href: '/docs',
       };
-      const response = await h.post(
-        delivery([
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550001111', phone_number_id: shop.phoneNumberId },
-              errors: [throttled],
-            },
-          } as never,
-        ]),
-      );
+      const body = delivery([
+        {
+          field: 'messages',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: { display_phone_number: '15550001111', phone_number_id: shop.phoneNumberId },
+            errors: [throttled],
+          },
+        } as never,
+      ]);
+      const response = await h.post(body);
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ errors_recorded: 1 });
+      // Meta redelivers when our 200 was lost: the same error is not recorded again.
+      const again = await h.post(body);
+      expect(again.status).toBe(200);
+      expect(await again.json()).not.toHaveProperty('errors_recorded');
       expect((await channelErrors()).slice(before)).toEqual([
         {
           customer_phone: null,
@@ -291,6 +294,8 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
         ],
       };
       await h.deliver(shop, { messages: [message] });
+      // A redelivery of the message records its errors no second time.
+      expect((await h.deliver(shop, { messages: [message] })).status).toBe(200);
       expect((await channelErrors()).slice(before)).toEqual([
         {
           customer_phone: phone,

@@ -102,6 +102,18 @@ function SettingsForm({ settings }: { settings: Settings }) {
             Start the console in the tray when I log in
           </label>
         ) : null}
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={draft.notifyInboundMessages}
+            onChange={(event) => update('notifyInboundMessages', event.target.checked)}
+          />
+          Notify me when a customer writes to the shop
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={draft.notifyPaidOrders} onChange={(event) => update('notifyPaidOrders', event.target.checked)} />
+          Notify me when an order is paid
+        </label>
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={status === 'saving'}>
             {status === 'saving' ? 'Saving…' : 'Save settings'}

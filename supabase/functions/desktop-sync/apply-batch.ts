@@ -119,13 +119,17 @@ async function applyGroup(tx: Tx, organizationId: string, group: Group, types: C
   } else if (group.table === 'workshop_group_members') {
     const others = cols.filter((c) => !['group_jid', 'lid', 'phone'].includes(c));
     const has = (c: string) => cols.includes(c);
+    // The member named by LID (preferred), else by phone: one equality join each, which
+    // Postgres hashes on the whole key. One join on "LID or phone" could only hash on the
+    // group and compared every input row with every member of the group (quadratic).
+    const match = (by: 'lid' | 'phone', preference: number) =>
+      `select i.ord, m.id, ${preference} as preference from input i
+       join public.workshop_group_members m on m.organization_id = $1::uuid and m.group_jid = i.group_jid and m.${by} = i.${by}`;
     rows = await tx.unsafe(
       `with input as (select * from jsonb_to_recordset($2::text::jsonb) as r(${definition})),
        found as (
-         select distinct on (i.ord) i.ord, m.id from input i
-         join public.workshop_group_members m on m.organization_id = $1::uuid and m.group_jid = i.group_jid
-           and ((${has('lid') ? 'm.lid = i.lid' : 'false'}) or (${has('phone') ? 'm.phone = i.phone' : 'false'}))
-         order by i.ord, (${has('lid') ? 'm.lid is not distinct from i.lid' : 'false'}) desc),
+         select distinct on (x.ord) x.ord, x.id from (${[...(has('lid') ? [match('lid', 0)] : []), ...(has('phone') ? [match('phone', 1)] : [])].join(' union all ') || 'select null::int as ord, null::bigint as id, 0 as preference where false'}) x
+         order by x.ord, x.preference),
        changed as (
          update public.workshop_group_members m
          set ${[...(has('lid') ? ['lid = coalesce(i.lid, m.lid)'] : []), ...(has('phone') ? ['phone = coalesce(i.phone, m.phone)'] : []), ...others.map((c) => `${c} = i.${c}`), 'group_jid = m.group_jid'].join(', ')}

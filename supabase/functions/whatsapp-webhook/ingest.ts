@@ -59,10 +59,25 @@ function statusError(status: StatusUpdate): { code: number | null; text: string 
 
 interface ChannelError {
   storeId: string;
+  phoneNumberId: string;
+  /** Its place among the errors it came with. */
+  index: number;
   phone: string | null;
   error: MetaError;
   /** The inbound message the error is about; null for `value.errors` (the number as a whole). */
   wamid: string | null;
+}
+
+/**
+ * What makes a redelivered error the same row (a unique index on it): a message's errors
+ * by the message and their place; a number's errors, which have nothing of their own to
+ * tell a redelivery from a repeat, by the number, their content and the hour.
+ */
+async function errorKey(e: ChannelError): Promise<string> {
+  if (e.wamid) return `message:${e.wamid}:${e.index}`;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(e.error)));
+  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `number:${e.phoneNumberId}:${hex}:${new Date().toISOString().slice(0, 13)}`;
 }
 
 export interface InboundRow {
@@ -119,9 +134,13 @@ export async function ingest(
       const contact = change.contacts.find((c) => c.waId === message.from) ?? change.contacts[0];
       const phone = toE164Digits(message.from);
       candidates.push({ store, phone, customerName: contact?.name ?? null, message });
-      for (const error of message.errors ?? []) channelErrors.push({ storeId: store.id, phone, error, wamid: message.id });
+      (message.errors ?? []).forEach((error, index) =>
+        channelErrors.push({ storeId: store.id, phoneNumberId: change.phoneNumberId, index, phone, error, wamid: message.id }),
+      );
     }
-    for (const error of change.errors) channelErrors.push({ storeId: store.id, phone: null, error, wamid: null });
+    change.errors.forEach((error, index) =>
+      channelErrors.push({ storeId: store.id, phoneNumberId: change.phoneNumberId, index, phone: null, error, wamid: null }),
+    );
     for (const status of change.statuses) {
       const rank = rankOf(status.status);
       const current = latestStatus.get(status.id);
@@ -165,24 +184,29 @@ export async function ingest(
         and coalesce(array_position(${STATUS_ORDER}::text[], m.status), 0) < array_position(${STATUS_ORDER}::text[], u.status)
       returning m.id`;
 
-    if (channelErrors.length > 0) {
-      await tx`
+    const errorsRecorded =
+      channelErrors.length === 0
+        ? []
+        : await tx`
         insert into public.messaging_log ${tx(
-          channelErrors.map((e) => ({
-            store_id: e.storeId,
-            customer_phone: e.phone,
-            message_type: 'channel_error',
-            message_payload: asJson({ error: e.error, ...(e.wamid ? { about_message: e.wamid } : {}) }),
-            status: 'failed',
-            error_code: e.error.code ?? null,
-            error_message: describeMetaError(e.error),
-          })),
-        )}`;
-    }
+          await Promise.all(
+            channelErrors.map(async (e) => ({
+              store_id: e.storeId,
+              customer_phone: e.phone,
+              message_type: 'channel_error',
+              message_payload: asJson({ error: e.error, ...(e.wamid ? { about_message: e.wamid } : {}), error_key: await errorKey(e) }),
+              status: 'failed',
+              error_code: e.error.code ?? null,
+              error_message: describeMetaError(e.error),
+            })),
+          ),
+        )}
+        on conflict do nothing
+        returning id`;
 
     return {
       unknownPhoneNumberIds,
-      channelErrors: channelErrors.length,
+      channelErrors: errorsRecorded.length,
       stored,
       duplicates: candidates.length - stored.length,
       statusesApplied: applied.length,
