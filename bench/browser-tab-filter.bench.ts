@@ -5,14 +5,7 @@
 // Also frame gaps while scrolling the 50,000-row Missing tab.
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
-import {
-  memberTabs,
-  type MemberRow,
-  type MemberSort,
-  type MemberTab,
-  type MemberWindow,
-  type Workshop,
-} from '../shared/workshops/workshop-schemas.js';
+import { memberTabs, type MemberRow, type MemberSort, type MemberTab, type MemberWindow } from '../shared/workshops/workshop-schemas.js';
 import { demoPerson } from '../electron/core/whatsapp/simulator/demo-world.js';
 import { createRowSearch } from '../renderer/src/pages/workshops/search-rows.js';
 import { memberTabLabels } from '../renderer/src/pages/workshops/member-columns.js';
@@ -43,7 +36,7 @@ const members = Array.from({ length: 400 }, (_, i) => demoPerson(1 + i).phone);
 const joiners = Array.from({ length: 300 }, (_, i) => `9190000${String(10_000 + i).padStart(5, '0')}`);
 const others = Array.from({ length: LEADS - members.length - joiners.length }, (_, i) => `91${8_000_000_000 + i}`);
 const csv = ['Name,Phone', ...[...members, ...joiners, ...others].map((phone, i) => `Lead ${i},${phone}`)].join('\n');
-const workshop = await api.call<Workshop>('workshops:create', {
+const workshop = await api.call('workshops:create', {
   name: 'Fifty thousand',
   startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'),
   timeZone: 'Asia/Kolkata',
@@ -64,11 +57,9 @@ await api.call('demo:simulate', {
   leave: Array.from({ length: 30 }, (_, i) => demoPerson(450 + i).phone),
 });
 await new Promise((resolve) => setTimeout(resolve, 500));
-const stats = (await api.call<Workshop>('workshops:get', { id: workshop.id })).stats;
+const stats = (await api.call('workshops:get', { id: workshop.id })).stats;
 const expected = Object.fromEntries(
-  await Promise.all(
-    memberTabs.map(async (tab) => [tab, await api.call<MemberRow[]>('workshops:members', { id: workshop.id, tab })] as const),
-  ),
+  await Promise.all(memberTabs.map(async (tab) => [tab, await api.call('workshops:members', { id: workshop.id, tab })] as const)),
 ) as Record<MemberTab, MemberRow[]>;
 // The tabs with rows, Missing (the 50,000-row one) last so the searches and sorts run on it.
 const tabs = memberTabs.filter((tab) => tab !== 'missing' && expected[tab].length > 0).concat('missing');
@@ -82,7 +73,7 @@ check(expected.left.length === 100, `Left tab has ${expected.left.length} rows i
 
 /** The core's first row of a tab for a search and order, cross-checked against the whole tab. */
 async function firstOfWindow(tab: MemberTab, search: string, sort: MemberSort | null): Promise<MemberWindow> {
-  const window = await api.call<MemberWindow>('workshops:members-window', { id: workshop.id, tab, search, sort, offset: 0, limit: 1 });
+  const window = await api.call('workshops:members-window', { id: workshop.id, tab, search, sort, offset: 0, limit: 1 });
   check(window.total === expected[tab].length, `${tab}: window says ${window.total} rows, the whole tab has ${expected[tab].length}`);
   return window;
 }

@@ -5,8 +5,6 @@
 // the console plus that world, an upper bound for what one real session costs.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { SessionView } from '../shared/sessions/session-view.js';
-import type { GroupSummary } from '../shared/workshops/workshop-schemas.js';
 import { connectConsole } from '../tests/support/console-client.js';
 import { startHeadlessConsole } from '../tests/support/headless-process.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
@@ -36,13 +34,13 @@ for (let run = 0; run < RUNS; run++) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     idleRss.push(rssMb(running.process.pid ?? 0));
     const started = performance.now();
-    const qr = api.event<SessionView>('sessions:changed', (session) => Boolean(session.qr));
-    const open = api.event<SessionView>('sessions:changed', (session) => session.state === 'open');
-    const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
+    const qr = api.event('sessions:changed', (session) => Boolean(session.qr));
+    const open = api.event('sessions:changed', (session) => session.state === 'open');
+    const session = await api.call('sessions:create', { kind: 'simulator' });
     await within(qr, 30_000, 'QR pushed');
     qrTimes.push(performance.now() - started);
     await within(open, 30_000, 'demo session open');
-    const groups = await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id });
+    const groups = await api.call('groups:sync', { sessionId: session.id });
     const loaded = groups.filter((group) => group.size === 1_024).length;
     check(loaded === 10, `run ${run}: ${loaded} of 10 groups listed with 1,024 members`);
     await new Promise((resolve) => setTimeout(resolve, 3_000));

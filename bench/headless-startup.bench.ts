@@ -13,8 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import WebSocket from 'ws';
-import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../shared/contract/wire.js';
+import { connectConsole } from '../tests/support/console-client.js';
 import { startHeadlessConsole } from '../tests/support/headless-process.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, goal, verdict, within } from './bench-checks.js';
@@ -94,16 +93,7 @@ function bareNodeMs(): number {
 }
 
 async function accepts(url: string): Promise<void> {
-  const parsed = new URL(url);
-  const token = new URLSearchParams(parsed.hash.slice(1)).get('token') ?? '';
-  await new Promise<void>((resolve, reject) => {
-    const ws = new WebSocket(`ws://${parsed.host}/api`, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${token}`]);
-    ws.on('open', () => {
-      ws.close();
-      resolve();
-    });
-    ws.on('error', reject);
-  });
+  (await connectConsole(url)).close();
 }
 
 async function startMs(out: string): Promise<number> {

@@ -11,7 +11,6 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../shared/contract/wire.js';
-import type { Workshop } from '../shared/workshops/workshop-schemas.js';
 import { demoPerson } from '../electron/core/whatsapp/simulator/demo-world.js';
 import { launchChromium, saveScreenshot } from '../tests/support/browser.js';
 import { connectConsole } from '../tests/support/console-client.js';
@@ -223,7 +222,7 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
     const burst = Array.from({ length: BURST }, (_, i) => `9190001${String(10_000 + i).padStart(5, '0')}`);
     const absent = Array.from({ length: 100 }, (_, i) => `9190002${String(10_000 + i).padStart(5, '0')}`);
     const everyone = [...members, ...singles, ...burst, ...absent];
-    const workshop = await api.call<Workshop>('workshops:create', {
+    const workshop = await api.call('workshops:create', {
       name: 'Live',
       startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'),
       timeZone: 'Asia/Kolkata',
@@ -235,7 +234,7 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
       mapping: { name: 'Name', phone: 'Phone', email: null },
     });
     await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
-    let { inGroup, left, missing } = (await api.call<Workshop>('workshops:get', { id: workshop.id })).stats;
+    let { inGroup, left, missing } = (await api.call('workshops:get', { id: workshop.id })).stats;
     check(inGroup === members.length && missing === everyone.length - members.length, `start: ${inGroup} in group, ${missing} missing`);
 
     await page.addInitScript('window.__name = (fn) => fn');
@@ -301,7 +300,7 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
     // Let any trailing refresh land before reading what the observer saw.
     await pause();
     figures.inconsistencies = await page.evaluate(() => (window as unknown as { inconsistencies: string[] }).inconsistencies);
-    const final = (await api.call<Workshop>('workshops:get', { id: workshop.id })).stats;
+    const final = (await api.call('workshops:get', { id: workshop.id })).stats;
     check(
       final.inGroup === inGroup && final.left === left,
       `core says ${final.inGroup} in group, ${final.left} left; the bench expected ${inGroup}, ${left}`,

@@ -4,8 +4,7 @@
 // better-sqlite3 insert loop in the same run, and stats/tab queries for 50,000 leads.
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
-import type { SessionView } from '../shared/sessions/session-view.js';
-import type { Workshop } from '../shared/workshops/workshop-schemas.js';
+import type { MemberTab, Workshop } from '../shared/workshops/workshop-schemas.js';
 import { FakeClock } from '../tests/support/fake-clock.js';
 import { createCore } from '../electron/core/composition-root.js';
 import { openDatabase } from '../electron/core/database/open-database.js';
@@ -16,6 +15,7 @@ import { createTransportFactory } from '../electron/core/whatsapp/transport-fact
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
 import { median, printFigures } from './figures.js';
+import { call } from '../tests/support/console-call.js';
 
 announce(
   'workshops:sync-members against simulator metadata; workshops:get and workshops:members for 50,000 leads; MembershipService ingest of 10,000 join events against a raw INSERT loop',
@@ -24,12 +24,6 @@ announce(
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
 };
-
-async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?: unknown }>): Promise<T> {
-  const result = await promise;
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.value as T;
-}
 
 async function time<T>(action: () => Promise<T> | T): Promise<[number, T]> {
   const started = performance.now();
@@ -57,7 +51,7 @@ const core = createCore({
   whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
 });
 core.start();
-const session = await value<SessionView>(core.invoke('sessions:create', { kind: 'simulator' }));
+const session = await call(core, 'sessions:create', { kind: 'simulator' });
 clock.advance(0);
 await settle();
 clock.advance(200);
@@ -71,27 +65,24 @@ const phones = group.participants
   .flatMap((member) => (member.phone && member.phone !== DEMO_ACCOUNT.phone ? [member.phone] : []))
   .slice(0, 900);
 const leads = [...phones, ...Array.from({ length: 50_000 - phones.length }, (_, i) => `91${8_000_000_000 + i}`)];
-const workshop = await value<Workshop>(
-  core.invoke('workshops:create', { name: 'Bench', startsAtLocal: '2026-12-01T18:00', timeZone: 'Asia/Kolkata', durationMinutes: 60 }),
-);
+const workshop = await call(core, 'workshops:create', {
+  name: 'Bench',
+  startsAtLocal: '2026-12-01T18:00',
+  timeZone: 'Asia/Kolkata',
+  durationMinutes: 60,
+});
 const [importMs] = await time(() =>
-  value(
-    core.invoke('leads:import', {
-      workshopId: workshop.id,
-      csv: `phone\n${leads.join('\n')}`,
-      mapping: { name: null, phone: 'phone', email: null },
-    }),
-  ),
+  call(core, 'leads:import', {
+    workshopId: workshop.id,
+    csv: `phone\n${leads.join('\n')}`,
+    mapping: { name: null, phone: 'phone', email: null },
+  }),
 );
 
-const [firstLinkMs] = await time(() =>
-  value(core.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid })),
-);
+const [firstLinkMs] = await time(() => call(core, 'workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid }));
 const syncs: number[] = [];
 for (let run = 0; run < 10; run++) {
-  const [ms, result] = await time(() =>
-    value<{ synced: number; marked_left: number }>(core.invoke('workshops:sync-members', { id: workshop.id })),
-  );
+  const [ms, result] = await time(() => call(core, 'workshops:sync-members', { id: workshop.id }));
   syncs.push(ms);
   check(
     result.synced === group.participants.length && result.marked_left === 0,
@@ -104,11 +95,11 @@ const tabRuns: Record<string, number[]> = { missing: [], left: [], 'in-group': [
 let stats: Workshop['stats'] | undefined;
 const tabRows: Record<string, number> = {};
 for (let run = 0; run < 10; run++) {
-  const [ms, got] = await time(() => value<Workshop>(core.invoke('workshops:get', { id: workshop.id })));
+  const [ms, got] = await time(() => call(core, 'workshops:get', { id: workshop.id }));
   statsRuns.push(ms);
   stats = got.stats;
-  for (const tab of Object.keys(tabRuns)) {
-    const [tabMs, rows] = await time(() => value<unknown[]>(core.invoke('workshops:members', { id: workshop.id, tab })));
+  for (const tab of Object.keys(tabRuns) as MemberTab[]) {
+    const [tabMs, rows] = await time(() => call(core, 'workshops:members', { id: workshop.id, tab }));
     tabRuns[tab]?.push(tabMs);
     tabRows[tab] = rows.length;
   }

@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { SessionView } from '../shared/sessions/session-view.js';
-import type { GroupSummary, Workshop } from '../shared/workshops/workshop-schemas.js';
+import type { Workshop } from '../shared/workshops/workshop-schemas.js';
 import { createCore, type Core } from '../electron/core/composition-root.js';
 import { createSilentLogger } from '../electron/core/logging/logger.js';
 import { MessageRepository } from '../electron/core/messages/message-repository.js';
@@ -14,16 +14,11 @@ import { localTimeInDays } from '../shared/time/local-date-time.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, until, verdict } from './bench-checks.js';
 import { median, percentile, printFigures } from './figures.js';
+import { call } from '../tests/support/console-call.js';
 
 announce(
   "lateness of the demo send call against each message's time (100 messages, 10 accounts); workshops:update on a 10,000-message queue; MessageRepository.nextDue(); MessageSender.arm()",
 );
-
-async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?: unknown }>): Promise<T> {
-  const result = await promise;
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.value as T;
-}
 
 const sendCalls = new Map<string, number>();
 const sendCounts = new Map<string, number>();
@@ -67,21 +62,17 @@ async function linkedWorkshop(core: Core, name: string): Promise<{ workshop: Wor
       }
     });
   });
-  const session = await value<SessionView>(core.invoke('sessions:create', { kind: 'simulator', label: name }));
+  const session = await call(core, 'sessions:create', { kind: 'simulator', label: name });
   await opened;
-  const [group] = await value<GroupSummary[]>(core.invoke('groups:sync', { sessionId: session.id }));
-  const workshop = await value<Workshop>(
-    core.invoke('workshops:create', {
-      name,
-      startsAtLocal: localTimeInDays(180, '18:00', 'UTC'),
-      timeZone: 'UTC',
-      durationMinutes: 60,
-      joinLink: 'https://meet.example.org/bench',
-    }),
-  );
-  const linked = await value<Workshop>(
-    core.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group?.jid }),
-  );
+  const [group] = await call(core, 'groups:sync', { sessionId: session.id });
+  const workshop = await call(core, 'workshops:create', {
+    name,
+    startsAtLocal: localTimeInDays(180, '18:00', 'UTC'),
+    timeZone: 'UTC',
+    durationMinutes: 60,
+    joinLink: 'https://meet.example.org/bench',
+  });
+  const linked = await call(core, 'workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group!.jid });
   return { workshop: linked, session };
 }
 
@@ -99,21 +90,17 @@ function insertPending(db: BetterSqlite3.Database, workshop: Workshop, at: numbe
 const lateDir = makeTempDir('bench-lateness-');
 const core = startCore(lateDir.path);
 // Only the messages inserted below: the default reminders are turned off.
-const rules = await value<
-  { ruleKey: string; templateId: string | null; localTime: string | null; minutesBefore: number | null; graceMinutes: number }[]
->(core.invoke('automation:get', {}));
-await value(
-  core.invoke('automation:save', {
-    rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({
-      ruleKey,
-      templateId,
-      localTime,
-      minutesBefore,
-      graceMinutes,
-      enabled: false,
-    })),
-  }),
-);
+const rules = await call(core, 'automation:get', {});
+await call(core, 'automation:save', {
+  rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({
+    ruleKey,
+    templateId,
+    localTime,
+    minutesBefore,
+    graceMinutes,
+    enabled: false,
+  })),
+});
 const workshops = [];
 for (let i = 0; i < 10; i++) workshops.push((await linkedWorkshop(core, `Account ${i}`)).workshop);
 const db = new BetterSqlite3(join(lateDir.path, 'console.sqlite'));
@@ -158,17 +145,15 @@ const { workshop: first, session } = await linkedWorkshop(big, 'Queue 0');
 const bigDb = new BetterSqlite3(join(bigDir.path, 'console.sqlite'));
 const all: Workshop[] = [first];
 for (let i = 1; i < 200; i++) {
-  const workshop = await value<Workshop>(
-    big.invoke('workshops:create', {
-      name: `Queue ${i}`,
-      startsAtLocal: localTimeInDays(180, '18:00', 'UTC'),
-      timeZone: 'UTC',
-      durationMinutes: 60,
-      joinLink: 'https://meet.example.org/bench',
-    }),
-  );
-  await value(big.invoke('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: first.group?.groupJid }));
-  all.push(await value<Workshop>(big.invoke('workshops:get', { id: workshop.id })));
+  const workshop = await call(big, 'workshops:create', {
+    name: `Queue ${i}`,
+    startsAtLocal: localTimeInDays(180, '18:00', 'UTC'),
+    timeZone: 'UTC',
+    durationMinutes: 60,
+    joinLink: 'https://meet.example.org/bench',
+  });
+  await call(big, 'workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: first.group!.groupJid });
+  all.push(await call(big, 'workshops:get', { id: workshop.id }));
 }
 // A month ahead: far enough that none of them falls due while the bench runs.
 const later = Date.now() + 30 * 24 * 3_600_000;
@@ -180,7 +165,7 @@ const pending = bigDb.prepare("SELECT count(*) FROM scheduled_whatsapp_messages 
 const reschedules: number[] = [];
 for (let i = 0; i < 20; i++) {
   const started = performance.now();
-  await value(big.invoke('workshops:update', { id: all[i]?.id, startsAtLocal: localTimeInDays(180 + (i % 2), '18:00', 'UTC') }));
+  await call(big, 'workshops:update', { id: all[i]!.id, startsAtLocal: localTimeInDays(180 + (i % 2), '18:00', 'UTC') });
   reschedules.push(performance.now() - started);
 }
 // The repository the sender uses, on this connection: if its query changes, so does the figure.

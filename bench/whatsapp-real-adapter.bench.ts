@@ -2,7 +2,6 @@
 // (BaileysTransport, SessionSupervisor, SQLite files) against the local WhatsApp-protocol
 // server over a loopback WebSocket. The server runs in this process, so RSS and CPU include
 // its share (small: it keeps one world of 1,024 members and does no decryption here).
-import type { ScheduledMessage } from '../shared/messages/message-schemas.js';
 import type { Workshop } from '../shared/workshops/workshop-schemas.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { call, inTwoDaysLocal, linkByQr, startRealConsole, type RealConsole } from '../tests/support/whatsapp-server/real-console.js';
@@ -46,12 +45,12 @@ let console: RealConsole | undefined;
 try {
   console = startRealConsole(server, dir.path);
   const sessionId = await within(linkByQr(console, server), 30_000, 'linking');
-  const synced = await within(call<{ jid: string; size: number }[]>(console, 'groups:sync', { sessionId }), 60_000, 'groups:sync');
+  const synced = await within(call(console, 'groups:sync', { sessionId }), 60_000, 'groups:sync');
   check(synced.length === 11, `groups:sync listed ${synced.length} groups, expected 11`);
   check(synced.filter((group) => group.size === 1_025).length === 10, 'every big group has 1,024 members and us');
 
   const workshopFor = async (group: SimGroup, name: string) => {
-    const workshop = await call<Workshop>(console!, 'workshops:create', {
+    const workshop = await call(console!, 'workshops:create', {
       name,
       startsAtLocal: inTwoDaysLocal(),
       timeZone: 'Asia/Kolkata',
@@ -67,11 +66,7 @@ try {
     const times: number[] = [];
     for (let run = 0; run < 15; run++) {
       const started = performance.now();
-      const result = await within(
-        call<{ synced: number }>(console!, 'workshops:sync-members', { id: workshop.id }),
-        30_000,
-        'sync-members',
-      );
+      const result = await within(call(console!, 'workshops:sync-members', { id: workshop.id }), 30_000, 'sync-members');
       times.push(performance.now() - started);
       check(result.synced === expected, `sync-members synced ${result.synced}, expected ${expected}`);
     }
@@ -88,7 +83,7 @@ try {
     const before = server.world.stanzas.length;
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const sending = call<ScheduledMessage>(console!, 'messages:send-now', { workshopId: bigWorkshop.id, text });
+    const sending = call(console!, 'messages:send-now', { workshopId: bigWorkshop.id, text });
     await until(() => server.world.stanzas.length > before, 60_000, 'the group message reaching the server');
     const toServer = performance.now() - started;
     const used = process.cpuUsage(cpu);

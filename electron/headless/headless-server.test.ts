@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/contract/wire.js';
+import type WebSocket from 'ws';
+import { WS_PROTOCOL } from '../../shared/contract/wire.js';
+import { openConsoleSocket, type SocketOptions } from '../../tests/support/console-client.js';
 import { makeTempDir } from '../../tests/support/temp-dir.js';
 import { createCore, type Core } from '../core/composition-root.js';
 import { createSilentLogger } from '../core/logging/logger.js';
@@ -42,18 +43,8 @@ function get(path: string): Promise<{ status: number; headers: Record<string, un
   });
 }
 
-/** Resolves with the HTTP status of a refused upgrade, or 101 when the socket opened. */
-function connect(options: { token?: string; origin?: string; host?: string }): Promise<{ status: number; ws?: WebSocket }> {
-  const protocols = [WS_PROTOCOL, ...(options.token ? [`${WS_TOKEN_PREFIX}${options.token}`] : [])];
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api`, protocols, {
-    ...(options.origin ? { origin: options.origin } : {}),
-    ...(options.host ? { headers: { host: options.host } } : {}),
-  });
-  return new Promise((resolve) => {
-    ws.on('open', () => resolve({ status: 101, ws }));
-    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
-    ws.on('error', () => resolve({ status: -1 }));
-  });
+function connect(options: SocketOptions): Promise<{ status: number; ws?: WebSocket }> {
+  return openConsoleSocket(`127.0.0.1:${server.port}`, options);
 }
 
 function call(ws: WebSocket, id: number, method: string, input: unknown): Promise<unknown> {

@@ -14,7 +14,8 @@ import type { SimulatedTransport } from '../../electron/core/whatsapp/simulator/
 import { createTransportFactory } from '../../electron/core/whatsapp/transport-factory.js';
 import { createInProcessTransport } from '../../tests/support/in-process-transport.js';
 import { makeTempDir } from '../../tests/support/temp-dir.js';
-import type { MethodName, MethodOutput } from '../../shared/contract/api-contract.js';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/api-contract.js';
+import { call as callCore } from '../../tests/support/console-call.js';
 
 export interface TestConsole {
   core: Core;
@@ -53,10 +54,8 @@ export function startCore(): TestConsole {
 }
 
 /** Calls the core directly, as another window would, and unwraps the value. */
-export async function call<M extends MethodName>(core: Core, method: M, input: unknown): Promise<MethodOutput<M>> {
-  const result = await core.invoke(method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-  return result.value as MethodOutput<M>;
+export function call<M extends MethodName>(core: Core, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  return callCore(core, method, input);
 }
 
 /** The console as a user sees it, opened on the Workshops section. */

@@ -2,7 +2,6 @@ import Papa from 'papaparse';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lead } from '../../shared/workshops/workshop-schemas.js';
 import type { SessionView } from '../../shared/sessions/session-view.js';
 import { localTimeInDays } from '../../shared/time/local-date-time.js';
 import { launchChromium, saveScreenshot } from '../support/browser.js';
@@ -97,7 +96,7 @@ describe.skipIf(!chromiumNeeded.available)(`a coordinator's week on the demo acc
     await page.getByRole('button', { name: 'Try the demo account' }).click();
     await page.getByText('Connected', { exact: true }).first().waitFor();
     expect(await page.getByRole('button', { name: 'Try the demo account' }).isDisabled()).toBe(true);
-    const open = (await api.call<SessionView[]>('sessions:list', {})).filter((candidate) => candidate.state === 'open');
+    const open = (await api.call('sessions:list', {})).filter((candidate) => candidate.state === 'open');
     expect(open).toHaveLength(1);
     session = open[0]!;
     await saveScreenshot(page, 'week-01-connected');
@@ -139,18 +138,16 @@ describe.skipIf(!chromiumNeeded.available)(`a coordinator's week on the demo acc
   });
 
   it('follows a join and a leave pushed by WhatsApp, keeping Registered = In Group + Missing + Left, and alerts the leave', async () => {
-    const workshop = await api.call<{ group: { groupJid: string } }>('workshops:get', { id: workshopId });
+    const { group } = await api.call('workshops:get', { id: workshopId });
     const before = await expectPartition(page);
-    const leads = await api.call<Lead[]>('leads:list', { id: workshopId });
-    const missingRows = await api.call<{ phone: string }[]>('workshops:members', { id: workshopId, tab: 'missing' });
-    const inGroupRows = await api.call<{ phone: string }[]>('workshops:members', { id: workshopId, tab: 'in-group' });
+    const leads = await api.call('leads:list', { id: workshopId });
+    const missingRows = await api.call('workshops:members', { id: workshopId, tab: 'missing' });
+    const inGroupRows = await api.call('workshops:members', { id: workshopId, tab: 'in-group' });
     expect(leads.length).toBe(before.registered);
-    await api.call('demo:simulate', {
-      sessionId: session.id,
-      groupJid: workshop.group.groupJid,
-      join: [{ phone: missingRows[0]!.phone }],
-      leave: [inGroupRows[0]!.phone],
-    });
+    const joining = missingRows[0]?.phone;
+    const leaving = inGroupRows[0]?.phone;
+    if (!group || !joining || !leaving) throw new Error('The workshop needs its group, a missing lead and a member, each with a phone.');
+    await api.call('demo:simulate', { sessionId: session.id, groupJid: group.groupJid, join: [{ phone: joining }], leave: [leaving] });
     await expect.poll(() => cardNumber(page, 'Left'), { timeout: 20_000 }).toBe(1);
     const after = await expectPartition(page);
     expect(after.missing).toBe(before.missing - 1);
@@ -187,7 +184,7 @@ describe.skipIf(!chromiumNeeded.available)(`a coordinator's week on the demo acc
     expect(await dialog.textContent()).toMatch(/filled in again/);
     await dialog.getByRole('button', { name: 'Send now' }).click();
     await expect.poll(() => rowOf(page, 'Scheduled Messages', 'Morning reminder').textContent(), { timeout: 20_000 }).toMatch(/Sent/);
-    const sent = await api.call<{ ruleKey: string | null; body: string }[]>('messages:list', { workshopId, scope: 'history' });
+    const sent = await api.call('messages:list', { workshopId, scope: 'history' });
     const morning = sent.find((message) => message.ruleKey === 'morning-of');
     // Two days early the text says the real day, never "today".
     expect(morning?.body).not.toMatch(/\btoday\b/);

@@ -2,8 +2,6 @@ import type { BinaryNode } from '@whiskeysockets/baileys';
 import { getBinaryNodeChild } from '@whiskeysockets/baileys';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScheduledMessage } from '../../shared/messages/message-schemas.js';
-import type { SessionView } from '../../shared/sessions/session-view.js';
-import type { Workshop } from '../../shared/workshops/workshop-schemas.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
 import { seededRandom } from '../support/sync/convergence.js';
@@ -81,13 +79,13 @@ describe('SIGKILL at 20 points of a reminder run to a 500-member group over real
       const env = { CONSOLE_WHATSAPP_SERVER: server.url };
       running = await startHeadlessConsole(dir.path, [], env);
       let api = await connectConsole(running.url);
-      const qr = api.event<SessionView>('sessions:changed', (view) => Boolean(view.qr));
-      const session = await api.call<SessionView>('sessions:create', { kind: 'baileys' });
+      const qr = api.event('sessions:changed', (view) => Boolean(view.qr));
+      const session = await api.call('sessions:create', { kind: 'baileys' });
       server.scan((await qr).qr as string);
-      const sessionState = async () => (await api.call<SessionView[]>('sessions:list', {})).find((view) => view.id === session.id)?.state;
+      const sessionState = async () => (await api.call('sessions:list', {})).find((view) => view.id === session.id)?.state;
       await expect.poll(sessionState, { timeout: 30_000 }).toBe('open');
       await api.call('groups:sync', { sessionId: session.id });
-      const workshop = await api.call<Workshop>('workshops:create', {
+      const workshop = await api.call('workshops:create', {
         name: 'Cohort 500',
         startsAtLocal: inTwoDaysLocal(),
         timeZone: 'Asia/Kolkata',
@@ -96,7 +94,7 @@ describe('SIGKILL at 20 points of a reminder run to a 500-member group over real
       await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: groupJid(group) });
 
       const texts = Array.from({ length: MESSAGES }, (_, index) => `Reminder ${index + 1} of ${MESSAGES}: doors open at 18:00`);
-      const list = () => api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'all' });
+      const list = () => api.call('messages:list', { workshopId: workshop.id, scope: 'all' });
       // A quick send waits for its outcome; the run is judged from the rows, so nobody waits here.
       for (const text of texts) void api.call('messages:send-now', { workshopId: workshop.id, text }).catch(() => undefined);
       await expect.poll(async () => (await list()).length, { timeout: 10_000 }).toBe(MESSAGES);

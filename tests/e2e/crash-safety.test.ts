@@ -1,7 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScheduledMessage } from '../../shared/messages/message-schemas.js';
-import type { SessionView } from '../../shared/sessions/session-view.js';
-import type { GroupSummary, Workshop } from '../../shared/workshops/workshop-schemas.js';
+import type { GroupSummary } from '../../shared/workshops/workshop-schemas.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
 import { localTimeInDays } from '../../shared/time/local-date-time.js';
@@ -21,11 +19,11 @@ describe('a crash in the middle of a send', () => {
   it('leaves the message uncertain after a restart, sent at most once, and resendable', async () => {
     running = await startHeadlessConsole(dir.path, [], { CONSOLE_SIMULATOR: JSON.stringify({ ...quick, holdSends: true }) });
     let api = await connectConsole(running.url);
-    const opened = api.event<SessionView>('sessions:changed', (session) => session.state === 'open');
-    const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
+    const opened = api.event('sessions:changed', (session) => session.state === 'open');
+    const session = await api.call('sessions:create', { kind: 'simulator' });
     await opened;
-    const group = (await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id }))[0] as GroupSummary;
-    const workshop = await api.call<Workshop>('workshops:create', {
+    const group = (await api.call('groups:sync', { sessionId: session.id }))[0] as GroupSummary;
+    const workshop = await api.call('workshops:create', {
       name: 'Crash test',
       startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'),
       timeZone: 'Asia/Kolkata',
@@ -34,11 +32,10 @@ describe('a crash in the middle of a send', () => {
     });
     await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
 
-    const claimed = api.event<{ id: string }>('messages:changed');
+    const claimed = api.event('messages:changed');
     void api.call('messages:send-now', { workshopId: workshop.id, text: 'Doors open in 5 minutes' }).catch(() => undefined);
     const { id } = await claimed;
-    const inFlight = async () =>
-      (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'all' })).find((m) => m.id === id);
+    const inFlight = async () => (await api.call('messages:list', { workshopId: workshop.id, scope: 'all' })).find((m) => m.id === id);
     await expect.poll(async () => (await inFlight())?.status, { timeout: 10_000 }).toBe('sending');
     const messageId = (await inFlight())?.messageId;
     expect(messageId).toMatch(/^3EB0/);
@@ -46,15 +43,15 @@ describe('a crash in the middle of a send', () => {
     await running.kill();
     running = await startHeadlessConsole(dir.path, [], { CONSOLE_SIMULATOR: JSON.stringify(quick) });
     api = await connectConsole(running.url);
-    await expect.poll(async () => (await api.call<SessionView[]>('sessions:list', {}))[0]?.state, { timeout: 10_000 }).toBe('open');
+    await expect.poll(async () => (await api.call('sessions:list', {}))[0]?.state, { timeout: 10_000 }).toBe('open');
 
-    const after = (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'all' })).find((m) => m.id === id);
+    const after = (await api.call('messages:list', { workshopId: workshop.id, scope: 'all' })).find((m) => m.id === id);
     expect(after).toMatchObject({
       status: 'uncertain',
       messageId,
       lastError: expect.stringMatching(/stopped while this message was being sent/),
     });
-    const history = () => api.call<{ messageId: string }[]>('demo:history', { sessionId: session.id, groupJid: group.jid });
+    const history = () => api.call('demo:history', { sessionId: session.id, groupJid: group.jid });
     expect((await history()).filter((record) => record.messageId === messageId)).toHaveLength(0);
 
     // Nothing re-sends it by itself; the operator decides.
@@ -68,5 +65,5 @@ describe('a crash in the middle of a send', () => {
 });
 
 async function inFlightAfter(api: Awaited<ReturnType<typeof connectConsole>>, workshopId: string, id: string) {
-  return (await api.call<ScheduledMessage[]>('messages:list', { workshopId, scope: 'all' })).find((m) => m.id === id);
+  return (await api.call('messages:list', { workshopId, scope: 'all' })).find((m) => m.id === id);
 }

@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Workshop } from '../../shared/workshops/workshop-schemas.js';
 import { demoPerson } from '../../electron/core/whatsapp/simulator/demo-world.js';
 import { launchChromium } from '../support/browser.js';
 import { connectConsole } from '../support/console-client.js';
@@ -38,7 +37,7 @@ describe.skipIf(!chromiumNeeded.available)(`live membership on the open workshop
     const { session, group } = await linkDemoGroup(api);
     const member = demoPerson(1).phone;
     const newcomer = '919000012345';
-    const workshop = await api.call<Workshop>('workshops:create', {
+    const workshop = await api.call('workshops:create', {
       name: 'Live page',
       startsAtLocal: localTimeInDays(2, '18:00', 'Asia/Kolkata'),
       timeZone: 'Asia/Kolkata',

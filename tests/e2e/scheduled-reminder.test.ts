@@ -1,8 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AutomationRule, ScheduledMessage } from '../../shared/messages/message-schemas.js';
-import type { SessionView } from '../../shared/sessions/session-view.js';
-import type { GroupSummary, Workshop } from '../../shared/workshops/workshop-schemas.js';
+import type { GroupSummary } from '../../shared/workshops/workshop-schemas.js';
 import { launchChromium, saveScreenshot } from '../support/browser.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
@@ -33,16 +31,14 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
 
   it('goes pending, then sent one minute before a workshop two minutes away, and reaches the demo group', async () => {
     const api = await connectConsole(running.url);
-    const opened = api.event<SessionView>('sessions:changed', (session) => session.state === 'open');
-    const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
+    const opened = api.event('sessions:changed', (session) => session.state === 'open');
+    const session = await api.call('sessions:create', { kind: 'simulator' });
     await opened;
-    const group = (await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id })).find(
-      (g) => g.subject === 'Coordinators',
-    ) as GroupSummary;
+    const group = (await api.call('groups:sync', { sessionId: session.id })).find((g) => g.subject === 'Coordinators') as GroupSummary;
 
     // Two minutes from now, to the minute; the reminder fires one minute before it.
     const startsAt = Math.ceil((Date.now() + 2 * 60_000) / 60_000) * 60_000;
-    const workshop = await api.call<Workshop>('workshops:create', {
+    const workshop = await api.call('workshops:create', {
       name: 'Live in two minutes',
       startsAtLocal: localMinute(startsAt),
       timeZone: 'UTC',
@@ -50,7 +46,7 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
       joinLink: 'https://meet.example.org/live',
     });
     await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
-    const rules = await api.call<AutomationRule[]>('automation:get', { workshopId: workshop.id });
+    const rules = await api.call('automation:get', { workshopId: workshop.id });
     await api.call('automation:save', {
       workshopId: workshop.id,
       rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({
@@ -62,7 +58,7 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
         minutesBefore: ruleKey === '30m-before' ? 1 : minutesBefore,
       })),
     });
-    const [reminder] = (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'upcoming' })).filter(
+    const [reminder] = (await api.call('messages:list', { workshopId: workshop.id, scope: 'upcoming' })).filter(
       (m) => m.status === 'pending',
     );
     expect(reminder?.scheduledFor).toBe(new Date(startsAt - 60_000).toISOString());
@@ -81,14 +77,12 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
     expect(await scheduled.locator('.message-status--sent').first().textContent()).toContain('Sent');
     await saveScreenshot(page, 'whatsapp-tab');
 
-    const sent = (await api.call<ScheduledMessage[]>('messages:list', { workshopId: workshop.id, scope: 'history' })).find(
-      (m) => m.id === reminder?.id,
-    );
+    const sent = (await api.call('messages:list', { workshopId: workshop.id, scope: 'history' })).find((m) => m.id === reminder?.id);
     expect(sent?.status).toBe('sent');
     const lateMs = Date.parse(sent?.sentAt ?? '') - (startsAt - 60_000);
     expect(lateMs).toBeGreaterThanOrEqual(0);
     console.log(`reminder sent ${lateMs} ms after its time (including the demo's 50 ms ack)`);
-    const history = await api.call<{ messageId: string; text: string }[]>('demo:history', { sessionId: session.id, groupJid: group.jid });
+    const history = await api.call('demo:history', { sessionId: session.id, groupJid: group.jid });
     expect(history).toEqual([expect.objectContaining({ messageId: sent?.messageId, text: reminder?.body })]);
     api.close();
   }, 280_000);

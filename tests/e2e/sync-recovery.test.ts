@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackendStatus } from '../../shared/backend/backend-status.js';
-import type { SessionView } from '../../shared/sessions/session-view.js';
-import type { GroupSummary } from '../../shared/workshops/workshop-schemas.js';
 import { backendRequirement } from '../../supabase/tests/support/requirements.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
@@ -28,10 +25,10 @@ describe.skipIf(!backend.available)('sync after a crash or a long time offline',
     let running: RunningConsole | undefined = await startHeadlessConsole(dir.path, [], { CONSOLE_SIMULATOR: quick });
     try {
       let api = await connectConsole(running.url);
-      const opened = api.event<SessionView>('sessions:changed', (session) => session.state === 'open');
-      const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
+      const opened = api.event('sessions:changed', (session) => session.state === 'open');
+      const session = await api.call('sessions:create', { kind: 'simulator' });
       await opened;
-      const [group] = await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id });
+      const [group] = await api.call('groups:sync', { sessionId: session.id });
       await api.call('demo:simulate', {
         sessionId: session.id,
         groupJid: group!.jid,
@@ -60,11 +57,11 @@ describe.skipIf(!backend.available)('sync after a crash or a long time offline',
       running = await startHeadlessConsole(dir.path, [], { CONSOLE_SIMULATOR: quick });
       api = await connectConsole(running.url);
       const deadline = Date.now() + 60_000;
-      let status = await api.call<BackendStatus>('sync:status', {});
+      let status = await api.call('sync:status', {});
       while (!(status.sync.pending === 0 && status.sync.state === 'idle' && status.sync.lastSyncedAt)) {
         if (Date.now() > deadline) throw new Error(`no recovery within 60 s: ${JSON.stringify(status.sync)}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
-        status = await api.call<BackendStatus>('sync:status', {});
+        status = await api.call('sync:status', {});
       }
       expect(status.user?.email).toBe(org.email);
       api.close();

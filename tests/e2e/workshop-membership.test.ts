@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phoneForSpreadsheet } from '../../shared/csv/to-csv.js';
-import type { SessionView } from '../../shared/sessions/session-view.js';
 import type { GroupSummary } from '../../shared/workshops/workshop-schemas.js';
 import { demoPerson } from '../../electron/core/whatsapp/simulator/demo-world.js';
 import { launchChromium, saveScreenshot } from '../support/browser.js';
@@ -50,10 +49,10 @@ describe.skipIf(!chromiumNeeded.available)(`a workshop's membership in Chromium 
 
   it('imports 200 messy leads, follows 50 joins and 5 leaves, and downloads the right people', async () => {
     const api = await connectConsole(running.url);
-    const opened = api.event<SessionView>('sessions:changed', (session) => session.state === 'open');
-    const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
+    const opened = api.event('sessions:changed', (session) => session.state === 'open');
+    const session = await api.call('sessions:create', { kind: 'simulator' });
     await opened;
-    const groups = await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id });
+    const groups = await api.call('groups:sync', { sessionId: session.id });
     const group = groups.find((candidate) => candidate.subject.startsWith('Product Design')) as GroupSummary;
 
     // 60 people already in the group, 50 who will join, 90 who never do; the demo's own people.

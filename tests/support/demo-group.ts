@@ -15,10 +15,10 @@ export async function linkDemoGroup(
   subjectStart = 'Product Design',
   timeoutMs = 30_000,
 ): Promise<{ session: SessionView; group: GroupSummary }> {
-  const opened = api.event<SessionView>('sessions:changed', (candidate) => candidate.state === 'open');
-  const session = await api.call<SessionView>('sessions:create', { kind: 'simulator' });
+  const opened = api.event('sessions:changed', (candidate) => candidate.state === 'open');
+  const session = await api.call('sessions:create', { kind: 'simulator' });
   await within(opened, timeoutMs, 'the demo session opening');
-  const groups = await api.call<GroupSummary[]>('groups:sync', { sessionId: session.id });
+  const groups = await api.call('groups:sync', { sessionId: session.id });
   const group = groups.find((candidate) => candidate.subject.startsWith(subjectStart));
   if (!group)
     throw new Error(`no demo group starting with "${subjectStart}" among ${groups.map((candidate) => candidate.subject).join(', ')}`);

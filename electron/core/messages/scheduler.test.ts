@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
-import type { SessionView } from '../../../shared/sessions/session-view.js';
 import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
 import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../../tests/support/scripted-connection.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
@@ -9,6 +8,7 @@ import { createCore, type Core } from '../composition-root.js';
 import { createSilentLogger } from '../logging/logger.js';
 import { WhatsAppRequestError } from '../whatsapp/whatsapp-errors.js';
 import { ACK_WINDOW_MS } from './message-sender.js';
+import { call } from '../../../tests/support/console-call.js';
 
 const GROUP = '120363423158005005@g.us';
 const T0 = Date.UTC(2026, 10, 22, 3, 0, 0); // 08:30 in Kolkata
@@ -22,12 +22,6 @@ let core: Core;
 let connection: ScriptedConnection;
 let sessionId: string;
 let notifications: { title: string; body: string }[];
-
-async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?: unknown }>): Promise<T> {
-  const result = await promise;
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.value as T;
-}
 
 function startCore(): Core {
   const started = createCore({
@@ -60,17 +54,21 @@ async function advance(ms: number, step = 1_000): Promise<void> {
   }
 }
 
-const queue = (workshopId?: string) => value<ScheduledMessage[]>(core.invoke('messages:list', { workshopId, scope: 'all' }));
+const queue = (workshopId?: string) => call(core, 'messages:list', { workshopId, scope: 'all' });
 const byRule = async (workshopId: string): Promise<Record<string, ScheduledMessage>> =>
   Object.fromEntries((await queue(workshopId)).filter((message) => message.ruleKey).map((message) => [message.ruleKey, message]));
 
 const JOIN = 'https://meet.example.org/design-sprint';
 
 async function workshopAt(startsAtLocal: string, link = true, joinLink = JOIN): Promise<Workshop> {
-  const workshop = await value<Workshop>(
-    core.invoke('workshops:create', { name: 'Design Sprint', startsAtLocal, timeZone: 'Asia/Kolkata', durationMinutes: 90, joinLink }),
-  );
-  if (link) await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: GROUP }));
+  const workshop = await call(core, 'workshops:create', {
+    name: 'Design Sprint',
+    startsAtLocal,
+    timeZone: 'Asia/Kolkata',
+    durationMinutes: 90,
+    joinLink,
+  });
+  if (link) await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: GROUP });
   return workshop;
 }
 
@@ -78,9 +76,9 @@ beforeEach(async () => {
   dir = makeTempDir();
   clock = new FakeClock(T0);
   core = startCore();
-  sessionId = (await value<SessionView>(core.invoke('sessions:create', { kind: 'baileys' }))).id;
+  sessionId = (await call(core, 'sessions:create', { kind: 'baileys' })).id;
   await open();
-  await value(core.invoke('groups:sync', { sessionId }));
+  await call(core, 'groups:sync', { sessionId });
 });
 
 afterEach(async () => {
@@ -109,18 +107,18 @@ describe('generating reminders', () => {
   it('needs a linked group, moves pending reminders with the workshop, and never duplicates', async () => {
     const workshop = await workshopAt('2026-11-23T18:30', false);
     expect(await queue(workshop.id)).toEqual([]);
-    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: GROUP }));
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: GROUP });
     expect(await queue(workshop.id)).toHaveLength(5);
 
-    for (let i = 0; i < 3; i++) await value(core.invoke('workshops:update', { id: workshop.id, startsAtLocal: '2026-11-24T17:00' }));
+    for (let i = 0; i < 3; i++) await call(core, 'workshops:update', { id: workshop.id, startsAtLocal: '2026-11-24T17:00' });
     const moved = await byRule(workshop.id);
     expect(await queue(workshop.id)).toHaveLength(5);
     expect(moved['live-now']?.scheduledFor).toBe('2026-11-24T11:30:00.000Z');
     expect(moved['morning-of']?.scheduledFor).toBe('2026-11-24T03:30:00.000Z');
 
-    await value(core.invoke('workshops:unlink-group', { id: workshop.id }));
+    await call(core, 'workshops:unlink-group', { id: workshop.id });
     expect((await queue(workshop.id)).map((m) => m.status)).toEqual(Array(5).fill('cancelled'));
-    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: GROUP }));
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: GROUP });
     expect((await queue(workshop.id)).map((m) => m.status)).toEqual(Array(5).fill('pending'));
   });
 
@@ -130,9 +128,9 @@ describe('generating reminders', () => {
     await advance(ACK_WINDOW_MS); // no error ack within the window: sent
     const before = await byRule(workshop.id);
     expect(before['morning-of']?.status).toBe('sent');
-    await value(core.invoke('messages:cancel', { id: before['6h-before']?.id }));
+    await call(core, 'messages:cancel', { id: before['6h-before']!.id });
 
-    await value(core.invoke('workshops:update', { id: workshop.id, startsAtLocal: '2026-11-22T20:00', name: 'Design Sprint (moved)' }));
+    await call(core, 'workshops:update', { id: workshop.id, startsAtLocal: '2026-11-22T20:00', name: 'Design Sprint (moved)' });
     const after = await byRule(workshop.id);
     expect(after['morning-of']).toMatchObject({ status: 'sent', sentAt: before['morning-of']?.sentAt, body: before['morning-of']?.body });
     expect(after['6h-before']?.status).toBe('cancelled');
@@ -145,16 +143,7 @@ describe('generating reminders', () => {
 
   it('follows rule changes: disabling cancels, a workshop override beats the organisation', async () => {
     const workshop = await workshopAt('2026-11-23T18:30');
-    const rules = await value<
-      {
-        ruleKey: string;
-        templateId: string | null;
-        localTime: string | null;
-        minutesBefore: number | null;
-        graceMinutes: number;
-        enabled: boolean;
-      }[]
-    >(core.invoke('automation:get', {}));
+    const rules = await call(core, 'automation:get', {});
     const edited = rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes, enabled }) => ({
       ruleKey,
       templateId,
@@ -163,24 +152,22 @@ describe('generating reminders', () => {
       graceMinutes,
       enabled: ruleKey === '6h-before' ? false : enabled,
     }));
-    await value(core.invoke('automation:save', { rules: edited }));
+    await call(core, 'automation:save', { rules: edited });
     let current = await byRule(workshop.id);
     expect(current['6h-before']?.status).toBe('cancelled');
     expect(current['1h-before']?.scheduledFor).toBe('2026-11-23T11:30:00.000Z');
 
-    await value(
-      core.invoke('automation:save', {
-        workshopId: workshop.id,
-        rules: edited.map((rule) => ({ ...rule, enabled: rule.ruleKey === 'live-now' })),
-      }),
-    );
+    await call(core, 'automation:save', {
+      workshopId: workshop.id,
+      rules: edited.map((rule) => ({ ...rule, enabled: rule.ruleKey === 'live-now' })),
+    });
     current = await byRule(workshop.id);
     expect(
       Object.entries(current)
         .filter(([, m]) => m.status === 'pending')
         .map(([rule]) => rule),
     ).toEqual(['live-now']);
-    await value(core.invoke('automation:reset', { workshopId: workshop.id }));
+    await call(core, 'automation:reset', { workshopId: workshop.id });
     expect(Object.values(await byRule(workshop.id)).filter((m) => m.status === 'pending')).toHaveLength(4);
   });
 
@@ -188,16 +175,14 @@ describe('generating reminders', () => {
     const refused = await core.invoke('templates:save', { name: 'Oops', body: 'Hi {workshop_nam}' });
     expect(refused).toMatchObject({ ok: false, error: { fields: { body: 'Unknown variable: {workshop_nam}' } } });
     const workshop = await workshopAt('2026-11-23T18:30');
-    const preview = await value(
-      core.invoke('templates:preview', { workshopId: workshop.id, body: '{workshop_name} in {time_to_start} {nope}' }),
-    );
+    const preview = await call(core, 'templates:preview', { workshopId: workshop.id, body: '{workshop_name} in {time_to_start} {nope}' });
     // Its real values as of now (08:30 the day before), not a sample "1 hour" and link.
     expect(preview).toEqual({ text: 'Design Sprint in 34 hours {nope}', unknownVariables: ['nope'], missingValues: [] });
   });
 
   it('previews a template without a workshop on a sample workshop tomorrow at 18:30, by the core’s clock', async () => {
-    await value(core.invoke('settings:set', { timeZone: 'Asia/Kolkata' }));
-    const preview = await value(core.invoke('templates:preview', { body: '{workshop_name}, {date} at {start_time}' }));
+    await call(core, 'settings:set', { timeZone: 'Asia/Kolkata' });
+    const preview = await call(core, 'templates:preview', { body: '{workshop_name}, {date} at {start_time}' });
     // The fake clock stands at Sun 22 Nov 2026, 08:30 in Kolkata.
     expect(preview).toEqual({ text: 'Sample workshop, Mon, 23 Nov at 6:30 PM IST', unknownVariables: [], missingValues: [] });
   });
@@ -205,21 +190,17 @@ describe('generating reminders', () => {
 
 /** Sending tests use only "30 minutes before" and "we are live", so one message is due at a time. */
 async function onlyRules(keep: string[]): Promise<void> {
-  const rules = await value<
-    { ruleKey: string; templateId: string | null; localTime: string | null; minutesBefore: number | null; graceMinutes: number }[]
-  >(core.invoke('automation:get', {}));
-  await value(
-    core.invoke('automation:save', {
-      rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({
-        ruleKey,
-        templateId,
-        localTime,
-        minutesBefore,
-        graceMinutes,
-        enabled: keep.includes(ruleKey),
-      })),
-    }),
-  );
+  const rules = await call(core, 'automation:get', {});
+  await call(core, 'automation:save', {
+    rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({
+      ruleKey,
+      templateId,
+      localTime,
+      minutesBefore,
+      graceMinutes,
+      enabled: keep.includes(ruleKey),
+    })),
+  });
 }
 
 describe('sending', () => {
@@ -315,10 +296,10 @@ describe('sending', () => {
 
   it('holds everything while paused and resumes within grace', async () => {
     const workshop = await workshopAt('2026-11-22T09:30');
-    expect(await value(core.invoke('messages:pause', {}))).toMatchObject({ paused: true });
+    expect(await call(core, 'messages:pause', {})).toMatchObject({ paused: true });
     await advance(35 * 60_000, 60_000);
     expect(connection.sent).toHaveLength(0);
-    expect(await value(core.invoke('messages:resume', {}))).toMatchObject({ paused: false, next: { workshopName: 'Design Sprint' } });
+    expect(await call(core, 'messages:resume', {})).toMatchObject({ paused: false, next: { workshopName: 'Design Sprint' } });
     await advance(2_000 + ACK_WINDOW_MS);
     expect((await byRule(workshop.id))['30m-before']?.status).toBe('sent');
   });
@@ -378,7 +359,7 @@ describe('crash safety', () => {
       ok: false,
       error: { code: 'conflict' },
     });
-    await value(core.invoke('messages:resend', { id: uncertain?.id }));
+    await call(core, 'messages:resend', { id: uncertain!.id });
     await advance(3_000);
     expect((await byRule(workshop.id))['30m-before']).toMatchObject({ status: 'sent', messageId: uncertain?.messageId });
   });
@@ -388,9 +369,11 @@ describe('editing one pending message', () => {
   it('rewrites and re-times it in the workshop’s zone, and the schedule leaves it alone afterwards', async () => {
     const workshop = await workshopAt('2026-11-23T18:30');
     const reminder = (await byRule(workshop.id))['1h-before'] as ScheduledMessage;
-    const edited = await value<ScheduledMessage>(
-      core.invoke('messages:update', { id: reminder.id, text: 'Doors open at 18:15, bring a laptop', sendAtLocal: '2026-11-23T17:45' }),
-    );
+    const edited = await call(core, 'messages:update', {
+      id: reminder.id,
+      text: 'Doors open at 18:15, bring a laptop',
+      sendAtLocal: '2026-11-23T17:45',
+    });
     expect(edited).toMatchObject({
       body: 'Doors open at 18:15, bring a laptop',
       scheduledFor: '2026-11-23T12:15:00.000Z',
@@ -398,7 +381,7 @@ describe('editing one pending message', () => {
       editedAt: expect.any(String),
     });
 
-    await value(core.invoke('workshops:update', { id: workshop.id, startsAtLocal: '2026-11-23T19:30' }));
+    await call(core, 'workshops:update', { id: workshop.id, startsAtLocal: '2026-11-23T19:30' });
     const after = await byRule(workshop.id);
     expect(after['1h-before']).toMatchObject({ body: 'Doors open at 18:15, bring a laptop', scheduledFor: '2026-11-23T12:15:00.000Z' });
     expect(after['30m-before']?.scheduledFor).toBe('2026-11-23T13:30:00.000Z');
@@ -411,7 +394,7 @@ describe('editing one pending message', () => {
       ok: false,
       error: { fields: { sendAtLocal: 'That time has already passed' } },
     });
-    await value(core.invoke('messages:cancel', { id: reminder.id }));
+    await call(core, 'messages:cancel', { id: reminder.id });
     expect(await core.invoke('messages:update', { id: reminder.id, text: 'x', sendAtLocal: '2026-11-23T17:00' })).toMatchObject({
       ok: false,
       error: { code: 'conflict' },
@@ -419,16 +402,14 @@ describe('editing one pending message', () => {
   });
 
   it('refuses a time the clocks skip with a message under the time field the dialog shows', async () => {
-    const london = await value<Workshop>(
-      core.invoke('workshops:create', {
-        name: 'Spring forward',
-        startsAtLocal: '2027-03-28T18:00',
-        timeZone: 'Europe/London',
-        durationMinutes: 60,
-        joinLink: JOIN,
-      }),
-    );
-    await value(core.invoke('workshops:link-group', { id: london.id, sessionId, groupJid: GROUP }));
+    const london = await call(core, 'workshops:create', {
+      name: 'Spring forward',
+      startsAtLocal: '2027-03-28T18:00',
+      timeZone: 'Europe/London',
+      durationMinutes: 60,
+      joinLink: JOIN,
+    });
+    await call(core, 'workshops:link-group', { id: london.id, sessionId, groupJid: GROUP });
     const reminder = (await byRule(london.id))['1h-before'] as ScheduledMessage;
     const refused = await core.invoke('messages:update', { id: reminder.id, text: 'x', sendAtLocal: '2027-03-28T01:30' });
     expect(refused).toMatchObject({
@@ -446,9 +427,9 @@ describe('text rendered for the moment it goes out', () => {
     const workshop = await workshopAt('2026-11-24T18:30');
     const planned = await byRule(workshop.id);
     expect(planned['morning-of']?.body).toContain('is today at 6:30 PM IST');
-    await value(core.invoke('messages:send-early', { id: planned['morning-of']?.id }));
+    await call(core, 'messages:send-early', { id: planned['morning-of']!.id });
     await advance(3_000);
-    await value(core.invoke('messages:send-early', { id: planned['6h-before']?.id }));
+    await call(core, 'messages:send-early', { id: planned['6h-before']!.id });
     await advance(6_000 + ACK_WINDOW_MS);
     const texts = connection.sent.map((call) => (call.content.kind === 'text' ? call.content.text : ''));
     expect(texts).toEqual([
@@ -462,17 +443,17 @@ describe('text rendered for the moment it goes out', () => {
   it('holds reminders that need a join link the workshop lacks, says why, and schedules them once it has one', async () => {
     const workshop = await workshopAt('2026-11-23T18:30', true, '');
     expect(await queue(workshop.id)).toEqual([]);
-    const held = await value<{ ruleKey: string; reason: string }[]>(core.invoke('automation:held', { workshopId: workshop.id }));
+    const held = await call(core, 'automation:held', { workshopId: workshop.id });
     expect(held.map((rule) => rule.ruleKey)).toEqual(['morning-of', '6h-before', '1h-before', '30m-before', 'live-now']);
     expect(held[0]?.reason).toBe('uses the workshop’s join link');
 
-    await value(core.invoke('workshops:update', { id: workshop.id, joinLink: JOIN }));
+    await call(core, 'workshops:update', { id: workshop.id, joinLink: JOIN });
     const scheduled = Object.values(await byRule(workshop.id));
     expect(scheduled.map((message) => [message.status, message.body.endsWith(JOIN)])).toEqual(Array(5).fill(['pending', true]));
-    expect(await value(core.invoke('automation:held', { workshopId: workshop.id }))).toEqual([]);
+    expect(await call(core, 'automation:held', { workshopId: workshop.id })).toEqual([]);
 
     // The link removed again: nothing dangling goes out, and each row says why.
-    await value(core.invoke('workshops:update', { id: workshop.id, joinLink: '' }));
+    await call(core, 'workshops:update', { id: workshop.id, joinLink: '' });
     const onHold = Object.values(await byRule(workshop.id));
     expect(onHold.map((message) => [message.status, message.lastError])).toEqual(
       Array(5).fill(['cancelled', 'On hold: the text uses the workshop’s join link, which this workshop does not have yet.']),
@@ -516,9 +497,11 @@ describe('text rendered for the moment it goes out', () => {
       ok: false,
       error: { fields: { text: expect.stringContaining('{workshop}, {link} are not variables') } },
     });
-    const edited = await value<ScheduledMessage>(
-      core.invoke('messages:update', { id: reminder.id, text: '{workshop_name} in {time_to_start}', sendAtLocal: '2026-11-23T17:30' }),
-    );
+    const edited = await call(core, 'messages:update', {
+      id: reminder.id,
+      text: '{workshop_name} in {time_to_start}',
+      sendAtLocal: '2026-11-23T17:30',
+    });
     expect(edited.body).toBe('Design Sprint in 1 hour');
   });
 });

@@ -1,19 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ImportPreview, Workshop } from '../../../shared/workshops/workshop-schemas.js';
+import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { createCore, type Core } from '../composition-root.js';
 import { createSilentLogger } from '../logging/logger.js';
+import { call } from '../../../tests/support/console-call.js';
 
 let dir: ReturnType<typeof makeTempDir>;
 let core: Core;
 let workshop: Workshop;
-
-async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?: unknown }>): Promise<T> {
-  const result = await promise;
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.value as T;
-}
 
 beforeEach(async () => {
   dir = makeTempDir();
@@ -25,14 +20,12 @@ beforeEach(async () => {
     logger: createSilentLogger(),
     validateOutputs: true,
   });
-  workshop = await value(
-    core.invoke('workshops:create', {
-      name: 'Design sprint',
-      startsAtLocal: '2026-12-01T18:30',
-      timeZone: 'Asia/Kolkata',
-      durationMinutes: 90,
-    }),
-  );
+  workshop = await call(core, 'workshops:create', {
+    name: 'Design sprint',
+    startsAtLocal: '2026-12-01T18:30',
+    timeZone: 'Asia/Kolkata',
+    durationMinutes: 90,
+  });
 });
 afterEach(async () => {
   await core.stop();
@@ -53,7 +46,7 @@ const messy = [
 
 describe('importing leads from a CSV', () => {
   it('guesses the columns, reads every phone format as one person, and explains each bad row', async () => {
-    const preview = await value<ImportPreview>(core.invoke('leads:import-preview', { workshopId: workshop.id, csv: messy }));
+    const preview = await call(core, 'leads:import-preview', { workshopId: workshop.id, csv: messy });
     expect(preview.mapping).toEqual({ name: 'Full Name', phone: 'Mobile Number', email: 'E-mail' });
     expect(preview.rows.map((row) => [row.line, row.phone, row.duplicateOf])).toEqual([
       [2, '919818861043', null],
@@ -77,19 +70,19 @@ describe('importing leads from a CSV', () => {
       ok: false,
       error: { code: 'invalid-input', message: expect.stringMatching(/2 rows have errors \(lines 6, 7\).*Nothing was imported/) },
     });
-    expect(await value<unknown[]>(core.invoke('leads:list', { id: workshop.id }))).toEqual([]);
+    expect(await call(core, 'leads:list', { id: workshop.id })).toEqual([]);
 
-    const outcome = await value(core.invoke('leads:import', { workshopId: workshop.id, csv: messy, mapping, skipInvalid: true }));
+    const outcome = await call(core, 'leads:import', { workshopId: workshop.id, csv: messy, mapping, skipInvalid: true });
     expect(outcome).toEqual({ added: 3, alreadyRegistered: 0, merged: 3, skipped: 2, importId: expect.stringMatching(/^imp_/) });
-    const leads = await value<{ name: string; phone: string }[]>(core.invoke('leads:list', { id: workshop.id }));
+    const leads = await call(core, 'leads:list', { id: workshop.id });
     expect(leads.map((lead) => lead.phone).sort()).toEqual(['919811122233', '919811122244', '919818861043']);
     expect(leads.find((lead) => lead.phone === '919811122244')?.name).toBe('Singh, Meera');
     // Later lines for the same person keep the first name; they only fill what was empty.
     expect(leads.find((lead) => lead.phone === '919818861043')).toMatchObject({ name: 'Asha Rao', email: 'asha@example.org' });
 
-    const again = await value(core.invoke('leads:import', { workshopId: workshop.id, csv: messy, mapping, skipInvalid: true }));
+    const again = await call(core, 'leads:import', { workshopId: workshop.id, csv: messy, mapping, skipInvalid: true });
     expect(again).toMatchObject({ added: 0, alreadyRegistered: 3 });
-    expect((await value<Workshop>(core.invoke('workshops:get', { id: workshop.id }))).stats).toMatchObject({
+    expect((await call(core, 'workshops:get', { id: workshop.id })).stats).toMatchObject({
       registered: 3,
       missing: 3,
       inGroup: 0,
@@ -98,9 +91,7 @@ describe('importing leads from a CSV', () => {
 
   it('reads numbers in the organisation’s country', async () => {
     await core.invoke('settings:set', { defaultCountry: 'UG' });
-    const preview = await value<ImportPreview>(
-      core.invoke('leads:import-preview', { workshopId: workshop.id, csv: 'name,phone\nOkello,0772 123456\n' }),
-    );
+    const preview = await call(core, 'leads:import-preview', { workshopId: workshop.id, csv: 'name,phone\nOkello,0772 123456\n' });
     expect(preview.rows[0]?.phone).toBe('256772123456');
   });
 
@@ -109,7 +100,7 @@ describe('importing leads from a CSV', () => {
       ok: false,
       error: { code: 'invalid-input' },
     });
-    const noPhone = await value<ImportPreview>(core.invoke('leads:import-preview', { workshopId: workshop.id, csv: 'first,last\nA,B\n' }));
+    const noPhone = await call(core, 'leads:import-preview', { workshopId: workshop.id, csv: 'first,last\nA,B\n' });
     expect(noPhone).toMatchObject({ headers: ['first', 'last'], mapping: null, rows: [] });
     const wrongColumn = await core.invoke('leads:import-preview', {
       workshopId: workshop.id,
@@ -120,9 +111,7 @@ describe('importing leads from a CSV', () => {
   });
 
   it('adds and removes a lead by hand', async () => {
-    const lead = await value<{ id: number; phone: string }>(
-      core.invoke('leads:add', { workshopId: workshop.id, name: 'Walk-in', phone: '+91 98188 61043' }),
-    );
+    const lead = await call(core, 'leads:add', { workshopId: workshop.id, name: 'Walk-in', phone: '+91 98188 61043' });
     expect(lead.phone).toBe('919818861043');
     expect(await core.invoke('leads:add', { workshopId: workshop.id, phone: '123' })).toMatchObject({
       ok: false,
@@ -153,19 +142,15 @@ describe('taking registrations back', () => {
   const mapping = { name: 'name', phone: 'phone', email: null };
 
   it('undoes one import exactly: people it added go, people registered before it stay', async () => {
-    await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Before', phone: '919811100001' }));
-    const outcome = await value<{ added: number; alreadyRegistered: number; importId: string }>(
-      core.invoke('leads:import', {
-        workshopId: workshop.id,
-        csv: 'name,phone\nBefore again,919811100001\nNew One,919811100002\nNew Two,919811100003',
-        mapping,
-      }),
-    );
+    await call(core, 'leads:add', { workshopId: workshop.id, name: 'Before', phone: '919811100001' });
+    const outcome = await call(core, 'leads:import', {
+      workshopId: workshop.id,
+      csv: 'name,phone\nBefore again,919811100001\nNew One,919811100002\nNew Two,919811100003',
+      mapping,
+    });
     expect(outcome).toMatchObject({ added: 2, alreadyRegistered: 1, importId: expect.stringMatching(/^imp_/) });
-    expect(await value(core.invoke('leads:undo-import', { workshopId: workshop.id, importId: outcome.importId }))).toEqual({ removed: 2 });
-    expect((await value<{ phone: string }[]>(core.invoke('leads:list', { id: workshop.id }))).map((lead) => lead.phone)).toEqual([
-      '919811100001',
-    ]);
+    expect(await call(core, 'leads:undo-import', { workshopId: workshop.id, importId: outcome.importId! })).toEqual({ removed: 2 });
+    expect((await call(core, 'leads:list', { id: workshop.id })).map((lead) => lead.phone)).toEqual(['919811100001']);
     expect(await core.invoke('leads:undo-import', { workshopId: workshop.id, importId: outcome.importId })).toMatchObject({
       ok: false,
       error: { code: 'not-found' },
@@ -173,13 +158,15 @@ describe('taking registrations back', () => {
   });
 
   it('removes many chosen registrations in one step', async () => {
-    await value(
-      core.invoke('leads:import', { workshopId: workshop.id, csv: 'name,phone\nA,919811100011\nB,919811100012\nC,919811100013', mapping }),
-    );
-    const listed = await value<{ id: number; name: string }[]>(core.invoke('leads:list', { id: workshop.id }));
+    await call(core, 'leads:import', {
+      workshopId: workshop.id,
+      csv: 'name,phone\nA,919811100011\nB,919811100012\nC,919811100013',
+      mapping,
+    });
+    const listed = await call(core, 'leads:list', { id: workshop.id });
     const chosen = listed.filter((lead) => lead.name !== 'B').map((lead) => lead.id);
-    expect(await value(core.invoke('leads:remove-many', { workshopId: workshop.id, leadIds: chosen }))).toEqual({ removed: 2 });
-    expect((await value<{ name: string }[]>(core.invoke('leads:list', { id: workshop.id }))).map((lead) => lead.name)).toEqual(['B']);
+    expect(await call(core, 'leads:remove-many', { workshopId: workshop.id, leadIds: chosen })).toEqual({ removed: 2 });
+    expect((await call(core, 'leads:list', { id: workshop.id })).map((lead) => lead.name)).toEqual(['B']);
     expect(await core.invoke('leads:remove-many', { workshopId: workshop.id, leadIds: [] })).toMatchObject({
       ok: false,
       error: { code: 'invalid-input' },

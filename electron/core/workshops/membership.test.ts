@@ -1,8 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionView } from '../../../shared/sessions/session-view.js';
-import type { MemberRow, Workshop } from '../../../shared/workshops/workshop-schemas.js';
+import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { createCore, type Core } from '../composition-root.js';
@@ -10,6 +9,7 @@ import { createSilentLogger } from '../logging/logger.js';
 import type { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
 import { createTransportFactory } from '../whatsapp/transport-factory.js';
 import type { GroupInfo } from '../whatsapp/whatsapp-transport.js';
+import { call } from '../../../tests/support/console-call.js';
 
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -23,15 +23,8 @@ let sessionId: string;
 let group: GroupInfo;
 let workshop: Workshop;
 
-async function value<T>(promise: Promise<{ ok: boolean; value?: unknown; error?: unknown }>): Promise<T> {
-  const result = await promise;
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.value as T;
-}
-
-const stats = async () => (await value<Workshop>(core.invoke('workshops:get', { id: workshop.id }))).stats;
-const tab = (name: 'missing' | 'left' | 'in-group' | 'not-registered') =>
-  value<MemberRow[]>(core.invoke('workshops:members', { id: workshop.id, tab: name }));
+const stats = async () => (await call(core, 'workshops:get', { id: workshop.id })).stats;
+const tab = (name: 'missing' | 'left' | 'in-group' | 'not-registered') => call(core, 'workshops:members', { id: workshop.id, tab: name });
 /** The event log as stored in the database file, read by a second connection. */
 function eventsOf(phone: string): string[] {
   const reader = new BetterSqlite3(join(dir.path, 'console.sqlite'), { readonly: true });
@@ -63,21 +56,19 @@ beforeEach(async () => {
     whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
   });
   core.start();
-  sessionId = (await value<SessionView>(core.invoke('sessions:create', { kind: 'simulator' }))).id;
+  sessionId = (await call(core, 'sessions:create', { kind: 'simulator' })).id;
   clock.advance(0);
   await settle();
   clock.advance(200);
   await settle();
   expect(core.sessions.view(sessionId).state).toBe('open');
   group = (await demo.listGroups()).find((candidate) => candidate.subject.startsWith('Product Design')) as GroupInfo;
-  workshop = await value<Workshop>(
-    core.invoke('workshops:create', {
-      name: 'Product Design',
-      startsAtLocal: '2026-11-22T18:00',
-      timeZone: 'Asia/Kolkata',
-      durationMinutes: 120,
-    }),
-  );
+  workshop = await call(core, 'workshops:create', {
+    name: 'Product Design',
+    startsAtLocal: '2026-11-22T18:00',
+    timeZone: 'Asia/Kolkata',
+    durationMinutes: 120,
+  });
 });
 
 afterEach(async () => {
@@ -92,14 +83,14 @@ describe('membership of a linked workshop', () => {
     const hiddenPhone = demo.phoneBehind(hidden.lid ?? '') as string;
     const outsiders = ['919000000001', '919000000002'];
 
-    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     const csv = [
       'name,phone',
       ...known.map((member, i) => `Known ${i},${member.phone}`),
       `Hidden,${hiddenPhone}`,
       ...outsiders.map((phone, i) => `Outside ${i},${phone}`),
     ].join('\n');
-    await value(core.invoke('leads:import', { workshopId: workshop.id, csv, mapping: { name: 'name', phone: 'phone', email: null } }));
+    await call(core, 'leads:import', { workshopId: workshop.id, csv, mapping: { name: 'name', phone: 'phone', email: null } });
     await settle();
 
     const unknownBefore = group.participants.filter((member) => member.phone === null).length;
@@ -123,15 +114,13 @@ describe('membership of a linked workshop', () => {
   });
 
   it('follows live joins, leaves and re-joins, counting a returning person once', async () => {
-    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     const leads = ['919000000011', '919000000012', '919000000013'];
-    await value(
-      core.invoke('leads:import', {
-        workshopId: workshop.id,
-        csv: `phone\n${leads.join('\n')}`,
-        mapping: { name: null, phone: 'phone', email: null },
-      }),
-    );
+    await call(core, 'leads:import', {
+      workshopId: workshop.id,
+      csv: `phone\n${leads.join('\n')}`,
+      mapping: { name: null, phone: 'phone', email: null },
+    });
     const changes: unknown[] = [];
     core.subscribe((event, payload) => event === 'members:changed' && changes.push(payload));
 
@@ -162,11 +151,11 @@ describe('membership of a linked workshop', () => {
   });
 
   it('merges a LID-only member into the lead once WhatsApp reveals the phone, never counting them twice', async () => {
-    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     const phone = '919000000021';
     demo.simulate(group.jid, { join: [{ phone, lidOnly: true }] });
     await settle();
-    await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Late registrant', phone }));
+    await call(core, 'leads:add', { workshopId: workshop.id, name: 'Late registrant', phone });
     await settle();
     // The lookup at registration resolves the LID: the member now matches the lead.
     expect(await stats()).toMatchObject({
@@ -183,16 +172,14 @@ describe('membership of a linked workshop', () => {
   });
 
   it('catches up after being offline: joins and leaves stamped with the sync time, not invented', async () => {
-    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     const stayer = group.participants.find((member) => member.phone && !member.isAdmin)?.phone as string;
     const leaver = group.participants.filter((member) => member.phone && !member.isAdmin)[1]?.phone as string;
-    await value(
-      core.invoke('leads:import', {
-        workshopId: workshop.id,
-        csv: `phone\n${stayer}\n${leaver}\n919000000031`,
-        mapping: { name: null, phone: 'phone', email: null },
-      }),
-    );
+    await call(core, 'leads:import', {
+      workshopId: workshop.id,
+      csv: `phone\n${stayer}\n${leaver}\n919000000031`,
+      mapping: { name: null, phone: 'phone', email: null },
+    });
 
     demo.dropConnection();
     expect(core.sessions.view(sessionId).state).toBe('reconnecting');
@@ -206,7 +193,7 @@ describe('membership of a linked workshop', () => {
     clock.advance(200);
     await settle();
     await core.membership.whenFlushed();
-    const after = await value<Workshop>(core.invoke('workshops:get', { id: workshop.id }));
+    const after = await call(core, 'workshops:get', { id: workshop.id });
     expect(after.stats).toMatchObject({ registered: 3, inGroup: 2, left: 1, missing: 0 });
     // Stamped when the sync saw it, minutes after the changes really happened: nothing invented.
     expect(Date.parse(after.lastSyncedAt ?? '')).toBeGreaterThanOrEqual(Date.UTC(2026, 10, 22, 8, 1, 0));
@@ -218,8 +205,8 @@ describe('membership of a linked workshop', () => {
   });
 
   it('"Sync Members" reports { synced, marked_left } and changes nothing when nothing changed', async () => {
-    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
-    const first = await value(core.invoke('workshops:sync-members', { id: workshop.id }));
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
+    const first = await call(core, 'workshops:sync-members', { id: workshop.id });
     expect(first).toMatchObject({ synced: 500, marked_left: 0 });
     demo.dropConnection();
     demo.simulate(group.jid, { leave: [group.participants.find((member) => member.phone && !member.isAdmin)?.phone as string] });
@@ -227,7 +214,7 @@ describe('membership of a linked workshop', () => {
     await settle();
     clock.advance(200);
     await settle();
-    const second = await value(core.invoke('workshops:sync-members', { id: workshop.id }));
+    const second = await call(core, 'workshops:sync-members', { id: workshop.id });
     expect(second).toMatchObject({ synced: 499, marked_left: 0 });
     // The leaver matches no registration: counted apart, never in Left.
     expect(await stats()).toMatchObject({ left: 0, leftNotRegistered: 1 });
@@ -235,7 +222,7 @@ describe('membership of a linked workshop', () => {
 
   it('refuses to sync a workshop without a group, and when the account is offline', async () => {
     expect(await core.invoke('workshops:sync-members', { id: workshop.id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     demo.dropConnection();
     expect(await core.invoke('workshops:sync-members', { id: workshop.id })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
   });
@@ -244,9 +231,9 @@ describe('membership of a linked workshop', () => {
 describe('alerts when registered people leave', () => {
   it('raises one notification naming the registered leaver, none for a member who never registered, and never repeats it', async () => {
     const [first, second, outsider] = group.participants.filter((member) => member.phone && !member.isAdmin);
-    await value(core.invoke('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid }));
-    await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Asha Rao', phone: first!.phone }));
-    await value(core.invoke('leads:add', { workshopId: workshop.id, name: 'Ravi Kumar', phone: second!.phone }));
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
+    await call(core, 'leads:add', { workshopId: workshop.id, name: 'Asha Rao', phone: first!.phone! });
+    await call(core, 'leads:add', { workshopId: workshop.id, name: 'Ravi Kumar', phone: second!.phone! });
     await settle();
     const raised: unknown[] = [];
     core.subscribe((event, payload) => {

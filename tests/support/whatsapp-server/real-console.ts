@@ -1,4 +1,6 @@
 import pino from 'pino';
+import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/api-contract.js';
+import { call as callCore } from '../console-call.js';
 import type { SessionView } from '../../../shared/sessions/session-view.js';
 import { createCore, type Core } from '../../../electron/core/composition-root.js';
 import type { Logger } from '../../../electron/core/logging/logger.js';
@@ -82,10 +84,8 @@ export async function waitOpen(console: RealConsole, id: string, timeoutMs = 15_
 }
 
 /** Calls a core method and returns its value, failing the test with the error otherwise. */
-export async function call<T>(console: RealConsole, method: string, input: unknown): Promise<T> {
-  const result = await console.core.invoke(method, input);
-  if (!result.ok) throw new Error(`${method} failed: ${JSON.stringify(result.error)}`);
-  return result.value as T;
+export function call<M extends MethodName>(console: RealConsole, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  return callCore(console.core, method, input);
 }
 
 /** A local date-time two days from now, for a workshop whose reminders are all still ahead. */

@@ -1,8 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
-import type { Workshop, GroupSummary } from '../../../../shared/workshops/workshop-schemas.js';
+import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import {
   call,
   inTwoDaysLocal,
@@ -46,7 +45,7 @@ async function linkedWorkshop(
   const console = start(options);
   const sessionId = await linkByQr(console, server);
   await call(console, 'groups:sync', { sessionId });
-  const workshop = await call<Workshop>(console, 'workshops:create', {
+  const workshop = await call(console, 'workshops:create', {
     name: 'Design Sprint',
     startsAtLocal: inTwoDaysLocal(),
     timeZone: 'Asia/Kolkata',
@@ -56,12 +55,9 @@ async function linkedWorkshop(
   return { console, sessionId, group, members, workshop };
 }
 
-const sendNow = (linked: Linked, text: string) =>
-  call<ScheduledMessage>(linked.console, 'messages:send-now', { workshopId: linked.workshop.id, text });
+const sendNow = (linked: Linked, text: string) => call(linked.console, 'messages:send-now', { workshopId: linked.workshop.id, text });
 const messageRow = async (linked: Linked, id: string) =>
-  (await call<ScheduledMessage[]>(linked.console, 'messages:list', { workshopId: linked.workshop.id, scope: 'all' })).find(
-    (message) => message.id === id,
-  );
+  (await call(linked.console, 'messages:list', { workshopId: linked.workshop.id, scope: 'all' })).find((message) => message.id === id);
 
 describe('sending through the real adapter: what WhatsApp said about the message', () => {
   it('marks a reminder failed, with the code in words, when WhatsApp rejects it at once (error ack while Baileys buffers)', async () => {
@@ -170,7 +166,7 @@ describe('groups through the real adapter', () => {
     const result = await linked.console.core.invoke('groups:sync', { sessionId: linked.sessionId });
     expect(result).toMatchObject({ ok: false });
     expect(JSON.stringify(result)).toMatch(/did not answer/);
-    const groups = await call<GroupSummary[]>(linked.console, 'groups:list', { sessionId: linked.sessionId });
+    const groups = await call(linked.console, 'groups:list', { sessionId: linked.sessionId });
     expect(groups.map((group) => group.jid)).toEqual([groupJid(linked.group)]);
   });
 
@@ -256,7 +252,7 @@ describe('linking edge cases through the real adapter and supervisor', () => {
 
   it('asks for a new QR after a restart that interrupted a pairing-code request, instead of failing as unlinked', async () => {
     const console = start();
-    const created = await call<{ id: string }>(console, 'sessions:create', { kind: 'baileys' });
+    const created = await call(console, 'sessions:create', { kind: 'baileys' });
     await waitFor(() => console.views.find((view) => view.id === created.id && view.qr), 'the first QR');
     await console.core.invoke('sessions:pairing-code', { id: created.id, phone: server.world.me.pn });
     await stop(console);

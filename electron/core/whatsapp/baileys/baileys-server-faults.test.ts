@@ -1,8 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
-import type { GroupSummary, Workshop } from '../../../../shared/workshops/workshop-schemas.js';
+import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import {
   call,
@@ -45,7 +44,7 @@ beforeEach(async () => {
   console = startRealConsole(server, dir.path);
   sessionId = await linkByQr(console, server);
   await call(console, 'groups:sync', { sessionId });
-  workshop = await call<Workshop>(console, 'workshops:create', {
+  workshop = await call(console, 'workshops:create', {
     name: 'Design Sprint',
     startsAtLocal: inTwoDaysLocal(),
     timeZone: 'Asia/Kolkata',
@@ -60,7 +59,7 @@ afterEach(async () => {
   dir.remove();
 });
 
-const stillServing = async () => expect(await call<GroupSummary[]>(console, 'groups:list', { sessionId })).toHaveLength(1);
+const stillServing = async () => expect(await call(console, 'groups:list', { sessionId })).toHaveLength(1);
 
 describe('bad input and faults from WhatsApp: the console keeps running and changes nothing wrongly', () => {
   it('treats a frame it cannot decrypt as a lost connection: reconnects with its keys and says so', async () => {
@@ -87,7 +86,7 @@ describe('bad input and faults from WhatsApp: the console keeps running and chan
 
   it('ignores an IQ answer with the wrong id and takes the real one', async () => {
     server.behaviour.wrongIdIq = (iq) => iq.attrs.xmlns === 'w:g2';
-    const groups = await call<GroupSummary[]>(console, 'groups:sync', { sessionId });
+    const groups = await call(console, 'groups:sync', { sessionId });
     expect(groups.map((candidate) => candidate.jid)).toEqual([groupJid(group)]);
   });
 
@@ -150,7 +149,7 @@ describe('bad input and faults from WhatsApp: the console keeps running and chan
   });
 
   it('ignores an error ack for a message id it never sent, and leaves its own messages as they were', async () => {
-    const sent = await call<ScheduledMessage>(console, 'messages:send-now', { workshopId: workshop.id, text: 'Hello' });
+    const sent = await call(console, 'messages:send-now', { workshopId: workshop.id, text: 'Hello' });
     expect(sent.status).toBe('sent');
     const before = snapshot();
     server.push({ tag: 'ack', attrs: { class: 'message', id: '3EB0NOTOURS0000000000', from: groupJid(group), t: '1', error: '479' } });
