@@ -98,7 +98,7 @@ for (let round = 0; round < 5; round++) {
   switches.push(performance.now() - started);
 
   const wanted = `customer ${1_234 + round}`;
-  const expected = await api.call<{ total: number }>('inbox:conversations', { search: wanted, filter: 'all', offset: 0, limit: 10 });
+  const expected = await api.call('inbox:conversations', { search: wanted, filter: 'all', offset: 0, limit: 10 });
   check(expected.total === 1, `search “${wanted}” should find one conversation, the core found ${expected.total}`);
   const search = page.getByRole('searchbox', { name: 'Search conversations' });
   await search.fill(wanted.slice(0, -1));
