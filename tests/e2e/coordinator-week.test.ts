@@ -203,6 +203,14 @@ describe.skipIf(!chromiumNeeded.available)(`a coordinator's week on the demo acc
     const all = await csvOf(allFile);
     expect(all[0]).toEqual(expect.arrayContaining(['Name', 'Email']));
     expect(all.length - 1).toBe(await cardNumber(page, 'Registered'));
+    // Every registrations column fits the card at 1366 px: the first Remove button is whole inside the table.
+    const table = (await page.getByRole('table', { name: 'Registrations' }).boundingBox())!;
+    const remove = (await page
+      .getByRole('table', { name: 'Registrations' })
+      .getByRole('button', { name: /^Remove / })
+      .first()
+      .boundingBox())!;
+    expect(remove.x + remove.width).toBeLessThanOrEqual(table.x + table.width);
     await saveScreenshot(page, 'week-06-exports');
     // Every first-run step is done (account, workshop, registrations, group, join link): the guide steps aside.
     await page.getByRole('button', { name: '← All workshops' }).click();

@@ -124,13 +124,14 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
         />
       ),
     },
-    { key: 'name', header: 'Name', width: 'minmax(160px, 2fr)', cell: (lead) => lead.name || <span className="muted">—</span> },
-    { key: 'phone', header: 'Phone', width: 'minmax(160px, 1.5fr)', cell: (lead) => displayPhone(lead.phone) },
-    { key: 'email', header: 'Email', width: 'minmax(160px, 2fr)', cell: (lead) => lead.email || <span className="muted">—</span> },
+    // Narrow enough minima that the half-width card at 1366 px shows every column, Remove included.
+    { key: 'name', header: 'Name', width: 'minmax(112px, 2fr)', cell: (lead) => lead.name || <span className="muted">—</span> },
+    { key: 'phone', header: 'Phone', width: 'minmax(128px, 1.5fr)', cell: (lead) => displayPhone(lead.phone) },
+    { key: 'email', header: 'Email', width: 'minmax(112px, 2fr)', cell: (lead) => lead.email || <span className="muted">—</span> },
     {
       key: 'remove',
       header: '',
-      width: '112px',
+      width: '96px',
       cell: (lead) => (
         <button
           type="button"
