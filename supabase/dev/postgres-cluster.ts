@@ -72,7 +72,8 @@ function asClusterOwner(command: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
-async function startCluster({ settings = {} }: ClusterOptions): Promise<Database> {
+/** A throwaway cluster from the local binaries, whatever DATABASE_URL says: for server settings a shared server cannot take. */
+export async function startCluster({ settings = {} }: ClusterOptions): Promise<Database> {
   const root = mkdtempSync(join(tmpdir(), 'wa-console-pg-'));
   const dataDir = join(root, 'data');
   const socketDir = root;

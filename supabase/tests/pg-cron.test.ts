@@ -1,7 +1,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, bootstrapSupabase } from '../dev/migrate';
-import { type Database, startDatabase } from '../dev/postgres-cluster';
+import { type Database, startCluster } from '../dev/postgres-cluster';
 import { pgCronRequirement } from './support/requirements';
 
 const cron = pgCronRequirement();
@@ -11,7 +11,7 @@ describe.skipIf(!cron.available)('migrations where pg_cron is preloaded, as on t
   let sql: postgres.Sql;
 
   beforeAll(async () => {
-    database = await startDatabase({ settings: { shared_preload_libraries: 'pg_cron', 'cron.database_name': 'postgres' } });
+    database = await startCluster({ settings: { shared_preload_libraries: 'pg_cron', 'cron.database_name': 'postgres' } });
     await bootstrapSupabase(database.url);
     await applyMigrations(database.url);
     sql = postgres(database.url, { max: 1, onnotice: () => {} });
