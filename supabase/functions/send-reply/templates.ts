@@ -14,7 +14,9 @@ export async function findApprovedTemplate(sql: Sql, storeId: string, name: stri
   if (!exists?.present) return { ok: false, reason: 'No approved WhatsApp templates are known for this store yet: nothing was sent' };
   const rows = await sql<{ t: Record<string, unknown> }[]>`
     select to_jsonb(w) as t from public.whatsapp_templates w
-    where to_jsonb(w) ->> 'store_id' = ${storeId} and to_jsonb(w) ->> 'name' = ${name}
+    where (to_jsonb(w) ->> 'store_id' = ${storeId}
+           or to_jsonb(w) ->> 'organization_id' = (select s.organization_id::text from public.store_settings s where s.id = ${storeId}))
+      and to_jsonb(w) ->> 'name' = ${name}
       and coalesce(to_jsonb(w) ->> 'language', to_jsonb(w) ->> 'language_code') = ${language}`;
   const row = rows[0]?.t;
   if (!row) return { ok: false, reason: `The store has no template “${name}” in ${language}: nothing was sent` };
@@ -24,7 +26,9 @@ export async function findApprovedTemplate(sql: Sql, storeId: string, name: stri
       ok: false,
       reason: `The template “${name}” is ${status.toLowerCase() || 'not approved'} at Meta; only approved templates can be sent`,
     };
-  return { ok: true, parameterCount: countBodyParameters(row) };
+  // The synced row lists its placeholders when it has them (positional or named).
+  const parameterCount = Array.isArray(row.variables) ? row.variables.length : countBodyParameters(row);
+  return { ok: true, parameterCount };
 }
 
 /** The highest {{n}} in the template's body (its body text, or the BODY component). */
