@@ -8,8 +8,14 @@ export class SettingsRepository {
   read(): Settings {
     const rows = this.db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
     const stored: Record<string, unknown> = {};
-    for (const row of rows) stored[row.key] = JSON.parse(row.value);
     // A stored value this build cannot read falls back to its default instead of locking the user out.
+    for (const row of rows) {
+      try {
+        stored[row.key] = JSON.parse(row.value);
+      } catch {
+        // Not JSON (a hand edit, a torn write from an old build): leave it to the default below.
+      }
+    }
     const merged: Record<string, unknown> = { ...defaultSettings };
     for (const key of Object.keys(defaultSettings) as (keyof Settings)[]) {
       if (!(key in stored)) continue;
