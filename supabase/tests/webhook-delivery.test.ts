@@ -386,6 +386,15 @@ describe.skipIf(!backend.available)('whatsapp-webhook: deliveries, replays, stat
       expect(h.replies(other)).toHaveLength(1);
     });
 
+    it('answers every message of new customers whose first messages arrive at the same moment, none taken for a STOP', async () => {
+      const phones = Array.from({ length: 12 }, () => newCustomer());
+      const burst = phones.flatMap((phone) => [text(phone, 'HELP'), text(phone, 'HELP'), text(phone, 'HELP')]);
+      const responses = await Promise.all(burst.map((message) => h.post(delivery([change(shop.phoneNumberId, { messages: [message] })]))));
+      expect(responses.map((r) => r.status)).toEqual(Array(burst.length).fill(200));
+      await h.waitForProcessed(burst.map((m) => m.id));
+      for (const phone of phones) expect(h.replies(phone).filter((reply) => reply.startsWith('Welcome to'))).toHaveLength(3);
+    });
+
     it("holds at exactly 30 when one customer's messages arrive in 45 deliveries at once", async () => {
       const phone = newCustomer();
       const burst = Array.from({ length: 45 }, () => text(phone, 'HELP'));

@@ -154,7 +154,9 @@ async function decide(
   const locked = lock ? q`select pg_advisory_xact_lock(hashtextextended(${`${store.id}:${phone}`}, 0))` : null;
   const [[state]] = await Promise.all([claimAndReadState(q, inbound), locked]);
   if (!state?.claimed) throw new AlreadyHandled();
-  if (!state.is_opted_in && command.kind !== 'start') return { reply: null, note: 'not answered: customer opted out (STOP)' };
+  // No consent row in this statement's snapshot means a concurrent first message is creating
+  // it (opted in): only a committed STOP row says false.
+  if (state.is_opted_in === false && command.kind !== 'start') return { reply: null, note: 'not answered: customer opted out (STOP)' };
   const count = state.handled ?? 1;
   if (count > RATE_LIMIT_PER_MINUTE) {
     // One notice when the limit is crossed; silence after that.
