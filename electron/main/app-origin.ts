@@ -4,10 +4,6 @@ export const APP_HOST = 'console';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /**
- * Only the app's own top frame may call the core: not an iframe, not a page that somehow
- * got navigated elsewhere. In development the Vite server's origin counts as our own.
- */
-/**
  * Node's URL gives every non-special scheme (such as app:) the opaque origin "null", so
  * origins are compared as scheme plus host instead of through `URL.origin`.
  */
@@ -20,6 +16,10 @@ export function originOf(url: string): string | null {
   }
 }
 
+/**
+ * Only the app's own top frame may call the core: not an iframe, not a page that somehow
+ * got navigated elsewhere. In development the Vite server's origin counts as our own.
+ */
 export function isTrustedSender(frame: { url: string; parent: unknown } | null, devServerUrl?: string): boolean {
   if (!frame || frame.parent !== null) return false;
   return isOwnUrl(frame.url, devServerUrl);

@@ -54,7 +54,9 @@ export class ScheduleGenerator {
       reschedule: db.prepare(`
         UPDATE scheduled_whatsapp_messages SET session_id = @session, group_jid = @group, body = @body, body_source = @source, scheduled_for = @at,
           next_attempt_at = @at, grace_minutes = @grace, status = 'pending', cancelled_by = NULL, attempts = 0, last_error = NULL, updated_at = @now
-        WHERE id = @id`),
+        WHERE id = @id
+          AND (status <> 'pending' OR session_id IS NOT @session OR group_jid IS NOT @group OR body IS NOT @body OR body_source IS NOT @source
+            OR scheduled_for IS NOT @at OR grace_minutes IS NOT @grace OR last_error IS NOT NULL)`),
       cancel: db.prepare(
         "UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE id = ? AND status = 'pending'",
       ),
@@ -83,8 +85,7 @@ export class ScheduleGenerator {
     const workshop = this.statements.workshop.get(workshopId) as WorkshopForSchedule | undefined;
     if (!workshop) return false;
     if (!workshop.group_jid || !workshop.session_id) {
-      // Edited messages too: without a group they cannot go anywhere.
-      // Unlinked: nothing can be sent anywhere, so nothing stays pending.
+      // Unlinked: nothing can be sent anywhere, so nothing stays pending, edited messages included.
       return this.statements.cancelAll.run(now, workshopId).changes > 0;
     }
     const existing = new Map((this.statements.existing.all(workshopId) as ExistingRow[]).map((row) => [row.rule_key, row]));
@@ -132,8 +133,9 @@ export class ScheduleGenerator {
         grace: rule.graceMinutes,
         now,
       };
-      if (row) this.statements.reschedule.run({ ...values, id: row.id });
-      else
+      // A row already as it should be is left alone: an update would tell the page and the sync that it moved.
+      if (row) changed = this.statements.reschedule.run({ ...values, id: row.id }).changes > 0 || changed;
+      else {
         this.statements.insert.run({
           ...values,
           id: `msg_${randomUUID()}`,
@@ -141,7 +143,8 @@ export class ScheduleGenerator {
           rule: rule.ruleKey,
           key: `${workshopId}:${rule.ruleKey}`,
         });
-      changed = true;
+        changed = true;
+      }
     }
     return changed;
   }

@@ -122,6 +122,20 @@ describe('generating reminders', () => {
     expect((await queue(workshop.id)).map((m) => m.status)).toEqual(Array(5).fill('pending'));
   });
 
+  it('a workshop save that changes nothing about its reminders leaves them untouched and tells no one the queue moved', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30');
+    const before = await queue(workshop.id);
+    const changes: unknown[] = [];
+    const unsubscribe = core.subscribe((event, payload) => event === 'messages:changed' && changes.push(payload));
+    clock.advance(60_000);
+    // Saved with the values it already has: the same time, the same length.
+    await call(core, 'workshops:update', { id: workshop.id, startsAtLocal: '2026-11-23T18:30', durationMinutes: 90 });
+    await settle();
+    unsubscribe();
+    expect(await queue(workshop.id)).toEqual(before);
+    expect(changes).toEqual([]);
+  });
+
   it('leaves sent reminders and operator cancellations alone when the workshop moves', async () => {
     const workshop = await workshopAt('2026-11-22T18:30');
     await advance(30 * 60_000, 60_000); // 09:00 Kolkata: the morning reminder goes out

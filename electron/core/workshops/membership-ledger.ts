@@ -12,14 +12,16 @@ interface MemberRow {
   joined_at: string | null;
 }
 
-/**
- * The membership tables: one row per group and person, an append-only event log, and the
- * LID ↔ phone table that lets a member first seen only by LID be matched to a lead later.
- * Every method runs inside the caller's transaction; none commits on its own.
- */
 const EVENT_CHUNK = 200;
 type EventRow = [group: string, memberId: number, action: 'joined' | 'left' | 'promoted' | 'demoted', source: MembershipSource, at: string];
 
+/**
+ * The membership tables: one row per group and person, an event log whose rows are added
+ * and never edited (except that merging two rows found to be one person moves that
+ * person's events to the row that stays), and the LID ↔ phone table that lets a member
+ * first seen only by LID be matched to a lead later.
+ * Every method runs inside the caller's transaction; none commits on its own.
+ */
 export class MembershipLedger {
   private readonly statements;
   /** Event rows of the current batch, written together: one statement per 200 events instead of one each. */

@@ -69,7 +69,8 @@ export const workshopsMembershipMigration: Migration = {
     CREATE UNIQUE INDEX members_group_phone ON workshop_group_members (group_jid, phone) WHERE phone IS NOT NULL;
     CREATE INDEX members_group_status ON workshop_group_members (group_jid, status);
 
-    -- Append-only: every change of membership with where it was learnt.
+    -- Every change of membership with where it was learnt; rows are added, not edited, except
+    -- that merging two member rows of one person moves that person's events to the row kept.
     CREATE TABLE membership_events (
       id INTEGER PRIMARY KEY,
       group_jid TEXT NOT NULL,
