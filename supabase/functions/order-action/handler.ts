@@ -4,7 +4,6 @@ import { asJson, createDb, type Sql, type Tx } from '../_shared/db.ts';
 import { jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import { bearerToken, createJwtVerifier } from '../_shared/jwt.ts';
 import { createLog } from '../_shared/log.ts';
-import { guardAgainstClosedSocketWrites } from '../_shared/postgres-crash-guard.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 
 /**
@@ -57,7 +56,6 @@ export function createOrderActionHandler(config: UserConfig): (req: Request) => 
     staticJwks: config.staticJwks,
   });
   const log = createLog('order-action');
-  guardAgainstClosedSocketWrites((event) => log('warn', event));
 
   return async (req) => {
     if (req.method !== 'POST') return refuse('invalid_request', 'Use POST with a JSON body');

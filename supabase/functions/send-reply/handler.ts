@@ -12,7 +12,6 @@ import { createGraphClient, type SendResult } from '../_shared/graph-client.ts';
 import { jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import { type AccessClaims, bearerToken, createJwtVerifier } from '../_shared/jwt.ts';
 import { createLog } from '../_shared/log.ts';
-import { guardAgainstClosedSocketWrites } from '../_shared/postgres-crash-guard.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 import type { GraphConfig } from './graph-config.ts';
 import { graphErrorInWords } from './graph-error-words.ts';
@@ -121,7 +120,6 @@ export function createSendReplyHandler(config: UserConfig, graphConfig: GraphCon
   });
   const graph = createGraphClient(graphConfig);
   const log = createLog('send-reply');
-  guardAgainstClosedSocketWrites((event) => log('warn', event));
 
   return async (req) => {
     if (req.method !== 'POST') return refuse('invalid_request', 'Use POST with a JSON body');
