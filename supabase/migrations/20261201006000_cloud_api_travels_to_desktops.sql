@@ -7,15 +7,17 @@
 -- The functions write these rows from their own connection, so the ordinary stamping
 -- trigger numbers them; each transaction that writes takes the organisation's version
 -- lock once, as every other synced write does. Editors switch reminders on and off as
--- the signed-in user, who may not draw versions: those rows are stamped by a
--- security-definer copy of the trigger.
+-- the signed-in user, who may not draw versions: those rows are stamped by the
+-- security-definer trigger consent records use, which now also takes an organisation's table.
 
-create function public.stamp_editor_written_sync_version()
+create or replace function public.stamp_owner_written_sync_version()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+  org uuid;
 begin
   if tg_op = 'UPDATE'
      and (to_jsonb(new) - 'sync_version' - 'updated_at') = (to_jsonb(old) - 'sync_version' - 'updated_at') then
@@ -23,15 +25,20 @@ begin
     new.updated_at := old.updated_at;
     return new;
   end if;
-  if current_setting('sync_lock.o' || replace(new.organization_id::text, '-', ''), true) is distinct from 'yes' then
-    new.sync_version := public.next_sync_version(new.organization_id);
+  -- No argument: a store's table (as before); 'organization': an organisation's.
+  if tg_nargs > 0 and tg_argv[0] = 'organization' then
+    org := new.organization_id;
+  else
+    org := public.store_organization(new.store_id);
+  end if;
+  if current_setting('sync_lock.o' || replace(org::text, '-', ''), true) is distinct from 'yes' then
+    new.sync_version := public.next_sync_version(org);
   else
     new.sync_version := nextval('public.sync_version_seq');
   end if;
   return new;
 end;
 $$;
-revoke all on function public.stamp_editor_written_sync_version() from public, anon, authenticated;
 
 do $$
 declare
@@ -39,7 +46,7 @@ declare
   stamp text;
   org_tables text[][] := array[
     array['whatsapp_config', 'stamp_sync_version'], array['whatsapp_templates', 'stamp_sync_version'],
-    array['whatsapp_queue', 'stamp_sync_version'], array['whatsapp_event_tasks', 'stamp_editor_written_sync_version']
+    array['whatsapp_queue', 'stamp_sync_version'], array['whatsapp_event_tasks', 'stamp_owner_written_sync_version']
   ];
 begin
   for i in 1 .. array_length(org_tables, 1) loop
