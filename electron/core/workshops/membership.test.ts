@@ -10,6 +10,7 @@ import type { SimulatedTransport } from '../whatsapp/simulator/simulated-transpo
 import { createTransportFactory } from '../whatsapp/transport-factory.js';
 import type { GroupInfo } from '../whatsapp/whatsapp-transport.js';
 import { call } from '../../../tests/support/console-call.js';
+import { WriteCounter } from '../../../tests/support/write-counter.js';
 
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -228,10 +229,23 @@ describe('membership of a linked workshop', () => {
     });
   });
 
-  it('"Sync Members" reports { synced, marked_left } and changes nothing when nothing changed', async () => {
+  it('"Sync Members" reports { synced, marked_left } and writes no row when nothing changed', async () => {
     await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     const first = await call(core, 'workshops:sync-members', { id: workshop.id });
     expect(first).toMatchObject({ synced: 500, marked_left: 0 });
+    const counter = new WriteCounter(join(dir.path, 'console.sqlite'));
+    try {
+      clock.advance(60_000);
+      expect(await call(core, 'workshops:sync-members', { id: workshop.id })).toMatchObject({
+        synced: 500,
+        marked_left: 0,
+        lastSyncedAt: new Date(clock.now()).toISOString(),
+      });
+      // One write only: the workshop's "last synced" time. No member, event or LID row is touched.
+      expect(counter.writes()).toEqual({ 'workshops update': 1 });
+    } finally {
+      counter.close();
+    }
     demo.dropConnection();
     demo.simulate(group.jid, { leave: [group.participants.find((member) => member.phone && !member.isAdmin)?.phone as string] });
     clock.advance(1_000);
