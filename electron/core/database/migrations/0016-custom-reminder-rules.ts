@@ -4,7 +4,7 @@ import type { Migration } from '../migration.js';
 const rules = syncedTables.find((table) => table.entity === 'workshop_automation_config')!;
 
 export const customReminderRulesMigration: Migration = {
-  version: 15,
+  version: 16,
   name: 'custom-reminder-rules',
   // Rules beyond the five defaults: a rule a coordinator adds has a `rule_<uuid>` id and a
   // name of its own (label; null keeps a default's built-in name). SQLite cannot widen a
