@@ -12,6 +12,7 @@ import {
   AutomationRuleSchema,
   MediaInputSchema,
   MessageIdSchema,
+  NewAutomationRuleSchema,
   NotificationSchema,
   ScheduledMessageSchema,
   SenderStatusSchema,
@@ -19,6 +20,7 @@ import {
   TemplateInputSchema,
   TemplateSchema,
 } from '../messages/message-schemas.js';
+import { CustomRuleIdSchema, RuleKeySchema } from '../messages/schedule.js';
 import { SessionViewSchema, TransportKindSchema } from '../sessions/session-view.js';
 import { SettingsPatchSchema, SettingsSchema } from '../settings/settings.js';
 import {
@@ -215,8 +217,18 @@ export const methods = {
   ),
   'automation:get': method(z.object({ workshopId: WorkshopIdSchema.optional() }).strict(), z.array(AutomationRuleSchema)),
   'automation:save': method(
-    z.object({ workshopId: WorkshopIdSchema.optional(), rules: z.array(AutomationRuleInputSchema.strict()).min(1) }).strict(),
+    z.object({ workshopId: WorkshopIdSchema.optional(), rules: z.array(AutomationRuleInputSchema).min(1) }).strict(),
     z.array(AutomationRuleSchema),
+  ),
+  /** A rule beyond the five: for the organisation (every workshop), or for one workshop only. */
+  'automation:add': method(
+    z.object({ workshopId: WorkshopIdSchema.optional(), rule: NewAutomationRuleSchema }).strict(),
+    z.object({ rules: z.array(AutomationRuleSchema), added: RuleKeySchema }),
+  ),
+  /** Removes an added rule (the five defaults are turned off instead); its pending reminders are cancelled. */
+  'automation:remove': method(
+    z.object({ workshopId: WorkshopIdSchema.optional(), ruleKey: CustomRuleIdSchema }).strict(),
+    z.object({ rules: z.array(AutomationRuleSchema), cancelled: z.number().int().min(0) }),
   ),
   /** Drops a workshop's own rules so it follows the organisation's again. */
   'automation:reset': method(z.object({ workshopId: WorkshopIdSchema }).strict(), z.array(AutomationRuleSchema)),
