@@ -86,3 +86,32 @@ describe.skipIf(!backend.available)('whatsapp-webhook: a message claimed by an i
     expect(await h.sql`select 1 from cart_sessions where store_id = ${shop.storeId} and session_id = ${`wa:${customer}`}`).toEqual([]);
   });
 });
+
+// Its own instance, for its own sweep.
+describe.skipIf(!backend.available)('whatsapp-webhook: a stranded STOP stored before first contact was recorded with it', () => {
+  let h: Harness;
+  let shop: Shop;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    shop = await createShop(h.sql, 'stranded-stop-shop');
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it("is kept as the customer's opt-out although no consent row existed for them", async () => {
+    const customer = newCustomer();
+    const stop = text(customer, 'STOP');
+    // Stored by an instance that recorded consent only while processing, and stopped before it did.
+    await h.sql`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, created_at)
+                values (${shop.storeId}, ${customer}, 'inbound', ${h.sql.json({ message: stop, contact_name: null } as never)}, 'received', ${stop.id},
+                        now() - interval '10 minutes')`;
+
+    await h.deliver(shop, { messages: [text(newCustomer(), 'HELP')] });
+    await h.waitForProcessed([stop.id]);
+    expect(
+      await h.sql`select is_opted_in, consent_source from customer_channel_opt_in where store_id = ${shop.storeId} and customer_phone = ${customer}`,
+    ).toEqual([{ is_opted_in: false, consent_source: 'STOP' }]);
+  });
+});
