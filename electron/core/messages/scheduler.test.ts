@@ -7,7 +7,7 @@ import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { createCore, type Core } from '../composition-root.js';
 import { createSilentLogger } from '../logging/logger.js';
 import { WhatsAppRequestError } from '../whatsapp/whatsapp-errors.js';
-import { ACK_WINDOW_MS } from './message-sender.js';
+import { ACK_WINDOW_MS, PACING_MIN_MS, PACING_SPREAD_MS } from './message-sender.js';
 import { call } from '../../../tests/support/console-call.js';
 
 const GROUP = '120363423158005005@g.us';
@@ -220,7 +220,7 @@ async function onlyRules(keep: string[]): Promise<void> {
 describe('sending', () => {
   beforeEach(() => onlyRules(['30m-before', 'live-now']));
 
-  it('sends on time, one at a time per account, with the id generated before the send', async () => {
+  it('sends on time, with the id generated before the send', async () => {
     const workshop = await workshopAt('2026-11-22T09:30');
     const messages = await byRule(workshop.id);
     await advance(30 * 60_000 - 1_000, 1_000);
@@ -232,6 +232,33 @@ describe('sending', () => {
     const sent = (await byRule(workshop.id))['30m-before'];
     expect(sent).toMatchObject({ status: 'sent', attempts: 1, messageId: connection.sent[0]?.messageId });
     expect(connection.sent[0]).toMatchObject({ jid: GROUP, content: { kind: 'text', text: messages['30m-before']?.body } });
+  });
+
+  it('sends one at a time per account: nothing else goes while a send is on the wire, then each waits out a 2–5 s gap', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30');
+    const startedAt: number[] = [];
+    let release: () => void = () => undefined;
+    connection.sendBehaviour = () => {
+      startedAt.push(clock.now());
+      return startedAt.length === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
+    };
+    const start = clock.now();
+    const replies = ['One', 'Two', 'Three'].map((text) => core.invoke('messages:send-now', { workshopId: workshop.id, text }));
+    await advance(10_000, 250);
+    // All three are due, but the first is still with WhatsApp: the account sends nothing else.
+    expect(startedAt).toEqual([start]);
+    release();
+    await settle();
+    await advance(20_000, 250);
+    // random() is 0.5 here, so each gap is the minimum plus half the spread: 3.5 s after the previous send ended.
+    const gap = PACING_MIN_MS + PACING_SPREAD_MS / 2;
+    expect(startedAt.map((at) => at - start)).toEqual([0, 10_000 + gap, 10_000 + 2 * gap]);
+    expect(connection.sent.map((sent) => (sent.content.kind === 'text' ? sent.content.text : sent.content.kind))).toEqual([
+      'One',
+      'Two',
+      'Three',
+    ]);
+    for (const reply of await Promise.all(replies)) expect(reply).toMatchObject({ ok: true, value: { status: 'sent' } });
   });
 
   it('retries transient errors with back-off and the same WhatsApp id, then gives up with a reason', async () => {
