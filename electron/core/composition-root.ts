@@ -130,7 +130,14 @@ export function createCore(deps: CoreDependencies): Core {
     logger: logger.child({ module: 'membership' }),
     workshops: workshopRepository,
   });
-  const lids = new LidResolver({ db, sessions, membership, workshops: workshopRepository, logger: logger.child({ module: 'lids' }) });
+  const lids = new LidResolver({
+    db,
+    clock,
+    sessions,
+    membership,
+    workshops: workshopRepository,
+    logger: logger.child({ module: 'lids' }),
+  });
   const automation = new AutomationService(db, clock);
   automation.ensureDefaults();
   const messageRepository = new MessageRepository(db);

@@ -114,6 +114,30 @@ describe('membership of a linked workshop', () => {
     expect(notRegistered.filter((row) => row.phone === null).every((row) => row.lid?.endsWith('@lid'))).toBe(true);
   });
 
+  it('counts registrants WhatsApp shows only by LID as In Group from the moment their import is acknowledged, never as missing first', async () => {
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
+    await settle();
+    const hidden = group.participants.filter((member) => member.phone === null && !member.isAdmin).slice(0, 20);
+    const csv = [
+      'name,phone',
+      ...hidden.map((member, i) => `Hidden ${i},${demo.phoneBehind(member.lid ?? '')}`),
+      'Outside,919000000031',
+    ].join('\n');
+    const seen: { event: string; missing: number }[] = [];
+    core.subscribe((event, payload) => {
+      if (event === 'members:changed')
+        for (const entry of (payload as { workshopStats?: { id: string; stats: { missing: number } }[] }).workshopStats ?? [])
+          if (entry.id === workshop.id) seen.push({ event, missing: entry.stats.missing });
+    });
+
+    await call(core, 'leads:import', { workshopId: workshop.id, csv, mapping: { name: 'name', phone: 'phone', email: null } });
+    // Read at once: what the page loads on the import's own workshops:changed.
+    expect(await stats()).toMatchObject({ registered: 21, inGroup: 20, missing: 1 });
+    await settle();
+    expect(await stats()).toMatchObject({ registered: 21, inGroup: 20, missing: 1 });
+    expect(seen.every((entry) => entry.missing <= 1)).toBe(true);
+  });
+
   it('follows live joins, leaves and re-joins, counting a returning person once', async () => {
     await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     const leads = ['919000000011', '919000000012', '919000000013'];
