@@ -20,7 +20,7 @@ const recount = (k: 'OLD' | 'NEW') => `
       GROUP BY m.store_id, m.customer_phone;`;
 
 export const inboxSummaryMigration: Migration = {
-  version: 15,
+  version: 17,
   name: 'inbox-summary',
   // Opening the Inbox grouped every mirrored message by customer and searched every payload
   // with LIKE: a third of a second at 50,000 messages, on each open and each keystroke. The
