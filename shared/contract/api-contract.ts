@@ -56,6 +56,15 @@ import {
   ReplyInputSchema,
   ReplyOutcomeSchema,
 } from '../shop/inbox-schemas.js';
+import {
+  CampaignDetailSchema,
+  CampaignDraftSchema,
+  CampaignPreviewSchema,
+  CampaignSendSchema,
+  CampaignSetupSchema,
+  CampaignSummarySchema,
+  SendOutcomeSchema,
+} from '../campaigns/campaign-schemas.js';
 import type { Result } from './result.js';
 
 /**
@@ -305,6 +314,14 @@ export const methods = {
   'orders:get': method(z.object({ id: z.string().uuid() }).strict(), OrderDetailSchema),
   /** Ship, deliver, cancel or decide a review through the backend; refused when the order changed since `version`. */
   'orders:act': method(OrderActInputSchema, z.object({ status: z.string(), version: z.number().int() })),
+  /** Campaigns: the Cloud API numbers and approved templates synced here, and in words why nothing can be sent yet. */
+  'campaigns:setup': method(NoInput, CampaignSetupSchema),
+  /** Who a draft reaches with what text, who is left out and why, its cost class and how the daily limit paces it. */
+  'campaigns:preview': method(CampaignDraftSchema, CampaignPreviewSchema),
+  /** Queues the draft through queue-whatsapp; the same campaign id never queues anyone twice. */
+  'campaigns:send': method(CampaignSendSchema, SendOutcomeSchema),
+  'campaigns:list': method(NoInput, z.array(CampaignSummarySchema)),
+  'campaigns:get': method(z.object({ id: z.string().min(1) }).strict(), CampaignDetailSchema),
   /** What the demo group's members saw: messages the demo account sent there. */
   'demo:history': method(
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),
@@ -353,6 +370,8 @@ export const events = {
   'sync:changed': BackendStatusSchema,
   /** Shop rows (messages, orders, payments, deliveries, consent, carts) arrived by sync, or a conversation was marked. */
   'shop:changed': z.object({ tables: z.array(z.string()) }),
+  /** Cloud API numbers, templates, sends or reminders arrived by sync. */
+  'campaigns:changed': z.object({}),
   /** Something the coordinator should know even with the window closed (failed, missed, uncertain sends). */
   'notifications:raised': NotificationSchema,
   /** An alert was kept or marked read: the unread count for the sidebar. */
@@ -371,15 +390,8 @@ export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
-export const methodNames = Object.keys(methods) as MethodName[];
-export const eventNames = Object.keys(events) as EventName[];
-
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.hasOwn(methods, name);
-}
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.hasOwn(events, name);
 }
 
 /** The typed API the renderer sees, whichever shell it runs in. */

@@ -2,7 +2,11 @@ import { useEffect } from 'react';
 import { NotificationToasts } from '../components/NotificationToasts.js';
 import { ReachabilityBanner } from '../components/ReachabilityBanner.js';
 import { Sidebar } from '../components/Sidebar.js';
+<<<<<<< HEAD
 import { AlertsPage } from '../pages/AlertsPage.js';
+=======
+import { CampaignsPage } from '../pages/CampaignsPage.js';
+>>>>>>> main
 import { ConnectionPage } from '../pages/ConnectionPage.js';
 import { InboxPage } from '../pages/InboxPage.js';
 import { MessagesPage } from '../pages/MessagesPage.js';
@@ -20,6 +24,7 @@ const pageComponents: Record<Page, () => React.JSX.Element> = {
   alerts: AlertsPage,
   inbox: InboxPage,
   orders: OrdersPage,
+  campaigns: CampaignsPage,
   settings: SettingsPage,
 };
 

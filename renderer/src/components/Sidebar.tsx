@@ -10,6 +10,7 @@ const items: { page: Page; label: string }[] = [
   { page: 'alerts', label: 'Alerts' },
   { page: 'inbox', label: 'Inbox' },
   { page: 'orders', label: 'Orders' },
+  { page: 'campaigns', label: 'Campaigns' },
   { page: 'settings', label: 'Settings' },
 ];
 
