@@ -2,11 +2,8 @@ import { useEffect } from 'react';
 import { NotificationToasts } from '../components/NotificationToasts.js';
 import { ReachabilityBanner } from '../components/ReachabilityBanner.js';
 import { Sidebar } from '../components/Sidebar.js';
-<<<<<<< HEAD
 import { AlertsPage } from '../pages/AlertsPage.js';
-=======
 import { CampaignsPage } from '../pages/CampaignsPage.js';
->>>>>>> main
 import { ConnectionPage } from '../pages/ConnectionPage.js';
 import { InboxPage } from '../pages/InboxPage.js';
 import { MessagesPage } from '../pages/MessagesPage.js';
