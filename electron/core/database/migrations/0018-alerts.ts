@@ -1,7 +1,7 @@
 import type { Migration } from '../migration.js';
 
 export const alertsMigration: Migration = {
-  version: 17,
+  version: 18,
   name: 'alerts',
   // What the console raised for the coordinator (warnings and errors), kept with a read
   // mark so an alert seen as a passing toast, or raised while nobody looked, is still there.
