@@ -16,6 +16,7 @@ import { settingsHandlers } from './settings/settings-handlers.js';
 import { SettingsService } from './settings/settings-service.js';
 import { createSync, type SyncOptions } from './sync/create-sync.js';
 import { syncHandlers } from './sync/sync-handlers.js';
+import { createCampaigns } from './campaigns/create-campaigns.js';
 import { InboxQueries } from './shop/inbox-queries.js';
 import { OrderQueries } from './shop/order-queries.js';
 import { ShopFunctions } from './shop/shop-functions.js';
@@ -130,7 +131,14 @@ export function createCore(deps: CoreDependencies): Core {
     logger: logger.child({ module: 'membership' }),
     workshops: workshopRepository,
   });
-  const lids = new LidResolver({ db, sessions, membership, workshops: workshopRepository, logger: logger.child({ module: 'lids' }) });
+  const lids = new LidResolver({
+    db,
+    clock,
+    sessions,
+    membership,
+    workshops: workshopRepository,
+    logger: logger.child({ module: 'lids' }),
+  });
   const automation = new AutomationService(db, clock);
   automation.ensureDefaults();
   const messageRepository = new MessageRepository(db);
@@ -179,6 +187,7 @@ export function createCore(deps: CoreDependencies): Core {
         events.emit('shop:changed', { tables: shop });
         shopNotifier.pulled();
       }
+      campaigns.pulled(changes.tables);
       rescheduler.all();
     },
   });
@@ -200,6 +209,18 @@ export function createCore(deps: CoreDependencies): Core {
     sessions,
     secrets: { protection: secretStore.protection, warning: secretStore.warning },
     logFolder: deps.logFolder ?? null,
+  });
+
+  const campaigns = createCampaigns({
+    db,
+    clock,
+    auth: sync.auth,
+    events,
+    workshops: workshopService,
+    text: messageText,
+    organisationId: () => sync.service.activeOrganisationId(),
+    timeZone: () => settings.get().timeZone,
+    pullSoon: () => void sync.service.syncNow().catch(() => undefined),
   });
 
   const shopOrders = new OrderQueries(db, () => settings.get().timeZone);
@@ -231,6 +252,7 @@ export function createCore(deps: CoreDependencies): Core {
         events,
         pullSoon: () => void sync.service.syncNow(),
       }),
+      ...campaigns.handlers,
     },
     logger.child({ module: 'api' }),
     { validateOutputs: deps.validateOutputs ?? false },

@@ -102,6 +102,37 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     await second.stop();
   });
 
+  it('a reminder rule added on one desktop reaches the other with its name, and its removal does too', async () => {
+    const org = await world.organisation('Added Rules');
+    const first = world.desktop();
+    const second = world.desktop();
+    await first.signIn(org);
+    await first.settle();
+    await second.signIn(org);
+    await second.settle();
+    const templateId = (await first.call('templates:list'))[0]!.id;
+    const { added } = await first.call('automation:add', {
+      rule: { label: 'Two days before', enabled: true, templateId, localTime: null, minutesBefore: 2880, graceMinutes: 10 },
+    });
+    await first.settle();
+    await second.settle();
+    expect((await second.call('automation:get', {})).find((rule) => rule.ruleKey === added)).toMatchObject({
+      label: 'Two days before',
+      definedBy: 'organisation',
+      minutesBefore: 2880,
+    });
+
+    await first.call('automation:remove', { ruleKey: added });
+    await first.settle();
+    await second.settle();
+    expect((await second.call('automation:get', {})).map((rule) => rule.ruleKey)).not.toContain(added);
+    const [left] =
+      await world.sql`select count(*)::int as n from workshop_automation_config where organization_id = ${org.id} and rule_key = ${added}`;
+    expect(left).toEqual({ n: 0 });
+    await first.stop();
+    await second.stop();
+  });
+
   it('switching organisation removes the old one’s workshops and registrations from the console, uploads none of them to the new one, and waits while changes are unsent', async () => {
     const first = await world.organisation('Old Org');
     const desktop = world.desktop();
