@@ -152,9 +152,8 @@ export class WorkshopService {
   async syncMembers(id: string): Promise<{ synced: number; marked_left: number; lastSyncedAt: string }> {
     const workshop = this.require(id);
     if (!workshop.group_jid || !workshop.session_id) throw new ApiFailure('conflict', 'Link a WhatsApp group to this workshop first.');
-    const sessionId = workshop.session_id;
-    const group = await this.sessions.connection(sessionId).groupMetadata(workshop.group_jid);
-    return this.applySync([id], group, (at) => this.groups.upsert(sessionId, group, null, at));
+    const group = await this.sessions.connection(workshop.session_id).groupMetadata(workshop.group_jid);
+    return this.applySync([id], group);
   }
 
   /**
@@ -193,16 +192,11 @@ export class WorkshopService {
     this.events.emit('workshops:changed', { id });
   }
 
-  /** `stampGroup` records the group row's freshness in the same commit as the members and "last synced". */
-  private async applySync(
-    ids: string[],
-    group: GroupInfo,
-    stampGroup?: (at: string) => void,
-  ): Promise<{ synced: number; marked_left: number; lastSyncedAt: string }> {
+  /** "Last synced" is written in the same commit as the members it describes. */
+  private async applySync(ids: string[], group: GroupInfo): Promise<{ synced: number; marked_left: number; lastSyncedAt: string }> {
     let at = this.now();
     const { synced, markedLeft } = await this.membership.reconcile(group.jid, group.participants, (now) => {
       at = now;
-      stampGroup?.(now);
       for (const id of ids) this.repository.update(id, { last_synced_at: now }, now);
     });
     for (const id of ids) this.changed(id);
