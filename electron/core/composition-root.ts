@@ -18,6 +18,7 @@ import { createSync, type SyncOptions } from './sync/create-sync.js';
 import { syncHandlers } from './sync/sync-handlers.js';
 import { createCampaigns } from './campaigns/create-campaigns.js';
 import { InboxQueries } from './shop/inbox-queries.js';
+import { InboxSearchIndex } from './shop/inbox-search-index.js';
 import { OrderQueries } from './shop/order-queries.js';
 import { ShopFunctions } from './shop/shop-functions.js';
 import { shopHandlers } from './shop/shop-handlers.js';
@@ -171,6 +172,7 @@ export function createCore(deps: CoreDependencies): Core {
   routeSessionEvents(sessions, { membership, groups, sender, workshops: workshopService, logger });
 
   const shopNotifier = new ShopNotifier(db, () => settings.get(), events);
+  const shopSearch = new InboxSearchIndex(db);
   const sync = createSync({
     db,
     cipher,
@@ -184,6 +186,7 @@ export function createCore(deps: CoreDependencies): Core {
       for (const id of changes.workshopIds) events.emit('workshops:changed', { id });
       const shop = [...changes.tables].filter((table) => shopTables.has(table));
       if (shop.length) {
+        if (changes.tables.has('messaging_log')) shopSearch.catchUp();
         events.emit('shop:changed', { tables: shop });
         shopNotifier.pulled();
       }
@@ -224,7 +227,7 @@ export function createCore(deps: CoreDependencies): Core {
   });
 
   const shopOrders = new OrderQueries(db, () => settings.get().timeZone);
-  const shopInbox = new InboxQueries(db, clock, shopOrders);
+  const shopInbox = new InboxQueries(db, clock, shopOrders, shopSearch);
 
   const router = new ApiRouter(
     {

@@ -29,18 +29,6 @@ export type RuleTiming = { kind: 'day-of-at'; localTime: string } | { kind: 'bef
 
 export const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a time such as 09:00');
 
-export const RuleTimingSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('day-of-at'), localTime: LocalTimeSchema }),
-  z.object({
-    kind: z.literal('before-start'),
-    minutes: z
-      .number()
-      .int()
-      .min(0)
-      .max(7 * 24 * 60),
-  }),
-]);
-
 /** The schedule a new organisation starts with: the morning of, 6 h, 1 h and 30 min before, and at the start. */
 export const defaultRuleTimings: Record<DefaultRuleKey, RuleTiming> = {
   'morning-of': { kind: 'day-of-at', localTime: '09:00' },

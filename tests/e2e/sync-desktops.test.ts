@@ -5,6 +5,7 @@ import { asSet, serverRows, startSyncWorld, TestPoke, type SyncWorld } from '../
 import { expectSameAsServer, freshPhones } from '../support/sync/convergence.js';
 import { replaceStoredAccessToken } from '../support/sync/stored-session.js';
 import type { SyncTableName } from '../../shared/sync/sync-tables.js';
+import { localTimeInDays } from '../../shared/time/local-date-time.js';
 
 const backend = backendRequirement();
 const sharedTables: SyncTableName[] = ['workshops', 'leads', 'lead_assignments', 'message_templates', 'workshop_automation_config'];
@@ -34,7 +35,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const second = world.desktop({ poke });
     const ws1 = await first.call('workshops:create', {
       name: 'Weaving',
-      startsAtLocal: '2030-07-01T10:00',
+      startsAtLocal: localTimeInDays(30, '10:00', 'Africa/Nairobi'),
       timeZone: 'Africa/Nairobi',
       durationMinutes: 60,
     });
@@ -140,7 +141,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const signedIn = await desktop.signIn(first);
     const workshop = await desktop.call('workshops:create', {
       name: 'Old org workshop',
-      startsAtLocal: '2030-07-01T10:00',
+      startsAtLocal: localTimeInDays(31, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
@@ -175,7 +176,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const desktop = world.desktop();
     const workshop = await desktop.call('workshops:create', {
       name: 'Glass blowing',
-      startsAtLocal: '2030-08-01T10:00',
+      startsAtLocal: localTimeInDays(32, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
@@ -209,7 +210,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const answered = world.gateway.statuses.length;
     await desktop.call('workshops:create', {
       name: 'After expiry',
-      startsAtLocal: '2030-09-01T10:00',
+      startsAtLocal: localTimeInDays(33, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
@@ -234,7 +235,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const desktop = world.desktop({ clock: new OffsetClock(3 * 3_600_000) });
     const workshop = await desktop.call('workshops:create', {
       name: 'Desk first',
-      startsAtLocal: '2030-10-01T10:00',
+      startsAtLocal: localTimeInDays(34, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });

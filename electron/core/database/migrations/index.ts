@@ -15,6 +15,7 @@ import { syncReceiptsMigration } from './0013-sync-receipts.js';
 import { membersByLidMigration } from './0014-members-by-lid.js';
 import { cloudApiMigration } from './0015-cloud-api.js';
 import { customReminderRulesMigration } from './0016-custom-reminder-rules.js';
+import { inboxSummaryMigration } from './0017-inbox-summary.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   membersByLidMigration,
   cloudApiMigration,
   customReminderRulesMigration,
+  inboxSummaryMigration,
 ];

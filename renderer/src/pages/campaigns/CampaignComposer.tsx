@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   type CampaignDraft,
   type CampaignField,
@@ -56,6 +56,8 @@ export function CampaignComposer({
   const [sendProblem, setSendProblem] = useState<string | null>(null);
   const workshopId = chosenWorkshop || workshops?.[0]?.id || '';
   const [sending, setSending] = useState(false);
+  // A second click lands before React re-renders the disabled button: this one is set at once.
+  const inFlight = useRef(false);
 
   const template = setup.templates.find((t) => t.id === templateId) ?? null;
   const workshop = workshops?.find((w) => w.id === workshopId) ?? null;
@@ -106,7 +108,8 @@ export function CampaignComposer({
   const problem = sendProblem ?? (answer?.key === draftKey ? answer.problem : null);
 
   const send = async () => {
-    if (!draft || sending) return;
+    if (!draft || inFlight.current) return;
+    inFlight.current = true;
     setSending(true);
     setSendProblem(null);
     const result = await api.call('campaigns:send', {
@@ -114,6 +117,7 @@ export function CampaignComposer({
       campaignId,
       name: name.trim() || `${template?.name ?? 'Campaign'} · ${workshop?.name ?? ''}`.trim(),
     });
+    inFlight.current = false;
     setSending(false);
     if (!result.ok) {
       setSendProblem(result.error.message);
