@@ -13,6 +13,7 @@ import { memberWindowOrderMigration } from './0011-member-window-order.js';
 import { syncSeedsMigration } from './0012-sync-seeds.js';
 import { syncReceiptsMigration } from './0013-sync-receipts.js';
 import { membersByLidMigration } from './0014-members-by-lid.js';
+import { syncResetMarksMigration } from './0015-sync-reset-marks.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   syncSeedsMigration,
   syncReceiptsMigration,
   membersByLidMigration,
+  syncResetMarksMigration,
 ];
