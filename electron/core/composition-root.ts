@@ -16,7 +16,9 @@ import { settingsHandlers } from './settings/settings-handlers.js';
 import { SettingsService } from './settings/settings-service.js';
 import { createSync, type SyncOptions } from './sync/create-sync.js';
 import { syncHandlers } from './sync/sync-handlers.js';
+import { createCampaigns } from './campaigns/create-campaigns.js';
 import { InboxQueries } from './shop/inbox-queries.js';
+import { InboxSearchIndex } from './shop/inbox-search-index.js';
 import { OrderQueries } from './shop/order-queries.js';
 import { ShopFunctions } from './shop/shop-functions.js';
 import { shopHandlers } from './shop/shop-handlers.js';
@@ -130,7 +132,14 @@ export function createCore(deps: CoreDependencies): Core {
     logger: logger.child({ module: 'membership' }),
     workshops: workshopRepository,
   });
-  const lids = new LidResolver({ db, sessions, membership, workshops: workshopRepository, logger: logger.child({ module: 'lids' }) });
+  const lids = new LidResolver({
+    db,
+    clock,
+    sessions,
+    membership,
+    workshops: workshopRepository,
+    logger: logger.child({ module: 'lids' }),
+  });
   const automation = new AutomationService(db, clock);
   automation.ensureDefaults();
   const messageRepository = new MessageRepository(db);
@@ -163,6 +172,7 @@ export function createCore(deps: CoreDependencies): Core {
   routeSessionEvents(sessions, { membership, groups, sender, workshops: workshopService, logger });
 
   const shopNotifier = new ShopNotifier(db, () => settings.get(), events);
+  const shopSearch = new InboxSearchIndex(db);
   const sync = createSync({
     db,
     cipher,
@@ -176,9 +186,11 @@ export function createCore(deps: CoreDependencies): Core {
       for (const id of changes.workshopIds) events.emit('workshops:changed', { id });
       const shop = [...changes.tables].filter((table) => shopTables.has(table));
       if (shop.length) {
+        if (changes.tables.has('messaging_log')) shopSearch.catchUp();
         events.emit('shop:changed', { tables: shop });
         shopNotifier.pulled();
       }
+      campaigns.pulled(changes.tables);
       rescheduler.all();
     },
   });
@@ -202,8 +214,20 @@ export function createCore(deps: CoreDependencies): Core {
     logFolder: deps.logFolder ?? null,
   });
 
+  const campaigns = createCampaigns({
+    db,
+    clock,
+    auth: sync.auth,
+    events,
+    workshops: workshopService,
+    text: messageText,
+    organisationId: () => sync.service.activeOrganisationId(),
+    timeZone: () => settings.get().timeZone,
+    pullSoon: () => void sync.service.syncNow().catch(() => undefined),
+  });
+
   const shopOrders = new OrderQueries(db, () => settings.get().timeZone);
-  const shopInbox = new InboxQueries(db, clock, shopOrders);
+  const shopInbox = new InboxQueries(db, clock, shopOrders, shopSearch);
 
   const router = new ApiRouter(
     {
@@ -231,6 +255,7 @@ export function createCore(deps: CoreDependencies): Core {
         events,
         pullSoon: () => void sync.service.syncNow(),
       }),
+      ...campaigns.handlers,
     },
     logger.child({ module: 'api' }),
     { validateOutputs: deps.validateOutputs ?? false },

@@ -31,6 +31,11 @@ export interface SyncTable {
   derived?: Readonly<Record<string, string>>;
   /** Rows are history: an upsert of a known key changes nothing, a delete is rejected. */
   appendOnly?: boolean;
+  /**
+   * Which tenant column scopes a `server` table's rows: the shop's tables are the store's
+   * (`store_id`, the default), the Cloud API's the organisation's (`organization_id`).
+   */
+  scope?: 'store' | 'organization';
 }
 
 export const syncTables = {
@@ -98,7 +103,7 @@ export const syncTables = {
     direction: 'shared',
     // workshop_id null: the organisation's default for that rule.
     key: ['workshop_id', 'rule_key'],
-    columns: ['workshop_id', 'rule_key', 'enabled', 'template_id', 'local_time', 'minutes_before', 'grace_minutes'],
+    columns: ['workshop_id', 'rule_key', 'label', 'enabled', 'template_id', 'local_time', 'minutes_before', 'grace_minutes'],
   },
   scheduled_whatsapp_messages: {
     direction: 'desktop',
@@ -206,10 +211,107 @@ export const syncTables = {
     key: ['id'],
     columns: ['id', 'store_id', 'session_id', 'customer_phone', 'items', 'rate_window_started_at', 'rate_count'],
   },
+  // The Cloud API's business numbers, without the access token and the verify token.
+  whatsapp_config: {
+    direction: 'server',
+    scope: 'organization',
+    key: ['id'],
+    columns: [
+      'id',
+      'label',
+      'phone_number_id',
+      'business_account_id',
+      'display_phone_number',
+      'messaging_limit',
+      'throughput_mps',
+      'status',
+      'paused_reason',
+      'paused_at',
+      'created_at',
+    ],
+  },
+  whatsapp_templates: {
+    direction: 'server',
+    scope: 'organization',
+    key: ['id'],
+    columns: [
+      'id',
+      'business_account_id',
+      'meta_template_id',
+      'name',
+      'language',
+      'category',
+      'status',
+      'status_reason',
+      'body',
+      'variables',
+      'parameter_format',
+      'components',
+      'synced_at',
+    ],
+  },
+  whatsapp_event_tasks: {
+    direction: 'server',
+    scope: 'organization',
+    key: ['id'],
+    columns: [
+      'id',
+      'workshop_id',
+      'kind',
+      'config_id',
+      'template_id',
+      'parameter_sources',
+      'scheduled_for',
+      'status',
+      'queued_count',
+      'executed_at',
+    ],
+  },
+  whatsapp_queue: {
+    direction: 'server',
+    scope: 'organization',
+    key: ['id'],
+    columns: [
+      'id',
+      'config_id',
+      'template_id',
+      'template_name',
+      'template_language',
+      'category',
+      'parameter_format',
+      'parameters',
+      'recipient',
+      'recipient_name',
+      'campaign_id',
+      'campaign_name',
+      'workshop_id',
+      'task_id',
+      'priority',
+      'scheduled_for',
+      'next_attempt_at',
+      'status',
+      'attempts',
+      'wamid',
+      'error_code',
+      'error_message',
+      'idempotency_key',
+      'sent_at',
+      'delivered_at',
+      'read_at',
+      'failed_at',
+      'created_at',
+    ],
+  },
 } as const satisfies Record<string, SyncTable>;
 
 export type SyncTableName = keyof typeof syncTables;
 export const syncTableNames = Object.keys(syncTables) as SyncTableName[];
+
+/** The column that scopes a table's rows to the signed-in user's tenant. */
+export function tenantColumn(table: SyncTableName): 'store_id' | 'organization_id' {
+  const spec: SyncTable = syncTables[table];
+  return spec.direction === 'server' && spec.scope !== 'organization' ? 'store_id' : 'organization_id';
+}
 
 /** Tables a desktop may push (everything but the backend's own records). */
 export const pushableTableNames = syncTableNames.filter((name) => syncTables[name].direction !== 'server');
@@ -236,4 +338,8 @@ export const pullOrder: readonly SyncTableName[] = [
   'deliveries',
   'customer_channel_opt_in',
   'cart_sessions',
+  'whatsapp_config',
+  'whatsapp_templates',
+  'whatsapp_event_tasks',
+  'whatsapp_queue',
 ];

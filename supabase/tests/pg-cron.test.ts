@@ -31,17 +31,65 @@ describe.skipIf(!cron.available)('migrations where pg_cron is preloaded, as on t
     ]);
   });
 
-  it('the reconciliation job does nothing (and does not fail) until pg_net and its Vault secrets exist', async () => {
-    const [job] = await sql<{ command: string }[]>`select command from cron.job where jobname = 'reconcile-payments'`;
-    expect(job!.command).toContain('x-reconcile-secret');
-    await sql.unsafe(job!.command);
-  });
+  /** Runs `work` in a transaction that is rolled back, so the stand-ins it creates leave no trace. */
+  async function rolledBack<T>(work: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+    let result: T | undefined;
+    const rollback = new Error('rolled back on purpose');
+    await sql
+      .begin(async (tx) => {
+        result = await work(tx);
+        throw rollback;
+      })
+      .catch((error: unknown) => {
+        if (error !== rollback) throw error;
+      });
+    return result as T;
+  }
 
-  it('the queue drain does nothing (and does not fail) until pg_net and its Vault secrets exist', async () => {
-    const [job] = await sql<{ command: string }[]>`select command from cron.job where jobname = 'process-whatsapp-queue'`;
-    expect(job!.command).toContain('x-cron-secret');
-    await sql.unsafe(job!.command);
-  });
+  /** pg_net's `http_post` (same parameter names), recording each call; and Vault's decrypted secrets as a plain table. */
+  async function standInNetAndVault(tx: postgres.TransactionSql, secrets: Record<string, string>): Promise<void> {
+    await tx`create schema net`;
+    await tx`create table net.posted (url text, headers jsonb, body jsonb)`;
+    await tx.unsafe(`create function net.http_post(url text, body jsonb default '{}', params jsonb default '{}',
+                       headers jsonb default '{}', timeout_milliseconds int default 5000) returns bigint
+                     language sql as $$ insert into net.posted values (url, headers, body); select 1::bigint $$`);
+    await tx`create schema vault`;
+    await tx`create table vault.decrypted_secrets (name text, decrypted_secret text)`;
+    for (const [name, value] of Object.entries(secrets)) await tx`insert into vault.decrypted_secrets values (${name}, ${value})`;
+  }
+
+  const jobs = [
+    { job: 'reconcile-payments', header: 'x-reconcile-secret', url: 'reconcile_payments_url', secret: 'reconcile_payments_secret' },
+    { job: 'process-whatsapp-queue', header: 'x-cron-secret', url: 'process_whatsapp_queue_url', secret: 'process_whatsapp_queue_secret' },
+  ];
+
+  for (const { job, header, url, secret } of jobs) {
+    it(`the ${job} job writes nothing and does not fail until pg_net and its Vault secrets exist`, async () => {
+      const [row] = await sql<{ command: string }[]>`select command from cron.job where jobname = ${job}`;
+      const assigned = await rolledBack(async (tx) => {
+        await tx.unsafe(row!.command);
+        // A transaction id is assigned on the first write of any kind: none means nothing was written.
+        return (await tx<{ xid: string | null }[]>`select txid_current_if_assigned()::text as xid`)[0]!.xid;
+      });
+      expect(assigned).toBeNull();
+    });
+
+    it(`the ${job} job posts once, to the URL in Vault with its secret in ${header}, once pg_net and both secrets exist`, async () => {
+      const [row] = await sql<{ command: string }[]>`select command from cron.job where jobname = ${job}`;
+      const posted = await rolledBack(async (tx) => {
+        await standInNetAndVault(tx, { [url]: 'https://project.example/functions/v1/' + job, [secret]: 'cron-secret-9c1e' });
+        await tx.unsafe(row!.command);
+        return tx<{ url: string; headers: Record<string, string>; body: unknown }[]>`select url, headers, body from net.posted`;
+      });
+      expect(posted.map((call) => ({ ...call }))).toEqual([
+        {
+          url: 'https://project.example/functions/v1/' + job,
+          headers: { 'content-type': 'application/json', [header]: 'cron-secret-9c1e' },
+          body: {},
+        },
+      ]);
+    });
+  }
 
   it("the job's command removes only WhatsApp carts idle for more than 30 days", async () => {
     const [user] = await sql<{ id: string }[]>`insert into auth.users (id) values (gen_random_uuid()) returning id`;

@@ -7,7 +7,7 @@ import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { createCore, type Core } from '../composition-root.js';
 import { createSilentLogger } from '../logging/logger.js';
 import { WhatsAppRequestError } from '../whatsapp/whatsapp-errors.js';
-import { ACK_WINDOW_MS } from './message-sender.js';
+import { ACK_WINDOW_MS, PACING_MIN_MS, PACING_SPREAD_MS } from './message-sender.js';
 import { call } from '../../../tests/support/console-call.js';
 
 const GROUP = '120363423158005005@g.us';
@@ -185,6 +185,76 @@ describe('generating reminders', () => {
     expect(Object.values(await byRule(workshop.id)).filter((m) => m.status === 'pending')).toHaveLength(4);
   });
 
+  it('an added organisation rule schedules its reminder in every linked workshop, moves with the workshop and is cancelled when removed', async () => {
+    const first = await workshopAt('2026-11-24T18:30');
+    const second = await workshopAt('2026-11-25T18:30');
+    const templateId = (await call(core, 'templates:list', {}))[0]!.id;
+    const { added, rules } = await call(core, 'automation:add', {
+      rule: { label: 'Two days before', enabled: true, templateId, localTime: null, minutesBefore: 2 * 24 * 60, graceMinutes: 10 },
+    });
+    expect(rules.find((rule) => rule.ruleKey === added)).toMatchObject({ label: 'Two days before', definedBy: 'organisation' });
+    expect((await byRule(first.id))[added]).toMatchObject({ status: 'pending', scheduledFor: '2026-11-22T13:00:00.000Z' });
+    expect((await byRule(first.id))[added]?.ruleLabel).toBe('Two days before');
+    expect((await byRule(second.id))[added]?.scheduledFor).toBe('2026-11-23T13:00:00.000Z');
+
+    // Adding it again (a retried save) never makes a second reminder: one row per workshop and rule.
+    await call(core, 'workshops:update', { id: first.id, startsAtLocal: '2026-11-26T17:00' });
+    await call(core, 'workshops:update', { id: first.id, startsAtLocal: '2026-11-26T17:00' });
+    expect((await queue(first.id)).filter((message) => message.ruleKey === added)).toHaveLength(1);
+    expect((await byRule(first.id))[added]?.scheduledFor).toBe('2026-11-24T11:30:00.000Z');
+
+    const renamed = rules.map(({ ruleKey, label, templateId, localTime, minutesBefore, graceMinutes, enabled }) => ({
+      ruleKey,
+      label: ruleKey === added ? '48 hours to go' : label,
+      templateId,
+      localTime,
+      minutesBefore,
+      graceMinutes,
+      enabled,
+    }));
+    await call(core, 'automation:save', { rules: renamed });
+    expect((await byRule(second.id))[added]?.ruleLabel).toBe('48 hours to go');
+
+    const removed = await call(core, 'automation:remove', { ruleKey: added });
+    expect(removed.cancelled).toBe(2);
+    expect(removed.rules.map((rule) => rule.ruleKey)).not.toContain(added);
+    expect((await byRule(first.id))[added]?.status).toBe('cancelled');
+    expect((await byRule(second.id))[added]?.status).toBe('cancelled');
+    await expect(call(core, 'automation:remove', { ruleKey: added })).rejects.toThrow('already removed');
+  });
+
+  it('a rule added for one workshop at a fixed local time reaches only that workshop and survives "use organisation defaults"', async () => {
+    const own = await workshopAt('2026-11-24T18:30');
+    const other = await workshopAt('2026-11-24T19:00');
+    const templateId = (await call(core, 'templates:list', {}))[0]!.id;
+    const { added } = await call(core, 'automation:add', {
+      workshopId: own.id,
+      rule: { label: 'Lunch-time nudge', enabled: true, templateId, localTime: '12:30', minutesBefore: null, graceMinutes: 5 },
+    });
+    // 12:30 in Kolkata on the workshop's day.
+    expect((await byRule(own.id))[added]).toMatchObject({ status: 'pending', scheduledFor: '2026-11-24T07:00:00.000Z' });
+    expect((await byRule(other.id))[added]).toBeUndefined();
+    expect((await call(core, 'automation:get', {})).map((rule) => rule.ruleKey)).not.toContain(added);
+
+    await call(core, 'automation:reset', { workshopId: own.id });
+    expect((await call(core, 'automation:get', { workshopId: own.id })).find((rule) => rule.ruleKey === added)?.definedBy).toBe('workshop');
+    await expect(call(core, 'automation:remove', { ruleKey: 'live-now' as never })).rejects.toThrow();
+    const removed = await call(core, 'automation:remove', { workshopId: own.id, ruleKey: added });
+    expect(removed.cancelled).toBe(1);
+    expect((await byRule(own.id))[added]?.status).toBe('cancelled');
+  });
+
+  it('refuses an added rule without a name, with both or neither timing, or with a name already in use, in plain words', async () => {
+    const templateId = (await call(core, 'templates:list', {}))[0]!.id;
+    const rule = { label: 'Day before', enabled: true, templateId, localTime: null, minutesBefore: 1440, graceMinutes: 10 };
+    await expect(call(core, 'automation:add', { rule: { ...rule, label: ' ' } })).rejects.toThrow('Give the rule a name');
+    await expect(call(core, 'automation:add', { rule: { ...rule, localTime: '09:00' } })).rejects.toThrow(
+      'Choose either minutes before the start or a time of day',
+    );
+    await expect(call(core, 'automation:add', { rule: { ...rule, label: '1 hour before' } })).rejects.toThrow('already a rule called');
+    expect(await call(core, 'automation:get', {})).toHaveLength(5);
+  });
+
   it('refuses a template with unknown variables and previews a real one for a workshop', async () => {
     const refused = await core.invoke('templates:save', { name: 'Oops', body: 'Hi {workshop_nam}' });
     expect(refused).toMatchObject({ ok: false, error: { fields: { body: 'Unknown variable: {workshop_nam}' } } });
@@ -220,7 +290,7 @@ async function onlyRules(keep: string[]): Promise<void> {
 describe('sending', () => {
   beforeEach(() => onlyRules(['30m-before', 'live-now']));
 
-  it('sends on time, one at a time per account, with the id generated before the send', async () => {
+  it('sends on time, with the id generated before the send', async () => {
     const workshop = await workshopAt('2026-11-22T09:30');
     const messages = await byRule(workshop.id);
     await advance(30 * 60_000 - 1_000, 1_000);
@@ -232,6 +302,33 @@ describe('sending', () => {
     const sent = (await byRule(workshop.id))['30m-before'];
     expect(sent).toMatchObject({ status: 'sent', attempts: 1, messageId: connection.sent[0]?.messageId });
     expect(connection.sent[0]).toMatchObject({ jid: GROUP, content: { kind: 'text', text: messages['30m-before']?.body } });
+  });
+
+  it('sends one at a time per account: nothing else goes while a send is on the wire, then each waits out a 2–5 s gap', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30');
+    const startedAt: number[] = [];
+    let release: () => void = () => undefined;
+    connection.sendBehaviour = () => {
+      startedAt.push(clock.now());
+      return startedAt.length === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
+    };
+    const start = clock.now();
+    const replies = ['One', 'Two', 'Three'].map((text) => core.invoke('messages:send-now', { workshopId: workshop.id, text }));
+    await advance(10_000, 250);
+    // All three are due, but the first is still with WhatsApp: the account sends nothing else.
+    expect(startedAt).toEqual([start]);
+    release();
+    await settle();
+    await advance(20_000, 250);
+    // random() is 0.5 here, so each gap is the minimum plus half the spread: 3.5 s after the previous send ended.
+    const gap = PACING_MIN_MS + PACING_SPREAD_MS / 2;
+    expect(startedAt.map((at) => at - start)).toEqual([0, 10_000 + gap, 10_000 + 2 * gap]);
+    expect(connection.sent.map((sent) => (sent.content.kind === 'text' ? sent.content.text : sent.content.kind))).toEqual([
+      'One',
+      'Two',
+      'Three',
+    ]);
+    for (const reply of await Promise.all(replies)) expect(reply).toMatchObject({ ok: true, value: { status: 'sent' } });
   });
 
   it('retries transient errors with back-off and the same WhatsApp id, then gives up with a reason', async () => {

@@ -8,7 +8,7 @@ import type { ValueCipher } from '../secrets/value-cipher.js';
 import { DesktopSyncClient } from './desktop-sync-client.js';
 import { Outbox } from './outbox.js';
 import { PullApplier, type AppliedChanges } from './pull-applier.js';
-import { syncTables } from '../../../shared/sync/sync-tables.js';
+import { tenantColumn } from '../../../shared/sync/sync-tables.js';
 import { defaultSyncTiming, pulledTables, SyncEngine, type SyncTiming } from './sync-engine.js';
 import { RealtimeSyncPoke, type SyncPoke } from './sync-poke.js';
 import { SyncService } from './sync-service.js';
@@ -56,7 +56,7 @@ export function createSync(parts: SyncParts): { service: SyncService; auth: Back
     ? parts.options.poke(auth)
     : new RealtimeSyncPoke(
         () => auth.client(),
-        pulledTables.map((table) => ({ table, byOrganisation: syncTables[table].direction === 'shared' })),
+        pulledTables.map((table) => ({ table, byOrganisation: tenantColumn(table) === 'organization_id' })),
       );
   const engine = new SyncEngine({
     db: parts.db,

@@ -23,10 +23,10 @@ export class LeadService {
   private readonly db: Database;
   private readonly settings: SettingsService;
   private readonly clock: Clock;
-  /** Told which phones were newly registered, to look their LIDs up ahead of time. */
-  private readonly lids: Pick<LidResolver, 'lookUpRegistered'>;
+  /** Told which phones are about to be registered, to look their LIDs up first. */
+  private readonly lids: Pick<LidResolver, 'beforeRegistering'>;
 
-  constructor(deps: { db: Database; settings: SettingsService; clock: Clock; lids: Pick<LidResolver, 'lookUpRegistered'> }) {
+  constructor(deps: { db: Database; settings: SettingsService; clock: Clock; lids: Pick<LidResolver, 'beforeRegistering'> }) {
     const { db } = deps;
     this.db = db;
     this.settings = deps.settings;
@@ -78,7 +78,7 @@ export class LeadService {
   }
 
   /** All or nothing: one transaction, and rows with errors block the import unless the user chose to skip them. */
-  import(workshopId: string, csv: string, mapping: CsvMapping, skipInvalid: boolean): ImportOutcome {
+  async import(workshopId: string, csv: string, mapping: CsvMapping, skipInvalid: boolean): Promise<ImportOutcome> {
     const { rows } = parseLeadCsv(csv, this.settings.get().defaultCountry, mapping);
     const invalid = rows.filter((row) => row.error);
     if (invalid.length > 0 && !skipInvalid) {
@@ -92,10 +92,14 @@ export class LeadService {
       );
     }
     if (rows.length === invalid.length) throw new ApiFailure('invalid-input', 'The file has no usable rows. Nothing was imported.');
+    const registered = new Set(this.statements.registeredPhones.all(workshopId) as string[]);
+    await this.lids.beforeRegistering(
+      workshopId,
+      rows.flatMap((row) => (!row.error && row.phone && !registered.has(row.phone) ? [row.phone] : [])),
+    );
     const now = new Date(this.clock.now()).toISOString();
     const importId = `imp_${randomUUID()}`;
     const outcome: ImportOutcome = { added: 0, alreadyRegistered: 0, merged: 0, skipped: invalid.length, importId: null };
-    const newPhones: string[] = [];
     this.db.transaction(() => {
       for (const row of rows) {
         if (row.error || !row.phone) continue;
@@ -107,24 +111,22 @@ export class LeadService {
         const lead = this.statements.upsertLead.get({ phone: row.phone, name: row.name, email: row.email, now }) as Lead;
         if (this.statements.assign.run(workshopId, lead.id, now, importId).changes === 1) {
           outcome.added++;
-          newPhones.push(row.phone);
         } else outcome.alreadyRegistered++;
       }
     })();
-    if (newPhones.length > 0) this.lids.lookUpRegistered(workshopId, newPhones);
     return { ...outcome, importId: outcome.added > 0 ? importId : null };
   }
 
-  add(workshopId: string, input: { name: string; phone: string; email: string }): Lead {
+  async add(workshopId: string, input: { name: string; phone: string; email: string }): Promise<Lead> {
     const phone = normalisePhone(input.phone, this.settings.get().defaultCountry);
     if (!phone.ok) throw new ApiFailure('invalid-input', phone.reason, { phone: phone.reason });
+    await this.lids.beforeRegistering(workshopId, [phone.digits]);
     const now = new Date(this.clock.now()).toISOString();
     const lead = this.db.transaction(() => {
       const saved = this.statements.upsertLead.get({ phone: phone.digits, name: input.name, email: input.email, now }) as Lead;
       this.statements.assign.run(workshopId, saved.id, now, null);
       return saved;
     })();
-    this.lids.lookUpRegistered(workshopId, [phone.digits]);
     return lead;
   }
 

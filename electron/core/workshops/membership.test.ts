@@ -10,6 +10,7 @@ import type { SimulatedTransport } from '../whatsapp/simulator/simulated-transpo
 import { createTransportFactory } from '../whatsapp/transport-factory.js';
 import type { GroupInfo } from '../whatsapp/whatsapp-transport.js';
 import { call } from '../../../tests/support/console-call.js';
+import { WriteCounter } from '../../../tests/support/write-counter.js';
 
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -113,6 +114,30 @@ describe('membership of a linked workshop', () => {
     expect(notRegistered.filter((row) => row.phone === null).every((row) => row.lid?.endsWith('@lid'))).toBe(true);
   });
 
+  it('counts registrants WhatsApp shows only by LID as In Group from the moment their import is acknowledged, never as missing first', async () => {
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
+    await settle();
+    const hidden = group.participants.filter((member) => member.phone === null && !member.isAdmin).slice(0, 20);
+    const csv = [
+      'name,phone',
+      ...hidden.map((member, i) => `Hidden ${i},${demo.phoneBehind(member.lid ?? '')}`),
+      'Outside,919000000031',
+    ].join('\n');
+    const seen: { event: string; missing: number }[] = [];
+    core.subscribe((event, payload) => {
+      if (event === 'members:changed')
+        for (const entry of (payload as { workshopStats?: { id: string; stats: { missing: number } }[] }).workshopStats ?? [])
+          if (entry.id === workshop.id) seen.push({ event, missing: entry.stats.missing });
+    });
+
+    await call(core, 'leads:import', { workshopId: workshop.id, csv, mapping: { name: 'name', phone: 'phone', email: null } });
+    // Read at once: what the page loads on the import's own workshops:changed.
+    expect(await stats()).toMatchObject({ registered: 21, inGroup: 20, missing: 1 });
+    await settle();
+    expect(await stats()).toMatchObject({ registered: 21, inGroup: 20, missing: 1 });
+    expect(seen.every((entry) => entry.missing <= 1)).toBe(true);
+  });
+
   it('follows live joins, leaves and re-joins, counting a returning person once', async () => {
     await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     const leads = ['919000000011', '919000000012', '919000000013'];
@@ -204,10 +229,23 @@ describe('membership of a linked workshop', () => {
     });
   });
 
-  it('"Sync Members" reports { synced, marked_left } and changes nothing when nothing changed', async () => {
+  it('"Sync Members" reports { synced, marked_left } and writes no row when nothing changed', async () => {
     await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     const first = await call(core, 'workshops:sync-members', { id: workshop.id });
     expect(first).toMatchObject({ synced: 500, marked_left: 0 });
+    const counter = new WriteCounter(join(dir.path, 'console.sqlite'));
+    try {
+      clock.advance(60_000);
+      expect(await call(core, 'workshops:sync-members', { id: workshop.id })).toMatchObject({
+        synced: 500,
+        marked_left: 0,
+        lastSyncedAt: new Date(clock.now()).toISOString(),
+      });
+      // One write only: the workshop's "last synced" time. No member, event or LID row is touched.
+      expect(counter.writes()).toEqual({ 'workshops update': 1 });
+    } finally {
+      counter.close();
+    }
     demo.dropConnection();
     demo.simulate(group.jid, { leave: [group.participants.find((member) => member.phone && !member.isAdmin)?.phone as string] });
     clock.advance(1_000);

@@ -29,15 +29,15 @@ export function workshopHandlers(workshops: WorkshopService, leads: LeadService)
       workshops.get(workshopId);
       return leads.preview(workshopId, csv, mapping);
     },
-    'leads:import': ({ workshopId, csv, mapping, skipInvalid }) => {
+    'leads:import': async ({ workshopId, csv, mapping, skipInvalid }) => {
       workshops.get(workshopId);
-      const outcome = leads.import(workshopId, csv, mapping, skipInvalid);
+      const outcome = await leads.import(workshopId, csv, mapping, skipInvalid);
       workshops.changed(workshopId);
       return outcome;
     },
-    'leads:add': ({ workshopId, name, phone, email }) => {
+    'leads:add': async ({ workshopId, name, phone, email }) => {
       workshops.get(workshopId);
-      const lead = leads.add(workshopId, { name, phone, email });
+      const lead = await leads.add(workshopId, { name, phone, email });
       workshops.changed(workshopId);
       return lead;
     },

@@ -111,13 +111,13 @@ export class WorkshopService {
     if (!this.groups.get(sessionId, groupJid)) {
       throw new ApiFailure('not-found', 'That group is not among this account’s groups. Sync groups and pick it again.');
     }
+    // LIDs first: the registrants the group shows only by LID are matched from the link's first read on.
+    const open = this.sessions.isOpen(sessionId);
+    if (open) await this.lids.resolve(id, sessionId);
     this.repository.update(id, { session_id: sessionId, group_jid: groupJid, last_synced_at: null }, this.now());
     this.scheduleChanged(id);
     this.changed(id);
-    if (this.sessions.isOpen(sessionId)) {
-      await this.lids.resolve(id, sessionId);
-      await this.syncMembers(id);
-    }
+    if (open) await this.syncMembers(id);
     return this.get(id);
   }
 

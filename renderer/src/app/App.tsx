@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { NotificationToasts } from '../components/NotificationToasts.js';
 import { ReachabilityBanner } from '../components/ReachabilityBanner.js';
 import { Sidebar } from '../components/Sidebar.js';
+import { CampaignsPage } from '../pages/CampaignsPage.js';
 import { ConnectionPage } from '../pages/ConnectionPage.js';
 import { InboxPage } from '../pages/InboxPage.js';
 import { MessagesPage } from '../pages/MessagesPage.js';
@@ -18,6 +19,7 @@ const pageComponents: Record<Page, () => React.JSX.Element> = {
   messages: MessagesPage,
   inbox: InboxPage,
   orders: OrdersPage,
+  campaigns: CampaignsPage,
   settings: SettingsPage,
 };
 

@@ -8,6 +8,7 @@ const items: { page: Page; label: string }[] = [
   { page: 'messages', label: 'Messages' },
   { page: 'inbox', label: 'Inbox' },
   { page: 'orders', label: 'Orders' },
+  { page: 'campaigns', label: 'Campaigns' },
   { page: 'settings', label: 'Settings' },
 ];
 

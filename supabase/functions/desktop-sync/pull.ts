@@ -1,5 +1,5 @@
 import { type Change, type PullRequest, type PullResponse, syncLimits, type TablePage } from '../../../shared/sync/sync-protocol.ts';
-import { pullOrder, type SyncTableName, syncTables } from '../../../shared/sync/sync-tables.ts';
+import { pullOrder, type SyncTableName, syncTables, tenantColumn } from '../../../shared/sync/sync-tables.ts';
 import type { Tx } from '../_shared/db.ts';
 import { type ColumnTypes, fromColumn } from './column-types.ts';
 
@@ -79,15 +79,11 @@ async function readTable(
   const spec = syncTables[table];
   const columns = [...spec.columns, 'updated_at'];
   // One store (the usual case) is an equality, so the (store_id, sync_version) index also gives the order.
-  const scope =
-    spec.direction === 'server'
-      ? stores.length === 1
-        ? 't.store_id = $1::uuid'
-        : 't.store_id = any($1::uuid[])'
-      : 't.organization_id = $1::uuid';
+  const byStore = tenantColumn(table) === 'store_id';
+  const scope = byStore ? (stores.length === 1 ? 't.store_id = $1::uuid' : 't.store_id = any($1::uuid[])') : 't.organization_id = $1::uuid';
   const params: (string | string[])[] = [organizationId, String(cursor), String(limit + 1)];
-  if (spec.direction === 'server' && !stores.length) return { status: 'changes', changes: [], cursor, has_more: false };
-  const rowParams = spec.direction === 'server' ? [stores.length === 1 ? stores[0]! : stores, ...params.slice(1)] : params;
+  if (byStore && !stores.length) return { status: 'changes', changes: [], cursor, has_more: false };
+  const rowParams = byStore ? [stores.length === 1 ? stores[0]! : stores, ...params.slice(1)] : params;
   // Rows and tombstones, each at most limit + 1 (one more tells whether more are waiting).
   const [rows, tombstones] = await Promise.all([
     tx.unsafe<Record<string, unknown>[]>(

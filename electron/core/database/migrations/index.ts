@@ -13,7 +13,10 @@ import { memberWindowOrderMigration } from './0011-member-window-order.js';
 import { syncSeedsMigration } from './0012-sync-seeds.js';
 import { syncReceiptsMigration } from './0013-sync-receipts.js';
 import { membersByLidMigration } from './0014-members-by-lid.js';
-import { syncResetMarksMigration } from './0015-sync-reset-marks.js';
+import { cloudApiMigration } from './0015-cloud-api.js';
+import { customReminderRulesMigration } from './0016-custom-reminder-rules.js';
+import { inboxSummaryMigration } from './0017-inbox-summary.js';
+import { syncResetMarksMigration } from './0018-sync-reset-marks.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -31,5 +34,8 @@ export const migrations: readonly Migration[] = [
   syncSeedsMigration,
   syncReceiptsMigration,
   membersByLidMigration,
+  cloudApiMigration,
+  customReminderRulesMigration,
+  inboxSummaryMigration,
   syncResetMarksMigration,
 ];

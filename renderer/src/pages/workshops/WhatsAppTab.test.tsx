@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core } from '../../../../electron/core/composition-root.js';
 import { createSilentLogger } from '../../../../electron/core/logging/logger.js';
-import { PACING_MIN_MS, PACING_SPREAD_MS } from '../../../../electron/core/messages/message-sender.js';
+import { ACK_WINDOW_MS, PACING_MIN_MS, PACING_SPREAD_MS } from '../../../../electron/core/messages/message-sender.js';
 import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../../../tests/support/scripted-connection.js';
 import { SkippableClock } from '../../../../tests/support/skippable-clock.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
@@ -283,7 +283,7 @@ describe('the workshop WhatsApp tab', () => {
 
     const rules = await call(test.core, 'automation:get', {});
     await call(test.core, 'automation:save', {
-      rules: rules.map(({ label: _label, source: _source, ...rule }) => ({
+      rules: rules.map(({ label: _label, source: _source, definedBy: _definedBy, ...rule }) => ({
         ...rule,
         enabled: rule.ruleKey === 'morning-of' ? false : rule.enabled,
       })),
@@ -351,8 +351,12 @@ describe('when WhatsApp refuses or the account is offline', () => {
     expect(rowOf('Scheduled Messages', 'Doors open')).toHaveTextContent(/1 attempt · .*not-authorized/);
     connection!.sendBehaviour = async () => undefined;
     fireEvent.click(within(rowOf('Scheduled Messages', 'Doors open')).getByRole('button', { name: 'Send again' }));
-    // The second send on the account waits out the pacing gap; the test skips it instead of sitting through it.
+    // The second send on the account waits out the pacing gap, and a written send is "sent" once
+    // WhatsApp's error-ack window passes: the test skips both on the core's clock instead of sitting through them.
     act(() => clock.skip(PACING_MIN_MS + PACING_SPREAD_MS));
+    await waitFor(() => expect(connection!.sent.filter((sent) => sent.content.kind === 'text')).toHaveLength(2));
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', 'Doors open'))).toBe('↻Sending'));
+    act(() => clock.skip(ACK_WINDOW_MS));
     await waitFor(() => expect(status(rowOf('Scheduled Messages', 'Doors open'))).toBe('✓Sent'), { timeout: 5_000 });
     expect(connection!.sent.filter((sent) => sent.content.kind === 'text')).toHaveLength(2);
     // The error stays until dismissed.
