@@ -4,6 +4,8 @@ import { fail, type Result } from '../../shared/contract/result.js';
 import { ApiRouter } from './api/api-router.js';
 import { AppInfoService } from './app-info/app-info-service.js';
 import { SystemClock, type Clock } from './clock/clock.js';
+import { AlertLog } from './alerts/alert-log.js';
+import { alertHandlers } from './alerts/alert-handlers.js';
 import { appInfoHandlers } from './app-info/app-info-handlers.js';
 import { openDataDir } from './data-dir/open-data-dir.js';
 import { CoreEvents, type CoreEventListener } from './events/core-events.js';
@@ -198,6 +200,8 @@ export function createCore(deps: CoreDependencies): Core {
     if (event !== 'sync:changed') sync.localChange();
   });
   new LeaveAlerts(db, events).start();
+  const alerts = new AlertLog(db, events, clock);
+  alerts.start();
 
   const appInfo = new AppInfoService({
     identity: {
@@ -247,6 +251,7 @@ export function createCore(deps: CoreDependencies): Core {
         timeZone: () => settings.get().timeZone,
       }),
       ...demoHandlers(sessions),
+      ...alertHandlers(alerts),
       ...syncHandlers(sync.service),
       ...shopHandlers({
         inbox: shopInbox,

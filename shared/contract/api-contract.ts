@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertListSchema } from '../alerts/alert-schemas.js';
 import {
   BackendStatusSchema,
   EmailSchema,
@@ -238,6 +239,13 @@ export const methods = {
     z.array(z.object({ ruleKey: z.string(), label: z.string(), missing: z.array(z.string()), reason: z.string() })),
   ),
 
+  /** The alerts kept for the coordinator, newest first, and how many are unread. */
+  'alerts:list': method(z.object({}).strict(), AlertListSchema),
+  'alerts:mark-read': method(
+    z.object({ ids: z.union([z.array(z.number().int()).min(1).max(500), z.literal('all')]) }).strict(),
+    z.object({ unread: z.number().int().min(0) }),
+  ),
+
   'messages:list': method(
     z.object({ workshopId: WorkshopIdSchema.optional(), scope: z.enum(['upcoming', 'history', 'all']).default('all') }).strict(),
     z.array(ScheduledMessageSchema),
@@ -366,6 +374,8 @@ export const events = {
   'campaigns:changed': z.object({}),
   /** Something the coordinator should know even with the window closed (failed, missed, uncertain sends). */
   'notifications:raised': NotificationSchema,
+  /** An alert was kept or marked read: the unread count for the sidebar. */
+  'alerts:changed': z.object({ unread: z.number().int().min(0) }),
   /** The coordinator clicked the desktop notification: show what it is about. */
   'notifications:opened': NotificationSchema,
 } as const;

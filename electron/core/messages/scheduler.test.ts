@@ -360,6 +360,34 @@ describe('sending', () => {
     });
   });
 
+  it('keeps a failed reminder as an unread alert that is still listed after a restart, until it is marked read', async () => {
+    const workshop = await workshopAt('2026-11-22T09:30');
+    connection.sendBehaviour = async () => {
+      throw new WhatsAppRequestError(403, 'not-authorized');
+    };
+    const counts: number[] = [];
+    core.subscribe((event, payload) => event === 'alerts:changed' && counts.push((payload as { unread: number }).unread));
+    await advance(31 * 60_000, 1_000);
+    const { alerts, unread } = await call(core, 'alerts:list', {});
+    expect(unread).toBe(1);
+    expect(counts.at(-1)).toBe(1);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        workshopId: workshop.id,
+        readAt: null,
+        body: expect.stringMatching(/^Design Sprint: .*not-authorized/),
+      }),
+    ]);
+
+    await core.stop();
+    core = startCore();
+    await open();
+    expect((await call(core, 'alerts:list', {})).unread).toBe(1);
+    expect(await call(core, 'alerts:mark-read', { ids: [alerts[0]!.id] })).toEqual({ unread: 0 });
+    expect((await call(core, 'alerts:list', {})).alerts[0]?.readAt).not.toBeNull();
+  });
+
   it('marks a send that timed out uncertain and never sends it again by itself: it may have gone out', async () => {
     const workshop = await workshopAt('2026-11-22T09:30');
     connection.sendBehaviour = () => new Promise(() => undefined);

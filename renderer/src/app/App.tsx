@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { NotificationToasts } from '../components/NotificationToasts.js';
 import { ReachabilityBanner } from '../components/ReachabilityBanner.js';
 import { Sidebar } from '../components/Sidebar.js';
+import { AlertsPage } from '../pages/AlertsPage.js';
 import { CampaignsPage } from '../pages/CampaignsPage.js';
 import { ConnectionPage } from '../pages/ConnectionPage.js';
 import { InboxPage } from '../pages/InboxPage.js';
@@ -17,6 +18,7 @@ const pageComponents: Record<Page, () => React.JSX.Element> = {
   connection: ConnectionPage,
   workshops: WorkshopsPage,
   messages: MessagesPage,
+  alerts: AlertsPage,
   inbox: InboxPage,
   orders: OrdersPage,
   campaigns: CampaignsPage,

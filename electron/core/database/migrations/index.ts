@@ -16,7 +16,8 @@ import { membersByLidMigration } from './0014-members-by-lid.js';
 import { cloudApiMigration } from './0015-cloud-api.js';
 import { customReminderRulesMigration } from './0016-custom-reminder-rules.js';
 import { inboxSummaryMigration } from './0017-inbox-summary.js';
-import { syncResetMarksMigration } from './0018-sync-reset-marks.js';
+import { alertsMigration } from './0018-alerts.js';
+import { syncResetMarksMigration } from './0019-sync-reset-marks.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -37,5 +38,6 @@ export const migrations: readonly Migration[] = [
   cloudApiMigration,
   customReminderRulesMigration,
   inboxSummaryMigration,
+  alertsMigration,
   syncResetMarksMigration,
 ];

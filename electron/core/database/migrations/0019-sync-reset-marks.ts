@@ -1,7 +1,7 @@
 import type { Migration } from '../migration.js';
 
 export const syncResetMarksMigration: Migration = {
-  version: 18,
+  version: 19,
   name: 'sync-reset-marks',
   // A table the backend asks to download again ("reset") keeps its rows while the new copy
   // arrives; each row the download brings is marked here, page by page with the cursor, and
