@@ -63,6 +63,8 @@ import {
   CampaignSendSchema,
   CampaignSetupSchema,
   CampaignSummarySchema,
+  NumberInputSchema,
+  NumberSavedSchema,
   SendOutcomeSchema,
 } from '../campaigns/campaign-schemas.js';
 import type { Result } from './result.js';
@@ -322,6 +324,8 @@ export const methods = {
   'campaigns:send': method(CampaignSendSchema, SendOutcomeSchema),
   'campaigns:list': method(NoInput, z.array(CampaignSummarySchema)),
   'campaigns:get': method(z.object({ id: z.string().min(1) }).strict(), CampaignDetailSchema),
+  /** Owners and admins: saves a Cloud API number and its access token through the backend, which seals the token. */
+  'campaigns:save-number': method(NumberInputSchema, NumberSavedSchema),
   /** What the demo group's members saw: messages the demo account sent there. */
   'demo:history': method(
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),

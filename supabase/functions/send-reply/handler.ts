@@ -11,7 +11,7 @@ import { asJson, createDb, type Sql } from '../_shared/db.ts';
 import { createGraphClient, type SendResult } from '../_shared/graph-client.ts';
 import { jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import { jsonTreeProblem } from '../_shared/input-bounds.ts';
-import { type AccessClaims, bearerToken, createJwtVerifier } from '../_shared/jwt.ts';
+import { type AccessClaims, bearerToken, createUserVerifier } from '../_shared/jwt.ts';
 import { createLog } from '../_shared/log.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 import type { GraphConfig } from './graph-config.ts';
@@ -116,11 +116,7 @@ async function settled(findKey: () => Promise<ReplyRow[]>): Promise<ReplyRow | u
 
 export function createSendReplyHandler(config: UserConfig, graphConfig: GraphConfig): (req: Request) => Promise<Response> {
   const sql = createDb(config.databaseUrl, config.poolSize);
-  const verify = createJwtVerifier({
-    supabaseUrl: config.supabaseUrl,
-    legacySecret: config.legacyJwtSecret,
-    staticJwks: config.staticJwks,
-  });
+  const verify = createUserVerifier(config);
   const graph = createGraphClient(graphConfig);
   const log = createLog('send-reply');
 
