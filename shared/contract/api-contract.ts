@@ -62,6 +62,7 @@ import {
   CampaignPreviewSchema,
   CampaignSendSchema,
   CampaignSetupSchema,
+  CloudTemplateSchema,
   CampaignSummarySchema,
   NumberInputSchema,
   NumberSavedSchema,
@@ -312,6 +313,8 @@ export const methods = {
   'inbox:set-resolved': method(ConversationKeySchema.extend({ resolved: z.boolean() }).strict(), z.object({ done: z.literal(true) })),
   /** Sends through the backend's send-reply function; the same idempotency key is never sent twice. */
   'inbox:reply': method(ReplyInputSchema, ReplyOutcomeSchema),
+  /** Approved templates, for a reply outside the 24-hour window. */
+  'inbox:templates': method(NoInput, z.array(CloudTemplateSchema)),
   'orders:list': method(OrderQuerySchema, OrderListSchema),
   'orders:get': method(z.object({ id: z.string().uuid() }).strict(), OrderDetailSchema),
   /** Ship, deliver, cancel or decide a review through the backend; refused when the order changed since `version`. */
