@@ -3,6 +3,7 @@ import type { Database } from '../database/open-database.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { ParticipantAction, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
+import { LiveViews } from './live-views.js';
 import { MembershipLedger } from './membership-ledger.js';
 import { WorkshopQueries } from './workshop-queries.js';
 import type { WorkshopRepository } from './workshop-repository.js';
@@ -25,6 +26,8 @@ export interface MembershipServiceDeps {
  */
 export class MembershipService {
   readonly ledger: MembershipLedger;
+  /** The tables and timelines pages keep open; each change carries them re-read. */
+  readonly views: LiveViews;
   private queue: Operation[] = [];
   private flushing: Promise<void> | null = null;
   private readonly db: Database;
@@ -41,6 +44,7 @@ export class MembershipService {
     this.logger = deps.logger;
     this.workshops = deps.workshops;
     this.ledger = new MembershipLedger(deps.db);
+    this.views = new LiveViews(deps.db);
     this.queries = new WorkshopQueries(deps.db);
   }
 
@@ -96,6 +100,12 @@ export class MembershipService {
     const operations = this.queue.splice(0);
     const at = new Date(this.clock.now()).toISOString();
     const touched = new Set<string>();
+    // Live membership is WhatsApp's to tell again: these commits skip the wait for the disk
+    // (most of a join's time on screen). A crash of the console loses nothing (WAL); only a
+    // power cut can take the last of them, and the sync at the next connect restores those.
+    // Every later FULL commit makes them durable too, as the log is written in order.
+    const durability = this.db.pragma('synchronous', { simple: true }) as number;
+    this.db.pragma('synchronous = NORMAL');
     try {
       this.db
         .transaction(() =>
@@ -108,19 +118,23 @@ export class MembershipService {
       // Nothing was written; the next sync of these groups catches up from WhatsApp itself.
       this.logger.error({ err: error, operations: operations.length }, 'membership events could not be stored');
       return;
+    } finally {
+      this.db.pragma(`synchronous = ${durability}`);
     }
     this.announce(touched);
   }
 
   /**
-   * Each event carries the committed cards of every workshop on the group: the open page
-   * shows them in the same frame as its refreshed table instead of asking for them again.
+   * Each event carries the committed cards of every workshop on the group and the tables
+   * and timelines open pages watch, all read after the same commit: an open page shows the
+   * change at once, cards and rows from one moment, instead of asking for them again.
    */
   private announce(groups: Iterable<string>): void {
     for (const groupJid of groups) {
       const workshopIds = this.workshops.byGroup(groupJid).map((row) => row.id);
       const workshopStats = workshopIds.map((id) => ({ id, stats: this.queries.stats(id, groupJid) }));
-      this.events.emit('members:changed', { groupJid, workshopIds, workshopStats });
+      const views = this.views.read(workshopIds, groupJid);
+      this.events.emit('members:changed', { groupJid, workshopIds, workshopStats, ...(views.length > 0 ? { views } : {}) });
     }
   }
 }
