@@ -1,18 +1,20 @@
 // In Chromium against the built headless console: an Inbox of 50,000 messages in 5,000
-// conversations, as sync mirrors them into SQLite. Each figure runs from the user's action
-// (the Inbox click, a conversation click, a search keystroke) until the expected rows are in
-// the page, checked against the core's own answer. Goal: under 50 ms each.
+// conversations, as sync mirrors them into SQLite. Each figure runs in the page from the
+// user's action (the Inbox click, a conversation click, a search keystroke) until the
+// animation frame that paints the expected rows, checked against the core's own answer; an
+// idle frame in the same page is the baseline. Goal: under 50 ms each.
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../electron/core/database/open-database.js';
 import { DATABASE_FILE } from '../electron/core/data-dir/open-data-dir.js';
+import { InboxSearchIndex } from '../electron/core/shop/inbox-search-index.js';
 import { launchChromium } from '../tests/support/browser.js';
 import { connectConsole } from '../tests/support/console-client.js';
 import { startHeadlessConsole } from '../tests/support/headless-process.js';
 import { chromiumRequirement } from '../tests/support/requirements.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
-import { announce, check, goal, verdict, within } from './bench-checks.js';
+import { announce, check, goal, verdict } from './bench-checks.js';
 import { median, printFigures } from './figures.js';
 
 announce(
@@ -61,6 +63,8 @@ const phone = (i: number) => `2567${String(10_000_000 + i).padStart(8, '0')}`;
       }
     }
   })();
+  // Pulls index the words of what they bring (InboxSearchIndex after each page); these rows came straight in.
+  new InboxSearchIndex(db).catchUp();
   db.exec('ANALYZE');
   db.close();
 }
@@ -69,53 +73,131 @@ const running = await startHeadlessConsole(dir.path);
 const api = await connectConsole(running.url);
 const browser = await launchChromium(chromium.executablePath);
 const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+// tsx keeps function names with a helper the page does not have.
+await page.addInitScript('window.__name = (fn) => fn');
 await page.goto(running.url);
 await page.getByRole('button', { name: 'Workshops', exact: true }).waitFor();
 
+type Act = 'idle' | { click: string } | { clickText: string } | { type: string; into: string };
+/** What the page must show: every selector present, with its text where one is given; `count` rows in the list. */
+interface Expectation {
+  present: { selector: string; text?: string }[];
+  listRows?: number;
+}
+
+/**
+ * Runs `act` in the page (the click or keystroke as the browser delivers it) and resolves
+ * with the time until an animation frame finds the expectation met, i.e. the frame that
+ * paints it. Rejects after 10 s with what was missing.
+ */
+function timeInPage(act: Act, want: Expectation | null): Promise<number> {
+  return page.evaluate(
+    async ([act, want]) => {
+      const missing = () => {
+        if (!want) return null;
+        for (const { selector, text } of want.present) {
+          const found = [...document.querySelectorAll(selector)];
+          if (!found.some((element) => text === undefined || element.textContent === text)) return `${selector} ${text ?? ''}`;
+        }
+        const rows = document.querySelectorAll('.inbox__list [data-phone]').length;
+        if (want.listRows !== undefined && rows !== want.listRows) return `${rows} rows in the list instead of ${want.listRows}`;
+        return null;
+      };
+      const started = performance.now();
+      if (act !== 'idle') {
+        if ('click' in act) (document.querySelector(act.click) as HTMLElement).click();
+        else if ('clickText' in act)
+          [...document.querySelectorAll('button')].find((button) => button.textContent?.trim() === act.clickText)!.click();
+        else {
+          const field = document.querySelector(act.into) as HTMLInputElement;
+          Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(field, act.type);
+          field.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+      }
+      for (;;) {
+        const at = await new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now())));
+        const problem = missing();
+        if (problem === null) return at - started;
+        if (at - started > 10_000) throw new Error(`not on screen after 10 s: ${problem}`);
+      }
+    },
+    [act, want] as const,
+  );
+}
+
+const idle: number[] = [];
 const opens: number[] = [];
 const switches: number[] = [];
 const searches: number[] = [];
+const first = await api.call('inbox:conversations', { search: '', filter: 'all', offset: 0, limit: 1 });
+check(first.total === CONVERSATIONS, `the core lists ${first.total} conversations instead of ${CONVERSATIONS}`);
+// Newest first: the last customer seeded is the first row.
+check(first.rows[0]?.phone === phone(CONVERSATIONS - 1), 'the newest conversation is not the first row');
+const searchField = 'input[type="search"][aria-label="Search conversations"]';
 for (let round = 0; round < 5; round++) {
-  await page.getByRole('button', { name: 'Workshops', exact: true }).click();
-  await page.locator('.inbox__list').waitFor({ state: 'detached' });
-  let started = performance.now();
-  await page.getByRole('button', { name: 'Inbox', exact: true }).click();
-  // Newest first: the last customer seeded is the first row.
-  await within(page.locator(`[data-phone="${phone(CONVERSATIONS - 1)}"]`).waitFor(), 10_000, 'the first conversation row');
-  opens.push(performance.now() - started);
-
-  const target = phone(CONVERSATIONS - 2 - round);
-  started = performance.now();
-  await page.locator(`[data-phone="${target}"]`).click();
-  await within(
-    page
-      .locator('.inbox__messages')
-      .getByText(`Answer 9 to customer ${CONVERSATIONS - 2 - round}`, { exact: true })
-      .waitFor(),
-    10_000,
-    'the thread',
+  idle.push(await timeInPage('idle', null));
+  await timeInPage({ clickText: 'Workshops' }, { present: [{ selector: '.page-header h1', text: 'Workshops' }] });
+  opens.push(
+    await timeInPage(
+      { clickText: 'Inbox' },
+      {
+        present: [
+          { selector: `.inbox__list [data-phone="${phone(CONVERSATIONS - 1)}"] strong`, text: `Customer ${CONVERSATIONS - 1}` },
+          {
+            selector: `.inbox__list [data-phone="${phone(CONVERSATIONS - 1)}"] .inbox__preview`,
+            text: `You: Answer 9 to customer ${CONVERSATIONS - 1}`,
+          },
+        ],
+      },
+    ),
   );
-  switches.push(performance.now() - started);
+
+  const customer = CONVERSATIONS - 2 - round;
+  switches.push(
+    await timeInPage(
+      { click: `.inbox__list [data-phone="${phone(customer)}"]` },
+      {
+        present: [
+          { selector: '.inbox__thread-head strong', text: `Customer ${customer}` },
+          { selector: '.inbox__messages .inbox__message-text', text: `ADD SKU-${customer} 1` },
+          { selector: '.inbox__messages .inbox__message-text', text: `Answer 9 to customer ${customer}` },
+        ],
+      },
+    ),
+  );
 
   const wanted = `customer ${1_234 + round}`;
   const expected = await api.call('inbox:conversations', { search: wanted, filter: 'all', offset: 0, limit: 10 });
-  check(expected.total === 1, `search “${wanted}” should find one conversation, the core found ${expected.total}`);
-  const search = page.getByRole('searchbox', { name: 'Search conversations' });
-  await search.fill(wanted.slice(0, -1));
-  started = performance.now();
-  await search.press(wanted.at(-1)!);
-  await within(page.locator(`[data-phone="${phone(1_234 + round)}"]`).waitFor(), 10_000, 'the matching row');
-  await page.waitForFunction(() => document.querySelectorAll('.inbox__list [data-phone]').length === 1);
-  searches.push(performance.now() - started);
-  await search.fill('');
+  check(
+    expected.total === 1 && expected.rows[0]?.phone === phone(1_234 + round),
+    `search “${wanted}” should find customer ${1_234 + round} alone, the core found ${expected.total}`,
+  );
+  await timeInPage({ type: wanted.slice(0, -1), into: searchField }, { present: [{ selector: '.inbox__list' }] });
+  searches.push(
+    await timeInPage(
+      { type: wanted, into: searchField },
+      {
+        present: [{ selector: `.inbox__list [data-phone="${phone(1_234 + round)}"] strong`, text: `Customer ${1_234 + round}` }],
+        listRows: 1,
+      },
+    ),
+  );
+  await timeInPage({ type: '', into: searchField }, { present: [{ selector: `.inbox__list [data-phone="${phone(CONVERSATIONS - 1)}"]` }] });
 }
 
 printFigures(
-  `Inbox, ${(CONVERSATIONS * PER_CONVERSATION).toLocaleString('en')} messages, ${CONVERSATIONS.toLocaleString('en')} conversations, ${cpus().length} cores`,
+  `Inbox, ${(CONVERSATIONS * PER_CONVERSATION).toLocaleString('en')} messages, ${CONVERSATIONS.toLocaleString('en')} conversations, load average ${loadavg()[0]!.toFixed(1)}`,
   [
-    ['open the Inbox (median of 5)', `${median(opens).toFixed(0)} ms ${goal('< 50 ms', median(opens) < 50)}`],
-    ['switch conversation (median of 5)', `${median(switches).toFixed(0)} ms ${goal('< 50 ms', median(switches) < 50)}`],
-    ['search keystroke (median of 5)', `${median(searches).toFixed(0)} ms ${goal('< 50 ms', median(searches) < 50)}`],
+    ['baseline: idle page, call → next animation frame (median of 5)', `${median(idle).toFixed(1)} ms`],
+    ['open the Inbox → newest rows painted (median of 5)', `${median(opens).toFixed(1)} ms ${goal('< 50 ms', median(opens) < 50)}`],
+    [
+      'switch conversation → its thread painted (median of 5)',
+      `${median(switches).toFixed(1)} ms ${goal('< 50 ms', median(switches) < 50)}`,
+    ],
+    [
+      'search keystroke → the one match painted (median of 5)',
+      `${median(searches).toFixed(1)} ms ${goal('< 50 ms', median(searches) < 50)}`,
+    ],
   ],
 );
 await browser.close();

@@ -4,6 +4,8 @@ import { fail, type Result } from '../../shared/contract/result.js';
 import { ApiRouter } from './api/api-router.js';
 import { AppInfoService } from './app-info/app-info-service.js';
 import { SystemClock, type Clock } from './clock/clock.js';
+import { AlertLog } from './alerts/alert-log.js';
+import { alertHandlers } from './alerts/alert-handlers.js';
 import { appInfoHandlers } from './app-info/app-info-handlers.js';
 import { openDataDir } from './data-dir/open-data-dir.js';
 import { CoreEvents, type CoreEventListener } from './events/core-events.js';
@@ -16,7 +18,9 @@ import { settingsHandlers } from './settings/settings-handlers.js';
 import { SettingsService } from './settings/settings-service.js';
 import { createSync, type SyncOptions } from './sync/create-sync.js';
 import { syncHandlers } from './sync/sync-handlers.js';
+import { createCampaigns } from './campaigns/create-campaigns.js';
 import { InboxQueries } from './shop/inbox-queries.js';
+import { InboxSearchIndex } from './shop/inbox-search-index.js';
 import { OrderQueries } from './shop/order-queries.js';
 import { ShopFunctions } from './shop/shop-functions.js';
 import { shopHandlers } from './shop/shop-handlers.js';
@@ -170,6 +174,7 @@ export function createCore(deps: CoreDependencies): Core {
   routeSessionEvents(sessions, { membership, groups, sender, workshops: workshopService, logger });
 
   const shopNotifier = new ShopNotifier(db, () => settings.get(), events);
+  const shopSearch = new InboxSearchIndex(db);
   const sync = createSync({
     db,
     cipher,
@@ -183,9 +188,11 @@ export function createCore(deps: CoreDependencies): Core {
       for (const id of changes.workshopIds) events.emit('workshops:changed', { id });
       const shop = [...changes.tables].filter((table) => shopTables.has(table));
       if (shop.length) {
+        if (changes.tables.has('messaging_log')) shopSearch.catchUp();
         events.emit('shop:changed', { tables: shop });
         shopNotifier.pulled();
       }
+      campaigns.pulled(changes.tables);
       rescheduler.all();
     },
   });
@@ -193,6 +200,8 @@ export function createCore(deps: CoreDependencies): Core {
     if (event !== 'sync:changed') sync.localChange();
   });
   new LeaveAlerts(db, events).start();
+  const alerts = new AlertLog(db, events, clock);
+  alerts.start();
 
   const appInfo = new AppInfoService({
     identity: {
@@ -209,8 +218,20 @@ export function createCore(deps: CoreDependencies): Core {
     logFolder: deps.logFolder ?? null,
   });
 
+  const campaigns = createCampaigns({
+    db,
+    clock,
+    auth: sync.auth,
+    events,
+    workshops: workshopService,
+    text: messageText,
+    organisationId: () => sync.service.activeOrganisationId(),
+    timeZone: () => settings.get().timeZone,
+    pullSoon: () => void sync.service.syncNow().catch(() => undefined),
+  });
+
   const shopOrders = new OrderQueries(db, () => settings.get().timeZone);
-  const shopInbox = new InboxQueries(db, clock, shopOrders);
+  const shopInbox = new InboxQueries(db, clock, shopOrders, shopSearch);
 
   const router = new ApiRouter(
     {
@@ -230,6 +251,7 @@ export function createCore(deps: CoreDependencies): Core {
         timeZone: () => settings.get().timeZone,
       }),
       ...demoHandlers(sessions),
+      ...alertHandlers(alerts),
       ...syncHandlers(sync.service),
       ...shopHandlers({
         inbox: shopInbox,
@@ -238,6 +260,7 @@ export function createCore(deps: CoreDependencies): Core {
         events,
         pullSoon: () => void sync.service.syncNow(),
       }),
+      ...campaigns.handlers,
     },
     logger.child({ module: 'api' }),
     { validateOutputs: deps.validateOutputs ?? false },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertListSchema } from '../alerts/alert-schemas.js';
 import {
   BackendStatusSchema,
   EmailSchema,
@@ -12,6 +13,7 @@ import {
   AutomationRuleSchema,
   MediaInputSchema,
   MessageIdSchema,
+  NewAutomationRuleSchema,
   NotificationSchema,
   ScheduledMessageSchema,
   SenderStatusSchema,
@@ -19,6 +21,7 @@ import {
   TemplateInputSchema,
   TemplateSchema,
 } from '../messages/message-schemas.js';
+import { CustomRuleIdSchema, RuleKeySchema } from '../messages/schedule.js';
 import { SessionViewSchema, TransportKindSchema } from '../sessions/session-view.js';
 import { SettingsPatchSchema, SettingsSchema } from '../settings/settings.js';
 import {
@@ -56,6 +59,15 @@ import {
   ReplyInputSchema,
   ReplyOutcomeSchema,
 } from '../shop/inbox-schemas.js';
+import {
+  CampaignDetailSchema,
+  CampaignDraftSchema,
+  CampaignPreviewSchema,
+  CampaignSendSchema,
+  CampaignSetupSchema,
+  CampaignSummarySchema,
+  SendOutcomeSchema,
+} from '../campaigns/campaign-schemas.js';
 import type { Result } from './result.js';
 
 /**
@@ -211,8 +223,18 @@ export const methods = {
   ),
   'automation:get': method(z.object({ workshopId: WorkshopIdSchema.optional() }).strict(), z.array(AutomationRuleSchema)),
   'automation:save': method(
-    z.object({ workshopId: WorkshopIdSchema.optional(), rules: z.array(AutomationRuleInputSchema.strict()).min(1) }).strict(),
+    z.object({ workshopId: WorkshopIdSchema.optional(), rules: z.array(AutomationRuleInputSchema).min(1) }).strict(),
     z.array(AutomationRuleSchema),
+  ),
+  /** A rule beyond the five: for the organisation (every workshop), or for one workshop only. */
+  'automation:add': method(
+    z.object({ workshopId: WorkshopIdSchema.optional(), rule: NewAutomationRuleSchema }).strict(),
+    z.object({ rules: z.array(AutomationRuleSchema), added: RuleKeySchema }),
+  ),
+  /** Removes an added rule (the five defaults are turned off instead); its pending reminders are cancelled. */
+  'automation:remove': method(
+    z.object({ workshopId: WorkshopIdSchema.optional(), ruleKey: CustomRuleIdSchema }).strict(),
+    z.object({ rules: z.array(AutomationRuleSchema), cancelled: z.number().int().min(0) }),
   ),
   /** Drops a workshop's own rules so it follows the organisation's again. */
   'automation:reset': method(z.object({ workshopId: WorkshopIdSchema }).strict(), z.array(AutomationRuleSchema)),
@@ -220,6 +242,13 @@ export const methods = {
   'automation:held': method(
     z.object({ workshopId: WorkshopIdSchema }).strict(),
     z.array(z.object({ ruleKey: z.string(), label: z.string(), missing: z.array(z.string()), reason: z.string() })),
+  ),
+
+  /** The alerts kept for the coordinator, newest first, and how many are unread. */
+  'alerts:list': method(z.object({}).strict(), AlertListSchema),
+  'alerts:mark-read': method(
+    z.object({ ids: z.union([z.array(z.number().int()).min(1).max(500), z.literal('all')]) }).strict(),
+    z.object({ unread: z.number().int().min(0) }),
   ),
 
   'messages:list': method(
@@ -290,6 +319,14 @@ export const methods = {
   'orders:get': method(z.object({ id: z.string().uuid() }).strict(), OrderDetailSchema),
   /** Ship, deliver, cancel or decide a review through the backend; refused when the order changed since `version`. */
   'orders:act': method(OrderActInputSchema, z.object({ status: z.string(), version: z.number().int() })),
+  /** Campaigns: the Cloud API numbers and approved templates synced here, and in words why nothing can be sent yet. */
+  'campaigns:setup': method(NoInput, CampaignSetupSchema),
+  /** Who a draft reaches with what text, who is left out and why, its cost class and how the daily limit paces it. */
+  'campaigns:preview': method(CampaignDraftSchema, CampaignPreviewSchema),
+  /** Queues the draft through queue-whatsapp; the same campaign id never queues anyone twice. */
+  'campaigns:send': method(CampaignSendSchema, SendOutcomeSchema),
+  'campaigns:list': method(NoInput, z.array(CampaignSummarySchema)),
+  'campaigns:get': method(z.object({ id: z.string().min(1) }).strict(), CampaignDetailSchema),
   /** What the demo group's members saw: messages the demo account sent there. */
   'demo:history': method(
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),
@@ -340,8 +377,12 @@ export const events = {
   'sync:changed': BackendStatusSchema,
   /** Shop rows (messages, orders, payments, deliveries, consent, carts) arrived by sync, or a conversation was marked. */
   'shop:changed': z.object({ tables: z.array(z.string()) }),
+  /** Cloud API numbers, templates, sends or reminders arrived by sync. */
+  'campaigns:changed': z.object({}),
   /** Something the coordinator should know even with the window closed (failed, missed, uncertain sends). */
   'notifications:raised': NotificationSchema,
+  /** An alert was kept or marked read: the unread count for the sidebar. */
+  'alerts:changed': z.object({ unread: z.number().int().min(0) }),
   /** The coordinator clicked the desktop notification: show what it is about. */
   'notifications:opened': NotificationSchema,
 } as const;
@@ -356,15 +397,8 @@ export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
-export const methodNames = Object.keys(methods) as MethodName[];
-export const eventNames = Object.keys(events) as EventName[];
-
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.hasOwn(methods, name);
-}
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.hasOwn(events, name);
 }
 
 /** The typed API the renderer sees, whichever shell it runs in. */

@@ -33,4 +33,3 @@ export const EventFrameSchema = z.object({
 export type EventFrame = z.infer<typeof EventFrameSchema>;
 
 export const ServerFrameSchema = z.discriminatedUnion('type', [ResultFrameSchema, EventFrameSchema]);
-export type ServerFrame = z.infer<typeof ServerFrameSchema>;

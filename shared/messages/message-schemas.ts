@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LocalTimeSchema, RuleKeySchema } from './schedule.js';
+import { LocalTimeSchema, RuleKeySchema, RuleLabelSchema } from './schedule.js';
 
 export const messageStatuses = ['pending', 'sending', 'sent', 'failed', 'missed', 'uncertain', 'cancelled'] as const;
 export const MessageStatusSchema = z.enum(messageStatuses);
@@ -14,6 +14,8 @@ export const ScheduledMessageSchema = z.object({
   workshopName: z.string(),
   /** Which automation rule made it; null for a quick send. */
   ruleKey: RuleKeySchema.nullable(),
+  /** The rule's name as the coordinator knows it (an added rule's own name); null for a quick send. */
+  ruleLabel: z.string().nullish(),
   kind: z.enum(['text', 'image', 'document']),
   body: z.string(),
   fileName: z.string().nullable(),
@@ -54,32 +56,56 @@ export const TemplateInputSchema = z.object({
   body: z.string().trim().min(1, 'The message is empty').max(4_096, 'WhatsApp messages stop at 4,096 characters'),
 });
 
+const MinutesBeforeSchema = z
+  .number()
+  .int()
+  .min(0, 'Minutes before the start cannot be negative')
+  .max(7 * 24 * 60, 'A reminder can go at most a week (10,080 minutes) before the start');
+const GraceMinutesSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 60);
+
 export const AutomationRuleSchema = z.object({
   ruleKey: RuleKeySchema,
   label: z.string(),
+  /** Who made the rule: one of the five every organisation starts with, or one added for the organisation or for one workshop. */
+  definedBy: z.enum(['default', 'organisation', 'workshop']),
   enabled: z.boolean(),
   templateId: z.string().nullable(),
-  /** For the morning rule: local time on the day. */
+  /** A fixed local time on the workshop's day; null when the rule counts minutes before the start. */
   localTime: LocalTimeSchema.nullable(),
-  /** For the rules before the start. */
-  minutesBefore: z
-    .number()
-    .int()
-    .min(0)
-    .max(7 * 24 * 60)
-    .nullable(),
+  /** Minutes before the start; null when the rule fires at a fixed local time. */
+  minutesBefore: MinutesBeforeSchema.nullable(),
   /** How late a missed send may still go out, e.g. after the console was off. */
-  graceMinutes: z
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 60),
+  graceMinutes: GraceMinutesSchema,
   /** Where the effective value comes from for a workshop. */
   source: z.enum(['organisation', 'workshop']),
 });
 export type AutomationRule = z.infer<typeof AutomationRuleSchema>;
 
-export const AutomationRuleInputSchema = AutomationRuleSchema.omit({ label: true, source: true });
+/** Exactly one of a fixed local time or minutes before the start. */
+const oneTiming = (rule: { localTime: string | null; minutesBefore: number | null }) =>
+  (rule.localTime === null) !== (rule.minutesBefore === null);
+const oneTimingMessage = 'Choose either minutes before the start or a time of day, not both';
+
+export const AutomationRuleInputSchema = AutomationRuleSchema.omit({ label: true, source: true, definedBy: true })
+  .extend({ label: RuleLabelSchema.optional() })
+  .strict()
+  .refine(oneTiming, { message: oneTimingMessage });
+
+export const NewAutomationRuleSchema = z
+  .object({
+    label: RuleLabelSchema,
+    enabled: z.boolean(),
+    templateId: z.string().nullable(),
+    localTime: LocalTimeSchema.nullable(),
+    minutesBefore: MinutesBeforeSchema.nullable(),
+    graceMinutes: GraceMinutesSchema,
+  })
+  .strict()
+  .refine(oneTiming, { message: oneTimingMessage });
 
 export const SenderStatusSchema = z.object({
   paused: z.boolean(),

@@ -28,6 +28,9 @@ export const ConversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
+/** Message text is searched from this many characters (the index matches runs of three); phone and name from one. */
+export const MESSAGE_SEARCH_MIN_CHARS = 3;
+
 export const ConversationFilterSchema = z.enum(['all', 'unread', 'open', 'resolved']);
 
 export const ConversationQuerySchema = z

@@ -103,7 +103,7 @@ export const syncTables = {
     direction: 'shared',
     // workshop_id null: the organisation's default for that rule.
     key: ['workshop_id', 'rule_key'],
-    columns: ['workshop_id', 'rule_key', 'enabled', 'template_id', 'local_time', 'minutes_before', 'grace_minutes'],
+    columns: ['workshop_id', 'rule_key', 'label', 'enabled', 'template_id', 'local_time', 'minutes_before', 'grace_minutes'],
   },
   scheduled_whatsapp_messages: {
     direction: 'desktop',

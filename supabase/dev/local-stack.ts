@@ -39,6 +39,8 @@ export interface LocalStackOptions {
   syncDbPoolSize?: number;
   /** Serve only these functions, as one function's own instance would (nothing else loaded). */
   onlyFunctions?: string[];
+  /** Where the functions reach Postgres, given the database's URL (e.g. through a test's proxy); the database itself by default. */
+  functionsDatabaseUrl?: (databaseUrl: string) => Promise<string>;
   /** Access-token lifetime of the fake GoTrue, seconds. */
   accessTokenTtlSeconds?: number;
   /** Told every sign-in code the fake GoTrue "emails". */
@@ -132,7 +134,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const graphApiToken = options.graphApiToken ?? `test-token-${randomBytes(8).toString('hex')}`;
     const publicSiteUrl = options.publicSiteUrl ?? 'https://shop.example.test';
     const functionsEnv = {
-      SUPABASE_DB_URL: database.url,
+      SUPABASE_DB_URL: options.functionsDatabaseUrl ? await options.functionsDatabaseUrl(database.url) : database.url,
       WHATSAPP_APP_SECRET: appSecret,
       GRAPH_API_BASE_URL: options.graphApiBaseUrl ?? graph?.baseUrl ?? '',
       GRAPH_API_TOKEN: graphApiToken,

@@ -25,11 +25,14 @@ function sqliteAllowedValues(createSql: string): Map<string, string[]> {
   return lists;
 }
 
-/** `CHECK ((column = ANY (ARRAY['a'::text, …])))` lists in Postgres constraint definitions. */
+/**
+ * `CHECK ((column = ANY (ARRAY['a'::text, …])))` lists in Postgres constraint definitions,
+ * also where the list is ORed with a pattern (as a rule key is: a default or an added rule's id).
+ */
 function postgresAllowedValues(definitions: string[]): Map<string, string[]> {
   const lists = new Map<string, string[]>();
   for (const definition of definitions) {
-    const match = definition.match(/^CHECK \(\(?(\w+) = ANY \(ARRAY\[(.*)\]\)\)\)?$/);
+    const match = definition.match(/^CHECK \(+(\w+) = ANY \(ARRAY\[(.*?)\]\)/);
     if (match) lists.set(match[1]!, [...match[2]!.matchAll(/'([^']*)'::text/g)].map((m) => m[1]!).sort());
   }
   return lists;
@@ -113,6 +116,21 @@ describe.skipIf(!pg.available)('one schema: the synced tables of SQLite and Post
     expect(await hosted('scheduled_whatsapp_messages', 'rule_key')).toEqual([...ruleKeys].sort());
     expect(await hosted('workshop_automation_config', 'rule_key')).toEqual([...ruleKeys].sort());
     expect(await hosted('whatsapp_sessions', 'state')).toEqual([...sessionStates].sort());
+  });
+
+  it("both databases keep an added reminder rule's id and its name, and refuse a made-up rule key", async () => {
+    const added = 'rule_0b5c7a52-9d1e-4f4a-8c1e-2f6b8e0d9a11';
+    const [org] = await sql<{ id: string }[]>`insert into organizations (name) values ('Rules') returning id`;
+    const hostedRule = (key: string) =>
+      sql`insert into workshop_automation_config (organization_id, rule_key, label, enabled, minutes_before, grace_minutes)
+          values (${org!.id}, ${key}, 'Two days before', false, 2880, 10)`;
+    await hostedRule(added);
+    await expect(hostedRule('2-days-before')).rejects.toThrow(/check constraint/);
+    const localRule = sqlite.prepare(
+      "INSERT INTO workshop_automation_config (rule_key, label, enabled, minutes_before, grace_minutes, updated_at) VALUES (?, 'Two days before', 0, 2880, 10, 'now')",
+    );
+    localRule.run(added);
+    expect(() => localRule.run('2-days-before')).toThrow(/CHECK constraint/);
   });
 
   it('a template the console can fill is accepted by Postgres, and one with an unknown variable is refused', async () => {

@@ -5,6 +5,15 @@ import { backendRequirement } from './support/requirements';
 
 const backend = backendRequirement();
 
+/** What an instance stopped right after acknowledging leaves behind: an inbound row, `received`, with no consent row. */
+async function strand(h: Harness, shop: Shop, phone: string, body: string, ageSeconds: number) {
+  const message = text(phone, body);
+  await h.sql`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, created_at)
+              values (${shop.storeId}, ${phone}, 'inbound', ${h.sql.json({ message, contact_name: null } as never)}, 'received', ${message.id},
+                      now() - make_interval(secs => ${ageSeconds}))`;
+  return message;
+}
+
 describe.skipIf(!backend.available)('whatsapp-webhook: messages stranded between the 200 and their processing', () => {
   let h: Harness;
   let shop: Shop;
@@ -17,19 +26,10 @@ describe.skipIf(!backend.available)('whatsapp-webhook: messages stranded between
     await h?.stop();
   });
 
-  /** What an instance stopped right after acknowledging leaves behind. */
-  const strand = async (phone: string, body: string, ageSeconds: number) => {
-    const message = text(phone, body);
-    await h.sql`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, created_at)
-                values (${shop.storeId}, ${phone}, 'inbound', ${h.sql.json({ message, contact_name: null } as never)}, 'received', ${message.id},
-                        now() - make_interval(secs => ${ageSeconds}))`;
-    return message;
-  };
-
   it('are picked up by a later delivery once old enough, handled once, while recent ones are left to their instance', async () => {
     const [a, b] = [newCustomer(), newCustomer()];
-    const old = await strand(a, 'ADD MUG 2', 600);
-    const recent = await strand(b, 'HELP', 10);
+    const old = await strand(h, shop, a, 'ADD MUG 2', 600);
+    const recent = await strand(h, shop, b, 'HELP', 10);
 
     const trigger = newCustomer();
     await h.deliver(shop, { messages: [text(trigger, 'HELP')] });
@@ -65,10 +65,7 @@ describe.skipIf(!backend.available)('whatsapp-webhook: a message claimed by an i
 
   it('one claimed by an instance that stopped before finishing is marked so, and its command is not run again', async () => {
     const customer = newCustomer();
-    const message = text(customer, 'ADD MUG 3');
-    await h.sql`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, created_at)
-                values (${shop.storeId}, ${customer}, 'inbound', ${h.sql.json({ message, contact_name: null } as never)}, 'received', ${message.id},
-                        now() - interval '10 minutes')`;
+    const message = await strand(h, shop, customer, 'ADD MUG 3', 600);
     const claimed = message;
     await h.sql`insert into inbound_claims (log_id, store_id) select id, store_id from messaging_log where whatsapp_message_id = ${claimed.id}`;
 
@@ -84,5 +81,31 @@ describe.skipIf(!backend.available)('whatsapp-webhook: a message claimed by an i
     expect(row).toEqual({ status: 'processed', error_message: expect.stringContaining('whether a reply was sent is unknown') });
     expect(h.replies(customer)).toEqual([]);
     expect(await h.sql`select 1 from cart_sessions where store_id = ${shop.storeId} and session_id = ${`wa:${customer}`}`).toEqual([]);
+  });
+});
+
+// Its own instance, for its own sweep.
+describe.skipIf(!backend.available)('whatsapp-webhook: a stranded STOP stored before first contact was recorded with it', () => {
+  let h: Harness;
+  let shop: Shop;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    shop = await createShop(h.sql, 'stranded-stop-shop');
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it("is kept as the customer's opt-out although no consent row existed for them", async () => {
+    const customer = newCustomer();
+    // Stored by an instance that recorded consent only while processing, and stopped before it did.
+    const stop = await strand(h, shop, customer, 'STOP', 600);
+
+    await h.deliver(shop, { messages: [text(newCustomer(), 'HELP')] });
+    await h.waitForProcessed([stop.id]);
+    expect(
+      await h.sql`select is_opted_in, consent_source from customer_channel_opt_in where store_id = ${shop.storeId} and customer_phone = ${customer}`,
+    ).toEqual([{ is_opted_in: false, consent_source: 'STOP' }]);
   });
 });

@@ -5,6 +5,7 @@ import { asSet, serverRows, startSyncWorld, TestPoke, type SyncWorld } from '../
 import { expectSameAsServer, freshPhones } from '../support/sync/convergence.js';
 import { replaceStoredAccessToken } from '../support/sync/stored-session.js';
 import type { SyncTableName } from '../../shared/sync/sync-tables.js';
+import { localTimeInDays } from '../../shared/time/local-date-time.js';
 
 const backend = backendRequirement();
 const sharedTables: SyncTableName[] = ['workshops', 'leads', 'lead_assignments', 'message_templates', 'workshop_automation_config'];
@@ -34,7 +35,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const second = world.desktop({ poke });
     const ws1 = await first.call('workshops:create', {
       name: 'Weaving',
-      startsAtLocal: '2030-07-01T10:00',
+      startsAtLocal: localTimeInDays(30, '10:00', 'Africa/Nairobi'),
       timeZone: 'Africa/Nairobi',
       durationMinutes: 60,
     });
@@ -102,6 +103,37 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     await second.stop();
   });
 
+  it('a reminder rule added on one desktop reaches the other with its name, and its removal does too', async () => {
+    const org = await world.organisation('Added Rules');
+    const first = world.desktop();
+    const second = world.desktop();
+    await first.signIn(org);
+    await first.settle();
+    await second.signIn(org);
+    await second.settle();
+    const templateId = (await first.call('templates:list'))[0]!.id;
+    const { added } = await first.call('automation:add', {
+      rule: { label: 'Two days before', enabled: true, templateId, localTime: null, minutesBefore: 2880, graceMinutes: 10 },
+    });
+    await first.settle();
+    await second.settle();
+    expect((await second.call('automation:get', {})).find((rule) => rule.ruleKey === added)).toMatchObject({
+      label: 'Two days before',
+      definedBy: 'organisation',
+      minutesBefore: 2880,
+    });
+
+    await first.call('automation:remove', { ruleKey: added });
+    await first.settle();
+    await second.settle();
+    expect((await second.call('automation:get', {})).map((rule) => rule.ruleKey)).not.toContain(added);
+    const [left] =
+      await world.sql`select count(*)::int as n from workshop_automation_config where organization_id = ${org.id} and rule_key = ${added}`;
+    expect(left).toEqual({ n: 0 });
+    await first.stop();
+    await second.stop();
+  });
+
   it('switching organisation removes the old one’s workshops and registrations from the console, uploads none of them to the new one, and waits while changes are unsent', async () => {
     const first = await world.organisation('Old Org');
     const desktop = world.desktop();
@@ -109,7 +141,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const signedIn = await desktop.signIn(first);
     const workshop = await desktop.call('workshops:create', {
       name: 'Old org workshop',
-      startsAtLocal: '2030-07-01T10:00',
+      startsAtLocal: localTimeInDays(31, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
@@ -144,7 +176,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const desktop = world.desktop();
     const workshop = await desktop.call('workshops:create', {
       name: 'Glass blowing',
-      startsAtLocal: '2030-08-01T10:00',
+      startsAtLocal: localTimeInDays(32, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
@@ -178,7 +210,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const answered = world.gateway.statuses.length;
     await desktop.call('workshops:create', {
       name: 'After expiry',
-      startsAtLocal: '2030-09-01T10:00',
+      startsAtLocal: localTimeInDays(33, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
@@ -203,7 +235,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const desktop = world.desktop({ clock: new OffsetClock(3 * 3_600_000) });
     const workshop = await desktop.call('workshops:create', {
       name: 'Desk first',
-      startsAtLocal: '2030-10-01T10:00',
+      startsAtLocal: localTimeInDays(34, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });

@@ -3,6 +3,7 @@ import { backendRequirement } from '../../supabase/tests/support/requirements.js
 import { expectSameAsServer, freshPhones, seededRandom } from '../support/sync/convergence.js';
 import type { Fault } from '../support/sync/lossy-gateway.js';
 import { startSyncWorld, type Desktop, type SyncWorld } from '../support/sync/sync-world.js';
+import { localTimeInDays } from '../../shared/time/local-date-time.js';
 
 const backend = backendRequirement();
 
@@ -27,7 +28,7 @@ describe.skipIf(!backend.available)('sync through a lossy network', () => {
     groupJid = (await desktop.call('groups:list', { sessionId }))[0]!.jid;
     const workshop = await desktop.call('workshops:create', {
       name: 'Pottery',
-      startsAtLocal: '2030-04-01T18:00',
+      startsAtLocal: localTimeInDays(30, '18:00', 'Africa/Kampala'),
       timeZone: 'Africa/Kampala',
       durationMinutes: 90,
     });

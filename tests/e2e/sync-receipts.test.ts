@@ -3,6 +3,7 @@ import { backendRequirement } from '../../supabase/tests/support/requirements.js
 import type { TransportEvents } from '../../electron/core/whatsapp/whatsapp-transport.js';
 import { expectSameAsServer } from '../support/sync/convergence.js';
 import { startSyncWorld, type SyncWorld } from '../support/sync/sync-world.js';
+import { localTimeInDays } from '../../shared/time/local-date-time.js';
 
 const backend = backendRequirement();
 
@@ -22,7 +23,7 @@ describe.skipIf(!backend.available)('message receipts in the hosted backend', ()
     const group = (await desktop.call('groups:list', { sessionId }))[0]!;
     const workshop = await desktop.call('workshops:create', {
       name: 'Receipts',
-      startsAtLocal: '2030-07-01T10:00',
+      startsAtLocal: localTimeInDays(30, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });

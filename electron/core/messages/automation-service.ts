@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ApiFailure } from '../../../shared/contract/result.js';
-import type { AutomationRule, AutomationRuleInputSchema, Template, TemplateInputSchema } from '../../../shared/messages/message-schemas.js';
-import { defaultRuleTimings, ruleKeys, ruleLabels, type RuleKey, type RuleTiming } from '../../../shared/messages/schedule.js';
+import type {
+  AutomationRule,
+  AutomationRuleInputSchema,
+  NewAutomationRuleSchema,
+  Template,
+  TemplateInputSchema,
+} from '../../../shared/messages/message-schemas.js';
+import { defaultRuleTimings, isDefaultRuleKey, ruleKeys, ruleLabel, type RuleTiming } from '../../../shared/messages/schedule.js';
 import { unknownVariables } from '../../../shared/messages/template.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
@@ -10,10 +16,13 @@ import { upsertAutomationRule } from './automation-rule-row.js';
 import { DEFAULT_GRACE_MINUTES, defaultTemplates } from './default-reminders.js';
 
 type RuleInput = z.output<typeof AutomationRuleInputSchema>;
+type NewRule = z.output<typeof NewAutomationRuleSchema>;
 
 interface ConfigRow {
+  id: number;
   workshop_id: string | null;
-  rule_key: RuleKey;
+  rule_key: string;
+  label: string | null;
   enabled: number;
   template_id: string | null;
   local_time: string | null;
@@ -22,7 +31,9 @@ interface ConfigRow {
 }
 
 export interface EffectiveRule {
-  ruleKey: RuleKey;
+  ruleKey: string;
+  label: string;
+  definedBy: 'default' | 'organisation' | 'workshop';
   enabled: boolean;
   templateId: string | null;
   timing: RuleTiming;
@@ -105,26 +116,35 @@ export class AutomationService {
       throw new ApiFailure('not-found', 'That template no longer exists.');
   }
 
-  /** The rules in force: for a workshop, its own where it has them, else the organisation's. */
+  /**
+   * The rules in force. For the organisation: the five defaults and the rules added for it.
+   * For a workshop: each of those, its own override where it has one, then the rules added
+   * for that workshop alone.
+   */
   effectiveRules(workshopId?: string): EffectiveRule[] {
     const rows = this.db
-      .prepare('SELECT * FROM workshop_automation_config WHERE workshop_id IS NULL OR workshop_id = ?')
+      .prepare('SELECT * FROM workshop_automation_config WHERE workshop_id IS NULL OR workshop_id = ? ORDER BY id')
       .all(workshopId ?? null) as ConfigRow[];
-    return ruleKeys.map((key) => {
-      const own = workshopId ? rows.find((row) => row.workshop_id === workshopId && row.rule_key === key) : undefined;
-      const row = own ?? rows.find((candidate) => candidate.workshop_id === null && candidate.rule_key === key);
-      const fallback = defaultRuleTimings[key];
-      const timing: RuleTiming =
-        fallback.kind === 'day-of-at'
-          ? { kind: 'day-of-at', localTime: row?.local_time ?? fallback.localTime }
-          : { kind: 'before-start', minutes: row?.minutes_before ?? fallback.minutes };
+    const organisation = rows.filter((row) => row.workshop_id === null);
+    const own = new Map(rows.filter((row) => row.workshop_id !== null).map((row) => [row.rule_key, row]));
+    const keys = [
+      ...ruleKeys,
+      ...organisation.filter((row) => !isDefaultRuleKey(row.rule_key)).map((row) => row.rule_key),
+      ...[...own.keys()].filter((key) => !isDefaultRuleKey(key) && !organisation.some((row) => row.rule_key === key)),
+    ];
+    return keys.map((key) => {
+      const definition = organisation.find((row) => row.rule_key === key);
+      const override = own.get(key);
+      const row = override ?? definition;
       return {
         ruleKey: key,
+        label: ruleLabel(key, definition?.label ?? override?.label),
+        definedBy: isDefaultRuleKey(key) ? 'default' : definition ? 'organisation' : 'workshop',
         enabled: Boolean(row?.enabled ?? 0),
         templateId: row?.template_id ?? null,
-        timing,
+        timing: timingOf(key, row),
         graceMinutes: row?.grace_minutes ?? DEFAULT_GRACE_MINUTES,
-        source: own ? 'workshop' : 'organisation',
+        source: override ? 'workshop' : 'organisation',
       };
     });
   }
@@ -132,7 +152,8 @@ export class AutomationService {
   rules(workshopId?: string): AutomationRule[] {
     return this.effectiveRules(workshopId).map((rule) => ({
       ruleKey: rule.ruleKey,
-      label: ruleLabels[rule.ruleKey],
+      label: rule.label,
+      definedBy: rule.definedBy,
       enabled: rule.enabled,
       templateId: rule.templateId,
       localTime: rule.timing.kind === 'day-of-at' ? rule.timing.localTime : null,
@@ -143,32 +164,90 @@ export class AutomationService {
   }
 
   saveRules(workshopId: string | null, rules: readonly RuleInput[]): void {
-    const known = new Set(this.templates().map((template) => template.id));
+    const current = new Map(this.effectiveRules(workshopId ?? undefined).map((rule) => [rule.ruleKey, rule]));
     for (const rule of rules) {
-      if (rule.enabled && !rule.templateId)
-        throw new ApiFailure('invalid-input', `Choose a template for "${ruleLabels[rule.ruleKey]}" or turn it off.`);
-      if (rule.templateId && !known.has(rule.templateId))
-        throw new ApiFailure('invalid-input', `The template chosen for "${ruleLabels[rule.ruleKey]}" no longer exists.`);
-      const timing = defaultRuleTimings[rule.ruleKey];
-      if (timing.kind === 'day-of-at' && !rule.localTime)
-        throw new ApiFailure('invalid-input', `"${ruleLabels[rule.ruleKey]}" needs a time of day.`);
-      if (timing.kind === 'before-start' && rule.minutesBefore === null)
-        throw new ApiFailure('invalid-input', `"${ruleLabels[rule.ruleKey]}" needs minutes before the start.`);
+      const existing = current.get(rule.ruleKey);
+      if (!existing) throw new ApiFailure('not-found', 'That reminder rule was removed meanwhile. Reload the schedule and try again.');
+      this.checkRule(rule.label ?? existing.label, rule);
+      if (rule.label !== undefined && rule.label !== existing.label && workshopId !== null && existing.definedBy !== 'workshop')
+        throw new ApiFailure(
+          'invalid-input',
+          `Rename "${existing.label}" under Settings → Reminder schedule: the name is the organisation's.`,
+        );
     }
     const now = this.now();
     this.db.transaction(() => {
-      for (const rule of rules) this.upsertRule(workshopId, rule, now);
+      for (const rule of rules) {
+        const existing = current.get(rule.ruleKey)!;
+        // A rule's name lives where the rule is defined: a workshop's override of an organisation rule has none.
+        const ownsName = workshopId === null || existing.definedBy === 'workshop';
+        const label = ownsName ? storedLabel(rule.ruleKey, rule.label ?? existing.label) : null;
+        this.upsertRule(workshopId, { ...rule, label }, now);
+      }
     })();
   }
 
-  resetWorkshop(workshopId: string): void {
-    this.db.prepare('DELETE FROM workshop_automation_config WHERE workshop_id = ?').run(workshopId);
+  /** A rule beyond the five, for the organisation (workshopId null) or one workshop; returns its new key. */
+  addRule(workshopId: string | null, rule: NewRule): string {
+    this.checkRule(rule.label, rule);
+    const taken = this.effectiveRules(workshopId ?? undefined).some(
+      (existing) => existing.label.toLowerCase() === rule.label.toLowerCase(),
+    );
+    if (taken) throw new ApiFailure('conflict', `There is already a rule called "${rule.label}". Choose another name.`);
+    const ruleKey = `rule_${randomUUID()}`;
+    this.upsertRule(workshopId, { ruleKey, ...rule }, this.now());
+    return ruleKey;
   }
 
-  private upsertRule(workshopId: string | null, rule: RuleInput, now: string): void {
+  /**
+   * Removes an added rule where it is defined: for the organisation, with every workshop's
+   * override of it. Returns how many of its reminders were still to go; the schedule
+   * cancels them when it next runs over the workshops that had it.
+   */
+  removeRule(workshopId: string | null, ruleKey: string): number {
+    if (isDefaultRuleKey(ruleKey)) throw new ApiFailure('invalid-input', 'The five starting rules cannot be removed; turn it off instead.');
+    const rule = this.effectiveRules(workshopId ?? undefined).find((candidate) => candidate.ruleKey === ruleKey);
+    if (!rule) throw new ApiFailure('not-found', 'That reminder rule was already removed.');
+    if (workshopId !== null && rule.definedBy === 'organisation')
+      throw new ApiFailure(
+        'invalid-input',
+        `"${rule.label}" is the organisation's rule: turn it off for this workshop, or remove it under Settings → Reminder schedule.`,
+      );
+    const pending = this.db
+      .prepare(
+        "SELECT count(*) FROM scheduled_whatsapp_messages WHERE rule_key = ? AND status = 'pending' AND (? IS NULL OR workshop_id = ?)",
+      )
+      .pluck()
+      .get(ruleKey, workshopId, workshopId) as number;
+    if (workshopId === null) this.db.prepare('DELETE FROM workshop_automation_config WHERE rule_key = ?').run(ruleKey);
+    else this.db.prepare('DELETE FROM workshop_automation_config WHERE workshop_id = ? AND rule_key = ?').run(workshopId, ruleKey);
+    return pending;
+  }
+
+  /** Drops the workshop's overrides of the organisation's rules; rules added for this workshop alone stay. */
+  resetWorkshop(workshopId: string): void {
+    this.db
+      .prepare(
+        `DELETE FROM workshop_automation_config WHERE workshop_id = ?
+           AND (rule_key IN (${ruleKeys.map(() => '?').join(', ')}) OR rule_key IN (SELECT rule_key FROM workshop_automation_config WHERE workshop_id IS NULL))`,
+      )
+      .run(workshopId, ...ruleKeys);
+  }
+
+  private checkRule(label: string, rule: Omit<NewRule, 'label'>): void {
+    const known = new Set(this.templates().map((template) => template.id));
+    if (rule.enabled && !rule.templateId) throw new ApiFailure('invalid-input', `Choose a template for "${label}" or turn it off.`);
+    if (rule.templateId && !known.has(rule.templateId))
+      throw new ApiFailure('invalid-input', `The template chosen for "${label}" no longer exists.`);
+    if ((rule.localTime === null) === (rule.minutesBefore === null))
+      throw new ApiFailure('invalid-input', `"${label}" needs either minutes before the start or a time of day.`);
+  }
+
+  private upsertRule(workshopId: string | null, rule: Omit<RuleInput, 'label'> & { label?: string | null }, now: string): void {
     upsertAutomationRule(this.db, {
       workshopId,
       ruleKey: rule.ruleKey,
+      label: rule.label ?? null,
       enabled: rule.enabled,
       templateId: rule.templateId,
       localTime: rule.localTime,
@@ -181,4 +260,16 @@ export class AutomationService {
   private now(): string {
     return new Date(this.clock.now()).toISOString();
   }
+}
+
+/** A stored rule's timing; a default without a row (or with neither value) keeps its starting timing. */
+function timingOf(key: string, row: ConfigRow | undefined): RuleTiming {
+  if (row?.local_time) return { kind: 'day-of-at', localTime: row.local_time };
+  if (row?.minutes_before !== null && row?.minutes_before !== undefined) return { kind: 'before-start', minutes: row.minutes_before };
+  return isDefaultRuleKey(key) ? defaultRuleTimings[key] : { kind: 'before-start', minutes: 0 };
+}
+
+/** A default keeps no stored name while it has its built-in one, so its row stays recognisable as untouched. */
+function storedLabel(key: string, label: string): string | null {
+  return isDefaultRuleKey(key) && label === ruleLabel(key, null) ? null : label;
 }

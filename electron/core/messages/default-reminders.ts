@@ -1,4 +1,4 @@
-import { defaultRuleTimings, ruleKeys, type RuleKey } from '../../../shared/messages/schedule.js';
+import { defaultRuleTimings, ruleKeys, type DefaultRuleKey } from '../../../shared/messages/schedule.js';
 
 /**
  * What a new console starts with: five reminder rules, each with a template, ready to edit.
@@ -8,7 +8,7 @@ import { defaultRuleTimings, ruleKeys, type RuleKey } from '../../../shared/mess
 
 export const DEFAULT_GRACE_MINUTES = 10;
 
-export const defaultTemplates: Record<RuleKey, { name: string; body: string }> = {
+export const defaultTemplates: Record<DefaultRuleKey, { name: string; body: string }> = {
   'morning-of': { name: 'Morning reminder', body: 'Good morning! {workshop_name} is {day} at {start_time}. See you there: {join_link}' },
   '6h-before': { name: '6 hours to go', body: '{workshop_name} starts in {time_to_start}, at {start_time}. Join here: {join_link}' },
   '1h-before': { name: '1 hour to go', body: 'One hour to go! {workshop_name} starts at {start_time}: {join_link}' },
@@ -18,7 +18,7 @@ export const defaultTemplates: Record<RuleKey, { name: string; body: string }> =
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
-const isDefaultTemplate = (alias: string, key: RuleKey) =>
+const isDefaultTemplate = (alias: string, key: DefaultRuleKey) =>
   `(${alias}.name = ${quote(defaultTemplates[key].name)} AND ${alias}.body = ${quote(defaultTemplates[key].body)})`;
 
 /** SQL over a message_templates row `R`: it is one of the default templates, unedited. */

@@ -74,6 +74,20 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
       else rescheduler.all();
       return automation.rules(workshopId);
     },
+    'automation:add': ({ workshopId, rule }) => {
+      if (workshopId) workshops.get(workshopId);
+      const added = automation.addRule(workshopId ?? null, rule);
+      if (workshopId) rescheduler.workshop(workshopId);
+      else rescheduler.all();
+      return { rules: automation.rules(workshopId), added };
+    },
+    'automation:remove': ({ workshopId, ruleKey }) => {
+      if (workshopId) workshops.get(workshopId);
+      const cancelled = automation.removeRule(workshopId ?? null, ruleKey);
+      if (workshopId) rescheduler.workshop(workshopId);
+      else rescheduler.all();
+      return { rules: automation.rules(workshopId), cancelled };
+    },
     'automation:reset': ({ workshopId }) => {
       workshops.get(workshopId);
       automation.resetWorkshop(workshopId);

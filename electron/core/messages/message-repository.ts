@@ -1,12 +1,12 @@
 import type { MessageStatus, ScheduledMessage } from '../../../shared/messages/message-schemas.js';
-import type { RuleKey } from '../../../shared/messages/schedule.js';
+import { ruleLabel } from '../../../shared/messages/schedule.js';
 import type { Database } from '../database/open-database.js';
 import { updateRow } from '../database/update-row.js';
 
 export interface MessageRow {
   id: string;
   workshop_id: string;
-  rule_key: RuleKey | null;
+  rule_key: string | null;
   idempotency_key: string | null;
   session_id: string | null;
   group_jid: string | null;
@@ -36,10 +36,12 @@ export interface MessageRow {
 const COLUMNS = `m.id, m.workshop_id, m.rule_key, m.idempotency_key, m.session_id, m.group_jid, m.kind, m.body, m.media_mimetype, m.file_name,
   m.scheduled_for, m.grace_minutes, m.status, m.attempts, m.next_attempt_at, m.last_error, m.message_id, m.sent_at, m.receipt,
   m.edited_at, m.recipients, m.created_at, m.updated_at,
+  (SELECT c.label FROM workshop_automation_config c WHERE c.rule_key = m.rule_key AND (c.workshop_id IS NULL OR c.workshop_id = m.workshop_id)
+    ORDER BY c.workshop_id IS NULL DESC LIMIT 1) AS rule_label,
   (SELECT count(*) FROM message_receipts r WHERE r.message_row_id = m.id) AS delivered_count,
   (SELECT count(*) FROM message_receipts r WHERE r.message_row_id = m.id AND r.read_at IS NOT NULL) AS read_count`;
 
-type ViewRow = MessageRow & { workshop_name: string; delivered_count?: number; read_count?: number };
+type ViewRow = MessageRow & { workshop_name: string; rule_label?: string | null; delivered_count?: number; read_count?: number };
 
 /** The queue table, `scheduled_whatsapp_messages`. */
 export class MessageRepository {
@@ -127,6 +129,7 @@ export function toView(row: ViewRow): ScheduledMessage {
     workshopId: row.workshop_id,
     workshopName: row.workshop_name,
     ruleKey: row.rule_key,
+    ruleLabel: row.rule_key === null ? null : ruleLabel(row.rule_key, row.rule_label),
     kind: row.kind,
     body: row.body,
     fileName: row.file_name,

@@ -90,7 +90,13 @@ export class ScheduleGenerator {
     }
     const existing = new Map((this.statements.existing.all(workshopId) as ExistingRow[]).map((row) => [row.rule_key, row]));
     let changed = false;
-    for (const rule of this.automation.effectiveRules(workshopId)) {
+    const rules = this.automation.effectiveRules(workshopId);
+    for (const row of existing.values()) {
+      // Its rule was removed (here or on another desktop): nothing will send it, edited or not.
+      if (row.status === 'pending' && !rules.some((rule) => rule.ruleKey === row.rule_key))
+        changed = this.statements.cancel.run(now, row.id).changes > 0 || changed;
+    }
+    for (const rule of rules) {
       const row = existing.get(rule.ruleKey);
       const movable =
         row === undefined ||

@@ -185,6 +185,76 @@ describe('generating reminders', () => {
     expect(Object.values(await byRule(workshop.id)).filter((m) => m.status === 'pending')).toHaveLength(4);
   });
 
+  it('an added organisation rule schedules its reminder in every linked workshop, moves with the workshop and is cancelled when removed', async () => {
+    const first = await workshopAt('2026-11-24T18:30');
+    const second = await workshopAt('2026-11-25T18:30');
+    const templateId = (await call(core, 'templates:list', {}))[0]!.id;
+    const { added, rules } = await call(core, 'automation:add', {
+      rule: { label: 'Two days before', enabled: true, templateId, localTime: null, minutesBefore: 2 * 24 * 60, graceMinutes: 10 },
+    });
+    expect(rules.find((rule) => rule.ruleKey === added)).toMatchObject({ label: 'Two days before', definedBy: 'organisation' });
+    expect((await byRule(first.id))[added]).toMatchObject({ status: 'pending', scheduledFor: '2026-11-22T13:00:00.000Z' });
+    expect((await byRule(first.id))[added]?.ruleLabel).toBe('Two days before');
+    expect((await byRule(second.id))[added]?.scheduledFor).toBe('2026-11-23T13:00:00.000Z');
+
+    // Adding it again (a retried save) never makes a second reminder: one row per workshop and rule.
+    await call(core, 'workshops:update', { id: first.id, startsAtLocal: '2026-11-26T17:00' });
+    await call(core, 'workshops:update', { id: first.id, startsAtLocal: '2026-11-26T17:00' });
+    expect((await queue(first.id)).filter((message) => message.ruleKey === added)).toHaveLength(1);
+    expect((await byRule(first.id))[added]?.scheduledFor).toBe('2026-11-24T11:30:00.000Z');
+
+    const renamed = rules.map(({ ruleKey, label, templateId, localTime, minutesBefore, graceMinutes, enabled }) => ({
+      ruleKey,
+      label: ruleKey === added ? '48 hours to go' : label,
+      templateId,
+      localTime,
+      minutesBefore,
+      graceMinutes,
+      enabled,
+    }));
+    await call(core, 'automation:save', { rules: renamed });
+    expect((await byRule(second.id))[added]?.ruleLabel).toBe('48 hours to go');
+
+    const removed = await call(core, 'automation:remove', { ruleKey: added });
+    expect(removed.cancelled).toBe(2);
+    expect(removed.rules.map((rule) => rule.ruleKey)).not.toContain(added);
+    expect((await byRule(first.id))[added]?.status).toBe('cancelled');
+    expect((await byRule(second.id))[added]?.status).toBe('cancelled');
+    await expect(call(core, 'automation:remove', { ruleKey: added })).rejects.toThrow('already removed');
+  });
+
+  it('a rule added for one workshop at a fixed local time reaches only that workshop and survives "use organisation defaults"', async () => {
+    const own = await workshopAt('2026-11-24T18:30');
+    const other = await workshopAt('2026-11-24T19:00');
+    const templateId = (await call(core, 'templates:list', {}))[0]!.id;
+    const { added } = await call(core, 'automation:add', {
+      workshopId: own.id,
+      rule: { label: 'Lunch-time nudge', enabled: true, templateId, localTime: '12:30', minutesBefore: null, graceMinutes: 5 },
+    });
+    // 12:30 in Kolkata on the workshop's day.
+    expect((await byRule(own.id))[added]).toMatchObject({ status: 'pending', scheduledFor: '2026-11-24T07:00:00.000Z' });
+    expect((await byRule(other.id))[added]).toBeUndefined();
+    expect((await call(core, 'automation:get', {})).map((rule) => rule.ruleKey)).not.toContain(added);
+
+    await call(core, 'automation:reset', { workshopId: own.id });
+    expect((await call(core, 'automation:get', { workshopId: own.id })).find((rule) => rule.ruleKey === added)?.definedBy).toBe('workshop');
+    await expect(call(core, 'automation:remove', { ruleKey: 'live-now' as never })).rejects.toThrow();
+    const removed = await call(core, 'automation:remove', { workshopId: own.id, ruleKey: added });
+    expect(removed.cancelled).toBe(1);
+    expect((await byRule(own.id))[added]?.status).toBe('cancelled');
+  });
+
+  it('refuses an added rule without a name, with both or neither timing, or with a name already in use, in plain words', async () => {
+    const templateId = (await call(core, 'templates:list', {}))[0]!.id;
+    const rule = { label: 'Day before', enabled: true, templateId, localTime: null, minutesBefore: 1440, graceMinutes: 10 };
+    await expect(call(core, 'automation:add', { rule: { ...rule, label: ' ' } })).rejects.toThrow('Give the rule a name');
+    await expect(call(core, 'automation:add', { rule: { ...rule, localTime: '09:00' } })).rejects.toThrow(
+      'Choose either minutes before the start or a time of day',
+    );
+    await expect(call(core, 'automation:add', { rule: { ...rule, label: '1 hour before' } })).rejects.toThrow('already a rule called');
+    expect(await call(core, 'automation:get', {})).toHaveLength(5);
+  });
+
   it('refuses a template with unknown variables and previews a real one for a workshop', async () => {
     const refused = await core.invoke('templates:save', { name: 'Oops', body: 'Hi {workshop_nam}' });
     expect(refused).toMatchObject({ ok: false, error: { fields: { body: 'Unknown variable: {workshop_nam}' } } });
@@ -288,6 +358,34 @@ describe('sending', () => {
       attempts: 1,
       lastError: expect.stringMatching(/not-authorized/),
     });
+  });
+
+  it('keeps a failed reminder as an unread alert that is still listed after a restart, until it is marked read', async () => {
+    const workshop = await workshopAt('2026-11-22T09:30');
+    connection.sendBehaviour = async () => {
+      throw new WhatsAppRequestError(403, 'not-authorized');
+    };
+    const counts: number[] = [];
+    core.subscribe((event, payload) => event === 'alerts:changed' && counts.push((payload as { unread: number }).unread));
+    await advance(31 * 60_000, 1_000);
+    const { alerts, unread } = await call(core, 'alerts:list', {});
+    expect(unread).toBe(1);
+    expect(counts.at(-1)).toBe(1);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        workshopId: workshop.id,
+        readAt: null,
+        body: expect.stringMatching(/^Design Sprint: .*not-authorized/),
+      }),
+    ]);
+
+    await core.stop();
+    core = startCore();
+    await open();
+    expect((await call(core, 'alerts:list', {})).unread).toBe(1);
+    expect(await call(core, 'alerts:mark-read', { ids: [alerts[0]!.id] })).toEqual({ unread: 0 });
+    expect((await call(core, 'alerts:list', {})).alerts[0]?.readAt).not.toBeNull();
   });
 
   it('marks a send that timed out uncertain and never sends it again by itself: it may have gone out', async () => {

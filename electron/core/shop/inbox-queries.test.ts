@@ -4,6 +4,7 @@ import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { migrate } from '../database/migration.js';
 import { migrations } from '../database/migrations/index.js';
 import { InboxQueries } from './inbox-queries.js';
+import { InboxSearchIndex } from './inbox-search-index.js';
 import { OrderQueries } from './order-queries.js';
 
 const STORE = '11111111-1111-4111-8111-111111111111';
@@ -44,7 +45,7 @@ describe('the Inbox over the mirrored shop tables', () => {
     migrate(db, migrations);
     clock = new FakeClock(START);
     orders = new OrderQueries(db, () => 'Africa/Kampala');
-    inbox = new InboxQueries(db, clock, orders);
+    inbox = new InboxQueries(db, clock, orders, new InboxSearchIndex(db));
   });
 
   it('lists one conversation per customer, newest first, with its unread count and the last message', () => {

@@ -1,9 +1,16 @@
 import { CUSTOMER_SERVICE_WINDOW_MS } from '../../../shared/shop/reply-request.js';
-import type { Conversation, ConversationDetail, ConversationPage } from '../../../shared/shop/inbox-schemas.js';
+import {
+  type Conversation,
+  type ConversationDetail,
+  type ConversationPage,
+  MESSAGE_SEARCH_MIN_CHARS,
+} from '../../../shared/shop/inbox-schemas.js';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import type { Clock } from '../clock/clock.js';
+import type { Statement } from 'better-sqlite3';
 import type { Database } from '../database/open-database.js';
-import { contactName, type MessageRow, toInboxMessage } from './message-rows.js';
+import type { InboxSearchIndex } from './inbox-search-index.js';
+import { type MessageRow, toInboxMessage } from './message-rows.js';
 import { cartLines, type OrderQueries } from './order-queries.js';
 
 // The shop answers at most this many messages of one customer a minute, then stays silent.
@@ -22,104 +29,127 @@ interface ConversationRow {
   phone: string;
   last_at: string;
   last_in: string | null;
+  name: string | null;
   last_read_at: string | null;
   resolved: number;
+  unread: number;
+  opted_in: number | null;
+  rate_window_started_at: string | null;
+  rate_count: number | null;
+  /** The newest message, for the preview. */
+  latest: string | null;
+  /** How many conversations match a search, counted with the page. */
+  total: number | null;
 }
 
 const MESSAGE_COLUMNS =
   'id, customer_phone, message_type, message_payload, status, error_message, template_name, created_at, updated_at' as const;
 
+// Resolved covers the customer's messages up to a time: a later one opens the conversation again.
+const RESOLVED = "(ic.resolved_at IS NOT NULL AND ic.resolved_at >= coalesce(s.last_in, ''))";
+const FILTERS = {
+  all: '1',
+  unread: "s.last_in > coalesce(ic.last_read_at, '')",
+  open: `NOT ${RESOLVED}`,
+  resolved: RESOLVED,
+} as const;
+const CONVERSATION_COLUMNS = `s.store_id, s.customer_phone AS phone, s.last_at, s.last_in, s.name, ic.last_read_at, ${RESOLVED} AS resolved`;
+
+/** What a conversation's row shows beyond its summary, for the rows of `c` (a page, or one conversation). */
+const decorated = (c: string) => `
+  SELECT c.store_id, c.phone, c.last_at, c.last_in, c.last_read_at, c.resolved, c.total,
+    coalesce(c.name, (SELECT o.customer_name FROM orders o WHERE o.store_id = c.store_id AND o.customer_phone = c.phone
+                      AND o.customer_name IS NOT NULL ORDER BY o.created_at DESC LIMIT 1)) AS name,
+    (SELECT count(*) FROM messaging_log u WHERE u.store_id = c.store_id AND u.customer_phone = c.phone
+      AND u.created_at > coalesce(c.last_read_at, '') AND u.message_type = 'inbound') AS unread,
+    (SELECT k.is_opted_in FROM customer_channel_opt_in k WHERE k.store_id = c.store_id AND k.customer_phone = c.phone
+      ORDER BY k.updated_at DESC LIMIT 1) AS opted_in,
+    cart.rate_window_started_at, cart.rate_count,
+    (SELECT json_array(${MESSAGE_COLUMNS.split(', ')
+      .map((column) => `l.${column}`)
+      .join(', ')}) FROM messaging_log l WHERE l.store_id = c.store_id AND l.customer_phone = c.phone AND l.created_at = c.last_at
+      ORDER BY l.id DESC LIMIT 1) AS latest
+  FROM (${c}) c
+  LEFT JOIN cart_sessions cart ON cart.id = (SELECT id FROM cart_sessions WHERE store_id = c.store_id AND customer_phone = c.phone
+                                            ORDER BY updated_at DESC LIMIT 1)`;
+
+/**
+ * How a search reaches conversations: the phone's digits, the customer's name (both over one
+ * row per conversation), and from three characters on the words of any message (the trigram
+ * index cannot match less; below that only phone and name are searched).
+ */
+type SearchMode = 'none' | 'short' | 'full';
+interface SearchParams {
+  like: string | null;
+  phone: string | null;
+  words: string | null;
+}
+
+function searchParams(search: string): { mode: SearchMode; params: SearchParams } {
+  const text = search.trim();
+  if (!text) return { mode: 'none', params: { like: null, phone: null, words: null } };
+  const digits = text.replace(/[\s()+.-]/g, '');
+  const long = [...text].length >= MESSAGE_SEARCH_MIN_CHARS;
+  return {
+    mode: long ? 'full' : 'short',
+    params: {
+      like: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      phone: /^\d+$/.test(digits) ? `%${digits}%` : null,
+      // One FTS5 phrase: the text as typed, quotes doubled, so no word of it is read as an operator.
+      words: long ? `"${text.replaceAll('"', '""')}"` : null,
+    },
+  };
+}
+
+function conversationsSql(filter: keyof typeof FILTERS, mode: SearchMode, select: 'page' | 'count'): string {
+  const matched =
+    mode === 'none'
+      ? ''
+      : `WITH matched AS (
+           SELECT store_id, customer_phone FROM inbox_summary WHERE customer_phone LIKE @phone OR name LIKE @like ESCAPE '\\'
+           UNION SELECT store_id, customer_phone FROM orders WHERE customer_phone IS NOT NULL AND customer_name LIKE @like ESCAPE '\\'
+           ${mode === 'full' ? 'UNION SELECT d.store_id, d.customer_phone FROM inbox_search JOIN inbox_search_docs d ON d.doc = inbox_search.rowid WHERE inbox_search MATCH @words' : ''}
+         )`;
+  // From the matches to their summaries (CROSS JOIN keeps that order): SQLite would otherwise walk every summary in
+  // time order and look each one up among the matches.
+  const from = `FROM ${mode === 'none' ? 'inbox_summary s' : 'matched m CROSS JOIN inbox_summary s ON s.store_id = m.store_id AND s.customer_phone = m.customer_phone'}
+    LEFT JOIN inbox_conversations ic ON ic.store_id = s.store_id AND ic.customer_phone = s.customer_phone`;
+  const where = `WHERE ${FILTERS[filter]}`;
+  if (select === 'count') return `${matched} SELECT count(*) ${from} ${where}`;
+  // A search counts its matches in the same pass (the matches are computed once); the whole list is counted apart,
+  // so that its page is read straight from the index in time order.
+  const total = mode === 'none' ? 'NULL' : 'count(*) OVER ()';
+  return `${matched} ${decorated(
+    `SELECT ${CONVERSATION_COLUMNS}, ${total} AS total ${from} ${where} ORDER BY s.last_at DESC, s.customer_phone, s.store_id LIMIT @limit OFFSET @offset`,
+  )} ORDER BY c.last_at DESC, c.phone, c.store_id`;
+}
+
+type PageParams = SearchParams & { limit: number; offset: number };
+
 /**
  * The Inbox over the mirrored messaging log: one conversation per customer of a store,
- * newest first. Read and resolved are this desktop's own marks, kept as the time of the
- * last message they cover, so a new message from the customer makes the conversation
- * unread and open again without anyone resetting anything.
+ * newest first, read from the summary the database keeps beside the messages. Read and
+ * resolved are this desktop's own marks, kept as the time of the last message they cover,
+ * so a new message from the customer makes the conversation unread and open again without
+ * anyone resetting anything.
  */
 export class InboxQueries {
   private readonly statements;
+  private readonly pages = new Map<string, Statement<PageParams, ConversationRow>>();
+  private readonly counts = new Map<string, Statement<SearchParams, number>>();
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly orders: OrderQueries,
+    private readonly search: InboxSearchIndex,
   ) {
-    const conversations = (where: string) => `
-      WITH conv AS (
-        SELECT m.store_id, m.customer_phone AS phone, MAX(m.created_at) AS last_at,
-               MAX(CASE WHEN m.message_type = 'inbound' THEN m.created_at END) AS last_in
-        FROM messaging_log m
-        WHERE m.customer_phone IS NOT NULL AND m.created_at IS NOT NULL
-          AND (@like IS NULL OR m.store_id || ' ' || m.customer_phone IN (SELECT key FROM matched))
-        GROUP BY m.store_id, m.customer_phone
-      ), matched AS (
-        SELECT store_id || ' ' || customer_phone AS key FROM messaging_log
-        WHERE @like IS NOT NULL AND (customer_phone LIKE @like OR (message_payload LIKE @like AND (
-          json_extract(message_payload, '$.message.text.body') LIKE @like OR json_extract(message_payload, '$.text.body') LIKE @like
-          OR json_extract(message_payload, '$.contact_name') LIKE @like)))
-        UNION SELECT store_id || ' ' || customer_phone FROM orders WHERE @like IS NOT NULL AND customer_name LIKE @like
-      ), marked AS (
-        SELECT conv.*, ic.last_read_at,
-               (ic.resolved_at IS NOT NULL AND ic.resolved_at >= coalesce(conv.last_in, '')) AS resolved
-        FROM conv LEFT JOIN inbox_conversations ic ON ic.store_id = conv.store_id AND ic.customer_phone = conv.phone
-      )
-      SELECT * FROM marked WHERE ${where}`;
-    const filters = {
-      all: '1',
-      unread: "last_in > coalesce(last_read_at, '')",
-      open: 'NOT resolved',
-      resolved: 'resolved',
-    } as const;
-    const page = Object.fromEntries(
-      Object.entries(filters).map(([name, where]) => [
-        name,
-        db.prepare<{ like: string | null; limit: number; offset: number }, ConversationRow>(
-          `${conversations(where)} ORDER BY last_at DESC, phone LIMIT @limit OFFSET @offset`,
-        ),
-      ]),
-    ) as Record<
-      keyof typeof filters,
-      ReturnType<typeof db.prepare<{ like: string | null; limit: number; offset: number }, ConversationRow>>
-    >;
-    const count = Object.fromEntries(
-      Object.entries(filters).map(([name, where]) => [
-        name,
-        db.prepare<{ like: string | null }, number>(`SELECT count(*) FROM (${conversations(where)})`).pluck(),
-      ]),
-    ) as Record<keyof typeof filters, ReturnType<typeof db.prepare<{ like: string | null }, number>>>;
     this.statements = {
-      page,
-      count,
-      one: db.prepare<{ store: string; phone: string }, ConversationRow>(`
-        SELECT @store AS store_id, @phone AS phone, MAX(m.created_at) AS last_at,
-               MAX(CASE WHEN m.message_type = 'inbound' THEN m.created_at END) AS last_in,
-               ic.last_read_at, (ic.resolved_at IS NOT NULL AND ic.resolved_at >= coalesce(MAX(CASE WHEN m.message_type = 'inbound' THEN m.created_at END), '')) AS resolved
-        FROM messaging_log m LEFT JOIN inbox_conversations ic ON ic.store_id = m.store_id AND ic.customer_phone = m.customer_phone
-        WHERE m.store_id = @store AND m.customer_phone = @phone AND m.created_at IS NOT NULL`),
-      latest: db.prepare<{ store: string; phone: string }, MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messaging_log WHERE store_id = @store AND customer_phone = @phone ORDER BY created_at DESC LIMIT 1`,
+      one: db.prepare<{ store: string; phone: string }, ConversationRow>(
+        decorated(`SELECT ${CONVERSATION_COLUMNS}, NULL AS total FROM inbox_summary s
+          LEFT JOIN inbox_conversations ic ON ic.store_id = s.store_id AND ic.customer_phone = s.customer_phone
+          WHERE s.store_id = @store AND s.customer_phone = @phone`),
       ),
-      latestName: db
-        .prepare<{ store: string; phone: string }, string | null>(
-          `SELECT message_payload FROM messaging_log WHERE store_id = @store AND customer_phone = @phone AND message_type = 'inbound'
-           ORDER BY created_at DESC LIMIT 1`,
-        )
-        .pluck(),
-      orderName: db
-        .prepare<{ store: string; phone: string }, string | null>(
-          `SELECT customer_name FROM orders WHERE store_id = @store AND customer_phone = @phone AND customer_name IS NOT NULL
-           ORDER BY created_at DESC LIMIT 1`,
-        )
-        .pluck(),
-      unread: db
-        .prepare<{ store: string; phone: string; since: string }, number>(
-          `SELECT count(*) FROM messaging_log WHERE store_id = @store AND customer_phone = @phone AND message_type = 'inbound' AND created_at > @since`,
-        )
-        .pluck(),
-      consent: db
-        .prepare<{ store: string; phone: string }, number | null>(
-          'SELECT is_opted_in FROM customer_channel_opt_in WHERE store_id = @store AND customer_phone = @phone',
-        )
-        .pluck(),
       cart: db.prepare<
         { store: string; phone: string },
         { items: string | null; rate_window_started_at: string | null; rate_count: number | null; updated_at: string | null }
@@ -152,9 +182,20 @@ export class InboxQueries {
   }
 
   conversations(query: ConversationQuery): ConversationPage {
-    const like = query.search ? `%${query.search.replace(/[%_]/g, '').replace(/^\+/, '')}%` : null;
-    const rows = this.statements.page[query.filter].all({ like, limit: query.limit, offset: query.offset });
-    return { total: this.statements.count[query.filter].get({ like }) ?? 0, rows: rows.map((row) => this.describe(row)) };
+    const { mode, params } = searchParams(query.search);
+    if (mode === 'full') this.search.catchUp();
+    const key = `${query.filter}:${mode}`;
+    let page = this.pages.get(key);
+    if (!page) this.pages.set(key, (page = this.db.prepare(conversationsSql(query.filter, mode, 'page'))));
+    const rows = page.all({ ...params, limit: query.limit, offset: query.offset });
+    let total = rows[0]?.total ?? null;
+    if (total === null) {
+      let count = this.counts.get(key);
+      if (!count)
+        this.counts.set(key, (count = this.db.prepare<SearchParams, number>(conversationsSql(query.filter, mode, 'count')).pluck()));
+      total = count.get(params) ?? 0;
+    }
+    return { total, rows: rows.map((row) => this.describe(row)) };
   }
 
   conversation(storeId: string, phone: string): ConversationDetail {
@@ -195,38 +236,30 @@ export class InboxQueries {
     this.statements.markResolved.run({ store: storeId, phone, at: resolved ? row.last_at : null });
   }
 
-  /** Inbound messages newer than `since` (server times), oldest first: what a notification announces. */
-  inboundSince(since: string, limit = 20): { phone: string; storeId: string; text: string; at: string }[] {
-    return this.db
-      .prepare<[string, number], MessageRow & { store_id: string }>(
-        `SELECT ${MESSAGE_COLUMNS}, store_id FROM messaging_log WHERE message_type = 'inbound' AND created_at > ? ORDER BY created_at LIMIT ?`,
-      )
-      .all(since, limit)
-      .map((row) => ({ phone: row.customer_phone ?? '', storeId: row.store_id, text: toInboxMessage(row).text, at: row.created_at ?? '' }));
-  }
-
   private describe(row: ConversationRow): Conversation {
-    const key = { store: row.store_id, phone: row.phone };
-    const latest = this.statements.latest.get(key);
-    const consent = this.statements.consent.get(key);
-    const cart = this.statements.cart.get(key);
-    const windowStarted = cart?.rate_window_started_at ? Date.parse(cart.rate_window_started_at) : NaN;
-    const rateLimited = (cart?.rate_count ?? 0) > RATE_LIMIT_PER_MINUTE && this.clock.now() - windowStarted < 60_000;
-    const message = latest ? toInboxMessage(latest) : null;
+    const windowStarted = row.rate_window_started_at ? Date.parse(row.rate_window_started_at) : NaN;
+    const rateLimited = (row.rate_count ?? 0) > RATE_LIMIT_PER_MINUTE && this.clock.now() - windowStarted < 60_000;
+    const message = row.latest ? toInboxMessage(latestRow(row.latest)) : null;
     return {
       storeId: row.store_id,
       phone: row.phone,
-      name: contactName(this.statements.latestName.get(key) ?? null) ?? this.statements.orderName.get(key) ?? null,
+      name: row.name,
       lastMessageAt: row.last_at,
       lastPreview: message?.text.slice(0, 140) ?? '',
       lastDirection: message?.direction ?? 'in',
-      unread: this.statements.unread.get({ ...key, since: row.last_read_at ?? '' }) ?? 0,
-      optedIn: consent === null || consent === undefined ? null : consent === 1,
+      unread: row.unread,
+      optedIn: row.opted_in === null ? null : row.opted_in === 1,
       rateLimited,
       windowClosesAt: row.last_in ? new Date(Date.parse(row.last_in) + CUSTOMER_SERVICE_WINDOW_MS).toISOString() : null,
       resolved: row.resolved === 1,
     };
   }
+}
+
+/** The newest message as the page query returns it: its columns in MESSAGE_COLUMNS order. */
+function latestRow(json: string): MessageRow {
+  const values = JSON.parse(json) as (string | null)[];
+  return Object.fromEntries(MESSAGE_COLUMNS.split(', ').map((column, index) => [column, values[index] ?? null])) as unknown as MessageRow;
 }
 
 const emptyRow: MessageRow = {

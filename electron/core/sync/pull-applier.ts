@@ -216,6 +216,7 @@ export class PullApplier {
         upsertAutomationRule(this.db, {
           workshopId,
           ruleKey,
+          label: text('label'),
           enabled: toLocalValue(row.enabled) === 1,
           templateId: this.existing('message_templates', 'id', text('template_id')),
           localTime: text('local_time'),

@@ -29,8 +29,8 @@ describe('actionForClose', () => {
     expect(actionForClose('logged-out', false)).toMatchObject({ kind: 'stop', state: 'logged-out', wipeKeys: true });
     expect(actionForClose('restricted', false)).toMatchObject({ kind: 'stop', state: 'restricted', wipeKeys: false });
     expect(actionForClose('replaced', false)).toMatchObject({ kind: 'stop', state: 'replaced', wipeKeys: false });
-    expect(actionForClose('version-refused', false)).toEqual({ kind: 'back-off', refreshVersion: true });
-    expect(actionForClose('network', false)).toEqual({ kind: 'back-off', refreshVersion: false });
+    expect(actionForClose('version-refused', false)).toEqual({ kind: 'back-off' });
+    expect(actionForClose('network', false)).toEqual({ kind: 'back-off' });
     expect(actionForClose('closed-by-us', false)).toBeNull();
   });
 

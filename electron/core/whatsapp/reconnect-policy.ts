@@ -16,7 +16,7 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
 
 export type CloseAction =
   | { kind: 'reconnect-now' }
-  | { kind: 'back-off'; refreshVersion: boolean }
+  | { kind: 'back-off' }
   | { kind: 'stop'; state: Extract<SessionState, 'logged-out' | 'replaced' | 'restricted'>; wipeKeys: boolean; reason: string };
 
 /** What each WhatsApp close code means for the session, in one place. */
@@ -38,11 +38,12 @@ export function actionForClose(reason: CloseReason, wasWaitingForQr: boolean): C
     case 'replaced':
       return { kind: 'stop', state: 'replaced', wipeKeys: false, reason: 'Another client opened this session (440).' };
     case 'version-refused':
-      return { kind: 'back-off', refreshVersion: true };
+      // The Baileys transport fetches the current WhatsApp Web version itself before it reconnects.
+      return { kind: 'back-off' };
     case 'network':
       // A QR nobody scanned expires; showing fresh ones forever to an empty room helps nobody.
       return wasWaitingForQr
         ? { kind: 'stop', state: 'logged-out', wipeKeys: true, reason: 'The QR code expired before it was scanned.' }
-        : { kind: 'back-off', refreshVersion: false };
+        : { kind: 'back-off' };
   }
 }

@@ -334,5 +334,9 @@ describe('alerts when registered people leave', () => {
     await settle();
     expect(raised).toHaveLength(2);
     expect(raised[1]).toMatchObject({ body: 'Product Design: Ravi Kumar' });
+    // Kept in the alert list, newest first, both unread.
+    const kept = await call(core, 'alerts:list', {});
+    expect(kept.unread).toBe(2);
+    expect(kept.alerts.map((alert) => alert.body)).toEqual(['Product Design: Ravi Kumar', 'Product Design: Asha Rao']);
   });
 });

@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { NotificationToasts } from '../components/NotificationToasts.js';
 import { ReachabilityBanner } from '../components/ReachabilityBanner.js';
 import { Sidebar } from '../components/Sidebar.js';
+import { AlertsPage } from '../pages/AlertsPage.js';
+import { CampaignsPage } from '../pages/CampaignsPage.js';
 import { ConnectionPage } from '../pages/ConnectionPage.js';
 import { InboxPage } from '../pages/InboxPage.js';
 import { MessagesPage } from '../pages/MessagesPage.js';
@@ -16,8 +18,10 @@ const pageComponents: Record<Page, () => React.JSX.Element> = {
   connection: ConnectionPage,
   workshops: WorkshopsPage,
   messages: MessagesPage,
+  alerts: AlertsPage,
   inbox: InboxPage,
   orders: OrdersPage,
+  campaigns: CampaignsPage,
   settings: SettingsPage,
 };
 

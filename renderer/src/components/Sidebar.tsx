@@ -1,4 +1,5 @@
 import { useConsole } from '../app/console-context.js';
+import { useLiveQuery } from '../hooks/use-live-query.js';
 import type { Page } from '../stores/console.store.js';
 import { Icon } from './Icon.js';
 
@@ -6,8 +7,10 @@ const items: { page: Page; label: string }[] = [
   { page: 'connection', label: 'Connection' },
   { page: 'workshops', label: 'Workshops' },
   { page: 'messages', label: 'Messages' },
+  { page: 'alerts', label: 'Alerts' },
   { page: 'inbox', label: 'Inbox' },
   { page: 'orders', label: 'Orders' },
+  { page: 'campaigns', label: 'Campaigns' },
   { page: 'settings', label: 'Settings' },
 ];
 
@@ -15,6 +18,7 @@ export function Sidebar() {
   const page = useConsole((state) => state.page);
   const navigate = useConsole((state) => state.navigate);
   const organisation = useConsole((state) => state.settings?.organisationName);
+  const unread = useUnreadAlerts();
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="sidebar__brand">
@@ -35,10 +39,28 @@ export function Sidebar() {
             >
               <Icon name={item.page} />
               <span className="sidebar__label">{item.label}</span>
+              {item.page === 'alerts' && unread > 0 ? (
+                <span className="sidebar__count" aria-label={`${unread} unread`}>
+                  {unread > 99 ? '99+' : unread}
+                </span>
+              ) : null}
             </button>
           </li>
         ))}
       </ul>
     </nav>
   );
+}
+
+/** The unread alerts, kept current by `alerts:changed`. */
+function useUnreadAlerts(): number {
+  const list = useLiveQuery(
+    'alerts',
+    (client) => client.call('alerts:list', {}),
+    (change) => change.event === 'alerts:changed',
+    {
+      events: ['alerts:changed'],
+    },
+  );
+  return list.data?.unread ?? 0;
 }

@@ -5,7 +5,7 @@ import type { SessionView } from '../../../shared/sessions/session-view.js';
 import type { Settings, SettingsPatch } from '../../../shared/settings/settings.js';
 import type { Transport, TransportStatus } from '../api/transport.js';
 
-export const pages = ['connection', 'workshops', 'messages', 'inbox', 'orders', 'settings'] as const;
+export const pages = ['connection', 'workshops', 'messages', 'alerts', 'inbox', 'orders', 'campaigns', 'settings'] as const;
 export type Page = (typeof pages)[number];
 
 export interface ConsoleState {

@@ -5,6 +5,8 @@
  * send missing them would fail at Meta with 132000.
  */
 
+import { placeholders } from '../../../shared/cloud-api/template-parameters.ts';
+
 export interface GraphTemplate {
   id?: string;
   name: string;
@@ -41,13 +43,6 @@ const STATUSES = new Set([
   'limit_exceeded',
 ]);
 
-/** Meta's placeholders in order of first appearance: {{1}} {{2}} or {{first_name}}. */
-export function placeholders(text: string): string[] {
-  const seen: string[] = [];
-  for (const match of text.matchAll(/\{\{\s*([a-z0-9_]+)\s*\}\}/gi)) if (!seen.includes(match[1]!)) seen.push(match[1]!);
-  return seen;
-}
-
 /** Meta's status word as the table stores it, or null for one we do not know. */
 export function templateStatus(status: string): string | null {
   const lower = status.toLowerCase();
@@ -78,31 +73,6 @@ export function fromGraph(template: GraphTemplate): StoredTemplate | null {
     parameterFormat: named ? 'named' : 'positional',
     otherVariables,
   };
-}
-
-/** The text a recipient will read: each placeholder replaced by its value. */
-export function renderBody(body: string, variables: string[], values: string[]): string {
-  return body.replace(/\{\{\s*([a-z0-9_]+)\s*\}\}/gi, (whole, name: string) => {
-    const i = variables.indexOf(name);
-    return i >= 0 && values[i] !== undefined ? values[i]! : whole;
-  });
-}
-
-// Meta refuses body parameters with new lines, tabs or more than four spaces in a row (132018).
-const BAD_PARAMETER = /[\n\t]| {5,}/;
-const MAX_PARAMETER = 1024;
-
-/** Why these values cannot fill this template's variables, or null when they can. */
-export function parameterProblem(variables: string[], values: unknown[]): string | null {
-  if (values.length !== variables.length)
-    return `The template has ${variables.length} variable(s) but ${values.length} value(s) were given`;
-  for (const [i, value] of values.entries()) {
-    if (typeof value !== 'string') return `Value ${i + 1} must be text`;
-    if (value.trim() === '') return `Value ${i + 1} ({{${variables[i]}}}) is empty`;
-    if (value.length > MAX_PARAMETER) return `Value ${i + 1} is longer than ${MAX_PARAMETER} characters`;
-    if (BAD_PARAMETER.test(value)) return `Value ${i + 1} contains a new line, a tab or more than four spaces in a row, which Meta refuses`;
-  }
-  return null;
 }
 
 export interface TemplateSend {

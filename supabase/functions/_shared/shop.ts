@@ -1,5 +1,6 @@
 import { type Command, MAX_LINE_QUANTITY } from './commands.ts';
 import { asJson, type Queryable } from './db.ts';
+import type { WithCommit } from './final-writes.ts';
 import { centsToNumeric, toCents } from './money.ts';
 import * as replies from './replies.ts';
 
@@ -24,6 +25,8 @@ export interface ShopContext {
   phone: string;
   customerName: string | null;
   publicSiteUrl: string;
+  /** In a transaction: sends a final write with its COMMIT (the cart, synced to desktops, is written last). */
+  withCommit?: WithCommit;
 }
 
 interface CartLine {
@@ -94,11 +97,13 @@ async function readCart({ tx, store, phone }: ShopContext): Promise<CartLine[]> 
   return row?.items ?? [];
 }
 
-async function saveCart({ tx, store, phone }: ShopContext, lines: CartLine[]): Promise<void> {
+async function saveCart({ tx, store, phone, withCommit }: ShopContext, lines: CartLine[]): Promise<void> {
   // A customer's first cart line creates the row: nothing else writes it before that.
-  await tx`insert into public.cart_sessions (store_id, session_id, customer_phone, items)
+  const write = tx`insert into public.cart_sessions (store_id, session_id, customer_phone, items)
            values (${store.id}, ${cartSessionId(phone)}, ${phone}, ${tx.json(asJson(lines))})
            on conflict (store_id, session_id) do update set items = excluded.items`;
+  if (withCommit) withCommit(write);
+  else await write;
 }
 
 async function productsBySku({ tx, store }: ShopContext, skus: string[]): Promise<Map<string, ProductRow>> {
@@ -305,10 +310,12 @@ async function track({ tx, store, phone }: ShopContext, orderRef: string): Promi
   return replies.tracking(describeState(row));
 }
 
+/** An upsert: the customer's own STOP or START is their consent even where no first contact was recorded. */
 async function setConsent({ tx, store, phone }: ShopContext, optedIn: boolean, source: string): Promise<void> {
-  await tx`update public.customer_channel_opt_in
-           set is_opted_in = ${optedIn}, consent_source = ${source}, consent_at = now()
-           where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone}`;
+  await tx`insert into public.customer_channel_opt_in (store_id, channel_type, customer_phone, is_opted_in, consent_source, consent_at)
+           values (${store.id}, 'whatsapp', ${phone}, ${optedIn}, ${source}, now())
+           on conflict (store_id, channel_type, customer_phone) do update
+           set is_opted_in = excluded.is_opted_in, consent_source = excluded.consent_source, consent_at = excluded.consent_at`;
 }
 
 /** Runs one command for an opted-in customer (or START for an opted-out one) and returns the reply. */

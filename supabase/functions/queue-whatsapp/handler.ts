@@ -1,7 +1,7 @@
 import { z } from 'npm:zod@4.6.7';
 import { normalisePhone } from '../../../shared/phone/normalise-phone.ts';
 import type { CloudApiConfig } from '../_shared/cloud-api-config.ts';
-import { parameterProblem, placeholders } from '../_shared/cloud-api-template.ts';
+import { parameterProblem, placeholders } from '../../../shared/cloud-api/template-parameters.ts';
 import { createDb, type Tx } from '../_shared/db.ts';
 import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
 import { bearerToken, createJwtVerifier } from '../_shared/jwt.ts';

@@ -10,6 +10,7 @@ import { asSignedIn } from '../_shared/as-signed-in.ts';
 import { asJson, createDb, type Sql } from '../_shared/db.ts';
 import { createGraphClient, type SendResult } from '../_shared/graph-client.ts';
 import { jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
+import { jsonTreeProblem } from '../_shared/input-bounds.ts';
 import { type AccessClaims, bearerToken, createJwtVerifier } from '../_shared/jwt.ts';
 import { createLog } from '../_shared/log.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
@@ -30,6 +31,8 @@ import { findApprovedTemplate } from './templates.ts';
  */
 
 const MAX_BODY_BYTES = 64 * 1024;
+// Well past what the schema lets through (a 4,096-character text, 100 template parameters).
+const REQUEST_LIMITS = { maxDepth: 4, maxNodes: 200, maxStringLength: 4_096 };
 // Longer than the Graph client's own timeout (10 s), so a first request still waiting on Meta finishes.
 const SETTLE_WAIT_MS = 12_000;
 const SENT = new Set(['accepted', 'sent', 'delivered', 'read']);
@@ -134,6 +137,9 @@ export function createSendReplyHandler(config: UserConfig, graphConfig: GraphCon
       const details = parsed.error.issues.slice(0, 10).map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
       return refuse('invalid_request', `Nothing was sent: ${details.join('; ')}`, { details });
     }
+    // The reply is stored before it is sent: text Postgres cannot store is bad input, not an outage.
+    const unstorable = jsonTreeProblem(parsed.data, REQUEST_LIMITS);
+    if (unstorable) return refuse('invalid_request', `Nothing was sent: ${unstorable}`);
     try {
       return await reply(sql, graph, verified.claims, parsed.data, log);
     } catch (error) {

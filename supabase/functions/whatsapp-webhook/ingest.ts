@@ -92,16 +92,32 @@ export interface InboundRow {
  * wamid already logged (a redelivery) or repeated earlier in the same batch: each
  * message is stored once and processed once. One fixed statement text whatever the
  * number of rows, so it is prepared once per connection.
+ *
+ * A customer's first message also records their consent (opted in, by their own
+ * message) in the same statement: both tables are synced to desktops, and any write to
+ * one takes the organisation's sync lock until commit, so the batch takes it once for
+ * both instead of once more per first contact later.
  */
 export async function insertInbound(q: Queryable, rows: InboundRow[]): Promise<(string | null)[]> {
   const inserted = await q<{ id: string; whatsapp_message_id: string }[]>`
-    insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id)
-    select r.store_id, r.phone, 'inbound', r.payload::jsonb, 'received', r.wamid
-    from unnest(${rows.map((r) => r.storeId)}::uuid[], ${rows.map((r) => r.phone)}::text[],
-                ${rows.map((r) => JSON.stringify(r.payload))}::text[], ${rows.map((r) => r.wamid)}::text[])
-         as r(store_id, phone, payload, wamid)
-    on conflict (whatsapp_message_id) do nothing
-    returning id, whatsapp_message_id`;
+    with logged as (
+      insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id)
+      select r.store_id, r.phone, 'inbound', r.payload::jsonb, 'received', r.wamid
+      from unnest(${rows.map((r) => r.storeId)}::uuid[], ${rows.map((r) => r.phone)}::text[],
+                  ${rows.map((r) => JSON.stringify(r.payload))}::text[], ${rows.map((r) => r.wamid)}::text[])
+           as r(store_id, phone, payload, wamid)
+      on conflict (whatsapp_message_id) do nothing
+      returning id, whatsapp_message_id, store_id, customer_phone
+    ), first_contact as (
+      insert into public.customer_channel_opt_in (store_id, channel_type, customer_phone, is_opted_in, consent_source, consent_at)
+      select distinct l.store_id, 'whatsapp', l.customer_phone, true, 'first_message', now()
+      from logged l
+      where l.customer_phone is not null
+        and not exists (select 1 from public.customer_channel_opt_in c
+                        where c.store_id = l.store_id and c.channel_type = 'whatsapp' and c.customer_phone = l.customer_phone)
+      on conflict (store_id, channel_type, customer_phone) do nothing
+    )
+    select id, whatsapp_message_id from logged`;
   const idByWamid = new Map(inserted.map((row) => [row.whatsapp_message_id, row.id]));
   return rows.map((row) => {
     const id = idByWamid.get(row.wamid) ?? null;

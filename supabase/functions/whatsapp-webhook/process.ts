@@ -1,5 +1,6 @@
 import type { Command } from '../_shared/commands.ts';
-import type { Queryable, Sql } from '../_shared/db.ts';
+import type { Queryable, Sql, Tx } from '../_shared/db.ts';
+import { beginWithFinalWrites, type WithCommit } from '../_shared/final-writes.ts';
 import { createGroupCommit, type GroupCommit } from '../_shared/group-commit.ts';
 import type { GraphClient } from '../_shared/graph-client.ts';
 import type { Log } from '../_shared/log.ts';
@@ -23,8 +24,8 @@ import type { StoredInbound } from './ingest.ts';
 
 const RATE_LIMIT_PER_MINUTE = 30;
 
-// These change nothing but the claim, the consent row and the cart row, which the
-// state statement writes atomically on its own: no transaction or lock needed.
+// These change nothing but the claim, the rate window and (once, on crossing the limit)
+// the cart row, which the claim statement writes atomically on its own: no transaction or lock needed.
 const READ_ONLY = new Set<Command['kind']>(['help', 'cart', 'status', 'track', 'usage', 'unknown', 'unsupported']);
 
 export interface ProcessDeps {
@@ -86,41 +87,22 @@ class AlreadyHandled extends Error {}
 
 /**
  * Claims the message and reads the customer's standing in one statement: consent
- * (created on first contact) and how many of their messages were handled in the current
- * minute. The count lives in customer_rate_windows and is raised by the upsert, which
- * locks that row and sees its latest version: so the limit holds exactly across function
- * instances and concurrent workers, and only claimed messages count, in the order they
- * are handled.
+ * (recorded on first contact with the inbound row, see ingest.ts) and how many of their messages were handled in
+ * the current minute. The count lives in customer_rate_windows and is raised by the
+ * upsert, which locks that row and sees its latest version: so the limit holds exactly
+ * across function instances and concurrent workers, and only claimed messages count, in
+ * the order they are handled.
  *
- * Consent and cart rows are synced to desktops, and any write to them (even an insert
- * that then finds its conflict: the stamping trigger runs first) takes the organisation's
- * sync lock until commit. So consent is inserted only when there is none, and the cart
- * row carries the rate limit only when the customer crosses it, once a minute at most —
- * all a desktop needs to show "rate limited".
+ * The cart row is synced to desktops (a write to it takes the organisation's sync lock
+ * until commit), so it carries the rate limit only when the customer crosses it, once a
+ * minute at most — all a desktop needs to show "rate limited".
  */
-/** Records first contact's consent if there is none yet (the same insert as the claim statement's). */
-async function ensureConsent(q: Queryable, { store, phone }: StoredInbound & { phone: string }): Promise<void> {
-  await q`
-    insert into public.customer_channel_opt_in (store_id, channel_type, customer_phone, is_opted_in, consent_source, consent_at)
-    select ${store.id}, 'whatsapp', ${phone}, true, 'first_message', now()
-    where not exists (select 1 from public.customer_channel_opt_in
-                      where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone})
-    on conflict (store_id, channel_type, customer_phone) do nothing`;
-}
-
 function claimAndReadState(q: Queryable, inbound: StoredInbound & { phone: string }) {
   const { store, phone } = inbound;
   return q<{ claimed: boolean; is_opted_in: boolean | null; handled: number | null }[]>`
     with claim as (
       insert into public.inbound_claims (log_id, store_id) values (${inbound.logId}, ${store.id})
       on conflict (log_id) do nothing returning log_id
-    ), created as (
-      insert into public.customer_channel_opt_in (store_id, channel_type, customer_phone, is_opted_in, consent_source, consent_at)
-      select ${store.id}, 'whatsapp', ${phone}, true, 'first_message', now()
-      where not exists (select 1 from public.customer_channel_opt_in
-                        where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone})
-      on conflict (store_id, channel_type, customer_phone) do nothing
-      returning is_opted_in
     ), counted as (
       insert into public.customer_rate_windows as w (store_id, customer_phone, window_started_at, handled)
       select ${store.id}, ${phone}, now(), 1 from claim
@@ -135,9 +117,8 @@ function claimAndReadState(q: Queryable, inbound: StoredInbound & { phone: strin
     )
     select
       exists (select 1 from claim) as claimed,
-      coalesce((select is_opted_in from created),
-               (select is_opted_in from public.customer_channel_opt_in
-                where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone})) as is_opted_in,
+      (select is_opted_in from public.customer_channel_opt_in
+       where store_id = ${store.id} and channel_type = 'whatsapp' and customer_phone = ${phone}) as is_opted_in,
       (select handled from counted) as handled`;
 }
 
@@ -147,6 +128,7 @@ async function decide(
   command: Command,
   publicSiteUrl: string,
   lock: boolean,
+  withCommit?: WithCommit,
 ): Promise<Decision> {
   const { store, phone } = inbound;
   // Not awaited before the next query: postgres.js sends both at once and Postgres runs
@@ -154,8 +136,7 @@ async function decide(
   const locked = lock ? q`select pg_advisory_xact_lock(hashtextextended(${`${store.id}:${phone}`}, 0))` : null;
   const [[state]] = await Promise.all([claimAndReadState(q, inbound), locked]);
   if (!state?.claimed) throw new AlreadyHandled();
-  // No consent row in this statement's snapshot means a concurrent first message is creating
-  // it (opted in): only a committed STOP row says false.
+  // No consent row (a message stored before first contact was recorded with it) is first contact: opted in.
   if (state.is_opted_in === false && command.kind !== 'start') return { reply: null, note: 'not answered: customer opted out (STOP)' };
   const count = state.handled ?? 1;
   if (count > RATE_LIMIT_PER_MINUTE) {
@@ -164,7 +145,8 @@ async function decide(
       ? { reply: replies.slowDown() }
       : { reply: null, note: `not answered: more than ${RATE_LIMIT_PER_MINUTE} messages a minute` };
   }
-  return { reply: await runCommand({ tx: q, store, phone, customerName: inbound.customerName, publicSiteUrl }, command) };
+  const ctx = { tx: q, store, phone, customerName: inbound.customerName, publicSiteUrl, ...(withCommit ? { withCommit } : {}) };
+  return { reply: await runCommand(ctx, command) };
 }
 
 /** Says on the row that its claim was taken by an instance that stopped before finishing it. */
@@ -179,14 +161,11 @@ async function processOne(deps: ProcessDeps, inbound: StoredInbound): Promise<vo
   let decision: Decision;
   try {
     if (READ_ONLY.has(command.kind)) decision = await decide(sql, customer, command, deps.publicSiteUrl, false);
-    else {
-      // First contact's consent row is written before the transaction, on its own: a synced
-      // write inside it would hold the organisation's sync lock for the whole command. It is
-      // a fact whatever happens to the command (the customer did write), and the claim
-      // statement then finds it and writes nothing.
-      await ensureConsent(sql, customer);
-      decision = await sql.begin((tx) => decide(tx, customer, command, deps.publicSiteUrl, true));
-    }
+    else
+      decision = await beginWithFinalWrites<Tx, Decision>(
+        (work) => sql.begin(work),
+        (tx, withCommit) => decide(tx, customer, command, deps.publicSiteUrl, true, withCommit),
+      );
   } catch (error) {
     // Claimed already: by a live worker (which finishes it) or by a stopped one (a stranded row, left `received`).
     if (error instanceof AlreadyHandled)

@@ -14,6 +14,9 @@ import { syncSeedsMigration } from './0012-sync-seeds.js';
 import { syncReceiptsMigration } from './0013-sync-receipts.js';
 import { membersByLidMigration } from './0014-members-by-lid.js';
 import { cloudApiMigration } from './0015-cloud-api.js';
+import { customReminderRulesMigration } from './0016-custom-reminder-rules.js';
+import { inboxSummaryMigration } from './0017-inbox-summary.js';
+import { alertsMigration } from './0018-alerts.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -32,4 +35,7 @@ export const migrations: readonly Migration[] = [
   syncReceiptsMigration,
   membersByLidMigration,
   cloudApiMigration,
+  customReminderRulesMigration,
+  inboxSummaryMigration,
+  alertsMigration,
 ];

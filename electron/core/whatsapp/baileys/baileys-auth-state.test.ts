@@ -3,7 +3,6 @@ import {
   Curve,
   DEFAULT_CONNECTION_CONFIG,
   generateSignalPubKey,
-  initAuthCreds,
   makeCacheableSignalKeyStore,
 } from '@whiskeysockets/baileys';
 import { readFileSync } from 'node:fs';
@@ -15,7 +14,7 @@ import { createSilentLogger } from '../../logging/logger.js';
 import { KeyFileSecretStore } from '../../secrets/key-file-secret-store.js';
 import { ValueCipher } from '../../secrets/value-cipher.js';
 import { SessionAuthStore } from '../auth-store.js';
-import { isPaired, loadBaileysAuthState } from './baileys-auth-state.js';
+import { loadBaileysAuthState } from './baileys-auth-state.js';
 
 const ALICE = { session: 'wa_00000000-0000-0000-0000-00000000000a', jid: '919818861043@s.whatsapp.net' };
 const BOB = { session: 'wa_00000000-0000-0000-0000-00000000000b', jid: '256772123456@s.whatsapp.net' };
@@ -130,12 +129,5 @@ describe('auth state in SQLite', () => {
     db.prepare("UPDATE whatsapp_auth SET key_id = '2' WHERE key_id = '1'").run();
     expect(() => store.get('pre-key', ['2'])).toThrow();
     db.close();
-  });
-
-  it('tells a paired device from one that only showed a QR', () => {
-    const creds = initAuthCreds();
-    expect(isPaired(creds)).toBe(false);
-    expect(isPaired({ ...creds, me: { id: ALICE.jid } })).toBe(false);
-    expect(isPaired({ ...creds, me: { id: ALICE.jid }, account: {} })).toBe(true);
   });
 });

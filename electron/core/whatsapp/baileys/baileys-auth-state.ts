@@ -56,8 +56,3 @@ export function loadBaileysAuthState(store: SessionAuthStore): { state: Authenti
     saveCreds: () => store.set([{ ...CREDS, value: JSON.stringify(creds, BufferJSON.replacer) }]),
   };
 }
-
-/** Paired means WhatsApp knows this device: `creds.registered` stays false after a QR link. */
-export function isPaired(creds: AuthenticationCreds): boolean {
-  return Boolean(creds.me && creds.account);
-}

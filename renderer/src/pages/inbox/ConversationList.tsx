@@ -1,13 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
-import type { Conversation } from '../../../../shared/shop/inbox-schemas.js';
+import { type Conversation, MESSAGE_SEARCH_MIN_CHARS } from '../../../../shared/shop/inbox-schemas.js';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import { formatWhen } from './format-shop.js';
 import { useShopQuery } from './use-shop-query.js';
 
 const ROW_HEIGHT = 68;
-// Rows loaded around what is in view: the list holds thousands of conversations, the page a few hundred.
-const WINDOW = 200;
+// Rows loaded around what is in view (about four screens): the list holds thousands of conversations, and every row
+// loaded is one more the core reads and the page parses before the first paint.
+const WINDOW = 60;
 
 export type ConversationFilter = 'all' | 'unread' | 'open' | 'resolved';
 
@@ -49,7 +50,15 @@ export function ConversationList({
 
   if (page.error) return <p className="inbox__empty error">{page.error}</p>;
   if (page.data && total === 0)
-    return <p className="inbox__empty muted">{search ? `No conversation matches “${search}”.` : 'No conversations here yet.'}</p>;
+    return (
+      <p className="inbox__empty muted">
+        {!search
+          ? 'No conversations here yet.'
+          : [...search].length < MESSAGE_SEARCH_MIN_CHARS
+            ? `No phone or name matches “${search}”. Messages are searched from ${MESSAGE_SEARCH_MIN_CHARS} characters.`
+            : `No conversation matches “${search}”.`}
+      </p>
+    );
   return (
     <div ref={scrollRef} className="inbox__list" role="list" aria-label="Conversations" aria-busy={page.loading}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

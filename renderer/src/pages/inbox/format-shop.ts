@@ -1,10 +1,17 @@
 /** How the shop pages write times, money and numbers. */
 
+// Making a formatter costs far more than using one, and a list paints dozens of times at once.
+const whenFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatWhen(iso: string | null, timeZone: string): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(
-    new Date(iso),
-  );
+  let format = whenFormats.get(timeZone);
+  if (!format)
+    whenFormats.set(
+      timeZone,
+      (format = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })),
+    );
+  return format.format(new Date(iso));
 }
 
 export function formatMoney(amount: string, currency: string): string {

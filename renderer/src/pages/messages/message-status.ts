@@ -1,5 +1,5 @@
 import type { MessageStatus, ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
-import { ruleLabels } from '../../../../shared/messages/schedule.js';
+import { ruleLabel } from '../../../../shared/messages/schedule.js';
 
 /** Each status has a word, a shape and a colour, so none depends on colour alone. */
 export const statusView: Record<MessageStatus, { label: string; glyph: string; help: string }> = {
@@ -25,7 +25,7 @@ export const receiptLabels: Record<NonNullable<ScheduledMessage['receipt']>, str
 
 /** "1 hour before", or "Quick send" for a message sent by hand. */
 export function messageTitle(message: ScheduledMessage): string {
-  return message.ruleKey ? ruleLabels[message.ruleKey] : 'Quick send';
+  return message.ruleKey ? (message.ruleLabel ?? ruleLabel(message.ruleKey, null)) : 'Quick send';
 }
 
 /** What the message says, with the attached file named first. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncWorld, type SyncWorld } from '../../../../tests/support/sync/sync-world.js';
 import { backendRequirement } from '../../../../supabase/tests/support/requirements.js';
 import { renderConsole } from '../../../test/messages-test-kit.js';
+import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 
 const backend = backendRequirement();
 
@@ -41,7 +42,7 @@ describe.skipIf(!backend.available)('Settings → Hosted backend', () => {
     const desktop = world.desktop();
     await desktop.call('workshops:create', {
       name: 'Soap making',
-      startsAtLocal: '2030-05-02T10:00',
+      startsAtLocal: localTimeInDays(30, '10:00', 'Africa/Kampala'),
       timeZone: 'Africa/Kampala',
       durationMinutes: 60,
     });
@@ -118,7 +119,12 @@ describe.skipIf(!backend.available)('Settings → Hosted backend', () => {
     renderConsole(desktop.core, 'settings');
     world.gateway.setFaults(() => 'drop-request');
     try {
-      await desktop.call('workshops:create', { name: 'Candles', startsAtLocal: '2030-06-01T10:00', timeZone: 'UTC', durationMinutes: 60 });
+      await desktop.call('workshops:create', {
+        name: 'Candles',
+        startsAtLocal: localTimeInDays(31, '10:00', 'UTC'),
+        timeZone: 'UTC',
+        durationMinutes: 60,
+      });
       fireEvent.click(within(await section()).getByRole('button', { name: 'Sync now' }));
       const box = await section();
       expect(await within(box).findByRole('note', {}, { timeout: 20_000 })).toHaveTextContent(

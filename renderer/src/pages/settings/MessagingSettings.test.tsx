@@ -149,6 +149,62 @@ describe('Reminder schedule', () => {
     expect(upcoming).not.toHaveTextContent('6 hours before');
   });
 
+  it('adds “A day before” for the organisation, puts its reminder on a linked workshop’s schedule, renames it, and removing it cancels that reminder', async () => {
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'settings');
+    const schedule = await screen.findByRole('form', { name: 'Reminder schedule' });
+    await within(schedule).findByRole('checkbox', { name: '6 hours before' });
+    // The five starting rules are turned off, never removed.
+    expect(within(schedule).queryByRole('button', { name: /^Remove/ })).not.toBeInTheDocument();
+
+    fireEvent.click(within(schedule).getByRole('button', { name: 'Add a rule' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a reminder rule' });
+    fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'A day before' } });
+    fireEvent.change(within(dialog).getByLabelText('Minutes before the start'), { target: { value: '1440' } });
+    fireEvent.change(within(dialog).getByLabelText('Template'), {
+      target: { value: (await call(test.core, 'templates:list', {}))[0]!.id },
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add rule' }));
+    expect(await within(schedule).findByText(/^Added “A day before”/)).toBeInTheDocument();
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(within(schedule).getByLabelText('Minutes before the start for A day before')).toHaveValue(1440);
+
+    const workshopId = (await call(test.core, 'workshops:list', {}))[0]!.id;
+    const ofRule = async (label: string) =>
+      (await call(test.core, 'messages:list', { workshopId, scope: 'all' })).find((message) => message.ruleLabel === label);
+    await waitFor(async () => expect((await ofRule('A day before'))?.status).toBe('pending'));
+
+    fireEvent.click(within(schedule).getByRole('button', { name: 'Rename A day before' }));
+    const rename = await screen.findByRole('dialog', { name: 'Rename “A day before”' });
+    fireEvent.change(within(rename).getByLabelText('Name'), { target: { value: '48 hours to go' } });
+    fireEvent.click(within(rename).getByRole('button', { name: 'Rename' }));
+    fireEvent.click(within(schedule).getByRole('button', { name: 'Save schedule' }));
+    expect(await within(schedule).findByText('Saved; pending reminders of every workshop follow.')).toBeInTheDocument();
+    await waitFor(async () => expect((await ofRule('48 hours to go'))?.status).toBe('pending'));
+
+    fireEvent.click(within(schedule).getByRole('button', { name: 'Remove 48 hours to go' }));
+    const question = await screen.findByRole('dialog', { name: 'Remove “48 hours to go”?' });
+    fireEvent.click(within(question).getByRole('button', { name: 'Remove rule' }));
+    expect(await within(schedule).findByText('Removed “48 hours to go”; 1 reminder still to go was cancelled.')).toBeInTheDocument();
+    expect(within(schedule).queryByRole('checkbox', { name: '48 hours to go' })).not.toBeInTheDocument();
+    const removed = (await call(test.core, 'messages:list', { workshopId, scope: 'all' })).filter((message) =>
+      message.ruleKey?.startsWith('rule_'),
+    );
+    expect(removed.map((message) => message.status)).toEqual(['cancelled']);
+  });
+
+  it('turns “1 hour before” into a fixed time on the day, and its reminder moves there', async () => {
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'settings');
+    const schedule = await screen.findByRole('form', { name: 'Reminder schedule' });
+    fireEvent.change(await within(schedule).findByLabelText('How 1 hour before is timed'), { target: { value: 'day-of-at' } });
+    fireEvent.change(within(schedule).getByLabelText('Time of day for 1 hour before'), { target: { value: '12:15' } });
+    fireEvent.click(within(schedule).getByRole('button', { name: 'Save schedule' }));
+    expect(await within(schedule).findByText('Saved; pending reminders of every workshop follow.')).toBeInTheDocument();
+    const rule = (await call(test.core, 'automation:get', {})).find((candidate) => candidate.ruleKey === '1h-before');
+    expect(rule).toMatchObject({ localTime: '12:15', minutesBefore: null });
+  });
+
   it('shows the core’s refusal, e.g. a rule turned on without a template', async () => {
     renderConsole(test.core, 'settings');
     const schedule = await screen.findByRole('form', { name: 'Reminder schedule' });

@@ -283,7 +283,7 @@ describe('the workshop WhatsApp tab', () => {
 
     const rules = await call(test.core, 'automation:get', {});
     await call(test.core, 'automation:save', {
-      rules: rules.map(({ label: _label, source: _source, ...rule }) => ({
+      rules: rules.map(({ label: _label, source: _source, definedBy: _definedBy, ...rule }) => ({
         ...rule,
         enabled: rule.ruleKey === 'morning-of' ? false : rule.enabled,
       })),

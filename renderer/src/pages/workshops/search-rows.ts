@@ -23,11 +23,6 @@ export function createRowSearch<Row extends Searchable>(rows: readonly Row[]): (
 }
 
 export type SortDirection = 'asc' | 'desc';
-export interface SortState<Key extends string> {
-  key: Key;
-  direction: SortDirection;
-}
-
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
 /** Sorts a copy; rows without a value stay at the end in either direction. */
