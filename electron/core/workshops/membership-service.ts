@@ -115,26 +115,22 @@ export class MembershipService {
     const operations = this.queue.splice(0);
     const at = new Date(this.clock.now()).toISOString();
     const touched = new Set<string>();
-    // Live membership is WhatsApp's to tell again: these commits skip the wait for the disk
-    // (most of a join's time on screen). A crash of the console loses nothing (WAL); only a
-    // power cut can take the last of them, and the sync at the next connect restores those.
-    // Every later FULL commit makes them durable too, as the log is written in order.
-    const durability = this.db.pragma('synchronous', { simple: true }) as number;
-    this.db.pragma('synchronous = NORMAL');
     try {
-      this.db
-        .transaction(() =>
-          this.ledger.batch(() => {
-            for (const operation of operations) for (const group of operation(at)) touched.add(group);
-          }),
-        )
-        .immediate();
+      // Live membership is WhatsApp's to tell again (the sync at the next connect), so its
+      // commit does not wait for the disk flush either: most of a join's time on screen.
+      withoutFlush(this.db, () =>
+        this.db
+          .transaction(() =>
+            this.ledger.batch(() => {
+              for (const operation of operations) for (const group of operation(at)) touched.add(group);
+            }),
+          )
+          .immediate(),
+      );
     } catch (error) {
       // Nothing was written; the next sync of these groups catches up from WhatsApp itself.
       this.logger.error({ err: error, operations: operations.length }, 'membership events could not be stored');
       return;
-    } finally {
-      this.db.pragma(`synchronous = ${durability}`);
     }
     this.announce(touched);
   }
