@@ -29,6 +29,16 @@ describe.skipIf(!backend.available)('whatsapp-webhook: verification and refusing
       expect(await response.text()).toBe('1158201444');
     });
 
+    it("echoes the challenge for the verify token of an organisation's Cloud API number", async () => {
+      const [org] = await h.sql<{ id: string }[]>`insert into organizations (name) values ('Cloud API org') returning id`;
+      const token = `cloud-verify-${newCustomer()}`;
+      await h.sql`insert into whatsapp_config (organization_id, phone_number_id, business_account_id, access_token_encrypted, webhook_verify_token)
+                  values (${org!.id}, ${`9${newCustomer()}`}, 'waba1', 'v1:sealed', ${token})`;
+      const response = await verify({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '4410' });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('4410');
+    });
+
     it('refuses a wrong token with 403', async () => {
       // A challenge no error text could contain by chance, so only an echo of it can fail this.
       const response = await verify({ 'hub.mode': 'subscribe', 'hub.verify_token': 'guess', 'hub.challenge': 'challenge-7f3a9c' });

@@ -41,9 +41,13 @@ async function verifySubscription(sql: Sql, url: URL): Promise<Response> {
   // A token no store could have set cannot match one; it never reaches the query.
   if (token.length > MAX_VERIFY_TOKEN || !isStorableText(token))
     return errorResponse(403, 'Verify token does not match any active WhatsApp channel');
+  // A store's chat channel, or an organisation's Cloud API number (template messaging): both subscribe this URL.
   const [match] = await sql`
     select 1 from public.business_channel_settings
-    where is_active and channel_type = 'whatsapp' and webhook_verify_token = ${token} limit 1`;
+    where is_active and channel_type = 'whatsapp' and webhook_verify_token = ${token}
+    union all
+    select 1 from public.whatsapp_config where webhook_verify_token = ${token}
+    limit 1`;
   if (!match) return errorResponse(403, 'Verify token does not match any active WhatsApp channel');
   return new Response(challenge, { status: 200, headers: { 'content-type': 'text/plain' } });
 }

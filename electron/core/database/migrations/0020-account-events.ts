@@ -1,7 +1,7 @@
 import type { Migration } from '../migration.js';
 
 export const accountEventsMigration: Migration = {
-  version: 19,
+  version: 20,
   name: 'account-events',
   // Each linked account's event log (connected, disconnected and why, QR shown, logged out,
   // throttled), kept across restarts so "why did it drop last night" has an answer. This
