@@ -62,7 +62,10 @@ import {
   CampaignPreviewSchema,
   CampaignSendSchema,
   CampaignSetupSchema,
+  CloudTemplateSchema,
   CampaignSummarySchema,
+  NumberInputSchema,
+  NumberSavedSchema,
   SendOutcomeSchema,
 } from '../campaigns/campaign-schemas.js';
 import type { Result } from './result.js';
@@ -310,6 +313,8 @@ export const methods = {
   'inbox:set-resolved': method(ConversationKeySchema.extend({ resolved: z.boolean() }).strict(), z.object({ done: z.literal(true) })),
   /** Sends through the backend's send-reply function; the same idempotency key is never sent twice. */
   'inbox:reply': method(ReplyInputSchema, ReplyOutcomeSchema),
+  /** Approved templates, for a reply outside the 24-hour window. */
+  'inbox:templates': method(NoInput, z.array(CloudTemplateSchema)),
   'orders:list': method(OrderQuerySchema, OrderListSchema),
   'orders:get': method(z.object({ id: z.string().uuid() }).strict(), OrderDetailSchema),
   /** Ship, deliver, cancel or decide a review through the backend; refused when the order changed since `version`. */
@@ -322,6 +327,8 @@ export const methods = {
   'campaigns:send': method(CampaignSendSchema, SendOutcomeSchema),
   'campaigns:list': method(NoInput, z.array(CampaignSummarySchema)),
   'campaigns:get': method(z.object({ id: z.string().min(1) }).strict(), CampaignDetailSchema),
+  /** Owners and admins: saves a Cloud API number and its access token through the backend, which seals the token. */
+  'campaigns:save-number': method(NumberInputSchema, NumberSavedSchema),
   /** What the demo group's members saw: messages the demo account sent there. */
   'demo:history': method(
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),

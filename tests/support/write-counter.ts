@@ -13,7 +13,11 @@ export class WriteCounter {
     this.db = new BetterSqlite3(path);
     this.db.pragma('busy_timeout = 5000');
     const tables = this.db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      // Virtual tables (full-text indexes) and their shadow tables take no triggers; the rows they index are counted.
+      .prepare(
+        `SELECT name FROM sqlite_master AS t WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+           AND NOT EXISTS (SELECT 1 FROM sqlite_master AS v WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%' AND t.name LIKE v.name || '\\_%' ESCAPE '\\')`,
+      )
       .pluck()
       .all() as string[];
     this.db.exec('CREATE TABLE test_row_writes (table_name TEXT NOT NULL, op TEXT NOT NULL)');

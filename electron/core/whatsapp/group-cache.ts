@@ -15,19 +15,29 @@ export class GroupCache implements GroupMetadataCache {
   ) {}
 
   get(groupJid: string): unknown {
-    const json = this.db
-      .prepare('SELECT metadata_json FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?')
-      .pluck()
-      .get(this.sessionId, groupJid) as string | null | undefined;
+    const json = this.storedJson(groupJid);
     return json ? (JSON.parse(json) as unknown) : undefined;
   }
 
-  set(group: GroupInfo, raw: unknown): void {
+  /**
+   * Writes only metadata that differs from what is stored: a Sync Members that finds the
+   * group as it was costs no write (and no disk flush) here. Callers that want the row's
+   * freshness recorded stamp it in their own transaction.
+   */
+  set(group: GroupInfo, json: string): void {
+    if (json === this.storedJson(group.jid)) return;
     this.db.transaction(() => {
       this.directory.upsert(this.sessionId, group, null);
       this.db
         .prepare('UPDATE whatsapp_groups SET metadata_json = ? WHERE session_id = ? AND group_jid = ?')
-        .run(JSON.stringify(raw), this.sessionId, group.jid);
+        .run(json, this.sessionId, group.jid);
     })();
+  }
+
+  private storedJson(groupJid: string): string | null | undefined {
+    return this.db
+      .prepare('SELECT metadata_json FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?')
+      .pluck()
+      .get(this.sessionId, groupJid) as string | null | undefined;
   }
 }

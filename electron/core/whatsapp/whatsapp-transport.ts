@@ -119,7 +119,8 @@ export interface ConnectionContext {
 export interface GroupMetadataCache {
   /** The transport's own metadata object as last stored, or undefined. */
   get(groupJid: string): unknown;
-  set(group: GroupInfo, raw: unknown): void;
+  /** Stores the transport's metadata, given as its JSON text, with the group's row. */
+  set(group: GroupInfo, rawJson: string): void;
 }
 
 export interface WhatsAppTransportFactory {

@@ -46,6 +46,9 @@ export class MembershipLedger {
         'SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ? AND phone = ?',
       ),
       membersWithLid: db.prepare('SELECT group_jid, id FROM workshop_group_members WHERE lid = ? AND phone IS NULL'),
+      groupMembers: db.prepare('SELECT id, lid, phone, status, is_admin, joined_at FROM workshop_group_members WHERE group_jid = ?'),
+      knownPairs: db.prepare('SELECT lid, phone FROM wa_lid_mappings WHERE lid IN (SELECT value FROM json_each(?))'),
+      phonelessLids: db.prepare('SELECT DISTINCT lid FROM workshop_group_members WHERE lid IS NOT NULL AND phone IS NULL').pluck(),
       insert: db.prepare(
         `INSERT INTO workshop_group_members (group_jid, lid, phone, status, joined_at, joined_source, left_at, left_source, is_admin, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -99,6 +102,24 @@ export class MembershipLedger {
     for (; index < rows.length; index++) this.statements.event.run(rows[index]);
   }
 
+  /**
+   * The pairs `learnMappings` would change anything for: a pair already recorded is a no-op
+   * unless some member with that LID still lacks a phone. Every Sync Members lists a
+   * thousand pairs that are almost all known; checking them in two queries instead of two
+   * statements each is most of what keeps a repeated sync cheap.
+   */
+  newPairs(pairs: readonly { lid: string; phone: string }[]): { lid: string; phone: string }[] {
+    if (pairs.length === 0) return [];
+    const known = new Map(
+      (this.statements.knownPairs.all(JSON.stringify(pairs.map((pair) => pair.lid))) as { lid: string; phone: string }[]).map((row) => [
+        row.lid,
+        row.phone,
+      ]),
+    );
+    const phoneless = new Set(this.statements.phonelessLids.all() as string[]);
+    return pairs.filter(({ lid, phone }) => known.get(lid) !== phone || phoneless.has(lid));
+  }
+
   /** Records LID ↔ phone pairs and fills in, or merges, members they identify. Returns the groups touched. */
   learnMappings(pairs: readonly { lid: string; phone: string }[], source: string, at: string): Set<string> {
     const touched = new Set<string>();
@@ -146,7 +167,15 @@ export class MembershipLedger {
    */
   reconcile(group: string, participants: readonly ParticipantInfo[], at: string): { synced: number; markedLeft: number } {
     const present = new Set<number>();
+    const stored = this.storedMembers(group);
     for (const participant of participants) {
+      // Someone already on the table, active, with exactly the ids WhatsApp lists: only their admin flag can differ.
+      const same = stored.unchanged(participant);
+      if (same) {
+        if (Boolean(same.is_admin) !== participant.isAdmin) this.statements.setAdmin.run(participant.isAdmin ? 1 : 0, at, same.id);
+        present.add(same.id);
+        continue;
+      }
       const member = this.resolve(group, participant, at);
       if (member?.status === 'active') {
         if (Boolean(member.is_admin) !== participant.isAdmin) this.statements.setAdmin.run(participant.isAdmin ? 1 : 0, at, member.id);
@@ -165,6 +194,24 @@ export class MembershipLedger {
       markedLeft++;
     }
     return { synced: participants.length, markedLeft };
+  }
+
+  /** The group's rows in one read, to find members a sync finds as they were without a look-up each. */
+  private storedMembers(group: string): { unchanged(participant: ParticipantInfo): MemberRow | undefined } {
+    const byLid = new Map<string, MemberRow>();
+    const byPhone = new Map<string, MemberRow>();
+    for (const row of this.statements.groupMembers.all(group) as MemberRow[]) {
+      if (row.lid) byLid.set(row.lid, row);
+      if (row.phone) byPhone.set(row.phone, row);
+    }
+    return {
+      // Only a participant carrying both ids, both on the same active row, is certain to need no
+      // mapping look-up, merge or fill-in; anyone else takes the full path below.
+      unchanged: ({ lid, phone }) => {
+        const row = lid && phone ? byLid.get(lid) : undefined;
+        return row && row.status === 'active' && byPhone.get(phone ?? '') === row ? row : undefined;
+      },
+    };
   }
 
   private markJoined(

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
+import { withoutFlush } from '../database/without-flush.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { ParticipantAction, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
@@ -53,22 +54,36 @@ export class MembershipService {
     if (pairs.length > 0) this.enqueue((at) => this.ledger.learnMappings(pairs, source, at));
   }
 
-  /** Sync: the group as WhatsApp lists it now becomes the truth, in one transaction. */
-  async reconcile(groupJid: string, participants: readonly ParticipantInfo[]): Promise<{ synced: number; markedLeft: number }> {
+  /**
+   * Sync: the group as WhatsApp lists it now becomes the truth, in one transaction, which
+   * also runs `alongside` (the caller's own "last synced" stamps). It does not wait for the
+   * disk flush: everything it writes is read from WhatsApp again by the next sync.
+   */
+  async reconcile(
+    groupJid: string,
+    participants: readonly ParticipantInfo[],
+    alongside?: (at: string) => void,
+  ): Promise<{ synced: number; markedLeft: number }> {
     await this.whenFlushed();
     const at = new Date(this.clock.now()).toISOString();
-    const result = this.db
-      .transaction(() =>
-        this.ledger.batch(() => {
-          this.ledger.learnMappings(
-            participants.flatMap((member) => (member.lid && member.phone ? [{ lid: member.lid, phone: member.phone }] : [])),
-            'group-metadata',
-            at,
-          );
-          return this.ledger.reconcile(groupJid, participants, at);
-        }),
-      )
-      .immediate();
+    const result = withoutFlush(this.db, () =>
+      this.db
+        .transaction(() =>
+          this.ledger.batch(() => {
+            this.ledger.learnMappings(
+              this.ledger.newPairs(
+                participants.flatMap((member) => (member.lid && member.phone ? [{ lid: member.lid, phone: member.phone }] : [])),
+              ),
+              'group-metadata',
+              at,
+            );
+            const outcome = this.ledger.reconcile(groupJid, participants, at);
+            alongside?.(at);
+            return outcome;
+          }),
+        )
+        .immediate(),
+    );
     this.announce([groupJid]);
     return result;
   }

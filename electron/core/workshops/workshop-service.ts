@@ -192,13 +192,14 @@ export class WorkshopService {
     this.events.emit('workshops:changed', { id });
   }
 
+  /** "Last synced" is written in the same commit as the members it describes. */
   private async applySync(ids: string[], group: GroupInfo): Promise<{ synced: number; marked_left: number; lastSyncedAt: string }> {
-    const { synced, markedLeft } = await this.membership.reconcile(group.jid, group.participants);
-    const at = this.now();
-    for (const id of ids) {
-      this.repository.update(id, { last_synced_at: at }, at);
-      this.changed(id);
-    }
+    let at = this.now();
+    const { synced, markedLeft } = await this.membership.reconcile(group.jid, group.participants, (now) => {
+      at = now;
+      for (const id of ids) this.repository.update(id, { last_synced_at: now }, now);
+    });
+    for (const id of ids) this.changed(id);
     return { synced, marked_left: markedLeft, lastSyncedAt: at };
   }
 

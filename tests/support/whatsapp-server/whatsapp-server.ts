@@ -9,6 +9,7 @@ import {
   type BinaryNode,
 } from '@whiskeysockets/baileys';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { EncodedNode, type WireNode } from './encoded-node.js';
 import { groupNode, groupNotification, participantNode, type GroupChange } from './group-stanzas.js';
 import { visibleText } from './member-inbox.js';
 import { WireConnection, type HandshakeFault } from './wire-connection.js';
@@ -78,6 +79,8 @@ export class WhatsAppServer {
   readonly logLines: string[] = [];
   /** Times a login found another socket of the same device logged in and replaced it (440). */
   replacedSockets = 0;
+  /** Time the server spent building and writing IQ answers, so a benchmark can tell its share from the console's. */
+  iqAnswerMs = 0;
   /** QR refs handed out, each with the registering connection it belongs to. */
   private readonly refs = new Map<string, WireConnection>();
   private readonly staticKey = Curve.generateKeyPair();
@@ -86,6 +89,8 @@ export class WhatsAppServer {
   private nextId = 1;
   private readonly log: (line: string) => void;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Each group's `<group>` bytes, reused until the group changes. */
+  private readonly encodedGroups = new WeakMap<SimGroup, { state: string; node: EncodedNode }>();
 
   constructor(options: WhatsAppServerOptions = {}) {
     this.world = options.world ?? new WhatsAppWorld();
@@ -349,6 +354,7 @@ export class WhatsAppServer {
       connection.sendNode(this.error(iq, failure));
       return;
     }
+    const started = performance.now();
     const answer = this.answer(connection, iq);
     if (answer === 'unknown') {
       const child = Array.isArray(iq.content) ? (iq.content[0] as BinaryNode | undefined)?.tag : undefined;
@@ -357,6 +363,7 @@ export class WhatsAppServer {
       return;
     }
     connection.sendNode(answer);
+    this.iqAnswerMs += performance.now() - started;
     if (iq.attrs.xmlns === 'passive') this.deliverOffline(connection);
   }
 
@@ -371,7 +378,7 @@ export class WhatsAppServer {
     });
   }
 
-  private result(iq: BinaryNode, content: BinaryNode[] = [], id = iq.attrs.id ?? ''): BinaryNode {
+  private result(iq: BinaryNode, content: (WireNode | EncodedNode)[] = [], id = iq.attrs.id ?? ''): WireNode {
     return { tag: 'iq', attrs: { from: iq.attrs.to ?? S_WHATSAPP_NET, type: 'result', id }, ...(content.length ? { content } : {}) };
   }
 
@@ -383,7 +390,7 @@ export class WhatsAppServer {
     };
   }
 
-  private answer(connection: WireConnection, iq: BinaryNode): BinaryNode | 'unknown' {
+  private answer(connection: WireConnection, iq: BinaryNode): WireNode | 'unknown' {
     const xmlns = iq.attrs.xmlns;
     const child = Array.isArray(iq.content) ? (iq.content[0] as BinaryNode | undefined) : undefined;
     switch (xmlns) {
@@ -478,18 +485,18 @@ export class WhatsAppServer {
     return { tag: 'usync', attrs: {}, content: [{ tag: 'list', attrs: {}, content: list }] };
   }
 
-  private groupIq(iq: BinaryNode, child: BinaryNode | undefined): BinaryNode | 'unknown' {
+  private groupIq(iq: BinaryNode, child: BinaryNode | undefined): WireNode | 'unknown' {
     const me = this.world.me;
     switch (child?.tag) {
       case 'participating': {
         const groups = [...this.world.groups.values()].filter((group) => group.members.has(me));
-        return this.result(iq, [{ tag: 'groups', attrs: {}, content: groups.map((group) => groupNode(group)) }]);
+        return this.result(iq, [{ tag: 'groups', attrs: {}, content: groups.map((group) => this.encodedGroup(group)) }]);
       }
       case 'query': {
         const group = this.world.group(iq.attrs.to ?? '');
         if (!group) return this.error(iq, { code: 404, text: 'item-not-found' });
         if (!group.members.has(me)) return this.error(iq, { code: 403, text: 'forbidden' });
-        return this.result(iq, [groupNode(group)]);
+        return this.result(iq, [this.encodedGroup(group)]);
       }
       case 'invite': {
         const group = this.world.group(iq.attrs.to ?? '');
@@ -520,6 +527,17 @@ export class WhatsAppServer {
       default:
         return 'unknown';
     }
+  }
+
+  /** The group as `<group>`, encoded again only when something a `<group>` shows has changed. */
+  private encodedGroup(group: SimGroup): EncodedNode {
+    const roles = [...group.members].map(([user, role]) => `${user.lid}.${user.pn}.${role ?? ''}`);
+    const state = [group.subject, group.announce, group.addressingMode, group.creation, group.creator.lid, ...roles].join(',');
+    const cached = this.encodedGroups.get(group);
+    if (cached?.state === state) return cached.node;
+    const node = new EncodedNode(groupNode(group));
+    this.encodedGroups.set(group, { state, node });
+    return node;
   }
 
   // ---- messages -----------------------------------------------------------------------

@@ -1,5 +1,6 @@
-import { decodeBinaryNode, encodeBinaryNode, proto, type BinaryNode, type KeyPair } from '@whiskeysockets/baileys';
+import { decodeBinaryNode, proto, type BinaryNode, type KeyPair } from '@whiskeysockets/baileys';
 import type { WebSocket } from 'ws';
+import { encodeWireNode, type WireNode } from './encoded-node.js';
 import { NoiseResponder, selfMadeCertChain } from './noise-responder.js';
 
 export type HandshakeFault = 'close-after-hello' | 'bad-issuer-serial';
@@ -62,9 +63,9 @@ export class WireConnection {
     return `srv.${this.id}.${this.nextTag++}`;
   }
 
-  sendNode(node: BinaryNode): void {
+  sendNode(node: WireNode): void {
     if (!this.open || !this.noise.ready) return;
-    this.sendFrame(this.noise.seal(encodeBinaryNode(node)));
+    this.sendFrame(this.noise.seal(encodeWireNode(node)));
   }
 
   /** Bytes that are not a valid sealed frame: the client cannot decrypt them. */

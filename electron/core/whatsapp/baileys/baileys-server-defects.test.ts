@@ -12,6 +12,7 @@ import {
   type RealConsole,
 } from '../../../../tests/support/whatsapp-server/real-console.js';
 import { useServerTestBed } from '../../../../tests/support/whatsapp-server/server-test-bed.js';
+import { WriteCounter } from '../../../../tests/support/write-counter.js';
 import type { WhatsAppServer } from '../../../../tests/support/whatsapp-server/whatsapp-server.js';
 import { groupJid, lidJid, type SimGroup, type SimUser } from '../../../../tests/support/whatsapp-server/world.js';
 import type { BaileysTransportOptions } from './baileys-transport.js';
@@ -160,6 +161,26 @@ describe('sending through the real adapter: what WhatsApp said about the message
 });
 
 describe('groups through the real adapter', () => {
+  it('writes only "Last synced" when Sync Members finds the group as it was, and picks up a member WhatsApp never announced', async () => {
+    const linked = await linkedWorkshop();
+    await call(linked.console, 'workshops:sync-members', { id: linked.workshop.id });
+    const counter = new WriteCounter(join(bed.dataDir, 'console.sqlite'));
+    try {
+      expect(await call(linked.console, 'workshops:sync-members', { id: linked.workshop.id })).toMatchObject({ synced: 4 });
+      expect(counter.writes()).toEqual({ 'workshops update': 1 });
+    } finally {
+      counter.close();
+    }
+    // A join whose notification never arrived: only the metadata says so.
+    const dave = server.world.addUser('Dave');
+    server.world.watching.add(dave);
+    linked.group.members.set(dave, null);
+    expect(await call(linked.console, 'workshops:sync-members', { id: linked.workshop.id })).toMatchObject({ synced: 5 });
+    await sendNow(linked, 'Starts in 1 hour');
+    await server.idle();
+    expect(server.world.copiesOf('Starts in 1 hour').get(dave)).toBe(1);
+  });
+
   it('refuses to empty the group list when WhatsApp never answers the request, and keeps every stored group', async () => {
     const linked = await linkedWorkshop({ queryTimeoutMs: 1_000 });
     server.behaviour.dropIq = (iq) => iq.attrs.xmlns === 'w:g2';

@@ -23,6 +23,7 @@ import {
   type WAVersion,
 } from '@whiskeysockets/baileys';
 import { extractGroupMetadata } from '@whiskeysockets/baileys/lib/Socket/groups.js';
+import { createHash } from 'node:crypto';
 import { jidForPhone, phoneFromJid } from '../../../../shared/phone/normalise-phone.js';
 import { TransportEmitter } from '../transport-emitter.js';
 import type {
@@ -118,6 +119,8 @@ export class BaileysTransport implements WhatsAppConnection {
   /** Bumped by close(): an open() that was waiting for the version must not build a socket after it. */
   private generation = 0;
   private readonly reportedPairs = new Map<string, string>();
+  /** Each group's last metadata (by digest) and its conversion, reused while WhatsApp reports the same. */
+  private readonly converted = new Map<string, { digest: string; group: GroupInfo }>();
 
   constructor(
     private readonly context: ConnectionContext,
@@ -556,8 +559,22 @@ export class BaileysTransport implements WhatsAppConnection {
     if (pairs.length > 0) this.emitter.emit('lid-mappings', pairs);
   }
 
-  /** Converts group metadata to our terms and keeps Baileys' copy for cachedGroupMetadata. */
+  /**
+   * Converts group metadata to our terms and keeps Baileys' copy for cachedGroupMetadata.
+   * Metadata identical to the last seen for the group is not converted again: a repeated
+   * Sync Members of a 1,000-member group would otherwise redo a thousand conversions.
+   */
   private remember(metadata: GroupMetadata): GroupInfo {
+    const json = JSON.stringify(metadata);
+    const digest = createHash('sha1').update(json).digest('base64');
+    const last = this.converted.get(metadata.id);
+    const group = last?.digest === digest ? last.group : this.toGroupInfo(metadata);
+    this.converted.set(metadata.id, { digest, group });
+    this.context.groupCache.set(group, json);
+    return group;
+  }
+
+  private toGroupInfo(metadata: GroupMetadata): GroupInfo {
     const participants = metadata.participants.map(toParticipant);
     const group: GroupInfo = {
       jid: metadata.id,
@@ -571,7 +588,6 @@ export class BaileysTransport implements WhatsAppConnection {
       ),
       participants,
     };
-    this.context.groupCache.set(group, metadata);
     this.learnMappings(participants);
     return group;
   }
