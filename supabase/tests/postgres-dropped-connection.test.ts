@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShop, type Harness, newCustomer, type Shop, startHarness } from './support/harness';
 import { change, delivery, status, text } from './support/meta';
 import { type CuttingProxy, startCuttingProxy } from './support/cutting-proxy';
+import { holdLock } from './support/held-lock';
 import { enablePayments, flutterwaveSignature, v4Webhook } from './support/payments';
 import { backendRequirement } from './support/requirements';
 
@@ -115,19 +115,9 @@ describe.skipIf(!backend.available).each(cases)(
     });
 
     it('answers that request with a clean JSON error and keeps serving the next ones', async () => {
-      const blocker = postgres(h.stack.databaseUrl, { max: 1, onnotice: () => {} });
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-      const holding = blocker.begin(async (tx) => {
-        await tx.unsafe(`lock table public.${table} in access exclusive mode`);
-        locked();
-        await held;
-      });
+      const lock = await holdLock(h.stack.databaseUrl, (tx) => tx.unsafe(`lock table public.${table} in access exclusive mode`));
       let answer: Response;
       try {
-        await lockTaken;
         const pending = request(h, shop);
         // Cut once the request's transaction is waiting in Postgres.
         const deadline = Date.now() + 10_000;
@@ -143,9 +133,7 @@ describe.skipIf(!backend.available).each(cases)(
         expect(proxy!.cutAll()).toBeGreaterThan(0);
         answer = await pending;
       } finally {
-        release();
-        await holding;
-        await blocker.end();
+        await lock.release();
       }
       expect(answer.status).toBeGreaterThanOrEqual(500);
       expect(await answer.json()).toEqual({ error: expect.any(String) });
