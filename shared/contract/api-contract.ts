@@ -22,6 +22,7 @@ import {
   TemplateSchema,
 } from '../messages/message-schemas.js';
 import { CustomRuleIdSchema, RuleKeySchema } from '../messages/schedule.js';
+import { AccountEventSchema } from '../sessions/account-events.js';
 import { SessionViewSchema, TransportKindSchema } from '../sessions/session-view.js';
 import { SettingsPatchSchema, SettingsSchema } from '../settings/settings.js';
 import {
@@ -31,13 +32,16 @@ import {
   LocalDateTimeSchema,
   ImportPreviewSchema,
   LeadSchema,
+  LiveViewSchema,
   MemberRowSchema,
   MemberTabSchema,
   MemberWindowInputSchema,
   MemberWindowSchema,
   SessionIdSchema,
   SyncResultSchema,
+  TimelineInputSchema,
   TimelinePointSchema,
+  WatchIdSchema,
   WorkshopIdSchema,
   WorkshopInputSchema,
   WorkshopSchema,
@@ -55,6 +59,7 @@ import {
   OrderQuerySchema,
   ReplyInputSchema,
   ReplyOutcomeSchema,
+  ShopBadgeSchema,
 } from '../shop/inbox-schemas.js';
 import {
   CampaignDetailSchema,
@@ -62,6 +67,7 @@ import {
   CampaignPreviewSchema,
   CampaignSendSchema,
   CampaignSetupSchema,
+  CloudTemplateSchema,
   CampaignSummarySchema,
   NumberInputSchema,
   NumberSavedSchema,
@@ -145,6 +151,10 @@ export const methods = {
     z.object({ code: z.string() }),
   ),
   'sessions:remove': method(z.object({ id: SessionId }).strict(), z.object({ removed: z.literal(true) })),
+  /** Logs out of WhatsApp and deletes the keys, keeping the account and its workshops' links; reconnecting needs a new QR scan. */
+  'sessions:logout': method(z.object({ id: SessionId }).strict(), SessionViewSchema),
+  /** The account's event log, newest first. */
+  'sessions:events': method(z.object({ id: SessionId }).strict(), z.array(AccountEventSchema)),
 
   'groups:sync': method(z.object({ sessionId: SessionId }).strict(), z.array(GroupSummarySchema)),
   'groups:list': method(z.object({ sessionId: SessionId.optional() }).strict(), z.array(GroupSummarySchema)),
@@ -167,7 +177,9 @@ export const methods = {
   'workshops:members': method(z.object({ id: WorkshopIdSchema, tab: MemberTabSchema }).strict(), z.array(MemberRowSchema)),
   /** One window of a tab, searched and sorted in the core. */
   'workshops:members-window': method(MemberWindowInputSchema, MemberWindowSchema),
-  'workshops:timeline': method(WorkshopRef, z.array(TimelinePointSchema)),
+  'workshops:timeline': method(TimelineInputSchema, z.array(TimelinePointSchema)),
+  /** The page no longer shows a watched view: changes stop carrying it. */
+  'workshops:unwatch': method(z.object({ watch: WatchIdSchema }).strict(), z.object({ unwatched: z.boolean() })),
 
   'leads:list': method(WorkshopRef, z.array(LeadSchema)),
   'leads:import-preview': method(
@@ -314,6 +326,10 @@ export const methods = {
   'inbox:set-resolved': method(ConversationKeySchema.extend({ resolved: z.boolean() }).strict(), z.object({ done: z.literal(true) })),
   /** Sends through the backend's send-reply function; the same idempotency key is never sent twice. */
   'inbox:reply': method(ReplyInputSchema, ReplyOutcomeSchema),
+  /** The tray badge's count (read again on shop:changed and settings:changed). */
+  'shop:badge': method(NoInput, ShopBadgeSchema),
+  /** Approved templates, for a reply outside the 24-hour window. */
+  'inbox:templates': method(NoInput, z.array(CloudTemplateSchema)),
   'orders:list': method(OrderQuerySchema, OrderListSchema),
   'orders:get': method(z.object({ id: z.string().uuid() }).strict(), OrderDetailSchema),
   /** Ship, deliver, cancel or decide a review through the backend; refused when the order changed since `version`. */
@@ -363,6 +379,10 @@ export const events = {
   'settings:changed': SettingsSchema,
   'sessions:changed': SessionViewSchema,
   'sessions:removed': z.object({ id: z.string() }),
+  /** A line was added to an account's event log. */
+  'sessions:event-logged': AccountEventSchema,
+  /** WhatsApp is throttling an account; its sends are paused. */
+  'sessions:throttled': z.object({ sessionId: z.string(), reason: z.string() }),
   /** A workshop's fields, group link, leads or stats changed: refetch what is shown. */
   'workshops:changed': z.object({ id: z.string() }),
   'workshops:removed': z.object({ id: z.string() }),
@@ -372,6 +392,8 @@ export const events = {
     workshopIds: z.array(z.string()),
     /** Each listed workshop's cards as committed with this change, so a page can show them without asking. */
     workshopStats: z.array(z.object({ id: z.string(), stats: WorkshopStatsSchema })).optional(),
+    /** The watched tables and timelines of those workshops, read in the same moment as the cards. */
+    views: z.array(LiveViewSchema).optional(),
   }),
   'groups:changed': z.object({ sessionId: z.string() }),
   'messages:changed': z.object({ id: z.string(), workshopId: z.string() }),

@@ -1,8 +1,10 @@
+import type { CloudTemplate } from '../../../shared/campaigns/campaign-schemas.js';
 import type { OrderAction } from '../../../shared/shop/order-action.js';
 import type { Handlers } from '../api/api-router.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { InboxQueries } from './inbox-queries.js';
 import type { OrderQueries } from './order-queries.js';
+import type { ShopBadgeCount } from './shop-badge.js';
 import type { ShopFunctions } from './shop-functions.js';
 
 type ShopHandlerNames =
@@ -11,6 +13,8 @@ type ShopHandlerNames =
   | 'inbox:mark-read'
   | 'inbox:set-resolved'
   | 'inbox:reply'
+  | 'inbox:templates'
+  | 'shop:badge'
   | 'orders:list'
   | 'orders:get'
   | 'orders:act';
@@ -22,9 +26,20 @@ export interface ShopHandlerDeps {
   events: CoreEvents;
   /** Pulls now, so the reply's own row (and Meta's statuses after it) show without waiting for the next poll. */
   pullSoon: () => void;
+  /** The approved templates sync brought. */
+  templates: () => CloudTemplate[];
+  badge: ShopBadgeCount;
 }
 
-export function shopHandlers({ inbox, orders, functions, events, pullSoon }: ShopHandlerDeps): Pick<Handlers, ShopHandlerNames> {
+export function shopHandlers({
+  inbox,
+  orders,
+  functions,
+  events,
+  pullSoon,
+  templates,
+  badge,
+}: ShopHandlerDeps): Pick<Handlers, ShopHandlerNames> {
   return {
     'inbox:conversations': (input) => inbox.conversations(input),
     'inbox:conversation': (input) => inbox.conversation(input.storeId, input.phone),
@@ -49,6 +64,8 @@ export function shopHandlers({ inbox, orders, functions, events, pullSoon }: Sho
       pullSoon();
       return outcome;
     },
+    'inbox:templates': () => templates(),
+    'shop:badge': () => badge.now(),
     'orders:list': (input) => orders.list(input),
     'orders:get': (input) => orders.get(input.id),
     'orders:act': async (input) => {
