@@ -44,7 +44,12 @@ export class RealtimeSyncPoke implements SyncPoke {
       );
     }
     channel.subscribe((status) => {
-      this.subscribed = status === 'SUBSCRIBED';
+      const live = status === 'SUBSCRIBED';
+      if (live === this.subscribed) return;
+      this.subscribed = live;
+      // Either way changes may have gone unannounced (before the subscription, or while it was down),
+      // and the loop's next pull was planned for the other case: pull now, which also re-plans the poll.
+      onPoke();
     });
     return () => {
       this.subscribed = false;

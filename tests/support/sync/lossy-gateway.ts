@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 
 /** What happens to one request to the functions. */
 export type Fault = 'pass' | 'drop-request' | 'drop-response';
@@ -26,7 +26,7 @@ export interface LossyGateway {
  * server did the work, the console never hears). Both end with the connection torn
  * down, as a network failure looks to fetch.
  */
-export async function startLossyGateway(target: string): Promise<LossyGateway> {
+export async function startLossyGateway(target: string, options: { realtimeOrigin?: string } = {}): Promise<LossyGateway> {
   const upstream = new URL(target);
   let choose: (call: { kind: string | null }) => Fault | Promise<Fault> = () => 'pass';
   const calls: Record<string, number> = {};
@@ -84,6 +84,30 @@ export async function startLossyGateway(target: string): Promise<LossyGateway> {
       forwarded.end(body);
     }
   });
+  // `/realtime/v1/websocket` upgrades go to the Realtime server, byte for byte, as behind Supabase's gateway.
+  const { realtimeOrigin } = options;
+  const upgraded = new Set<Socket>();
+  if (realtimeOrigin) {
+    server.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => {
+      const realtime = new URL(realtimeOrigin);
+      const upstreamSocket = connect(Number(realtime.port), realtime.hostname, () => {
+        const headers = Object.entries({ ...req.headers, host: realtime.host })
+          .map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`)
+          .join('\r\n');
+        upstreamSocket.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers}\r\n\r\n`);
+        upstreamSocket.write(head);
+        upstreamSocket.pipe(client).pipe(upstreamSocket);
+      });
+      upgraded.add(client);
+      const close = () => {
+        upgraded.delete(client);
+        upstreamSocket.destroy();
+        client.destroy();
+      };
+      upstreamSocket.on('error', close).on('close', close);
+      client.on('error', close).on('close', close);
+    });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -97,6 +121,7 @@ export async function startLossyGateway(target: string): Promise<LossyGateway> {
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
         server.close(() => resolve());
       }),
   };

@@ -9,7 +9,10 @@ import type { SimulatedTransport } from '../../../electron/core/whatsapp/simulat
 import { createTransportFactory } from '../../../electron/core/whatsapp/transport-factory.js';
 import { syncedTables } from '../../../electron/core/sync/synced-tables.js';
 import { toWireRow } from '../../../electron/core/sync/wire-rows.js';
-import type { SyncPoke } from '../../../electron/core/sync/sync-poke.js';
+import { RealtimeSyncPoke, type SyncPoke } from '../../../electron/core/sync/sync-poke.js';
+import { pulledTables } from '../../../electron/core/sync/sync-engine.js';
+import { tenantColumn } from '../../../shared/sync/sync-tables.js';
+import { startFakeRealtime, type FakeRealtime } from '../realtime-server/fake-realtime.js';
 import type { SyncTiming } from '../../../electron/core/sync/sync-engine.js';
 import type { BackendStatus } from '../../../shared/backend/backend-status.js';
 import { syncTables, type SyncTableName } from '../../../shared/sync/sync-tables.js';
@@ -27,6 +30,8 @@ export interface SyncWorld {
   stack: LocalStack;
   sql: postgres.Sql;
   gateway: LossyGateway;
+  /** The fake Realtime behind the project URL, when the world was started with one. */
+  realtime: FakeRealtime | null;
   /** A new organisation and an owner with a password. */
   organisation(name: string): Promise<{ id: string; email: string; password: string }>;
   desktop(options?: DesktopOptions): Desktop;
@@ -38,6 +43,11 @@ export interface DesktopOptions {
   clock?: CoreDependencies['clock'];
   /** Pokes a test sends by hand; none by default. */
   poke?: TestPoke;
+  /**
+   * Supabase Realtime pokes through the project URL (the world needs `realtime`), made
+   * here as the core makes them, so the test can read whether they are live.
+   */
+  realtimePoke?: boolean;
   /** The loop's waits; short ones for tests by default, production's for benchmarks. */
   timing?: Partial<SyncTiming>;
 }
@@ -55,6 +65,8 @@ export interface Desktop {
   settle(deadlineMs?: number): Promise<BackendStatus>;
   /** The synced rows of this desktop, as they travel. */
   localRows(table: SyncTableName): Promise<Record<string, unknown>[]>;
+  /** The Realtime poke, with `realtimePoke`. */
+  realtimePoke: SyncPoke | null;
   stop(): Promise<void>;
 }
 
@@ -71,10 +83,18 @@ export class TestPoke implements SyncPoke {
   }
 }
 
-export async function startSyncWorld(stackOptions: LocalStackOptions = {}): Promise<SyncWorld> {
+export async function startSyncWorld(stackOptions: LocalStackOptions = {}, worldOptions: { realtime?: boolean } = {}): Promise<SyncWorld> {
   const stack = await startLocalStack({ quiet: true, ...stackOptions });
   const sql = postgres(stack.databaseUrl, { max: 4, onnotice: () => {} });
-  const gateway = await startLossyGateway(stack.projectUrl);
+  const realtime = worldOptions.realtime
+    ? await startFakeRealtime({
+        databaseUrl: stack.databaseUrl,
+        jwksUrl: `${stack.projectUrl}/auth/v1/.well-known/jwks.json`,
+        jwtSecret: stack.gotrue.jwtSecret,
+        publishableKey: stack.publishableKey,
+      })
+    : null;
+  const gateway = await startLossyGateway(stack.projectUrl, realtime ? { realtimeOrigin: realtime.origin } : {});
   const desktops: Desktop[] = [];
 
   function desktop(options: DesktopOptions = {}): Desktop {
@@ -82,6 +102,7 @@ export async function startSyncWorld(stackOptions: LocalStackOptions = {}): Prom
     const dataDir = options.dataDir ?? dir!.path;
     const factory = createTransportFactory({ simulator: { scanDelayMs: 0, churnIntervalMs: null, ackDelayMs: 0 } });
     let demo: SimulatedTransport | null = null;
+    let realtimePoke: SyncPoke | null = null;
     const core = createCore({
       shell: 'headless',
       dataDir,
@@ -92,6 +113,15 @@ export async function startSyncWorld(stackOptions: LocalStackOptions = {}): Prom
       sync: {
         timing: options.timing ?? { debounceMs: 50, pollMs: 60_000, pollWithPokeMs: 60_000, requestTimeoutMs: 10_000 },
         ...(options.poke ? { poke: () => options.poke! } : {}),
+        ...(options.realtimePoke
+          ? {
+              poke: (auth) =>
+                (realtimePoke = new RealtimeSyncPoke(
+                  () => auth.client(),
+                  pulledTables.map((table) => ({ table, byOrganisation: tenantColumn(table) === 'organization_id' })),
+                )),
+            }
+          : {}),
       },
     });
     core.start();
@@ -132,6 +162,9 @@ export async function startSyncWorld(stackOptions: LocalStackOptions = {}): Prom
         }
       },
       localRows: (table) => localRowsOf(dataDir, table),
+      get realtimePoke() {
+        return realtimePoke;
+      },
       async stop() {
         await core.stop();
         dir?.remove();
@@ -145,6 +178,7 @@ export async function startSyncWorld(stackOptions: LocalStackOptions = {}): Prom
     stack,
     sql,
     gateway,
+    realtime,
     async organisation(name) {
       const [org] = await sql<{ id: string }[]>`insert into organizations (name) values (${name}) returning id`;
       const email = `coordinator-${randomUUID().slice(0, 8)}@example.test`;
@@ -157,6 +191,7 @@ export async function startSyncWorld(stackOptions: LocalStackOptions = {}): Prom
     async stop() {
       for (const handle of desktops) await handle.core.stop().catch(() => undefined);
       await gateway.stop();
+      await realtime?.stop();
       await sql.end();
       await stack.stop();
     },
