@@ -15,6 +15,7 @@ import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, until, verdict } from './bench-checks.js';
 import { median, percentile, printFigures } from './figures.js';
 import { call } from '../tests/support/console-call.js';
+import { rulesToSave } from '../tests/support/automation-rules.js';
 
 announce(
   "lateness of the demo send call against each message's time (100 messages, 10 accounts); workshops:update on a 10,000-message queue; MessageRepository.nextDue(); MessageSender.arm()",
@@ -91,16 +92,7 @@ const lateDir = makeTempDir('bench-lateness-');
 const core = startCore(lateDir.path);
 // Only the messages inserted below: the default reminders are turned off.
 const rules = await call(core, 'automation:get', {});
-await call(core, 'automation:save', {
-  rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({
-    ruleKey,
-    templateId,
-    localTime,
-    minutesBefore,
-    graceMinutes,
-    enabled: false,
-  })),
-});
+await call(core, 'automation:save', { rules: rulesToSave(rules, () => ({ enabled: false })) });
 const workshops = [];
 for (let i = 0; i < 10; i++) workshops.push((await linkedWorkshop(core, `Account ${i}`)).workshop);
 const db = new BetterSqlite3(join(lateDir.path, 'console.sqlite'));

@@ -60,10 +60,10 @@ try {
       clock.advance(60_000);
       // A poll due this minute has gone out and come back before the clock moves on.
       const due = withPoke ? minute % 10 === 9 : true;
-      if (due) await waitFor(async () => count() > seen && (await idle.call('sync:status')).sync.state === 'idle', 10_000, 'poll');
+      if (due) await waitFor(async () => count() > seen && (await idle.call('sync:status', {})).sync.state === 'idle', 10_000, 'poll');
     }
     const requests = count() - before;
-    const status = await idle.call('sync:status');
+    const status = await idle.call('sync:status', {});
     check(
       status.sync.pending === 0 && status.sync.state === 'idle',
       `idle desktop ended ${status.sync.state} with ${status.sync.pending} pending`,
@@ -86,8 +86,8 @@ try {
   await bulk.call('demo:simulate', { sessionId: bulkSession, groupJid: bulkGroup, join: people.map((phone) => ({ phone })) });
   await bulk.call('demo:simulate', { sessionId: bulkSession, groupJid: bulkGroup, leave: people });
   // 5,000 rows inserted and 5,000 updated, and 10,000 events: all in the outbox once the ingest has flushed.
-  await waitFor(async () => (await bulk.call('sync:status')).sync.pending >= 20_000, 60_000, 'membership changes in the outbox');
-  const pending = (await bulk.call('sync:status')).sync.pending;
+  await waitFor(async () => (await bulk.call('sync:status', {})).sync.pending >= 20_000, 60_000, 'membership changes in the outbox');
+  const pending = (await bulk.call('sync:status', {})).sync.pending;
   world.gateway.setFaults(() => 'pass');
   const uploadStarted = performance.now();
   await within(bulk.settle(300_000), 310_000, 'bulk upload');

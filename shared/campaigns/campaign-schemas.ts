@@ -190,6 +190,32 @@ export const CampaignDetailSchema = z.object({
 });
 export type CampaignDetail = z.infer<typeof CampaignDetailSchema>;
 
+const MetaIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z_-]{1,64}$/, 'Copy the id exactly as Meta’s WhatsApp Manager shows it');
+
+/** An owner's Cloud API number: the token travels once, to the backend that seals it. */
+export const NumberInputSchema = z
+  .object({
+    phoneNumberId: MetaIdSchema,
+    businessAccountId: MetaIdSchema,
+    accessToken: z.string().trim().min(20, 'Paste the whole access token').max(4096),
+    label: z.string().trim().max(80).default(''),
+    displayPhone: z.string().trim().max(40).default(''),
+  })
+  .strict();
+export type NumberInput = z.output<typeof NumberInputSchema>;
+
+export const NumberSavedSchema = z.object({
+  id: z.string(),
+  created: z.boolean(),
+  /** Templates fetched with the new token; null when Meta refused the list (see warning). */
+  templates: z.number().int().nullable(),
+  warning: z.string().nullable(),
+});
+export type NumberSaved = z.infer<typeof NumberSavedSchema>;
+
 export const reminderKinds = ['reminder_7d', 'reminder_1d', 'reminder_day_of'] as const;
 export const ReminderKindSchema = z.enum(reminderKinds);
 export type ReminderKind = z.infer<typeof ReminderKindSchema>;

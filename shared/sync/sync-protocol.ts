@@ -127,6 +127,13 @@ export const PullRequestSchema = z.object({
   cursors: z.partialRecord(TableNameSchema, z.number().int().min(0)),
   /** Changes per table, capped at `syncLimits.maxChangesPerTable`. */
   limit: z.number().int().min(1).optional(),
+  /**
+   * Tables being downloaded again after a `reset`, each with the `purged_through` of that
+   * answer. Their cursor walks through old versions on the way up, so it is not compared
+   * with the deletions forgotten before the download began; only deletions forgotten since
+   * (the number has moved) start it over.
+   */
+  resets: z.partialRecord(TableNameSchema, z.number().int().min(0)).optional(),
 });
 export type PullRequest = z.infer<typeof PullRequestSchema>;
 
@@ -153,7 +160,12 @@ export const TablePageSchema = z.discriminatedUnion('status', [
    * version the server has handed out, e.g. another project): drop the local copy of the table's
    * server rows and pull it again from cursor 0.
    */
-  z.object({ status: z.literal('reset'), reason: z.string() }),
+  z.object({
+    status: z.literal('reset'),
+    reason: z.string(),
+    /** How far the server has forgotten deletions now: send it back in `resets` until the download is done. */
+    purged_through: z.number().int().min(0),
+  }),
 ]);
 export type TablePage = z.infer<typeof TablePageSchema>;
 

@@ -164,6 +164,49 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
     expect(fresh.changes.map((c) => (c as Extract<Change, { op: 'upsert' }>).row.phone).sort()).toEqual(['919840000002', '919840000003']);
   });
 
+  it('walks a table downloading again after a reset to the end, page by page, and starts it over only when more deletions are forgotten meanwhile', async () => {
+    const desk = await h.organization('Reset download');
+    const phones = ['919850000001', '919850000002', '919850000003', '919850000004'];
+    await desk.push(
+      mutations(
+        1,
+        phones.map((phone) => ({ table: 'leads' as const, op: 'upsert' as const, row: rows.lead(phone) })),
+      ),
+    );
+    const old = ((await desk.pull({ leads: 0 })).body.tables.leads as Page).cursor;
+    await desk.push(mutations(5, [{ table: 'leads', op: 'delete', row: { phone: phones[0]! } }]));
+    await h.sql`select purge_sync_tombstones(interval '0 seconds')`;
+
+    const reset = (await desk.pull({ leads: old })).body.tables.leads as { status: 'reset'; purged_through: number };
+    expect(reset.status).toBe('reset');
+    // One lead per page: every cursor on the way up is older than the forgotten deletion.
+    const seen: string[] = [];
+    let cursor = 0;
+    let purgedMeanwhile = false;
+    for (let more = true; more;) {
+      const page = (await desk.pull({ leads: cursor }, 1, { leads: reset.purged_through })).body.tables.leads as Page;
+      expect(page.status).toBe('changes');
+      for (const change of page.changes) if (change.op === 'upsert') seen.push(String(change.row.phone));
+      if (!purgedMeanwhile) {
+        purgedMeanwhile = true;
+        // Half-way, the nightly purge forgets a deletion made after the download began.
+        await desk.push(mutations(6, [{ table: 'leads', op: 'delete', row: { phone: phones[1]! } }]));
+        await h.sql`select purge_sync_tombstones(interval '0 seconds')`;
+        const again = (await desk.pull({ leads: page.cursor }, 1, { leads: reset.purged_through })).body.tables.leads;
+        expect(again).toMatchObject({ status: 'reset' });
+        const restart = again as { purged_through: number };
+        expect(restart.purged_through).toBeGreaterThan(reset.purged_through);
+        reset.purged_through = restart.purged_through;
+        seen.length = 0;
+        cursor = 0;
+        continue;
+      }
+      cursor = page.cursor;
+      more = page.has_more;
+    }
+    expect(seen.sort()).toEqual(phones.slice(2));
+  });
+
   it("gives a member of organisation B nothing of A's, even when they name A's organisation or A's ids", async () => {
     const a = await h.organization('Tenant A');
     const sessionId = `wa_${randomUUID()}`;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phoneForSpreadsheet } from '../../shared/csv/to-csv.js';
@@ -144,6 +145,54 @@ describe.skipIf(!chromiumNeeded.available || !backend.available)(
       );
       expect(pageErrors).toEqual([]);
       api.close();
+    }, 240_000);
+
+    it('an owner with no number yet is told so, saves one from the page (the token never shown again), and its approved templates arrive', async () => {
+      const [second] = await h.sql<
+        { id: string }[]
+      >`insert into organizations (name, default_country) values ('Second org', 'UG') returning id`;
+      const owner = { email: `owner-${randomUUID().slice(0, 8)}@example.test`, password: `pw-${randomUUID()}` };
+      const user = await h.stack.gotrue.createUser(owner.email, owner.password);
+      await h.sql`insert into organization_members (organization_id, user_id, role) values (${second!.id}, ${user.id}, 'owner')`;
+      const otherDir = makeTempDir('console-e2e-campaign-owner-');
+      const other = await startHeadlessConsole(otherDir.path);
+      const token = `EAAG-${randomUUID()}-${randomUUID()}`;
+      const api = await connectConsole(other.url);
+      try {
+        await api.call('backend:configure', { url: h.stack.projectUrl, publishableKey: h.stack.publishableKey });
+        await api.call('backend:sign-in', owner);
+        await api.call('sync:now', {});
+        const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+        await page.goto(other.url);
+        await page.getByRole('button', { name: 'Campaigns', exact: true }).click();
+        await page.getByText('No WhatsApp Cloud API number is configured for this organisation yet.', { exact: false }).waitFor();
+
+        const phoneNumberId = String(200_000_000_000 + Math.floor(Math.random() * 1e9));
+        const businessAccountId = `waba${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+        h.stack.graph!.setTemplates(businessAccountId, [phoneNumberId], [approved('welcome_back', 'Welcome back {{1}}')]);
+        await page.getByLabel('Name', { exact: true }).fill('Front desk');
+        await page.getByLabel('Phone number id').fill(phoneNumberId);
+        await page.getByLabel('Business account id').fill(businessAccountId);
+        await page.getByLabel('Access token').fill(token);
+        await page.getByRole('button', { name: 'Save number' }).click();
+        await page.getByRole('status').getByText('Number added. 1 templates fetched from Meta.').waitFor();
+        expect(await page.getByLabel('Access token').inputValue()).toBe('');
+        expect(await page.content()).not.toContain(token);
+
+        await api.call('sync:now', {});
+        const composer = page.getByRole('region', { name: 'New campaign' });
+        await composer.getByLabel('Template').locator('option', { hasText: 'welcome_back (en, utility)' }).waitFor({ state: 'attached' });
+        expect(await composer.getByLabel('From').locator('option').allTextContents()).toEqual(['Front desk']);
+        expect(other.output()).not.toContain(token);
+      } finally {
+        api.close();
+        await other.stop();
+      }
+      // Nothing this console keeps (its database, its logs) holds the token.
+      const files = readdirSync(otherDir.path, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) expect(readFileSync(join(file.parentPath, file.name)).includes(token)).toBe(false);
+      otherDir.remove();
     }, 240_000);
   },
 );

@@ -47,7 +47,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     await second.signIn(org);
     await second.settle();
     // The second desk got the first's workshop and registrations; it links the group and adds one.
-    expect((await second.call('workshops:list')).map((workshop) => workshop.name)).toContain('Weaving');
+    expect((await second.call('workshops:list', {})).map((workshop) => workshop.name)).toContain('Weaving');
     await second.call('workshops:link-group', { id: ws1.id, sessionId, groupJid });
     await second.call('leads:add', { workshopId: ws1.id, phone: `+${freshPhones(1)[0]}`, name: 'From desk two' });
     await second.call('demo:simulate', { sessionId, groupJid, join: freshPhones(20).map((phone) => ({ phone })) });
@@ -92,8 +92,8 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     expect(templates).toEqual({ n: 5 });
     const [rules] = await world.sql`select count(*)::int as n from workshop_automation_config where organization_id = ${org.id}`;
     expect(rules).toEqual({ n: 5 });
-    expect((await second.call('templates:list')).map((template) => template.id).sort()).toEqual(
-      (await first.call('templates:list')).map((template) => template.id).sort(),
+    expect((await second.call('templates:list', {})).map((template) => template.id).sort()).toEqual(
+      (await first.call('templates:list', {})).map((template) => template.id).sort(),
     );
     expect((await second.call('automation:get', {})).find((rule) => rule.ruleKey === 'morning-of')).toMatchObject({ localTime: '07:45' });
     for (const table of ['message_templates', 'workshop_automation_config'] as const) {
@@ -111,7 +111,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     await first.settle();
     await second.signIn(org);
     await second.settle();
-    const templateId = (await first.call('templates:list'))[0]!.id;
+    const templateId = (await first.call('templates:list', {}))[0]!.id;
     const { added } = await first.call('automation:add', {
       rule: { label: 'Two days before', enabled: true, templateId, localTime: null, minutesBefore: 2880, graceMinutes: 10 },
     });
@@ -158,7 +158,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     await desktop.call('backend:choose-organisation', { id: second!.id });
     const status = await desktop.settle();
     expect(status.organisation).toMatchObject({ name: 'New Org' });
-    expect(await desktop.call('workshops:list')).toEqual([]);
+    expect(await desktop.call('workshops:list', {})).toEqual([]);
     expect(await desktop.localRows('leads')).toEqual([]);
     const [uploaded] = await world.sql`select (select count(*)::int from workshops where organization_id = ${second!.id}) as workshops,
       (select count(*)::int from leads where organization_id = ${second!.id}) as leads,
@@ -215,7 +215,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
       durationMinutes: 60,
     });
     // Two callers refused at once still spend one refresh token.
-    const [status, organisations] = await Promise.all([desktop.call('sync:now'), desktop.call('backend:organisations')]);
+    const [status, organisations] = await Promise.all([desktop.call('sync:now', {}), desktop.call('backend:organisations', {})]);
     expect(status.sync).toMatchObject({ state: 'idle', pending: 0, lastError: null });
     expect(organisations.map((organisation) => organisation.name)).toEqual(['Expired Token']);
     expect(world.stack.gotrue.calls['token:refresh_token']).toBe(refreshes + 1);

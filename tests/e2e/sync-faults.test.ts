@@ -53,7 +53,7 @@ describe.skipIf(!backend.available)('sync through a lossy network', () => {
         await desktop.call('demo:simulate', { sessionId, groupJid, join: joiners.map((phone) => ({ phone })) });
         await desktop.call('demo:simulate', { sessionId, groupJid, leave: joiners.slice(0, 10) });
         // Some syncs fail, some succeed; each is a full cycle attempt against the faults.
-        await desktop.call('sync:now');
+        await desktop.call('sync:now', {});
       }
     } finally {
       world.gateway.setFaults(() => 'pass');
@@ -92,7 +92,7 @@ describe.skipIf(!backend.available)('sync through a lossy network', () => {
         killed = new Promise((resolve) => setTimeout(resolve, 15)).then(() => world.stack.restartFunctions());
       return 'pass';
     });
-    const status = await desktop.call('sync:now');
+    const status = await desktop.call('sync:now', {});
     expect(killed).not.toBeNull();
     await killed;
     world.gateway.setFaults(() => 'pass');

@@ -87,7 +87,7 @@ describe.skipIf(!backend.available)('sync after a crash or a long time offline',
       const people = freshPhones(5_000);
       await desktop.call('demo:simulate', { sessionId, groupJid, join: people.map((phone) => ({ phone })) });
       await desktop.call('demo:simulate', { sessionId, groupJid, leave: people });
-      const offline = await desktop.call('sync:now');
+      const offline = await desktop.call('sync:now', {});
       expect(offline.sync.state).toBe('offline');
       expect(offline.sync.pending).toBeGreaterThanOrEqual(10_000);
     } finally {

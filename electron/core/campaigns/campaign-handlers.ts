@@ -4,7 +4,8 @@ import type { CampaignPlanner } from './campaign-planner.js';
 import type { CampaignQueries } from './campaign-queries.js';
 import type { CampaignSender } from './campaign-sender.js';
 
-type CampaignHandlerNames = 'campaigns:setup' | 'campaigns:preview' | 'campaigns:send' | 'campaigns:list' | 'campaigns:get';
+type CampaignHandlerNames =
+  'campaigns:setup' | 'campaigns:preview' | 'campaigns:send' | 'campaigns:list' | 'campaigns:get' | 'campaigns:save-number';
 
 export interface CampaignHandlerDeps {
   queries: CampaignQueries;
@@ -27,6 +28,11 @@ export function campaignHandlers(deps: CampaignHandlerDeps): Pick<Handlers, Camp
     },
     'campaigns:list': () => deps.queries.campaigns(),
     'campaigns:get': ({ id }) => deps.queries.campaign(id, deps.timeZone()),
+    'campaigns:save-number': async (input) => {
+      const saved = await deps.sender.saveNumber(input);
+      deps.pullSoon();
+      return saved;
+    },
   };
 }
 
@@ -39,7 +45,7 @@ function setup({ queries, signedIn }: CampaignHandlerDeps): CampaignSetup {
   if (!signedIn())
     blocked = 'Sign in to the hosted backend (Settings → Hosted backend) to send campaigns: numbers and templates come from there.';
   else if (numbers.length === 0)
-    blocked = 'No WhatsApp Cloud API number is configured for this organisation yet. An owner can add one below.';
+    blocked = 'No WhatsApp Cloud API number is configured for this organisation yet. An owner or admin can add one below.';
   else if (templates.length === 0)
     blocked = `No approved templates yet${notApproved ? ` (${notApproved} waiting or not approved at Meta)` : ''}. Templates are made and approved in Meta’s WhatsApp Manager; approved ones appear here after the next sync.`;
   return { blocked, signedIn: signedIn(), numbers, templates, notApproved };

@@ -1,5 +1,5 @@
 import { FunctionsFetchError, FunctionsHttpError } from '@supabase/supabase-js';
-import type { CampaignSend, SendOutcome } from '../../../shared/campaigns/campaign-schemas.js';
+import type { CampaignSend, NumberInput, NumberSaved, SendOutcome } from '../../../shared/campaigns/campaign-schemas.js';
 import { ApiFailure, type ErrorCode } from '../../../shared/contract/result.js';
 import type { BackendAuth } from '../backend/backend-auth.js';
 import type { Clock } from '../clock/clock.js';
@@ -62,7 +62,7 @@ export class CampaignSender {
     try {
       const outcome: SendOutcome = { campaignId: input.campaignId, queued: 0, alreadyQueued: 0, refused: [], warning: null };
       for (let i = 0; i < recipients.length; i += CHUNK) {
-        const answer = await this.invoke({
+        const answer = await this.invoke<QueueAnswer>('queue-whatsapp', LOST_ANSWER, {
           organization_id: organisationId,
           config_id: input.configId,
           template_id: input.templateId,
@@ -83,7 +83,26 @@ export class CampaignSender {
     }
   }
 
-  private async invoke(body: Record<string, unknown>): Promise<QueueAnswer> {
+  /** Saves a Cloud API number and its access token; the token goes to the backend, which seals it, and is kept nowhere here. */
+  async saveNumber(input: NumberInput): Promise<NumberSaved> {
+    const organisationId = this.deps.organisationId();
+    if (!organisationId) throw new ApiFailure('forbidden', 'Sign in to the hosted backend (Settings → Hosted backend) first.');
+    const answer = await this.invoke<{ id: string; created: boolean; templates: number | null; warning?: string }>(
+      'save-whatsapp-number',
+      'the number may or may not be saved. Save it again: saving twice changes nothing more.',
+      {
+        organization_id: organisationId,
+        phone_number_id: input.phoneNumberId,
+        business_account_id: input.businessAccountId,
+        access_token: input.accessToken,
+        ...(input.label ? { label: input.label } : {}),
+        ...(input.displayPhone ? { display_phone_number: input.displayPhone } : {}),
+      },
+    );
+    return { id: answer.id, created: answer.created, templates: answer.templates, warning: answer.warning ?? null };
+  }
+
+  private async invoke<T>(name: string, lostAnswer: string, body: Record<string, unknown>): Promise<T> {
     const client = this.deps.auth.client();
     const token = (await this.deps.auth.session())?.access_token;
     if (!client || !token)
@@ -91,20 +110,20 @@ export class CampaignSender {
     const controller = new AbortController();
     const timer = this.deps.clock.setTimeout(() => controller.abort(), this.deps.timeoutMs ?? 60_000);
     try {
-      const { data, error } = await client.functions.invoke('queue-whatsapp', {
+      const { data, error } = await client.functions.invoke(name, {
         body,
         headers: { Authorization: `Bearer ${token}` },
         signal: controller.signal,
       });
-      if (!error) return data as QueueAnswer;
+      if (!error) return data as T;
       if (error instanceof FunctionsHttpError) {
         const response = error.context as Response;
         const answer = (await response.json().catch(() => null)) as { error?: string; details?: string[] } | null;
         if (response.status < 500 && answer?.error)
           throw new ApiFailure(codeForStatus(response.status), [answer.error, ...(answer.details ?? [])].join(': '));
-        throw new ApiFailure('unavailable', `The backend answered ${response.status}: ${LOST_ANSWER}`);
+        throw new ApiFailure('unavailable', `The backend answered ${response.status}: ${lostAnswer}`);
       }
-      if (error instanceof FunctionsFetchError) throw new ApiFailure('unavailable', `No answer from the backend: ${LOST_ANSWER}`);
+      if (error instanceof FunctionsFetchError) throw new ApiFailure('unavailable', `No answer from the backend: ${lostAnswer}`);
       throw new ApiFailure('unavailable', error instanceof Error ? error.message : String(error));
     } finally {
       this.deps.clock.clearTimeout(timer);

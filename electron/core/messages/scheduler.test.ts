@@ -9,6 +9,7 @@ import { createSilentLogger } from '../logging/logger.js';
 import { WhatsAppRequestError } from '../whatsapp/whatsapp-errors.js';
 import { ACK_WINDOW_MS, PACING_MIN_MS, PACING_SPREAD_MS } from './message-sender.js';
 import { call } from '../../../tests/support/console-call.js';
+import { rulesToSave } from '../../../tests/support/automation-rules.js';
 
 const GROUP = '120363423158005005@g.us';
 const T0 = Date.UTC(2026, 10, 22, 3, 0, 0); // 08:30 in Kolkata
@@ -158,12 +159,8 @@ describe('generating reminders', () => {
   it('follows rule changes: disabling cancels, a workshop override beats the organisation', async () => {
     const workshop = await workshopAt('2026-11-23T18:30');
     const rules = await call(core, 'automation:get', {});
-    const edited = rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes, enabled }) => ({
-      ruleKey,
-      templateId,
-      localTime,
+    const edited = rulesToSave(rules, ({ ruleKey, minutesBefore, enabled }) => ({
       minutesBefore: ruleKey === '1h-before' ? 90 : minutesBefore,
-      graceMinutes,
       enabled: ruleKey === '6h-before' ? false : enabled,
     }));
     await call(core, 'automation:save', { rules: edited });
@@ -203,15 +200,7 @@ describe('generating reminders', () => {
     expect((await queue(first.id)).filter((message) => message.ruleKey === added)).toHaveLength(1);
     expect((await byRule(first.id))[added]?.scheduledFor).toBe('2026-11-24T11:30:00.000Z');
 
-    const renamed = rules.map(({ ruleKey, label, templateId, localTime, minutesBefore, graceMinutes, enabled }) => ({
-      ruleKey,
-      label: ruleKey === added ? '48 hours to go' : label,
-      templateId,
-      localTime,
-      minutesBefore,
-      graceMinutes,
-      enabled,
-    }));
+    const renamed = rulesToSave(rules, ({ ruleKey, label }) => ({ label: ruleKey === added ? '48 hours to go' : label }));
     await call(core, 'automation:save', { rules: renamed });
     expect((await byRule(second.id))[added]?.ruleLabel).toBe('48 hours to go');
 
@@ -275,16 +264,7 @@ describe('generating reminders', () => {
 /** Sending tests use only "30 minutes before" and "we are live", so one message is due at a time. */
 async function onlyRules(keep: string[]): Promise<void> {
   const rules = await call(core, 'automation:get', {});
-  await call(core, 'automation:save', {
-    rules: rules.map(({ ruleKey, templateId, localTime, minutesBefore, graceMinutes }) => ({
-      ruleKey,
-      templateId,
-      localTime,
-      minutesBefore,
-      graceMinutes,
-      enabled: keep.includes(ruleKey),
-    })),
-  });
+  await call(core, 'automation:save', { rules: rulesToSave(rules, ({ ruleKey }) => ({ enabled: keep.includes(ruleKey) })) });
 }
 
 describe('sending', () => {

@@ -151,18 +151,27 @@ describe('the Inbox summary and search index, kept by the pull', () => {
     migrate(db, migrations);
     const state = new SyncStateStore(db);
     applier = new PullApplier(db, new Outbox(db, state), state, createLogger({ level: 'silent' }));
-    inbox = new InboxQueries(db, new FakeClock(DAY), new OrderQueries(db, () => 'UTC'), new InboxSearchIndex(db));
+    inbox = new InboxQueries({
+      db,
+      clock: new FakeClock(DAY),
+      orders: new OrderQueries(db, () => 'UTC'),
+      search: new InboxSearchIndex(db),
+    });
     version = 0;
     server.clear();
   });
 
-  const pull = (changes: Change[]) => {
+  const pull = (changes: Change[], hasMore = false) => {
     const into: AppliedChanges = { tables: new Set(), workshopIds: new Set(), rows: 0 };
-    applier.applyPage('messaging_log', { status: 'changes', changes, cursor: version, has_more: false }, into);
+    applier.applyPage('messaging_log', { status: 'changes', changes, cursor: version, has_more: hasMore }, into);
   };
   const reset = () => {
     const into: AppliedChanges = { tables: new Set(), workshopIds: new Set(), rows: 0 };
-    applier.applyPage('messaging_log', { status: 'reset', reason: 'the cursor is older than the tombstones kept' }, into);
+    applier.applyPage(
+      'messaging_log',
+      { status: 'reset', reason: 'the cursor is older than the tombstones kept', purged_through: version },
+      into,
+    );
   };
   const upsert = (row: ServerRow): Change => {
     server.set(row.id, row);
@@ -240,23 +249,31 @@ describe('the Inbox summary and search index, kept by the pull', () => {
     expect(summary().length).toBeGreaterThan(15);
   });
 
-  it('equals a count from scratch after a reset empties the mirror and the download fills it again', () => {
+  it('equals a count from scratch while a reset downloads the mirror again and after its last page removes what the server deleted', () => {
     const rng = random(7);
     pull(Array.from({ length: 300 }, (_, i) => upsert(serverRow(rng, `m${i}`))));
     checkAgainstScratch();
-    // Warm the search index, so the reset has indexed words to forget.
+    // Warm the search index, so the sweep has indexed words to forget.
     expect(searched('parcel').length).toBeGreaterThan(0);
+    // Deleted on the server while this desktop was away, and the deletions since forgotten.
+    for (const id of [...server.keys()].filter((_, i) => i % 3 === 0)) server.delete(id);
 
     reset();
-    expect(summary()).toEqual([]);
-    expect(searched('parcel')).toEqual([]);
-    expect(searched('amina')).toEqual([]);
-
+    checkAgainstScratch();
     const rows = [...server.values()];
     for (let start = 0; start < rows.length; start += 100) {
-      pull(rows.slice(start, start + 100).map((row) => ({ op: 'upsert', version: ++version, row })));
+      const last = start + 100 >= rows.length;
+      pull(
+        rows.slice(start, start + 100).map((row) => ({ op: 'upsert', version: ++version, row })),
+        !last,
+      );
       checkAgainstScratch();
     }
+    expect(
+      local()
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual([...server.keys()].sort());
     expect(summary().length).toBeGreaterThan(15);
   });
 

@@ -6,6 +6,7 @@ import { upsertAutomationRule } from '../messages/automation-rule-row.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from './outbox.js';
 import type { SyncStateStore } from './sync-state-store.js';
+import { syncedTables } from './synced-tables.js';
 import { toLocalValue } from './wire-rows.js';
 
 export interface AppliedChanges {
@@ -41,22 +42,42 @@ export class PullApplier {
     return this.state.get<number>(`cursor:${table}`) ?? 0;
   }
 
-  /** Applies one table's page and stores its cursor; returns whether more is waiting. */
+  /** While `table` downloads again after a reset: the `purged_through` of that reset, which every pull sends back. */
+  resetFrom(table: SyncTableName): number | null {
+    return this.state.get<number>(resetKey(table));
+  }
+
+  /**
+   * Applies one table's page and stores its cursor; returns whether more is waiting.
+   *
+   * A `reset` (the server no longer remembers deletions as old as our cursor) downloads
+   * the table again from 0 without emptying it first: the Inbox and the workshops stay on
+   * screen, and a crash half-way leaves every row in place. Each page marks the rows it
+   * brings, in the transaction that stores its cursor; the last page removes the rows left
+   * unmarked (the server deleted them while we were not looking), except a row with a
+   * change still waiting to go up, which the server has not seen yet.
+   */
   applyPage(table: SyncTableName, page: TablePage, into: AppliedChanges): boolean {
     if (page.status === 'reset') {
       this.logger.info({ table, reason: page.reason }, 'the backend asked for a full download of a table');
       this.db.transaction(() => {
-        if (syncTables[table].direction === 'server') this.db.prepare(`DELETE FROM ${table}`).run();
+        this.db.prepare('DELETE FROM sync_reset_marks WHERE entity = ?').run(table);
+        this.state.set(resetKey(table), page.purged_through);
         this.state.set(`cursor:${table}`, 0);
       })();
       return true;
     }
+    const resetting = this.resetFrom(table) !== null;
     this.db.transaction(() => {
       this.setCapture(0);
       try {
-        for (const change of page.changes) this.applyChange(table, change, into);
+        for (const change of page.changes) {
+          this.applyChange(table, change, into);
+          if (resetting) this.mark(table, change);
+        }
         // Never backwards, whatever the answer says.
         this.state.set(`cursor:${table}`, Math.max(this.cursor(table), page.cursor));
+        if (resetting && !page.has_more) this.sweep(table, into);
       } finally {
         this.setCapture(1);
       }
@@ -64,6 +85,48 @@ export class PullApplier {
     into.rows += page.changes.length;
     if (page.changes.length > 0) into.tables.add(table);
     return page.has_more;
+  }
+
+  /** A row the re-download brought (kept by the sweep), or one it deleted (nothing to keep). */
+  private mark(table: SyncTableName, change: Change): void {
+    const key = rowKey(table, change.op === 'upsert' ? change.row : change.key);
+    if (key === null) return;
+    if (change.op === 'upsert') this.db.prepare('INSERT OR IGNORE INTO sync_reset_marks (entity, row_key) VALUES (?, ?)').run(table, key);
+    else this.db.prepare('DELETE FROM sync_reset_marks WHERE entity = ? AND row_key = ?').run(table, key);
+  }
+
+  /** The end of a re-download: local rows it did not bring are gone on the server. */
+  private sweep(table: SyncTableName, into: AppliedChanges): void {
+    const unmarked = `NOT EXISTS (SELECT 1 FROM sync_reset_marks m WHERE m.entity = '${table}' AND m.row_key = `;
+    let removed = 0;
+    if (syncTables[table].direction === 'server') {
+      removed = this.db.prepare(`DELETE FROM ${table} WHERE ${unmarked}CAST(${table}.id AS TEXT))`).run().changes;
+    } else {
+      const spec = syncedTables.find((candidate) => candidate.entity === table);
+      if (spec) {
+        const gone = this.db
+          .prepare(
+            `SELECT json_object(${Object.entries(spec.deleteColumns)
+              .map(([name, expression]) => `'${name}', ${expression}`)
+              .join(', ')}) AS key_row FROM ${table} AS R
+             WHERE ${unmarked}${spec.key})
+               AND NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.entity = '${table}' AND o.row_key = ${spec.key})`,
+          )
+          .pluck()
+          .all() as string[];
+        for (const keyRow of gone) {
+          const key = JSON.parse(keyRow) as Row;
+          this.write(table, { op: 'delete', version: 0, key }, into, false);
+          removed++;
+        }
+      }
+    }
+    this.db.prepare('DELETE FROM sync_reset_marks WHERE entity = ?').run(table);
+    this.state.delete(resetKey(table));
+    if (removed > 0) {
+      into.tables.add(table);
+      this.logger.info({ table, removed }, 'rows the backend no longer has were removed after a full download');
+    }
   }
 
   /** The server refused a stale edit and sent its row: the server's version wins here too. */
@@ -302,6 +365,9 @@ export class PullApplier {
     this.db.prepare('UPDATE sync_capture SET capturing = ? WHERE id = 1').run(on);
   }
 }
+
+/** Set while a table downloads again after a `reset`, until its last page has swept the rows the server no longer has. */
+export const resetKey = (table: SyncTableName) => `reset:${table}`;
 
 /** Where the session of a workshop linked on another desktop is remembered. */
 export const foreignSessionKey = (workshopId: string) => `foreign-session:${workshopId}`;

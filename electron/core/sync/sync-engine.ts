@@ -262,6 +262,12 @@ export class SyncEngine {
     let waiting = new Set<SyncTableName>(pulledTables);
     while (waiting.size > 0 && !this.stopped) {
       const cursors = Object.fromEntries([...waiting].map((table) => [table, this.deps.applier.cursor(table)])) as PullRequest['cursors'];
+      const resets = Object.fromEntries(
+        [...waiting].flatMap((table) => {
+          const from = this.deps.applier.resetFrom(table);
+          return from === null ? [] : [[table, from]];
+        }),
+      ) as NonNullable<PullRequest['resets']>;
       const answer = await this.deps.client.call(
         {
           protocol: SYNC_PROTOCOL_VERSION,
@@ -269,6 +275,7 @@ export class SyncEngine {
           organization_id: organisationId,
           client_id: clientId,
           cursors,
+          ...(Object.keys(resets).length > 0 ? { resets } : {}),
           limit: syncLimits.defaultChangesPerTable,
         },
         PullResponseSchema,

@@ -183,6 +183,8 @@ export class SyncService {
       const removed = this.deps.db.transaction(() => {
         const left = current ? this.forgetOrganisation() : null;
         this.deps.state.deletePrefix('cursor:');
+        this.deps.state.deletePrefix('reset:');
+        this.deps.db.prepare('DELETE FROM sync_reset_marks').run();
         this.deps.state.delete('lastSyncedAt');
         this.deps.db.prepare('DELETE FROM sync_row_versions').run();
         this.deps.db.prepare('DELETE FROM sync_conflicts').run();

@@ -6,6 +6,7 @@ import { EmptyState } from '../components/EmptyState.js';
 import { type TableColumn, VirtualTable } from '../components/VirtualTable.js';
 import { CampaignComposer } from './campaigns/CampaignComposer.js';
 import { CampaignDetail } from './campaigns/CampaignDetail.js';
+import { NumberForm } from './campaigns/NumberForm.js';
 import { useCampaignQuery } from './campaigns/use-campaign-query.js';
 import { formatWhen } from './inbox/format-shop.js';
 import { PageHeader } from './PageHeader.js';
@@ -78,6 +79,7 @@ export function CampaignsPage() {
         />
       ) : null}
       {selected ? <CampaignDetail id={selected} timeZone={timeZone} onClose={() => setSelected(null)} /> : null}
+      {setup.data?.signedIn ? <NumberForm open={setup.data.numbers.length === 0} /> : null}
       {list.data?.length ? (
         <section aria-label="Campaigns sent">
           <h2>Sent campaigns</h2>

@@ -161,6 +161,15 @@ export function createJwtVerifier(options: JwtVerifierOptions) {
 
 export type JwtVerifier = ReturnType<typeof createJwtVerifier>;
 
+/** The verifier of a function that acts for a signed-in user, from that function's configuration (`loadUserConfig`). */
+export function createUserVerifier(config: {
+  supabaseUrl: string;
+  legacyJwtSecret: string | undefined;
+  staticJwks: { keys: JsonWebKey[] } | undefined;
+}): JwtVerifier {
+  return createJwtVerifier({ supabaseUrl: config.supabaseUrl, legacySecret: config.legacyJwtSecret, staticJwks: config.staticJwks });
+}
+
 export function bearerToken(req: Request): string | null {
   return req.headers.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
 }

@@ -1,7 +1,7 @@
 import { type OrganizationRole, type SyncRequest, SyncRequestSchema, syncLimits } from '../../../shared/sync/sync-protocol.ts';
 import { createDb, type Sql, type Tx } from '../_shared/db.ts';
 import { jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
-import { type AccessClaims, bearerToken, createJwtVerifier } from '../_shared/jwt.ts';
+import { type AccessClaims, bearerToken, createUserVerifier } from '../_shared/jwt.ts';
 import { createLog } from '../_shared/log.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 import { columnTypes } from './column-types.ts';
@@ -16,11 +16,7 @@ import { SyncHttpError } from './sync-errors.ts';
  */
 export function createDesktopSyncHandler(config: UserConfig): (req: Request) => Promise<Response> {
   const sql = createDb(config.databaseUrl, config.poolSize);
-  const verify = createJwtVerifier({
-    supabaseUrl: config.supabaseUrl,
-    legacySecret: config.legacyJwtSecret,
-    staticJwks: config.staticJwks,
-  });
+  const verify = createUserVerifier(config);
   const log = createLog('desktop-sync');
   const fail = (error: SyncHttpError) => jsonResponse(error.status, error.body());
 

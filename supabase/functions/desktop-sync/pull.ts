@@ -32,15 +32,23 @@ export async function pull(
   for (const table of pullOrder) {
     const cursor = request.cursors[table];
     if (cursor === undefined) continue;
+    const resetFrom = request.resets?.[table];
     if (cursor > horizon) {
       tables[table] = {
         status: 'reset',
         reason: 'The cursor is ahead of this organisation’s data (restored or another project): pull the table again',
+        purged_through: purgedThrough,
       };
       continue;
     }
-    if (cursor > 0 && cursor < purgedThrough) {
-      tables[table] = { status: 'reset', reason: 'Deletions older than this cursor are no longer kept: pull the table again' };
+    // A table downloading again from 0 passes through versions older than the forgotten
+    // deletions on its way up; what it must not miss is a deletion forgotten since it began.
+    if (resetFrom !== undefined ? purgedThrough > resetFrom : cursor > 0 && cursor < purgedThrough) {
+      tables[table] = {
+        status: 'reset',
+        reason: 'Deletions older than this cursor are no longer kept: pull the table again',
+        purged_through: purgedThrough,
+      };
       continue;
     }
     if (budget <= 0) {

@@ -2,7 +2,7 @@ import { type OrderAction, type OrderActionErrorCode, OrderActionSchema } from '
 import { asSignedIn } from '../_shared/as-signed-in.ts';
 import { asJson, createDb, type Sql, type Tx } from '../_shared/db.ts';
 import { jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
-import { bearerToken, createJwtVerifier } from '../_shared/jwt.ts';
+import { bearerToken, createUserVerifier } from '../_shared/jwt.ts';
 import { createLog } from '../_shared/log.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 
@@ -50,11 +50,7 @@ interface LockedOrder {
 
 export function createOrderActionHandler(config: UserConfig): (req: Request) => Promise<Response> {
   const sql = createDb(config.databaseUrl, config.poolSize);
-  const verify = createJwtVerifier({
-    supabaseUrl: config.supabaseUrl,
-    legacySecret: config.legacyJwtSecret,
-    staticJwks: config.staticJwks,
-  });
+  const verify = createUserVerifier(config);
   const log = createLog('order-action');
 
   return async (req) => {

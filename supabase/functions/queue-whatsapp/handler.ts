@@ -4,7 +4,7 @@ import type { CloudApiConfig } from '../_shared/cloud-api-config.ts';
 import { parameterProblem, placeholders } from '../../../shared/cloud-api/template-parameters.ts';
 import { createDb, type Tx } from '../_shared/db.ts';
 import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
-import { bearerToken, createJwtVerifier } from '../_shared/jwt.ts';
+import { bearerToken, createUserVerifier } from '../_shared/jwt.ts';
 import { createLog } from '../_shared/log.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 
@@ -49,11 +49,7 @@ interface Refusal {
 
 export function createQueueWhatsappHandler(config: CloudApiConfig, userConfig: UserConfig): (req: Request) => Promise<Response> {
   const sql = createDb(config.databaseUrl, Math.max(2, Math.floor(config.poolSize / 2)));
-  const verify = createJwtVerifier({
-    supabaseUrl: userConfig.supabaseUrl,
-    legacySecret: userConfig.legacyJwtSecret,
-    staticJwks: userConfig.staticJwks,
-  });
+  const verify = createUserVerifier(userConfig);
   const log = createLog('queue-whatsapp');
 
   return async (req) => {

@@ -34,7 +34,8 @@ export interface Desk {
   /** supabase.functions.invoke('desktop-sync'): the answer's status and body. */
   call<T = unknown>(body: SyncRequest | Record<string, unknown>, options?: { token?: string }): Promise<{ status: number; body: T }>;
   push(mutations: Mutation[]): Promise<{ status: number; body: PushResponse & SyncError }>;
-  pull(cursors: PullCursors, limit?: number): Promise<{ status: number; body: PullResponse & SyncError }>;
+  /** `resets`: tables downloading again after a reset, with that answer's `purged_through`. */
+  pull(cursors: PullCursors, limit?: number, resets?: PullCursors): Promise<{ status: number; body: PullResponse & SyncError }>;
 }
 
 type PullCursors = Extract<SyncRequest, { kind: 'pull' }>['cursors'];
@@ -93,8 +94,16 @@ export async function startSyncHarness(options: LocalStackOptions = {}): Promise
         dropAnswer = true;
       },
       push: (mutations) => call({ protocol: 1, kind: 'push', organization_id: organizationId, client_id: clientId, mutations }),
-      pull: (cursors, limit) =>
-        call({ protocol: 1, kind: 'pull', organization_id: organizationId, client_id: clientId, cursors, ...(limit ? { limit } : {}) }),
+      pull: (cursors, limit, resets) =>
+        call({
+          protocol: 1,
+          kind: 'pull',
+          organization_id: organizationId,
+          client_id: clientId,
+          cursors,
+          ...(limit ? { limit } : {}),
+          ...(resets ? { resets } : {}),
+        }),
     };
   }
 

@@ -7,8 +7,11 @@ export type Fault = 'pass' | 'drop-request' | 'drop-response';
 export interface LossyGateway {
   /** The project URL to give the console instead of the real one. */
   url: string;
-  /** Decides each function call's fate; `pass` for all until set. Auth calls always pass. */
-  setFaults(choose: (call: { kind: string | null }) => Fault): void;
+  /**
+   * Decides each function call's fate; `pass` for all until set. Auth calls always pass.
+   * A promise holds the call at the gateway until it settles (the server has not seen it yet).
+   */
+  setFaults(choose: (call: { kind: string | null }) => Fault | Promise<Fault>): void;
   /** Function calls seen, by `kind` of the request body (push, pull, whoami). */
   calls: Record<string, number>;
   faults: Record<Fault, number>;
@@ -25,7 +28,7 @@ export interface LossyGateway {
  */
 export async function startLossyGateway(target: string): Promise<LossyGateway> {
   const upstream = new URL(target);
-  let choose: (call: { kind: string | null }) => Fault = () => 'pass';
+  let choose: (call: { kind: string | null }) => Fault | Promise<Fault> = () => 'pass';
   const calls: Record<string, number> = {};
   const faults: Record<Fault, number> = { pass: 0, 'drop-request': 0, 'drop-response': 0 };
   const statuses: number[] = [];
@@ -45,7 +48,10 @@ export async function startLossyGateway(target: string): Promise<LossyGateway> {
         }
         calls[kind ?? 'other'] = (calls[kind ?? 'other'] ?? 0) + 1;
       }
-      const fault = isFunction ? choose({ kind }) : 'pass';
+      void Promise.resolve(isFunction ? choose({ kind }) : 'pass').then((fault) => forward(fault, body, isFunction));
+    });
+
+    function forward(fault: Fault, body: Buffer, isFunction: boolean): void {
       faults[fault]++;
       if (fault === 'drop-request') {
         req.socket.destroy();
@@ -76,7 +82,7 @@ export async function startLossyGateway(target: string): Promise<LossyGateway> {
       );
       forwarded.on('error', () => res.socket?.destroy());
       forwarded.end(body);
-    });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

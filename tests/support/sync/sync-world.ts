@@ -12,8 +12,8 @@ import { toWireRow } from '../../../electron/core/sync/wire-rows.js';
 import type { SyncPoke } from '../../../electron/core/sync/sync-poke.js';
 import type { SyncTiming } from '../../../electron/core/sync/sync-engine.js';
 import type { BackendStatus } from '../../../shared/backend/backend-status.js';
-import type { MethodName, MethodOutput } from '../../../shared/contract/api-contract.js';
 import { syncTables, type SyncTableName } from '../../../shared/sync/sync-tables.js';
+import { call as callCore, type ConsoleCall } from '../console-call.js';
 import { makeTempDir } from '../temp-dir.js';
 import { startLossyGateway, type LossyGateway } from './lossy-gateway.js';
 
@@ -46,7 +46,7 @@ export interface Desktop {
   core: Core;
   dataDir: string;
   demo(): SimulatedTransport;
-  call<M extends MethodName>(method: M, input?: unknown): Promise<MethodOutput<M>>;
+  call: ConsoleCall;
   /** Configures the project, signs in with a password and takes the only organisation. */
   signIn(account: { email: string; password: string }): Promise<BackendStatus>;
   /** Links the demo account and its groups; returns the session id. */
@@ -95,11 +95,7 @@ export async function startSyncWorld(stackOptions: LocalStackOptions = {}): Prom
       },
     });
     core.start();
-    const call = async <M extends MethodName>(method: M, input: unknown = {}) => {
-      const result = await core.invoke(method, input);
-      if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-      return result.value as MethodOutput<M>;
-    };
+    const call: ConsoleCall = (method, input) => callCore(core, method, input);
     const handle: Desktop = {
       core,
       dataDir,
@@ -129,7 +125,7 @@ export async function startSyncWorld(stackOptions: LocalStackOptions = {}): Prom
       async settle(deadlineMs = 60_000) {
         const deadline = Date.now() + deadlineMs;
         for (;;) {
-          const status = await call('sync:now');
+          const status = await call('sync:now', {});
           if (status.sync.pending === 0 && status.sync.state === 'idle') return status;
           if (Date.now() > deadline) throw new Error(`sync did not settle within ${deadlineMs} ms: ${JSON.stringify(status.sync)}`);
           await new Promise((resolve) => setTimeout(resolve, 100));

@@ -17,6 +17,7 @@ import { cloudApiMigration } from './0015-cloud-api.js';
 import { customReminderRulesMigration } from './0016-custom-reminder-rules.js';
 import { inboxSummaryMigration } from './0017-inbox-summary.js';
 import { alertsMigration } from './0018-alerts.js';
+import { syncResetMarksMigration } from './0019-sync-reset-marks.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   customReminderRulesMigration,
   inboxSummaryMigration,
   alertsMigration,
+  syncResetMarksMigration,
 ];

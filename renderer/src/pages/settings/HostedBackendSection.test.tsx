@@ -31,8 +31,8 @@ describe.skipIf(!backend.available)('Settings → Hosted backend', () => {
     renderConsole(desktop.core, 'settings');
     await enterProject('http://abcd.supabase.co');
     expect(await within(await section()).findByText(/must be an https:\/\/ address/)).toBeInTheDocument();
-    expect((await desktop.call('sync:status')).project).toBeNull();
-    const status = await desktop.call('sync:status');
+    expect((await desktop.call('sync:status', {})).project).toBeNull();
+    const status = await desktop.call('sync:status', {});
     expect(status.sync.state).toBe('off');
     await desktop.stop();
   });
@@ -66,7 +66,7 @@ describe.skipIf(!backend.available)('Settings → Hosted backend', () => {
 
     fireEvent.click(within(box).getByRole('button', { name: 'Sign out' }));
     expect(await within(box).findByRole('form', { name: 'Sign in' })).toBeInTheDocument();
-    expect((await desktop.call('sync:status')).sync.state).toBe('off');
+    expect((await desktop.call('sync:status', {})).sync.state).toBe('off');
     await desktop.stop();
   });
 
@@ -87,7 +87,7 @@ describe.skipIf(!backend.available)('Settings → Hosted backend', () => {
     fireEvent.click(within(chooser).getByRole('button', { name: 'Switch to this organisation' }));
     expect(await within(box).findByText('Second Org')).toBeInTheDocument();
     await waitFor(() => expect(within(box).queryByRole('form', { name: 'Choose organisation' })).toBeNull());
-    expect((await desktop.call('sync:status')).organisation).toMatchObject({ id: other!.id });
+    expect((await desktop.call('sync:status', {})).organisation).toMatchObject({ id: other!.id });
     await desktop.stop();
   });
 
