@@ -22,6 +22,7 @@ import {
   TemplateSchema,
 } from '../messages/message-schemas.js';
 import { CustomRuleIdSchema, RuleKeySchema } from '../messages/schedule.js';
+import { AccountEventSchema } from '../sessions/account-events.js';
 import { SessionViewSchema, TransportKindSchema } from '../sessions/session-view.js';
 import { SettingsPatchSchema, SettingsSchema } from '../settings/settings.js';
 import {
@@ -148,6 +149,10 @@ export const methods = {
     z.object({ code: z.string() }),
   ),
   'sessions:remove': method(z.object({ id: SessionId }).strict(), z.object({ removed: z.literal(true) })),
+  /** Logs out of WhatsApp and deletes the keys, keeping the account and its workshops' links; reconnecting needs a new QR scan. */
+  'sessions:logout': method(z.object({ id: SessionId }).strict(), SessionViewSchema),
+  /** The account's event log, newest first. */
+  'sessions:events': method(z.object({ id: SessionId }).strict(), z.array(AccountEventSchema)),
 
   'groups:sync': method(z.object({ sessionId: SessionId }).strict(), z.array(GroupSummarySchema)),
   'groups:list': method(z.object({ sessionId: SessionId.optional() }).strict(), z.array(GroupSummarySchema)),
@@ -368,6 +373,10 @@ export const events = {
   'settings:changed': SettingsSchema,
   'sessions:changed': SessionViewSchema,
   'sessions:removed': z.object({ id: z.string() }),
+  /** A line was added to an account's event log. */
+  'sessions:event-logged': AccountEventSchema,
+  /** WhatsApp is throttling an account; its sends are paused. */
+  'sessions:throttled': z.object({ sessionId: z.string(), reason: z.string() }),
   /** A workshop's fields, group link, leads or stats changed: refetch what is shown. */
   'workshops:changed': z.object({ id: z.string() }),
   'workshops:removed': z.object({ id: z.string() }),
