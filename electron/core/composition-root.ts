@@ -4,6 +4,8 @@ import { fail, type Result } from '../../shared/contract/result.js';
 import { ApiRouter } from './api/api-router.js';
 import { AppInfoService } from './app-info/app-info-service.js';
 import { SystemClock, type Clock } from './clock/clock.js';
+import { AccountEventLog } from './accounts/account-event-log.js';
+import { accountEventHandlers } from './accounts/account-handlers.js';
 import { AlertLog } from './alerts/alert-log.js';
 import { alertHandlers } from './alerts/alert-handlers.js';
 import { appInfoHandlers } from './app-info/app-info-handlers.js';
@@ -21,6 +23,7 @@ import { syncHandlers } from './sync/sync-handlers.js';
 import { createCampaigns } from './campaigns/create-campaigns.js';
 import { InboxQueries } from './shop/inbox-queries.js';
 import { InboxSearchIndex } from './shop/inbox-search-index.js';
+import { ShopBadgeCount } from './shop/shop-badge.js';
 import { OrderQueries } from './shop/order-queries.js';
 import { ShopFunctions } from './shop/shop-functions.js';
 import { shopHandlers } from './shop/shop-handlers.js';
@@ -202,6 +205,8 @@ export function createCore(deps: CoreDependencies): Core {
   new LeaveAlerts(db, events).start();
   const alerts = new AlertLog(db, events, clock);
   alerts.start();
+  const accountEvents = new AccountEventLog(db, events, clock);
+  accountEvents.start();
 
   const appInfo = new AppInfoService({
     identity: {
@@ -231,7 +236,7 @@ export function createCore(deps: CoreDependencies): Core {
   });
 
   const shopOrders = new OrderQueries(db, () => settings.get().timeZone);
-  const shopInbox = new InboxQueries(db, clock, shopOrders, shopSearch);
+  const shopInbox = new InboxQueries({ db, clock, orders: shopOrders, search: shopSearch });
 
   const router = new ApiRouter(
     {
@@ -252,6 +257,7 @@ export function createCore(deps: CoreDependencies): Core {
       }),
       ...demoHandlers(sessions),
       ...alertHandlers(alerts),
+      ...accountEventHandlers(accountEvents),
       ...syncHandlers(sync.service),
       ...shopHandlers({
         inbox: shopInbox,
@@ -260,6 +266,7 @@ export function createCore(deps: CoreDependencies): Core {
         events,
         pullSoon: () => void sync.service.syncNow(),
         templates: campaigns.approvedTemplates,
+        badge: new ShopBadgeCount(db, () => settings.get()),
       }),
       ...campaigns.handlers,
     },

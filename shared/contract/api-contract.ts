@@ -22,6 +22,7 @@ import {
   TemplateSchema,
 } from '../messages/message-schemas.js';
 import { CustomRuleIdSchema, RuleKeySchema } from '../messages/schedule.js';
+import { AccountEventSchema } from '../sessions/account-events.js';
 import { SessionViewSchema, TransportKindSchema } from '../sessions/session-view.js';
 import { SettingsPatchSchema, SettingsSchema } from '../settings/settings.js';
 import {
@@ -58,6 +59,7 @@ import {
   OrderQuerySchema,
   ReplyInputSchema,
   ReplyOutcomeSchema,
+  ShopBadgeSchema,
 } from '../shop/inbox-schemas.js';
 import {
   CampaignDetailSchema,
@@ -147,6 +149,10 @@ export const methods = {
     z.object({ code: z.string() }),
   ),
   'sessions:remove': method(z.object({ id: SessionId }).strict(), z.object({ removed: z.literal(true) })),
+  /** Logs out of WhatsApp and deletes the keys, keeping the account and its workshops' links; reconnecting needs a new QR scan. */
+  'sessions:logout': method(z.object({ id: SessionId }).strict(), SessionViewSchema),
+  /** The account's event log, newest first. */
+  'sessions:events': method(z.object({ id: SessionId }).strict(), z.array(AccountEventSchema)),
 
   'groups:sync': method(z.object({ sessionId: SessionId }).strict(), z.array(GroupSummarySchema)),
   'groups:list': method(z.object({ sessionId: SessionId.optional() }).strict(), z.array(GroupSummarySchema)),
@@ -318,6 +324,8 @@ export const methods = {
   'inbox:set-resolved': method(ConversationKeySchema.extend({ resolved: z.boolean() }).strict(), z.object({ done: z.literal(true) })),
   /** Sends through the backend's send-reply function; the same idempotency key is never sent twice. */
   'inbox:reply': method(ReplyInputSchema, ReplyOutcomeSchema),
+  /** The tray badge's count (read again on shop:changed and settings:changed). */
+  'shop:badge': method(NoInput, ShopBadgeSchema),
   /** Approved templates, for a reply outside the 24-hour window. */
   'inbox:templates': method(NoInput, z.array(CloudTemplateSchema)),
   'orders:list': method(OrderQuerySchema, OrderListSchema),
@@ -365,6 +373,10 @@ export const events = {
   'settings:changed': SettingsSchema,
   'sessions:changed': SessionViewSchema,
   'sessions:removed': z.object({ id: z.string() }),
+  /** A line was added to an account's event log. */
+  'sessions:event-logged': AccountEventSchema,
+  /** WhatsApp is throttling an account; its sends are paused. */
+  'sessions:throttled': z.object({ sessionId: z.string(), reason: z.string() }),
   /** A workshop's fields, group link, leads or stats changed: refetch what is shown. */
   'workshops:changed': z.object({ id: z.string() }),
   'workshops:removed': z.object({ id: z.string() }),
