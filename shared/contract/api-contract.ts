@@ -71,7 +71,9 @@ import {
   CampaignSummarySchema,
   NumberInputSchema,
   NumberSavedSchema,
+  RemindersInputSchema,
   SendOutcomeSchema,
+  WorkshopRemindersSchema,
 } from '../campaigns/campaign-schemas.js';
 import type { Result } from './result.js';
 
@@ -342,6 +344,10 @@ export const methods = {
   'campaigns:get': method(z.object({ id: z.string().min(1) }).strict(), CampaignDetailSchema),
   /** Owners and admins: saves a Cloud API number and its access token through the backend, which seals the token. */
   'campaigns:save-number': method(NumberInputSchema, NumberSavedSchema),
+  /** A workshop's 1:1 template reminders to its registered leads (7 days, 1 day, the day of), as synced. */
+  'reminders:get': method(z.object({ workshopId: WorkshopIdSchema }).strict(), WorkshopRemindersSchema),
+  /** Switches them on or off through the backend, which schedules them from the workshop. */
+  'reminders:set': method(RemindersInputSchema, WorkshopRemindersSchema),
   /** What the demo group's members saw: messages the demo account sent there. */
   'demo:history': method(
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),
