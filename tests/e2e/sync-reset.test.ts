@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localTimeInDays } from '../../shared/time/local-date-time.js';
 import { backendRequirement } from '../../supabase/tests/support/requirements.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
@@ -83,17 +84,17 @@ describe.skipIf(!backend.available)('a table downloaded again after the server f
     const desktop = world.desktop();
     const kept = await desktop.call('workshops:create', {
       name: 'Kept',
-      startsAtLocal: '2030-05-01T10:00',
+      startsAtLocal: localTimeInDays(31, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
     const dropped = await desktop.call('workshops:create', {
       name: 'Cancelled in the CRM',
-      startsAtLocal: '2030-05-02T10:00',
+      startsAtLocal: localTimeInDays(32, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
-    const [stays, goes] = freshPhones(2).map((phone) => `+${phone}`);
+    const [stays, goes] = freshPhones(2).map((phone) => `+${phone}`) as [string, string];
     await desktop.call('leads:add', { workshopId: kept.id, phone: stays, name: 'Stays' });
     await desktop.call('leads:add', { workshopId: kept.id, phone: goes, name: 'Goes' });
     await desktop.signIn(org);
@@ -103,7 +104,7 @@ describe.skipIf(!backend.available)('a table downloaded again after the server f
     // While the desktop is away the CRM deletes a workshop and a lead, the shop an order and
     // a message, and then the server forgets those deletions.
     await world.sql`delete from workshops where organization_id = ${org.id} and id = ${dropped.id}`;
-    await world.sql`delete from leads where organization_id = ${org.id} and phone = ${goes!.replace('+', '')}`;
+    await world.sql`delete from leads where organization_id = ${org.id} and phone = ${goes.replace('+', '')}`;
     await world.sql`delete from orders where id = (select id from orders where store_id = ${storeId} order by id limit 1)`;
     await world.sql`delete from messaging_log where id = (select id from messaging_log where store_id = ${storeId} order by id limit 1)`;
     await forgetDeletions();
@@ -111,11 +112,11 @@ describe.skipIf(!backend.available)('a table downloaded again after the server f
     // The first pull answers "reset"; while the second (the new copy) is on its way, the
     // coordinator adds a workshop that has not gone up yet when that copy arrives.
     const pull = hold('pull', 2);
-    const syncing = desktop.call('sync:now');
+    const syncing = desktop.call('sync:now', {});
     await pull.held;
     const madeMeanwhile = await desktop.call('workshops:create', {
       name: 'Made during the download',
-      startsAtLocal: '2030-05-03T10:00',
+      startsAtLocal: localTimeInDays(33, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
@@ -123,13 +124,16 @@ describe.skipIf(!backend.available)('a table downloaded again after the server f
     const push = hold('push', 1);
     pull.release();
     await push.held;
-    expect((await desktop.call('workshops:list')).map((workshop) => workshop.name).sort()).toEqual(['Kept', 'Made during the download']);
+    expect((await desktop.call('workshops:list', {})).map((workshop) => workshop.name).sort()).toEqual([
+      'Kept',
+      'Made during the download',
+    ]);
     push.release();
     await syncing;
     world.gateway.setFaults(() => 'pass');
     await desktop.settle();
 
-    const names = (await desktop.call('workshops:list')).map((workshop) => workshop.name).sort();
+    const names = (await desktop.call('workshops:list', {})).map((workshop) => workshop.name).sort();
     expect(names).toEqual(['Kept', 'Made during the download']);
     const [uploaded] = await world.sql<{ count: number }[]>`
       select count(*)::int from workshops where organization_id = ${org.id} and id = ${madeMeanwhile.id}`;
@@ -151,7 +155,7 @@ describe.skipIf(!backend.available)('a table downloaded again after the server f
       api = await connectConsole(running.url);
       const dropped = await api.call('workshops:create', {
         name: 'Cancelled in the CRM',
-        startsAtLocal: '2030-06-01T10:00',
+        startsAtLocal: localTimeInDays(34, '10:00', 'UTC'),
         timeZone: 'UTC',
         durationMinutes: 60,
       });
