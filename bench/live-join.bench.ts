@@ -91,6 +91,8 @@ interface Hops {
   frame: number;
   /** Calls the page made for this change, and the bytes of their replies, by method. */
   calls: Record<string, number>;
+  /** Size of the `members:changed` frame, which carries the cards, the open window and the timeline. */
+  eventBytes: number;
 }
 
 /** Installs the observer that checks, at every change of the page, that its numbers agree. */
@@ -177,15 +179,18 @@ function changeInPage(
             const replies = log.filter((entry) => entry.dir === 'in' && entry.type === 'result' && ids.has(entry.id));
             const calls: Record<string, number> = {};
             for (const reply of replies) calls[ids.get(reply.id)!] = (calls[ids.get(reply.id)!] ?? 0) + reply.bytes;
+            // A change that carried everything the page shows has no calls: those two hops take no time.
+            const refetched = sent.length > 0 && replies.length > 0;
             const hops =
-              event && sent.length > 0 && replies.length > 0 && domAt !== null
+              event && domAt !== null
                 ? {
                     event: event.t - started,
-                    callsSent: sent[0]!.t - started,
-                    replies: replies.at(-1)!.t - started,
+                    callsSent: (refetched ? sent[0]!.t : event.t) - started,
+                    replies: (refetched ? replies.at(-1)!.t : event.t) - started,
                     dom: domAt - started,
                     frame: at - started,
                     calls,
+                    eventBytes: event.bytes,
                   }
                 : null;
             return { ms: at - started, renders: seen.size, hops };
@@ -324,7 +329,7 @@ try {
 
 /** Each hop's own duration (from the previous one), median and p95 over every single join and leave. */
 function hopRows(hops: Hops[]): [string, string][] {
-  if (hops.length === 0) return [['per-hop split', 'not measured (no refetch seen)']];
+  if (hops.length === 0) return [['per-hop split', 'not measured (no members:changed seen)']];
   const span = (name: string, values: number[]): [string, string] => [
     `  ${name}, median / p95`,
     `${median(values).toFixed(1)} / ${percentile(values, 95).toFixed(1)} ms`,
@@ -337,13 +342,17 @@ function hopRows(hops: Hops[]): [string, string][] {
         ['call → members:changed in the page (core: simulate, commit, push)', (hop) => hop.event],
         ['members:changed → refetch calls sent (page)', (hop) => hop.callsSent - hop.event],
         ['calls sent → last reply in (core reads, transfer)', (hop) => hop.replies - hop.callsSent],
-        ['last reply → DOM shows it (parse, validate, React)', (hop) => hop.dom - hop.replies],
+        ['last reply (or the event) → DOM shows it (parse, React)', (hop) => hop.dom - hop.replies],
         ['DOM → painted frame', (hop) => hop.frame - hop.dom],
       ] as [string, (hop: Hops) => number][]
     ).map(([name, duration]) => span(name, hops.map(duration))),
+    ['  changes shown without any refetch', `${hops.filter((hop) => Object.keys(hop.calls).length === 0).length} of ${hops.length}`],
+    ['  members:changed frame, median bytes', median(hops.map((hop) => hop.eventBytes)).toFixed(0)],
     [
       '  refetch replies, median bytes',
-      methods.map((method) => `${method} ${median(hops.map((hop) => hop.calls[method] ?? 0)).toFixed(0)}`).join(', '),
+      methods.length === 0
+        ? 'none'
+        : methods.map((method) => `${method} ${median(hops.map((hop) => hop.calls[method] ?? 0)).toFixed(0)}`).join(', '),
     ],
   ];
 }

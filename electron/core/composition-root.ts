@@ -259,6 +259,7 @@ export function createCore(deps: CoreDependencies): Core {
         functions: new ShopFunctions(sync.auth, clock),
         events,
         pullSoon: () => void sync.service.syncNow(),
+        templates: campaigns.approvedTemplates,
       }),
       ...campaigns.handlers,
     },

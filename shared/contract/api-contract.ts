@@ -31,13 +31,16 @@ import {
   LocalDateTimeSchema,
   ImportPreviewSchema,
   LeadSchema,
+  LiveViewSchema,
   MemberRowSchema,
   MemberTabSchema,
   MemberWindowInputSchema,
   MemberWindowSchema,
   SessionIdSchema,
   SyncResultSchema,
+  TimelineInputSchema,
   TimelinePointSchema,
+  WatchIdSchema,
   WorkshopIdSchema,
   WorkshopInputSchema,
   WorkshopSchema,
@@ -62,6 +65,7 @@ import {
   CampaignPreviewSchema,
   CampaignSendSchema,
   CampaignSetupSchema,
+  CloudTemplateSchema,
   CampaignSummarySchema,
   NumberInputSchema,
   NumberSavedSchema,
@@ -165,7 +169,9 @@ export const methods = {
   'workshops:members': method(z.object({ id: WorkshopIdSchema, tab: MemberTabSchema }).strict(), z.array(MemberRowSchema)),
   /** One window of a tab, searched and sorted in the core. */
   'workshops:members-window': method(MemberWindowInputSchema, MemberWindowSchema),
-  'workshops:timeline': method(WorkshopRef, z.array(TimelinePointSchema)),
+  'workshops:timeline': method(TimelineInputSchema, z.array(TimelinePointSchema)),
+  /** The page no longer shows a watched view: changes stop carrying it. */
+  'workshops:unwatch': method(z.object({ watch: WatchIdSchema }).strict(), z.object({ unwatched: z.boolean() })),
 
   'leads:list': method(WorkshopRef, z.array(LeadSchema)),
   'leads:import-preview': method(
@@ -312,6 +318,8 @@ export const methods = {
   'inbox:set-resolved': method(ConversationKeySchema.extend({ resolved: z.boolean() }).strict(), z.object({ done: z.literal(true) })),
   /** Sends through the backend's send-reply function; the same idempotency key is never sent twice. */
   'inbox:reply': method(ReplyInputSchema, ReplyOutcomeSchema),
+  /** Approved templates, for a reply outside the 24-hour window. */
+  'inbox:templates': method(NoInput, z.array(CloudTemplateSchema)),
   'orders:list': method(OrderQuerySchema, OrderListSchema),
   'orders:get': method(z.object({ id: z.string().uuid() }).strict(), OrderDetailSchema),
   /** Ship, deliver, cancel or decide a review through the backend; refused when the order changed since `version`. */
@@ -366,6 +374,8 @@ export const events = {
     workshopIds: z.array(z.string()),
     /** Each listed workshop's cards as committed with this change, so a page can show them without asking. */
     workshopStats: z.array(z.object({ id: z.string(), stats: WorkshopStatsSchema })).optional(),
+    /** The watched tables and timelines of those workshops, read in the same moment as the cards. */
+    views: z.array(LiveViewSchema).optional(),
   }),
   'groups:changed': z.object({ sessionId: z.string() }),
   'messages:changed': z.object({ id: z.string(), workshopId: z.string() }),

@@ -114,6 +114,13 @@ export const memberSortKeys = ['name', 'phone', 'joined', 'left'] as const;
 export const MemberSortSchema = z.object({ key: z.enum(memberSortKeys), direction: z.enum(['asc', 'desc']) }).strict();
 export type MemberSort = z.infer<typeof MemberSortSchema>;
 
+/**
+ * Names a view a page keeps on screen (one table, one timeline): while it is watched, every
+ * `members:changed` of its workshop carries it as re-read after the commit, so the page shows
+ * the change without asking again.
+ */
+export const WatchIdSchema = z.string().regex(/^[\w-]{8,64}$/, 'Not a watch id');
+
 /** A slice of one tab as searched and sorted by the core, so a page never holds 50,000 rows. */
 export const MemberWindowInputSchema = z
   .object({
@@ -125,6 +132,7 @@ export const MemberWindowInputSchema = z
     offset: z.number().int().min(0).default(0),
     /** Large enough for a CSV of a whole tab. */
     limit: z.number().int().min(1).max(100_000).default(200),
+    watch: WatchIdSchema.optional(),
   })
   .strict();
 export const MemberWindowSchema = z.object({
@@ -148,6 +156,27 @@ export const TimelinePointSchema = z.object({
   leaves: z.number().int(),
 });
 export type TimelinePoint = z.infer<typeof TimelinePointSchema>;
+export const TimelineInputSchema = z.object({ id: WorkshopIdSchema, watch: WatchIdSchema.optional() }).strict();
+
+/** A watched view as the core re-read it right after a membership change committed. */
+export const LiveViewSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('window'),
+    watch: z.string(),
+    id: z.string(),
+    /** What the window was read for; a page that has since scrolled or searched asks again. */
+    query: z.object({
+      tab: MemberTabSchema,
+      search: z.string(),
+      sort: MemberSortSchema.nullable(),
+      offset: z.number().int(),
+      limit: z.number().int(),
+    }),
+    value: MemberWindowSchema,
+  }),
+  z.object({ kind: z.literal('timeline'), watch: z.string(), id: z.string(), value: z.array(TimelinePointSchema) }),
+]);
+export type LiveView = z.infer<typeof LiveViewSchema>;
 
 export const LeadSchema = z.object({ id: z.number().int(), name: z.string(), phone: z.string(), email: z.string() });
 export type Lead = z.infer<typeof LeadSchema>;

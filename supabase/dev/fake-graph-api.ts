@@ -18,8 +18,8 @@ export interface SentMessage {
   authorization: string | undefined;
   to: string;
   body: string;
-  /** Set for a template message: its name, language code and body parameters. */
-  template?: { name: string; language: string; parameters: string[] };
+  /** Set for a template message: its name, language code and body parameters (with their names, for a named template). */
+  template?: { name: string; language: string; parameters: string[]; parameterNames?: string[] };
   wamid: string | null;
   receivedAt: number;
 }
@@ -182,7 +182,11 @@ export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}
         to?: string;
         type?: string;
         text?: { body?: string };
-        template?: { name?: string; language?: { code?: string }; components?: { type?: string; parameters?: { text?: string }[] }[] };
+        template?: {
+          name?: string;
+          language?: { code?: string };
+          components?: { type?: string; parameters?: { text?: string; parameter_name?: string }[] }[];
+        };
         messaging_product?: string;
       } | null;
       if (req.method !== 'POST' || !match || !body || body.messaging_product !== 'whatsapp' || !body.to) {
@@ -217,6 +221,13 @@ export async function startFakeGraphApi(options: { keepMessages?: boolean } = {}
                   name: body.template.name ?? '',
                   language: body.template.language?.code ?? '',
                   parameters: (body.template.components?.find((c) => c.type === 'body')?.parameters ?? []).map((p) => p.text ?? ''),
+                  ...(body.template.components?.find((c) => c.type === 'body')?.parameters?.some((p) => p.parameter_name)
+                    ? {
+                        parameterNames: (body.template.components.find((c) => c.type === 'body')?.parameters ?? []).map(
+                          (p) => p.parameter_name ?? '',
+                        ),
+                      }
+                    : {}),
                 },
               }
             : {}),

@@ -49,6 +49,8 @@ export function createCampaigns(parts: CampaignParts) {
       timeZone: parts.timeZone,
       pullSoon: parts.pullSoon,
     }),
+    /** Approved templates, for the Inbox's replies outside the 24-hour window. */
+    approvedTemplates: () => queries.approvedTemplates(),
     /** After a pull: tell the page when its rows changed. */
     pulled(tables: ReadonlySet<string>): void {
       if ([...tables].some((table) => campaignTables.has(table))) parts.events.emit('campaigns:changed', {});

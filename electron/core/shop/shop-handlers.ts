@@ -1,3 +1,4 @@
+import type { CloudTemplate } from '../../../shared/campaigns/campaign-schemas.js';
 import type { OrderAction } from '../../../shared/shop/order-action.js';
 import type { Handlers } from '../api/api-router.js';
 import type { CoreEvents } from '../events/core-events.js';
@@ -11,6 +12,7 @@ type ShopHandlerNames =
   | 'inbox:mark-read'
   | 'inbox:set-resolved'
   | 'inbox:reply'
+  | 'inbox:templates'
   | 'orders:list'
   | 'orders:get'
   | 'orders:act';
@@ -22,9 +24,11 @@ export interface ShopHandlerDeps {
   events: CoreEvents;
   /** Pulls now, so the reply's own row (and Meta's statuses after it) show without waiting for the next poll. */
   pullSoon: () => void;
+  /** The approved templates sync brought. */
+  templates: () => CloudTemplate[];
 }
 
-export function shopHandlers({ inbox, orders, functions, events, pullSoon }: ShopHandlerDeps): Pick<Handlers, ShopHandlerNames> {
+export function shopHandlers({ inbox, orders, functions, events, pullSoon, templates }: ShopHandlerDeps): Pick<Handlers, ShopHandlerNames> {
   return {
     'inbox:conversations': (input) => inbox.conversations(input),
     'inbox:conversation': (input) => inbox.conversation(input.storeId, input.phone),
@@ -49,6 +53,7 @@ export function shopHandlers({ inbox, orders, functions, events, pullSoon }: Sho
       pullSoon();
       return outcome;
     },
+    'inbox:templates': () => templates(),
     'orders:list': (input) => orders.list(input),
     'orders:get': (input) => orders.get(input.id),
     'orders:act': async (input) => {

@@ -4,6 +4,7 @@ import { withoutFlush } from '../database/without-flush.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { ParticipantAction, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
+import { LiveViews } from './live-views.js';
 import { MembershipLedger } from './membership-ledger.js';
 import { WorkshopQueries } from './workshop-queries.js';
 import type { WorkshopRepository } from './workshop-repository.js';
@@ -26,6 +27,8 @@ export interface MembershipServiceDeps {
  */
 export class MembershipService {
   readonly ledger: MembershipLedger;
+  /** The tables and timelines pages keep open; each change carries them re-read. */
+  readonly views: LiveViews;
   private queue: Operation[] = [];
   private flushing: Promise<void> | null = null;
   private readonly db: Database;
@@ -42,6 +45,7 @@ export class MembershipService {
     this.logger = deps.logger;
     this.workshops = deps.workshops;
     this.ledger = new MembershipLedger(deps.db);
+    this.views = new LiveViews(deps.db);
     this.queries = new WorkshopQueries(deps.db);
   }
 
@@ -112,13 +116,17 @@ export class MembershipService {
     const at = new Date(this.clock.now()).toISOString();
     const touched = new Set<string>();
     try {
-      this.db
-        .transaction(() =>
-          this.ledger.batch(() => {
-            for (const operation of operations) for (const group of operation(at)) touched.add(group);
-          }),
-        )
-        .immediate();
+      // Live membership is WhatsApp's to tell again (the sync at the next connect), so its
+      // commit does not wait for the disk flush either: most of a join's time on screen.
+      withoutFlush(this.db, () =>
+        this.db
+          .transaction(() =>
+            this.ledger.batch(() => {
+              for (const operation of operations) for (const group of operation(at)) touched.add(group);
+            }),
+          )
+          .immediate(),
+      );
     } catch (error) {
       // Nothing was written; the next sync of these groups catches up from WhatsApp itself.
       this.logger.error({ err: error, operations: operations.length }, 'membership events could not be stored');
@@ -128,14 +136,16 @@ export class MembershipService {
   }
 
   /**
-   * Each event carries the committed cards of every workshop on the group: the open page
-   * shows them in the same frame as its refreshed table instead of asking for them again.
+   * Each event carries the committed cards of every workshop on the group and the tables
+   * and timelines open pages watch, all read after the same commit: an open page shows the
+   * change at once, cards and rows from one moment, instead of asking for them again.
    */
   private announce(groups: Iterable<string>): void {
     for (const groupJid of groups) {
       const workshopIds = this.workshops.byGroup(groupJid).map((row) => row.id);
       const workshopStats = workshopIds.map((id) => ({ id, stats: this.queries.stats(id, groupJid) }));
-      this.events.emit('members:changed', { groupJid, workshopIds, workshopStats });
+      const views = this.views.read(workshopIds, groupJid);
+      this.events.emit('members:changed', { groupJid, workshopIds, workshopStats, ...(views.length > 0 ? { views } : {}) });
     }
   }
 }

@@ -175,6 +175,48 @@ describe('membership of a linked workshop', () => {
     expect(eventsOf(leads[0]!)).toEqual(['joined/live', 'left/live', 'joined/live']);
   });
 
+  it('carries each watched table and timeline with the change, re-read after the commit, until the page stops watching', async () => {
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
+    const leads = ['919000000041', '919000000042'];
+    await call(core, 'leads:import', {
+      workshopId: workshop.id,
+      csv: `name,phone\nFirst,${leads[0]}\nSecond,${leads[1]}`,
+      mapping: { name: 'name', phone: 'phone', email: null },
+    });
+    const query = { id: workshop.id, tab: 'missing' as const, search: '', sort: null, offset: 0, limit: 50 };
+    await call(core, 'workshops:members-window', { ...query, watch: 'table-of-page-1' });
+    await call(core, 'workshops:timeline', { id: workshop.id, watch: 'timeline-of-page-1' });
+    const changes: { views?: unknown[] }[] = [];
+    core.subscribe((event, payload) => event === 'members:changed' && changes.push(payload as { views?: unknown[] }));
+
+    demo.simulate(group.jid, { join: [{ phone: leads[0]! }] });
+    await settle();
+    const window = await call(core, 'workshops:members-window', query);
+    expect(window.rows.map((row) => row.name)).toEqual(['Second']);
+    expect(changes.at(-1)?.views).toEqual([
+      {
+        kind: 'window',
+        watch: 'table-of-page-1',
+        id: workshop.id,
+        query: { tab: 'missing', search: '', sort: null, offset: 0, limit: 50 },
+        value: window,
+      },
+      {
+        kind: 'timeline',
+        watch: 'timeline-of-page-1',
+        id: workshop.id,
+        value: await call(core, 'workshops:timeline', { id: workshop.id }),
+      },
+    ]);
+
+    expect(await call(core, 'workshops:unwatch', { watch: 'table-of-page-1' })).toEqual({ unwatched: true });
+    await call(core, 'workshops:unwatch', { watch: 'timeline-of-page-1' });
+    demo.simulate(group.jid, { join: [{ phone: leads[1]! }] });
+    await settle();
+    expect(changes).toHaveLength(2);
+    expect(changes[1]?.views).toBeUndefined();
+  });
+
   it('merges a LID-only member into the lead once WhatsApp reveals the phone, never counting them twice', async () => {
     await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     const phone = '919000000021';

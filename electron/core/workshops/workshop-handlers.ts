@@ -20,7 +20,8 @@ export function workshopHandlers(workshops: WorkshopService, leads: LeadService)
     'workshops:sync-members': ({ id }) => workshops.syncMembers(id),
     'workshops:members': ({ id, tab }) => workshops.members(id, tab),
     'workshops:members-window': (query) => workshops.membersWindow(query),
-    'workshops:timeline': ({ id }) => workshops.timeline(id),
+    'workshops:timeline': ({ id, watch }) => workshops.timeline(id, watch),
+    'workshops:unwatch': ({ watch }) => ({ unwatched: workshops.unwatch(watch) }),
     'leads:list': ({ id }) => {
       workshops.get(id);
       return leads.list(id);

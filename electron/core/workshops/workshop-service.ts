@@ -178,14 +178,20 @@ export class WorkshopService {
     return this.queries.members(id, workshop.group_jid, tab);
   }
 
-  membersWindow({ id, ...query }: MemberWindowQuery): MemberWindow {
+  membersWindow({ id, watch, ...query }: MemberWindowQuery): MemberWindow {
     const workshop = this.require(id);
+    if (watch) this.membership.views.watchWindow(watch, id, query);
     return this.windows.window(id, workshop.group_jid, query);
   }
 
-  timeline(id: string): TimelinePoint[] {
+  timeline(id: string, watch?: string): TimelinePoint[] {
     const workshop = this.require(id);
+    if (watch) this.membership.views.watchTimeline(watch, id);
     return this.queries.timeline(id, workshop.group_jid);
+  }
+
+  unwatch(watch: string): boolean {
+    return this.membership.views.unwatch(watch);
   }
 
   changed(id: string): void {

@@ -27,23 +27,39 @@ export interface LiveQueryOptions {
   together?: string;
 }
 
-/** Loads the latest value and returns how to show it; showing is skipped if it went stale. */
-type Refresher = () => Promise<() => void>;
+/**
+ * Reads the new value out of a change that carries it (as committed with the change), given
+ * the value shown now; undefined when the change does not carry it and it must be loaded.
+ */
+export type Carried<T> = (change: LiveEvent, shown: T | null) => T | undefined;
 
-/** The refreshes of one `together` key: every query a change touched, loaded at once, shown at once. */
+/**
+ * Takes the latest value (carried by `change` when it has it, else loaded) and returns how
+ * to show it; showing is skipped if it went stale.
+ */
+type Refresher = (change: LiveEvent | null) => Promise<() => void>;
+
+/**
+ * The refreshes of one `together` key: every query a change touched, loaded at once, shown
+ * at once. A query whose change carried its value skips the core; when every one did, the
+ * change is on screen without a round trip.
+ */
 class RefreshGroup {
-  private readonly dirty = new Set<Refresher>();
+  /** Per query, the latest change that carries its value, or null: it must be loaded. */
+  private readonly dirty = new Map<Refresher, LiveEvent | null>();
   private readonly refresh: CoalescedRefresh = coalescedRefresh(async () => {
     const due = [...this.dirty];
     this.dirty.clear();
-    const shows = await Promise.all(due.map((load) => load()));
+    // The carried values are read here, not when the change came, so they build on what the last refresh showed.
+    const shows = await Promise.all(due.map(([refresh, change]) => refresh(change)));
     // One synchronous pass: React batches these updates into a single render.
     for (const show of shows) show();
   });
   members = 0;
 
-  changed(load: Refresher): void {
-    this.dirty.add(load);
+  changed(refresher: Refresher, change: LiveEvent | null): void {
+    // A load reads everything committed so far, so it wins over any change still waiting.
+    if (this.dirty.get(refresher) !== null) this.dirty.set(refresher, change);
     this.refresh.request();
   }
 
@@ -86,7 +102,7 @@ export function useLiveQuery<T>(
   key: string,
   load: (api: ConsoleApi) => Promise<Result<T>>,
   isRelevant: (change: LiveEvent) => boolean,
-  { events = workshopEvents, together }: LiveQueryOptions = {},
+  { events = workshopEvents, together, carried }: LiveQueryOptions & { carried?: Carried<T> } = {},
 ): LiveQuery<T> {
   const api = useApi();
   // Events missed while the core was unreachable are gone: coming back means loading again.
@@ -98,19 +114,26 @@ export function useLiveQuery<T>(
   const watched = events.join(',');
   const loadLatest = useEffectEvent(() => load(api));
   const relevant = useEffectEvent((change: LiveEvent) => isRelevant(change));
+  const carriedValue = useEffectEvent((change: LiveEvent, shown: T | null) => carried?.(change, shown));
 
   useEffect(() => {
     if (!connected) return;
     let alive = true;
     let sequence = 0;
-    const refresher: Refresher = async () => {
+    let shown: T | null = null;
+    const refresher: Refresher = async (change) => {
       const mine = ++sequence;
-      const result = await loadLatest().catch((error: unknown): Result<T> => ({
-        ok: false,
-        error: { code: 'internal', message: error instanceof Error ? error.message : String(error) },
-      }));
+      const value = change ? carriedValue(change, shown) : undefined;
+      const result: Result<T> =
+        value !== undefined
+          ? { ok: true, value }
+          : await loadLatest().catch((error: unknown): Result<T> => ({
+              ok: false,
+              error: { code: 'internal', message: error instanceof Error ? error.message : String(error) },
+            }));
       return () => {
         if (!alive || mine !== sequence) return;
+        if (result.ok) shown = result.value;
         setState((previous) =>
           result.ok
             ? { key, data: result.value, error: null }
@@ -121,10 +144,11 @@ export function useLiveQuery<T>(
     const { group, leave } = joinGroup(api, groupKey);
     const unsubscribes = (watched.split(',') as EventName[]).map((event) =>
       api.on(event, (payload) => {
-        if (relevant({ event, payload } as LiveEvent)) group.changed(refresher);
+        const change = { event, payload } as LiveEvent;
+        if (relevant(change)) group.changed(refresher, carriedValue(change, shown) === undefined ? null : change);
       }),
     );
-    void refresher().then((show) => show());
+    void refresher(null).then((show) => show());
     return () => {
       alive = false;
       group.forget(refresher);

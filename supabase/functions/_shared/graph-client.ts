@@ -20,6 +20,8 @@ export interface TemplateMessage {
   name: string;
   language: string;
   parameters: string[];
+  /** A named template's variables, one per parameter: Meta wants each value with its name. */
+  parameterNames?: string[];
 }
 
 export interface GraphClient {
@@ -71,7 +73,16 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           name: template.name,
           language: { code: template.language },
           ...(template.parameters.length
-            ? { components: [{ type: 'body', parameters: template.parameters.map((text) => ({ type: 'text', text })) }] }
+            ? {
+                components: [
+                  {
+                    type: 'body',
+                    parameters: template.parameters.map((text, i) =>
+                      template.parameterNames ? { type: 'text', parameter_name: template.parameterNames[i], text } : { type: 'text', text },
+                    ),
+                  },
+                ],
+              }
             : {}),
         },
       }),

@@ -16,7 +16,7 @@ import { createLog } from '../_shared/log.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 import type { GraphConfig } from './graph-config.ts';
 import { graphErrorInWords } from './graph-error-words.ts';
-import { findApprovedTemplate } from './templates.ts';
+import { type ApprovedTemplate, approvedTemplate } from './templates.ts';
 
 /**
  * send-reply: a store owner answers a customer from the console. Who may answer is
@@ -194,6 +194,7 @@ async function reply(
 
   let payload: Record<string, unknown>;
   let messageType: 'outbound_text' | 'outbound_template';
+  let approved: ApprovedTemplate | null = null;
   if (request.text !== undefined) {
     const windowEnds = customer.last_inbound ? customer.last_inbound.getTime() + CUSTOMER_SERVICE_WINDOW_MS : 0;
     if (windowEnds <= Date.now()) {
@@ -207,13 +208,9 @@ async function reply(
     messageType = 'outbound_text';
   } else {
     const template = request.template!;
-    const approved = await findApprovedTemplate(sql, request.store_id, template.name, template.language);
-    if (!approved.ok) return refuse('unknown_template', approved.reason);
-    if (approved.parameterCount !== template.parameters.length)
-      return refuse(
-        'template_parameters',
-        `The template “${template.name}” takes ${approved.parameterCount} parameter(s) and ${template.parameters.length} were given: nothing was sent`,
-      );
+    const found = await approvedTemplate(sql, request.store_id, customer.phone_number_id, template);
+    if (!found.ok) return refuse(found.code, found.reason);
+    approved = found.template;
     payload = { type: 'template', template, idempotency_key: request.idempotency_key };
     messageType = 'outbound_template';
   }
@@ -235,7 +232,10 @@ async function reply(
   const sent: SendResult =
     request.text !== undefined
       ? await graph.sendText(customer.phone_number_id, request.customer_phone, request.text)
-      : await graph.sendTemplate(customer.phone_number_id, request.customer_phone, request.template!);
+      : await graph.sendTemplate(customer.phone_number_id, request.customer_phone, {
+          ...request.template!,
+          ...(approved?.parameterFormat === 'named' ? { parameterNames: approved.variables } : {}),
+        });
   if (sent.ok) {
     // Meta's own statuses may already have moved the row on (they find it by wamid only after this).
     await sql`update public.messaging_log set status = 'accepted', whatsapp_message_id = ${sent.wamid}

@@ -1,41 +1,54 @@
+import { parameterProblem } from '../../../shared/cloud-api/template-parameters.ts';
 import type { Sql } from '../_shared/db.ts';
 
-export type TemplateLookup = { ok: true; parameterCount: number } | { ok: false; reason: string };
-
-/**
- * An approved template of the store, and how many body parameters ({{1}}, {{2}}, …) it
- * takes. Templates are Meta's, synced into public.whatsapp_templates; until that table
- * exists no template is known, and the reply is refused in those words.
- * Read through to_jsonb so the lookup needs only the columns Meta's template object has
- * (name, language, status, the body text or components).
- */
-export async function findApprovedTemplate(sql: Sql, storeId: string, name: string, language: string): Promise<TemplateLookup> {
-  const [exists] = await sql<{ present: boolean }[]>`select to_regclass('public.whatsapp_templates') is not null as present`;
-  if (!exists?.present) return { ok: false, reason: 'No approved WhatsApp templates are known for this store yet: nothing was sent' };
-  const rows = await sql<{ t: Record<string, unknown> }[]>`
-    select to_jsonb(w) as t from public.whatsapp_templates w
-    where (to_jsonb(w) ->> 'store_id' = ${storeId}
-           or to_jsonb(w) ->> 'organization_id' = (select s.organization_id::text from public.store_settings s where s.id = ${storeId}))
-      and to_jsonb(w) ->> 'name' = ${name}
-      and coalesce(to_jsonb(w) ->> 'language', to_jsonb(w) ->> 'language_code') = ${language}`;
-  const row = rows[0]?.t;
-  if (!row) return { ok: false, reason: `The store has no template “${name}” in ${language}: nothing was sent` };
-  const status = String(row.status ?? '').toUpperCase();
-  if (status !== 'APPROVED')
-    return {
-      ok: false,
-      reason: `The template “${name}” is ${status.toLowerCase() || 'not approved'} at Meta; only approved templates can be sent`,
-    };
-  // The synced row lists its placeholders when it has them (positional or named).
-  const parameterCount = Array.isArray(row.variables) ? row.variables.length : countBodyParameters(row);
-  return { ok: true, parameterCount };
+export interface ApprovedTemplate {
+  name: string;
+  language: string;
+  /** The body's placeholders in order: ["1", "2"] or ["first_name", …]. */
+  variables: string[];
+  parameterFormat: 'positional' | 'named';
 }
 
-/** The highest {{n}} in the template's body (its body text, or the BODY component). */
-function countBodyParameters(row: Record<string, unknown>): number {
-  const components = Array.isArray(row.components) ? (row.components as { type?: string; text?: string }[]) : [];
-  const body = typeof row.body === 'string' ? row.body : (components.find((c) => c.type?.toUpperCase() === 'BODY')?.text ?? '');
-  let highest = 0;
-  for (const match of body.matchAll(/\{\{\s*(\d+)\s*\}\}/g)) highest = Math.max(highest, Number(match[1]));
-  return highest;
+export type TemplateLookup =
+  { ok: true; template: ApprovedTemplate } | { ok: false; code: 'unknown_template' | 'template_parameters'; reason: string };
+
+/**
+ * The template a reply names, if the store may send it: one of the store's organisation's
+ * templates (synced from Meta into whatsapp_templates), of the business account the
+ * store's number belongs to when that number is registered in whatsapp_config, approved at
+ * Meta, and filled with one valid value per body variable.
+ */
+export async function approvedTemplate(
+  sql: Sql,
+  storeId: string,
+  phoneNumberId: string,
+  request: { name: string; language: string; parameters: string[] },
+): Promise<TemplateLookup> {
+  const [row] = await sql<{ status: string; variables: string[]; parameter_format: 'positional' | 'named' }[]>`
+    select t.status, t.variables, t.parameter_format
+    from public.whatsapp_templates t
+    join public.store_settings s on s.organization_id = t.organization_id and s.id = ${storeId}
+    left join public.whatsapp_config c on c.organization_id = t.organization_id and c.phone_number_id = ${phoneNumberId}
+    where t.name = ${request.name} and t.language = ${request.language}
+      and (c.id is null or t.business_account_id = c.business_account_id)
+    order by t.status = 'approved' desc
+    limit 1`;
+  if (!row)
+    return {
+      ok: false,
+      code: 'unknown_template',
+      reason: `The store has no template “${request.name}” in ${request.language}: nothing was sent`,
+    };
+  if (row.status !== 'approved')
+    return {
+      ok: false,
+      code: 'unknown_template',
+      reason: `The template “${request.name}” is ${row.status.replaceAll('_', ' ')} at Meta; only approved templates can be sent. Nothing was sent.`,
+    };
+  const problem = parameterProblem(row.variables, request.parameters);
+  if (problem) return { ok: false, code: 'template_parameters', reason: `${problem} for “${request.name}”: nothing was sent` };
+  return {
+    ok: true,
+    template: { name: request.name, language: request.language, variables: row.variables, parameterFormat: row.parameter_format },
+  };
 }

@@ -63,6 +63,7 @@ export class SimulatedTransport implements WhatsAppConnection {
   private world: DemoWorld;
   private timers: TimerHandle[] = [];
   private connected = false;
+  private pendingSave: ReturnType<typeof setImmediate> | null = null;
   private readonly random: () => number;
 
   constructor(
@@ -106,6 +107,7 @@ export class SimulatedTransport implements WhatsAppConnection {
 
   async close(): Promise<void> {
     this.clearTimers();
+    if (this.pendingSave) this.writeWorld();
     this.connected = false;
     this.emitter.emit('close', 'closed-by-us', 'closed');
   }
@@ -279,12 +281,23 @@ export class SimulatedTransport implements WhatsAppConnection {
     } catch {
       const world = buildDemoWorld(this.options.groups);
       this.world = world;
-      this.saveWorld();
+      this.writeWorld();
       return world;
     }
   }
 
+  /**
+   * The world file is written once per turn of the event loop, not once per change: a burst
+   * of demo joins rewrote the whole file (every group, every member) for each one, which
+   * was most of a demo join's time. Closing writes what is still pending.
+   */
   private saveWorld(): void {
+    this.pendingSave ??= setImmediate(() => this.writeWorld());
+  }
+
+  private writeWorld(): void {
+    if (this.pendingSave) clearImmediate(this.pendingSave);
+    this.pendingSave = null;
     mkdirSync(dirname(this.worldPath), { recursive: true });
     const temporary = `${this.worldPath}.tmp`;
     writeFileSync(temporary, JSON.stringify(this.world));

@@ -1,8 +1,14 @@
 import { useEffect, useState } from 'react';
+import type { CloudTemplate } from '../../../../shared/campaigns/campaign-schemas.js';
+import { parameterProblem, renderBody } from '../../../../shared/cloud-api/template-parameters.js';
 import type { Conversation } from '../../../../shared/shop/inbox-schemas.js';
 import { MAX_REPLY_TEXT_CHARS } from '../../../../shared/shop/reply-request.js';
 import { useApi } from '../../app/console-context.js';
+import { useLiveQuery } from '../../hooks/use-live-query.js';
 import { timeLeft } from './format-shop.js';
+
+const templateEvents = ['campaigns:changed'] as const;
+const anyChange = () => true;
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -23,7 +29,10 @@ export function Composer({ conversation }: { conversation: Conversation }) {
   const api = useApi();
   const now = useNow(1_000);
   const [text, setText] = useState('');
-  const [template, setTemplate] = useState({ name: '', language: 'en', parameters: '' });
+  const templates = useLiveQuery('reply-templates', (client) => client.call('inbox:templates', {}), anyChange, { events: templateEvents });
+  const [templateId, setTemplateId] = useState('');
+  const [values, setValues] = useState<string[]>([]);
+  const chosen: CloudTemplate | null = templates.data?.find((t) => t.id === templateId) ?? null;
   const [key, setKey] = useState(() => crypto.randomUUID());
   const [sending, setSending] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
@@ -35,18 +44,18 @@ export function Composer({ conversation }: { conversation: Conversation }) {
     if (sending) return;
     setSending(true);
     setOutcome(null);
-    const body = open
-      ? { text }
-      : {
-          template: {
-            name: template.name.trim(),
-            language: template.language.trim(),
-            parameters: template.parameters
-              .split('\n')
-              .map((line) => line.trim())
-              .filter(Boolean),
-          },
-        };
+    let body: { text: string } | { template: { name: string; language: string; parameters: string[] } };
+    if (open) body = { text };
+    else {
+      // The backend checks the same rule; saying it here spares a round trip and sends nothing.
+      const problem = chosen ? parameterProblem(chosen.variables, values) : 'Choose an approved template';
+      if (problem || !chosen) {
+        setSending(false);
+        setOutcome({ ok: false, message: `${problem}: nothing was sent.` });
+        return;
+      }
+      body = { template: { name: chosen.name, language: chosen.language, parameters: values } };
+    }
     const result = await api.call('inbox:reply', {
       storeId: conversation.storeId,
       phone: conversation.phone,
@@ -57,7 +66,7 @@ export function Composer({ conversation }: { conversation: Conversation }) {
     if (result.ok) {
       setOutcome({ ok: true, message: result.value.replayed ? 'Already sent — not sent again.' : 'Sent.' });
       setText('');
-      setTemplate((t) => ({ ...t, parameters: '' }));
+      setValues(chosen ? chosen.variables.map(() => '') : []);
       setKey(crypto.randomUUID());
     } else {
       setOutcome({ ok: false, message: result.error.fields ? Object.values(result.error.fields).join(' ') : result.error.message });
@@ -110,28 +119,49 @@ export function Composer({ conversation }: { conversation: Conversation }) {
         </>
       ) : (
         <div className="composer__template">
-          <label>
-            Template name
-            <input
-              value={template.name}
-              onChange={(event) => (setTemplate({ ...template, name: event.target.value }), setKey(crypto.randomUUID()))}
-            />
-          </label>
-          <label>
-            Language
-            <input
-              value={template.language}
-              onChange={(event) => (setTemplate({ ...template, language: event.target.value }), setKey(crypto.randomUUID()))}
-            />
-          </label>
-          <label>
-            Parameters, one per line ({'{{1}}'}, {'{{2}}'}, …)
-            <textarea
-              rows={2}
-              value={template.parameters}
-              onChange={(event) => (setTemplate({ ...template, parameters: event.target.value }), setKey(crypto.randomUUID()))}
-            />
-          </label>
+          {templates.data && templates.data.length === 0 ? (
+            <p className="muted" role="status">
+              No approved WhatsApp template has reached this desktop. Templates approved in WhatsApp Manager arrive with the next sync of
+              the hosted backend.
+            </p>
+          ) : (
+            <label>
+              Approved template
+              <select
+                value={templateId}
+                onChange={(event) => {
+                  const next = templates.data?.find((t) => t.id === event.target.value);
+                  setTemplateId(event.target.value);
+                  setValues(next ? next.variables.map(() => '') : []);
+                  setKey(crypto.randomUUID());
+                }}
+              >
+                <option value="">Choose…</option>
+                {(templates.data ?? []).map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name} ({t.language})
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {chosen?.variables.map((variable, i) => (
+            <label key={variable}>
+              {`{{${variable}}}`}
+              <input
+                value={values[i] ?? ''}
+                onChange={(event) => {
+                  setValues(values.map((value, j) => (j === i ? event.target.value : value)));
+                  setKey(crypto.randomUUID());
+                }}
+              />
+            </label>
+          ))}
+          {chosen ? (
+            <p className="composer__preview" aria-label="Template preview">
+              {renderBody(chosen.body, chosen.variables, values)}
+            </p>
+          ) : null}
         </div>
       )}
       <div className="composer__actions">

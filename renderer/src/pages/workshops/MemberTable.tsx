@@ -13,6 +13,7 @@ import { VirtualTable } from '../../components/VirtualTable.js';
 import { csvFileName, downloadCsv } from './download-csv.js';
 import { emptyTabMessage, memberTabView } from './member-columns.js';
 import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
+import { carriedWindow, useWatchedView } from '../../hooks/use-watched-view.js';
 
 /** Rows per step of the window; the page holds three steps around the rows in view. */
 const STEP = 50;
@@ -37,11 +38,14 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
   const [firstInView, setFirstInView] = useState(0);
   const offset = Math.max(0, (Math.floor(firstInView / STEP) - 1) * STEP);
   const shape = `${query}\n${sort?.key ?? ''}\n${sort?.direction ?? ''}`;
+  // Watched: each membership change brings this window re-read, so a join shows without a refetch.
+  const watch = useWatchedView();
+  const windowQuery = { tab, search: query, sort, offset, limit: STEP * 3 };
   const members = useLiveQuery(
     `${id}:${tab}:${shape}:${offset}`,
-    (api) => api.call('workshops:members-window', { id, tab, search: query, sort, offset, limit: STEP * 3 }),
+    (api) => api.call('workshops:members-window', { id, ...windowQuery, watch }),
     affectsWorkshop(id),
-    { together: id },
+    { together: id, carried: carriedWindow(watch, windowQuery) },
   );
   // Scrolling or typing asks for another window: the last one stays on screen until it comes.
   const [shown, setShown] = useState<{ window: MemberWindow; shape: string } | null>(null);

@@ -3,13 +3,18 @@ import { useMemo } from 'react';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { formatChartTime, formatMemberTime } from './format-workshop-time.js';
 import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
+import { carriedTimeline, useWatchedView } from '../../hooks/use-watched-view.js';
 
 const axisTick = { fill: 'var(--muted)', fontSize: 12 };
 
 /** In-group against registered over time, with each moment's joins and leaves as bars. */
 export function TimelineChart({ workshop }: { workshop: Workshop }) {
   const { id, timeZone } = workshop;
-  const timeline = useLiveQuery(`${id}:timeline`, (api) => api.call('workshops:timeline', { id }), affectsWorkshop(id), { together: id });
+  const watch = useWatchedView();
+  const timeline = useLiveQuery(`${id}:timeline`, (api) => api.call('workshops:timeline', { id, watch }), affectsWorkshop(id), {
+    together: id,
+    carried: carriedTimeline(watch),
+  });
   // Epoch milliseconds on a numeric axis, so an hour of silence takes an hour's width.
   const points = useMemo(() => (timeline.data ?? []).map((point) => ({ ...point, time: Date.parse(point.at) })), [timeline.data]);
   const latest = points.at(-1);

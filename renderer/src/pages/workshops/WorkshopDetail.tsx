@@ -10,11 +10,15 @@ import { StatCards } from './StatCards.js';
 import { SyncMembersButton } from './SyncMembersButton.js';
 import { TimelineChart } from './TimelineChart.js';
 import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
+import { carriedStats } from '../../hooks/use-watched-view.js';
 import { useWorkshops } from './use-workshops.js';
 
 /** The screen coordinators live in: who registered, who joined, who is missing, who left. */
 export function WorkshopDetail({ id }: { id: string }) {
-  const workshop = useLiveQuery(id, (api) => api.call('workshops:get', { id }), affectsWorkshop(id), { together: id });
+  const workshop = useLiveQuery(id, (api) => api.call('workshops:get', { id }), affectsWorkshop(id), {
+    together: id,
+    carried: carriedStats(id),
+  });
   const show = useWorkshops((state) => state.show);
   const back = (
     <button type="button" className="link-button workshop-detail__back" onClick={() => show({ kind: 'list' })}>
