@@ -231,7 +231,7 @@ export function createCore(deps: CoreDependencies): Core {
   });
 
   const shopOrders = new OrderQueries(db, () => settings.get().timeZone);
-  const shopInbox = new InboxQueries(db, clock, shopOrders, shopSearch);
+  const shopInbox = new InboxQueries({ db, clock, orders: shopOrders, search: shopSearch });
 
   const router = new ApiRouter(
     {

@@ -1,7 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localTimeInDays } from '../../shared/time/local-date-time.js';
 import { backendRequirement } from '../../supabase/tests/support/requirements.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
@@ -9,6 +8,7 @@ import { expectSameAsServer, freshPhones } from '../support/sync/convergence.js'
 import type { Fault } from '../support/sync/lossy-gateway.js';
 import { startSyncWorld, type SyncWorld } from '../support/sync/sync-world.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { localTimeInDays } from '../../shared/time/local-date-time.js';
 import type { SyncTableName } from '../../shared/sync/sync-tables.js';
 
 const backend = backendRequirement();
@@ -84,13 +84,13 @@ describe.skipIf(!backend.available)('a table downloaded again after the server f
     const desktop = world.desktop();
     const kept = await desktop.call('workshops:create', {
       name: 'Kept',
-      startsAtLocal: localTimeInDays(31, '10:00', 'UTC'),
+      startsAtLocal: localTimeInDays(40, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
     const dropped = await desktop.call('workshops:create', {
       name: 'Cancelled in the CRM',
-      startsAtLocal: localTimeInDays(32, '10:00', 'UTC'),
+      startsAtLocal: localTimeInDays(41, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
@@ -116,7 +116,7 @@ describe.skipIf(!backend.available)('a table downloaded again after the server f
     await pull.held;
     const madeMeanwhile = await desktop.call('workshops:create', {
       name: 'Made during the download',
-      startsAtLocal: localTimeInDays(33, '10:00', 'UTC'),
+      startsAtLocal: localTimeInDays(42, '10:00', 'UTC'),
       timeZone: 'UTC',
       durationMinutes: 60,
     });
@@ -155,7 +155,7 @@ describe.skipIf(!backend.available)('a table downloaded again after the server f
       api = await connectConsole(running.url);
       const dropped = await api.call('workshops:create', {
         name: 'Cancelled in the CRM',
-        startsAtLocal: localTimeInDays(34, '10:00', 'UTC'),
+        startsAtLocal: localTimeInDays(43, '10:00', 'UTC'),
         timeZone: 'UTC',
         durationMinutes: 60,
       });

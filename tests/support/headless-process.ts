@@ -22,10 +22,10 @@ export function startHeadlessConsole(
   dataDir: string,
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = {},
-  build: { entry?: string } = {},
+  build: { entry?: string; testHooks?: boolean } = {},
 ): Promise<RunningConsole> {
   // --test-hooks: CONSOLE_SIMULATOR and contract checks on answers; an older build compared by a bench may not know it.
-  const hooks = build.entry ? [] : ['--test-hooks'];
+  const hooks = (build.testHooks ?? !build.entry) ? ['--test-hooks'] : [];
   const child = spawn(process.execPath, [build.entry ?? entry, '--port', '0', '--data-dir', dataDir, ...hooks, ...extraArgs], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

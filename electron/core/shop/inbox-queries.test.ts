@@ -45,7 +45,7 @@ describe('the Inbox over the mirrored shop tables', () => {
     migrate(db, migrations);
     clock = new FakeClock(START);
     orders = new OrderQueries(db, () => 'Africa/Kampala');
-    inbox = new InboxQueries(db, clock, orders, new InboxSearchIndex(db));
+    inbox = new InboxQueries({ db, clock, orders, search: new InboxSearchIndex(db) });
   });
 
   it('lists one conversation per customer, newest first, with its unread count and the last message', () => {

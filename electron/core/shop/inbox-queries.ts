@@ -138,12 +138,17 @@ export class InboxQueries {
   private readonly pages = new Map<string, Statement<PageParams, ConversationRow>>();
   private readonly counts = new Map<string, Statement<SearchParams, number>>();
 
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly orders: OrderQueries,
-    private readonly search: InboxSearchIndex,
-  ) {
+  private readonly db: Database;
+  private readonly clock: Clock;
+  private readonly orders: OrderQueries;
+  private readonly search: InboxSearchIndex;
+
+  constructor(deps: { db: Database; clock: Clock; orders: OrderQueries; search: InboxSearchIndex }) {
+    const { db } = deps;
+    this.db = db;
+    this.clock = deps.clock;
+    this.orders = deps.orders;
+    this.search = deps.search;
     this.statements = {
       one: db.prepare<{ store: string; phone: string }, ConversationRow>(
         decorated(`SELECT ${CONVERSATION_COLUMNS}, NULL AS total FROM inbox_summary s

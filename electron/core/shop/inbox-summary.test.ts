@@ -151,7 +151,12 @@ describe('the Inbox summary and search index, kept by the pull', () => {
     migrate(db, migrations);
     const state = new SyncStateStore(db);
     applier = new PullApplier(db, new Outbox(db, state), state, createLogger({ level: 'silent' }));
-    inbox = new InboxQueries(db, new FakeClock(DAY), new OrderQueries(db, () => 'UTC'), new InboxSearchIndex(db));
+    inbox = new InboxQueries({
+      db,
+      clock: new FakeClock(DAY),
+      orders: new OrderQueries(db, () => 'UTC'),
+      search: new InboxSearchIndex(db),
+    });
     version = 0;
     server.clear();
   });
