@@ -21,6 +21,7 @@ import { syncHandlers } from './sync/sync-handlers.js';
 import { createCampaigns } from './campaigns/create-campaigns.js';
 import { InboxQueries } from './shop/inbox-queries.js';
 import { InboxSearchIndex } from './shop/inbox-search-index.js';
+import { ShopBadgeCount } from './shop/shop-badge.js';
 import { OrderQueries } from './shop/order-queries.js';
 import { ShopFunctions } from './shop/shop-functions.js';
 import { shopHandlers } from './shop/shop-handlers.js';
@@ -260,6 +261,7 @@ export function createCore(deps: CoreDependencies): Core {
         events,
         pullSoon: () => void sync.service.syncNow(),
         templates: campaigns.approvedTemplates,
+        badge: new ShopBadgeCount(db, () => settings.get()),
       }),
       ...campaigns.handlers,
     },

@@ -191,6 +191,7 @@ if (!app.requestSingleInstanceLock()) {
       tray = new TrayController({
         invoke: (method, input) => active.invoke(method, input),
         show: (model) => consoleTray.update(model),
+        showBadge: (count) => consoleTray.badge(count),
         now: () => Date.now(),
         onOpen: () => showWindow(),
         onQuit: askToQuit,

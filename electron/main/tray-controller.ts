@@ -11,6 +11,8 @@ export interface TrayControllerOptions {
   /** The core's API router: the tray is one more caller, like the window. */
   invoke: Invoke;
   show(model: TrayModel): void;
+  /** The count on the app's badge (0 hides it): new customer messages and paid orders, as Settings chose. */
+  showBadge?(count: number): void;
   now(): number;
   onOpen(): void;
   onQuit(): void;
@@ -20,6 +22,8 @@ export interface TrayControllerOptions {
 
 const SESSION_EVENTS: ReadonlySet<EventName> = new Set(['sessions:changed', 'sessions:removed', 'messages:status-changed']);
 const WORKSHOP_EVENTS: ReadonlySet<EventName> = new Set(['members:changed', 'workshops:changed']);
+// A pull, a read mark or a shipped order changes the count; Settings switch each kind on and off.
+const BADGE_EVENTS: ReadonlySet<EventName> = new Set(['shop:changed', 'settings:changed']);
 
 /**
  * Keeps the tray's menu and tooltip current and carries out its actions through the same
@@ -37,12 +41,14 @@ export class TrayController {
   async start(): Promise<void> {
     await this.refreshWorkshops();
     await this.refresh();
+    await this.refreshBadge();
   }
 
   onEvent(event: EventName): void {
     if (this.stopped) return;
     if (SESSION_EVENTS.has(event)) void this.refresh();
     if (WORKSHOP_EVENTS.has(event)) this.refreshWorkshopsSoon();
+    if (BADGE_EVENTS.has(event)) void this.refreshBadge();
   }
 
   async action(id: TrayActionId): Promise<void> {
@@ -71,6 +77,12 @@ export class TrayController {
   private async refreshWorkshops(): Promise<void> {
     const workshops = await call(this.options.invoke, 'workshops:list');
     if (workshops.ok) this.today = todaysWorkshop(workshops.value, this.options.now());
+  }
+
+  private async refreshBadge(): Promise<void> {
+    if (!this.options.showBadge) return;
+    const badge = await call(this.options.invoke, 'shop:badge');
+    if (!this.stopped && badge.ok) this.options.showBadge(badge.value.count);
   }
 
   private async refresh(): Promise<void> {

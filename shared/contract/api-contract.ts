@@ -58,6 +58,7 @@ import {
   OrderQuerySchema,
   ReplyInputSchema,
   ReplyOutcomeSchema,
+  ShopBadgeSchema,
 } from '../shop/inbox-schemas.js';
 import {
   CampaignDetailSchema,
@@ -318,6 +319,8 @@ export const methods = {
   'inbox:set-resolved': method(ConversationKeySchema.extend({ resolved: z.boolean() }).strict(), z.object({ done: z.literal(true) })),
   /** Sends through the backend's send-reply function; the same idempotency key is never sent twice. */
   'inbox:reply': method(ReplyInputSchema, ReplyOutcomeSchema),
+  /** The tray badge's count (read again on shop:changed and settings:changed). */
+  'shop:badge': method(NoInput, ShopBadgeSchema),
   /** Approved templates, for a reply outside the 24-hour window. */
   'inbox:templates': method(NoInput, z.array(CloudTemplateSchema)),
   'orders:list': method(OrderQuerySchema, OrderListSchema),

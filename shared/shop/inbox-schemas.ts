@@ -188,3 +188,7 @@ export const OrderActInputSchema = z.discriminatedUnion('action', [
     })
     .strict(),
 ]);
+
+/** The tray badge: unread customer messages and paid orders waiting to ship, each 0 while its notifications are off. */
+export const ShopBadgeSchema = z.object({ messages: z.number().int(), paidOrders: z.number().int(), count: z.number().int() });
+export type ShopBadge = z.infer<typeof ShopBadgeSchema>;

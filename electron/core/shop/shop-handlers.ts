@@ -4,6 +4,7 @@ import type { Handlers } from '../api/api-router.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { InboxQueries } from './inbox-queries.js';
 import type { OrderQueries } from './order-queries.js';
+import type { ShopBadgeCount } from './shop-badge.js';
 import type { ShopFunctions } from './shop-functions.js';
 
 type ShopHandlerNames =
@@ -13,6 +14,7 @@ type ShopHandlerNames =
   | 'inbox:set-resolved'
   | 'inbox:reply'
   | 'inbox:templates'
+  | 'shop:badge'
   | 'orders:list'
   | 'orders:get'
   | 'orders:act';
@@ -26,9 +28,18 @@ export interface ShopHandlerDeps {
   pullSoon: () => void;
   /** The approved templates sync brought. */
   templates: () => CloudTemplate[];
+  badge: ShopBadgeCount;
 }
 
-export function shopHandlers({ inbox, orders, functions, events, pullSoon, templates }: ShopHandlerDeps): Pick<Handlers, ShopHandlerNames> {
+export function shopHandlers({
+  inbox,
+  orders,
+  functions,
+  events,
+  pullSoon,
+  templates,
+  badge,
+}: ShopHandlerDeps): Pick<Handlers, ShopHandlerNames> {
   return {
     'inbox:conversations': (input) => inbox.conversations(input),
     'inbox:conversation': (input) => inbox.conversation(input.storeId, input.phone),
@@ -54,6 +65,7 @@ export function shopHandlers({ inbox, orders, functions, events, pullSoon, templ
       return outcome;
     },
     'inbox:templates': () => templates(),
+    'shop:badge': () => badge.now(),
     'orders:list': (input) => orders.list(input),
     'orders:get': (input) => orders.get(input.id),
     'orders:act': async (input) => {
