@@ -4,6 +4,8 @@ import { fail, type Result } from '../../shared/contract/result.js';
 import { ApiRouter } from './api/api-router.js';
 import { AppInfoService } from './app-info/app-info-service.js';
 import { SystemClock, type Clock } from './clock/clock.js';
+import { AccountEventLog } from './accounts/account-event-log.js';
+import { accountEventHandlers } from './accounts/account-handlers.js';
 import { AlertLog } from './alerts/alert-log.js';
 import { alertHandlers } from './alerts/alert-handlers.js';
 import { appInfoHandlers } from './app-info/app-info-handlers.js';
@@ -203,6 +205,8 @@ export function createCore(deps: CoreDependencies): Core {
   new LeaveAlerts(db, events).start();
   const alerts = new AlertLog(db, events, clock);
   alerts.start();
+  const accountEvents = new AccountEventLog(db, events, clock);
+  accountEvents.start();
 
   const appInfo = new AppInfoService({
     identity: {
@@ -253,6 +257,7 @@ export function createCore(deps: CoreDependencies): Core {
       }),
       ...demoHandlers(sessions),
       ...alertHandlers(alerts),
+      ...accountEventHandlers(accountEvents),
       ...syncHandlers(sync.service),
       ...shopHandlers({
         inbox: shopInbox,

@@ -224,3 +224,40 @@ export const reminderKindWords: Record<ReminderKind, string> = {
   reminder_1d: '1 day before',
   reminder_day_of: 'On the day',
 };
+
+/** Where a reminder's values come from; the backend fills them when the reminder runs. */
+export const reminderFields = {
+  lead_name: 'The person’s name (“there” when unknown)',
+  workshop_name: 'The workshop’s name',
+  start_time: 'Its date and start time in its time zone',
+  start_date: 'Its date',
+  group_link: 'The WhatsApp group’s invite link (else the join link)',
+  join_link: 'The workshop’s join link',
+} as const;
+export type ReminderField = keyof typeof reminderFields;
+export const ReminderFieldSchema = z.enum(Object.keys(reminderFields) as [ReminderField, ...ReminderField[]]);
+
+export const ReminderTaskSchema = z.object({
+  kind: ReminderKindSchema,
+  status: z.enum(['pending', 'done', 'cancelled']),
+  scheduledFor: z.string(),
+  queuedCount: z.number().int(),
+});
+export const WorkshopRemindersSchema = z.object({
+  tasks: z.array(ReminderTaskSchema),
+  templateId: z.string().nullable(),
+  configId: z.string().nullable(),
+  parameters: z.array(ReminderFieldSchema),
+});
+export type WorkshopReminders = z.infer<typeof WorkshopRemindersSchema>;
+
+export const RemindersInputSchema = z
+  .object({
+    workshopId: WorkshopIdSchema,
+    configId: z.string().min(1, 'Pick the WhatsApp number to send from'),
+    templateId: z.string().min(1, 'Pick an approved template'),
+    parameters: z.array(ReminderFieldSchema).max(20),
+    enabled: z.array(ReminderKindSchema).max(3),
+  })
+  .strict();
+export type RemindersInput = z.output<typeof RemindersInputSchema>;

@@ -22,6 +22,7 @@ import {
   TemplateSchema,
 } from '../messages/message-schemas.js';
 import { CustomRuleIdSchema, RuleKeySchema } from '../messages/schedule.js';
+import { AccountEventSchema } from '../sessions/account-events.js';
 import { SessionViewSchema, TransportKindSchema } from '../sessions/session-view.js';
 import { SettingsPatchSchema, SettingsSchema } from '../settings/settings.js';
 import {
@@ -70,7 +71,9 @@ import {
   CampaignSummarySchema,
   NumberInputSchema,
   NumberSavedSchema,
+  RemindersInputSchema,
   SendOutcomeSchema,
+  WorkshopRemindersSchema,
 } from '../campaigns/campaign-schemas.js';
 import type { Result } from './result.js';
 
@@ -148,6 +151,10 @@ export const methods = {
     z.object({ code: z.string() }),
   ),
   'sessions:remove': method(z.object({ id: SessionId }).strict(), z.object({ removed: z.literal(true) })),
+  /** Logs out of WhatsApp and deletes the keys, keeping the account and its workshops' links; reconnecting needs a new QR scan. */
+  'sessions:logout': method(z.object({ id: SessionId }).strict(), SessionViewSchema),
+  /** The account's event log, newest first. */
+  'sessions:events': method(z.object({ id: SessionId }).strict(), z.array(AccountEventSchema)),
 
   'groups:sync': method(z.object({ sessionId: SessionId }).strict(), z.array(GroupSummarySchema)),
   'groups:list': method(z.object({ sessionId: SessionId.optional() }).strict(), z.array(GroupSummarySchema)),
@@ -337,6 +344,10 @@ export const methods = {
   'campaigns:get': method(z.object({ id: z.string().min(1) }).strict(), CampaignDetailSchema),
   /** Owners and admins: saves a Cloud API number and its access token through the backend, which seals the token. */
   'campaigns:save-number': method(NumberInputSchema, NumberSavedSchema),
+  /** A workshop's 1:1 template reminders to its registered leads (7 days, 1 day, the day of), as synced. */
+  'reminders:get': method(z.object({ workshopId: WorkshopIdSchema }).strict(), WorkshopRemindersSchema),
+  /** Switches them on or off through the backend, which schedules them from the workshop. */
+  'reminders:set': method(RemindersInputSchema, WorkshopRemindersSchema),
   /** What the demo group's members saw: messages the demo account sent there. */
   'demo:history': method(
     z.object({ sessionId: SessionId, groupJid: GroupJidSchema }).strict(),
@@ -368,6 +379,10 @@ export const events = {
   'settings:changed': SettingsSchema,
   'sessions:changed': SessionViewSchema,
   'sessions:removed': z.object({ id: z.string() }),
+  /** A line was added to an account's event log. */
+  'sessions:event-logged': AccountEventSchema,
+  /** WhatsApp is throttling an account; its sends are paused. */
+  'sessions:throttled': z.object({ sessionId: z.string(), reason: z.string() }),
   /** A workshop's fields, group link, leads or stats changed: refetch what is shown. */
   'workshops:changed': z.object({ id: z.string() }),
   'workshops:removed': z.object({ id: z.string() }),

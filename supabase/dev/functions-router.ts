@@ -19,6 +19,7 @@ import { createQueueWhatsappHandler } from '../functions/queue-whatsapp/handler.
 import { createProcessWhatsappQueueHandler } from '../functions/process-whatsapp-queue/handler.ts';
 import { createSyncWhatsappTemplatesHandler } from '../functions/sync-whatsapp-templates/handler.ts';
 import { createSaveWhatsappNumberHandler } from '../functions/save-whatsapp-number/handler.ts';
+import { createSetWhatsappRemindersHandler } from '../functions/set-whatsapp-reminders/handler.ts';
 import { createSendReplyHandler } from '../functions/send-reply/handler.ts';
 import { loadGraphConfig } from '../functions/send-reply/graph-config.ts';
 import { createOrderActionHandler } from '../functions/order-action/handler.ts';
@@ -42,6 +43,7 @@ const factories: Record<string, () => (req: Request) => Promise<Response>> = {
   'sync-whatsapp-templates': () => createSyncWhatsappTemplatesHandler(cloudApiConfig, userConfig),
   'order-action': () => createOrderActionHandler(userConfig),
   'save-whatsapp-number': () => createSaveWhatsappNumberHandler(cloudApiConfig, userConfig),
+  'set-whatsapp-reminders': () => createSetWhatsappRemindersHandler(cloudApiConfig, userConfig),
 };
 // FUNCTIONS_ONLY=name: serve that function alone, as its own instance would run (tests of one function's process).
 const only = Deno.env.get('FUNCTIONS_ONLY')?.split(',');

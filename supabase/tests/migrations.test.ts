@@ -44,6 +44,15 @@ describe.skipIf(!pg.available)('migrations', () => {
     );
   });
 
+  it('publish every shop table the Inbox and Orders pages show, so a payment, a delivery or a STOP pokes the desktop', async () => {
+    const published = (
+      await sql<{ tablename: string }[]>`select tablename from pg_publication_tables where pubname = 'supabase_realtime'`
+    ).map((r) => r.tablename);
+    expect(published).toEqual(
+      expect.arrayContaining(['messaging_log', 'orders', 'payment_transactions', 'deliveries', 'customer_channel_opt_in']),
+    );
+  });
+
   it('keep phone columns nullable where Cloud API may omit the sender', async () => {
     const [column] =
       await sql`select is_nullable from information_schema.columns where table_name = 'messaging_log' and column_name = 'customer_phone'`;

@@ -1,9 +1,10 @@
-import postgres from 'postgres';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShop, type Harness, newCustomer, type Shop, startHarness } from './support/harness';
 import { change, delivery, status, text } from './support/meta';
 import { type CuttingProxy, startCuttingProxy } from './support/cutting-proxy';
-import { flutterwaveSignature, v4Webhook } from './support/payments';
+import { holdLock } from './support/held-lock';
+import { enablePayments, flutterwaveSignature, v4Webhook } from './support/payments';
 import { backendRequirement } from './support/requirements';
 
 const backend = backendRequirement();
@@ -17,14 +18,26 @@ const backend = backendRequirement();
  * any await (porsager/postgres#1154, #1208), which ends the instance unless the guard
  * `createDb` installs catches it. The request must get a clean error, and the instance
  * must go on serving. The webhook's case is that transaction (a message and a status are
- * stored together): without the guard the instance dies and its case fails. The payment
- * functions write in single statements, so a cut there is only ever a rejected query.
+ * stored together) and process-payment's reservation: without the guard either instance
+ * dies and its case fails. flutterwave-webhook and reconcile-payments write in single
+ * statements, so a cut there is only ever a rejected query.
  */
 interface Case {
   fn: string;
   /** The table the request's first query waits on while the test holds it. */
   table: string;
+  prepare?(h: Harness, shop: Shop): Promise<void>;
   request(h: Harness, shop: Shop): Promise<Response>;
+}
+
+/** A pending order of 10 UGX and its payment link's token, as CHECKOUT leaves them. */
+async function pendingOrder(h: Harness, shop: Shop): Promise<{ orderId: string; token: string }> {
+  const token = `token-${randomUUID()}`;
+  const [order] = await h.sql<{ id: string }[]>`
+    insert into orders (store_id, status, customer_phone, source, items, subtotal_amount, total_amount, currency, payment_token_hash)
+    values (${shop.storeId}, 'pending', '256700000001', 'whatsapp', ${h.sql.json([{ sku: 'MUG', name: 'Mug', quantity: 1, unit_price: '10.00', line_total: '10.00' }])}, 10, 10, 'UGX', sha256(convert_to(${token}, 'UTF8')))
+    returning id`;
+  return { orderId: order!.id, token };
 }
 
 const cases: Case[] = [
@@ -52,6 +65,21 @@ const cases: Case[] = [
     },
   },
   {
+    fn: 'process-payment',
+    // Its reservation is a transaction: the order's row lock, then the open payments.
+    table: 'payment_transactions',
+    prepare: (h, shop) => enablePayments(h, shop),
+    request: async (h, shop) => {
+      const { orderId, token } = await pendingOrder(h, shop);
+      const body = { orderId, token, amount: '10.00', currency: 'UGX', country: 'UG', customerPhone: '+256700000001', network: 'MTN' };
+      return fetch(`${h.stack.functionsUrl}/process-payment`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    },
+  },
+  {
     fn: 'reconcile-payments',
     table: 'payment_transactions',
     request: (h) =>
@@ -63,66 +91,58 @@ const cases: Case[] = [
   },
 ];
 
-describe.skipIf(!backend.available).each(cases)('$fn alone: its database connections cut mid-transaction', ({ fn, table, request }) => {
-  let h: Harness;
-  let shop: Shop;
-  let proxy: CuttingProxy | undefined;
+describe.skipIf(!backend.available).each(cases)(
+  '$fn alone: its database connections cut mid-transaction',
+  ({ fn, table, prepare, request }) => {
+    let h: Harness;
+    let shop: Shop;
+    let proxy: CuttingProxy | undefined;
 
-  beforeAll(async () => {
-    h = await startHarness({
-      onlyFunctions: [fn],
-      functionsDatabaseUrl: async (url) => {
-        proxy = await startCuttingProxy(url);
-        return proxy.url;
-      },
+    beforeAll(async () => {
+      h = await startHarness({
+        onlyFunctions: [fn],
+        functionsDatabaseUrl: async (url) => {
+          proxy = await startCuttingProxy(url);
+          return proxy.url;
+        },
+      });
+      shop = await createShop(h.sql, `dropped-${fn}`, [{ sku: 'MUG', name: 'Mug', price: '10.00' }]);
+      await prepare?.(h, shop);
     });
-    shop = await createShop(h.sql, `dropped-${fn}`, [{ sku: 'MUG', name: 'Mug', price: '10.00' }]);
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await proxy?.stop();
-  });
+    afterAll(async () => {
+      await h?.stop();
+      await proxy?.stop();
+    });
 
-  it('answers that request with a clean JSON error and keeps serving the next ones', async () => {
-    const blocker = postgres(h.stack.databaseUrl, { max: 1, onnotice: () => {} });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-    const holding = blocker.begin(async (tx) => {
-      await tx.unsafe(`lock table public.${table} in access exclusive mode`);
-      locked();
-      await held;
-    });
-    let answer: Response;
-    try {
-      await lockTaken;
-      const pending = request(h, shop);
-      // Cut once the request's transaction is waiting in Postgres.
-      const deadline = Date.now() + 10_000;
-      let waiting = 0;
-      while (!waiting && Date.now() < deadline) {
-        const [row] = await h.sql<{ n: number }[]>`
+    it('answers that request with a clean JSON error and keeps serving the next ones', async () => {
+      const lock = await holdLock(h.stack.databaseUrl, (tx) => tx.unsafe(`lock table public.${table} in access exclusive mode`));
+      let answer: Response;
+      try {
+        const pending = request(h, shop);
+        // Cut once the request's transaction is waiting in Postgres.
+        const deadline = Date.now() + 10_000;
+        let waiting = 0;
+        while (!waiting && Date.now() < deadline) {
+          const [row] = await h.sql<{ n: number }[]>`
           select count(*)::int as n from pg_stat_activity
           where application_name = 'edge-functions' and wait_event_type = 'Lock'`;
-        waiting = row!.n;
-        if (!waiting) await new Promise((resolve) => setTimeout(resolve, 20));
+          waiting = row!.n;
+          if (!waiting) await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(waiting).toBeGreaterThan(0);
+        expect(proxy!.cutAll()).toBeGreaterThan(0);
+        answer = await pending;
+      } finally {
+        await lock.release();
       }
-      expect(waiting).toBeGreaterThan(0);
-      expect(proxy!.cutAll()).toBeGreaterThan(0);
-      answer = await pending;
-    } finally {
-      release();
-      await holding;
-      await blocker.end();
-    }
-    expect(answer.status).toBeGreaterThanOrEqual(500);
-    expect(await answer.json()).toEqual({ error: expect.any(String) });
+      expect(answer.status).toBeGreaterThanOrEqual(500);
+      expect(await answer.json()).toEqual({ error: expect.any(String) });
 
-    // The same instance answers again, through new connections: a crashed one would refuse the request.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const again = await request(h, shop);
-    expect(again.status).toBeLessThan(500);
-    expect(h.stack.functions.output()).not.toMatch(/Uncaught|error: /);
-  });
-});
+      // The same instance answers again, through new connections: a crashed one would refuse the request.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const again = await request(h, shop);
+      expect(again.status).toBeLessThan(500);
+      expect(h.stack.functions.output()).not.toMatch(/Uncaught|error: /);
+    });
+  },
+);

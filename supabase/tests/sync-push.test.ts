@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdLock } from './support/held-lock';
 import { backendRequirement } from './support/requirements';
 import { type Desk, mutations, rows, type SyncHarness, startSyncHarness } from './support/sync';
 
@@ -292,18 +292,11 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
       { table: 'leads', op: 'upsert', row: rows.lead('919877777772') },
     ]);
     // Hold the organisation's write lock so the push waits inside its transaction, then kill its connection.
-    const blocker = postgres(h.stack.databaseUrl, { max: 1, onnotice: () => {} });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-    const holding = blocker.begin(async (tx) => {
-      await tx`select 1 from organization_sync_state where organization_id = ${desk.organizationId} for update`;
-      locked();
-      await held;
-    });
+    const lock = await holdLock(
+      h.stack.databaseUrl,
+      (tx) => tx`select 1 from organization_sync_state where organization_id = ${desk.organizationId} for update`,
+    );
     try {
-      await lockTaken;
       const pushing = desk.push(batch);
       const deadline = Date.now() + 10_000;
       let killed = 0;
@@ -319,9 +312,7 @@ describe.skipIf(!backend.available)('desktop-sync push', () => {
       expect(answer.status).toBe(503);
       expect(answer.body.error).toBe('unavailable');
     } finally {
-      release();
-      await holding;
-      await blocker.end();
+      await lock.release();
     }
     expect(await count('leads', desk.organizationId)).toBe(0);
 

@@ -71,7 +71,7 @@ describe.skipIf(!chromiumNeeded.available || !backend.available)(
       await page.goto(running.url);
       await page.getByRole('button', { name: 'Campaigns', exact: true }).click();
       const composer = page.getByRole('region', { name: 'New campaign' });
-      await composer.getByLabel('Template').selectOption({ label: 'event_reminder (en, utility)' });
+      await composer.getByLabel(/^Template/).selectOption({ label: 'event_reminder (en, utility)' });
       await composer.getByLabel('Campaign name').fill('Nudge the Missing');
       const preview = composer.getByLabel('Preview');
       await preview.getByLabel('Recipients').getByText('3 of 3 will be sent to.').waitFor();
@@ -181,7 +181,10 @@ describe.skipIf(!chromiumNeeded.available || !backend.available)(
 
         await api.call('sync:now', {});
         const composer = page.getByRole('region', { name: 'New campaign' });
-        await composer.getByLabel('Template').locator('option', { hasText: 'welcome_back (en, utility)' }).waitFor({ state: 'attached' });
+        await composer
+          .getByLabel(/^Template/)
+          .locator('option', { hasText: 'welcome_back (en, utility)' })
+          .waitFor({ state: 'attached' });
         expect(await composer.getByLabel('From').locator('option').allTextContents()).toEqual(['Front desk']);
         expect(other.output()).not.toContain(token);
       } finally {
@@ -194,5 +197,30 @@ describe.skipIf(!chromiumNeeded.available || !backend.available)(
       for (const file of files) expect(readFileSync(join(file.parentPath, file.name)).includes(token)).toBe(false);
       otherDir.remove();
     }, 240_000);
+
+    it("a workshop's reminders to its registered leads are switched on from the page and scheduled by the backend from the workshop", async () => {
+      const api = await connectConsole(running.url);
+      try {
+        const workshop = (await api.call('workshops:list', {})).find((w) => w.name === 'Pottery Night')!;
+        await api.call('sync:now', {});
+        const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+        await page.goto(running.url);
+        await page.getByRole('button', { name: 'Campaigns', exact: true }).click();
+        const reminders = page.getByRole('group', { name: 'Reminders to registered leads' });
+        await reminders.getByLabel('1 day before').check();
+        await reminders.getByLabel('Message to send').selectOption({ label: 'event_reminder (en, utility)' });
+        await reminders.getByRole('button', { name: 'Save reminders' }).click();
+        await reminders.getByRole('status').getByText('Saved. The schedule follows the workshop.').waitFor();
+        const [task] = await h.sql<{ status: string; hours_before: number }[]>`
+          select status, round(extract(epoch from (w.starts_at - t.scheduled_for)) / 3600)::int as hours_before
+          from whatsapp_event_tasks t join workshops w on w.organization_id = t.organization_id and w.id = t.workshop_id
+          where t.workshop_id = ${workshop.id} and t.kind = 'reminder_1d'`;
+        expect(task).toEqual({ status: 'pending', hours_before: 24 });
+        await api.call('sync:now', {});
+        await reminders.getByText(/^On · goes out /).waitFor();
+      } finally {
+        api.close();
+      }
+    }, 120_000);
   },
 );

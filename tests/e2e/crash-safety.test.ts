@@ -7,7 +7,7 @@ import { makeTempDir } from '../support/temp-dir.js';
 
 const quick = { scanDelayMs: 200, churnIntervalMs: null, ackDelayMs: 20 };
 
-/** The real thing: the headless process is killed with SIGKILL while WhatsApp holds the ack. */
+/** A real crash: the headless process is killed with SIGKILL while the demo account's simulator holds the send (its holdSends test hook). */
 describe('a crash in the middle of a send', () => {
   const dir = makeTempDir('console-e2e-crash-');
   let running: RunningConsole | undefined;

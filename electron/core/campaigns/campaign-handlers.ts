@@ -5,7 +5,14 @@ import type { CampaignQueries } from './campaign-queries.js';
 import type { CampaignSender } from './campaign-sender.js';
 
 type CampaignHandlerNames =
-  'campaigns:setup' | 'campaigns:preview' | 'campaigns:send' | 'campaigns:list' | 'campaigns:get' | 'campaigns:save-number';
+  | 'campaigns:setup'
+  | 'campaigns:preview'
+  | 'campaigns:send'
+  | 'campaigns:list'
+  | 'campaigns:get'
+  | 'campaigns:save-number'
+  | 'reminders:get'
+  | 'reminders:set';
 
 export interface CampaignHandlerDeps {
   queries: CampaignQueries;
@@ -28,6 +35,13 @@ export function campaignHandlers(deps: CampaignHandlerDeps): Pick<Handlers, Camp
     },
     'campaigns:list': () => deps.queries.campaigns(),
     'campaigns:get': ({ id }) => deps.queries.campaign(id, deps.timeZone()),
+    'reminders:get': ({ workshopId }) => deps.queries.reminders(workshopId),
+    'reminders:set': async (input) => {
+      await deps.sender.setReminders(input);
+      // The backend's rows come down with the next pull; until then the page shows what was asked.
+      deps.pullSoon();
+      return deps.queries.reminders(input.workshopId);
+    },
     'campaigns:save-number': async (input) => {
       const saved = await deps.sender.saveNumber(input);
       deps.pullSoon();

@@ -9,6 +9,7 @@ import {
   type SendStatus,
   sendStatuses,
   type StatusCounts,
+  type WorkshopReminders,
 } from '../../../shared/campaigns/campaign-schemas.js';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import type { Database } from '../database/open-database.js';
@@ -163,6 +164,30 @@ export class CampaignQueries {
       summary.total += r.n;
     }
     return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** A workshop's reminders as the backend last reported them. */
+  reminders(workshopId: string): WorkshopReminders {
+    const rows = this.db
+      .prepare(
+        `SELECT kind, status, scheduled_for, queued_count, template_id, config_id, parameter_sources
+         FROM whatsapp_event_tasks WHERE workshop_id = ? ORDER BY scheduled_for`,
+      )
+      .all(workshopId) as {
+      kind: WorkshopReminders['tasks'][number]['kind'];
+      status: WorkshopReminders['tasks'][number]['status'];
+      scheduled_for: string;
+      queued_count: number | null;
+      template_id: string | null;
+      config_id: string | null;
+      parameter_sources: string | null;
+    }[];
+    return {
+      tasks: rows.map((r) => ({ kind: r.kind, status: r.status, scheduledFor: r.scheduled_for, queuedCount: r.queued_count ?? 0 })),
+      templateId: rows[0]?.template_id ?? null,
+      configId: rows[0]?.config_id ?? null,
+      parameters: JSON.parse(rows[0]?.parameter_sources || '[]') as WorkshopReminders['parameters'],
+    };
   }
 
   campaign(id: string, timeZone: string): CampaignDetail {

@@ -1,5 +1,5 @@
 import { FunctionsFetchError, FunctionsHttpError } from '@supabase/supabase-js';
-import type { CampaignSend, NumberInput, NumberSaved, SendOutcome } from '../../../shared/campaigns/campaign-schemas.js';
+import type { CampaignSend, NumberInput, NumberSaved, RemindersInput, SendOutcome } from '../../../shared/campaigns/campaign-schemas.js';
 import { ApiFailure, type ErrorCode } from '../../../shared/contract/result.js';
 import type { BackendAuth } from '../backend/backend-auth.js';
 import type { Clock } from '../clock/clock.js';
@@ -100,6 +100,20 @@ export class CampaignSender {
       },
     );
     return { id: answer.id, created: answer.created, templates: answer.templates, warning: answer.warning ?? null };
+  }
+
+  /** Switches a workshop's reminders on or off; the backend schedules them and cancels what a switched-off one queued. */
+  async setReminders(input: RemindersInput): Promise<void> {
+    const organisationId = this.deps.organisationId();
+    if (!organisationId) throw new ApiFailure('forbidden', 'Sign in to the hosted backend (Settings → Hosted backend) first.');
+    await this.invoke('set-whatsapp-reminders', 'the reminders may or may not be changed. Save again: it sets the same state.', {
+      organization_id: organisationId,
+      workshop_id: input.workshopId,
+      config_id: input.configId,
+      template_id: input.templateId,
+      parameter_sources: input.parameters,
+      enabled: input.enabled,
+    });
   }
 
   private async invoke<T>(name: string, lostAnswer: string, body: Record<string, unknown>): Promise<T> {

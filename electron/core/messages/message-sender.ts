@@ -217,6 +217,7 @@ export class MessageSender {
     const account = sessionId ?? row.session_id;
     if (meaning.throttled && account && !this.throttled[account]) {
       this.setThrottled({ ...this.throttled, [account]: meaning.words });
+      this.deps.events.emit('sessions:throttled', { sessionId: account, reason: meaning.words });
       this.notify('error', 'WhatsApp is throttling this account: its sends are paused', id);
       this.arm();
       return;

@@ -38,7 +38,12 @@ describe('the tray badge count', () => {
     migrate(db, migrations);
     settings = { ...defaultSettings };
     badge = new ShopBadgeCount(db, () => settings);
-    inbox = new InboxQueries(db, new FakeClock(START), new OrderQueries(db, () => 'UTC'), new InboxSearchIndex(db));
+    inbox = new InboxQueries({
+      db,
+      clock: new FakeClock(START),
+      orders: new OrderQueries(db, () => 'UTC'),
+      search: new InboxSearchIndex(db),
+    });
     inbound('256700000001', 30);
     inbound('256700000001', 20);
     inbound('256700000002', 10);

@@ -127,22 +127,37 @@ export class SessionSupervisor {
   /** Logs out of WhatsApp where possible, then forgets the session and its keys. */
   async remove(id: string): Promise<void> {
     const row = this.requireRow(id);
-    const runtime = this.runtimes.get(id);
-    if (runtime) {
-      this.detach(runtime);
-      if (row.state === 'open') {
-        await withTimeout(this.deps.clock, runtime.connection.logout(), {
-          ms: LOGOUT_TIMEOUT_MS,
-          onTimeout: () => {
-            throw new Error(`timed out after ${LOGOUT_TIMEOUT_MS} ms`);
-          },
-        }).catch((error: unknown) => this.deps.logger.warn({ err: error, sessionId: id }, 'logout failed; removing local keys anyway'));
-      }
-      await runtime.connection.close().catch(() => undefined);
-      this.runtimes.delete(id);
-    }
+    await this.logOutAndClose(row, 'removing local keys anyway');
     this.repository.delete(id);
     this.deps.events.emit('sessions:removed', { id });
+  }
+
+  /**
+   * Logs out of WhatsApp and deletes the keys but keeps the account, its name and its
+   * workshops' links: linking it again later needs a new QR scan (`reason` says so).
+   */
+  async logout(id: string, reason: string): Promise<SessionView> {
+    const row = this.requireRow(id);
+    await this.logOutAndClose(row, 'deleting local keys anyway');
+    new SessionAuthStore(this.deps.db, this.deps.cipher, id).clear();
+    this.setState(id, 'logged-out', reason);
+    return this.view(id);
+  }
+
+  private async logOutAndClose(row: SessionRow, onFailure: string): Promise<void> {
+    const runtime = this.runtimes.get(row.id);
+    if (!runtime) return;
+    this.detach(runtime);
+    if (row.state === 'open') {
+      await withTimeout(this.deps.clock, runtime.connection.logout(), {
+        ms: LOGOUT_TIMEOUT_MS,
+        onTimeout: () => {
+          throw new Error(`timed out after ${LOGOUT_TIMEOUT_MS} ms`);
+        },
+      }).catch((error: unknown) => this.deps.logger.warn({ err: error, sessionId: row.id }, `logout failed; ${onFailure}`));
+    }
+    await runtime.connection.close().catch(() => undefined);
+    this.runtimes.delete(row.id);
   }
 
   /** After sleep or a network change: sessions waiting out a back-off try again now. */

@@ -112,6 +112,24 @@ describe('app shell', () => {
     expect(native).not.toHaveBeenCalled();
   });
 
+  it('logs an account out but keeps it, says reconnecting needs a new QR, and shows each step live in its event log', async () => {
+    core.start();
+    await core.invoke('sessions:create', { kind: 'simulator' });
+    renderApp();
+    const card = await screen.findByRole('article', { name: 'WhatsApp account Demo account' });
+    fireEvent.click(within(card).getByText('Event log'));
+    const log = await within(card).findByRole('list', { name: 'Event log' }, { timeout: 15_000 });
+    await waitFor(() => expect(log).toHaveTextContent(/Connected as/), { timeout: 15_000 });
+
+    fireEvent.click(within(card).getByRole('button', { name: /^Log out Demo account/ }));
+    const dialog = await screen.findByRole('dialog', { name: /^Log out Demo account/ });
+    expect(dialog).toHaveTextContent('Reconnecting later needs a new QR code scanned on the phone.');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Log out' }));
+    expect(await within(card).findByRole('button', { name: 'Link again' })).toBeTruthy();
+    await waitFor(() => expect(within(log).getAllByRole('listitem')[0]).toHaveTextContent('Logged out on this console.'));
+    expect(await core.invoke('sessions:list', {})).toMatchObject({ value: [{ label: 'Demo account', state: 'logged-out' }] });
+  });
+
   it('guides a first run one next step at a time: link an account, then create the first workshop', async () => {
     renderApp();
     const guide = await screen.findByRole('region', { name: 'Getting started' });

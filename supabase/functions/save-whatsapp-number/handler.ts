@@ -5,7 +5,7 @@ import { syncTemplates } from '../_shared/cloud-api-templates-sync.ts';
 import { encryptToken, importTokenKey } from '../_shared/cloud-api-token.ts';
 import { createDb, type Tx } from '../_shared/db.ts';
 import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
-import { bearerToken, createJwtVerifier } from '../_shared/jwt.ts';
+import { bearerToken, createUserVerifier } from '../_shared/jwt.ts';
 import { createLog } from '../_shared/log.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 
@@ -38,11 +38,7 @@ export function createSaveWhatsappNumberHandler(config: CloudApiConfig, userConf
   const sql = createDb(config.databaseUrl, 2);
   const graph = createCloudApiGraph(config.graph);
   const key = importTokenKey(config.tokenKey);
-  const verify = createJwtVerifier({
-    supabaseUrl: userConfig.supabaseUrl,
-    legacySecret: userConfig.legacyJwtSecret,
-    staticJwks: userConfig.staticJwks,
-  });
+  const verify = createUserVerifier(userConfig);
   const log = createLog('save-whatsapp-number');
 
   return async (req) => {

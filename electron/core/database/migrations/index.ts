@@ -18,6 +18,7 @@ import { customReminderRulesMigration } from './0016-custom-reminder-rules.js';
 import { inboxSummaryMigration } from './0017-inbox-summary.js';
 import { alertsMigration } from './0018-alerts.js';
 import { syncResetMarksMigration } from './0019-sync-reset-marks.js';
+import { accountEventsMigration } from './0020-account-events.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -40,4 +41,5 @@ export const migrations: readonly Migration[] = [
   inboxSummaryMigration,
   alertsMigration,
   syncResetMarksMigration,
+  accountEventsMigration,
 ];

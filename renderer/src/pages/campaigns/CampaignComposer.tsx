@@ -16,6 +16,7 @@ import { type TableColumn, VirtualTable } from '../../components/VirtualTable.js
 import type { PreviewRecipient } from '../../../../shared/campaigns/campaign-schemas.js';
 import { memberTabLabels } from '../workshops/member-columns.js';
 import { useWorkshops } from '../workshops/use-workshops.js';
+import { WorkshopReminders } from './WorkshopReminders.js';
 
 // The usual order of a reminder's variables: who, what, when, where to join.
 const defaultFields: CampaignField[] = ['lead_name', 'workshop_name', 'start_time', 'group_link'];
@@ -219,6 +220,9 @@ export function CampaignComposer({
         </label>
       </div>
       {whenProblem ? <p className="error">{whenProblem}</p> : null}
+      {workshopId ? (
+        <WorkshopReminders key={workshopId} workshopId={workshopId} setup={setup} timeZone={workshop?.timeZone ?? timeZone} />
+      ) : null}
       {template ? (
         <fieldset className="campaign-composer__parameters">
           <legend>Values</legend>

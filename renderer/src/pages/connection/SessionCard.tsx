@@ -5,6 +5,7 @@ import type { SessionView } from '../../../../shared/sessions/session-view.js';
 import { useApi } from '../../app/console-context.js';
 import { useConfirm } from '../../components/ConfirmDialog.js';
 import { formatRelative } from '../../format/format-time.js';
+import { AccountEvents } from './AccountEvents.js';
 import { PairingCodeForm } from './PairingCodeForm.js';
 import { StateBadge } from './StateBadge.js';
 
@@ -42,6 +43,15 @@ export function SessionCard({ session }: { session: SessionView }) {
       danger: true,
     });
     if (sure) void run(() => api.call('sessions:remove', { id: session.id }));
+  };
+  const logout = async () => {
+    const sure = await confirm.ask({
+      title: `Log out ${account}?`,
+      body: 'The console logs out of WhatsApp and deletes this device’s keys, but keeps the account, its name and its workshops’ groups. Reconnecting later needs a new QR code scanned on the phone.',
+      confirm: 'Log out',
+      danger: true,
+    });
+    if (sure) void run(() => api.call('sessions:logout', { id: session.id }));
   };
 
   const stopped = session.state === 'logged-out' || session.state === 'replaced' || session.state === 'restricted';
@@ -121,11 +131,17 @@ export function SessionCard({ session }: { session: SessionView }) {
               Rename
             </button>
           )}
+          {stopped ? null : (
+            <button type="button" className="button" disabled={busy} onClick={() => void logout()} aria-label={`Log out ${account}`}>
+              Log out
+            </button>
+          )}
           <button type="button" className="button" disabled={busy} onClick={() => void remove()} aria-label={`Remove ${account}`}>
             Remove
           </button>
         </div>
       </footer>
+      <AccountEvents sessionId={session.id} />
       {error ? (
         <p className="error" role="alert">
           {error}
