@@ -1,12 +1,14 @@
 import { useMemo } from 'react';
+import { offeredTimeZones } from '../../../shared/time/time-zone-names.js';
 
 /**
- * Every IANA zone the browser knows, keeping a stored zone it does not list (an older
- * browser, or a zone renamed since) selectable rather than silently replaced.
+ * Every IANA zone the browser knows, each once under its current name (Asia/Kolkata, not
+ * also Asia/Calcutta), keeping a stored zone it does not list selectable rather than
+ * silently replaced.
  */
 export function TimeZoneSelect({ id, value, onChange }: { id: string; value: string; onChange: (zone: string) => void }) {
   const zones = useMemo(() => {
-    const known = Intl.supportedValuesOf('timeZone');
+    const known = offeredTimeZones(Intl.supportedValuesOf('timeZone'));
     return known.includes(value) ? known : [value, ...known];
   }, [value]);
   return (

@@ -4,9 +4,10 @@ import { createCloudApiGraph } from '../_shared/cloud-api-graph.ts';
 import { syncTemplates } from '../_shared/cloud-api-templates-sync.ts';
 import { encryptToken, importTokenKey } from '../_shared/cloud-api-token.ts';
 import { createDb, type Tx } from '../_shared/db.ts';
-import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
-import { bearerToken, createUserVerifier } from '../_shared/jwt.ts';
+import { errorResponse, jsonResponse } from '../_shared/http.ts';
+import { createUserVerifier } from '../_shared/jwt.ts';
 import { createLog } from '../_shared/log.ts';
+import { signedInBody } from '../_shared/signed-in-body.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 
 /**
@@ -42,28 +43,15 @@ export function createSaveWhatsappNumberHandler(config: CloudApiConfig, userConf
   const log = createLog('save-whatsapp-number');
 
   return async (req) => {
-    if (req.method !== 'POST') return errorResponse(405, 'Use POST with a JSON body');
-    const verified = await verify(bearerToken(req));
-    if (!verified.ok) return errorResponse(401, `${verified.reason}: sign in again`);
-    const raw = await readBody(req, 16 * 1024);
-    if (!raw.ok) return raw.response;
-    const json = parseJsonBody(raw.value);
-    if (!json.ok) return json.response;
-    const parsed = Body.safeParse(json.value);
-    if (!parsed.success)
-      return errorResponse(
-        400,
-        'The number was not saved',
-        // Paths and messages only: a refused value (the token itself) is never echoed.
-        parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-      );
-    const body = parsed.data;
+    const request = await signedInBody(req, verify, Body, { maxBytes: 16 * 1024, refused: 'The number was not saved' });
+    if (!request.ok) return request.response;
+    const { body, claims } = request;
     try {
       const sealed = await encryptToken(await key, body.access_token);
       const verifyToken = body.webhook_verify_token ?? crypto.randomUUID().replaceAll('-', '');
       const saved = await sql.begin(async (tx: Tx) => {
         await tx.unsafe('set local role authenticated');
-        await tx`select set_config('request.jwt.claims', ${JSON.stringify(verified.claims)}, true)`;
+        await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
         const [role] = await tx<{ manages: boolean }[]>`select public.manages_org(${body.organization_id}) as manages`;
         await tx.unsafe('reset role');
         if (!role?.manages) return { status: 403 as const };

@@ -1,9 +1,10 @@
 import { z } from 'npm:zod@4.6.7';
 import type { CloudApiConfig } from '../_shared/cloud-api-config.ts';
 import { createDb, type Tx } from '../_shared/db.ts';
-import { errorResponse, jsonResponse, parseJsonBody, readBody } from '../_shared/http.ts';
-import { bearerToken, createJwtVerifier } from '../_shared/jwt.ts';
+import { errorResponse, jsonResponse } from '../_shared/http.ts';
+import { createUserVerifier } from '../_shared/jwt.ts';
 import { createLog } from '../_shared/log.ts';
+import { signedInBody } from '../_shared/signed-in-body.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 
 /**
@@ -29,33 +30,17 @@ const Body = z
 
 export function createSetWhatsappRemindersHandler(config: CloudApiConfig, userConfig: UserConfig): (req: Request) => Promise<Response> {
   const sql = createDb(config.databaseUrl, 2);
-  const verify = createJwtVerifier({
-    supabaseUrl: userConfig.supabaseUrl,
-    legacySecret: userConfig.legacyJwtSecret,
-    staticJwks: userConfig.staticJwks,
-  });
+  const verify = createUserVerifier(userConfig);
   const log = createLog('set-whatsapp-reminders');
 
   return async (req) => {
-    if (req.method !== 'POST') return errorResponse(405, 'Use POST with a JSON body');
-    const verified = await verify(bearerToken(req));
-    if (!verified.ok) return errorResponse(401, `${verified.reason}: sign in again`);
-    const raw = await readBody(req, 16 * 1024);
-    if (!raw.ok) return raw.response;
-    const json = parseJsonBody(raw.value);
-    if (!json.ok) return json.response;
-    const parsed = Body.safeParse(json.value);
-    if (!parsed.success)
-      return errorResponse(
-        400,
-        'The reminders were not changed',
-        parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-      );
-    const body = parsed.data;
+    const request = await signedInBody(req, verify, Body, { maxBytes: 16 * 1024, refused: 'The reminders were not changed' });
+    if (!request.ok) return request.response;
+    const { body, claims } = request;
     try {
       return await sql.begin(async (tx: Tx) => {
         await tx.unsafe('set local role authenticated');
-        await tx`select set_config('request.jwt.claims', ${JSON.stringify(verified.claims)}, true)`;
+        await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
         const [org] = await tx<{ editable: boolean }[]>`select public.can_edit_org(${body.organization_id}) as editable`;
         if (!org?.editable) return errorResponse(403, 'You are not an editor of this organisation; the reminders were not changed');
         const [workshop] =

@@ -22,6 +22,18 @@ describe('searching member rows', () => {
     expect(search('  ')).toHaveLength(people.length);
   });
 
+  it('finds a name with accents or Turkish, Polish and Nordic letters typed on a plain keyboard, and typed with them', () => {
+    const search = createRowSearch([
+      { name: 'Elif Ağaoğlu', phone: null },
+      { name: 'Józef Łukasiewicz', phone: null },
+      { name: 'Søren Kıraç', phone: null },
+    ]);
+    expect(search('agaoglu').map((row) => row.name)).toEqual(['Elif Ağaoğlu']);
+    expect(search('Ağaoğlu').map((row) => row.name)).toEqual(['Elif Ağaoğlu']);
+    expect(search('jozef lukas').map((row) => row.name)).toEqual(['Józef Łukasiewicz']);
+    expect(search('soren kirac').map((row) => row.name)).toEqual(['Søren Kıraç']);
+  });
+
   it('finds a member known only by LID from its digits', () => {
     expect(createRowSearch(people)('300000000000042')).toEqual([people[2]]);
   });

@@ -1,4 +1,4 @@
-import { searchTerms } from '../../../../shared/search/search-terms.js';
+import { foldForSearch, searchTerms } from '../../../../shared/search/search-terms.js';
 
 /** What a row offers to the search box. */
 export interface Searchable {
@@ -13,12 +13,12 @@ export interface Searchable {
  * tab stays a plain scan of precomputed strings.
  */
 export function createRowSearch<Row extends Searchable>(rows: readonly Row[]): (query: string) => readonly Row[] {
-  const texts = rows.map((row) => `${row.name ?? ''}\n${row.email ?? ''}\n${row.lid ?? ''}`.toLowerCase());
+  const texts = rows.map((row) => foldForSearch(`${row.name ?? ''}\n${row.email ?? ''}\n${row.lid ?? ''}`));
   const phones = rows.map((row) => `${row.phone ?? ''}\n${row.lid ?? ''}`);
   return (query) => {
-    const { text, digits } = searchTerms(query);
+    const { text, folded, digits } = searchTerms(query);
     if (text === '') return rows;
-    return rows.filter((_, index) => texts[index]!.includes(text) || (digits !== '' && phones[index]!.includes(digits)));
+    return rows.filter((_, index) => texts[index]!.includes(folded) || (digits !== '' && phones[index]!.includes(digits)));
   };
 }
 
