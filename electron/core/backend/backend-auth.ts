@@ -1,17 +1,10 @@
-import {
-  AuthApiError,
-  AuthRetryableFetchError,
-  createClient,
-  isAuthError,
-  processLock,
-  type Session,
-  type SupabaseClient,
-} from '@supabase/supabase-js';
+import type { Session, SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import type { Logger } from '../logging/logger.js';
 import type { SyncStateStore } from '../sync/sync-state-store.js';
 import type { EncryptedSessionStorage } from './encrypted-session-storage.js';
+import { supabaseJs } from './supabase-library.js';
 
 export interface BackendProject {
   url: string;
@@ -153,6 +146,7 @@ export class BackendAuth {
   }
 
   private connect(project: BackendProject): void {
+    const { createClient, processLock } = supabaseJs();
     this.supabase = createClient(project.url, project.publishableKey, {
       auth: {
         storage: this.options.storage,
@@ -180,6 +174,7 @@ export class BackendAuth {
 }
 
 function authFailure(error: unknown, step: 'sign-in' | 'send-code' | 'verify-code'): ApiFailure {
+  const { AuthApiError, AuthRetryableFetchError, isAuthError } = supabaseJs();
   if (error instanceof AuthRetryableFetchError || (isAuthError(error) && error.status === 0)) {
     return new ApiFailure(
       'unavailable',

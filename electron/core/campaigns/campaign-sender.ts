@@ -1,4 +1,4 @@
-import { FunctionsFetchError, FunctionsHttpError } from '@supabase/supabase-js';
+import { supabaseJs } from '../backend/supabase-library.js';
 import type { CampaignSend, NumberInput, NumberSaved, RemindersInput, SendOutcome } from '../../../shared/campaigns/campaign-schemas.js';
 import { ApiFailure, type ErrorCode } from '../../../shared/contract/result.js';
 import type { BackendAuth } from '../backend/backend-auth.js';
@@ -130,14 +130,15 @@ export class CampaignSender {
         signal: controller.signal,
       });
       if (!error) return data as T;
-      if (error instanceof FunctionsHttpError) {
+      if (error instanceof supabaseJs().FunctionsHttpError) {
         const response = error.context as Response;
         const answer = (await response.json().catch(() => null)) as { error?: string; details?: string[] } | null;
         if (response.status < 500 && answer?.error)
           throw new ApiFailure(codeForStatus(response.status), [answer.error, ...(answer.details ?? [])].join(': '));
         throw new ApiFailure('unavailable', `The backend answered ${response.status}: ${lostAnswer}`);
       }
-      if (error instanceof FunctionsFetchError) throw new ApiFailure('unavailable', `No answer from the backend: ${lostAnswer}`);
+      if (error instanceof supabaseJs().FunctionsFetchError)
+        throw new ApiFailure('unavailable', `No answer from the backend: ${lostAnswer}`);
       throw new ApiFailure('unavailable', error instanceof Error ? error.message : String(error));
     } finally {
       this.deps.clock.clearTimeout(timer);

@@ -1,4 +1,4 @@
-import { FunctionsFetchError, FunctionsHttpError } from '@supabase/supabase-js';
+import { supabaseJs } from '../backend/supabase-library.js';
 import { ApiFailure, type ErrorCode } from '../../../shared/contract/result.js';
 import type { OrderAction, OrderActionDone, OrderActionErrorCode } from '../../../shared/shop/order-action.js';
 import type { ReplyAccepted, ReplyErrorCode, ReplyRequest } from '../../../shared/shop/reply-request.js';
@@ -68,7 +68,7 @@ export class ShopFunctions {
         signal: controller.signal,
       });
       if (!error) return data as T;
-      if (error instanceof FunctionsHttpError) {
+      if (error instanceof supabaseJs().FunctionsHttpError) {
         const answer = (await (error.context as Response).json().catch(() => null)) as {
           code?: keyof typeof codeFor;
           error?: string;
@@ -76,7 +76,8 @@ export class ShopFunctions {
         if (answer?.code && answer.error) throw new ApiFailure(codeFor[answer.code] ?? 'unavailable', answer.error);
         throw new ApiFailure('unavailable', `The backend answered ${(error.context as Response).status}: ${lostAnswer}`);
       }
-      if (error instanceof FunctionsFetchError) throw new ApiFailure('unavailable', `No answer from the backend: ${lostAnswer}`);
+      if (error instanceof supabaseJs().FunctionsFetchError)
+        throw new ApiFailure('unavailable', `No answer from the backend: ${lostAnswer}`);
       throw new ApiFailure('unavailable', error instanceof Error ? error.message : String(error));
     } finally {
       this.clock.clearTimeout(timer);

@@ -1,4 +1,4 @@
-import { FunctionsFetchError, FunctionsHttpError, FunctionsRelayError } from '@supabase/supabase-js';
+import { supabaseJs } from '../backend/supabase-library.js';
 import type { z } from 'zod';
 import { SyncErrorSchema, type SyncError } from '../../../shared/sync/sync-protocol.js';
 import type { BackendAuth } from '../backend/backend-auth.js';
@@ -69,14 +69,14 @@ export class DesktopSyncClient {
         signal: controller.signal,
       });
       if (!error) return { status: response?.status ?? 200, data, retryAfter: null };
-      if (error instanceof FunctionsHttpError) {
+      if (error instanceof supabaseJs().FunctionsHttpError) {
         const answer = error.context as Response;
         const text = await answer.text().catch(() => '');
         return { status: answer.status, data: safeJson(text), retryAfter: answer.headers.get('retry-after') };
       }
-      if (error instanceof FunctionsRelayError)
+      if (error instanceof supabaseJs().FunctionsRelayError)
         throw new SyncFailure('unavailable', 'The backend’s gateway could not reach the sync function.');
-      if (error instanceof FunctionsFetchError) {
+      if (error instanceof supabaseJs().FunctionsFetchError) {
         throw new SyncFailure(
           'offline',
           controller.signal.aborted
