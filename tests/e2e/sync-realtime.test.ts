@@ -213,4 +213,29 @@ describe.skipIf(!backend.available)('sync pokes over Supabase Realtime (fake Rea
     expect(await subscribe(expired)).toEqual({ status: 'CHANNEL_ERROR', error: expect.stringMatching(/expired/) });
     expect(await subscribe(valid)).toEqual({ status: 'SUBSCRIBED' });
   }, 60_000);
+
+  it('speaks both frame formats (vsn 1.0.0 objects, 2.0.0 arrays) and closes a channel whose refreshed token is bad', async () => {
+    const { account } = await shopWithCoordinator();
+    const [user] = await world.sql<{ id: string }[]>`select id from auth.users where email = ${account.email}`;
+    const valid = await world.stack.gotrue.issueAccessToken(user!.id);
+    for (const vsn of ['1.0.0', '2.0.0'] as const) {
+      const client = new RealtimeClient(`${world.gateway.url.replace(/^http/, 'ws')}/realtime/v1`, {
+        params: { apikey: world.stack.publishableKey },
+        transport: WebSocket as unknown as typeof globalThis.WebSocket,
+        vsn,
+      });
+      await client.setAuth(valid);
+      const statuses: string[] = [];
+      client
+        .channel(`formats-${vsn}`)
+        .on('postgres_changes', { event: '*', schema: 'public', table: 'workshops' }, () => undefined)
+        .subscribe((status) => statuses.push(status));
+      await eventually(`subscribed with vsn ${vsn}`, () => statuses.includes('SUBSCRIBED'));
+      await client.setAuth('not-a-token');
+      await eventually(`closed after a bad token with vsn ${vsn}`, () => statuses.includes('CLOSED'));
+      expect({ vsn, statuses }).toEqual({ vsn, statuses: ['SUBSCRIBED', 'CLOSED'] });
+      await client.removeAllChannels();
+      client.disconnect();
+    }
+  }, 60_000);
 });
