@@ -45,7 +45,7 @@ describe.skipIf(!chromiumNeeded.available)(`linking the demo account in Chromium
     expect(await qr.locator('svg').count()).toBe(1);
     await saveScreenshot(page, 'connection-qr');
 
-    await page.getByText(/Connected as Demo Coordinator/).waitFor({ timeout: 30_000 });
+    await page.getByText(/^Connected as Demo Coordinator/).waitFor({ timeout: 30_000 });
     expect(await page.getByText('Connected', { exact: true }).count()).toBe(1);
     expect(await qr.count()).toBe(0);
     await saveScreenshot(page, 'connection-connected');
@@ -56,7 +56,7 @@ describe.skipIf(!chromiumNeeded.available)(`linking the demo account in Chromium
     const after = await browser.newPage();
     await watchForQr(after);
     await after.goto(running.url);
-    await after.getByText(/Connected as Demo Coordinator/).waitFor({ timeout: 30_000 });
+    await after.getByText(/^Connected as Demo Coordinator/).waitFor({ timeout: 30_000 });
     expect(await after.evaluate(() => (window as unknown as { sawQr?: boolean }).sawQr ?? false)).toBe(false);
   });
 });

@@ -93,7 +93,7 @@ describe.skipIf(!chromiumNeeded.available)(`a real WhatsApp account in Chromium 
     expect(server.issuedRefs).toContain((onScreen.split('#')[1] ?? onScreen).split(',')[0]);
     await saveScreenshot(page, 'real-whatsapp-qr');
     server.scan(onScreen);
-    await page.getByText(/Connected as/).waitFor({ timeout: 30_000 });
+    await page.getByText(/^Connected as/).waitFor({ timeout: 30_000 });
     expect(await page.getByRole('img', { name: QR }).count()).toBe(0);
 
     // A restart logs in with the stored keys: no QR, not even for a moment.
@@ -104,7 +104,7 @@ describe.skipIf(!chromiumNeeded.available)(`a real WhatsApp account in Chromium 
     const after = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await watchForQr(after);
     await after.goto(running?.url ?? '');
-    await after.getByText(/Connected as/).waitFor({ timeout: 30_000 });
+    await after.getByText(/^Connected as/).waitFor({ timeout: 30_000 });
     expect(await after.evaluate(() => (window as unknown as { sawQr?: boolean }).sawQr ?? false)).toBe(false);
     expect(server.issuedRefs.length).toBe(refsBefore);
 
