@@ -4,8 +4,8 @@ import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
 import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../../tests/support/scripted-connection.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
-import { createCore, type Core } from '../composition-root.js';
-import { createSilentLogger } from '../logging/logger.js';
+import { createTestCore } from '../../../tests/support/test-core.js';
+import type { Core } from '../composition-root.js';
 import { WhatsAppRequestError } from '../whatsapp/whatsapp-errors.js';
 import { ACK_WINDOW_MS, PACING_MIN_MS, PACING_SPREAD_MS } from './message-sender.js';
 import { call } from '../../../tests/support/console-call.js';
@@ -25,13 +25,9 @@ let sessionId: string;
 let notifications: { title: string; body: string }[];
 
 function startCore(): Core {
-  const started = createCore({
-    shell: 'headless',
+  const started = createTestCore({
     dataDir: dir.path,
-    appVersion: '0',
     clock,
-    logger: createSilentLogger(),
-    validateOutputs: true,
     random: () => 0.5,
     whatsApp: scriptedWhatsApp([scriptedGroup(GROUP)], (created) => (connection = created)),
   });
