@@ -4,9 +4,18 @@
  */
 
 // Group JIDs stay readable (they identify a group, not a person) unless they are the old
-// `<creator phone>-<time>@g.us` form; personal JIDs and phone-like digit runs never do.
-const SENSITIVE =
-  /(\b\d{10,20}@g\.us\b)|(\b\d{5,20}-\d+@g\.us\b)|(\b\d{5,20}(?::\d+)?@(?:s\.whatsapp\.net|c\.us|lid)\b)|(\+?\d(?:[\s.-]?\d){7,})/g;
+// `<creator phone>-<time>@g.us` form; personal JIDs never do.
+//
+// A phone number is a free-standing run of digits, single spaces, dots or dashes between them:
+// 8 to 15 digits after a "+", 9 to 15 without one (E.164 has at most 15). Digits glued to letters
+// or to a dash/dot that follows a letter or digit are part of an id (a session id
+// `wa_c1d53c21-8f09-4541-…`, a message id `3EB0…`) and stay, as do a date (8 digits) and a time
+// of day (followed by ":").
+const PHONE = String.raw`(?<![\w.+-])(?:\+\d(?:[\s.-]?\d){7,14}|\d(?:[\s.-]?\d){8,14})(?![\w:]|[.-]\w)`;
+const SENSITIVE = new RegExp(
+  String.raw`(\b\d{10,20}@g\.us\b)|(\b\d{5,20}-\d+@g\.us\b)|(\b\d{5,20}(?::\d+)?@(?:s\.whatsapp\.net|c\.us|lid)\b)|${PHONE}`,
+  'g',
+);
 
 export const REDACTED = '[redacted]';
 

@@ -41,6 +41,7 @@ import type {
 import { ApiFailure } from '../../../../shared/contract/result.js';
 import { requestErrorFrom } from '../whatsapp-errors.js';
 import { loadBaileysAuthState } from './baileys-auth-state.js';
+import { withSetUpWarningsOnce } from '../../logging/set-up-warnings.js';
 
 export interface BaileysTransportOptions {
   /** Another WhatsApp server address; tests point it at a dead local port. */
@@ -152,7 +153,7 @@ export class BaileysTransport implements WhatsAppConnection {
     // Ended after the await: whatever socket exists now is replaced, never left running beside the new one.
     this.endSocket();
     const { state, saveCreds } = loadBaileysAuthState(this.context.auth);
-    const logger = this.context.logger.child({ module: 'baileys' }, { level: 'warn' });
+    const logger = withSetUpWarningsOnce(this.context.logger.child({ module: 'baileys' }, { level: 'warn' }));
     const config: UserFacingSocketConfig = {
       auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, logger) },
       logger,
