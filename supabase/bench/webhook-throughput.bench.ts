@@ -14,7 +14,7 @@
  *
  * Run: node --import tsx supabase/bench/webhook-throughput.bench.ts
  * Env: BENCH_DURATION (seconds per concurrency, default 10), BENCH_CONNECTIONS (default 1,10,50),
- * PROCESS_CONCURRENCY (the function's background processing concurrency, default 16).
+ * PROCESS_CONCURRENCY (the function's background processing concurrency, default 32).
  */
 import { createHmac } from 'node:crypto';
 import os from 'node:os';
