@@ -75,3 +75,28 @@ describe('a linked group as the coordinator sees it', () => {
     }
   });
 });
+
+describe('a connected account’s "Last active"', () => {
+  it('moves to the time of its latest send, not the time it connected', async () => {
+    const connectedAt = core.sessions.view(sessionId).lastActiveAt;
+    const groups = await call(core, 'groups:sync', { sessionId });
+    const workshop = await call(core, 'workshops:create', {
+      name: 'Product Design',
+      startsAtLocal: '2026-11-23T18:00',
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 120,
+    });
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: groups[0]!.jid });
+    clock.advance(12 * 60_000);
+    let answered = false;
+    const sending = core.invoke('messages:send-now', { workshopId: workshop.id, text: 'Slides are up!' }).finally(() => (answered = true));
+    // The fake clock moves the send through its acknowledgement window.
+    for (let i = 0; i < 200 && !answered; i++) {
+      clock.advance(50);
+      await settle();
+    }
+    expect(await sending).toMatchObject({ ok: true, value: { status: 'sent' } });
+    const lastActive = Date.parse(core.sessions.view(sessionId).lastActiveAt ?? '');
+    expect(lastActive).toBeGreaterThanOrEqual(Date.parse(connectedAt ?? '') + 12 * 60_000);
+  });
+});
