@@ -229,7 +229,7 @@ export const reminderKindWords: Record<ReminderKind, string> = {
 export const reminderFields = {
   lead_name: 'The person’s name (“there” when unknown)',
   workshop_name: 'The workshop’s name',
-  start_time: 'Its date and start time in its time zone',
+  start_time: 'Its start time in its time zone, e.g. 6:30 PM EAT',
   start_date: 'Its date',
   group_link: 'The WhatsApp group’s invite link (else the join link)',
   join_link: 'The workshop’s join link',

@@ -24,18 +24,28 @@ describe.skipIf(!backend.available)("reminders to a workshop's registered leads 
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  /** A workshop starting in `hours` with the given registered leads, written as the CRM would. */
+  /** A workshop starting on the half hour about `hours` from now with the given registered leads, written as the CRM would. */
   const workshopWith = async (hours: number, leads: string[]) => {
     const id = `ws_${randomUUID()}`;
     await h.sql`insert into workshops (organization_id, id, name, starts_at, starts_at_local, time_zone, duration_minutes)
-                values (${org.organizationId}, ${id}, 'Baking', now() + ${`${hours} hours`}::interval, '2030-01-01T10:00', 'Africa/Kampala', 60)`;
+                values (${org.organizationId}, ${id}, 'Baking', date_trunc('hour', now() + ${`${hours} hours`}::interval) + interval '30 minutes',
+                        '2030-01-01T10:00', 'Africa/Kampala', 60)`;
     for (const phone of leads) {
       await h.sql`insert into leads (organization_id, phone, name) values (${org.organizationId}, ${phone}, 'Asha') on conflict do nothing`;
       await h.sql`insert into lead_assignments (organization_id, workshop_id, phone) values (${org.organizationId}, ${id}, ${phone})`;
     }
     return id;
   };
-  const runDue = () => h.sql`select public.execute_due_whatsapp_event_tasks()`;
+  /** One processor run with the number paused: due reminders queue their messages, and nothing is sent yet. */
+  const runDue = async () => {
+    await h.sql`update whatsapp_config set status = 'paused', paused_at = now(), paused_reason = 'held by the test' where id = ${org.configId}`;
+    try {
+      const run = await h.process();
+      expect(run.status, JSON.stringify(run.body) + h.stack.functions.output().slice(-1500)).toBe(200);
+    } finally {
+      await h.sql`update whatsapp_config set status = 'active', paused_at = null, paused_reason = null where id = ${org.configId}`;
+    }
+  };
   const queued = (workshopId: string) =>
     h.sql<{ recipient: string; status: string; error_message: string | null }[]>`
       select recipient, status, error_message from whatsapp_queue where workshop_id = ${workshopId} order by recipient`;
@@ -69,6 +79,19 @@ describe.skipIf(!backend.available)("reminders to a workshop's registered leads 
     await set(org, { workshop_id: workshopId, enabled: ['reminder_1d'] });
     await runDue();
     expect(await queued(workshopId)).toHaveLength(2);
+  });
+
+  it('fills the start time as campaigns word it ("6:30 PM EAT", in the workshop\'s zone), not in a format of its own', async () => {
+    const lead = newRecipient();
+    const workshopId = await workshopWith(20, [lead]);
+    expect((await set(org, { workshop_id: workshopId, enabled: ['reminder_1d'] })).status).toBe(200);
+    await h.process();
+    const [workshop] = await h.sql<{ starts_at: Date }[]>`select starts_at from workshops where id = ${workshopId}`;
+    const local = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'Africa/Kampala' }).format(
+      workshop!.starts_at,
+    );
+    expect(local).toMatch(/^\d{1,2}:30 [AP]M$/);
+    expect(h.stack.graph!.sentTo(lead).map((m) => m.template!.parameters)).toEqual([['Asha', 'Baking', `${local} EAT`]]);
   });
 
   it('a lead removed from the workshop, or one who opts out, is not sent the reminder already queued', async () => {

@@ -7,6 +7,7 @@ import {
   type ParameterSource,
   type PreviewRecipient,
 } from '../../../shared/campaigns/campaign-schemas.js';
+import { fieldValue } from '../../../shared/campaigns/field-values.js';
 import { parameterProblem, renderBody } from '../../../shared/cloud-api/template-parameters.js';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import { type TemplateValues, type TemplateWorkshop, templateValues } from '../../../shared/messages/template.js';
@@ -102,8 +103,7 @@ export class CampaignPlanner {
 function valueOf(source: ParameterSource | undefined, member: MemberRow, shared: TemplateValues): string {
   if (!source) return '';
   if ('text' in source) return source.text;
-  if (source.field === 'lead_name') return member.name?.trim() || 'there';
-  return shared[source.field];
+  return fieldValue(source.field, member.name, shared);
 }
 
 /** "Value 3 ({{3}}) is empty" says more as "…: the WhatsApp group’s invite link is empty". */

@@ -1,6 +1,7 @@
 import type { Sql } from './db.ts';
 import { actionFor, backoffSeconds, type ErrorAction, MAX_ATTEMPTS, MAX_RESCHEDULES, PAIR_GAP_SECONDS } from './cloud-api-errors.ts';
 import type { CloudApiGraph, SendOutcome } from './cloud-api-graph.ts';
+import { queueDueReminders } from './cloud-api-reminders.ts';
 import { templateMessage } from './cloud-api-template.ts';
 import { decryptToken } from './cloud-api-token.ts';
 import type { Log } from './log.ts';
@@ -228,7 +229,7 @@ export async function drainQueue(deps: ProcessorDeps, options: DrainOptions): Pr
   counts.expired = (
     await sql<{ n: number }[]>`select public.expire_whatsapp_claims(make_interval(secs => ${options.leaseSeconds})) as n`
   )[0]!.n;
-  counts.reminders_queued = (await sql<{ n: number }[]>`select public.execute_due_whatsapp_event_tasks() as n`)[0]!.n;
+  counts.reminders_queued = await queueDueReminders(sql);
 
   const deadline = Date.now() + options.maxSeconds * 1000;
   const senders = new Map<string, Sender>();
