@@ -1,7 +1,7 @@
 import type { Migration } from '../migration.js';
 
 export const messageHistoryOrderMigration: Migration = {
-  version: 22,
+  version: 23,
   name: 'message-history-order',
   // The Messages page lists the history newest first and stops at a window: with this index
   // SQLite walks it from the newest row and stops there, instead of sorting the whole table
