@@ -44,10 +44,8 @@ export const SyncConflictSchema = z.object({
   message: z.string(),
   detectedAt: z.string(),
 });
-export type SyncConflict = z.infer<typeof SyncConflictSchema>;
 
 export const SyncStateSchema = z.enum(['off', 'idle', 'syncing', 'offline', 'error']);
-export type SyncState = z.infer<typeof SyncStateSchema>;
 
 export const BackendStatusSchema = z.object({
   project: z.object({ url: z.string(), publishableKey: z.string() }).nullable(),

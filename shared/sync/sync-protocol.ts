@@ -192,7 +192,6 @@ export const WhoAmIResponseSchema = z.object({
   organizations: z.array(z.object({ id: z.uuid(), name: z.string(), role: OrganizationRoleSchema })),
   server_time: z.string(),
 });
-export type WhoAmIResponse = z.infer<typeof WhoAmIResponseSchema>;
 
 export const SyncRequestSchema = z.discriminatedUnion('kind', [PushRequestSchema, PullRequestSchema, WhoAmIRequestSchema]);
 export type SyncRequest = z.infer<typeof SyncRequestSchema>;

@@ -15,13 +15,16 @@
  *
  * Run: node --import tsx supabase/bench/desktop-sync.bench.ts   Env: BENCH_CHANGES (10000);
  * BENCH_PG_STATS=1 also prints where Postgres spent the push's time (pg_stat_statements),
- * and how much of each request's wall time was Postgres at all.
+ * and how much of each request's wall time was Postgres at all. On Linux each operation also
+ * prints its CPU per row in Deno, Postgres and this process (from /proc), the figure that a
+ * loaded machine barely changes, and the rates that cost allows.
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import postgres from 'postgres';
 import type { Mutation, PullResponse, PushResponse } from '../../shared/sync/sync-protocol';
 import { startLocalStack } from '../dev/local-stack';
+import { cpuMeter, type CpuSplit } from './cpu-split';
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 10_000);
 const PUSH_BATCH = 500;
@@ -112,6 +115,8 @@ try {
     await sql`create extension if not exists pg_stat_statements`;
     await sql`select pg_stat_statements_reset()`;
   }
+  const meter = await cpuMeter(sql);
+  meter?.take();
   const pushStarted = performance.now();
   let applied = 0;
   for (let start = 0; start < all.length; start += PUSH_BATCH) {
@@ -124,6 +129,7 @@ try {
     applied += answer.results.filter((r) => r.status === 'applied').length;
   }
   const pushSeconds = (performance.now() - pushStarted) / 1000;
+  const pushCpu = meter?.take();
   if (PG_STATS) {
     const top = await sql<{ calls: number; ms: number; query: string }[]>`
       select calls::int, round(total_exec_time + total_plan_time)::int as ms, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 120) as query
@@ -144,6 +150,7 @@ try {
 
   // Baseline: the same member rows and events written by plain SQL in one transaction (version trigger included).
   const [baseOrg] = await sql<{ id: string }[]>`insert into organizations (name) values ('Bench baseline') returning id`;
+  meter?.take();
   const baseStarted = performance.now();
   await sql.begin(async (tx) => {
     for (let start = 0; start < all.length; start += PUSH_BATCH) {
@@ -156,6 +163,7 @@ try {
     }
   });
   const baseSeconds = (performance.now() - baseStarted) / 1000;
+  const baseCpu = meter?.take();
 
   // The shop's log, written as the webhook would (one store of the organisation), not timed.
   const [store] = await sql<{ id: string }[]>`
@@ -164,6 +172,7 @@ try {
             select ${store!.id}, '2567' || lpad(g::text, 8, '0'), 'inbound', jsonb_build_object('text', 'Hello ' || g), 'processed', 'wamid.bench.' || g
             from generate_series(1, ${CHANGES}) g`;
 
+  meter?.take();
   const pullStarted = performance.now();
   const ids = new Set<string>();
   let cursor = 0;
@@ -185,17 +194,20 @@ try {
     if (!page.has_more || pages > CHANGES / PULL_PAGE + 5) break;
   }
   const pullSeconds = (performance.now() - pullStarted) / 1000;
+  const pullCpu = meter?.take();
   check(ids.size === CHANGES, `pulled ${ids.size} distinct messaging_log rows of ${CHANGES}`);
 
+  meter?.take();
   const readStarted = performance.now();
   const raw =
     await sql`select id, store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, template_name, template_language, error_message, updated_at, sync_version
                         from messaging_log where store_id = ${store!.id} order by sync_version`;
   const readSeconds = (performance.now() - readStarted) / 1000;
+  const readCpu = meter?.take();
   check(raw.length === CHANGES, `baseline read ${raw.length} rows`);
 
   const rate = (n: number, s: number) => Math.round(n / s);
-  console.log(`desktop-sync on ${os.availableParallelism()} cores, ${CHANGES} rows each`);
+  console.log(`desktop-sync on ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)}, ${CHANGES} rows each`);
   console.log(
     `  push membership changes: ${pushSeconds.toFixed(2)} s = ${rate(CHANGES, pushSeconds)} rows/s in ${Math.ceil(CHANGES / PUSH_BATCH)} requests (goal ≥ 5000)`,
   );
@@ -208,6 +220,16 @@ try {
   console.log(
     `    baseline, plain SQL select: ${readSeconds.toFixed(2)} s = ${rate(CHANGES, readSeconds)} rows/s; protocol costs ×${(pullSeconds / readSeconds).toFixed(1)}`,
   );
+  if (pushCpu && baseCpu && pullCpu && readCpu) {
+    console.log('  CPU per row (nearly load-independent; /proc ticks are 10 ms, so ±1 µs/row at 10,000 rows):');
+    for (const [name, cpu] of [
+      ['push', pushCpu],
+      ['push baseline', baseCpu],
+      ['pull', pullCpu],
+      ['pull baseline', readCpu],
+    ] as const)
+      console.log(`    ${name.padEnd(14)} ${describeCpu(cpu)}`);
+  }
 } catch (error) {
   failed = true;
   console.error(error);
@@ -217,3 +239,18 @@ try {
   await stack.stop();
 }
 process.exit(failed ? 1 : 0);
+
+/**
+ * µs of CPU per row in each process, and the rates that cost implies with nothing else
+ * running: the server's (Deno + Postgres) on 2 cores when several desktops call at once, and
+ * one desktop's, whose requests wait for each other (every process in turn).
+ */
+function describeCpu(cpu: CpuSplit): string {
+  const perRow = (seconds: number) => ((1e6 * seconds) / CHANGES).toFixed(1);
+  const server = cpu.deno + cpu.postgres;
+  const all = server + cpu.bench;
+  return (
+    `Deno ${perRow(cpu.deno)} + Postgres ${perRow(cpu.postgres)} + bench process ${perRow(cpu.bench)} = ${perRow(all)} µs/row; ` +
+    `ceiling: server on 2 cores ${Math.round((2 * CHANGES) / server)} rows/s, one desktop ${Math.round(CHANGES / all)} rows/s`
+  );
+}

@@ -8,6 +8,7 @@ import { type AppliedChanges, PullApplier } from '../../electron/core/sync/pull-
 import { SyncStateStore } from '../../electron/core/sync/sync-state-store';
 import type { TablePage } from '../../shared/sync/sync-protocol';
 import type { SyncTableName } from '../../shared/sync/sync-tables';
+import { FakeClock } from '../../tests/support/fake-clock';
 import { makeTempDir } from '../../tests/support/temp-dir';
 import { approved, type CloudHarness, type CloudOrg, newRecipient, startCloudHarness } from './support/cloud-api';
 import { backendRequirement } from './support/requirements';
@@ -56,7 +57,7 @@ describe.skipIf(!backend.available)('Cloud API records travel down to the consol
     dir = makeTempDir();
     db = openDatabase({ path: join(dir.path, 'console.sqlite') }).db;
     const state = new SyncStateStore(db);
-    applier = new PullApplier(db, new Outbox(db, state), state, createSilentLogger());
+    applier = new PullApplier({ db, outbox: new Outbox(db, state), state, logger: createSilentLogger(), clock: new FakeClock() });
   }, 120_000);
   afterAll(async () => {
     db?.close();

@@ -4,8 +4,8 @@ import { call } from '../../../tests/support/console-call.js';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { ScriptedConnection, scriptedGroup } from '../../../tests/support/scripted-connection.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
-import { createCore, type Core } from '../composition-root.js';
-import { createSilentLogger } from '../logging/logger.js';
+import { createTestCore } from '../../../tests/support/test-core.js';
+import type { Core } from '../composition-root.js';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -17,13 +17,9 @@ let id: string;
 let live: AccountEvent[];
 
 function start(): Core {
-  const started = createCore({
-    shell: 'headless',
+  const started = createTestCore({
     dataDir: dir.path,
-    appVersion: '0',
     clock,
-    logger: createSilentLogger(),
-    validateOutputs: true,
     whatsApp: { create: (_kind, context) => (connection = new ScriptedConnection(context)) },
     random: () => 1,
   });

@@ -150,7 +150,13 @@ describe('the Inbox summary and search index, kept by the pull', () => {
     db = new BetterSqlite3(':memory:');
     migrate(db, migrations);
     const state = new SyncStateStore(db);
-    applier = new PullApplier(db, new Outbox(db, state), state, createLogger({ level: 'silent' }));
+    applier = new PullApplier({
+      db,
+      outbox: new Outbox(db, state),
+      state,
+      logger: createLogger({ level: 'silent' }),
+      clock: new FakeClock(DAY),
+    });
     inbox = new InboxQueries({
       db,
       clock: new FakeClock(DAY),

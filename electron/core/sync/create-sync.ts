@@ -50,7 +50,7 @@ export function createSync(parts: SyncParts): { service: SyncService; auth: Back
     onChange: () => void service?.authChanged(),
   });
   const outbox = new Outbox(parts.db, state);
-  const applier = new PullApplier(parts.db, outbox, state, logger);
+  const applier = new PullApplier({ db: parts.db, outbox, state, logger, clock: parts.clock });
   const client = new DesktopSyncClient(auth, parts.clock, timing.requestTimeoutMs);
   const poke = parts.options.poke
     ? parts.options.poke(auth)
@@ -83,6 +83,7 @@ export function createSync(parts: SyncParts): { service: SyncService; auth: Back
     client,
     poke,
     logger,
+    clock: parts.clock,
     publish: (status) => parts.events.emit('sync:changed', status),
     startingRows: parts.startingRows,
     onRemoved: parts.onApplied,

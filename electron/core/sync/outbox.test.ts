@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../tests/support/fake-clock.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { openDatabase, type Database } from '../database/open-database.js';
 import { createSilentLogger } from '../logging/logger.js';
@@ -11,13 +12,15 @@ let dir: ReturnType<typeof makeTempDir>;
 let db: Database;
 let outbox: Outbox;
 let applier: PullApplier;
+let clock: FakeClock;
 
 beforeEach(() => {
   dir = makeTempDir();
+  clock = new FakeClock(Date.UTC(2026, 5, 1, 8, 0, 0));
   db = openDatabase({ path: join(dir.path, 'console.sqlite') }).db;
   const state = new SyncStateStore(db);
   outbox = new Outbox(db, state);
-  applier = new PullApplier(db, outbox, state, createSilentLogger());
+  applier = new PullApplier({ db, outbox, state, logger: createSilentLogger(), clock });
 });
 afterEach(() => {
   db.close();
@@ -133,6 +136,23 @@ describe('the sync outbox', () => {
     // Capture is back on for the coordinator's own edits.
     db.prepare("UPDATE workshops SET name = 'Renamed here' WHERE id = 'ws_crm'").run();
     expect(outbox.pending()).toBe(before + 1);
+  });
+
+  it("dates a pulled row that carries no change time of its own by the console's clock", () => {
+    applier.applyPage(
+      'message_templates',
+      {
+        status: 'changes',
+        cursor: 4,
+        has_more: false,
+        changes: [{ op: 'upsert', version: 4, row: { id: 'tpl_crm', name: 'From the CRM', body: 'Hi' } }],
+      },
+      changes(),
+    );
+    expect(db.prepare("SELECT created_at, updated_at FROM message_templates WHERE id = 'tpl_crm'").get()).toEqual({
+      created_at: '2026-06-01T08:00:00.000Z',
+      updated_at: '2026-06-01T08:00:00.000Z',
+    });
   });
 
   it('keeps a local edit that is still waiting over a pulled row, and sends it with the version it was made over', () => {

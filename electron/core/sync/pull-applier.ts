@@ -1,6 +1,7 @@
 import type { Change, TablePage } from '../../../shared/sync/sync-protocol.js';
 import { syncTables, type SyncTableName } from '../../../shared/sync/sync-tables.js';
 import { toLocalInput } from '../../../shared/time/local-date-time.js';
+import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
 import { upsertAutomationRule } from '../messages/automation-rule-row.js';
 import type { Logger } from '../logging/logger.js';
@@ -18,6 +19,15 @@ export interface AppliedChanges {
 
 type Row = Record<string, unknown>;
 
+export interface PullApplierOptions {
+  db: Database;
+  outbox: Outbox;
+  state: SyncStateStore;
+  logger: Logger;
+  /** Stamps a pulled row that carries no `updated_at` of its own. */
+  clock: Clock;
+}
+
 /**
  * Writes pulled pages into SQLite. Each page and its new cursor are one transaction with
  * capture off (what came from the server is not sent back), so a crash replays the page.
@@ -30,13 +40,19 @@ type Row = Record<string, unknown>;
  */
 export class PullApplier {
   private readonly mirrorColumns = new Map<string, string[]>();
+  private readonly db: Database;
+  private readonly outbox: Outbox;
+  private readonly state: SyncStateStore;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
 
-  constructor(
-    private readonly db: Database,
-    private readonly outbox: Outbox,
-    private readonly state: SyncStateStore,
-    private readonly logger: Logger,
-  ) {}
+  constructor(options: PullApplierOptions) {
+    this.db = options.db;
+    this.outbox = options.outbox;
+    this.state = options.state;
+    this.logger = options.logger;
+    this.clock = options.clock;
+  }
 
   cursor(table: SyncTableName): number {
     return this.state.get<number>(`cursor:${table}`) ?? 0;
@@ -189,7 +205,7 @@ export class PullApplier {
   }
 
   private upsertShared(table: SyncTableName, row: Row, into: AppliedChanges): boolean {
-    const now = typeof row.updated_at === 'string' ? row.updated_at : new Date().toISOString();
+    const now = typeof row.updated_at === 'string' ? row.updated_at : new Date(this.clock.now()).toISOString();
     const text = (name: string) => (row[name] === undefined || row[name] === null ? null : String(row[name]));
     switch (table) {
       case 'workshops': {

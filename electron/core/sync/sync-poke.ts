@@ -11,9 +11,6 @@ export interface SyncPoke {
   readonly live: boolean;
 }
 
-/** No pokes: the loop polls. Used when no backend is configured. */
-export const noPoke: SyncPoke = { listen: () => () => undefined, live: false };
-
 /**
  * Supabase Realtime "Postgres changes" on the tables the desktop downloads (they are in the
  * project's `supabase_realtime` publication). Realtime applies the signed-in user's RLS, so

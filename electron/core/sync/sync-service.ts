@@ -2,6 +2,7 @@ import { WhoAmIResponseSchema, SYNC_PROTOCOL_VERSION } from '../../../shared/syn
 import type { BackendStatus, Organisation } from '../../../shared/backend/backend-status.js';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import type { BackendAuth, BackendProject } from '../backend/backend-auth.js';
+import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
 import type { Logger } from '../logging/logger.js';
 import { SyncFailure, type DesktopSyncClient } from './desktop-sync-client.js';
@@ -31,6 +32,7 @@ export interface SyncServiceDeps {
   client: DesktopSyncClient;
   poke: SyncPoke;
   logger: Logger;
+  clock: Clock;
   /** Pushes `sync:changed` to the UI. */
   publish: (status: BackendStatus) => void;
   /** Makes what a new console starts with (the default templates and reminder rules) where they are missing. */
@@ -227,7 +229,7 @@ export class SyncService {
   }
 
   dismissConflict(id: number): Promise<BackendStatus> {
-    this.deps.db.prepare('UPDATE sync_conflicts SET dismissed_at = ? WHERE id = ?').run(new Date().toISOString(), id);
+    this.deps.db.prepare('UPDATE sync_conflicts SET dismissed_at = ? WHERE id = ?').run(new Date(this.deps.clock.now()).toISOString(), id);
     this.publish();
     return this.status();
   }

@@ -11,6 +11,7 @@ export interface RawMember {
   joined_source: 'live' | 'sync' | null;
   left_at: string | null;
   left_source: 'live' | 'sync' | null;
+  removed_by: string | null;
   is_admin: number;
 }
 
@@ -20,7 +21,7 @@ export interface RawMember {
  * would build a list of 50,000 phones on each read.
  */
 const isRegisteredMember = `EXISTS (SELECT 1 FROM leads l JOIN lead_assignments a ON a.workshop_id = @workshop AND a.lead_id = l.id WHERE l.phone = m.phone)`;
-const memberColumns = `m.id, m.lid, m.phone, m.joined_at, m.joined_source, m.left_at, m.left_source, m.is_admin`;
+const memberColumns = `m.id, m.lid, m.phone, m.joined_at, m.joined_source, m.left_at, m.left_source, m.removed_by, m.is_admin`;
 
 /**
  * Not the coordinator's own account: the linked WhatsApp account is a member of every group it
@@ -41,7 +42,7 @@ export const accountedFor = `m.group_jid = @group AND m.phone = l.phone AND (m.s
 export const memberTabSource: Record<MemberTab, string> = {
   missing: `
         SELECT l.id, NULL AS lid, l.phone, l.name, 1 AS registered, NULL AS joined_at, NULL AS joined_source,
-               NULL AS left_at, NULL AS left_source, 0 AS is_admin
+               NULL AS left_at, NULL AS left_source, NULL AS removed_by, 0 AS is_admin
         FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
         WHERE a.workshop_id = @workshop
           AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE ${accountedFor})`,
@@ -100,9 +101,15 @@ export const workshopQuerySql = {
   inGroup: `${memberTabSource['in-group']} ORDER BY m.joined_at DESC`,
   notRegistered: `${memberTabSource['not-registered']} ORDER BY m.joined_at DESC`,
   events: `
-        SELECT e.occurred_at AS at, e.action, ${isRegisteredMember} AS registered
+        SELECT e.id, e.occurred_at AS at, e.action, ${isRegisteredMember} AS registered
         FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id
         WHERE e.group_jid = @group AND e.action IN ('joined', 'left')
+        ORDER BY e.occurred_at, e.id`,
+  // A live change's own events: the newest rows of the log by id (ids only grow), not a walk of the group's history.
+  eventsAfter: `
+        SELECT e.id, e.occurred_at AS at, e.action, ${isRegisteredMember} AS registered
+        FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id
+        WHERE e.id > @after AND +e.group_jid = @group AND e.action IN ('joined', 'left')
         ORDER BY e.occurred_at, e.id`,
   // Registrations per UTC hour (ISO strings: the first 13 characters are the hour), so a
   // 50,000-lead timeline folds a few hundred rows, not 50,000.
@@ -128,6 +135,7 @@ export class WorkshopQueries {
       inGroup: db.prepare(workshopQuerySql.inGroup),
       notRegistered: db.prepare(workshopQuerySql.notRegistered),
       events: db.prepare(workshopQuerySql.events),
+      eventsAfter: db.prepare(workshopQuerySql.eventsAfter),
       registrations: db.prepare(workshopQuerySql.registrations),
     };
   }
@@ -171,47 +179,74 @@ export class WorkshopQueries {
    * who left and came back counts once at every point.
    */
   timeline(workshop: string, group: string | null): TimelinePoint[] {
-    const events = group
-      ? (this.statements.events.all({ workshop, group }) as { at: string; action: 'joined' | 'left'; registered: number }[])
-      : [];
-    const registrationRows = this.statements.registrations.all({ workshop }) as {
-      hour: string;
-      count: number;
-      first: string;
-      last: string;
-    }[];
-    const hours = registrationRows.map((row) => ({ at: Date.parse(row.hour), count: row.count }));
-    const times = [
-      ...(events.length > 0 ? [Date.parse(events[0]!.at), Date.parse(events.at(-1)!.at)] : []),
-      ...(registrationRows.length > 0 ? [Date.parse(registrationRows[0]!.first), Date.parse(registrationRows.at(-1)!.last)] : []),
-    ];
-    if (times.length === 0) return [];
-    const start = Math.min(...times);
-    const end = Math.max(...times);
-    const bucketMs = end - start > 7 * 86_400_000 ? 86_400_000 : 3_600_000;
-    const first = Math.floor(start / bucketMs) * bucketMs;
-    const points: TimelinePoint[] = [];
-    let inGroup = 0;
-    let registered = 0;
-    let eventIndex = 0;
-    let registrationIndex = 0;
-    for (let bucket = first; bucket <= end; bucket += bucketMs) {
-      const bucketEnd = bucket + bucketMs;
-      let joins = 0;
-      let leaves = 0;
-      while (eventIndex < events.length && Date.parse(events[eventIndex]!.at) < bucketEnd) {
-        const event = events[eventIndex++]!;
-        if (event.action === 'joined') joins++;
-        else leaves++;
-        if (event.registered) inGroup = Math.max(0, inGroup + (event.action === 'joined' ? 1 : -1));
-      }
-      while (registrationIndex < hours.length && hours[registrationIndex]!.at < bucketEnd) {
-        registered += hours[registrationIndex++]!.count;
-      }
-      points.push({ at: new Date(bucket).toISOString(), inGroup, registered, joins, leaves });
-    }
-    return points;
+    return timelinePoints(this.timelineEvents(workshop, group, 0), this.registrationHours(workshop));
   }
+
+  /** The group's joins and leaves after event `after` (0: all), in the order the timeline replays them. */
+  timelineEvents(workshop: string, group: string | null, after: number): TimelineEvent[] {
+    if (!group) return [];
+    return (
+      after === 0 ? this.statements.events.all({ workshop, group }) : this.statements.eventsAfter.all({ workshop, group, after })
+    ) as TimelineEvent[];
+  }
+
+  registrationHours(workshop: string): RegistrationHour[] {
+    return this.statements.registrations.all({ workshop }) as RegistrationHour[];
+  }
+}
+
+export interface TimelineEvent {
+  id: number;
+  at: string;
+  action: 'joined' | 'left';
+  registered: number;
+}
+
+export interface RegistrationHour {
+  hour: string;
+  count: number;
+  first: string;
+  last: string;
+}
+
+/** Timeline order: by time, then by the order the events were stored in. */
+export function timelineOrder(a: TimelineEvent, b: TimelineEvent): number {
+  return a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id;
+}
+
+/** Folds events (in `timelineOrder`) and registrations per hour into the timeline's points. */
+export function timelinePoints(events: readonly TimelineEvent[], registrationRows: readonly RegistrationHour[]): TimelinePoint[] {
+  const hours = registrationRows.map((row) => ({ at: Date.parse(row.hour), count: row.count }));
+  const times = [
+    ...(events.length > 0 ? [Date.parse(events[0]!.at), Date.parse(events.at(-1)!.at)] : []),
+    ...(registrationRows.length > 0 ? [Date.parse(registrationRows[0]!.first), Date.parse(registrationRows.at(-1)!.last)] : []),
+  ];
+  if (times.length === 0) return [];
+  const start = Math.min(...times);
+  const end = Math.max(...times);
+  const bucketMs = end - start > 7 * 86_400_000 ? 86_400_000 : 3_600_000;
+  const first = Math.floor(start / bucketMs) * bucketMs;
+  const points: TimelinePoint[] = [];
+  let inGroup = 0;
+  let registered = 0;
+  let eventIndex = 0;
+  let registrationIndex = 0;
+  for (let bucket = first; bucket <= end; bucket += bucketMs) {
+    const bucketEnd = bucket + bucketMs;
+    let joins = 0;
+    let leaves = 0;
+    while (eventIndex < events.length && Date.parse(events[eventIndex]!.at) < bucketEnd) {
+      const event = events[eventIndex++]!;
+      if (event.action === 'joined') joins++;
+      else leaves++;
+      if (event.registered) inGroup = Math.max(0, inGroup + (event.action === 'joined' ? 1 : -1));
+    }
+    while (registrationIndex < hours.length && hours[registrationIndex]!.at < bucketEnd) {
+      registered += hours[registrationIndex++]!.count;
+    }
+    points.push({ at: new Date(bucket).toISOString(), inGroup, registered, joins, leaves });
+  }
+  return points;
 }
 
 /** A row as the tabs show it; Missing rows are leads, the others group members. */
@@ -226,6 +261,7 @@ export function memberRow(row: RawMember, kind: 'lead' | 'member'): MemberRow {
     joinedSeenAt: row.joined_source,
     leftAt: row.left_at,
     leftSeenAt: row.left_source,
+    removedBy: row.removed_by,
     isAdmin: Boolean(row.is_admin),
   };
 }

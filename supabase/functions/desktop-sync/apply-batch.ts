@@ -111,9 +111,9 @@ async function applyGroup(tx: Tx, organizationId: string, group: Group, types: C
          select $1::uuid, ${cols.map((c) => `i.${c}`).join(', ')} from input i order by i.ord
          on conflict (organization_id, event_id) do nothing
          returning t.event_id, t.sync_version)
-       select i.ord, coalesce(a.sync_version, e.sync_version) as sync_version
-       from input i left join added a on a.event_id = i.event_id
-       left join public.membership_events e on a.event_id is null and e.organization_id = $1::uuid and e.event_id = i.event_id`,
+       select i.ord, coalesce(a.sync_version, (
+         select e.sync_version from public.membership_events e where e.organization_id = $1::uuid and e.event_id = i.event_id)) as sync_version
+       from input i left join added a on a.event_id = i.event_id`,
       [organizationId, json],
     );
   } else if (group.table === 'workshop_group_members') {
@@ -125,6 +125,11 @@ async function applyGroup(tx: Tx, organizationId: string, group: Group, types: C
     const match = (by: 'lid' | 'phone', preference: number) =>
       `select i.ord, m.id, ${preference} as preference from input i
        join public.workshop_group_members m on m.organization_id = $1::uuid and m.group_jid = i.group_jid and m.${by} = i.${by}`;
+    // Inserted rows find their input row again by the same key, for the same reason. A lid
+    // or phone is never '' (both have format checks), so '' can stand for "none" in an
+    // equality Postgres hashes; "is not distinct from" it cannot, and compared every new
+    // member with every input row of its group.
+    const same = (c: 'lid' | 'phone') => (has(c) ? `coalesce(i.${c}, '') = coalesce(a.${c}, '')` : `a.${c} is null`);
     rows = await tx.unsafe(
       `with input as (select * from jsonb_to_recordset($2::text::jsonb) as r(${definition})),
        found as (
@@ -143,8 +148,7 @@ async function applyGroup(tx: Tx, organizationId: string, group: Group, types: C
          returning group_jid, lid, phone, sync_version)
        select ord, sync_version from changed
        union all
-       select i.ord, a.sync_version from added a join input i on i.group_jid = a.group_jid
-         and (${has('lid') ? 'i.lid is not distinct from a.lid' : 'a.lid is null'}) and (${has('phone') ? 'i.phone is not distinct from a.phone' : 'a.phone is null'})`,
+       select i.ord, a.sync_version from added a join input i on i.group_jid = a.group_jid and ${same('lid')} and ${same('phone')}`,
       [organizationId, json],
     );
   } else {
