@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 /**
  * What every benchmark owes its reader: the operation it times and the machine it ran on,
@@ -10,7 +10,13 @@ const problems: string[] = [];
 /** Printed first, so a figure is never read without knowing what was timed and where. */
 export function announce(operation: string): void {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  console.log(`Times: ${operation}\nMachine: ${cpus().length} cores (${cpu}), Node ${process.version}`);
+  console.log(`Times: ${operation}\nMachine: ${cpus().length} cores (${cpu}), Node ${process.version}, load ${loadNow()}`);
+}
+
+function loadNow(): string {
+  return loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' / ');
 }
 
 /** Records a failed correctness check; the run goes on so every problem is reported. */
@@ -37,6 +43,8 @@ export async function until(ready: () => boolean | Promise<boolean>, ms: number,
 
 /** Prints the verdict and sets the exit code: 0 only when every check passed. */
 export function verdict(): void {
+  // Wall figures on a shared machine are only read with the load they were measured under.
+  console.log(`\nLoad average at the end: ${loadNow()}`);
   if (problems.length === 0) {
     console.log('\nOK: every check of the result passed.');
     return;

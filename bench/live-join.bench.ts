@@ -8,6 +8,7 @@
 // BENCH_BEFORE_OUT=/path/to/other/out measures another build (e.g. main before a change)
 // in the same run, first, for before/after figures from one sitting.
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../shared/contract/wire.js';
@@ -20,7 +21,7 @@ import { chromiumRequirement } from '../tests/support/requirements.js';
 import { localTimeInDays } from '../shared/time/local-date-time.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
-import { median, percentile, printFigures } from './figures.js';
+import { mean, median, percentile, printFigures } from './figures.js';
 
 announce(
   'demo join/leave sent from the page → the frame showing it on the cards, tab counts and Missing table; renders for a 500-join burst; Chromium',
@@ -45,6 +46,21 @@ interface BuildFigures {
   burstRenders: number;
   burstMs: number;
   inconsistencies: string[];
+  /** CPU each single join or leave cost, from the call until its frame, per process. */
+  cpu: { core: number[]; page: number[]; pageScript: number[]; coreIdleMsPerS: number; benchOnly: { core: number[]; page: number[] } };
+}
+
+/** CPU time of every thread of a process so far, in ms (the scheduler's own nanosecond count). */
+function processCpuMs(pid: number): number {
+  let ns = 0;
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended between the listing and the read: its time is gone with it.
+    }
+  }
+  return ns / 1e6;
 }
 
 /**
@@ -259,7 +275,40 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
 
     // The page drops the token from its address once read; the bench's own call uses it too.
     const token = new URLSearchParams(new URL(running.url).hash.slice(1)).get('token') ?? '';
-    const figures: BuildFigures = { idle: [], joins: [], leaves: [], hops: [], burstRenders: 0, burstMs: 0, inconsistencies: [] };
+    const figures: BuildFigures = {
+      idle: [],
+      joins: [],
+      leaves: [],
+      hops: [],
+      burstRenders: 0,
+      burstMs: 0,
+      inconsistencies: [],
+      cpu: { core: [], page: [], pageScript: [], coreIdleMsPerS: 0, benchOnly: { core: [], page: [] } },
+    };
+    // The page's main-thread time (Chromium's own task and script accounting), read around each change.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const pageCpu = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const metric = (name: string) => (metrics.find((entry) => entry.name === name)?.value ?? 0) * 1000;
+      return { task: metric('TaskDuration'), script: metric('ScriptDuration') };
+    };
+    const pid = running.process.pid!;
+    const idleStarted = { cpu: processCpuMs(pid), at: performance.now() };
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    figures.cpu.coreIdleMsPerS = ((processCpuMs(pid) - idleStarted.cpu) * 1000) / (performance.now() - idleStarted.at);
+    const timedCpu = async <T>(change: () => Promise<T>, into: { core: number[]; page: number[]; pageScript?: number[] } = figures.cpu) => {
+      const [core, pageBefore] = [processCpuMs(pid), await pageCpu()];
+      const result = await change();
+      const pageAfter = await pageCpu();
+      into.core.push(processCpuMs(pid) - core);
+      into.page.push(pageAfter.task - pageBefore.task);
+      into.pageScript?.push(pageAfter.script - pageBefore.script);
+      return result;
+    };
+    // The bench's own share of those figures: its socket, its call and its observers, for a call that changes nothing.
+    const benchOnly = () =>
+      timedCpu(() => changeInPage(page, token, [simulate([], [])], { inGroup, left, missing }), figures.cpu.benchOnly);
     const simulate = (join: string[], leave: string[]) => ({
       sessionId: session.id,
       groupJid: group.jid,
@@ -277,9 +326,11 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
             }),
         ),
       );
+      await benchOnly();
+      await pause();
       inGroup++;
       missing--;
-      const joined = await changeInPage(page, token, [simulate([phone], [])], { inGroup, left, missing });
+      const joined = await timedCpu(() => changeInPage(page, token, [simulate([phone], [])], { inGroup, left, missing }));
       figures.joins.push(joined.ms);
       if (joined.hops) figures.hops.push(joined.hops);
       await pause();
@@ -287,7 +338,7 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
     for (const phone of singles) {
       inGroup--;
       left++;
-      const gone = await changeInPage(page, token, [simulate([], [phone])], { inGroup, left, missing });
+      const gone = await timedCpu(() => changeInPage(page, token, [simulate([], [phone])], { inGroup, left, missing }));
       figures.leaves.push(gone.ms);
       if (gone.hops) figures.hops.push(gone.hops);
       await pause();
@@ -380,6 +431,19 @@ for (const { label, figures } of results) {
       figures.inconsistencies.length === 0 ? 'none' : `${figures.inconsistencies.length}: ${figures.inconsistencies[0]}`,
     ],
     ...hopRows(figures.hops),
+    [`CPU per single join or leave (${figures.cpu.core.length}), mean / median:`, ''],
+    [
+      '  core process, every thread',
+      `${mean(figures.cpu.core).toFixed(1)} / ${median(figures.cpu.core).toFixed(1)} ms (idle: ${figures.cpu.coreIdleMsPerS.toFixed(1)} ms per s)`,
+    ],
+    [
+      '  page main thread, all tasks / script only',
+      `${mean(figures.cpu.page).toFixed(1)} / ${median(figures.cpu.page).toFixed(1)} ms, script ${mean(figures.cpu.pageScript).toFixed(1)} / ${median(figures.cpu.pageScript).toFixed(1)} ms`,
+    ],
+    [
+      `  of which the bench itself (a call that changes nothing, ${figures.cpu.benchOnly.core.length}): core / page`,
+      `${mean(figures.cpu.benchOnly.core).toFixed(1)} / ${mean(figures.cpu.benchOnly.page).toFixed(1)} ms`,
+    ],
     ...(final
       ? ([
           ['join p95 ≤ 50 ms', goal('join p95 ≤ 50 ms', percentile(figures.joins, 95) <= 50)],

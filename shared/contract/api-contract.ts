@@ -12,6 +12,8 @@ import {
   AutomationRuleInputSchema,
   AutomationRuleSchema,
   MediaInputSchema,
+  MessageBatchInputSchema,
+  MessageBatchOutcomeSchema,
   MessageIdSchema,
   NewAutomationRuleSchema,
   NotificationSchema,
@@ -279,6 +281,8 @@ export const methods = {
     ScheduledMessageSchema,
   ),
   'messages:cancel': method(z.object({ id: MessageIdSchema }).strict(), ScheduledMessageSchema),
+  /** Cancels the chosen messages still pending, all in one transaction; the rest are counted as already gone. */
+  'messages:cancel-many': method(MessageBatchInputSchema, MessageBatchOutcomeSchema),
   /** Rewrites or re-times one pending message; the time is read in its workshop's zone. */
   'messages:update': method(
     z
@@ -292,6 +296,8 @@ export const methods = {
   ),
   /** Sends a pending message now instead of at its time. */
   'messages:send-early': method(z.object({ id: MessageIdSchema }).strict(), ScheduledMessageSchema),
+  /** Sends the chosen messages still pending now, all moved in one transaction; the rest are counted as already gone. */
+  'messages:send-early-many': method(MessageBatchInputSchema, MessageBatchOutcomeSchema),
   /** The operator checked the group: an uncertain message did arrive. */
   'messages:confirm-sent': method(z.object({ id: MessageIdSchema }).strict(), ScheduledMessageSchema),
   /** Sends a failed, missed or uncertain message again, with the same WhatsApp id so receivers never see it twice. */

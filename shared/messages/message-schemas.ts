@@ -40,6 +40,17 @@ export const ScheduledMessageSchema = z.object({
 });
 export type ScheduledMessage = z.infer<typeof ScheduledMessageSchema>;
 
+/** Several queue rows chosen in a list, acted on together in one transaction. */
+export const MessageBatchInputSchema = z
+  .object({
+    ids: z.array(MessageIdSchema).min(1, 'Choose at least one message').max(5_000, 'Choose at most 5,000 messages at a time'),
+  })
+  .strict();
+
+/** What a batch did: how many it changed, and how many had already gone (sent, cancelled or deleted meanwhile). */
+export const MessageBatchOutcomeSchema = z.object({ done: z.number().int().min(0), alreadyGone: z.number().int().min(0) });
+export type MessageBatchOutcome = z.infer<typeof MessageBatchOutcomeSchema>;
+
 export const TemplateSchema = z.object({
   id: z.string(),
   name: z.string(),

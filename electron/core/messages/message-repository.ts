@@ -94,6 +94,29 @@ export class MessageRepository {
     updateRow(this.db, 'scheduled_whatsapp_messages', id, changes, nowIso);
   }
 
+  /**
+   * Writes `changes` to every listed row whose status is one of `from`, in one statement;
+   * returns the rows it changed. Column names come from the row type, never from input.
+   */
+  updateMany(
+    ids: readonly string[],
+    from: readonly MessageStatus[],
+    changes: Partial<MessageRow>,
+    nowIso: string,
+  ): Pick<MessageRow, 'id' | 'workshop_id'>[] {
+    const columns = Object.keys(changes).filter((column) => changes[column as keyof MessageRow] !== undefined);
+    for (const column of columns) if (!/^[a-z_]+$/.test(column)) throw new Error(`Not a column name: ${JSON.stringify(column)}`);
+    const assignments = columns.map((column) => `${column} = @set_${column}`).join(', ');
+    const values = Object.fromEntries(columns.map((column) => [`set_${column}`, changes[column as keyof MessageRow]]));
+    return this.db
+      .prepare(
+        `UPDATE scheduled_whatsapp_messages SET ${assignments}, updated_at = @now
+         WHERE id IN (SELECT value FROM json_each(@ids)) AND status IN (SELECT value FROM json_each(@from))
+         RETURNING id, workshop_id`,
+      )
+      .all({ ...values, now: nowIso, ids: JSON.stringify(ids), from: JSON.stringify(from) }) as Pick<MessageRow, 'id' | 'workshop_id'>[];
+  }
+
   list(filter: { workshopId?: string | undefined; scope: 'upcoming' | 'history' | 'all' }): ScheduledMessage[] {
     const where = [
       filter.workshopId ? 'm.workshop_id = @workshop' : '1 = 1',

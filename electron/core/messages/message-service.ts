@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ApiFailure } from '../../../shared/contract/result.js';
-import type { MediaInputSchema, ScheduledMessage } from '../../../shared/messages/message-schemas.js';
+import type { MediaInputSchema, MessageBatchOutcome, ScheduledMessage } from '../../../shared/messages/message-schemas.js';
 import type { Clock } from '../clock/clock.js';
 import { withTimeout } from '../clock/with-timeout.js';
 import type { Database } from '../database/open-database.js';
@@ -112,6 +112,10 @@ export class MessageService {
     return this.view(id);
   }
 
+  cancelMany(ids: readonly string[]): MessageBatchOutcome {
+    return this.transitionMany(ids, ['pending'], { status: 'cancelled', cancelled_by: 'operator' });
+  }
+
   /** The operator's own text and time for one pending message; the schedule leaves it alone from then on. */
   update(id: string, text: string, sendAtLocal: string): ScheduledMessage {
     const found = this.db
@@ -147,6 +151,11 @@ export class MessageService {
     return this.view(id);
   }
 
+  sendEarlyMany(ids: readonly string[]): MessageBatchOutcome {
+    const now = new Date(this.clock.now()).toISOString();
+    return this.transitionMany(ids, ['pending'], { scheduled_for: now, next_attempt_at: now });
+  }
+
   confirmSent(id: string): ScheduledMessage {
     this.transition(id, ['uncertain'], { status: 'sent', last_error: null }, 'Only a message marked uncertain can be confirmed.');
     return this.view(id);
@@ -171,6 +180,20 @@ export class MessageService {
     this.repository.update(id, changes, new Date(this.clock.now()).toISOString());
     this.events.emit('messages:changed', { id, workshopId: row.workshop_id });
     this.sender.arm();
+  }
+
+  /**
+   * The batch form of `transition`: one statement in one transaction moves every chosen row
+   * still in `from`. A row that moved on meanwhile (sent, cancelled elsewhere, deleted) is
+   * counted, not refused, so the operator learns how many had already gone.
+   */
+  private transitionMany(ids: readonly string[], from: MessageRow['status'][], changes: Partial<MessageRow>): MessageBatchOutcome {
+    const chosen = [...new Set(ids)];
+    const nowIso = new Date(this.clock.now()).toISOString();
+    const moved = this.db.transaction(() => this.repository.updateMany(chosen, from, changes, nowIso))();
+    for (const workshopId of new Set(moved.map((row) => row.workshop_id))) this.events.emit('messages:changed', { id: '', workshopId });
+    if (moved.length > 0) this.sender.arm();
+    return { done: moved.length, alreadyGone: chosen.length - moved.length };
   }
 
   private view(id: string): ScheduledMessage {

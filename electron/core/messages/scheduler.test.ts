@@ -620,3 +620,67 @@ describe('text rendered for the moment it goes out', () => {
     expect(edited.body).toBe('Design Sprint in 1 hour');
   });
 });
+
+describe('acting on several chosen messages at once', () => {
+  const UNKNOWN = 'msg_00000000-0000-4000-8000-000000000000';
+
+  it('cancels the chosen reminders of two workshops together and counts the one already cancelled and a deleted one as already gone', async () => {
+    const first = await workshopAt('2026-11-23T18:30');
+    const second = await workshopAt('2026-11-24T18:30');
+    const firstRows = await byRule(first.id);
+    await call(core, 'messages:cancel', { id: firstRows['6h-before']!.id });
+    const changes: unknown[] = [];
+    const unsubscribe = core.subscribe((event, payload) => event === 'messages:changed' && changes.push(payload));
+
+    const ids = [...Object.values(firstRows).map((message) => message.id), (await byRule(second.id))['1h-before']!.id, UNKNOWN];
+    expect(await call(core, 'messages:cancel-many', { ids })).toEqual({ done: 5, alreadyGone: 2 });
+    unsubscribe();
+
+    expect(Object.values(await byRule(first.id)).map((message) => message.status)).toEqual(Array(5).fill('cancelled'));
+    expect(Object.entries(await byRule(second.id)).map(([rule, message]) => [rule, message.status])).toEqual([
+      ['morning-of', 'pending'],
+      ['6h-before', 'pending'],
+      ['1h-before', 'cancelled'],
+      ['30m-before', 'pending'],
+      ['live-now', 'pending'],
+    ]);
+    // One refresh per workshop whose queue moved, not one per message.
+    expect(changes).toEqual([
+      { id: '', workshopId: first.id },
+      { id: '', workshopId: second.id },
+    ]);
+    // Cancelled by the operator: moving the workshop does not bring them back.
+    await call(core, 'workshops:update', { id: first.id, startsAtLocal: '2026-11-23T19:30' });
+    expect(Object.values(await byRule(first.id)).map((message) => message.status)).toEqual(Array(5).fill('cancelled'));
+  });
+
+  it('refuses an empty choice or one with a malformed id in plain words, and changes nothing', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30');
+    const id = (await byRule(workshop.id))['1h-before']!.id;
+    expect(await core.invoke('messages:cancel-many', { ids: [] })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('Choose at least one message') },
+    });
+    expect(await core.invoke('messages:send-early-many', { ids: [id, 'msg_nope'] })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('Not a message id') },
+    });
+    expect((await byRule(workshop.id))['1h-before']).toMatchObject({ status: 'pending', scheduledFor: '2026-11-23T12:00:00.000Z' });
+  });
+
+  it('sends the chosen reminders now, one after another, and counts one already sent as gone', async () => {
+    const workshop = await workshopAt('2026-11-22T18:30');
+    await advance(30 * 60_000, 60_000); // 09:00 Kolkata: the morning reminder goes out
+    await advance(ACK_WINDOW_MS);
+    const rows = await byRule(workshop.id);
+    expect(rows['morning-of']?.status).toBe('sent');
+
+    const ids = [rows['morning-of']!.id, rows['1h-before']!.id, rows['30m-before']!.id];
+    expect(await call(core, 'messages:send-early-many', { ids })).toEqual({ done: 2, alreadyGone: 1 });
+    await advance(60_000, 250);
+    await advance(ACK_WINDOW_MS);
+    const after = await byRule(workshop.id);
+    expect([after['1h-before']?.status, after['30m-before']?.status, after['6h-before']?.status]).toEqual(['sent', 'sent', 'pending']);
+    expect(connection.sent.filter((sent) => sent.messageId === rows['morning-of']!.messageId)).toHaveLength(1);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { searchTerms } from '../../../shared/search/search-terms.js';
-import type { MemberSort, MemberTab, MemberWindow, MemberWindowQuery } from '../../../shared/workshops/workshop-schemas.js';
+import type { MemberSort, MemberTab, MemberWindow, MemberWindowQuery, WorkshopStats } from '../../../shared/workshops/workshop-schemas.js';
 import type { Database } from '../database/open-database.js';
 import { accountedFor, memberRow, memberTabSource, type RawMember, type WorkshopQueries } from './workshop-queries.js';
 
@@ -75,6 +75,18 @@ export function memberWindowSql(tab: MemberTab, sort: MemberSort | null, searchi
   };
 }
 
+/**
+ * Each tab's size is a card the stats already count (the same rows, counted over the group's
+ * members), so a window never counts its tab a second time.
+ */
+const tabSize: Record<MemberTab, (stats: WorkshopStats) => number> = {
+  missing: (stats) => stats.missing,
+  left: (stats) => stats.left,
+  'left-not-registered': (stats) => stats.leftNotRegistered,
+  'in-group': (stats) => stats.inGroup,
+  'not-registered': (stats) => stats.inGroupNotRegistered,
+};
+
 function likeContaining(text: string): string {
   return text === '' ? '' : `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
@@ -92,16 +104,20 @@ export class MemberWindows {
     private readonly queries: WorkshopQueries,
   ) {}
 
-  window(workshop: string, group: string | null, query: Omit<MemberWindowQuery, 'id'>): MemberWindow {
+  /** `stats` are the workshop's cards if the caller read them after the same commit. */
+  window(
+    workshop: string,
+    group: string | null,
+    query: Omit<MemberWindowQuery, 'id'>,
+    stats: WorkshopStats = this.queries.stats(workshop, group),
+  ): MemberWindow {
     const { text, digits } = searchTerms(query.search);
     const searching = text !== '';
-    const stats = this.queries.stats(workshop, group);
     const large = stats.registered >= INDEX_WALK_FROM;
     const sql = memberWindowSql(query.tab, query.sort, searching, large);
     const params = { workshop, group: group ?? '', text: likeContaining(text), digits: likeContaining(digits) };
     const countOf = (statementSql: string, values: object) => (this.statement(statementSql).get(values) as { n: number }).n;
-    // Missing's size is the partition the cards show (Registered − In Group − Left): no probe per lead.
-    const total = query.tab === 'missing' ? stats.missing : countOf(memberWindowSql(query.tab, null, false, large).count, params);
+    const total = tabSize[query.tab](stats);
     const matching = searching ? countOf(sql.count, params) : total;
     const rows = this.statement(sql.rows).all({ ...params, limit: query.limit, offset: query.offset }) as RawMember[];
     return {

@@ -26,6 +26,12 @@ export class MembershipLedger {
   private readonly statements;
   /** Event rows of the current batch, written together: one statement per 200 events instead of one each. */
   private pendingEvents: EventRow[] = [];
+  /**
+   * Counts the times a stored member got a phone or LID, or took over another row's events:
+   * either can change who earlier events belong to, so a view built from the log so far
+   * must be read again from scratch.
+   */
+  identityChanges = 0;
 
   constructor(private readonly db: Database) {
     this.statements = {
@@ -129,6 +135,7 @@ export class MembershipLedger {
         const samePerson = this.statements.byPhone.get(group, phone) as MemberRow | undefined;
         if (samePerson && samePerson.id !== id) this.merge(samePerson.id, id, at);
         else this.statements.fillIds.run({ id, lid, phone, now: at });
+        this.identityChanges++;
         touched.add(group);
       }
     }
@@ -256,6 +263,7 @@ export class MembershipLedger {
     const row = byLid ?? byPhone;
     if (row && ((ids.lid && !row.lid) || (ids.phone && !row.phone))) {
       this.statements.fillIds.run({ id: row.id, lid: ids.lid, phone: ids.phone, now: at });
+      this.identityChanges++;
       return this.statements.get.get(row.id) as MemberRow;
     }
     return row;
@@ -311,6 +319,7 @@ export class MembershipLedger {
     const drop = this.statements.get.get(dropId) as MemberRow;
     const keep = this.statements.get.get(keepId) as MemberRow;
     this.writeEvents();
+    this.identityChanges++;
     this.statements.moveEvents.run(keepId, dropId);
     this.statements.delete.run(dropId);
     this.statements.fillIds.run({ id: keepId, lid: drop.lid, phone: drop.phone, now: at });

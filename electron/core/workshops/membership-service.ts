@@ -45,7 +45,7 @@ export class MembershipService {
     this.logger = deps.logger;
     this.workshops = deps.workshops;
     this.ledger = new MembershipLedger(deps.db);
-    this.views = new LiveViews(deps.db);
+    this.views = new LiveViews({ db: deps.db, events: deps.events, identityChanges: () => this.ledger.identityChanges });
     this.queries = new WorkshopQueries(deps.db);
   }
 
@@ -144,7 +144,7 @@ export class MembershipService {
     for (const groupJid of groups) {
       const workshopIds = this.workshops.byGroup(groupJid).map((row) => row.id);
       const workshopStats = workshopIds.map((id) => ({ id, stats: this.queries.stats(id, groupJid) }));
-      const views = this.views.read(workshopIds, groupJid);
+      const views = this.views.read(workshopStats, groupJid);
       this.events.emit('members:changed', { groupJid, workshopIds, workshopStats, ...(views.length > 0 ? { views } : {}) });
     }
   }

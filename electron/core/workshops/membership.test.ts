@@ -1,4 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
@@ -215,6 +216,83 @@ describe('membership of a linked workshop', () => {
     await settle();
     expect(changes).toHaveLength(2);
     expect(changes[1]?.views).toBeUndefined();
+  });
+
+  it('carries views equal to what the core answers after any sequence of joins, leaves, late phones, registrations, syncs and days passing', async () => {
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
+    const inGroupNow = group.participants.filter((member) => member.phone && !member.isAdmin).map((member) => member.phone!);
+    // People who can join or leave: registered ones already in the group, registered ones not yet, and strangers.
+    const people = [...inGroupNow.slice(0, 4), ...Array.from({ length: 8 }, (_, i) => `91900000${String(5000 + i)}`)];
+    const registered = new Set([...people.slice(0, 8)]);
+    await call(core, 'leads:import', {
+      workshopId: workshop.id,
+      csv: ['name,phone', ...[...registered].map((phone, i) => `Person ${String.fromCharCode(65 + ((i * 5) % 8))},${phone}`)].join('\n'),
+      mapping: { name: 'name', phone: 'phone', email: null },
+    });
+    await settle();
+    const windows = [
+      { tab: 'missing' as const, search: '', sort: null, offset: 0, limit: 50 },
+      { tab: 'missing' as const, search: '', sort: { key: 'phone' as const, direction: 'desc' as const }, offset: 1, limit: 3 },
+      { tab: 'in-group' as const, search: 'person', sort: { key: 'name' as const, direction: 'asc' as const }, offset: 0, limit: 5 },
+      { tab: 'left' as const, search: '', sort: null, offset: 0, limit: 50 },
+      { tab: 'not-registered' as const, search: '91900000', sort: null, offset: 0, limit: 10 },
+      { tab: 'left-not-registered' as const, search: '', sort: null, offset: 0, limit: 10 },
+    ];
+    const watchAll = async () => {
+      for (const [i, query] of windows.entries())
+        await call(core, 'workshops:members-window', { id: workshop.id, ...query, watch: `window-${i}-of-page` });
+      await call(core, 'workshops:timeline', { id: workshop.id, watch: 'timeline-of-page' });
+    };
+    await watchAll();
+    const carried: { views?: { kind: string; query?: (typeof windows)[number]; value: unknown }[] }[] = [];
+    core.subscribe((event, payload) => event === 'members:changed' && carried.push(payload as (typeof carried)[number]));
+    const hiddenLids: { lid: string; phone: string }[] = [];
+
+    const action = fc.oneof(
+      fc.record({ kind: fc.constant('join' as const), who: fc.nat(people.length - 1), lidOnly: fc.boolean() }),
+      fc.record({ kind: fc.constant('leave' as const), who: fc.nat(people.length - 1) }),
+      fc.record({ kind: fc.constant('reveal' as const) }),
+      fc.record({ kind: fc.constant('register' as const), who: fc.nat(people.length - 1) }),
+      fc.record({ kind: fc.constant('sync' as const) }),
+      fc.record({ kind: fc.constant('time' as const), ms: fc.integer({ min: 0, max: 3 * 86_400_000 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 12 }), async (actions) => {
+        for (const step of actions) {
+          const before = carried.length;
+          const phone = 'who' in step ? people[step.who]! : '';
+          if (step.kind === 'join') {
+            demo.simulate(group.jid, { join: [{ phone, lidOnly: step.lidOnly }] });
+            const now = (await demo.listGroups()).find((candidate) => candidate.jid === group.jid)!;
+            const lid = now.participants.find((member) => member.phone === null && demo.phoneBehind(member.lid ?? '') === phone)?.lid;
+            if (lid) hiddenLids.push({ lid, phone });
+          } else if (step.kind === 'leave') demo.simulate(group.jid, { leave: [phone] });
+          else if (step.kind === 'reveal') core.membership.ingestMappings(hiddenLids.splice(0), 'test');
+          else if (step.kind === 'register') {
+            if (registered.has(phone)) continue;
+            registered.add(phone);
+            await call(core, 'leads:add', { workshopId: workshop.id, name: `Late ${registered.size}`, phone, email: '' });
+            // The page has not read again yet: the next change must carry the registration already.
+            continue;
+          } else if (step.kind === 'sync') await call(core, 'workshops:sync-members', { id: workshop.id });
+          else clock.advance(step.ms);
+          await settle();
+          await core.membership.whenFlushed();
+          for (const change of carried.slice(before))
+            expect(change.views, 'every change carries the watched views').toHaveLength(windows.length + 1);
+          const last = carried.at(-1);
+          if (carried.length === before || !last?.views) continue;
+          for (const view of last.views) {
+            const answer =
+              view.kind === 'timeline'
+                ? await call(core, 'workshops:timeline', { id: workshop.id })
+                : await call(core, 'workshops:members-window', { id: workshop.id, ...view.query! });
+            expect(view.value, `${view.kind} ${JSON.stringify(view.query ?? '')} after ${JSON.stringify(step)}`).toEqual(answer);
+          }
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('merges a LID-only member into the lead once WhatsApp reveals the phone, never counting them twice', async () => {

@@ -100,9 +100,15 @@ export const workshopQuerySql = {
   inGroup: `${memberTabSource['in-group']} ORDER BY m.joined_at DESC`,
   notRegistered: `${memberTabSource['not-registered']} ORDER BY m.joined_at DESC`,
   events: `
-        SELECT e.occurred_at AS at, e.action, ${isRegisteredMember} AS registered
+        SELECT e.id, e.occurred_at AS at, e.action, ${isRegisteredMember} AS registered
         FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id
         WHERE e.group_jid = @group AND e.action IN ('joined', 'left')
+        ORDER BY e.occurred_at, e.id`,
+  // A live change's own events: the newest rows of the log by id (ids only grow), not a walk of the group's history.
+  eventsAfter: `
+        SELECT e.id, e.occurred_at AS at, e.action, ${isRegisteredMember} AS registered
+        FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id
+        WHERE e.id > @after AND +e.group_jid = @group AND e.action IN ('joined', 'left')
         ORDER BY e.occurred_at, e.id`,
   // Registrations per UTC hour (ISO strings: the first 13 characters are the hour), so a
   // 50,000-lead timeline folds a few hundred rows, not 50,000.
@@ -128,6 +134,7 @@ export class WorkshopQueries {
       inGroup: db.prepare(workshopQuerySql.inGroup),
       notRegistered: db.prepare(workshopQuerySql.notRegistered),
       events: db.prepare(workshopQuerySql.events),
+      eventsAfter: db.prepare(workshopQuerySql.eventsAfter),
       registrations: db.prepare(workshopQuerySql.registrations),
     };
   }
@@ -171,47 +178,74 @@ export class WorkshopQueries {
    * who left and came back counts once at every point.
    */
   timeline(workshop: string, group: string | null): TimelinePoint[] {
-    const events = group
-      ? (this.statements.events.all({ workshop, group }) as { at: string; action: 'joined' | 'left'; registered: number }[])
-      : [];
-    const registrationRows = this.statements.registrations.all({ workshop }) as {
-      hour: string;
-      count: number;
-      first: string;
-      last: string;
-    }[];
-    const hours = registrationRows.map((row) => ({ at: Date.parse(row.hour), count: row.count }));
-    const times = [
-      ...(events.length > 0 ? [Date.parse(events[0]!.at), Date.parse(events.at(-1)!.at)] : []),
-      ...(registrationRows.length > 0 ? [Date.parse(registrationRows[0]!.first), Date.parse(registrationRows.at(-1)!.last)] : []),
-    ];
-    if (times.length === 0) return [];
-    const start = Math.min(...times);
-    const end = Math.max(...times);
-    const bucketMs = end - start > 7 * 86_400_000 ? 86_400_000 : 3_600_000;
-    const first = Math.floor(start / bucketMs) * bucketMs;
-    const points: TimelinePoint[] = [];
-    let inGroup = 0;
-    let registered = 0;
-    let eventIndex = 0;
-    let registrationIndex = 0;
-    for (let bucket = first; bucket <= end; bucket += bucketMs) {
-      const bucketEnd = bucket + bucketMs;
-      let joins = 0;
-      let leaves = 0;
-      while (eventIndex < events.length && Date.parse(events[eventIndex]!.at) < bucketEnd) {
-        const event = events[eventIndex++]!;
-        if (event.action === 'joined') joins++;
-        else leaves++;
-        if (event.registered) inGroup = Math.max(0, inGroup + (event.action === 'joined' ? 1 : -1));
-      }
-      while (registrationIndex < hours.length && hours[registrationIndex]!.at < bucketEnd) {
-        registered += hours[registrationIndex++]!.count;
-      }
-      points.push({ at: new Date(bucket).toISOString(), inGroup, registered, joins, leaves });
-    }
-    return points;
+    return timelinePoints(this.timelineEvents(workshop, group, 0), this.registrationHours(workshop));
   }
+
+  /** The group's joins and leaves after event `after` (0: all), in the order the timeline replays them. */
+  timelineEvents(workshop: string, group: string | null, after: number): TimelineEvent[] {
+    if (!group) return [];
+    return (
+      after === 0 ? this.statements.events.all({ workshop, group }) : this.statements.eventsAfter.all({ workshop, group, after })
+    ) as TimelineEvent[];
+  }
+
+  registrationHours(workshop: string): RegistrationHour[] {
+    return this.statements.registrations.all({ workshop }) as RegistrationHour[];
+  }
+}
+
+export interface TimelineEvent {
+  id: number;
+  at: string;
+  action: 'joined' | 'left';
+  registered: number;
+}
+
+export interface RegistrationHour {
+  hour: string;
+  count: number;
+  first: string;
+  last: string;
+}
+
+/** Timeline order: by time, then by the order the events were stored in. */
+export function timelineOrder(a: TimelineEvent, b: TimelineEvent): number {
+  return a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id;
+}
+
+/** Folds events (in `timelineOrder`) and registrations per hour into the timeline's points. */
+export function timelinePoints(events: readonly TimelineEvent[], registrationRows: readonly RegistrationHour[]): TimelinePoint[] {
+  const hours = registrationRows.map((row) => ({ at: Date.parse(row.hour), count: row.count }));
+  const times = [
+    ...(events.length > 0 ? [Date.parse(events[0]!.at), Date.parse(events.at(-1)!.at)] : []),
+    ...(registrationRows.length > 0 ? [Date.parse(registrationRows[0]!.first), Date.parse(registrationRows.at(-1)!.last)] : []),
+  ];
+  if (times.length === 0) return [];
+  const start = Math.min(...times);
+  const end = Math.max(...times);
+  const bucketMs = end - start > 7 * 86_400_000 ? 86_400_000 : 3_600_000;
+  const first = Math.floor(start / bucketMs) * bucketMs;
+  const points: TimelinePoint[] = [];
+  let inGroup = 0;
+  let registered = 0;
+  let eventIndex = 0;
+  let registrationIndex = 0;
+  for (let bucket = first; bucket <= end; bucket += bucketMs) {
+    const bucketEnd = bucket + bucketMs;
+    let joins = 0;
+    let leaves = 0;
+    while (eventIndex < events.length && Date.parse(events[eventIndex]!.at) < bucketEnd) {
+      const event = events[eventIndex++]!;
+      if (event.action === 'joined') joins++;
+      else leaves++;
+      if (event.registered) inGroup = Math.max(0, inGroup + (event.action === 'joined' ? 1 : -1));
+    }
+    while (registrationIndex < hours.length && hours[registrationIndex]!.at < bucketEnd) {
+      registered += hours[registrationIndex++]!.count;
+    }
+    points.push({ at: new Date(bucket).toISOString(), inGroup, registered, joins, leaves });
+  }
+  return points;
 }
 
 /** A row as the tabs show it; Missing rows are leads, the others group members. */

@@ -186,7 +186,7 @@ export class WorkshopService {
 
   timeline(id: string, watch?: string): TimelinePoint[] {
     const workshop = this.require(id);
-    if (watch) this.membership.views.watchTimeline(watch, id);
+    if (watch) return this.membership.views.watchTimeline(watch, id, workshop.group_jid);
     return this.queries.timeline(id, workshop.group_jid);
   }
 

@@ -85,6 +85,59 @@ describe('the Messages page', () => {
   });
 });
 
+describe('acting on several messages at once', () => {
+  it('selects all pending, asks once with the count, cancels them together and says how many had already gone', async () => {
+    test = startConsole();
+    restoreLayout = giveTablesLayout();
+    const sessionId = await connectDemo(test.core);
+    const sprint = await linkedWorkshop(test.core, 'Design Sprint', sessionId);
+    const bootcamp = await linkedWorkshop(test.core, 'Data Bootcamp', sessionId);
+    renderConsole(test.core, 'messages');
+    await screen.findByRole('table', { name: 'Upcoming' });
+    const bar = screen.getByRole('toolbar', { name: 'Chosen messages in Upcoming' });
+
+    fireEvent.click(within(bar).getByRole('checkbox', { name: 'Select all 10 pending' }));
+    expect(bar).toHaveTextContent('10 messages chosen');
+    // One Data Bootcamp reminder is kept out of the batch.
+    const keep = (await byRule(test.core, bootcamp.id, 'live-now'))!;
+    fireEvent.click(within(rowOf('Upcoming', 'Data Bootcamp“We are live”')).getByRole('checkbox', { name: /, Data Bootcamp, / }));
+    expect(bar).toHaveTextContent('9 messages chosen');
+
+    fireEvent.click(within(bar).getByRole('button', { name: 'Cancel chosen' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Cancel 9 messages?' });
+    expect(dialog).toHaveTextContent('They will not be sent to the groups of 2 workshops.');
+    // While the question is open, one of the nine is cancelled elsewhere.
+    await call(test.core, 'messages:cancel', { id: (await byRule(test.core, sprint.id, '1h-before'))!.id });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel 9 messages' }));
+
+    await waitFor(() => expect(within(bar).getByRole('status')).toHaveTextContent('Cancelled 8; 1 had already gone'));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    const statuses = (await call(test.core, 'messages:list', { scope: 'all' })).map((message) => [message.id, message.status]);
+    expect(statuses.filter(([, state]) => state === 'pending')).toEqual([[keep.id, 'pending']]);
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Upcoming' })).getAllByRole('row')).toHaveLength(2));
+    expect(within(bar).getByRole('checkbox', { name: 'Select all 1 pending' })).not.toBeChecked();
+  });
+
+  it('sends the chosen reminders of a workshop now after one question naming how many', async () => {
+    test = startConsole();
+    restoreLayout = giveTablesLayout();
+    const workshop = await linkedWorkshop(test.core, 'Design Sprint');
+    renderConsole(test.core, 'messages');
+    await screen.findByRole('table', { name: 'Upcoming' });
+    fireEvent.click(within(rowOf('Upcoming', '1 hour before')).getByRole('checkbox', { name: /^Choose “1 hour before”/ }));
+    fireEvent.click(within(rowOf('Upcoming', '30 minutes before')).getByRole('checkbox', { name: /^Choose “30 minutes before”/ }));
+    const bar = screen.getByRole('toolbar', { name: 'Chosen messages in Upcoming' });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Send chosen now' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Send 2 messages now?' });
+    expect(dialog).toHaveTextContent('They go to Design Sprint’s group now, one after another');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Send 2 messages now' }));
+    await waitFor(() => expect(within(bar).getByRole('status')).toHaveTextContent('Sending 2 now, one after another'));
+    await waitFor(() => expect(status(rowOf('Recent history', '30 minutes before'))).toBe('✓Sent'), { timeout: 10_000 });
+    await waitFor(() => expect(status(rowOf('Recent history', '1 hour before'))).toBe('✓Sent'), { timeout: 10_000 });
+    expect((await byRule(test.core, workshop.id, 'live-now'))?.status).toBe('pending');
+  });
+});
+
 describe('a send interrupted by a crash', () => {
   /** A reminder sent early while the demo "server" holds the ack, then the console dies and starts again. */
   async function interruptedSend(): Promise<{ core: Core; workshopId: string; text: string }> {

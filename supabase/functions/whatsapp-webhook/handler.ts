@@ -6,13 +6,13 @@ import { isStorableText } from '../_shared/input-bounds.ts';
 import { createLog, type Log } from '../_shared/log.ts';
 import { isValidMetaSignature } from '../_shared/signature.ts';
 import { parseWebhook } from '../_shared/webhook-payload.ts';
-import type { GroupCommit } from '../_shared/group-commit.ts';
 import { createWorkQueue, type WorkQueue } from '../_shared/work-queue.ts';
 import { applyCloudApiWebhook } from '../_shared/cloud-api-webhook.ts';
-import { createInboundLog, ingest, type InboundRow } from './ingest.ts';
+import { createInboundLog, ingest, type IngestDeps } from './ingest.ts';
 import { createFinishLog, processInbound, type ProcessDeps } from './process.ts';
 import { findStranded } from './recovery.ts';
-import { createStoreResolver, type ResolveStores } from './stores.ts';
+import { createStoreResolver } from './stores.ts';
+import { createWriteTurns } from './write-turns.ts';
 
 // Meta's deliveries are a few kilobytes; anything near this is not from Meta.
 const MAX_BODY_BYTES = 256 * 1024;
@@ -55,9 +55,8 @@ async function verifySubscription(sql: Sql, url: URL): Promise<Response> {
 interface Pipeline {
   /** Connections of the acknowledgement path, apart from the processing pool so a 200 never waits behind background work. */
   ingestSql: Sql;
-  logInbound: GroupCommit<InboundRow, string | null>;
+  ingestDeps: IngestDeps;
   deps: ProcessDeps;
-  resolveStores: ResolveStores;
   background: WorkQueue;
   backlogLimit: number;
   appSecret: string;
@@ -67,7 +66,7 @@ interface Pipeline {
 }
 
 async function receive(
-  { ingestSql, logInbound, deps, resolveStores, background, backlogLimit, appSecret, log, sweepIfDue }: Pipeline,
+  { ingestSql, ingestDeps, deps, background, backlogLimit, appSecret, log, sweepIfDue }: Pipeline,
   req: Request,
 ): Promise<Response> {
   const body = await readBody(req, MAX_BODY_BYTES);
@@ -99,7 +98,7 @@ async function receive(
     return busy;
   }
 
-  const result = await ingest(ingestSql, logInbound, resolveStores, parsed.changes);
+  const result = await ingest(ingestDeps, parsed.changes);
   // Acknowledged all the same: Meta would retry a refusal for days, and the number stays unknown.
   if (result.unknownPhoneNumberIds.length > 0) log('warn', 'unknown_phone_number_id', { phone_number_ids: result.unknownPhoneNumberIds });
   if (result.channelErrors > 0) log('warn', 'meta_errors_recorded', { count: result.channelErrors });
@@ -123,12 +122,14 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
   const processingPool = Math.max(1, config.dbPoolSize - ingestPool);
   const ingestSql = createDb(config.databaseUrl, ingestPool, config.dbPrepare);
   const processingSql = createDb(config.databaseUrl, processingPool, config.dbPrepare);
+  // Shared by the acknowledgement path and processing: both write the synced log.
+  const turns = createWriteTurns();
   const deps: ProcessDeps = {
     sql: processingSql,
     graph: createGraphClient(config.graph),
     publicSiteUrl: config.publicSiteUrl,
     log,
-    finish: createFinishLog(processingSql),
+    finish: createFinishLog(processingSql, turns),
   };
   const background = createWorkQueue(config.processConcurrency, (error) =>
     log('error', 'background_failed', { error: error instanceof Error ? error.message : String(error) }),
@@ -137,9 +138,13 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
   let sweeping = false;
   const pipeline: Pipeline = {
     ingestSql,
-    logInbound: createInboundLog(ingestSql),
+    ingestDeps: {
+      sql: ingestSql,
+      logInbound: createInboundLog(ingestSql, turns),
+      turns,
+      resolveStores: createStoreResolver(ingestSql, STORE_CACHE_MS),
+    },
     deps,
-    resolveStores: createStoreResolver(ingestSql, STORE_CACHE_MS),
     background,
     backlogLimit: config.processBacklogLimit,
     appSecret: config.appSecret,

@@ -4,6 +4,7 @@ import { asJson } from '../_shared/db.ts';
 import { toE164Digits } from '../_shared/phone.ts';
 import type { Store } from '../_shared/shop.ts';
 import type { ResolveStores } from './stores.ts';
+import type { WriteTurns } from './write-turns.ts';
 import type { InboundMessage, MessagesChange, MetaError, StatusUpdate } from '../_shared/webhook-payload.ts';
 
 /**
@@ -126,17 +127,23 @@ export async function insertInbound(q: Queryable, rows: InboundRow[]): Promise<(
   });
 }
 
-/** The group commit of inbound rows for one pool: concurrent deliveries share inserts. */
-export function createInboundLog(sql: Sql): GroupCommit<InboundRow, string | null> {
-  return createGroupCommit((rows) => insertInbound(sql, rows), { maxBatch: 500, concurrency: 2 });
+/**
+ * The group commit of inbound rows for one pool: concurrent deliveries share inserts.
+ * One batch at a time, in its turn: the rows arriving while one is written (or waits
+ * for its turn) make the next.
+ */
+export function createInboundLog(sql: Sql, turns: WriteTurns): GroupCommit<InboundRow, string | null> {
+  return createGroupCommit((rows) => turns.take('acknowledge', () => insertInbound(sql, rows)), { maxBatch: 500, concurrency: 1 });
 }
 
-export async function ingest(
-  sql: Sql,
-  logInbound: GroupCommit<InboundRow, string | null>,
-  resolveStores: ResolveStores,
-  changes: MessagesChange[],
-): Promise<IngestResult> {
+export interface IngestDeps {
+  sql: Sql;
+  logInbound: GroupCommit<InboundRow, string | null>;
+  turns: WriteTurns;
+  resolveStores: ResolveStores;
+}
+
+export async function ingest({ sql, logInbound, turns, resolveStores }: IngestDeps, changes: MessagesChange[]): Promise<IngestResult> {
   const stores = await resolveStores([...new Set(changes.map((c) => c.phoneNumberId))]);
   const known = changes.filter((change) => stores.has(change.phoneNumberId));
   const unknownPhoneNumberIds = [...new Set(changes.map((c) => c.phoneNumberId).filter((id) => !stores.has(id)))];
@@ -168,8 +175,13 @@ export async function ingest(
   const statuses = [...latestStatus.entries()];
   // A transaction only when there are two writes to keep together; a single statement is atomic anyway.
   const writes = [candidates, statuses, channelErrors].filter((list) => list.length > 0).length;
+  // Inbound rows alone take their turn in the group commit; any other write takes one here.
   const write = <T>(work: (q: Sql | Tx) => Promise<T>): Promise<T> =>
-    writes > 1 ? (sql.begin((tx) => work(tx)) as Promise<T>) : work(sql);
+    writes > 1
+      ? turns.take('acknowledge', () => sql.begin((tx) => work(tx)) as Promise<T>)
+      : candidates.length > 0 || writes === 0
+        ? work(sql)
+        : turns.take('acknowledge', () => work(sql));
 
   return write(async (tx) => {
     const rows = candidates.map((c) => ({

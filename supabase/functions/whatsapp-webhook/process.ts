@@ -8,6 +8,7 @@ import * as replies from '../_shared/replies.ts';
 import { cartSessionId, redactPaymentLinks, runCommand } from '../_shared/shop.ts';
 import { commandFromMessage } from './message-command.ts';
 import type { StoredInbound } from './ingest.ts';
+import type { WriteTurns } from './write-turns.ts';
 
 /**
  * The "process" half: consent, rate limit, the command, the reply. Runs after Meta has
@@ -23,6 +24,7 @@ import type { StoredInbound } from './ingest.ts';
  */
 
 const RATE_LIMIT_PER_MINUTE = 30;
+const FINISH_BATCH = 100;
 
 // These change nothing but the claim, the rate window and (once, on crossing the limit)
 // the cart row, which the claim statement writes atomically on its own: no transaction or lock needed.
@@ -58,26 +60,29 @@ export interface Finished {
  * fixed, prepared text), so the organisation's sync lock is taken once per batch, for
  * the length of one statement, instead of once per message inside its transaction.
  */
-export function createFinishLog(sql: Sql): GroupCommit<Finished, void> {
+export function createFinishLog(sql: Sql, turns: WriteTurns): GroupCommit<Finished, void> {
   return createGroupCommit(
-    async (items: Finished[]) => {
-      const rows = items.flatMap((item) => (item.reply ? [item.reply] : []));
-      await sql`
-      with done as (
-        update public.messaging_log m set status = 'processed', error_message = coalesce(f.note, m.error_message)
-        from unnest(${items.map((f) => f.logId)}::uuid[], ${items.map((f) => f.note)}::text[]) as f(id, note)
-        where m.id = f.id and m.status = 'received'
-      )
-      insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message, error_code)
-      select r.store_id, r.phone, 'outbound_text', r.payload::jsonb, r.status, r.wamid, r.error, r.code
-      from unnest(${rows.map((r) => r.storeId)}::uuid[], ${rows.map((r) => r.phone)}::text[], ${rows.map((r) => JSON.stringify(r.payload))}::text[],
-                  ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.wamid)}::text[], ${rows.map((r) => r.error)}::text[],
-                  ${rows.map((r) => r.code)}::int[]) as r(store_id, phone, payload, status, wamid, error, code)
-      on conflict (whatsapp_message_id) do nothing`;
-      return items.map(() => undefined);
-    },
-    { maxBatch: 500, concurrency: 2 },
+    (items: Finished[]) => turns.take('finish', () => finishAll(sql, items)),
+    // Small enough that an acknowledgement waiting for its turn behind a batch still gets its 200 quickly.
+    { maxBatch: FINISH_BATCH, concurrency: 1 },
   );
+}
+
+async function finishAll(sql: Sql, items: Finished[]): Promise<void[]> {
+  const rows = items.flatMap((item) => (item.reply ? [item.reply] : []));
+  await sql`
+    with done as (
+      update public.messaging_log m set status = 'processed', error_message = coalesce(f.note, m.error_message)
+      from unnest(${items.map((f) => f.logId)}::uuid[], ${items.map((f) => f.note)}::text[]) as f(id, note)
+      where m.id = f.id and m.status = 'received'
+    )
+    insert into public.messaging_log (store_id, customer_phone, message_type, message_payload, status, whatsapp_message_id, error_message, error_code)
+    select r.store_id, r.phone, 'outbound_text', r.payload::jsonb, r.status, r.wamid, r.error, r.code
+    from unnest(${rows.map((r) => r.storeId)}::uuid[], ${rows.map((r) => r.phone)}::text[], ${rows.map((r) => JSON.stringify(r.payload))}::text[],
+                ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.wamid)}::text[], ${rows.map((r) => r.error)}::text[],
+                ${rows.map((r) => r.code)}::int[]) as r(store_id, phone, payload, status, wamid, error, code)
+    on conflict (whatsapp_message_id) do nothing`;
+  return items.map(() => undefined);
 }
 
 type Decision = { reply: string } | { reply: null; note: string };

@@ -6,6 +6,7 @@ import { useConfirm, type ConfirmRequest } from '../../components/ConfirmDialog.
 import { Spinner } from '../../components/Spinner.js';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
 import { EditMessageDialog } from './EditMessageDialog.js';
+import { MessageBatchBar, useMessageSelection, type MessageSelection } from './MessageBatchBar.js';
 import { formatMessageTime } from './format-message-time.js';
 import { messageSummary, messageTime, messageTitle, receiptLabels, statusView } from './message-status.js';
 import { receiptCounts } from './receipt-counts.js';
@@ -27,7 +28,13 @@ export interface MessageListProps {
 export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop }: MessageListProps) {
   const [actionError, setActionError] = useState<string | null>(null);
   const uncertain = messages.filter((message) => message.status === 'uncertain').length;
-  const columns = useMemo(() => messageColumns({ timeZoneFor, onOpenWorkshop, onError: setActionError }), [timeZoneFor, onOpenWorkshop]);
+  const selection = useMessageSelection(messages);
+  const choosing = selection.pending.length > 0;
+  const baseColumns = useMemo(
+    () => messageColumns({ timeZoneFor, onOpenWorkshop, onError: setActionError }),
+    [timeZoneFor, onOpenWorkshop],
+  );
+  const columns = choosing ? [chooseColumn(selection, timeZoneFor), ...baseColumns] : baseColumns;
 
   return (
     <div className="message-list">
@@ -46,6 +53,7 @@ export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop }: Me
           </button>
         </p>
       ) : null}
+      <MessageBatchBar label={label} selection={selection} />
       <VirtualTable
         label={label}
         rows={messages}
@@ -57,6 +65,24 @@ export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop }: Me
       />
     </div>
   );
+}
+
+/** A box on each pending row; other rows have nothing a batch could do to them. */
+function chooseColumn(selection: MessageSelection, timeZoneFor: (workshopId: string) => string): TableColumn<ScheduledMessage> {
+  return {
+    key: 'choose',
+    header: 'Choose',
+    width: '64px',
+    cell: (message) =>
+      message.status === 'pending' ? (
+        <input
+          type="checkbox"
+          aria-label={`Choose “${messageTitle(message)}”, ${message.workshopName}, ${formatMessageTime(messageTime(message), timeZoneFor(message.workshopId))}`}
+          checked={selection.isChosen(message.id)}
+          onChange={() => selection.toggle(message.id)}
+        />
+      ) : null,
+  };
 }
 
 function messageColumns({
