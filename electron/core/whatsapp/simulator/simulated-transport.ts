@@ -159,7 +159,8 @@ export class SimulatedTransport implements WhatsAppConnection {
     this.requireConnected();
     const group = this.requireGroup(groupJid);
     if (!group.weAreAdmin) throw new ApiFailure('forbidden', 'Only group admins can see the invite link.');
-    return `https://chat.whatsapp.com/DEMO${group.jid.slice(7, 19)}`;
+    // The group id's digits after its 1203634… prefix: an invite code is letters and digits only.
+    return `https://chat.whatsapp.com/DEMO${group.jid.replace(/@g\.us$/, '').slice(7)}`;
   }
 
   async lookupLids(phones: string[]): Promise<{ phone: string; lid: string }[]> {
@@ -218,7 +219,7 @@ export class SimulatedTransport implements WhatsAppConnection {
     group.participants = group.participants.filter((member) => !leaving.includes(member));
     this.saveWorld();
     if (this.connected && joined.length > 0) this.emitter.emit('participants', { groupJid, action: 'add', participants: joined, at });
-    if (this.connected && leaving.length > 0) this.emitter.emit('participants', { groupJid, action: 'remove', participants: leaving, at });
+    if (this.connected && leaving.length > 0) this.emitter.emit('participants', { groupJid, action: 'leave', participants: leaving, at });
     return { joined: joined.length, left: leaving.length };
   }
 
