@@ -20,6 +20,7 @@ import { alertsMigration } from './0018-alerts.js';
 import { syncResetMarksMigration } from './0019-sync-reset-marks.js';
 import { accountEventsMigration } from './0020-account-events.js';
 import { memberRemovedByMigration } from './0021-member-removed-by.js';
+import { sentMessageStampsMigration } from './0022-sent-message-stamps.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -44,4 +45,5 @@ export const migrations: readonly Migration[] = [
   syncResetMarksMigration,
   accountEventsMigration,
   memberRemovedByMigration,
+  sentMessageStampsMigration,
 ];
