@@ -19,6 +19,7 @@ import { inboxSummaryMigration } from './0017-inbox-summary.js';
 import { alertsMigration } from './0018-alerts.js';
 import { syncResetMarksMigration } from './0019-sync-reset-marks.js';
 import { accountEventsMigration } from './0020-account-events.js';
+import { leadNameFoldMigration } from './0021-lead-name-fold.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   alertsMigration,
   syncResetMarksMigration,
   accountEventsMigration,
+  leadNameFoldMigration,
 ];
