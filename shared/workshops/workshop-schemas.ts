@@ -105,6 +105,12 @@ export const MemberRowSchema = z.object({
   joinedSeenAt: z.enum(['live', 'sync']).nullable(),
   leftAt: z.string().nullable(),
   leftSeenAt: z.enum(['live', 'sync']).nullable(),
+  /**
+   * For a member an admin removed: that admin's phone (E.164 digits), or their LID while the
+   * phone is unknown. Null or absent for someone who left on their own, or whose leave was
+   * only seen at a sync.
+   */
+  removedBy: z.string().nullable().optional(),
   isAdmin: z.boolean(),
 });
 export type MemberRow = z.infer<typeof MemberRowSchema>;

@@ -49,7 +49,23 @@ export interface GroupInfo {
   participants: ParticipantInfo[];
 }
 
-export type ParticipantAction = 'add' | 'remove' | 'promote' | 'demote';
+/** `leave`: the member left on their own; `remove`: someone else (an admin) took them out. */
+export type ParticipantAction = 'add' | 'remove' | 'leave' | 'promote' | 'demote';
+
+/** Who made a participant change, as far as WhatsApp said. */
+export interface ChangeAuthor {
+  lid: string | null;
+  phone: string | null;
+}
+
+export interface ParticipantChange {
+  groupJid: string;
+  action: ParticipantAction;
+  participants: ParticipantInfo[];
+  at: number;
+  /** The member or admin who made the change, when WhatsApp named them. */
+  by?: ChangeAuthor | null;
+}
 
 export type OutgoingContent =
   | { kind: 'text'; text: string }
@@ -63,7 +79,7 @@ export interface TransportEvents {
   qr: (qr: string) => void;
   open: (account: OwnAccount) => void;
   close: (reason: CloseReason, detail: string) => void;
-  participants: (change: { groupJid: string; action: ParticipantAction; participants: ParticipantInfo[]; at: number }) => void;
+  participants: (change: ParticipantChange) => void;
   'groups-changed': (groups: { jid: string; subject?: string; announce?: boolean }[]) => void;
   /** A group we were added to or created. */
   'group-joined': (group: GroupInfo) => void;

@@ -53,7 +53,7 @@ function missingByIndex(sort: MemberSort, searching: boolean): string {
   const order = sort.key === 'phone' ? `t.phone ${dir}` : `t.name = '' ${dir}, t.name COLLATE NOCASE ${dir}, t.phone ${dir}`;
   return `
     SELECT t.id, NULL AS lid, t.phone, t.name, t.name_folded, 1 AS registered, NULL AS joined_at, NULL AS joined_source,
-           NULL AS left_at, NULL AS left_source, 0 AS is_admin
+           NULL AS left_at, NULL AS left_source, NULL AS removed_by, 0 AS is_admin
     FROM leads t ${sort.key === 'phone' ? '' : 'INDEXED BY leads_name_order'} CROSS JOIN lead_assignments a
     WHERE a.workshop_id = @workshop AND a.lead_id = t.id
       AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE ${accountedFor.replaceAll('l.phone', 't.phone')})

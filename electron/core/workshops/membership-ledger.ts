@@ -1,5 +1,5 @@
 import type { Database } from '../database/open-database.js';
-import type { ParticipantAction, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
+import type { ChangeAuthor, ParticipantAction, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
 
 export type MembershipSource = 'live' | 'sync';
 
@@ -13,7 +13,14 @@ interface MemberRow {
 }
 
 const EVENT_CHUNK = 200;
-type EventRow = [group: string, memberId: number, action: 'joined' | 'left' | 'promoted' | 'demoted', source: MembershipSource, at: string];
+type EventRow = [
+  group: string,
+  memberId: number,
+  action: 'joined' | 'left' | 'promoted' | 'demoted',
+  source: MembershipSource,
+  at: string,
+  removedBy: string | null,
+];
 
 /**
  * The membership tables: one row per group and person, an event log whose rows are added
@@ -56,23 +63,26 @@ export class MembershipLedger {
       knownPairs: db.prepare('SELECT lid, phone FROM wa_lid_mappings WHERE lid IN (SELECT value FROM json_each(?))'),
       phonelessLids: db.prepare('SELECT DISTINCT lid FROM workshop_group_members WHERE lid IS NOT NULL AND phone IS NULL').pluck(),
       insert: db.prepare(
-        `INSERT INTO workshop_group_members (group_jid, lid, phone, status, joined_at, joined_source, left_at, left_source, is_admin, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO workshop_group_members (group_jid, lid, phone, status, joined_at, joined_source, left_at, left_source, is_admin, created_at, updated_at, removed_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       join: db.prepare(
         `UPDATE workshop_group_members SET status = 'active', joined_at = @at, joined_source = @source, left_at = NULL, left_source = NULL,
-         is_admin = @isAdmin, updated_at = @at WHERE id = @id`,
+         removed_by = NULL, is_admin = @isAdmin, updated_at = @at WHERE id = @id`,
       ),
       leave: db.prepare(
-        `UPDATE workshop_group_members SET status = 'left', left_at = @at, left_source = @source, is_admin = 0, updated_at = @at WHERE id = @id`,
+        `UPDATE workshop_group_members SET status = 'left', left_at = @at, left_source = @source, removed_by = @removedBy, is_admin = 0,
+         updated_at = @at WHERE id = @id`,
       ),
       setAdmin: db.prepare('UPDATE workshop_group_members SET is_admin = ?, updated_at = ? WHERE id = ?'),
       fillIds: db.prepare(
         'UPDATE workshop_group_members SET lid = coalesce(lid, @lid), phone = coalesce(phone, @phone), updated_at = @now WHERE id = @id',
       ),
-      event: db.prepare('INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at) VALUES (?, ?, ?, ?, ?)'),
+      event: db.prepare(
+        'INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at, removed_by) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       events: db.prepare(
-        `INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at) VALUES ${Array(EVENT_CHUNK).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO membership_events (group_jid, member_id, action, source, occurred_at, removed_by) VALUES ${Array(EVENT_CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
       ),
       activeIds: db.prepare("SELECT id FROM workshop_group_members WHERE group_jid = ? AND status = 'active'").pluck(),
       moveEvents: db.prepare('UPDATE membership_events SET member_id = ? WHERE member_id = ?'),
@@ -95,8 +105,15 @@ export class MembershipLedger {
     }
   }
 
-  private event(...row: EventRow): void {
-    this.pendingEvents.push(row);
+  private event(
+    group: string,
+    memberId: number,
+    action: EventRow[2],
+    source: MembershipSource,
+    at: string,
+    removedBy: string | null = null,
+  ): void {
+    this.pendingEvents.push([group, memberId, action, source, at, removedBy]);
   }
 
   private writeEvents(): void {
@@ -142,8 +159,18 @@ export class MembershipLedger {
     return touched;
   }
 
-  /** One live participant event (add, remove, promote, demote) for several people. */
-  applyEvent(group: string, action: ParticipantAction, participants: readonly ParticipantInfo[], at: string): number {
+  /**
+   * One live participant event (add, remove, leave, promote, demote) for several people.
+   * `by` is who made it; for a remove it is the admin the Left tab names.
+   */
+  applyEvent(
+    group: string,
+    action: ParticipantAction,
+    participants: readonly ParticipantInfo[],
+    at: string,
+    by: ChangeAuthor | null = null,
+  ): number {
+    const removedBy = action === 'remove' ? this.authorId(by) : null;
     let changes = 0;
     for (const participant of participants) {
       const member = this.resolve(group, participant, at);
@@ -152,7 +179,8 @@ export class MembershipLedger {
           changes += this.markJoined(group, member, participant, at, 'live') ? 1 : 0;
           break;
         case 'remove':
-          changes += this.markLeft(group, member, participant, at, 'live') ? 1 : 0;
+        case 'leave':
+          changes += this.markLeft(group, member, participant, at, 'live', removedBy) ? 1 : 0;
           break;
         case 'promote':
         case 'demote': {
@@ -196,7 +224,7 @@ export class MembershipLedger {
     let markedLeft = 0;
     for (const id of this.statements.activeIds.all(group) as number[]) {
       if (present.has(id)) continue;
-      this.statements.leave.run({ id, at, source: 'sync' });
+      this.statements.leave.run({ id, at, source: 'sync', removedBy: null });
       this.event(group, id, 'left', 'sync', at);
       markedLeft++;
     }
@@ -243,13 +271,14 @@ export class MembershipLedger {
     participant: ParticipantInfo,
     at: string,
     source: MembershipSource,
+    removedBy: string | null,
   ): boolean {
     if (member?.status === 'left') return false;
     // Someone we never saw join (they joined while the console was off) still left: keep them.
     const id = member
-      ? (this.statements.leave.run({ id: member.id, at, source }), member.id)
-      : this.insertMember(group, participant, 'left', at, source).id;
-    this.event(group, id, 'left', source, at);
+      ? (this.statements.leave.run({ id: member.id, at, source, removedBy }), member.id)
+      : this.insertMember(group, participant, 'left', at, source, removedBy).id;
+    this.event(group, id, 'left', source, at, removedBy);
     return true;
   }
 
@@ -276,6 +305,13 @@ export class MembershipLedger {
       undefined) as MemberRow | undefined;
   }
 
+  /** How the Left tab names an admin: their phone when known (directly or through the LID table), else their LID. */
+  private authorId(by: ChangeAuthor | null): string | null {
+    if (!by) return null;
+    const ids = this.identify({ jid: by.lid ?? by.phone ?? '', lid: by.lid, phone: by.phone, isAdmin: false });
+    return ids.phone ?? ids.lid;
+  }
+
   private identify(participant: ParticipantInfo): { lid: string | null; phone: string | null } {
     const lid =
       participant.lid ?? (participant.phone ? ((this.statements.lidForPhone.get(participant.phone) as string | undefined) ?? null) : null);
@@ -289,6 +325,7 @@ export class MembershipLedger {
     status: 'active' | 'left',
     at: string,
     source: MembershipSource,
+    removedBy: string | null = null,
   ): MemberRow {
     const ids = this.identify(participant);
     const row = {
@@ -310,6 +347,7 @@ export class MembershipLedger {
       row.is_admin,
       at,
       at,
+      removedBy,
     );
     return { id: Number(result.lastInsertRowid), ...row };
   }

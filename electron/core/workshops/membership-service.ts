@@ -3,7 +3,7 @@ import type { Database } from '../database/open-database.js';
 import { withoutFlush } from '../database/without-flush.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
-import type { ParticipantAction, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
+import type { ParticipantChange, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
 import { LiveViews } from './live-views.js';
 import { MembershipLedger } from './membership-ledger.js';
 import { WorkshopQueries } from './workshop-queries.js';
@@ -49,9 +49,11 @@ export class MembershipService {
     this.queries = new WorkshopQueries(deps.db);
   }
 
-  ingestParticipants(change: { groupJid: string; action: ParticipantAction; participants: ParticipantInfo[]; at: number }): void {
+  ingestParticipants(change: ParticipantChange): void {
     const at = new Date(change.at).toISOString();
-    this.enqueue(() => (this.ledger.applyEvent(change.groupJid, change.action, change.participants, at) > 0 ? [change.groupJid] : []));
+    this.enqueue(() =>
+      this.ledger.applyEvent(change.groupJid, change.action, change.participants, at, change.by ?? null) > 0 ? [change.groupJid] : [],
+    );
   }
 
   ingestMappings(pairs: readonly { lid: string; phone: string }[], source: string): void {

@@ -176,6 +176,49 @@ describe('membership of a linked workshop', () => {
     expect(eventsOf(leads[0]!)).toEqual(['joined/live', 'left/live', 'joined/live']);
   });
 
+  it('names the admin who removed a member on the Left tab, by the phone behind their LID, and forgets it when they rejoin', async () => {
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
+    const [removed, leaver] = ['919000000021', '919000000022'];
+    await call(core, 'leads:import', {
+      workshopId: workshop.id,
+      csv: `phone\n${removed}\n${leaver}`,
+      mapping: { name: null, phone: 'phone', email: null },
+    });
+    demo.simulate(group.jid, { join: [{ phone: removed! }, { phone: leaver! }] });
+    await settle();
+    const admin = { lid: '777000000000001@lid', phone: '447700900123' };
+    core.membership.ingestMappings([admin], 'test');
+    clock.advance(60_000);
+    const member = (phone: string) => ({ jid: `${phone}@s.whatsapp.net`, lid: null, phone, isAdmin: false });
+    // WhatsApp names the admin by LID alone in a LID group when it sends no phone alongside.
+    core.membership.ingestParticipants({
+      groupJid: group.jid,
+      action: 'remove',
+      participants: [member(removed!)],
+      at: clock.now(),
+      by: { lid: admin.lid, phone: null },
+    });
+    demo.simulate(group.jid, { leave: [leaver!] });
+    await settle();
+    await core.membership.whenFlushed();
+    const left = new Map((await tab('left')).map((row) => [row.phone, row.removedBy]));
+    expect(left).toEqual(
+      new Map([
+        [removed, admin.phone],
+        [leaver, null],
+      ]),
+    );
+
+    clock.advance(60_000);
+    core.membership.ingestParticipants({ groupJid: group.jid, action: 'add', participants: [member(removed!)], at: clock.now() });
+    await core.membership.whenFlushed();
+    expect((await tab('in-group')).find((row) => row.phone === removed)).toMatchObject({ removedBy: null });
+    clock.advance(60_000);
+    core.membership.ingestParticipants({ groupJid: group.jid, action: 'leave', participants: [member(removed!)], at: clock.now() });
+    await core.membership.whenFlushed();
+    expect((await tab('left')).find((row) => row.phone === removed)).toMatchObject({ removedBy: null });
+  });
+
   it('carries each watched table and timeline with the change, re-read after the commit, until the page stops watching', async () => {
     await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     const leads = ['919000000041', '919000000042'];

@@ -11,6 +11,7 @@ export interface RawMember {
   joined_source: 'live' | 'sync' | null;
   left_at: string | null;
   left_source: 'live' | 'sync' | null;
+  removed_by: string | null;
   is_admin: number;
 }
 
@@ -20,7 +21,7 @@ export interface RawMember {
  * would build a list of 50,000 phones on each read.
  */
 const isRegisteredMember = `EXISTS (SELECT 1 FROM leads l JOIN lead_assignments a ON a.workshop_id = @workshop AND a.lead_id = l.id WHERE l.phone = m.phone)`;
-const memberColumns = `m.id, m.lid, m.phone, m.joined_at, m.joined_source, m.left_at, m.left_source, m.is_admin`;
+const memberColumns = `m.id, m.lid, m.phone, m.joined_at, m.joined_source, m.left_at, m.left_source, m.removed_by, m.is_admin`;
 
 /**
  * Not the coordinator's own account: the linked WhatsApp account is a member of every group it
@@ -41,7 +42,7 @@ export const accountedFor = `m.group_jid = @group AND m.phone = l.phone AND (m.s
 export const memberTabSource: Record<MemberTab, string> = {
   missing: `
         SELECT l.id, NULL AS lid, l.phone, l.name, l.name_folded, 1 AS registered, NULL AS joined_at, NULL AS joined_source,
-               NULL AS left_at, NULL AS left_source, 0 AS is_admin
+               NULL AS left_at, NULL AS left_source, NULL AS removed_by, 0 AS is_admin
         FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
         WHERE a.workshop_id = @workshop
           AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE ${accountedFor})`,
@@ -260,6 +261,7 @@ export function memberRow(row: RawMember, kind: 'lead' | 'member'): MemberRow {
     joinedSeenAt: row.joined_source,
     leftAt: row.left_at,
     leftSeenAt: row.left_source,
+    removedBy: row.removed_by,
     isAdmin: Boolean(row.is_admin),
   };
 }

@@ -19,7 +19,8 @@ import { inboxSummaryMigration } from './0017-inbox-summary.js';
 import { alertsMigration } from './0018-alerts.js';
 import { syncResetMarksMigration } from './0019-sync-reset-marks.js';
 import { accountEventsMigration } from './0020-account-events.js';
-import { leadNameFoldMigration } from './0021-lead-name-fold.js';
+import { memberRemovedByMigration } from './0021-member-removed-by.js';
+import { leadNameFoldMigration } from './0022-lead-name-fold.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -43,5 +44,6 @@ export const migrations: readonly Migration[] = [
   alertsMigration,
   syncResetMarksMigration,
   accountEventsMigration,
+  memberRemovedByMigration,
   leadNameFoldMigration,
 ];

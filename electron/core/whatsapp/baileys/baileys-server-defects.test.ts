@@ -245,6 +245,42 @@ describe('groups through the real adapter', () => {
   });
 });
 
+describe('members who leave and members an admin removes, through the real adapter', () => {
+  it.each(['lid', 'pn'] as const)(
+    'tells a member who left from one an admin removed, naming the admin, in a %s group',
+    async (addressingMode) => {
+      const linked = await linkedWorkshop({}, 4, addressingMode);
+      const [alice, bob, carol] = linked.members;
+      // WhatsApp stamps changes in whole seconds: a second ahead keeps them after the workshop's creation.
+      const later = Math.floor(Date.now() / 1000) + 1;
+      server.changeGroup(linked.group, { kind: 'promote', users: [bob!], by: server.world.me }, later);
+      server.leave(linked.group, alice!, later);
+      server.changeGroup(linked.group, { kind: 'remove', users: [carol!], by: bob! }, later);
+      await waitFor(() => leftCount() === 2, 'both leaves to be recorded');
+      const rows = await call(linked.console, 'workshops:members', { id: linked.workshop.id, tab: 'left-not-registered' });
+      const byPhone = new Map(rows.map((row) => [row.phone, row]));
+      expect(byPhone.get(alice!.pn)).toMatchObject({ leftSeenAt: 'live', removedBy: null });
+      expect(byPhone.get(carol!.pn)).toMatchObject({ leftSeenAt: 'live', removedBy: bob!.pn });
+      const db = database();
+      try {
+        const events = db
+          .prepare(
+            "SELECT m.phone, e.removed_by FROM membership_events e JOIN workshop_group_members m ON m.id = e.member_id WHERE e.action = 'left'",
+          )
+          .all() as { phone: string; removed_by: string | null }[];
+        expect(new Map(events.map((event) => [event.phone, event.removed_by]))).toEqual(
+          new Map([
+            [alice!.pn, null],
+            [carol!.pn, bob!.pn],
+          ]),
+        );
+      } finally {
+        db.close();
+      }
+    },
+  );
+});
+
 describe('linking edge cases through the real adapter and supervisor', () => {
   it('opens only one socket when Reconnect is clicked while the first connect is still starting', async () => {
     const slowVersion = () => new Promise<[number, number, number]>((resolve) => setTimeout(() => resolve([2, 3000, 1_030_000_000]), 300));
@@ -285,6 +321,15 @@ describe('linking edge cases through the real adapter and supervisor', () => {
     expect(view.state).toBe('waiting-for-qr');
   });
 });
+
+function leftCount(): number {
+  const db = database();
+  try {
+    return (db.prepare("SELECT count(*) AS n FROM workshop_group_members WHERE status = 'left'").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
 
 function databaseHas(jid: string): boolean {
   const db = database();

@@ -27,6 +27,7 @@ import { createHash } from 'node:crypto';
 import { jidForPhone, phoneFromJid } from '../../../../shared/phone/normalise-phone.js';
 import { TransportEmitter } from '../transport-emitter.js';
 import type {
+  ChangeAuthor,
   CloseReason,
   ConnectionContext,
   GroupInfo,
@@ -68,7 +69,8 @@ const participantStubs: Partial<Record<number, ParticipantAction>> = {
   [WAMessageStubType.GROUP_PARTICIPANT_INVITE]: 'add',
   [WAMessageStubType.GROUP_PARTICIPANT_ADD_REQUEST_JOIN]: 'add',
   [WAMessageStubType.GROUP_PARTICIPANT_REMOVE]: 'remove',
-  [WAMessageStubType.GROUP_PARTICIPANT_LEAVE]: 'remove',
+  // Baileys marks a remove whose author is the removed member as a leave.
+  [WAMessageStubType.GROUP_PARTICIPANT_LEAVE]: 'leave',
   [WAMessageStubType.GROUP_PARTICIPANT_PROMOTE]: 'promote',
   [WAMessageStubType.GROUP_PARTICIPANT_DEMOTE]: 'demote',
 };
@@ -395,7 +397,13 @@ export class BaileysTransport implements WhatsAppConnection {
         }
         const action = message.messageStubType ? participantStubs[message.messageStubType] : undefined;
         if (action && key.remoteJid)
-          this.onParticipantStub(key.remoteJid, action, message.messageStubParameters ?? [], Number(message.messageTimestamp ?? 0));
+          this.onParticipantStub(
+            key.remoteJid,
+            action,
+            message.messageStubParameters ?? [],
+            Number(message.messageTimestamp ?? 0),
+            authorOf(key as WAMessageKey & { participantAlt?: string }),
+          );
         if (message.messageStubType && key.remoteJid?.endsWith('@g.us') && !catchUp.announced) {
           catchUp.pendingGroupNotes--;
           announceWhenCaughtUp();
@@ -473,7 +481,13 @@ export class BaileysTransport implements WhatsAppConnection {
     return Boolean(target) && own.includes(target);
   }
 
-  private onParticipantStub(groupJid: string, action: ParticipantAction, parameters: string[], timestamp: number): void {
+  private onParticipantStub(
+    groupJid: string,
+    action: ParticipantAction,
+    parameters: string[],
+    timestamp: number,
+    by: ChangeAuthor | null,
+  ): void {
     const members = parameters.flatMap((json): GroupParticipant[] => {
       let parsed: GroupParticipant | null = null;
       try {
@@ -491,10 +505,11 @@ export class BaileysTransport implements WhatsAppConnection {
     });
     if (members.length === 0) return;
     const mapped = members.map(toParticipant);
-    this.learnMappings(mapped);
+    // The actor comes with both ids in LID groups: a pair learnt for free.
+    this.learnMappings(by?.lid && by.phone ? [...mapped, { jid: by.lid, lid: by.lid, phone: by.phone, isAdmin: false }] : mapped);
     const at = timestamp > 0 ? timestamp * 1000 : this.context.clock.now();
     const includesUs = members.some((member) => [member.id, member.lid, member.phoneNumber].some((jid) => jid && this.isOwn(jid)));
-    if (includesUs && action === 'remove') {
+    if (includesUs && (action === 'remove' || action === 'leave')) {
       this.emitter.emit('group-left', groupJid);
       return;
     }
@@ -511,7 +526,7 @@ export class BaileysTransport implements WhatsAppConnection {
       return;
     }
     this.patchCachedMembers(groupJid, action, members);
-    this.emitter.emit('participants', { groupJid, action, participants: mapped, at });
+    this.emitter.emit('participants', { groupJid, action, participants: mapped, at, by });
   }
 
   /**
@@ -528,7 +543,8 @@ export class BaileysTransport implements WhatsAppConnection {
         ...participants.filter((member) => !changed.some((added) => same(member, added))),
         ...changed.map((member) => ({ ...member, admin: null })),
       ];
-    if (action === 'remove') participants = participants.filter((member) => !changed.some((removed) => same(member, removed)));
+    if (action === 'remove' || action === 'leave')
+      participants = participants.filter((member) => !changed.some((removed) => same(member, removed)));
     if (action === 'promote' || action === 'demote') {
       participants = participants.map((member) =>
         changed.some((target) => same(member, target)) ? { ...member, admin: action === 'promote' ? 'admin' : null } : member,
@@ -639,6 +655,16 @@ function toParticipant(member: GroupParticipant): ParticipantInfo {
     phone: phoneJid ? phoneFromJid(jidNormalizedUser(phoneJid)) : null,
     isAdmin: Boolean(member.admin) || Boolean(member.isAdmin) || Boolean(member.isSuperAdmin),
   };
+}
+
+/** The notification's actor: a LID with the phone alongside in LID groups, a phone jid in PN groups. */
+function authorOf(key: WAMessageKey & { participantAlt?: string }): ChangeAuthor | null {
+  const ids = [key.participant, key.participantAlt].filter((jid): jid is string => Boolean(jid));
+  const lid = ids.find((jid) => isLidUser(jid));
+  const phoneJid = ids.find((jid) => !isLidUser(jid));
+  const phone = phoneJid ? phoneFromJid(jidNormalizedUser(phoneJid)) : null;
+  if (!lid && !phone) return null;
+  return { lid: lid ? jidNormalizedUser(lid) : null, phone: phone ?? null };
 }
 
 function toBaileysContent(content: OutgoingContent): AnyMessageContent {

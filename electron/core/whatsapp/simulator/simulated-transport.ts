@@ -218,7 +218,7 @@ export class SimulatedTransport implements WhatsAppConnection {
     group.participants = group.participants.filter((member) => !leaving.includes(member));
     this.saveWorld();
     if (this.connected && joined.length > 0) this.emitter.emit('participants', { groupJid, action: 'add', participants: joined, at });
-    if (this.connected && leaving.length > 0) this.emitter.emit('participants', { groupJid, action: 'remove', participants: leaving, at });
+    if (this.connected && leaving.length > 0) this.emitter.emit('participants', { groupJid, action: 'leave', participants: leaving, at });
     return { joined: joined.length, left: leaving.length };
   }
 

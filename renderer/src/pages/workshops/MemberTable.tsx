@@ -7,11 +7,15 @@ import {
   type MemberWindow,
   type Workshop,
 } from '../../../../shared/workshops/workshop-schemas.js';
+import type { CsvColumn } from '../../../../shared/csv/to-csv.js';
+import type { Result } from '../../../../shared/contract/result.js';
 import { useApi } from '../../app/console-context.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { VirtualTable } from '../../components/VirtualTable.js';
 import { csvFileName, downloadCsv } from './download-csv.js';
 import { emptyTabMessage, memberTabView } from './member-columns.js';
+import { MemberChoiceBar, useMemberChoice, withChooseBox } from './MemberTableSelection.js';
+import { inviteText, waMeLink } from './MissingActions.js';
 import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
 import { carriedWindow, useWatchedView } from '../../hooks/use-watched-view.js';
 
@@ -51,6 +55,7 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
   const [shown, setShown] = useState<{ window: MemberWindow; shape: string } | null>(null);
   if (members.data && members.data !== shown?.window) setShown({ window: members.data, shape });
   const [downloadError, setDownloadError] = useState<string | null>(null);
+  const chosen = useMemberChoice();
 
   const toggleSort = (key: string) => {
     if (!isSortKey(key)) return;
@@ -78,20 +83,30 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
   const shownShape = members.data ? shape : (shown?.shape ?? shape);
   const shownQuery = shownShape.split('\n')[0]!;
 
-  const download = async () => {
-    setDownloadError(null);
+  /** Every row of the tab matching `search`, in the order on screen, read in large windows. */
+  const readAll = async (search: string): Promise<Result<MemberRow[]>> => {
     const rows: MemberRow[] = [];
     for (;;) {
-      const result = await api.call('workshops:members-window', { id, tab, search: query, sort, offset: rows.length, limit: CSV_BATCH });
-      if (!result.ok) return setDownloadError(result.error.message);
+      const result = await api.call('workshops:members-window', { id, tab, search, sort, offset: rows.length, limit: CSV_BATCH });
+      if (!result.ok) return result;
       rows.push(...result.value.rows);
-      if (result.value.rows.length < CSV_BATCH) break;
+      if (result.value.rows.length < CSV_BATCH) return { ok: true, value: rows };
     }
-    downloadCsv(
-      csvFileName(workshop.name, view.label),
-      rows,
-      view.columns.map((column) => ({ header: column.header, value: column.csv })),
-    );
+  };
+  const csvColumns: CsvColumn<MemberRow>[] = view.columns.map((column) => ({ header: column.header, value: column.csv }));
+  // The console sends only to groups; a reminder to one missing person goes through their own wa.me chat.
+  const chosenColumns: CsvColumn<MemberRow>[] =
+    tab === 'missing'
+      ? [
+          ...csvColumns,
+          { header: 'WhatsApp invite link', value: (row) => (row.phone ? waMeLink(row.phone, inviteText(row.name, workshop)) : '') },
+        ]
+      : csvColumns;
+  const download = async () => {
+    setDownloadError(null);
+    const rows = await readAll(query);
+    if (!rows.ok) return setDownloadError(rows.error.message);
+    downloadCsv(csvFileName(workshop.name, view.label), rows.value, csvColumns);
   };
 
   return (
@@ -109,6 +124,7 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
           onChange={(event) => {
             setFirstInView(0);
             setSearch(event.target.value);
+            chosen.searchChanged();
           }}
         />
         <span className="muted" role="status">
@@ -120,6 +136,15 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
           Download CSV
         </button>
       </div>
+      <MemberChoiceBar
+        label={view.label}
+        chosen={chosen}
+        matching={current.matching}
+        search={shownQuery}
+        exportColumns={chosenColumns}
+        onExport={(rows, columns) => downloadCsv(csvFileName(workshop.name, view.label, 'chosen'), rows, columns)}
+        readAll={readAll}
+      />
       {members.error || downloadError ? (
         <p className="error" role="alert">
           {members.error ?? downloadError}
@@ -136,7 +161,7 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
           total={current.matching}
           firstRow={current.offset}
           onRangeChange={(first) => setFirstInView(first)}
-          columns={view.columns}
+          columns={view.columns.map((column, index) => (index === 0 ? withChooseBox(chosen, column) : column))}
           rowKey={(row) => row.key}
           sort={sort}
           onSort={toggleSort}

@@ -14,6 +14,12 @@ interface MemberColumn extends TableColumn<MemberRow> {
 
 const lidDigits = (lid: string) => lid.replace(/@lid$/, '');
 
+/** "removed by +44 7700 900123" for a member an admin took out; WhatsApp says who. */
+function removedByText(row: MemberRow): string | null {
+  if (!row.removedBy) return null;
+  return `removed by ${row.removedBy.endsWith('@lid') ? `LID ${lidDigits(row.removedBy)}` : displayPhone(row.removedBy)}`;
+}
+
 function nameColumn(unnamed: string): MemberColumn {
   return {
     key: 'name',
@@ -41,6 +47,7 @@ const phoneColumn: MemberColumn = {
 function timeColumn(key: 'joined' | 'left', header: string, timeZone: string): MemberColumn {
   const at = (row: MemberRow) => (key === 'joined' ? row.joinedAt : row.leftAt);
   const seenAtSync = (row: MemberRow) => (key === 'joined' ? row.joinedSeenAt : row.leftSeenAt) === 'sync';
+  const how = (row: MemberRow) => (key === 'left' ? removedByText(row) : null);
   return {
     key,
     header,
@@ -51,6 +58,7 @@ function timeColumn(key: 'joined' | 'left', header: string, timeZone: string): M
       return (
         <>
           {formatMemberTime(iso, timeZone)}
+          {how(row) ? <span className="muted member-time__how"> · {how(row)}</span> : null}
           {seenAtSync(row) ? (
             <span className="badge badge--busy member-time__sync" title="Happened while the console was off; this is when a sync saw it">
               seen at sync
@@ -63,7 +71,10 @@ function timeColumn(key: 'joined' | 'left', header: string, timeZone: string): M
     sortValue: at,
     csv: (row) => {
       const iso = at(row);
-      return iso ? `${formatSpreadsheetTime(iso, timeZone)}${seenAtSync(row) ? ' (seen at sync)' : ''}` : '';
+      const removed = how(row);
+      return iso
+        ? `${formatSpreadsheetTime(iso, timeZone)}${removed ? ` (${removed})` : ''}${seenAtSync(row) ? ' (seen at sync)' : ''}`
+        : '';
     },
   };
 }
