@@ -32,12 +32,24 @@ export function needsAttention(state: SessionState): boolean {
   return attentionStates.has(state);
 }
 
+export interface NextStepContext {
+  pairingCode: string | null;
+  reconnectAt: string | null;
+  now: number;
+  /** The demo account links itself a few seconds after showing its code. */
+  demo?: boolean;
+  /** Whether the account was ever connected; one that never was has not "lost" anything. */
+  everConnected?: boolean;
+}
+
 /** The sentence under each session: what is happening and what, if anything, to do. */
-export function nextStepFor(state: SessionState, context: { pairingCode: string | null; reconnectAt: string | null; now: number }): string {
+export function nextStepFor(state: SessionState, context: NextStepContext): string {
   switch (state) {
     case 'connecting':
       return 'Connecting to WhatsApp…';
     case 'waiting-for-qr':
+      if (context.demo)
+        return 'This is the demo account: it links itself in a few seconds, as a phone does when it scans this code under WhatsApp → Linked devices. No phone is needed.';
       return context.pairingCode
         ? 'On your phone: WhatsApp → Linked devices → Link a device → Link with phone number instead, then enter this code.'
         : 'On your phone: WhatsApp → Linked devices → Link a device, then point the camera at this code.';
@@ -45,7 +57,10 @@ export function nextStepFor(state: SessionState, context: { pairingCode: string 
       return 'Connected. Nothing to do.';
     case 'reconnecting': {
       const seconds = context.reconnectAt ? Math.max(0, Math.round((Date.parse(context.reconnectAt) - context.now) / 1000)) : 0;
-      return `Connection lost. Trying again${seconds > 0 ? ` in ${seconds} s` : ' now'}; nothing to do unless this lasts.`;
+      const retry = `Trying again${seconds > 0 ? ` in ${seconds} s` : ' now'}`;
+      // Never connected means the first attempt failed: not a blip to wait out, but usually no internet.
+      if (context.everConnected === false) return `WhatsApp can’t be reached — check the internet connection. ${retry}.`;
+      return `Connection lost. ${retry}; nothing to do unless this lasts.`;
     }
     case 'logged-out':
       return 'This account is not linked. Click "Link again" to show a new QR code.';

@@ -1,4 +1,5 @@
 import type { Browser, Locator, Page } from 'playwright-core';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, saveScreenshot } from '../support/browser.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
@@ -26,6 +27,15 @@ async function boxesOutside(card: Locator): Promise<string[]> {
   return outside;
 }
 
+/** A loopback port with nothing listening: what a real account meets when WhatsApp cannot be reached. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 describe.skipIf(!chromiumNeeded.available)(`screens a new coordinator meets, in Chromium ${chromiumNeeded.reason}`, () => {
   const dir = makeTempDir('console-e2e-screens-');
   let browser: Browser;
@@ -34,7 +44,8 @@ describe.skipIf(!chromiumNeeded.available)(`screens a new coordinator meets, in 
   beforeAll(async () => {
     browser = await launchChromium(chromiumNeeded.executablePath);
     running = await startHeadlessConsole(dir.path, [], {
-      CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 1_500, churnIntervalMs: null }),
+      CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 4_000, churnIntervalMs: null }),
+      CONSOLE_WHATSAPP_SERVER: `ws://127.0.0.1:${await deadPort()}/ws/chat`,
     });
   });
   afterAll(async () => {
@@ -71,4 +82,37 @@ describe.skipIf(!chromiumNeeded.available)(`screens a new coordinator meets, in 
       await page.context().close();
     });
   }
+
+  it('says the demo account links itself, and keeps a phone number being typed when it does', async () => {
+    const page = await open(1366, 768, '#/connection');
+    await page.getByRole('button', { name: 'Try the demo account' }).click();
+    const card = page.getByRole('article', { name: 'WhatsApp account Demo account' });
+    await card.getByText('This is the demo account: it links itself in a few seconds').waitFor();
+    await card.getByRole('button', { name: 'Can’t scan? Link with a phone number instead' }).click();
+    await card.getByLabel('Phone number of the WhatsApp account').fill('+91 98188');
+    await card.getByText('Connected', { exact: true }).waitFor({ timeout: 20_000 });
+    // Linked meanwhile: what was typed is still there, and the card says no code is needed.
+    expect(await card.getByLabel('Phone number of the WhatsApp account').inputValue()).toBe('+91 98188');
+    await card.getByText('This account got linked meanwhile, so no code is needed.').waitFor();
+    await saveScreenshot(page, 'screens-demo-linked-while-typing');
+    await card.getByRole('button', { name: 'Close' }).click();
+    await card.getByLabel('Phone number of the WhatsApp account').waitFor({ state: 'detached' });
+    await page.context().close();
+  });
+
+  it('tells a new account that cannot reach WhatsApp to check the internet, keeping the raw error under Details', async () => {
+    const page = await open(1366, 768, '#/connection');
+    await page.getByRole('button', { name: 'Link a WhatsApp account' }).click();
+    const card = page.getByRole('article', { name: /^WhatsApp account (?!Demo)/ });
+    const status = card.getByRole('status');
+    await status.getByText('WhatsApp can’t be reached — check the internet connection.').waitFor({ timeout: 30_000 });
+    const said = (await status.textContent()) ?? '';
+    expect(said).not.toMatch(/Connection lost/);
+    expect(said).not.toMatch(/ECONNREFUSED|408|\d+\.\d+\.\d+\.\d+/);
+    const details = card.locator('details', { hasText: 'Details' });
+    await details.getByText('Details').click();
+    expect(await details.textContent()).toMatch(/ECONNREFUSED|ENOTFOUND/);
+    await saveScreenshot(page, 'screens-new-account-offline');
+    await page.context().close();
+  });
 });

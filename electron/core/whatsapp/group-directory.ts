@@ -86,6 +86,14 @@ export class GroupDirectory {
       .run(sessionId, group.jid, group.subject, group.participants.length, group.weAreAdmin ? 1 : 0, inviteLink, group.addressingMode, now);
   }
 
+  /** The participant count a Sync Members found; a group whose count did not change is not written. Says whether it changed. */
+  recordSize(sessionId: string, groupJid: string, size: number): boolean {
+    const { changes } = this.db
+      .prepare('UPDATE whatsapp_groups SET size = ? WHERE session_id = ? AND group_jid = ? AND size <> ?')
+      .run(size, sessionId, groupJid, size);
+    return changes > 0;
+  }
+
   /** The account left or was removed: the group is no longer one it can send to. */
   forget(sessionId: string, groupJid: string): void {
     this.db.prepare('DELETE FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?').run(sessionId, groupJid);

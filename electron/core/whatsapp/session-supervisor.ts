@@ -223,6 +223,14 @@ export class SessionSupervisor {
       logger: this.deps.logger.child({ module: 'whatsapp', sessionId: row.id }),
       dataDir: this.deps.dataDir,
     });
+    // "Last active" is when the account last did something, and what it does is send: without
+    // this it stayed at the time it connected, "12 minutes ago" right after a reminder went out.
+    const send = connection.send.bind(connection);
+    connection.send = async (...args) => {
+      const sent = await send(...args);
+      this.touch(row.id);
+      return sent;
+    };
     const runtime: Runtime = { connection, auth, qr: null, pairingCode: null, attempts: 0, timer: null, reconnectAt: null, detach: [] };
     this.runtimes.set(row.id, runtime);
     return runtime;
@@ -315,6 +323,12 @@ export class SessionSupervisor {
     }
   }
 
+  private touch(id: string): void {
+    if (this.repository.get(id)?.state !== 'open') return;
+    this.repository.update(id, { last_active_at: this.nowIso() }, this.nowIso());
+    this.announce(id);
+  }
+
   private setState(id: string, state: SessionState, reason: string | null): void {
     this.repository.update(id, { state, state_reason: reason }, this.nowIso());
     this.announce(id);
@@ -335,7 +349,13 @@ export class SessionSupervisor {
       kind: row.transport,
       state: row.state,
       reason: row.state_reason,
-      nextStep: nextStepFor(row.state, { pairingCode, reconnectAt, now: this.deps.clock.now() }),
+      nextStep: nextStepFor(row.state, {
+        pairingCode,
+        reconnectAt,
+        now: this.deps.clock.now(),
+        demo: row.transport === 'simulator',
+        everConnected: row.phone !== null,
+      }),
       phone: row.phone,
       displayName: row.display_name,
       lastActiveAt: row.last_active_at,

@@ -153,7 +153,7 @@ export class WorkshopService {
     const workshop = this.require(id);
     if (!workshop.group_jid || !workshop.session_id) throw new ApiFailure('conflict', 'Link a WhatsApp group to this workshop first.');
     const group = await this.sessions.connection(workshop.session_id).groupMetadata(workshop.group_jid);
-    return this.applySync([id], group);
+    return this.applySync([id], group, workshop.session_id);
   }
 
   /**
@@ -198,13 +198,24 @@ export class WorkshopService {
     this.events.emit('workshops:changed', { id });
   }
 
-  /** "Last synced" is written in the same commit as the members it describes. */
-  private async applySync(ids: string[], group: GroupInfo): Promise<{ synced: number; marked_left: number; lastSyncedAt: string }> {
+  /**
+   * "Last synced" is written in the same commit as the members it describes, and so is the
+   * group's size: the group panel and the group list then show the count this sync found,
+   * not the one from when the groups were last listed.
+   */
+  private async applySync(
+    ids: string[],
+    group: GroupInfo,
+    sessionId?: string,
+  ): Promise<{ synced: number; marked_left: number; lastSyncedAt: string }> {
     let at = this.now();
+    let resized = false;
     const { synced, markedLeft } = await this.membership.reconcile(group.jid, group.participants, (now) => {
       at = now;
       for (const id of ids) this.repository.update(id, { last_synced_at: now }, now);
+      if (sessionId) resized = this.groups.recordSize(sessionId, group.jid, group.participants.length);
     });
+    if (sessionId && resized) this.events.emit('groups:changed', { sessionId });
     for (const id of ids) this.changed(id);
     return { synced, marked_left: markedLeft, lastSyncedAt: at };
   }

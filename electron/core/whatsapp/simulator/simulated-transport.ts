@@ -159,7 +159,8 @@ export class SimulatedTransport implements WhatsAppConnection {
     this.requireConnected();
     const group = this.requireGroup(groupJid);
     if (!group.weAreAdmin) throw new ApiFailure('forbidden', 'Only group admins can see the invite link.');
-    return `https://chat.whatsapp.com/DEMO${group.jid.slice(7, 19)}`;
+    // The group id's digits after its 1203634… prefix: an invite code is letters and digits only.
+    return `https://chat.whatsapp.com/DEMO${group.jid.replace(/@g\.us$/, '').slice(7)}`;
   }
 
   async lookupLids(phones: string[]): Promise<{ phone: string; lid: string }[]> {

@@ -1,13 +1,27 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../../app/console-context.js';
 
-/** The alternative to scanning: WhatsApp shows a field for an 8-character code instead. */
-export function PairingCodeForm({ sessionId }: { sessionId: string }) {
+/**
+ * The alternative to scanning: WhatsApp shows a field for an 8-character code instead.
+ * `onInUse` says whether something is typed in it, so the card keeps it when the account
+ * links meanwhile (`linked`) and says no code is needed any more.
+ */
+export function PairingCodeForm({
+  sessionId,
+  linked = false,
+  onInUse,
+}: {
+  sessionId: string;
+  linked?: boolean;
+  onInUse?: (inUse: boolean) => void;
+}) {
   const api = useApi();
   const [open, setOpen] = useState(false);
   const [phone, setPhone] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const inUse = open && phone.trim() !== '';
+  useEffect(() => onInUse?.(inUse), [inUse, onInUse]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -18,6 +32,7 @@ export function PairingCodeForm({ sessionId }: { sessionId: string }) {
   }
 
   if (!open) {
+    if (linked) return null;
     return (
       <button type="button" className="link-button" onClick={() => setOpen(true)}>
         Can’t scan? Link with a phone number instead
@@ -36,10 +51,25 @@ export function PairingCodeForm({ sessionId }: { sessionId: string }) {
           value={phone}
           onChange={(event) => setPhone(event.target.value)}
         />
-        <button type="submit" className="button" disabled={busy || phone.trim() === ''}>
+        <button type="submit" className="button" disabled={busy || linked || phone.trim() === ''}>
           {busy ? 'Asking WhatsApp…' : 'Get code'}
         </button>
       </div>
+      {linked ? (
+        <p className="pairing-form__linked">
+          This account got linked meanwhile, so no code is needed.{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setOpen(false);
+              setPhone('');
+            }}
+          >
+            Close
+          </button>
+        </p>
+      ) : null}
       {error ? (
         <small className="error" role="alert">
           {error}

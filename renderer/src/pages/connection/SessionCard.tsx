@@ -54,6 +54,10 @@ export function SessionCard({ session }: { session: SessionView }) {
     if (sure) void run(() => api.call('sessions:logout', { id: session.id }));
   };
 
+  const waiting = session.state === 'waiting-for-qr';
+  const retrying = session.state === 'reconnecting';
+  // A phone number being typed stays on screen when the account links meanwhile, instead of vanishing mid-word.
+  const [pairingInUse, setPairingInUse] = useState(false);
   const stopped = session.state === 'logged-out' || session.state === 'replaced' || session.state === 'restricted';
   return (
     <article className="card session" aria-label={`WhatsApp account ${session.label}`}>
@@ -86,11 +90,18 @@ export function SessionCard({ session }: { session: SessionView }) {
       </header>
       <p className="session__next" role="status">
         {session.nextStep}
-        {session.reason && session.state !== 'open' ? <span className="muted"> ({session.reason})</span> : null}
+        {session.reason && session.state !== 'open' && !retrying ? <span className="muted"> ({session.reason})</span> : null}
       </p>
-      {session.state === 'waiting-for-qr' ? (
+      {/* While retrying, the reason is the transport's own error (a code and a host name): kept for whoever debugs, out of the sentence. */}
+      {session.reason && retrying ? (
+        <details className="session__details">
+          <summary>Details</summary>
+          <code>{session.reason}</code>
+        </details>
+      ) : null}
+      {waiting || pairingInUse ? (
         <div className="session__link">
-          {session.pairingCode ? (
+          {!waiting ? null : session.pairingCode ? (
             <div className="pairing-code" aria-label="Pairing code">
               {session.pairingCode.slice(0, 4)}-{session.pairingCode.slice(4)}
             </div>
@@ -101,7 +112,7 @@ export function SessionCard({ session }: { session: SessionView }) {
           ) : (
             <p className="muted">Waiting for a code from WhatsApp…</p>
           )}
-          <PairingCodeForm sessionId={session.id} />
+          <PairingCodeForm sessionId={session.id} linked={!waiting} onInUse={setPairingInUse} />
         </div>
       ) : null}
       <footer className="session__footer">
