@@ -314,7 +314,10 @@ export function tenantColumn(table: SyncTableName): 'store_id' | 'organization_i
 }
 
 /** Tables a desktop may push (everything but the backend's own records). */
-export const pushableTableNames = syncTableNames.filter((name) => syncTables[name].direction !== 'server');
+export type PushableTableName = {
+  [Name in SyncTableName]: (typeof syncTables)[Name]['direction'] extends 'server' ? never : Name;
+}[SyncTableName];
+export const pushableTableNames = syncTableNames.filter((name): name is PushableTableName => syncTables[name].direction !== 'server');
 
 /**
  * Order in which a first sync should pull, parents before children, so a desktop that

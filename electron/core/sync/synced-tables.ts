@@ -3,25 +3,21 @@
  * is filled by SQLite triggers built from this list, so a change and its outbox row are
  * one statement of one transaction: no writer can forget it and no crash can split them.
  *
- * Migrations build the triggers from this list when they run. Changing an entry here
- * means a new migration that drops and recreates that table's triggers (as 0009 does
- * for whatsapp_groups), since databases migrated earlier keep the triggers they got.
+ * The tables and the columns that travel are the protocol's list (shared/sync/sync-tables.ts);
+ * this file adds only what is local: how a row is named in SQL, the local columns the
+ * payload also holds, and which changes are worth an upload.
+ *
+ * Migrations build the triggers from this list when they run, and a test pins the SQL of
+ * each one (a database that ran a step keeps what it got). Changing what an entry captures
+ * means a new migration that drops and recreates that table's triggers (as 0009 does for
+ * whatsapp_groups), and the earlier steps keep their SQL as it was.
  */
 
+import { pushableTableNames, syncTables, type PushableTableName } from '../../../shared/sync/sync-tables.js';
 import { untouchedDefaultRuleSql, untouchedDefaultTemplateSql } from '../messages/default-reminders.js';
 
-export type SyncedEntity =
-  | 'whatsapp_sessions'
-  | 'whatsapp_groups'
-  | 'workshop_group_members'
-  | 'membership_events'
-  | 'workshops'
-  | 'leads'
-  | 'lead_assignments'
-  | 'message_templates'
-  | 'workshop_automation_config'
-  | 'scheduled_whatsapp_messages'
-  | 'message_receipts';
+/** The tables a desktop uploads. */
+export type SyncedEntity = PushableTableName;
 
 export interface SyncedTable {
   entity: SyncedEntity;
@@ -36,7 +32,7 @@ export interface SyncedTable {
   watch: string[];
   /** Append-only tables record inserts only (as upserts: the server ignores a key it already has). */
   appendOnly?: boolean;
-  /** Deletes record only the key columns, which is all the server needs to find the row. */
+  /** Deletes record only the key columns (and the local id, where the payload has one), which is all the server needs to find the row. */
   deleteColumns: Record<string, string>;
   /** Rows for which nothing is recorded (SQL over `R.`), e.g. an assignment whose lead is already gone. */
   skipWhen?: string;
@@ -48,176 +44,77 @@ export interface SyncedTable {
   seedWhen?: string;
 }
 
-const plain = (...names: string[]) => Object.fromEntries(names.map((name) => [name, `R.${name}`]));
+/** What the protocol's list does not say about a table: its local SQL. */
+interface Capture {
+  key: string;
+  /**
+   * The payload's columns in order: `...` stands for the travelling columns not named,
+   * in the protocol's order; other names are local columns captured as well. Default: `...`.
+   */
+  layout?: readonly string[];
+  /** SQL over `R.` for a travelling column the table does not hold under that name. */
+  from?: Readonly<Record<string, string>>;
+  /** Default: every travelling column but the key ones. */
+  watch?: string[];
+  skipWhen?: string;
+  seedWhen?: string;
+}
+
+const TRAVELLING = '...';
+/** The travelling columns, then the local row's own times. */
+const stamped = [TRAVELLING, 'created_at', 'updated_at'];
 
 const leadPhone = '(SELECT phone FROM leads WHERE id = R.lead_id)';
 
-export const syncedTables: readonly SyncedTable[] = [
-  {
-    entity: 'whatsapp_sessions',
+const captures: Record<SyncedEntity, Capture> = {
+  whatsapp_sessions: {
     key: 'R.id',
     // State, phone and name only: the Baileys keys (whatsapp_auth) never leave the machine.
-    columns: plain(
-      'id',
-      'label',
-      'transport',
-      'state',
-      'state_reason',
-      'phone',
-      'display_name',
-      'last_active_at',
-      'created_at',
-      'updated_at',
-    ),
-    watch: ['label', 'state', 'state_reason', 'phone', 'display_name', 'last_active_at'],
-    deleteColumns: plain('id'),
+    layout: ['id', 'label', 'transport', TRAVELLING, 'created_at', 'updated_at'],
   },
-  {
-    entity: 'whatsapp_groups',
+  whatsapp_groups: {
     key: "R.session_id || ' ' || R.group_jid",
     // Not metadata_json: Baileys' raw participant list is a cache, and the members table carries the same facts.
-    columns: plain('session_id', 'group_jid', 'subject', 'size', 'is_admin', 'invite_link', 'addressing_mode', 'synced_at'),
-    // synced_at too: the CRM shows how fresh the desktop's view of each group is.
-    watch: ['subject', 'size', 'is_admin', 'invite_link', 'addressing_mode', 'synced_at'],
-    deleteColumns: plain('session_id', 'group_jid'),
+    // synced_at is watched too: the CRM shows how fresh the desktop's view of each group is.
   },
-  {
-    entity: 'workshop_group_members',
+  workshop_group_members: {
     key: 'CAST(R.id AS TEXT)',
-    columns: plain(
-      'id',
-      'group_jid',
-      'lid',
-      'phone',
-      'status',
-      'joined_at',
-      'joined_source',
-      'left_at',
-      'left_source',
-      'is_admin',
-      'created_at',
-      'updated_at',
-    ),
+    layout: ['id', ...stamped],
     watch: ['lid', 'phone', 'status', 'joined_at', 'joined_source', 'left_at', 'left_source', 'is_admin'],
-    deleteColumns: plain('id', 'group_jid', 'lid', 'phone'),
   },
-  {
-    entity: 'membership_events',
+  membership_events: {
     key: 'CAST(R.id AS TEXT)',
-    columns: {
-      ...plain('id', 'group_jid', 'action', 'source', 'occurred_at'),
+    // event_id is made from the local id at upload (wire-rows.ts), so the id is captured instead.
+    layout: ['id', 'group_jid', 'action', 'source', 'occurred_at', 'phone', 'lid'],
+    from: {
       phone: '(SELECT phone FROM workshop_group_members WHERE id = R.member_id)',
       lid: '(SELECT lid FROM workshop_group_members WHERE id = R.member_id)',
     },
-    watch: [],
-    appendOnly: true,
-    deleteColumns: plain('id'),
   },
-  {
-    entity: 'workshops',
-    key: 'R.id',
-    columns: plain(
-      'id',
-      'name',
-      'starts_at',
-      'starts_at_local',
-      'time_zone',
-      'duration_minutes',
-      'description',
-      'join_link',
-      'session_id',
-      'group_jid',
-      'last_synced_at',
-      'created_at',
-      'updated_at',
-    ),
-    watch: [
-      'name',
-      'starts_at',
-      'starts_at_local',
-      'time_zone',
-      'duration_minutes',
-      'description',
-      'join_link',
-      'session_id',
-      'group_jid',
-      'last_synced_at',
-    ],
-    deleteColumns: plain('id'),
-  },
-  {
-    entity: 'leads',
+  workshops: { key: 'R.id', layout: stamped },
+  leads: {
     // The same person registered on two desktops is one lead: the phone names it, not the local row id.
     key: 'R.phone',
-    columns: plain('phone', 'name', 'email', 'created_at', 'updated_at'),
+    layout: stamped,
     watch: ['phone', 'name', 'email'],
-    deleteColumns: plain('phone'),
   },
-  {
-    entity: 'lead_assignments',
+  lead_assignments: {
     key: `R.workshop_id || ' ' || ${leadPhone}`,
-    columns: { workshop_id: 'R.workshop_id', phone: leadPhone, created_at: 'R.created_at' },
-    watch: [],
-    deleteColumns: { workshop_id: 'R.workshop_id', phone: leadPhone },
+    layout: [TRAVELLING, 'created_at'],
+    from: { phone: leadPhone },
     // A lead deleted with its assignments: the lead's own tombstone removes them on the server.
     skipWhen: `${leadPhone} IS NULL`,
   },
-  {
-    entity: 'message_templates',
-    key: 'R.id',
-    columns: plain('id', 'name', 'body', 'created_at', 'updated_at'),
-    watch: ['name', 'body'],
-    deleteColumns: plain('id'),
-    seedWhen: untouchedDefaultTemplateSql,
-  },
-  {
-    entity: 'workshop_automation_config',
+  message_templates: { key: 'R.id', layout: stamped, seedWhen: untouchedDefaultTemplateSql },
+  workshop_automation_config: {
     key: "coalesce(R.workshop_id, '') || ' ' || R.rule_key",
-    columns: plain(
-      'workshop_id',
-      'rule_key',
-      'label',
-      'enabled',
-      'template_id',
-      'local_time',
-      'minutes_before',
-      'grace_minutes',
-      'updated_at',
-    ),
-    watch: ['label', 'enabled', 'template_id', 'local_time', 'minutes_before', 'grace_minutes'],
-    deleteColumns: plain('workshop_id', 'rule_key'),
+    layout: [TRAVELLING, 'updated_at'],
     seedWhen: untouchedDefaultRuleSql,
   },
-  {
-    entity: 'scheduled_whatsapp_messages',
+  scheduled_whatsapp_messages: {
     key: 'R.id',
     // Not the media bytes: a file attached to one send is the desktop's business.
-    columns: plain(
-      'id',
-      'workshop_id',
-      'rule_key',
-      'idempotency_key',
-      'session_id',
-      'group_jid',
-      'kind',
-      'body',
-      'media_mimetype',
-      'file_name',
-      'scheduled_for',
-      'grace_minutes',
-      'status',
-      'cancelled_by',
-      'attempts',
-      'next_attempt_at',
-      'last_error',
-      'message_id',
-      'sent_at',
-      'receipt',
-      'edited_at',
-      'recipients',
-      'created_at',
-      'updated_at',
-    ),
+    layout: stamped,
     watch: [
       'body',
       'scheduled_for',
@@ -234,16 +131,30 @@ export const syncedTables: readonly SyncedTable[] = [
       'group_jid',
       'recipients',
     ],
-    deleteColumns: plain('id'),
   },
-  {
-    entity: 'message_receipts',
-    key: "R.message_row_id || ' ' || R.member",
-    columns: plain('message_row_id', 'member', 'delivered_at', 'read_at'),
-    watch: ['delivered_at', 'read_at'],
-    deleteColumns: plain('message_row_id', 'member'),
-  },
-];
+  message_receipts: { key: "R.message_row_id || ' ' || R.member" },
+};
+
+function syncedTable(entity: SyncedEntity, capture: Capture): SyncedTable {
+  const spec: { key: readonly string[]; columns: readonly string[]; appendOnly?: boolean } = syncTables[entity];
+  const layout = capture.layout ?? [TRAVELLING];
+  const names = layout.flatMap((name) => (name === TRAVELLING ? spec.columns.filter((column) => !layout.includes(column)) : [name]));
+  const columns = Object.fromEntries(names.map((name) => [name, capture.from?.[name] ?? `R.${name}`]));
+  const deleteColumns = Object.fromEntries(Object.entries(columns).filter(([name]) => spec.key.includes(name) || name === 'id'));
+  const watch = capture.watch ?? (spec.appendOnly ? [] : spec.columns.filter((column) => !spec.key.includes(column)));
+  return {
+    entity,
+    key: capture.key,
+    columns,
+    watch,
+    ...(spec.appendOnly ? { appendOnly: true } : {}),
+    deleteColumns,
+    ...(capture.skipWhen ? { skipWhen: capture.skipWhen } : {}),
+    ...(capture.seedWhen ? { seedWhen: capture.seedWhen } : {}),
+  };
+}
+
+export const syncedTables: readonly SyncedTable[] = pushableTableNames.map((entity) => syncedTable(entity, captures[entity]));
 
 const over = (expression: string, row: 'NEW' | 'OLD') => expression.replaceAll('R.', `${row}.`);
 

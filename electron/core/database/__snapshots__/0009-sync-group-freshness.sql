@@ -1,0 +1,11 @@
+
+    DROP TRIGGER whatsapp_groups_outbox_insert;
+    DROP TRIGGER whatsapp_groups_outbox_update;
+    DROP TRIGGER whatsapp_groups_outbox_delete;
+    CREATE TRIGGER whatsapp_groups_outbox_insert AFTER INSERT ON whatsapp_groups WHEN (SELECT capturing FROM sync_capture WHERE id = 1) = 1
+     BEGIN INSERT INTO sync_outbox (entity, op, row_key, payload, created_at) VALUES ('whatsapp_groups', 'upsert', NEW.session_id || ' ' || NEW.group_jid, json_object('session_id', NEW.session_id, 'group_jid', NEW.group_jid, 'subject', NEW.subject, 'size', NEW.size, 'is_admin', NEW.is_admin, 'invite_link', NEW.invite_link, 'addressing_mode', NEW.addressing_mode, 'synced_at', NEW.synced_at), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')); END;
+CREATE TRIGGER whatsapp_groups_outbox_update AFTER UPDATE OF subject, size, is_admin, invite_link, addressing_mode, synced_at ON whatsapp_groups WHEN (SELECT capturing FROM sync_capture WHERE id = 1) = 1 AND (NEW.subject IS NOT OLD.subject OR NEW.size IS NOT OLD.size OR NEW.is_admin IS NOT OLD.is_admin OR NEW.invite_link IS NOT OLD.invite_link OR NEW.addressing_mode IS NOT OLD.addressing_mode OR NEW.synced_at IS NOT OLD.synced_at)
+       BEGIN INSERT INTO sync_outbox (entity, op, row_key, payload, created_at) VALUES ('whatsapp_groups', 'upsert', NEW.session_id || ' ' || NEW.group_jid, json_object('session_id', NEW.session_id, 'group_jid', NEW.group_jid, 'subject', NEW.subject, 'size', NEW.size, 'is_admin', NEW.is_admin, 'invite_link', NEW.invite_link, 'addressing_mode', NEW.addressing_mode, 'synced_at', NEW.synced_at), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')); END;
+CREATE TRIGGER whatsapp_groups_outbox_delete AFTER DELETE ON whatsapp_groups WHEN (SELECT capturing FROM sync_capture WHERE id = 1) = 1
+       BEGIN INSERT INTO sync_outbox (entity, op, row_key, payload, created_at) VALUES ('whatsapp_groups', 'delete', OLD.session_id || ' ' || OLD.group_jid, json_object('session_id', OLD.session_id, 'group_jid', OLD.group_jid), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')); END;
+  
