@@ -116,7 +116,8 @@ export function createCore(deps: CoreDependencies): Core {
   const events = new CoreEvents((error, event) =>
     logger.error({ err: error, event }, 'an event subscriber failed; the event itself stands'),
   );
-  const settings = new SettingsService(new SettingsRepository(db), events, clock);
+  const settingsRepository = new SettingsRepository(db);
+  const settings = new SettingsService(settingsRepository, events, clock);
   const groups = new GroupDirectory(db, clock, logger.child({ module: 'groups' }));
   const sessions = new SessionSupervisor({
     groups,
@@ -152,6 +153,7 @@ export function createCore(deps: CoreDependencies): Core {
   const sender = new MessageSender({
     db,
     repository: messageRepository,
+    settings: settingsRepository,
     sessions,
     clock,
     logger: logger.child({ module: 'sender' }),

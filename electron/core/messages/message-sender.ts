@@ -5,6 +5,7 @@ import { withTimeout } from '../clock/with-timeout.js';
 import type { Database } from '../database/open-database.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
+import type { SettingsRepository } from '../settings/settings-repository.js';
 import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
 import { WhatsAppRequestError, ackErrorMeaning } from '../whatsapp/whatsapp-errors.js';
 import type { OutgoingContent, ReceiptStatus } from '../whatsapp/whatsapp-transport.js';
@@ -43,6 +44,8 @@ type AttemptOutcome = { kind: 'written' } | { kind: 'error'; error: unknown };
 export interface MessageSenderDeps {
   db: Database;
   repository: MessageRepository;
+  /** Where the pause switch and the throttled accounts are kept across restarts. */
+  settings: Pick<SettingsRepository, 'stored' | 'store'>;
   sessions: SessionSupervisor;
   clock: Clock;
   logger: Logger;
@@ -76,20 +79,8 @@ export class MessageSender {
 
   constructor(private readonly deps: MessageSenderDeps) {
     this.random = deps.random ?? Math.random;
-    this.paused = this.setting(PAUSED_KEY) === 'true';
-    this.throttled = JSON.parse(this.setting(THROTTLED_KEY) ?? '{}') as Record<string, string>;
-  }
-
-  private setting(key: string): string | undefined {
-    return this.deps.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
-  }
-
-  private saveSetting(key: string, value: string): void {
-    this.deps.db
-      .prepare(
-        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-      )
-      .run(key, value, this.nowIso());
+    this.paused = deps.settings.stored(PAUSED_KEY) === 'true';
+    this.throttled = JSON.parse(deps.settings.stored(THROTTLED_KEY) ?? '{}') as Record<string, string>;
   }
 
   start(): void {
@@ -150,7 +141,7 @@ export class MessageSender {
 
   setPaused(paused: boolean): SenderStatus {
     this.paused = paused;
-    this.saveSetting(PAUSED_KEY, String(paused));
+    this.deps.settings.store(PAUSED_KEY, String(paused), this.nowIso());
     // Resuming is the operator's answer to a throttled account too.
     if (!paused) this.setThrottled({});
     this.arm();
@@ -164,7 +155,7 @@ export class MessageSender {
 
   private setThrottled(accounts: Record<string, string>): void {
     this.throttled = accounts;
-    this.saveSetting(THROTTLED_KEY, JSON.stringify(accounts));
+    this.deps.settings.store(THROTTLED_KEY, JSON.stringify(accounts), this.nowIso());
   }
 
   /** Resolves when the message reaches a final state (sent, failed, missed, cancelled or uncertain). */

@@ -419,6 +419,20 @@ describe('sending', () => {
     expect((await byRule(workshop.id))['30m-before']?.status).toBe('sent');
   });
 
+  it('stays paused after a restart: nothing due goes out until the operator resumes', async () => {
+    const workshop = await workshopAt('2026-11-22T09:30');
+    await call(core, 'messages:pause', {});
+    await core.stop();
+    core = startCore();
+    await open();
+    expect(await call(core, 'messages:status', {})).toMatchObject({ paused: true });
+    await advance(35 * 60_000, 60_000);
+    expect(connection.sent).toHaveLength(0);
+    await call(core, 'messages:resume', {});
+    await advance(2_000 + ACK_WINDOW_MS);
+    expect((await byRule(workshop.id))['30m-before']?.status).toBe('sent');
+  });
+
   it('quick-sends text to the linked group and reports the outcome', async () => {
     const workshop = await workshopAt('2026-11-23T18:30');
     const sending = core.invoke('messages:send-now', { workshopId: workshop.id, text: 'Slides are up!' });

@@ -24,4 +24,14 @@ describe('settings stored in SQLite', () => {
 
     expect(settings.read()).toEqual({ ...defaultSettings, organisationName: 'Pune Makers' });
   });
+
+  it("keeps another part's value under its own key as given, and the user's settings stay as they were", () => {
+    const settings = new SettingsRepository(db);
+    settings.store('sender.throttled-accounts', '{"wa_1":"463"}', '2026-01-01T00:00:00.000Z');
+    settings.store('sender.throttled-accounts', '{}', '2026-01-01T00:01:00.000Z');
+
+    expect(settings.stored('sender.throttled-accounts')).toBe('{}');
+    expect(settings.stored('sender.paused')).toBeUndefined();
+    expect(settings.read()).toEqual(defaultSettings);
+  });
 });

@@ -1,6 +1,9 @@
 import { defaultSettings, SettingsSchema, type Settings } from '../../../shared/settings/settings.js';
 import type { Database } from '../database/open-database.js';
 
+const UPSERT =
+  'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at';
+
 /** Settings are stored one row per key so that a newer build can add keys without a migration. */
 export class SettingsRepository {
   constructor(private readonly db: Database) {}
@@ -25,10 +28,17 @@ export class SettingsRepository {
     return SettingsSchema.parse(merged);
   }
 
+  /** A value another part keeps under a key of its own (the sender's pause switch), as stored; not one of the user's settings. */
+  stored(key: string): string | undefined {
+    return this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+  }
+
+  store(key: string, value: string, nowIso: string): void {
+    this.db.prepare(UPSERT).run(key, value, nowIso);
+  }
+
   write(values: Partial<Settings>, nowIso: string): void {
-    const upsert = this.db.prepare(
-      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-    );
+    const upsert = this.db.prepare(UPSERT);
     this.db.transaction(() => {
       for (const [key, value] of Object.entries(values)) {
         if (value !== undefined) upsert.run(key, JSON.stringify(value), nowIso);
