@@ -21,7 +21,7 @@ const ConfigSchema = z.object({
   ...graphEnv,
   PUBLIC_SITE_URL: z.url(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  PROCESS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  PROCESS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   PROCESS_BACKLOG_LIMIT: z.coerce.number().int().min(1).default(10_000),
   DB_PREPARE: z.enum(['auto', 'true', 'false']).default('auto'),
 });
