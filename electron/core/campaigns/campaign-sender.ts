@@ -1,7 +1,7 @@
-import { supabaseJs } from '../backend/supabase-library.js';
 import type { CampaignSend, NumberInput, NumberSaved, RemindersInput, SendOutcome } from '../../../shared/campaigns/campaign-schemas.js';
 import { ApiFailure, type ErrorCode } from '../../../shared/contract/result.js';
 import type { BackendAuth } from '../backend/backend-auth.js';
+import { callFunction } from '../backend/function-call.js';
 import type { Clock } from '../clock/clock.js';
 import type { CampaignPlanner } from './campaign-planner.js';
 
@@ -116,32 +116,21 @@ export class CampaignSender {
     });
   }
 
-  private async invoke<T>(name: string, lostAnswer: string, body: Record<string, unknown>): Promise<T> {
-    const client = this.deps.auth.client();
-    const token = (await this.deps.auth.session())?.access_token;
-    if (!client || !token)
-      throw new ApiFailure('forbidden', 'Sign in to the hosted backend (Settings → Hosted backend) to send campaigns.');
-    const controller = new AbortController();
-    const timer = this.deps.clock.setTimeout(() => controller.abort(), this.deps.timeoutMs ?? 60_000);
-    try {
-      const { data, error } = await client.functions.invoke(name, {
-        body,
-        headers: { Authorization: `Bearer ${token}` },
-        signal: controller.signal,
-      });
-      if (!error) return data as T;
-      if (error instanceof supabaseJs().FunctionsHttpError) {
-        const response = error.context as Response;
-        const answer = (await response.json().catch(() => null)) as { error?: string; details?: string[] } | null;
-        if (response.status < 500 && answer?.error)
-          throw new ApiFailure(codeForStatus(response.status), [answer.error, ...(answer.details ?? [])].join(': '));
-        throw new ApiFailure('unavailable', `The backend answered ${response.status}: ${lostAnswer}`);
-      }
-      if (error instanceof supabaseJs().FunctionsFetchError)
-        throw new ApiFailure('unavailable', `No answer from the backend: ${lostAnswer}`);
-      throw new ApiFailure('unavailable', error instanceof Error ? error.message : String(error));
-    } finally {
-      this.deps.clock.clearTimeout(timer);
-    }
+  private invoke<T>(name: string, lostAnswer: string, body: Record<string, unknown>): Promise<T> {
+    return callFunction<T>({
+      auth: this.deps.auth,
+      clock: this.deps.clock,
+      timeoutMs: this.deps.timeoutMs ?? 60_000,
+      name,
+      body,
+      signedOut: 'Sign in to the hosted backend (Settings → Hosted backend) to send campaigns.',
+      lostAnswer,
+      refusal: (status, answer) => {
+        const refused = answer as { error?: string; details?: string[] } | null;
+        return status < 500 && refused?.error
+          ? new ApiFailure(codeForStatus(status), [refused.error, ...(refused.details ?? [])].join(': '))
+          : null;
+      },
+    });
   }
 }

@@ -1,8 +1,8 @@
-import { supabaseJs } from '../backend/supabase-library.js';
 import { ApiFailure, type ErrorCode } from '../../../shared/contract/result.js';
 import type { OrderAction, OrderActionDone, OrderActionErrorCode } from '../../../shared/shop/order-action.js';
 import type { ReplyAccepted, ReplyErrorCode, ReplyRequest } from '../../../shared/shop/reply-request.js';
 import type { BackendAuth } from '../backend/backend-auth.js';
+import { callFunction } from '../backend/function-call.js';
 import type { Clock } from '../clock/clock.js';
 
 const codeFor: Record<ReplyErrorCode | OrderActionErrorCode, ErrorCode> = {
@@ -55,32 +55,19 @@ export class ShopFunctions {
     );
   }
 
-  private async invoke<T>(name: string, body: object, lostAnswer: string): Promise<T> {
-    const client = this.auth.client();
-    const token = (await this.auth.session())?.access_token;
-    if (!client || !token) throw new ApiFailure('forbidden', 'Sign in to the hosted backend (Settings → Hosted backend) first');
-    const controller = new AbortController();
-    const timer = this.clock.setTimeout(() => controller.abort(), this.timeoutMs);
-    try {
-      const { data, error } = await client.functions.invoke(name, {
-        body: body as Record<string, unknown>,
-        headers: { Authorization: `Bearer ${token}` },
-        signal: controller.signal,
-      });
-      if (!error) return data as T;
-      if (error instanceof supabaseJs().FunctionsHttpError) {
-        const answer = (await (error.context as Response).json().catch(() => null)) as {
-          code?: keyof typeof codeFor;
-          error?: string;
-        } | null;
-        if (answer?.code && answer.error) throw new ApiFailure(codeFor[answer.code] ?? 'unavailable', answer.error);
-        throw new ApiFailure('unavailable', `The backend answered ${(error.context as Response).status}: ${lostAnswer}`);
-      }
-      if (error instanceof supabaseJs().FunctionsFetchError)
-        throw new ApiFailure('unavailable', `No answer from the backend: ${lostAnswer}`);
-      throw new ApiFailure('unavailable', error instanceof Error ? error.message : String(error));
-    } finally {
-      this.clock.clearTimeout(timer);
-    }
+  private invoke<T>(name: string, body: object, lostAnswer: string): Promise<T> {
+    return callFunction<T>({
+      auth: this.auth,
+      clock: this.clock,
+      timeoutMs: this.timeoutMs,
+      name,
+      body: body as Record<string, unknown>,
+      signedOut: 'Sign in to the hosted backend (Settings → Hosted backend) first',
+      lostAnswer,
+      refusal: (_status, answer) => {
+        const refused = answer as { code?: keyof typeof codeFor; error?: string } | null;
+        return refused?.code && refused.error ? new ApiFailure(codeFor[refused.code] ?? 'unavailable', refused.error) : null;
+      },
+    });
   }
 }
