@@ -20,7 +20,8 @@ import { alertsMigration } from './0018-alerts.js';
 import { syncResetMarksMigration } from './0019-sync-reset-marks.js';
 import { accountEventsMigration } from './0020-account-events.js';
 import { memberRemovedByMigration } from './0021-member-removed-by.js';
-import { leadNameFoldMigration } from './0022-lead-name-fold.js';
+import { sentMessageStampsMigration } from './0022-sent-message-stamps.js';
+import { leadNameFoldMigration } from './0023-lead-name-fold.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -45,5 +46,6 @@ export const migrations: readonly Migration[] = [
   syncResetMarksMigration,
   accountEventsMigration,
   memberRemovedByMigration,
+  sentMessageStampsMigration,
   leadNameFoldMigration,
 ];

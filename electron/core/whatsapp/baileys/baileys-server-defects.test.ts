@@ -281,6 +281,29 @@ describe('members who leave and members an admin removes, through the real adapt
   );
 });
 
+describe('the sent messages kept for retries', () => {
+  it('still answers a retry receipt for a recent message, and no longer keeps a message older than the retry window', async () => {
+    const linked = await linkedWorkshop();
+    const [alice] = linked.members;
+    const old = await sendNow(linked, 'Old reminder');
+    await server.idle();
+    // Stored before WhatsApp's 30 days for undelivered messages ran out: no device can still ask for it.
+    ageSentMessage(old.messageId!, 31 * 86_400_000);
+    await stop(linked.console);
+    const again = start();
+    await waitOpen(again, linked.sessionId);
+    const recent = await call(again, 'messages:send-now', { workshopId: linked.workshop.id, text: 'New reminder' });
+    await server.idle();
+    // A new socket: Baileys' own in-memory copy of its recent sends is gone, only the stored one can answer.
+    await stop(again);
+    const third = start();
+    await waitOpen(third, linked.sessionId);
+    server.receipt(recent.messageId!, groupJid(linked.group), alice!, 'retry');
+    await waitFor(() => server.world.copiesOf('New reminder').get(alice!) === 2, 'the resend after the retry receipt');
+    expect(sentMessageIds()).toEqual([recent.messageId]);
+  });
+});
+
 describe('linking edge cases through the real adapter and supervisor', () => {
   it('opens only one socket when Reconnect is clicked while the first connect is still starting', async () => {
     const slowVersion = () => new Promise<[number, number, number]>((resolve) => setTimeout(() => resolve([2, 3000, 1_030_000_000]), 300));
@@ -321,6 +344,25 @@ describe('linking edge cases through the real adapter and supervisor', () => {
     expect(view.state).toBe('waiting-for-qr');
   });
 });
+
+/** Moves a kept sent message's stamp back, as if it had been sent that long ago. */
+function ageSentMessage(messageId: string, byMs: number): void {
+  const db = new BetterSqlite3(join(bed.dataDir, 'console.sqlite'));
+  try {
+    db.prepare("UPDATE whatsapp_auth SET stored_at = stored_at - ? WHERE category = 'sent-message' AND key_id = ?").run(byMs, messageId);
+  } finally {
+    db.close();
+  }
+}
+
+function sentMessageIds(): string[] {
+  const db = database();
+  try {
+    return db.prepare("SELECT key_id FROM whatsapp_auth WHERE category = 'sent-message'").pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
 
 function leftCount(): number {
   const db = database();

@@ -58,6 +58,16 @@ export interface BaileysTransportOptions {
 const META = 'meta';
 const VERSION_ID = 'wa-version';
 const SENT_MESSAGE = 'sent-message';
+/**
+ * How long a sent message is kept for Baileys to resend on a retry receipt. WhatsApp keeps an
+ * undelivered message for an offline device for up to 30 days; after that no device can ask.
+ */
+const SENT_MESSAGE_KEPT_MS = 30 * 86_400_000;
+/** At most this many beyond the last day; the last day's are kept whatever their number, as retries mostly come within hours. */
+const SENT_MESSAGE_MAX_KEPT = 5_000;
+const SENT_MESSAGE_PROTECTED_MS = 86_400_000;
+/** Pruning is a scan of the stamps: at most once an hour, on a send. */
+const SENT_MESSAGE_PRUNE_EVERY_MS = 3_600_000;
 const VERSION_FETCH_TIMEOUT_MS = 5_000;
 const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
 /** The longest "open" waits for the offline catch-up when WhatsApp never says it is done. */
@@ -124,6 +134,7 @@ export class BaileysTransport implements WhatsAppConnection {
   private readonly reportedPairs = new Map<string, string>();
   /** Each group's last metadata (by digest) and its conversion, reused while WhatsApp reports the same. */
   private readonly converted = new Map<string, { digest: string; group: GroupInfo }>();
+  private lastPrunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly context: ConnectionContext,
@@ -283,16 +294,19 @@ export class BaileysTransport implements WhatsAppConnection {
   async send(jid: string, content: OutgoingContent, messageId: string): Promise<{ messageId: string; at: number }> {
     const socket = this.requireSocket();
     const message = await this.request(() => socket.sendMessage(jid, toBaileysContent(content), { messageId }));
+    const now = this.context.clock.now();
     if (message?.message) {
       this.context.auth.set([
         {
           category: SENT_MESSAGE,
           id: messageId,
           value: JSON.stringify(proto.Message.toObject(proto.Message.fromObject(message.message)), BufferJSON.replacer),
+          storedAt: now,
         },
       ]);
     }
-    return { messageId: message?.key.id ?? messageId, at: this.context.clock.now() };
+    this.pruneSentMessages(now);
+    return { messageId: message?.key.id ?? messageId, at: now };
   }
 
   /** Baileys reports IQ errors as Boom 500 with the real code in `data`; callers get the code. */
@@ -607,6 +621,17 @@ export class BaileysTransport implements WhatsAppConnection {
     };
     this.learnMappings(participants);
     return group;
+  }
+
+  private pruneSentMessages(now: number): void {
+    if (now - this.lastPrunedAt < SENT_MESSAGE_PRUNE_EVERY_MS) return;
+    this.lastPrunedAt = now;
+    const pruned = this.context.auth.prune(SENT_MESSAGE, {
+      before: now - SENT_MESSAGE_KEPT_MS,
+      keepNewest: SENT_MESSAGE_MAX_KEPT,
+      protectFrom: now - SENT_MESSAGE_PROTECTED_MS,
+    });
+    if (pruned > 0) this.context.logger.info({ pruned }, 'dropped copies of sent messages too old for WhatsApp to ask for again');
   }
 
   private storedMessage(key: WAMessageKey): proto.IMessage | undefined {
