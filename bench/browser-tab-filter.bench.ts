@@ -4,7 +4,6 @@
 // checked against the core's own answer; an idle frame in the same page is the baseline.
 // Also frame gaps while scrolling the 50,000-row Missing tab.
 import { execFileSync } from 'node:child_process';
-import type { Page } from 'playwright-core';
 import { memberTabs, type MemberRow, type MemberSort, type MemberTab, type MemberWindow } from '../shared/workshops/workshop-schemas.js';
 import { demoPerson } from '../electron/core/whatsapp/simulator/demo-world.js';
 import { createRowSearch } from '../renderer/src/pages/workshops/search-rows.js';
@@ -18,6 +17,7 @@ import { localTimeInDays } from '../shared/time/local-date-time.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
 import { median, percentile, printFigures } from './figures.js';
+import { timeInPage, type OnScreen, type PageAct } from './time-in-page.js';
 
 announce('tab click / keystroke / sort click → the frame showing the expected rows and count, 50,000-lead workshop, Chromium');
 const chromium = chromiumRequirement();
@@ -99,44 +99,19 @@ interface Expectation {
   firstName: string | null;
 }
 
-/**
- * Runs `act` in the page and resolves with the time until an animation frame finds the
- * expectation met, i.e. the frame that paints it. Rejects after 10 s with what was on screen.
- */
-function timeInPage(
-  page: Page,
-  act: 'idle' | { click: string } | { type: string; into: string },
-  want: Expectation | null,
-): Promise<number> {
-  return page.evaluate(
-    async ([act, want]) => {
-      const shown = () => {
-        if (!want) return true;
-        const table = document.querySelector(`[role="table"][aria-label="${want.table}"]`);
-        const status = document.querySelector('.member-table [role="status"]')?.textContent ?? null;
-        if (status !== want.status) return false;
-        if (want.firstName === null) return document.querySelector('.member-table__none') !== null;
-        const firstRow = table?.querySelector('[role="rowgroup"].vtable__body [role="row"][aria-rowindex="2"]');
-        return firstRow?.querySelector('[role="cell"]')?.textContent === want.firstName;
-      };
-      const started = performance.now();
-      if (act !== 'idle') {
-        if ('click' in act) (document.querySelector(act.click) as HTMLElement).click();
-        else {
-          const field = document.querySelector(act.into) as HTMLInputElement;
-          Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(field, act.type);
-          field.dispatchEvent(new Event('input', { bubbles: true }));
-        }
-      }
-      for (;;) {
-        const at = await new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now())));
-        if (shown()) return at - started;
-        if (at - started > 10_000) throw new Error(`not on screen after 10 s: ${JSON.stringify(want)}`);
-      }
-    },
-    [act, want] as const,
-  );
-}
+const onScreen = (want: Expectation): OnScreen => ({
+  present: [
+    { selector: '.member-table [role="status"]', text: want.status, first: true },
+    want.firstName === null
+      ? { selector: '.member-table__none' }
+      : {
+          selector: `[role="table"][aria-label="${want.table}"] [role="rowgroup"].vtable__body [role="row"][aria-rowindex="2"] [role="cell"]`,
+          text: want.firstName,
+          first: true,
+        },
+  ],
+});
+const timeUntilShown = (act: PageAct, want: Expectation) => timeInPage(page, act, onScreen(want));
 
 const people = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'person' : 'people'}`;
 // What the Name cell says: the name, or the tab's word for a member without one.
@@ -152,8 +127,7 @@ const clears: number[] = [];
 const sorts: number[] = [];
 const queries = ['Lead 4', '98000', '8000001234', 'Lead 49999', '91 80000 0', 'nobody'];
 const openTab = (tab: MemberTab) =>
-  timeInPage(
-    page,
+  timeUntilShown(
     { click: tabSelector(tab) },
     { table: memberTabLabels[tab], status: people(expected[tab].length), firstName: firstName(firsts[tab], tab) },
   );
@@ -170,12 +144,9 @@ for (let round = 0; round < 5; round++) {
     check(window.matching === matches.length, `"${query}": the core finds ${window.matching}, the page's own search ${matches.length}`);
     check(window.rows[0]?.key === matches[0]?.key, `"${query}": the core's first match is not the first in name order`);
     const status = `${matches.length.toLocaleString('en-US')} of ${missing.length.toLocaleString('en-US')} match`;
-    searches.push(
-      await timeInPage(page, { type: query, into: searchSelector }, { table: 'Missing', status, firstName: firstName(matches) }),
-    );
+    searches.push(await timeUntilShown({ type: query, into: searchSelector }, { table: 'Missing', status, firstName: firstName(matches) }));
     clears.push(
-      await timeInPage(
-        page,
+      await timeUntilShown(
         { type: '', into: searchSelector },
         { table: 'Missing', status: people(missing.length), firstName: firstName(missing) },
       ),
@@ -191,8 +162,7 @@ for (let round = 0; round < 5; round++) {
   const nameHeader = '[role="table"][aria-label="Missing"] [role="columnheader"] button';
   for (const direction of ['asc', 'desc'] as const) {
     sorts.push(
-      await timeInPage(
-        page,
+      await timeUntilShown(
         { click: nameHeader },
         { table: 'Missing', status: people(missing.length), firstName: firstName(byName(direction)) },
       ),

@@ -16,6 +16,7 @@ import { chromiumRequirement } from '../tests/support/requirements.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
 import { median, printFigures } from './figures.js';
+import { timeInPage } from './time-in-page.js';
 
 announce(
   'Inbox click / conversation click / search keystroke → the frame showing the expected rows, 50,000 messages in 5,000 conversations, Chromium',
@@ -78,53 +79,6 @@ await page.addInitScript('window.__name = (fn) => fn');
 await page.goto(running.url);
 await page.getByRole('button', { name: 'Workshops', exact: true }).waitFor();
 
-type Act = 'idle' | { click: string } | { clickText: string } | { type: string; into: string };
-/** What the page must show: every selector present, with its text where one is given; `count` rows in the list. */
-interface Expectation {
-  present: { selector: string; text?: string }[];
-  listRows?: number;
-}
-
-/**
- * Runs `act` in the page (the click or keystroke as the browser delivers it) and resolves
- * with the time until an animation frame finds the expectation met, i.e. the frame that
- * paints it. Rejects after 10 s with what was missing.
- */
-function timeInPage(act: Act, want: Expectation | null): Promise<number> {
-  return page.evaluate(
-    async ([act, want]) => {
-      const missing = () => {
-        if (!want) return null;
-        for (const { selector, text } of want.present) {
-          const found = [...document.querySelectorAll(selector)];
-          if (!found.some((element) => text === undefined || element.textContent === text)) return `${selector} ${text ?? ''}`;
-        }
-        const rows = document.querySelectorAll('.inbox__list [data-phone]').length;
-        if (want.listRows !== undefined && rows !== want.listRows) return `${rows} rows in the list instead of ${want.listRows}`;
-        return null;
-      };
-      const started = performance.now();
-      if (act !== 'idle') {
-        if ('click' in act) (document.querySelector(act.click) as HTMLElement).click();
-        else if ('clickText' in act)
-          [...document.querySelectorAll('button')].find((button) => button.textContent?.trim() === act.clickText)!.click();
-        else {
-          const field = document.querySelector(act.into) as HTMLInputElement;
-          Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(field, act.type);
-          field.dispatchEvent(new Event('input', { bubbles: true }));
-        }
-      }
-      for (;;) {
-        const at = await new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now())));
-        const problem = missing();
-        if (problem === null) return at - started;
-        if (at - started > 10_000) throw new Error(`not on screen after 10 s: ${problem}`);
-      }
-    },
-    [act, want] as const,
-  );
-}
-
 const idle: number[] = [];
 const opens: number[] = [];
 const switches: number[] = [];
@@ -135,10 +89,11 @@ check(first.total === CONVERSATIONS, `the core lists ${first.total} conversation
 check(first.rows[0]?.phone === phone(CONVERSATIONS - 1), 'the newest conversation is not the first row');
 const searchField = 'input[type="search"][aria-label="Search conversations"]';
 for (let round = 0; round < 5; round++) {
-  idle.push(await timeInPage('idle', null));
-  await timeInPage({ clickText: 'Workshops' }, { present: [{ selector: '.page-header h1', text: 'Workshops' }] });
+  idle.push(await timeInPage(page, 'idle', null));
+  await timeInPage(page, { clickText: 'Workshops' }, { present: [{ selector: '.page-header h1', text: 'Workshops' }] });
   opens.push(
     await timeInPage(
+      page,
       { clickText: 'Inbox' },
       {
         present: [
@@ -155,6 +110,7 @@ for (let round = 0; round < 5; round++) {
   const customer = CONVERSATIONS - 2 - round;
   switches.push(
     await timeInPage(
+      page,
       { click: `.inbox__list [data-phone="${phone(customer)}"]` },
       {
         present: [
@@ -172,17 +128,22 @@ for (let round = 0; round < 5; round++) {
     expected.total === 1 && expected.rows[0]?.phone === phone(1_234 + round),
     `search “${wanted}” should find customer ${1_234 + round} alone, the core found ${expected.total}`,
   );
-  await timeInPage({ type: wanted.slice(0, -1), into: searchField }, { present: [{ selector: '.inbox__list' }] });
+  await timeInPage(page, { type: wanted.slice(0, -1), into: searchField }, { present: [{ selector: '.inbox__list' }] });
   searches.push(
     await timeInPage(
+      page,
       { type: wanted, into: searchField },
       {
         present: [{ selector: `.inbox__list [data-phone="${phone(1_234 + round)}"] strong`, text: `Customer ${1_234 + round}` }],
-        listRows: 1,
+        count: { selector: '.inbox__list [data-phone]', n: 1 },
       },
     ),
   );
-  await timeInPage({ type: '', into: searchField }, { present: [{ selector: `.inbox__list [data-phone="${phone(CONVERSATIONS - 1)}"]` }] });
+  await timeInPage(
+    page,
+    { type: '', into: searchField },
+    { present: [{ selector: `.inbox__list [data-phone="${phone(CONVERSATIONS - 1)}"]` }] },
+  );
 }
 
 printFigures(
