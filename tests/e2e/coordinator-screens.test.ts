@@ -1,7 +1,9 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { launchChromium, saveScreenshot } from '../support/browser.js';
+import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
 import { chromiumRequirement } from '../support/requirements.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -113,6 +115,79 @@ describe.skipIf(!chromiumNeeded.available)(`screens a new coordinator meets, in 
     await details.getByText('Details').click();
     expect(await details.textContent()).toMatch(/ECONNREFUSED|ENOTFOUND/);
     await saveScreenshot(page, 'screens-new-account-offline');
+    await page.context().close();
+  });
+
+  it('explains the import dialog: why Import waits, whole reasons and phones, one scrollbar, a sample CSV and a drop zone', async () => {
+    const api = await connectConsole(running.url);
+    const workshop = await api.call('workshops:create', {
+      name: 'Import check',
+      startsAtLocal: '2030-01-10T18:00',
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 60,
+      description: '',
+      joinLink: '',
+    });
+    api.close();
+    const page = await open(1366, 768, `#/workshops/${encodeURIComponent(workshop.id)}`);
+    await page.getByRole('button', { name: 'Import CSV' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import registrations from a CSV' });
+
+    // The sample is a file the dialog reads without a single problem.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Download a sample CSV' }).click(),
+    ]);
+    const sample = readFileSync((await download.path()) as string, 'utf8');
+    expect(sample.replace(/^\uFEFF/, '').split(/\r?\n/)[0]).toBe('Full Name,Phone,Email');
+
+    const rows = [
+      'Full Name,Phone,Email',
+      ...Array.from({ length: 30 }, (_, i) => `Person ${i + 1},+91 98765 ${String(43_000 + i)},p${i + 1}@example.org`),
+      'Bad One,12345,bad@example.org',
+      'Bad Two,+91 98765 43215 (mobile after 6 pm),two@example.org',
+      'Bad Three,,three@example.org',
+    ];
+    // Dropped on the dialog rather than chosen: the drop zone reads it the same way.
+    const transfer = await page.evaluateHandle((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'registrations.csv', { type: 'text/csv' }));
+      return data;
+    }, rows.join('\n'));
+    await dialog.getByText('Drop a CSV file here').dispatchEvent('drop', { dataTransfer: transfer });
+    await dialog.getByRole('table', { name: 'Preview' }).waitFor();
+
+    const importButton = dialog.getByRole('button', { name: 'Import', exact: true });
+    expect(await importButton.isDisabled()).toBe(true);
+    const why = 'Import waits until you tick “Skip the 3 invalid rows”: those rows cannot be imported as they are; the others are.';
+    await dialog.getByText(why).waitFor();
+    expect(await importButton.getAttribute('aria-describedby')).toBeTruthy();
+    expect(await page.locator(`#${await importButton.getAttribute('aria-describedby')}`).textContent()).toBe(why);
+
+    await dialog.getByLabel('Show only rows with problems or duplicates').check();
+    await saveScreenshot(page, 'screens-import-problems');
+    const table = dialog.getByRole('table', { name: 'Preview' });
+    const phoneAsWritten = table.getByText('+91 98765 43215 (mobile after 6 pm)', { exact: true });
+    const reason = table.getByText(/^"12345" is not a valid phone number/);
+    for (const [text, cell] of [
+      ['the reason for 12345', reason],
+      ['the phone as written', phoneAsWritten],
+    ] as const) {
+      const whole = await cell.evaluate(
+        (element) => element.scrollWidth <= element.clientWidth && element.scrollHeight <= element.clientHeight + 1,
+      );
+      const titled = await cell.evaluate((element) => element.closest('[title]')?.getAttribute('title') === element.textContent);
+      expect({ text, whole, titled }).toEqual({ text, whole: true, titled: true });
+    }
+
+    // One scrollbar: the rows scroll, the dialog around them does not.
+    await dialog.getByLabel('Show only rows with problems or duplicates').uncheck();
+    const panelScrolls = await dialog.evaluate((element) => element.scrollHeight > element.clientHeight + 1);
+    expect(panelScrolls).toBe(false);
+
+    await dialog.getByLabel('Skip the 3 invalid rows').check();
+    expect(await importButton.isDisabled()).toBe(false);
+    await dialog.getByText(why).waitFor({ state: 'detached' });
     await page.context().close();
   });
 });

@@ -26,6 +26,7 @@ export interface Claimed {
   parameter_format: 'positional' | 'named';
   parameters: string[];
   attempts: number;
+  reschedules: number;
   not_before: Date;
 }
 
@@ -59,6 +60,7 @@ export interface DrainCounts {
 
 interface Result {
   id: string;
+  organizationId: string;
   status: 'sent' | 'queued' | 'failed' | 'unknown';
   wamid: string | null;
   retryInSeconds: number | null;
@@ -76,7 +78,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function decide(
   row: Pick<Claimed, 'attempts'> & { reschedules: number },
   outcome: SendOutcome,
-): { result: Omit<Result, 'id'>; action: ErrorAction | null } {
+): { result: Omit<Result, 'id' | 'organizationId'>; action: ErrorAction | null } {
   const base = { wamid: null, retryInSeconds: null, refund: false, reschedule: false, code: null, message: null };
   if (outcome.kind === 'sent') return { result: { ...base, status: 'sent', wamid: outcome.wamid, log: 'accepted' }, action: null };
   if (outcome.kind === 'unknown') return { result: { ...base, status: 'unknown', message: outcome.message, log: 'unknown' }, action: null };
@@ -122,6 +124,27 @@ interface Sender {
   step: number;
   /** The earliest moment of this number's next send from this processor. */
   next: number;
+  /** The last send slot this processor holds for the number. */
+  plannedUntil: number;
+}
+
+/** The claim hands out at most a second of each number's slots; the next one comes when half of that is left. */
+const REFILL_AHEAD_MS = 500;
+/** Claims run at least this often while sending, for numbers and retries that became due meanwhile. */
+const MAX_CLAIM_GAP_MS = 100;
+
+/**
+ * How long to wait before the next claim when the last one had no more slots to give: until
+ * the number closest to running out of claimed slots has half a second of them left, so the
+ * next claim overlaps the sends still going out instead of starting when they end, and each
+ * claim takes a useful number of rows rather than one or two.
+ */
+function refillWait(senders: Map<string, Sender>, rows: Claimed[]): number {
+  const now = Date.now();
+  let soonest = Infinity;
+  for (const sender of senders.values()) if (sender.plannedUntil > now) soonest = Math.min(soonest, sender.plannedUntil);
+  for (const row of rows) soonest = Math.min(soonest, row.not_before.getTime());
+  return Math.min(MAX_CLAIM_GAP_MS, Math.max(10, soonest - REFILL_AHEAD_MS - now));
 }
 
 async function sendersFor(deps: ProcessorDeps, cache: Map<string, Sender>, configIds: string[]): Promise<void> {
@@ -130,7 +153,12 @@ async function sendersFor(deps: ProcessorDeps, cache: Map<string, Sender>, confi
   const rows = await deps.sql<{ id: string; access_token_encrypted: string; throughput_mps: number }[]>`
     select id, access_token_encrypted, throughput_mps from public.whatsapp_config where id = any(${missing}::uuid[])`;
   for (const row of rows) {
-    cache.set(row.id, { token: await decryptToken(deps.tokenKey, row.access_token_encrypted), step: 1000 / row.throughput_mps, next: 0 });
+    cache.set(row.id, {
+      token: await decryptToken(deps.tokenKey, row.access_token_encrypted),
+      step: 1000 / row.throughput_mps,
+      next: 0,
+      plannedUntil: 0,
+    });
   }
 }
 
@@ -187,17 +215,26 @@ async function applyAction(deps: ProcessorDeps, row: Claimed, action: ErrorActio
   }
 }
 
-/** Writes outcomes in one transaction: a row still `sending` (or marked `unknown` meanwhile) by this worker takes its outcome. */
+/**
+ * Writes outcomes in one transaction and one round trip: a row still
+ * `sending` (or marked `unknown` meanwhile) by this worker takes its outcome, and every
+ * outcome is logged.
+ */
 async function record(deps: ProcessorDeps, results: Result[]): Promise<void> {
   if (results.length === 0) return;
-  await deps.sql.begin(async (tx) => {
-    await tx`
-      with r as (
-        select * from unnest(${results.map((r) => r.id)}::uuid[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.wamid)}::text[],
-          ${results.map((r) => r.retryInSeconds)}::float8[], ${results.map((r) => (r.refund ? 'yes' : 'no'))}::text[], ${results.map((r) => (r.reschedule ? 'yes' : 'no'))}::text[],
-          ${results.map((r) => r.code)}::int[], ${results.map((r) => r.message)}::text[])
-          as r(id, status, wamid, retry_in, refund, reschedule, code, message)
-      )
+  // The organisations' sync-version locks in the order the claim takes them (the update
+  // would take them row by row, in no set order); sent in one round trip with the write.
+  const organizations = [...new Set(results.map((r) => r.organizationId))].sort();
+  await deps.sql.begin((tx) => [
+    tx`select public.next_sync_version(o) from unnest(${organizations}::uuid[]) as o`,
+    tx`
+    with r as (
+      select * from unnest(${results.map((r) => r.id)}::uuid[], ${results.map((r) => r.status)}::text[], ${results.map((r) => r.wamid)}::text[],
+        ${results.map((r) => r.retryInSeconds)}::float8[], ${results.map((r) => (r.refund ? 'yes' : 'no'))}::text[], ${results.map((r) => (r.reschedule ? 'yes' : 'no'))}::text[],
+        ${results.map((r) => r.code)}::int[], ${results.map((r) => r.message)}::text[], ${results.map((r) => r.log)}::text[])
+        as r(id, status, wamid, retry_in, refund, reschedule, code, message, log)
+    ),
+    settled as (
       update public.whatsapp_queue q set
         status = r.status,
         wamid = coalesce(q.wamid, r.wamid),
@@ -211,15 +248,13 @@ async function record(deps: ProcessorDeps, results: Result[]): Promise<void> {
         claimed_at = null,
         updated_at = now()
       from r
-      where q.id = r.id and q.claimed_by = ${deps.worker} and q.status in ('sending', 'unknown')`;
-    await tx`
-      insert into public.whatsapp_delivery_logs (organization_id, queue_id, wamid, status, occurred_at, error_code, error_message)
-      select q.organization_id, q.id, r.wamid, r.log, now(), r.code, r.message
-      from unnest(${results.map((r) => r.id)}::uuid[], ${results.map((r) => r.wamid)}::text[], ${results.map((r) => r.log)}::text[],
-        ${results.map((r) => r.code)}::int[], ${results.map((r) => r.message)}::text[]) as r(id, wamid, log, code, message)
-      join public.whatsapp_queue q on q.id = r.id
-      on conflict do nothing`;
-  });
+      where q.id = r.id and q.claimed_by = ${deps.worker} and q.status in ('sending', 'unknown')
+    )
+    insert into public.whatsapp_delivery_logs (organization_id, queue_id, wamid, status, occurred_at, error_code, error_message)
+    select q.organization_id, q.id, r.wamid, r.log, now(), r.code, r.message
+    from r join public.whatsapp_queue q on q.id = r.id
+    on conflict do nothing`,
+  ]);
 }
 
 /** One run: settles expired claims, queues due reminders, then claims and sends until the deadline or an empty queue. */
@@ -248,7 +283,7 @@ export async function drainQueue(deps: ProcessorDeps, options: DrainOptions): Pr
   let inFlight = 0;
   const sends = new Set<Promise<void>>();
 
-  const sendOne = async (row: Claimed & { reschedules: number }) => {
+  const sendOne = async (row: Claimed) => {
     // The claim gave each row its slot; a timer that fires late must not bunch the sends
     // after it, or a second of them would hold more than the number's throughput.
     const sender = senders.get(row.config_id);
@@ -288,7 +323,7 @@ export async function drainQueue(deps: ProcessorDeps, options: DrainOptions): Pr
     counts[
       result.status === 'sent' ? 'sent' : result.status === 'queued' ? 'retried' : result.status === 'failed' ? 'failed' : 'unknown'
     ] += 1;
-    pending.push({ id: row.id, ...result });
+    pending.push({ id: row.id, organizationId: row.organization_id, ...result });
     if (pending.length >= 200) void flush();
   };
 
@@ -299,20 +334,25 @@ export async function drainQueue(deps: ProcessorDeps, options: DrainOptions): Pr
         await Promise.race(sends);
         continue;
       }
-      const rows = await sql<(Claimed & { reschedules: number })[]>`
-        select c.*, q.reschedules from public.claim_whatsapp_messages(${deps.worker}, ${Math.min(options.batch, deps.concurrency - inFlight)}) c
-        join public.whatsapp_queue q on q.id = c.id`;
-      if (rows.length === 0) {
-        if (!options.untilEmpty && inFlight === 0) break;
+      const asked = Math.min(options.batch, deps.concurrency - inFlight);
+      const rows = await sql<Claimed[]>`select * from public.claim_whatsapp_messages(${deps.worker}, ${asked})`;
+      if (rows.length === 0 && inFlight === 0) {
+        if (!options.untilEmpty) break;
         const [left] = await sql<{ n: number }[]>`
           select count(*)::int as n from public.whatsapp_queue q join public.whatsapp_config c on c.id = q.config_id
           where q.status = 'queued' and c.status = 'active' and q.next_attempt_at <= now() + interval '10 seconds'`;
-        if (left!.n === 0 && inFlight === 0) break;
-        await sleep(20);
+        if (left!.n === 0) break;
+        await sleep(50);
         continue;
       }
+      if (rows.length < asked) await sleep(refillWait(senders, rows));
+      if (rows.length === 0) continue;
       counts.claimed += rows.length;
       await sendersFor(deps, senders, [...new Set(rows.map((r) => r.config_id))]);
+      for (const row of rows) {
+        const sender = senders.get(row.config_id);
+        if (sender) sender.plannedUntil = Math.max(sender.plannedUntil, row.not_before.getTime());
+      }
       await variablesFor(deps, variables, rows);
       for (const row of rows) {
         inFlight += 1;

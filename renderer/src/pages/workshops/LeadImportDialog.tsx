@@ -1,5 +1,5 @@
 import type { MethodOutput } from '../../../../shared/contract/api-contract.js';
-import { useId, useMemo, useState, type ChangeEvent } from 'react';
+import { useId, useMemo, useState, type ChangeEvent, type DragEvent } from 'react';
 import type { CsvMapping, ImportPreview, ImportRow, Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi } from '../../app/console-context.js';
 import { Modal } from '../../components/Modal.js';
@@ -7,29 +7,38 @@ import { decodeCsv } from './decode-csv.js';
 import { ImportOutcome } from './ImportOutcome.js';
 import { Spinner } from '../../components/Spinner.js';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
+import { downloadSampleRegistrations } from './sample-registrations.js';
 import { useAction } from './use-action.js';
 
 type Outcome = MethodOutput<'leads:import'>;
 
 const previewColumns: TableColumn<ImportRow>[] = [
   { key: 'line', header: 'Line', width: '64px', cell: (row) => row.line },
-  { key: 'name', header: 'Name', width: 'minmax(140px, 2fr)', cell: (row) => row.name || <span className="muted">—</span> },
+  {
+    key: 'name',
+    header: 'Name',
+    width: 'minmax(140px, 2fr)',
+    cell: (row) => (row.name ? <WholeText text={row.name} /> : <span className="muted">—</span>),
+  },
   {
     key: 'phone',
     header: 'Phone as written',
-    width: 'minmax(130px, 1.2fr)',
-    cell: (row) => row.rawPhone || <span className="muted">—</span>,
+    width: 'minmax(170px, 1.5fr)',
+    cell: (row) => (row.rawPhone ? <WholeText text={row.rawPhone} /> : <span className="muted">—</span>),
   },
-  { key: 'email', header: 'Email', width: 'minmax(120px, 1.2fr)', cell: (row) => row.email || <span className="muted">—</span> },
+  {
+    key: 'email',
+    header: 'Email',
+    width: 'minmax(120px, 1.2fr)',
+    cell: (row) => (row.email ? <WholeText text={row.email} /> : <span className="muted">—</span>),
+  },
   {
     key: 'status',
     header: 'Status',
     width: 'minmax(240px, 3fr)',
     cell: (row) =>
       row.error ? (
-        <span className="import-row--invalid" title={row.error}>
-          {row.error}
-        </span>
+        <WholeText text={row.error} className="import-row--invalid" />
       ) : row.duplicateOf !== null ? (
         <span className="badge badge--attention">Same person as line {row.duplicateOf}</span>
       ) : (
@@ -37,6 +46,15 @@ const previewColumns: TableColumn<ImportRow>[] = [
       ),
   },
 ];
+
+/** Up to two lines in the fixed-height row, and the whole text on hover: the column to check is never cut off unseen. */
+function WholeText({ text, className }: { text: string; className?: string }) {
+  return (
+    <span className={className ? `import__cell-text ${className}` : 'import__cell-text'} title={text}>
+      {text}
+    </span>
+  );
+}
 
 const previewTone = (row: ImportRow) => (row.error ? 'danger' : row.duplicateOf !== null ? 'attention' : null);
 
@@ -69,7 +87,18 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
 
   async function pickFile(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];
-    if (!file) return;
+    if (file) await readFile(file);
+  }
+
+  const [dragging, setDragging] = useState(false);
+  function dropFile(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    setDragging(false);
+    const file = event.dataTransfer.files[0];
+    if (file && !busy) void readFile(file);
+  }
+
+  async function readFile(file: File) {
     const decoded = decodeCsv(await readBytes(file));
     setReadProblem(decoded.ok ? decoded.note : decoded.reason);
     setReadRefused(!decoded.ok);
@@ -105,6 +134,8 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
   );
   const busy = previewing.busy || importing.busy;
   const blockedByInvalid = (preview?.invalid ?? 0) > 0 && !skipInvalid;
+  const whyId = useId();
+  const invalidRows = `${(preview?.invalid ?? 0).toLocaleString()} invalid ${preview?.invalid === 1 ? 'row' : 'rows'}`;
 
   return (
     <Modal title="Import registrations from a CSV" onClose={onClose} wide>
@@ -116,11 +147,23 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
         </ImportOutcome>
       ) : (
         <div className="import">
-          <div className="field">
+          <div
+            className={dragging ? 'field import__drop import__drop--over' : 'field import__drop'}
+            onDragOver={(event) => {
+              event.preventDefault();
+              setDragging(true);
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={dropFile}
+          >
             <label htmlFor={fileId}>CSV file</label>
+            <span className="muted">Drop a CSV file here, or choose one:</span>
             <input id={fileId} type="file" accept=".csv,text/csv" onChange={(event) => void pickFile(event)} disabled={busy} />
             <small className="muted">
-              One row per person with a phone column; names and emails are optional. Phones may be in any format.
+              One row per person with a phone column; names and emails are optional. Phones may be in any format.{' '}
+              <button type="button" className="link-button" onClick={downloadSampleRegistrations}>
+                Download a sample CSV
+              </button>
             </small>
           </div>
           {readProblem ? (
@@ -182,12 +225,13 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
                 {preview.invalid > 0 ? (
                   <label className="checkbox">
                     <input type="checkbox" checked={skipInvalid} onChange={(event) => setSkipInvalid(event.target.checked)} />
-                    Skip the {preview.invalid.toLocaleString()} invalid {preview.invalid === 1 ? 'row' : 'rows'}
+                    Skip the {invalidRows}
                   </label>
                 ) : null}
                 <button
                   type="button"
                   className="button button--primary"
+                  aria-describedby={blockedByInvalid ? whyId : undefined}
                   onClick={() => void runImport()}
                   disabled={busy || !mapping?.phone || blockedByInvalid || preview.valid === 0}
                 >
@@ -200,6 +244,14 @@ export function LeadImportDialog({ workshop, onClose }: { workshop: Workshop; on
                   )}
                 </button>
               </div>
+              {blockedByInvalid ? (
+                <p id={whyId} className="muted import__why">
+                  Import waits until you tick “Skip the {invalidRows}”:{' '}
+                  {preview.invalid === 1
+                    ? 'that row cannot be imported as it is; the others are.'
+                    : 'those rows cannot be imported as they are; the others are.'}
+                </p>
+              ) : null}
               {importing.error ? (
                 <p className="error" role="alert">
                   {importing.error}
