@@ -1,7 +1,7 @@
 import type { Migration } from '../migration.js';
 
 export const leadNameFoldMigration: Migration = {
-  version: 23,
+  version: 24,
   name: 'lead-name-fold',
   // Each lead's name as searched: lower case without accents, so "agaoglu" finds "Ağaoğlu".
   // The rule lives in code, not SQL: a name written without its fold (older rows, a row
