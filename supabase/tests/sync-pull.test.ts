@@ -116,6 +116,89 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
     }
   });
 
+  /** A shop of the organisation, as the shop's functions create one. */
+  async function storeOf(desk: { organizationId: string; userId: string }): Promise<string> {
+    const [store] = await h.sql<{ id: string }[]>`
+      insert into store_settings (user_id, organization_id, store_name, store_slug)
+      values (${desk.userId}, ${desk.organizationId}, 'Duka', ${`duka-${randomUUID().slice(0, 8)}`}) returning id`;
+    return store!.id;
+  }
+  const message = (storeId: string, phone: string) =>
+    h.sql`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status)
+          values (${storeId}, ${phone}, 'inbound', '{"text":"Hi"}', 'received')`;
+
+  it("misses none of a store's messages when its writers commit out of order, also after the first undid its first write (a rolled-back savepoint)", async () => {
+    const desk = await h.organization('Store out of order');
+    const storeId = await storeOf(desk);
+    const cursor0 = ((await desk.pull({ messaging_log: 0 })).body.tables.messaging_log as Page).cursor;
+    const first = await h.sql.reserve();
+    const second = await other.reserve();
+    try {
+      await first`begin`;
+      // The undone write took the organisation's turn and gave it back: the next write must take it again.
+      await first`savepoint undone`;
+      await first`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status)
+                  values (${storeId}, '256700000009', 'inbound', '{"text":"undone"}', 'received')`;
+      await first`rollback to savepoint undone`;
+      await first`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status)
+                  values (${storeId}, '256700000001', 'inbound', '{"text":"first"}', 'received')`;
+      await second`begin`;
+      const secondDone = Promise.all([
+        second`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status)
+               values (${storeId}, '256700000002', 'inbound', '{"text":"second"}', 'received')`.execute(),
+        second`commit`.execute(),
+      ]);
+      let secondCommitted = false;
+      void secondDone.then(() => (secondCommitted = true));
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const [row] = await h.sql<
+          { n: number }[]
+        >`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%256700000002%'`;
+        if (secondCommitted || row!.n > 0 || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+
+      const during = (await desk.pull({ messaging_log: cursor0 })).body.tables.messaging_log as Page;
+      await first`commit`;
+      await secondDone;
+      const after = (await desk.pull({ messaging_log: during.cursor })).body.tables.messaging_log as Page;
+      expect(after.cursor).toBeGreaterThanOrEqual(during.cursor);
+      const phones = [...during.changes, ...after.changes].map((c) => (c as Extract<Change, { op: 'upsert' }>).row.customer_phone);
+      expect(phones.sort()).toEqual(['256700000001', '256700000002']);
+    } finally {
+      await first`rollback`.catch(() => {});
+      first.release();
+      second.release();
+    }
+  });
+
+  it('keeps the version of a row an update did not change, so desktops do not download it again, and gives a changed one a new version', async () => {
+    const desk = await h.organization('Unchanged rows');
+    const storeId = await storeOf(desk);
+    await message(storeId, '256700000011');
+    await message(storeId, '256700000012');
+    const start = (await desk.pull({ messaging_log: 0 })).body.tables.messaging_log as Page;
+    expect(start.changes).toHaveLength(2);
+
+    // The webhook writes the same status and payload again (a redelivery), and the touch trigger moves updated_at.
+    await h.sql`update messaging_log set status = 'received', message_payload = '{"text":"Hi"}' where store_id = ${storeId}`;
+    const unchanged = (await desk.pull({ messaging_log: start.cursor })).body.tables.messaging_log as Page;
+    expect(unchanged.changes).toEqual([]);
+    const [kept] = await h.sql<{ n: number }[]>`
+      select count(*)::int as n from messaging_log where store_id = ${storeId} and updated_at = created_at`;
+    expect(kept!.n).toBe(2);
+
+    await h.sql`update messaging_log set message_payload = '{"text":"Hi again"}' where store_id = ${storeId} and customer_phone = '256700000012'`;
+    await h.sql`update messaging_log set status = 'processed' where store_id = ${storeId} and customer_phone = '256700000011'`;
+    const changed = (await desk.pull({ messaging_log: start.cursor })).body.tables.messaging_log as Page;
+    expect(changed.changes.map((c) => (c as Extract<Change, { op: 'upsert' }>).row.customer_phone)).toEqual([
+      '256700000012',
+      '256700000011',
+    ]);
+    expect(changed.changes.every((c) => c.version > start.cursor)).toBe(true);
+  });
+
   it('shows why: the same interleaving read through an updated_at cursor loses the row that committed late', async () => {
     await h.sql`create table if not exists updated_at_cursor_demo (id text primary key, updated_at timestamptz not null default now())`;
     const early = await other.reserve();

@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
 import { toLocalInput } from '../../../../shared/time/local-date-time.js';
 import { useApi } from '../../app/console-context.js';
+import { DialogActions } from '../../components/DialogActions.js';
 import { FormField } from '../../components/FormField.js';
+import { FormFailure } from '../../components/FormFailure.js';
 import { Modal } from '../../components/Modal.js';
 import { messageTitle } from './message-status.js';
 
@@ -46,19 +48,8 @@ export function EditMessageDialog({ message, timeZone, onClose }: { message: Sch
             onChange={(event) => setSendAtLocal(event.target.value)}
           />
         </FormField>
-        {failure ? (
-          <p className="error" role="alert">
-            {failure}
-          </p>
-        ) : null}
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={saving}>
-            {saving ? 'Saving…' : 'Save message'}
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Keep as it was
-          </button>
-        </div>
+        <FormFailure failure={failure} />
+        <DialogActions submit={saving ? 'Saving…' : 'Save message'} busy={saving} cancel="Keep as it was" onCancel={onClose} />
       </form>
     </Modal>
   );

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { AutomationRule, Template } from '../../../../shared/messages/message-schemas.js';
 import { useApi } from '../../app/console-context.js';
+import { DialogActions } from '../../components/DialogActions.js';
 import { FormField } from '../../components/FormField.js';
+import { FormFailure } from '../../components/FormFailure.js';
 import { Modal } from '../../components/Modal.js';
 
 export type TimingKind = 'before-start' | 'day-of-at';
@@ -122,19 +124,8 @@ export function AddRuleDialog({
             onChange={(event) => setGrace(event.target.value)}
           />
         </FormField>
-        {failure ? (
-          <p className="error" role="alert">
-            {failure}
-          </p>
-        ) : null}
-        <div className="form__actions">
-          <button type="submit" className="button button--primary" disabled={saving}>
-            {saving ? 'Adding…' : 'Add rule'}
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormFailure failure={failure} />
+        <DialogActions submit={saving ? 'Adding…' : 'Add rule'} busy={saving} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -166,19 +157,8 @@ export function RenameRuleDialog({
         <FormField id="rename-rule" label="Name" hint="Saved with the schedule.">
           <input id="rename-rule" value={label} maxLength={80} onChange={(event) => setLabel(event.target.value)} autoComplete="off" />
         </FormField>
-        {failure ? (
-          <p className="error" role="alert">
-            {failure}
-          </p>
-        ) : null}
-        <div className="form__actions">
-          <button type="submit" className="button button--primary">
-            Rename
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormFailure failure={failure} />
+        <DialogActions submit="Rename" onCancel={onClose} />
       </form>
     </Modal>
   );
