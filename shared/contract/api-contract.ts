@@ -15,6 +15,7 @@ import {
   MessageBatchInputSchema,
   MessageBatchOutcomeSchema,
   MessageIdSchema,
+  MessageStatusSchema,
   NewAutomationRuleSchema,
   NotificationSchema,
   ScheduledMessageSchema,
@@ -265,7 +266,16 @@ export const methods = {
   ),
 
   'messages:list': method(
-    z.object({ workshopId: WorkshopIdSchema.optional(), scope: z.enum(['upcoming', 'history', 'all']).default('all') }).strict(),
+    z
+      .object({
+        workshopId: WorkshopIdSchema.optional(),
+        scope: z.enum(['upcoming', 'history', 'all']).default('all'),
+        /** Only these statuses. */
+        status: z.array(MessageStatusSchema).min(1).max(7).optional(),
+        /** Words in the text, the workshop's name or the reminder's name. */
+        search: z.string().trim().max(200, 'Search for at most 200 characters').optional(),
+      })
+      .strict(),
     z.array(ScheduledMessageSchema),
   ),
   /** Quick send to the workshop's group; resolves when it was sent or failed. */

@@ -205,6 +205,25 @@ describe.skipIf(!backend.available)('WhatsApp Cloud API template queue (real Den
       expect((await rows(o)).every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
     });
 
+    it('two processors draining thirteen organisations at once send every message once and both finish (no deadlock between their writes)', async () => {
+      const orgs = await Promise.all(Array.from({ length: 13 }, () => h.organization()));
+      await h.syncTemplates();
+      const lists = await Promise.all(
+        orgs.map(async (o) => {
+          const list = recipients(160);
+          await h.queue(o, { template_id: await h.templateId(o, 'event_reminder'), recipients: list });
+          return list;
+        }),
+      );
+      const runs = await Promise.all([
+        h.process({ until_empty: true, max_seconds: 60, batch: 500 }),
+        h.process({ until_empty: true, max_seconds: 60, batch: 500 }),
+      ]);
+      expect(runs.map((r) => r.status)).toEqual([200, 200]);
+      expect(lists.flat().map((r) => sentTo(r.phone).length)).toEqual(lists.flat().map(() => 1));
+      for (const o of orgs) expect((await rows(o)).map((r) => r.status)).toEqual(Array.from({ length: 160 }, () => 'sent'));
+    });
+
     it("holds one number to Meta's throughput of 80 messages a second: no send is refused with 130429, each goes on its first attempt", async () => {
       h.stack.graph!.setLimits({ throughputMps: 80 });
       try {

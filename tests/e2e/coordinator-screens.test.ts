@@ -1,5 +1,4 @@
 import type { Browser, Locator, Page } from 'playwright-core';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { launchChromium, saveScreenshot } from '../support/browser.js';
@@ -7,6 +6,7 @@ import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
 import { chromiumRequirement } from '../support/requirements.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { deadPort } from '../support/dead-port.js';
 
 const chromiumNeeded = chromiumRequirement();
 
@@ -27,15 +27,6 @@ async function boxesOutside(card: Locator): Promise<string[]> {
     if (!inside(box, cardBox)) outside.push(`${await element.evaluate((node) => node.outerHTML.slice(0, 80))} at ${JSON.stringify(box)}`);
   }
   return outside;
-}
-
-/** A loopback port with nothing listening: what a real account meets when WhatsApp cannot be reached. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe.skipIf(!chromiumNeeded.available)(`screens a new coordinator meets, in Chromium ${chromiumNeeded.reason}`, () => {

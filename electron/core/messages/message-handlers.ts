@@ -106,7 +106,7 @@ export function messageHandlers(deps: MessageHandlerDeps): Pick<Handlers, Messag
           : [{ ruleKey: rule.ruleKey, label: rule.label, missing, reason: `uses ${describeMissing(missing)}` }];
       });
     },
-    'messages:list': ({ workshopId, scope }) => messages.list(workshopId, scope),
+    'messages:list': ({ workshopId, scope, status, search }) => messages.list(workshopId, scope, { status, search }),
     'messages:send-now': ({ workshopId, text, media }) => messages.sendNow(workshopId, text, media),
     'messages:cancel': ({ id }) => messages.cancel(id),
     'messages:cancel-many': ({ ids }) => messages.cancelMany(ids),

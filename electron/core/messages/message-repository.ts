@@ -1,5 +1,5 @@
 import type { MessageStatus, ScheduledMessage } from '../../../shared/messages/message-schemas.js';
-import { ruleLabel } from '../../../shared/messages/schedule.js';
+import { ruleLabel, ruleLabels } from '../../../shared/messages/schedule.js';
 import type { Database } from '../database/open-database.js';
 import { updateRow } from '../database/update-row.js';
 
@@ -40,6 +40,11 @@ const COLUMNS = `m.id, m.workshop_id, m.rule_key, m.idempotency_key, m.session_i
     ORDER BY c.workshop_id IS NULL DESC LIMIT 1) AS rule_label,
   (SELECT count(*) FROM message_receipts r WHERE r.message_row_id = m.id) AS delivered_count,
   (SELECT count(*) FROM message_receipts r WHERE r.message_row_id = m.id AND r.read_at IS NOT NULL) AS read_count`;
+
+/** The reminder's name as the lists show it: its own label, else the built-in name of one of the five. */
+const RULE_NAME = `coalesce((SELECT c.label FROM workshop_automation_config c WHERE c.rule_key = m.rule_key
+    AND (c.workshop_id IS NULL OR c.workshop_id = m.workshop_id) ORDER BY c.workshop_id IS NULL DESC LIMIT 1),
+  (SELECT b.value FROM json_each(@builtInNames) b WHERE b.key = m.rule_key), '')`;
 
 type ViewRow = MessageRow & { workshop_name: string; rule_label?: string | null; delivered_count?: number; read_count?: number };
 
@@ -117,7 +122,28 @@ export class MessageRepository {
       .all({ ...values, now: nowIso, ids: JSON.stringify(ids), from: JSON.stringify(from) }) as Pick<MessageRow, 'id' | 'workshop_id'>[];
   }
 
-  list(filter: { workshopId?: string | undefined; scope: 'upcoming' | 'history' | 'all' }): ScheduledMessage[] {
+  /**
+   * The queue, narrowed in SQL: by workshop, scope, statuses and words found in the text, the
+   * workshop's name or the rule's name. The history is the newest 500 that match, read newest
+   * first through its index.
+   */
+  list(filter: {
+    workshopId?: string | undefined;
+    scope: 'upcoming' | 'history' | 'all';
+    status?: readonly MessageStatus[] | undefined;
+    search?: string | undefined;
+  }): ScheduledMessage[] {
+    const { sql, params } = this.listQuery(filter);
+    return (this.db.prepare(sql).all(params) as ViewRow[]).map(toView);
+  }
+
+  /** The statement `list` runs and its parameters, apart so its query plan can be checked. */
+  listQuery(filter: Parameters<MessageRepository['list']>[0]): { sql: string; params: Record<string, string | null> } {
+    // A few words are plenty to find a message; more would only lengthen the statement.
+    const words = (filter.search ?? '')
+      .split(/\s+/)
+      .filter((word) => word !== '')
+      .slice(0, 8);
     const where = [
       filter.workshopId ? 'm.workshop_id = @workshop' : '1 = 1',
       filter.scope === 'upcoming'
@@ -125,14 +151,23 @@ export class MessageRepository {
         : filter.scope === 'history'
           ? "m.status NOT IN ('pending', 'sending')"
           : '1 = 1',
+      // In the history, the order's index serves better than the status one (the unary + keeps SQLite off the latter).
+      filter.status ? `${filter.scope === 'history' ? '+' : ''}m.status IN (SELECT value FROM json_each(@statuses))` : '1 = 1',
+      ...words.map(
+        (_, index) =>
+          `(m.body LIKE @word${index} ESCAPE '\\' OR w.name LIKE @word${index} ESCAPE '\\'
+            OR coalesce(m.file_name, '') LIKE @word${index} ESCAPE '\\' OR ${RULE_NAME} LIKE @word${index} ESCAPE '\\')`,
+      ),
     ].join(' AND ');
     const order = filter.scope === 'history' ? 'coalesce(m.sent_at, m.updated_at) DESC LIMIT 500' : 'm.scheduled_for';
-    const rows = this.db
-      .prepare(
-        `SELECT ${COLUMNS}, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE ${where} ORDER BY ${order}`,
-      )
-      .all({ workshop: filter.workshopId ?? null }) as ViewRow[];
-    return rows.map(toView);
+    const params: Record<string, string | null> = { workshop: filter.workshopId ?? null };
+    if (filter.status) params.statuses = JSON.stringify(filter.status);
+    if (words.length > 0) params.builtInNames = JSON.stringify(ruleLabels);
+    words.forEach((word, index) => (params[`word${index}`] = `%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`));
+    return {
+      sql: `SELECT ${COLUMNS}, w.name AS workshop_name FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE ${where} ORDER BY ${order}`,
+      params,
+    };
   }
 
   view(id: string): ScheduledMessage | undefined {

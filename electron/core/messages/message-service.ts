@@ -61,8 +61,12 @@ export class MessageService {
     return text;
   }
 
-  list(workshopId: string | undefined, scope: 'upcoming' | 'history' | 'all'): ScheduledMessage[] {
-    return this.repository.list({ workshopId, scope });
+  list(
+    workshopId: string | undefined,
+    scope: 'upcoming' | 'history' | 'all',
+    narrow: { status?: MessageRow['status'][] | undefined; search?: string | undefined } = {},
+  ): ScheduledMessage[] {
+    return this.repository.list({ workshopId, scope, ...narrow });
   }
 
   /** Goes through the same queue as reminders (claimed before sending, crash-safe), then waits for the outcome. */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MethodInput } from '../../../shared/contract/api-contract.js';
 import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
 import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
 import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../../tests/support/scripted-connection.js';
@@ -696,5 +697,32 @@ describe('acting on several chosen messages at once', () => {
     const after = await byRule(workshop.id);
     expect([after['1h-before']?.status, after['30m-before']?.status, after['6h-before']?.status]).toEqual(['sent', 'sent', 'pending']);
     expect(connection.sent.filter((sent) => sent.messageId === rows['morning-of']!.messageId)).toHaveLength(1);
+  });
+});
+
+describe('narrowing the queue for the Messages page', () => {
+  it('filters by workshop and status and finds words in the text, the workshop’s name or the reminder’s name', async () => {
+    const sprint = await workshopAt('2026-11-23T18:30');
+    const bootcamp = await call(core, 'workshops:create', {
+      name: 'Data 100% Bootcamp',
+      startsAtLocal: '2026-11-24T18:30',
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 90,
+      joinLink: JOIN,
+    });
+    await call(core, 'workshops:link-group', { id: bootcamp.id, sessionId, groupJid: GROUP });
+    await call(core, 'messages:cancel', { id: (await byRule(sprint.id))['1h-before']!.id });
+    const found = async (input: Partial<MethodInput<'messages:list'>>) =>
+      (await call(core, 'messages:list', { scope: 'all', ...input })).map((message) => `${message.workshopName}: ${message.ruleKey}`);
+
+    // Words anywhere in the text, in any case and order.
+    expect(await found({ search: 'HOUR one' })).toEqual(['Design Sprint: 1h-before', 'Data 100% Bootcamp: 1h-before']);
+    // The reminder's name as listed ("Morning reminder on the day"), which its text does not contain.
+    expect(await found({ search: 'morning reminder' })).toEqual(['Design Sprint: morning-of', 'Data 100% Bootcamp: morning-of']);
+    // The workshop's name, with "%" taken literally rather than as a wildcard.
+    expect(await found({ search: '100%', status: ['pending'] })).toHaveLength(5);
+    expect(await found({ search: '_' })).toEqual([]);
+    expect(await found({ workshopId: sprint.id, status: ['cancelled'] })).toEqual(['Design Sprint: 1h-before']);
+    expect(await found({ scope: 'history', search: 'one hour' })).toEqual(['Design Sprint: 1h-before']);
   });
 });

@@ -40,27 +40,16 @@ export interface PullApplierOptions {
  */
 export class PullApplier {
   private readonly mirrorColumns = new Map<string, string[]>();
-  private readonly db: Database;
-  private readonly outbox: Outbox;
-  private readonly state: SyncStateStore;
-  private readonly logger: Logger;
-  private readonly clock: Clock;
 
-  constructor(options: PullApplierOptions) {
-    this.db = options.db;
-    this.outbox = options.outbox;
-    this.state = options.state;
-    this.logger = options.logger;
-    this.clock = options.clock;
-  }
+  constructor(private readonly deps: PullApplierOptions) {}
 
   cursor(table: SyncTableName): number {
-    return this.state.get<number>(`cursor:${table}`) ?? 0;
+    return this.deps.state.get<number>(`cursor:${table}`) ?? 0;
   }
 
   /** While `table` downloads again after a reset: the `purged_through` of that reset, which every pull sends back. */
   resetFrom(table: SyncTableName): number | null {
-    return this.state.get<number>(resetKey(table));
+    return this.deps.state.get<number>(resetKey(table));
   }
 
   /**
@@ -75,16 +64,16 @@ export class PullApplier {
    */
   applyPage(table: SyncTableName, page: TablePage, into: AppliedChanges): boolean {
     if (page.status === 'reset') {
-      this.logger.info({ table, reason: page.reason }, 'the backend asked for a full download of a table');
-      this.db.transaction(() => {
-        this.db.prepare('DELETE FROM sync_reset_marks WHERE entity = ?').run(table);
-        this.state.set(resetKey(table), page.purged_through);
-        this.state.set(`cursor:${table}`, 0);
+      this.deps.logger.info({ table, reason: page.reason }, 'the backend asked for a full download of a table');
+      this.deps.db.transaction(() => {
+        this.deps.db.prepare('DELETE FROM sync_reset_marks WHERE entity = ?').run(table);
+        this.deps.state.set(resetKey(table), page.purged_through);
+        this.deps.state.set(`cursor:${table}`, 0);
       })();
       return true;
     }
     const resetting = this.resetFrom(table) !== null;
-    this.db.transaction(() => {
+    this.deps.db.transaction(() => {
       this.setCapture(0);
       try {
         for (const change of page.changes) {
@@ -92,7 +81,7 @@ export class PullApplier {
           if (resetting) this.mark(table, change);
         }
         // Never backwards, whatever the answer says.
-        this.state.set(`cursor:${table}`, Math.max(this.cursor(table), page.cursor));
+        this.deps.state.set(`cursor:${table}`, Math.max(this.cursor(table), page.cursor));
         if (resetting && !page.has_more) this.sweep(table, into);
       } finally {
         this.setCapture(1);
@@ -107,8 +96,9 @@ export class PullApplier {
   private mark(table: SyncTableName, change: Change): void {
     const key = rowKey(table, change.op === 'upsert' ? change.row : change.key);
     if (key === null) return;
-    if (change.op === 'upsert') this.db.prepare('INSERT OR IGNORE INTO sync_reset_marks (entity, row_key) VALUES (?, ?)').run(table, key);
-    else this.db.prepare('DELETE FROM sync_reset_marks WHERE entity = ? AND row_key = ?').run(table, key);
+    if (change.op === 'upsert')
+      this.deps.db.prepare('INSERT OR IGNORE INTO sync_reset_marks (entity, row_key) VALUES (?, ?)').run(table, key);
+    else this.deps.db.prepare('DELETE FROM sync_reset_marks WHERE entity = ? AND row_key = ?').run(table, key);
   }
 
   /** The end of a re-download: local rows it did not bring are gone on the server. */
@@ -116,11 +106,11 @@ export class PullApplier {
     const unmarked = `NOT EXISTS (SELECT 1 FROM sync_reset_marks m WHERE m.entity = '${table}' AND m.row_key = `;
     let removed = 0;
     if (syncTables[table].direction === 'server') {
-      removed = this.db.prepare(`DELETE FROM ${table} WHERE ${unmarked}CAST(${table}.id AS TEXT))`).run().changes;
+      removed = this.deps.db.prepare(`DELETE FROM ${table} WHERE ${unmarked}CAST(${table}.id AS TEXT))`).run().changes;
     } else {
       const spec = syncedTables.find((candidate) => candidate.entity === table);
       if (spec) {
-        const gone = this.db
+        const gone = this.deps.db
           .prepare(
             `SELECT json_object(${Object.entries(spec.deleteColumns)
               .map(([name, expression]) => `'${name}', ${expression}`)
@@ -137,18 +127,18 @@ export class PullApplier {
         }
       }
     }
-    this.db.prepare('DELETE FROM sync_reset_marks WHERE entity = ?').run(table);
-    this.state.delete(resetKey(table));
+    this.deps.db.prepare('DELETE FROM sync_reset_marks WHERE entity = ?').run(table);
+    this.deps.state.delete(resetKey(table));
     if (removed > 0) {
       into.tables.add(table);
-      this.logger.info({ table, removed }, 'rows the backend no longer has were removed after a full download');
+      this.deps.logger.info({ table, removed }, 'rows the backend no longer has were removed after a full download');
     }
   }
 
   /** The server refused a stale edit and sent its row: the server's version wins here too. */
   adopt(table: SyncTableName, serverRow: Row, into: AppliedChanges): void {
     const version = typeof serverRow.version === 'number' ? serverRow.version : null;
-    this.db.transaction(() => {
+    this.deps.db.transaction(() => {
       this.setCapture(0);
       try {
         this.write(table, { op: 'upsert', version: version ?? 0, row: serverRow }, into, version !== null);
@@ -168,10 +158,10 @@ export class PullApplier {
     this.adopt(table, serverRow, into);
     const serverId = typeof serverRow.id === 'string' ? serverRow.id : null;
     if (table !== 'message_templates' || !serverId || serverId === localRowKey) return;
-    this.db.transaction(() => {
+    this.deps.db.transaction(() => {
       this.setCapture(0);
       try {
-        this.outbox.replaceTemplate(localRowKey, serverId);
+        this.deps.outbox.replaceTemplate(localRowKey, serverId);
       } finally {
         this.setCapture(1);
       }
@@ -180,7 +170,7 @@ export class PullApplier {
 
   /** Our own push was applied at this version: later edits of the row are based on it. */
   recordVersion(table: SyncTableName, rowKey: string, version: number): void {
-    this.db
+    this.deps.db
       .prepare(
         'INSERT INTO sync_row_versions (entity, row_key, version) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET version = max(version, excluded.version)',
       )
@@ -191,7 +181,7 @@ export class PullApplier {
     if (syncTables[table].direction === 'server') return this.mirror(table, change);
     if (syncTables[table].direction !== 'shared') return;
     const key = rowKey(table, change.op === 'upsert' ? change.row : change.key);
-    if (key !== null && this.outbox.hasPendingEdit(table, key)) return;
+    if (key !== null && this.deps.outbox.hasPendingEdit(table, key)) return;
     this.write(table, change, into, true);
   }
 
@@ -200,12 +190,12 @@ export class PullApplier {
     const key = rowKey(table, row);
     const applied = change.op === 'upsert' ? this.upsertShared(table, row, into) : this.deleteShared(table, row, into);
     if (!applied || key === null) return;
-    if (change.op === 'delete') this.db.prepare('DELETE FROM sync_row_versions WHERE entity = ? AND row_key = ?').run(table, key);
+    if (change.op === 'delete') this.deps.db.prepare('DELETE FROM sync_row_versions WHERE entity = ? AND row_key = ?').run(table, key);
     else if (keepVersion) this.recordVersion(table, key, change.version);
   }
 
   private upsertShared(table: SyncTableName, row: Row, into: AppliedChanges): boolean {
-    const now = typeof row.updated_at === 'string' ? row.updated_at : new Date(this.clock.now()).toISOString();
+    const now = typeof row.updated_at === 'string' ? row.updated_at : new Date(this.deps.clock.now()).toISOString();
     const text = (name: string) => (row[name] === undefined || row[name] === null ? null : String(row[name]));
     switch (table) {
       case 'workshops': {
@@ -218,9 +208,9 @@ export class PullApplier {
         // locally and the server's value is remembered and sent back with later edits.
         const remoteSession = text('session_id');
         const sessionId = this.existing('whatsapp_sessions', 'id', remoteSession);
-        if (remoteSession && !sessionId) this.state.set(foreignSessionKey(id), remoteSession);
-        else this.state.delete(foreignSessionKey(id));
-        this.db
+        if (remoteSession && !sessionId) this.deps.state.set(foreignSessionKey(id), remoteSession);
+        else this.deps.state.delete(foreignSessionKey(id));
+        this.deps.db
           .prepare(
             `INSERT INTO workshops (id, name, starts_at, starts_at_local, time_zone, duration_minutes, description, join_link, session_id, group_jid, last_synced_at, created_at, updated_at)
              VALUES (@id, @name, @startsAt, @startsAtLocal, @zone, @duration, @description, @joinLink, @sessionId, @groupJid, @lastSyncedAt, @now, @now)
@@ -249,13 +239,13 @@ export class PullApplier {
       case 'leads': {
         const phone = text('phone');
         if (!phone) return false;
-        this.db
+        this.deps.db
           .prepare(
             `INSERT INTO leads (phone, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (phone) DO UPDATE SET name = excluded.name, email = excluded.email, updated_at = excluded.updated_at`,
           )
           .run(phone, text('name') ?? '', text('email') ?? '', now, now);
-        for (const id of this.db
+        for (const id of this.deps.db
           .prepare('SELECT workshop_id FROM lead_assignments WHERE lead_id = (SELECT id FROM leads WHERE phone = ?)')
           .pluck()
           .all(phone))
@@ -266,10 +256,10 @@ export class PullApplier {
         const workshopId = this.existing('workshops', 'id', text('workshop_id'));
         const phone = text('phone');
         if (!workshopId || !phone) return false;
-        this.db
+        this.deps.db
           .prepare("INSERT INTO leads (phone, name, email, created_at, updated_at) VALUES (?, '', '', ?, ?) ON CONFLICT (phone) DO NOTHING")
           .run(phone, now, now);
-        this.db
+        this.deps.db
           .prepare(
             'INSERT OR IGNORE INTO lead_assignments (workshop_id, lead_id, created_at) VALUES (?, (SELECT id FROM leads WHERE phone = ?), ?)',
           )
@@ -280,7 +270,7 @@ export class PullApplier {
       case 'message_templates': {
         const id = text('id');
         if (!id) return false;
-        this.db
+        this.deps.db
           .prepare(
             `INSERT INTO message_templates (id, name, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, body = excluded.body, updated_at = excluded.updated_at`,
@@ -292,7 +282,7 @@ export class PullApplier {
         const ruleKey = text('rule_key');
         const workshopId = text('workshop_id');
         if (!ruleKey || (workshopId !== null && !this.existing('workshops', 'id', workshopId))) return false;
-        upsertAutomationRule(this.db, {
+        upsertAutomationRule(this.deps.db, {
           workshopId,
           ruleKey,
           label: text('label'),
@@ -315,28 +305,28 @@ export class PullApplier {
     const text = (name: string) => (key[name] === undefined || key[name] === null ? null : String(key[name]));
     switch (table) {
       case 'workshops':
-        this.db.prepare('DELETE FROM workshops WHERE id = ?').run(text('id'));
+        this.deps.db.prepare('DELETE FROM workshops WHERE id = ?').run(text('id'));
         into.workshopIds.add(text('id') ?? '');
         return true;
       case 'leads':
-        for (const id of this.db
+        for (const id of this.deps.db
           .prepare('SELECT workshop_id FROM lead_assignments WHERE lead_id = (SELECT id FROM leads WHERE phone = ?)')
           .pluck()
           .all(text('phone')))
           into.workshopIds.add(id as string);
-        this.db.prepare('DELETE FROM leads WHERE phone = ?').run(text('phone'));
+        this.deps.db.prepare('DELETE FROM leads WHERE phone = ?').run(text('phone'));
         return true;
       case 'lead_assignments':
-        this.db
+        this.deps.db
           .prepare('DELETE FROM lead_assignments WHERE workshop_id = ? AND lead_id = (SELECT id FROM leads WHERE phone = ?)')
           .run(text('workshop_id'), text('phone'));
         into.workshopIds.add(text('workshop_id') ?? '');
         return true;
       case 'message_templates':
-        this.db.prepare('DELETE FROM message_templates WHERE id = ?').run(text('id'));
+        this.deps.db.prepare('DELETE FROM message_templates WHERE id = ?').run(text('id'));
         return true;
       case 'workshop_automation_config':
-        this.db
+        this.deps.db
           .prepare("DELETE FROM workshop_automation_config WHERE coalesce(workshop_id, '') = coalesce(?, '') AND rule_key = ?")
           .run(text('workshop_id'), text('rule_key'));
         if (text('workshop_id')) into.workshopIds.add(text('workshop_id')!);
@@ -349,12 +339,12 @@ export class PullApplier {
   /** The shop's tables: a plain copy of the server's rows. */
   private mirror(table: SyncTableName, change: Change): void {
     if (change.op === 'delete') {
-      this.db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(String(change.key.id));
+      this.deps.db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(String(change.key.id));
       return;
     }
     const columns = this.columnsOf(table).filter((column) => column === 'sync_version' || column in change.row);
     const values = columns.map((column) => (column === 'sync_version' ? change.version : toLocalValue(change.row[column])));
-    this.db
+    this.deps.db
       .prepare(
         `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
          ON CONFLICT (id) DO UPDATE SET ${columns.map((column) => `${column} = excluded.${column}`).join(', ')}`,
@@ -365,7 +355,7 @@ export class PullApplier {
   private columnsOf(table: string): string[] {
     let columns = this.mirrorColumns.get(table);
     if (!columns) {
-      columns = this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
+      columns = this.deps.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
       this.mirrorColumns.set(table, columns);
     }
     return columns;
@@ -374,11 +364,11 @@ export class PullApplier {
   /** `value` when a local row has it in `column`, else null (a reference this desktop cannot hold). */
   private existing(table: string, column: string, value: string | null): string | null {
     if (value === null) return null;
-    return this.db.prepare(`SELECT 1 FROM ${table} WHERE ${column} = ?`).get(value) ? value : null;
+    return this.deps.db.prepare(`SELECT 1 FROM ${table} WHERE ${column} = ?`).get(value) ? value : null;
   }
 
   private setCapture(on: 0 | 1): void {
-    this.db.prepare('UPDATE sync_capture SET capturing = ? WHERE id = 1').run(on);
+    this.deps.db.prepare('UPDATE sync_capture SET capturing = ? WHERE id = 1').run(on);
   }
 }
 

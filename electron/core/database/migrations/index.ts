@@ -21,6 +21,8 @@ import { syncResetMarksMigration } from './0019-sync-reset-marks.js';
 import { accountEventsMigration } from './0020-account-events.js';
 import { memberRemovedByMigration } from './0021-member-removed-by.js';
 import { sentMessageStampsMigration } from './0022-sent-message-stamps.js';
+import { messageHistoryOrderMigration } from './0023-message-history-order.js';
+import { leadNameFoldMigration } from './0024-lead-name-fold.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -46,4 +48,6 @@ export const migrations: readonly Migration[] = [
   accountEventsMigration,
   memberRemovedByMigration,
   sentMessageStampsMigration,
+  messageHistoryOrderMigration,
+  leadNameFoldMigration,
 ];

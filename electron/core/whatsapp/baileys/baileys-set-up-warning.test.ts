@@ -1,18 +1,10 @@
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import { createCore, type Core } from '../../composition-root.js';
 import { createLogger } from '../../logging/logger.js';
 import { BaileysTransport } from './baileys-transport.js';
-
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { deadPort } from '../../../../tests/support/dead-port.js';
 
 let core: Core | undefined;
 const dir = makeTempDir();
