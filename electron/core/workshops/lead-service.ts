@@ -1,3 +1,4 @@
+import { foldForSearch } from '../../../shared/search/search-terms.js';
 import { randomUUID } from 'node:crypto';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import { normalisePhone } from '../../../shared/phone/normalise-phone.js';
@@ -37,16 +38,18 @@ export class LeadService {
         'SELECT l.id, l.name, l.phone, l.email FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = ? ORDER BY l.name, l.phone',
       ),
       upsertLead: db.prepare(
-        `INSERT INTO leads (phone, name, email, created_at, updated_at) VALUES (@phone, @name, @email, @now, @now)
+        `INSERT INTO leads (phone, name, name_folded, email, created_at, updated_at) VALUES (@phone, @name, @folded, @email, @now, @now)
          ON CONFLICT (phone) DO UPDATE SET
            name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE leads.name END,
+           name_folded = CASE WHEN excluded.name <> '' THEN excluded.name_folded ELSE leads.name_folded END,
            email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE leads.email END,
            updated_at = excluded.updated_at
          RETURNING id, name, phone, email`,
       ),
       // A later line for the same person only fills what the first left empty.
       fillLead: db.prepare(
-        `UPDATE leads SET name = CASE WHEN name = '' THEN @name ELSE name END, email = CASE WHEN email = '' THEN @email ELSE email END,
+        `UPDATE leads SET name = CASE WHEN name = '' THEN @name ELSE name END,
+         name_folded = CASE WHEN name = '' THEN @folded ELSE name_folded END, email = CASE WHEN email = '' THEN @email ELSE email END,
          updated_at = @now WHERE phone = @phone`,
       ),
       assign: db.prepare('INSERT OR IGNORE INTO lead_assignments (workshop_id, lead_id, created_at, import_id) VALUES (?, ?, ?, ?)'),
@@ -104,11 +107,17 @@ export class LeadService {
       for (const row of rows) {
         if (row.error || !row.phone) continue;
         if (row.duplicateOf !== null) {
-          this.statements.fillLead.run({ phone: row.phone, name: row.name, email: row.email, now });
+          this.statements.fillLead.run({ phone: row.phone, name: row.name, folded: foldForSearch(row.name), email: row.email, now });
           outcome.merged++;
           continue;
         }
-        const lead = this.statements.upsertLead.get({ phone: row.phone, name: row.name, email: row.email, now }) as Lead;
+        const lead = this.statements.upsertLead.get({
+          phone: row.phone,
+          name: row.name,
+          folded: foldForSearch(row.name),
+          email: row.email,
+          now,
+        }) as Lead;
         if (this.statements.assign.run(workshopId, lead.id, now, importId).changes === 1) {
           outcome.added++;
         } else outcome.alreadyRegistered++;
@@ -123,7 +132,13 @@ export class LeadService {
     await this.lids.beforeRegistering(workshopId, [phone.digits]);
     const now = new Date(this.clock.now()).toISOString();
     const lead = this.db.transaction(() => {
-      const saved = this.statements.upsertLead.get({ phone: phone.digits, name: input.name, email: input.email, now }) as Lead;
+      const saved = this.statements.upsertLead.get({
+        phone: phone.digits,
+        name: input.name,
+        folded: foldForSearch(input.name),
+        email: input.email,
+        now,
+      }) as Lead;
       this.statements.assign.run(workshopId, saved.id, now, null);
       return saved;
     })();

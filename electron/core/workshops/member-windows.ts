@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { searchTerms } from '../../../shared/search/search-terms.js';
 import type { MemberSort, MemberTab, MemberWindow, MemberWindowQuery, WorkshopStats } from '../../../shared/workshops/workshop-schemas.js';
 import type { Database } from '../database/open-database.js';
+import { LeadNameFolds } from './lead-name-folds.js';
 import { accountedFor, memberRow, memberTabSource, type RawMember, type WorkshopQueries } from './workshop-queries.js';
 
 /**
@@ -38,8 +39,8 @@ function orderSql(sort: MemberSort): string {
   }
 }
 
-/** Name, LID or (for a number) phone contains what was typed; LIKE ignores case for ASCII letters. */
-const matchesSearch = `(t.name LIKE @text ESCAPE '\\' OR t.lid LIKE @text ESCAPE '\\'
+/** The name without accents or case, a LID, or (for a number) the phone contains what was typed. */
+const matchesSearch = `(t.name_folded LIKE @folded ESCAPE '\\' OR t.lid LIKE @text ESCAPE '\\'
   OR (@digits <> '' AND (t.phone LIKE @digits ESCAPE '\\' OR t.lid LIKE @digits ESCAPE '\\')))`;
 
 /**
@@ -51,12 +52,12 @@ function missingByIndex(sort: MemberSort, searching: boolean): string {
   const dir = sort.direction === 'asc' ? 'ASC' : 'DESC';
   const order = sort.key === 'phone' ? `t.phone ${dir}` : `t.name = '' ${dir}, t.name COLLATE NOCASE ${dir}, t.phone ${dir}`;
   return `
-    SELECT t.id, NULL AS lid, t.phone, t.name, 1 AS registered, NULL AS joined_at, NULL AS joined_source,
+    SELECT t.id, NULL AS lid, t.phone, t.name, t.name_folded, 1 AS registered, NULL AS joined_at, NULL AS joined_source,
            NULL AS left_at, NULL AS left_source, NULL AS removed_by, 0 AS is_admin
     FROM leads t ${sort.key === 'phone' ? '' : 'INDEXED BY leads_name_order'} CROSS JOIN lead_assignments a
     WHERE a.workshop_id = @workshop AND a.lead_id = t.id
       AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE ${accountedFor.replaceAll('l.phone', 't.phone')})
-      ${searching ? `AND (t.name LIKE @text ESCAPE '\\' OR (@digits <> '' AND t.phone LIKE @digits ESCAPE '\\'))` : ''}
+      ${searching ? `AND (t.name_folded LIKE @folded ESCAPE '\\' OR (@digits <> '' AND t.phone LIKE @digits ESCAPE '\\'))` : ''}
     ORDER BY ${order}
     LIMIT @limit OFFSET @offset`;
 }
@@ -98,11 +99,14 @@ function likeContaining(text: string): string {
  */
 export class MemberWindows {
   private readonly statements = new Map<string, Statement>();
+  private readonly folds: LeadNameFolds;
 
   constructor(
     private readonly db: Database,
     private readonly queries: WorkshopQueries,
-  ) {}
+  ) {
+    this.folds = new LeadNameFolds(db);
+  }
 
   /** `stats` are the workshop's cards if the caller read them after the same commit. */
   window(
@@ -111,11 +115,18 @@ export class MemberWindows {
     query: Omit<MemberWindowQuery, 'id'>,
     stats: WorkshopStats = this.queries.stats(workshop, group),
   ): MemberWindow {
-    const { text, digits } = searchTerms(query.search);
+    const { text, folded, digits } = searchTerms(query.search);
     const searching = text !== '';
+    if (searching) this.folds.catchUp();
     const large = stats.registered >= INDEX_WALK_FROM;
     const sql = memberWindowSql(query.tab, query.sort, searching, large);
-    const params = { workshop, group: group ?? '', text: likeContaining(text), digits: likeContaining(digits) };
+    const params = {
+      workshop,
+      group: group ?? '',
+      text: likeContaining(text),
+      folded: likeContaining(folded),
+      digits: likeContaining(digits),
+    };
     const countOf = (statementSql: string, values: object) => (this.statement(statementSql).get(values) as { n: number }).n;
     const total = tabSize[query.tab](stats);
     const matching = searching ? countOf(sql.count, params) : total;

@@ -41,28 +41,28 @@ export const accountedFor = `m.group_jid = @group AND m.phone = l.phone AND (m.s
  */
 export const memberTabSource: Record<MemberTab, string> = {
   missing: `
-        SELECT l.id, NULL AS lid, l.phone, l.name, 1 AS registered, NULL AS joined_at, NULL AS joined_source,
+        SELECT l.id, NULL AS lid, l.phone, l.name, l.name_folded, 1 AS registered, NULL AS joined_at, NULL AS joined_source,
                NULL AS left_at, NULL AS left_source, NULL AS removed_by, 0 AS is_admin
         FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
         WHERE a.workshop_id = @workshop
           AND NOT EXISTS (SELECT 1 FROM workshop_group_members m WHERE ${accountedFor})`,
   left: `
-        SELECT ${memberColumns}, l.name, 1 AS registered
+        SELECT ${memberColumns}, l.name, l.name_folded, 1 AS registered
         FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
         JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND ${leftSinceCreated}
         WHERE a.workshop_id = @workshop`,
   'left-not-registered': `
-        SELECT ${memberColumns}, NULL AS name, 0 AS registered
+        SELECT ${memberColumns}, NULL AS name, NULL AS name_folded, 0 AS registered
         FROM workshop_group_members m
         WHERE m.group_jid = @group AND ${leftSinceCreated}
           AND (m.phone IS NULL OR NOT ${isRegisteredMember})`,
   'in-group': `
-        SELECT ${memberColumns}, l.name, 1 AS registered
+        SELECT ${memberColumns}, l.name, l.name_folded, 1 AS registered
         FROM lead_assignments a JOIN leads l ON l.id = a.lead_id
         JOIN workshop_group_members m ON m.group_jid = @group AND m.phone = l.phone AND m.status = 'active'
         WHERE a.workshop_id = @workshop`,
   'not-registered': `
-        SELECT ${memberColumns}, l.name, 0 AS registered
+        SELECT ${memberColumns}, l.name, l.name_folded, 0 AS registered
         FROM workshop_group_members m
         LEFT JOIN leads l ON l.phone = m.phone
         WHERE m.group_jid = @group AND m.status = 'active' AND ${notOwnAccount}

@@ -33,6 +33,7 @@ export function VirtualTable<Row>({
   total = rows.length,
   firstRow = 0,
   onRangeChange,
+  rowHeight = ROW_HEIGHT,
 }: {
   label: string;
   /** The rows to show: all of them, or (with `total` and `firstRow`) a window of a longer list. */
@@ -49,6 +50,8 @@ export function VirtualTable<Row>({
   firstRow?: number;
   /** The rows in view changed (indexes in the whole list, last included): time to load that window. */
   onRangeChange?: (first: number, last: number) => void;
+  /** Taller rows for cells whose text wraps onto a few lines; every row still has the same height. */
+  rowHeight?: number;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer returns functions React Compiler must not memoise; nothing here memoises them.
@@ -56,7 +59,7 @@ export function VirtualTable<Row>({
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 12,
     getItemKey: (index) => {
       const row = rows[index - firstRow];
@@ -102,7 +105,7 @@ export function VirtualTable<Row>({
         className="vtable__body"
         tabIndex={0}
         aria-label={`${label}, scrollable`}
-        style={{ height: Math.min(total * ROW_HEIGHT, MAX_BODY_HEIGHT) }}
+        style={{ height: Math.min(total * rowHeight, MAX_BODY_HEIGHT) }}
       >
         <div className="vtable__spacer" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
@@ -116,7 +119,7 @@ export function VirtualTable<Row>({
                   aria-rowindex={item.index + 2}
                   aria-busy="true"
                   className="vtable__row"
-                  style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                  style={{ height: rowHeight, transform: `translateY(${item.start}px)` }}
                 />
               );
             }
@@ -127,7 +130,7 @@ export function VirtualTable<Row>({
                 role="row"
                 aria-rowindex={item.index + 2}
                 className={tone ? `vtable__row vtable__row--${tone}` : 'vtable__row'}
-                style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                style={{ height: rowHeight, transform: `translateY(${item.start}px)` }}
               >
                 {columns.map((column) => (
                   <div key={column.key} role="cell" className="vtable__cell">

@@ -85,6 +85,40 @@ describe('the Messages page', () => {
   });
 });
 
+describe('finding a message', () => {
+  it('narrows both lists by workshop, status and words through the core, and opens a message’s whole text', async () => {
+    test = startConsole();
+    restoreLayout = giveTablesLayout();
+    const sessionId = await connectDemo(test.core);
+    await linkedWorkshop(test.core, 'Data Science for Product Managers, Evening Cohort', sessionId);
+    const sprint = await linkedWorkshop(test.core, 'Design Sprint', sessionId);
+    await call(test.core, 'messages:cancel', { id: (await byRule(test.core, sprint.id, '6h-before'))!.id });
+    renderConsole(test.core, 'messages');
+    const upcoming = await screen.findByRole('table', { name: 'Upcoming' });
+    await waitFor(() => expect(within(upcoming).getAllByRole('row')).toHaveLength(10));
+    // The whole name, not a dozen characters of it.
+    expect(within(upcoming).getAllByRole('button', { name: 'Data Science for Product Managers, Evening Cohort' })).toHaveLength(5);
+
+    const filters = screen.getByRole('region', { name: 'Filter messages' });
+    fireEvent.change(within(filters).getByRole('searchbox', { name: 'Search' }), { target: { value: 'hour ONE' } });
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Upcoming' })).getAllByRole('row')).toHaveLength(3));
+    fireEvent.change(within(filters).getByRole('combobox', { name: 'Workshop' }), { target: { value: sprint.id } });
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Upcoming' })).getAllByRole('row')).toHaveLength(2));
+    expect(rowOf('Upcoming', '1 hour before')).toHaveTextContent('Design Sprint');
+
+    fireEvent.click(within(rowOf('Upcoming', '1 hour before')).getByRole('button', { name: 'Read “1 hour before” in full' }));
+    const dialog = await screen.findByRole('dialog', { name: '1 hour before · Design Sprint' });
+    expect(dialog).toHaveTextContent('One hour to go! Design Sprint starts at 6:30 PM IST: https://example.org/live');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+
+    fireEvent.change(within(filters).getByRole('searchbox', { name: 'Search' }), { target: { value: '' } });
+    fireEvent.change(within(filters).getByRole('combobox', { name: 'Status' }), { target: { value: 'cancelled' } });
+    expect(await screen.findByRole('region', { name: 'Nothing matches' })).toBeInTheDocument();
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Recent history' })).getAllByRole('row')).toHaveLength(2));
+    expect(rowOf('Recent history', '6 hours before')).toHaveTextContent('Cancelled');
+  });
+});
+
 describe('acting on several messages at once', () => {
   it('selects all pending, asks once with the count, cancels them together and says how many had already gone', async () => {
     test = startConsole();

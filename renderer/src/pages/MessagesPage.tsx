@@ -1,17 +1,26 @@
-import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
-import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
+import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
+import { messageStatuses, type MessageStatus, type ScheduledMessage } from '../../../shared/messages/message-schemas.js';
 import { useApi, useConsole } from '../app/console-context.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { Spinner } from '../components/Spinner.js';
 import { workshopsStoreFor } from '../stores/workshops.store.js';
 import { formatMessageTime } from './messages/format-message-time.js';
+import { statusView } from './messages/message-status.js';
 import { MessageList } from './messages/MessageList.js';
 import { useLiveMessages, useMessagesStore } from './messages/use-messages.js';
 import { PageHeader } from './PageHeader.js';
 import type { LiveQuery } from '../hooks/use-live-query.js';
 import { useWorkshops } from './workshops/use-workshops.js';
 
-const everyWorkshop = () => true;
+/** How many history rows the core sends at most (newest first). */
+const HISTORY_WINDOW = 500;
+
+/** What the coordinator narrowed the lists to; empty means everything. */
+interface MessageFilter {
+  workshopId: string;
+  status: MessageStatus | '';
+  search: string;
+}
 
 /** Each message's time in its workshop's zone; the organisation's zone until the workshops are loaded. */
 function useTimeZones(): (workshopId: string) => string {
@@ -32,8 +41,24 @@ export function MessagesPage() {
   const api = useApi();
   const navigate = useConsole((state) => state.navigate);
   const timeZoneFor = useTimeZones();
-  const upcoming = useLiveMessages('upcoming', (client) => client.call('messages:list', { scope: 'upcoming' }), everyWorkshop);
-  const history = useLiveMessages('history', (client) => client.call('messages:list', { scope: 'history' }), everyWorkshop);
+  const [filter, setFilter] = useState<MessageFilter>({ workshopId: '', status: '', search: '' });
+  // Typing stays responsive: the core's search follows the box.
+  const search = useDeferredValue(filter.search.trim());
+  const narrow = {
+    ...(filter.workshopId ? { workshopId: filter.workshopId } : {}),
+    ...(filter.status ? { status: [filter.status] } : {}),
+    ...(search ? { search } : {}),
+  };
+  const key = `${filter.workshopId}\n${filter.status}\n${search}`;
+  const filtered = key !== '\n\n';
+  const noMatch = <EmptyState title="Nothing matches">No message matches these filters. Change or clear them above.</EmptyState>;
+  const isRelevant = (workshopId: string) => !filter.workshopId || workshopId === filter.workshopId;
+  const upcoming = useLiveMessages(
+    `upcoming\n${key}`,
+    (client) => client.call('messages:list', { scope: 'upcoming', ...narrow }),
+    isRelevant,
+  );
+  const history = useLiveMessages(`history\n${key}`, (client) => client.call('messages:list', { scope: 'history', ...narrow }), isRelevant);
   // An uncertain message waits for the operator in Upcoming; listing it twice would ask twice.
   const pastRows = useMemo(() => history.data?.filter((message) => message.status !== 'uncertain') ?? null, [history.data]);
   const past = { ...history, data: pastRows };
@@ -54,13 +79,18 @@ export function MessagesPage() {
       />
       <div className="messages-page">
         <SenderStatusCard />
+        <MessageFilters filter={filter} onChange={setFilter} />
         <QueueSection
           title="Upcoming"
           query={upcoming}
           empty={
-            <EmptyState title="Nothing scheduled">
-              Reminders appear here, in the order they go out, once a workshop has a linked WhatsApp group and a reminder rule is on.
-            </EmptyState>
+            filtered ? (
+              noMatch
+            ) : (
+              <EmptyState title="Nothing scheduled">
+                Reminders appear here, in the order they go out, once a workshop has a linked WhatsApp group and a reminder rule is on.
+              </EmptyState>
+            )
           }
           timeZoneFor={timeZoneFor}
           onOpenWorkshop={openWorkshop}
@@ -69,13 +99,66 @@ export function MessagesPage() {
           title="Recent history"
           query={past}
           empty={
-            <EmptyState title="Nothing sent yet">Sent, failed, missed and cancelled messages will be listed here, newest first.</EmptyState>
+            filtered ? (
+              noMatch
+            ) : (
+              <EmptyState title="Nothing sent yet">
+                Sent, failed, missed and cancelled messages will be listed here, newest first.
+              </EmptyState>
+            )
           }
+          window={HISTORY_WINDOW}
           timeZoneFor={timeZoneFor}
           onOpenWorkshop={openWorkshop}
         />
       </div>
     </>
+  );
+}
+
+function MessageFilters({ filter, onChange }: { filter: MessageFilter; onChange: (filter: MessageFilter) => void }) {
+  const workshops = useWorkshops((state) => state.workshops);
+  const ids = { workshop: useId(), status: useId(), search: useId() };
+  return (
+    <section className="card messages-filters" aria-label="Filter messages">
+      <div className="field">
+        <label htmlFor={ids.workshop}>Workshop</label>
+        <select id={ids.workshop} value={filter.workshopId} onChange={(event) => onChange({ ...filter, workshopId: event.target.value })}>
+          <option value="">All workshops</option>
+          {(workshops ?? []).map((workshop) => (
+            <option key={workshop.id} value={workshop.id}>
+              {workshop.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.status}>Status</label>
+        <select
+          id={ids.status}
+          value={filter.status}
+          onChange={(event) => onChange({ ...filter, status: event.target.value as MessageStatus | '' })}
+        >
+          <option value="">Every status</option>
+          {messageStatuses.map((status) => (
+            <option key={status} value={status}>
+              {statusView[status].label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.search}>Search</label>
+        <input
+          id={ids.search}
+          type="search"
+          placeholder="Words in the text, workshop or reminder"
+          maxLength={200}
+          value={filter.search}
+          onChange={(event) => onChange({ ...filter, search: event.target.value })}
+        />
+      </div>
+    </section>
   );
 }
 
@@ -85,7 +168,10 @@ function QueueSection({
   empty,
   timeZoneFor,
   onOpenWorkshop,
+  window,
 }: {
+  /** The most rows the core sends for this list: at that count, older ones exist and the filters reach them. */
+  window?: number;
   title: string;
   query: LiveQuery<ScheduledMessage[]>;
   empty: ReactNode;
@@ -111,7 +197,12 @@ function QueueSection({
       ) : count === 0 ? (
         empty
       ) : (
-        <MessageList label={title} messages={query.data ?? []} timeZoneFor={timeZoneFor} onOpenWorkshop={onOpenWorkshop} />
+        <>
+          {window !== undefined && count >= window ? (
+            <p className="muted">The newest {window.toLocaleString()} are listed; filter or search to find older ones.</p>
+          ) : null}
+          <MessageList label={title} messages={query.data ?? []} timeZoneFor={timeZoneFor} onOpenWorkshop={onOpenWorkshop} />
+        </>
       )}
     </section>
   );

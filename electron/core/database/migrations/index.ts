@@ -22,6 +22,7 @@ import { accountEventsMigration } from './0020-account-events.js';
 import { memberRemovedByMigration } from './0021-member-removed-by.js';
 import { sentMessageStampsMigration } from './0022-sent-message-stamps.js';
 import { messageHistoryOrderMigration } from './0023-message-history-order.js';
+import { leadNameFoldMigration } from './0024-lead-name-fold.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -48,4 +49,5 @@ export const migrations: readonly Migration[] = [
   memberRemovedByMigration,
   sentMessageStampsMigration,
   messageHistoryOrderMigration,
+  leadNameFoldMigration,
 ];

@@ -148,6 +148,36 @@ describe('bad input and faults from WhatsApp: the console keeps running and chan
     await stillServing();
   });
 
+  it('says once in words that a member changed number, instead of Baileys failing to parse the notice, and acks it', async () => {
+    const [alice] = [...group.members.keys()].filter((user) => user !== server.world.me);
+    const before = snapshot();
+    const acks: string[] = [];
+    server.behaviour.observe = (node) => {
+      if (node.tag === 'ack' && node.attrs.class === 'notification') acks.push(node.attrs.id ?? '');
+    };
+    // As WhatsApp sends it: the old number as the notice's participant, the new one inside <modify>.
+    const notice = {
+      tag: 'notification',
+      attrs: {
+        from: groupJid(group),
+        type: 'w:gp2',
+        id: 'modify-1',
+        t: String(Math.floor(Date.now() / 1000)),
+        participant: `${alice!.pn}@s.whatsapp.net`,
+      },
+      content: [{ tag: 'modify', attrs: {}, content: [{ tag: 'participant', attrs: { jid: '15550009999@s.whatsapp.net' } }] }],
+    };
+    const logged = console.logs.length;
+    server.push(notice);
+    await waitFor(() => acks.includes('modify-1'), 'the notice to be acknowledged');
+    await sleep(300);
+    const since = console.logs.slice(logged);
+    expect(since.filter((line) => /changed their WhatsApp number/.test(line.msg))).toHaveLength(1);
+    expect(since.filter((line) => line.level >= 50)).toEqual([]);
+    expect(snapshot()).toBe(before);
+    await stillServing();
+  });
+
   it('ignores an error ack for a message id it never sent, and leaves its own messages as they were', async () => {
     const sent = await call(console, 'messages:send-now', { workshopId: workshop.id, text: 'Hello' });
     expect(sent.status).toBe('sent');

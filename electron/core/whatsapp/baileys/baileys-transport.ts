@@ -345,8 +345,11 @@ export class BaileysTransport implements WhatsAppConnection {
         );
     };
     this.guardFrameReader(socket);
+    this.guardNotifications(socket);
     socket.ws?.on?.('CB:notification', (node: BinaryNode) => {
-      if (node.attrs.offline !== undefined && node.attrs.type === 'w:gp2' && !catchUp.announced) catchUp.pendingGroupNotes++;
+      // A number change never becomes a stub message (see guardNotifications), so it is not waited for.
+      if (node.attrs.offline !== undefined && node.attrs.type === 'w:gp2' && !isNumberChange(node) && !catchUp.announced)
+        catchUp.pendingGroupNotes++;
     });
     ev.on('connection.update', (update) => {
       if (socket !== this.socket) return;
@@ -455,6 +458,44 @@ export class BaileysTransport implements WhatsAppConnection {
           );
         });
       }
+    });
+  }
+
+  /**
+   * WhatsApp's notice that a group member changed their number (`<modify>`) makes Baileys
+   * throw: it JSON-parses the raw jids it put in the stub (Utils/process-message.js, the
+   * GROUP_PARTICIPANT_CHANGE_NUMBER case), and logs a bare "unexpected error" with a parse
+   * error for every such notice. Such a notice is taken here, before Baileys' handler, acked
+   * as Baileys would, and said once in words; every other notification goes to Baileys.
+   */
+  private guardNotifications(socket: WASocket): void {
+    const ws = socket.ws as unknown as
+      | undefined
+      | {
+          listeners?(event: string): ((node: BinaryNode) => unknown)[];
+          removeAllListeners?(event: string): void;
+          on?(event: string, listener: (node: BinaryNode) => void): void;
+        };
+    const handlers = ws?.listeners?.('CB:notification') ?? [];
+    if (!ws || handlers.length === 0 || !ws.removeAllListeners || !ws.on) return;
+    ws.removeAllListeners('CB:notification');
+    const told = new Set<string>();
+    ws.on('CB:notification', (node) => {
+      if (!isNumberChange(node)) {
+        for (const handle of handlers) handle(node);
+        return;
+      }
+      const id = node.attrs.id ?? '';
+      if (!told.has(id)) {
+        told.add(id);
+        this.context.logger.warn(
+          { groupJid: node.attrs.from },
+          'a member of this group changed their WhatsApp number; the console does not follow number changes, so the next Sync Members lists the new number as a new member and the old one as left',
+        );
+      }
+      socket
+        .sendMessageAck(node)
+        .catch((error: unknown) => this.context.logger.warn({ err: error }, 'could not acknowledge a number-change notice'));
     });
   }
 
@@ -680,6 +721,10 @@ function toParticipant(member: GroupParticipant): ParticipantInfo {
     phone: phoneJid ? phoneFromJid(jidNormalizedUser(phoneJid)) : null,
     isAdmin: Boolean(member.admin) || Boolean(member.isAdmin) || Boolean(member.isSuperAdmin),
   };
+}
+
+function isNumberChange(node: BinaryNode): boolean {
+  return node.attrs.type === 'w:gp2' && Array.isArray(node.content) && node.content.some((child) => child.tag === 'modify');
 }
 
 /** The notification's actor: a LID with the phone alongside in LID groups, a phone jid in PN groups. */

@@ -3,6 +3,7 @@ import type { MethodName } from '../../../../shared/contract/api-contract.js';
 import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
 import { useApi } from '../../app/console-context.js';
 import { useConfirm, type ConfirmRequest } from '../../components/ConfirmDialog.js';
+import { Modal } from '../../components/Modal.js';
 import { Spinner } from '../../components/Spinner.js';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
 import { EditMessageDialog } from './EditMessageDialog.js';
@@ -59,6 +60,8 @@ export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop }: Me
         rows={messages}
         columns={columns}
         rowKey={(message) => message.id}
+        // Tall enough for the workshop's name and three lines of the text to wrap, not cut to a dozen characters.
+        rowHeight={76}
         rowTone={(message) =>
           message.status === 'uncertain' ? 'attention' : message.status === 'failed' || message.status === 'missed' ? 'danger' : null
         }
@@ -118,13 +121,8 @@ function messageColumns({
     {
       key: 'message',
       header: 'Message',
-      width: 'minmax(170px, 2.6fr)',
-      cell: (message) => (
-        <span title={messageSummary(message)}>
-          <strong>{messageTitle(message)}</strong>
-          <span className="muted"> · {messageSummary(message)}</span>
-        </span>
-      ),
+      width: 'minmax(200px, 3fr)',
+      cell: (message) => <MessageText message={message} />,
     },
     { key: 'status', header: 'Status', width: '132px', cell: (message) => <StatusBadge status={message.status} /> },
     { key: 'details', header: 'Details', width: 'minmax(100px, 1.2fr)', cell: (message) => <MessageDetails message={message} /> },
@@ -136,6 +134,29 @@ function messageColumns({
     },
   ];
   return columns.filter((column) => column !== null);
+}
+
+/** The reminder's name and its text wrapped to three lines; the name opens the whole text. */
+function MessageText({ message }: { message: ScheduledMessage }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <span className="message-list__text">
+      <button
+        type="button"
+        className="link-button message-list__title"
+        onClick={() => setOpen(true)}
+        aria-label={`Read “${messageTitle(message)}” in full`}
+      >
+        <strong>{messageTitle(message)}</strong>
+      </button>{' '}
+      <span className="muted">{messageSummary(message)}</span>
+      {open ? (
+        <Modal title={`${messageTitle(message)} · ${message.workshopName}`} onClose={() => setOpen(false)}>
+          <p className="message-list__full">{messageSummary(message)}</p>
+        </Modal>
+      ) : null}
+    </span>
+  );
 }
 
 function MessageDetails({ message }: { message: ScheduledMessage }) {

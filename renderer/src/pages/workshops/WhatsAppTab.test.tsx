@@ -167,7 +167,7 @@ describe('the workshop WhatsApp tab', () => {
     expect(sent).toMatch(
       /^Product Design Live starts in \d+ hours( \d+ minutes?)?, at 6:30 PM IST\. Join here: https:\/\/meet\.example\.org\/pd$/,
     );
-  }, 15_000);
+  });
 
   it('never cuts text over WhatsApp’s 4,096 characters: it says so and will not send', async () => {
     await linkedWorkshop(test.core, 'Analytics Evening');
@@ -362,7 +362,7 @@ describe('when WhatsApp refuses or the account is offline', () => {
     // The error stays until dismissed.
     fireEvent.click(screen.getByRole('button', { name: 'Dismiss “A message could not be sent”' }));
     expect(screen.queryByRole('region', { name: 'Notifications' })).not.toBeInTheDocument();
-  }, 15_000);
+  });
 
   it('warns that the group’s account is offline before sending', async () => {
     renderConsole(core, 'workshops');
