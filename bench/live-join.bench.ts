@@ -231,7 +231,8 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
     dir.path,
     [],
     { CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 0, churnIntervalMs: null }) },
-    { entry },
+    // Both builds with the test hooks: the simulator tuning (no churn) and the same answer checks.
+    { entry, testHooks: true },
   );
   const api = await connectConsole(running.url);
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

@@ -3,6 +3,7 @@ import { type SyncTableName, syncTables } from '../../../shared/sync/sync-tables
 import type { Tx } from '../_shared/db.ts';
 import { columnUpdate, type Outcome } from './apply-mutation.ts';
 import { type ColumnTypes, toParam } from './column-types.ts';
+import { kept } from './prepared.ts';
 
 /**
  * The fast path of a push: one multi-row statement per table instead of one statement per
@@ -115,6 +116,7 @@ async function applyGroup(tx: Tx, organizationId: string, group: Group, types: C
          select e.sync_version from public.membership_events e where e.organization_id = $1::uuid and e.event_id = i.event_id)) as sync_version
        from input i left join added a on a.event_id = i.event_id`,
       [organizationId, json],
+      kept,
     );
   } else if (group.table === 'workshop_group_members') {
     const others = cols.filter((c) => !['group_jid', 'lid', 'phone'].includes(c));
@@ -150,6 +152,7 @@ async function applyGroup(tx: Tx, organizationId: string, group: Group, types: C
        union all
        select i.ord, a.sync_version from added a join input i on i.group_jid = a.group_jid and ${same('lid')} and ${same('phone')}`,
       [organizationId, json],
+      kept,
     );
   } else {
     const updates = cols.filter((c) => !spec.key.includes(c));
@@ -166,6 +169,7 @@ async function applyGroup(tx: Tx, organizationId: string, group: Group, types: C
          returning ${spec.key.map((k) => `t.${k}`).join(', ')}, t.sync_version)
        select i.ord, w.sync_version from written w join input i on ${keyJoin}`,
       [organizationId, json],
+      kept,
     );
   }
   const versions: (number | null)[] = group.rows.map(() => null);

@@ -6,6 +6,7 @@ import { createLog } from '../_shared/log.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 import { columnTypes } from './column-types.ts';
 import { pull } from './pull.ts';
+import { kept } from './prepared.ts';
 import { push } from './push.ts';
 import { SyncHttpError } from './sync-errors.ts';
 
@@ -105,7 +106,7 @@ async function asUser<T>(sql: Sql, claims: AccessClaims, mode: string, work: (tx
   return (await sql.begin(mode, async (tx) => {
     await Promise.all([
       tx.unsafe('set local role authenticated').execute(),
-      tx.unsafe("select set_config('request.jwt.claims', $1, true)", [JSON.stringify(claims)]).execute(),
+      tx.unsafe("select set_config('request.jwt.claims', $1, true)", [JSON.stringify(claims)], kept).execute(),
     ]);
     return work(tx);
   })) as T;

@@ -2,6 +2,7 @@ import { type Change, type PullRequest, type PullResponse, syncLimits, type Tabl
 import { pullOrder, type SyncTableName, syncTables, tenantColumn } from '../../../shared/sync/sync-tables.ts';
 import type { Tx } from '../_shared/db.ts';
 import { type ColumnTypes, fromColumn } from './column-types.ts';
+import { kept } from './prepared.ts';
 
 /**
  * Reads changes after each cursor. Run in one REPEATABLE READ snapshot. A writer of the
@@ -19,6 +20,7 @@ export async function pull(
     `select (select last_value from public.sync_version_seq) as horizon,
             (select purged_through from public.organization_sync_state where organization_id = $1::uuid) as purged_through`,
     [organizationId],
+    kept,
   );
   // No number above the sequence's position exists anywhere: a cursor beyond it comes from elsewhere.
   const horizon = Number(state?.horizon ?? 0);
@@ -57,7 +59,7 @@ export async function pull(
     }
     const limit = Math.min(perTable, budget);
     stores ??= (
-      await tx.unsafe<{ id: string }[]>('select id from public.store_settings where organization_id = $1::uuid', [organizationId])
+      await tx.unsafe<{ id: string }[]>('select id from public.store_settings where organization_id = $1::uuid', [organizationId], kept)
     ).map((s) => s.id);
     const page = await readTable(tx, organizationId, stores, table, cursor, limit, types);
     budget -= page.changes.length;
@@ -91,12 +93,14 @@ async function readTable(
        where ${scope} and t.sync_version > $2::int8
        order by t.sync_version limit $3::int8`,
       rowParams,
+      kept,
     ),
     tx.unsafe<{ row_key: Record<string, unknown>; sync_version: string }[]>(
       `select row_key, sync_version from public.sync_tombstones
        where organization_id = $1::uuid and table_name = '${table}' and sync_version > $2::int8
        order by sync_version limit $3::int8`,
       params,
+      kept,
     ),
   ]);
   const changes: Change[] = [];

@@ -4,6 +4,7 @@ import { beginOrganizationWrite } from '../_shared/membership-ingest.ts';
 import { applyBatched } from './apply-batch.ts';
 import { applyMutation, currentServerRow, type Outcome, rejectionFor, type SeedTemplateIds } from './apply-mutation.ts';
 import type { ColumnTypes } from './column-types.ts';
+import { kept } from './prepared.ts';
 import { SyncHttpError } from './sync-errors.ts';
 
 /**
@@ -31,6 +32,7 @@ export async function push(
   const [client] = await tx.unsafe<{ organization_id: string; user_id: string; last_seq: string }[]>(
     'select organization_id, user_id, last_seq from public.sync_clients where client_id = $1::uuid for update',
     [request.client_id],
+    kept,
   );
   let lastSeq = 0;
   if (client) {
@@ -87,10 +89,11 @@ export async function push(
       ],
     );
   }
-  await tx.unsafe('update public.sync_clients set last_seq = $2::int8, last_push_at = now() where client_id = $1::uuid', [
-    request.client_id,
-    String(lastSeq),
-  ]);
+  await tx.unsafe(
+    'update public.sync_clients set last_seq = $2::int8, last_push_at = now() where client_id = $1::uuid',
+    [request.client_id, String(lastSeq)],
+    kept,
+  );
   return { kind: 'push', organization_id: organizationId, last_seq: lastSeq, results };
 }
 
