@@ -149,7 +149,7 @@ export function createCore(deps: CoreDependencies): Core {
   const automation = new AutomationService(db, clock);
   automation.ensureDefaults();
   const messageRepository = new MessageRepository(db);
-  const messageText = new MessageText(db, clock);
+  const messageText = new MessageText(db, clock, messageRepository);
   const sender = new MessageSender({
     db,
     repository: messageRepository,
@@ -161,8 +161,16 @@ export function createCore(deps: CoreDependencies): Core {
     text: messageText,
     ...random,
   });
-  const rescheduler = new Rescheduler({ generator: new ScheduleGenerator(db, automation, clock), sender, events });
-  const messages = new MessageService({ db, repository: messageRepository, sender, clock, events, text: messageText });
+  const rescheduler = new Rescheduler({ generator: new ScheduleGenerator(db, automation, clock, messageRepository), sender, events });
+  const messages = new MessageService({
+    db,
+    repository: messageRepository,
+    workshops: workshopRepository,
+    sender,
+    clock,
+    events,
+    text: messageText,
+  });
   const workshopService = new WorkshopService({
     db,
     repository: workshopRepository,

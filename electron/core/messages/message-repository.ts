@@ -48,6 +48,20 @@ const RULE_NAME = `coalesce((SELECT c.label FROM workshop_automation_config c WH
 
 type ViewRow = MessageRow & { workshop_name: string; rule_label?: string | null; delivered_count?: number; read_count?: number };
 
+/** What the schedule knows of a row it owns. */
+export type ReminderRow = Pick<MessageRow, 'id' | 'status' | 'cancelled_by' | 'edited_at'> & { rule_key: string };
+
+/** A reminder's values as its rule and workshop make them. */
+export interface ReminderValues {
+  session: string | null;
+  group: string | null;
+  body: string;
+  source: string;
+  at: string;
+  grace: number;
+  now: string;
+}
+
 /** The queue table, `scheduled_whatsapp_messages`. */
 export class MessageRepository {
   readonly nextDueSql =
@@ -71,7 +85,125 @@ export class MessageRepository {
         .prepare("SELECT id FROM scheduled_whatsapp_messages WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at")
         .pluck(),
       byMessageId: db.prepare('SELECT id, workshop_id, status, receipt FROM scheduled_whatsapp_messages WHERE message_id = ?'),
+      // One statement, so two senders (or a crash between a check and a write) can never both claim a row.
+      claim: db.prepare(
+        `UPDATE scheduled_whatsapp_messages SET status = 'sending', message_id = ?, attempts = attempts + 1, updated_at = ?,
+           recipients = (SELECT max(size - 1, 0) FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?)
+         WHERE id = ? AND status = 'pending'`,
+      ),
+      insert: db.prepare(
+        `INSERT INTO scheduled_whatsapp_messages (id, workshop_id, session_id, group_jid, kind, body, body_source, media, media_mimetype, file_name,
+           scheduled_for, grace_minutes, status, next_attempt_at, created_at, updated_at)
+         VALUES (@id, @workshopId, @sessionId, @groupJid, @kind, @body, @bodySource, @media, @mediaMimetype, @fileName,
+           @at, @graceMinutes, 'pending', @at, @now, @now)`,
+      ),
+      // The schedule's writes: one row per workshop and rule.
+      ruleRows: db.prepare(
+        'SELECT id, rule_key, status, cancelled_by, edited_at FROM scheduled_whatsapp_messages WHERE workshop_id = ? AND rule_key IS NOT NULL',
+      ),
+      insertReminder: db.prepare(`
+        INSERT INTO scheduled_whatsapp_messages (id, workshop_id, rule_key, idempotency_key, session_id, group_jid, kind, body, body_source,
+          scheduled_for, grace_minutes, status, next_attempt_at, created_at, updated_at)
+        VALUES (@id, @workshop, @rule, @key, @session, @group, 'text', @body, @source, @at, @grace, 'pending', @at, @now, @now)`),
+      reschedule: db.prepare(`
+        UPDATE scheduled_whatsapp_messages SET session_id = @session, group_jid = @group, body = @body, body_source = @source, scheduled_for = @at,
+          next_attempt_at = @at, grace_minutes = @grace, status = 'pending', cancelled_by = NULL, attempts = 0, last_error = NULL, updated_at = @now
+        WHERE id = @id
+          AND (status <> 'pending' OR session_id IS NOT @session OR group_jid IS NOT @group OR body IS NOT @body OR body_source IS NOT @source
+            OR scheduled_for IS NOT @at OR grace_minutes IS NOT @grace OR last_error IS NOT NULL)`),
+      cancelBySchedule: db.prepare(
+        "UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE id = ? AND status = 'pending'",
+      ),
+      // A reminder whose new time has already passed: cancelled, and listed at that new time rather than the old one.
+      cancelAt: db.prepare(
+        `UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', scheduled_for = @at, next_attempt_at = NULL, updated_at = @now
+         WHERE id = @id AND (status = 'pending' OR (status = 'cancelled' AND cancelled_by = 'schedule' AND scheduled_for IS NOT @at))`,
+      ),
+      scheduledFor: db.prepare('SELECT status, scheduled_for FROM scheduled_whatsapp_messages WHERE id = ?'),
+      hold: db.prepare(
+        "UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', last_error = @reason, updated_at = @now WHERE id = @id AND status = 'pending'",
+      ),
+      cancelAllBySchedule: db.prepare(
+        "UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE workshop_id = ? AND status = 'pending'",
+      ),
+      // Not a change the operator made, so updated_at stays as it was.
+      storeBody: db.prepare('UPDATE scheduled_whatsapp_messages SET body = ? WHERE id = ?'),
     };
+  }
+
+  /**
+   * Moves a pending row to sending under `messageId`, counting the attempt and the group's
+   * recipients at this moment; false when it was no longer pending (someone else claimed it).
+   */
+  claim(claim: { id: string; messageId: string; sessionId: string; groupJid: string | null }, nowIso: string): boolean {
+    return this.statements.claim.run(claim.messageId, nowIso, claim.sessionId, claim.groupJid, claim.id).changes === 1;
+  }
+
+  /** Queues one message of the operator's own, due at `at`. */
+  insert(
+    message: Pick<MessageRow, 'id' | 'workshop_id' | 'session_id' | 'group_jid' | 'kind' | 'body' | 'body_source' | 'media'> &
+      Pick<MessageRow, 'media_mimetype' | 'file_name' | 'grace_minutes'> & { at: string },
+    nowIso: string,
+  ): void {
+    this.statements.insert.run({
+      id: message.id,
+      workshopId: message.workshop_id,
+      sessionId: message.session_id,
+      groupJid: message.group_jid,
+      kind: message.kind,
+      body: message.body,
+      bodySource: message.body_source,
+      media: message.media,
+      mediaMimetype: message.media_mimetype,
+      fileName: message.file_name,
+      at: message.at,
+      graceMinutes: message.grace_minutes,
+      now: nowIso,
+    });
+  }
+
+  /** The rows the schedule owns for one workshop, one per rule. */
+  ruleRows(workshopId: string): ReminderRow[] {
+    return this.statements.ruleRows.all(workshopId) as ReminderRow[];
+  }
+
+  /** Queues a reminder; its idempotency key is its workshop and rule, so a second row for the same pair is refused. */
+  insertReminder(reminder: ReminderValues & { id: string; workshop: string; rule: string; key: string }): void {
+    this.statements.insertReminder.run(reminder);
+  }
+
+  /** Puts a reminder back to pending at its rule's values; false when it was already exactly that (no write, no event). */
+  reschedule(id: string, values: ReminderValues): boolean {
+    return this.statements.reschedule.run({ ...values, id }).changes > 0;
+  }
+
+  scheduledFor(id: string): Pick<MessageRow, 'status' | 'scheduled_for'> {
+    return this.statements.scheduledFor.get(id) as Pick<MessageRow, 'status' | 'scheduled_for'>;
+  }
+
+  /** Cancels a pending reminder on the schedule's behalf; returns the rows cancelled (0 or 1). */
+  cancelBySchedule(id: string, nowIso: string): number {
+    return this.statements.cancelBySchedule.run(nowIso, id).changes;
+  }
+
+  /** Cancels a reminder whose time `at` has passed and lists it at that time; false when nothing changed. */
+  cancelAt(id: string, at: string, nowIso: string): boolean {
+    return this.statements.cancelAt.run({ at, now: nowIso, id }).changes > 0;
+  }
+
+  /** Holds a pending reminder back with the reason shown to the operator; returns the rows held (0 or 1). */
+  hold(id: string, reason: string, nowIso: string): number {
+    return this.statements.hold.run({ reason, now: nowIso, id }).changes;
+  }
+
+  /** Cancels every pending message of a workshop (edited ones too); returns how many. */
+  cancelAllBySchedule(workshopId: string, nowIso: string): number {
+    return this.statements.cancelAllBySchedule.run(nowIso, workshopId).changes;
+  }
+
+  /** The text as it rendered when it went out. */
+  storeBody(id: string, body: string): void {
+    this.statements.storeBody.run(body, id);
   }
 
   get(id: string): (MessageRow & { workshop_name: string; workshop_time_zone: string }) | undefined {

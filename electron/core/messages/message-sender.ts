@@ -247,14 +247,8 @@ export class MessageSender {
     const sessionId = row.session_id as string;
     const connection = this.deps.sessions.connection(sessionId);
     const messageId = row.message_id ?? connection.newMessageId();
-    const claimed = this.deps.db
-      .prepare(
-        `UPDATE scheduled_whatsapp_messages SET status = 'sending', message_id = ?, attempts = attempts + 1, updated_at = ?,
-           recipients = (SELECT max(size - 1, 0) FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?)
-         WHERE id = ? AND status = 'pending'`,
-      )
-      .run(messageId, this.nowIso(), sessionId, row.group_jid, row.id);
-    if (claimed.changes !== 1) return;
+    const claimed = this.deps.repository.claim({ id: row.id, messageId, sessionId, groupJid: row.group_jid }, this.nowIso());
+    if (!claimed) return;
     this.changed(row.id, row.workshop_id);
     this.busy.add(sessionId);
     const attempt = row.attempts + 1;

@@ -9,6 +9,7 @@ import type { CoreEvents } from '../events/core-events.js';
 import { instantFromLocal } from '../../../shared/time/local-date-time.js';
 import type { MessageRepository, MessageRow } from './message-repository.js';
 import type { MessageSender } from './message-sender.js';
+import type { WorkshopRepository } from '../workshops/workshop-repository.js';
 import { missingValueFailure, type MessageText } from './message-text.js';
 import { unknownVariables, usesVariables } from '../../../shared/messages/template.js';
 
@@ -18,6 +19,7 @@ const QUICK_SEND_WAIT_MS = 45_000;
 export interface MessageServiceDeps {
   db: Database;
   repository: MessageRepository;
+  workshops: Pick<WorkshopRepository, 'get'>;
   sender: MessageSender;
   clock: Clock;
   events: CoreEvents;
@@ -28,6 +30,7 @@ export interface MessageServiceDeps {
 export class MessageService {
   private readonly db: Database;
   private readonly repository: MessageRepository;
+  private readonly workshops: Pick<WorkshopRepository, 'get'>;
   private readonly sender: MessageSender;
   private readonly clock: Clock;
   private readonly events: CoreEvents;
@@ -36,6 +39,7 @@ export class MessageService {
   constructor(deps: MessageServiceDeps) {
     this.db = deps.db;
     this.repository = deps.repository;
+    this.workshops = deps.workshops;
     this.sender = deps.sender;
     this.clock = deps.clock;
     this.events = deps.events;
@@ -71,37 +75,30 @@ export class MessageService {
 
   /** Goes through the same queue as reminders (claimed before sending, crash-safe), then waits for the outcome. */
   async sendNow(workshopId: string, text: string, media?: z.output<typeof MediaInputSchema>): Promise<ScheduledMessage> {
-    const workshop = this.db.prepare('SELECT session_id, group_jid FROM workshops WHERE id = ?').get(workshopId) as
-      { session_id: string | null; group_jid: string | null } | undefined;
+    const workshop = this.workshops.get(workshopId);
     if (!workshop) throw new ApiFailure('not-found', 'That workshop no longer exists.');
     if (!workshop.session_id || !workshop.group_jid) throw new ApiFailure('conflict', 'Link a WhatsApp group to this workshop first.');
     const source = this.sourceOf(workshopId, text);
     const id = `msg_${randomUUID()}`;
     const now = new Date(this.clock.now()).toISOString();
     const kind = media ? (media.mimetype.startsWith('image/') ? 'image' : 'document') : 'text';
-    this.db
-      .prepare(
-        `INSERT INTO scheduled_whatsapp_messages (id, workshop_id, session_id, group_jid, kind, body, body_source, media, media_mimetype, file_name,
-           scheduled_for, grace_minutes, status, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-      )
-      .run(
+    this.repository.insert(
+      {
         id,
-        workshopId,
-        workshop.session_id,
-        workshop.group_jid,
+        workshop_id: workshopId,
+        session_id: workshop.session_id,
+        group_jid: workshop.group_jid,
         kind,
-        text,
-        source,
-        media ? Buffer.from(media.base64, 'base64') : null,
-        media?.mimetype ?? null,
-        media?.fileName ?? null,
-        now,
-        QUICK_SEND_GRACE_MINUTES,
-        now,
-        now,
-        now,
-      );
+        body: text,
+        body_source: source,
+        media: media ? Buffer.from(media.base64, 'base64') : null,
+        media_mimetype: media?.mimetype ?? null,
+        file_name: media?.fileName ?? null,
+        at: now,
+        grace_minutes: QUICK_SEND_GRACE_MINUTES,
+      },
+      now,
+    );
     this.events.emit('messages:changed', { id, workshopId });
     this.sender.arm();
     const outcome = await withTimeout<ScheduledMessage | null>(this.clock, this.sender.waitFor(id), {
@@ -122,21 +119,16 @@ export class MessageService {
 
   /** The operator's own text and time for one pending message; the schedule leaves it alone from then on. */
   update(id: string, text: string, sendAtLocal: string): ScheduledMessage {
-    const found = this.db
-      .prepare(
-        'SELECT w.time_zone AS zone, w.id AS workshop FROM scheduled_whatsapp_messages m JOIN workshops w ON w.id = m.workshop_id WHERE m.id = ?',
-      )
-      .get(id) as { zone: string; workshop: string } | undefined;
-    if (!found) throw new ApiFailure('not-found', 'That message no longer exists.');
-    const { zone } = found;
-    const at = instantFromLocal(sendAtLocal, zone, 'sendAtLocal');
+    const message = this.repository.get(id);
+    if (!message) throw new ApiFailure('not-found', 'That message no longer exists.');
+    const at = instantFromLocal(sendAtLocal, message.workshop_time_zone, 'sendAtLocal');
     if (Date.parse(at) <= this.clock.now()) {
       throw new ApiFailure('invalid-input', 'That time has already passed; choose a later one or use "Send now".', {
         sendAtLocal: 'That time has already passed',
       });
     }
-    const source = this.sourceOf(found.workshop, text);
-    const workshop = source ? this.text.workshop(found.workshop) : undefined;
+    const source = this.sourceOf(message.workshop_id, text);
+    const workshop = source ? this.text.workshop(message.workshop_id) : undefined;
     // Shown in the list as it will read at its time; rendered again when it goes out.
     const body = source && workshop ? this.text.render(source, workshop, at).text : text;
     const now = new Date(this.clock.now()).toISOString();

@@ -10,7 +10,7 @@ import {
 } from '../../../shared/messages/template.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
-import type { MessageRow } from './message-repository.js';
+import type { MessageRepository, MessageRow } from './message-repository.js';
 
 export interface RenderedText {
   text: string;
@@ -40,6 +40,7 @@ export class MessageText {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly messages: Pick<MessageRepository, 'storeBody'>,
   ) {
     this.workshopStatement = db.prepare(`
       SELECT w.name, w.starts_at, w.time_zone, w.duration_minutes, w.join_link, g.invite_link
@@ -81,8 +82,7 @@ export class MessageText {
     if (!workshop) return row.body;
     const rendered = this.render(source, workshop);
     if (rendered.missing.length > 0) throw missingValueFailure(workshop.name, rendered.missing);
-    if (rendered.text !== row.body)
-      this.db.prepare('UPDATE scheduled_whatsapp_messages SET body = ? WHERE id = ?').run(rendered.text, row.id);
+    if (rendered.text !== row.body) this.messages.storeBody(row.id, rendered.text);
     return rendered.text;
   }
 
