@@ -165,7 +165,11 @@ export const methods = {
   'workshops:list': method(NoInput, z.array(WorkshopSchema)),
   'workshops:get': method(WorkshopRef, WorkshopSchema),
   'workshops:create': method(WorkshopInputSchema.strict(), WorkshopSchema),
-  'workshops:update': method(WorkshopUpdateSchema.extend({ id: WorkshopIdSchema }).strict(), WorkshopSchema),
+  /** Saves the workshop; `reminders` says how many still to go moved to a new time or were cancelled with it. */
+  'workshops:update': method(
+    WorkshopUpdateSchema.extend({ id: WorkshopIdSchema }).strict(),
+    WorkshopSchema.extend({ reminders: z.object({ moved: z.number().int().min(0), cancelled: z.number().int().min(0) }).optional() }),
+  ),
   'workshops:delete': method(WorkshopRef, z.object({ deleted: z.literal(true) })),
   'workshops:link-group': method(
     z.object({ id: WorkshopIdSchema, sessionId: SessionId, groupJid: GroupJidSchema }).strict(),

@@ -1,6 +1,6 @@
 import type { CoreEvents } from '../events/core-events.js';
 import type { MessageSender } from './message-sender.js';
-import type { ScheduleGenerator } from './schedule-generator.js';
+import type { ScheduleChange, ScheduleGenerator } from './schedule-generator.js';
 
 /**
  * Keeps pending reminders in step with their workshop and with the rules: regenerates
@@ -10,9 +10,11 @@ export class Rescheduler {
   constructor(private readonly deps: { generator: ScheduleGenerator; sender: MessageSender; events: CoreEvents }) {}
 
   /** The workshop's time, name, link, group or own rules changed. */
-  workshop(workshopId: string): void {
-    if (this.deps.generator.regenerate(workshopId)) this.queueChanged(workshopId);
+  workshop(workshopId: string): ScheduleChange {
+    const change = this.deps.generator.regenerate(workshopId);
+    if (change.changed) this.queueChanged(workshopId);
     this.deps.sender.arm();
+    return change;
   }
 
   /** The organisation's rules or a template changed: every workshop may follow. */

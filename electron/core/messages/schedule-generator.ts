@@ -31,8 +31,18 @@ interface ExistingRow {
  * one row (its idempotency key), so repeating an edit changes that row instead of adding
  * one. Only pending rows move; sent, sending, uncertain, failed and missed rows are history.
  */
+/** What one regeneration did to the reminders still to go. */
+export interface ScheduleChange {
+  changed: boolean;
+  /** Pending reminders now due at another time. */
+  moved: number;
+  /** Pending reminders cancelled because their new time has passed, their rule is off or gone, or the group was unlinked. */
+  cancelled: number;
+}
+
 export class ScheduleGenerator {
   private readonly statements;
+  private tally = { moved: 0, cancelled: 0 };
 
   constructor(
     private readonly db: Database,
@@ -60,6 +70,12 @@ export class ScheduleGenerator {
       cancel: db.prepare(
         "UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', updated_at = ? WHERE id = ? AND status = 'pending'",
       ),
+      // A reminder whose new time has already passed: cancelled, and listed at that new time rather than the old one.
+      cancelAt: db.prepare(
+        `UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', scheduled_for = @at, next_attempt_at = NULL, updated_at = @now
+         WHERE id = @id AND (status = 'pending' OR (status = 'cancelled' AND cancelled_by = 'schedule' AND scheduled_for IS NOT @at))`,
+      ),
+      scheduledFor: db.prepare('SELECT status, scheduled_for FROM scheduled_whatsapp_messages WHERE id = ?'),
       hold: db.prepare(
         "UPDATE scheduled_whatsapp_messages SET status = 'cancelled', cancelled_by = 'schedule', last_error = @reason, updated_at = @now WHERE id = @id AND status = 'pending'",
       ),
@@ -70,14 +86,23 @@ export class ScheduleGenerator {
     };
   }
 
-  /** Brings one workshop's reminders in line with it; returns whether any row changed. */
-  regenerate(workshopId: string): boolean {
-    return this.db.transaction(() => this.regenerateInTransaction(workshopId))();
+  /** Brings one workshop's reminders in line with it; says whether any row changed and how many still to go moved or were cancelled. */
+  regenerate(workshopId: string): ScheduleChange {
+    return this.db.transaction(() => {
+      this.tally = { moved: 0, cancelled: 0 };
+      const changed = this.regenerateInTransaction(workshopId);
+      return { changed, ...this.tally };
+    })();
   }
 
   /** Returns the workshops whose queue changed. */
   regenerateAll(): string[] {
     return this.db.transaction(() => (this.statements.allWorkshops.all() as string[]).filter((id) => this.regenerateInTransaction(id)))();
+  }
+
+  private cancelled(rows: number): boolean {
+    this.tally.cancelled += rows;
+    return rows > 0;
   }
 
   private regenerateInTransaction(workshopId: string): boolean {
@@ -86,7 +111,9 @@ export class ScheduleGenerator {
     if (!workshop) return false;
     if (!workshop.group_jid || !workshop.session_id) {
       // Unlinked: nothing can be sent anywhere, so nothing stays pending, edited messages included.
-      return this.statements.cancelAll.run(now, workshopId).changes > 0;
+      const cancelled = this.statements.cancelAll.run(now, workshopId).changes;
+      this.tally.cancelled += cancelled;
+      return cancelled > 0;
     }
     const existing = new Map((this.statements.existing.all(workshopId) as ExistingRow[]).map((row) => [row.rule_key, row]));
     let changed = false;
@@ -94,7 +121,7 @@ export class ScheduleGenerator {
     for (const row of existing.values()) {
       // Its rule was removed (here or on another desktop): nothing will send it, edited or not.
       if (row.status === 'pending' && !rules.some((rule) => rule.ruleKey === row.rule_key))
-        changed = this.statements.cancel.run(now, row.id).changes > 0 || changed;
+        changed = this.cancelled(this.statements.cancel.run(now, row.id).changes) || changed;
     }
     for (const rule of rules) {
       const row = existing.get(rule.ruleKey);
@@ -105,8 +132,17 @@ export class ScheduleGenerator {
       if (!movable) continue;
       const at = ruleFiresAt(rule.timing, workshop.starts_at, workshop.time_zone);
       const template = rule.templateId ? this.automation.template(rule.templateId) : undefined;
-      if (!rule.enabled || !template || Date.parse(at) <= this.clock.now()) {
-        if (row?.status === 'pending') changed = this.statements.cancel.run(now, row.id).changes > 0 || changed;
+      if (!rule.enabled || !template) {
+        if (row?.status === 'pending') changed = this.cancelled(this.statements.cancel.run(now, row.id).changes) || changed;
+        continue;
+      }
+      if (Date.parse(at) <= this.clock.now()) {
+        if (row) {
+          const wasPending = row.status === 'pending';
+          const updated = this.statements.cancelAt.run({ at, now, id: row.id }).changes > 0;
+          if (wasPending) this.cancelled(updated ? 1 : 0);
+          changed = updated || changed;
+        }
         continue;
       }
       const templateInput = templateValues(
@@ -125,7 +161,7 @@ export class ScheduleGenerator {
         // On hold rather than sent as a dangling "Join here:"; it comes back once the value exists.
         if (row?.status === 'pending') {
           const reason = `On hold: the text uses ${describeMissing(missing)}, which this workshop does not have yet.`;
-          changed = this.statements.hold.run({ reason, now, id: row.id }).changes > 0 || changed;
+          changed = this.cancelled(this.statements.hold.run({ reason, now, id: row.id }).changes) || changed;
         }
         continue;
       }
@@ -140,8 +176,12 @@ export class ScheduleGenerator {
         now,
       };
       // A row already as it should be is left alone: an update would tell the page and the sync that it moved.
-      if (row) changed = this.statements.reschedule.run({ ...values, id: row.id }).changes > 0 || changed;
-      else {
+      if (row) {
+        const before = this.statements.scheduledFor.get(row.id) as { status: string; scheduled_for: string };
+        const updated = this.statements.reschedule.run({ ...values, id: row.id }).changes > 0;
+        if (updated && before.status === 'pending' && before.scheduled_for !== at) this.tally.moved++;
+        changed = updated || changed;
+      } else {
         this.statements.insert.run({
           ...values,
           id: `msg_${randomUUID()}`,

@@ -726,3 +726,25 @@ describe('narrowing the queue for the Messages page', () => {
     expect(await found({ scope: 'history', search: 'one hour' })).toEqual(['Design Sprint: 1h-before']);
   });
 });
+
+describe('telling the coordinator what a time change did', () => {
+  it('counts the reminders moved and cancelled, and lists a cancelled one at its new time, not the old', async () => {
+    const workshop = await workshopAt('2026-11-22T18:30');
+    // 09:20 today (it is 08:30): "30 minutes before" and "We are live" move, the morning reminder (09:00) keeps its time.
+    const saved = await call(core, 'workshops:update', { id: workshop.id, startsAtLocal: '2026-11-22T09:20' });
+    expect(saved.reminders).toEqual({ moved: 2, cancelled: 2 });
+    const after = await byRule(workshop.id);
+    expect(Object.fromEntries(Object.entries(after).map(([rule, m]) => [rule, [m.scheduledFor, m.status]]))).toEqual({
+      'morning-of': ['2026-11-22T03:30:00.000Z', 'pending'],
+      '6h-before': ['2026-11-21T21:50:00.000Z', 'cancelled'],
+      '1h-before': ['2026-11-22T02:50:00.000Z', 'cancelled'],
+      '30m-before': ['2026-11-22T03:20:00.000Z', 'pending'],
+      'live-now': ['2026-11-22T03:50:00.000Z', 'pending'],
+    });
+    // Saved again unchanged: nothing to move.
+    expect((await call(core, 'workshops:update', { id: workshop.id, startsAtLocal: '2026-11-22T09:20' })).reminders).toEqual({
+      moved: 0,
+      cancelled: 0,
+    });
+  });
+});

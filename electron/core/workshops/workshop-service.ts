@@ -36,7 +36,8 @@ export interface WorkshopServiceDeps {
   clock: Clock;
   logger: Logger;
   /** Reminders follow the workshop: called whenever its time, name, link or group changes. */
-  scheduleChanged: (workshopId: string) => void;
+  /** Returns what the change did to the reminders still to go, when the schedule says. */
+  scheduleChanged: (workshopId: string) => { moved: number; cancelled: number } | void;
   lids: LidResolver;
 }
 
@@ -51,7 +52,7 @@ export class WorkshopService {
   private readonly events: CoreEvents;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly scheduleChanged: (workshopId: string) => void;
+  private readonly scheduleChanged: WorkshopServiceDeps['scheduleChanged'];
   private readonly lids: LidResolver;
 
   constructor(deps: WorkshopServiceDeps) {
@@ -84,7 +85,8 @@ export class WorkshopService {
     return this.get(id);
   }
 
-  update(id: string, input: Partial<WorkshopInput>): Workshop {
+  /** Saves the workshop and says how many reminders still to go moved or were cancelled with it. */
+  update(id: string, input: Partial<WorkshopInput>): Workshop & { reminders?: { moved: number; cancelled: number } } {
     const current = this.require(id);
     const merged: WorkshopInput = {
       name: input.name ?? current.name,
@@ -95,9 +97,9 @@ export class WorkshopService {
       joinLink: input.joinLink ?? current.join_link,
     };
     this.repository.update(id, this.fields(merged), this.now());
-    this.scheduleChanged(id);
+    const schedule = this.scheduleChanged(id);
     this.changed(id);
-    return this.get(id);
+    return { ...this.get(id), ...(schedule ? { reminders: { moved: schedule.moved, cancelled: schedule.cancelled } } : {}) };
   }
 
   delete(id: string): void {

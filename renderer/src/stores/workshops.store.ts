@@ -9,7 +9,7 @@ export type DetailTab = (typeof detailTabs)[number];
 
 /** Where the coordinator is inside the Workshops section; the sidebar only knows "workshops". */
 export type WorkshopsView =
-  { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string; tab?: DetailTab } | { kind: 'edit'; id: string };
+  { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string; tab?: DetailTab } | { kind: 'edit'; id: string; tab?: DetailTab };
 
 export interface WorkshopsState {
   view: WorkshopsView;
@@ -18,7 +18,8 @@ export interface WorkshopsState {
   loadError: string | null;
   /** Said once on the list, e.g. when the open workshop was deleted in another window. */
   notice: string | null;
-  show(view: WorkshopsView): void;
+  /** Opens a view; `notice` is said there once (e.g. "3 reminders moved"). */
+  show(view: WorkshopsView, notice?: string): void;
   load(): Promise<void>;
 }
 
@@ -35,7 +36,7 @@ export function createWorkshopsStore(api: ConsoleApi): StoreApi<WorkshopsState> 
     workshops: null,
     loadError: null,
     notice: null,
-    show: (view) => set({ view, notice: null }),
+    show: (view, notice) => set({ view, notice: notice ?? null }),
     async load() {
       const mine = ++sequence;
       loading++;

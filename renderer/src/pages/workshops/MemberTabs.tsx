@@ -32,6 +32,8 @@ export function MemberTabs({ workshop }: { workshop: Workshop }) {
   const show = useWorkshops((state) => state.show);
   const setSelected = (tab: DetailTab) => show({ kind: 'detail', id: workshop.id, tab });
   const tabRefs = useRef(new Map<DetailTab, HTMLButtonElement>());
+  // Said once after a save, e.g. "Saved. 3 reminders moved to the new time."
+  const notice = useWorkshops((state) => state.notice);
 
   const select = (tab: DetailTab) => {
     setSelected(tab);
@@ -57,6 +59,11 @@ export function MemberTabs({ workshop }: { workshop: Workshop }) {
 
   return (
     <section className="card member-tabs" aria-label="Members">
+      {notice ? (
+        <p className="member-tabs__notice" role="status">
+          {notice}
+        </p>
+      ) : null}
       <div role="tablist" aria-label="Member lists" className="tabs" onKeyDown={onKeyDown}>
         {tabs.map((tab) => {
           const count = tabCount(tab, workshop.stats);

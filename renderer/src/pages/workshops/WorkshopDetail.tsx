@@ -45,6 +45,8 @@ export function WorkshopDetail({ id }: { id: string }) {
 
 function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: ReactNode }) {
   const show = useWorkshops((state) => state.show);
+  // Saving an edit comes back to this tab.
+  const openTab = useWorkshops((state) => (state.view.kind === 'detail' ? state.view.tab : undefined));
   // Until a group is linked and people registered, linking and importing are the next step:
   // show them first. Keyed, so the move keeps their state (an open import dialog survives).
   const settingUp = !workshop.group || workshop.stats.registered === 0;
@@ -64,7 +66,11 @@ function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: Reac
         subtitle={subtitle}
         actions={
           <>
-            <button type="button" className="button" onClick={() => show({ kind: 'edit', id: workshop.id })}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => show({ kind: 'edit', id: workshop.id, ...(openTab ? { tab: openTab } : {}) })}
+            >
               Edit
             </button>
             <SyncMembersButton workshop={workshop} />

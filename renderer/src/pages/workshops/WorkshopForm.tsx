@@ -7,6 +7,7 @@ import { TimeZoneSelect } from '../../components/TimeZoneSelect.js';
 import { FormField } from '../../components/FormField.js';
 import { PageHeader } from '../PageHeader.js';
 import { useAction } from './use-action.js';
+import { rescheduleNotice } from './reschedule-notice.js';
 import { useWorkshops } from './use-workshops.js';
 
 interface Draft {
@@ -48,6 +49,7 @@ function pastStartHint(startsAtLocal: string, timeZone: string, now = Date.now()
 export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
   const api = useApi();
   const show = useWorkshops((state) => state.show);
+  const view = useWorkshops((state) => state.view);
   const organisationZone = useConsole((state) => state.settings?.timeZone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const [draft, setDraft] = useState(() => draftFor(workshop, organisationZone));
   const saving = useAction();
@@ -62,7 +64,10 @@ export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
     const saved = await saving.run(() =>
       workshop ? api.call('workshops:update', { id: workshop.id, ...input }) : api.call('workshops:create', input),
     );
-    if (saved) show({ kind: 'detail', id: saved.id });
+    if (!saved) return;
+    const tab = view.kind === 'edit' ? view.tab : undefined;
+    const reminders = (saved as { reminders?: { moved: number; cancelled: number } }).reminders;
+    show({ kind: 'detail', id: saved.id, ...(tab ? { tab } : {}) }, rescheduleNotice(reminders));
   }
 
   async function remove() {
