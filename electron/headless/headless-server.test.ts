@@ -116,6 +116,36 @@ describe('headless server', () => {
     ws.close();
   });
 
+  it('carries a 20 MB document over the socket to the core, and refuses a 6 MB photo with the reason, keeping the socket open', async () => {
+    const { ws } = await connect({ token: TOKEN });
+    if (!ws) throw new Error('no socket');
+    let closedWith: number | null = null;
+    ws.on('close', (code) => (closedWith = code));
+    // Answered either with a result or by the socket closing, so a refused frame fails here, not by timeout.
+    const answer = (id: number, input: unknown) =>
+      Promise.race([
+        call(ws, id, 'messages:send-now', input),
+        new Promise((resolve) => ws.once('close', (code) => resolve({ closed: code }))),
+      ]);
+    const workshopId = 'ws_00000000-0000-4000-8000-000000000000';
+
+    const deck = Buffer.alloc(20 * 1024 * 1024, 1).toString('base64');
+    // The core looked the workshop up, so the whole file crossed the socket and passed the contract.
+    expect(await answer(3, { workshopId, media: { base64: deck, mimetype: 'application/pdf', fileName: 'deck.pdf' } })).toMatchObject({
+      result: { ok: false, error: { code: 'not-found', message: 'That workshop no longer exists.' } },
+    });
+
+    const photo = Buffer.alloc(6 * 1024 * 1024, 1).toString('base64');
+    expect(await answer(4, { workshopId, media: { base64: photo, mimetype: 'image/jpeg', fileName: 'stage.jpg' } })).toMatchObject({
+      result: {
+        ok: false,
+        error: { code: 'invalid-input', message: expect.stringContaining('“stage.jpg” is 6.0 MB; WhatsApp takes photos up to 5 MB.') },
+      },
+    });
+    expect(closedWith).toBeNull();
+    ws.close();
+  });
+
   it('closes a socket that sends something other than call frames', async () => {
     const { ws } = await connect({ token: TOKEN });
     if (!ws) throw new Error('no socket');

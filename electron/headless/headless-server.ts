@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_MEDIA_BASE64_CHARS } from '../../shared/messages/media-limits.js';
 import { CallFrameSchema, WS_PATH, WS_PROTOCOL, WS_TOKEN_PREFIX, type EventFrame, type ResultFrame } from '../../shared/contract/wire.js';
 import { CONTENT_SECURITY_POLICY, contentTypeFor, resolveAssetPath } from '../assets/resolve-asset-path.js';
 import type { Core } from '../core/composition-root.js';
@@ -28,7 +29,9 @@ export interface HeadlessServer {
   close(): Promise<void>;
 }
 
-const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+// A call carries the largest file WhatsApp takes as base64, plus its caption, names and the frame's
+// JSON; 1 MiB covers those (a 4,096-character caption is at most ~25 KB escaped), so a legal file fits.
+const MAX_FRAME_BYTES = MAX_MEDIA_BASE64_CHARS + 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
 
 function tokensMatch(expected: string, offered: string | undefined): boolean {

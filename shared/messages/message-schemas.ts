@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LocalTimeSchema, RuleKeySchema, RuleLabelSchema } from './schedule.js';
+import { MAX_MEDIA_BASE64_CHARS, MEDIA_LIMIT_BYTES, base64DecodedBytes, mediaSizeProblem } from './media-limits.js';
 
 export const messageStatuses = ['pending', 'sending', 'sent', 'failed', 'missed', 'uncertain', 'cancelled'] as const;
 export const MessageStatusSchema = z.enum(messageStatuses);
@@ -134,8 +135,13 @@ export const NotificationSchema = z.object({
 export type ConsoleNotification = z.infer<typeof NotificationSchema>;
 
 /** An image or document picked in the UI, base64 so it crosses both transports as JSON. */
-export const MediaInputSchema = z.object({
-  base64: z.string().max(22 * 1024 * 1024, 'Files must be under 16 MB'),
-  mimetype: z.string().min(3).max(120),
-  fileName: z.string().min(1).max(200),
-});
+export const MediaInputSchema = z
+  .object({
+    base64: z.string().max(MAX_MEDIA_BASE64_CHARS, `Files must be under ${MEDIA_LIMIT_BYTES.document / 1024 / 1024} MB`),
+    mimetype: z.string().min(3).max(120),
+    fileName: z.string().min(1).max(200),
+  })
+  .superRefine((media, context) => {
+    const problem = mediaSizeProblem({ ...media, bytes: base64DecodedBytes(media.base64) });
+    if (problem) context.addIssue({ code: 'custom', message: problem, path: ['base64'] });
+  });

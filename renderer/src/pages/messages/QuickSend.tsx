@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { formatFileSize, mediaSizeProblem } from '../../../../shared/messages/media-limits.js';
 import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
 import { missingValueNames, type TemplateVariable } from '../../../../shared/messages/template.js';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
@@ -10,8 +11,6 @@ import { formatClock } from './format-message-time.js';
 import { useWorkshops } from '../workshops/use-workshops.js';
 import { useMessagesStore } from './use-messages.js';
 
-/** WhatsApp's own limit for media; the core refuses more too. */
-export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 /** WhatsApp's limit for one message; longer text is refused here, never cut. */
 export const MAX_TEXT = 4_096;
 
@@ -49,10 +48,6 @@ export function describeOutcome(message: ScheduledMessage, timeZone: string): Ou
     default:
       return { kind: 'other', text: 'Still sending; it is listed below and will update by itself.' };
   }
-}
-
-function fileSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 /** "Quick Send": text, or an image or document with a caption, to the workshop's group now. */
@@ -119,9 +114,10 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
 
   const pickFile = (picked: File | null) => {
     setOutcome(null);
-    if (picked && picked.size > MAX_MEDIA_BYTES) {
+    const tooLarge = picked && mediaSizeProblem({ fileName: picked.name, mimetype: picked.type, bytes: picked.size });
+    if (tooLarge) {
       setFile(null);
-      setFileError(`“${picked.name}” is ${fileSize(picked.size)}; WhatsApp takes files up to 16 MB.`);
+      setFileError(tooLarge);
       if (fileInput.current) fileInput.current.value = '';
       return;
     }
@@ -267,7 +263,7 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
           </label>
           {file ? (
             <span className="quick-send__chosen">
-              {file.type.startsWith('image/') ? '🖼' : '📄'} {file.name} <span className="muted">({fileSize(file.size)})</span>
+              {file.type.startsWith('image/') ? '🖼' : '📄'} {file.name} <span className="muted">({formatFileSize(file.size)})</span>
               <button type="button" className="button button--quiet button--small" onClick={removeFile} aria-label={`Remove ${file.name}`}>
                 ✕
               </button>

@@ -108,20 +108,31 @@ describe('the workshop WhatsApp tab', () => {
     expect(history.map((record) => record.text)).toContain('Slides are up!');
   });
 
-  it('sends an image with a caption, and refuses a file over 16 MB before sending', async () => {
+  it('takes a 20 MB PDF, refuses a 6 MB photo and a 120 MB PDF with the limit for their kind, then sends an image with a caption', async () => {
     await linkedWorkshop(test.core, 'Analytics Evening');
     renderConsole(test.core, 'workshops');
     await openWhatsAppTab('Analytics Evening');
 
     const input = await screen.findByLabelText('Attach image or document');
-    const huge = new File(['x'], 'recording.mp4', { type: 'video/mp4' });
-    Object.defineProperty(huge, 'size', { value: 17 * 1024 * 1024 });
-    fireEvent.change(input, { target: { files: [huge] } });
-    expect(await screen.findByRole('alert')).toHaveTextContent('“recording.mp4” is 17.0 MB; WhatsApp takes files up to 16 MB.');
+    const sized = (name: string, type: string, megabytes: number) => {
+      const file = new File(['x'], name, { type });
+      Object.defineProperty(file, 'size', { value: megabytes * 1024 * 1024 });
+      return file;
+    };
+    fireEvent.change(input, { target: { files: [sized('deck.pdf', 'application/pdf', 20)] } });
+    expect(await screen.findByRole('button', { name: 'Remove deck.pdf' })).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+
+    fireEvent.change(input, { target: { files: [sized('stage.jpg', 'image/jpeg', 6)] } });
+    expect(await screen.findByRole('alert')).toHaveTextContent('“stage.jpg” is 6.0 MB; WhatsApp takes photos up to 5 MB.');
+    expect(screen.queryByRole('button', { name: 'Remove stage.jpg' })).not.toBeInTheDocument();
+
+    fireEvent.change(input, { target: { files: [sized('archive.pdf', 'application/pdf', 120)] } });
+    expect(await screen.findByRole('alert')).toHaveTextContent('“archive.pdf” is 120.0 MB; WhatsApp takes documents up to 100 MB.');
 
     const image = new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10])], 'seating.png', { type: 'image/png' });
     fireEvent.change(input, { target: { files: [image] } });
-    expect(screen.queryByText(/WhatsApp takes files up to 16 MB/)).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText(/WhatsApp takes/)).not.toBeInTheDocument());
     expect(screen.getByRole('button', { name: 'Remove seating.png' })).toBeInTheDocument();
     fireEvent.change(screen.getByLabelText('Caption'), { target: { value: 'Where to sit' } });
     await sendToGroup();
