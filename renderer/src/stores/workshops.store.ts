@@ -18,8 +18,16 @@ export interface WorkshopsState {
   loadError: string | null;
   /** Said once on the list, e.g. when the open workshop was deleted in another window. */
   notice: string | null;
-  /** Opens a view; `notice` is said there once (e.g. "3 reminders moved"). */
-  show(view: WorkshopsView, notice?: string): void;
+  /** Offered with the notice after a time change: tell this workshop's group the new time. */
+  tellGroup: { workshopId: string } | null;
+  /** Text Quick Send opens with once, for this workshop; it is never sent without the coordinator's Send. */
+  quickSendDraft: { workshopId: string; text: string } | null;
+  /** Opens a view; `notice` is said there once (e.g. "3 reminders moved"), with `tellGroup` offered beside it. */
+  show(view: WorkshopsView, notice?: string, tellGroup?: { workshopId: string }): void;
+  /** Opens the workshop's WhatsApp tab with Quick Send holding `text`. */
+  draftQuickSend(workshopId: string, text: string): void;
+  /** Quick Send took the draft; it is not put back when the tab is opened again. */
+  clearQuickSendDraft(): void;
   load(): Promise<void>;
 }
 
@@ -36,7 +44,12 @@ export function createWorkshopsStore(api: ConsoleApi): StoreApi<WorkshopsState> 
     workshops: null,
     loadError: null,
     notice: null,
-    show: (view, notice) => set({ view, notice: notice ?? null }),
+    tellGroup: null,
+    quickSendDraft: null,
+    show: (view, notice, tellGroup) => set({ view, notice: notice ?? null, tellGroup: tellGroup ?? null }),
+    draftQuickSend: (workshopId, text) =>
+      set({ view: { kind: 'detail', id: workshopId, tab: 'whatsapp' }, tellGroup: null, quickSendDraft: { workshopId, text } }),
+    clearQuickSendDraft: () => set({ quickSendDraft: null }),
     async load() {
       const mine = ++sequence;
       loading++;

@@ -8,6 +8,7 @@ import { useConfirm } from '../../components/ConfirmDialog.js';
 import { FormField } from '../../components/FormField.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatClock } from './format-message-time.js';
+import { useWorkshops } from '../workshops/use-workshops.js';
 import { useMessagesStore } from './use-messages.js';
 
 /** WhatsApp's limit for one message; longer text is refused here, never cut. */
@@ -69,6 +70,18 @@ export function QuickSend({ workshop }: { workshop: Workshop }) {
   const error = failure && !(failure.offline && reachable) ? failure : null;
   const [latestPreview, setPreview] = useState<Preview | null>(null);
   const { dialog, ask } = useConfirm();
+  // A draft handed over once (e.g. "Tell the group" after a time change) only fills the box; Send still asks.
+  const draft = useWorkshops((state) => (state.quickSendDraft?.workshopId === workshop.id ? state.quickSendDraft : null));
+  const clearDraft = useWorkshops((state) => state.clearQuickSendDraft);
+  const [takenDraft, setTakenDraft] = useState<typeof draft>(null);
+  if (draft && draft !== takenDraft) {
+    setTakenDraft(draft);
+    setText(draft.text);
+    setOutcome(null);
+  }
+  useEffect(() => {
+    if (draft) clearDraft();
+  }, [draft, clearDraft]);
 
   useEffect(() => {
     if (templates === null) void loadTemplates();

@@ -4,6 +4,7 @@ import { detailTabs as tabs, type DetailTab } from '../../stores/workshops.store
 import { memberTabLabels } from './member-columns.js';
 import { MemberTable } from './MemberTable.js';
 import { MissingActions } from './MissingActions.js';
+import { timeChangeMessage } from './reschedule-notice.js';
 import { useWorkshops } from './use-workshops.js';
 import { WhatsAppTab } from './WhatsAppTab.js';
 
@@ -34,6 +35,8 @@ export function MemberTabs({ workshop }: { workshop: Workshop }) {
   const tabRefs = useRef(new Map<DetailTab, HTMLButtonElement>());
   // Said once after a save, e.g. "Saved. 3 reminders moved to the new time."
   const notice = useWorkshops((state) => state.notice);
+  const tellGroup = useWorkshops((state) => state.tellGroup?.workshopId === workshop.id);
+  const draftQuickSend = useWorkshops((state) => state.draftQuickSend);
 
   const select = (tab: DetailTab) => {
     setSelected(tab);
@@ -62,6 +65,14 @@ export function MemberTabs({ workshop }: { workshop: Workshop }) {
       {notice ? (
         <p className="member-tabs__notice" role="status">
           {notice}
+          {tellGroup ? (
+            <>
+              {' '}
+              <button type="button" className="button button--small" onClick={() => draftQuickSend(workshop.id, timeChangeMessage)}>
+                Tell the group
+              </button>
+            </>
+          ) : null}
         </p>
       ) : null}
       <div role="tablist" aria-label="Member lists" className="tabs" onKeyDown={onKeyDown}>

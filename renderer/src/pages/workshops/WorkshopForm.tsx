@@ -67,7 +67,19 @@ export function WorkshopForm({ workshop }: { workshop?: Workshop }) {
     if (!saved) return;
     const tab = view.kind === 'edit' ? view.tab : undefined;
     const reminders = (saved as { reminders?: { moved: number; cancelled: number } }).reminders;
-    show({ kind: 'detail', id: saved.id, ...(tab ? { tab } : {}) }, rescheduleNotice(reminders));
+    show({ kind: 'detail', id: saved.id, ...(tab ? { tab } : {}) }, rescheduleNotice(reminders), await tellGroupOffer(saved));
+  }
+
+  /**
+   * Offer to tell the group only when the start moved and the group has already been sent something. Any sent message
+   * counts, not only those whose text names the time: a reminder's text is rendered from its template when it goes out,
+   * and a Quick Send is free text ("see you at 6:30"), so which ones named the old time cannot be told reliably; one
+   * needless offer is better than a group left with the old time.
+   */
+  async function tellGroupOffer(saved: Workshop): Promise<{ workshopId: string } | undefined> {
+    if (!workshop || !saved.group || saved.startsAt === workshop.startsAt) return undefined;
+    const sent = await api.call('messages:list', { workshopId: saved.id, scope: 'history', status: ['sent'] });
+    return sent.ok && sent.value.length > 0 ? { workshopId: saved.id } : undefined;
   }
 
   async function remove() {

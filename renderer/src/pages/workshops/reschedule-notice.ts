@@ -11,3 +11,9 @@ export function rescheduleNotice(reminders: { moved: number; cancelled: number }
   ].filter((part) => part !== null);
   return `Saved. ${parts.join('; ')}.`;
 }
+
+/**
+ * What "Tell the group" puts in Quick Send after a time change. It keeps its variables, so the preview and the send
+ * render it from the workshop's values through the same rule as every template (a missing join link is pointed out there).
+ */
+export const timeChangeMessage = 'Change of time: {workshop_name} now starts at {start_time}. Join here: {join_link}';
