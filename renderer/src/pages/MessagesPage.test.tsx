@@ -152,6 +152,29 @@ describe('acting on several messages at once', () => {
     expect(within(bar).getByRole('checkbox', { name: 'Select all 1 pending' })).not.toBeChecked();
   });
 
+  it('still says how many it cancelled when cancelling every pending message empties the list', async () => {
+    test = startConsole();
+    restoreLayout = giveTablesLayout();
+    await linkedWorkshop(test.core, 'Design Sprint');
+    renderConsole(test.core, 'messages');
+    await screen.findByRole('table', { name: 'Upcoming' });
+    const bar = screen.getByRole('toolbar', { name: 'Chosen messages in Upcoming' });
+    fireEvent.click(within(bar).getByRole('checkbox', { name: 'Select all 5 pending' }));
+    fireEvent.click(within(bar).getByRole('button', { name: 'Cancel chosen' }));
+    fireEvent.click(
+      within(await screen.findByRole('dialog', { name: 'Cancel 5 messages?' })).getByRole('button', { name: 'Cancel 5 messages' }),
+    );
+
+    // The list is empty once the change arrives; the line saying what happened stays beside the empty state.
+    await screen.findByRole('region', { name: 'Nothing scheduled' });
+    await waitFor(() =>
+      expect(within(screen.getByRole('toolbar', { name: 'Chosen messages in Upcoming' })).getByRole('status')).toHaveTextContent(
+        'Cancelled 5',
+      ),
+    );
+    expect(screen.queryByRole('table', { name: 'Upcoming' })).not.toBeInTheDocument();
+  });
+
   it('sends the chosen reminders of a workshop now after one question naming how many', async () => {
     test = startConsole();
     restoreLayout = giveTablesLayout();

@@ -194,14 +194,12 @@ function QueueSection({
         <p className="error" role="alert">
           {query.error}
         </p>
-      ) : count === 0 ? (
-        empty
       ) : (
         <>
           {window !== undefined && count >= window ? (
             <p className="muted">The newest {window.toLocaleString()} are listed; filter or search to find older ones.</p>
           ) : null}
-          <MessageList label={title} messages={query.data ?? []} timeZoneFor={timeZoneFor} onOpenWorkshop={onOpenWorkshop} />
+          <MessageList label={title} messages={query.data ?? []} timeZoneFor={timeZoneFor} onOpenWorkshop={onOpenWorkshop} empty={empty} />
         </>
       )}
     </section>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { MethodName } from '../../../../shared/contract/api-contract.js';
 import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
 import { useApi } from '../../app/console-context.js';
@@ -23,10 +23,13 @@ export interface MessageListProps {
   timeZoneFor: (workshopId: string) => string;
   /** Across workshops (the Messages page) a column names the workshop and opens it. */
   onOpenWorkshop?: (workshopId: string) => void;
+  /** Shown instead of the table while the list has no rows. The list stays mounted, so the line saying what a batch
+   * action did (e.g. "Cancelled 10") is still there when that action emptied the list. */
+  empty: ReactNode;
 }
 
 /** One queue view for the workshop tab and the Messages page: rows, statuses and the actions each status allows. */
-export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop }: MessageListProps) {
+export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop, empty }: MessageListProps) {
   const [actionError, setActionError] = useState<string | null>(null);
   const uncertain = messages.filter((message) => message.status === 'uncertain').length;
   const selection = useMessageSelection(messages);
@@ -37,6 +40,7 @@ export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop }: Me
   );
   const columns = choosing ? [chooseColumn(selection, timeZoneFor), ...baseColumns] : baseColumns;
 
+  // One tree for both cases: the batch bar keeps its place (and its state) when the table gives way to `empty`.
   return (
     <div className="message-list">
       {uncertain > 0 ? (
@@ -55,17 +59,21 @@ export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop }: Me
         </p>
       ) : null}
       <MessageBatchBar label={label} selection={selection} />
-      <VirtualTable
-        label={label}
-        rows={messages}
-        columns={columns}
-        rowKey={(message) => message.id}
-        // Tall enough for the workshop's name and three lines of the text to wrap, not cut to a dozen characters.
-        rowHeight={76}
-        rowTone={(message) =>
-          message.status === 'uncertain' ? 'attention' : message.status === 'failed' || message.status === 'missed' ? 'danger' : null
-        }
-      />
+      {messages.length === 0 ? (
+        empty
+      ) : (
+        <VirtualTable
+          label={label}
+          rows={messages}
+          columns={columns}
+          rowKey={(message) => message.id}
+          // Tall enough for the workshop's name and three lines of the text to wrap, not cut to a dozen characters.
+          rowHeight={76}
+          rowTone={(message) =>
+            message.status === 'uncertain' ? 'attention' : message.status === 'failed' || message.status === 'missed' ? 'danger' : null
+          }
+        />
+      )}
     </div>
   );
 }

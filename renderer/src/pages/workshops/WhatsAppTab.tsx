@@ -55,14 +55,19 @@ export function WhatsAppTab({ workshop }: { workshop: Workshop }) {
           <p className="error" role="alert">
             {queue.error}
           </p>
-        ) : !queue.data || queue.data.length === 0 ? (
-          <EmptyState title="No messages scheduled">
-            {group
-              ? 'Nothing is queued: every enabled reminder is already past, or all rules are off. Turn rules on below, or send a message with Quick Send.'
-              : 'Reminders for this workshop appear here once its WhatsApp group is linked.'}
-          </EmptyState>
         ) : (
-          <MessageList label="Scheduled Messages" messages={queue.data} timeZoneFor={timeZoneFor} />
+          <MessageList
+            label="Scheduled Messages"
+            messages={queue.data ?? []}
+            timeZoneFor={timeZoneFor}
+            empty={
+              <EmptyState title="No messages scheduled">
+                {group
+                  ? 'Nothing is queued: every enabled reminder is already past, or all rules are off. Turn rules on below, or send a message with Quick Send.'
+                  : 'Reminders for this workshop appear here once its WhatsApp group is linked.'}
+              </EmptyState>
+            }
+          />
         )}
       </section>
 
