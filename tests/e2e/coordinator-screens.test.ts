@@ -7,6 +7,7 @@ import { startHeadlessConsole, type RunningConsole } from '../support/headless-p
 import { chromiumRequirement } from '../support/requirements.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { deadPort } from '../support/dead-port.js';
+import { localTimeInDays } from '../../shared/time/local-date-time.js';
 
 const chromiumNeeded = chromiumRequirement();
 
@@ -113,7 +114,7 @@ describe.skipIf(!chromiumNeeded.available)(`screens a new coordinator meets, in 
     const api = await connectConsole(running.url);
     const workshop = await api.call('workshops:create', {
       name: 'Import check',
-      startsAtLocal: '2030-01-10T18:00',
+      startsAtLocal: localTimeInDays(30, '18:00', 'Asia/Kolkata'),
       timeZone: 'Asia/Kolkata',
       durationMinutes: 60,
       description: '',
