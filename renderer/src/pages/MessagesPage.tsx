@@ -11,6 +11,7 @@ import { useLiveMessages, useMessagesStore } from './messages/use-messages.js';
 import { PageHeader } from './PageHeader.js';
 import type { LiveQuery } from '../hooks/use-live-query.js';
 import { useWorkshops } from './workshops/use-workshops.js';
+import { WorkshopOptions } from './workshops/WorkshopOptions.js';
 
 /** How many history rows the core sends at most (newest first). */
 const HISTORY_WINDOW = 500;
@@ -125,11 +126,7 @@ function MessageFilters({ filter, onChange }: { filter: MessageFilter; onChange:
         <label htmlFor={ids.workshop}>Workshop</label>
         <select id={ids.workshop} value={filter.workshopId} onChange={(event) => onChange({ ...filter, workshopId: event.target.value })}>
           <option value="">All workshops</option>
-          {(workshops ?? []).map((workshop) => (
-            <option key={workshop.id} value={workshop.id}>
-              {workshop.name}
-            </option>
-          ))}
+          <WorkshopOptions workshops={workshops} />
         </select>
       </div>
       <div className="field">

@@ -17,6 +17,7 @@ import type { PreviewRecipient } from '../../../../shared/campaigns/campaign-sch
 import { memberTabLabels } from '../workshops/member-columns.js';
 import { useWorkshops } from '../workshops/use-workshops.js';
 import { WorkshopReminders } from './WorkshopReminders.js';
+import { TemplateOptions } from './TemplateOptions.js';
 
 // The usual order of a reminder's variables: who, what, when, where to join.
 const defaultFields: CampaignField[] = ['lead_name', 'workshop_name', 'start_time', 'group_link'];
@@ -187,12 +188,7 @@ export function CampaignComposer({
         <label>
           Template
           <select value={templateId} onChange={(e) => chooseTemplate(e.target.value)}>
-            <option value="">Choose an approved template</option>
-            {setup.templates.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name} ({t.language}, {t.category.toLowerCase()})
-              </option>
-            ))}
+            <TemplateOptions templates={setup.templates} />
           </select>
         </label>
         <label>

@@ -11,6 +11,7 @@ import {
 import { useApi } from '../../app/console-context.js';
 import { formatWhen } from '../inbox/format-shop.js';
 import { useCampaignQuery } from './use-campaign-query.js';
+import { TemplateOptions } from './TemplateOptions.js';
 
 const defaultFields: ReminderField[] = ['lead_name', 'workshop_name', 'start_time', 'group_link'];
 
@@ -80,12 +81,7 @@ export function WorkshopReminders({ workshopId, setup, timeZone }: { workshopId:
       <label>
         Message to send
         <select value={shown.templateId} onChange={(e) => chooseTemplate(e.target.value)}>
-          <option value="">Choose an approved template</option>
-          {setup.templates.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name} ({t.language}, {t.category.toLowerCase()})
-            </option>
-          ))}
+          <TemplateOptions templates={setup.templates} />
         </select>
       </label>
       {template?.variables.map((variable, i) => (

@@ -7,6 +7,7 @@ import { useConfirm } from '../../components/ConfirmDialog.js';
 import { Spinner } from '../../components/Spinner.js';
 import { useMessagesStore } from '../messages/use-messages.js';
 import { useWorkshops } from '../workshops/use-workshops.js';
+import { WorkshopOptions } from '../workshops/WorkshopOptions.js';
 
 /** How long typing must pause before the preview asks the core again. */
 const PREVIEW_PAUSE_MS = 150;
@@ -277,11 +278,7 @@ function TemplateEditor({ template, onDone }: { template: Template | null; onDon
             <label htmlFor={`${ids}-workshop`}>Preview for</label>
             <select id={`${ids}-workshop`} value={workshopId} onChange={(event) => setWorkshopId(event.target.value)}>
               <option value="">A sample workshop</option>
-              {(workshops ?? []).map((workshop) => (
-                <option key={workshop.id} value={workshop.id}>
-                  {workshop.name}
-                </option>
-              ))}
+              <WorkshopOptions workshops={workshops} />
             </select>
           </div>
           <div className="message-bubble" aria-label="Preview" role="region" aria-live="polite">
