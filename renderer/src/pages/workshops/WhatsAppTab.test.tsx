@@ -1,5 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../../electron/core/composition-root.js';
 import { createSilentLogger } from '../../../../electron/core/logging/logger.js';
 import { ACK_WINDOW_MS, PACING_MIN_MS, PACING_SPREAD_MS } from '../../../../electron/core/messages/message-sender.js';
@@ -8,30 +8,10 @@ import { SkippableClock } from '../../../../tests/support/skippable-clock.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { WhatsAppRequestError } from '../../../../electron/core/whatsapp/whatsapp-errors.js';
-import {
-  call,
-  giveTablesLayout,
-  linkedWorkshop,
-  openWhatsAppTab,
-  renderConsole,
-  rowOf,
-  sessionOpen,
-  startConsole,
-  type MessagesConsole,
-} from '../../../test/messages-test-kit.js';
+import { call, linkedWorkshop, openWhatsAppTab, renderConsole, rowOf, sessionOpen, startConsole } from '../../../test/messages-test-kit.js';
+import { consoleForEachTest } from '../../../test/console-for-each-test.js';
 
-let test: MessagesConsole;
-let restoreLayout: () => void;
-
-beforeEach(() => {
-  test = startConsole();
-  restoreLayout = giveTablesLayout();
-});
-afterEach(async () => {
-  restoreLayout();
-  vi.restoreAllMocks();
-  await test.stop();
-});
+const test = consoleForEachTest(startConsole);
 
 const status = (row: HTMLElement) => row.querySelector('.message-status')?.textContent;
 
