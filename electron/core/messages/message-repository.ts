@@ -1,6 +1,20 @@
-import type { MessageStatus, ScheduledMessage } from '../../../shared/messages/message-schemas.js';
+import { messageStatuses, type MessageStatus, type ScheduledMessage } from '../../../shared/messages/message-schemas.js';
 import { ruleLabel, ruleLabels } from '../../../shared/messages/schedule.js';
 import type { Database } from '../database/open-database.js';
+import {
+  bytesOrNull,
+  countOf,
+  mapRow,
+  mapRows,
+  num,
+  numOrNull,
+  oneOf,
+  oneOfOrNull,
+  text,
+  textOf,
+  textOrNull,
+  type SqlRow,
+} from '../database/row-reader.js';
 import { updateRow } from '../database/update-row.js';
 
 export interface MessageRow {
@@ -46,7 +60,36 @@ const RULE_NAME = `coalesce((SELECT c.label FROM workshop_automation_config c WH
     AND (c.workshop_id IS NULL OR c.workshop_id = m.workshop_id) ORDER BY c.workshop_id IS NULL DESC LIMIT 1),
   (SELECT b.value FROM json_each(@builtInNames) b WHERE b.key = m.rule_key), '')`;
 
-type ViewRow = MessageRow & { workshop_name: string; rule_label?: string | null; delivered_count?: number; read_count?: number };
+/** What the lists read of a row (COLUMNS), with the counts and names they show. */
+type ViewRow = Pick<
+  MessageRow,
+  | 'id'
+  | 'workshop_id'
+  | 'rule_key'
+  | 'kind'
+  | 'body'
+  | 'file_name'
+  | 'scheduled_for'
+  | 'grace_minutes'
+  | 'status'
+  | 'attempts'
+  | 'next_attempt_at'
+  | 'last_error'
+  | 'message_id'
+  | 'sent_at'
+  | 'receipt'
+  | 'edited_at'
+  | 'recipients'
+> & { workshop_name: string; rule_label: string | null; delivered_count: number; read_count: number };
+
+/** A queued row with its workshop's name and time zone. */
+export type MessageWithWorkshop = MessageRow & { workshop_name: string; workshop_time_zone: string };
+
+/** What the sender's next wake-up is worked out from, for one pending row. */
+export type WakeCandidate = Pick<MessageRow, 'session_id' | 'scheduled_for' | 'next_attempt_at' | 'grace_minutes' | 'attempts'>;
+
+/** How many candidates the sender looks at: the earliest due; enough to find an idle account's next send behind busy ones. */
+const WAKE_CANDIDATES = 200;
 
 /** What the schedule knows of a row it owns. */
 export type ReminderRow = Pick<MessageRow, 'id' | 'status' | 'cancelled_by' | 'edited_at'> & { rule_key: string };
@@ -128,6 +171,16 @@ export class MessageRepository {
       ),
       // Not a change the operator made, so updated_at stays as it was.
       storeBody: db.prepare('UPDATE scheduled_whatsapp_messages SET body = ? WHERE id = ?'),
+      media: db.prepare('SELECT media FROM scheduled_whatsapp_messages WHERE id = ?'),
+      wakeCandidates: db.prepare(
+        `SELECT session_id, scheduled_for, next_attempt_at, grace_minutes, attempts FROM scheduled_whatsapp_messages WHERE status = 'pending' ORDER BY next_attempt_at LIMIT ${WAKE_CANDIDATES}`,
+      ),
+      pendingForRule: db
+        .prepare(
+          "SELECT count(*) FROM scheduled_whatsapp_messages WHERE rule_key = ? AND status = 'pending' AND (? IS NULL OR workshop_id = ?)",
+        )
+        .pluck(),
+      interrupted: db.prepare("SELECT * FROM scheduled_whatsapp_messages WHERE status = 'sending'"),
     };
   }
 
@@ -164,7 +217,13 @@ export class MessageRepository {
 
   /** The rows the schedule owns for one workshop, one per rule. */
   ruleRows(workshopId: string): ReminderRow[] {
-    return this.statements.ruleRows.all(workshopId) as ReminderRow[];
+    return mapRows(this.statements.ruleRows.all(workshopId), (row) => ({
+      id: text(row, 'id'),
+      rule_key: text(row, 'rule_key'),
+      status: oneOf(row, 'status', messageStatuses),
+      cancelled_by: cancelledBy(row),
+      edited_at: textOrNull(row, 'edited_at'),
+    }));
   }
 
   /** Queues a reminder; its idempotency key is its workshop and rule, so a second row for the same pair is refused. */
@@ -177,8 +236,11 @@ export class MessageRepository {
     return this.statements.reschedule.run({ ...values, id }).changes > 0;
   }
 
-  scheduledFor(id: string): Pick<MessageRow, 'status' | 'scheduled_for'> {
-    return this.statements.scheduledFor.get(id) as Pick<MessageRow, 'status' | 'scheduled_for'>;
+  scheduledFor(id: string): Pick<MessageRow, 'status' | 'scheduled_for'> | undefined {
+    return mapRow(this.statements.scheduledFor.get(id), (row) => ({
+      status: oneOf(row, 'status', messageStatuses),
+      scheduled_for: text(row, 'scheduled_for'),
+    }));
   }
 
   /** Cancels a pending reminder on the schedule's behalf; returns the rows cancelled (0 or 1). */
@@ -206,20 +268,50 @@ export class MessageRepository {
     this.statements.storeBody.run(body, id);
   }
 
-  get(id: string): (MessageRow & { workshop_name: string; workshop_time_zone: string }) | undefined {
-    return this.statements.get.get(id) as (MessageRow & { workshop_name: string; workshop_time_zone: string }) | undefined;
+  get(id: string): MessageWithWorkshop | undefined {
+    return mapRow(this.statements.get.get(id), (row) => ({
+      ...messageRow(row),
+      workshop_name: text(row, 'workshop_name'),
+      workshop_time_zone: text(row, 'workshop_time_zone'),
+    }));
+  }
+
+  /** The attachment of an image or document message; read only when it is sent, so lists never carry it. */
+  media(id: string): Buffer | null {
+    return mapRow(this.statements.media.get(id), (row) => bytesOrNull(row, 'media')) ?? null;
+  }
+
+  /** The earliest-due pending rows, with what decides when each could go. */
+  wakeCandidates(): WakeCandidate[] {
+    return mapRows(this.statements.wakeCandidates.all(), (row) => ({
+      session_id: textOrNull(row, 'session_id'),
+      scheduled_for: text(row, 'scheduled_for'),
+      next_attempt_at: textOrNull(row, 'next_attempt_at'),
+      grace_minutes: num(row, 'grace_minutes'),
+      attempts: num(row, 'attempts'),
+    }));
+  }
+
+  /** How many messages of a rule are still to go: in one workshop, or in all (workshopId null). */
+  pendingForRule(ruleKey: string, workshopId: string | null): number {
+    return countOf(this.statements.pendingForRule.get(ruleKey, workshopId, workshopId));
   }
 
   nextDue(): { id: string; next_attempt_at: string } | undefined {
-    return this.statements.nextDue.get() as { id: string; next_attempt_at: string } | undefined;
+    return mapRow(this.statements.nextDue.get(), (row) => ({ id: text(row, 'id'), next_attempt_at: text(row, 'next_attempt_at') }));
   }
 
   dueIds(nowIso: string): string[] {
-    return this.statements.due.all(nowIso) as string[];
+    return this.statements.due.all(nowIso).map((id) => textOf(id, 'id'));
   }
 
   byMessageId(messageId: string): Pick<MessageRow, 'id' | 'workshop_id' | 'status' | 'receipt'> | undefined {
-    return this.statements.byMessageId.get(messageId) as Pick<MessageRow, 'id' | 'workshop_id' | 'status' | 'receipt'> | undefined;
+    return mapRow(this.statements.byMessageId.get(messageId), (row) => ({
+      id: text(row, 'id'),
+      workshop_id: text(row, 'workshop_id'),
+      status: oneOf(row, 'status', messageStatuses),
+      receipt: receipt(row),
+    }));
   }
 
   /** One member's receipt; read implies delivered, and a later delivery never undoes a read. */
@@ -245,13 +337,15 @@ export class MessageRepository {
     for (const column of columns) if (!/^[a-z_]+$/.test(column)) throw new Error(`Not a column name: ${JSON.stringify(column)}`);
     const assignments = columns.map((column) => `${column} = @set_${column}`).join(', ');
     const values = Object.fromEntries(columns.map((column) => [`set_${column}`, changes[column as keyof MessageRow]]));
-    return this.db
+    // The statement depends on the columns given, so it is prepared per call (as `list`'s is).
+    const rows = this.db
       .prepare(
         `UPDATE scheduled_whatsapp_messages SET ${assignments}, updated_at = @now
          WHERE id IN (SELECT value FROM json_each(@ids)) AND status IN (SELECT value FROM json_each(@from))
          RETURNING id, workshop_id`,
       )
-      .all({ ...values, now: nowIso, ids: JSON.stringify(ids), from: JSON.stringify(from) }) as Pick<MessageRow, 'id' | 'workshop_id'>[];
+      .all({ ...values, now: nowIso, ids: JSON.stringify(ids), from: JSON.stringify(from) });
+    return mapRows(rows, (row) => ({ id: text(row, 'id'), workshop_id: text(row, 'workshop_id') }));
   }
 
   /**
@@ -266,7 +360,7 @@ export class MessageRepository {
     search?: string | undefined;
   }): ScheduledMessage[] {
     const { sql, params } = this.listQuery(filter);
-    return (this.db.prepare(sql).all(params) as ViewRow[]).map(toView);
+    return mapRows(this.db.prepare(sql).all(params), (row) => toView(viewRow(row)));
   }
 
   /** The statement `list` runs and its parameters, apart so its query plan can be checked. */
@@ -303,17 +397,80 @@ export class MessageRepository {
   }
 
   view(id: string): ScheduledMessage | undefined {
-    const row = this.statements.view.get(id) as ViewRow | undefined;
-    return row ? toView(row) : undefined;
+    return mapRow(this.statements.view.get(id), (row) => toView(viewRow(row)));
   }
 
   /** Rows interrupted mid-send by a crash: claimed, never confirmed. */
   interrupted(): MessageRow[] {
-    return this.db.prepare("SELECT * FROM scheduled_whatsapp_messages WHERE status = 'sending'").all() as MessageRow[];
+    return mapRows(this.statements.interrupted.all(), messageRow);
   }
 }
 
-export function toView(row: ViewRow): ScheduledMessage {
+const kinds = ['text', 'image', 'document'] as const;
+const receipts = ['server-ack', 'delivered', 'read', 'played'] as const;
+const cancellers = ['operator', 'schedule'] as const;
+
+const receipt = (row: SqlRow) => oneOfOrNull(row, 'receipt', receipts);
+const cancelledBy = (row: SqlRow) => oneOfOrNull(row, 'cancelled_by', cancellers);
+
+function messageRow(row: SqlRow): MessageRow {
+  return {
+    id: text(row, 'id'),
+    workshop_id: text(row, 'workshop_id'),
+    rule_key: textOrNull(row, 'rule_key'),
+    idempotency_key: textOrNull(row, 'idempotency_key'),
+    session_id: textOrNull(row, 'session_id'),
+    group_jid: textOrNull(row, 'group_jid'),
+    kind: oneOf(row, 'kind', kinds),
+    body: text(row, 'body'),
+    body_source: textOrNull(row, 'body_source'),
+    media_mimetype: textOrNull(row, 'media_mimetype'),
+    file_name: textOrNull(row, 'file_name'),
+    scheduled_for: text(row, 'scheduled_for'),
+    grace_minutes: num(row, 'grace_minutes'),
+    status: oneOf(row, 'status', messageStatuses),
+    cancelled_by: cancelledBy(row),
+    attempts: num(row, 'attempts'),
+    next_attempt_at: textOrNull(row, 'next_attempt_at'),
+    last_error: textOrNull(row, 'last_error'),
+    message_id: textOrNull(row, 'message_id'),
+    sent_at: textOrNull(row, 'sent_at'),
+    receipt: receipt(row),
+    edited_at: textOrNull(row, 'edited_at'),
+    recipients: numOrNull(row, 'recipients'),
+    created_at: text(row, 'created_at'),
+    updated_at: text(row, 'updated_at'),
+    media: bytesOrNull(row, 'media'),
+  };
+}
+
+function viewRow(row: SqlRow): ViewRow {
+  return {
+    id: text(row, 'id'),
+    workshop_id: text(row, 'workshop_id'),
+    rule_key: textOrNull(row, 'rule_key'),
+    kind: oneOf(row, 'kind', kinds),
+    body: text(row, 'body'),
+    file_name: textOrNull(row, 'file_name'),
+    scheduled_for: text(row, 'scheduled_for'),
+    grace_minutes: num(row, 'grace_minutes'),
+    status: oneOf(row, 'status', messageStatuses),
+    attempts: num(row, 'attempts'),
+    next_attempt_at: textOrNull(row, 'next_attempt_at'),
+    last_error: textOrNull(row, 'last_error'),
+    message_id: textOrNull(row, 'message_id'),
+    sent_at: textOrNull(row, 'sent_at'),
+    receipt: receipt(row),
+    edited_at: textOrNull(row, 'edited_at'),
+    recipients: numOrNull(row, 'recipients'),
+    workshop_name: text(row, 'workshop_name'),
+    rule_label: textOrNull(row, 'rule_label'),
+    delivered_count: num(row, 'delivered_count'),
+    read_count: num(row, 'read_count'),
+  };
+}
+
+function toView(row: ViewRow): ScheduledMessage {
   return {
     id: row.id,
     workshopId: row.workshop_id,
