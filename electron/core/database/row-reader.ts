@@ -10,12 +10,8 @@
 export type SqlRow = Readonly<Record<string, unknown>>;
 
 export class RowShapeError extends Error {
-  constructor(column: string, expected: string, value: unknown) {
-    super(
-      value === undefined
-        ? `The row has no column "${column}"`
-        : `Column "${column}" holds ${value === null ? 'NULL' : typeof value}, not ${expected}`,
-    );
+  constructor(column: string, expected: string, value: unknown, shown: string = value === null ? 'NULL' : typeof value) {
+    super(value === undefined ? `The row has no column "${column}"` : `Column "${column}" holds ${shown}, not ${expected}`);
     this.name = 'RowShapeError';
   }
 }
@@ -60,16 +56,43 @@ export function bytesOrNull(row: SqlRow, column: string): Buffer | null {
   return value;
 }
 
+/** How one column is read: `text`, `num`, `oneOfThese(statuses)`… */
+export type ColumnReader<T> = (row: SqlRow, column: string) => T;
+
+/**
+ * A mapper that reads exactly the columns named, each with its reader, into an object with
+ * the same keys: `columns({ id: text, attempts: num })`.
+ */
+export function columns<S extends Record<string, ColumnReader<unknown>>>(
+  spec: S,
+): (row: SqlRow) => { -readonly [K in keyof S]: ReturnType<S[K]> } {
+  const entries = Object.entries(spec);
+  // Every value was read by its column's reader, so the object has the spec's types.
+  return (row) => Object.fromEntries(entries.map(([column, read]) => [column, read(row, column)])) as { [K in keyof S]: ReturnType<S[K]> };
+}
+
 /** Text that must be one of `allowed` (a status, a kind). */
 export function oneOf<T extends string>(row: SqlRow, column: string, allowed: readonly T[]): T {
   const value = text(row, column);
-  if (!(allowed as readonly string[]).includes(value)) throw new RowShapeError(column, `one of ${allowed.join(', ')}`, value);
+  // The value is named: a status or kind, never a person's text.
+  if (!(allowed as readonly string[]).includes(value))
+    throw new RowShapeError(column, `one of ${allowed.join(', ')}`, value, JSON.stringify(value));
   return value as T;
 }
 
 export function oneOfOrNull<T extends string>(row: SqlRow, column: string, allowed: readonly T[]): T | null {
   return nullable(row, column) ? null : oneOf(row, column, allowed);
 }
+
+export const oneOfThese =
+  <T extends string>(allowed: readonly T[]): ColumnReader<T> =>
+  (row, column) =>
+    oneOf(row, column, allowed);
+
+export const oneOfTheseOrNull =
+  <T extends string>(allowed: readonly T[]): ColumnReader<T | null> =>
+  (row, column) =>
+    oneOfOrNull(row, column, allowed);
 
 /** A plucked `count(*)`. */
 export function countOf(value: unknown): number {

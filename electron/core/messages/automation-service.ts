@@ -12,7 +12,7 @@ import { defaultRuleTimings, isDefaultRuleKey, ruleKeys, ruleLabel, type RuleTim
 import { unknownVariables } from '../../../shared/messages/template.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
-import { countOf, mapRow, mapRows, num, numOrNull, text, textOrNull, type SqlRow } from '../database/row-reader.js';
+import { columns, countOf, mapRow, mapRows, num, numOrNull, text, textOrNull, type SqlRow } from '../database/row-reader.js';
 import { upsertAutomationRule } from './automation-rule-row.js';
 import { DEFAULT_GRACE_MINUTES, defaultTemplates } from './default-reminders.js';
 import type { MessageRepository } from './message-repository.js';
@@ -261,29 +261,24 @@ export class AutomationService {
   }
 }
 
+const templateRow = columns({ id: text, name: text, body: text, updated_at: text, used: num });
+
 function toTemplate(row: SqlRow): Template {
-  return {
-    id: text(row, 'id'),
-    name: text(row, 'name'),
-    body: text(row, 'body'),
-    updatedAt: text(row, 'updated_at'),
-    usedByRules: num(row, 'used'),
-  };
+  const template = templateRow(row);
+  return { id: template.id, name: template.name, body: template.body, updatedAt: template.updated_at, usedByRules: template.used };
 }
 
-function toConfigRow(row: SqlRow): ConfigRow {
-  return {
-    id: num(row, 'id'),
-    workshop_id: textOrNull(row, 'workshop_id'),
-    rule_key: text(row, 'rule_key'),
-    label: textOrNull(row, 'label'),
-    enabled: num(row, 'enabled'),
-    template_id: textOrNull(row, 'template_id'),
-    local_time: textOrNull(row, 'local_time'),
-    minutes_before: numOrNull(row, 'minutes_before'),
-    grace_minutes: num(row, 'grace_minutes'),
-  };
-}
+const toConfigRow: (row: SqlRow) => ConfigRow = columns({
+  id: num,
+  workshop_id: textOrNull,
+  rule_key: text,
+  label: textOrNull,
+  enabled: num,
+  template_id: textOrNull,
+  local_time: textOrNull,
+  minutes_before: numOrNull,
+  grace_minutes: num,
+});
 
 /** A stored rule's timing; a default without a row (or with neither value) keeps its starting timing. */
 function timingOf(key: string, row: ConfigRow | undefined): RuleTiming {

@@ -3,13 +3,14 @@ import { ruleLabel, ruleLabels } from '../../../shared/messages/schedule.js';
 import type { Database } from '../database/open-database.js';
 import {
   bytesOrNull,
+  columns,
   countOf,
   mapRow,
   mapRows,
   num,
   numOrNull,
-  oneOf,
-  oneOfOrNull,
+  oneOfThese,
+  oneOfTheseOrNull,
   text,
   textOf,
   textOrNull,
@@ -220,13 +221,7 @@ export class MessageRepository {
 
   /** The rows the schedule owns for one workshop, one per rule. */
   ruleRows(workshopId: string): ReminderRow[] {
-    return mapRows(this.statements.ruleRows.all(workshopId), (row) => ({
-      id: text(row, 'id'),
-      rule_key: text(row, 'rule_key'),
-      status: oneOf(row, 'status', messageStatuses),
-      cancelled_by: cancelledBy(row),
-      edited_at: textOrNull(row, 'edited_at'),
-    }));
+    return mapRows(this.statements.ruleRows.all(workshopId), reminderRow);
   }
 
   /** Queues a reminder; its idempotency key is its workshop and rule, so a second row for the same pair is refused. */
@@ -240,10 +235,7 @@ export class MessageRepository {
   }
 
   scheduledFor(id: string): Pick<MessageRow, 'status' | 'scheduled_for'> | undefined {
-    return mapRow(this.statements.scheduledFor.get(id), (row) => ({
-      status: oneOf(row, 'status', messageStatuses),
-      scheduled_for: text(row, 'scheduled_for'),
-    }));
+    return mapRow(this.statements.scheduledFor.get(id), columns({ status: oneOfThese(messageStatuses), scheduled_for: text }));
   }
 
   /** Cancels a pending reminder on the schedule's behalf; returns the rows cancelled (0 or 1). */
@@ -272,11 +264,7 @@ export class MessageRepository {
   }
 
   get(id: string): MessageWithWorkshop | undefined {
-    return mapRow(this.statements.get.get(id), (row) => ({
-      ...messageRow(row),
-      workshop_name: text(row, 'workshop_name'),
-      workshop_time_zone: text(row, 'workshop_time_zone'),
-    }));
+    return mapRow(this.statements.get.get(id), (row) => ({ ...messageRow(row), ...withWorkshop(row) }));
   }
 
   /** The attachment of an image or document message; read only when it is sent, so lists never carry it. */
@@ -286,13 +274,7 @@ export class MessageRepository {
 
   /** The earliest-due pending rows, with what decides when each could go. */
   wakeCandidates(): WakeCandidate[] {
-    return mapRows(this.statements.wakeCandidates.all(), (row) => ({
-      session_id: textOrNull(row, 'session_id'),
-      scheduled_for: text(row, 'scheduled_for'),
-      next_attempt_at: textOrNull(row, 'next_attempt_at'),
-      grace_minutes: num(row, 'grace_minutes'),
-      attempts: num(row, 'attempts'),
-    }));
+    return mapRows(this.statements.wakeCandidates.all(), wakeCandidate);
   }
 
   /** How many messages of a rule are still to go: in one workshop, or in all (workshopId null). */
@@ -301,7 +283,7 @@ export class MessageRepository {
   }
 
   nextDue(): { id: string; next_attempt_at: string } | undefined {
-    return mapRow(this.statements.nextDue.get(), (row) => ({ id: text(row, 'id'), next_attempt_at: text(row, 'next_attempt_at') }));
+    return mapRow(this.statements.nextDue.get(), columns({ id: text, next_attempt_at: text }));
   }
 
   dueIds(nowIso: string): string[] {
@@ -309,12 +291,7 @@ export class MessageRepository {
   }
 
   byMessageId(messageId: string): Pick<MessageRow, 'id' | 'workshop_id' | 'status' | 'receipt'> | undefined {
-    return mapRow(this.statements.byMessageId.get(messageId), (row) => ({
-      id: text(row, 'id'),
-      workshop_id: text(row, 'workshop_id'),
-      status: oneOf(row, 'status', messageStatuses),
-      receipt: receipt(row),
-    }));
+    return mapRow(this.statements.byMessageId.get(messageId), byMessageIdRow);
   }
 
   /** One member's receipt; read implies delivered, and a later delivery never undoes a read. */
@@ -348,7 +325,7 @@ export class MessageRepository {
          RETURNING id, workshop_id`,
       )
       .all({ ...values, now: nowIso, ids: JSON.stringify(ids), from: JSON.stringify(from) });
-    return mapRows(rows, (row) => ({ id: text(row, 'id'), workshop_id: text(row, 'workshop_id') }));
+    return mapRows(rows, idAndWorkshop);
   }
 
   /**
@@ -413,65 +390,69 @@ const kinds = ['text', 'image', 'document'] as const;
 const receipts = ['server-ack', 'delivered', 'read', 'played'] as const;
 const cancellers = ['operator', 'schedule'] as const;
 
-const receipt = (row: SqlRow) => oneOfOrNull(row, 'receipt', receipts);
-const cancelledBy = (row: SqlRow) => oneOfOrNull(row, 'cancelled_by', cancellers);
+/** The columns both a whole row and a listed one read. */
+const listed = {
+  id: text,
+  workshop_id: text,
+  rule_key: textOrNull,
+  kind: oneOfThese(kinds),
+  body: text,
+  file_name: textOrNull,
+  scheduled_for: text,
+  grace_minutes: num,
+  status: oneOfThese(messageStatuses),
+  attempts: num,
+  next_attempt_at: textOrNull,
+  last_error: textOrNull,
+  message_id: textOrNull,
+  sent_at: textOrNull,
+  receipt: oneOfTheseOrNull(receipts),
+  edited_at: textOrNull,
+  recipients: numOrNull,
+};
 
-function messageRow(row: SqlRow): MessageRow {
-  return {
-    id: text(row, 'id'),
-    workshop_id: text(row, 'workshop_id'),
-    rule_key: textOrNull(row, 'rule_key'),
-    idempotency_key: textOrNull(row, 'idempotency_key'),
-    session_id: textOrNull(row, 'session_id'),
-    group_jid: textOrNull(row, 'group_jid'),
-    kind: oneOf(row, 'kind', kinds),
-    body: text(row, 'body'),
-    body_source: textOrNull(row, 'body_source'),
-    media_mimetype: textOrNull(row, 'media_mimetype'),
-    file_name: textOrNull(row, 'file_name'),
-    scheduled_for: text(row, 'scheduled_for'),
-    grace_minutes: num(row, 'grace_minutes'),
-    status: oneOf(row, 'status', messageStatuses),
-    cancelled_by: cancelledBy(row),
-    attempts: num(row, 'attempts'),
-    next_attempt_at: textOrNull(row, 'next_attempt_at'),
-    last_error: textOrNull(row, 'last_error'),
-    message_id: textOrNull(row, 'message_id'),
-    sent_at: textOrNull(row, 'sent_at'),
-    receipt: receipt(row),
-    edited_at: textOrNull(row, 'edited_at'),
-    recipients: numOrNull(row, 'recipients'),
-    created_at: text(row, 'created_at'),
-    updated_at: text(row, 'updated_at'),
-    media: bytesOrNull(row, 'media'),
-  };
-}
+const messageRow: (row: SqlRow) => MessageRow = columns({
+  ...listed,
+  idempotency_key: textOrNull,
+  session_id: textOrNull,
+  group_jid: textOrNull,
+  body_source: textOrNull,
+  media_mimetype: textOrNull,
+  cancelled_by: oneOfTheseOrNull(cancellers),
+  created_at: text,
+  updated_at: text,
+  media: bytesOrNull,
+});
 
-function viewRow(row: SqlRow): ViewRow {
-  return {
-    id: text(row, 'id'),
-    workshop_id: text(row, 'workshop_id'),
-    rule_key: textOrNull(row, 'rule_key'),
-    kind: oneOf(row, 'kind', kinds),
-    body: text(row, 'body'),
-    file_name: textOrNull(row, 'file_name'),
-    scheduled_for: text(row, 'scheduled_for'),
-    grace_minutes: num(row, 'grace_minutes'),
-    status: oneOf(row, 'status', messageStatuses),
-    attempts: num(row, 'attempts'),
-    next_attempt_at: textOrNull(row, 'next_attempt_at'),
-    last_error: textOrNull(row, 'last_error'),
-    message_id: textOrNull(row, 'message_id'),
-    sent_at: textOrNull(row, 'sent_at'),
-    receipt: receipt(row),
-    edited_at: textOrNull(row, 'edited_at'),
-    recipients: numOrNull(row, 'recipients'),
-    workshop_name: text(row, 'workshop_name'),
-    rule_label: textOrNull(row, 'rule_label'),
-    delivered_count: num(row, 'delivered_count'),
-    read_count: num(row, 'read_count'),
-  };
-}
+const viewRow: (row: SqlRow) => ViewRow = columns({
+  ...listed,
+  workshop_name: text,
+  rule_label: textOrNull,
+  delivered_count: num,
+  read_count: num,
+});
+
+const reminderRow: (row: SqlRow) => ReminderRow = columns({
+  id: text,
+  rule_key: text,
+  status: oneOfThese(messageStatuses),
+  cancelled_by: oneOfTheseOrNull(cancellers),
+  edited_at: textOrNull,
+});
+
+const wakeCandidate: (row: SqlRow) => WakeCandidate = columns({
+  session_id: textOrNull,
+  scheduled_for: text,
+  next_attempt_at: textOrNull,
+  grace_minutes: num,
+  attempts: num,
+});
+
+const idAndWorkshop = columns({ id: text, workshop_id: text });
+
+const withWorkshop = columns({ workshop_name: text, workshop_time_zone: text });
+
+const byMessageIdRow = columns({ id: text, workshop_id: text, status: oneOfThese(messageStatuses), receipt: oneOfTheseOrNull(receipts) });
 
 function toView(row: ViewRow): ScheduledMessage {
   return {

@@ -1,5 +1,5 @@
 import type { Database } from '../database/open-database.js';
-import { mapRow, num, text, textOf, textOrNull } from '../database/row-reader.js';
+import { columns, mapRow, num, text, textOf, textOrNull, type SqlRow } from '../database/row-reader.js';
 import { updateRow } from '../database/update-row.js';
 
 export interface WorkshopRow {
@@ -29,6 +29,18 @@ export type WorkshopForSchedule = Pick<
   'id' | 'name' | 'starts_at' | 'time_zone' | 'duration_minutes' | 'join_link' | 'session_id' | 'group_jid'
 > & { invite_link: string | null };
 
+const forScheduleRow: (row: SqlRow) => WorkshopForSchedule = columns({
+  id: text,
+  name: text,
+  starts_at: text,
+  time_zone: text,
+  duration_minutes: num,
+  join_link: text,
+  session_id: textOrNull,
+  group_jid: textOrNull,
+  invite_link: textOrNull,
+});
+
 export class WorkshopRepository {
   private readonly statements;
 
@@ -44,17 +56,7 @@ export class WorkshopRepository {
 
   /** The workshop as its reminders' times and texts need it, with its group's invite link when one is known. */
   forSchedule(id: string): WorkshopForSchedule | undefined {
-    return mapRow(this.statements.forSchedule.get(id), (row) => ({
-      id: text(row, 'id'),
-      name: text(row, 'name'),
-      starts_at: text(row, 'starts_at'),
-      time_zone: text(row, 'time_zone'),
-      duration_minutes: num(row, 'duration_minutes'),
-      join_link: text(row, 'join_link'),
-      session_id: textOrNull(row, 'session_id'),
-      group_jid: textOrNull(row, 'group_jid'),
-      invite_link: textOrNull(row, 'invite_link'),
-    }));
+    return mapRow(this.statements.forSchedule.get(id), forScheduleRow);
   }
 
   /** Every workshop's id, in no particular order. */
