@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Workshop, WorkshopStats } from '../../../shared/workshops/workshop-schemas.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
-import { createCore, type Core } from '../composition-root.js';
-import { createSilentLogger } from '../logging/logger.js';
+import { createTestCore } from '../../../tests/support/test-core.js';
+import type { Core } from '../composition-root.js';
 import type { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
 import { createTransportFactory } from '../whatsapp/transport-factory.js';
 import type { GroupInfo } from '../whatsapp/whatsapp-transport.js';
@@ -32,13 +32,9 @@ beforeEach(async () => {
   dir = makeTempDir();
   clock = new FakeClock(Date.UTC(2026, 10, 22, 8, 0, 0));
   const factory = createTransportFactory({ simulator: { scanDelayMs: 0, churnIntervalMs: null, ackDelayMs: 0 } });
-  core = createCore({
-    shell: 'headless',
+  core = createTestCore({
     dataDir: dir.path,
-    appVersion: '0',
     clock,
-    logger: createSilentLogger(),
-    validateOutputs: true,
     random: () => 1,
     whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
   });
