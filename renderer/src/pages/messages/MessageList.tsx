@@ -26,10 +26,12 @@ export interface MessageListProps {
   /** Shown instead of the table while the list has no rows. The list stays mounted, so the line saying what a batch
    * action did (e.g. "Cancelled 10") is still there when that action emptied the list. */
   empty: ReactNode;
+  /** Words for a downloaded file's name; the list's label when absent. */
+  fileName?: readonly string[];
 }
 
 /** One queue view for the workshop tab and the Messages page: rows, statuses and the actions each status allows. */
-export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop, empty }: MessageListProps) {
+export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop, empty, fileName = [label] }: MessageListProps) {
   const [actionError, setActionError] = useState<string | null>(null);
   const uncertain = messages.filter((message) => message.status === 'uncertain').length;
   const selection = useMessageSelection(messages);
@@ -58,7 +60,7 @@ export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop, empt
           </button>
         </p>
       ) : null}
-      <MessageBatchBar label={label} selection={selection} />
+      <MessageBatchBar label={label} selection={selection} messages={messages} timeZoneFor={timeZoneFor} fileName={fileName} />
       {messages.length === 0 ? (
         empty
       ) : (
