@@ -36,13 +36,32 @@
 -- bits. The one-number form the webhook uses for its per-customer locks is a different
 -- key space (objsubid 1, not 2), so neither can meet the other.
 
+-- Once per writing transaction, before its first numbered row. The flag is
+-- transaction-local, so a rolled-back savepoint undoes it; the lock may outlive it there,
+-- which only leaves a second announcement, above the first.
+create function public.announce_sync_floor()
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  floor_version bigint := nextval('public.sync_version_seq');
+begin
+  perform pg_advisory_xact_lock_shared(((21337::bigint << 16) | (floor_version >> 32))::int, floor_version::bit(32)::int);
+  perform set_config('sync_floor.held', 'yes', true);
+end;
+$$;
+revoke all on function public.announce_sync_floor() from public, anon;
+grant execute on function public.announce_sync_floor() to authenticated, service_role;
+
 create or replace function public.stamp_sync_version()
 returns trigger
 language plpgsql
 as $$
 declare
   touched timestamptz;
-  floor_version bigint;
 begin
   if tg_op = 'UPDATE' then
     touched := new.updated_at;
@@ -53,12 +72,8 @@ begin
     end if;
     new.updated_at := touched;
   end if;
-  -- Transaction-local, so a rolled-back savepoint undoes it; the lock may outlive it, which
-  -- only leaves a second, lower-or-equal announcement.
   if current_setting('sync_floor.held', true) is distinct from 'yes' then
-    floor_version := nextval('public.sync_version_seq');
-    perform pg_advisory_xact_lock_shared(((21337::bigint << 16) | (floor_version >> 32))::int, floor_version::bit(32)::int);
-    perform set_config('sync_floor.held', 'yes', true);
+    perform public.announce_sync_floor();
   end if;
   new.sync_version := nextval('public.sync_version_seq');
   return new;
@@ -75,7 +90,6 @@ set search_path = ''
 as $$
 declare
   touched timestamptz;
-  floor_version bigint;
 begin
   if tg_op = 'UPDATE' then
     touched := new.updated_at;
@@ -87,9 +101,7 @@ begin
     new.updated_at := touched;
   end if;
   if current_setting('sync_floor.held', true) is distinct from 'yes' then
-    floor_version := nextval('public.sync_version_seq');
-    perform pg_advisory_xact_lock_shared(((21337::bigint << 16) | (floor_version >> 32))::int, floor_version::bit(32)::int);
-    perform set_config('sync_floor.held', 'yes', true);
+    perform public.announce_sync_floor();
   end if;
   new.sync_version := nextval('public.sync_version_seq');
   return new;
@@ -107,7 +119,6 @@ set search_path = ''
 as $$
 declare
   held text := 'sync_lock.o' || replace(org::text, '-', '');
-  floor_version bigint;
 begin
   if current_setting(held, true) is distinct from 'yes' then
     insert into public.organization_sync_state as s (organization_id) values (org)
@@ -115,9 +126,7 @@ begin
     perform set_config(held, 'yes', true);
   end if;
   if current_setting('sync_floor.held', true) is distinct from 'yes' then
-    floor_version := nextval('public.sync_version_seq');
-    perform pg_advisory_xact_lock_shared(((21337::bigint << 16) | (floor_version >> 32))::int, floor_version::bit(32)::int);
-    perform set_config('sync_floor.held', 'yes', true);
+    perform public.announce_sync_floor();
   end if;
   return nextval('public.sync_version_seq');
 end;
@@ -131,8 +140,6 @@ volatile
 security definer
 set search_path = ''
 as $$
-declare
-  floor_version bigint;
 begin
   if auth.role() is distinct from 'service_role' and not public.can_edit_org(org) then
     raise exception 'This account may not change the organisation''s data' using errcode = '42501';
@@ -141,9 +148,7 @@ begin
   on conflict (organization_id) do update set updated_at = now();
   perform set_config('sync_lock.o' || replace(org::text, '-', ''), 'yes', true);
   if current_setting('sync_floor.held', true) is distinct from 'yes' then
-    floor_version := nextval('public.sync_version_seq');
-    perform pg_advisory_xact_lock_shared(((21337::bigint << 16) | (floor_version >> 32))::int, floor_version::bit(32)::int);
-    perform set_config('sync_floor.held', 'yes', true);
+    perform public.announce_sync_floor();
   end if;
   return 0;
 end;
