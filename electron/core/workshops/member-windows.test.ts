@@ -168,4 +168,11 @@ describe('plans of the Missing window of a large workshop', () => {
       ]);
     }
   });
+
+  it('counts the matches of a search from the name index and the members of the group, with no probe of the group per lead', () => {
+    const steps = plan(memberWindowSql('missing', null, true, true).count);
+    expect(steps.filter((step) => /^SCAN (?!CONSTANT ROW|t USING COVERING INDEX leads_name_order)/.test(step))).toEqual([]);
+    expect(steps.filter((step) => step.startsWith('CORRELATED'))).toEqual([]);
+    expect(steps).toContain('SCAN t USING COVERING INDEX leads_name_order');
+  });
 });
