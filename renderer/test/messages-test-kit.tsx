@@ -18,7 +18,7 @@ import { ConsoleProvider } from '../src/app/console-context.js';
 import { createConsoleStore, type Page } from '../src/stores/console.store.js';
 import { call, connectDemo } from './workshops-test-kit.js';
 
-export { call, connectDemo, giveTablesLayout } from './workshops-test-kit.js';
+export { call, captureDownloads, connectDemo, giveTablesLayout } from './workshops-test-kit.js';
 
 export interface MessagesConsole {
   core: Core;

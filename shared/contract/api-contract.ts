@@ -34,6 +34,8 @@ import {
   GroupSummarySchema,
   LocalDateTimeSchema,
   ImportPreviewSchema,
+  LeadMoveInputSchema,
+  LeadMoveOutcomeSchema,
   LeadSchema,
   LiveViewSchema,
   MemberRowSchema,
@@ -214,6 +216,8 @@ export const methods = {
       .strict(),
     z.object({ removed: z.number().int() }),
   ),
+  /** Moves chosen registrations to another workshop in one transaction; a phone already registered there is skipped and counted. */
+  'leads:move': method(LeadMoveInputSchema, LeadMoveOutcomeSchema),
   'leads:add': method(
     z
       .object({

@@ -218,3 +218,32 @@ export const ImportPreviewSchema = z.object({
   alreadyRegistered: z.number().int(),
 });
 export type ImportPreview = z.infer<typeof ImportPreviewSchema>;
+
+/**
+ * Registrations moved from one workshop to another, named by the person's phone (E.164
+ * digits): a lead is one person per phone, and every registered row of every tab carries it.
+ */
+export const LeadMoveInputSchema = z
+  .object({
+    fromWorkshopId: WorkshopIdSchema,
+    toWorkshopId: WorkshopIdSchema,
+    phones: z
+      .array(z.string().regex(/^\d{6,15}$/, 'Not a phone number'))
+      .min(1, 'Choose at least one registration')
+      .max(100_000, 'Move at most 100,000 registrations at once'),
+  })
+  .strict()
+  .refine((input) => input.fromWorkshopId !== input.toWorkshopId, {
+    message: 'Choose another workshop: these people are already registered for this one',
+    path: ['toWorkshopId'],
+  });
+export type LeadMoveInput = z.infer<typeof LeadMoveInputSchema>;
+
+export const LeadMoveOutcomeSchema = z.object({
+  moved: z.number().int(),
+  /** Already registered for the target: left where they were, so nobody is registered twice. */
+  alreadyInTarget: z.number().int(),
+  /** No longer registered for the source (removed or moved meanwhile): nothing to move. */
+  notInSource: z.number().int(),
+});
+export type LeadMoveOutcome = z.infer<typeof LeadMoveOutcomeSchema>;

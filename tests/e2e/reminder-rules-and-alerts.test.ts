@@ -98,10 +98,10 @@ describe.skipIf(!chromiumNeeded.available)(`follow-up work a coordinator comes f
     await page.getByRole('dialog').getByRole('button', { name: 'Remove rule' }).click();
     await page.getByText(`Removed “${RULE}”; 1 reminder still to go was cancelled.`).waitFor();
 
-    // The rule's name went with it; its reminder stays listed, cancelled, under what it now is.
+    // Its reminder stays listed, cancelled, under the removed rule's name.
     await openWorkshop('/whatsapp');
-    await expect.poll(() => scheduledRow(page, 'A removed reminder rule').textContent(), { timeout: 20_000 }).toMatch(/Cancelled/);
-    expect(await scheduledRow(page, RULE).count()).toBe(0);
+    await expect.poll(() => scheduledRow(page, RULE).textContent(), { timeout: 20_000 }).toMatch(/Cancelled/);
+    expect(await scheduledRow(page, 'A removed reminder rule').count()).toBe(0);
     await saveScreenshot(page, 'rules-alerts-rule-cancelled');
   });
 

@@ -33,18 +33,21 @@ export interface MessageRow {
   updated_at: string;
 }
 
+/** The name an added rule had when it was removed: its reminders keep it. */
+const REMOVED_RULE_NAME = `(SELECT r.label FROM removed_reminder_rule_names r WHERE r.rule_key = m.rule_key)`;
+
 const COLUMNS = `m.id, m.workshop_id, m.rule_key, m.idempotency_key, m.session_id, m.group_jid, m.kind, m.body, m.media_mimetype, m.file_name,
   m.scheduled_for, m.grace_minutes, m.status, m.attempts, m.next_attempt_at, m.last_error, m.message_id, m.sent_at, m.receipt,
   m.edited_at, m.recipients, m.created_at, m.updated_at,
-  (SELECT c.label FROM workshop_automation_config c WHERE c.rule_key = m.rule_key AND (c.workshop_id IS NULL OR c.workshop_id = m.workshop_id)
-    ORDER BY c.workshop_id IS NULL DESC LIMIT 1) AS rule_label,
+  coalesce((SELECT c.label FROM workshop_automation_config c WHERE c.rule_key = m.rule_key AND (c.workshop_id IS NULL OR c.workshop_id = m.workshop_id)
+    ORDER BY c.workshop_id IS NULL DESC LIMIT 1), ${REMOVED_RULE_NAME}) AS rule_label,
   (SELECT count(*) FROM message_receipts r WHERE r.message_row_id = m.id) AS delivered_count,
   (SELECT count(*) FROM message_receipts r WHERE r.message_row_id = m.id AND r.read_at IS NOT NULL) AS read_count`;
 
 /** The reminder's name as the lists show it: its own label, else the built-in name of one of the five. */
 const RULE_NAME = `coalesce((SELECT c.label FROM workshop_automation_config c WHERE c.rule_key = m.rule_key
     AND (c.workshop_id IS NULL OR c.workshop_id = m.workshop_id) ORDER BY c.workshop_id IS NULL DESC LIMIT 1),
-  (SELECT b.value FROM json_each(@builtInNames) b WHERE b.key = m.rule_key), '')`;
+  ${REMOVED_RULE_NAME}, (SELECT b.value FROM json_each(@builtInNames) b WHERE b.key = m.rule_key), '')`;
 
 type ViewRow = MessageRow & { workshop_name: string; rule_label?: string | null; delivered_count?: number; read_count?: number };
 

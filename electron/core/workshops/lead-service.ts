@@ -2,7 +2,7 @@ import { foldForSearch } from '../../../shared/search/search-terms.js';
 import { randomUUID } from 'node:crypto';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import { normalisePhone } from '../../../shared/phone/normalise-phone.js';
-import type { CsvMapping, ImportPreview, Lead } from '../../../shared/workshops/workshop-schemas.js';
+import type { CsvMapping, ImportPreview, Lead, LeadMoveOutcome } from '../../../shared/workshops/workshop-schemas.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
 import type { SettingsService } from '../settings/settings-service.js';
@@ -55,6 +55,8 @@ export class LeadService {
       assign: db.prepare('INSERT OR IGNORE INTO lead_assignments (workshop_id, lead_id, created_at, import_id) VALUES (?, ?, ?, ?)'),
       undoImport: db.prepare('DELETE FROM lead_assignments WHERE workshop_id = ? AND import_id = ?'),
       unassign: db.prepare('DELETE FROM lead_assignments WHERE workshop_id = ? AND lead_id = ?'),
+      leadByPhone: db.prepare('SELECT id FROM leads WHERE phone = ?').pluck(),
+      assignment: db.prepare('SELECT created_at FROM lead_assignments WHERE workshop_id = ? AND lead_id = ?').pluck(),
       registeredPhones: db
         .prepare('SELECT l.phone FROM lead_assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workshop_id = ?')
         .pluck(),
@@ -157,6 +159,42 @@ export class LeadService {
     return this.db.transaction(() =>
       leadIds.reduce((count, leadId) => count + this.statements.unassign.run(workshopId, leadId).changes, 0),
     )();
+  }
+
+  /**
+   * Moves the registrations of these phones from one workshop to the other, all in one
+   * transaction. A person already registered for the target stays where they were (counted,
+   * never registered twice); one no longer registered for the source is counted and skipped.
+   *
+   * Membership facts are not moved: they belong to a group, not to a registration. The moved
+   * person is matched by phone (and the LID behind it) against the target's group, so they
+   * count as In Group, Left or Missing there by what that group saw of them; in the source
+   * their joins and leaves stay in its group's history and now count among the people who are
+   * not registered. Both workshops' cards therefore remain Registered = In Group + Missing + Left.
+   * The registration keeps its first date (the timeline shows when the person signed up) and
+   * loses its import, so undoing that import in the source cannot reach into the target.
+   * Moving is a delete and an insert, not an UPDATE of the key, so the sync outbox carries both.
+   */
+  async move(fromWorkshopId: string, toWorkshopId: string, phones: readonly string[]): Promise<LeadMoveOutcome> {
+    const unique = [...new Set(phones)];
+    // Looked up on the target's account first, so a mover the target's group shows only by LID is In Group at once.
+    await this.lids.beforeRegistering(toWorkshopId, unique);
+    const outcome: LeadMoveOutcome = { moved: 0, alreadyInTarget: 0, notInSource: 0 };
+    this.db.transaction(() => {
+      for (const phone of unique) {
+        const leadId = this.statements.leadByPhone.get(phone) as number | undefined;
+        const registeredAt =
+          leadId === undefined ? undefined : (this.statements.assignment.get(fromWorkshopId, leadId) as string | undefined);
+        if (leadId === undefined || registeredAt === undefined) outcome.notInSource++;
+        else if (this.statements.assignment.get(toWorkshopId, leadId) !== undefined) outcome.alreadyInTarget++;
+        else {
+          this.statements.unassign.run(fromWorkshopId, leadId);
+          this.statements.assign.run(toWorkshopId, leadId, registeredAt, null);
+          outcome.moved++;
+        }
+      }
+    })();
+    return outcome;
   }
 
   remove(workshopId: string, leadId: number): void {

@@ -54,6 +54,13 @@ export function workshopHandlers(workshops: WorkshopService, leads: LeadService)
       workshops.changed(workshopId);
       return { removed };
     },
+    'leads:move': async ({ fromWorkshopId, toWorkshopId, phones }) => {
+      workshops.get(fromWorkshopId);
+      workshops.get(toWorkshopId);
+      const outcome = await leads.move(fromWorkshopId, toWorkshopId, phones);
+      if (outcome.moved > 0) for (const id of [fromWorkshopId, toWorkshopId]) workshops.changed(id);
+      return outcome;
+    },
     'leads:remove': ({ workshopId, leadId }) => {
       leads.remove(workshopId, leadId);
       workshops.changed(workshopId);

@@ -4,9 +4,11 @@ import type { Core } from '../../../electron/core/composition-root.js';
 import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
 import {
   call,
+  captureDownloads,
   connectDemo,
   giveTablesLayout,
   linkedWorkshop,
+  openWhatsAppTab,
   renderConsole,
   rowOf,
   sessionOpen,
@@ -192,6 +194,85 @@ describe('acting on several messages at once', () => {
     await waitFor(() => expect(status(rowOf('Recent history', '30 minutes before'))).toBe('✓Sent'), { timeout: 10_000 });
     await waitFor(() => expect(status(rowOf('Recent history', '1 hour before'))).toBe('✓Sent'), { timeout: 10_000 });
     expect((await byRule(test.core, workshop.id, 'live-now'))?.status).toBe('pending');
+  });
+});
+
+describe('downloading the message lists', () => {
+  const csvRows = async (file: { text: () => Promise<string> }) =>
+    (await file.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+
+  it('downloads every message of a list, or just the chosen ones, as CSV with the columns on screen', async () => {
+    test = startConsole();
+    restoreLayout = giveTablesLayout();
+    const sessionId = await connectDemo(test.core);
+    const sprint = await linkedWorkshop(test.core, 'Design Sprint', sessionId);
+    await linkedWorkshop(test.core, 'Data Bootcamp', sessionId);
+    await call(test.core, 'messages:cancel', { id: (await byRule(test.core, sprint.id, '6h-before'))!.id });
+    renderConsole(test.core, 'messages');
+    await screen.findByRole('table', { name: 'Upcoming' });
+    const upcoming = screen.getByRole('toolbar', { name: 'Chosen messages in Upcoming' });
+    const history = screen.getByRole('toolbar', { name: 'Chosen messages in Recent history' });
+    const downloads = captureDownloads();
+    try {
+      fireEvent.click(within(upcoming).getByRole('button', { name: 'Download CSV' }));
+      await waitFor(() => expect(downloads.files).toHaveLength(1));
+      expect(downloads.files[0]!.name).toMatch(/^messages-upcoming-\d{4}-\d{2}-\d{2}\.csv$/);
+      const all = await csvRows(downloads.files[0]!);
+      expect(all[0]).toBe('Workshop,When,Reminder,Status,Message,Delivered to,Read by,Sent to,Problem');
+      expect(all).toHaveLength(1 + 9);
+      const oneHour = all.find((line) => line.startsWith('Design Sprint') && line.includes(',1 hour before,'))!;
+      const onScreen = within(rowOf('Upcoming', /Design Sprint.*1 hour before/)).getByText(/IST$/).textContent!;
+      // The same time as on screen, with its year.
+      expect(oneHour).toMatch(new RegExp(`^Design Sprint,"?${onScreen.replace(/, /, ' \\d{4}, ')}"?,1 hour before,Pending,`));
+      expect(oneHour).toContain('One hour to go! Design Sprint starts at 6:30 PM IST: https://example.org/live');
+
+      fireEvent.click(within(rowOf('Upcoming', /Data Bootcamp.*1 hour before/)).getByRole('checkbox', { name: /^Choose “1 hour before”/ }));
+      fireEvent.click(within(rowOf('Upcoming', /Design Sprint.*We are live/)).getByRole('checkbox', { name: /^Choose ““We are live”/ }));
+      fireEvent.click(within(upcoming).getByRole('button', { name: 'Download 2 chosen as CSV' }));
+      await waitFor(() => expect(downloads.files).toHaveLength(2));
+      expect(downloads.files[1]!.name).toMatch(/^messages-upcoming-chosen-/);
+      const chosen = (await csvRows(downloads.files[1]!)).slice(1);
+      const named = (line: string) =>
+        `${line.split(',')[0]} / ${line.includes(',1 hour before,') ? '1 hour before' : line.includes('We are live') ? 'live' : '?'}`;
+      expect(chosen.map(named).sort()).toEqual(['Data Bootcamp / 1 hour before', 'Design Sprint / live']);
+      await waitFor(() => expect(within(upcoming).getByRole('status')).toHaveTextContent('Downloaded 2 messages'));
+
+      // The history has no box to tick: its button downloads the list.
+      fireEvent.click(within(history).getByRole('button', { name: 'Download CSV' }));
+      await waitFor(() => expect(downloads.files).toHaveLength(3));
+      const past = (await csvRows(downloads.files[2]!)).slice(1);
+      expect(past).toHaveLength(1);
+      expect(past[0]).toMatch(/^Design Sprint,.+ IST"?,6 hours before,Cancelled,/);
+    } finally {
+      downloads.restore();
+    }
+  });
+
+  it('downloads a workshop’s Scheduled Messages under the workshop’s name', async () => {
+    test = startConsole();
+    restoreLayout = giveTablesLayout();
+    await linkedWorkshop(test.core, 'Design Sprint');
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Design Sprint');
+    await screen.findByRole('table', { name: 'Scheduled Messages' });
+    const downloads = captureDownloads();
+    try {
+      fireEvent.click(
+        within(screen.getByRole('toolbar', { name: 'Chosen messages in Scheduled Messages' })).getByRole('button', {
+          name: 'Download CSV',
+        }),
+      );
+      await waitFor(() => expect(downloads.files).toHaveLength(1));
+      expect(downloads.files[0]!.name).toMatch(/^design-sprint-scheduled-messages-\d{4}-\d{2}-\d{2}\.csv$/);
+      const rows = (await csvRows(downloads.files[0]!)).slice(1);
+      expect(rows).toHaveLength(5);
+      expect(rows.every((line) => /^Design Sprint,.+ IST"?,.+,Pending,/.test(line))).toBe(true);
+    } finally {
+      downloads.restore();
+    }
   });
 });
 

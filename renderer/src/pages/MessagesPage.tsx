@@ -196,7 +196,14 @@ function QueueSection({
           {window !== undefined && count >= window ? (
             <p className="muted">The newest {window.toLocaleString()} are listed; filter or search to find older ones.</p>
           ) : null}
-          <MessageList label={title} messages={query.data ?? []} timeZoneFor={timeZoneFor} onOpenWorkshop={onOpenWorkshop} empty={empty} />
+          <MessageList
+            label={title}
+            messages={query.data ?? []}
+            timeZoneFor={timeZoneFor}
+            onOpenWorkshop={onOpenWorkshop}
+            empty={empty}
+            fileName={['messages', title]}
+          />
         </>
       )}
     </section>

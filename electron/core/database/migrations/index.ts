@@ -23,6 +23,7 @@ import { memberRemovedByMigration } from './0021-member-removed-by.js';
 import { sentMessageStampsMigration } from './0022-sent-message-stamps.js';
 import { messageHistoryOrderMigration } from './0023-message-history-order.js';
 import { leadNameFoldMigration } from './0024-lead-name-fold.js';
+import { removedRuleNamesMigration } from './0025-removed-rule-names.js';
 
 /** Every schema step in order. Forward-only: a shipped step is never edited, only followed. */
 export const migrations: readonly Migration[] = [
@@ -50,4 +51,5 @@ export const migrations: readonly Migration[] = [
   sentMessageStampsMigration,
   messageHistoryOrderMigration,
   leadNameFoldMigration,
+  removedRuleNamesMigration,
 ];

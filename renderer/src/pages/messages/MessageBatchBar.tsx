@@ -3,6 +3,8 @@ import type { MessageBatchOutcome, ScheduledMessage } from '../../../../shared/m
 import { useApi } from '../../app/console-context.js';
 import { useConfirm, type ConfirmRequest } from '../../components/ConfirmDialog.js';
 import { Spinner } from '../../components/Spinner.js';
+import { csvFileName, downloadCsv } from '../workshops/download-csv.js';
+import { messageCsvColumns } from './message-csv.js';
 
 type BatchMethod = 'messages:cancel-many' | 'messages:send-early-many';
 
@@ -56,14 +58,30 @@ export function useMessageSelection(messages: readonly ScheduledMessage[]) {
 
 export type MessageSelection = ReturnType<typeof useMessageSelection>;
 
-/** Select all, then Send now or Cancel for every chosen message: one question saying how many, one line saying what happened. */
-export function MessageBatchBar({ label, selection }: { label: string; selection: MessageSelection }) {
+/**
+ * Select all, then Send now or Cancel for every chosen message: one question saying how many, one line saying what happened.
+ * Download CSV saves the chosen messages, or every message of the list when none is chosen.
+ */
+export function MessageBatchBar({
+  label,
+  selection,
+  messages,
+  timeZoneFor,
+  fileName,
+}: {
+  label: string;
+  selection: MessageSelection;
+  messages: readonly ScheduledMessage[];
+  timeZoneFor: (workshopId: string) => string;
+  /** Words for the file's name, e.g. the workshop and "scheduled messages". */
+  fileName: readonly string[];
+}) {
   const api = useApi();
   const { dialog, ask } = useConfirm();
   const [running, setRunning] = useState<BatchMethod | null>(null);
   const [result, setResult] = useState<{ text: string; error: boolean } | null>(null);
   const { pending, chosen } = selection;
-  if (pending.length === 0 && !result) return null;
+  if (pending.length === 0 && messages.length === 0 && !result) return null;
   const all = chosen.length > 0 && chosen.length === pending.length;
 
   const run = async (method: BatchMethod) => {
@@ -76,6 +94,11 @@ export function MessageBatchBar({ label, selection }: { label: string; selection
     if (!outcome.ok) return setResult({ text: outcome.error.message, error: true });
     selection.clear();
     setResult({ text: batchOutcomeLine(method, outcome.value), error: false });
+  };
+  const download = () => {
+    const rows = chosen.length > 0 ? chosen : messages;
+    downloadCsv(csvFileName(...fileName, ...(chosen.length > 0 ? ['chosen'] : [])), rows, messageCsvColumns(timeZoneFor));
+    setResult({ text: `Downloaded ${count(rows.length)}`, error: false });
   };
   const button = (method: BatchMethod, text: string, danger = false) => (
     <button
@@ -104,12 +127,17 @@ export function MessageBatchBar({ label, selection }: { label: string; selection
           Select all {pending.length.toLocaleString()} pending
         </label>
       ) : null}
-      <span className="muted">{chosen.length === 0 ? 'None chosen' : `${count(chosen.length)} chosen`}</span>
+      {pending.length > 0 ? <span className="muted">{chosen.length === 0 ? 'None chosen' : `${count(chosen.length)} chosen`}</span> : null}
       {pending.length > 0 ? (
         <>
           {button('messages:send-early-many', 'Send chosen now')}
           {button('messages:cancel-many', 'Cancel chosen', true)}
         </>
+      ) : null}
+      {messages.length > 0 ? (
+        <button type="button" className="button button--small" onClick={download}>
+          {chosen.length > 0 ? `Download ${chosen.length.toLocaleString()} chosen as CSV` : 'Download CSV'}
+        </button>
       ) : null}
       {result ? (
         <span className={result.error ? 'error' : 'message-batch__result'} role={result.error ? 'alert' : 'status'}>

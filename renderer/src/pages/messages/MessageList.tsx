@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { MethodName } from '../../../../shared/contract/api-contract.js';
 import type { ScheduledMessage } from '../../../../shared/messages/message-schemas.js';
 import { useApi } from '../../app/console-context.js';
@@ -26,23 +26,48 @@ export interface MessageListProps {
   /** Shown instead of the table while the list has no rows. The list stays mounted, so the line saying what a batch
    * action did (e.g. "Cancelled 10") is still there when that action emptied the list. */
   empty: ReactNode;
+  /** Words for a downloaded file's name; the list's label when absent. */
+  fileName?: readonly string[];
+}
+
+/**
+ * The width below which every column no longer fits side by side: the sum of the wide columns'
+ * smallest widths, with room for the table's border and the scroll bar.
+ */
+const wideFrom = (acrossWorkshops: boolean) => (acrossWorkshops ? 980 : 850);
+/** Compact rows stack the time, workshop and text in one cell and the buttons in another, so they need more height. */
+const ROW_HEIGHT = { wide: 76, compact: 116 } as const;
+
+/** The list's own width, followed as the window (or the panel beside it) resizes; null before the first layout. */
+function useWidth(): [RefObject<HTMLDivElement | null>, number | null] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState<number | null>(null);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    setWidth(element.clientWidth);
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
 }
 
 /** One queue view for the workshop tab and the Messages page: rows, statuses and the actions each status allows. */
-export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop, empty }: MessageListProps) {
+export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop, empty, fileName = [label] }: MessageListProps) {
   const [actionError, setActionError] = useState<string | null>(null);
   const uncertain = messages.filter((message) => message.status === 'uncertain').length;
   const selection = useMessageSelection(messages);
-  const choosing = selection.pending.length > 0;
-  const baseColumns = useMemo(
-    () => messageColumns({ timeZoneFor, onOpenWorkshop, onError: setActionError }),
-    [timeZoneFor, onOpenWorkshop],
-  );
-  const columns = choosing ? [chooseColumn(selection, timeZoneFor), ...baseColumns] : baseColumns;
+  const [listRef, width] = useWidth();
+  // Before the first layout (and where there is none, as in component tests) the wide table.
+  const layout = width !== null && width > 0 && width < wideFrom(onOpenWorkshop !== undefined) ? 'compact' : 'wide';
+  const options = { timeZoneFor, onOpenWorkshop, onError: setActionError, selection };
+  const columns = layout === 'wide' ? messageColumns(options) : compactColumns(options);
 
   // One tree for both cases: the batch bar keeps its place (and its state) when the table gives way to `empty`.
   return (
-    <div className="message-list">
+    <div className="message-list" ref={listRef} data-layout={layout}>
       {uncertain > 0 ? (
         <p className="message-list__uncertain" role="note">
           <strong>{uncertain === 1 ? '1 message' : `${uncertain} messages`} may not have arrived.</strong> The console stopped while
@@ -58,17 +83,19 @@ export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop, empt
           </button>
         </p>
       ) : null}
-      <MessageBatchBar label={label} selection={selection} />
+      <MessageBatchBar label={label} selection={selection} messages={messages} timeZoneFor={timeZoneFor} fileName={fileName} />
       {messages.length === 0 ? (
         empty
       ) : (
         <VirtualTable
+          // The row height is read once by the virtualiser: a new layout starts a new table.
+          key={layout}
           label={label}
           rows={messages}
           columns={columns}
           rowKey={(message) => message.id}
           // Tall enough for the workshop's name and three lines of the text to wrap, not cut to a dozen characters.
-          rowHeight={76}
+          rowHeight={ROW_HEIGHT[layout]}
           rowTone={(message) =>
             message.status === 'uncertain' ? 'attention' : message.status === 'failed' || message.status === 'missed' ? 'danger' : null
           }
@@ -78,66 +105,113 @@ export function MessageList({ label, messages, timeZoneFor, onOpenWorkshop, empt
   );
 }
 
-/** A box on each pending row; other rows have nothing a batch could do to them. */
-function chooseColumn(selection: MessageSelection, timeZoneFor: (workshopId: string) => string): TableColumn<ScheduledMessage> {
-  return {
-    key: 'choose',
-    header: 'Choose',
-    width: '64px',
-    cell: (message) =>
-      message.status === 'pending' ? (
-        <input
-          type="checkbox"
-          aria-label={`Choose “${messageTitle(message)}”, ${message.workshopName}, ${formatMessageTime(messageTime(message), timeZoneFor(message.workshopId))}`}
-          checked={selection.isChosen(message.id)}
-          onChange={() => selection.toggle(message.id)}
-        />
-      ) : null,
-  };
+/**
+ * A box before a pending message's time (other rows have nothing a batch could do to them),
+ * inside the first cell as on the member tabs, so no column of its own takes the width.
+ */
+function ChooseBox({ message, selection, timeZone }: { message: ScheduledMessage; selection: MessageSelection; timeZone: string }) {
+  if (message.status !== 'pending') return null;
+  return (
+    <input
+      type="checkbox"
+      className="message-list__choose"
+      aria-label={`Choose “${messageTitle(message)}”, ${message.workshopName}, ${formatMessageTime(messageTime(message), timeZone)}`}
+      checked={selection.isChosen(message.id)}
+      onChange={() => selection.toggle(message.id)}
+    />
+  );
 }
 
-function messageColumns({
-  timeZoneFor,
-  onOpenWorkshop,
-  onError,
-}: {
+interface ColumnOptions {
   timeZoneFor: (workshopId: string) => string;
   onOpenWorkshop: ((workshopId: string) => void) | undefined;
   onError: (message: string | null) => void;
-}): TableColumn<ScheduledMessage>[] {
+  selection: MessageSelection;
+}
+
+const WhenText = ({ message, timeZone }: { message: ScheduledMessage; timeZone: string }) => (
+  <time dateTime={messageTime(message)}>{formatMessageTime(messageTime(message), timeZone)}</time>
+);
+
+const WorkshopLink = ({ message, onOpen }: { message: ScheduledMessage; onOpen: (workshopId: string) => void }) => (
+  <button type="button" className="link-button message-list__workshop" onClick={() => onOpen(message.workshopId)}>
+    {message.workshopName}
+  </button>
+);
+
+/** A narrow window: when, workshop and text stacked in one column; status with its details; the buttons one above another. */
+function compactColumns({ timeZoneFor, onOpenWorkshop, onError, selection }: ColumnOptions): TableColumn<ScheduledMessage>[] {
+  return [
+    {
+      key: 'message',
+      header: 'Message',
+      width: 'minmax(0, 1fr)',
+      cell: (message) => (
+        <span className="message-list__stack">
+          <span className="message-list__when">
+            <ChooseBox message={message} selection={selection} timeZone={timeZoneFor(message.workshopId)} />
+            <WhenText message={message} timeZone={timeZoneFor(message.workshopId)} />
+            {onOpenWorkshop ? <WorkshopLink message={message} onOpen={onOpenWorkshop} /> : null}
+          </span>
+          <MessageText message={message} />
+        </span>
+      ),
+    },
+    {
+      key: 'status',
+      header: 'Status',
+      width: '132px',
+      cell: (message) => (
+        <span className="message-list__stack">
+          <StatusBadge status={message.status} />
+          <MessageDetails message={message} />
+        </span>
+      ),
+    },
+    {
+      key: 'actions',
+      header: 'Actions',
+      width: '112px',
+      cell: (message) => <MessageActions message={message} timeZone={timeZoneFor(message.workshopId)} onError={onError} stacked />,
+    },
+  ];
+}
+
+/** A wide window: one column each, the box before the time. */
+function messageColumns({ timeZoneFor, onOpenWorkshop, onError, selection }: ColumnOptions): TableColumn<ScheduledMessage>[] {
   const columns: (TableColumn<ScheduledMessage> | null)[] = [
     {
       key: 'when',
       header: 'When',
-      width: 'minmax(192px, 1.1fr)',
+      width: 'minmax(196px, 1.1fr)',
       cell: (message) => (
-        <time dateTime={messageTime(message)}>{formatMessageTime(messageTime(message), timeZoneFor(message.workshopId))}</time>
+        <span className="message-list__when">
+          <ChooseBox message={message} selection={selection} timeZone={timeZoneFor(message.workshopId)} />
+          <WhenText message={message} timeZone={timeZoneFor(message.workshopId)} />
+        </span>
       ),
     },
     onOpenWorkshop
       ? {
           key: 'workshop',
           header: 'Workshop',
-          width: 'minmax(130px, 1.3fr)',
-          cell: (message) => (
-            <button type="button" className="link-button message-list__workshop" onClick={() => onOpenWorkshop(message.workshopId)}>
-              {message.workshopName}
-            </button>
-          ),
+          width: 'minmax(120px, 1.3fr)',
+          cell: (message) => <WorkshopLink message={message} onOpen={onOpenWorkshop} />,
         }
       : null,
     {
       key: 'message',
       header: 'Message',
-      width: 'minmax(200px, 3fr)',
+      width: 'minmax(180px, 3fr)',
       cell: (message) => <MessageText message={message} />,
     },
     { key: 'status', header: 'Status', width: '132px', cell: (message) => <StatusBadge status={message.status} /> },
-    { key: 'details', header: 'Details', width: 'minmax(100px, 1.2fr)', cell: (message) => <MessageDetails message={message} /> },
+    { key: 'details', header: 'Details', width: 'minmax(90px, 1fr)', cell: (message) => <MessageDetails message={message} /> },
     {
       key: 'actions',
       header: 'Actions',
-      width: 'minmax(240px, auto)',
+      // As wide as its buttons: their words never wrap or get cut.
+      width: 'max-content',
       cell: (message) => <MessageActions message={message} timeZone={timeZoneFor(message.workshopId)} onError={onError} />,
     },
   ];
@@ -204,11 +278,15 @@ function MessageActions({
   message,
   timeZone,
   onError,
+  stacked = false,
 }: {
   message: ScheduledMessage;
   timeZone: string;
   onError: (message: string | null) => void;
+  /** One button above another, for a narrow column. */
+  stacked?: boolean;
 }) {
+  const actionsClass = stacked ? 'message-list__actions message-list__actions--stacked' : 'message-list__actions';
   const api = useApi();
   const [running, setRunning] = useState<MessageAction | null>(null);
   const [editing, setEditing] = useState(false);
@@ -239,7 +317,7 @@ function MessageActions({
   switch (message.status) {
     case 'pending':
       return (
-        <span className="message-list__actions">
+        <span className={actionsClass}>
           <button type="button" className="button button--small" disabled={running !== null} onClick={() => setEditing(true)}>
             Edit
           </button>
@@ -251,14 +329,14 @@ function MessageActions({
       );
     case 'uncertain':
       return (
-        <span className="message-list__actions">
+        <span className={actionsClass}>
           {button('messages:confirm-sent', 'It arrived', true)}
           {button('messages:resend', 'Send again')}
         </span>
       );
     case 'failed':
     case 'missed':
-      return <span className="message-list__actions">{button('messages:resend', 'Send again')}</span>;
+      return <span className={actionsClass}>{button('messages:resend', 'Send again')}</span>;
     case 'sending':
       return (
         <span className="muted" role="status">

@@ -152,6 +152,8 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
         exportColumns={chosenColumns}
         onExport={(rows, columns) => downloadCsv(csvFileName(workshop.name, view.label, 'chosen'), rows, columns)}
         readAll={readAll}
+        workshop={workshop}
+        tab={tab}
       />
       {members.error || downloadError ? (
         <p className="error" role="alert">

@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import type { CsvColumn } from '../../../../shared/csv/to-csv.js';
 import type { Result } from '../../../../shared/contract/result.js';
-import type { MemberRow } from '../../../../shared/workshops/workshop-schemas.js';
+import type { MemberRow, MemberTab, Workshop } from '../../../../shared/workshops/workshop-schemas.js';
+import { useApi } from '../../app/console-context.js';
 import type { TableColumn } from '../../components/VirtualTable.js';
+import { moveOutcomeLine, useMovePicker } from './MoveRegistrations.js';
 
 /**
  * Rows chosen one by one (kept across searches), or every row matching one search with a few
@@ -83,6 +85,9 @@ export function copiedLine(rows: readonly MemberRow[]): string {
   return without === 0 ? copied : `${copied}; ${without.toLocaleString()} ${without === 1 ? 'is' : 'are'} known only by LID`;
 }
 
+/** The tabs that list registrations; the others list group members who match none. */
+const registrationTabs: ReadonlySet<MemberTab> = new Set(['missing', 'in-group', 'left']);
+
 export function MemberChoiceBar({
   label,
   chosen,
@@ -91,8 +96,13 @@ export function MemberChoiceBar({
   exportColumns,
   onExport,
   readAll,
+  workshop,
+  tab,
 }: {
   label: string;
+  /** With the workshop and a tab of registrations, the chosen can be moved to another workshop. */
+  workshop?: Workshop;
+  tab?: MemberTab;
   chosen: MemberChoiceState;
   matching: number;
   /** The search the rows on screen match: "Select all" chooses exactly those. */
@@ -101,6 +111,8 @@ export function MemberChoiceBar({
   onExport: (rows: readonly MemberRow[], columns: readonly CsvColumn<MemberRow>[]) => void;
   readAll: (search: string) => Promise<Result<MemberRow[]>>;
 }) {
+  const api = useApi();
+  const mover = useMovePicker();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ text: string; error: boolean } | null>(null);
   const count = chosen.count(matching);
@@ -123,6 +135,19 @@ export function MemberChoiceBar({
       onExport(rows, exportColumns);
       return `Downloaded ${rows.length.toLocaleString()} ${rows.length === 1 ? 'person' : 'people'}`;
     });
+  const canMove = workshop !== undefined && tab !== undefined && registrationTabs.has(tab);
+  const moveChosen = async () => {
+    if (!workshop) return;
+    const target = await mover.pick(count, workshop);
+    if (!target) return;
+    await act(async (rows) => {
+      const phones = rows.flatMap((row) => (row.registered && row.phone ? [row.phone] : []));
+      const outcome = await api.call('leads:move', { fromWorkshopId: workshop.id, toWorkshopId: target.id, phones });
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      chosen.clear();
+      return moveOutcomeLine(outcome.value, workshop.name, target.name);
+    });
+  };
   const copyPhones = () =>
     act(async (rows) => {
       const phones = rows.flatMap((row) => (row.phone ? [`+${row.phone}`] : []));
@@ -154,6 +179,12 @@ export function MemberChoiceBar({
       <button type="button" className="button button--small" disabled={busy || count === 0} onClick={() => void copyPhones()}>
         Copy chosen phones
       </button>
+      {canMove ? (
+        <button type="button" className="button button--small" disabled={busy || count === 0} onClick={() => void moveChosen()}>
+          Move to another workshop…
+        </button>
+      ) : null}
+      {mover.dialog}
       {count > 0 ? (
         <button type="button" className="link-button" onClick={chosen.clear}>
           Clear choice

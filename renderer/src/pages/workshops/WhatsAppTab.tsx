@@ -58,6 +58,7 @@ export function WhatsAppTab({ workshop }: { workshop: Workshop }) {
         ) : (
           <MessageList
             label="Scheduled Messages"
+            fileName={[workshop.name, 'scheduled messages']}
             messages={queue.data ?? []}
             timeZoneFor={timeZoneFor}
             empty={
