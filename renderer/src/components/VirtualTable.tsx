@@ -140,26 +140,21 @@ export function VirtualTable<Row>({
   );
 }
 
-/**
- * One loaded row. Memoised: a window read again (a join elsewhere in the tab, the next page
- * while scrolling) keeps the objects of unchanged rows, and those rows skip rendering, as long
- * as the caller keeps `columns` the same array.
- */
-const VirtualRow = memo(function VirtualRow<Row>({
-  row,
-  columns,
-  index,
-  top,
-  height,
-  tone,
-}: {
+interface VirtualRowProps<Row> {
   row: Row;
   columns: readonly TableColumn<Row>[];
   index: number;
   top: number;
   height: number;
   tone: 'danger' | 'attention' | null;
-}) {
+}
+
+/**
+ * One loaded row. Memoised: a window read again (a join elsewhere in the tab, the next page
+ * while scrolling) keeps the objects of unchanged rows, and those rows skip rendering, as long
+ * as the caller keeps `columns` the same array.
+ */
+const VirtualRow = memo(function VirtualRow<Row>({ row, columns, index, top, height, tone }: VirtualRowProps<Row>) {
   return (
     <div
       role="row"
@@ -174,11 +169,4 @@ const VirtualRow = memo(function VirtualRow<Row>({
       ))}
     </div>
   );
-}) as <Row>(props: {
-  row: Row;
-  columns: readonly TableColumn<Row>[];
-  index: number;
-  top: number;
-  height: number;
-  tone: 'danger' | 'attention' | null;
-}) => ReactNode;
+}) as <Row>(props: VirtualRowProps<Row>) => ReactNode;
