@@ -3,7 +3,9 @@
 // cards, the tab counts and the open Missing table all show it, and how many renders a
 // burst of 500 joins costs. The page itself sends the demo's join over its own WebSocket, so
 // start and end are read on one clock. On every change of the page an observer checks that
-// cards, tabs and the timeline agree with each other.
+// cards, tabs and the timeline agree with each other. Joins and leaves are reported apart:
+// hops, CPU per change of the core and the page, and the page's React commits per change
+// (counted through the hook React reports to developer tools), animation frames included.
 //
 // BENCH_BEFORE_OUT=/path/to/other/out measures another build (e.g. main before a change)
 // in the same run, first, for before/after figures from one sitting.
@@ -37,18 +39,39 @@ const builds = [
   { label: process.env.BENCH_BEFORE_OUT ? 'after' : 'this build', entry: undefined },
 ];
 
+type Kind = 'join' | 'leave';
+
+/** What one kind of single change cost: CPU from the call until its frame, per process, and the page's React commits. */
+interface ChangeCost {
+  core: number[];
+  page: number[];
+  pageScript: number[];
+  /** React commits from the call until 300 ms after it is on screen (animation frames included). */
+  commits: number[];
+}
+
 interface BuildFigures {
   idle: number[];
   joins: number[];
   leaves: number[];
   /** Per-hop split of every single join and leave. */
-  hops: Hops[];
+  hops: (Hops & { kind: Kind })[];
   burstRenders: number;
   burstMs: number;
   inconsistencies: string[];
-  /** CPU each single join or leave cost, from the call until its frame, per process. */
-  cpu: { core: number[]; page: number[]; pageScript: number[]; coreIdleMsPerS: number; benchOnly: { core: number[]; page: number[] } };
+  cpu: Record<Kind, ChangeCost> & { coreIdleMsPerS: number; benchOnly: { core: number[]; page: number[] } };
 }
+
+/** Counts the page's React commits through the hook React reports to developer tools, installed before the app starts. */
+const countCommits = `(() => {
+  window.__commits = 0;
+  window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+    renderers: new Map(), supportsFiber: true, isDisabled: false,
+    inject(renderer) { this.renderers.set(this.renderers.size + 1, renderer); return this.renderers.size; },
+    onCommitFiberRoot() { window.__commits++; },
+    onCommitFiberUnmount() {}, onPostCommitFiberRoot() {}, onScheduleFiberRoot() {}, checkDCE() {},
+  };
+})();`;
 
 /** CPU time of every thread of a process so far, in ms (the scheduler's own nanosecond count). */
 function processCpuMs(pid: number): number {
@@ -261,6 +284,7 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
 
     await page.addInitScript('window.__name = (fn) => fn');
     await page.addInitScript(traceSockets);
+    await page.addInitScript(countCommits);
     await page.goto(running.url);
     await page
       .getByRole('button', { name: 'Workshops', exact: true })
@@ -284,8 +308,14 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
       burstRenders: 0,
       burstMs: 0,
       inconsistencies: [],
-      cpu: { core: [], page: [], pageScript: [], coreIdleMsPerS: 0, benchOnly: { core: [], page: [] } },
+      cpu: {
+        join: { core: [], page: [], pageScript: [], commits: [] },
+        leave: { core: [], page: [], pageScript: [], commits: [] },
+        coreIdleMsPerS: 0,
+        benchOnly: { core: [], page: [] },
+      },
     };
+    const commits = () => page.evaluate(() => (window as unknown as { __commits: number }).__commits);
     // The page's main-thread time (Chromium's own task and script accounting), read around each change.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
@@ -298,7 +328,7 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
     const idleStarted = { cpu: processCpuMs(pid), at: performance.now() };
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     figures.cpu.coreIdleMsPerS = ((processCpuMs(pid) - idleStarted.cpu) * 1000) / (performance.now() - idleStarted.at);
-    const timedCpu = async <T>(change: () => Promise<T>, into: { core: number[]; page: number[]; pageScript?: number[] } = figures.cpu) => {
+    const timedCpu = async <T>(change: () => Promise<T>, into: { core: number[]; page: number[]; pageScript?: number[] }) => {
       const [core, pageBefore] = [processCpuMs(pid), await pageCpu()];
       const result = await change();
       const pageAfter = await pageCpu();
@@ -331,18 +361,22 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
       await pause();
       inGroup++;
       missing--;
-      const joined = await timedCpu(() => changeInPage(page, token, [simulate([phone], [])], { inGroup, left, missing }));
+      const committed = await commits();
+      const joined = await timedCpu(() => changeInPage(page, token, [simulate([phone], [])], { inGroup, left, missing }), figures.cpu.join);
       figures.joins.push(joined.ms);
-      if (joined.hops) figures.hops.push(joined.hops);
+      if (joined.hops) figures.hops.push({ ...joined.hops, kind: 'join' });
       await pause();
+      figures.cpu.join.commits.push((await commits()) - committed);
     }
     for (const phone of singles) {
       inGroup--;
       left++;
-      const gone = await timedCpu(() => changeInPage(page, token, [simulate([], [phone])], { inGroup, left, missing }));
+      const committed = await commits();
+      const gone = await timedCpu(() => changeInPage(page, token, [simulate([], [phone])], { inGroup, left, missing }), figures.cpu.leave);
       figures.leaves.push(gone.ms);
-      if (gone.hops) figures.hops.push(gone.hops);
+      if (gone.hops) figures.hops.push({ ...gone.hops, kind: 'leave' });
       await pause();
+      figures.cpu.leave.commits.push((await commits()) - committed);
     }
     inGroup += BURST;
     missing -= BURST;
@@ -380,15 +414,15 @@ try {
 }
 
 /** Each hop's own duration (from the previous one), median and p95 over every single join and leave. */
-function hopRows(hops: Hops[]): [string, string][] {
-  if (hops.length === 0) return [['per-hop split', 'not measured (no members:changed seen)']];
+function hopRows(kind: string, hops: Hops[]): [string, string][] {
+  if (hops.length === 0) return [[`per-hop split, ${kind}`, 'not measured (no members:changed seen)']];
   const span = (name: string, values: number[]): [string, string] => [
     `  ${name}, median / p95`,
     `${median(values).toFixed(1)} / ${percentile(values, 95).toFixed(1)} ms`,
   ];
   const methods = [...new Set(hops.flatMap((hop) => Object.keys(hop.calls)))].sort();
   return [
-    [`per hop, of ${hops.length} joins and leaves:`, ''],
+    [`per hop, of ${hops.length} ${kind}:`, ''],
     ...(
       [
         ['call → members:changed in the page (core: simulate, commit, push)', (hop) => hop.event],
@@ -431,16 +465,32 @@ for (const { label, figures } of results) {
       'moments cards, tabs and timeline disagreed',
       figures.inconsistencies.length === 0 ? 'none' : `${figures.inconsistencies.length}: ${figures.inconsistencies[0]}`,
     ],
-    ...hopRows(figures.hops),
-    [`CPU per single join or leave (${figures.cpu.core.length}), mean / median:`, ''],
-    [
-      '  core process, every thread',
-      `${mean(figures.cpu.core).toFixed(1)} / ${median(figures.cpu.core).toFixed(1)} ms (idle: ${figures.cpu.coreIdleMsPerS.toFixed(1)} ms per s)`,
-    ],
-    [
-      '  page main thread, all tasks / script only',
-      `${mean(figures.cpu.page).toFixed(1)} / ${median(figures.cpu.page).toFixed(1)} ms, script ${mean(figures.cpu.pageScript).toFixed(1)} / ${median(figures.cpu.pageScript).toFixed(1)} ms`,
-    ],
+    ...hopRows(
+      'joins',
+      figures.hops.filter((hop) => hop.kind === 'join'),
+    ),
+    ...hopRows(
+      'leaves',
+      figures.hops.filter((hop) => hop.kind === 'leave'),
+    ),
+    ...(['join', 'leave'] as const).flatMap((kind): [string, string][] => {
+      const cost = figures.cpu[kind];
+      return [
+        [`CPU per single ${kind} (${cost.core.length}), mean / median:`, ''],
+        [
+          '  core process, every thread',
+          `${mean(cost.core).toFixed(1)} / ${median(cost.core).toFixed(1)} ms (idle: ${figures.cpu.coreIdleMsPerS.toFixed(1)} ms per s)`,
+        ],
+        [
+          '  page main thread, all tasks / script only',
+          `${mean(cost.page).toFixed(1)} / ${median(cost.page).toFixed(1)} ms, script ${mean(cost.pageScript).toFixed(1)} / ${median(cost.pageScript).toFixed(1)} ms`,
+        ],
+        [
+          `  page React commits per ${kind}, until 300 ms after it is on screen, median / max`,
+          `${median(cost.commits)} / ${Math.max(...cost.commits)}`,
+        ],
+      ];
+    }),
     [
       `  of which the bench itself (a call that changes nothing, ${figures.cpu.benchOnly.core.length}): core / page`,
       `${mean(figures.cpu.benchOnly.core).toFixed(1)} / ${mean(figures.cpu.benchOnly.page).toFixed(1)} ms`,

@@ -212,7 +212,7 @@ export function createCore(deps: CoreDependencies): Core {
   events.subscribe((event) => {
     if (event !== 'sync:changed') sync.localChange();
   });
-  new LeaveAlerts(db, events).start();
+  const stopLeaveAlerts = new LeaveAlerts(db, events).start();
   const alerts = new AlertLog(db, events, clock);
   alerts.start();
   const accountEvents = new AccountEventLog(db, events, clock);
@@ -313,6 +313,7 @@ export function createCore(deps: CoreDependencies): Core {
       sender.stop();
       await sessions.stop();
       await membership.whenFlushed();
+      stopLeaveAlerts();
       dataDir.close();
       logger.info('core stopped');
     },

@@ -14,9 +14,16 @@ interface Leaver {
  * `notifications:raised` the shells show as a desktop notification and a toast. It reads
  * the stored membership events after each `members:changed`, so it alerts only on what was
  * committed, and starts from the newest event so a restart does not repeat old leaves.
+ *
+ * The check runs on the next turn of the event loop, after every subscriber has had the
+ * `members:changed`: storing the alert waits for the disk flush, and an open page must not
+ * wait for that to show the leave.
  */
 export class LeaveAlerts {
   private lastEventId: number;
+  /** Groups with a `members:changed` not checked yet; one check each, however many came meanwhile. */
+  private readonly due = new Set<string>();
+  private timer: NodeJS.Immediate | null = null;
   private readonly leaversSince;
 
   constructor(
@@ -37,9 +44,27 @@ export class LeaveAlerts {
   }
 
   start(): () => void {
-    return this.events.subscribe((event, payload) => {
-      if (event === 'members:changed') this.check((payload as { groupJid: string }).groupJid);
+    const unsubscribe = this.events.subscribe((event, payload) => {
+      if (event === 'members:changed') this.later((payload as { groupJid: string }).groupJid);
     });
+    // Stopping checks what is still due first: a leave committed just before shutdown still alerts.
+    return () => {
+      unsubscribe();
+      this.checkDue();
+    };
+  }
+
+  private later(groupJid: string): void {
+    this.due.add(groupJid);
+    this.timer ??= setImmediate(() => this.checkDue());
+  }
+
+  private checkDue(): void {
+    if (this.timer) clearImmediate(this.timer);
+    this.timer = null;
+    const groups = [...this.due];
+    this.due.clear();
+    for (const group of groups) this.check(group);
   }
 
   private check(groupJid: string): void {

@@ -460,4 +460,37 @@ describe('alerts when registered people leave', () => {
     expect(kept.unread).toBe(2);
     expect(kept.alerts.map((alert) => alert.body)).toEqual(['Product Design: Ravi Kumar', 'Product Design: Asha Rao']);
   });
+
+  it('sends a registered leave to the open page before storing its alert, and still stores the alert', async () => {
+    const [leaver] = group.participants.filter((member) => member.phone && !member.isAdmin);
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
+    await call(core, 'leads:add', { workshopId: workshop.id, name: 'Asha Rao', phone: leaver!.phone! });
+    await settle();
+    // Subscribed after the core is built, as the shells' transports are.
+    const seen: string[] = [];
+    core.subscribe((event) => {
+      if (event === 'members:changed' || event === 'notifications:raised' || event === 'alerts:changed') seen.push(event);
+    });
+    demo.simulate(group.jid, { leave: [leaver!.phone!] });
+    await settle();
+    expect(seen[0]).toBe('members:changed');
+    expect(seen.slice(1).sort()).toEqual(['alerts:changed', 'notifications:raised']);
+    expect((await call(core, 'alerts:list', {})).alerts.map((alert) => alert.body)).toEqual(['Product Design: Asha Rao']);
+  });
+
+  it('stores the alert of a leave committed just before the console stops', async () => {
+    const [leaver] = group.participants.filter((member) => member.phone && !member.isAdmin);
+    await call(core, 'workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
+    await call(core, 'leads:add', { workshopId: workshop.id, name: 'Asha Rao', phone: leaver!.phone! });
+    await settle();
+    demo.simulate(group.jid, { leave: [leaver!.phone!] });
+    await core.membership.whenFlushed();
+    await core.stop();
+    const reader = new BetterSqlite3(join(dir.path, 'console.sqlite'), { readonly: true });
+    try {
+      expect(reader.prepare('SELECT body FROM alerts').pluck().all()).toEqual(['Product Design: Asha Rao']);
+    } finally {
+      reader.close();
+    }
+  });
 });

@@ -52,15 +52,19 @@ export function Sidebar() {
   );
 }
 
-/** The unread alerts, kept current by `alerts:changed`. */
+/** The unread alerts: read once, then taken from each `alerts:changed`, which carries the count. */
 function useUnreadAlerts(): number {
-  const list = useLiveQuery(
-    'alerts',
-    (client) => client.call('alerts:list', {}),
+  const unread = useLiveQuery(
+    'alerts:unread',
+    async (client) => {
+      const list = await client.call('alerts:list', {});
+      return list.ok ? { ok: true as const, value: list.value.unread } : list;
+    },
     (change) => change.event === 'alerts:changed',
     {
       events: ['alerts:changed'],
+      carried: (change) => (change.event === 'alerts:changed' ? change.payload.unread : undefined),
     },
   );
-  return list.data?.unread ?? 0;
+  return unread.data ?? 0;
 }

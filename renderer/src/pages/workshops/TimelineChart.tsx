@@ -1,15 +1,52 @@
 import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { formatChartTime, formatMemberTime } from './format-workshop-time.js';
 import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
 import { carriedTimeline, useWatchedView } from '../../hooks/use-watched-view.js';
 
+// Every prop the chart gets keeps its identity across renders: Recharts stores its settings
+// and renders again whenever one is a new object or function.
 const axisTick = { fill: 'var(--muted)', fontSize: 12 };
+const chartMargin = { top: 8, right: 16, bottom: 0, left: 0 };
+const axisPadding = { left: 16, right: 16 };
+const timeDomain = ['dataMin', 'dataMax'];
+const tooltipStyle = { background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' };
 
-/** In-group against registered over time, with each moment's joins and leaves as bars. */
-export function TimelineChart({ workshop }: { workshop: Workshop }) {
-  const { id, timeZone } = workshop;
+/** Axis and tooltip labels in the workshop's zone, each time formatted once however often the chart is drawn. */
+function useTimeLabels(timeZone: string) {
+  return useMemo(() => {
+    const labels = new Map<number, string>();
+    const label = (time: number, format: (iso: string, zone: string) => string) => {
+      let text = labels.get(time);
+      if (text === undefined) {
+        // The axis moves with the data over days; keep only the recent labels.
+        if (labels.size >= 500) labels.clear();
+        labels.set(time, (text = format(new Date(time).toISOString(), timeZone)));
+      }
+      return text;
+    };
+    return {
+      tick: (time: number) => label(time, formatChartTime),
+      tooltip: (time: unknown) => formatMemberTime(new Date(Number(time)).toISOString(), timeZone),
+    };
+  }, [timeZone]);
+}
+
+/**
+ * In-group against registered over time, with each moment's joins and leaves as bars.
+ * It reads only the workshop's id and zone: a membership change renders it for its own
+ * carried points, not again for the new cards around it.
+ */
+export const TimelineChart = memo(
+  function TimelineChart({ workshop }: { workshop: Workshop }) {
+    return <Timeline id={workshop.id} timeZone={workshop.timeZone} />;
+  },
+  (before, after) => before.workshop.id === after.workshop.id && before.workshop.timeZone === after.workshop.timeZone,
+);
+
+function Timeline({ id, timeZone }: { id: string; timeZone: string }) {
+  const labels = useTimeLabels(timeZone);
   const watch = useWatchedView();
   const timeline = useLiveQuery(`${id}:timeline`, (api) => api.call('workshops:timeline', { id, watch }), affectsWorkshop(id), {
     together: id,
@@ -38,27 +75,25 @@ export function TimelineChart({ workshop }: { workshop: Workshop }) {
           </p>
           <div className="timeline__chart" aria-hidden="true">
             <ResponsiveContainer width="100%" height={260} initialDimension={{ width: 720, height: 260 }}>
-              <ComposedChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+              <ComposedChart data={points} margin={chartMargin}>
                 <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
                 <XAxis
                   dataKey="time"
                   type="number"
                   scale="time"
-                  domain={['dataMin', 'dataMax']}
-                  tickFormatter={(time: number) => formatChartTime(new Date(time).toISOString(), timeZone)}
+                  domain={timeDomain}
+                  tickFormatter={labels.tick}
                   tick={axisTick}
                   stroke="var(--border)"
                   minTickGap={32}
-                  padding={{ left: 16, right: 16 }}
+                  padding={axisPadding}
                 />
                 <YAxis allowDecimals={false} tick={axisTick} stroke="var(--border)" width={48} />
-                <Tooltip
-                  labelFormatter={(time) => formatMemberTime(new Date(Number(time)).toISOString(), timeZone)}
-                  contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
-                />
+                <Tooltip labelFormatter={labels.tooltip} contentStyle={tooltipStyle} />
                 <Legend />
-                <Bar dataKey="joins" name="Joins" fill="var(--success)" barSize={6} />
-                <Bar dataKey="leaves" name="Leaves" fill="var(--error)" barSize={6} />
+                {/* Not animated: a live change is drawn in the frame it arrives, not grown over the next 400 ms of frames. */}
+                <Bar dataKey="joins" name="Joins" fill="var(--success)" barSize={6} isAnimationActive={false} />
+                <Bar dataKey="leaves" name="Leaves" fill="var(--error)" barSize={6} isAnimationActive={false} />
                 <Area
                   type="stepAfter"
                   dataKey="inGroup"

@@ -6,6 +6,8 @@ import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js'
 import type { GroupInfo } from '../../../../electron/core/whatsapp/whatsapp-transport.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { statDefinitions } from './stat-items.js';
+import type * as GroupLinkPanelModule from './GroupLinkPanel.js';
+import type * as LeadsPanelModule from './LeadsPanel.js';
 import {
   call,
   captureDownloads,
@@ -15,6 +17,17 @@ import {
   startCore,
   type TestConsole,
 } from '../../../test/workshops-test-kit.js';
+
+// Counts the renders of the panels beside the live parts of the page (the real panels, wrapped).
+const renders = vi.hoisted(() => ({ leads: 0, group: 0 }));
+vi.mock('./LeadsPanel.js', async (importOriginal) => {
+  const real = await importOriginal<typeof LeadsPanelModule>();
+  return { ...real, LeadsPanel: (props: Parameters<typeof real.LeadsPanel>[0]) => (renders.leads++, real.LeadsPanel(props)) };
+});
+vi.mock('./GroupLinkPanel.js', async (importOriginal) => {
+  const real = await importOriginal<typeof GroupLinkPanelModule>();
+  return { ...real, GroupLinkPanel: (props: Parameters<typeof real.GroupLinkPanel>[0]) => (renders.group++, real.GroupLinkPanel(props)) };
+});
 
 let test: TestConsole;
 let restoreLayout: () => void;
@@ -220,6 +233,33 @@ describe('a workshop with its WhatsApp group', () => {
     await waitFor(() => expect(cardValue('In group, not registered')).toBe(String(notRegisteredBefore + 50)));
     // Each change carried the cards, the open table and the timeline as committed: nothing was asked again.
     expect(methods.map(count)).toEqual(before);
+  });
+  it('shows a registered person leaving on the cards, tabs, timeline and unread alerts from what the changes carry: no read from the page, and the leads and group panels are not drawn again', async () => {
+    await linkGroup();
+    await openWorkshop('Analytics Evening');
+    await waitFor(() => expect(cardValue('In Group')).toBe(String(present.length)));
+    const timeline = () => document.querySelector('.timeline .visually-hidden')?.textContent ?? '';
+    await waitFor(() => expect(timeline()).toMatch(new RegExp(`^${present.length} in the group`)));
+    // Wait for a quiet second, so that nothing the opening asked for is still on its way.
+    for (let seen = -1; seen !== test.calls.length;) {
+      seen = test.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    const calls = test.calls.length;
+    const before = { ...renders };
+
+    act(() => {
+      test.demo().simulate(group.jid, { leave: [present[0]!.phone] });
+    });
+    await waitFor(() => expect(cardValue('Left')).toBe('1'));
+    expect(cardValue('In Group')).toBe(String(present.length - 1));
+    expect(screen.getByRole('tab', { name: /^Left Group/ })).toHaveTextContent('1');
+    await waitFor(() => expect(timeline()).toMatch(new RegExp(`^${present.length - 1} in the group`)));
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    await waitFor(() => expect(within(nav).getByLabelText('1 unread')).toBeInTheDocument());
+
+    expect(test.calls.slice(calls)).toEqual([]);
+    expect(renders).toEqual(before);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { memo } from 'react';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { PageHeader } from '../PageHeader.js';
 import { formatWorkshopStart } from './format-workshop-time.js';
@@ -19,17 +19,11 @@ export function WorkshopDetail({ id }: { id: string }) {
     together: id,
     carried: carriedStats(id),
   });
-  const show = useWorkshops((state) => state.show);
-  const back = (
-    <button type="button" className="link-button workshop-detail__back" onClick={() => show({ kind: 'list' })}>
-      ← All workshops
-    </button>
-  );
 
   if (!workshop.data) {
     return (
       <>
-        {back}
+        <BackToList />
         {workshop.error ? (
           <p className="error" role="alert">
             {workshop.error}
@@ -40,44 +34,76 @@ export function WorkshopDetail({ id }: { id: string }) {
       </>
     );
   }
-  return <WorkshopDetailView workshop={workshop.data} back={back} />;
+  return <WorkshopDetailView workshop={workshop.data} />;
 }
 
-function WorkshopDetailView({ workshop, back }: { workshop: Workshop; back: ReactNode }) {
+function BackToList() {
+  const show = useWorkshops((state) => state.show);
+  return (
+    <button type="button" className="link-button workshop-detail__back" onClick={() => show({ kind: 'list' })}>
+      ← All workshops
+    </button>
+  );
+}
+
+/**
+ * A membership change carries new stats into the same workshop object (every other field
+ * kept as it was), many times a minute during a workshop. Parts that never read the stats
+ * compare everything else, so such a change does not render them again.
+ */
+function sameBesidesStats(before: { workshop: Workshop }, after: { workshop: Workshop }): boolean {
+  const keys = Object.keys(after.workshop) as (keyof Workshop)[];
+  return (
+    keys.length === Object.keys(before.workshop).length &&
+    keys.every((key) => key === 'stats' || before.workshop[key] === after.workshop[key])
+  );
+}
+
+const SettledGroupLinkPanel = memo(GroupLinkPanel, sameBesidesStats);
+const SettledLeadsPanel = memo(LeadsPanel, sameBesidesStats);
+const SettledHeldReminders = memo(HeldReminders, sameBesidesStats);
+
+const WorkshopHeader = memo(function WorkshopHeader({ workshop }: { workshop: Workshop }) {
   const show = useWorkshops((state) => state.show);
   // Saving an edit comes back to this tab.
   const openTab = useWorkshops((state) => (state.view.kind === 'detail' ? state.view.tab : undefined));
+  const subtitle = `${formatWorkshopStart(workshop.startsAt, workshop.timeZone)} · ${workshop.durationMinutes} min · ${workshop.group ? workshop.group.subject : 'No group linked'}`;
+  return (
+    <PageHeader
+      title={workshop.name}
+      subtitle={subtitle}
+      actions={
+        <>
+          <button
+            type="button"
+            className="button"
+            onClick={() => show({ kind: 'edit', id: workshop.id, ...(openTab ? { tab: openTab } : {}) })}
+          >
+            Edit
+          </button>
+          <SyncMembersButton workshop={workshop} />
+        </>
+      }
+    />
+  );
+}, sameBesidesStats);
+
+function WorkshopDetailView({ workshop }: { workshop: Workshop }) {
   // Until a group is linked and people registered, linking and importing are the next step:
   // show them first. Keyed, so the move keeps their state (an open import dialog survives).
   const settingUp = !workshop.group || workshop.stats.registered === 0;
   const setup = (
     <div key="setup" className="workshop-detail__columns">
-      <GroupLinkPanel workshop={workshop} />
-      <LeadsPanel workshop={workshop} />
+      <SettledGroupLinkPanel workshop={workshop} />
+      <SettledLeadsPanel workshop={workshop} />
     </div>
   );
   const results = [<MemberTabs key="tabs" workshop={workshop} />, <TimelineChart key="timeline" workshop={workshop} />];
-  const subtitle = `${formatWorkshopStart(workshop.startsAt, workshop.timeZone)} · ${workshop.durationMinutes} min · ${workshop.group ? workshop.group.subject : 'No group linked'}`;
   return (
     <div className="workshop-detail">
-      {back}
-      <PageHeader
-        title={workshop.name}
-        subtitle={subtitle}
-        actions={
-          <>
-            <button
-              type="button"
-              className="button"
-              onClick={() => show({ kind: 'edit', id: workshop.id, ...(openTab ? { tab: openTab } : {}) })}
-            >
-              Edit
-            </button>
-            <SyncMembersButton workshop={workshop} />
-          </>
-        }
-      />
-      {workshop.group ? <HeldReminders workshop={workshop} /> : null}
+      <BackToList />
+      <WorkshopHeader workshop={workshop} />
+      {workshop.group ? <SettledHeldReminders workshop={workshop} /> : null}
       <StatCards stats={workshop.stats} />
       {settingUp ? [setup, ...results] : [...results, setup]}
     </div>
