@@ -163,6 +163,9 @@ describe('the workshop WhatsApp tab', () => {
     // The workshop itself says its reminders are held, and how to release them.
     const held = screen.getByRole('complementary', { name: 'Reminders on hold' });
     expect(held).toHaveTextContent('5 reminders are on hold and will not be sent');
+    // The built-in name already holds quotation marks: inside the banner's own they turn single.
+    expect(held).toHaveTextContent('“30 minutes before”, “‘We are live’ at the start” — the text');
+    expect(held.textContent).not.toContain('““');
     expect(within(held).getByRole('button', { name: 'Add the join link' })).toBeInTheDocument();
     expect(
       screen.queryByRole('table', { name: 'Scheduled Messages' }) &&
