@@ -1,22 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, saveScreenshot } from '../support/browser.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
 import { chromiumRequirement } from '../support/requirements.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { QR_LABEL, sawQr, watchForQr } from '../support/qr-watch.js';
 
 const chromiumNeeded = chromiumRequirement();
-const QR = 'QR code to scan with WhatsApp';
-
-/** Records whether a QR code was ever drawn in the page, however briefly. */
-async function watchForQr(page: Page): Promise<void> {
-  await page.addInitScript((label) => {
-    const flag = window as unknown as { sawQr?: boolean };
-    new MutationObserver(() => {
-      if (document.querySelector(`[aria-label="${label}"]`)) flag.sawQr = true;
-    }).observe(document, { childList: true, subtree: true });
-  }, QR);
-}
+const QR = QR_LABEL;
 
 describe.skipIf(!chromiumNeeded.available)(`linking the demo account in Chromium ${chromiumNeeded.reason}`, () => {
   const dir = makeTempDir('console-e2e-link-');
@@ -35,6 +26,8 @@ describe.skipIf(!chromiumNeeded.available)(`linking the demo account in Chromium
   it('shows a QR, then "connected as", and reconnects after a restart without a QR', async () => {
     running = await startHeadlessConsole(dir.path);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // The same watcher that must see no QR after the restart sees this one, so its "no" means something.
+    await watchForQr(page);
     await page.goto(running.url);
     await page.getByRole('heading', { name: 'No WhatsApp account linked yet' }).waitFor();
     const clicked = Date.now();
@@ -48,6 +41,7 @@ describe.skipIf(!chromiumNeeded.available)(`linking the demo account in Chromium
     await page.getByText(/^Connected as Demo Coordinator/).waitFor({ timeout: 30_000 });
     expect(await page.getByText('Connected', { exact: true }).count()).toBe(1);
     expect(await qr.count()).toBe(0);
+    expect(await sawQr(page)).toBe(true);
     await saveScreenshot(page, 'connection-connected');
     console.log(`time from "Try the demo account" to QR on screen: ${qrShownMs} ms`);
 
@@ -57,6 +51,6 @@ describe.skipIf(!chromiumNeeded.available)(`linking the demo account in Chromium
     await watchForQr(after);
     await after.goto(running.url);
     await after.getByText(/^Connected as Demo Coordinator/).waitFor({ timeout: 30_000 });
-    expect(await after.evaluate(() => (window as unknown as { sawQr?: boolean }).sawQr ?? false)).toBe(false);
+    expect(await sawQr(after)).toBe(false);
   });
 });

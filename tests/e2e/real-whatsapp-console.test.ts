@@ -9,9 +9,10 @@ import { makeTempDir } from '../support/temp-dir.js';
 import { waitFor } from '../support/whatsapp-server/real-console.js';
 import { WhatsAppServer } from '../support/whatsapp-server/whatsapp-server.js';
 import type { SimUser } from '../support/whatsapp-server/world.js';
+import { QR_LABEL, sawQr, watchForQr } from '../support/qr-watch.js';
 
 const chromiumNeeded = chromiumRequirement();
-const QR = 'QR code to scan with WhatsApp';
+const QR = QR_LABEL;
 const MEMBERS = 12;
 const READERS = 5;
 
@@ -35,16 +36,6 @@ async function decodeQrOnScreen(page: Page): Promise<string> {
   const decoded = jsQR(Uint8ClampedArray.from(image), 400, 400);
   if (!decoded) throw new Error('the QR on screen could not be read');
   return decoded.data;
-}
-
-/** Records whether a QR code was ever drawn in the page, however briefly. */
-async function watchForQr(page: Page): Promise<void> {
-  await page.addInitScript((label) => {
-    const flag = window as unknown as { sawQr?: boolean };
-    new MutationObserver(() => {
-      if (document.querySelector(`[aria-label="${label}"]`)) flag.sawQr = true;
-    }).observe(document, { childList: true, subtree: true });
-  }, QR);
 }
 
 const cardValue = async (page: Page, label: string) =>
@@ -105,7 +96,7 @@ describe.skipIf(!chromiumNeeded.available)(`a real WhatsApp account in Chromium 
     await watchForQr(after);
     await after.goto(running?.url ?? '');
     await after.getByText(/^Connected as/).waitFor({ timeout: 30_000 });
-    expect(await after.evaluate(() => (window as unknown as { sawQr?: boolean }).sawQr ?? false)).toBe(false);
+    expect(await sawQr(after)).toBe(false);
     expect(server.issuedRefs.length).toBe(refsBefore);
 
     await after.getByRole('button', { name: 'Workshops', exact: true }).click();
