@@ -54,6 +54,11 @@ export interface BaileysTransportOptions {
   fetchVersion?: () => Promise<WAVersion | null>;
   /** How long an IQ may go unanswered; Baileys' own default (60 s) unless a test shortens it. */
   queryTimeoutMs?: number;
+  /**
+   * The longest "open" waits for the queued group notices (5 s); a test lengthens it past its
+   * own deadline, so a notice that is waited for but never processed shows as an open that never comes.
+   */
+  catchUpLimitMs?: number;
 }
 
 const META = 'meta';
@@ -332,7 +337,7 @@ export class BaileysTransport implements WhatsAppConnection {
     const announceWhenCaughtUp = (force = false): void => {
       if (catchUp.announced || socket !== this.socket || !catchUp.opened) return;
       if (!force && !(catchUp.offlineDone && catchUp.pendingGroupNotes <= 0)) {
-        catchUp.limit ??= setTimeout(() => announceWhenCaughtUp(true), CATCH_UP_LIMIT_MS);
+        catchUp.limit ??= setTimeout(() => announceWhenCaughtUp(true), this.options.catchUpLimitMs ?? CATCH_UP_LIMIT_MS);
         return;
       }
       catchUp.announced = true;
