@@ -1,5 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core } from '../../../../electron/core/composition-root.js';
 import { createSilentLogger } from '../../../../electron/core/logging/logger.js';
 import { ACK_WINDOW_MS, PACING_MIN_MS, PACING_SPREAD_MS } from '../../../../electron/core/messages/message-sender.js';
