@@ -15,7 +15,8 @@ export interface OnScreen {
 /**
  * Runs `act` in the page and resolves with the time until an animation frame finds `want`
  * on screen, i.e. the frame that paints it (`null`: the next frame, an idle baseline).
- * Rejects after 10 s with what was missing.
+ * Rejects after 10 s with what was missing. The page keeps the action's start and painted
+ * frame on its own clock in `window.__lastAct`, so a bench can split the time afterwards.
  */
 export function timeInPage(page: Page, act: PageAct, want: OnScreen | null): Promise<number> {
   return page.evaluate(
@@ -46,7 +47,10 @@ export function timeInPage(page: Page, act: PageAct, want: OnScreen | null): Pro
       for (;;) {
         const at = await new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now())));
         const problem = missing();
-        if (problem === null) return at - started;
+        if (problem === null) {
+          (window as unknown as { __lastAct: { started: number; at: number } }).__lastAct = { started, at };
+          return at - started;
+        }
         if (at - started > 10_000) throw new Error(`not on screen after 10 s: ${problem}`);
       }
     },

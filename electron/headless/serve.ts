@@ -1,3 +1,4 @@
+import '../core/memory/young-generation-at-start.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

@@ -1,3 +1,4 @@
+import '../core/memory/young-generation-at-start.js';
 import {
   app,
   BrowserWindow,

@@ -4,9 +4,9 @@
  * Validated with these schemas on both sides. Imported by Deno too: zod only, no Node, no DOM.
  *
  * Push: the outbox in `seq` order, applied once, in order, in one transaction per request.
- * Pull: per-table cursors over row versions, which the server assigns in commit order
- * within an organisation; a row's version only grows, so `version > cursor` never misses
- * a commit.
+ * Pull: per-table cursors over row versions. The server answers only versions below every
+ * number a transaction still open may write, and a row's version only grows, so
+ * `version > cursor` never misses a commit.
  */
 import { z } from 'zod';
 import { pushableTableNames, type SyncTableName, syncTableNames } from './sync-tables.ts';

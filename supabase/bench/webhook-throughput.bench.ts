@@ -108,7 +108,8 @@ try {
   const sampleWaits = async (into: Map<string, number>, until: number) => {
     while (Date.now() < until) {
       const rows = await sql<{ what: string; n: number }[]>`
-        select coalesce(wait_event_type || ':' || wait_event, 'on CPU') as what, count(*)::int as n from pg_stat_activity
+        select coalesce(wait_event_type || ':' || wait_event, 'on CPU') || '  ' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) as what,
+          count(*)::int as n from pg_stat_activity
         where application_name = 'edge-functions' and state = 'active' group by 1`;
       for (const row of rows) into.set(row.what, (into.get(row.what) ?? 0) + row.n);
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -222,6 +223,11 @@ try {
   if (PG_STATS) {
     const samples = [...waits.values()].reduce((a, b) => a + b, 0);
     console.log(`\nWhat the functions' busy Postgres backends were doing, sampled every 20 ms under load (${samples} samples):`);
+    const byWait = new Map<string, number>();
+    for (const [what, n] of waits) byWait.set(what.split('  ')[0]!, (byWait.get(what.split('  ')[0]!) ?? 0) + n);
+    for (const [what, n] of [...byWait.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6))
+      console.log(`${((100 * n) / samples).toFixed(1).padStart(6)} %  ${what}`);
+    console.log('  by statement (wait, statement text):');
     for (const [what, n] of [...waits.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10))
       console.log(`${((100 * n) / samples).toFixed(1).padStart(6)} %  ${what}`);
     await sql`create extension if not exists pg_stat_statements`;

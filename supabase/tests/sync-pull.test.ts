@@ -173,6 +173,75 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
     }
   });
 
+  /** A message written in an open transaction on `conn`; the caller commits or rolls back. */
+  const openWrite = async (conn: postgres.ReservedSql, storeId: string, phone: string) => {
+    await conn`begin`;
+    await conn`insert into messaging_log (store_id, customer_phone, message_type, message_payload, status)
+               values (${storeId}, ${phone}, 'inbound', '{"text":"Hi"}', 'received')`;
+  };
+  const phonesOf = (...pages: Page[]) =>
+    pages.flatMap((p) => p.changes.map((c) => String((c as Extract<Change, { op: 'upsert' }>).row.customer_phone))).sort();
+
+  it("lets a store's later writer commit while an earlier one is still open, and a pull between them holds the later row back until the earlier has committed, so neither is missed or pulled twice", async () => {
+    const desk = await h.organization('Writers that do not wait');
+    const storeId = await storeOf(desk);
+    const cursor0 = ((await desk.pull({ messaging_log: 0 })).body.tables.messaging_log as Page).cursor;
+    const first = await h.sql.reserve();
+    const second = await other.reserve();
+    let settling: Promise<unknown> = Promise.resolve();
+    try {
+      await openWrite(first, storeId, '256700000021');
+      const secondDone = (async () => {
+        await openWrite(second, storeId, '256700000022');
+        await second`commit`;
+      })();
+      settling = secondDone.catch(() => {});
+      // The later writer commits at once: it waits for no other writer of the organisation.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        secondDone,
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('the second writer waited for the first')), 10_000))),
+      ]).finally(() => clearTimeout(timer));
+
+      const during = (await desk.pull({ messaging_log: cursor0 })).body.tables.messaging_log as Page;
+      expect(phonesOf(during)).toEqual([]);
+      expect(during.cursor).toBe(cursor0);
+
+      await first`commit`;
+      const after = (await desk.pull({ messaging_log: during.cursor })).body.tables.messaging_log as Page;
+      expect(phonesOf(during, after)).toEqual(['256700000021', '256700000022']);
+      const again = (await desk.pull({ messaging_log: after.cursor })).body.tables.messaging_log as Page;
+      expect(again.changes).toEqual([]);
+    } finally {
+      await first`rollback`.catch(() => {});
+      await settling;
+      await second`rollback`.catch(() => {});
+      first.release();
+      second.release();
+    }
+  });
+
+  it('answers a row held back by an open writer at the next pull once that writer rolls back', async () => {
+    const desk = await h.organization('Writer that gives up');
+    const storeId = await storeOf(desk);
+    const cursor0 = ((await desk.pull({ messaging_log: 0 })).body.tables.messaging_log as Page).cursor;
+    const first = await h.sql.reserve();
+    const second = await other.reserve();
+    try {
+      await openWrite(first, storeId, '256700000031');
+      await openWrite(second, storeId, '256700000032');
+      await second`commit`;
+      const during = (await desk.pull({ messaging_log: cursor0 })).body.tables.messaging_log as Page;
+      await first`rollback`;
+      const after = (await desk.pull({ messaging_log: during.cursor })).body.tables.messaging_log as Page;
+      expect(phonesOf(during, after)).toEqual(['256700000032']);
+    } finally {
+      await first`rollback`.catch(() => {});
+      first.release();
+      second.release();
+    }
+  });
+
   it('keeps the version of a row an update did not change, so desktops do not download it again, and gives a changed one a new version', async () => {
     const desk = await h.organization('Unchanged rows');
     const storeId = await storeOf(desk);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { foldForSearch } from '../../../shared/search/search-terms.js';
@@ -5,6 +6,7 @@ import type { MemberRow, MemberSort, MemberTab } from '../../../shared/workshops
 import { migrate } from '../database/migration.js';
 import { migrations } from '../database/migrations/index.js';
 import { INDEX_WALK_FROM, MemberWindows, memberWindowSql } from './member-windows.js';
+import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { WorkshopQueries } from './workshop-queries.js';
 
 const created = '2026-11-22T08:00:00.000Z';
@@ -129,6 +131,19 @@ describe.each([
     db.prepare("UPDATE leads SET name = 'Ayşe Ağaoğlu' WHERE id = 9").run();
   });
 
+  it('a tab size follows a join and a leave written after its last window by any writer (plain SQL here), never a stale card', () => {
+    const size = (tab: MemberTab) => windows.window('ws', group, { tab, search: '', sort: null, offset: 0, limit: 1 }).total;
+    const [missing, inGroup] = [size('missing'), size('in-group')];
+    const lead = db.prepare('SELECT phone FROM leads WHERE id = 9').get() as { phone: string };
+    db.prepare(
+      `INSERT INTO workshop_group_members (group_jid, phone, status, joined_at, joined_source, created_at, updated_at)
+       VALUES (?, ?, 'active', @created, 'live', @created, @created)`,
+    ).run(group, lead.phone, { created });
+    expect([size('missing'), size('in-group')]).toEqual([missing - 1, inGroup + 1]);
+    db.prepare('DELETE FROM workshop_group_members WHERE group_jid = ? AND phone = ?').run(group, lead.phone);
+    expect([size('missing'), size('in-group')]).toEqual([missing, inGroup]);
+  });
+
   it('Missing without a sort is by name, unnamed people last, and its size is the card', () => {
     const page = windows.window('ws', group, { tab: 'missing', search: '', sort: null, offset: 0, limit: 5 });
     expect(page.total).toBe(queries.stats('ws', group).missing);
@@ -139,6 +154,32 @@ describe.each([
     );
     const last = windows.window('ws', group, { tab: 'missing', search: '', sort: null, offset: page.total - 1, limit: 5 });
     expect(last.rows.map((row) => row.name)).toEqual([null]);
+  });
+});
+
+describe('the size of a tab when another connection writes', () => {
+  it('follows a join committed by another connection to the same database file after the last window', () => {
+    const dir = makeTempDir('member-windows-');
+    try {
+      seeded(300).db.exec(`VACUUM INTO '${join(dir.path, 'console.db')}'`);
+      const db = new BetterSqlite3(join(dir.path, 'console.db'));
+      const other = new BetterSqlite3(join(dir.path, 'console.db'));
+      const windows = new MemberWindows(db, new WorkshopQueries(db));
+      const missing = () => windows.window('ws', group, { tab: 'missing', search: '', sort: null, offset: 0, limit: 1 }).total;
+      const before = missing();
+      const lead = db.prepare('SELECT phone FROM leads WHERE id = 9').get() as { phone: string };
+      other
+        .prepare(
+          `INSERT INTO workshop_group_members (group_jid, phone, status, joined_at, joined_source, created_at, updated_at)
+           VALUES (?, ?, 'active', @created, 'live', @created, @created)`,
+        )
+        .run(group, lead.phone, { created });
+      expect(missing()).toBe(before - 1);
+      other.close();
+      db.close();
+    } finally {
+      dir.remove();
+    }
   });
 });
 
@@ -167,5 +208,12 @@ describe('plans of the Missing window of a large workshop', () => {
         ),
       ]);
     }
+  });
+
+  it('counts the matches of a search from the name index and the members of the group, with no probe of the group per lead', () => {
+    const steps = plan(memberWindowSql('missing', null, true, true).count);
+    expect(steps.filter((step) => /^SCAN (?!CONSTANT ROW|t USING COVERING INDEX leads_name_order)/.test(step))).toEqual([]);
+    expect(steps.filter((step) => step.startsWith('CORRELATED'))).toEqual([]);
+    expect(steps).toContain('SCAN t USING COVERING INDEX leads_name_order');
   });
 });

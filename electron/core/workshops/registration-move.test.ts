@@ -1,9 +1,11 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Workshop, WorkshopStats } from '../../../shared/workshops/workshop-schemas.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
-import { createCore, type Core } from '../composition-root.js';
-import { createSilentLogger } from '../logging/logger.js';
+import { createTestCore } from '../../../tests/support/test-core.js';
+import type { Core } from '../composition-root.js';
 import type { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
 import { createTransportFactory } from '../whatsapp/transport-factory.js';
 import type { GroupInfo } from '../whatsapp/whatsapp-transport.js';
@@ -32,13 +34,9 @@ beforeEach(async () => {
   dir = makeTempDir();
   clock = new FakeClock(Date.UTC(2026, 10, 22, 8, 0, 0));
   const factory = createTransportFactory({ simulator: { scanDelayMs: 0, churnIntervalMs: null, ackDelayMs: 0 } });
-  core = createCore({
-    shell: 'headless',
+  core = createTestCore({
     dataDir: dir.path,
-    appVersion: '0',
     clock,
-    logger: createSilentLogger(),
-    validateOutputs: true,
     random: () => 1,
     whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
   });
@@ -132,5 +130,34 @@ describe('moving chosen registrations to another workshop', () => {
     expect(malformed).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(await registeredPhones(source)).toEqual(['919000000061', '919000000062']);
     expect(await registeredPhones(target)).toEqual([]);
+  });
+
+  it('tells the other desktops: the sync outbox carries the source registration’s removal and the target’s new one, with its first date', async () => {
+    const phone = '919000000071';
+    await call(core, 'leads:import', {
+      workshopId: source.id,
+      csv: `phone\n${phone}`,
+      mapping: { name: null, phone: 'phone', email: null },
+    });
+    const file = new BetterSqlite3(join(dir.path, 'console.sqlite'));
+    try {
+      const registeredAt = file.prepare('SELECT created_at FROM lead_assignments WHERE workshop_id = ?').pluck().get(source.id);
+      // What an organisation's sign-in turns on: from now, changes are recorded for the other desktops.
+      file.prepare('UPDATE sync_capture SET capturing = 1 WHERE id = 1').run();
+      clock.advance(3_600_000);
+      await call(core, 'leads:move', { fromWorkshopId: source.id, toWorkshopId: target.id, phones: [phone] });
+      const outbox = file.prepare("SELECT op, row_key, payload FROM sync_outbox WHERE entity = 'lead_assignments' ORDER BY seq").all() as {
+        op: string;
+        row_key: string;
+        payload: string;
+      }[];
+      expect(outbox.map((row) => [row.op, row.row_key])).toEqual([
+        ['delete', `${source.id} ${phone}`],
+        ['upsert', `${target.id} ${phone}`],
+      ]);
+      expect(JSON.parse(outbox[1]!.payload)).toMatchObject({ workshop_id: target.id, phone, created_at: registeredAt });
+    } finally {
+      file.close();
+    }
   });
 });

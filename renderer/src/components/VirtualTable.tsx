@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useEffectEvent, useRef, type CSSProperties, type ReactNode } from 'react';
+import { memo, useEffect, useEffectEvent, useRef, type CSSProperties, type ReactNode } from 'react';
 
 export interface TableColumn<Row> {
   key: string;
@@ -61,10 +61,8 @@ export function VirtualTable<Row>({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 12,
-    getItemKey: (index) => {
-      const row = rows[index - firstRow];
-      return row === undefined ? `not-loaded:${index}` : rowKey(row);
-    },
+    // No getItemKey: the virtualizer calls it for every one of `total` rows whenever its identity
+    // changes (each render here), 50,000 calls a frame. Rows keep React keys from `rowKey` below.
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -110,11 +108,12 @@ export function VirtualTable<Row>({
         <div className="vtable__spacer" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const row = rows[item.index - firstRow];
+            const key = row === undefined ? `not-loaded:${item.index}` : rowKey(row);
             if (row === undefined) {
               // Scrolled past the loaded window: an empty row of the right height until it arrives.
               return (
                 <div
-                  key={item.key}
+                  key={key}
                   role="row"
                   aria-rowindex={item.index + 2}
                   aria-busy="true"
@@ -123,21 +122,16 @@ export function VirtualTable<Row>({
                 />
               );
             }
-            const tone = rowTone?.(row);
             return (
-              <div
-                key={item.key}
-                role="row"
-                aria-rowindex={item.index + 2}
-                className={tone ? `vtable__row vtable__row--${tone}` : 'vtable__row'}
-                style={{ height: rowHeight, transform: `translateY(${item.start}px)` }}
-              >
-                {columns.map((column) => (
-                  <div key={column.key} role="cell" className="vtable__cell">
-                    {column.cell(row)}
-                  </div>
-                ))}
-              </div>
+              <VirtualRow
+                key={key}
+                row={row}
+                columns={columns}
+                index={item.index}
+                top={item.start}
+                height={rowHeight}
+                tone={rowTone?.(row) ?? null}
+              />
             );
           })}
         </div>
@@ -145,3 +139,34 @@ export function VirtualTable<Row>({
     </div>
   );
 }
+
+interface VirtualRowProps<Row> {
+  row: Row;
+  columns: readonly TableColumn<Row>[];
+  index: number;
+  top: number;
+  height: number;
+  tone: 'danger' | 'attention' | null;
+}
+
+/**
+ * One loaded row. Memoised: a window read again (a join elsewhere in the tab, the next page
+ * while scrolling) keeps the objects of unchanged rows, and those rows skip rendering, as long
+ * as the caller keeps `columns` the same array.
+ */
+const VirtualRow = memo(function VirtualRow<Row>({ row, columns, index, top, height, tone }: VirtualRowProps<Row>) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      className={tone ? `vtable__row vtable__row--${tone}` : 'vtable__row'}
+      style={{ height, transform: `translateY(${top}px)` }}
+    >
+      {columns.map((column) => (
+        <div key={column.key} role="cell" className="vtable__cell">
+          {column.cell(row)}
+        </div>
+      ))}
+    </div>
+  );
+}) as <Row>(props: VirtualRowProps<Row>) => ReactNode;

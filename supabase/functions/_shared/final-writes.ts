@@ -8,9 +8,9 @@ export type WithCommit = (write: PendingWrite) => void;
 
 /**
  * A transaction whose last writes go out together with its COMMIT, in one round trip.
- * A row lock such as the organisation's sync lock, taken by such a write, is then held
- * only while Postgres executes the two, never while the function (busy with other
- * requests) gets round to sending the COMMIT. The writes are awaited after the COMMIT:
+ * A row lock taken by such a write (the cart row), and the pull floor of a synced write,
+ * is then held only while Postgres executes the two, never while the function (busy
+ * with other requests) gets round to sending the COMMIT. The writes are awaited after the COMMIT:
  * one that failed aborted the transaction, so Postgres answered that COMMIT with a
  * rollback, and its error is the outcome.
  */

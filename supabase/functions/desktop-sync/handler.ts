@@ -5,7 +5,7 @@ import { type AccessClaims, bearerToken, createUserVerifier } from '../_shared/j
 import { createLog } from '../_shared/log.ts';
 import type { UserConfig } from '../_shared/user-config.ts';
 import { columnTypes } from './column-types.ts';
-import { pull } from './pull.ts';
+import { pull, readPullCeiling } from './pull.ts';
 import { kept } from './prepared.ts';
 import { push } from './push.ts';
 import { SyncHttpError } from './sync-errors.ts';
@@ -45,6 +45,7 @@ export function createDesktopSyncHandler(config: UserConfig): (req: Request) => 
     const started = Date.now();
     try {
       const types = await columnTypes(sql);
+      const ceiling = request.kind === 'pull' ? await readPullCeiling(sql) : 0;
       const body = await asUser(
         sql,
         verified.claims,
@@ -68,7 +69,7 @@ export function createDesktopSyncHandler(config: UserConfig): (req: Request) => 
               throw new SyncHttpError(403, 'read_only', 'Your role in this organisation can read but not change its data');
             return push(tx, membership.organization_id, verified.claims.sub, request, types);
           }
-          return pull(tx, membership.organization_id, request, types);
+          return pull(tx, membership.organization_id, request, types, ceiling);
         },
       );
       log('info', request.kind, { ms: Date.now() - started, ...(request.kind === 'push' ? { mutations: request.mutations.length } : {}) });

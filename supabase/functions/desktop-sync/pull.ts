@@ -1,20 +1,30 @@
 import { type Change, type PullRequest, type PullResponse, syncLimits, type TablePage } from '../../../shared/sync/sync-protocol.ts';
 import { pullOrder, type SyncTableName, syncTables, tenantColumn } from '../../../shared/sync/sync-tables.ts';
-import type { Tx } from '../_shared/db.ts';
+import type { Sql, Tx } from '../_shared/db.ts';
 import { type ColumnTypes, fromColumn } from './column-types.ts';
 import { kept } from './prepared.ts';
 
 /**
- * Reads changes after each cursor. Run in one REPEATABLE READ snapshot. A writer of the
- * organisation holds its lock from its first numbered row to its commit, so every row
- * this snapshot cannot see yet will carry a higher number than every row it can: the
- * highest version answered is a cursor that skips nothing.
+ * The highest version a pull may answer: below every number a transaction still open may
+ * write (see the migration that defines `sync_pull_ceiling`). Read on its own, before the
+ * pull's snapshot is taken, or a writer that commits in between could be skipped.
+ */
+export async function readPullCeiling(sql: Sql): Promise<number> {
+  const [row] = await sql.unsafe<{ ceiling: string | null }[]>('select public.sync_pull_ceiling() as ceiling', [], kept);
+  return Number(row?.ceiling ?? 0);
+}
+
+/**
+ * Reads changes after each cursor, up to `ceiling`, in one REPEATABLE READ snapshot taken
+ * after the ceiling was read. Every row this snapshot cannot see yet carries a higher
+ * number than the ceiling, so the highest version answered is a cursor that skips nothing.
  */
 export async function pull(
   tx: Tx,
   organizationId: string,
   request: PullRequest,
   types: ColumnTypes,
+  ceiling: number,
 ): Promise<Omit<PullResponse, 'server_time'>> {
   const [state] = await tx.unsafe<{ horizon: string; purged_through: string | null }[]>(
     `select (select last_value from public.sync_version_seq) as horizon,
@@ -61,7 +71,7 @@ export async function pull(
     stores ??= (
       await tx.unsafe<{ id: string }[]>('select id from public.store_settings where organization_id = $1::uuid', [organizationId], kept)
     ).map((s) => s.id);
-    const page = await readTable(tx, organizationId, stores, table, cursor, limit, types);
+    const page = await readTable(tx, organizationId, stores, table, cursor, ceiling, limit, types);
     budget -= page.changes.length;
     tables[table] = page;
     version = Math.max(version, page.cursor);
@@ -75,6 +85,7 @@ async function readTable(
   stores: string[],
   table: SyncTableName,
   cursor: number,
+  ceiling: number,
   limit: number,
   types: ColumnTypes,
 ): Promise<Extract<TablePage, { status: 'changes' }>> {
@@ -83,21 +94,21 @@ async function readTable(
   // One store (the usual case) is an equality, so the (store_id, sync_version) index also gives the order.
   const byStore = tenantColumn(table) === 'store_id';
   const scope = byStore ? (stores.length === 1 ? 't.store_id = $1::uuid' : 't.store_id = any($1::uuid[])') : 't.organization_id = $1::uuid';
-  const params: (string | string[])[] = [organizationId, String(cursor), String(limit + 1)];
+  const params: (string | string[])[] = [organizationId, String(cursor), String(limit + 1), String(ceiling)];
   if (byStore && !stores.length) return { status: 'changes', changes: [], cursor, has_more: false };
   const rowParams = byStore ? [stores.length === 1 ? stores[0]! : stores, ...params.slice(1)] : params;
   // Rows and tombstones, each at most limit + 1 (one more tells whether more are waiting).
   const [rows, tombstones] = await Promise.all([
     tx.unsafe<Record<string, unknown>[]>(
       `select ${columns.map((c) => `t.${c}`).join(', ')}, t.sync_version from public.${table} t
-       where ${scope} and t.sync_version > $2::int8
+       where ${scope} and t.sync_version > $2::int8 and t.sync_version <= $4::int8
        order by t.sync_version limit $3::int8`,
       rowParams,
       kept,
     ),
     tx.unsafe<{ row_key: Record<string, unknown>; sync_version: string }[]>(
       `select row_key, sync_version from public.sync_tombstones
-       where organization_id = $1::uuid and table_name = '${table}' and sync_version > $2::int8
+       where organization_id = $1::uuid and table_name = '${table}' and sync_version > $2::int8 and sync_version <= $4::int8
        order by sync_version limit $3::int8`,
       params,
       kept,

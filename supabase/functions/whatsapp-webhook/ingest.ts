@@ -95,9 +95,8 @@ export interface InboundRow {
  * number of rows, so it is prepared once per connection.
  *
  * A customer's first message also records their consent (opted in, by their own
- * message) in the same statement: both tables are synced to desktops, and any write to
- * one takes the organisation's sync lock until commit, so the batch takes it once for
- * both instead of once more per first contact later.
+ * message) in the same statement: one statement and one commit for both tables
+ * instead of one more per first contact later.
  */
 export async function insertInbound(q: Queryable, rows: InboundRow[]): Promise<(string | null)[]> {
   const inserted = await q<{ id: string; whatsapp_message_id: string }[]>`

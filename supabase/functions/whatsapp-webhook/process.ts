@@ -18,9 +18,9 @@ import type { WriteTurns } from './write-turns.ts';
  * stranded message is picked up again. The reply follows; then one batched statement
  * marks the inbound row `processed` and logs the reply row.
  *
- * The claim stays off messaging_log on purpose: every write to that synced table takes
- * the organisation's sync lock until commit, and a claim inside a command's transaction
- * held it across all the command's round trips, queueing every other write to the log.
+ * The claim stays off messaging_log on purpose: every write to that synced table draws a
+ * sync version, and a row written inside a command's transaction would hold back every
+ * desktop's pull of the log across all the command's round trips.
  */
 
 const RATE_LIMIT_PER_MINUTE = 30;
@@ -57,8 +57,8 @@ export interface Finished {
 
 /**
  * Finishing goes through a group commit: concurrent workers share one statement (one
- * fixed, prepared text), so the organisation's sync lock is taken once per batch, for
- * the length of one statement, instead of once per message inside its transaction.
+ * fixed, prepared text), one statement and one commit per batch instead of one per
+ * message.
  */
 export function createFinishLog(sql: Sql, turns: WriteTurns): GroupCommit<Finished, void> {
   return createGroupCommit(
@@ -98,9 +98,9 @@ class AlreadyHandled extends Error {}
  * across function instances and concurrent workers, and only claimed messages count, in
  * the order they are handled.
  *
- * The cart row is synced to desktops (a write to it takes the organisation's sync lock
- * until commit), so it carries the rate limit only when the customer crosses it, once a
- * minute at most — all a desktop needs to show "rate limited".
+ * The cart row is synced to desktops (every write to it is pulled again), so it carries
+ * the rate limit only when the customer crosses it, once a minute at most — all a
+ * desktop needs to show "rate limited".
  */
 function claimAndReadState(q: Queryable, inbound: StoredInbound & { phone: string }) {
   const { store, phone } = inbound;

@@ -1,10 +1,10 @@
 /**
- * The webhook's batched writes to synced tables take turns within an instance. Each of
- * them takes the organisation's sync lock until it commits, so two at once never run in
- * parallel anyway: the second waits inside Postgres on a connection of its own while
- * the items behind it cannot join a batch. Waiting here instead, the items that arrive
- * meanwhile join the next batch, and an acknowledgement (Meta is waiting for its 200)
- * goes before the bookkeeping of messages already answered.
+ * The webhook's batched writes to the message log take turns within an instance. While
+ * one runs, the items that arrive join the next batch instead of starting a statement of
+ * their own, so the log is written in fewer, larger statements (measured: cheaper per
+ * message than letting the acknowledgement and finish batches run side by side), and an
+ * acknowledgement (Meta is waiting for its 200) goes before the bookkeeping of messages
+ * already answered.
  *
  * Nothing that already holds a lock waits for a turn, so turns cannot deadlock with
  * Postgres's own locks.

@@ -191,6 +191,35 @@ describe('groups through the real adapter', () => {
     expect(groups.map((group) => group.jid)).toEqual([groupJid(linked.group)]);
   });
 
+  it('opens without waiting for a number-change notice queued while the console was off, and acks that notice', async () => {
+    const linked = await linkedWorkshop();
+    await stop(linked.console);
+    const [alice] = linked.members;
+    const acks: string[] = [];
+    server.behaviour.observe = (node) => {
+      if (node.tag === 'ack' && node.attrs.class === 'notification') acks.push(node.attrs.id ?? '');
+    };
+    // Queued by the server while the console is away, as WhatsApp sends it: the old number as the
+    // notice's participant, the new one inside <modify>.
+    server.push({
+      tag: 'notification',
+      attrs: {
+        from: groupJid(linked.group),
+        type: 'w:gp2',
+        id: 'modify-offline',
+        t: String(Math.floor(Date.now() / 1000) - 600),
+        participant: `${alice!.pn}@s.whatsapp.net`,
+      },
+      content: [{ tag: 'modify', attrs: {}, content: [{ tag: 'participant', attrs: { jid: '15550009999@s.whatsapp.net' } }] }],
+    });
+    expect(server.world.offline).toHaveLength(1);
+    // A catch-up limit beyond this test's deadline: were the notice waited for, "open" would never come.
+    const again = start({ catchUpLimitMs: 3_600_000 });
+    await waitOpen(again, linked.sessionId);
+    await waitFor(() => acks.includes('modify-offline'), 'the queued notice to be acknowledged');
+    expect(await call(again, 'groups:list', { sessionId: linked.sessionId })).toHaveLength(1);
+  });
+
   it('stamps joins that happened while the console was off with the time WhatsApp recorded, not the reconnect time', async () => {
     const linked = await linkedWorkshop();
     await stop(linked.console);

@@ -157,6 +157,30 @@ describe('BaileysTransport with a fake socket', () => {
     expect(db.prepare('SELECT subject, size, is_admin FROM whatsapp_groups').get()).toEqual({ subject: 'Batch 12', size: 3, is_admin: 1 });
   });
 
+  it('still converts a group correctly after many other groups were read since, with the members it has now', async () => {
+    const fake = fakeSocket();
+    const members = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({ id: `${100_000_000_000_000 + index}@lid`, admin: null }));
+    const metadata = new Map<
+      string,
+      { id: string; subject: string; addressingMode: string; participants: { id: string; admin: null }[] }
+    >();
+    for (let index = 0; index < 20; index++) {
+      const jid = `1203634231580050${String(index).padStart(2, '0')}@g.us`;
+      metadata.set(jid, { id: jid, subject: `Batch ${index}`, addressingMode: 'lid', participants: members(3) });
+    }
+    fake.socket.groupMetadata = (async (jid: string) => metadata.get(jid)) as unknown as typeof fake.socket.groupMetadata;
+    const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
+    await transport.open();
+    const first = [...metadata.keys()][0] as string;
+    for (const jid of metadata.keys()) await transport.groupMetadata(jid);
+    metadata.get(first)?.participants.push(...members(5).slice(3));
+    const again = await transport.groupMetadata(first);
+    expect(again.participants).toHaveLength(5);
+    expect((await transport.groupMetadata(first)).participants).toHaveLength(5);
+    expect(db.prepare('SELECT size FROM whatsapp_groups WHERE group_jid = ?').pluck().get(first)).toBe(5);
+  });
+
   it('sends with the id generated beforehand and can answer resend requests for it', async () => {
     const fake = fakeSocket();
     const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });

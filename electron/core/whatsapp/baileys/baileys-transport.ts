@@ -26,6 +26,7 @@ import { extractGroupMetadata } from '@whiskeysockets/baileys/lib/Socket/groups.
 import { createHash } from 'node:crypto';
 import { jidForPhone, phoneFromJid } from '../../../../shared/phone/normalise-phone.js';
 import { TransportEmitter } from '../transport-emitter.js';
+import { RecentGroupConversions } from './recent-group-conversions.js';
 import type {
   ChangeAuthor,
   CloseReason,
@@ -53,6 +54,11 @@ export interface BaileysTransportOptions {
   fetchVersion?: () => Promise<WAVersion | null>;
   /** How long an IQ may go unanswered; Baileys' own default (60 s) unless a test shortens it. */
   queryTimeoutMs?: number;
+  /**
+   * The longest "open" waits for the queued group notices (5 s); a test lengthens it past its
+   * own deadline, so a notice that is waited for but never processed shows as an open that never comes.
+   */
+  catchUpLimitMs?: number;
 }
 
 const META = 'meta';
@@ -69,6 +75,8 @@ const SENT_MESSAGE_PROTECTED_MS = 86_400_000;
 /** Pruning is a scan of the stamps: at most once an hour, on a send. */
 const SENT_MESSAGE_PRUNE_EVERY_MS = 3_600_000;
 const VERSION_FETCH_TIMEOUT_MS = 5_000;
+/** Group conversions kept for reuse: the groups a coordinator syncs over and over, not every group of the account. */
+const GROUP_CONVERSIONS_KEPT = 8;
 const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
 /** The longest "open" waits for the offline catch-up when WhatsApp never says it is done. */
 const CATCH_UP_LIMIT_MS = 5_000;
@@ -132,8 +140,7 @@ export class BaileysTransport implements WhatsAppConnection {
   /** Bumped by close(): an open() that was waiting for the version must not build a socket after it. */
   private generation = 0;
   private readonly reportedPairs = new Map<string, string>();
-  /** Each group's last metadata (by digest) and its conversion, reused while WhatsApp reports the same. */
-  private readonly converted = new Map<string, { digest: string; group: GroupInfo }>();
+  private readonly converted = new RecentGroupConversions(GROUP_CONVERSIONS_KEPT);
   private lastPrunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -330,7 +337,7 @@ export class BaileysTransport implements WhatsAppConnection {
     const announceWhenCaughtUp = (force = false): void => {
       if (catchUp.announced || socket !== this.socket || !catchUp.opened) return;
       if (!force && !(catchUp.offlineDone && catchUp.pendingGroupNotes <= 0)) {
-        catchUp.limit ??= setTimeout(() => announceWhenCaughtUp(true), CATCH_UP_LIMIT_MS);
+        catchUp.limit ??= setTimeout(() => announceWhenCaughtUp(true), this.options.catchUpLimitMs ?? CATCH_UP_LIMIT_MS);
         return;
       }
       catchUp.announced = true;
@@ -639,9 +646,8 @@ export class BaileysTransport implements WhatsAppConnection {
   private remember(metadata: GroupMetadata): GroupInfo {
     const json = JSON.stringify(metadata);
     const digest = createHash('sha1').update(json).digest('base64');
-    const last = this.converted.get(metadata.id);
-    const group = last?.digest === digest ? last.group : this.toGroupInfo(metadata);
-    this.converted.set(metadata.id, { digest, group });
+    const group = this.converted.get(metadata.id, digest) ?? this.toGroupInfo(metadata);
+    this.converted.set(metadata.id, digest, group);
     this.context.groupCache.set(group, json);
     return group;
   }

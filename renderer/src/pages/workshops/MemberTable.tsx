@@ -56,6 +56,14 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
   if (members.data && members.data !== shown?.window) setShown({ window: members.data, shape });
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const chosen = useMemberChoice();
+  // The same columns until the choice changes, so rows the core sent again unchanged skip rendering.
+  const choice = chosen.choice;
+  const columns = useMemo(
+    () => view.columns.map((column, index) => (index === 0 ? withChooseBox(chosen, column) : column)),
+    // `chosen` is rebuilt on every render from `choice` and a state setter, which is all its boxes read.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [view, choice],
+  );
 
   const toggleSort = (key: string) => {
     if (!isSortKey(key)) return;
@@ -163,7 +171,7 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
           total={current.matching}
           firstRow={current.offset}
           onRangeChange={(first) => setFirstInView(first)}
-          columns={view.columns.map((column, index) => (index === 0 ? withChooseBox(chosen, column) : column))}
+          columns={columns}
           rowKey={(row) => row.key}
           sort={sort}
           onSort={toggleSort}
