@@ -230,7 +230,9 @@ describe('downloading the message lists', () => {
       expect(oneHour).toContain('One hour to go! Design Sprint starts at 6:30 PM IST: https://example.org/live');
 
       fireEvent.click(within(rowOf('Upcoming', /Data Bootcamp.*1 hour before/)).getByRole('checkbox', { name: /^Choose “1 hour before”/ }));
-      fireEvent.click(within(rowOf('Upcoming', /Design Sprint.*We are live/)).getByRole('checkbox', { name: /^Choose ““We are live”/ }));
+      fireEvent.click(
+        within(rowOf('Upcoming', /Design Sprint.*We are live/)).getByRole('checkbox', { name: /^Choose “‘We are live’ at the start”, / }),
+      );
       fireEvent.click(within(upcoming).getByRole('button', { name: 'Download 2 chosen as CSV' }));
       await waitFor(() => expect(downloads.files).toHaveLength(2));
       expect(downloads.files[1]!.name).toMatch(/^messages-upcoming-chosen-/);

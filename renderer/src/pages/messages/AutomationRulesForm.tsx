@@ -6,6 +6,7 @@ import { useConfirm } from '../../components/ConfirmDialog.js';
 import { Spinner } from '../../components/Spinner.js';
 import { AddRuleDialog, RenameRuleDialog, TimingKindSelect, type TimingKind } from './RuleDialogs.js';
 import { useMessagesStore } from './use-messages.js';
+import { quote } from '../../../../shared/text/quote.js';
 
 type RuleInput = MethodInput<'automation:save'>['rules'][number];
 
@@ -62,8 +63,8 @@ function toInput(draft: DraftRule): RuleInput {
     templateId: draft.templateId || null,
     localTime: draft.kind === 'day-of-at' ? draft.localTime : null,
     minutesBefore:
-      draft.kind === 'before-start' ? wholeMinutes(draft.minutesBefore, `“${draft.label}”, minutes before`, 7 * 24 * 60) : null,
-    graceMinutes: wholeMinutes(draft.graceMinutes, `“${draft.label}”, grace`, 24 * 60),
+      draft.kind === 'before-start' ? wholeMinutes(draft.minutesBefore, `${quote(draft.label)}, minutes before`, 7 * 24 * 60) : null,
+    graceMinutes: wholeMinutes(draft.graceMinutes, `${quote(draft.label)}, grace`, 24 * 60),
   };
 }
 
@@ -140,7 +141,7 @@ export function AutomationRulesForm({ workshopId, onSaved }: { workshopId?: stri
 
   async function remove(draft: DraftRule) {
     const yes = await confirm.ask({
-      title: `Remove “${draft.rule.label}”?`,
+      title: `Remove ${quote(draft.rule.label)}?`,
       body: workshopId
         ? 'The rule goes from this workshop, and its reminders still to go are cancelled. Reminders already sent stay in the history.'
         : 'The rule goes from every workshop, and its reminders still to go are cancelled. Reminders already sent stay in the history.',
@@ -155,12 +156,12 @@ export function AutomationRulesForm({ workshopId, onSaved }: { workshopId?: stri
     const { cancelled } = result.value;
     merge(
       result.value.rules,
-      `Removed “${draft.rule.label}”${cancelled === 0 ? '; it had no reminders still to go.' : `; ${cancelled} reminder${cancelled === 1 ? '' : 's'} still to go ${cancelled === 1 ? 'was' : 'were'} cancelled.`}`,
+      `Removed ${quote(draft.rule.label)}${cancelled === 0 ? '; it had no reminders still to go.' : `; ${cancelled} reminder${cancelled === 1 ? '' : 's'} still to go ${cancelled === 1 ? 'was' : 'were'} cancelled.`}`,
     );
   }
 
   const added = (label: string, rules: AutomationRule[]) =>
-    merge(rules, `Added “${label}”; its reminders are on the schedule of ${workshopId ? 'this workshop' : 'every linked workshop'}.`);
+    merge(rules, `Added ${quote(label)}; its reminders are on the schedule of ${workshopId ? 'this workshop' : 'every linked workshop'}.`);
 
   async function save(event: FormEvent) {
     event.preventDefault();

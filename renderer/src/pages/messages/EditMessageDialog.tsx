@@ -7,6 +7,7 @@ import { FormField } from '../../components/FormField.js';
 import { FormFailure } from '../../components/FormFailure.js';
 import { Modal } from '../../components/Modal.js';
 import { messageTitle } from './message-status.js';
+import { quote } from '../../../../shared/text/quote.js';
 
 /** Rewrite or re-time one pending message; from then on the schedule leaves it as edited. */
 export function EditMessageDialog({ message, timeZone, onClose }: { message: ScheduledMessage; timeZone: string; onClose: () => void }) {
@@ -30,7 +31,7 @@ export function EditMessageDialog({ message, timeZone, onClose }: { message: Sch
   }
 
   return (
-    <Modal title={`Edit “${messageTitle(message)}” for ${message.workshopName}`} onClose={onClose}>
+    <Modal title={`Edit ${quote(messageTitle(message))} for ${message.workshopName}`} onClose={onClose}>
       <form className="form" onSubmit={save} noValidate>
         <FormField id="edit-message-text" label={message.kind === 'text' ? 'Message' : 'Caption'} error={errors.text}>
           <textarea id="edit-message-text" rows={5} value={text} onChange={(event) => setText(event.target.value)} />

@@ -12,6 +12,7 @@ import { formatMessageTime } from './format-message-time.js';
 import { messageSummary, messageTime, messageTitle, receiptLabels, statusView } from './message-status.js';
 import { receiptCounts } from './receipt-counts.js';
 import { StatusBadge } from './StatusBadge.js';
+import { quote } from '../../../../shared/text/quote.js';
 
 type MessageAction = Extract<MethodName, 'messages:send-early' | 'messages:cancel' | 'messages:confirm-sent' | 'messages:resend'>;
 
@@ -115,7 +116,7 @@ function ChooseBox({ message, selection, timeZone }: { message: ScheduledMessage
     <input
       type="checkbox"
       className="message-list__choose"
-      aria-label={`Choose “${messageTitle(message)}”, ${message.workshopName}, ${formatMessageTime(messageTime(message), timeZone)}`}
+      aria-label={`Choose ${quote(messageTitle(message))}, ${message.workshopName}, ${formatMessageTime(messageTime(message), timeZone)}`}
       checked={selection.isChosen(message.id)}
       onChange={() => selection.toggle(message.id)}
     />
@@ -227,7 +228,7 @@ function MessageText({ message }: { message: ScheduledMessage }) {
         type="button"
         className="link-button message-list__title"
         onClick={() => setOpen(true)}
-        aria-label={`Read “${messageTitle(message)}” in full`}
+        aria-label={`Read ${quote(messageTitle(message))} in full`}
       >
         <strong>{messageTitle(message)}</strong>
       </button>{' '}
@@ -262,12 +263,12 @@ function MessageDetails({ message }: { message: ScheduledMessage }) {
 
 const confirmations: Partial<Record<MessageAction, (message: ScheduledMessage) => ConfirmRequest>> = {
   'messages:send-early': (message) => ({
-    title: `Send “${messageTitle(message)}” now?`,
+    title: `Send ${quote(messageTitle(message))} now?`,
     body: `It goes to ${message.workshopName}’s group now instead of at its time. Its text is filled in again for the moment it goes out, so the day, the time to the start and the links are true when read.`,
     confirm: 'Send now',
   }),
   'messages:cancel': (message) => ({
-    title: `Cancel “${messageTitle(message)}”?`,
+    title: `Cancel ${quote(messageTitle(message))}?`,
     body: `It will not be sent to ${message.workshopName}’s group.`,
     confirm: 'Cancel the message',
     danger: true,

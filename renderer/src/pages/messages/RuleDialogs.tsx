@@ -5,6 +5,7 @@ import { DialogActions } from '../../components/DialogActions.js';
 import { FormField } from '../../components/FormField.js';
 import { FormFailure } from '../../components/FormFailure.js';
 import { Modal } from '../../components/Modal.js';
+import { quote } from '../../../../shared/text/quote.js';
 
 export type TimingKind = 'before-start' | 'day-of-at';
 
@@ -152,7 +153,7 @@ export function RenameRuleDialog({
     onClose();
   }
   return (
-    <Modal title={`Rename “${current}”`} onClose={onClose}>
+    <Modal title={`Rename ${quote(current)}`} onClose={onClose}>
       <form className="form" onSubmit={rename} noValidate aria-label="Rename reminder rule">
         <FormField id="rename-rule" label="Name" hint="Saved with the schedule.">
           <input id="rename-rule" value={label} maxLength={80} onChange={(event) => setLabel(event.target.value)} autoComplete="off" />

@@ -1,6 +1,7 @@
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { useLiveQuery } from '../../hooks/use-live-query.js';
 import { useWorkshops } from './use-workshops.js';
+import { quote } from '../../../../shared/text/quote.js';
 
 /**
  * Reminders that will not go out because their text needs a value this workshop lacks (a
@@ -22,7 +23,7 @@ export function HeldReminders({ workshop }: { workshop: Workshop }) {
   return (
     <aside className="notice notice--warning held-reminders" aria-label="Reminders on hold">
       <strong>{rules.length === 1 ? '1 reminder is' : `${rules.length} reminders are`} on hold and will not be sent:</strong>{' '}
-      {rules.map((rule) => `“${rule.label}”`).join(', ')} — the text {reasons.join('; ')}, and this workshop has none.{' '}
+      {rules.map((rule) => quote(rule.label)).join(', ')} — the text {reasons.join('; ')}, and this workshop has none.{' '}
       {needsJoinLink ? (
         <button type="button" className="link-button" onClick={() => show({ kind: 'edit', id: workshop.id })}>
           Add the join link

@@ -8,31 +8,12 @@ import { SkippableClock } from '../../../../tests/support/skippable-clock.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { WhatsAppRequestError } from '../../../../electron/core/whatsapp/whatsapp-errors.js';
-import {
-  call,
-  giveTablesLayout,
-  linkedWorkshop,
-  openWhatsAppTab,
-  renderConsole,
-  rowOf,
-  sessionOpen,
-  startConsole,
-  type MessagesConsole,
-} from '../../../test/messages-test-kit.js';
+import { call, linkedWorkshop, openWhatsAppTab, renderConsole, rowOf, sessionOpen, startConsole } from '../../../test/messages-test-kit.js';
+import { consoleForEachTest } from '../../../test/console-for-each-test.js';
 
-let test: MessagesConsole;
-let restoreLayout: () => void;
+const test = consoleForEachTest(startConsole);
 
-beforeEach(() => {
-  test = startConsole();
-  restoreLayout = giveTablesLayout();
-});
-afterEach(async () => {
-  restoreLayout();
-  vi.restoreAllMocks();
-  await test.stop();
-});
-
+const MB = 1024 * 1024;
 const status = (row: HTMLElement) => row.querySelector('.message-status')?.textContent;
 
 /** Quick Send asks before posting to the whole group; this answers yes. */
@@ -108,32 +89,53 @@ describe('the workshop WhatsApp tab', () => {
     expect(history.map((record) => record.text)).toContain('Slides are up!');
   });
 
-  it('takes a 20 MB PDF, refuses a 6 MB photo and a 120 MB PDF with the limit for their kind, then sends an image with a caption', async () => {
-    await linkedWorkshop(test.core, 'Analytics Evening');
+  it('sends a real 20 MB PDF through the picker and the contract to the group, and refuses a 6 MB photo and a 120 MB PDF with the limit for their kind', async () => {
+    const workshop = await linkedWorkshop(test.core, 'Analytics Evening');
     renderConsole(test.core, 'workshops');
     await openWhatsAppTab('Analytics Evening');
-
     const input = await screen.findByLabelText('Attach image or document');
+
+    // Past the limit only the size matters: the picker refuses before reading, so these stay empty.
     const sized = (name: string, type: string, megabytes: number) => {
       const file = new File(['x'], name, { type });
-      Object.defineProperty(file, 'size', { value: megabytes * 1024 * 1024 });
+      Object.defineProperty(file, 'size', { value: megabytes * MB });
       return file;
     };
-    fireEvent.change(input, { target: { files: [sized('deck.pdf', 'application/pdf', 20)] } });
-    expect(await screen.findByRole('button', { name: 'Remove deck.pdf' })).toBeInTheDocument();
-    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
-
     fireEvent.change(input, { target: { files: [sized('stage.jpg', 'image/jpeg', 6)] } });
     expect(await screen.findByRole('alert')).toHaveTextContent('“stage.jpg” is 6.0 MB; WhatsApp takes photos up to 5 MB.');
     expect(screen.queryByRole('button', { name: 'Remove stage.jpg' })).not.toBeInTheDocument();
-
     fireEvent.change(input, { target: { files: [sized('archive.pdf', 'application/pdf', 120)] } });
     expect(await screen.findByRole('alert')).toHaveTextContent('“archive.pdf” is 120.0 MB; WhatsApp takes documents up to 100 MB.');
 
+    // A real 20 MB document, every byte of it read, encoded, checked by the contract and sent.
+    const pdf = new Uint8Array(20 * MB);
+    pdf.set(new TextEncoder().encode('%PDF-1.7\n'));
+    pdf.set(new TextEncoder().encode('\n%%EOF\n'), pdf.length - 7);
+    for (let at = 4096; at < pdf.length - 4096; at += 4096) pdf[at] = at % 251;
+    fireEvent.change(input, { target: { files: [new File([pdf], 'deck.pdf', { type: 'application/pdf' })] } });
+    expect(await screen.findByRole('button', { name: 'Remove deck.pdf' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('alert')).not.toBeInTheDocument());
+    expect(screen.getByText('(20.0 MB)')).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText('Caption'), { target: { value: 'Slides for tonight' } });
+    const sent = vi.spyOn(test.demo(), 'send');
+    await sendToGroup();
+    await screen.findByText(/^Sent at /, {}, { timeout: 10_000 });
+    const content = sent.mock.calls.find(([jid]) => jid === workshop.group!.groupJid)?.[1];
+    expect(content).toMatchObject({ kind: 'document', mimetype: 'application/pdf', fileName: 'deck.pdf', caption: 'Slides for tonight' });
+    const data = content!.kind === 'document' ? content!.data : new Uint8Array();
+    expect(data.byteLength).toBe(20 * MB);
+    expect(Buffer.from(data).equals(Buffer.from(pdf))).toBe(true);
+    await waitFor(() => expect(rowOf('Scheduled Messages', 'deck.pdf')).toHaveTextContent('📄 deck.pdf · Slides for tonight'));
+  });
+
+  it('sends an image with its caption', async () => {
+    await linkedWorkshop(test.core, 'Analytics Evening');
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+    const input = await screen.findByLabelText('Attach image or document');
     const image = new File([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10])], 'seating.png', { type: 'image/png' });
     fireEvent.change(input, { target: { files: [image] } });
-    await waitFor(() => expect(screen.queryByText(/WhatsApp takes/)).not.toBeInTheDocument());
-    expect(screen.getByRole('button', { name: 'Remove seating.png' })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'Remove seating.png' })).toBeInTheDocument();
     fireEvent.change(screen.getByLabelText('Caption'), { target: { value: 'Where to sit' } });
     await sendToGroup();
     await screen.findByText(/^Sent at /, {}, { timeout: 5_000 });
@@ -163,6 +165,9 @@ describe('the workshop WhatsApp tab', () => {
     // The workshop itself says its reminders are held, and how to release them.
     const held = screen.getByRole('complementary', { name: 'Reminders on hold' });
     expect(held).toHaveTextContent('5 reminders are on hold and will not be sent');
+    // The built-in name already holds quotation marks: inside the banner's own they turn single.
+    expect(held).toHaveTextContent('“30 minutes before”, “‘We are live’ at the start” — the text');
+    expect(held.textContent).not.toContain('““');
     expect(within(held).getByRole('button', { name: 'Add the join link' })).toBeInTheDocument();
     expect(
       screen.queryByRole('table', { name: 'Scheduled Messages' }) &&
@@ -378,6 +383,24 @@ describe('when WhatsApp refuses or the account is offline', () => {
     // The error stays until dismissed.
     fireEvent.click(screen.getByRole('button', { name: 'Dismiss “A message could not be sent”' }));
     expect(screen.queryByRole('region', { name: 'Notifications' })).not.toBeInTheDocument();
+  });
+
+  it('lists each reminder missed while the account was offline as an unread alert, named with its workshop and why', async () => {
+    const [workshop] = await call(core, 'workshops:list', {});
+    await call(core, 'workshops:update', { id: workshop!.id, joinLink: 'https://meet.example.org/batch-12' });
+    act(() => connection!.drop('network'));
+    // Past the workshop's start and every reminder's grace window, with the account still away.
+    act(() => clock.skip(3 * 24 * 60 * 60_000));
+    await waitFor(async () =>
+      expect((await call(core, 'messages:list', { workshopId: workshop!.id, scope: 'all' })).map((message) => message.status)).toEqual(
+        Array(5).fill('missed'),
+      ),
+    );
+    renderConsole(core, 'alerts');
+    const list = await screen.findByRole('list', { name: 'Alerts' });
+    await waitFor(() => expect(within(list).getAllByText('A reminder was missed')).toHaveLength(5));
+    expect(within(list).getAllByText(/^Batch 12 Live: .*grace window/)).toHaveLength(5);
+    expect(within(screen.getByRole('navigation', { name: 'Main' })).getByLabelText('5 unread')).toBeInTheDocument();
   });
 
   it('warns that the group’s account is offline before sending', async () => {
