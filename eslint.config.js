@@ -17,6 +17,12 @@ const restrict = (names, message, folders = []) => ({
   ],
 });
 
+/**
+ * The core's and the shells' folders, named one by one: a pattern for the whole top-level
+ * folder would also match any other folder of that name, such as renderer/src/app/.
+ */
+const coreAndShells = ['core', 'main', 'preload', 'headless', 'assets'].map((folder) => `**/electron/${folder}/**`);
+
 /** Runtime globals of the browser and of Node; shared/ runs in both and in Deno, so it may use none but these. */
 const portableGlobals = new Set(['URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder']);
 const runtimeGlobals = [...new Set([...Object.keys(globals.browser), ...Object.keys(globals.node)])].filter(
@@ -58,7 +64,7 @@ export default tseslint.config(
       ...restrict(
         [...nodeBuiltins, 'electron', 'react', 'better-sqlite3', '@whiskeysockets/baileys'],
         'shared/ is plain TypeScript used by the core, the renderer and the edge functions: no Node, DOM, Electron or React, and nothing from their folders.',
-        ['**/electron/**', '**/renderer/**', '**/supabase/**', '**/tests/**'],
+        [...coreAndShells, '**/renderer/**', '**/supabase/**', '**/tests/**'],
       ),
       'no-restricted-globals': [
         'error',
@@ -75,7 +81,7 @@ export default tseslint.config(
       ...restrict(
         [...nodeBuiltins, 'electron', 'better-sqlite3', '@whiskeysockets/baileys', 'pino', 'ws'],
         'The renderer talks to the core only through the API client.',
-        ['**/electron/**', '**/supabase/**', '**/tests/**'],
+        [...coreAndShells, '**/supabase/**', '**/tests/**'],
       ),
     },
   },

@@ -10,7 +10,6 @@
 // BENCH_BEFORE_OUT=/path/to/other/out measures another build (e.g. main before a change)
 // in the same run, first, for before/after figures from one sitting.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../shared/contract/wire.js';
@@ -24,6 +23,7 @@ import { localTimeInDays } from '../shared/time/local-date-time.js';
 import { makeTempDir } from '../tests/support/temp-dir.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
 import { mean, median, percentile, printFigures } from './figures.js';
+import { processCpuMs } from './process-cpu.js';
 
 announce(
   'demo join/leave sent from the page → the frame showing it on the cards, tab counts and Missing table; renders for a 500-join burst; Chromium',
@@ -72,19 +72,6 @@ const countCommits = `(() => {
     onCommitFiberUnmount() {}, onPostCommitFiberRoot() {}, onScheduleFiberRoot() {}, checkDCE() {},
   };
 })();`;
-
-/** CPU time of every thread of a process so far, in ms (the scheduler's own nanosecond count). */
-function processCpuMs(pid: number): number {
-  let ns = 0;
-  for (const thread of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // The thread ended between the listing and the read: its time is gone with it.
-    }
-  }
-  return ns / 1e6;
-}
 
 /**
  * Wraps the page's WebSocket before the app starts: every frame in and out is logged with

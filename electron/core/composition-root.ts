@@ -146,12 +146,11 @@ export function createCore(deps: CoreDependencies): Core {
     workshops: workshopRepository,
     logger: logger.child({ module: 'lids' }),
   });
-  const automation = new AutomationService(db, clock);
-  automation.ensureDefaults();
   const messageRepository = new MessageRepository(db);
-  const messageText = new MessageText(db, clock, messageRepository);
+  const automation = new AutomationService(db, clock, messageRepository);
+  automation.ensureDefaults();
+  const messageText = new MessageText(workshopRepository, clock, messageRepository);
   const sender = new MessageSender({
-    db,
     repository: messageRepository,
     settings: settingsRepository,
     sessions,
@@ -161,7 +160,11 @@ export function createCore(deps: CoreDependencies): Core {
     text: messageText,
     ...random,
   });
-  const rescheduler = new Rescheduler({ generator: new ScheduleGenerator(db, automation, clock, messageRepository), sender, events });
+  const rescheduler = new Rescheduler({
+    generator: new ScheduleGenerator({ db, automation, clock, messages: messageRepository, workshops: workshopRepository }),
+    sender,
+    events,
+  });
   const messages = new MessageService({
     db,
     repository: messageRepository,

@@ -1,39 +1,19 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localTimeInDays } from '../../shared/time/local-date-time.js';
-import { launchChromium, saveScreenshot } from '../support/browser.js';
-import { connectConsole } from '../support/console-client.js';
-import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
+import { saveScreenshot } from '../support/browser.js';
+import { demoConsoleInChromium } from '../support/demo-console-in-chromium.js';
 import { chromiumRequirement } from '../support/requirements.js';
-import { makeTempDir } from '../support/temp-dir.js';
 
 const chromiumNeeded = chromiumRequirement();
 
 describe.skipIf(!chromiumNeeded.available)(`acting on several rows at once, in Chromium ${chromiumNeeded.reason}`, () => {
-  const dir = makeTempDir('console-e2e-bulk-');
-  let browser: Browser;
-  let running: RunningConsole;
-
-  beforeAll(async () => {
-    browser = await launchChromium(chromiumNeeded.executablePath);
-    running = await startHeadlessConsole(dir.path, [], {
-      CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 200, churnIntervalMs: null, ackDelayMs: 50 }),
-    });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    dir.remove();
-  });
+  const shell = demoConsoleInChromium('console-e2e-bulk-', chromiumNeeded.executablePath);
 
   it('finds messages by a word, cancels all ten pending with one question, and downloads two chosen missing people', async () => {
-    const api = await connectConsole(running.url);
-    const opened = api.event('sessions:changed', (session) => session.state === 'open');
-    const session = await api.call('sessions:create', { kind: 'simulator' });
-    await opened;
-    const [group] = await api.call('groups:sync', { sessionId: session.id });
+    const { api, sessionId } = await shell.linkDemo();
+    const [group] = await api.call('groups:sync', { sessionId });
     for (const name of ['Design Sprint for Product Teams, Evening Cohort', 'Data Bootcamp']) {
       const workshop = await api.call('workshops:create', {
         name,
@@ -42,15 +22,15 @@ describe.skipIf(!chromiumNeeded.available)(`acting on several rows at once, in C
         durationMinutes: 90,
         joinLink: 'https://meet.example.org/live',
       });
-      await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group!.jid });
+      await api.call('workshops:link-group', { id: workshop.id, sessionId, groupJid: group!.jid });
       if (name === 'Data Bootcamp') {
         const csv = 'Name,Phone\nAsha Rao,919800000001\nBen Ode,919800000002\nCara Lim,919800000003';
         await api.call('leads:import', { workshopId: workshop.id, csv, mapping: { name: 'Name', phone: 'Phone', email: null } });
       }
     }
 
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-    await page.goto(running.url);
+    const page = await shell.browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    await page.goto(shell.url);
     await page.getByRole('button', { name: 'Messages', exact: true }).click();
     const upcoming = page.getByRole('table', { name: 'Upcoming' });
     await expect.poll(() => upcoming.getByRole('row').count(), { timeout: 20_000 }).toBe(11);

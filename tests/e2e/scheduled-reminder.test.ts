@@ -1,11 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GroupSummary } from '../../shared/workshops/workshop-schemas.js';
-import { launchChromium, saveScreenshot } from '../support/browser.js';
-import { connectConsole } from '../support/console-client.js';
-import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
+import { saveScreenshot } from '../support/browser.js';
+import { demoConsoleInChromium } from '../support/demo-console-in-chromium.js';
 import { chromiumRequirement } from '../support/requirements.js';
-import { makeTempDir } from '../support/temp-dir.js';
 
 const chromiumNeeded = chromiumRequirement();
 
@@ -13,28 +10,11 @@ const chromiumNeeded = chromiumRequirement();
 const localMinute = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 
 describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chromium ${chromiumNeeded.reason}`, () => {
-  const dir = makeTempDir('console-e2e-reminder-');
-  let browser: Browser;
-  let running: RunningConsole;
-
-  beforeAll(async () => {
-    browser = await launchChromium(chromiumNeeded.executablePath);
-    running = await startHeadlessConsole(dir.path, [], {
-      CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 200, churnIntervalMs: null, ackDelayMs: 50 }),
-    });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    dir.remove();
-  });
+  const shell = demoConsoleInChromium('console-e2e-reminder-', chromiumNeeded.executablePath);
 
   it('goes pending, then sent one minute before a workshop two minutes away, and reaches the demo group', async () => {
-    const api = await connectConsole(running.url);
-    const opened = api.event('sessions:changed', (session) => session.state === 'open');
-    const session = await api.call('sessions:create', { kind: 'simulator' });
-    await opened;
-    const group = (await api.call('groups:sync', { sessionId: session.id })).find((g) => g.subject === 'Coordinators') as GroupSummary;
+    const { api, sessionId } = await shell.linkDemo();
+    const group = (await api.call('groups:sync', { sessionId })).find((g) => g.subject === 'Coordinators') as GroupSummary;
 
     // Two minutes from now, to the minute; the reminder fires one minute before it.
     const startsAt = Math.ceil((Date.now() + 2 * 60_000) / 60_000) * 60_000;
@@ -45,7 +25,7 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
       durationMinutes: 30,
       joinLink: 'https://meet.example.org/live',
     });
-    await api.call('workshops:link-group', { id: workshop.id, sessionId: session.id, groupJid: group.jid });
+    await api.call('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     const rules = await api.call('automation:get', { workshopId: workshop.id });
     await api.call('automation:save', {
       workshopId: workshop.id,
@@ -63,8 +43,8 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
     );
     expect(reminder?.scheduledFor).toBe(new Date(startsAt - 60_000).toISOString());
 
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-    await page.goto(running.url);
+    const page = await shell.browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    await page.goto(shell.url);
     await page.getByRole('button', { name: 'Workshops', exact: true }).click();
     await page.getByRole('button', { name: 'Live in two minutes' }).click();
     await page.getByRole('tab', { name: 'WhatsApp' }).click();
@@ -82,7 +62,7 @@ describe.skipIf(!chromiumNeeded.available)(`a reminder sent on time, seen in Chr
     const lateMs = Date.parse(sent?.sentAt ?? '') - (startsAt - 60_000);
     expect(lateMs).toBeGreaterThanOrEqual(0);
     console.log(`reminder sent ${lateMs} ms after its time (including the demo's 50 ms ack)`);
-    const history = await api.call('demo:history', { sessionId: session.id, groupJid: group.jid });
+    const history = await api.call('demo:history', { sessionId, groupJid: group.jid });
     expect(history).toEqual([expect.objectContaining({ messageId: sent?.messageId, text: reminder?.body })]);
     api.close();
   }, 280_000);

@@ -12,8 +12,10 @@ import { defaultRuleTimings, isDefaultRuleKey, ruleKeys, ruleLabel, type RuleTim
 import { unknownVariables } from '../../../shared/messages/template.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
+import { columns, countOf, mapRow, mapRows, num, numOrNull, text, textOrNull, type SqlRow } from '../database/row-reader.js';
 import { upsertAutomationRule } from './automation-rule-row.js';
 import { DEFAULT_GRACE_MINUTES, defaultTemplates } from './default-reminders.js';
+import type { MessageRepository } from './message-repository.js';
 
 type RuleInput = z.output<typeof AutomationRuleInputSchema>;
 type NewRule = z.output<typeof NewAutomationRuleSchema>;
@@ -42,16 +44,40 @@ export interface EffectiveRule {
 }
 
 /** Message templates and the reminder schedule: the organisation's defaults and per-workshop overrides. */
+const TEMPLATE_COLUMNS = `t.id, t.name, t.body, t.updated_at,
+  (SELECT count(*) FROM workshop_automation_config c WHERE c.template_id = t.id AND c.enabled = 1) AS used`;
+
 export class AutomationService {
+  private readonly statements;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+    private readonly messages: Pick<MessageRepository, 'pendingForRule'>,
+  ) {
+    this.statements = {
+      organisationRules: db.prepare('SELECT count(*) FROM workshop_automation_config WHERE workshop_id IS NULL').pluck(),
+      templates: db.prepare(`SELECT ${TEMPLATE_COLUMNS} FROM message_templates t ORDER BY t.name COLLATE NOCASE`),
+      template: db.prepare(`SELECT ${TEMPLATE_COLUMNS} FROM message_templates t WHERE t.id = ?`),
+      saveTemplate: db.prepare(
+        `INSERT INTO message_templates (id, name, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, body = excluded.body, updated_at = excluded.updated_at`,
+      ),
+      templateUsers: db.prepare('SELECT count(*) FROM workshop_automation_config WHERE template_id = ? AND enabled = 1').pluck(),
+      deleteTemplate: db.prepare('DELETE FROM message_templates WHERE id = ?'),
+      rulesFor: db.prepare('SELECT * FROM workshop_automation_config WHERE workshop_id IS NULL OR workshop_id = ? ORDER BY id'),
+      deleteRuleEverywhere: db.prepare('DELETE FROM workshop_automation_config WHERE rule_key = ?'),
+      deleteWorkshopRule: db.prepare('DELETE FROM workshop_automation_config WHERE workshop_id = ? AND rule_key = ?'),
+      resetWorkshop: db.prepare(
+        `DELETE FROM workshop_automation_config WHERE workshop_id = ?
+           AND (rule_key IN (${ruleKeys.map(() => '?').join(', ')}) OR rule_key IN (SELECT rule_key FROM workshop_automation_config WHERE workshop_id IS NULL))`,
+      ),
+    };
+  }
 
   /** First start: the five default reminders (see defaultRuleTimings), each with a template, ready to edit. */
   ensureDefaults(): void {
-    const configured = this.db.prepare('SELECT count(*) FROM workshop_automation_config WHERE workshop_id IS NULL').pluck().get() as number;
-    if (configured > 0) return;
+    if (countOf(this.statements.organisationRules.get()) > 0) return;
     const now = this.now();
     this.db.transaction(() => {
       for (const key of ruleKeys) {
@@ -74,19 +100,11 @@ export class AutomationService {
   }
 
   templates(): Template[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT t.id, t.name, t.body, t.updated_at,
-                  (SELECT count(*) FROM workshop_automation_config c WHERE c.template_id = t.id AND c.enabled = 1) AS used
-             FROM message_templates t ORDER BY t.name COLLATE NOCASE`,
-        )
-        .all() as { id: string; name: string; body: string; updated_at: string; used: number }[]
-    ).map((row) => ({ id: row.id, name: row.name, body: row.body, updatedAt: row.updated_at, usedByRules: row.used }));
+    return mapRows(this.statements.templates.all(), toTemplate);
   }
 
   template(id: string): Template | undefined {
-    return this.templates().find((template) => template.id === id);
+    return mapRow(this.statements.template.get(id), toTemplate);
   }
 
   saveTemplate(input: z.output<typeof TemplateInputSchema>): Template {
@@ -97,23 +115,16 @@ export class AutomationService {
     }
     const now = this.now();
     const id = input.id ?? `tpl_${randomUUID()}`;
-    this.db
-      .prepare(
-        `INSERT INTO message_templates (id, name, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, body = excluded.body, updated_at = excluded.updated_at`,
-      )
-      .run(id, input.name, input.body, now, now);
-    return this.template(id) as Template;
+    this.statements.saveTemplate.run(id, input.name, input.body, now, now);
+    const saved = this.template(id);
+    if (!saved) throw new Error('The template just saved cannot be read back');
+    return saved;
   }
 
   deleteTemplate(id: string): void {
-    const used = this.db
-      .prepare('SELECT count(*) FROM workshop_automation_config WHERE template_id = ? AND enabled = 1')
-      .pluck()
-      .get(id) as number;
-    if (used > 0) throw new ApiFailure('conflict', 'A reminder rule uses this template. Choose another template for that rule first.');
-    if (this.db.prepare('DELETE FROM message_templates WHERE id = ?').run(id).changes === 0)
-      throw new ApiFailure('not-found', 'That template no longer exists.');
+    if (countOf(this.statements.templateUsers.get(id)) > 0)
+      throw new ApiFailure('conflict', 'A reminder rule uses this template. Choose another template for that rule first.');
+    if (this.statements.deleteTemplate.run(id).changes === 0) throw new ApiFailure('not-found', 'That template no longer exists.');
   }
 
   /**
@@ -122,9 +133,7 @@ export class AutomationService {
    * for that workshop alone.
    */
   effectiveRules(workshopId?: string): EffectiveRule[] {
-    const rows = this.db
-      .prepare('SELECT * FROM workshop_automation_config WHERE workshop_id IS NULL OR workshop_id = ? ORDER BY id')
-      .all(workshopId ?? null) as ConfigRow[];
+    const rows = mapRows(this.statements.rulesFor.all(workshopId ?? null), toConfigRow);
     const organisation = rows.filter((row) => row.workshop_id === null);
     const own = new Map(rows.filter((row) => row.workshop_id !== null).map((row) => [row.rule_key, row]));
     const keys = [
@@ -213,25 +222,15 @@ export class AutomationService {
         'invalid-input',
         `"${rule.label}" is the organisation's rule: turn it off for this workshop, or remove it under Settings → Reminder schedule.`,
       );
-    const pending = this.db
-      .prepare(
-        "SELECT count(*) FROM scheduled_whatsapp_messages WHERE rule_key = ? AND status = 'pending' AND (? IS NULL OR workshop_id = ?)",
-      )
-      .pluck()
-      .get(ruleKey, workshopId, workshopId) as number;
-    if (workshopId === null) this.db.prepare('DELETE FROM workshop_automation_config WHERE rule_key = ?').run(ruleKey);
-    else this.db.prepare('DELETE FROM workshop_automation_config WHERE workshop_id = ? AND rule_key = ?').run(workshopId, ruleKey);
+    const pending = this.messages.pendingForRule(ruleKey, workshopId);
+    if (workshopId === null) this.statements.deleteRuleEverywhere.run(ruleKey);
+    else this.statements.deleteWorkshopRule.run(workshopId, ruleKey);
     return pending;
   }
 
   /** Drops the workshop's overrides of the organisation's rules; rules added for this workshop alone stay. */
   resetWorkshop(workshopId: string): void {
-    this.db
-      .prepare(
-        `DELETE FROM workshop_automation_config WHERE workshop_id = ?
-           AND (rule_key IN (${ruleKeys.map(() => '?').join(', ')}) OR rule_key IN (SELECT rule_key FROM workshop_automation_config WHERE workshop_id IS NULL))`,
-      )
-      .run(workshopId, ...ruleKeys);
+    this.statements.resetWorkshop.run(workshopId, ...ruleKeys);
   }
 
   private checkRule(label: string, rule: Omit<NewRule, 'label'>): void {
@@ -261,6 +260,25 @@ export class AutomationService {
     return new Date(this.clock.now()).toISOString();
   }
 }
+
+const templateRow = columns({ id: text, name: text, body: text, updated_at: text, used: num });
+
+function toTemplate(row: SqlRow): Template {
+  const template = templateRow(row);
+  return { id: template.id, name: template.name, body: template.body, updatedAt: template.updated_at, usedByRules: template.used };
+}
+
+const toConfigRow: (row: SqlRow) => ConfigRow = columns({
+  id: num,
+  workshop_id: textOrNull,
+  rule_key: text,
+  label: textOrNull,
+  enabled: num,
+  template_id: textOrNull,
+  local_time: textOrNull,
+  minutes_before: numOrNull,
+  grace_minutes: num,
+});
 
 /** A stored rule's timing; a default without a row (or with neither value) keeps its starting timing. */
 function timingOf(key: string, row: ConfigRow | undefined): RuleTiming {

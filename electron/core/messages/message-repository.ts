@@ -1,6 +1,21 @@
-import type { MessageStatus, ScheduledMessage } from '../../../shared/messages/message-schemas.js';
+import { messageStatuses, type MessageStatus, type ScheduledMessage } from '../../../shared/messages/message-schemas.js';
 import { ruleLabel, ruleLabels } from '../../../shared/messages/schedule.js';
 import type { Database } from '../database/open-database.js';
+import {
+  bytesOrNull,
+  columns,
+  countOf,
+  mapRow,
+  mapRows,
+  num,
+  numOrNull,
+  oneOfThese,
+  oneOfTheseOrNull,
+  text,
+  textOf,
+  textOrNull,
+  type SqlRow,
+} from '../database/row-reader.js';
 import { updateRow } from '../database/update-row.js';
 
 export interface MessageRow {
@@ -49,7 +64,36 @@ const RULE_NAME = `coalesce((SELECT c.label FROM workshop_automation_config c WH
     AND (c.workshop_id IS NULL OR c.workshop_id = m.workshop_id) ORDER BY c.workshop_id IS NULL DESC LIMIT 1),
   ${REMOVED_RULE_NAME}, (SELECT b.value FROM json_each(@builtInNames) b WHERE b.key = m.rule_key), '')`;
 
-type ViewRow = MessageRow & { workshop_name: string; rule_label?: string | null; delivered_count?: number; read_count?: number };
+/** What the lists read of a row (COLUMNS), with the counts and names they show. */
+type ViewRow = Pick<
+  MessageRow,
+  | 'id'
+  | 'workshop_id'
+  | 'rule_key'
+  | 'kind'
+  | 'body'
+  | 'file_name'
+  | 'scheduled_for'
+  | 'grace_minutes'
+  | 'status'
+  | 'attempts'
+  | 'next_attempt_at'
+  | 'last_error'
+  | 'message_id'
+  | 'sent_at'
+  | 'receipt'
+  | 'edited_at'
+  | 'recipients'
+> & { workshop_name: string; rule_label: string | null; delivered_count: number; read_count: number };
+
+/** A queued row with its workshop's name and time zone. */
+export type MessageWithWorkshop = MessageRow & { workshop_name: string; workshop_time_zone: string };
+
+/** What the sender's next wake-up is worked out from, for one pending row. */
+export type WakeCandidate = Pick<MessageRow, 'session_id' | 'scheduled_for' | 'next_attempt_at' | 'grace_minutes' | 'attempts'>;
+
+/** How many candidates the sender looks at: the earliest due; enough to find an idle account's next send behind busy ones. */
+const WAKE_CANDIDATES = 200;
 
 /** What the schedule knows of a row it owns. */
 export type ReminderRow = Pick<MessageRow, 'id' | 'status' | 'cancelled_by' | 'edited_at'> & { rule_key: string };
@@ -131,6 +175,16 @@ export class MessageRepository {
       ),
       // Not a change the operator made, so updated_at stays as it was.
       storeBody: db.prepare('UPDATE scheduled_whatsapp_messages SET body = ? WHERE id = ?'),
+      media: db.prepare('SELECT media FROM scheduled_whatsapp_messages WHERE id = ?'),
+      wakeCandidates: db.prepare(
+        `SELECT session_id, scheduled_for, next_attempt_at, grace_minutes, attempts FROM scheduled_whatsapp_messages WHERE status = 'pending' ORDER BY next_attempt_at LIMIT ${WAKE_CANDIDATES}`,
+      ),
+      pendingForRule: db
+        .prepare(
+          "SELECT count(*) FROM scheduled_whatsapp_messages WHERE rule_key = ? AND status = 'pending' AND (? IS NULL OR workshop_id = ?)",
+        )
+        .pluck(),
+      interrupted: db.prepare("SELECT * FROM scheduled_whatsapp_messages WHERE status = 'sending'"),
     };
   }
 
@@ -167,7 +221,7 @@ export class MessageRepository {
 
   /** The rows the schedule owns for one workshop, one per rule. */
   ruleRows(workshopId: string): ReminderRow[] {
-    return this.statements.ruleRows.all(workshopId) as ReminderRow[];
+    return mapRows(this.statements.ruleRows.all(workshopId), reminderRow);
   }
 
   /** Queues a reminder; its idempotency key is its workshop and rule, so a second row for the same pair is refused. */
@@ -180,8 +234,8 @@ export class MessageRepository {
     return this.statements.reschedule.run({ ...values, id }).changes > 0;
   }
 
-  scheduledFor(id: string): Pick<MessageRow, 'status' | 'scheduled_for'> {
-    return this.statements.scheduledFor.get(id) as Pick<MessageRow, 'status' | 'scheduled_for'>;
+  scheduledFor(id: string): Pick<MessageRow, 'status' | 'scheduled_for'> | undefined {
+    return mapRow(this.statements.scheduledFor.get(id), columns({ status: oneOfThese(messageStatuses), scheduled_for: text }));
   }
 
   /** Cancels a pending reminder on the schedule's behalf; returns the rows cancelled (0 or 1). */
@@ -209,20 +263,35 @@ export class MessageRepository {
     this.statements.storeBody.run(body, id);
   }
 
-  get(id: string): (MessageRow & { workshop_name: string; workshop_time_zone: string }) | undefined {
-    return this.statements.get.get(id) as (MessageRow & { workshop_name: string; workshop_time_zone: string }) | undefined;
+  get(id: string): MessageWithWorkshop | undefined {
+    return mapRow(this.statements.get.get(id), (row) => ({ ...messageRow(row), ...withWorkshop(row) }));
+  }
+
+  /** The attachment of an image or document message; read only when it is sent, so lists never carry it. */
+  media(id: string): Buffer | null {
+    return mapRow(this.statements.media.get(id), (row) => bytesOrNull(row, 'media')) ?? null;
+  }
+
+  /** The earliest-due pending rows, with what decides when each could go. */
+  wakeCandidates(): WakeCandidate[] {
+    return mapRows(this.statements.wakeCandidates.all(), wakeCandidate);
+  }
+
+  /** How many messages of a rule are still to go: in one workshop, or in all (workshopId null). */
+  pendingForRule(ruleKey: string, workshopId: string | null): number {
+    return countOf(this.statements.pendingForRule.get(ruleKey, workshopId, workshopId));
   }
 
   nextDue(): { id: string; next_attempt_at: string } | undefined {
-    return this.statements.nextDue.get() as { id: string; next_attempt_at: string } | undefined;
+    return mapRow(this.statements.nextDue.get(), columns({ id: text, next_attempt_at: text }));
   }
 
   dueIds(nowIso: string): string[] {
-    return this.statements.due.all(nowIso) as string[];
+    return this.statements.due.all(nowIso).map((id) => textOf(id, 'id'));
   }
 
   byMessageId(messageId: string): Pick<MessageRow, 'id' | 'workshop_id' | 'status' | 'receipt'> | undefined {
-    return this.statements.byMessageId.get(messageId) as Pick<MessageRow, 'id' | 'workshop_id' | 'status' | 'receipt'> | undefined;
+    return mapRow(this.statements.byMessageId.get(messageId), byMessageIdRow);
   }
 
   /** One member's receipt; read implies delivered, and a later delivery never undoes a read. */
@@ -248,13 +317,15 @@ export class MessageRepository {
     for (const column of columns) if (!/^[a-z_]+$/.test(column)) throw new Error(`Not a column name: ${JSON.stringify(column)}`);
     const assignments = columns.map((column) => `${column} = @set_${column}`).join(', ');
     const values = Object.fromEntries(columns.map((column) => [`set_${column}`, changes[column as keyof MessageRow]]));
-    return this.db
+    // The statement depends on the columns given, so it is prepared per call (as `list`'s is).
+    const rows = this.db
       .prepare(
         `UPDATE scheduled_whatsapp_messages SET ${assignments}, updated_at = @now
          WHERE id IN (SELECT value FROM json_each(@ids)) AND status IN (SELECT value FROM json_each(@from))
          RETURNING id, workshop_id`,
       )
-      .all({ ...values, now: nowIso, ids: JSON.stringify(ids), from: JSON.stringify(from) }) as Pick<MessageRow, 'id' | 'workshop_id'>[];
+      .all({ ...values, now: nowIso, ids: JSON.stringify(ids), from: JSON.stringify(from) });
+    return mapRows(rows, idAndWorkshop);
   }
 
   /**
@@ -269,7 +340,7 @@ export class MessageRepository {
     search?: string | undefined;
   }): ScheduledMessage[] {
     const { sql, params } = this.listQuery(filter);
-    return (this.db.prepare(sql).all(params) as ViewRow[]).map(toView);
+    return mapRows(this.db.prepare(sql).all(params), (row) => toView(viewRow(row)));
   }
 
   /** The statement `list` runs and its parameters, apart so its query plan can be checked. */
@@ -306,17 +377,84 @@ export class MessageRepository {
   }
 
   view(id: string): ScheduledMessage | undefined {
-    const row = this.statements.view.get(id) as ViewRow | undefined;
-    return row ? toView(row) : undefined;
+    return mapRow(this.statements.view.get(id), (row) => toView(viewRow(row)));
   }
 
   /** Rows interrupted mid-send by a crash: claimed, never confirmed. */
   interrupted(): MessageRow[] {
-    return this.db.prepare("SELECT * FROM scheduled_whatsapp_messages WHERE status = 'sending'").all() as MessageRow[];
+    return mapRows(this.statements.interrupted.all(), messageRow);
   }
 }
 
-export function toView(row: ViewRow): ScheduledMessage {
+const kinds = ['text', 'image', 'document'] as const;
+const receipts = ['server-ack', 'delivered', 'read', 'played'] as const;
+const cancellers = ['operator', 'schedule'] as const;
+
+/** The columns both a whole row and a listed one read. */
+const listed = {
+  id: text,
+  workshop_id: text,
+  rule_key: textOrNull,
+  kind: oneOfThese(kinds),
+  body: text,
+  file_name: textOrNull,
+  scheduled_for: text,
+  grace_minutes: num,
+  status: oneOfThese(messageStatuses),
+  attempts: num,
+  next_attempt_at: textOrNull,
+  last_error: textOrNull,
+  message_id: textOrNull,
+  sent_at: textOrNull,
+  receipt: oneOfTheseOrNull(receipts),
+  edited_at: textOrNull,
+  recipients: numOrNull,
+};
+
+const messageRow: (row: SqlRow) => MessageRow = columns({
+  ...listed,
+  idempotency_key: textOrNull,
+  session_id: textOrNull,
+  group_jid: textOrNull,
+  body_source: textOrNull,
+  media_mimetype: textOrNull,
+  cancelled_by: oneOfTheseOrNull(cancellers),
+  created_at: text,
+  updated_at: text,
+  media: bytesOrNull,
+});
+
+const viewRow: (row: SqlRow) => ViewRow = columns({
+  ...listed,
+  workshop_name: text,
+  rule_label: textOrNull,
+  delivered_count: num,
+  read_count: num,
+});
+
+const reminderRow: (row: SqlRow) => ReminderRow = columns({
+  id: text,
+  rule_key: text,
+  status: oneOfThese(messageStatuses),
+  cancelled_by: oneOfTheseOrNull(cancellers),
+  edited_at: textOrNull,
+});
+
+const wakeCandidate: (row: SqlRow) => WakeCandidate = columns({
+  session_id: textOrNull,
+  scheduled_for: text,
+  next_attempt_at: textOrNull,
+  grace_minutes: num,
+  attempts: num,
+});
+
+const idAndWorkshop = columns({ id: text, workshop_id: text });
+
+const withWorkshop = columns({ workshop_name: text, workshop_time_zone: text });
+
+const byMessageIdRow = columns({ id: text, workshop_id: text, status: oneOfThese(messageStatuses), receipt: oneOfTheseOrNull(receipts) });
+
+function toView(row: ViewRow): ScheduledMessage {
   return {
     id: row.id,
     workshopId: row.workshop_id,

@@ -2,7 +2,6 @@ import { ApiFailure } from '../../../shared/contract/result.js';
 import type { ScheduledMessage, SenderStatus } from '../../../shared/messages/message-schemas.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { withTimeout } from '../clock/with-timeout.js';
-import type { Database } from '../database/open-database.js';
 import type { CoreEvents } from '../events/core-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { SettingsRepository } from '../settings/settings-repository.js';
@@ -42,7 +41,6 @@ type AttemptFailure = { kind: 'retry' | 'failed' | 'uncertain'; reason: string }
 type AttemptOutcome = { kind: 'written' } | { kind: 'error'; error: unknown };
 
 export interface MessageSenderDeps {
-  db: Database;
   repository: MessageRepository;
   /** Where the pause switch and the throttled accounts are kept across restarts. */
   settings: Pick<SettingsRepository, 'stored' | 'store'>;
@@ -315,7 +313,9 @@ export class MessageSender {
   private content(row: MessageRow): OutgoingContent {
     const body = this.deps.text ? this.deps.text.bodyAtSend(row) : row.body;
     if (row.kind === 'text') return { kind: 'text', text: body };
-    const media = this.deps.db.prepare('SELECT media FROM scheduled_whatsapp_messages WHERE id = ?').pluck().get(row.id) as Buffer;
+    const media = this.deps.repository.media(row.id);
+    // Never sent: nothing left the console, so this fails rather than waiting as uncertain.
+    if (!media) throw new ApiFailure('not-found', `The ${row.kind} of this message is missing from the queue.`);
     const caption = body ? { caption: body } : {};
     return row.kind === 'image'
       ? { kind: 'image', data: media, mimetype: row.media_mimetype ?? 'image/jpeg', ...caption }
@@ -333,11 +333,7 @@ export class MessageSender {
    * (respecting pacing), or a blocked message reaching the end of its grace window.
    */
   private nextWake(): number | null {
-    const candidates = this.deps.db
-      .prepare(
-        "SELECT session_id, scheduled_for, next_attempt_at, grace_minutes, attempts FROM scheduled_whatsapp_messages WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 200",
-      )
-      .all() as Pick<MessageRow, 'session_id' | 'scheduled_for' | 'next_attempt_at' | 'grace_minutes' | 'attempts'>[];
+    const candidates = this.deps.repository.wakeCandidates();
     let wake: number | null = null;
     // Asked once per account, not once per row: most of the queue shares a few accounts.
     const open = new Map<string, boolean>();

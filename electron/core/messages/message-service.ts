@@ -28,23 +28,7 @@ export interface MessageServiceDeps {
 
 /** What the operator does with the queue: quick sends, cancel, send early, confirm, resend. */
 export class MessageService {
-  private readonly db: Database;
-  private readonly repository: MessageRepository;
-  private readonly workshops: Pick<WorkshopRepository, 'get'>;
-  private readonly sender: MessageSender;
-  private readonly clock: Clock;
-  private readonly events: CoreEvents;
-  private readonly text: MessageText;
-
-  constructor(deps: MessageServiceDeps) {
-    this.db = deps.db;
-    this.repository = deps.repository;
-    this.workshops = deps.workshops;
-    this.sender = deps.sender;
-    this.clock = deps.clock;
-    this.events = deps.events;
-    this.text = deps.text;
-  }
+  constructor(private readonly deps: MessageServiceDeps) {}
 
   /**
    * The text as written is kept when it has {variables}: the sender renders it for the moment
@@ -58,9 +42,9 @@ export class MessageService {
       throw new ApiFailure('invalid-input', message, { text: message });
     }
     if (!usesVariables(text)) return null;
-    const workshop = this.text.workshop(workshopId);
+    const workshop = this.deps.text.workshop(workshopId);
     if (!workshop) throw new ApiFailure('not-found', 'That workshop no longer exists.');
-    const { missing } = this.text.render(text, workshop);
+    const { missing } = this.deps.text.render(text, workshop);
     if (missing.length > 0) throw missingValueFailure(workshop.name, missing);
     return text;
   }
@@ -70,19 +54,19 @@ export class MessageService {
     scope: 'upcoming' | 'history' | 'all',
     narrow: { status?: MessageRow['status'][] | undefined; search?: string | undefined } = {},
   ): ScheduledMessage[] {
-    return this.repository.list({ workshopId, scope, ...narrow });
+    return this.deps.repository.list({ workshopId, scope, ...narrow });
   }
 
   /** Goes through the same queue as reminders (claimed before sending, crash-safe), then waits for the outcome. */
   async sendNow(workshopId: string, text: string, media?: z.output<typeof MediaInputSchema>): Promise<ScheduledMessage> {
-    const workshop = this.workshops.get(workshopId);
+    const workshop = this.deps.workshops.get(workshopId);
     if (!workshop) throw new ApiFailure('not-found', 'That workshop no longer exists.');
     if (!workshop.session_id || !workshop.group_jid) throw new ApiFailure('conflict', 'Link a WhatsApp group to this workshop first.');
     const source = this.sourceOf(workshopId, text);
     const id = `msg_${randomUUID()}`;
-    const now = new Date(this.clock.now()).toISOString();
+    const now = new Date(this.deps.clock.now()).toISOString();
     const kind = media ? (media.mimetype.startsWith('image/') ? 'image' : 'document') : 'text';
-    this.repository.insert(
+    this.deps.repository.insert(
       {
         id,
         workshop_id: workshopId,
@@ -99,9 +83,9 @@ export class MessageService {
       },
       now,
     );
-    this.events.emit('messages:changed', { id, workshopId });
-    this.sender.arm();
-    const outcome = await withTimeout<ScheduledMessage | null>(this.clock, this.sender.waitFor(id), {
+    this.deps.events.emit('messages:changed', { id, workshopId });
+    this.deps.sender.arm();
+    const outcome = await withTimeout<ScheduledMessage | null>(this.deps.clock, this.deps.sender.waitFor(id), {
       ms: QUICK_SEND_WAIT_MS,
       onTimeout: () => null,
     });
@@ -119,19 +103,19 @@ export class MessageService {
 
   /** The operator's own text and time for one pending message; the schedule leaves it alone from then on. */
   update(id: string, text: string, sendAtLocal: string): ScheduledMessage {
-    const message = this.repository.get(id);
+    const message = this.deps.repository.get(id);
     if (!message) throw new ApiFailure('not-found', 'That message no longer exists.');
     const at = instantFromLocal(sendAtLocal, message.workshop_time_zone, 'sendAtLocal');
-    if (Date.parse(at) <= this.clock.now()) {
+    if (Date.parse(at) <= this.deps.clock.now()) {
       throw new ApiFailure('invalid-input', 'That time has already passed; choose a later one or use "Send now".', {
         sendAtLocal: 'That time has already passed',
       });
     }
     const source = this.sourceOf(message.workshop_id, text);
-    const workshop = source ? this.text.workshop(message.workshop_id) : undefined;
+    const workshop = source ? this.deps.text.workshop(message.workshop_id) : undefined;
     // Shown in the list as it will read at its time; rendered again when it goes out.
-    const body = source && workshop ? this.text.render(source, workshop, at).text : text;
-    const now = new Date(this.clock.now()).toISOString();
+    const body = source && workshop ? this.deps.text.render(source, workshop, at).text : text;
+    const now = new Date(this.deps.clock.now()).toISOString();
     this.transition(
       id,
       ['pending'],
@@ -142,13 +126,13 @@ export class MessageService {
   }
 
   sendEarly(id: string): ScheduledMessage {
-    const now = new Date(this.clock.now()).toISOString();
+    const now = new Date(this.deps.clock.now()).toISOString();
     this.transition(id, ['pending'], { scheduled_for: now, next_attempt_at: now }, 'Only a pending message can be sent now.');
     return this.view(id);
   }
 
   sendEarlyMany(ids: readonly string[]): MessageBatchOutcome {
-    const now = new Date(this.clock.now()).toISOString();
+    const now = new Date(this.deps.clock.now()).toISOString();
     return this.transitionMany(ids, ['pending'], { scheduled_for: now, next_attempt_at: now });
   }
 
@@ -159,7 +143,7 @@ export class MessageService {
 
   /** Keeps its WhatsApp id: if the first attempt did arrive, phones discard the copy. */
   resend(id: string): ScheduledMessage {
-    const now = new Date(this.clock.now()).toISOString();
+    const now = new Date(this.deps.clock.now()).toISOString();
     this.transition(
       id,
       ['uncertain', 'failed', 'missed'],
@@ -170,12 +154,12 @@ export class MessageService {
   }
 
   private transition(id: string, from: MessageRow['status'][], changes: Partial<MessageRow>, refusal: string): void {
-    const row = this.repository.get(id);
+    const row = this.deps.repository.get(id);
     if (!row) throw new ApiFailure('not-found', 'That message no longer exists.');
     if (!from.includes(row.status)) throw new ApiFailure('conflict', `${refusal} This one is ${row.status}.`);
-    this.repository.update(id, changes, new Date(this.clock.now()).toISOString());
-    this.events.emit('messages:changed', { id, workshopId: row.workshop_id });
-    this.sender.arm();
+    this.deps.repository.update(id, changes, new Date(this.deps.clock.now()).toISOString());
+    this.deps.events.emit('messages:changed', { id, workshopId: row.workshop_id });
+    this.deps.sender.arm();
   }
 
   /**
@@ -185,15 +169,16 @@ export class MessageService {
    */
   private transitionMany(ids: readonly string[], from: MessageRow['status'][], changes: Partial<MessageRow>): MessageBatchOutcome {
     const chosen = [...new Set(ids)];
-    const nowIso = new Date(this.clock.now()).toISOString();
-    const moved = this.db.transaction(() => this.repository.updateMany(chosen, from, changes, nowIso))();
-    for (const workshopId of new Set(moved.map((row) => row.workshop_id))) this.events.emit('messages:changed', { id: '', workshopId });
-    if (moved.length > 0) this.sender.arm();
+    const nowIso = new Date(this.deps.clock.now()).toISOString();
+    const moved = this.deps.db.transaction(() => this.deps.repository.updateMany(chosen, from, changes, nowIso))();
+    for (const workshopId of new Set(moved.map((row) => row.workshop_id)))
+      this.deps.events.emit('messages:changed', { id: '', workshopId });
+    if (moved.length > 0) this.deps.sender.arm();
     return { done: moved.length, alreadyGone: chosen.length - moved.length };
   }
 
   private view(id: string): ScheduledMessage {
-    const view = this.repository.view(id);
+    const view = this.deps.repository.view(id);
     if (!view) throw new ApiFailure('not-found', 'That message no longer exists.');
     return view;
   }

@@ -9,7 +9,7 @@ import {
   type TemplateWorkshop,
 } from '../../../shared/messages/template.js';
 import type { Clock } from '../clock/clock.js';
-import type { Database } from '../database/open-database.js';
+import type { WorkshopRepository } from '../workshops/workshop-repository.js';
 import type { MessageRepository, MessageRow } from './message-repository.js';
 
 export interface RenderedText {
@@ -35,23 +35,14 @@ export function missingValueFailure(workshopName: string, missing: readonly Temp
  * "starts in 6 hours" or "today" is true when read, even when sent early.
  */
 export class MessageText {
-  private readonly workshopStatement;
-
   constructor(
-    private readonly db: Database,
+    private readonly workshops: Pick<WorkshopRepository, 'forSchedule'>,
     private readonly clock: Clock,
     private readonly messages: Pick<MessageRepository, 'storeBody'>,
-  ) {
-    this.workshopStatement = db.prepare(`
-      SELECT w.name, w.starts_at, w.time_zone, w.duration_minutes, w.join_link, g.invite_link
-      FROM workshops w LEFT JOIN whatsapp_groups g ON g.session_id = w.session_id AND g.group_jid = w.group_jid
-      WHERE w.id = ?`);
-  }
+  ) {}
 
   workshop(workshopId: string): TemplateWorkshop | undefined {
-    const row = this.workshopStatement.get(workshopId) as
-      | { name: string; starts_at: string; time_zone: string; duration_minutes: number; join_link: string; invite_link: string | null }
-      | undefined;
+    const row = this.workshops.forSchedule(workshopId);
     if (!row) return undefined;
     return {
       name: row.name,

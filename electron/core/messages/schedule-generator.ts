@@ -3,21 +3,10 @@ import { ruleFiresAt } from '../../../shared/messages/schedule.js';
 import { missingValues, renderTemplate, templateValues } from '../../../shared/messages/template.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
+import type { WorkshopRepository } from '../workshops/workshop-repository.js';
 import type { AutomationService } from './automation-service.js';
 import type { MessageRepository } from './message-repository.js';
 import { describeMissing } from './message-text.js';
-
-interface WorkshopForSchedule {
-  id: string;
-  name: string;
-  starts_at: string;
-  time_zone: string;
-  duration_minutes: number;
-  join_link: string;
-  session_id: string | null;
-  group_jid: string | null;
-  invite_link: string | null;
-}
 
 /**
  * Turns a workshop and its rules into queue rows. Idempotent: each workshop and rule owns
@@ -33,28 +22,22 @@ export interface ScheduleChange {
   cancelled: number;
 }
 
+export interface ScheduleGeneratorDeps {
+  db: Database;
+  automation: Pick<AutomationService, 'effectiveRules' | 'template'>;
+  clock: Clock;
+  messages: MessageRepository;
+  workshops: Pick<WorkshopRepository, 'forSchedule' | 'ids'>;
+}
+
 export class ScheduleGenerator {
-  private readonly statements;
   private tally = { moved: 0, cancelled: 0 };
 
-  constructor(
-    private readonly db: Database,
-    private readonly automation: AutomationService,
-    private readonly clock: Clock,
-    private readonly messages: MessageRepository,
-  ) {
-    this.statements = {
-      workshop: db.prepare(`
-        SELECT w.id, w.name, w.starts_at, w.time_zone, w.duration_minutes, w.join_link, w.session_id, w.group_jid, g.invite_link
-        FROM workshops w LEFT JOIN whatsapp_groups g ON g.session_id = w.session_id AND g.group_jid = w.group_jid
-        WHERE w.id = ?`),
-      allWorkshops: db.prepare('SELECT id FROM workshops').pluck(),
-    };
-  }
+  constructor(private readonly deps: ScheduleGeneratorDeps) {}
 
   /** Brings one workshop's reminders in line with it; says whether any row changed and how many still to go moved or were cancelled. */
   regenerate(workshopId: string): ScheduleChange {
-    return this.db.transaction(() => {
+    return this.deps.db.transaction(() => {
       this.tally = { moved: 0, cancelled: 0 };
       const changed = this.regenerateInTransaction(workshopId);
       return { changed, ...this.tally };
@@ -63,7 +46,7 @@ export class ScheduleGenerator {
 
   /** Returns the workshops whose queue changed. */
   regenerateAll(): string[] {
-    return this.db.transaction(() => (this.statements.allWorkshops.all() as string[]).filter((id) => this.regenerateInTransaction(id)))();
+    return this.deps.db.transaction(() => this.deps.workshops.ids().filter((id) => this.regenerateInTransaction(id)))();
   }
 
   private cancelled(rows: number): boolean {
@@ -72,22 +55,23 @@ export class ScheduleGenerator {
   }
 
   private regenerateInTransaction(workshopId: string): boolean {
-    const now = new Date(this.clock.now()).toISOString();
-    const workshop = this.statements.workshop.get(workshopId) as WorkshopForSchedule | undefined;
+    const { automation, clock, messages } = this.deps;
+    const now = new Date(clock.now()).toISOString();
+    const workshop = this.deps.workshops.forSchedule(workshopId);
     if (!workshop) return false;
     if (!workshop.group_jid || !workshop.session_id) {
       // Unlinked: nothing can be sent anywhere, so nothing stays pending, edited messages included.
-      const cancelled = this.messages.cancelAllBySchedule(workshopId, now);
+      const cancelled = messages.cancelAllBySchedule(workshopId, now);
       this.tally.cancelled += cancelled;
       return cancelled > 0;
     }
-    const existing = new Map(this.messages.ruleRows(workshopId).map((row) => [row.rule_key, row]));
+    const existing = new Map(messages.ruleRows(workshopId).map((row) => [row.rule_key, row]));
     let changed = false;
-    const rules = this.automation.effectiveRules(workshopId);
+    const rules = automation.effectiveRules(workshopId);
     for (const row of existing.values()) {
       // Its rule was removed (here or on another desktop): nothing will send it, edited or not.
       if (row.status === 'pending' && !rules.some((rule) => rule.ruleKey === row.rule_key))
-        changed = this.cancelled(this.messages.cancelBySchedule(row.id, now)) || changed;
+        changed = this.cancelled(messages.cancelBySchedule(row.id, now)) || changed;
     }
     for (const rule of rules) {
       const row = existing.get(rule.ruleKey);
@@ -97,15 +81,15 @@ export class ScheduleGenerator {
         (row.status === 'cancelled' && row.cancelled_by === 'schedule');
       if (!movable) continue;
       const at = ruleFiresAt(rule.timing, workshop.starts_at, workshop.time_zone);
-      const template = rule.templateId ? this.automation.template(rule.templateId) : undefined;
+      const template = rule.templateId ? automation.template(rule.templateId) : undefined;
       if (!rule.enabled || !template) {
-        if (row?.status === 'pending') changed = this.cancelled(this.messages.cancelBySchedule(row.id, now)) || changed;
+        if (row?.status === 'pending') changed = this.cancelled(messages.cancelBySchedule(row.id, now)) || changed;
         continue;
       }
-      if (Date.parse(at) <= this.clock.now()) {
+      if (Date.parse(at) <= clock.now()) {
         if (row) {
           const wasPending = row.status === 'pending';
-          const updated = this.messages.cancelAt(row.id, at, now);
+          const updated = messages.cancelAt(row.id, at, now);
           if (wasPending) this.cancelled(updated ? 1 : 0);
           changed = updated || changed;
         }
@@ -127,7 +111,7 @@ export class ScheduleGenerator {
         // On hold rather than sent as a dangling "Join here:"; it comes back once the value exists.
         if (row?.status === 'pending') {
           const reason = `On hold: the text uses ${describeMissing(missing)}, which this workshop does not have yet.`;
-          changed = this.cancelled(this.messages.hold(row.id, reason, now)) || changed;
+          changed = this.cancelled(messages.hold(row.id, reason, now)) || changed;
         }
         continue;
       }
@@ -143,12 +127,12 @@ export class ScheduleGenerator {
       };
       // A row already as it should be is left alone: an update would tell the page and the sync that it moved.
       if (row) {
-        const before = this.messages.scheduledFor(row.id);
-        const updated = this.messages.reschedule(row.id, values);
-        if (updated && before.status === 'pending' && before.scheduled_for !== at) this.tally.moved++;
+        const before = messages.scheduledFor(row.id);
+        const updated = messages.reschedule(row.id, values);
+        if (updated && before?.status === 'pending' && before.scheduled_for !== at) this.tally.moved++;
         changed = updated || changed;
       } else {
-        this.messages.insertReminder({
+        messages.insertReminder({
           ...values,
           id: `msg_${randomUUID()}`,
           workshop: workshopId,

@@ -450,6 +450,30 @@ describe('sending', () => {
       error: { code: 'invalid-input' },
     });
   });
+
+  it('quick-sends a document and a photo with the very bytes, type, name and caption the operator attached', async () => {
+    const workshop = await workshopAt('2026-11-23T18:30');
+    const deck = Buffer.from('%PDF-1.7 the slides');
+    const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    const sending = [
+      core.invoke('messages:send-now', {
+        workshopId: workshop.id,
+        text: 'Slides',
+        media: { base64: deck.toString('base64'), mimetype: 'application/pdf', fileName: 'deck.pdf' },
+      }),
+      core.invoke('messages:send-now', {
+        workshopId: workshop.id,
+        text: '',
+        media: { base64: photo.toString('base64'), mimetype: 'image/jpeg', fileName: 'stage.jpg' },
+      }),
+    ];
+    await advance(20_000, 250);
+    for (const reply of await Promise.all(sending)) expect(reply).toMatchObject({ ok: true, value: { status: 'sent' } });
+    expect(connection.sent.map((sent) => sent.content)).toEqual([
+      { kind: 'document', data: deck, mimetype: 'application/pdf', fileName: 'deck.pdf', caption: 'Slides' },
+      { kind: 'image', data: photo, mimetype: 'image/jpeg' },
+    ]);
+  });
 });
 
 describe('crash safety', () => {

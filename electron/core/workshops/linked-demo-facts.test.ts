@@ -1,16 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
+import { settle, startDemoCore } from '../../../tests/support/demo-core.js';
+import type { Core } from '../composition-root.js';
 import { call } from '../../../tests/support/console-call.js';
-import { createCore, type Core } from '../composition-root.js';
-import { createSilentLogger } from '../logging/logger.js';
 import type { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
-import { createTransportFactory } from '../whatsapp/transport-factory.js';
 import { demoPerson } from '../whatsapp/simulator/demo-world.js';
-
-const settle = async () => {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-};
 
 let dir: ReturnType<typeof makeTempDir>;
 let clock: FakeClock;
@@ -21,24 +16,7 @@ let sessionId: string;
 beforeEach(async () => {
   dir = makeTempDir();
   clock = new FakeClock(Date.UTC(2026, 10, 22, 8, 0, 0));
-  const factory = createTransportFactory({ simulator: { scanDelayMs: 0, churnIntervalMs: null, ackDelayMs: 0 } });
-  core = createCore({
-    shell: 'headless',
-    dataDir: dir.path,
-    appVersion: '0',
-    clock,
-    logger: createSilentLogger(),
-    validateOutputs: true,
-    random: () => 1,
-    whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
-  });
-  core.start();
-  sessionId = (await call(core, 'sessions:create', { kind: 'simulator' })).id;
-  clock.advance(0);
-  await settle();
-  clock.advance(200);
-  await settle();
-  expect(core.sessions.view(sessionId).state).toBe('open');
+  ({ core, demo, sessionId } = await startDemoCore(dir.path, clock));
 });
 
 afterEach(async () => {

@@ -5,17 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Workshop } from '../../../shared/workshops/workshop-schemas.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { FakeClock } from '../../../tests/support/fake-clock.js';
-import { createCore, type Core } from '../composition-root.js';
-import { createSilentLogger } from '../logging/logger.js';
+import { settle, startDemoCore } from '../../../tests/support/demo-core.js';
+import type { Core } from '../composition-root.js';
 import type { SimulatedTransport } from '../whatsapp/simulator/simulated-transport.js';
-import { createTransportFactory } from '../whatsapp/transport-factory.js';
 import type { GroupInfo } from '../whatsapp/whatsapp-transport.js';
 import { call } from '../../../tests/support/console-call.js';
 import { WriteCounter } from '../../../tests/support/write-counter.js';
-
-const settle = async () => {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-};
 
 let dir: ReturnType<typeof makeTempDir>;
 let clock: FakeClock;
@@ -46,24 +41,7 @@ function eventsOf(phone: string): string[] {
 beforeEach(async () => {
   dir = makeTempDir();
   clock = new FakeClock(Date.UTC(2026, 10, 22, 8, 0, 0));
-  const factory = createTransportFactory({ simulator: { scanDelayMs: 0, churnIntervalMs: null, ackDelayMs: 0 } });
-  core = createCore({
-    shell: 'headless',
-    dataDir: dir.path,
-    appVersion: '0',
-    clock,
-    logger: createSilentLogger(),
-    validateOutputs: true,
-    random: () => 1,
-    whatsApp: { create: (kind, context) => (demo = factory.create(kind, context) as SimulatedTransport) },
-  });
-  core.start();
-  sessionId = (await call(core, 'sessions:create', { kind: 'simulator' })).id;
-  clock.advance(0);
-  await settle();
-  clock.advance(200);
-  await settle();
-  expect(core.sessions.view(sessionId).state).toBe('open');
+  ({ core, demo, sessionId } = await startDemoCore(dir.path, clock));
   group = (await demo.listGroups()).find((candidate) => candidate.subject.startsWith('Product Design')) as GroupInfo;
   workshop = await call(core, 'workshops:create', {
     name: 'Product Design',

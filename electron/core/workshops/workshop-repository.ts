@@ -1,4 +1,5 @@
 import type { Database } from '../database/open-database.js';
+import { columns, mapRow, num, text, textOf, textOrNull, type SqlRow } from '../database/row-reader.js';
 import { updateRow } from '../database/update-row.js';
 
 export interface WorkshopRow {
@@ -22,8 +23,46 @@ export type WorkshopFields = Pick<
   'name' | 'starts_at' | 'starts_at_local' | 'time_zone' | 'duration_minutes' | 'description' | 'join_link'
 >;
 
+/** What reminders are made from: the workshop and its linked group's invite link. */
+export type WorkshopForSchedule = Pick<
+  WorkshopRow,
+  'id' | 'name' | 'starts_at' | 'time_zone' | 'duration_minutes' | 'join_link' | 'session_id' | 'group_jid'
+> & { invite_link: string | null };
+
+const forScheduleRow: (row: SqlRow) => WorkshopForSchedule = columns({
+  id: text,
+  name: text,
+  starts_at: text,
+  time_zone: text,
+  duration_minutes: num,
+  join_link: text,
+  session_id: textOrNull,
+  group_jid: textOrNull,
+  invite_link: textOrNull,
+});
+
 export class WorkshopRepository {
-  constructor(private readonly db: Database) {}
+  private readonly statements;
+
+  constructor(private readonly db: Database) {
+    this.statements = {
+      forSchedule: db.prepare(`
+        SELECT w.id, w.name, w.starts_at, w.time_zone, w.duration_minutes, w.join_link, w.session_id, w.group_jid, g.invite_link
+        FROM workshops w LEFT JOIN whatsapp_groups g ON g.session_id = w.session_id AND g.group_jid = w.group_jid
+        WHERE w.id = ?`),
+      ids: db.prepare('SELECT id FROM workshops').pluck(),
+    };
+  }
+
+  /** The workshop as its reminders' times and texts need it, with its group's invite link when one is known. */
+  forSchedule(id: string): WorkshopForSchedule | undefined {
+    return mapRow(this.statements.forSchedule.get(id), forScheduleRow);
+  }
+
+  /** Every workshop's id, in no particular order. */
+  ids(): string[] {
+    return this.statements.ids.all().map((id) => textOf(id, 'id'));
+  }
 
   list(): WorkshopRow[] {
     return this.db.prepare('SELECT * FROM workshops ORDER BY starts_at DESC').all() as WorkshopRow[];

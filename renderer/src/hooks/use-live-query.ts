@@ -136,7 +136,10 @@ export function useLiveQuery<T>(
         if (result.ok) shown = result.value;
         setState((previous) =>
           result.ok
-            ? { key, data: result.value, error: null }
+            ? // A carried value that is the one shown (nothing in it changed) renders nothing.
+              previous.key === key && previous.data === result.value && previous.error === null
+              ? previous
+              : { key, data: result.value, error: null }
             : { key, data: previous.key === key ? previous.data : null, error: result.error.message },
         );
       };

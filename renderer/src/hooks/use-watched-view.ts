@@ -34,9 +34,35 @@ export function carriedStats(id: string): Carried<Workshop> {
   };
 }
 
-/** The watched window, if the change read it for the search, order and rows the table shows now. */
+/** Flat records (rows, points) holding the same values. */
+function sameValues<T extends object>(a: T, b: T): boolean {
+  const keys = Object.keys(b) as (keyof T)[];
+  return keys.length === Object.keys(a).length && keys.every((key) => a[key] === b[key]);
+}
+
+/**
+ * `next`, made of the shown items wherever they hold the same values, and the shown list
+ * itself when nothing changed: what draws an unchanged row or point can skip it.
+ */
+function keepUnchanged<T extends object>(shown: readonly T[] | undefined, next: T[], keyOf: (item: T) => string): T[] {
+  if (!shown) return next;
+  const before = new Map(shown.map((item) => [keyOf(item), item]));
+  let changed = shown.length !== next.length;
+  const kept = next.map((item, index) => {
+    const old = before.get(keyOf(item));
+    if (!old || !sameValues(old, item)) return ((changed = true), item);
+    if (shown[index] !== old) changed = true;
+    return old;
+  });
+  return changed ? kept : (shown as T[]);
+}
+
+/**
+ * The watched window, if the change read it for the search, order and rows the table shows
+ * now; the window shown when it holds the same, and each unchanged row as shown.
+ */
 export function carriedWindow(watch: string, query: Omit<MemberWindowQuery, 'id' | 'watch'>): Carried<MemberWindow> {
-  return (change) => {
+  return (change, shown) => {
     const view = carriedView(change, 'window', watch);
     if (!view) return undefined;
     const read = view.query;
@@ -47,10 +73,19 @@ export function carriedWindow(watch: string, query: Omit<MemberWindowQuery, 'id'
       read.limit === query.limit &&
       read.sort?.key === query.sort?.key &&
       read.sort?.direction === query.sort?.direction;
-    return same ? view.value : undefined;
+    if (!same) return undefined;
+    const next = view.value;
+    if (!shown) return next;
+    const rows = keepUnchanged(shown.rows, next.rows, (row) => row.key);
+    if (rows === shown.rows && next.total === shown.total && next.matching === shown.matching && next.offset === shown.offset) return shown;
+    return { ...next, rows };
   };
 }
 
+/** The watched timeline; the one shown when it holds the same points, and each unchanged point as shown. */
 export function carriedTimeline(watch: string): Carried<TimelinePoint[]> {
-  return (change) => carriedView(change, 'timeline', watch)?.value;
+  return (change, shown) => {
+    const points = carriedView(change, 'timeline', watch)?.value;
+    return points && keepUnchanged(shown ?? undefined, points, (point) => point.at);
+  };
 }

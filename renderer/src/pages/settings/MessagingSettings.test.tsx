@@ -1,28 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  call,
-  giveTablesLayout,
-  linkedWorkshop,
-  openWhatsAppTab,
-  renderConsole,
-  rowOf,
-  startConsole,
-  type MessagesConsole,
-} from '../../../test/messages-test-kit.js';
+import { describe, expect, it, vi } from 'vitest';
+import { call, linkedWorkshop, openWhatsAppTab, renderConsole, rowOf, startConsole } from '../../../test/messages-test-kit.js';
+import { consoleForEachTest } from '../../../test/console-for-each-test.js';
 
-let test: MessagesConsole;
-let restoreLayout: () => void;
-
-beforeEach(() => {
-  test = startConsole();
-  restoreLayout = giveTablesLayout();
-});
-afterEach(async () => {
-  restoreLayout();
-  vi.restoreAllMocks();
-  await test.stop();
-});
+const test = consoleForEachTest(startConsole);
 
 const templatesSection = () => screen.findByRole('region', { name: 'Message templates' });
 

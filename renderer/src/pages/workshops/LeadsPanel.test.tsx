@@ -1,27 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  call,
-  captureDownloads,
-  connectDemo,
-  giveTablesLayout,
-  renderWorkshops,
-  startCore,
-  type TestConsole,
-} from '../../../test/workshops-test-kit.js';
+import { describe, expect, it } from 'vitest';
+import { call, captureDownloads, connectDemo, renderWorkshops, startCore } from '../../../test/workshops-test-kit.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
+import { consoleForEachTest } from '../../../test/console-for-each-test.js';
 
-let test: TestConsole;
-let restoreLayout: () => void;
-
-beforeEach(() => {
-  test = startCore();
-  restoreLayout = giveTablesLayout();
-});
-afterEach(async () => {
-  restoreLayout();
-  await test.stop();
-});
+const test = consoleForEachTest(startCore);
 
 const cardValue = (label: string) => within(screen.getByRole('group', { name: label })).getByText(/^[\d,]+%?$/).textContent;
 

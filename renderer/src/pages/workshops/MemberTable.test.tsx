@@ -1,28 +1,11 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { phoneForSpreadsheet } from '../../../../shared/csv/to-csv.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
-import {
-  call,
-  captureDownloads,
-  giveTablesLayout,
-  renderWorkshops,
-  startCore,
-  type TestConsole,
-} from '../../../test/workshops-test-kit.js';
+import { call, captureDownloads, renderWorkshops, startCore } from '../../../test/workshops-test-kit.js';
+import { consoleForEachTest } from '../../../test/console-for-each-test.js';
 
-let test: TestConsole;
-let restoreLayout: () => void;
-
-beforeEach(() => {
-  test = startCore();
-  restoreLayout = giveTablesLayout();
-});
-afterEach(async () => {
-  restoreLayout();
-  vi.restoreAllMocks();
-  await test.stop();
-});
+const test = consoleForEachTest(startCore);
 
 const leads = Array.from({ length: 1_200 }, (_, i) => ({ name: `Lead ${String(i).padStart(4, '0')}`, phone: `91${7_000_000_000 + i}` }));
 

@@ -8,30 +8,10 @@ import { SkippableClock } from '../../../../tests/support/skippable-clock.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { WhatsAppRequestError } from '../../../../electron/core/whatsapp/whatsapp-errors.js';
-import {
-  call,
-  giveTablesLayout,
-  linkedWorkshop,
-  openWhatsAppTab,
-  renderConsole,
-  rowOf,
-  sessionOpen,
-  startConsole,
-  type MessagesConsole,
-} from '../../../test/messages-test-kit.js';
+import { call, linkedWorkshop, openWhatsAppTab, renderConsole, rowOf, sessionOpen, startConsole } from '../../../test/messages-test-kit.js';
+import { consoleForEachTest } from '../../../test/console-for-each-test.js';
 
-let test: MessagesConsole;
-let restoreLayout: () => void;
-
-beforeEach(() => {
-  test = startConsole();
-  restoreLayout = giveTablesLayout();
-});
-afterEach(async () => {
-  restoreLayout();
-  vi.restoreAllMocks();
-  await test.stop();
-});
+const test = consoleForEachTest(startConsole);
 
 const MB = 1024 * 1024;
 const status = (row: HTMLElement) => row.querySelector('.message-status')?.textContent;

@@ -1,5 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { phoneForSpreadsheet } from '../../../../shared/csv/to-csv.js';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
@@ -8,15 +8,8 @@ import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { statDefinitions } from './stat-items.js';
 import type * as GroupLinkPanelModule from './GroupLinkPanel.js';
 import type * as LeadsPanelModule from './LeadsPanel.js';
-import {
-  call,
-  captureDownloads,
-  connectDemo,
-  giveTablesLayout,
-  renderWorkshops,
-  startCore,
-  type TestConsole,
-} from '../../../test/workshops-test-kit.js';
+import { call, captureDownloads, connectDemo, renderWorkshops, startCore } from '../../../test/workshops-test-kit.js';
+import { consoleForEachTest } from '../../../test/console-for-each-test.js';
 
 // Counts the renders of the panels beside the live parts of the page (the real panels, wrapped).
 const renders = vi.hoisted(() => ({ leads: 0, group: 0 }));
@@ -29,18 +22,7 @@ vi.mock('./GroupLinkPanel.js', async (importOriginal) => {
   return { ...real, GroupLinkPanel: (props: Parameters<typeof real.GroupLinkPanel>[0]) => (renders.group++, real.GroupLinkPanel(props)) };
 });
 
-let test: TestConsole;
-let restoreLayout: () => void;
-
-beforeEach(() => {
-  test = startCore();
-  restoreLayout = giveTablesLayout();
-});
-afterEach(async () => {
-  restoreLayout();
-  vi.restoreAllMocks();
-  await test.stop();
-});
+const test = consoleForEachTest(startCore);
 
 const cardValue = (label: string) => within(screen.getByRole('group', { name: label })).getByText(/^[\d,]+%?$/).textContent;
 const joinRate = (stats: Workshop['stats']) => statDefinitions.find((stat) => stat.label === 'Join Rate')!.value(stats);

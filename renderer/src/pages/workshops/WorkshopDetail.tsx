@@ -88,7 +88,8 @@ const WorkshopHeader = memo(function WorkshopHeader({ workshop }: { workshop: Wo
   );
 }, sameBesidesStats);
 
-function WorkshopDetailView({ workshop }: { workshop: Workshop }) {
+// Memoised: the page around it renders again on a tab change; the view only for a new workshop value.
+const WorkshopDetailView = memo(function WorkshopDetailView({ workshop }: { workshop: Workshop }) {
   // Until a group is linked and people registered, linking and importing are the next step:
   // show them first. Keyed, so the move keeps their state (an open import dialog survives).
   const settingUp = !workshop.group || workshop.stats.registered === 0;
@@ -108,4 +109,4 @@ function WorkshopDetailView({ workshop }: { workshop: Workshop }) {
       {settingUp ? [setup, ...results] : [...results, setup]}
     </div>
   );
-}
+});

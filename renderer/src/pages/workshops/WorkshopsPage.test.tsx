@@ -1,22 +1,12 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { formatWorkshopStart } from './format-workshop-time.js';
-import { call, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from '../../../test/workshops-test-kit.js';
+import { call, renderWorkshops, startCore } from '../../../test/workshops-test-kit.js';
+import { consoleForEachTest } from '../../../test/console-for-each-test.js';
 
-let test: TestConsole;
-let restoreLayout: () => void;
-
-beforeEach(() => {
-  test = startCore();
-  restoreLayout = giveTablesLayout();
-});
-afterEach(async () => {
-  restoreLayout();
-  vi.restoreAllMocks();
-  await test.stop();
-});
+const test = consoleForEachTest(startCore);
 
 const card = (label: string) => screen.getByRole('group', { name: label });
 

@@ -35,3 +35,18 @@ describe('the Left column', () => {
     expect(column.csv(leaver)).not.toMatch(/removed/);
   });
 });
+
+describe('membership times', () => {
+  it('show one moment in each workshop’s own zone, also when the same time was shown in another zone before', () => {
+    const shown = (timeZone: string) => {
+      const column = memberTabView('left', timeZone).columns.find((each) => each.key === 'joined')!;
+      const { container, unmount } = render(<div>{column.cell(leaver)}</div>);
+      const text = container.textContent;
+      unmount();
+      return text;
+    };
+    expect(shown('UTC')).toBe('20 Nov 2026, 10:00');
+    expect(shown('Asia/Kolkata')).toBe('20 Nov 2026, 15:30');
+    expect(shown('UTC')).toBe('20 Nov 2026, 10:00');
+  });
+});

@@ -44,6 +44,22 @@ const phoneColumn: MemberColumn = {
   csv: (row) => phoneForSpreadsheet(row.phone) || (row.lid ? `LID ${lidDigits(row.lid)}` : ''),
 };
 
+/**
+ * The same membership time is shown again on every open of a tab and every window read
+ * while scrolling, and formatting one in its zone costs about 0.2 ms: each time is formatted
+ * once per zone. Bounded, so a console left open for weeks does not keep every time it showed.
+ */
+const shownTimes = new Map<string, string>();
+function shownTime(iso: string, timeZone: string): string {
+  const key = `${timeZone} ${iso}`;
+  let text = shownTimes.get(key);
+  if (text === undefined) {
+    if (shownTimes.size >= 20_000) shownTimes.clear();
+    shownTimes.set(key, (text = formatMemberTime(iso, timeZone)));
+  }
+  return text;
+}
+
 function timeColumn(key: 'joined' | 'left', header: string, timeZone: string): MemberColumn {
   const at = (row: MemberRow) => (key === 'joined' ? row.joinedAt : row.leftAt);
   const seenAtSync = (row: MemberRow) => (key === 'joined' ? row.joinedSeenAt : row.leftSeenAt) === 'sync';
@@ -57,7 +73,7 @@ function timeColumn(key: 'joined' | 'left', header: string, timeZone: string): M
       if (!iso) return <span className="muted">—</span>;
       return (
         <>
-          {formatMemberTime(iso, timeZone)}
+          {shownTime(iso, timeZone)}
           {how(row) ? <span className="muted member-time__how"> · {how(row)}</span> : null}
           {seenAtSync(row) ? (
             <span className="badge badge--busy member-time__sync" title="Happened while the console was off; this is when a sync saw it">
