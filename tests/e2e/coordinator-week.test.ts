@@ -264,4 +264,30 @@ describe.skipIf(!chromiumNeeded.available)(`a coordinator's week on the demo acc
     await dialog.getByRole('button', { name: 'Keep as it was' }).click();
     await dialog.waitFor({ state: 'detached' });
   });
+
+  it('shows the week’s workshop at 1366×900 and 800×600, light and dark: the cards add up, nothing runs off sideways, a screenshot of each', async () => {
+    for (const { width, height } of [
+      { width: 1366, height: 900 },
+      { width: 800, height: 600 },
+    ]) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.setViewportSize({ width, height });
+        await page.emulateMedia({ colorScheme });
+        await page.reload();
+        await page.getByRole('heading', { name: WORKSHOP, level: 1 }).waitFor();
+        await page.getByRole('tab', { name: /^Missing/ }).click();
+        await page.getByRole('tabpanel').getByRole('table').waitFor();
+        await expectPartition(page);
+        const looks = await page.evaluate(() => ({
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+          background: getComputedStyle(document.body).backgroundColor,
+        }));
+        expect(looks.overflow, `${width}×${height} ${colorScheme}: the page scrolls sideways`).toBeLessThanOrEqual(0);
+        const [r, g, b] = looks.background.match(/\d+/g)!.map(Number);
+        if (colorScheme === 'dark') expect(r! + g! + b!).toBeLessThan(200);
+        else expect(r! + g! + b!).toBeGreaterThan(600);
+        await saveScreenshot(page, `week-09-workshop-${width}x${height}-${colorScheme}`);
+      }
+    }
+  });
 });

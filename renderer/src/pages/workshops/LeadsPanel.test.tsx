@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { call, captureDownloads, connectDemo, renderWorkshops, startCore } from '../../../test/workshops-test-kit.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { consoleForEachTest } from '../../../test/console-for-each-test.js';
@@ -114,14 +114,19 @@ describe('the registrations of a demo workshop', () => {
     }
   }, 30_000);
 
-  it('downloads the Missing list with each person’s email and a wa.me link that opens a chat with the invite typed', async () => {
+  it('copies the group’s invite link, and downloads the Missing list with each person’s email and a wa.me link that opens a chat with the invite typed', async () => {
     await demoWorkshop();
     fireEvent.click(await screen.findByRole('button', { name: 'Use the demo group’s people as my registrations' }));
     await screen.findByText(/^Imported\./);
     await waitFor(() => expect(cardValue('Missing')).toBe('5'));
     const [workshop] = await call(test.core, 'workshops:list', {});
     const toolbar = await screen.findByRole('toolbar', { name: 'Invite the missing' });
-    expect(within(toolbar).getByRole('button', { name: 'Copy the group’s invite link' })).toBeInTheDocument();
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    fireEvent.click(within(toolbar).getByRole('button', { name: 'Copy the group’s invite link' }));
+    expect(await within(toolbar).findByRole('button', { name: 'Invite link copied' })).toBeInTheDocument();
+    expect(writeText).toHaveBeenCalledWith(workshop!.group!.inviteLink);
+    expect(workshop!.group!.inviteLink).toMatch(/^https:\/\/chat\.whatsapp\.com\/\w+$/);
 
     const downloads = captureDownloads();
     try {

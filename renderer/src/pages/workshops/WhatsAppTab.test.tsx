@@ -266,6 +266,32 @@ describe('the workshop WhatsApp tab', () => {
     expect(rowOf('Scheduled Messages', '1 hour before')).toHaveTextContent(/, 17:15 IST/);
   });
 
+  it('adds a rule at a fixed time on the day for this workshop only: its reminder is on this schedule at that time and on no other', async () => {
+    const workshop = await linkedWorkshop(test.core, 'Analytics Evening');
+    const [session] = await call(test.core, 'sessions:list', {});
+    const other = await linkedWorkshop(test.core, 'Design Night', session!.id);
+    renderConsole(test.core, 'workshops');
+    await openWhatsAppTab('Analytics Evening');
+    const rules = await screen.findByRole('form', { name: 'Reminder rules for this workshop' });
+    fireEvent.click(within(rules).getByRole('button', { name: 'Add a rule' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a reminder rule for this workshop' });
+    fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'Doors open' } });
+    fireEvent.change(within(dialog).getByRole('combobox', { name: 'When' }), { target: { value: 'day-of-at' } });
+    fireEvent.change(within(dialog).getByLabelText('Time on the workshop’s day'), { target: { value: '17:45' } });
+    fireEvent.change(within(dialog).getByLabelText('Template'), {
+      target: { value: (await call(test.core, 'templates:list', {}))[0]!.id },
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add rule' }));
+    expect(await within(rules).findByText('Added “Doors open”; its reminders are on the schedule of this workshop.')).toBeInTheDocument();
+
+    // 17:45 in Kolkata on the workshop's day, 45 minutes before its 18:30 start.
+    await waitFor(() => expect(status(rowOf('Scheduled Messages', 'Doors open'))).toBe('◷Pending'));
+    const ofRule = async (workshopId: string) =>
+      (await call(test.core, 'messages:list', { workshopId, scope: 'all' })).find((message) => message.ruleLabel === 'Doors open');
+    expect((await ofRule(workshop.id))?.scheduledFor).toBe(new Date(Date.parse(workshop.startsAt) - 45 * 60_000).toISOString());
+    expect(await ofRule(other.id)).toBeUndefined();
+  });
+
   it('overrides a rule for this workshop only, then follows the organisation again', async () => {
     await linkedWorkshop(test.core, 'Analytics Evening');
     renderConsole(test.core, 'workshops');
