@@ -239,6 +239,25 @@ try {
     >`select sum(calls)::int as calls, round(sum(total_exec_time + total_plan_time))::int as ms from pg_stat_statements`;
     console.log(`\nPostgres time by statement (exec + plan); all statements: ${all!.calls} calls, ${all!.ms} ms:`);
     for (const row of top) console.log(`${String(row.ms).padStart(7)} ms ${String(row.calls).padStart(7)} calls  ${row.query}`);
+    // What each messaging_log row costs besides its heap tuple: every index it is entered in (and whether any query
+    // of the run read it), every trigger that fires on it, and how many of its updates were HOT (no index entries).
+    const indexes = await sql<{ name: string; scans: number; definition: string }[]>`
+      select s.indexrelname as name, s.idx_scan::int as scans, pg_get_indexdef(s.indexrelid) as definition
+      from pg_stat_user_indexes s where s.relname = 'messaging_log' order by s.idx_scan desc`;
+    console.log('\nmessaging_log indexes (scans during the run, definition):');
+    for (const index of indexes)
+      console.log(
+        `${String(index.scans).padStart(8)}  ${index.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON public\.messaging_log USING /, '$1')}`,
+      );
+    const [table] = await sql<{ inserted: number; updated: number; hot: number }[]>`
+      select n_tup_ins::int as inserted, n_tup_upd::int as updated, n_tup_hot_upd::int as hot
+      from pg_stat_user_tables where relname = 'messaging_log'`;
+    console.log(`messaging_log rows: ${table!.inserted} inserted, ${table!.updated} updated, of them ${table!.hot} HOT`);
+    const triggers = await sql<{ name: string; definition: string }[]>`
+      select tgname as name, pg_get_triggerdef(oid) as definition from pg_trigger
+      where tgrelid = 'public.messaging_log'::regclass and not tgisinternal order by tgname`;
+    console.log('messaging_log triggers:');
+    for (const trigger of triggers) console.log(`  ${trigger.definition.replace(/^CREATE TRIGGER /, '')}`);
   }
 
   const [counts] = await sql<

@@ -53,6 +53,33 @@ describe.skipIf(!pg.available)('migrations', () => {
     );
   });
 
+  it("index messaging_log only where a query reads it: a reply's row enters no per-customer index, and a customer's latest inbound message is still found through one", async () => {
+    const indexes = (
+      await sql<{ definition: string }[]>`
+        select pg_get_indexdef(indexrelid) as definition from pg_index where indrelid = 'public.messaging_log'::regclass`
+    ).map((r) => r.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON public\.messaging_log USING /, '$1'));
+    expect(indexes.filter((d) => d.includes('customer_phone'))).toEqual([
+      "btree (store_id, customer_phone, created_at) WHERE (message_type = 'inbound'::text)",
+    ]);
+    expect(indexes.some((d) => /^btree \(store_id, created_at/.test(d))).toBe(false);
+
+    const tenant = await seedTenant(sql, 'ix');
+    await sql.begin(async (tx) => {
+      await tx`set local enable_seqscan = off`;
+      await tx`set local enable_bitmapscan = off`;
+      const plan = (
+        await tx.unsafe(
+          `explain (costs off) select max(created_at) from public.messaging_log
+           where store_id = $1 and customer_phone = $2 and message_type = 'inbound'`,
+          [tenant.storeId, '256700000001'],
+        )
+      )
+        .map((r) => r['QUERY PLAN'] as string)
+        .join('\n');
+      expect(plan).toMatch(/Index Only Scan .*messaging_log_inbound_by_customer_idx/);
+    });
+  });
+
   it('keep phone columns nullable where Cloud API may omit the sender', async () => {
     const [column] =
       await sql`select is_nullable from information_schema.columns where table_name = 'messaging_log' and column_name = 'customer_phone'`;
