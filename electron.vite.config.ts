@@ -13,8 +13,8 @@ export default defineConfig({
       rollupOptions: {
         // The headless console is the same core without Electron, built alongside it.
         input: {
-          index: resolve('electron/main/index.ts'),
-          headless: resolve('electron/headless/serve.ts'),
+          index: resolve('app/main/index.ts'),
+          headless: resolve('app/headless/serve.ts'),
         },
       },
     },
@@ -25,7 +25,7 @@ export default defineConfig({
       // A sandboxed preload cannot load modules: one self-contained CommonJS file.
       externalizeDeps: false,
       rollupOptions: {
-        input: { index: resolve('electron/preload/index.ts') },
+        input: { index: resolve('app/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

@@ -21,7 +21,7 @@ const restrict = (names, message, folders = []) => ({
  * The core's and the shells' folders, named one by one: a pattern for the whole top-level
  * folder would also match any other folder of that name, such as renderer/src/app/.
  */
-const coreAndShells = ['core', 'main', 'preload', 'headless', 'assets'].map((folder) => `**/electron/${folder}/**`);
+const coreAndShells = ['core', 'main', 'preload', 'headless', 'assets'].map((folder) => `**/app/${folder}/**`);
 
 /** Runtime globals of the browser and of Node; shared/ runs in both and in Deno, so it may use none but these. */
 const portableGlobals = new Set(['URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder']);
@@ -41,13 +41,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**/*.ts', 'electron/headless/**/*.ts', 'electron/assets/**/*.ts'],
+    files: ['app/core/**/*.ts', 'app/headless/**/*.ts', 'app/assets/**/*.ts'],
     rules: restrict(
       ['electron'],
       'The core and the headless shell run without Electron; pass what you need in through the composition root.',
       [
-        '**/electron/main/**',
-        '**/electron/preload/**',
+        '**/app/main/**',
+        '**/app/preload/**',
         '../main/**',
         '../../main/**',
         '../preload/**',

@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'core',
-          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/config/**/*.test.ts'],
+          include: ['app/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/config/**/*.test.ts'],
           environment: 'node',
           // Loading electron-builder's schema or a real core took over 5 s on a loaded
           // machine; a deadline, not a speed check.

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { memberTabs, type MemberRow, type MemberSort, type MemberTab, type MemberWindow } from '../shared/workshops/workshop-schemas.js';
-import { demoPerson } from '../electron/core/whatsapp/simulator/demo-world.js';
+import { demoPerson } from '../app/core/whatsapp/simulator/demo-world.js';
 import { createRowSearch } from '../renderer/src/pages/workshops/search-rows.js';
 import { memberTabLabels } from '../renderer/src/pages/workshops/member-columns.js';
 import { launchChromium } from '../tests/support/browser.js';

@@ -6,9 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../electron/core/database/open-database.js';
-import { DATABASE_FILE } from '../electron/core/data-dir/open-data-dir.js';
-import { InboxSearchIndex } from '../electron/core/shop/inbox-search-index.js';
+import { openDatabase } from '../app/core/database/open-database.js';
+import { DATABASE_FILE } from '../app/core/data-dir/open-data-dir.js';
+import { InboxSearchIndex } from '../app/core/shop/inbox-search-index.js';
 import { launchChromium } from '../tests/support/browser.js';
 import { connectConsole } from '../tests/support/console-client.js';
 import { startHeadlessConsole } from '../tests/support/headless-process.js';

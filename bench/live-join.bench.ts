@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../shared/contract/wire.js';
-import { demoPerson } from '../electron/core/whatsapp/simulator/demo-world.js';
+import { demoPerson } from '../app/core/whatsapp/simulator/demo-world.js';
 import { launchChromium, saveScreenshot } from '../tests/support/browser.js';
 import { connectConsole } from '../tests/support/console-client.js';
 import { linkDemoGroup } from '../tests/support/demo-group.js';

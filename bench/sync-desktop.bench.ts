@@ -2,7 +2,7 @@
 // Postgres, fake GoTrue): how soon a join seen on WhatsApp is in Postgres, how many requests
 // an idle console makes in an hour, and an end-to-end push of 10,000 membership changes
 // from the core against a plain multi-row INSERT of the same rows in the same run.
-import { defaultSyncTiming } from '../electron/core/sync/sync-engine.js';
+import { defaultSyncTiming } from '../app/core/sync/sync-engine.js';
 import { FakeClock } from '../tests/support/fake-clock.js';
 import { freshPhones } from '../tests/support/sync/convergence.js';
 import { startSyncWorld, TestPoke } from '../tests/support/sync/sync-world.js';

@@ -4,10 +4,10 @@
  * against it on any page.
  */
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import { createCore, type Core } from '../../electron/core/composition-root.js';
-import { createSilentLogger } from '../../electron/core/logging/logger.js';
-import type { SimulatedTransport, SimulatorOptions } from '../../electron/core/whatsapp/simulator/simulated-transport.js';
-import { createTransportFactory } from '../../electron/core/whatsapp/transport-factory.js';
+import { createCore, type Core } from '../../app/core/composition-root.js';
+import { createSilentLogger } from '../../app/core/logging/logger.js';
+import type { SimulatedTransport, SimulatorOptions } from '../../app/core/whatsapp/simulator/simulated-transport.js';
+import { createTransportFactory } from '../../app/core/whatsapp/transport-factory.js';
 import type { Workshop } from '../../shared/workshops/workshop-schemas.js';
 import { createInProcessTransport } from '../../tests/support/in-process-transport.js';
 import { localTimeInDays } from '../../shared/time/local-date-time.js';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../electron/core/database/open-database';
-import { createSilentLogger } from '../../electron/core/logging/logger';
-import { Outbox } from '../../electron/core/sync/outbox';
-import { type AppliedChanges, PullApplier } from '../../electron/core/sync/pull-applier';
-import { SyncStateStore } from '../../electron/core/sync/sync-state-store';
+import { type Database, openDatabase } from '../../app/core/database/open-database';
+import { createSilentLogger } from '../../app/core/logging/logger';
+import { Outbox } from '../../app/core/sync/outbox';
+import { type AppliedChanges, PullApplier } from '../../app/core/sync/pull-applier';
+import { SyncStateStore } from '../../app/core/sync/sync-state-store';
 import type { TablePage } from '../../shared/sync/sync-protocol';
 import type { SyncTableName } from '../../shared/sync/sync-tables';
 import { FakeClock } from '../../tests/support/fake-clock';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../electron/core/database/open-database';
+import { type Database, openDatabase } from '../../app/core/database/open-database';
 import { messageStatuses, ScheduledMessageSchema } from '../../shared/messages/message-schemas';
 import { ruleKeys } from '../../shared/messages/schedule';
 import { templateVariables } from '../../shared/messages/template';

@@ -101,7 +101,7 @@ describe('the built Electron bundle', () => {
   it('leaves the renderer’s libraries out of the package: Vite has bundled them already', () => {
     const rendererSources = filesUnder(join(root, 'renderer', 'src')).filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file));
     const rendererOnly = new Set(rendererSources.flatMap((file) => [...bareImports(readFileSync(file, 'utf8'))]));
-    const mainSources = ['electron', 'shared']
+    const mainSources = ['app', 'shared']
       .flatMap((dir) => filesUnder(join(root, dir)))
       .filter((file) => /\.ts$/.test(file) && !/\.test\.ts$/.test(file));
     const main = new Set(mainSources.flatMap((file) => [...bareImports(readFileSync(file, 'utf8'))]));

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/core/composition-root.js';
-import { createSilentLogger } from '../../electron/core/logging/logger.js';
+import { createCore, type Core } from '../../app/core/composition-root.js';
+import { createSilentLogger } from '../../app/core/logging/logger.js';
 import { call } from '../support/console-call.js';
 import { makeTempDir } from '../support/temp-dir.js';
 

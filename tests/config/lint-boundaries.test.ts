@@ -15,12 +15,12 @@ describe('layer boundaries the linter enforces', () => {
   it.each([
     [
       'renderer/src/pages/Example.tsx',
-      "import { createCore } from '../../../electron/core/composition-root.js';\nexport const x = createCore;\n",
+      "import { createCore } from '../../../app/core/composition-root.js';\nexport const x = createCore;\n",
     ],
     ['renderer/src/pages/Example.tsx', "import { FakeClock } from '../../../tests/support/fake-clock.js';\nexport const x = FakeClock;\n"],
-    ['electron/core/messages/example.ts', "import { createTray } from '../../main/tray.js';\nexport const x = createTray;\n"],
-    ['electron/core/example.ts', "import { x as y } from '../preload/index.js';\nexport const x = y;\n"],
-    ['shared/phone/example.ts', "import { createCore } from '../../electron/core/composition-root.js';\nexport const x = createCore;\n"],
+    ['app/core/messages/example.ts', "import { createTray } from '../../main/tray.js';\nexport const x = createTray;\n"],
+    ['app/core/example.ts', "import { x as y } from '../preload/index.js';\nexport const x = y;\n"],
+    ['shared/phone/example.ts', "import { createCore } from '../../app/core/composition-root.js';\nexport const x = createCore;\n"],
     ['shared/phone/example.ts', "import { App } from '../../renderer/src/app/App.js';\nexport const x = App;\n"],
     ['shared/phone/example.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"],
   ])('refuses %s importing across layers: %j', async (path, code) => {
@@ -54,7 +54,7 @@ describe('layer boundaries the linter enforces', () => {
     expect(
       await violations(
         'renderer/src/pages/Example.test.tsx',
-        "import { createCore } from '../../../electron/core/composition-root.js';\nexport const x = createCore;\n",
+        "import { createCore } from '../../../app/core/composition-root.js';\nexport const x = createCore;\n",
       ),
     ).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPerson } from '../../electron/core/whatsapp/simulator/demo-world.js';
+import { demoPerson } from '../../app/core/whatsapp/simulator/demo-world.js';
 import { launchChromium } from '../support/browser.js';
 import { connectConsole } from '../support/console-client.js';
 import { linkDemoGroup } from '../support/demo-group.js';

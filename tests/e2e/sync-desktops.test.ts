@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SystemClock, type Clock } from '../../electron/core/clock/clock.js';
+import { SystemClock, type Clock } from '../../app/core/clock/clock.js';
 import { backendRequirement } from '../../supabase/tests/support/requirements.js';
 import { asSet, serverRows, startSyncWorld, TestPoke, type SyncWorld } from '../support/sync/sync-world.js';
 import { expectSameAsServer, freshPhones } from '../support/sync/convergence.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendRequirement } from '../../supabase/tests/support/requirements.js';
-import type { TransportEvents } from '../../electron/core/whatsapp/whatsapp-transport.js';
+import type { TransportEvents } from '../../app/core/whatsapp/whatsapp-transport.js';
 import { expectSameAsServer } from '../support/sync/convergence.js';
 import { startSyncWorld, type SyncWorld } from '../support/sync/sync-world.js';
 import { localTimeInDays } from '../../shared/time/local-date-time.js';

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phoneForSpreadsheet } from '../../shared/csv/to-csv.js';
 import type { GroupSummary } from '../../shared/workshops/workshop-schemas.js';
-import { demoPerson } from '../../electron/core/whatsapp/simulator/demo-world.js';
+import { demoPerson } from '../../app/core/whatsapp/simulator/demo-world.js';
 import { launchChromium, saveScreenshot } from '../support/browser.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';

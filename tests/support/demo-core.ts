@@ -1,6 +1,6 @@
-import type { Core } from '../../electron/core/composition-root.js';
-import type { SimulatedTransport } from '../../electron/core/whatsapp/simulator/simulated-transport.js';
-import { createTransportFactory } from '../../electron/core/whatsapp/transport-factory.js';
+import type { Core } from '../../app/core/composition-root.js';
+import type { SimulatedTransport } from '../../app/core/whatsapp/simulator/simulated-transport.js';
+import { createTransportFactory } from '../../app/core/whatsapp/transport-factory.js';
 import { call } from './console-call.js';
 import type { FakeClock } from './fake-clock.js';
 import { createTestCore } from './test-core.js';

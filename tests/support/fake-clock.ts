@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../electron/core/clock/clock.js';
+import type { Clock, TimerHandle } from '../../app/core/clock/clock.js';
 
 interface PendingTimer {
   id: number;

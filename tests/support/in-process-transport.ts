@@ -1,5 +1,5 @@
 import type { Transport, TransportStatus } from '../../renderer/src/api/transport.js';
-import type { Core } from '../../electron/core/composition-root.js';
+import type { Core } from '../../app/core/composition-root.js';
 import { UNREACHABLE } from '../../renderer/src/api/websocket-transport.js';
 import { fail } from '../../shared/contract/result.js';
 

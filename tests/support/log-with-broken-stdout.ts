@@ -2,8 +2,8 @@
 // (EBADF), as stdout does in a windowed Windows app, then logs two lines either the
 // default way (stdout) or into a log file in the folder given as the second argument.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { createFileLogger } from '../../electron/core/logging/log-file.js';
-import { createLogger } from '../../electron/core/logging/logger.js';
+import { createFileLogger } from '../../app/core/logging/log-file.js';
+import { createLogger } from '../../app/core/logging/logger.js';
 
 closeSync(1);
 openSync(process.platform === 'win32' ? 'NUL' : '/dev/null', 'r'); // takes the lowest free fd: 1

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TransportEmitter } from '../../electron/core/whatsapp/transport-emitter.js';
+import { TransportEmitter } from '../../app/core/whatsapp/transport-emitter.js';
 import type {
   CloseReason,
   ConnectionContext,
@@ -7,7 +7,7 @@ import type {
   OutgoingContent,
   WhatsAppConnection,
   WhatsAppTransportFactory,
-} from '../../electron/core/whatsapp/whatsapp-transport.js';
+} from '../../app/core/whatsapp/whatsapp-transport.js';
 
 export interface SentCall {
   jid: string;

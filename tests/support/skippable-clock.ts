@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../electron/core/clock/clock.js';
+import type { Clock, TimerHandle } from '../../app/core/clock/clock.js';
 
 /** Node fires any timer longer than this (about 24.8 days) at once, so longer waits are chained. */
 const MAX_TIMER_MS = 2_147_483_647;

@@ -1,6 +1,6 @@
-import type { Clock } from '../../electron/core/clock/clock.js';
-import { createCore, type Core, type CoreDependencies } from '../../electron/core/composition-root.js';
-import { createSilentLogger } from '../../electron/core/logging/logger.js';
+import type { Clock } from '../../app/core/clock/clock.js';
+import { createCore, type Core, type CoreDependencies } from '../../app/core/composition-root.js';
+import { createSilentLogger } from '../../app/core/logging/logger.js';
 
 /**
  * A headless core as the core tests build it: silent logs, every result checked against

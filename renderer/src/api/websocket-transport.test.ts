@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { createCore, type Core } from '../../../electron/core/composition-root.js';
-import { createSilentLogger } from '../../../electron/core/logging/logger.js';
-import { startHeadlessServer, type HeadlessServer } from '../../../electron/headless/headless-server.js';
+import { createCore, type Core } from '../../../app/core/composition-root.js';
+import { createSilentLogger } from '../../../app/core/logging/logger.js';
+import { startHeadlessServer, type HeadlessServer } from '../../../app/headless/headless-server.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import type { TransportStatus } from './transport.js';
 import { createWebSocketTransport } from './websocket-transport.js';

@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCore, type Core } from '../../../electron/core/composition-root.js';
-import { createSilentLogger } from '../../../electron/core/logging/logger.js';
+import { createCore, type Core } from '../../../app/core/composition-root.js';
+import { createSilentLogger } from '../../../app/core/logging/logger.js';
 import { createInProcessTransport } from '../../../tests/support/in-process-transport.js';
 import { makeTempDir } from '../../../tests/support/temp-dir.js';
 import { createApiClient } from '../api/api-client.js';

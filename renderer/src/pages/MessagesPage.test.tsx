@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Core } from '../../../electron/core/composition-root.js';
+import type { Core } from '../../../app/core/composition-root.js';
 import type { ScheduledMessage } from '../../../shared/messages/message-schemas.js';
 import {
   call,

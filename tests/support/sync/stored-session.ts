@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
-import { KeyFileSecretStore } from '../../../electron/core/secrets/key-file-secret-store.js';
-import { ValueCipher } from '../../../electron/core/secrets/value-cipher.js';
+import { KeyFileSecretStore } from '../../../app/core/secrets/key-file-secret-store.js';
+import { ValueCipher } from '../../../app/core/secrets/value-cipher.js';
 
 /**
  * Puts another access token into a console's stored session, with an expiry far ahead as

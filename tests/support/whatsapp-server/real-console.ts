@@ -2,10 +2,10 @@ import pino from 'pino';
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/contract/api-contract.js';
 import { call as callCore } from '../console-call.js';
 import type { SessionView } from '../../../shared/sessions/session-view.js';
-import { createCore, type Core } from '../../../electron/core/composition-root.js';
-import type { Logger } from '../../../electron/core/logging/logger.js';
-import { BaileysTransport, type BaileysTransportOptions } from '../../../electron/core/whatsapp/baileys/baileys-transport.js';
-import type { WhatsAppTransportFactory } from '../../../electron/core/whatsapp/whatsapp-transport.js';
+import { createCore, type Core } from '../../../app/core/composition-root.js';
+import type { Logger } from '../../../app/core/logging/logger.js';
+import { BaileysTransport, type BaileysTransportOptions } from '../../../app/core/whatsapp/baileys/baileys-transport.js';
+import type { WhatsAppTransportFactory } from '../../../app/core/whatsapp/whatsapp-transport.js';
 import type { WhatsAppServer } from './whatsapp-server.js';
 
 export interface LogLine {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
-import type { BaileysTransportOptions } from '../../../electron/core/whatsapp/baileys/baileys-transport.js';
+import type { BaileysTransportOptions } from '../../../app/core/whatsapp/baileys/baileys-transport.js';
 import { makeTempDir } from '../temp-dir.js';
 import { startRealConsole, waitFor, type RealConsole } from './real-console.js';
 import { WhatsAppServer } from './whatsapp-server.js';

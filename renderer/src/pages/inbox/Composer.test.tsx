@@ -2,9 +2,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../../electron/core/composition-root.js';
-import { DATABASE_FILE } from '../../../../electron/core/data-dir/open-data-dir.js';
-import { createSilentLogger } from '../../../../electron/core/logging/logger.js';
+import { createCore, type Core } from '../../../../app/core/composition-root.js';
+import { DATABASE_FILE } from '../../../../app/core/data-dir/open-data-dir.js';
+import { createSilentLogger } from '../../../../app/core/logging/logger.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import { renderConsole } from '../../../test/messages-test-kit.js';
 

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../../electron/core/composition-root.js';
-import { createSilentLogger } from '../../../../electron/core/logging/logger.js';
+import { createCore, type Core } from '../../../../app/core/composition-root.js';
+import { createSilentLogger } from '../../../../app/core/logging/logger.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import { renderConsole } from '../../../test/messages-test-kit.js';
 

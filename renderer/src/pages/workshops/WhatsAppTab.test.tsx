@@ -1,13 +1,13 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCore, type Core } from '../../../../electron/core/composition-root.js';
-import { createSilentLogger } from '../../../../electron/core/logging/logger.js';
-import { ACK_WINDOW_MS, PACING_MIN_MS, PACING_SPREAD_MS } from '../../../../electron/core/messages/message-sender.js';
+import { createCore, type Core } from '../../../../app/core/composition-root.js';
+import { createSilentLogger } from '../../../../app/core/logging/logger.js';
+import { ACK_WINDOW_MS, PACING_MIN_MS, PACING_SPREAD_MS } from '../../../../app/core/messages/message-sender.js';
 import { type ScriptedConnection, scriptedGroup, scriptedWhatsApp } from '../../../../tests/support/scripted-connection.js';
 import { SkippableClock } from '../../../../tests/support/skippable-clock.js';
 import { makeTempDir } from '../../../../tests/support/temp-dir.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
-import { WhatsAppRequestError } from '../../../../electron/core/whatsapp/whatsapp-errors.js';
+import { WhatsAppRequestError } from '../../../../app/core/whatsapp/whatsapp-errors.js';
 import { call, linkedWorkshop, openWhatsAppTab, renderConsole, rowOf, sessionOpen, startConsole } from '../../../test/messages-test-kit.js';
 import { consoleForEachTest } from '../../../test/console-for-each-test.js';
 

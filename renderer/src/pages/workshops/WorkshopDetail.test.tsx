@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { phoneForSpreadsheet } from '../../../../shared/csv/to-csv.js';
 import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
-import type { GroupInfo } from '../../../../electron/core/whatsapp/whatsapp-transport.js';
+import type { GroupInfo } from '../../../../app/core/whatsapp/whatsapp-transport.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { statDefinitions } from './stat-items.js';
 import type * as GroupLinkPanelModule from './GroupLinkPanel.js';

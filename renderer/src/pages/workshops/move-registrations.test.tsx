@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { GroupInfo } from '../../../../electron/core/whatsapp/whatsapp-transport.js';
+import type { GroupInfo } from '../../../../app/core/whatsapp/whatsapp-transport.js';
 import { localTimeInDays } from '../../../../shared/time/local-date-time.js';
 import { call, connectDemo, giveTablesLayout, renderWorkshops, startCore, type TestConsole } from '../../../test/workshops-test-kit.js';
 
