@@ -112,7 +112,7 @@ describe('app shell', () => {
     expect(native).not.toHaveBeenCalled();
   });
 
-  it('logs an account out but keeps it, says reconnecting needs a new QR, and shows each step live in its event log', async () => {
+  it('logs an account out but keeps it, says reconnecting needs a new QR, shows each step live in its event log, and links it again from the card', async () => {
     core.start();
     await core.invoke('sessions:create', { kind: 'simulator' });
     renderApp();
@@ -128,6 +128,11 @@ describe('app shell', () => {
     expect(await within(card).findByRole('button', { name: 'Link again' })).toBeTruthy();
     await waitFor(() => expect(within(log).getAllByRole('listitem')[0]).toHaveTextContent('Logged out on this console.'));
     expect(await core.invoke('sessions:list', {})).toMatchObject({ value: [{ label: 'Demo account', state: 'logged-out' }] });
+
+    fireEvent.click(within(card).getByRole('button', { name: 'Link again' }));
+    await waitFor(() => expect(within(log).getAllByRole('listitem')[0]).toHaveTextContent(/Connected as/), { timeout: 15_000 });
+    await waitFor(() => expect(within(card).queryByRole('button', { name: 'Link again' })).toBeNull());
+    expect(await core.invoke('sessions:list', {})).toMatchObject({ value: [{ label: 'Demo account', state: 'open' }] });
   });
 
   it('guides a first run one next step at a time: link an account, then create the first workshop', async () => {
