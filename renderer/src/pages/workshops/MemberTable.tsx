@@ -14,7 +14,7 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { VirtualTable } from '../../components/VirtualTable.js';
 import { csvFileName, downloadCsv } from './download-csv.js';
 import { emptyTabMessage, memberTabView } from './member-columns.js';
-import { MemberChoiceBar, useMemberChoice, withChooseBox } from './MemberTableSelection.js';
+import { ChoiceResultLine, MemberChoiceBar, useMemberChoice, withChooseBox, type ChoiceResult } from './MemberTableSelection.js';
 import { inviteText, waMeLink } from './MissingActions.js';
 import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
 import { carriedWindow, useWatchedView } from '../../hooks/use-watched-view.js';
@@ -55,6 +55,7 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
   const [shown, setShown] = useState<{ window: MemberWindow; shape: string } | null>(null);
   if (members.data && members.data !== shown?.window) setShown({ window: members.data, shape });
   const [downloadError, setDownloadError] = useState<string | null>(null);
+  const [choiceResult, setChoiceResult] = useState<ChoiceResult | null>(null);
   const chosen = useMemberChoice();
   // The same columns until the choice changes, so rows the core sent again unchanged skip rendering.
   const choice = chosen.choice;
@@ -85,7 +86,17 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
   }
   if (current.total === 0) {
     const empty = emptyTabMessage(tab, workshop);
-    return <EmptyState title={empty.title}>{empty.text}</EmptyState>;
+    return (
+      <>
+        {/* Moving a tab's last people away empties it: the line still says where they went. */}
+        {choiceResult ? (
+          <p className="member-table__result">
+            <ChoiceResultLine result={choiceResult} />
+          </p>
+        ) : null}
+        <EmptyState title={empty.title}>{empty.text}</EmptyState>
+      </>
+    );
   }
   // The search and order the rows on screen were read for (the box may already say more).
   const shownShape = members.data ? shape : (shown?.shape ?? shape);
@@ -154,6 +165,8 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
         readAll={readAll}
         workshop={workshop}
         tab={tab}
+        result={choiceResult}
+        onResult={setChoiceResult}
       />
       {members.error || downloadError ? (
         <p className="error" role="alert">

@@ -98,8 +98,16 @@ export function MemberChoiceBar({
   readAll,
   workshop,
   tab,
+  result,
+  onResult,
 }: {
   label: string;
+  /**
+   * What the last action did, kept by the table: a move can take the tab's last people away,
+   * and the line must outlive this bar, which an empty tab does not draw.
+   */
+  result: ChoiceResult | null;
+  onResult: (result: ChoiceResult | null) => void;
   /** With the workshop and a tab of registrations, the chosen can be moved to another workshop. */
   workshop?: Workshop;
   tab?: MemberTab;
@@ -114,18 +122,17 @@ export function MemberChoiceBar({
   const api = useApi();
   const mover = useMovePicker();
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ text: string; error: boolean } | null>(null);
   const count = chosen.count(matching);
   const all = chosen.choice.mode === 'all' && chosen.choice.except.size === 0;
 
   const act = async (action: (rows: MemberRow[]) => Promise<string>) => {
     setBusy(true);
-    setResult(null);
+    onResult(null);
     const rows = await chosenRows(chosen.choice, readAll);
     try {
-      setResult(rows.ok ? { text: await action(rows.value), error: false } : { text: rows.error.message, error: true });
+      onResult(rows.ok ? { text: await action(rows.value), error: false } : { text: rows.error.message, error: true });
     } catch (error) {
-      setResult({ text: error instanceof Error ? error.message : String(error), error: true });
+      onResult({ text: error instanceof Error ? error.message : String(error), error: true });
     } finally {
       setBusy(false);
     }
@@ -190,11 +197,21 @@ export function MemberChoiceBar({
           Clear choice
         </button>
       ) : null}
-      {result ? (
-        <span className={result.error ? 'error' : undefined} role={result.error ? 'alert' : 'status'}>
-          {result.text}
-        </span>
-      ) : null}
+      <ChoiceResultLine result={result} />
     </div>
   );
+}
+
+/** The line saying what the last action on the chosen people did. */
+export interface ChoiceResult {
+  text: string;
+  error: boolean;
+}
+
+export function ChoiceResultLine({ result }: { result: ChoiceResult | null }) {
+  return result ? (
+    <span className={result.error ? 'error' : undefined} role={result.error ? 'alert' : 'status'}>
+      {result.text}
+    </span>
+  ) : null;
 }

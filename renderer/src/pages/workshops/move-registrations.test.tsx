@@ -131,4 +131,27 @@ describe('moving chosen registrations to another workshop', () => {
     await waitFor(() => expect(within(missing).getAllByRole('row')).toHaveLength(4));
     for (const name of ['Outside One', 'Outside Two', 'Member 0']) expect(within(missing).getByText(name)).toBeInTheDocument();
   });
+
+  it('still says where the people went when the move took the tab’s last ones, above the empty tab', async () => {
+    const sessionId = await connectDemo(test.core);
+    await call(test.core, 'groups:sync', { sessionId });
+    const groups = await test.demo().listGroups();
+    const analytics = groups.find((group) => group.subject === 'Data Analytics Bootcamp') as GroupInfo;
+    await workshopWithLeads('Analytics Evening', analytics.jid, sessionId, [{ name: 'Only Outsider', phone: '919000000009' }]);
+    await call(test.core, 'workshops:create', {
+      name: 'Later Batch',
+      startsAtLocal: localTimeInDays(3, '18:00', 'Asia/Kolkata'),
+      timeZone: 'Asia/Kolkata',
+      durationMinutes: 60,
+    });
+
+    renderWorkshops(test);
+    fireEvent.click(await screen.findByRole('button', { name: 'Analytics Evening' }));
+    await cardsSettleOn({ registered: 1, inGroup: 0, missing: 1, left: 0 });
+    await chooseAndMove('Missing', ['Only Outsider'], 'Later Batch');
+
+    await cardsSettleOn({ registered: 0, inGroup: 0, missing: 0, left: 0 });
+    await waitFor(() => expect(screen.queryByRole('table', { name: 'Missing' })).not.toBeInTheDocument());
+    expect(screen.getAllByRole('status').map((line) => line.textContent)).toContain('Moved 1 person to Later Batch.');
+  });
 });
