@@ -47,6 +47,17 @@ describe('app shell', () => {
     await waitFor(() => expect(nav).toHaveTextContent('My organisation'));
   });
 
+  it('says on the Inbox that it needs the hosted backend, that group replies are not kept there, and leads to Settings to connect it', async () => {
+    renderApp();
+    fireEvent.click(screen.getByRole('button', { name: 'Inbox' }));
+    const notice = await screen.findByRole('region', { name: 'The Inbox is not connected' });
+    expect(notice).toHaveTextContent('This console is not connected to one yet, so nothing can arrive here.');
+    expect(notice).toHaveTextContent('Replies in workshop groups are not kept here');
+    fireEvent.click(within(notice).getByRole('button', { name: 'Connect the hosted backend in Settings' }));
+    expect(await screen.findByRole('heading', { name: 'Hosted backend' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Settings' }).getAttribute('aria-current')).toBe('page');
+  });
+
   it('saves settings through the core and shows the reason when the core refuses', async () => {
     renderApp();
     fireEvent.click(screen.getByRole('button', { name: 'Settings' }));

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { BackendStatus, Organisation } from '../../../../shared/backend/backend-status.js';
 import type { Result } from '../../../../shared/contract/result.js';
-import { useApi, useConsole } from '../../app/console-context.js';
+import { useApi } from '../../app/console-context.js';
 import { FormField } from '../../components/FormField.js';
+import { useBackendStatus } from '../../hooks/use-backend-status.js';
 import { formatRelative } from '../../format/format-time.js';
 
 type Outcome = { fields: Record<string, string>; message: string | null };
@@ -13,23 +14,8 @@ const noOutcome: Outcome = { fields: {}, message: null };
  * organisation, and how sync is doing. The console keeps working without any of it.
  */
 export function HostedBackendSection() {
-  const api = useApi();
   const headingId = useId();
-  const connected = useConsole((state) => state.transportStatus === 'connected');
-  const [status, setStatus] = useState<BackendStatus | null>(null);
-
-  useEffect(() => {
-    if (!connected) return;
-    let live = true;
-    void api.call('sync:status', {}).then((result) => {
-      if (live && result.ok) setStatus(result.value);
-    });
-    const stop = api.on('sync:changed', setStatus);
-    return () => {
-      live = false;
-      stop();
-    };
-  }, [api, connected]);
+  const [status, setStatus] = useBackendStatus();
 
   return (
     <section className="card settings-section" aria-labelledby={headingId}>
