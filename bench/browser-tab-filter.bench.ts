@@ -19,12 +19,10 @@ import { demoPerson } from '../app/core/whatsapp/simulator/demo-world.js';
 import { createRowSearch } from '../renderer/src/pages/workshops/search-rows.js';
 import { memberTabLabels } from '../renderer/src/pages/workshops/member-columns.js';
 import { launchChromium } from '../tests/support/browser.js';
-import { connectConsole } from '../tests/support/console-client.js';
 import { linkDemoGroup } from '../tests/support/demo-group.js';
-import { startHeadlessConsole } from '../tests/support/headless-process.js';
 import { chromiumRequirement } from '../tests/support/requirements.js';
 import { localTimeInDays } from '../shared/time/local-date-time.js';
-import { makeTempDir } from '../tests/support/temp-dir.js';
+import { startDemoBenchConsole } from './demo-bench-console.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
 import { mean, median, percentile, printFigures } from './figures.js';
 import { processCpuMs } from './process-cpu.js';
@@ -108,15 +106,7 @@ const queries = ['Lead 4', '98000', '8000001234', 'Lead 49999', '91 80000 0', 'n
 
 /** One build's console with the 50,000-lead workshop, open in its own page. */
 async function prepare(browser: Browser, entry: string | undefined) {
-  const dir = makeTempDir('bench-browser-');
-  const running = await startHeadlessConsole(
-    dir.path,
-    [],
-    { CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 0, churnIntervalMs: null }) },
-    // Every build with the test hooks: the simulator tuning (no churn) and the same answer checks.
-    { entry, testHooks: true },
-  );
-  const api = await connectConsole(running.url);
+  const { dir, running, api } = await startDemoBenchConsole('bench-browser-', entry);
   const { session, group } = await linkDemoGroup(api);
 
   // 400 of the group's people registered, 300 newcomers who register and join, 100 of them

@@ -15,12 +15,10 @@ import type { Browser, Page } from 'playwright-core';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../shared/contract/wire.js';
 import { demoPerson } from '../app/core/whatsapp/simulator/demo-world.js';
 import { launchChromium, saveScreenshot } from '../tests/support/browser.js';
-import { connectConsole } from '../tests/support/console-client.js';
 import { linkDemoGroup } from '../tests/support/demo-group.js';
-import { startHeadlessConsole } from '../tests/support/headless-process.js';
 import { chromiumRequirement } from '../tests/support/requirements.js';
 import { localTimeInDays } from '../shared/time/local-date-time.js';
-import { makeTempDir } from '../tests/support/temp-dir.js';
+import { startDemoBenchConsole } from './demo-bench-console.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
 import { mean, median, percentile, printFigures } from './figures.js';
 import { processCpuMs } from './process-cpu.js';
@@ -236,15 +234,7 @@ function changeInPage(
 }
 
 async function measure(browser: Browser, entry: string | undefined): Promise<BuildFigures> {
-  const dir = makeTempDir('bench-live-');
-  const running = await startHeadlessConsole(
-    dir.path,
-    [],
-    { CONSOLE_SIMULATOR: JSON.stringify({ scanDelayMs: 0, churnIntervalMs: null }) },
-    // Both builds with the test hooks: the simulator tuning (no churn) and the same answer checks.
-    { entry, testHooks: true },
-  );
-  const api = await connectConsole(running.url);
+  const { dir, running, api } = await startDemoBenchConsole('bench-live-', entry);
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   try {
     const { session, group } = await linkDemoGroup(api);
