@@ -10,6 +10,7 @@ import { csvFileName, downloadCsv } from './download-csv.js';
 import { exportRegistrationsWithStatus } from './registration-status-export.js';
 import { ImportOutcome } from './ImportOutcome.js';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
+import { checkboxColumn } from '../../components/checkbox-column.js';
 import { LeadImportDialog } from './LeadImportDialog.js';
 import { createRowSearch } from './search-rows.js';
 import { useAction } from './use-action.js';
@@ -111,19 +112,14 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
     if (outcome) setDemoOutcome(outcome);
   };
   const columns: TableColumn<Lead>[] = [
-    {
+    checkboxColumn({
       key: 'select',
       header: '',
       width: '44px',
-      cell: (lead) => (
-        <input
-          type="checkbox"
-          checked={selected.has(lead.id)}
-          onChange={() => toggle(lead.id)}
-          aria-label={`Select ${lead.name || displayPhone(lead.phone)}`}
-        />
-      ),
-    },
+      label: (lead) => `Select ${lead.name || displayPhone(lead.phone)}`,
+      checked: (lead) => selected.has(lead.id),
+      onToggle: (lead) => toggle(lead.id),
+    }),
     // Narrow enough minima that the half-width card at 1366 px shows every column, Remove included.
     { key: 'name', header: 'Name', width: 'minmax(112px, 2fr)', cell: (lead) => lead.name || <span className="muted">—</span> },
     { key: 'phone', header: 'Phone', width: 'minmax(128px, 1.5fr)', cell: (lead) => displayPhone(lead.phone) },
