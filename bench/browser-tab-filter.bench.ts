@@ -11,6 +11,11 @@
 //
 // BENCH_BEFORE_OUT=/path/to/other/out (or several, comma-separated) measures other builds in the
 // same run, round by round in turn with this one, for before/after figures from one sitting.
+// BENCH_ROUNDS (default 30) sets the rounds: each opens every tab once, runs two searches with
+// their clears and sorts twice, so a p95 is read from 30 opens per tab and 330 operations in all.
+// Each round is traced in Chromium (BENCH_TRACE=0: not), and every operation slower than the goal
+// is listed with where its time went: the core's CPU, the call's round trip, and the page's main
+// thread split into script, GC, style and layout, paint, other work and idle.
 import { execFileSync } from 'node:child_process';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -27,6 +32,7 @@ import { announce, check, goal, verdict } from './bench-checks.js';
 import { mean, median, percentile, printFigures } from './figures.js';
 import { processCpuMs } from './process-cpu.js';
 import { timeInPage, type OnScreen, type PageAct } from './time-in-page.js';
+import { pageTimeBuckets, startPageTrace, traceMark, type PageTime } from './browser-tab-filter-trace.js';
 
 announce('tab click / keystroke / sort click → the frame showing the expected rows and count, 50,000-lead workshop, Chromium');
 const chromium = chromiumRequirement();
@@ -34,7 +40,10 @@ if (!chromium.available) process.exit(0);
 execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 
 const LEADS = 50_000;
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const TRACE = process.env.BENCH_TRACE !== '0';
+/** The goal each open, search and sort is held to; slower ones are listed one by one. */
+const GOAL_MS = 50;
 const befores = (process.env.BENCH_BEFORE_OUT ?? '').split(',').filter((out) => out.trim() !== '');
 const builds = [
   ...befores.map((out) => ({
@@ -57,6 +66,11 @@ interface Op {
   replied: number | null;
   /** Bytes of the replies that arrived for it. */
   bytes: number;
+  /** Its name in the round's trace, and where the page's main thread spent its wall time (null: not traced). */
+  id: string;
+  trace: PageTime | null;
+  /** Which round it ran in, from 0. */
+  round: number;
 }
 type Kind = 'idle' | 'search' | 'clear' | 'sort' | `open ${MemberTab}`;
 
@@ -190,9 +204,13 @@ async function prepare(browser: Browser, entry: string | undefined) {
     return { task: metric('TaskDuration'), script: metric('ScriptDuration') };
   };
   const ops = new Map<Kind, Op[]>();
+  /** The operations of the round running now, to be matched with its trace. */
+  let thisRound: Op[] = [];
+  let opCount = 0;
   const timed = async (kind: Kind | null, act: PageAct, want: Expectation | null): Promise<void> => {
+    const id = String(++opCount);
     const [core, before] = [processCpuMs(pid), await pageCpu()];
-    const wall = await timeInPage(page, act, want && onScreen(want));
+    const wall = await timeInPage(page, act, want && onScreen(want), traceMark(id));
     const after = await pageCpu();
     const coreMs = processCpuMs(pid) - core;
     const split = await page.evaluate(() => {
@@ -209,7 +227,18 @@ async function prepare(browser: Browser, entry: string | undefined) {
     });
     if (kind === null) return;
     if (!ops.has(kind)) ops.set(kind, []);
-    ops.get(kind)!.push({ wall, core: coreMs, page: after.task - before.task, script: after.script - before.script, ...split });
+    const op: Op = {
+      wall,
+      core: coreMs,
+      page: after.task - before.task,
+      script: after.script - before.script,
+      ...split,
+      id,
+      trace: null,
+      round: roundCount - 1,
+    };
+    ops.get(kind)!.push(op);
+    thisRound.push(op);
   };
   const openTab = (tab: MemberTab, kind: Kind | null = `open ${tab}`) =>
     timed(
@@ -218,18 +247,28 @@ async function prepare(browser: Browser, entry: string | undefined) {
       { table: memberTabLabels[tab], status: people(expected[tab].length), firstName: firstName(firsts[tab], tab) },
     );
 
-  /** One round of every operation. */
-  const round = async () => {
+  const missing = expected.missing;
+  const search = createRowSearch(missing);
+  // What each search must show, checked once against the core's own answer.
+  const matchesOf = new Map<string, readonly MemberRow[]>();
+  for (const query of queries) {
+    const matches = search(query);
+    const window = await firstOfWindow('missing', query, null);
+    check(window.matching === matches.length, `"${query}": the core finds ${window.matching}, the page's own search ${matches.length}`);
+    check(window.rows[0]?.key === matches[0]?.key, `"${query}": the core's first match is not the first in name order`);
+    matchesOf.set(query, matches);
+  }
+  let roundCount = 0;
+
+  /** One round of every operation, two of the searches in turn; resolves with what it timed. */
+  const round = async (): Promise<Op[]> => {
+    thisRound = [];
+    const index = roundCount++;
     await timed('idle', 'idle', null);
     // Leaving and coming back mounts the tab afresh: its rows are loaded from the core again.
     for (const tab of tabs) await openTab(tab);
-    const missing = expected.missing;
-    const search = createRowSearch(missing);
-    for (const query of queries) {
-      const matches = search(query);
-      const window = await firstOfWindow('missing', query, null);
-      check(window.matching === matches.length, `"${query}": the core finds ${window.matching}, the page's own search ${matches.length}`);
-      check(window.rows[0]?.key === matches[0]?.key, `"${query}": the core's first match is not the first in name order`);
+    for (const query of [queries[(2 * index) % queries.length]!, queries[(2 * index + 1) % queries.length]!]) {
+      const matches = matchesOf.get(query)!;
       const status = `${matches.length.toLocaleString('en-US')} of ${missing.length.toLocaleString('en-US')} match`;
       await timed('search', { type: query, into: searchSelector }, { table: 'Missing', status, firstName: firstName(matches) });
       await timed(
@@ -255,9 +294,11 @@ async function prepare(browser: Browser, entry: string | undefined) {
     }
     await openTab(tabs[0]!, null);
     await openTab('missing', null);
+    return thisRound;
   };
 
   return {
+    page,
     tabs,
     expected,
     ops,
@@ -301,7 +342,13 @@ try {
   for (const build of builds)
     runs.push({ label: build.label, run: await prepare(browser, build.entry), scrolled: { frames: [], rowsInPage: 0 } });
   // Round by round in turn, so a change in the machine's load falls on every build alike.
-  for (let round = 0; round < ROUNDS; round++) for (const { run } of runs) await run.round();
+  for (let round = 0; round < ROUNDS; round++)
+    for (const { run } of runs) {
+      const trace = TRACE ? await startPageTrace(browser, run.page) : null;
+      const timedOps = await run.round();
+      const traced = await trace?.stop();
+      for (const op of timedOps) op.trace = traced?.timeOf(op.id, op.wall) ?? null;
+    }
   for (const entry of runs) entry.scrolled = await entry.run.scroll();
 } finally {
   for (const { run } of runs) await run.close().catch(() => undefined);
@@ -325,6 +372,36 @@ const splitOf = (values: Op[]) =>
   `${orDash(values.map((op) => op.sent))} · ${orDash(values.map((op) => (op.sent === null || op.replied === null ? null : op.replied - op.sent)))} · ${orDash(
     values.map((op) => (op.replied === null ? null : op.wall - op.replied)),
   )} ms`;
+const bucketLabels: Record<(typeof pageTimeBuckets)[number], string> = {
+  script: 'script',
+  gc: 'GC',
+  styleLayout: 'style+layout',
+  paint: 'paint',
+  other: 'other',
+  descheduled: 'off CPU',
+  idle: 'idle',
+};
+const bucketsOf = (time: Omit<PageTime, 'top'>) =>
+  pageTimeBuckets.map((bucket) => `${bucketLabels[bucket]} ${ms(time[bucket])}`).join(' · ');
+/** The page's main thread over the operation's wall time, median of each part. */
+const traceOf = (values: Op[]) => {
+  const traced = values.flatMap((op) => (op.trace ? [op.trace] : []));
+  if (traced.length === 0) return '—';
+  const medians = Object.fromEntries(pageTimeBuckets.map((bucket) => [bucket, median(traced.map((time) => time[bucket]))])) as Omit<
+    PageTime,
+    'top'
+  >;
+  return `${bucketsOf(medians)} ms`;
+};
+/** One slow operation: its wall time, its split, the core's CPU and the page's main thread. */
+const slowLine = (kind: Kind, op: Op): [string, string] => [
+  `${kind}, round ${op.round + 1}`,
+  `${ms(op.wall)} ms = sent ${op.sent === null ? '—' : ms(op.sent)} · round trip ${
+    op.sent === null || op.replied === null ? '—' : ms(op.replied - op.sent)
+  } · reply → painted ${op.replied === null ? '—' : ms(op.wall - op.replied)} | core CPU ${ms(op.core)} | page ${
+    op.trace ? `${bucketsOf(op.trace)} (most: ${op.trace.top})` : 'not traced'
+  }`,
+];
 const cpuOf = (values: Op[]) =>
   `core ${ms(mean(values.map((op) => op.core)))} · page ${ms(mean(values.map((op) => op.page)))} (script ${ms(mean(values.map((op) => op.script)))}) ms`;
 const kindLabel = (kind: Kind, run: (typeof runs)[number]['run']) =>
@@ -354,6 +431,7 @@ for (const { label, run, scrolled } of runs) {
             ? []
             : ([
                 ['  split, median: action → call sent · call → last reply in · reply → painted', splitOf(values)],
+                ['  page main thread over the wall time, median (ms)', traceOf(values)],
                 ['  reply bytes, median', median(values.map((op) => op.bytes)).toFixed(0)],
               ] as [string, string][])),
         ];
@@ -391,6 +469,15 @@ for (const { label, run, scrolled } of runs) {
       ],
       ['table rows in the page (virtualised)', String(scrolled.rowsInPage)],
     ],
+  );
+  const slow = kinds
+    .filter((kind) => kind !== 'idle')
+    .flatMap((kind) => run.ops.get(kind)!.map((op) => ({ kind, op })))
+    .filter(({ op }) => op.wall > GOAL_MS)
+    .sort((a, b) => b.op.wall - a.op.wall);
+  printFigures(
+    `${label}: the ${slow.length} operations over ${GOAL_MS} ms of ${interactions.length}, slowest first (at most 15)`,
+    slow.slice(0, 15).map(({ kind, op }) => slowLine(kind, op)),
   );
 }
 

@@ -17,10 +17,11 @@ export interface OnScreen {
  * on screen, i.e. the frame that paints it (`null`: the next frame, an idle baseline).
  * Rejects after 10 s with what was missing. The page keeps the action's start and painted
  * frame on its own clock in `window.__lastAct`, so a bench can split the time afterwards.
+ * `mark` names the action's start in a Chromium trace (a TimeStamp event), if one is recording.
  */
-export function timeInPage(page: Page, act: PageAct, want: OnScreen | null): Promise<number> {
+export function timeInPage(page: Page, act: PageAct, want: OnScreen | null, mark?: string): Promise<number> {
   return page.evaluate(
-    async ([act, want]) => {
+    async ([act, want, mark]) => {
       const missing = () => {
         if (!want) return null;
         for (const { selector, text, first } of want.present) {
@@ -34,6 +35,7 @@ export function timeInPage(page: Page, act: PageAct, want: OnScreen | null): Pro
         return null;
       };
       const started = performance.now();
+      if (mark) console.timeStamp(mark);
       if (act !== 'idle') {
         if ('click' in act) (document.querySelector(act.click) as HTMLElement).click();
         else if ('clickText' in act)
@@ -54,6 +56,6 @@ export function timeInPage(page: Page, act: PageAct, want: OnScreen | null): Pro
         if (at - started > 10_000) throw new Error(`not on screen after 10 s: ${problem}`);
       }
     },
-    [act, want] as const,
+    [act, want, mark] as const,
   );
 }

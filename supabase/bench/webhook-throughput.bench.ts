@@ -249,10 +249,15 @@ try {
       console.log(
         `${String(index.scans).padStart(8)}  ${index.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON public\.messaging_log USING /, '$1')}`,
       );
-    const [table] = await sql<{ inserted: number; updated: number; hot: number }[]>`
-      select n_tup_ins::int as inserted, n_tup_upd::int as updated, n_tup_hot_upd::int as hot
+    // Whole-table reads grow with the log: a statement whose kept plan scans it costs more with every message.
+    const [table] = await sql<{ inserted: number; updated: number; hot: number; seq_scans: number; seq_read: number }[]>`
+      select n_tup_ins::int as inserted, n_tup_upd::int as updated, n_tup_hot_upd::int as hot,
+        seq_scan::int as seq_scans, seq_tup_read::int as seq_read
       from pg_stat_user_tables where relname = 'messaging_log'`;
-    console.log(`messaging_log rows: ${table!.inserted} inserted, ${table!.updated} updated, of them ${table!.hot} HOT`);
+    console.log(
+      `messaging_log rows: ${table!.inserted} inserted, ${table!.updated} updated, of them ${table!.hot} HOT; ` +
+        `${table!.seq_scans} whole-table scans read ${table!.seq_read} rows`,
+    );
     const triggers = await sql<{ name: string; definition: string }[]>`
       select tgname as name, pg_get_triggerdef(oid) as definition from pg_trigger
       where tgrelid = 'public.messaging_log'::regclass and not tgisinternal order by tgname`;

@@ -147,7 +147,7 @@ describe.skipIf(!chromiumNeeded.available || !backend.available)(
       api.close();
     }, 240_000);
 
-    it('an owner with no number yet is told so, saves one from the page (the token never shown again), and its approved templates arrive', async () => {
+    it('an owner with no number yet is told so, saves one from the page (the token never shown again) and still sees the confirmation once the number has come down, and its approved templates arrive', async () => {
       const [second] = await h.sql<
         { id: string }[]
       >`insert into organizations (name, default_country) values ('Second org', 'UG') returning id`;
@@ -175,12 +175,15 @@ describe.skipIf(!chromiumNeeded.available || !backend.available)(
         await page.getByLabel('Business account id').fill(businessAccountId);
         await page.getByLabel('Access token').fill(token);
         await page.getByRole('button', { name: 'Save number' }).click();
+        // Saving asks for a pull, which brings the number down and closes the form's "no number yet" state;
+        // the confirmation must still be on screen after that.
+        const composer = page.getByRole('region', { name: 'New campaign' });
+        await composer.getByLabel('From').locator('option', { hasText: 'Front desk' }).waitFor({ state: 'attached' });
         await page.getByRole('status').getByText('Number added. 1 templates fetched from Meta.').waitFor();
         expect(await page.getByLabel('Access token').inputValue()).toBe('');
         expect(await page.content()).not.toContain(token);
 
         await api.call('sync:now', {});
-        const composer = page.getByRole('region', { name: 'New campaign' });
         await composer
           .getByLabel(/^Template/)
           .locator('option', { hasText: 'welcome_back (en, utility)' })

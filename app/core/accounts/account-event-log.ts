@@ -1,12 +1,16 @@
 import { displayPhone } from '../../../shared/phone/normalise-phone.js';
-import type { AccountEvent } from '../../../shared/sessions/account-events.js';
-import type { SessionState, SessionView } from '../../../shared/sessions/session-view.js';
+import { type AccountEvent, accountEventKinds } from '../../../shared/sessions/account-events.js';
+import { type SessionState, sessionStates, type SessionView } from '../../../shared/sessions/session-view.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
+import { columns, mapRows, num, oneOfThese, sqlRow, text } from '../database/row-reader.js';
 import type { CoreEvents } from '../events/core-events.js';
 
 /** Lines kept per account; older ones are dropped as new ones come. */
 const KEPT = 200;
+
+const eventRow = columns({ id: num, session_id: text, kind: oneOfThese(accountEventKinds), text, at: text });
+const sessionStateRow = columns({ id: text, state: oneOfThese(sessionStates) });
 
 /** The reason a session stopped with when the coordinator logged out on this console. */
 export const LOGGED_OUT_HERE = 'You logged out on this console.';
@@ -34,7 +38,7 @@ export class AccountEventLog {
       list: db.prepare('SELECT id, session_id, kind, text, at FROM account_events WHERE session_id = ? ORDER BY id DESC LIMIT ?'),
       states: db.prepare('SELECT id, state FROM whatsapp_sessions'),
     };
-    for (const row of this.statements.states.all() as { id: string; state: SessionState }[]) this.last.set(row.id, row.state);
+    for (const row of mapRows(this.statements.states.all(), sessionStateRow)) this.last.set(row.id, row.state);
   }
 
   start(): () => void {
@@ -48,15 +52,13 @@ export class AccountEventLog {
   }
 
   list(sessionId: string, limit = 100): AccountEvent[] {
-    return (
-      this.statements.list.all(sessionId, limit) as {
-        id: number;
-        session_id: string;
-        kind: AccountEvent['kind'];
-        text: string;
-        at: string;
-      }[]
-    ).map((row) => ({ id: row.id, sessionId: row.session_id, kind: row.kind, text: row.text, at: row.at }));
+    return mapRows(this.statements.list.all(sessionId, limit), eventRow).map((row) => ({
+      id: row.id,
+      sessionId: row.session_id,
+      kind: row.kind,
+      text: row.text,
+      at: row.at,
+    }));
   }
 
   private stateChanged(session: SessionView): void {
@@ -70,7 +72,7 @@ export class AccountEventLog {
   private record(sessionId: string, kind: AccountEvent['kind'], text: string): void {
     const at = new Date(this.clock.now()).toISOString();
     try {
-      const { id } = this.statements.insert.get(sessionId, kind, text, at) as { id: number };
+      const id = num(sqlRow(this.statements.insert.get(sessionId, kind, text, at)), 'id');
       this.statements.trim.run({ session: sessionId, kept: KEPT });
       this.events.emit('sessions:event-logged', { id, sessionId, kind, text, at });
     } catch {

@@ -1,18 +1,19 @@
-import type { Alert } from '../../../shared/alerts/alert-schemas.js';
+import { type Alert, AlertSchema } from '../../../shared/alerts/alert-schemas.js';
 import type { ConsoleNotification } from '../../../shared/messages/message-schemas.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
+import { columns, countOf, mapRows, num, oneOfThese, text, textOf, textOrNull } from '../database/row-reader.js';
 import type { CoreEvents } from '../events/core-events.js';
 
-interface AlertRow {
-  id: number;
-  level: Alert['level'];
-  title: string;
-  body: string;
-  workshop_id: string | null;
-  raised_at: string;
-  read_at: string | null;
-}
+const alertRow = columns({
+  id: num,
+  level: oneOfThese(AlertSchema.shape.level.options),
+  title: text,
+  body: text,
+  workshop_id: textOrNull,
+  raised_at: text,
+  read_at: textOrNull,
+});
 
 /** How many alerts the list shows; older ones stay stored. */
 const SHOWN = 200;
@@ -33,7 +34,7 @@ export class AlertLog {
   ) {
     this.statements = {
       insert: db.prepare('INSERT INTO alerts (level, title, body, workshop_id, raised_at) VALUES (@level, @title, @body, @workshop, @at)'),
-      list: db.prepare(`SELECT * FROM alerts ORDER BY id DESC LIMIT ${SHOWN}`),
+      list: db.prepare(`SELECT id, level, title, body, workshop_id, raised_at, read_at FROM alerts ORDER BY id DESC LIMIT ${SHOWN}`),
       unread: db.prepare('SELECT count(*) FROM alerts WHERE read_at IS NULL').pluck(),
       readSome: db.prepare('UPDATE alerts SET read_at = ? WHERE read_at IS NULL AND id IN (SELECT value FROM json_each(?))'),
       readAll: db.prepare('UPDATE alerts SET read_at = ? WHERE read_at IS NULL'),
@@ -48,7 +49,7 @@ export class AlertLog {
   }
 
   list(): { alerts: Alert[]; unread: number } {
-    const alerts = (this.statements.list.all() as AlertRow[]).map((row) => ({
+    const alerts: Alert[] = mapRows(this.statements.list.all(), alertRow).map((row) => ({
       id: row.id,
       level: row.level,
       title: row.title,
@@ -73,9 +74,7 @@ export class AlertLog {
   private record(notification: ConsoleNotification): void {
     if (notification.level === 'info') return;
     // A workshop deleted meanwhile: the alert stays, no longer pointing at it.
-    const workshop = notification.workshopId
-      ? ((this.statements.workshop.get(notification.workshopId) as string | undefined) ?? null)
-      : null;
+    const workshop = notification.workshopId ? workshopIdOrNull(this.statements.workshop.get(notification.workshopId)) : null;
     this.statements.insert.run({
       level: notification.level,
       title: notification.title,
@@ -87,6 +86,11 @@ export class AlertLog {
   }
 
   private unread(): number {
-    return this.statements.unread.get() as number;
+    return countOf(this.statements.unread.get());
   }
+}
+
+/** The workshop's id if it still exists. */
+function workshopIdOrNull(found: unknown): string | null {
+  return found === undefined ? null : textOf(found, 'id');
 }

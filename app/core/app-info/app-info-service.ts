@@ -2,6 +2,7 @@ import type { AppInfo, Health, ShellKind } from '../../../shared/contract/api-co
 import type { SessionView } from '../../../shared/sessions/session-view.js';
 import type { Clock } from '../clock/clock.js';
 import { schemaVersion, type Database } from '../database/open-database.js';
+import { countOf } from '../database/row-reader.js';
 
 export interface AppIdentity {
   name: string;
@@ -54,8 +55,8 @@ export class AppInfoService {
     const now = this.clock.now();
     let database: Health['database'];
     try {
-      const tables = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-      database = { ok: true, detail: `${tables.n} tables, schema version ${schemaVersion(this.db)}` };
+      const tables = countOf(this.db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get());
+      database = { ok: true, detail: `${tables} tables, schema version ${schemaVersion(this.db)}` };
     } catch (error) {
       database = { ok: false, detail: error instanceof Error ? error.message : String(error) };
     }

@@ -1,5 +1,6 @@
 import type { SupportedStorage } from '@supabase/supabase-js';
 import type { Database } from '../database/open-database.js';
+import { bytesOrNull, mapRow } from '../database/row-reader.js';
 import type { ValueCipher } from '../secrets/value-cipher.js';
 
 /**
@@ -16,7 +17,7 @@ export class EncryptedSessionStorage implements SupportedStorage {
     private readonly cipher: ValueCipher,
   ) {
     this.statements = {
-      get: db.prepare('SELECT value FROM sync_secrets WHERE key = ?').pluck(),
+      get: db.prepare('SELECT value FROM sync_secrets WHERE key = ?'),
       set: db.prepare('INSERT INTO sync_secrets (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       remove: db.prepare('DELETE FROM sync_secrets WHERE key = ?'),
       clear: db.prepare('DELETE FROM sync_secrets'),
@@ -25,7 +26,7 @@ export class EncryptedSessionStorage implements SupportedStorage {
 
   getItem(key: string): string | null {
     if (this.closed) return null;
-    const sealed = this.statements.get.get(key) as Buffer | undefined;
+    const sealed = mapRow(this.statements.get.get(key), (row) => bytesOrNull(row, 'value'));
     if (!sealed) return null;
     try {
       return this.cipher.decrypt(sealed, associated(key));

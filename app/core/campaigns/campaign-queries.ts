@@ -6,40 +6,76 @@ import {
   type CampaignSummary,
   type CloudNumber,
   type CloudTemplate,
-  type SendStatus,
   sendStatuses,
   type StatusCounts,
+  ReminderTaskSchema,
+  reminderKinds,
+  templateCategories,
   type WorkshopReminders,
 } from '../../../shared/campaigns/campaign-schemas.js';
 import { ApiFailure } from '../../../shared/contract/result.js';
 import type { Database } from '../database/open-database.js';
+import { columns, countOf, mapRows, num, numOrNull, oneOfThese, text, textOf, textOrNull } from '../database/row-reader.js';
 import { failureInWords } from './failure-words.js';
 
-interface TemplateRow {
-  id: string;
-  name: string;
-  language: string;
-  category: CloudTemplate['category'];
-  body: string;
-  variables: string;
-  number_ids: string | null;
-}
+const templateRow = columns({
+  id: text,
+  name: text,
+  language: text,
+  category: oneOfThese(templateCategories),
+  body: textOrNull,
+  variables: textOrNull,
+  number_ids: textOrNull,
+});
 
-interface QueueRow {
-  id: string;
-  recipient: string;
-  recipient_name: string | null;
-  status: SendStatus;
-  error_code: number | null;
-  error_message: string | null;
-  scheduled_for: string;
-  next_attempt_at: string | null;
-  sent_at: string | null;
-  delivered_at: string | null;
-  read_at: string | null;
-  failed_at: string | null;
-  created_at: string;
-}
+const numberRow = columns({
+  id: text,
+  label: textOrNull,
+  display_phone_number: textOrNull,
+  messaging_limit: numOrNull,
+  throughput_mps: numOrNull,
+  status: textOrNull,
+  paused_reason: textOrNull,
+});
+
+const campaignStatusRow = columns({
+  id: text,
+  name: textOrNull,
+  template_name: text,
+  category: oneOfThese(templateCategories),
+  workshop_id: textOrNull,
+  workshop_name: textOrNull,
+  created_at: text,
+  status: oneOfThese(sendStatuses),
+  n: num,
+});
+
+const reminderTaskRow = columns({
+  kind: oneOfThese(reminderKinds),
+  status: oneOfThese(ReminderTaskSchema.shape.status.options),
+  scheduled_for: text,
+  queued_count: numOrNull,
+  template_id: textOrNull,
+  config_id: textOrNull,
+  parameter_sources: textOrNull,
+});
+
+const queueRow = columns({
+  id: text,
+  recipient: text,
+  recipient_name: textOrNull,
+  status: oneOfThese(sendStatuses),
+  error_code: numOrNull,
+  error_message: textOrNull,
+  scheduled_for: text,
+  next_attempt_at: textOrNull,
+  sent_at: textOrNull,
+  delivered_at: textOrNull,
+  read_at: textOrNull,
+  failed_at: textOrNull,
+  created_at: text,
+});
+type QueueRow = ReturnType<typeof queueRow>;
 
 const emptyCounts = (): StatusCounts => Object.fromEntries(sendStatuses.map((s) => [s, 0])) as StatusCounts;
 
@@ -58,16 +94,8 @@ export class CampaignQueries {
         `SELECT id, label, display_phone_number, messaging_limit, throughput_mps, status, paused_reason
          FROM whatsapp_config ORDER BY label, display_phone_number, id`,
       )
-      .all() as {
-      id: string;
-      label: string | null;
-      display_phone_number: string | null;
-      messaging_limit: number | null;
-      throughput_mps: number | null;
-      status: string | null;
-      paused_reason: string | null;
-    }[];
-    return rows.map((r) => ({
+      .all();
+    return mapRows(rows, numberRow).map((r) => ({
       id: r.id,
       label: r.label || r.display_phone_number || 'WhatsApp number',
       displayPhone: r.display_phone_number,
@@ -85,8 +113,8 @@ export class CampaignQueries {
                 (SELECT json_group_array(c.id) FROM whatsapp_config c WHERE c.business_account_id = t.business_account_id) AS number_ids
          FROM whatsapp_templates t WHERE t.status = 'approved' ORDER BY t.name, t.language`,
       )
-      .all() as TemplateRow[];
-    return rows.map((r) => ({
+      .all();
+    return mapRows(rows, templateRow).map((r) => ({
       id: r.id,
       name: r.name,
       language: r.language,
@@ -98,16 +126,15 @@ export class CampaignQueries {
   }
 
   notApprovedCount(): number {
-    return this.db
-      .prepare(`SELECT count(*) FROM whatsapp_templates WHERE status <> 'approved' AND status <> 'deleted'`)
-      .pluck()
-      .get() as number;
+    return countOf(
+      this.db.prepare(`SELECT count(*) FROM whatsapp_templates WHERE status <> 'approved' AND status <> 'deleted'`).pluck().get(),
+    );
   }
 
   /** Distinct recipients sent a template in the 24 hours before `nowIso` (Meta's moving window). */
   recipientsInLastDay(nowIso: string): number {
     const since = new Date(Date.parse(nowIso) - 24 * 3600_000).toISOString();
-    return this.db.prepare('SELECT count(DISTINCT recipient) FROM whatsapp_queue WHERE sent_at >= ?').pluck().get(since) as number;
+    return countOf(this.db.prepare('SELECT count(DISTINCT recipient) FROM whatsapp_queue WHERE sent_at >= ?').pluck().get(since));
   }
 
   /** Phones (digits) that opted out of the shop's WhatsApp messages, of those given. */
@@ -118,8 +145,8 @@ export class CampaignQueries {
         `SELECT DISTINCT customer_phone FROM customer_channel_opt_in WHERE is_opted_in = 0 AND customer_phone IN (SELECT value FROM json_each(?))`,
       )
       .pluck()
-      .all(JSON.stringify(phones)) as string[];
-    return new Set(rows);
+      .all(JSON.stringify(phones));
+    return new Set(rows.map((phone) => textOf(phone, 'customer_phone')));
   }
 
   campaigns(): CampaignSummary[] {
@@ -131,19 +158,9 @@ export class CampaignQueries {
          WHERE q.campaign_id IS NOT NULL
          GROUP BY q.campaign_id, q.status`,
       )
-      .all() as {
-      id: string;
-      name: string | null;
-      template_name: string;
-      category: CloudTemplate['category'];
-      workshop_id: string | null;
-      workshop_name: string | null;
-      created_at: string;
-      status: SendStatus;
-      n: number;
-    }[];
+      .all();
     const byId = new Map<string, CampaignSummary>();
-    for (const r of rows) {
+    for (const r of mapRows(rows, campaignStatusRow)) {
       let summary = byId.get(r.id);
       if (!summary) {
         summary = {
@@ -168,20 +185,15 @@ export class CampaignQueries {
 
   /** A workshop's reminders as the backend last reported them. */
   reminders(workshopId: string): WorkshopReminders {
-    const rows = this.db
-      .prepare(
-        `SELECT kind, status, scheduled_for, queued_count, template_id, config_id, parameter_sources
-         FROM whatsapp_event_tasks WHERE workshop_id = ? ORDER BY scheduled_for`,
-      )
-      .all(workshopId) as {
-      kind: WorkshopReminders['tasks'][number]['kind'];
-      status: WorkshopReminders['tasks'][number]['status'];
-      scheduled_for: string;
-      queued_count: number | null;
-      template_id: string | null;
-      config_id: string | null;
-      parameter_sources: string | null;
-    }[];
+    const rows = mapRows(
+      this.db
+        .prepare(
+          `SELECT kind, status, scheduled_for, queued_count, template_id, config_id, parameter_sources
+           FROM whatsapp_event_tasks WHERE workshop_id = ? ORDER BY scheduled_for`,
+        )
+        .all(workshopId),
+      reminderTaskRow,
+    );
     return {
       tasks: rows.map((r) => ({ kind: r.kind, status: r.status, scheduledFor: r.scheduled_for, queuedCount: r.queued_count ?? 0 })),
       templateId: rows[0]?.template_id ?? null,
@@ -193,13 +205,16 @@ export class CampaignQueries {
   campaign(id: string, timeZone: string): CampaignDetail {
     const summary = this.campaigns().find((c) => c.id === id);
     if (!summary) throw new ApiFailure('not-found', 'No such campaign on this computer (it may not have synced yet).');
-    const rows = this.db
-      .prepare(
-        `SELECT id, recipient, recipient_name, status, error_code, error_message, scheduled_for, next_attempt_at, sent_at, delivered_at,
-                read_at, failed_at, created_at
-         FROM whatsapp_queue WHERE campaign_id = ? ORDER BY recipient_name, recipient`,
-      )
-      .all(id) as QueueRow[];
+    const rows = mapRows(
+      this.db
+        .prepare(
+          `SELECT id, recipient, recipient_name, status, error_code, error_message, scheduled_for, next_attempt_at, sent_at, delivered_at,
+                  read_at, failed_at, created_at
+           FROM whatsapp_queue WHERE campaign_id = ? ORDER BY recipient_name, recipient`,
+        )
+        .all(id),
+      queueRow,
+    );
     const days = new Map<string, CampaignDay>();
     for (const r of rows) {
       const day = DateTime.fromISO(r.created_at, { zone: timeZone }).toISODate() ?? r.created_at.slice(0, 10);

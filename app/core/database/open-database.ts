@@ -1,6 +1,7 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { freshSchema } from './fresh-schema.js';
 import { migrate, type Migration, type MigrationOutcome } from './migration.js';
 import { migrations as productMigrations } from './migrations/index.js';
 
@@ -27,7 +28,8 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    const migration = migrate(db, options.migrations ?? productMigrations);
+    // A new data folder gets the product's schema in one step; a test's own steps replay.
+    const migration = options.migrations ? migrate(db, options.migrations) : migrate(db, productMigrations, freshSchema);
     return { db, migration };
   } catch (error) {
     db.close();

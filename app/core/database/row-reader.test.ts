@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bytesOrNull, countOf, mapRow, mapRows, num, oneOf, RowShapeError, text, textOrNull } from './row-reader.js';
+import { bytesOrNull, countOf, mapRow, mapRows, num, numberOf, oneOf, RowShapeError, text, textOf, textOrNull } from './row-reader.js';
 
 let db: BetterSqlite3.Database;
 
@@ -27,6 +27,8 @@ describe('reading SQLite rows with checks', () => {
     expect(row).toEqual({ data: Buffer.from([1, 2]), status: 'pending' });
     expect(mapRow(db.prepare("SELECT id FROM t WHERE id = 'zz'").get(), (r) => text(r, 'id'))).toBeUndefined();
     expect(countOf(db.prepare('SELECT count(*) FROM t').pluck().get())).toBe(2);
+    expect(numberOf(db.prepare('SELECT max(n) FROM t').pluck().get(), 'max(n)')).toBe(2);
+    expect(textOf(db.prepare("SELECT note FROM t WHERE id = 'b'").pluck().get(), 'note')).toBe('kept');
   });
 
   it('names the column when a row holds another kind, NULL where text is required, or lacks a column the mapper reads', () => {
@@ -36,6 +38,12 @@ describe('reading SQLite rows with checks', () => {
     expect(() => read('SELECT id, n FROM t')).toThrow('The row has no column "note"');
     expect(() => mapRows(db.prepare('SELECT status FROM t').all(), (r) => oneOf(r, 'status', ['pending'] as const))).toThrow(
       'Column "status" holds "sent", not one of pending',
+    );
+    expect(() => numberOf(db.prepare("SELECT id FROM t WHERE id = 'a'").pluck().get(), 'id')).toThrow(
+      'Column "id" holds string, not a number',
+    );
+    expect(() => textOf(db.prepare("SELECT note FROM t WHERE id = 'a'").pluck().get(), 'note')).toThrow(
+      'Column "note" holds NULL, not text',
     );
   });
 });

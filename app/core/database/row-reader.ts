@@ -106,6 +106,12 @@ export function textOf(value: unknown, column: string): string {
   return value;
 }
 
+/** A plucked number column, such as a sequence number or a version. */
+export function numberOf(value: unknown, column: string): number {
+  if (typeof value !== 'number') throw new RowShapeError(column, 'a number', value);
+  return value;
+}
+
 /** Each row of a statement's `all()`, mapped. */
 export function mapRows<T>(rows: unknown[], map: (row: SqlRow) => T): T[] {
   return rows.map((row) => map(sqlRow(row)));

@@ -1,4 +1,5 @@
 import type { Database } from '../database/open-database.js';
+import { columns, mapRows, text } from '../database/row-reader.js';
 import { SessionAuthStore } from '../whatsapp/auth-store.js';
 import type { ValueCipher } from '../secrets/value-cipher.js';
 import { SessionRepository } from '../whatsapp/session-repository.js';
@@ -12,11 +13,10 @@ export const UNREADABLE_CREDENTIALS_REASON =
  * wiped and they wait, logged out, for the coordinator to link them again. Returns them.
  */
 export function retireUnreadableCredentials(db: Database, cipher: ValueCipher, nowIso: string): string[] {
-  const samples = db.prepare('SELECT session_id AS sessionId, category, key_id AS keyId FROM whatsapp_auth GROUP BY session_id').all() as {
-    sessionId: string;
-    category: string;
-    keyId: string;
-  }[];
+  const samples = mapRows(
+    db.prepare('SELECT session_id AS sessionId, category, key_id AS keyId FROM whatsapp_auth GROUP BY session_id').all(),
+    columns({ sessionId: text, category: text, keyId: text }),
+  );
   const sessions = new SessionRepository(db);
   const retired: string[] = [];
   for (const { sessionId, category, keyId } of samples) {

@@ -1,5 +1,8 @@
 import { defaultSettings, SettingsSchema, type Settings } from '../../../shared/settings/settings.js';
 import type { Database } from '../database/open-database.js';
+import { columns, mapRows, text, textOf } from '../database/row-reader.js';
+
+const settingRow = columns({ key: text, value: text });
 
 const UPSERT =
   'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at';
@@ -9,7 +12,7 @@ export class SettingsRepository {
   constructor(private readonly db: Database) {}
 
   read(): Settings {
-    const rows = this.db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
+    const rows = mapRows(this.db.prepare('SELECT key, value FROM settings').all(), settingRow);
     const stored: Record<string, unknown> = {};
     // A stored value this build cannot read falls back to its default instead of locking the user out.
     for (const row of rows) {
@@ -30,7 +33,8 @@ export class SettingsRepository {
 
   /** A value another part keeps under a key of its own (the sender's pause switch), as stored; not one of the user's settings. */
   stored(key: string): string | undefined {
-    return this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+    const value = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key);
+    return value === undefined ? undefined : textOf(value, 'value');
   }
 
   store(key: string, value: string, nowIso: string): void {

@@ -1,6 +1,7 @@
 import type { Settings } from '../../../shared/settings/settings.js';
 import { displayPhone } from '../../../shared/phone/normalise-phone.js';
 import type { Database } from '../database/open-database.js';
+import { textOf } from '../database/row-reader.js';
 import type { CoreEvents } from '../events/core-events.js';
 import { contactName, type MessageRow, toInboxMessage } from './message-rows.js';
 
@@ -70,16 +71,16 @@ export class ShopNotifier {
   }
 
   private latestMessage(): string {
-    return this.db
-      .prepare("SELECT coalesce(max(created_at), '') FROM messaging_log WHERE message_type = 'inbound'")
-      .pluck()
-      .get() as string;
+    return textOf(
+      this.db.prepare("SELECT coalesce(max(created_at), '') FROM messaging_log WHERE message_type = 'inbound'").pluck().get(),
+      'max(created_at)',
+    );
   }
 
   private latestPayment(): string {
-    return this.db
-      .prepare("SELECT coalesce(max(completed_at), '') FROM payment_transactions WHERE status = 'succeeded'")
-      .pluck()
-      .get() as string;
+    return textOf(
+      this.db.prepare("SELECT coalesce(max(completed_at), '') FROM payment_transactions WHERE status = 'succeeded'").pluck().get(),
+      'max(completed_at)',
+    );
   }
 }

@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { syncLimits, type Mutation } from '../../../shared/sync/sync-protocol.js';
 import { syncTables } from '../../../shared/sync/sync-tables.js';
 import type { Database } from '../database/open-database.js';
+import { columns, countOf, mapRows, num, numberOf, numOrNull, oneOfThese, sqlRow, text } from '../database/row-reader.js';
 import { foreignSessionKey } from './pull-applier.js';
 import type { SyncStateStore } from './sync-state-store.js';
 import { snapshotSql, syncedTables } from './synced-tables.js';
 import { isSyncTable, toWireRow } from './wire-rows.js';
 
-interface OutboxRow {
-  seq: number;
-  entity: string;
-  op: 'upsert' | 'delete';
-  row_key: string;
-  payload: string;
-  seed: 0 | 1;
-}
+const outboxRow = columns({
+  seq: num,
+  entity: text,
+  op: oneOfThese(['upsert', 'delete'] as const),
+  row_key: text,
+  payload: text,
+  seed: num,
+});
 
 export interface PushBatch {
   clientId: string;
@@ -44,6 +45,7 @@ export class Outbox {
       head: db.prepare('SELECT seq, entity, op, row_key, payload, seed FROM sync_outbox ORDER BY seq LIMIT ?'),
       ack: db.prepare('DELETE FROM sync_outbox WHERE seq <= ?'),
       version: db.prepare('SELECT version FROM sync_row_versions WHERE entity = ? AND row_key = ?').pluck(),
+      firstSeq: db.prepare('SELECT min(seq) AS first FROM sync_outbox'),
       lastSeq: db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'), 0)").pluck(),
       hasPending: db.prepare('SELECT 1 FROM sync_outbox WHERE entity = ? AND row_key = ? LIMIT 1').pluck(),
       capture: db.prepare('UPDATE sync_capture SET capturing = ? WHERE id = 1'),
@@ -51,12 +53,17 @@ export class Outbox {
   }
 
   pending(): number {
-    return this.statements.pending.get() as number;
+    return countOf(this.statements.pending.get());
   }
 
   /** The newest outbox number ever given out: grows with every captured change, cheap to read. */
   lastSeq(): number {
-    return this.statements.lastSeq.get() as number;
+    return numberOf(this.statements.lastSeq.get(), 'seq');
+  }
+
+  /** The oldest seq still in the outbox, or null when it is empty. */
+  private firstSeq(): number | null {
+    return numOrNull(sqlRow(this.statements.firstSeq.get()), 'first');
   }
 
   hasPendingEdit(entity: string, rowKey: string): boolean {
@@ -76,7 +83,7 @@ export class Outbox {
   startFresh(): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM sync_outbox').run();
-      this.state.set('seqOffset', this.statements.lastSeq.get() as number);
+      this.state.set('seqOffset', this.lastSeq());
       this.state.set('clientId', randomUUID());
       for (const table of syncedTables) this.db.prepare(snapshotSql(table)).run();
       this.statements.capture.run(1);
@@ -86,9 +93,7 @@ export class Outbox {
   /** A new client id for the same outbox (the server said this id belongs elsewhere): pending rows are numbered from 1 again. */
   renumber(): void {
     this.db.transaction(() => {
-      const first =
-        (this.db.prepare('SELECT min(seq) FROM sync_outbox').pluck().get() as number | null) ??
-        (this.statements.lastSeq.get() as number) + 1;
+      const first = this.firstSeq() ?? this.lastSeq() + 1;
       this.state.set('seqOffset', first - 1);
       this.state.set('clientId', randomUUID());
     })();
@@ -103,7 +108,7 @@ export class Outbox {
     const clientId = this.clientId();
     if (!clientId) return null;
     const offset = this.state.get<number>('seqOffset') ?? 0;
-    const rows = this.statements.head.all(syncLimits.maxMutationsPerPush) as OutboxRow[];
+    const rows = mapRows(this.statements.head.all(syncLimits.maxMutationsPerPush), outboxRow);
     const mutations: Mutation[] = [];
     const byWireSeq = new Map<number, { entity: string; rowKey: string; payload: string }>();
     const sharedInBatch = new Set<string>();
@@ -130,7 +135,8 @@ export class Outbox {
       if (row.seed === 1) mutation.seed = true;
       if (shared) {
         sharedInBatch.add(identity);
-        mutation.base_version = (this.statements.version.get(row.entity, row.row_key) as number | undefined) ?? 0;
+        const version = this.statements.version.get(row.entity, row.row_key);
+        mutation.base_version = version === undefined ? 0 : numberOf(version, 'version');
       }
       mutations.push(mutation);
       byWireSeq.set(seq, { entity: row.entity, rowKey: row.row_key, payload: row.payload });
@@ -161,7 +167,7 @@ export class Outbox {
   /** The seq the server expects next, translated to the outbox's numbering. */
   firstPendingWireSeq(): number | null {
     const offset = this.state.get<number>('seqOffset') ?? 0;
-    const first = this.db.prepare('SELECT min(seq) FROM sync_outbox').pluck().get() as number | null;
+    const first = this.firstSeq();
     return first === null ? null : first - offset;
   }
 }

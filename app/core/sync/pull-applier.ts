@@ -3,6 +3,7 @@ import { syncTables, type SyncTableName } from '../../../shared/sync/sync-tables
 import { toLocalInput } from '../../../shared/time/local-date-time.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
+import { textOf } from '../database/row-reader.js';
 import { upsertAutomationRule } from '../messages/automation-rule-row.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from './outbox.js';
@@ -119,9 +120,9 @@ export class PullApplier {
                AND NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.entity = '${table}' AND o.row_key = ${spec.key})`,
           )
           .pluck()
-          .all() as string[];
+          .all();
         for (const keyRow of gone) {
-          const key = JSON.parse(keyRow) as Row;
+          const key = JSON.parse(textOf(keyRow, 'key_row')) as Row;
           this.write(table, { op: 'delete', version: 0, key }, into, false);
           removed++;
         }
@@ -355,7 +356,11 @@ export class PullApplier {
   private columnsOf(table: string): string[] {
     let columns = this.mirrorColumns.get(table);
     if (!columns) {
-      columns = this.deps.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
+      columns = this.deps.db
+        .prepare(`SELECT name FROM pragma_table_info(?)`)
+        .pluck()
+        .all(table)
+        .map((name) => textOf(name, 'name'));
       this.mirrorColumns.set(table, columns);
     }
     return columns;

@@ -4,6 +4,7 @@ import { ApiFailure } from '../../../shared/contract/result.js';
 import type { BackendAuth, BackendProject } from '../backend/backend-auth.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
+import { columns, mapRows, num, oneOfThese, text, textOf } from '../database/row-reader.js';
 import type { Logger } from '../logging/logger.js';
 import { SyncFailure, type DesktopSyncClient } from './desktop-sync-client.js';
 import type { Outbox } from './outbox.js';
@@ -14,6 +15,16 @@ import type { SyncPoke } from './sync-poke.js';
 import type { SyncStateStore } from './sync-state-store.js';
 
 const ORGANISATION_KEY = 'organisation';
+
+const conflictRow = columns({
+  id: num,
+  entity: text,
+  row_key: text,
+  reason: oneOfThese(['stale', 'rejected'] as const),
+  message: text,
+  local_payload: text,
+  detected_at: text,
+});
 
 const conflictSubjects: Record<string, string> = {
   workshops: 'Workshop',
@@ -94,19 +105,14 @@ export class SyncService {
   async status(): Promise<BackendStatus> {
     const loop = this.deps.engine.status();
     const active = this.activeOrganisationId() !== null;
-    const conflicts = this.deps.db
-      .prepare(
-        'SELECT id, entity, row_key, reason, message, local_payload, detected_at FROM sync_conflicts WHERE dismissed_at IS NULL ORDER BY id DESC LIMIT 50',
-      )
-      .all() as {
-      id: number;
-      entity: string;
-      row_key: string;
-      reason: 'stale' | 'rejected';
-      message: string;
-      local_payload: string;
-      detected_at: string;
-    }[];
+    const conflicts = mapRows(
+      this.deps.db
+        .prepare(
+          'SELECT id, entity, row_key, reason, message, local_payload, detected_at FROM sync_conflicts WHERE dismissed_at IS NULL ORDER BY id DESC LIMIT 50',
+        )
+        .all(),
+      conflictRow,
+    );
     return {
       project: this.deps.auth.project(),
       user: this.signedIn,
@@ -213,7 +219,13 @@ export class SyncService {
    */
   private forgetOrganisation(): AppliedChanges {
     const db = this.deps.db;
-    const workshopIds = new Set(db.prepare('SELECT id FROM workshops').pluck().all() as string[]);
+    const workshopIds = new Set(
+      db
+        .prepare('SELECT id FROM workshops')
+        .pluck()
+        .all()
+        .map((id) => textOf(id, 'id')),
+    );
     let rows = 0;
     db.prepare('UPDATE sync_capture SET capturing = 0 WHERE id = 1').run();
     for (const table of organisationTables) rows += db.prepare(`DELETE FROM ${table}`).run().changes;

@@ -1,4 +1,5 @@
 import type { Database } from '../database/open-database.js';
+import { textOf } from '../database/row-reader.js';
 
 /** Small values the sync keeps between runs (client id, organisation, cursors), as JSON. */
 export class SyncStateStore {
@@ -14,8 +15,8 @@ export class SyncStateStore {
   }
 
   get<T>(key: string): T | null {
-    const raw = this.statements.get.get(key) as string | undefined;
-    return raw === undefined ? null : (JSON.parse(raw) as T);
+    const raw = this.statements.get.get(key);
+    return raw === undefined ? null : (JSON.parse(textOf(raw, 'value')) as T);
   }
 
   set(key: string, value: unknown): void {

@@ -22,12 +22,22 @@ export function usesPreparedStatements(databaseUrl: string, setting: PrepareSett
 
 const postgresLog = createLog('postgres');
 
+export interface DbOptions {
+  /**
+   * Plan every execution for its own parameters (`plan_cache_mode = force_custom_plan`)
+   * while keeping the statements prepared. For batched writes joined to a growing table:
+   * a prepared statement's generic plan is made once, for the table as it was then, and
+   * one made while the table was small scans the whole table for every batch ever after.
+   */
+  customPlans?: boolean;
+}
+
 /**
  * Functions talk to Postgres directly so multi-row changes are one transaction.
  * Prepared statements save Postgres parsing and planning every query again (most of
  * its CPU per webhook), where the connection can keep them.
  */
-export function createDb(databaseUrl: string, poolSize: number, prepare: PrepareSetting = 'auto'): Sql {
+export function createDb(databaseUrl: string, poolSize: number, prepare: PrepareSetting = 'auto', options: DbOptions = {}): Sql {
   // Here, so no function that talks to Postgres can be without it.
   guardAgainstClosedSocketWrites((event) => postgresLog('warn', event));
   return postgres(databaseUrl, {
@@ -36,7 +46,7 @@ export function createDb(databaseUrl: string, poolSize: number, prepare: Prepare
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
-    connection: { application_name: 'edge-functions' },
+    connection: { application_name: 'edge-functions', ...(options.customPlans ? { plan_cache_mode: 'force_custom_plan' } : {}) },
   });
 }
 

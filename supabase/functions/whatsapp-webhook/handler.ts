@@ -119,9 +119,14 @@ async function receive(
 export function createWhatsappWebhookHandler(config: Config): (req: Request) => Promise<Response> {
   const log = createLog('whatsapp-webhook');
   const ingestPool = Math.max(2, Math.ceil(config.dbPoolSize / 4));
-  const processingPool = Math.max(1, config.dbPoolSize - ingestPool);
+  // Finish batches run one at a time, so one connection carries them.
+  const finishPool = 1;
+  const processingPool = Math.max(1, config.dbPoolSize - ingestPool - finishPool);
   const ingestSql = createDb(config.databaseUrl, ingestPool, config.dbPrepare);
   const processingSql = createDb(config.databaseUrl, processingPool, config.dbPrepare);
+  // The finish batch joins its rows to messaging_log, which grows by every message: planned for the log as it
+  // is, never by a plan kept from when it was small (measured: such a kept plan read the whole log per batch).
+  const finishSql = createDb(config.databaseUrl, finishPool, config.dbPrepare, { customPlans: true });
   // Shared by the acknowledgement path and processing: both write the synced log.
   const turns = createWriteTurns();
   const deps: ProcessDeps = {
@@ -129,7 +134,7 @@ export function createWhatsappWebhookHandler(config: Config): (req: Request) => 
     graph: createGraphClient(config.graph),
     publicSiteUrl: config.publicSiteUrl,
     log,
-    finish: createFinishLog(processingSql, turns),
+    finish: createFinishLog(finishSql, turns),
   };
   const background = createWorkQueue(config.processConcurrency, (error) =>
     log('error', 'background_failed', { error: error instanceof Error ? error.message : String(error) }),

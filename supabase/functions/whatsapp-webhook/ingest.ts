@@ -96,7 +96,11 @@ export interface InboundRow {
  *
  * A customer's first message also records their consent (opted in, by their own
  * message) in the same statement: one statement and one commit for both tables
- * instead of one more per first contact later.
+ * instead of one more per first contact later. A customer already on record is
+ * skipped by the conflict on the consent key alone, one index probe a row: a
+ * `not exists` beside it was planned (and the plan kept by the prepared statement)
+ * while the table was small, as a scan of every consent row, so each batch cost
+ * more the more customers the stores had.
  */
 export async function insertInbound(q: Queryable, rows: InboundRow[]): Promise<(string | null)[]> {
   const inserted = await q<{ id: string; whatsapp_message_id: string }[]>`
@@ -113,8 +117,6 @@ export async function insertInbound(q: Queryable, rows: InboundRow[]): Promise<(
       select distinct l.store_id, 'whatsapp', l.customer_phone, true, 'first_message', now()
       from logged l
       where l.customer_phone is not null
-        and not exists (select 1 from public.customer_channel_opt_in c
-                        where c.store_id = l.store_id and c.channel_type = 'whatsapp' and c.customer_phone = l.customer_phone)
       on conflict (store_id, channel_type, customer_phone) do nothing
     )
     select id, whatsapp_message_id from logged`;

@@ -24,8 +24,10 @@ export function NumberForm({ open }: { open: boolean }) {
       setAnswer({ saved: result.value, problem: null });
     } else setAnswer({ saved: null, problem: result.error.message });
   };
+  // Saving brings the number down with the next pull, which turns `open` off; the form stays
+  // open while it shows its answer, or the confirmation would vanish as it appears.
   return (
-    <details className="card number-form" open={open}>
+    <details className="card number-form" open={open || answer !== null}>
       <summary>Add a WhatsApp number, or save a new access token (owners and admins)</summary>
       <p className="muted">
         From Meta’s WhatsApp Manager: the number’s phone number id, its WhatsApp business account id, and a system user’s access token. The

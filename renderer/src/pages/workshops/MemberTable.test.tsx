@@ -87,3 +87,24 @@ describe('choosing people on a member tab', () => {
     await waitFor(() => expect(bar).toHaveTextContent('None chosen'));
   });
 });
+
+describe('a search on a member tab', () => {
+  it('asks the core for the matching people in the keystroke itself, not in a render after it', async () => {
+    await openMissing();
+    const field = screen.getByRole<HTMLInputElement>('searchbox', { name: 'Search Missing' });
+    const asked = test.calls.length;
+    // Delivered the way the browser delivers a key, with no act() to run every later render at once.
+    const react = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
+    const actEnvironment = react.IS_REACT_ACT_ENVIRONMENT;
+    react.IS_REACT_ACT_ENVIRONMENT = false;
+    try {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(field, 'Lead 0007');
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      expect(test.calls.slice(asked)).toEqual(['workshops:members-window']);
+    } finally {
+      react.IS_REACT_ACT_ENVIRONMENT = actEnvironment;
+    }
+    await waitFor(() => expect(screen.getByText('1 of 1,200 match')).toBeInTheDocument());
+    expect(within(table()).getAllByRole('row')).toHaveLength(2);
+  });
+});

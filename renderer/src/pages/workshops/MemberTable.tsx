@@ -1,4 +1,4 @@
-import { useDeferredValue, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import {
   memberSortKeys,
   type MemberRow,
@@ -35,9 +35,8 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
   const api = useApi();
   const view = useMemo(() => memberTabView(tab, timeZone), [tab, timeZone]);
   const searchId = useId();
-  const [search, setSearch] = useState('');
-  // Typing stays responsive: each keystroke's render comes first, the search follows.
-  const query = useDeferredValue(search);
+  // The core searches: a keystroke asks for its window at once (the rows shown stay until it comes).
+  const [query, setSearch] = useState('');
   const [sort, setSort] = useState<MemberSort | null>(null);
   const [firstInView, setFirstInView] = useState(0);
   const offset = Math.max(0, (Math.floor(firstInView / STEP) - 1) * STEP);
@@ -139,7 +138,7 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
           type="search"
           className="table-toolbar__search"
           placeholder="Search name, phone or LID"
-          value={search}
+          value={query}
           onChange={(event) => {
             setFirstInView(0);
             setSearch(event.target.value);
