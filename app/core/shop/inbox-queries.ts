@@ -10,7 +10,8 @@ import type { Clock } from '../clock/clock.js';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from '../database/open-database.js';
 import type { InboxSearchIndex } from './inbox-search-index.js';
-import { type MessageRow, toInboxMessage } from './message-rows.js';
+import { countOf, columns, mapRow, mapRows, num, numOrNull, text, textOrNull } from '../database/row-reader.js';
+import { MESSAGE_COLUMNS, type MessageRow, messageRow, toInboxMessage } from './message-rows.js';
 import { cartLines, type OrderQueries } from './order-queries.js';
 
 // The shop answers at most this many messages of one customer a minute, then stays silent.
@@ -24,26 +25,28 @@ export interface ConversationQuery {
   limit: number;
 }
 
-interface ConversationRow {
-  store_id: string;
-  phone: string;
-  last_at: string;
-  last_in: string | null;
-  name: string | null;
-  last_read_at: string | null;
-  resolved: number;
-  unread: number;
-  opted_in: number | null;
-  rate_window_started_at: string | null;
-  rate_count: number | null;
+const conversationRow = columns({
+  store_id: text,
+  phone: text,
+  last_at: text,
+  last_in: textOrNull,
+  name: textOrNull,
+  last_read_at: textOrNull,
+  resolved: num,
+  unread: num,
+  opted_in: numOrNull,
+  rate_window_started_at: textOrNull,
+  rate_count: numOrNull,
   /** The newest message, for the preview. */
-  latest: string | null;
+  latest: textOrNull,
   /** How many conversations match a search, counted with the page. */
-  total: number | null;
-}
+  total: numOrNull,
+});
+type ConversationRow = ReturnType<typeof conversationRow>;
 
-const MESSAGE_COLUMNS =
-  'id, customer_phone, message_type, message_payload, status, error_message, template_name, created_at, updated_at' as const;
+const cartRow = columns({ items: textOrNull, updated_at: textOrNull });
+// The payload is matched by LIKE, so never NULL; the link's time is required text on the way out too.
+const paymentLinkRow = columns({ message_payload: text, created_at: text });
 
 // Resolved covers the customer's messages up to a time: a later one opens the conversation again.
 const RESOLVED = "(ic.resolved_at IS NOT NULL AND ic.resolved_at >= coalesce(s.last_in, ''))";
@@ -135,8 +138,8 @@ type PageParams = SearchParams & { limit: number; offset: number };
  */
 export class InboxQueries {
   private readonly statements;
-  private readonly pages = new Map<string, Statement<PageParams, ConversationRow>>();
-  private readonly counts = new Map<string, Statement<SearchParams, number>>();
+  private readonly pages = new Map<string, Statement<PageParams>>();
+  private readonly counts = new Map<string, Statement<SearchParams>>();
 
   private readonly db: Database;
   private readonly clock: Clock;
@@ -150,27 +153,22 @@ export class InboxQueries {
     this.orders = deps.orders;
     this.search = deps.search;
     this.statements = {
-      one: db.prepare<{ store: string; phone: string }, ConversationRow>(
+      one: db.prepare<{ store: string; phone: string }>(
         decorated(`SELECT ${CONVERSATION_COLUMNS}, NULL AS total FROM inbox_summary s
           LEFT JOIN inbox_conversations ic ON ic.store_id = s.store_id AND ic.customer_phone = s.customer_phone
           WHERE s.store_id = @store AND s.customer_phone = @phone`),
       ),
-      cart: db.prepare<
-        { store: string; phone: string },
-        { items: string | null; rate_window_started_at: string | null; rate_count: number | null; updated_at: string | null }
-      >(
-        'SELECT items, rate_window_started_at, rate_count, updated_at FROM cart_sessions WHERE store_id = @store AND customer_phone = @phone',
+      cart: db.prepare<{ store: string; phone: string }>(
+        'SELECT items, updated_at FROM cart_sessions WHERE store_id = @store AND customer_phone = @phone',
       ),
-      messages: db.prepare<{ store: string; phone: string; limit: number }, MessageRow>(
+      messages: db.prepare<{ store: string; phone: string; limit: number }>(
         `SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM messaging_log WHERE store_id = @store AND customer_phone = @phone
          ORDER BY created_at DESC, id DESC LIMIT @limit) ORDER BY created_at, id`,
       ),
       messageCount: db
-        .prepare<{ store: string; phone: string }, number>(
-          'SELECT count(*) FROM messaging_log WHERE store_id = @store AND customer_phone = @phone',
-        )
+        .prepare<{ store: string; phone: string }>('SELECT count(*) FROM messaging_log WHERE store_id = @store AND customer_phone = @phone')
         .pluck(),
-      paymentLink: db.prepare<{ store: string; phone: string }, { message_payload: string; created_at: string }>(
+      paymentLink: db.prepare<{ store: string; phone: string }>(
         `SELECT message_payload, created_at FROM messaging_log
          WHERE store_id = @store AND customer_phone = @phone AND message_type = 'outbound_text' AND message_payload LIKE '%/api/payments/%'
          ORDER BY created_at DESC LIMIT 1`,
@@ -192,27 +190,28 @@ export class InboxQueries {
     const key = `${query.filter}:${mode}`;
     let page = this.pages.get(key);
     if (!page) this.pages.set(key, (page = this.db.prepare(conversationsSql(query.filter, mode, 'page'))));
-    const rows = page.all({ ...params, limit: query.limit, offset: query.offset });
+    const rows = mapRows(page.all({ ...params, limit: query.limit, offset: query.offset }), conversationRow);
     let total = rows[0]?.total ?? null;
     if (total === null) {
       let count = this.counts.get(key);
-      if (!count)
-        this.counts.set(key, (count = this.db.prepare<SearchParams, number>(conversationsSql(query.filter, mode, 'count')).pluck()));
-      total = count.get(params) ?? 0;
+      if (!count) this.counts.set(key, (count = this.db.prepare<SearchParams>(conversationsSql(query.filter, mode, 'count')).pluck()));
+      const counted = count.get(params);
+      total = counted === undefined ? 0 : countOf(counted);
     }
     return { total, rows: rows.map((row) => this.describe(row)) };
   }
 
   conversation(storeId: string, phone: string): ConversationDetail {
-    const row = this.statements.one.get({ store: storeId, phone });
+    const row = this.one(storeId, phone);
     if (!row?.last_at) throw new ApiFailure('not-found', 'No conversation with this customer has reached this desktop');
     const key = { store: storeId, phone };
-    const messages = this.statements.messages.all({ ...key, limit: MESSAGES_SHOWN });
-    const total = this.statements.messageCount.get(key) ?? messages.length;
+    const messages = mapRows(this.statements.messages.all({ ...key, limit: MESSAGES_SHOWN }), messageRow);
+    const counted = this.statements.messageCount.get(key);
+    const total = counted === undefined ? messages.length : countOf(counted);
     const since = row.last_read_at ?? '';
     const firstUnread = messages.find((m) => m.message_type === 'inbound' && (m.created_at ?? '') > since);
-    const cart = this.statements.cart.get(key);
-    const link = this.statements.paymentLink.get(key);
+    const cart = mapRow(this.statements.cart.get(key), cartRow);
+    const link = mapRow(this.statements.paymentLink.get(key), paymentLinkRow);
     const linkText = link
       ? (/https?:\/\/\S*\/api\/payments\/\S*/.exec(toInboxMessage({ ...emptyRow, message_payload: link.message_payload }).text)?.[0] ??
         null)
@@ -230,15 +229,19 @@ export class InboxQueries {
 
   /** Everything up to the newest message counts as read. */
   markRead(storeId: string, phone: string): void {
-    const row = this.statements.one.get({ store: storeId, phone });
+    const row = this.one(storeId, phone);
     if (!row?.last_at) throw new ApiFailure('not-found', 'No conversation with this customer has reached this desktop');
     this.statements.markRead.run({ store: storeId, phone, at: row.last_at });
   }
 
   setResolved(storeId: string, phone: string, resolved: boolean): void {
-    const row = this.statements.one.get({ store: storeId, phone });
+    const row = this.one(storeId, phone);
     if (!row?.last_at) throw new ApiFailure('not-found', 'No conversation with this customer has reached this desktop');
     this.statements.markResolved.run({ store: storeId, phone, at: resolved ? row.last_at : null });
+  }
+
+  private one(storeId: string, phone: string): ConversationRow | undefined {
+    return mapRow(this.statements.one.get({ store: storeId, phone }), conversationRow);
   }
 
   private describe(row: ConversationRow): Conversation {
@@ -263,8 +266,11 @@ export class InboxQueries {
 
 /** The newest message as the page query returns it: its columns in MESSAGE_COLUMNS order. */
 function latestRow(json: string): MessageRow {
-  const values = JSON.parse(json) as (string | null)[];
-  return Object.fromEntries(MESSAGE_COLUMNS.split(', ').map((column, index) => [column, values[index] ?? null])) as unknown as MessageRow;
+  const values: unknown = JSON.parse(json);
+  const list = Array.isArray(values) ? values : [];
+  return messageRow(
+    Object.fromEntries(MESSAGE_COLUMNS.split(', ').map((column, index): [string, unknown] => [column, list[index] ?? null])),
+  );
 }
 
 const emptyRow: MessageRow = {

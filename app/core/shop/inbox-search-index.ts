@@ -19,7 +19,7 @@ export class InboxSearchIndex {
   private readonly steps;
 
   constructor(private readonly db: Database) {
-    this.behind = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM inbox_search_dirty)').pluck();
+    this.behind = db.prepare<[]>('SELECT EXISTS (SELECT 1 FROM inbox_search_dirty)').pluck();
     this.steps = [
       `DELETE FROM inbox_search WHERE rowid IN (
          SELECT d.doc FROM inbox_search_docs d JOIN inbox_search_dirty x ON x.store_id = d.store_id AND x.customer_phone = d.customer_phone)`,

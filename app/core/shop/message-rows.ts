@@ -1,17 +1,23 @@
 import type { InboxMessage, MessageKind } from '../../../shared/shop/inbox-schemas.js';
+import { columns, text, textOrNull } from '../database/row-reader.js';
 
-/** A messaging_log row as sync mirrors it. */
-export interface MessageRow {
-  id: string;
-  customer_phone: string | null;
-  message_type: string;
-  message_payload: string | null;
-  status: string;
-  error_message: string | null;
-  template_name: string | null;
-  created_at: string | null;
-  updated_at: string | null;
-}
+/** A messaging_log row as sync mirrors it: the columns of MESSAGE_COLUMNS. */
+export const messageRow = columns({
+  id: text,
+  customer_phone: textOrNull,
+  message_type: text,
+  message_payload: textOrNull,
+  status: text,
+  error_message: textOrNull,
+  template_name: textOrNull,
+  created_at: textOrNull,
+  updated_at: textOrNull,
+});
+export type MessageRow = ReturnType<typeof messageRow>;
+
+/** The columns `messageRow` reads, in the order a `json_array` of them holds them. */
+export const MESSAGE_COLUMNS =
+  'id, customer_phone, message_type, message_payload, status, error_message, template_name, created_at, updated_at' as const;
 
 // The words the shop's chat commands start with (ADD TSHIRT-M 2, CART, TRACK 1042…).
 const COMMAND = /^\s*(add|remove|cart|checkout|status|track|stop|start|help)\b/i;

@@ -2,26 +2,37 @@ import { ApiFailure } from '../../../shared/contract/result.js';
 import type { OrderDetail, OrderQuery, OrderSummary } from '../../../shared/shop/inbox-schemas.js';
 import { instantFromLocal } from '../../../shared/time/local-date-time.js';
 import type { Database } from '../database/open-database.js';
+import { columns, mapRow, mapRows, num, numOrNull, text, textOrNull } from '../database/row-reader.js';
 
-interface OrderRow {
-  id: string;
-  store_id: string;
-  order_number: number | null;
-  status: string;
-  customer_phone: string | null;
-  customer_name: string | null;
-  items: string | null;
-  subtotal_amount: string | null;
-  total_amount: string | null;
-  currency: string | null;
-  created_at: string | null;
-  sync_version: number;
-  payment_status: string | null;
-  payment_reason: string | null;
-  delivery_status: string | null;
-  delivery_eta: string | null;
-  tracking_number: string | null;
-}
+const orderRow = columns({
+  id: text,
+  store_id: text,
+  order_number: numOrNull,
+  status: text,
+  customer_phone: textOrNull,
+  customer_name: textOrNull,
+  items: textOrNull,
+  subtotal_amount: textOrNull,
+  total_amount: textOrNull,
+  currency: textOrNull,
+  created_at: textOrNull,
+  sync_version: num,
+  payment_status: textOrNull,
+  payment_reason: textOrNull,
+  delivery_status: textOrNull,
+  delivery_eta: textOrNull,
+  tracking_number: textOrNull,
+});
+type OrderRow = ReturnType<typeof orderRow>;
+
+const paymentRow = columns({
+  reference: textOrNull,
+  amount: textOrNull,
+  status: text,
+  network: textOrNull,
+  reason: textOrNull,
+  at: textOrNull,
+});
 
 // The latest payment attempt and delivery of each order: what STATUS and TRACK answer with too.
 const ORDER_SELECT = `
@@ -115,12 +126,14 @@ export class OrderQueries {
       params.like = `%${query.search.replace(/[%_]/g, '').replace(/^\+/, '')}%`;
       params.exact = query.search.replace(/^#/, '');
     }
-    const rows = this.db
-      .prepare<Record<string, string>, OrderRow>(
-        `${ORDER_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.created_at DESC, o.order_number DESC LIMIT 5000`,
-      )
-      .all(params)
-      .map(summary);
+    const rows = mapRows(
+      this.db
+        .prepare<Record<string, string>>(
+          `${ORDER_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.created_at DESC, o.order_number DESC LIMIT 5000`,
+        )
+        .all(params),
+      orderRow,
+    ).map(summary);
     const byCurrency = new Map<string, string[]>();
     for (const row of rows) {
       if (row.status === 'cancelled') continue;
@@ -133,33 +146,26 @@ export class OrderQueries {
   }
 
   forCustomer(storeId: string, phone: string): OrderSummary[] {
-    return this.db
-      .prepare<[string, string], OrderRow>(
-        `${ORDER_SELECT} WHERE o.store_id = ? AND o.customer_phone = ? ORDER BY o.created_at DESC LIMIT 50`,
-      )
-      .all(storeId, phone)
-      .map(summary);
+    return mapRows(
+      this.db
+        .prepare<[string, string]>(`${ORDER_SELECT} WHERE o.store_id = ? AND o.customer_phone = ? ORDER BY o.created_at DESC LIMIT 50`)
+        .all(storeId, phone),
+      orderRow,
+    ).map(summary);
   }
 
   get(id: string): OrderDetail {
-    const row = this.db.prepare<[string], OrderRow>(`${ORDER_SELECT} WHERE o.id = ?`).get(id);
+    const row = mapRow(this.db.prepare<[string]>(`${ORDER_SELECT} WHERE o.id = ?`).get(id), orderRow);
     if (!row) throw new ApiFailure('not-found', 'This order has not reached this desktop (or was removed)');
-    const payments = this.db
-      .prepare<
-        [string],
-        {
-          reference: string | null;
-          amount: string | null;
-          status: string;
-          network: string | null;
-          reason: string | null;
-          at: string | null;
-        }
-      >(
-        `SELECT reference, amount, status, network, coalesce(review_reason, failure_reason) AS reason, coalesce(completed_at, created_at) AS at
-         FROM payment_transactions WHERE order_id = ? ORDER BY created_at DESC`,
-      )
-      .all(id);
+    const payments = mapRows(
+      this.db
+        .prepare<[string]>(
+          `SELECT reference, amount, status, network, coalesce(review_reason, failure_reason) AS reason, coalesce(completed_at, created_at) AS at
+           FROM payment_transactions WHERE order_id = ? ORDER BY created_at DESC`,
+        )
+        .all(id),
+      paymentRow,
+    );
     return { ...summary(row), lines: cartLines(row.items), subtotal: row.subtotal_amount ?? '0', payments };
   }
 }

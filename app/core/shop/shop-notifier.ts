@@ -1,9 +1,18 @@
 import type { Settings } from '../../../shared/settings/settings.js';
 import { displayPhone } from '../../../shared/phone/normalise-phone.js';
 import type { Database } from '../database/open-database.js';
-import { textOf } from '../database/row-reader.js';
+import { columns, mapRows, numOrNull, text, textOf, textOrNull } from '../database/row-reader.js';
 import type { CoreEvents } from '../events/core-events.js';
-import { contactName, type MessageRow, toInboxMessage } from './message-rows.js';
+import { contactName, MESSAGE_COLUMNS, messageRow, toInboxMessage } from './message-rows.js';
+
+// `completed_at > ?` leaves out the payments not completed.
+const paidRow = columns({
+  completed_at: text,
+  order_number: numOrNull,
+  amount: textOrNull,
+  currency: textOrNull,
+  customer_name: textOrNull,
+});
 
 // More than this at once (a first download, a day offline) is one summary, not a stack of pop-ups.
 const MAX_SEPARATE = 3;
@@ -29,21 +38,23 @@ export class ShopNotifier {
   /** After a pull touched the shop's tables. */
   pulled(): void {
     const { notifyInboundMessages, notifyPaidOrders } = this.settings();
-    const messages = this.db
-      .prepare<[string], MessageRow>(
-        `SELECT id, customer_phone, message_type, message_payload, status, error_message, template_name, created_at, updated_at
-         FROM messaging_log WHERE message_type = 'inbound' AND created_at > ? ORDER BY created_at`,
-      )
-      .all(this.seenMessage);
-    const paid = this.db
-      .prepare<
-        [string],
-        { completed_at: string; order_number: number | null; amount: string | null; currency: string | null; customer_name: string | null }
-      >(
-        `SELECT p.completed_at, o.order_number, p.amount, p.currency, o.customer_name FROM payment_transactions p
+    const messages = mapRows(
+      this.db
+        .prepare<[string]>(
+          `SELECT ${MESSAGE_COLUMNS} FROM messaging_log WHERE message_type = 'inbound' AND created_at > ? ORDER BY created_at`,
+        )
+        .all(this.seenMessage),
+      messageRow,
+    );
+    const paid = mapRows(
+      this.db
+        .prepare<[string]>(
+          `SELECT p.completed_at, o.order_number, p.amount, p.currency, o.customer_name FROM payment_transactions p
          LEFT JOIN orders o ON o.id = p.order_id WHERE p.status = 'succeeded' AND p.completed_at > ? ORDER BY p.completed_at`,
-      )
-      .all(this.seenPayment);
+        )
+        .all(this.seenPayment),
+      paidRow,
+    );
     this.seenMessage = messages.at(-1)?.created_at ?? this.seenMessage;
     this.seenPayment = paid.at(-1)?.completed_at ?? this.seenPayment;
 
