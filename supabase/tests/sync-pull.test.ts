@@ -73,6 +73,23 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
     expect(seen.sort()).toEqual(Array.from({ length: 7 }, (_, i) => `91982000000${i}`));
   });
 
+  /**
+   * Waits (10 s at most) until `done` has settled or the statement naming `marker` is waiting for a
+   * lock; the answer tells whether `done` has settled.
+   */
+  async function committedOrWaiting(done: Promise<unknown>, marker: string): Promise<() => boolean> {
+    let committed = false;
+    void done.then(() => (committed = true));
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [row] = await h.sql<
+        { n: number }[]
+      >`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like ${`%${marker}%`}`;
+      if (committed || row!.n > 0 || Date.now() > deadline) return () => committed;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   it('misses nothing when two transactions of one organisation commit out of order around a pull, and the cursor never goes back', async () => {
     const desk = await h.organization('Out of order');
     const cursor0 = ((await desk.pull({ leads: 0 })).body.tables.leads as Page).cursor;
@@ -87,17 +104,8 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
         second`insert into leads (organization_id, phone, name) values (${desk.organizationId}, '919830000002', 'Second')`.execute(),
         second`commit`.execute(),
       ]);
-      let secondCommitted = false;
-      void secondDone.then(() => (secondCommitted = true));
       // Either the second commits now (a numbering that ignores commit order) or it waits for the first.
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const [row] = await h.sql<
-          { n: number }[]
-        >`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%919830000002%'`;
-        if (secondCommitted || row!.n > 0 || Date.now() > deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const secondCommitted = await committedOrWaiting(secondDone, '919830000002');
 
       const during = (await desk.pull({ leads: cursor0 })).body.tables.leads as Page;
       expect(during.cursor).toBeGreaterThanOrEqual(cursor0);
@@ -108,7 +116,7 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
 
       const phones = [...during.changes, ...after.changes].map((c) => (c as Extract<Change, { op: 'upsert' }>).row.phone);
       expect(phones.sort()).toEqual(['919830000001', '919830000002']);
-      expect(secondCommitted).toBe(true);
+      expect(secondCommitted()).toBe(true);
     } finally {
       await first`rollback`.catch(() => {});
       first.release();
@@ -148,16 +156,7 @@ describe.skipIf(!backend.available)('desktop-sync pull', () => {
                values (${storeId}, '256700000002', 'inbound', '{"text":"second"}', 'received')`.execute(),
         second`commit`.execute(),
       ]);
-      let secondCommitted = false;
-      void secondDone.then(() => (secondCommitted = true));
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const [row] = await h.sql<
-          { n: number }[]
-        >`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%256700000002%'`;
-        if (secondCommitted || row!.n > 0 || Date.now() > deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await committedOrWaiting(secondDone, '256700000002');
 
       const during = (await desk.pull({ messaging_log: cursor0 })).body.tables.messaging_log as Page;
       await first`commit`;
