@@ -7,7 +7,9 @@
  *
  * "refused" counts 503s: deliveries turned away, unstored, because the processing backlog
  * was full (Meta retries them); "processed msg/s" is acknowledged messages over the time
- * until their replies were logged. The baseline, measured in the same run, is the same
+ * until their replies were logged, the sustained rate (an acknowledged rate above it only
+ * grows the backlog), and "reply p50/p99" is each message's time from its receipt to its
+ * reply being logged. The goal is judged on both rates and the acknowledgement p99. The baseline, measured in the same run, is the same
  * function answering a badly signed delivery (401 before any parsing or database work): the
  * cost of Deno, the router and loopback HTTP alone. Each drain has a deadline, so a lost
  * reply is reported instead of hanging the run.
@@ -139,7 +141,30 @@ try {
   console.log(
     `baseline: badly signed deliveries (refused before parsing or any database work), ${Math.max(...CONNECTIONS)} conns: ${(baseline.non2xx / baseline.duration).toFixed(0)} req/s, p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms`,
   );
-  console.log('conns | acked msg/s | p50 ms | p99 ms | max ms | refused | errors | processed msg/s | drain s');
+  /**
+   * Receipt to reply logged, for the inbound rows stored since `since` (a Postgres timestamp): the inbound row's
+   * created_at is its acknowledgement transaction's start, the reply's is its finish transaction's start, both on
+   * Postgres's clock. Read after the drain, outside the measured window.
+   */
+  const replyLatency = async (since: Date) =>
+    (
+      await sql<{ p50: number | null; p99: number | null }[]>`
+        select percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.99) within group (order by ms) as p99
+        from (
+          select extract(epoch from (reply.created_at - inbound.created_at)) * 1000 as ms
+          from messaging_log inbound
+          join messaging_log reply
+            on reply.message_type = 'outbound_text' and reply.message_payload ->> 'in_reply_to' = inbound.whatsapp_message_id
+          where inbound.message_type = 'inbound' and inbound.created_at >= ${since}
+        ) latencies`
+    )[0]!;
+  const postgresNow = async () => (await sql<{ now: Date }[]>`select now() as now`)[0]!.now;
+
+  // "processed msg/s" is the sustained rate: acknowledged messages over the time until the last of their replies was
+  // logged. An acknowledged rate above it is only a backlog growing, which a longer run meets as 503s.
+  console.log(
+    'conns | acked msg/s | p50 ms | p99 ms | max ms | refused | errors | processed msg/s | drain s | reply p50 ms | reply p99 ms',
+  );
   const rows: string[] = [];
   const splits: string[] = [];
   const drainProblems: string[] = [];
@@ -150,6 +175,7 @@ try {
   for (const connections of CONNECTIONS) {
     const ahead = signedAhead(DURATION * PRESIGNED_PER_SECOND);
     let used = 0;
+    const since = await postgresNow();
     meter?.take();
     const started = Date.now();
     const sampling = PG_STATS ? sampleWaits(waits, started + DURATION * 1000) : null;
@@ -191,6 +217,8 @@ try {
       );
     }
     acknowledged += result['2xx'];
+    const reply = await replyLatency(since);
+    const processedRate = result['2xx'] / ((drained - started) / 1000);
     const row = [
       String(connections).padStart(5),
       // Only 2xx count as delivered: a 503 (backlog full) is a delivery Meta will retry.
@@ -200,16 +228,20 @@ try {
       String(result.latency.max).padStart(6),
       String(result.non2xx).padStart(7),
       String(result.errors + result.timeouts).padStart(6),
-      (result['2xx'] / ((drained - started) / 1000)).toFixed(0).padStart(15),
+      processedRate.toFixed(0).padStart(15),
       ((drained - loadEnded) / 1000).toFixed(1).padStart(7),
+      (reply.p50 ?? NaN).toFixed(0).padStart(12),
+      (reply.p99 ?? NaN).toFixed(0).padStart(12),
     ].join(' | ');
     rows.push(row);
     console.log(row);
     if (connections === GOAL.connections) {
       const rate = result['2xx'] / result.duration;
+      const met = processedRate >= GOAL.messagesPerSecond && rate >= GOAL.messagesPerSecond && result.latency.p99 < GOAL.p99Ms;
       goal.push(
-        `goal at ${GOAL.connections} connections: ≥ ${GOAL.messagesPerSecond} msg/s acknowledged with p99 < ${GOAL.p99Ms} ms — ` +
-          `${rate >= GOAL.messagesPerSecond && result.latency.p99 < GOAL.p99Ms ? 'met' : 'NOT met'} (${rate.toFixed(0)} msg/s, p99 ${result.latency.p99} ms)`,
+        `goal at ${GOAL.connections} connections: ≥ ${GOAL.messagesPerSecond} msg/s sustained (processed, reply logged) and acknowledged, ` +
+          `acknowledgement p99 < ${GOAL.p99Ms} ms — ${met ? 'met' : 'NOT met'} (sustained ${processedRate.toFixed(0)} msg/s, ` +
+          `reply p99 ${(reply.p99 ?? NaN).toFixed(0)} ms; acknowledged ${rate.toFixed(0)} msg/s, p99 ${result.latency.p99} ms)`,
       );
     }
   }

@@ -75,6 +75,12 @@ describe.skipIf(!chromiumNeeded.available || !backend.available)(
       await composer.getByLabel('Campaign name').fill('Nudge the Missing');
       const preview = composer.getByLabel('Preview');
       await preview.getByLabel('Recipients').getByText('3 of 3 will be sent to.').waitFor();
+      // Each person's Send box takes them out of the campaign and puts them back.
+      const sendToBrian = preview.getByRole('checkbox', { name: 'Send to Brian' });
+      await sendToBrian.uncheck();
+      await preview.getByLabel('Recipients').getByText('2 of 3 will be sent to (1 left out).').waitFor();
+      await sendToBrian.check();
+      await preview.getByLabel('Recipients').getByText('3 of 3 will be sent to.').waitFor();
       await preview.getByText('Hi Amina, Pottery Night starts 6:30 PM EAT.').waitFor();
       expect(await preview.getByLabel('Cost').textContent()).toMatch(/^Utility template/);
       expect(await preview.getByLabel('Pacing').textContent()).toMatch(/go out at up to 80 a second/);

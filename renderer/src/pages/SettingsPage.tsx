@@ -2,7 +2,7 @@ import { getCountries } from 'libphonenumber-js/min';
 import { useMemo, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/settings/settings.js';
 import { useConsole } from '../app/console-context.js';
-import { FormField } from '../components/FormField.js';
+import { FormField, TextField } from '../components/FormField.js';
 import { TimeZoneSelect } from '../components/TimeZoneSelect.js';
 import { PageHeader } from './PageHeader.js';
 import { HostedBackendSection } from './settings/HostedBackendSection.js';
@@ -65,13 +65,13 @@ function SettingsForm({ settings }: { settings: Settings }) {
     <>
       <PageHeader title="Settings" subtitle="How the console reads phone numbers and times for your organisation." />
       <form className="card form" onSubmit={submit} noValidate>
-        <FormField id="organisationName" label="Organisation name" error={errors.organisationName}>
-          <input
-            id="organisationName"
-            value={draft.organisationName}
-            onChange={(event) => update('organisationName', event.target.value)}
-          />
-        </FormField>
+        <TextField
+          id="organisationName"
+          label="Organisation name"
+          error={errors.organisationName}
+          value={draft.organisationName}
+          onChange={(value) => update('organisationName', value)}
+        />
         <FormField
           id="defaultCountry"
           label="Default country"

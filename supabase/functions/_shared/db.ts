@@ -40,13 +40,17 @@ export interface DbOptions {
 export function createDb(databaseUrl: string, poolSize: number, prepare: PrepareSetting = 'auto', options: DbOptions = {}): Sql {
   // Here, so no function that talks to Postgres can be without it.
   guardAgainstClosedSocketWrites((event) => postgresLog('warn', event));
+  const prepared = usesPreparedStatements(databaseUrl, prepare);
+  // Unprepared statements (through the transaction pooler) are planned per call anyway, and a pooler may refuse a
+  // startup parameter it does not know: the setting is sent only where it does something.
+  const customPlans = options.customPlans && prepared ? { plan_cache_mode: 'force_custom_plan' } : {};
   return postgres(databaseUrl, {
-    prepare: usesPreparedStatements(databaseUrl, prepare),
+    prepare: prepared,
     max: poolSize,
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
-    connection: { application_name: 'edge-functions', ...(options.customPlans ? { plan_cache_mode: 'force_custom_plan' } : {}) },
+    connection: { application_name: 'edge-functions', ...customPlans },
   });
 }
 

@@ -1,5 +1,6 @@
 import { Boom } from '@hapi/boom';
-import { makeEventBuffer, type UserFacingSocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import { makeEventBuffer, type BinaryNode, type UserFacingSocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import { extractGroupMetadata } from '@whiskeysockets/baileys/lib/Socket/groups.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -179,6 +180,30 @@ describe('BaileysTransport with a fake socket', () => {
     expect(again.participants).toHaveLength(5);
     expect((await transport.groupMetadata(first)).participants).toHaveLength(5);
     expect(db.prepare('SELECT size FROM whatsapp_groups WHERE group_jid = ?').pluck().get(first)).toBe(5);
+  });
+
+  it('keeps no member list from a groups sync, only from a group read on its own, for its next read', async () => {
+    const fake = fakeSocket();
+    const node: BinaryNode = {
+      tag: 'group',
+      attrs: { id: GROUP.split('@')[0] as string, subject: 'Batch 12', addressing_mode: 'lid', creation: '1700000000', size: '2' },
+      content: [
+        { tag: 'participant', attrs: { jid: '173087265951971@lid', phone_number: '919818861043@s.whatsapp.net', type: 'superadmin' } },
+        { tag: 'participant', attrs: { jid: '222222222222222@lid', phone_number: '256772123456@s.whatsapp.net' } },
+      ],
+    };
+    Object.assign(fake.socket, {
+      query: async () => ({ tag: 'iq', attrs: {}, content: [{ tag: 'groups', attrs: {}, content: [node] }] }),
+      groupMetadata: async () => extractGroupMetadata({ tag: 'result', attrs: {}, content: [node] }),
+    });
+    const transport = new BaileysTransport(context, { makeSocket: fake.make, fetchVersion: async () => null });
+    await transport.open();
+    const [listed] = await transport.listGroups();
+    const read = await transport.groupMetadata(GROUP);
+    expect(read).toEqual(listed);
+    // An account's every group is listed at once; holding each member list would keep them all in memory.
+    expect(read).not.toBe(listed);
+    expect(await transport.groupMetadata(GROUP)).toBe(read);
   });
 
   it('sends with the id generated beforehand and can answer resend requests for it', async () => {

@@ -253,8 +253,10 @@ export class BaileysTransport implements WhatsAppConnection {
     })) as BinaryNode | undefined;
     const groups = result ? getBinaryNodeChild(result, 'groups') : undefined;
     if (!groups) throw new ApiFailure('unavailable', unanswered);
+    // Not kept for reuse: the list is every group of the account at once, and a coordinator
+    // re-reads only the few a workshop is linked to (Sync Members keeps those).
     return getBinaryNodeChildren(groups, 'group').map((node) =>
-      this.remember(extractGroupMetadata({ tag: 'result', attrs: {}, content: [node] })),
+      this.remember(extractGroupMetadata({ tag: 'result', attrs: {}, content: [node] }), false),
     );
   }
 
@@ -630,11 +632,12 @@ export class BaileysTransport implements WhatsAppConnection {
    * group on every Sync Members would otherwise re-send a thousand known pairs each time.
    */
   private learnMappings(participants: readonly ParticipantInfo[]): void {
-    const pairs = participants.flatMap((member) => {
-      if (!member.lid || !member.phone || this.reportedPairs.get(member.lid) === member.phone) return [];
-      this.reportedPairs.set(member.lid, member.phone);
-      return [{ lid: member.lid, phone: member.phone }];
-    });
+    const pairs: { lid: string; phone: string }[] = [];
+    for (const { lid, phone } of participants) {
+      if (!lid || !phone || this.reportedPairs.get(lid) === phone) continue;
+      this.reportedPairs.set(lid, phone);
+      pairs.push({ lid, phone });
+    }
     if (pairs.length > 0) this.emitter.emit('lid-mappings', pairs);
   }
 
@@ -642,12 +645,13 @@ export class BaileysTransport implements WhatsAppConnection {
    * Converts group metadata to our terms and keeps Baileys' copy for cachedGroupMetadata.
    * Metadata identical to the last seen for the group is not converted again: a repeated
    * Sync Members of a 1,000-member group would otherwise redo a thousand conversions.
+   * `keep` false converts without holding the conversion for the next read.
    */
-  private remember(metadata: GroupMetadata): GroupInfo {
+  private remember(metadata: GroupMetadata, keep = true): GroupInfo {
     const json = JSON.stringify(metadata);
     const digest = createHash('sha1').update(json).digest('base64');
     const group = this.converted.get(metadata.id, digest) ?? this.toGroupInfo(metadata);
-    this.converted.set(metadata.id, digest, group);
+    if (keep) this.converted.set(metadata.id, digest, group);
     this.context.groupCache.set(group, json);
     return group;
   }
@@ -718,15 +722,30 @@ export class BaileysTransport implements WhatsAppConnection {
   }
 }
 
+/**
+ * Runs for every member of every group a sync lists, while the whole decoded reply is still
+ * held: what it allocates outlives V8's young generation and stays in the old one until a
+ * memory-reducing collection, which may never come after a single sync. So no throwaway
+ * arrays, and no copies of jids that are already in normal form.
+ */
 function toParticipant(member: GroupParticipant): ParticipantInfo {
-  const lid = [member.id, member.lid].find((jid) => jid && isLidUser(jid)) ?? null;
-  const phoneJid = [member.phoneNumber, member.id].find((jid) => jid && !isLidUser(jid));
+  const lid = member.id && isLidUser(member.id) ? member.id : member.lid && isLidUser(member.lid) ? member.lid : null;
+  const phoneJid =
+    member.phoneNumber && !isLidUser(member.phoneNumber) ? member.phoneNumber : member.id && !isLidUser(member.id) ? member.id : null;
   return {
     jid: member.id,
-    lid: lid ? jidNormalizedUser(lid) : null,
-    phone: phoneJid ? phoneFromJid(jidNormalizedUser(phoneJid)) : null,
+    lid: lid ? normalizedUser(lid) : null,
+    phone: phoneJid ? phoneFromJid(normalizedUser(phoneJid)) : null,
     isAdmin: Boolean(member.admin) || Boolean(member.isAdmin) || Boolean(member.isSuperAdmin),
   };
+}
+
+/** A user jid with no device, agent or legacy server: jidNormalizedUser would only copy it. */
+const BARE_USER_JID = /^[^:_@]+@(?:s\.whatsapp\.net|lid)$/;
+
+/** jidNormalizedUser without building a copy of the jid most members already have. */
+function normalizedUser(jid: string): string {
+  return BARE_USER_JID.test(jid) ? jid : jidNormalizedUser(jid);
 }
 
 function isNumberChange(node: BinaryNode): boolean {

@@ -13,6 +13,7 @@ import { instantFromLocal } from '../../../../shared/time/local-date-time.js';
 import { type MemberTab, memberTabs } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi } from '../../app/console-context.js';
 import { type TableColumn, VirtualTable } from '../../components/VirtualTable.js';
+import { checkboxColumn } from '../../components/checkbox-column.js';
 import type { PreviewRecipient } from '../../../../shared/campaigns/campaign-schemas.js';
 import { memberTabLabels } from '../workshops/member-columns.js';
 import { useWorkshops } from '../workshops/use-workshops.js';
@@ -136,20 +137,15 @@ export function CampaignComposer({
   const toggle = (phone: string) => setExcluded(excluded.includes(phone) ? excluded.filter((p) => p !== phone) : [...excluded, phone]);
 
   const columns: TableColumn<PreviewRecipient>[] = [
-    {
+    checkboxColumn({
       key: 'include',
       header: 'Send',
       width: '64px',
-      cell: (r) => (
-        <input
-          type="checkbox"
-          aria-label={`Send to ${r.name ?? r.phone}`}
-          checked={!r.excluded}
-          disabled={r.problem !== null}
-          onChange={() => toggle(r.phone)}
-        />
-      ),
-    },
+      label: (r) => `Send to ${r.name ?? r.phone}`,
+      checked: (r) => !r.excluded,
+      disabled: (r) => r.problem !== null,
+      onToggle: (r) => toggle(r.phone),
+    }),
     { key: 'name', header: 'Name', width: 'minmax(120px, 1fr)', cell: (r) => r.name ?? '—' },
     { key: 'phone', header: 'Phone', width: 'minmax(130px, 1fr)', cell: (r) => displayPhone(r.phone) },
     {

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { AutomationRule, Template } from '../../../../shared/messages/message-schemas.js';
 import { useApi } from '../../app/console-context.js';
 import { DialogActions } from '../../components/DialogActions.js';
-import { FormField } from '../../components/FormField.js';
+import { FormField, TextField } from '../../components/FormField.js';
 import { FormFailure } from '../../components/FormFailure.js';
 import { Modal } from '../../components/Modal.js';
 import { quote } from '../../../../shared/text/quote.js';
@@ -81,9 +81,15 @@ export function AddRuleDialog({
   return (
     <Modal title={workshopId ? 'Add a reminder rule for this workshop' : 'Add a reminder rule'} onClose={onClose}>
       <form className="form" onSubmit={add} noValidate aria-label="New reminder rule">
-        <FormField id="rule-name" label="Name" hint="How the schedule and the message lists will call it, e.g. “Two days before”.">
-          <input id="rule-name" value={label} maxLength={80} onChange={(event) => setLabel(event.target.value)} autoComplete="off" />
-        </FormField>
+        <TextField
+          id="rule-name"
+          label="Name"
+          hint="How the schedule and the message lists will call it, e.g. “Two days before”."
+          value={label}
+          maxLength={80}
+          onChange={setLabel}
+          autoComplete="off"
+        />
         <FormField id="rule-timing" label="When">
           <TimingKindSelect id="rule-timing" label="When" value={kind} onChange={setKind} />
         </FormField>
@@ -100,9 +106,14 @@ export function AddRuleDialog({
             />
           </FormField>
         ) : (
-          <FormField id="rule-time" label="Time on the workshop’s day" hint="In the workshop’s own time zone.">
-            <input id="rule-time" type="time" value={localTime} onChange={(event) => setLocalTime(event.target.value)} />
-          </FormField>
+          <TextField
+            id="rule-time"
+            label="Time on the workshop’s day"
+            hint="In the workshop’s own time zone."
+            type="time"
+            value={localTime}
+            onChange={setLocalTime}
+          />
         )}
         <FormField id="rule-template" label="Template" hint={templateId ? undefined : 'Without a template the rule is added turned off.'}>
           <select id="rule-template" value={templateId} onChange={(event) => setTemplateId(event.target.value)}>
@@ -155,9 +166,15 @@ export function RenameRuleDialog({
   return (
     <Modal title={`Rename ${quote(current)}`} onClose={onClose}>
       <form className="form" onSubmit={rename} noValidate aria-label="Rename reminder rule">
-        <FormField id="rename-rule" label="Name" hint="Saved with the schedule.">
-          <input id="rename-rule" value={label} maxLength={80} onChange={(event) => setLabel(event.target.value)} autoComplete="off" />
-        </FormField>
+        <TextField
+          id="rename-rule"
+          label="Name"
+          hint="Saved with the schedule."
+          value={label}
+          maxLength={80}
+          onChange={setLabel}
+          autoComplete="off"
+        />
         <FormFailure failure={failure} />
         <DialogActions submit="Rename" onCancel={onClose} />
       </form>

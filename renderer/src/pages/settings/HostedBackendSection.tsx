@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { BackendStatus, Organisation } from '../../../../shared/backend/backend-status.js';
 import type { Result } from '../../../../shared/contract/result.js';
 import { useApi } from '../../app/console-context.js';
-import { FormField } from '../../components/FormField.js';
+import { FormField, TextField } from '../../components/FormField.js';
 import { useBackendStatus } from '../../hooks/use-backend-status.js';
 import { formatRelative } from '../../format/format-time.js';
 
@@ -93,22 +93,24 @@ function ProjectForm({
   };
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Backend project">
-      <FormField
+      <TextField
         id="backend-url"
         label="Project URL"
         hint="From the project’s API settings, e.g. https://abcd.supabase.co"
         error={outcome.fields.url}
-      >
-        <input id="backend-url" value={url} onChange={(event) => setUrl(event.target.value)} autoComplete="off" />
-      </FormField>
-      <FormField
+        value={url}
+        onChange={setUrl}
+        autoComplete="off"
+      />
+      <TextField
         id="backend-key"
         label="Publishable key"
         hint="Starts with sb_publishable_. It is not a secret, but it only works together with your sign-in."
         error={outcome.fields.publishableKey}
-      >
-        <input id="backend-key" value={publishableKey} onChange={(event) => setPublishableKey(event.target.value)} autoComplete="off" />
-      </FormField>
+        value={publishableKey}
+        onChange={setPublishableKey}
+        autoComplete="off"
+      />
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={busy}>
           {busy ? 'Saving…' : 'Save project'}
@@ -140,16 +142,16 @@ function SignIn({ onStatus }: { onStatus: (status: BackendStatus) => void }) {
     return (
       <form className="form" onSubmit={verify} noValidate aria-label="Sign in with a code">
         <p>We emailed a 6-digit code to {codeSentTo}.</p>
-        <FormField id="backend-code" label="Code" error={outcome.fields.code}>
-          <input
-            id="backend-code"
-            value={code}
-            onChange={(event) => setCode(event.target.value)}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-          />
-        </FormField>
+        <TextField
+          id="backend-code"
+          label="Code"
+          error={outcome.fields.code}
+          value={code}
+          onChange={setCode}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={6}
+        />
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in with the code'}
@@ -174,23 +176,25 @@ function SignIn({ onStatus }: { onStatus: (status: BackendStatus) => void }) {
     );
   return (
     <form className="form" onSubmit={signIn} noValidate aria-label="Sign in">
-      <FormField id="backend-email" label="Email" error={outcome.fields.email}>
-        <input id="backend-email" type="email" value={email} onChange={(event) => setEmail(event.target.value)} autoComplete="username" />
-      </FormField>
-      <FormField
+      <TextField
+        id="backend-email"
+        label="Email"
+        error={outcome.fields.email}
+        type="email"
+        value={email}
+        onChange={setEmail}
+        autoComplete="username"
+      />
+      <TextField
         id="backend-password"
         label="Password"
         hint="Or leave it empty and have a sign-in code emailed to you."
         error={outcome.fields.password}
-      >
-        <input
-          id="backend-password"
-          type="password"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          autoComplete="current-password"
-        />
-      </FormField>
+        type="password"
+        value={password}
+        onChange={setPassword}
+        autoComplete="current-password"
+      />
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}

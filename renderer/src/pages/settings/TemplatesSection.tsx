@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Template } from '../../../../shared/messages/message-schemas.js';
 import { templateVariables, type TemplateVariable } from '../../../../shared/messages/template.js';
 import { useApi, useConsole } from '../../app/console-context.js';
-import { FormField } from '../../components/FormField.js';
+import { FormField, TextField } from '../../components/FormField.js';
 import { useConfirm } from '../../components/ConfirmDialog.js';
 import { Spinner } from '../../components/Spinner.js';
 import { useMessagesStore } from '../messages/use-messages.js';
@@ -229,9 +229,7 @@ function TemplateEditor({ template, onDone }: { template: Template | null; onDon
       aria-label={template ? `Edit ${template.name}` : 'New template'}
     >
       <h3>{template ? `Edit “${template.name}”` : 'New template'}</h3>
-      <FormField id={`${ids}-name`} label="Name" error={fields.name}>
-        <input id={`${ids}-name`} value={name} maxLength={100} onChange={(event) => setName(event.target.value)} />
-      </FormField>
+      <TextField id={`${ids}-name`} label="Name" error={fields.name} value={name} maxLength={100} onChange={setName} />
       <div className="template-editor__columns">
         <div className="template-editor__write">
           <FormField id={`${ids}-body`} label="Message" error={unknownMessage ?? fields.body}>

@@ -5,11 +5,12 @@ import { displayPhone } from '../../../../shared/phone/normalise-phone.js';
 import type { Lead, Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { useApi, useConsole } from '../../app/console-context.js';
 import { useConfirm } from '../../components/ConfirmDialog.js';
-import { FormField } from '../../components/FormField.js';
+import { TextField } from '../../components/FormField.js';
 import { csvFileName, downloadCsv } from './download-csv.js';
 import { exportRegistrationsWithStatus } from './registration-status-export.js';
 import { ImportOutcome } from './ImportOutcome.js';
 import { VirtualTable, type TableColumn } from '../../components/VirtualTable.js';
+import { checkboxColumn } from '../../components/checkbox-column.js';
 import { LeadImportDialog } from './LeadImportDialog.js';
 import { createRowSearch } from './search-rows.js';
 import { useAction } from './use-action.js';
@@ -111,19 +112,14 @@ export function LeadsPanel({ workshop }: { workshop: Workshop }) {
     if (outcome) setDemoOutcome(outcome);
   };
   const columns: TableColumn<Lead>[] = [
-    {
+    checkboxColumn({
       key: 'select',
       header: '',
       width: '44px',
-      cell: (lead) => (
-        <input
-          type="checkbox"
-          checked={selected.has(lead.id)}
-          onChange={() => toggle(lead.id)}
-          aria-label={`Select ${lead.name || displayPhone(lead.phone)}`}
-        />
-      ),
-    },
+      label: (lead) => `Select ${lead.name || displayPhone(lead.phone)}`,
+      checked: (lead) => selected.has(lead.id),
+      onToggle: (lead) => toggle(lead.id),
+    }),
     // Narrow enough minima that the half-width card at 1366 px shows every column, Remove included.
     { key: 'name', header: 'Name', width: 'minmax(112px, 2fr)', cell: (lead) => lead.name || <span className="muted">—</span> },
     { key: 'phone', header: 'Phone', width: 'minmax(128px, 1.5fr)', cell: (lead) => displayPhone(lead.phone) },
@@ -249,8 +245,7 @@ function AddLeadForm({ workshopId, onDone }: { workshopId: string; onDone: () =>
   const adding = useAction();
   const [draft, setDraft] = useState({ name: '', phone: '', email: '' });
   const [added, setAdded] = useState<string | null>(null);
-  const update = (key: keyof typeof draft) => (event: { target: { value: string } }) =>
-    setDraft((current) => ({ ...current, [key]: event.target.value }));
+  const update = (key: keyof typeof draft) => (value: string) => setDraft((current) => ({ ...current, [key]: value }));
 
   // People arrive at the door one after another: the form stays open for the next one, focus back on Name.
   async function submit(event: FormEvent) {
@@ -264,20 +259,17 @@ function AddLeadForm({ workshopId, onDone }: { workshopId: string; onDone: () =>
 
   return (
     <form className="add-lead" onSubmit={submit} noValidate aria-label="Add a lead">
-      <FormField id="lead-name" label="Name" error={adding.fields.name}>
-        <input id="lead-name" value={draft.name} onChange={update('name')} maxLength={200} />
-      </FormField>
-      <FormField
+      <TextField id="lead-name" label="Name" error={adding.fields.name} value={draft.name} onChange={update('name')} maxLength={200} />
+      <TextField
         id="lead-phone"
         label="Phone"
         hint="Any format; without a country code it is read in your default country."
         error={adding.fields.phone}
-      >
-        <input id="lead-phone" inputMode="tel" value={draft.phone} onChange={update('phone')} />
-      </FormField>
-      <FormField id="lead-email" label="Email" error={adding.fields.email}>
-        <input id="lead-email" type="email" value={draft.email} onChange={update('email')} />
-      </FormField>
+        inputMode="tel"
+        value={draft.phone}
+        onChange={update('phone')}
+      />
+      <TextField id="lead-email" label="Email" error={adding.fields.email} type="email" value={draft.email} onChange={update('email')} />
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={adding.busy}>
           {adding.busy ? 'Adding…' : 'Add lead'}
