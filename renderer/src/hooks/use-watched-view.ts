@@ -3,7 +3,8 @@ import type { LiveView, MemberWindow, MemberWindowQuery, TimelinePoint, Workshop
 import { useApi } from '../app/console-context.js';
 import type { Carried, LiveEvent } from './use-live-query.js';
 
-function newWatchId(): string {
+/** A view name no other window or view uses. */
+export function newWatchId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return `view-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
@@ -11,11 +12,12 @@ function newWatchId(): string {
 /**
  * A name for one view this window keeps on screen (a table, a timeline), unique across
  * windows. Passed with its load, it makes every membership change carry the view re-read;
- * when the view goes, the core is told to stop.
+ * when the view goes, the core is told to stop. `given` is a name already sent with a load
+ * made for this view before it mounted.
  */
-export function useWatchedView(): string {
+export function useWatchedView(given?: string): string {
   const api = useApi();
-  const [watch] = useState(newWatchId);
+  const [watch] = useState(() => given ?? newWatchId());
   useEffect(() => () => void api.call('workshops:unwatch', { watch }), [api, watch]);
   return watch;
 }

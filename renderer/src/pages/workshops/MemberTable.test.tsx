@@ -108,3 +108,22 @@ describe('a search on a member tab', () => {
     expect(within(table()).getAllByRole('row')).toHaveLength(2);
   });
 });
+
+describe('opening a member tab', () => {
+  it('asks the core for the new tab’s rows in the click, while the old tab is still on screen, and shows them', async () => {
+    await openMissing();
+    // For each read of a window from here on: was the Missing table still drawn when it left?
+    const reads: { missingShown: boolean }[] = [];
+    const push = test.calls.push.bind(test.calls);
+    test.calls.push = (...methods: string[]) => {
+      for (const method of methods)
+        if (method === 'workshops:members-window') reads.push({ missingShown: screen.queryByRole('table', { name: 'Missing' }) !== null });
+      return push(...methods);
+    };
+    fireEvent.click(screen.getByRole('tab', { name: /^In Group/ }));
+    expect(reads).toEqual([{ missingShown: true }]);
+    // No group is linked yet, and the tab says so from the answer asked for in the click, with no second read.
+    expect(await screen.findByText('No group linked yet')).toBeInTheDocument();
+    expect(reads).toHaveLength(1);
+  });
+});

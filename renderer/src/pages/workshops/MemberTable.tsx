@@ -18,9 +18,8 @@ import { ChoiceResultLine, MemberChoiceBar, useMemberChoice, withChooseBox, type
 import { inviteText, waMeLink } from './MissingActions.js';
 import { affectsWorkshop, useLiveQuery } from '../../hooks/use-live-query.js';
 import { carriedWindow, useWatchedView } from '../../hooks/use-watched-view.js';
+import { useTabOpening, WINDOW_STEP } from './member-tab-opening.js';
 
-/** Rows per step of the window; the page holds three steps around the rows in view. */
-const STEP = 50;
 /** The most rows one call asks for when the CSV needs every matching row. */
 const CSV_BATCH = 50_000;
 
@@ -39,14 +38,16 @@ export function MemberTable({ workshop, tab }: { workshop: Workshop; tab: Member
   const [query, setSearch] = useState('');
   const [sort, setSort] = useState<MemberSort | null>(null);
   const [firstInView, setFirstInView] = useState(0);
-  const offset = Math.max(0, (Math.floor(firstInView / STEP) - 1) * STEP);
+  const offset = Math.max(0, (Math.floor(firstInView / WINDOW_STEP) - 1) * WINDOW_STEP);
   const shape = `${query}\n${sort?.key ?? ''}\n${sort?.direction ?? ''}`;
   // Watched: each membership change brings this window re-read, so a join shows without a refetch.
-  const watch = useWatchedView();
-  const windowQuery = { tab, search: query, sort, offset, limit: STEP * 3 };
+  // A tab opened by a click has its first window asked for already, under the name this table watches.
+  const opening = useTabOpening(id, tab);
+  const watch = useWatchedView(opening?.watch);
+  const windowQuery = { tab, search: query, sort, offset, limit: WINDOW_STEP * 3 };
   const members = useLiveQuery(
     `${id}:${tab}:${shape}:${offset}`,
-    (api) => api.call('workshops:members-window', { id, ...windowQuery, watch }),
+    (api) => opening?.take(windowQuery) ?? api.call('workshops:members-window', { id, ...windowQuery, watch }),
     affectsWorkshop(id),
     { together: id, carried: carriedWindow(watch, windowQuery) },
   );

@@ -1,8 +1,10 @@
 import { useId, useRef, type KeyboardEvent } from 'react';
+import { useApi, useConsole } from '../../app/console-context.js';
 import type { Workshop } from '../../../../shared/workshops/workshop-schemas.js';
 import { detailTabs as tabs, type DetailTab } from '../../stores/workshops.store.js';
 import { memberTabLabels } from './member-columns.js';
 import { MemberTable } from './MemberTable.js';
+import { openMemberTab } from './member-tab-opening.js';
 import { MissingActions } from './MissingActions.js';
 import { timeChangeMessage } from './reschedule-notice.js';
 import { useWorkshops } from './use-workshops.js';
@@ -31,7 +33,13 @@ export function MemberTabs({ workshop }: { workshop: Workshop }) {
   // The open tab is part of the page's address, so a reload or Back keeps it.
   const selected = useWorkshops((state) => (state.view.kind === 'detail' ? state.view.tab : undefined)) ?? 'missing';
   const show = useWorkshops((state) => state.show);
-  const setSelected = (tab: DetailTab) => show({ kind: 'detail', id: workshop.id, tab });
+  const api = useApi();
+  const connected = useConsole((state) => state.transportStatus === 'connected');
+  const setSelected = (tab: DetailTab) => {
+    // Asked before React draws the tab, so the core reads the rows while the old table goes and the new one mounts.
+    if (tab !== selected && tab !== 'whatsapp' && connected) openMemberTab(api, workshop.id, tab);
+    show({ kind: 'detail', id: workshop.id, tab });
+  };
   const tabRefs = useRef(new Map<DetailTab, HTMLButtonElement>());
   // Said once after a save, e.g. "Saved. 3 reminders moved to the new time."
   const notice = useWorkshops((state) => state.notice);
