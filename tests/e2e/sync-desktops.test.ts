@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SystemClock, type Clock } from '../../app/core/clock/clock.js';
 import { backendRequirement } from '../../supabase/tests/support/requirements.js';
-import { asSet, serverRows, startSyncWorld, TestPoke, type SyncWorld } from '../support/sync/sync-world.js';
+import { asSet, serverRows, TestPoke, type SyncWorld } from '../support/sync/sync-world.js';
+import { syncWorldForTheseTests } from '../support/sync/sync-world-per-file.js';
 import { expectSameAsServer, freshPhones } from '../support/sync/convergence.js';
 import { replaceStoredAccessToken } from '../support/sync/stored-session.js';
 import type { SyncTableName } from '../../shared/sync/sync-tables.js';
@@ -20,13 +21,8 @@ class OffsetClock implements Clock {
 }
 
 describe.skipIf(!backend.available)('desktops of one organisation', () => {
-  let world: SyncWorld;
-  beforeAll(async () => {
-    world = await startSyncWorld();
-  });
-  afterAll(async () => {
-    await world?.stop();
-  });
+  let world!: SyncWorld;
+  syncWorldForTheseTests((started) => (world = started));
 
   it('converge: each uploads what it sees, and both end with the same workshops, registrations, templates and rules', async () => {
     const org = await world.organisation('Two Desks');

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backendRequirement } from '../../supabase/tests/support/requirements.js';
 import { expectSameAsServer, freshPhones, seededRandom } from '../support/sync/convergence.js';
 import type { Fault } from '../support/sync/lossy-gateway.js';
-import { startSyncWorld, type Desktop, type SyncWorld } from '../support/sync/sync-world.js';
+import type { Desktop, SyncWorld } from '../support/sync/sync-world.js';
+import { syncWorldForTheseTests } from '../support/sync/sync-world-per-file.js';
 import { localTimeInDays } from '../../shared/time/local-date-time.js';
 
 const backend = backendRequirement();
@@ -13,14 +14,14 @@ const backend = backendRequirement();
  * network is back and sync settles, nothing is missing and nothing is doubled.
  */
 describe.skipIf(!backend.available)('sync through a lossy network', () => {
-  let world: SyncWorld;
+  let world!: SyncWorld;
   let desktop: Desktop;
   let organisationId: string;
   let sessionId: string;
   let groupJid: string;
 
+  syncWorldForTheseTests((started) => (world = started));
   beforeAll(async () => {
-    world = await startSyncWorld();
     const org = await world.organisation('Lossy Links');
     organisationId = org.id;
     desktop = world.desktop();
@@ -38,9 +39,6 @@ describe.skipIf(!backend.available)('sync through a lossy network', () => {
     await desktop.signIn(org);
     await desktop.settle();
     await expectSameAsServer(desktop, world.sql, organisationId);
-  });
-  afterAll(async () => {
-    await world?.stop();
   });
 
   /** Members join and leave while `fault` decides each call's fate, then the network heals. */

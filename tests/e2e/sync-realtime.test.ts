@@ -3,12 +3,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { RealtimeClient } from '@supabase/realtime-js';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createShop, newCustomer, type Shop } from '../../supabase/tests/support/harness.js';
 import { change, delivery, sign, text } from '../../supabase/tests/support/meta.js';
 import { backendRequirement } from '../../supabase/tests/support/requirements.js';
 import { localTimeInDays } from '../../shared/time/local-date-time.js';
-import { startSyncWorld, type Desktop, type SyncWorld } from '../support/sync/sync-world.js';
+import type { Desktop, SyncWorld } from '../support/sync/sync-world.js';
+import { syncWorldForTheseTests } from '../support/sync/sync-world-per-file.js';
 
 const backend = backendRequirement();
 /** Polls ten minutes apart: within a test's waits only a Realtime poke explains a pull. */
@@ -40,13 +41,8 @@ function localValue(desktop: Desktop, query: string, ...params: unknown[]): unkn
 }
 
 describe.skipIf(!backend.available)('sync pokes over Supabase Realtime (fake Realtime server, real Postgres changes)', () => {
-  let world: SyncWorld;
-  beforeAll(async () => {
-    world = await startSyncWorld({}, { realtime: true });
-  });
-  afterAll(async () => {
-    await world?.stop();
-  });
+  let world!: SyncWorld;
+  syncWorldForTheseTests((started) => (world = started), {}, { realtime: true });
 
   /** A shop whose organisation has a coordinator with a password. */
   async function shopWithCoordinator(): Promise<{ shop: Shop; organisationId: string; account: { email: string; password: string } }> {

@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backendRequirement } from '../../supabase/tests/support/requirements.js';
 import type { TransportEvents } from '../../app/core/whatsapp/whatsapp-transport.js';
 import { expectSameAsServer } from '../support/sync/convergence.js';
-import { startSyncWorld, type SyncWorld } from '../support/sync/sync-world.js';
+import type { SyncWorld } from '../support/sync/sync-world.js';
+import { syncWorldForTheseTests } from '../support/sync/sync-world-per-file.js';
 import { localTimeInDays } from '../../shared/time/local-date-time.js';
 
 const backend = backendRequirement();
 
 describe.skipIf(!backend.available)('message receipts in the hosted backend', () => {
-  let world: SyncWorld;
-  beforeAll(async () => {
-    world = await startSyncWorld();
-  });
-  afterAll(async () => {
-    await world?.stop();
-  });
+  let world!: SyncWorld;
+  syncWorldForTheseTests((started) => (world = started));
 
   it('uploads each member’s receipt of a group message and its recipient count, so the backend counts what the console shows', async () => {
     const org = await world.organisation('Receipts Travel');

@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backendRequirement } from '../../supabase/tests/support/requirements.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
 import { expectSameAsServer, freshPhones } from '../support/sync/convergence.js';
 import { replaceStoredAccessToken } from '../support/sync/stored-session.js';
-import { startSyncWorld, type SyncWorld } from '../support/sync/sync-world.js';
+import type { SyncWorld } from '../support/sync/sync-world.js';
+import { syncWorldForTheseTests } from '../support/sync/sync-world-per-file.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const backend = backendRequirement();
 const quick = JSON.stringify({ scanDelayMs: 100, churnIntervalMs: null, ackDelayMs: 0 });
 
 describe.skipIf(!backend.available)('sync after a crash or a long time offline', () => {
-  let world: SyncWorld;
-  beforeAll(async () => {
-    world = await startSyncWorld();
-  });
-  afterAll(async () => {
-    await world?.stop();
-  });
+  let world!: SyncWorld;
+  syncWorldForTheseTests((started) => (world = started));
 
   it('a console SIGKILLed in the middle of its first upload picks up by itself after a restart, and loses or doubles nothing', async () => {
     const org = await world.organisation('Killed Mid-Sync');

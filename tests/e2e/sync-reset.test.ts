@@ -1,12 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backendRequirement } from '../../supabase/tests/support/requirements.js';
 import { connectConsole } from '../support/console-client.js';
 import { startHeadlessConsole, type RunningConsole } from '../support/headless-process.js';
 import { expectSameAsServer, freshPhones } from '../support/sync/convergence.js';
 import type { Fault } from '../support/sync/lossy-gateway.js';
-import { startSyncWorld, type SyncWorld } from '../support/sync/sync-world.js';
+import type { SyncWorld } from '../support/sync/sync-world.js';
+import { syncWorldForTheseTests } from '../support/sync/sync-world-per-file.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { localTimeInDays } from '../../shared/time/local-date-time.js';
 import type { SyncTableName } from '../../shared/sync/sync-tables.js';
@@ -22,13 +23,8 @@ const sharedTables: SyncTableName[] = ['workshops', 'leads', 'lead_assignments',
  * while the new copy is still arriving (a crash then must leave everything in place).
  */
 describe.skipIf(!backend.available)('a table downloaded again after the server forgot its deletions', () => {
-  let world: SyncWorld;
-  beforeAll(async () => {
-    world = await startSyncWorld();
-  });
-  afterAll(async () => {
-    await world?.stop();
-  });
+  let world!: SyncWorld;
+  syncWorldForTheseTests((started) => (world = started));
 
   /** A shop of the organisation with `orders` orders and a message per order. */
   async function shopWith(organisationId: string, email: string, orders: number): Promise<string> {
