@@ -7,6 +7,7 @@ import { expectSameAsServer, freshPhones } from '../support/sync/convergence.js'
 import { replaceStoredAccessToken } from '../support/sync/stored-session.js';
 import type { SyncTableName } from '../../shared/sync/sync-tables.js';
 import { localTimeInDays } from '../../shared/time/local-date-time.js';
+import { workshopInDays } from '../support/sync/workshop-in-days.js';
 
 const backend = backendRequirement();
 const sharedTables: SyncTableName[] = ['workshops', 'leads', 'lead_assignments', 'message_templates', 'workshop_automation_config'];
@@ -135,12 +136,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     const desktop = world.desktop();
     const sessionId = await desktop.linkDemo();
     const signedIn = await desktop.signIn(first);
-    const workshop = await desktop.call('workshops:create', {
-      name: 'Old org workshop',
-      startsAtLocal: localTimeInDays(31, '10:00', 'UTC'),
-      timeZone: 'UTC',
-      durationMinutes: 60,
-    });
+    const workshop = await desktop.call('workshops:create', workshopInDays('Old org workshop', 31));
     await desktop.call('leads:add', { workshopId: workshop.id, phone: `+${freshPhones(1)[0]}`, name: 'Old org lead' });
     await desktop.settle();
     const [second] = await world.sql<{ id: string }[]>`insert into organizations (name) values ('New Org') returning id`;
@@ -170,12 +166,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
   it('keeps the CRM’s edit over a stale desktop edit and reports the edit it replaced', async () => {
     const org = await world.organisation('CRM Wins');
     const desktop = world.desktop();
-    const workshop = await desktop.call('workshops:create', {
-      name: 'Glass blowing',
-      startsAtLocal: localTimeInDays(32, '10:00', 'UTC'),
-      timeZone: 'UTC',
-      durationMinutes: 60,
-    });
+    const workshop = await desktop.call('workshops:create', workshopInDays('Glass blowing', 32));
     await desktop.signIn(org);
     await desktop.settle();
     // The CRM renames it while this desktop is offline and renames it too.
@@ -204,12 +195,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
     replaceStoredAccessToken(desktop.dataDir, await world.stack.gotrue.issueAccessToken(signedIn.user!.id, { expiresInSeconds: -120 }));
     const refreshes = world.stack.gotrue.calls['token:refresh_token'] ?? 0;
     const answered = world.gateway.statuses.length;
-    await desktop.call('workshops:create', {
-      name: 'After expiry',
-      startsAtLocal: localTimeInDays(33, '10:00', 'UTC'),
-      timeZone: 'UTC',
-      durationMinutes: 60,
-    });
+    await desktop.call('workshops:create', workshopInDays('After expiry', 33));
     // Two callers refused at once still spend one refresh token.
     const [status, organisations] = await Promise.all([desktop.call('sync:now', {}), desktop.call('backend:organisations', {})]);
     expect(status.sync).toMatchObject({ state: 'idle', pending: 0, lastError: null });
@@ -229,12 +215,7 @@ describe.skipIf(!backend.available)('desktops of one organisation', () => {
   it('with its clock 3 hours ahead, orders nothing by it: the CRM’s later edit wins, and the skew is pointed out', async () => {
     const org = await world.organisation('Clock Ahead');
     const desktop = world.desktop({ clock: new OffsetClock(3 * 3_600_000) });
-    const workshop = await desktop.call('workshops:create', {
-      name: 'Desk first',
-      startsAtLocal: localTimeInDays(34, '10:00', 'UTC'),
-      timeZone: 'UTC',
-      durationMinutes: 60,
-    });
+    const workshop = await desktop.call('workshops:create', workshopInDays('Desk first', 34));
     await desktop.signIn(org);
     const first = await desktop.settle();
     expect(first.sync.clockSkewMs).toBeLessThan(-2.9 * 3_600_000);

@@ -4,7 +4,7 @@ import type { TransportEvents } from '../../app/core/whatsapp/whatsapp-transport
 import { expectSameAsServer } from '../support/sync/convergence.js';
 import type { SyncWorld } from '../support/sync/sync-world.js';
 import { syncWorldForTheseTests } from '../support/sync/sync-world-per-file.js';
-import { localTimeInDays } from '../../shared/time/local-date-time.js';
+import { workshopInDays } from '../support/sync/workshop-in-days.js';
 
 const backend = backendRequirement();
 
@@ -17,12 +17,7 @@ describe.skipIf(!backend.available)('message receipts in the hosted backend', ()
     const desktop = world.desktop();
     const sessionId = await desktop.linkDemo();
     const group = (await desktop.call('groups:list', { sessionId }))[0]!;
-    const workshop = await desktop.call('workshops:create', {
-      name: 'Receipts',
-      startsAtLocal: localTimeInDays(30, '10:00', 'UTC'),
-      timeZone: 'UTC',
-      durationMinutes: 60,
-    });
+    const workshop = await desktop.call('workshops:create', workshopInDays('Receipts', 30));
     await desktop.call('workshops:link-group', { id: workshop.id, sessionId, groupJid: group.jid });
     await desktop.signIn(org);
     await desktop.settle();

@@ -9,8 +9,8 @@ import type { Fault } from '../support/sync/lossy-gateway.js';
 import type { SyncWorld } from '../support/sync/sync-world.js';
 import { syncWorldForTheseTests } from '../support/sync/sync-world-per-file.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { localTimeInDays } from '../../shared/time/local-date-time.js';
 import type { SyncTableName } from '../../shared/sync/sync-tables.js';
+import { workshopInDays } from '../support/sync/workshop-in-days.js';
 
 const backend = backendRequirement();
 type ConsoleClient = Awaited<ReturnType<typeof connectConsole>>;
@@ -78,18 +78,8 @@ describe.skipIf(!backend.available)('a table downloaded again after the server f
     const org = await world.organisation('Back After Long');
     const storeId = await shopWith(org.id, org.email, 3);
     const desktop = world.desktop();
-    const kept = await desktop.call('workshops:create', {
-      name: 'Kept',
-      startsAtLocal: localTimeInDays(40, '10:00', 'UTC'),
-      timeZone: 'UTC',
-      durationMinutes: 60,
-    });
-    const dropped = await desktop.call('workshops:create', {
-      name: 'Cancelled in the CRM',
-      startsAtLocal: localTimeInDays(41, '10:00', 'UTC'),
-      timeZone: 'UTC',
-      durationMinutes: 60,
-    });
+    const kept = await desktop.call('workshops:create', workshopInDays('Kept', 40));
+    const dropped = await desktop.call('workshops:create', workshopInDays('Cancelled in the CRM', 41));
     const [stays, goes] = freshPhones(2).map((phone) => `+${phone}`) as [string, string];
     await desktop.call('leads:add', { workshopId: kept.id, phone: stays, name: 'Stays' });
     await desktop.call('leads:add', { workshopId: kept.id, phone: goes, name: 'Goes' });
@@ -110,12 +100,7 @@ describe.skipIf(!backend.available)('a table downloaded again after the server f
     const pull = hold('pull', 2);
     const syncing = desktop.call('sync:now', {});
     await pull.held;
-    const madeMeanwhile = await desktop.call('workshops:create', {
-      name: 'Made during the download',
-      startsAtLocal: localTimeInDays(42, '10:00', 'UTC'),
-      timeZone: 'UTC',
-      durationMinutes: 60,
-    });
+    const madeMeanwhile = await desktop.call('workshops:create', workshopInDays('Made during the download', 42));
     // The new copy arrives and is swept before the new workshop goes up: it is still here.
     const push = hold('push', 1);
     pull.release();
@@ -149,12 +134,7 @@ describe.skipIf(!backend.available)('a table downloaded again after the server f
     let api: ConsoleClient | undefined;
     try {
       api = await connectConsole(running.url);
-      const dropped = await api.call('workshops:create', {
-        name: 'Cancelled in the CRM',
-        startsAtLocal: localTimeInDays(43, '10:00', 'UTC'),
-        timeZone: 'UTC',
-        durationMinutes: 60,
-      });
+      const dropped = await api.call('workshops:create', workshopInDays('Cancelled in the CRM', 43));
       await api.call('backend:configure', { url: world.gateway.url, publishableKey: world.stack.publishableKey });
       await api.call('backend:sign-in', { email: org.email, password: org.password });
       await settle(api);
