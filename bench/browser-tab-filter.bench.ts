@@ -418,6 +418,18 @@ const kindLabel = (kind: Kind, run: (typeof runs)[number]['run']) =>
 for (const { label, run, scrolled } of runs) {
   const kinds = [...run.ops.keys()];
   const interactions = kinds.filter((kind) => kind !== 'idle').flatMap((kind) => run.ops.get(kind)!.map((op) => op.wall));
+  // Each open, search and sort is judged on its own p95: pooled, one tab's slow opens hide among the others' fast ones.
+  const slowest = kinds
+    .filter((kind) => kind !== 'idle')
+    .map((kind) => ({
+      kind,
+      p95: percentile(
+        run.ops.get(kind)!.map((op) => op.wall),
+        95,
+      ),
+    }))
+    .reduce((worst, next) => (next.p95 > worst.p95 ? next : worst));
+  const slowestLabel = `${ms(slowest.p95)} ms, ${kindLabel(slowest.kind, run).split(' → ')[0]}`;
   const final = label === 'after' || label === 'this build';
   printFigures(
     `50,000-lead workshop in Chromium, ${label} (tabs: ${run.tabs.map((tab) => `${tab} ${run.expected[tab].length}`).join(', ')})`,
@@ -460,8 +472,8 @@ for (const { label, run, scrolled } of runs) {
           ]
         : []),
       [
-        'every open, search and sort ≤ 50 ms (p95)',
-        final ? goal('p95 ≤ 50 ms', percentile(interactions, 95) <= 50) : `${ms(percentile(interactions, 95))} ms (not judged)`,
+        'every open, search and sort ≤ 50 ms (p95 of each; the slowest)',
+        final ? goal(`slowest p95 ${slowestLabel}`, slowest.p95 <= 50) : `${slowestLabel} (not judged)`,
       ],
       [
         'frame gap while scrolling, median / p95 of 180 frames',

@@ -13,6 +13,8 @@ declare module 'autocannon' {
     /** Total requests; the run stops after this many instead of after `duration`. */
     amount?: number;
     pipelining?: number;
+    /** Requests a second from all connections together, at most (each connection gets its share per second). */
+    overallRate?: number;
     timeout?: number;
     requests?: (RequestParams & { setupRequest?: (request: RequestParams) => RequestParams })[];
   }
