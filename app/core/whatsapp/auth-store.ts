@@ -1,4 +1,5 @@
 import type { Database } from '../database/open-database.js';
+import { bytesOrNull, mapRow } from '../database/row-reader.js';
 import type { ValueCipher } from '../secrets/value-cipher.js';
 
 export interface AuthEntry {
@@ -34,7 +35,7 @@ export class SessionAuthStore {
     private readonly cipher: ValueCipher,
     readonly sessionId: string,
   ) {
-    this.select = db.prepare('SELECT value FROM whatsapp_auth WHERE session_id = ? AND category = ? AND key_id = ?').pluck();
+    this.select = db.prepare('SELECT value FROM whatsapp_auth WHERE session_id = ? AND category = ? AND key_id = ?');
     this.upsert = db.prepare(
       `INSERT INTO whatsapp_auth (session_id, category, key_id, value, stored_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (session_id, category, key_id) DO UPDATE SET value = excluded.value, stored_at = excluded.stored_at`,
@@ -56,7 +57,7 @@ export class SessionAuthStore {
   get(category: string, ids: readonly string[]): Map<string, string> {
     const found = new Map<string, string>();
     for (const id of ids) {
-      const sealed = this.select.get(this.sessionId, category, id) as Buffer | undefined;
+      const sealed = mapRow(this.select.get(this.sessionId, category, id), (row) => bytesOrNull(row, 'value'));
       if (sealed) found.set(id, this.cipher.decrypt(sealed, this.aad(category, id)));
     }
     return found;

@@ -1,4 +1,5 @@
 import type { Database } from '../database/open-database.js';
+import { mapRow, textOrNull } from '../database/row-reader.js';
 import type { GroupDirectory } from './group-directory.js';
 import type { GroupInfo, GroupMetadataCache } from './whatsapp-transport.js';
 
@@ -35,9 +36,9 @@ export class GroupCache implements GroupMetadataCache {
   }
 
   private storedJson(groupJid: string): string | null | undefined {
-    return this.db
-      .prepare('SELECT metadata_json FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?')
-      .pluck()
-      .get(this.sessionId, groupJid) as string | null | undefined;
+    return mapRow(
+      this.db.prepare('SELECT metadata_json FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?').get(this.sessionId, groupJid),
+      (row) => textOrNull(row, 'metadata_json'),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { GroupSummary } from '../../../shared/workshops/workshop-schemas.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
+import { textOf } from '../database/row-reader.js';
 import type { Logger } from '../logging/logger.js';
 import type { GroupInfo, WhatsAppConnection } from './whatsapp-transport.js';
 
@@ -67,7 +68,11 @@ export class GroupDirectory {
     this.db.transaction(() => {
       for (const group of groups) this.upsert(sessionId, group, links.get(group.jid) ?? null, now);
       const kept = new Set(groups.map((group) => group.jid));
-      const stored = this.db.prepare('SELECT group_jid FROM whatsapp_groups WHERE session_id = ?').pluck().all(sessionId) as string[];
+      const stored = this.db
+        .prepare('SELECT group_jid FROM whatsapp_groups WHERE session_id = ?')
+        .pluck()
+        .all(sessionId)
+        .map((jid) => textOf(jid, 'group_jid'));
       const remove = this.db.prepare('DELETE FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?');
       for (const jid of stored) if (!kept.has(jid)) remove.run(sessionId, jid);
     })();

@@ -1,5 +1,6 @@
-import type { SessionState } from '../../../shared/sessions/session-view.js';
+import { type SessionState, sessionStates, TransportKindSchema } from '../../../shared/sessions/session-view.js';
 import type { Database } from '../database/open-database.js';
+import { columns, mapRow, mapRows, oneOfThese, text, textOrNull } from '../database/row-reader.js';
 import { updateRow } from '../database/update-row.js';
 import type { TransportKind } from './whatsapp-transport.js';
 
@@ -17,15 +18,29 @@ export interface SessionRow {
   updated_at: string;
 }
 
+const sessionRow = columns({
+  id: text,
+  label: text,
+  transport: oneOfThese(TransportKindSchema.options),
+  state: oneOfThese(sessionStates),
+  state_reason: textOrNull,
+  phone: textOrNull,
+  display_name: textOrNull,
+  jid: textOrNull,
+  last_active_at: textOrNull,
+  created_at: text,
+  updated_at: text,
+});
+
 export class SessionRepository {
   constructor(private readonly db: Database) {}
 
   list(): SessionRow[] {
-    return this.db.prepare('SELECT * FROM whatsapp_sessions ORDER BY created_at, id').all() as SessionRow[];
+    return mapRows(this.db.prepare('SELECT * FROM whatsapp_sessions ORDER BY created_at, id').all(), sessionRow);
   }
 
   get(id: string): SessionRow | undefined {
-    return this.db.prepare('SELECT * FROM whatsapp_sessions WHERE id = ?').get(id) as SessionRow | undefined;
+    return mapRow(this.db.prepare('SELECT * FROM whatsapp_sessions WHERE id = ?').get(id), sessionRow);
   }
 
   insert(row: Pick<SessionRow, 'id' | 'label' | 'transport' | 'state'>, nowIso: string): void {
