@@ -1,18 +1,14 @@
 import type { Database } from 'better-sqlite3';
+import { columns, mapRows, num, oneOfThese, sqlRow, text } from './row-reader.js';
 
-interface SchemaObject {
-  type: 'table' | 'index' | 'view' | 'trigger';
-  name: string;
-  sql: string;
-}
+const schemaObjectRow = columns({ type: oneOfThese(['table', 'index', 'view', 'trigger'] as const), name: text, sql: text });
 
-interface TableListRow {
-  schema: string;
-  name: string;
-  type: 'table' | 'view' | 'shadow' | 'virtual';
+const tableListRow = columns({
+  name: text,
+  type: oneOfThese(['table', 'view', 'shadow', 'virtual'] as const),
   /** 1 for a WITHOUT ROWID table. */
-  wr: number;
-}
+  wr: num,
+});
 
 /**
  * The SQL that rebuilds `db` from nothing: its tables, then their rows, then indexes, views and
@@ -22,11 +18,12 @@ interface TableListRow {
  * sqlite_sequence, whose rows are kept.
  */
 export function dumpSchema(db: Database): string {
-  const list = db.prepare('PRAGMA main.table_list').all() as TableListRow[];
+  const list = mapRows(db.prepare('PRAGMA main.table_list').all(), tableListRow);
   const kinds = new Map(list.map((row) => [row.name, row.type]));
   const withoutRowid = new Set(list.filter((row) => row.wr === 1).map((row) => row.name));
-  const objects = (
-    db.prepare('SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid').all() as SchemaObject[]
+  const objects = mapRows(
+    db.prepare('SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid').all(),
+    schemaObjectRow,
   ).filter((object) => !object.name.startsWith('sqlite_') && kinds.get(object.name) !== 'shadow');
   const tables = objects.filter((object) => object.type === 'table');
   const rows = [...tables.filter((table) => kinds.get(table.name) === 'table').map((table) => table.name), 'sqlite_sequence']
@@ -37,11 +34,13 @@ export function dumpSchema(db: Database): string {
 }
 
 function insertsOf(db: Database, table: string, order: string): string[] {
-  const columns = (db.prepare(`SELECT name FROM pragma_table_xinfo(?) WHERE hidden IN (0, 1)`).all(table) as { name: string }[]).map(
-    (column) => `"${column.name}"`,
-  );
-  const values = columns.map((column) => `quote(${column})`).join(` || ', ' || `);
-  return (db.prepare(`SELECT ${values} AS row FROM "${table}"${order}`).all() as { row: string }[]).map(
-    ({ row }) => `INSERT INTO "${table}" (${columns.join(', ')}) VALUES (${row})`,
-  );
+  const names = db
+    .prepare(`SELECT name FROM pragma_table_xinfo(?) WHERE hidden IN (0, 1)`)
+    .all(table)
+    .map((row) => `"${text(sqlRow(row), 'name')}"`);
+  const values = names.map((column) => `quote(${column})`).join(` || ', ' || `);
+  return db
+    .prepare(`SELECT ${values} AS row FROM "${table}"${order}`)
+    .all()
+    .map((row) => `INSERT INTO "${table}" (${names.join(', ')}) VALUES (${text(sqlRow(row), 'row')})`);
 }

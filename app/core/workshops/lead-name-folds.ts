@@ -1,6 +1,9 @@
 import type { Statement } from 'better-sqlite3';
 import { foldForSearch } from '../../../shared/search/search-terms.js';
 import type { Database } from '../database/open-database.js';
+import { columns, mapRows, num, text } from '../database/row-reader.js';
+
+const pendingRow = columns({ id: num, name: text });
 
 const BATCH = 5_000;
 
@@ -21,7 +24,7 @@ export class LeadNameFolds {
   /** One probe of a partial index when nothing is waiting. */
   catchUp(): void {
     for (;;) {
-      const rows = this.pending.all(BATCH) as { id: number; name: string }[];
+      const rows = mapRows(this.pending.all(BATCH), pendingRow);
       if (rows.length === 0) return;
       this.db.transaction(() => {
         for (const row of rows) this.store.run(foldForSearch(row.name), row.id);

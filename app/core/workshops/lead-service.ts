@@ -5,6 +5,7 @@ import { normalisePhone } from '../../../shared/phone/normalise-phone.js';
 import type { CsvMapping, ImportPreview, Lead, LeadMoveOutcome } from '../../../shared/workshops/workshop-schemas.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
+import { columns, mapRows, num, numberOf, text, textOf } from '../database/row-reader.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { parseLeadCsv } from './lead-import.js';
 import type { LidResolver } from './lid-resolver.js';
@@ -17,6 +18,8 @@ export interface ImportOutcome {
   /** Names this import's registrations, so "Undo this import" removes exactly them; null when it added nobody. */
   importId: string | null;
 }
+
+const leadRow = columns({ id: num, name: text, phone: text, email: text });
 
 /** Registrations: leads are people (one per phone); an assignment registers one for a workshop. */
 export class LeadService {
@@ -64,12 +67,16 @@ export class LeadService {
   }
 
   list(workshopId: string): Lead[] {
-    return this.statements.list.all(workshopId) as Lead[];
+    return mapRows(this.statements.list.all(workshopId), leadRow);
+  }
+
+  private registeredPhones(workshopId: string): Set<string> {
+    return new Set(this.statements.registeredPhones.all(workshopId).map((phone) => textOf(phone, 'phone')));
   }
 
   preview(workshopId: string, csv: string, mapping?: CsvMapping): ImportPreview {
     const { headers, mapping: used, rows } = parseLeadCsv(csv, this.settings.get().defaultCountry, mapping);
-    const registered = new Set(this.statements.registeredPhones.all(workshopId) as string[]);
+    const registered = this.registeredPhones(workshopId);
     const usable = rows.filter((row) => !row.error && row.duplicateOf === null);
     return {
       headers,
@@ -97,7 +104,7 @@ export class LeadService {
       );
     }
     if (rows.length === invalid.length) throw new ApiFailure('invalid-input', 'The file has no usable rows. Nothing was imported.');
-    const registered = new Set(this.statements.registeredPhones.all(workshopId) as string[]);
+    const registered = this.registeredPhones(workshopId);
     await this.lids.beforeRegistering(
       workshopId,
       rows.flatMap((row) => (!row.error && row.phone && !registered.has(row.phone) ? [row.phone] : [])),
@@ -182,9 +189,10 @@ export class LeadService {
     const outcome: LeadMoveOutcome = { moved: 0, alreadyInTarget: 0, notInSource: 0 };
     this.db.transaction(() => {
       for (const phone of unique) {
-        const leadId = this.statements.leadByPhone.get(phone) as number | undefined;
-        const registeredAt =
-          leadId === undefined ? undefined : (this.statements.assignment.get(fromWorkshopId, leadId) as string | undefined);
+        const foundId = this.statements.leadByPhone.get(phone);
+        const leadId = foundId === undefined ? undefined : numberOf(foundId, 'id');
+        const foundAt = leadId === undefined ? undefined : this.statements.assignment.get(fromWorkshopId, leadId);
+        const registeredAt = foundAt === undefined ? undefined : textOf(foundAt, 'created_at');
         if (leadId === undefined || registeredAt === undefined) outcome.notInSource++;
         else if (this.statements.assignment.get(toWorkshopId, leadId) !== undefined) outcome.alreadyInTarget++;
         else {

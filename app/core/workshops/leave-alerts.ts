@@ -1,12 +1,9 @@
 import type { Database } from '../database/open-database.js';
+import { columns, mapRows, num, numberOf, text } from '../database/row-reader.js';
 import type { CoreEvents } from '../events/core-events.js';
 
-interface Leaver {
-  eventId: number;
-  workshopId: string;
-  workshopName: string;
-  name: string;
-}
+const leaverRow = columns({ eventId: num, workshopId: text, workshopName: text, name: text });
+type Leaver = ReturnType<typeof leaverRow>;
 
 /**
  * Tells the coordinator when a registered lead leaves a workshop's group: one notification
@@ -30,7 +27,7 @@ export class LeaveAlerts {
     db: Database,
     private readonly events: CoreEvents,
   ) {
-    this.lastEventId = (db.prepare('SELECT coalesce(max(id), 0) FROM membership_events').pluck().get() as number) ?? 0;
+    this.lastEventId = numberOf(db.prepare('SELECT coalesce(max(id), 0) FROM membership_events').pluck().get(), 'max(id)');
     this.leaversSince = db.prepare(
       `SELECT e.id AS eventId, w.id AS workshopId, w.name AS workshopName, l.name AS name
          FROM membership_events e
@@ -68,7 +65,7 @@ export class LeaveAlerts {
   }
 
   private check(groupJid: string): void {
-    const leavers = this.leaversSince.all({ group: groupJid, after: this.lastEventId }) as Leaver[];
+    const leavers = mapRows(this.leaversSince.all({ group: groupJid, after: this.lastEventId }), leaverRow);
     if (leavers.length === 0) return;
     this.lastEventId = Math.max(this.lastEventId, ...leavers.map((leaver) => leaver.eventId));
     const byWorkshop = new Map<string, Leaver[]>();

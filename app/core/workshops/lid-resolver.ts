@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import { withTimeout } from '../clock/with-timeout.js';
 import type { Database } from '../database/open-database.js';
+import { textOf } from '../database/row-reader.js';
 import type { Logger } from '../logging/logger.js';
 import type { SessionSupervisor } from '../whatsapp/session-supervisor.js';
 import type { MembershipService } from './membership-service.js';
@@ -66,7 +67,7 @@ export class LidResolver {
   /** Looks up the given phones, or every registered phone without a known LID. Never throws. */
   async resolve(workshopId: string, sessionId: string | null, phones?: string[]): Promise<void> {
     if (!sessionId || !this.sessions.isOpen(sessionId)) return;
-    const wanted = phones ?? (this.unresolvedPhones.all(workshopId) as string[]);
+    const wanted = phones ?? this.unresolvedPhones.all(workshopId).map((phone) => textOf(phone, 'phone'));
     if (wanted.length === 0) return;
     try {
       const pairs = await this.sessions.connection(sessionId).lookupLids(wanted);

@@ -1,5 +1,5 @@
 import type { Database } from '../database/open-database.js';
-import { columns, mapRow, num, text, textOf, textOrNull, type SqlRow } from '../database/row-reader.js';
+import { columns, mapRow, mapRows, num, text, textOf, textOrNull, type SqlRow } from '../database/row-reader.js';
 import { updateRow } from '../database/update-row.js';
 
 export interface WorkshopRow {
@@ -41,6 +41,22 @@ const forScheduleRow: (row: SqlRow) => WorkshopForSchedule = columns({
   invite_link: textOrNull,
 });
 
+const workshopRow: (row: SqlRow) => WorkshopRow = columns({
+  id: text,
+  name: text,
+  starts_at: text,
+  starts_at_local: text,
+  time_zone: text,
+  duration_minutes: num,
+  description: text,
+  join_link: text,
+  session_id: textOrNull,
+  group_jid: textOrNull,
+  last_synced_at: textOrNull,
+  created_at: text,
+  updated_at: text,
+});
+
 export class WorkshopRepository {
   private readonly statements;
 
@@ -65,19 +81,19 @@ export class WorkshopRepository {
   }
 
   list(): WorkshopRow[] {
-    return this.db.prepare('SELECT * FROM workshops ORDER BY starts_at DESC').all() as WorkshopRow[];
+    return mapRows(this.db.prepare('SELECT * FROM workshops ORDER BY starts_at DESC').all(), workshopRow);
   }
 
   get(id: string): WorkshopRow | undefined {
-    return this.db.prepare('SELECT * FROM workshops WHERE id = ?').get(id) as WorkshopRow | undefined;
+    return mapRow(this.db.prepare('SELECT * FROM workshops WHERE id = ?').get(id), workshopRow);
   }
 
   byGroup(groupJid: string): WorkshopRow[] {
-    return this.db.prepare('SELECT * FROM workshops WHERE group_jid = ?').all(groupJid) as WorkshopRow[];
+    return mapRows(this.db.prepare('SELECT * FROM workshops WHERE group_jid = ?').all(groupJid), workshopRow);
   }
 
   bySession(sessionId: string): WorkshopRow[] {
-    return this.db.prepare('SELECT * FROM workshops WHERE session_id = ? AND group_jid IS NOT NULL').all(sessionId) as WorkshopRow[];
+    return mapRows(this.db.prepare('SELECT * FROM workshops WHERE session_id = ? AND group_jid IS NOT NULL').all(sessionId), workshopRow);
   }
 
   insert(id: string, fields: WorkshopFields, now: string): void {
