@@ -2,8 +2,9 @@ import type { Statement } from 'better-sqlite3';
 import { searchTerms } from '../../../shared/search/search-terms.js';
 import type { MemberSort, MemberTab, MemberWindow, MemberWindowQuery, WorkshopStats } from '../../../shared/workshops/workshop-schemas.js';
 import type { Database } from '../database/open-database.js';
+import { mapRows, num, sqlRow, textOf } from '../database/row-reader.js';
 import { LeadNameFolds } from './lead-name-folds.js';
-import { accountedFor, memberRow, memberTabSource, type RawMember, type WorkshopQueries } from './workshop-queries.js';
+import { accountedFor, memberRow, memberTabSource, rawMemberRow, type WorkshopQueries } from './workshop-queries.js';
 
 /**
  * From this many registrations on, Missing pages through the leads' own order indexes
@@ -139,7 +140,7 @@ export class MemberWindows {
    * clock), and every write, from this connection or another, moves the version.
    */
   private currentStats(workshop: string, group: string | null): WorkshopStats {
-    const version = this.version.get() as string;
+    const version = textOf(this.version.get(), 'version');
     const cached = this.lastStats;
     if (cached && cached.workshop === workshop && cached.group === group && cached.version === version) return cached.stats;
     const stats = this.queries.stats(workshop, group);
@@ -160,9 +161,9 @@ export class MemberWindows {
       folded: likeContaining(folded),
       digits: likeContaining(digits),
     };
-    const countOf = (statementSql: string, values: object) => (this.statement(statementSql).get(values) as { n: number }).n;
+    const countOf = (statementSql: string, values: object) => num(sqlRow(this.statement(statementSql).get(values)), 'n');
     const total = tabSize[query.tab](stats);
-    const rows = this.statement(sql.rows).all({ ...params, limit: query.limit, offset: query.offset }) as RawMember[];
+    const rows = mapRows(this.statement(sql.rows).all({ ...params, limit: query.limit, offset: query.offset }), rawMemberRow);
     // A window that ends short holds the last match: the count is where it ends, no second pass.
     const endsShort = rows.length < query.limit && (rows.length > 0 || query.offset === 0);
     const matching = !searching ? total : endsShort ? query.offset + rows.length : countOf(sql.count, params);

@@ -1,19 +1,35 @@
 import type { MemberRow, MemberTab, TimelinePoint, WorkshopStats } from '../../../shared/workshops/workshop-schemas.js';
 import type { Database } from '../database/open-database.js';
+import { columns, mapRows, num, oneOfTheseOrNull, sqlRow, text, textOrNull } from '../database/row-reader.js';
 
-export interface RawMember {
-  id: number;
-  lid: string | null;
-  phone: string | null;
-  name: string | null;
-  registered: number;
-  joined_at: string | null;
-  joined_source: 'live' | 'sync' | null;
-  left_at: string | null;
-  left_source: 'live' | 'sync' | null;
-  removed_by: string | null;
-  is_admin: number;
-}
+const memberSources = ['live', 'sync'] as const;
+
+/** A row of any tab: Missing's leads carry NULL in the member columns. */
+export const rawMemberRow = columns({
+  id: num,
+  lid: textOrNull,
+  phone: textOrNull,
+  name: textOrNull,
+  registered: num,
+  joined_at: textOrNull,
+  joined_source: oneOfTheseOrNull(memberSources),
+  left_at: textOrNull,
+  left_source: oneOfTheseOrNull(memberSources),
+  removed_by: textOrNull,
+  is_admin: num,
+});
+export type RawMember = ReturnType<typeof rawMemberRow>;
+
+const statsRow = columns({
+  registered: num,
+  inGroup: num,
+  left: num,
+  leftNotRegistered: num,
+  inGroupNotRegistered: num,
+  unknownPhone: num,
+});
+
+const registrationHourRow = columns({ hour: text, count: num, first: text, last: text });
 
 /**
  * The member `m` is a registered lead of this workshop: a probe per member (the lead by
@@ -141,7 +157,7 @@ export class WorkshopQueries {
   }
 
   stats(workshop: string, group: string | null): WorkshopStats {
-    const row = this.statements.stats.get({ workshop, group: group ?? '' }) as Omit<WorkshopStats, 'joinRate' | 'missing'>;
+    const row = statsRow(sqlRow(this.statements.stats.get({ workshop, group: group ?? '' })));
     const missing = row.registered - row.inGroup - row.left;
     return { ...row, missing, joinRate: row.registered === 0 ? 0 : row.inGroup / row.registered };
   }
@@ -191,7 +207,7 @@ export class WorkshopQueries {
   }
 
   registrationHours(workshop: string): RegistrationHour[] {
-    return this.statements.registrations.all({ workshop }) as RegistrationHour[];
+    return mapRows(this.statements.registrations.all({ workshop }), registrationHourRow);
   }
 }
 
@@ -202,12 +218,7 @@ export interface TimelineEvent {
   registered: number;
 }
 
-export interface RegistrationHour {
-  hour: string;
-  count: number;
-  first: string;
-  last: string;
-}
+export type RegistrationHour = ReturnType<typeof registrationHourRow>;
 
 /** Timeline order: by time, then by the order the events were stored in. */
 export function timelineOrder(a: TimelineEvent, b: TimelineEvent): number {
