@@ -1,15 +1,24 @@
 import type { Database } from '../database/open-database.js';
+import { columns, mapRow, mapRows, num, numberOf, oneOfThese, sqlRow, text, textOf, textOrNull } from '../database/row-reader.js';
 import type { ChangeAuthor, ParticipantAction, ParticipantInfo } from '../whatsapp/whatsapp-transport.js';
 
 export type MembershipSource = 'live' | 'sync';
 
-interface MemberRow {
-  id: number;
-  lid: string | null;
-  phone: string | null;
-  status: 'active' | 'left';
-  is_admin: number;
-  joined_at: string | null;
+const memberRow = columns({
+  id: num,
+  lid: textOrNull,
+  phone: textOrNull,
+  status: oneOfThese(['active', 'left'] as const),
+  is_admin: num,
+  joined_at: textOrNull,
+});
+type MemberRow = ReturnType<typeof memberRow>;
+
+const memberWithLidRow = columns({ group_jid: text, id: num });
+
+/** A plucked text column of a statement that may find nothing: null then. */
+function textOrNone(value: unknown, column: string): string | null {
+  return value === undefined ? null : textOf(value, column);
 }
 
 const EVENT_CHUNK = 200;
@@ -139,7 +148,7 @@ export class MembershipLedger {
         row.phone,
       ]),
     );
-    const phoneless = new Set(this.statements.phonelessLids.all() as string[]);
+    const phoneless = new Set(this.statements.phonelessLids.all().map((lid) => textOf(lid, 'lid')));
     return pairs.filter(({ lid, phone }) => known.get(lid) !== phone || phoneless.has(lid));
   }
 
@@ -148,8 +157,8 @@ export class MembershipLedger {
     const touched = new Set<string>();
     for (const { lid, phone } of pairs) {
       this.statements.upsertMapping.run(lid, phone, source, at);
-      for (const { group_jid: group, id } of this.statements.membersWithLid.all(lid) as { group_jid: string; id: number }[]) {
-        const samePerson = this.statements.byPhone.get(group, phone) as MemberRow | undefined;
+      for (const { group_jid: group, id } of mapRows(this.statements.membersWithLid.all(lid), memberWithLidRow)) {
+        const samePerson = mapRow(this.statements.byPhone.get(group, phone), memberRow);
         if (samePerson && samePerson.id !== id) this.merge(samePerson.id, id, at);
         else this.statements.fillIds.run({ id, lid, phone, now: at });
         this.identityChanges++;
@@ -222,7 +231,7 @@ export class MembershipLedger {
       }
     }
     let markedLeft = 0;
-    for (const id of this.statements.activeIds.all(group) as number[]) {
+    for (const id of this.statements.activeIds.all(group).map((value) => numberOf(value, 'id'))) {
       if (present.has(id)) continue;
       this.statements.leave.run({ id, at, source: 'sync', removedBy: null });
       this.event(group, id, 'left', 'sync', at);
@@ -285,7 +294,7 @@ export class MembershipLedger {
   /** Finds the row for this person by LID or phone (through the mapping table), merging two rows that turn out to be one person. */
   private resolve(group: string, participant: ParticipantInfo, at: string): MemberRow | undefined {
     const ids = this.identify(participant);
-    const rows = this.statements.byEither.all(group, ids.lid, group, ids.phone) as MemberRow[];
+    const rows = mapRows(this.statements.byEither.all(group, ids.lid, group, ids.phone), memberRow);
     const byPhone = rows.find((candidate) => ids.phone !== null && candidate.phone === ids.phone);
     const byLid = rows.find((candidate) => ids.lid !== null && candidate.lid === ids.lid);
     if (byLid && byPhone && byLid.id !== byPhone.id) return this.merge(byPhone.id, byLid.id, at);
@@ -293,16 +302,17 @@ export class MembershipLedger {
     if (row && ((ids.lid && !row.lid) || (ids.phone && !row.phone))) {
       this.statements.fillIds.run({ id: row.id, lid: ids.lid, phone: ids.phone, now: at });
       this.identityChanges++;
-      return this.statements.get.get(row.id) as MemberRow;
+      return this.member(row.id);
     }
     return row;
   }
 
   private find(group: string, participant: ParticipantInfo): MemberRow | undefined {
     const ids = this.identify(participant);
-    return ((ids.lid && this.statements.byLid.get(group, ids.lid)) ||
-      (ids.phone && this.statements.byPhone.get(group, ids.phone)) ||
-      undefined) as MemberRow | undefined;
+    const found =
+      (ids.lid ? this.statements.byLid.get(group, ids.lid) : undefined) ??
+      (ids.phone ? this.statements.byPhone.get(group, ids.phone) : undefined);
+    return mapRow(found, memberRow);
   }
 
   /** How the Left tab names an admin: their phone when known (directly or through the LID table), else their LID. */
@@ -313,9 +323,8 @@ export class MembershipLedger {
   }
 
   private identify(participant: ParticipantInfo): { lid: string | null; phone: string | null } {
-    const lid =
-      participant.lid ?? (participant.phone ? ((this.statements.lidForPhone.get(participant.phone) as string | undefined) ?? null) : null);
-    const phone = participant.phone ?? (lid ? ((this.statements.phoneForLid.get(lid) as string | undefined) ?? null) : null);
+    const lid = participant.lid ?? (participant.phone ? textOrNone(this.statements.lidForPhone.get(participant.phone), 'lid') : null);
+    const phone = participant.phone ?? (lid ? textOrNone(this.statements.phoneForLid.get(lid), 'phone') : null);
     return { lid, phone };
   }
 
@@ -354,8 +363,8 @@ export class MembershipLedger {
 
   /** Two rows turned out to be one person: keep `keepId`, fold the other's ids and history into it. */
   private merge(keepId: number, dropId: number, at: string): MemberRow {
-    const drop = this.statements.get.get(dropId) as MemberRow;
-    const keep = this.statements.get.get(keepId) as MemberRow;
+    const drop = this.member(dropId);
+    const keep = this.member(keepId);
     this.writeEvents();
     this.identityChanges++;
     this.statements.moveEvents.run(keepId, dropId);
@@ -364,6 +373,11 @@ export class MembershipLedger {
     if (drop.status === 'active' && keep.status !== 'active') {
       this.statements.join.run({ id: keepId, at: drop.joined_at ?? at, source: 'live', isAdmin: drop.is_admin });
     }
-    return this.statements.get.get(keepId) as MemberRow;
+    return this.member(keepId);
+  }
+
+  /** A member row known to exist. */
+  private member(id: number): MemberRow {
+    return memberRow(sqlRow(this.statements.get.get(id)));
   }
 }
