@@ -1,19 +1,20 @@
 import type { GroupSummary } from '../../../shared/workshops/workshop-schemas.js';
 import type { Clock } from '../clock/clock.js';
 import type { Database } from '../database/open-database.js';
-import { textOf } from '../database/row-reader.js';
+import { columns, mapRow, mapRows, num, text, textOf, textOrNull } from '../database/row-reader.js';
 import type { Logger } from '../logging/logger.js';
 import type { GroupInfo, WhatsAppConnection } from './whatsapp-transport.js';
 
-interface GroupRow {
-  session_id: string;
-  group_jid: string;
-  subject: string;
-  size: number;
-  is_admin: number;
-  invite_link: string | null;
-  synced_at: string;
-}
+const groupRow = columns({
+  session_id: text,
+  group_jid: text,
+  subject: text,
+  size: num,
+  is_admin: num,
+  invite_link: textOrNull,
+  synced_at: text,
+});
+type GroupRow = ReturnType<typeof groupRow>;
 
 const toSummary = (row: GroupRow): GroupSummary => ({
   sessionId: row.session_id,
@@ -34,17 +35,17 @@ export class GroupDirectory {
   ) {}
 
   list(sessionId?: string): GroupSummary[] {
-    const rows = (
-      sessionId
-        ? this.db.prepare('SELECT * FROM whatsapp_groups WHERE session_id = ? ORDER BY subject COLLATE NOCASE').all(sessionId)
-        : this.db.prepare('SELECT * FROM whatsapp_groups ORDER BY subject COLLATE NOCASE').all()
-    ) as GroupRow[];
-    return rows.map(toSummary);
+    const rows = sessionId
+      ? this.db.prepare('SELECT * FROM whatsapp_groups WHERE session_id = ? ORDER BY subject COLLATE NOCASE').all(sessionId)
+      : this.db.prepare('SELECT * FROM whatsapp_groups ORDER BY subject COLLATE NOCASE').all();
+    return mapRows(rows, groupRow).map(toSummary);
   }
 
   get(sessionId: string, groupJid: string): GroupSummary | undefined {
-    const row = this.db.prepare('SELECT * FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?').get(sessionId, groupJid) as
-      GroupRow | undefined;
+    const row = mapRow(
+      this.db.prepare('SELECT * FROM whatsapp_groups WHERE session_id = ? AND group_jid = ?').get(sessionId, groupJid),
+      groupRow,
+    );
     return row ? toSummary(row) : undefined;
   }
 
