@@ -30,6 +30,7 @@ import { localTimeInDays } from '../shared/time/local-date-time.js';
 import { startDemoBenchConsole } from './demo-bench-console.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
 import { mean, median, percentile, printFigures } from './figures.js';
+import { pageCpuMeter } from './page-cpu.js';
 import { processCpuMs } from './process-cpu.js';
 import { timeInPage, type OnScreen, type PageAct } from './time-in-page.js';
 import { pageTimeBuckets, startPageTrace, traceMark, type PageTime } from './browser-tab-filter-trace.js';
@@ -195,14 +196,7 @@ async function prepare(browser: Browser, entry: string | undefined) {
   await page.getByRole('button', { name: 'Fifty thousand' }).click();
   await page.getByRole('table', { name: 'Missing' }).waitFor({ timeout: 60_000 });
 
-  // The page's main-thread time as Chromium accounts it, read around each operation.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const pageCpu = async () => {
-    const { metrics } = await cdp.send('Performance.getMetrics');
-    const metric = (name: string) => (metrics.find((entry) => entry.name === name)?.value ?? 0) * 1000;
-    return { task: metric('TaskDuration'), script: metric('ScriptDuration') };
-  };
+  const pageCpu = await pageCpuMeter(page);
   const ops = new Map<Kind, Op[]>();
   /** The operations of the round running now, to be matched with its trace. */
   let thisRound: Op[] = [];

@@ -21,6 +21,7 @@ import { localTimeInDays } from '../shared/time/local-date-time.js';
 import { startDemoBenchConsole } from './demo-bench-console.js';
 import { announce, check, goal, verdict } from './bench-checks.js';
 import { mean, median, percentile, printFigures } from './figures.js';
+import { pageCpuMeter } from './page-cpu.js';
 import { processCpuMs } from './process-cpu.js';
 
 announce(
@@ -293,14 +294,7 @@ async function measure(browser: Browser, entry: string | undefined): Promise<Bui
       },
     };
     const commits = () => page.evaluate(() => (window as unknown as { __commits: number }).__commits);
-    // The page's main-thread time (Chromium's own task and script accounting), read around each change.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const pageCpu = async () => {
-      const { metrics } = await cdp.send('Performance.getMetrics');
-      const metric = (name: string) => (metrics.find((entry) => entry.name === name)?.value ?? 0) * 1000;
-      return { task: metric('TaskDuration'), script: metric('ScriptDuration') };
-    };
+    const pageCpu = await pageCpuMeter(page);
     const pid = running.process.pid!;
     const idleStarted = { cpu: processCpuMs(pid), at: performance.now() };
     await new Promise((resolve) => setTimeout(resolve, 2_000));
